@@ -1,0 +1,70 @@
+"""The application's states and the moves between them, as one table.
+
+Every transition names who may make it; the services check role, scope and
+deadlines around this table, and storage applies the move conditionally on
+the application's version so that nothing happens twice.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    UNIT_APPROVED = "unit_approved"
+    DISTRICT_APPROVED = "district_approved"
+    RETURNED = "returned"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    ACCEPTED = "accepted"
+    NOT_ACCEPTED = "not_accepted"
+
+
+class Actor(StrEnum):
+    APPLICANT = "applicant"
+    UNIT = "unit"
+    DISTRICT = "district"
+    BUREAU = "bureau"
+
+
+class Action(StrEnum):
+    SUBMIT = "submit"
+    APPROVE = "approve"
+    RETURN = "return"
+    DECLINE = "decline"
+    WITHDRAW = "withdraw"
+    ACCEPT = "accept"
+    NOT_ACCEPT = "not_accept"
+
+
+S, A, R = Status, Action, Actor
+
+TRANSITIONS: dict[tuple[Status, Actor, Action], Status] = {
+    (S.DRAFT, R.APPLICANT, A.SUBMIT): S.SUBMITTED,
+    (S.RETURNED, R.APPLICANT, A.SUBMIT): S.SUBMITTED,
+    (S.SUBMITTED, R.UNIT, A.APPROVE): S.UNIT_APPROVED,
+    (S.SUBMITTED, R.UNIT, A.RETURN): S.RETURNED,
+    (S.SUBMITTED, R.UNIT, A.DECLINE): S.DECLINED,
+    (S.UNIT_APPROVED, R.DISTRICT, A.APPROVE): S.DISTRICT_APPROVED,
+    (S.UNIT_APPROVED, R.DISTRICT, A.RETURN): S.RETURNED,
+    (S.UNIT_APPROVED, R.DISTRICT, A.DECLINE): S.DECLINED,
+    (S.DISTRICT_APPROVED, R.BUREAU, A.ACCEPT): S.ACCEPTED,
+    (S.DISTRICT_APPROVED, R.BUREAU, A.NOT_ACCEPT): S.NOT_ACCEPTED,
+    **{
+        (state, R.APPLICANT, A.WITHDRAW): S.WITHDRAWN
+        for state in (S.DRAFT, S.SUBMITTED, S.UNIT_APPROVED, S.RETURNED, S.DISTRICT_APPROVED)
+    },
+}
+
+FINAL = frozenset({S.DECLINED, S.WITHDRAWN, S.ACCEPTED, S.NOT_ACCEPTED})
+EDITABLE = frozenset({S.DRAFT, S.RETURNED})
+"""States in which the applicant may change answers."""
+LIVE = frozenset(set(Status) - {S.DECLINED, S.WITHDRAWN, S.NOT_ACCEPTED})
+"""States that count as the one application of an ID number in a campaign."""
+
+
+def next_status(state: Status, actor: Actor, action: Action) -> Status | None:
+    """The state after the move, or None when the table does not allow it."""
+    return TRANSITIONS.get((state, actor, action))

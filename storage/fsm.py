@@ -1,0 +1,73 @@
+"""aiogram FSM storage kept in the project's database, with a write-through cache.
+
+Reads come from memory after the first one, so an update costs no database
+round trip for its state; every change is written before the handler goes on,
+so a restart resumes where the user was. One process owns the cache: with
+several processes use Redis (REDIS_URL) instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from aiogram.fsm.state import State
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.models import FsmRecord
+
+
+class DatabaseStorage(BaseStorage):
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self._sessionmaker = sessionmaker
+        self._keys = DefaultKeyBuilder(with_destiny=True)
+        self._cache: dict[str, tuple[str | None, dict[str, Any]]] = {}
+
+    async def _load(self, key: StorageKey) -> tuple[str, tuple[str | None, dict[str, Any]]]:
+        k = self._keys.build(key)
+        if k not in self._cache:
+            async with self._sessionmaker() as session:
+                row = (
+                    await session.execute(
+                        select(FsmRecord.state, FsmRecord.data).where(FsmRecord.key == k)
+                    )
+                ).one_or_none()
+            self._cache[k] = (row.state, dict(row.data or {})) if row else (None, {})
+        return k, self._cache[k]
+
+    async def _save(self, k: str, state: str | None, data: dict[str, Any]) -> None:
+        async with self._sessionmaker() as session, session.begin():
+            if state is None and not data:
+                await session.execute(delete(FsmRecord).where(FsmRecord.key == k))
+            else:
+                await session.execute(_upsert(session, k, state, data))
+        self._cache[k] = (state, data)
+
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        k, (_, data) = await self._load(key)
+        await self._save(k, state.state if isinstance(state, State) else state, data)
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        return (await self._load(key))[1][0]
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        k, (state, _) = await self._load(key)
+        await self._save(k, state, dict(data))
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        return dict((await self._load(key))[1][1])
+
+    async def close(self) -> None:
+        self._cache.clear()
+
+
+def _upsert(session: AsyncSession, key: str, state: str | None, data: dict[str, Any]) -> Any:
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(FsmRecord).values(key=key, state=state, data=data)
+    return stmt.on_conflict_do_update(
+        index_elements=[FsmRecord.key], set_={"state": state, "data": data}
+    )

@@ -1,0 +1,241 @@
+"""SQLAlchemy models: the authoritative record of campaigns, people and applications.
+
+Times are stored as UTC and come back timezone-aware; the bot shows them in
+Asia/Shanghai. Annex 1 answers are one column each, named by `bot.domain.keys`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores aware datetimes as naive UTC (SQLite has no time zones) and returns them aware."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTCDateTime column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Campaign(Base):
+    """One yearly call (征集批次) with its two deadlines."""
+
+    __tablename__ = "campaign"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    unit_deadline: Mapped[datetime]
+    """Applicants submit and units decide until this moment."""
+    district_deadline: Mapped[datetime]
+    """Districts decide and report until this moment."""
+    is_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class District(Base):
+    """A Chongqing district, county or special zone; seeded by the first migration."""
+
+    __tablename__ = "district"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    name: Mapped[str] = mapped_column(String(30), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+
+
+class Unit(Base):
+    """An employer (工作单位) registered in a district."""
+
+    __tablename__ = "unit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    """Short public code used in deep links (`/start u_<code>`)."""
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))
+    district_id: Mapped[int] = mapped_column(ForeignKey("district.id"), index=True)
+    created_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("district_id", "name", name="uq_unit_district_name"),)
+
+
+class Person(Base):
+    """A Telegram user the bot has met; the user id is the key."""
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    username: Mapped[str | None] = mapped_column(String(64))
+    consent_version: Mapped[str | None] = mapped_column(String(20))
+    consent_at: Mapped[datetime | None]
+    """When the person agreed to the processing notice of `consent_version`."""
+    sensitive_consent_at: Mapped[datetime | None]
+    """Separate consent for sensitive information (ID number, health), PIPL art. 29."""
+    transfer_consent_at: Mapped[datetime | None]
+    """Separate consent for the transfer through a messaging service abroad, PIPL art. 39."""
+    unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+
+
+class Role(Base):
+    """A granted role: bureau (everything), district (one district) or unit (one unit)."""
+
+    __tablename__ = "role"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    role: Mapped[str] = mapped_column(String(10))
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    granted_by: Mapped[int | None] = mapped_column(BigInteger)
+    granted_at: Mapped[datetime]
+
+    __table_args__ = (
+        UniqueConstraint("person_id", "role", "district_id", "unit_id", name="uq_role_grant"),
+    )
+
+
+class Application(Base):
+    """One applicant's Annex 1 in one campaign, from draft to final decision."""
+
+    __tablename__ = "application"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("district.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    unit_confirmed: Mapped[bool] = mapped_column(Boolean, default=True)
+    """False when the applicant typed a unit that is not registered: the district confirms it."""
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    """Bumped by every write; conditional updates on it keep concurrent writers honest."""
+    cursor: Mapped[str | None] = mapped_column(String(40))
+    """Key of the field the applicant is being asked, or None at the summary card."""
+    return_reason: Mapped[str | None] = mapped_column(Text)
+    flags: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    """Eligibility flags (bot.domain.eligibility.Flag values) as last computed."""
+
+    group: Mapped[str | None] = mapped_column(String(20))
+    name: Mapped[str | None] = mapped_column(String(50))
+    id_number: Mapped[str | None] = mapped_column(String(18))
+    gender: Mapped[str | None] = mapped_column(String(2))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    id_confirmed: Mapped[bool | None] = mapped_column(Boolean)
+    ethnicity: Mapped[str | None] = mapped_column(String(20))
+    photo: Mapped[bool | None] = mapped_column(Boolean)
+    """True once a photo row exists; the bytes live in `photo`."""
+    unit_name: Mapped[str | None] = mapped_column(String(100))
+    position: Mapped[str | None] = mapped_column(String(60))
+    part_time: Mapped[str | None] = mapped_column(String(200))
+    health: Mapped[str | None] = mapped_column(String(20))
+    education: Mapped[str | None] = mapped_column(String(20))
+    title: Mapped[str | None] = mapped_column(String(60))
+    title_level: Mapped[str | None] = mapped_column(String(10))
+    emergency_expert: Mapped[bool | None] = mapped_column(Boolean)
+    school: Mapped[str | None] = mapped_column(String(80))
+    major: Mapped[str | None] = mapped_column(String(60))
+    discipline: Mapped[str | None] = mapped_column(String(20))
+    main_specialties: Mapped[list[Any] | None] = mapped_column(JSON)
+    familiar_specialties: Mapped[list[Any] | None] = mapped_column(JSON)
+    unit_address: Mapped[str | None] = mapped_column(String(120))
+    mobile: Mapped[str | None] = mapped_column(String(20))
+    home_address: Mapped[str | None] = mapped_column(String(120))
+    office_phone: Mapped[str | None] = mapped_column(String(30))
+    email: Mapped[str | None] = mapped_column(String(254))
+    emergency_phone: Mapped[str | None] = mapped_column(String(30))
+    resume: Mapped[list[Any] | None] = mapped_column(JSON)
+    relaxation_reason: Mapped[str | None] = mapped_column(Text)
+    filled_at: Mapped[date | None] = mapped_column(Date)
+    signature: Mapped[str | None] = mapped_column(String(50))
+
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    submitted_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_application_campaign_id_number", "campaign_id", "id_number"),)
+
+
+class Photo(Base):
+    """The applicant's portrait, re-encoded as JPEG; exports need the bytes, not a file_id."""
+
+    __tablename__ = "photo"
+
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), primary_key=True
+    )
+    jpeg: Mapped[bytes] = mapped_column(LargeBinary)
+    width: Mapped[int]
+    height: Mapped[int]
+    file_unique_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class ApplicationEvent(Base):
+    """Audit trail: every state change with who, when, from, to and why."""
+
+    __tablename__ = "application_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(BigInteger)
+    actor_name: Mapped[str] = mapped_column(String(200), default="")
+    action: Mapped[str] = mapped_column(String(20))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    at: Mapped[datetime]
+
+
+class FsmRecord(Base):
+    """aiogram FSM state and data, so conversations survive restarts."""
+
+    __tablename__ = "fsm_state"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    state: Mapped[str | None] = mapped_column(String(100))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
