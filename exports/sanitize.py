@@ -1,0 +1,73 @@
+"""The one place that decides how user-supplied text may enter a spreadsheet.
+
+A cell starting with = + - @ or a control character is a formula vector in
+Excel and LibreOffice (security_checklist §5.1). Every export writes user
+text through `text_cell` (xlsx) or `neutralize` (plain-text sinks such as
+CSV), and both rest on `is_formula_like`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from openpyxl.cell import WriteOnlyCell
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+FORMULA_TRIGGERS = frozenset("=+-@＝＋－＠")
+"""Leading characters that start a formula; the full-width forms are included
+because an IME can turn them into ASCII when a cell is edited."""
+
+EXCEL_CELL_LIMIT = 32_767
+"""Characters Excel accepts in one cell; longer text makes it "repair" the file."""
+
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean(value: str) -> str:
+    """Replaces characters XML 1.0 cannot carry, so a stray control byte
+    cannot make the whole export fail; U+FFFD keeps the damage visible."""
+    return _XML_ILLEGAL.sub("\ufffd", value)
+
+
+def is_formula_like(value: str) -> bool:
+    """True when a spreadsheet could read `value` as a formula: it starts with
+    a trigger or a control character, also after leading whitespace."""
+    if not value:
+        return False
+    if _is_control(value[0]):
+        return True
+    stripped = value.lstrip()
+    return bool(stripped) and (stripped[0] in FORMULA_TRIGGERS or _is_control(stripped[0]))
+
+
+def neutralize(value: str | None) -> str | None:
+    """The text form for sinks without cell types (CSV, plain text): a leading
+    apostrophe on formula-like values, as OWASP recommends. None stays None."""
+    if value is None:
+        return None
+    text = clean(value)
+    return "'" + text if is_formula_like(text) else text
+
+
+def text_cell(ws: WriteOnlyWorksheet, value: str, style: str | None = None) -> WriteOnlyCell:
+    """A write-only cell that holds `value` as a string whatever it looks like.
+
+    openpyxl turns "=..." into a formula and "#N/A" into an error cell, so the
+    type is forced to "s" after binding; formula-like text also gets the
+    quote prefix, so that editing the cell in Excel keeps it text.
+    """
+    text = clean(value)[:EXCEL_CELL_LIMIT]
+    cell = WriteOnlyCell(ws, value=text)
+    cell.data_type = "s"
+    if style is not None:
+        cell.style = style
+    if is_formula_like(text):
+        cell.quotePrefix = True
+    return cell
+
+
+def _is_control(char: str) -> bool:
+    return char < " " or "\x7f" <= char <= "\x9f"

@@ -1,0 +1,144 @@
+"""Renders a `Table` as .xlsx bytes with openpyxl in write-only mode.
+
+Write-only mode streams rows to a temporary file, so memory stays flat with
+the row count; every style, width and print setting is therefore fixed
+before the first row is appended. User text goes in through
+`sanitize.text_cell` only.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from exports.sanitize import text_cell
+from exports.table import Table
+
+FONT = "宋体"
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+A4 = 9
+"""OOXML paper size code of A4."""
+MAX_EXACT_INT = 10**15
+"""Excel keeps 15 significant digits; larger integers are written as text."""
+
+_THIN = Side(style="thin")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_LEFT = Alignment(horizontal="left", vertical="center")
+_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+TITLE, SUBTITLE, HEADER, NOTE = "导出标题", "导出说明行", "导出表头", "导出备注行"
+TEXT, TEXT_WRAP, NUMBER, DATE, DATETIME = "导出文本", "导出文本换行", "导出数值", "导出日期", "导出时间"
+
+_STYLES = (
+    NamedStyle(name=TITLE, font=Font(name=FONT, size=18, bold=True), alignment=_CENTER),
+    NamedStyle(name=SUBTITLE, font=Font(name=FONT, size=12), alignment=_LEFT),
+    NamedStyle(name=HEADER, font=Font(name=FONT, size=11, bold=True), border=_BOX, alignment=_CENTER),
+    NamedStyle(name=NOTE, font=Font(name=FONT, size=11), border=_BOX, alignment=_CENTER),
+    NamedStyle(name=TEXT, font=Font(name=FONT, size=11), border=_BOX, alignment=_LEFT, number_format="@"),
+    NamedStyle(
+        name=TEXT_WRAP,
+        font=Font(name=FONT, size=11),
+        border=_BOX,
+        alignment=Alignment(horizontal="left", vertical="center", wrap_text=True),
+        number_format="@",
+    ),
+    NamedStyle(name=NUMBER, font=Font(name=FONT, size=11), border=_BOX, alignment=_CENTER),
+    NamedStyle(name=DATE, font=Font(name=FONT, size=11), border=_BOX, alignment=_CENTER, number_format="yyyy-mm-dd"),
+    NamedStyle(name=DATETIME, font=Font(name=FONT, size=11), border=_BOX, alignment=_CENTER, number_format="yyyy-mm-dd hh:mm"),
+)  # fmt: skip
+
+
+def write_xlsx(table: Table) -> bytes:
+    """The table as an A4 sheet: title and lines merged across, a bordered
+    grid, the header repeated on every printed page, frozen below it."""
+    wb = Workbook(write_only=True)
+    for style in _STYLES:
+        wb.add_named_style(style)
+    ws = wb.create_sheet(title=table.sheet_name[:31])
+    width = len(table.columns)
+    last = get_column_letter(width)
+
+    for index, column in enumerate(table.columns, 1):
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+    header_row = 1 + bool(table.title) + len(table.subtitle)
+    _page_setup(ws, table, header_row)
+
+    row_index = 0
+
+    def merged_line(text: str, style: str, height: float) -> None:
+        nonlocal row_index
+        row_index += 1
+        ws.row_dimensions[row_index].height = height
+        ws.merged_cells.add(f"A{row_index}:{last}{row_index}")
+        cells = [text_cell(ws, text, style)]
+        if style == NOTE:
+            cells += [_blank(ws, NOTE) for _ in range(width - 1)]
+        ws.append(cells)
+
+    if table.title:
+        merged_line(table.title, TITLE, 36)
+    for line in table.subtitle:
+        merged_line(line, SUBTITLE, 22)
+    row_index += 1
+    ws.row_dimensions[row_index].height = 24
+    ws.append([text_cell(ws, header, HEADER) for header in table.headers])
+
+    styles = [(TEXT_WRAP if c.wrap else TEXT) if c.text else NUMBER for c in table.columns]
+    for values in table.rows:
+        ws.append([_cell(ws, value, style) for value, style in zip(values, styles, strict=True)])
+        row_index += 1
+    if table.note:
+        merged_line(table.note, NOTE, 30)
+
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _page_setup(ws, table: Table, header_row: int) -> None:
+    ws.page_setup.paperSize = A4
+    ws.page_setup.orientation = "landscape" if table.landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.print_options.horizontalCentered = True
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.freeze_panes = f"A{header_row + 1}"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def _cell(ws, value: object, text_style: str) -> WriteOnlyCell:
+    """A styled cell for one value; anything but a number or a date is text."""
+    if value is None:
+        return _blank(ws, text_style)
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | date):
+        return text_cell(ws, str(value), TEXT if text_style == NUMBER else text_style)
+    if isinstance(value, int) and abs(value) >= MAX_EXACT_INT:
+        return text_cell(ws, str(value), TEXT)
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(LOCAL_TZ).replace(tzinfo=None)
+        style = DATETIME
+    elif isinstance(value, date):
+        style = DATE
+    else:
+        style = NUMBER
+    cell = WriteOnlyCell(ws, value=value)
+    cell.style = style
+    return cell
+
+
+def _blank(ws, style: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws)
+    cell.style = style
+    return cell
