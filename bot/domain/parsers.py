@@ -1,0 +1,338 @@
+"""Parsers for typed answers: text in, clean value out, or ValueError with a message.
+
+Every parser is a `Callable[[str], T]`; the message of the ValueError is shown
+to the applicant as is (bot/texts/validation.py). Formats follow
+shared/reference/form_vocabularies.md; normalisation follows
+security_checklist.md §3 (NFKC, then no control or format characters).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.texts import validation as msg
+
+# Length caps, sized to the boxes of the paper form (Annex 1).
+MIN_NAME = 2
+MAX_NAME = 30
+MAX_UNIT_NAME = 60
+MAX_POSITION = 30
+MAX_PART_TIME = 100
+MAX_TITLE = 30
+MAX_SCHOOL = 40
+MAX_MAJOR = 30
+MAX_SPECIALTY = 20
+MAX_SPECIALTIES = 4
+MAX_ADDRESS = 60
+MAX_EMAIL = 254
+MAX_RESUME_ENTRIES = 15
+MAX_RESUME_UNIT = 60
+MAX_RESUME_POSITION = 30
+MAX_RELAXATION_REASON = 500
+
+TIMEZONE = ZoneInfo("Asia/Shanghai")
+
+_LINE_BREAKS = {"\n", "\r", "\u2028", "\u2029", "\x85", "\x0b", "\x0c"}
+
+
+def normalize(text: str, keep_newlines: bool = False) -> str:
+    """NFKC, no control or format characters, single spaces, stripped.
+
+    Tabs and line breaks become spaces unless `keep_newlines`, in which case
+    lines are kept (each stripped) and runs of blank lines shrink to one.
+    """
+    text = unicodedata.normalize("NFKC", text).replace("\r\n", "\n")
+    chars = []
+    for ch in text:
+        if ch in _LINE_BREAKS:
+            chars.append("\n" if keep_newlines else " ")
+        elif ch == "\t" or ch.isspace():
+            chars.append(" ")
+        elif unicodedata.category(ch) not in ("Cc", "Cf"):
+            chars.append(ch)
+    lines = [re.sub(" +", " ", line).strip() for line in "".join(chars).split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _check_length(text: str, max_len: int, min_len: int) -> str:
+    if not text:
+        raise ValueError(msg.EMPTY)
+    if len(text) < min_len:
+        raise ValueError(msg.TOO_SHORT.format(min_len=min_len, length=len(text)))
+    if len(text) > max_len:
+        raise ValueError(msg.TOO_LONG.format(max_len=max_len, length=len(text)))
+    return text
+
+
+def text_parser(max_len: int, min_len: int = 1) -> Callable[[str], str]:
+    """A single-line text field of bounded length."""
+
+    def parse(text: str) -> str:
+        return _check_length(normalize(text), max_len, min_len)
+
+    return parse
+
+
+def long_text_parser(max_len: int, min_len: int = 1) -> Callable[[str], str]:
+    """A multi-line text field of bounded length; line breaks are kept."""
+
+    def parse(text: str) -> str:
+        return _check_length(normalize(text, keep_newlines=True), max_len, min_len)
+
+    return parse
+
+
+def parse_specialties(text: str) -> list[str]:
+    """Up to four specialties, one per line or separated by 、，；."""
+    items = [s.strip() for s in re.split(r"[\n,;、]", normalize(text, keep_newlines=True))]
+    items = [s for s in items if s]
+    if not items:
+        raise ValueError(msg.EMPTY)
+    if len(items) > MAX_SPECIALTIES:
+        raise ValueError(
+            msg.SPECIALTIES_TOO_MANY.format(max_items=MAX_SPECIALTIES, count=len(items))
+        )
+    return [_check_length(s, MAX_SPECIALTY, 1) for s in items]
+
+
+# Names --------------------------------------------------------------------------------
+
+_MIDDLE_DOTS = str.maketrans({"•": "·", "・": "·", "‧": "·", "∙": "·", "⋅": "·", "●": "·"})
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
+
+
+def _name_char_ok(ch: str) -> bool:
+    return bool(_CJK.fullmatch(ch) or _LATIN.fullmatch(ch)) or ch in " ·-'"
+
+
+def parse_name(text: str) -> str:
+    """A person's name: Chinese (阿卜杜·热合曼) or Latin letters for minority and foreign names."""
+    name = normalize(text).translate(_MIDDLE_DOTS)
+    if _CJK.search(name):
+        # IMEs often give a full stop for the middle dot between the parts of a name.
+        name = re.sub(r"\s*[.。]\s*", "·", name)
+        name = re.sub(r"\s*·\s*", "·", name)
+        name = re.sub(rf"(?<={_CJK.pattern})\s+(?={_CJK.pattern})", "", name)
+    if not name:
+        raise ValueError(msg.NAME_EMPTY)
+    if any(ch.isdigit() for ch in name):
+        raise ValueError(msg.NAME_DIGITS)
+    bad = next((ch for ch in name if not _name_char_ok(ch)), None)
+    if bad is not None:
+        raise ValueError(msg.NAME_CHARS.format(char=bad))
+    if name[0] in "·-'" or name[-1] in "·-'" or "··" in name:
+        raise ValueError(msg.NAME_DOT_POSITION)
+    if len(name) < MIN_NAME:
+        raise ValueError(msg.NAME_TOO_SHORT.format(min_len=MIN_NAME, length=len(name)))
+    if len(name) > MAX_NAME:
+        raise ValueError(msg.NAME_TOO_LONG.format(max_len=MAX_NAME, length=len(name)))
+    return name
+
+
+# Phones and e-mail ----------------------------------------------------------------------
+
+_PHONE_NOISE = re.compile(r"[\s\-()\[\]‐‑‒–—―]")
+_TWO_DIGIT_AREAS = frozenset({"010", "020", "021", "022", "023", "024", "025", "027", "028", "029"})
+_EXTENSION_WORDS = re.compile(r"(?:转|分机|ext\.?|x|#)", re.IGNORECASE)
+
+
+def _mobile_digits(text: str) -> str:
+    digits = _PHONE_NOISE.sub("", normalize(text))
+    if digits.startswith("+86"):
+        return digits[3:]
+    if digits.startswith("0086") and len(digits) == 15:
+        return digits[4:]
+    if digits.startswith("86") and len(digits) == 13:
+        return digits[2:]
+    return digits
+
+
+def parse_mobile(text: str) -> str:
+    """A mainland mobile number as 11 digits (form_vocabularies.md §10)."""
+    digits = _mobile_digits(text)
+    if not digits:
+        raise ValueError(msg.MOBILE_EMPTY)
+    if digits.startswith("+"):
+        raise ValueError(msg.MOBILE_FOREIGN)
+    bad = next((ch for ch in digits if not ("0" <= ch <= "9")), None)
+    if bad is not None:
+        raise ValueError(msg.MOBILE_CHARS.format(char=bad))
+    if len(digits) != 11:
+        raise ValueError(msg.MOBILE_LENGTH.format(length=len(digits)))
+    if not re.fullmatch(r"1[3-9]\d{9}", digits):
+        raise ValueError(msg.MOBILE_PREFIX)
+    if digits[:3] in {"140", "141", "142", "143", "144"}:
+        raise ValueError(msg.MOBILE_IOT)
+    return digits
+
+
+def parse_landline(text: str) -> str:
+    """A fixed line as 023-XXXXXXXX[-ext] (§11); a bare 7-8 digit number is taken as 023."""
+    raw = _EXTENSION_WORDS.sub("-", normalize(text))
+    raw = re.sub(r"[\s()\[\]]", "", raw).replace("—", "-").replace("–", "-")
+    if not raw:
+        raise ValueError(msg.LANDLINE_EMPTY)
+    if raw.startswith("+86"):
+        raw = "0" + raw[3:].lstrip("-")
+    elif raw.startswith("0086"):
+        raw = "0" + raw[4:].lstrip("-")
+    parts = [p for p in raw.split("-") if p]
+    if not parts or not all(p.isascii() and p.isdigit() for p in parts):
+        raise ValueError(msg.LANDLINE_FORMAT)
+    if not parts[0].startswith("0"):
+        parts.insert(0, "023")
+    elif len(parts) == 1 or (len(parts) == 2 and len(parts[0]) > 4):
+        head = parts[0]
+        area_len = 3 if head[:3] in _TWO_DIGIT_AREAS else 4
+        parts[:1] = [head[:area_len], head[area_len:]]
+    if len(parts) > 3:
+        raise ValueError(msg.LANDLINE_FORMAT)
+    area, local, *ext = parts
+    if not re.fullmatch(r"0\d{2,3}", area) or not re.fullmatch(r"\d{7,8}", local):
+        raise ValueError(msg.LANDLINE_FORMAT)
+    if ext and not re.fullmatch(r"\d{1,6}", ext[0]):
+        raise ValueError(msg.LANDLINE_FORMAT)
+    return "-".join([area, local, *ext])
+
+
+def parse_phone(text: str) -> str:
+    """A mobile or a fixed line, for 办公电话 and 紧急电话."""
+    digits = _mobile_digits(text)
+    if digits.startswith("1"):
+        return parse_mobile(text)
+    try:
+        return parse_landline(text)
+    except ValueError:
+        raise ValueError(msg.PHONE_FORMAT) from None
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def parse_email(text: str) -> str:
+    """An e-mail address with a lower-cased domain (§12); no DNS lookups."""
+    address = normalize(text).replace("。", ".")
+    if not address:
+        raise ValueError(msg.EMAIL_EMPTY)
+    if address.count("@") != 1:
+        raise ValueError(msg.EMAIL_NO_AT)
+    if len(address) > MAX_EMAIL:
+        raise ValueError(msg.EMAIL_TOO_LONG.format(max_len=MAX_EMAIL, length=len(address)))
+    local, _, domain = address.partition("@")
+    domain = domain.lower()
+    if (
+        not _EMAIL.fullmatch(address)
+        or domain.startswith(".")
+        or domain.endswith(".")
+        or ".." in domain
+    ):
+        raise ValueError(msg.EMAIL_FORMAT.format(text=address))
+    return f"{local}@{domain}"
+
+
+# Dates ------------------------------------------------------------------------------
+
+_YM = r"\d{4}(?:\s*[.\-/年]\s*\d{1,2}\s*月?|\d{2})"
+_YM_PARTS = re.compile(r"(\d{4})(?:\s*[.\-/年]\s*(\d{1,2})\s*月?|(\d{2}))\.?")
+_MIN_YEAR, _MAX_YEAR = 1900, 2100
+
+
+def parse_year_month(text: str) -> str:
+    """A month as YYYY-MM, from 2010.7, 2010-07, 2010/07, 2010年7月 or 201007."""
+    value = normalize(text)
+    m = _YM_PARTS.fullmatch(value)
+    if m is None:
+        raise ValueError(msg.YEAR_MONTH_FORMAT.format(text=value))
+    year, month = int(m[1]), int(m[2] or m[3])
+    if not 1 <= month <= 12:
+        raise ValueError(msg.YEAR_MONTH_MONTH.format(text=value))
+    if not _MIN_YEAR <= year <= _MAX_YEAR:
+        raise ValueError(
+            msg.YEAR_MONTH_YEAR.format(text=value, min_year=_MIN_YEAR, max_year=_MAX_YEAR)
+        )
+    return f"{year:04d}-{month:02d}"
+
+
+PRESENT = "至今"
+_RESUME_LINE = re.compile(
+    rf"(?P<start>{_YM})\s*(?:(?:[-~—–]+|至|到)\s*)?(?P<end>{_YM}|至今|今|现在|目前)\s*[.,;、:]?\s*(?P<rest>.*)"
+)
+_BULLET = re.compile(r"^(?:\(?\d{1,2}[.、)]|[•·*])\s*(?=\d{4})")
+_RESUME_SPLIT = re.compile(r"[\s,;、]+")
+
+
+def parse_resume(text: str) -> list[dict[str, str]]:
+    """Work history, one entry per line: "2010.07-2015.06 重庆大学 讲师".
+
+    The last word of a line is the position and the words before it the unit;
+    a line with one word is a unit without a position. Entries keep the order
+    in which they were typed.
+    """
+    lines = [line for line in normalize(text, keep_newlines=True).split("\n")]
+    numbered = [(i, line) for i, line in enumerate(lines, start=1) if line]
+    if not numbered:
+        raise ValueError(msg.RESUME_EMPTY)
+    if len(numbered) > MAX_RESUME_ENTRIES:
+        raise ValueError(
+            msg.RESUME_TOO_MANY.format(max_entries=MAX_RESUME_ENTRIES, count=len(numbered))
+        )
+    return [_resume_entry(line_no, line) for line_no, line in numbered]
+
+
+def _resume_entry(line_no: int, line: str) -> dict[str, str]:
+    m = _RESUME_LINE.fullmatch(_BULLET.sub("", line, count=1))
+    if m is None:
+        shown = line if len(line) <= 30 else line[:29] + "…"
+        raise ValueError(msg.RESUME_NO_DATES.format(line_no=line_no, line=shown))
+    try:
+        start = parse_year_month(m["start"])
+        end = PRESENT if m["end"] in {"至今", "今", "现在", "目前"} else parse_year_month(m["end"])
+    except ValueError as e:
+        raise ValueError(msg.RESUME_BAD_DATE.format(line_no=line_no, message=e)) from None
+    if end != PRESENT and start > end:
+        raise ValueError(msg.RESUME_ORDER.format(line_no=line_no, start=start, end=end))
+    words = [w for w in _RESUME_SPLIT.split(m["rest"]) if w]
+    if not words:
+        raise ValueError(msg.RESUME_NO_UNIT.format(line_no=line_no))
+    unit, position = (" ".join(words[:-1]), words[-1]) if len(words) > 1 else (words[0], "")
+    if len(unit) > MAX_RESUME_UNIT:
+        raise ValueError(
+            msg.RESUME_UNIT_TOO_LONG.format(
+                line_no=line_no, max_len=MAX_RESUME_UNIT, length=len(unit)
+            )
+        )
+    if len(position) > MAX_RESUME_POSITION:
+        raise ValueError(
+            msg.RESUME_POSITION_TOO_LONG.format(
+                line_no=line_no, max_len=MAX_RESUME_POSITION, length=len(position)
+            )
+        )
+    return {"start": start, "end": end, "unit": unit, "position": position}
+
+
+def parse_deadline(text: str) -> datetime:
+    """A deadline "YYYY-MM-DD HH:MM" in Chongqing time, as an aware datetime."""
+    value = normalize(text)
+    try:
+        naive = datetime.strptime(value, "%Y-%m-%d %H:%M")  # noqa: DTZ007 - zone attached below
+    except ValueError:
+        raise ValueError(msg.DEADLINE_FORMAT.format(text=value)) from None
+    return naive.replace(tzinfo=TIMEZONE)
+
+
+_YES = frozenset({"是", "有", "是的", "对", "yes", "y"})
+_NO = frozenset({"否", "无", "没有", "不是", "no", "n"})
+
+
+def parse_yes_no(text: str) -> bool:
+    answer = normalize(text).casefold()
+    if answer in _YES:
+        return True
+    if answer in _NO:
+        return False
+    raise ValueError(msg.YES_NO)
