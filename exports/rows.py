@@ -42,6 +42,11 @@ class ResumeEntry:
     unit: str
     position: str
 
+    def as_line(self) -> str:
+        """ "2010-07—至今　某单位　职务": one line of the printed résumé."""
+        period = f"{self.start}—{self.end}"
+        return "　".join(part for part in (period, self.unit, self.position) if part)
+
 
 @dataclass(frozen=True, kw_only=True)
 class Annex1Form:

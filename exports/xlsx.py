@@ -20,8 +20,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from exports.names import annex2_filename
 from exports.sanitize import text_cell
 from exports.table import Table
+
+__all__ = ["annex2_filename", "write_xlsx"]
 
 FONT = "宋体"
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
@@ -36,7 +39,13 @@ _LEFT = Alignment(horizontal="left", vertical="center")
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 TITLE, SUBTITLE, HEADER, NOTE = "导出标题", "导出说明行", "导出表头", "导出备注行"
-TEXT, TEXT_WRAP, NUMBER, DATE, DATETIME = "导出文本", "导出文本换行", "导出数值", "导出日期", "导出时间"
+TEXT, TEXT_WRAP, NUMBER, DATE, DATETIME = (
+    "导出文本",
+    "导出文本换行",
+    "导出数值",
+    "导出日期",
+    "导出时间",
+)
 
 _STYLES = (
     NamedStyle(name=TITLE, font=Font(name=FONT, size=18, bold=True), alignment=_CENTER),

@@ -1,0 +1,38 @@
+"""File names of the exports.
+
+Names carry what the file is, for whom and when, never personal data
+(security_checklist §5.3): an application id, not a name or ID number.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\s]+')
+
+
+def annex2_filename(district: str | None, day: date) -> str:
+    """附件2_工伤预防专家聘任推荐汇总表_<district or 全市>_<YYYYMMDD>.xlsx."""
+    return f"附件2_工伤预防专家聘任推荐汇总表_{_part(district or '全市')}_{day:%Y%m%d}.xlsx"
+
+
+def annex1_filename(name: str | None, app_id: int | str) -> str:
+    """附件1_推荐表_<app_id>.docx.
+
+    `name` is accepted so callers need not change if policy allows it later,
+    and deliberately left out: file names end up in chat logs and download
+    folders, where an applicant's name does not belong.
+    """
+    del name
+    return f"附件1_推荐表_{_part(str(app_id))}.docx"
+
+
+def full_export_filename(day: date) -> str:
+    """工伤预防专家申报信息_全量导出_<YYYYMMDD>.xlsx."""
+    return f"工伤预防专家申报信息_全量导出_{day:%Y%m%d}.xlsx"
+
+
+def _part(text: str) -> str:
+    """A path-safe piece of a file name: no separators, no reserved characters."""
+    return _UNSAFE.sub("_", text).strip("._") or "_"
