@@ -273,7 +273,7 @@ def parse_resume(text: str) -> list[dict[str, str]]:
     a line with one word is a unit without a position. Entries keep the order
     in which they were typed.
     """
-    lines = [line for line in normalize(text, keep_newlines=True).split("\n")]
+    lines = normalize(text, keep_newlines=True).split("\n")
     numbered = [(i, line) for i, line in enumerate(lines, start=1) if line]
     if not numbered:
         raise ValueError(msg.RESUME_EMPTY)
