@@ -1,0 +1,149 @@
+import io
+import zipfile
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+
+from exports.annex1 import ANNEX1_TITLE, annex1_filename, render_annex1_docx
+from exports.archive import annex1_archive
+from exports.rows import Annex1Form, ResumeEntry
+
+LABELS = [
+    "姓名", "性别", "民族", "身份证号", "出生年月", "工作单位", "职务", "社会兼职", "健康状况",
+    "学历", "职称", "毕业学校", "所学专业", "主要从事专业", "熟悉专业", "单位地址", "移动电话",
+    "家庭地址", "办公电话", "个人邮箱", "紧急电话", "工作简历",
+]  # fmt: skip
+
+
+@pytest.fixture
+def form(jpeg) -> Annex1Form:
+    return Annex1Form(
+        group="消防",
+        name="张三",
+        gender="男",
+        ethnicity="汉族",
+        birth_month="1990-01",
+        id_number="500103199001019998",
+        photo_jpeg=jpeg,
+        unit="重庆建工集团股份有限公司",
+        position="安全总监",
+        part_time="重庆市安全生产协会理事",
+        health="良好",
+        education="大学本科",
+        title="高级工程师（副高级）",
+        school="重庆大学",
+        major="安全工程",
+        main_specialties=("建筑施工安全", "消防安全"),
+        familiar_specialties=("职业卫生",),
+        unit_address="重庆市渝中区解放碑1号",
+        mobile="13800138000",
+        home_address="重庆市江北区观音桥2号",
+        office_phone="023-63000000",
+        email="zhangsan@example.cn",
+        emergency_phone="13900139000",
+        resume=(
+            ResumeEntry(start="2010-07", end="2015-06", unit="重庆大学", position="助教"),
+            ResumeEntry(
+                start="2015-07", end="至今", unit="重庆建工集团股份有限公司", position="安全总监"
+            ),
+        ),
+        resume_text="2018年获评重庆市安全生产先进个人。",
+        filled_on=date(2022, 9, 20),
+    )
+
+
+def table_texts(doc) -> list[str]:
+    return [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
+
+
+def test_the_form_has_the_notice_title_labels_and_values(form):
+    doc = Document(io.BytesIO(render_annex1_docx(form)))
+    paragraphs = [p.text for p in doc.paragraphs]
+    assert ANNEX1_TITLE in paragraphs
+    assert "拟报专业组：消防\t填表时间：2022年09月20日" in paragraphs
+    cells = table_texts(doc)
+    for label in LABELS:
+        assert label in cells
+    for value in ("张三", "500103199001019998", "1990-01", "高级工程师（副高级）", "13800138000",
+                  "1．建筑施工安全", "2．消防安全", "1．职业卫生", "4．", "zhangsan@example.cn"):  # fmt: skip
+        assert value in cells
+    resume = next(c for c in cells if "2010-07—2015-06" in c)
+    assert "2015-07—至今　重庆建工集团股份有限公司　安全总监" in resume
+    assert "先进个人" in resume
+
+
+def test_pledge_signature_and_unit_opinion_follow_the_table(form):
+    doc = Document(io.BytesIO(render_annex1_docx(form)))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "本人承诺所填信息真实有效。" in text and "本人签名：" in text
+    assert any("所在单位意见（盖章）" in c and "（盖章）" in c for c in table_texts(doc))
+
+
+def test_the_photo_is_an_inline_picture_in_the_merged_photo_box(form):
+    doc = Document(io.BytesIO(render_annex1_docx(form)))
+    assert len(doc.inline_shapes) == 1
+    photo_box = doc.tables[0].cell(0, 6)
+    assert photo_box is not None
+    assert doc.tables[0].cell(3, 6)._tc is photo_box._tc
+    assert photo_box._tc.xpath(".//pic:pic")
+
+
+def test_without_a_photo_the_box_is_labelled_and_empty(form):
+    doc = Document(io.BytesIO(render_annex1_docx(replace(form, photo_jpeg=None))))
+    assert len(doc.inline_shapes) == 0
+    assert doc.tables[0].cell(0, 6).text == "照片"
+
+
+def test_a_damaged_photo_leaves_the_box_empty(form):
+    doc = Document(io.BytesIO(render_annex1_docx(replace(form, photo_jpeg=b"not a jpeg"))))
+    assert doc.tables[0].cell(0, 6).text == "照片"
+
+
+def test_page_is_a4_portrait_with_an_east_asian_font(form):
+    doc = Document(io.BytesIO(render_annex1_docx(form)))
+    section = doc.sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
+    assert section.page_width < section.page_height
+    fonts = doc.styles["Normal"].element.rPr.rFonts
+    assert fonts.get(qn("w:eastAsia")) == "宋体"
+
+
+def test_optional_rows_appear_only_when_given(form):
+    plain = table_texts(Document(io.BytesIO(render_annex1_docx(form))))
+    assert "重庆市应急管理专家资格" not in plain
+    full = replace(form, emergency_expert="是", relaxation_reason="院士，年龄放宽")
+    cells = table_texts(Document(io.BytesIO(render_annex1_docx(full))))
+    assert "重庆市应急管理专家资格" in cells and "院士，年龄放宽" in cells
+
+
+def test_blank_fill_date_leaves_room_to_write_it(form):
+    doc = Document(io.BytesIO(render_annex1_docx(replace(form, filled_on=None))))
+    assert any("填表时间：　　　　年　　月　　日" in p.text for p in doc.paragraphs)
+
+
+def test_user_text_is_plain_text_never_a_field(form):
+    hostile = replace(form, name='=HYPERLINK("http://x","y")', unit="{ DDEAUTO c:\\cmd }\x01")
+    data = render_annex1_docx(hostile)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = archive.read("word/document.xml").decode()
+    assert "fldSimple" not in xml and "instrText" not in xml and "fldChar" not in xml
+    cells = table_texts(Document(io.BytesIO(data)))
+    assert '=HYPERLINK("http://x","y")' in cells
+    assert "{ DDEAUTO c:\\cmd }\ufffd" in cells
+
+
+def test_file_name_carries_the_application_id_not_the_name():
+    assert annex1_filename("张三", 42) == "附件1_推荐表_42.docx"
+
+
+def test_archive_holds_every_document_under_a_safe_unique_name(form):
+    doc = render_annex1_docx(form)
+    data = annex1_archive(
+        [("附件1_推荐表_1.docx", doc), ("附件1_推荐表_1.docx", doc), ("../../evil.docx", b"x")]
+    )
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.namelist() == ["附件1_推荐表_1.docx", "附件1_推荐表_1 (2).docx", "evil.docx"]
+        assert Document(io.BytesIO(archive.read("附件1_推荐表_1 (2).docx"))).tables
