@@ -1,0 +1,15 @@
+"""aiogram routers: thin translators between Telegram and the services."""
+
+from aiogram import Router
+
+
+def build_router() -> Router:
+    """All routers in the order they must match; built fresh since a router attaches once."""
+    from handlers import applicant, common, errors
+
+    root = Router(name="root")
+    root.include_router(errors.build_router())
+    root.include_router(common.build_router())
+    root.include_router(applicant.build_router())
+    root.include_router(common.build_fallback_router())
+    return root

@@ -10,11 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 
 def create_engine(url: str) -> AsyncEngine:
-    """Builds the engine; SQLite gets WAL, foreign keys and one writer connection."""
+    """Builds the engine; SQLite gets WAL, foreign keys and a small pool.
+
+    pysqlite opens a transaction only at the first write and services commit
+    right after writing, so readers (the FSM storage among them) never wait
+    for a writer; writers queue on SQLite's lock with a busy timeout.
+    """
     if make_url(url).get_backend_name() != "sqlite":
         return create_async_engine(url, pool_pre_ping=True)
-    # One connection: SQLite has one writer, and several connections only contend for it.
-    engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60)
+    engine = create_async_engine(url, pool_size=4, max_overflow=4, pool_timeout=30)
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
 

@@ -14,8 +14,8 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
-    """Applies pending migrations on the given engine."""
+async def upgrade(engine: AsyncEngine, revision: str = "heads") -> None:
+    """Applies pending migrations on the given engine (every branch head)."""
     url = engine.url.render_as_string(hide_password=False)
 
     def run(connection: object) -> None:

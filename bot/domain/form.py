@@ -289,22 +289,34 @@ def is_answered(f: Field, draft: Mapping[str, Any]) -> bool:
 
 
 def next_field(draft: Mapping[str, Any], after: str | None) -> Field | None:
-    """The field to ask after `after` (None: from the start); None means the card.
+    """The field to ask after answering `after` (None: from the start); None means the card.
 
     An unanswered relaxation reason comes first once a flag is raised, so the
-    applicant is stopped at the point where the problem appears.
+    applicant is stopped where the problem appears; after it, the first missing
+    answer. A complete form goes back to the card, which is how editing one
+    field from the card returns there.
     """
     relax = BY_KEY[keys.RELAXATION_REASON]
-    if relax.applies(draft) and not is_answered(relax, draft) and after != relax.key:
+    if relax.applies(draft) and not is_answered(relax, draft):
         return relax
-    start = 0 if after is None else ORDER[after] + 1
-    for f in FIELDS[start:]:
+    missing = first_missing(draft)
+    if missing is None or after is None or after == relax.key:
+        return missing
+    for f in FIELDS[ORDER[after] + 1 :]:
         if f.applies(draft) and f.key != relax.key:
             return f
-    return None
+    return missing
 
 
 def previous_field(draft: Mapping[str, Any], before: str) -> Field | None:
+    """The field that 上一项 leads to; from the relaxation reason, the answer that raised the flag."""
+    if before == keys.RELAXATION_REASON:
+        gap = next(
+            (f for f in FIELDS if f.key != before and f.required and f.applies(draft)
+             and not is_answered(f, draft)),
+            None,
+        )
+        before = gap.key if gap else before
     for f in reversed(FIELDS[: ORDER[before]]):
         if f.applies(draft) and f.key != keys.RELAXATION_REASON:
             return f

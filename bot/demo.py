@@ -1,0 +1,30 @@
+"""Demo data for the console and the tests: one campaign, a few units, reviewers later."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.clock import TZ
+from bot.services.ports import Store
+
+DEMO_UNITS = (
+    ("CQU001", "重庆大学", "高等院校", "500106"),
+    ("CQJT01", "重庆交通运输集团有限公司", "企业", "500103"),
+    ("CQAJ01", "重庆市安全生产科学研究院", "科研机构", "500112"),
+)
+
+
+async def seed_demo(store: Store, now: datetime) -> None:
+    """Creates the 2022 campaign of the notice and three units, unless already there."""
+    if await store.current_campaign() is None:
+        await store.add_campaign(
+            name="2022年重庆市工伤预防专家库征集",
+            unit_deadline=datetime(2022, 9, 30, 18, 0, tzinfo=TZ),
+            district_deadline=datetime(2022, 10, 15, 18, 0, tzinfo=TZ),
+            now=now,
+        )
+    for code, name, kind, district_code in DEMO_UNITS:
+        if await store.unit_by_code(code) is None:
+            district = await store.district_by_code(district_code)
+            assert district is not None
+            await store.add_unit(code=code, name=name, kind=kind, district_id=district.id, now=now)

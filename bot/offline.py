@@ -1,0 +1,319 @@
+"""An offline Telegram: a bot session that records requests and users that type and click.
+
+The same Dispatcher that serves Telegram runs here with no token and no
+network. Tests assert on what the bot sent; `expertbot console` prints it.
+The session makes up plausible results for the methods the bot uses and
+fails loudly on any other, so a new API call cannot slip by untested.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncGenerator, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.base import BaseSession
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    DeleteMessage,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    GetFile,
+    GetMe,
+    SendDocument,
+    SendMessage,
+    SendPhoto,
+    SetMyCommands,
+    TelegramMethod,
+)
+from aiogram.types import (
+    CallbackQuery,
+    Chat,
+    Contact,
+    Document,
+    File,
+    InlineKeyboardMarkup,
+    Message,
+    PhotoSize,
+    Update,
+    User,
+)
+
+BOT_USER = User(id=42, is_bot=True, first_name="专家库申报", username="cq_expert_bot")
+
+
+@dataclass
+class Sent:
+    """One message as the user sees it now (edits update it in place)."""
+
+    message_id: int
+    chat_id: int
+    text: str
+    reply_markup: Any = None
+    document: tuple[str, bytes] | None = None
+    deleted: bool = False
+
+    def buttons(self) -> list[tuple[str, str]]:
+        """Inline buttons as (text, callback_data), in reading order."""
+        if not isinstance(self.reply_markup, InlineKeyboardMarkup):
+            return []
+        return [
+            (b.text, b.callback_data or "")
+            for row in self.reply_markup.inline_keyboard
+            for b in row
+        ]
+
+    def reply_buttons(self) -> list[Any]:
+        markup = self.reply_markup
+        keyboard = getattr(markup, "keyboard", None) or []
+        return [b for row in keyboard for b in row]
+
+
+class OfflineSession(BaseSession):
+    """Records every request; answers as Telegram would for the methods the bot uses."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests: list[TelegramMethod[Any]] = []
+        self.messages: dict[tuple[int, int], Sent] = {}
+        self.files: dict[str, bytes] = {}
+        self.blocked: set[int] = set()
+        self._ids = itertools.count(1000)
+
+    async def close(self) -> None:
+        pass
+
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
+    ) -> Any:
+        self.requests.append(method)
+        chat_id = getattr(method, "chat_id", None)
+        if chat_id in self.blocked:
+            raise TelegramForbiddenError(method=method, message="Forbidden: bot was blocked by the user")
+        match method:
+            case GetMe():
+                return BOT_USER
+            case SendMessage():
+                return self._record(method.chat_id, method.text, method.reply_markup)
+            case SendDocument():
+                doc = method.document
+                payload = (getattr(doc, "filename", "") or "", _input_file_bytes(doc))
+                return self._record(
+                    method.chat_id, method.caption or "", method.reply_markup, document=payload
+                )
+            case SendPhoto():
+                return self._record(method.chat_id, method.caption or "", method.reply_markup)
+            case EditMessageText():
+                sent = self._find(method.chat_id, method.message_id)
+                sent.text, sent.reply_markup = method.text, method.reply_markup
+                return True
+            case EditMessageReplyMarkup():
+                self._find(method.chat_id, method.message_id).reply_markup = method.reply_markup
+                return True
+            case DeleteMessage():
+                return True
+            case AnswerCallbackQuery() | SetMyCommands():
+                return True
+            case GetFile():
+                data = self.files.get(method.file_id)
+                if data is None:
+                    raise TelegramBadRequest(method=method, message="Bad Request: invalid file_id")
+                return File(
+                    file_id=method.file_id,
+                    file_unique_id=f"u{method.file_id}",
+                    file_size=len(data),
+                    file_path=method.file_id,
+                )
+        raise AssertionError(f"offline session does not know {type(method).__name__}")
+
+    async def stream_content(
+        self,
+        url: str,
+        headers: dict[str, Any] | None = None,
+        timeout: int = 30,
+        chunk_size: int = 65536,
+        raise_for_status: bool = True,
+    ) -> AsyncGenerator[bytes, None]:
+        yield self.files[url.rsplit("/", 1)[-1]]
+
+    def _record(
+        self, chat_id: Any, text: str, markup: Any, document: tuple[str, bytes] | None = None
+    ) -> Message:
+        message_id = next(self._ids)
+        self.messages[(int(chat_id), message_id)] = Sent(
+            message_id, int(chat_id), text, markup, document
+        )
+        return Message(
+            message_id=message_id,
+            date=datetime.now(UTC),
+            chat=Chat(id=int(chat_id), type="private"),
+            from_user=BOT_USER,
+            text=text,
+            reply_markup=markup if isinstance(markup, InlineKeyboardMarkup) else None,
+        )
+
+    def _find(self, chat_id: Any, message_id: Any) -> Sent:
+        try:
+            return self.messages[(int(chat_id), int(message_id))]
+        except KeyError:
+            raise TelegramBadRequest(
+                method=None, message="Bad Request: message to edit not found"  # type: ignore[arg-type]
+            ) from None
+
+    def inbox(self, chat_id: int) -> list[Sent]:
+        return [m for (c, _), m in self.messages.items() if c == chat_id]
+
+
+def _input_file_bytes(doc: Any) -> bytes:
+    data = getattr(doc, "data", None)
+    return data if isinstance(data, bytes) else b""
+
+
+@dataclass
+class OfflineUser:
+    """A person in the offline chat: sends messages and presses buttons like a Telegram client."""
+
+    world: OfflineWorld
+    id: int
+    first_name: str
+    last_name: str = ""
+    username: str | None = None
+    seen: int = field(default=0)
+
+    @property
+    def tg(self) -> User:
+        return User(
+            id=self.id,
+            is_bot=False,
+            first_name=self.first_name,
+            last_name=self.last_name or None,
+            username=self.username,
+            language_code="zh-hans",
+        )
+
+    @property
+    def chat(self) -> Chat:
+        return Chat(id=self.id, type="private", first_name=self.first_name)
+
+    def _message(self, **fields: Any) -> Message:
+        return Message(
+            message_id=next(self.world.incoming_ids),
+            date=self.world.now(),
+            chat=self.chat,
+            from_user=self.tg,
+            **fields,
+        )
+
+    async def send(self, text: str, **extra: Any) -> list[Sent]:
+        return await self.world.feed(self, message=self._message(text=text, **extra))
+
+    async def send_message(self, **fields: Any) -> list[Sent]:
+        """Any message content: sticker=…, voice=…, location=…, document=…."""
+        return await self.world.feed(self, message=self._message(**fields))
+
+    async def send_photo(self, data: bytes, width: int = 600, height: int = 800) -> list[Sent]:
+        file_id = self.world.upload(data)
+        photo = [
+            PhotoSize(
+                file_id=file_id,
+                file_unique_id=f"u{file_id}",
+                width=width,
+                height=height,
+                file_size=len(data),
+            )
+        ]
+        return await self.world.feed(self, message=self._message(photo=photo))
+
+    async def send_file(self, data: bytes, name: str, mime: str = "image/jpeg") -> list[Sent]:
+        file_id = self.world.upload(data)
+        doc = Document(
+            file_id=file_id,
+            file_unique_id=f"u{file_id}",
+            file_name=name,
+            mime_type=mime,
+            file_size=len(data),
+        )
+        return await self.world.feed(self, message=self._message(document=doc))
+
+    async def share_contact(self, phone: str, user_id: int | None = None) -> list[Sent]:
+        contact = Contact(
+            phone_number=phone,
+            first_name=self.first_name,
+            user_id=self.id if user_id is None else user_id,
+        )
+        return await self.world.feed(self, message=self._message(contact=contact))
+
+    async def press(self, label: str, *, message: Sent | None = None) -> list[Sent]:
+        """Presses the newest inline button whose text contains `label`."""
+        for sent in [message] if message else reversed(self.world.session.inbox(self.id)):
+            for text, data in sent.buttons():
+                if label in text:
+                    return await self.press_data(data, sent)
+        raise LookupError(f"no button {label!r} for user {self.id}")
+
+    async def press_data(self, data: str, sent: Sent | None = None) -> list[Sent]:
+        """Sends callback data as a (possibly modified) client would."""
+        sent = sent or self.inbox()[-1]
+        query = CallbackQuery(
+            id=str(next(self.world.incoming_ids)),
+            from_user=self.tg,
+            chat_instance=str(self.id),
+            data=data,
+            message=Message(
+                message_id=sent.message_id,
+                date=self.world.now(),
+                chat=self.chat,
+                from_user=BOT_USER,
+                text=sent.text,
+            ),
+        )
+        return await self.world.feed(self, callback_query=query)
+
+    def inbox(self) -> list[Sent]:
+        return self.world.session.inbox(self.id)
+
+    def last(self) -> Sent:
+        return self.inbox()[-1]
+
+    def texts(self) -> list[str]:
+        return [m.text for m in self.inbox()]
+
+    def new_messages(self) -> list[Sent]:
+        """Messages the user has not looked at yet; marks them seen."""
+        inbox = self.inbox()
+        fresh, self.seen = inbox[self.seen :], len(inbox)
+        return fresh
+
+
+class OfflineWorld:
+    """A Dispatcher, a Bot on an offline session, and the people who talk to it."""
+
+    def __init__(
+        self, dispatcher: Dispatcher, bot: Bot, now: Callable[[], datetime] | None = None
+    ) -> None:
+        self.dp = dispatcher
+        self.bot = bot
+        assert isinstance(bot.session, OfflineSession)
+        self.session: OfflineSession = bot.session
+        self.now = now or (lambda: datetime.now(UTC))
+        self.incoming_ids = itertools.count(1)
+        self._update_ids = itertools.count(1)
+        self._file_ids = itertools.count(1)
+
+    def user(self, user_id: int, first_name: str = "用户", **kw: Any) -> OfflineUser:
+        return OfflineUser(self, user_id, first_name, **kw)
+
+    def upload(self, data: bytes) -> str:
+        file_id = f"file{next(self._file_ids)}"
+        self.session.files[file_id] = data
+        return file_id
+
+    async def feed(self, user: OfflineUser, **payload: Any) -> list[Sent]:
+        before = len(self.session.inbox(user.id))
+        update = Update(update_id=next(self._update_ids), **payload)
+        await self.dp.feed_update(self.bot, update)
+        return self.session.inbox(user.id)[before:]

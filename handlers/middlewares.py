@@ -1,0 +1,48 @@
+"""Outer middlewares: private chats only."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import CallbackQuery, Message, TelegramObject
+
+from bot.texts import chat as t
+
+
+class PrivateChatsOnly(BaseMiddleware):
+    """Refuses groups: other members would see personal data and could press buttons."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        chat = data.get("event_chat")
+        if chat is not None and chat.type != "private":
+            if isinstance(event, Message) and event.text and event.text.startswith("/"):
+                await event.answer(t.GROUP_CHAT)
+            elif isinstance(event, CallbackQuery):
+                await event.answer(t.GROUP_CHAT, show_alert=True)
+            return None
+        return await handler(event, data)
+
+
+class ProvideNotifier(BaseMiddleware):
+    """Gives handlers a `notifier` bound to the bot that received the update."""
+
+    def __init__(self, stores: Any) -> None:
+        self.stores = stores
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        from handlers.notify import TelegramNotifier
+
+        data["notifier"] = TelegramNotifier(data["bot"], self.stores)
+        return await handler(event, data)

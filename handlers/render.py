@@ -1,0 +1,266 @@
+"""Pure rendering: text and keyboards for prompts and the summary card.
+
+No bot, no I/O: every function here is testable by calling it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from aiogram.types import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.clock import format_local
+from bot.domain import keys, vocab
+from bot.domain.application import ApplicationSnapshot
+from bot.domain.eligibility import FLAG_TEXT, Flag
+from bot.domain.form import FIELDS, Field, Kind, describe, progress
+from bot.domain.idcard import mask_id_number, mask_phone
+from bot.services.ports import DistrictRow, UnitRow
+from bot.texts import chat as t
+from bot.texts import form as ft
+from handlers.callbacks import (
+    CardAction,
+    CardDo,
+    CardEdit,
+    ConsentItem,
+    ConsentPick,
+    DistrictPage,
+    DistrictPick,
+    FormChoice,
+    FormNav,
+    Nav,
+    UnitNotListed,
+    UnitPage,
+    UnitPick,
+)
+
+DISTRICTS_PER_PAGE = 15
+UNITS_PER_PAGE = 8
+PHONE_KEYS = frozenset({keys.MOBILE, keys.OFFICE_PHONE, keys.EMERGENCY_PHONE})
+
+
+def welcome(campaign: Any) -> str:
+    return t.WELCOME.format(
+        campaign=campaign.name,
+        unit_deadline=format_local(campaign.unit_deadline),
+        district_deadline=format_local(campaign.district_deadline),
+    )
+
+
+def consent_keyboard(agreed: Sequence[str]) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for item, label in (
+        (ConsentItem.GENERAL, "① 个人信息处理"),
+        (ConsentItem.SENSITIVE, "② 敏感个人信息（身份证号、健康状况）"),
+        (ConsentItem.TRANSFER, "③ 经境外服务传输"),
+    ):
+        mark = t.BUTTON_AGREED if item.value in agreed else t.BUTTON_AGREE
+        kb.button(text=f"{mark}：{label}", callback_data=ConsentPick(item=item))
+    kb.button(text=t.CONSENT_ALL, callback_data=ConsentPick(item=ConsentItem.ALL))
+    kb.button(text=t.BUTTON_DISAGREE, callback_data=ConsentPick(item=ConsentItem.REFUSE))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def consent_text(version: str) -> str:
+    return "\n\n".join(
+        (
+            t.CONSENT.format(version=version),
+            "① " + t.CONSENT_GENERAL,
+            "② " + t.CONSENT_SENSITIVE,
+            "③ " + t.CONSENT_TRANSFER,
+        )
+    )
+
+
+def district_page(districts: Sequence[DistrictRow], page: int) -> tuple[str, InlineKeyboardMarkup]:
+    pages = max(1, -(-len(districts) // DISTRICTS_PER_PAGE))
+    page = min(max(page, 0), pages - 1)
+    chunk = districts[page * DISTRICTS_PER_PAGE : (page + 1) * DISTRICTS_PER_PAGE]
+    kb = InlineKeyboardBuilder()
+    for d in chunk:
+        kb.button(text=d.name, callback_data=DistrictPick(district_id=d.id))
+    kb.adjust(3)
+    kb.row(*_pager(page, pages, lambda p: DistrictPage(page=p).pack()))
+    return t.CHOOSE_DISTRICT_PAGE.format(page=page + 1, pages=pages), kb.as_markup()
+
+
+def district_matches(districts: Sequence[DistrictRow]) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for d in districts:
+        kb.button(text=d.name, callback_data=DistrictPick(district_id=d.id))
+    kb.adjust(3)
+    return kb.as_markup()
+
+
+def unit_page(
+    district: DistrictRow, units: Sequence[UnitRow], page: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    pages = max(1, -(-len(units) // UNITS_PER_PAGE))
+    page = min(max(page, 0), pages - 1)
+    kb = InlineKeyboardBuilder()
+    for u in units[page * UNITS_PER_PAGE : (page + 1) * UNITS_PER_PAGE]:
+        kb.row(InlineKeyboardButton(text=u.name, callback_data=UnitPick(unit_id=u.id).pack()))
+    if pages > 1:
+        kb.row(*_pager(page, pages, lambda p: UnitPage(district_id=district.id, page=p).pack()))
+    kb.row(
+        InlineKeyboardButton(
+            text=t.UNIT_NOT_LISTED,
+            callback_data=UnitNotListed(district_id=district.id).pack(),
+        )
+    )
+    text = (t.CHOOSE_UNIT if units else t.NO_UNITS).format(district=district.name)
+    return text, kb.as_markup()
+
+
+def _pager(page: int, pages: int, pack: Any) -> list[InlineKeyboardButton]:
+    buttons = []
+    if page > 0:
+        buttons.append(InlineKeyboardButton(text=t.BUTTON_PREV_PAGE, callback_data=pack(page - 1)))
+    if page < pages - 1:
+        buttons.append(InlineKeyboardButton(text=t.BUTTON_NEXT_PAGE, callback_data=pack(page + 1)))
+    return buttons
+
+
+def prompt(app: ApplicationSnapshot, f: Field) -> str:
+    """The question for one field: progress line, prompt, and the current answer if any."""
+    n, total = progress(f.key, app.values)
+    lines = [t.PROGRESS.format(n=n, total=total, label=f.label), _prompt_body(app, f)]
+    value = app.values.get(f.key)
+    if f.kind is Kind.LIST and value:
+        lines.append(
+            ft.PROMPT_LIST_SO_FAR.format(count=len(value), limit=f.max_items, items="；".join(value))
+        )
+    elif value not in (None, "", []) and f.kind not in (Kind.PHOTO, Kind.CONFIRM):
+        lines.append(t.CURRENT_VALUE.format(value=display(f, value)))
+    return "\n".join(lines)
+
+
+def _prompt_body(app: ApplicationSnapshot, f: Field) -> str:
+    v = app.values
+    if f.key == keys.ID_CONFIRMED:
+        birth = v.get(keys.BIRTH_DATE)
+        return f.prompt.format(
+            birth_month=f"{birth:%Y年%m月}" if birth else "", gender=v.get(keys.GENDER) or ""
+        )
+    if f.key == keys.TITLE_LEVEL and v.get(keys.TITLE):
+        level = vocab.title_level_of(v[keys.TITLE])
+        if level:
+            return ft.PROMPT_TITLE_LEVEL_GUESS.format(title=v[keys.TITLE], level=level)
+    if f.key == keys.DISCIPLINE and v.get(keys.MAJOR):
+        guess = vocab.guess_discipline(v[keys.MAJOR])
+        if guess:
+            return ft.PROMPT_DISCIPLINE_GUESS.format(major=v[keys.MAJOR], discipline=guess)
+    return f.prompt
+
+
+def display(f: Field, value: Any) -> str:
+    """A value as shown in chat: ID numbers and phones masked."""
+    if value in (None, "", []):
+        return ft.EMPTY_VALUE
+    if f.key == keys.ID_NUMBER:
+        return mask_id_number(value)
+    if f.key in PHONE_KEYS:
+        return mask_phone(value)
+    if f.key == keys.PHOTO:
+        return "已上传"
+    return describe(f, value)
+
+
+def field_keyboard(f: Field) -> InlineKeyboardMarkup | ReplyKeyboardMarkup:
+    if f.kind is Kind.PHONE:
+        return ReplyKeyboardMarkup(
+            keyboard=[
+                [KeyboardButton(text=t.BUTTON_SHARE_PHONE, request_contact=True)],
+                [KeyboardButton(text=t.BUTTON_BACK), KeyboardButton(text=t.BUTTON_SAVE_EXIT)],
+            ],
+            resize_keyboard=True,
+            one_time_keyboard=True,
+        )
+    kb = InlineKeyboardBuilder()
+    for i, choice in enumerate(f.choices):
+        kb.button(text=choice, callback_data=FormChoice(key=f.key, index=i))
+    kb.adjust(1 if f.kind is Kind.CONFIRM else 3 if len(f.choices) > 6 else 2)
+    if f.kind is Kind.LIST:
+        kb.row(
+            _nav(f, Nav.DONE, t.BUTTON_DONE),
+            _nav(f, Nav.CLEAR, t.BUTTON_CLEAR_LIST),
+        )
+    nav = [_nav(f, Nav.BACK, t.BUTTON_BACK)]
+    if not f.required:
+        nav.append(_nav(f, Nav.SKIP, t.BUTTON_SKIP))
+    nav.append(_nav(f, Nav.SAVE, t.BUTTON_SAVE_EXIT))
+    kb.row(*nav)
+    return kb.as_markup()
+
+
+def _nav(f: Field, nav: Nav, text: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=FormNav(key=f.key, nav=nav).pack())
+
+
+def flag_reasons(flags: Sequence[str]) -> str:
+    return "；".join(FLAG_TEXT[Flag(f)] for f in flags)
+
+
+def card(app: ApplicationSnapshot) -> tuple[str, InlineKeyboardMarkup]:
+    """The summary card: every answer (masked where needed) and a button per field."""
+    v = app.values
+    lines = [t.CARD_TITLE, t.CARD_STATUS.format(status=t.STATUS[app.status])]
+    if app.return_reason and app.status == "returned":
+        lines.append(t.CARD_RETURNED.format(reason=app.return_reason))
+    unit = app.unit_name + ("" if app.unit_confirmed else t.CARD_UNIT_UNCONFIRMED)
+    lines.append(t.CARD_UNIT.format(unit=unit, district=app.district_name))
+    for f in FIELDS:
+        if not f.applies(v) or f.key == keys.ID_CONFIRMED:
+            continue
+        lines.append(f"{f.label}：{display(f, v.get(f.key))}")
+        if f.key == keys.ID_NUMBER and v.get(keys.BIRTH_DATE):
+            lines.append(f"出生年月：{v[keys.BIRTH_DATE]:%Y年%m月}　性别：{v.get(keys.GENDER)}")
+    if app.flags:
+        lines.append(t.CARD_FLAGS.format(reasons=flag_reasons(app.flags)))
+    kb = InlineKeyboardBuilder()
+    for f in FIELDS:
+        if f.applies(v) and f.key != keys.ID_CONFIRMED:
+            kb.button(text=t.BUTTON_EDIT.format(label=f.label), callback_data=CardEdit(key=f.key))
+    kb.adjust(2)
+    kb.row(_card(app, CardDo.SIGN, t.BUTTON_SIGN))
+    kb.row(_card(app, CardDo.SAVE, t.BUTTON_SAVE_EXIT), _card(app, CardDo.WITHDRAW, t.BUTTON_WITHDRAW))
+    return "\n".join(lines), kb.as_markup()
+
+
+def _card(app: ApplicationSnapshot, do: CardDo, text: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=CardAction(app_id=app.id, do=do).pack())
+
+
+def status_text(app: ApplicationSnapshot) -> str:
+    text = t.STATUS_LINE.format(
+        id=app.id,
+        campaign=app.campaign.name,
+        status=t.STATUS[app.status],
+        updated=format_local(app.updated_at) if app.updated_at else "",
+    )
+    if app.status == "returned" and app.return_reason:
+        text += "\n" + t.CARD_RETURNED.format(reason=app.return_reason)
+    return text
+
+
+def withdraw_confirm(app: ApplicationSnapshot) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                _card(app, CardDo.WITHDRAW_CONFIRM, t.BUTTON_CONFIRM_WITHDRAW),
+                _card(app, CardDo.WITHDRAW_KEEP, t.BUTTON_KEEP),
+            ]
+        ]
+    )
+
+
+def continue_keyboard(app: ApplicationSnapshot) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[_card(app, CardDo.CONTINUE, t.BUTTON_CONTINUE)]])
