@@ -45,10 +45,10 @@ TITLE_SIZE = Pt(18)  # 小二
 
 COLUMN_WIDTHS = (Cm(2.3), Cm(2.6), Cm(2.0), Cm(2.4), Cm(2.0), Cm(2.3), Cm(3.4))
 """Seven grid columns filling the 17 cm between A4 margins of 2 cm."""
-ROW_HEIGHT = Cm(0.9)
-RESUME_HEIGHT = Cm(5.0)
-PHOTO_HEIGHT = Cm(3.2)
-PHOTO_MAX_WIDTH = Cm(3.0)
+ROW_HEIGHT = Cm(0.85)
+RESUME_HEIGHT = Cm(4.6)
+PHOTO_HEIGHT = Cm(3.0)
+PHOTO_MAX_WIDTH = Cm(2.8)
 
 
 @dataclass(frozen=True)

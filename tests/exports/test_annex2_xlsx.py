@@ -5,7 +5,7 @@ import pytest
 from exports.annex2 import write_annex2
 from exports.table import build_annex2_table
 from exports.xlsx import annex2_filename, write_xlsx
-from tests.exports.conftest import INJECTIONS, annex2_row, open_sheet, sheet_xml
+from tests.exports.support import INJECTIONS, annex2_row, open_sheet, sheet_xml
 
 DAY = date(2022, 10, 15)
 HEADERS = [

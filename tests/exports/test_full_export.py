@@ -2,7 +2,7 @@ from datetime import UTC, date, datetime
 
 from exports.full import full_export_filename, write_full_export
 from exports.rows import ResumeEntry
-from tests.exports.conftest import INJECTIONS, open_sheet, sheet_xml
+from tests.exports.support import INJECTIONS, open_sheet, sheet_xml
 
 HEADERS = (
     "申请编号",

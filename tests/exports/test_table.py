@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from exports.table import ANNEX2_EMPTY_NOTE, GROUP_ORDER, build_annex2_table, format_cn_date
-from tests.exports.conftest import annex2_row
+from tests.exports.support import annex2_row
 
 DAY = date(2022, 10, 15)
 

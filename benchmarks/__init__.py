@@ -1,0 +1,1 @@
+"""Stand-alone measurement scripts; not tests, not shipped."""
