@@ -15,6 +15,8 @@ class Settings(BaseSettings):
     """Telegram bot token from BotFather; only `expertbot run` needs it."""
     database_url: str = "sqlite+aiosqlite:///expertbot.db"
     """SQLite file in the working folder by default; postgresql+asyncpg://… for PostgreSQL."""
+    bot_username: str | None = None
+    """The bot's @username, for printing t.me deep links from the CLI."""
     telegram_api_base: str | None = None
     """Base URL of a self-hosted Bot API server, as TelegramAPIServer.from_base takes it."""
     bureau_admin_ids: Annotated[tuple[int, ...], NoDecode] = ()

@@ -14,14 +14,19 @@ DEMO_UNITS = (
 )
 
 
-async def seed_demo(store: Store, now: datetime) -> None:
-    """Creates the 2022 campaign of the notice and three units, unless already there."""
+NOTICE_DEADLINES = (datetime(2022, 9, 30, 18, 0, tzinfo=TZ), datetime(2022, 10, 15, 18, 0, tzinfo=TZ))
+
+
+async def seed_demo(
+    store: Store,
+    now: datetime,
+    deadlines: tuple[datetime, datetime] = NOTICE_DEADLINES,
+    name: str = "2022年重庆市工伤预防专家库征集",
+) -> None:
+    """Creates a campaign (by default the notice's) and three units, unless already there."""
     if await store.current_campaign() is None:
         await store.add_campaign(
-            name="2022年重庆市工伤预防专家库征集",
-            unit_deadline=datetime(2022, 9, 30, 18, 0, tzinfo=TZ),
-            district_deadline=datetime(2022, 10, 15, 18, 0, tzinfo=TZ),
-            now=now,
+            name=name, unit_deadline=deadlines[0], district_deadline=deadlines[1], now=now
         )
     for code, name, kind, district_code in DEMO_UNITS:
         if await store.unit_by_code(code) is None:

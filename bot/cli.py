@@ -1,0 +1,233 @@
+"""The `expertbot` command: run the bot, manage the database, campaigns and units.
+
+Each verb is a small function registered on the parser. Errors are one clear
+line on stderr and exit status 2, never a traceback. aiogram is imported
+only by the verbs that talk to Telegram, since importing it is slow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import secrets
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bot.config import Settings, SettingsError, load_settings
+from bot.domain.errors import DomainError
+
+Handler = Callable[[argparse.Namespace, Settings], Awaitable[int | None]]
+
+
+class CliError(Exception):
+    """A mistake in the command line; the message is shown as it is."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "handler"):
+        parser.print_help()
+        raise SystemExit(2)
+    try:
+        settings = load_settings()
+        code = asyncio.run(args.handler(args, settings))
+    except (SettingsError, CliError, DomainError, ValueError) as problem:
+        print(f"expertbot: {problem}", file=sys.stderr)
+        raise SystemExit(2) from None
+    except KeyboardInterrupt:
+        code = 130
+    raise SystemExit(code or 0)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="expertbot", description="重庆市工伤预防专家库申报 Telegram bot"
+    )
+    verbs = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    run = verbs.add_parser("run", help="run the bot (long polling); applies migrations first")
+    run.set_defaults(handler=cmd_run)
+
+    console = verbs.add_parser(
+        "console", help="chat with the bot offline in the terminal (no token, no network)"
+    )
+    console.add_argument("--db", default="expertbot-demo.db", help="demo database file")
+    console.set_defaults(handler=cmd_console)
+
+    db = verbs.add_parser("db", help="database schema").add_subparsers(metavar="ACTION")
+    db.add_parser("upgrade", help="apply pending migrations").set_defaults(handler=cmd_db_upgrade)
+
+    campaign = verbs.add_parser("campaign", help="campaigns (征集批次)").add_subparsers(
+        metavar="ACTION"
+    )
+    create = campaign.add_parser("create", help="open a new campaign")
+    create.add_argument("--name", required=True)
+    create.add_argument("--unit-deadline", required=True, help='"YYYY-MM-DD HH:MM", Asia/Shanghai')
+    create.add_argument(
+        "--district-deadline", required=True, help='"YYYY-MM-DD HH:MM", Asia/Shanghai'
+    )
+    create.set_defaults(handler=cmd_campaign_create)
+    campaign.add_parser("list", help="list campaigns").set_defaults(handler=cmd_campaign_list)
+
+    unit = verbs.add_parser("unit", help="units (工作单位)").add_subparsers(metavar="ACTION")
+    add = unit.add_parser("add", help="register a unit and print its applicant link")
+    add.add_argument("--district", required=True, help="district code or name")
+    add.add_argument("--name", required=True)
+    add.add_argument("--kind", default="企业", help="高等院校|科研机构|医疗卫生机构|行政机关|事业单位|企业|行业协会")
+    add.set_defaults(handler=cmd_unit_add)
+    unit.add_parser("list", help="list units").set_defaults(handler=cmd_unit_list)
+
+    for register in _EXTENSIONS:
+        register(verbs)
+    return parser
+
+
+_EXTENSIONS: list[Callable[[Any], None]] = []
+"""Other modules' verbs (review, exports, reminders) register here."""
+
+
+async def _open(settings: Settings) -> Any:
+    from bot.main import open_database
+
+    return await open_database(settings)
+
+
+async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    if not settings.bot_token:
+        raise CliError(
+            "BOT_TOKEN is not set. Put it in the environment or .env; "
+            "to try the bot without Telegram, run: expertbot console"
+        )
+    import logging
+
+    from bot.main import run_polling
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    await run_polling(settings)
+    return 0
+
+
+async def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.console import run_console
+
+    await run_console(settings, args.db)
+    return 0
+
+
+async def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    engine, _ = await _open(settings)
+    await engine.dispose()
+    print("database is up to date")
+    return 0
+
+
+async def cmd_campaign_create(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.clock import SystemClock, format_local
+    from bot.domain.parsers import parse_deadline
+    from storage.repositories import SqlStore
+
+    try:
+        unit_deadline = parse_deadline(args.unit_deadline)
+        district_deadline = parse_deadline(args.district_deadline)
+    except ValueError as problem:
+        raise CliError(f"bad deadline: {problem}") from None
+    if district_deadline <= unit_deadline:
+        raise CliError("the district deadline must come after the unit deadline")
+    name = args.name.strip()
+    if not name or len(name) > 100:
+        raise CliError("the name must be 1 to 100 characters")
+    engine, sessionmaker = await _open(settings)
+    async with sessionmaker() as session:
+        store = SqlStore(session)
+        campaign_id = await store.add_campaign(
+            name=name,
+            unit_deadline=unit_deadline,
+            district_deadline=district_deadline,
+            now=SystemClock().now(),
+        )
+        await store.commit()
+    await engine.dispose()
+    print(
+        f"campaign {campaign_id}: {name}; unit deadline {format_local(unit_deadline)}, "
+        f"district deadline {format_local(district_deadline)} (Asia/Shanghai)"
+    )
+    return 0
+
+
+async def cmd_campaign_list(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy import select
+
+    from bot.clock import format_local
+    from storage.models import Campaign
+
+    engine, sessionmaker = await _open(settings)
+    async with sessionmaker() as session:
+        for c in (await session.execute(select(Campaign).order_by(Campaign.id))).scalars():
+            state = "open" if c.is_open else "closed"
+            print(
+                f"{c.id}\t{c.name}\t{format_local(c.unit_deadline)}\t"
+                f"{format_local(c.district_deadline)}\t{state}"
+            )
+    await engine.dispose()
+    return 0
+
+
+async def cmd_unit_add(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.clock import SystemClock
+    from bot.domain.vocab import UNIT_KINDS, resolve_district
+    from storage.repositories import SqlStore
+
+    if args.kind not in UNIT_KINDS:
+        raise CliError(f"--kind must be one of: {'|'.join(UNIT_KINDS)}")
+    district = resolve_district(args.district)
+    name = args.name.strip()
+    if not 2 <= len(name) <= 100:
+        raise CliError("the unit name must be 2 to 100 characters")
+    engine, sessionmaker = await _open(settings)
+    async with sessionmaker() as session:
+        store = SqlStore(session)
+        row = await store.district_by_code(district.code)
+        assert row is not None
+        if any(u.name == name for u in await store.units_in(row.id)):
+            raise CliError(f"{district.name} already has a unit named {name}")
+        unit = await store.add_unit(
+            code=new_unit_code(), name=name, kind=args.kind, district_id=row.id, now=SystemClock().now()
+        )
+        await store.commit()
+    await engine.dispose()
+    print(f"unit {unit.code}: {unit.name} ({unit.kind}, {unit.district_name})")
+    print(f"applicant link: {await applicant_link(settings, unit.code)}")
+    return 0
+
+
+async def cmd_unit_list(args: argparse.Namespace, settings: Settings) -> int:
+    from storage.repositories import SqlStore
+
+    engine, sessionmaker = await _open(settings)
+    async with sessionmaker() as session:
+        store = SqlStore(session)
+        for d in await store.districts():
+            for u in await store.units_in(d.id):
+                print(f"{u.code}\t{u.name}\t{u.kind}\t{u.district_name}")
+    await engine.dispose()
+    return 0
+
+
+def new_unit_code() -> str:
+    """Eight characters that are easy to read aloud and safe in a deep link."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+async def applicant_link(settings: Settings, unit_code: str) -> str:
+    """`t.me/<bot>?start=u_<code>` when the bot's name is known, else the /start text."""
+    username = settings.bot_username
+    if username:
+        return f"https://t.me/{username}?start=u_{unit_code}"
+    return f"/start u_{unit_code}  (set BOT_USERNAME to print a t.me link)"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""`expertbot console`: the real Dispatcher and handlers in a terminal, offline.
+
+Messages the bot sends are printed with their buttons numbered. Type text
+to answer, `#N` to press button N, and `:help` for the rest. Commands are
+read line by line from standard input, so a session can also be scripted.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from aiogram import Bot
+
+from bot.clock import SystemClock, format_local
+from bot.config import Settings
+from bot.demo import seed_demo
+from bot.main import create_dispatcher
+from bot.offline import OfflineSession, OfflineUser, OfflineWorld, Sent
+from storage.db import create_engine, create_sessionmaker
+from storage.migrate import upgrade
+from storage.repositories import SqlStore
+
+HELP = """\
+  text        send a message (e.g. /start)
+  #N          press button N of the latest messages
+  :photo PATH send an image as a photo      :file PATH  send a file (document)
+  :contact    share your phone number (:contact 13800000000 to choose it)
+  :user ID    switch to another demo user   :users      list demo users
+  :help       this help                     :quit       leave"""
+
+DEMO_USERS = {1001: "申报人 张三", 1002: "申报人 李四"}
+
+
+async def run_console(settings: Settings, db_path: str) -> None:
+    clock = SystemClock()
+    engine = create_engine(f"sqlite+aiosqlite:///{db_path}")
+    await upgrade(engine)
+    sessionmaker = create_sessionmaker(engine)
+    now = clock.now()
+    async with sessionmaker() as session:
+        await seed_demo(
+            SqlStore(session),
+            now,
+            deadlines=(now + timedelta(days=14), now + timedelta(days=30)),
+            name="演示批次（console）",
+        )
+        await session.commit()
+    bot = Bot(token="42:OFFLINE", session=OfflineSession())
+    dp = create_dispatcher(settings=settings, sessionmaker=sessionmaker, clock=clock)
+    world = OfflineWorld(dp, bot, now=clock.now)
+    users = {uid: world.user(uid, name.split()[-1]) for uid, name in DEMO_USERS.items()}
+    user = users[1001]
+    print(f"离线控制台 · 数据库 {db_path} · 当前用户 {user.id} {DEMO_USERS[user.id]}")
+    print(f"演示批次截止：{format_local(now + timedelta(days=14))}；输入 /start 开始，:help 查看操作")
+    interactive = sys.stdin.isatty()
+    buttons: list[tuple[str, str, Sent]] = []
+    while True:
+        if interactive:
+            print(f"[{user.id}]> ", end="", flush=True)
+        line = sys.stdin.readline()
+        if not line:
+            break
+        line = line.rstrip("\n")
+        if not interactive:
+            print(f"[{user.id}]> {line}")
+        try:
+            if line in (":quit", ":q"):
+                break
+            elif line == ":help":
+                print(HELP)
+                continue
+            elif line == ":users":
+                for uid, name in DEMO_USERS.items():
+                    print(f"  {uid}  {name}")
+                continue
+            elif line.startswith(":user"):
+                user = users[int(line.split()[1])]
+                buttons = _show(user, all_new=True)
+                continue
+            elif line.startswith("#"):
+                text, data, sent = buttons[int(line[1:]) - 1]
+                await user.press_data(data, sent)
+            elif line.startswith(":photo"):
+                await user.send_photo(Path(line.split(maxsplit=1)[1]).read_bytes())
+            elif line.startswith(":file"):
+                path = Path(line.split(maxsplit=1)[1])
+                await user.send_file(path.read_bytes(), path.name)
+            elif line.startswith(":contact"):
+                parts = line.split()
+                await user.share_contact(parts[1] if len(parts) > 1 else "+8613800000000")
+            elif line:
+                await user.send(line)
+        except (IndexError, ValueError, KeyError, OSError, LookupError) as problem:
+            print(f"  (无法执行：{problem!r}；:help 查看用法)")
+            continue
+        buttons = _show(user) or buttons
+    await bot.session.close()
+    await engine.dispose()
+
+
+def _show(user: OfflineUser, all_new: bool = False) -> list[tuple[str, str, Sent]]:
+    """Prints what the bot sent since last time and numbers the inline buttons."""
+    fresh = user.new_messages()
+    numbered: list[tuple[str, str, Sent]] = []
+    for sent in fresh:
+        print("─" * 40)
+        print(sent.text)
+        if sent.document:
+            print(f"  📎 {sent.document[0]} ({len(sent.document[1])} bytes)")
+        for text, data in sent.buttons():
+            numbered.append((text, data, sent))
+            print(f"  [#{len(numbered)}] {text}")
+        for b in sent.reply_buttons():
+            hint = " (:contact)" if getattr(b, "request_contact", False) else ""
+            print(f"  [键盘] {b.text}{hint}")
+    return numbered
