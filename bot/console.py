@@ -82,6 +82,8 @@ async def run_console(settings: Settings, db_path: str) -> None:
             elif line.startswith("#"):
                 text, data, sent = buttons[int(line[1:]) - 1]
                 await user.press_data(data, sent)
+                if user.alert:
+                    print(f"  （提示）{user.alert}")
             elif line.startswith(":photo"):
                 await user.send_photo(Path(line.split(maxsplit=1)[1]).read_bytes())
             elif line.startswith(":file"):

@@ -55,7 +55,8 @@ class Sent:
     text: str
     reply_markup: Any = None
     document: tuple[str, bytes] | None = None
-    deleted: bool = False
+    revision: int = 0
+    """Raised on every send or edit, so a viewer can tell what changed since it last looked."""
 
     def buttons(self) -> list[tuple[str, str]]:
         """Inline buttons as (text, callback_data), in reading order."""
@@ -82,7 +83,11 @@ class OfflineSession(BaseSession):
         self.messages: dict[tuple[int, int], Sent] = {}
         self.files: dict[str, bytes] = {}
         self.blocked: set[int] = set()
+        self.callback_answers: dict[str, str] = {}
+        self.deleted: list[tuple[int, int]] = []
+        """callback_query_id -> the text of answerCallbackQuery ("" when answered silently)."""
         self._ids = itertools.count(1000)
+        self._revisions = itertools.count(1)
 
     async def close(self) -> None:
         pass
@@ -110,13 +115,19 @@ class OfflineSession(BaseSession):
             case EditMessageText():
                 sent = self._find(method.chat_id, method.message_id)
                 sent.text, sent.reply_markup = method.text, method.reply_markup
+                sent.revision = next(self._revisions)
                 return True
             case EditMessageReplyMarkup():
-                self._find(method.chat_id, method.message_id).reply_markup = method.reply_markup
+                sent = self._find(method.chat_id, method.message_id)
+                sent.reply_markup, sent.revision = method.reply_markup, next(self._revisions)
                 return True
             case DeleteMessage():
+                self.deleted.append((int(method.chat_id), method.message_id))
                 return True
-            case AnswerCallbackQuery() | SetMyCommands():
+            case AnswerCallbackQuery():
+                self.callback_answers[method.callback_query_id] = method.text or ""
+                return True
+            case SetMyCommands():
                 return True
             case GetFile():
                 data = self.files.get(method.file_id)
@@ -145,7 +156,7 @@ class OfflineSession(BaseSession):
     ) -> Message:
         message_id = next(self._ids)
         self.messages[(int(chat_id), message_id)] = Sent(
-            message_id, int(chat_id), text, markup, document
+            message_id, int(chat_id), text, markup, document, next(self._revisions)
         )
         return Message(
             message_id=message_id,
@@ -183,6 +194,7 @@ class OfflineUser:
     last_name: str = ""
     username: str | None = None
     seen: int = field(default=0)
+    last_query_id: str | None = None
 
     @property
     def tg(self) -> User:
@@ -258,8 +270,9 @@ class OfflineUser:
     async def press_data(self, data: str, sent: Sent | None = None) -> list[Sent]:
         """Sends callback data as a (possibly modified) client would."""
         sent = sent or self.inbox()[-1]
+        self.last_query_id = str(next(self.world.incoming_ids))
         query = CallbackQuery(
-            id=str(next(self.world.incoming_ids)),
+            id=self.last_query_id,
             from_user=self.tg,
             chat_instance=str(self.id),
             data=data,
@@ -276,6 +289,13 @@ class OfflineUser:
     def inbox(self) -> list[Sent]:
         return self.world.session.inbox(self.id)
 
+    @property
+    def alert(self) -> str | None:
+        """What the bot answered to the latest button press (None: not answered at all)."""
+        if self.last_query_id is None:
+            return None
+        return self.world.session.callback_answers.get(self.last_query_id)
+
     def last(self) -> Sent:
         return self.inbox()[-1]
 
@@ -283,9 +303,9 @@ class OfflineUser:
         return [m.text for m in self.inbox()]
 
     def new_messages(self) -> list[Sent]:
-        """Messages the user has not looked at yet; marks them seen."""
-        inbox = self.inbox()
-        fresh, self.seen = inbox[self.seen :], len(inbox)
+        """Messages sent or edited since the user last looked; marks them seen."""
+        fresh = [m for m in self.inbox() if m.revision > self.seen]
+        self.seen = max((m.revision for m in fresh), default=self.seen)
         return fresh
 
 
