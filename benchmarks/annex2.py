@@ -7,8 +7,9 @@ process-lifetime peak, measures that run alone. Writers:
 
 - annex2: `exports.annex2.write_annex2` from `Annex2Row`s (sort, number,
   widths, sanitise, styles, print setup).
-- openpyxl: the same styled text cells appended by hand from rows that are
-  already sorted and numbered: the floor for this output with openpyxl.
+- openpyxl: the same styled text cells (built the same way, from the same
+  style arrays) appended by hand from rows already sorted and numbered:
+  the floor for this output with openpyxl.
 - bare: unstyled values appended as they are (unsafe: "=..." becomes a
   formula); shown only to price the styling.
 
@@ -28,7 +29,7 @@ import tracemalloc
 from datetime import date
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell
 
 from exports import xlsx
 from exports.annex2 import write_annex2
@@ -65,15 +66,17 @@ def write_openpyxl(values: list[tuple], styled: bool) -> bytes:
         for row in values:
             ws.append(row)
     else:
-        for style in xlsx._STYLES:
-            wb.add_named_style(style)
+        styles = xlsx.register_styles(wb)
+        text, number = styles[xlsx.TEXT], styles[xlsx.NUMBER]
         for row in values:
             cells = []
             for value in row:
-                cell = WriteOnlyCell(ws, value=value)
-                if isinstance(value, str):
+                is_text = isinstance(value, str)
+                cell = Cell(
+                    ws, row=1, column=1, value=value, style_array=text if is_text else number
+                )
+                if is_text:
                     cell.data_type = "s"
-                cell.style = xlsx.TEXT if isinstance(value, str) else xlsx.NUMBER
                 cells.append(cell)
             ws.append(cells)
     out = io.BytesIO()

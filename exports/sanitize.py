@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell
 
 if TYPE_CHECKING:
+    from openpyxl.styles.cell_style import StyleArray
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 FORMULA_TRIGGERS = frozenset("=+-@＝＋－＠")
@@ -52,18 +53,18 @@ def neutralize(value: str | None) -> str | None:
     return "'" + text if is_formula_like(text) else text
 
 
-def text_cell(ws: WriteOnlyWorksheet, value: str, style: str | None = None) -> WriteOnlyCell:
-    """A write-only cell that holds `value` as a string whatever it looks like.
+def text_cell(ws: WriteOnlyWorksheet, value: str, style: StyleArray | None = None) -> Cell:
+    """A cell for a write-only sheet that holds `value` as a string whatever it
+    looks like; `style` is a style array from `xlsx.register_styles` (copied).
 
     openpyxl turns "=..." into a formula and "#N/A" into an error cell, so the
     type is forced to "s" after binding; formula-like text also gets the
     quote prefix, so that editing the cell in Excel keeps it text.
     """
     text = clean(value)[:EXCEL_CELL_LIMIT]
-    cell = WriteOnlyCell(ws, value=text)
+    # ws.append() gives the cell its real row and column.
+    cell = Cell(ws, row=1, column=1, value=text, style_array=style)
     cell.data_type = "s"
-    if style is not None:
-        cell.style = style
     if is_formula_like(text):
         cell.quotePrefix = True
     return cell

@@ -14,8 +14,9 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -37,6 +38,7 @@ _THIN = Side(style="thin")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _LEFT = Alignment(horizontal="left", vertical="center")
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_LEFT_WRAP = Alignment(horizontal="left", vertical="center", wrap_text=True)
 
 TITLE, SUBTITLE, HEADER, NOTE = "导出标题", "导出说明行", "导出表头", "导出备注行"
 TEXT, TEXT_WRAP, NUMBER, DATE, DATETIME = (
@@ -47,31 +49,41 @@ TEXT, TEXT_WRAP, NUMBER, DATE, DATETIME = (
     "导出时间",
 )
 
-_STYLES = (
-    NamedStyle(name=TITLE, font=Font(name=FONT, size=18, bold=True), alignment=_CENTER),
-    NamedStyle(name=SUBTITLE, font=Font(name=FONT, size=12), alignment=_LEFT),
-    NamedStyle(name=HEADER, font=Font(name=FONT, size=11, bold=True), border=_BOX, alignment=_CENTER),
-    NamedStyle(name=NOTE, font=Font(name=FONT, size=11), border=_BOX, alignment=_CENTER),
-    NamedStyle(name=TEXT, font=Font(name=FONT, size=11), border=_BOX, alignment=_LEFT, number_format="@"),
-    NamedStyle(
-        name=TEXT_WRAP,
-        font=Font(name=FONT, size=11),
-        border=_BOX,
-        alignment=Alignment(horizontal="left", vertical="center", wrap_text=True),
-        number_format="@",
-    ),
-    NamedStyle(name=NUMBER, font=Font(name=FONT, size=11), border=_BOX, alignment=_CENTER),
-    NamedStyle(name=DATE, font=Font(name=FONT, size=11), border=_BOX, alignment=_CENTER, number_format="yyyy-mm-dd"),
-    NamedStyle(name=DATETIME, font=Font(name=FONT, size=11), border=_BOX, alignment=_CENTER, number_format="yyyy-mm-dd hh:mm"),
-)  # fmt: skip
+
+def _named_styles() -> tuple[NamedStyle, ...]:
+    """Fresh for every workbook: registering a named style binds it to one."""
+    return (
+        NamedStyle(name=TITLE, font=Font(name=FONT, size=18, bold=True), alignment=_CENTER),
+        NamedStyle(name=SUBTITLE, font=Font(name=FONT, size=12), alignment=_LEFT),
+        NamedStyle(name=HEADER, font=Font(name=FONT, size=11, bold=True), border=_BOX, alignment=_CENTER),
+        NamedStyle(name=NOTE, font=Font(name=FONT, size=11), border=_BOX, alignment=_CENTER),
+        NamedStyle(name=TEXT, font=Font(name=FONT, size=11), border=_BOX, alignment=_LEFT, number_format="@"),
+        NamedStyle(name=TEXT_WRAP, font=Font(name=FONT, size=11), border=_BOX, alignment=_LEFT_WRAP, number_format="@"),
+        NamedStyle(name=NUMBER, font=Font(name=FONT, size=11), border=_BOX, alignment=_CENTER),
+        NamedStyle(name=DATE, font=Font(name=FONT, size=11), border=_BOX, alignment=_CENTER, number_format="yyyy-mm-dd"),
+        NamedStyle(name=DATETIME, font=Font(name=FONT, size=11), border=_BOX, alignment=_CENTER, number_format="yyyy-mm-dd hh:mm"),
+    )  # fmt: skip
+
+
+def register_styles(wb: Workbook) -> dict[str, StyleArray]:
+    """Adds the export's named styles to `wb`; returns each one's style array.
+
+    Cells are built from these arrays rather than by assigning `cell.style`
+    by name, which looks the name up again for every cell and made the
+    writer about a third slower.
+    """
+    arrays = {}
+    for style in _named_styles():
+        wb.add_named_style(style)
+        arrays[style.name] = style.as_tuple()
+    return arrays
 
 
 def write_xlsx(table: Table) -> bytes:
     """The table as an A4 sheet: title and lines merged across, a bordered
     grid, the header repeated on every printed page, frozen below it."""
     wb = Workbook(write_only=True)
-    for style in _STYLES:
-        wb.add_named_style(style)
+    styles = register_styles(wb)
     ws = wb.create_sheet(title=table.sheet_name[:31])
     width = len(table.columns)
     last = get_column_letter(width)
@@ -88,9 +100,9 @@ def write_xlsx(table: Table) -> bytes:
         row_index += 1
         ws.row_dimensions[row_index].height = height
         ws.merged_cells.add(f"A{row_index}:{last}{row_index}")
-        cells = [text_cell(ws, text, style)]
+        cells = [text_cell(ws, text, styles[style])]
         if style == NOTE:
-            cells += [_blank(ws, NOTE) for _ in range(width - 1)]
+            cells += [Cell(ws, row=1, column=1, style_array=styles[NOTE]) for _ in range(width - 1)]
         ws.append(cells)
 
     if table.title:
@@ -99,11 +111,16 @@ def write_xlsx(table: Table) -> bytes:
         merged_line(line, SUBTITLE, 22)
     row_index += 1
     ws.row_dimensions[row_index].height = 24
-    ws.append([text_cell(ws, header, HEADER) for header in table.headers])
+    ws.append([text_cell(ws, header, styles[HEADER]) for header in table.headers])
 
-    styles = [(TEXT_WRAP if c.wrap else TEXT) if c.text else NUMBER for c in table.columns]
+    column_styles = [(TEXT_WRAP if c.wrap else TEXT) if c.text else NUMBER for c in table.columns]
     for values in table.rows:
-        ws.append([_cell(ws, value, style) for value, style in zip(values, styles, strict=True)])
+        ws.append(
+            [
+                _cell(ws, value, name, styles)
+                for value, name in zip(values, column_styles, strict=True)
+            ]
+        )
         row_index += 1
     if table.note:
         merged_line(table.note, NOTE, 30)
@@ -126,14 +143,16 @@ def _page_setup(ws, table: Table, header_row: int) -> None:
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
-def _cell(ws, value: object, text_style: str) -> WriteOnlyCell:
+def _cell(ws, value: object, style: str, styles: dict[str, StyleArray]) -> Cell:
     """A styled cell for one value; anything but a number or a date is text."""
+    if value.__class__ is str:
+        return text_cell(ws, value, styles[TEXT if style == NUMBER else style])
     if value is None:
-        return _blank(ws, text_style)
+        return Cell(ws, row=1, column=1, style_array=styles[style])
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal | date):
-        return text_cell(ws, str(value), TEXT if text_style == NUMBER else text_style)
+        return text_cell(ws, str(value), styles[TEXT if style == NUMBER else style])
     if isinstance(value, int) and abs(value) >= MAX_EXACT_INT:
-        return text_cell(ws, str(value), TEXT)
+        return text_cell(ws, str(value), styles[TEXT])
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(LOCAL_TZ).replace(tzinfo=None)
@@ -142,12 +161,4 @@ def _cell(ws, value: object, text_style: str) -> WriteOnlyCell:
         style = DATE
     else:
         style = NUMBER
-    cell = WriteOnlyCell(ws, value=value)
-    cell.style = style
-    return cell
-
-
-def _blank(ws, style: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws)
-    cell.style = style
-    return cell
+    return Cell(ws, row=1, column=1, value=value, style_array=styles[style])
