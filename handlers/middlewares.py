@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import CallbackQuery, Message, TelegramObject
+from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 
 from bot.texts import chat as t
 
@@ -22,10 +22,11 @@ class PrivateChatsOnly(BaseMiddleware):
     ) -> Any:
         chat = data.get("event_chat")
         if chat is not None and chat.type != "private":
-            if isinstance(event, Message) and event.text and event.text.startswith("/"):
-                await event.answer(t.GROUP_CHAT)
-            elif isinstance(event, CallbackQuery):
-                await event.answer(t.GROUP_CHAT, show_alert=True)
+            inner = event.event if isinstance(event, Update) else event
+            if isinstance(inner, Message) and inner.text and inner.text.startswith("/"):
+                await inner.answer(t.GROUP_CHAT)
+            elif isinstance(inner, CallbackQuery):
+                await inner.answer(t.GROUP_CHAT, show_alert=True)
             return None
         return await handler(event, data)
 

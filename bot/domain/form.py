@@ -88,9 +88,9 @@ def _parse_yes_no(text: str) -> bool:
 
 
 def flags_of(draft: Mapping[str, Any], unit_kind: str | None, deadline: date) -> tuple[Flag, ...]:
-    """Eligibility flags for what the draft says so far."""
+    """Eligibility flags for what the draft says so far; a birth date counts once confirmed."""
     facts = Facts(
-        birth_date=draft.get(keys.BIRTH_DATE),
+        birth_date=draft.get(keys.BIRTH_DATE) if draft.get(keys.ID_CONFIRMED) else None,
         title_level=draft.get(keys.TITLE_LEVEL),
         emergency_expert=draft.get(keys.EMERGENCY_EXPERT),
         unit_kind=unit_kind,
