@@ -27,7 +27,7 @@ from bot.domain.form import (
 )
 from bot.domain.idcard import IdNumber
 from bot.domain.parsers import normalize
-from bot.domain.workflow import EDITABLE, Action, Actor, Status, next_status
+from bot.domain.workflow import EDITABLE, Action, Actor, next_status
 from bot.services.ports import Store, UnitRow
 from bot.texts import chat as t
 
