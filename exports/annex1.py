@@ -56,6 +56,8 @@ class _Cell:
     text: str
     span: int = 1
     label: bool = False
+    photo: bool = False
+    """Part of the photo box, filled once after the rows are merged."""
 
 
 def _label(text: str, span: int = 1) -> _Cell:
@@ -104,7 +106,7 @@ def render_annex1_docx(form: Annex1Form) -> bytes:
 
 def _rows(form: Annex1Form) -> list[list[_Cell]]:
     """The form's rows as (text, span) cells; column 6 of rows 0-3 is the photo."""
-    photo = _Cell("")
+    photo = _Cell("", photo=True)
     rows = [
         [_label("姓名"), _Cell(form.name), _label("性别"), _Cell(form.gender),
          _label("民族"), _Cell(form.ethnicity), photo],
@@ -163,7 +165,7 @@ def _form_table(doc, form: Annex1Form) -> None:
             cell.width = sum(COLUMN_WIDTHS[col : col + spec.span], Cm(0))
             if spec.span > 1:
                 cell = cell.merge(table.cell(r, col + spec.span - 1))
-            if spec is not rows[0][6]:
+            if not spec.photo:
                 _write(cell, spec, top=r == len(rows) - 1)
             col += spec.span
 
