@@ -8,6 +8,7 @@ several processes use Redis (REDIS_URL) instead.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -56,10 +57,10 @@ class DatabaseStorage(BaseStorage):
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         k, (state, _) = await self._load(key)
-        await self._save(k, state, dict(data))
+        await self._save(k, state, copy.deepcopy(dict(data)))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        return dict((await self._load(key))[1][1])
+        return copy.deepcopy((await self._load(key))[1][1])
 
     async def close(self) -> None:
         self._cache.clear()
