@@ -1,0 +1,147 @@
+"""Update pipeline: applicants complete Annex 1 through the real Dispatcher, vs a bare echo bot.
+
+    python -m benchmarks.pipeline [--users 1000] [--concurrency 100] [--database-url URL]
+
+Every answer is committed before the bot replies (the same code as production);
+the bot session records requests instead of calling Telegram. Prints updates
+per second and per-update latency for both, and the ratio measured in this run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from aiogram import Bot, Dispatcher, Router
+from aiogram.types import Message
+
+from bot.clock import TZ, FixedClock
+from bot.config import Settings
+from bot.demo import seed_demo
+from bot.main import create_dispatcher
+from bot.offline import OfflineSession, OfflineUser, OfflineWorld
+from storage.db import create_engine, create_sessionmaker
+from storage.migrate import upgrade
+from storage.repositories import SqlStore
+from tests.flows.helpers import choose_unit, consent, fill_form
+from tests.support.images import jpeg
+
+PHOTO = jpeg()
+
+
+def id_number(i: int) -> str:
+    from bot.domain.idcard import check_character
+
+    first17 = f"500103{1960 + i % 40}0101{i % 1000:03d}"
+    return first17 + check_character(first17)
+
+
+class Timed:
+    """Wraps a world's feed to record each update's latency."""
+
+    def __init__(self, world: OfflineWorld) -> None:
+        self.latencies: list[float] = []
+        feed = world.feed
+
+        async def timed(user: OfflineUser, **payload: object) -> object:
+            start = time.perf_counter()
+            result = await feed(user, **payload)
+            self.latencies.append(time.perf_counter() - start)
+            return result
+
+        world.feed = timed  # type: ignore[method-assign]
+
+
+async def run_applicants(users: int, concurrency: int, database_url: str | None) -> tuple[float, list[float]]:
+    folder = tempfile.mkdtemp(prefix="bench-")
+    url = database_url or f"sqlite+aiosqlite:///{folder}/bench.db"
+    engine = create_engine(url)
+    await upgrade(engine)
+    sessionmaker = create_sessionmaker(engine)
+    clock = FixedClock(datetime(2022, 9, 20, 10, 0, tzinfo=TZ))
+    async with sessionmaker() as session:
+        await seed_demo(SqlStore(session), clock.now() - timedelta(days=1))
+        await session.commit()
+    settings = Settings(bot_token="42:BENCH")
+    bot = Bot(token=settings.bot_token, session=OfflineSession())
+    world = OfflineWorld(create_dispatcher(settings=settings, sessionmaker=sessionmaker, clock=clock), bot, now=clock.now)
+    timed = Timed(world)
+    gate = asyncio.Semaphore(concurrency)
+
+    async def applicant(i: int) -> None:
+        async with gate:
+            user = world.user(100_000 + i, f"用户{i}")
+            await consent(user)
+            await choose_unit(user)
+            await fill_form(user, name="张三", id_number=id_number(i))
+            await user.press("签名提交")
+            await user.send("张三")
+            assert "申报已提交" in user.last().text, user.last().text
+
+    start = time.perf_counter()
+    await asyncio.gather(*(applicant(i) for i in range(users)))
+    elapsed = time.perf_counter() - start
+    await engine.dispose()
+    return len(timed.latencies) / elapsed, timed.latencies
+
+
+async def run_echo(updates: int, concurrency: int) -> tuple[float, list[float]]:
+    router = Router()
+
+    async def echo(message: Message) -> None:
+        await message.answer(message.text or "")
+
+    router.message.register(echo)
+    dp = Dispatcher()
+    dp.include_router(router)
+    world = OfflineWorld(dp, Bot(token="42:ECHO", session=OfflineSession()))
+    timed = Timed(world)
+    gate = asyncio.Semaphore(concurrency)
+    per_user = 30
+
+    async def user_loop(i: int) -> None:
+        async with gate:
+            user = world.user(200_000 + i, "echo")
+            for n in range(per_user):
+                await user.send(f"消息 {n}")
+
+    start = time.perf_counter()
+    await asyncio.gather(*(user_loop(i) for i in range(max(1, updates // per_user))))
+    elapsed = time.perf_counter() - start
+    return len(timed.latencies) / elapsed, timed.latencies
+
+
+def percentile(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def row(name: str, rate: float, lat: list[float], base: float) -> str:
+    ms = [percentile(lat, q) * 1000 for q in (50, 95, 99)]
+    return f"| {name} | {len(lat):,} | {rate:,.0f} | {ms[0]:.2f} | {ms[1]:.2f} | {ms[2]:.2f} | {rate / base:.2f} |"
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=100)
+    parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
+    args = parser.parse_args()
+    runs: list[tuple[str, Callable[[], Awaitable[tuple[float, list[float]]]]]] = []
+    app_rate, app_lat = await run_applicants(args.users, args.concurrency, args.database_url)
+    echo_rate, echo_lat = await run_echo(len(app_lat), args.concurrency)
+    del runs
+    db = (args.database_url or "sqlite (temp file)").split("@")[-1]
+    print(f"users={args.users} concurrency={args.concurrency} database={db}")
+    print("| case | updates | updates/s | p50 ms | p95 ms | p99 ms | × echo |")
+    print("|---|---|---|---|---|---|---|")
+    print(row("bare aiogram echo", echo_rate, echo_lat, echo_rate))
+    print(row("Annex 1 applicants", app_rate, app_lat, echo_rate))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
