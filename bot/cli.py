@@ -229,5 +229,14 @@ async def applicant_link(settings: Settings, unit_code: str) -> str:
     return f"/start u_{unit_code}  (set BOT_USERNAME to print a t.me link)"
 
 
+def _register_campaign_verbs(verbs: Any) -> None:
+    from bot.cli_campaign import register
+
+    register(verbs)
+
+
+_EXTENSIONS.append(_register_campaign_verbs)
+
+
 if __name__ == "__main__":
     main()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 
 from aiogram import Bot, Dispatcher
@@ -16,6 +18,7 @@ from bot.config import Settings
 from storage.db import create_engine, create_sessionmaker
 from storage.fsm import DatabaseStorage
 from storage.migrate import upgrade
+from storage.reminders import reminder_store_factory
 from storage.repositories import store_factory
 
 log = logging.getLogger(__name__)
@@ -30,6 +33,7 @@ def create_dispatcher(
 ) -> Dispatcher:
     """The Dispatcher production runs; tests and the console build it the same way."""
     import handlers
+    from bot.ratelimit import RateLimiter
     from handlers.middlewares import PrivateChatsOnly, ProvideNotifier
 
     stores = store_factory(sessionmaker)
@@ -38,6 +42,8 @@ def create_dispatcher(
         stores=stores,
         clock=clock or SystemClock(),
         settings=settings,
+        reminder_stores=reminder_store_factory(sessionmaker),
+        limiter=RateLimiter(),
     )
     dp.update.outer_middleware(PrivateChatsOnly())
     dp.update.outer_middleware(ProvideNotifier(stores))
@@ -62,8 +68,26 @@ async def run_polling(settings: Settings) -> None:
     engine, sessionmaker = await open_database(settings)
     bot = create_bot(settings)
     dp = create_dispatcher(settings=settings, sessionmaker=sessionmaker)
+    stop = asyncio.Event()
+    reminders = asyncio.create_task(start_reminders(dp, bot, stop), name="reminders")
     try:
         await dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types())
     finally:
+        stop.set()
+        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+            # The pass finishes the sends in flight and marks them, so nothing is repeated.
+            await asyncio.wait_for(reminders, timeout=30)
         await bot.session.close()
         await engine.dispose()
+
+
+async def start_reminders(dp: Dispatcher, bot: Bot, stop: asyncio.Event) -> None:
+    """The reminder loop inside `expertbot run`: one pass a minute until `stop`."""
+    from bot.services.reminders import run_reminders
+    from handlers.sending import TelegramSender
+
+    clock = dp["clock"]
+    sender = TelegramSender(bot, dp["limiter"], clock)
+    await run_reminders(
+        dp["reminder_stores"], sender, clock, stop, admin_ids=dp["settings"].bureau_admin_ids
+    )

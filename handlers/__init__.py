@@ -5,11 +5,12 @@ from aiogram import Router
 
 def build_router() -> Router:
     """All routers in the order they must match; built fresh since a router attaches once."""
-    from handlers import applicant, common, errors
+    from handlers import applicant, common, errors, reminders
 
     root = Router(name="root")
     root.include_router(errors.build_router())
     root.include_router(common.build_router())
+    root.include_router(reminders.build_router())
     root.include_router(applicant.build_router())
     root.include_router(common.build_fallback_router())
     return root

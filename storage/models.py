@@ -239,3 +239,63 @@ class FsmRecord(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     state: Mapped[str | None] = mapped_column(String(100))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class CampaignSchedule(Base):
+    """A campaign's reminder schedule and when each deadline took effect; absent means defaults."""
+
+    __tablename__ = "campaign_schedule"
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign.id", ondelete="CASCADE"), primary_key=True
+    )
+    offsets: Mapped[list[Any]] = mapped_column(JSON)
+    """Minutes before each deadline at which reminders go out, largest first."""
+    quiet_start: Mapped[str] = mapped_column(String(5), default="22:00")
+    quiet_end: Mapped[str] = mapped_column(String(5), default="08:00")
+    """Quiet hours, Asia/Shanghai, "HH:MM"; equal means none."""
+    unit_deadline_since: Mapped[datetime | None]
+    district_deadline_since: Mapped[datetime | None]
+    """When the current deadline was set; reminder slots before it never fire (None: created_at)."""
+
+
+class Reminder(Base):
+    """The outbox: each reminder or notice, recorded (claimed) before it is sent, marked after."""
+
+    __tablename__ = "reminder"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(160), unique=True)
+    """Reminders: campaign, deadline (kind and moment), offset, recipient and scope."""
+    kind: Mapped[str] = mapped_column(String(12))
+    campaign_id: Mapped[int | None] = mapped_column(
+        ForeignKey("campaign.id", ondelete="CASCADE"), index=True
+    )
+    deadline_kind: Mapped[str | None] = mapped_column(String(10))
+    deadline_at: Mapped[datetime | None]
+    offset_minutes: Mapped[int | None] = mapped_column(Integer)
+    recipient_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    """Telegram user id; not a foreign key since admins from settings may have no person row."""
+    application_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    due_at: Mapped[datetime | None]
+    recorded_at: Mapped[datetime]
+    claimed_at: Mapped[datetime | None]
+    """When a pass took it for sending; None: waiting for the next pass."""
+    sent_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(String(200))
+
+
+class NudgeLog(Base):
+    """Who nudged (催办) which application when; at most one an hour per application."""
+
+    __tablename__ = "nudge_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[datetime]

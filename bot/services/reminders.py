@@ -1,0 +1,475 @@
+"""Use cases of reminders: one pass that sends what is due, the loop around it, and 催办.
+
+A pass reads who still has something to do, asks the domain what is due,
+then in chunks records (claims) each notice in a committed transaction
+before sending it and marks it after. Guarantee across a crash: a reminder
+whose claim was committed is never dropped (a later pass takes over a claim
+older than the lease and sends it, if it is still due) and a reminder marked
+sent is never repeated; only a crash after Telegram accepted a message and
+before its mark was committed repeats that message, once, and at most the
+messages in flight at that moment (the sender's concurrency).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.clock import Clock, format_local
+from bot.domain.application import ApplicationSnapshot
+from bot.domain.errors import DeadlinePassed, DomainError, NotAllowed, NotFound
+from bot.domain.form import applicable, is_answered
+from bot.domain.reminders import (
+    DEFAULT_LEASE,
+    Audience,
+    Deadline,
+    DeadlineKind,
+    Notice,
+    NoticeKind,
+    Status,
+    Todo,
+    due_reminders,
+)
+from bot.domain.workflow import Status as AppStatus
+from bot.services.reminder_ports import (
+    CampaignPlan,
+    NoticeSender,
+    Outcome,
+    ReminderStore,
+    ReminderStoreFactory,
+)
+from bot.texts import chat as ct
+from bot.texts import reminders as t
+
+log = logging.getLogger(__name__)
+
+NUDGE_WINDOW = timedelta(hours=1)
+CHUNK = 300
+"""Notices claimed per transaction: about ten seconds of sending at Telegram's rate."""
+CONCURRENCY = 32
+"""Notices in flight at once; the limiter, not this, sets the pace."""
+
+
+@dataclass
+class PassReport:
+    planned: list[Notice] = field(default_factory=list)
+    sent: int = 0
+    unreachable: int = 0
+    failed: int = 0
+    retry: int = 0
+    expired: int = 0
+    skipped: int = 0
+    """Claimed by another pass, or its recipient is unreachable."""
+
+
+def fields_left(values: dict[str, object]) -> int:
+    return sum(1 for f in applicable(values) if f.required and not is_answered(f, values))
+
+
+def todo_of_form(app: ApplicationSnapshot) -> Todo:
+    returned = app.status is AppStatus.RETURNED
+    return Todo(
+        recipient_id=app.person_id,
+        audience=Audience.RETURNED if returned else Audience.DRAFT,
+        scope=app.id,
+        fields_left=fields_left(app.values),
+        reason=app.return_reason if returned else None,
+        label=app.unit_name,
+    )
+
+
+async def collect_todos(store: ReminderStore, campaign_id: int) -> list[Todo]:
+    """Everyone with something left to do in the campaign; nobody else.
+
+    District reviewers' unreported batches are not included: reporting has no
+    table yet (it belongs to the review issue).
+    """
+    todos = [todo_of_form(a) for a in await store.open_forms(campaign_id)]
+    todos += await store.unit_pending(campaign_id)
+    todos += await store.district_pending(campaign_id)
+    return todos
+
+
+def deadlines_of(plan: CampaignPlan) -> list[Deadline]:
+    c = plan.campaign
+    return [
+        Deadline(kind=DeadlineKind.UNIT, at=c.unit_deadline, since=plan.unit_since),
+        Deadline(kind=DeadlineKind.DISTRICT, at=c.district_deadline, since=plan.district_since),
+    ]
+
+
+async def plan_pass(
+    store: ReminderStore, now: datetime, lease: timedelta = DEFAULT_LEASE
+) -> tuple[list[Notice], list[Notice]]:
+    """(what to send now, waiting notices whose recipient became unreachable)."""
+    notices: list[Notice] = []
+    dropped: list[Notice] = []
+    for n in await store.waiting_notices(now, lease):
+        (dropped if await store.is_unreachable(n.recipient_id) else notices).append(n)
+    campaign = await store.current_campaign()
+    if campaign is not None and campaign.is_open:
+        plan = await store.plan(campaign.id)
+        assert plan is not None
+        notices += due_reminders(
+            campaign_id=campaign.id,
+            deadlines=deadlines_of(plan),
+            schedule=plan.schedule,
+            todos=await collect_todos(store, campaign.id),
+            recorded=await store.recorded(campaign.id),
+            now=now,
+            lease=lease,
+        )
+    return notices, dropped
+
+
+async def send_due_reminders(
+    stores: ReminderStoreFactory,
+    sender: NoticeSender,
+    clock: Clock,
+    *,
+    admin_ids: Iterable[int] = (),
+    dry_run: bool = False,
+    lease: timedelta = DEFAULT_LEASE,
+    chunk: int = CHUNK,
+    concurrency: int = CONCURRENCY,
+    stop: asyncio.Event | None = None,
+) -> PassReport:
+    """One pass: plan, then claim and send chunk by chunk. Safe to run twice at once."""
+    async with stores() as store:
+        notices, dropped = await plan_pass(store, clock.now(), lease)
+        if not dry_run:
+            for n in dropped:
+                await store.mark(n.key, Status.UNREACHABLE, clock.now())
+            await store.commit()
+    report = PassReport(planned=notices, skipped=len(dropped))
+    if dry_run:
+        return report
+    for start in range(0, len(notices), chunk):
+        if stop is not None and stop.is_set():
+            break
+        part = notices[start : start + chunk]
+        async with stores() as store:
+            claimed = await store.claim(part, clock.now(), lease)
+            await store.commit()
+        report.skipped += len(part) - len(claimed)
+        await deliver(
+            stores, sender, claimed, clock, admin_ids=admin_ids, concurrency=concurrency,
+            stop=stop, report=report,
+        )
+    return report
+
+
+async def deliver(
+    stores: ReminderStoreFactory,
+    sender: NoticeSender,
+    claimed: Sequence[Notice],
+    clock: Clock,
+    *,
+    admin_ids: Iterable[int] = (),
+    concurrency: int = CONCURRENCY,
+    stop: asyncio.Event | None = None,
+    report: PassReport | None = None,
+) -> PassReport:
+    """Sends notices already claimed and marks each; one failing never holds up the rest."""
+    report = report if report is not None else PassReport()
+    admins = tuple(admin_ids)
+    queue = iter(claimed)
+
+    async def worker() -> None:
+        for notice in queue:
+            if stop is not None and stop.is_set():
+                return
+            await _deliver_one(stores, sender, notice, clock, admins, report)
+
+    await asyncio.gather(*(worker() for _ in range(max(1, min(concurrency, len(claimed))))))
+    return report
+
+
+async def _deliver_one(
+    stores: ReminderStoreFactory,
+    sender: NoticeSender,
+    notice: Notice,
+    clock: Clock,
+    admin_ids: tuple[int, ...],
+    report: PassReport,
+) -> None:
+    if notice.deadline_at is not None and clock.now() >= notice.deadline_at:
+        async with stores() as store:
+            await store.mark(notice.key, Status.EXPIRED, clock.now())
+            await store.commit()
+        report.expired += 1
+        return
+    try:
+        outcome = await sender.send(notice)
+    except Exception:
+        log.exception("sending %s failed", notice.key)
+        outcome = Outcome.RETRY
+    async with stores() as store:
+        now = clock.now()
+        match outcome:
+            case Outcome.SENT:
+                await store.mark(notice.key, Status.SENT, now)
+                report.sent += 1
+            case Outcome.FAILED:
+                await store.mark(notice.key, Status.FAILED, now, "rejected by Telegram")
+                report.failed += 1
+            case Outcome.UNREACHABLE:
+                await store.mark(notice.key, Status.UNREACHABLE, now)
+                if await store.mark_unreachable(notice.recipient_id):
+                    above = await escalations(store, notice.recipient_id, admin_ids)
+                    await store.add_notices(above, now)
+                report.unreachable += 1
+            case Outcome.RETRY:
+                report.retry += 1
+        await store.commit()
+
+
+async def escalations(
+    store: ReminderStore, person_id: int, admin_ids: Iterable[int] = ()
+) -> list[Notice]:
+    """Who is told that this reviewer cannot be reached: unit → its district, district → bureau."""
+    name = await store.person_name(person_id) or str(person_id)
+    out: list[Notice] = []
+    for g in await store.grants_of(person_id):
+        if g.role == "unit" and g.unit_id is not None:
+            unit = await store.unit(g.unit_id)
+            above = await store.district_reviewers(unit.district_id) if unit else []
+        elif g.role == "district":
+            above = sorted({*admin_ids, *await store.bureau_admins()})
+        else:
+            continue
+        for to in above:
+            if to == person_id:
+                continue
+            out.append(
+                Notice(
+                    key=f"x:{person_id}:{g.role}{g.unit_id or g.district_id}:{to}",
+                    kind=NoticeKind.UNREACHABLE,
+                    recipient_id=to,
+                    payload={"name": name, "role": g.role, "label": g.label},
+                )
+            )
+    return out
+
+
+async def run_reminders(
+    stores: ReminderStoreFactory,
+    sender: NoticeSender,
+    clock: Clock,
+    stop: asyncio.Event,
+    *,
+    admin_ids: Iterable[int] = (),
+    interval: float = 60.0,
+) -> None:
+    """Runs a pass every `interval` seconds until `stop` is set; a failing pass is logged."""
+    admins = tuple(admin_ids)
+    while not stop.is_set():
+        try:
+            report = await send_due_reminders(stores, sender, clock, admin_ids=admins, stop=stop)
+            if report.planned:
+                log.info(
+                    "reminders: %d due, %d sent, %d unreachable, %d failed, %d to retry",
+                    len(report.planned), report.sent, report.unreachable, report.failed,
+                    report.retry,
+                )
+        except Exception:
+            log.exception("reminder pass failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=interval)
+
+
+# 催办 ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Holders:
+    audience: Audience
+    people: list[int]
+    deadline_kind: DeadlineKind
+
+
+async def holders_of(store: ReminderStore, app: ApplicationSnapshot) -> Holders:
+    """Who has to act on the application now."""
+    match app.status:
+        case AppStatus.DRAFT | AppStatus.RETURNED:
+            audience = Audience.RETURNED if app.status is AppStatus.RETURNED else Audience.DRAFT
+            unreachable = await store.is_unreachable(app.person_id)
+            return Holders(audience, [] if unreachable else [app.person_id], DeadlineKind.UNIT)
+        case AppStatus.SUBMITTED:
+            unit = await store.unit_reviewers(app.unit_id) if app.unit_id and app.unit_confirmed else []
+            if unit:
+                return Holders(Audience.UNIT_PENDING, list(unit), DeadlineKind.UNIT)
+            people = await store.district_reviewers(app.district_id)
+            return Holders(Audience.DISTRICT_PENDING, list(people), DeadlineKind.DISTRICT)
+        case AppStatus.UNIT_APPROVED:
+            people = await store.district_reviewers(app.district_id)
+            return Holders(Audience.DISTRICT_PENDING, list(people), DeadlineKind.DISTRICT)
+    raise DomainError(t.NUDGE_NOTHING.format(status=ct.STATUS[app.status]))
+
+
+async def actor_role(
+    store: ReminderStore, actor_id: int, app: ApplicationSnapshot, admin_ids: Iterable[int]
+) -> str:
+    """The role in which the actor may nudge this application; NotAllowed otherwise."""
+    grants = await store.grants_of(actor_id)
+    if actor_id in set(admin_ids) or any(g.role == "bureau" for g in grants):
+        return "bureau"
+    if app.status is not AppStatus.DRAFT:
+        for g in grants:
+            if g.role == "district" and g.district_id == app.district_id:
+                return "district"
+            if g.role == "unit" and app.unit_id is not None and g.unit_id == app.unit_id:
+                return "unit"
+    raise NotAllowed(t.NUDGE_NOT_ALLOWED)
+
+
+async def nudge(
+    store: ReminderStore,
+    *,
+    actor_id: int,
+    app_id: int,
+    now: datetime,
+    admin_ids: Iterable[int] = (),
+    lease: timedelta = DEFAULT_LEASE,
+) -> list[Notice]:
+    """Records a 催办 to whoever holds the application (at most one an hour per application)
+    and returns the claimed notices for the caller to deliver now."""
+    app = await store.application(app_id)
+    if app is None:
+        raise NotFound(t.NOT_FOUND)
+    role = await actor_role(store, actor_id, app, admin_ids)
+    holders = await holders_of(store, app)
+    deadline = (
+        app.campaign.unit_deadline
+        if holders.deadline_kind is DeadlineKind.UNIT
+        else app.campaign.district_deadline
+    )
+    if now >= deadline:
+        raise DeadlinePassed(
+            t.NUDGE_DEADLINE_PASSED.format(
+                deadline_name=t.DEADLINE_NAME[holders.deadline_kind], deadline=format_local(deadline)
+            )
+        )
+    if not holders.people:
+        raise DomainError(t.NUDGE_NOBODY)
+    earlier = await store.add_nudge(app.id, actor_id, now, NUDGE_WINDOW)
+    if earlier is not None:
+        wait = max(1, int((earlier + NUDGE_WINDOW - now).total_seconds() // 60) + 1)
+        raise DomainError(t.NUDGE_TOO_SOON.format(at=format_local(earlier), minutes=wait))
+    todo = todo_of_form(app)
+    payload = {
+        "audience": holders.audience.value,
+        "scope": app.id,
+        "count": 1,
+        "fields_left": todo.fields_left,
+        "reason": app.return_reason,
+        "label": app.unit_name or app.district_name,
+        "name": app.values.get("name") or "",
+        "deadline": deadline.isoformat(),
+        "deadline_kind": holders.deadline_kind.value,
+        "actor_role": role,
+    }
+    notices = [
+        Notice(
+            key=f"n:{app.id}:{now:%Y%m%dT%H%M%S}:{person}",
+            kind=NoticeKind.NUDGE,
+            recipient_id=person,
+            campaign_id=app.campaign.id,
+            payload=payload,
+            deadline_kind=holders.deadline_kind,
+            deadline_at=deadline,
+            app_id=app.id,
+            due_at=now,
+        )
+        for person in holders.people
+    ]
+    claimed = await store.claim(notices, now, lease)
+    await store.commit()
+    return claimed
+
+
+# what the notice says ----------------------------------------------------------------------
+
+
+def remaining(delta: timedelta) -> str:
+    minutes = max(0, int(delta.total_seconds() // 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return t.REMAINING_DAYS.format(days=days, hours=hours)
+    if hours:
+        return t.REMAINING_HOURS.format(hours=hours, minutes=mins)
+    return t.REMAINING_MINUTES.format(minutes=mins)
+
+
+def notice_text(notice: Notice, now: datetime) -> str:
+    """The message for a notice, with the time left counted from `now`."""
+    p = notice.payload
+    if notice.kind is NoticeKind.EXTENDED:
+        return t.EXTENDED.format(
+            campaign=p["campaign"],
+            deadline_name=t.DEADLINE_NAME[p["deadline_kind"]],
+            old=format_local(datetime.fromisoformat(p["old"])),
+            new=format_local(datetime.fromisoformat(p["new"])),
+        )
+    if notice.kind is NoticeKind.UNREACHABLE:
+        return t.UNREACHABLE.format(role=t.ROLE_NAME[p["role"]], name=p["name"], label=p["label"])
+    deadline = datetime.fromisoformat(p["deadline"])
+    common = {
+        "deadline_name": t.DEADLINE_NAME[p["deadline_kind"]],
+        "deadline": format_local(deadline),
+        "remaining": remaining(deadline - now),
+    }
+    audience = Audience(p["audience"])
+    prefix = ""
+    if notice.kind is NoticeKind.NUDGE:
+        prefix = t.NUDGE_PREFIX.format(actor=t.NUDGE_ACTOR[p["actor_role"]])
+        if audience in (Audience.UNIT_PENDING, Audience.DISTRICT_PENDING):
+            return prefix + t.NUDGE_REVIEW.format(
+                app_id=p["scope"], name=p.get("name", ""), label=p["label"], **common
+            )
+    match audience:
+        case Audience.DRAFT if p["fields_left"]:
+            body = t.REMIND_DRAFT.format(left=p["fields_left"], **common)
+        case Audience.DRAFT:
+            body = t.REMIND_DRAFT_COMPLETE.format(**common)
+        case Audience.RETURNED:
+            body = t.REMIND_RETURNED.format(reason=p.get("reason") or "", **common)
+        case Audience.UNIT_PENDING:
+            body = t.REMIND_UNIT.format(count=p["count"], label=p["label"], **common)
+        case Audience.DISTRICT_PENDING:
+            body = t.REMIND_DISTRICT.format(count=p["count"], label=p["label"], **common)
+    return prefix + body
+
+
+def resumes_form(notice: Notice) -> int | None:
+    """The application a 继续填写 / 修改 button should open, if any."""
+    audience = notice.payload.get("audience")
+    if audience in (Audience.DRAFT.value, Audience.RETURNED.value) and notice.app_id:
+        return notice.app_id
+    return None
+
+
+
+# blocking and unblocking -----------------------------------------------------------------
+
+
+async def person_blocked(
+    store: ReminderStore, person_id: int, now: datetime, admin_ids: Iterable[int] = ()
+) -> bool:
+    """Marks the person unreachable; the first time, the level above is told (via the outbox)."""
+    changed = await store.mark_unreachable(person_id)
+    if changed:
+        await store.add_notices(await escalations(store, person_id, admin_ids), now)
+    await store.commit()
+    return changed
+
+
+async def person_unblocked(store: ReminderStore, person_id: int) -> bool:
+    changed = await store.set_reachable(person_id, True)
+    await store.commit()
+    return changed
