@@ -24,6 +24,8 @@ because an IME can turn them into ASCII when a cell is edited."""
 EXCEL_CELL_LIMIT = 32_767
 """Characters Excel accepts in one cell; longer text makes it "repair" the file."""
 
+_CONTROL = frozenset(map(chr, [*range(0x20), *range(0x7F, 0xA0)]))
+_LEADING_DANGER = FORMULA_TRIGGERS | _CONTROL
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -38,10 +40,13 @@ def is_formula_like(value: str) -> bool:
     a trigger or a control character, also after leading whitespace."""
     if not value:
         return False
-    if _is_control(value[0]):
+    first = value[0]
+    if first in _LEADING_DANGER:
         return True
+    if not first.isspace():
+        return False
     stripped = value.lstrip()
-    return bool(stripped) and (stripped[0] in FORMULA_TRIGGERS or _is_control(stripped[0]))
+    return bool(stripped) and stripped[0] in _LEADING_DANGER
 
 
 def neutralize(value: str | None) -> str | None:
@@ -68,7 +73,3 @@ def text_cell(ws: WriteOnlyWorksheet, value: str, style: StyleArray | None = Non
     if is_formula_like(text):
         cell.quotePrefix = True
     return cell
-
-
-def _is_control(char: str) -> bool:
-    return char < " " or "\x7f" <= char <= "\x9f"
