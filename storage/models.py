@@ -299,3 +299,39 @@ class NudgeLog(Base):
     )
     actor_id: Mapped[int] = mapped_column(BigInteger)
     at: Mapped[datetime]
+
+
+class Invite(Base):
+    """A one-time deep link that grants a reviewer role; only the token's hash is kept."""
+
+    __tablename__ = "invite"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    """SHA-256 of the token in the link, hex; the token itself is never stored."""
+    role: Mapped[str] = mapped_column(String(10))
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    """Telegram id of the inviter (None when made from the CLI); told when the link is used."""
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_by: Mapped[int | None] = mapped_column(BigInteger)
+    used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class CardMessage(Base):
+    """A chat message that carries a review card, so every copy can be updated after a decision."""
+
+    __tablename__ = "card_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    sent_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("chat_id", "message_id", name="uq_card_message_chat"),)

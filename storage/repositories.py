@@ -21,6 +21,7 @@ from bot.domain.workflow import LIVE, Status
 from bot.services.ports import DistrictRow, PersonRow, UnitRow
 from storage.models import Application, ApplicationEvent, District, Person, Photo, Unit
 from storage.models import Campaign as CampaignModel
+from storage.review_queries import ReviewQueries
 
 ANSWER_COLUMNS = tuple(
     getattr(Application, k)
@@ -31,7 +32,7 @@ ANSWER_COLUMNS = tuple(
 )
 
 
-class SqlStore:
+class SqlStore(ReviewQueries):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 

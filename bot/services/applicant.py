@@ -27,6 +27,7 @@ from bot.domain.form import (
 )
 from bot.domain.idcard import IdNumber
 from bot.domain.parsers import normalize
+from bot.domain.review import answer_snapshot
 from bot.domain.workflow import EDITABLE, Action, Actor, next_status
 from bot.services.ports import Store, UnitRow
 from bot.texts import chat as t
@@ -246,6 +247,7 @@ async def submit(
         to_status=to.value,
         note=None,
         now=now,
+        changes={"answers": answer_snapshot(app.values)},
     )
     await store.commit()
     return await _load(store, app.id)

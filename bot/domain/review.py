@@ -1,0 +1,171 @@
+"""Review rules as pure functions: who may decide or see what, and what changed on resubmission.
+
+The services load the facts (grants, the application, whether its unit has a
+reviewer) and ask these functions; nothing here touches storage or Telegram.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import IntEnum, StrEnum
+from typing import Any
+
+from bot.domain import keys
+from bot.domain.application import Campaign
+from bot.domain.form import FIELDS
+from bot.domain.workflow import Action, Actor, Status
+
+
+class RoleKind(StrEnum):
+    BUREAU = "bureau"
+    DISTRICT = "district"
+    UNIT = "unit"
+
+
+class ReviewLevel(IntEnum):
+    UNIT = 1
+    DISTRICT = 2
+
+
+class Decision(StrEnum):
+    """What a reviewer's button asks for; short values because they travel in callback data."""
+
+    APPROVE = "a"
+    RETURN = "r"
+    DECLINE = "d"
+
+    @property
+    def action(self) -> Action:
+        return {Decision.APPROVE: Action.APPROVE, Decision.RETURN: Action.RETURN}.get(
+            self, Action.DECLINE
+        )
+
+    @property
+    def needs_reason(self) -> bool:
+        return self is not Decision.APPROVE
+
+
+@dataclass(frozen=True, kw_only=True)
+class Grant:
+    """One role a person holds; names are for display and do not take part in equality."""
+
+    role: RoleKind
+    district_id: int | None = None
+    unit_id: int | None = None
+    district_name: str = field(default="", compare=False)
+    unit_name: str = field(default="", compare=False)
+    unit_code: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The applications a set of grants may see."""
+
+    everything: bool
+    district_ids: frozenset[int]
+    unit_ids: frozenset[int]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.everything or self.district_ids or self.unit_ids)
+
+
+LEVEL_OF_STATUS: dict[Status, ReviewLevel] = {
+    Status.SUBMITTED: ReviewLevel.UNIT,
+    Status.UNIT_APPROVED: ReviewLevel.DISTRICT,
+}
+STATUS_OF_LEVEL: dict[ReviewLevel, Status] = {v: k for k, v in LEVEL_OF_STATUS.items()}
+ACTOR_OF_LEVEL: dict[ReviewLevel, Actor] = {
+    ReviewLevel.UNIT: Actor.UNIT,
+    ReviewLevel.DISTRICT: Actor.DISTRICT,
+}
+
+
+def scope_of(grants: Iterable[Grant]) -> Scope:
+    grants = list(grants)
+    return Scope(
+        everything=any(g.role is RoleKind.BUREAU for g in grants),
+        district_ids=frozenset(
+            g.district_id for g in grants if g.role is RoleKind.DISTRICT and g.district_id
+        ),
+        unit_ids=frozenset(g.unit_id for g in grants if g.role is RoleKind.UNIT and g.unit_id),
+    )
+
+
+def district_acts_for_unit(
+    *, unit_id: int | None, unit_confirmed: bool, unit_has_reviewer: bool
+) -> bool:
+    """Whether the district reviews at unit level: unregistered unit, or a unit nobody reviews."""
+    return unit_id is None or not unit_confirmed or not unit_has_reviewer
+
+
+def may_decide(
+    grants: Iterable[Grant],
+    level: ReviewLevel,
+    *,
+    district_id: int,
+    unit_id: int | None,
+    district_covers_unit: bool,
+) -> bool:
+    """Whether the grants allow a decision at `level` on an application of this district and unit."""
+    scope = scope_of(grants)
+    if level is ReviewLevel.DISTRICT:
+        return district_id in scope.district_ids
+    if unit_id is not None and unit_id in scope.unit_ids:
+        return True
+    return district_covers_unit and district_id in scope.district_ids
+
+
+def may_view(grants: Iterable[Grant], *, district_id: int, unit_id: int | None) -> bool:
+    scope = scope_of(grants)
+    return (
+        scope.everything
+        or district_id in scope.district_ids
+        or (unit_id is not None and unit_id in scope.unit_ids)
+    )
+
+
+def deadline_of(level: ReviewLevel, campaign: Campaign) -> datetime:
+    return campaign.unit_deadline if level is ReviewLevel.UNIT else campaign.district_deadline
+
+
+SNAPSHOT_KEYS: tuple[str, ...] = tuple(
+    f.key for f in FIELDS if f.key not in (keys.ID_CONFIRMED, keys.PHOTO)
+)
+"""Answers compared between submissions; birth date and gender follow the ID number."""
+
+
+def answer_snapshot(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers as JSON-safe data, for the submit event's `changes` column."""
+    return {k: _jsonable(values.get(k)) for k in SNAPSHOT_KEYS}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+@dataclass(frozen=True)
+class Change:
+    key: str
+    old: Any
+    new: Any
+
+
+def diff_answers(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
+    """Answers that differ between two snapshots, in form order; empty and missing are alike."""
+    changes = []
+    for k in SNAPSHOT_KEYS:
+        a, b = _blank(old.get(k)), _blank(new.get(k))
+        if a != b:
+            changes.append(Change(k, a, b))
+    return changes
+
+
+def _blank(value: Any) -> Any:
+    return None if value in ("", []) else value

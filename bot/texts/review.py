@@ -1,0 +1,161 @@
+"""The reviewers' side: roles, invites, review cards, decisions, lists and history."""
+
+LEVEL = {1: "单位审核", 2: "区县审核"}
+"""By `ReviewLevel` value."""
+DECISION = {"a": "通过", "r": "退回修改", "d": "不同意"}
+"""By `Decision` value: button labels and the name of the decision."""
+DONE = {
+    "submit": "提交申报",
+    "approve": "审核通过",
+    "return": "退回修改",
+    "decline": "决定不同意",
+    "withdraw": "撤回申报",
+    "accept": "决定入库",
+    "not_accept": "决定不入库",
+}
+"""By workflow action: what someone did, as in “由 X 于 T 审核通过”."""
+SOMEONE = "其他审核人"
+
+# roles -------------------------------------------------------------------------------
+
+ROLE_BUREAU = "市人力社保局管理员"
+ROLE_DISTRICT = "{district}区县审核人"
+ROLE_UNIT = "{unit}（{code}）单位审核人"
+ROLES_HEADER = "您的角色："
+ROLES_NONE = "您目前没有审核角色。审核人由市局或区县通过一次性邀请链接授予。"
+NOT_A_REVIEWER = "您还没有审核权限。审核人由市局或区县通过一次性邀请链接授予。"
+NOT_A_REVIEWER_LIST = "只有区县审核人和市局管理员可以查看申报列表。"
+
+COMMANDS = {
+    "start": "开始或继续申报",
+    "status": "查看我的申报状态",
+    "pending": "待我审核的申报",
+    "applications": "申报列表与统计",
+    "history": "查看申报审核记录",
+    "invite": "邀请审核人",
+    "roles": "我的角色",
+    "help": "帮助",
+}
+
+# invites -----------------------------------------------------------------------------
+
+NOT_AN_INVITER = "只有市局管理员和区县审核人可以发出邀请。"
+NOT_ALLOWED_INVITE = "您无权为该区县或单位发出邀请。"
+INVITE_CHOOSE_DISTRICT = "请选择要邀请审核人的区县（第 {page}/{pages} 页）："
+INVITE_CHOOSE_UNIT = "{district}：请选择要邀请审核人的单位，或新增单位："
+BUTTON_INVITE_DISTRICTS = "邀请区县审核人"
+BUTTON_NEW_UNIT = "➕ 新增单位"
+ASK_UNIT_NAME = "请输入{district}新单位的全称（发送“取消”放弃）："
+ASK_UNIT_KIND = "请选择“{name}”的单位类型："
+UNIT_NAME_LENGTH = "单位名称应为 2 到 60 个字，请重新输入。"
+UNIT_EXISTS = "该区县已有名为“{name}”的单位。"
+UNIT_ADDED = "已登记单位：{name}（{kind}，代码 {code}）。"
+UNIT_NOT_FOUND = "没有找到该单位。"
+DISTRICT_NOT_FOUND = "没有找到该区县。"
+INVITE_LINK = (
+    "邀请链接（{target}）：\n{link}\n\n"
+    "只能使用一次，{expires} 前有效。请只发给该审核人本人；打开链接的人将获得审核权限。"
+)
+BUTTON_REVOKE_INVITE = "撤销此邀请"
+INVITE_REVOKED_OK = "该邀请已撤销，链接不再有效。"
+INVITE_NOT_FOUND = "没有找到该邀请。"
+INVITE_NOT_REVOCABLE = "该邀请已被使用或已撤销。"
+INVITE_UNKNOWN = "该邀请链接无效。请向邀请人索取新的链接。"
+INVITE_USED = "该邀请链接已被使用过，不能再次使用。请向邀请人索取新的链接。"
+INVITE_EXPIRED = "该邀请链接已于 {expired} 过期。请向邀请人索取新的链接。"
+INVITE_REVOKED = "该邀请链接已被撤销。请向邀请人索取新的链接。"
+INVITE_ACCEPTED = (
+    "您已成为{target}。\n有新的申报时机器人会发送审核卡片；发送 /pending 查看待审核的申报，"
+    "/roles 查看您的角色。"
+)
+INVITE_ALREADY_HELD = "您已是{target}，无需重复授权。"
+INVITER_TOLD = "{name}（Telegram ID {id}）已通过您的邀请成为{target}。"
+
+# the card ----------------------------------------------------------------------------
+
+CARD_TITLE = "📝 待{level} · 申报编号 {id}"
+CARD_CAMPAIGN = "批次：{campaign}　提交时间：{submitted}"
+CARD_RESUBMITTED = "🔄 重新提交，与上次提交相比修改了："
+CARD_CHANGE = "· {label}：{old} → {new}"
+CARD_NO_CHANGES = "🔄 重新提交（内容与上次提交相同）"
+CARD_UNIT_APPROVED = "✅ 单位审核：{who} 于 {when} 同意"
+CARD_UNIT_UNCONFIRMED = "⚠️ 申报人填写的工作单位尚未登记：请区县先核实确认该单位，并代为进行单位审核。"
+CARD_UNIT_NO_REVIEWER = "⚠️ 该单位尚无审核人：请区县代为进行单位审核。"
+CARD_FLAGS = "⚠️ 申报条件提示：{reasons}"
+CARD_RELAXATION = "放宽条件申请理由：{reason}"
+CARD_NO_FLAGS = "申报条件：未发现不符合项"
+CARD_PHOTO = "申报编号 {id} · {name} 的照片"
+BIRTH_MONTH = "出生年月"
+GENDER = "性别"
+TITLE_AND_LEVEL = "职称及等级"
+MAJOR_AND_DISCIPLINE = "所学专业及类别"
+UNIT = "工作单位"
+BUTTON_VIEW_ALL = "查看全部"
+BUTTON_HISTORY = "审核记录"
+FULL_TITLE = "📄 申报编号 {id} 全部内容（{status}）"
+
+# deciding ----------------------------------------------------------------------------
+
+ASK_REASON = "申报编号 {id}（{name}）：请输入“{decision}”的理由，申请人会看到。\n发送“取消”则申报保持原状。"
+CANCEL_WORD = "取消"
+BUTTON_CANCEL = "取消"
+REASON_CANCELLED = "已取消，申报保持原状。"
+REASON_LENGTH = "理由应为 {low} 到 {high} 个字，请重新输入（发送“取消”放弃）。"
+REASON_NOT_TEXT = "请用文字输入理由（发送“取消”放弃）。"
+DONE_ANSWER = "已{decision}。"
+DECIDED = "✅ 申报编号 {id}（{name}）已{decision}。"
+STALE_CARD = "该卡片已过期：申报已有新的变化，请按最新的卡片或 /pending 操作。"
+NOT_YOUR_APPLICATION = "您无权处理这份申报。"
+ALREADY_HANDLED = "该申报已由 {who} 于 {when} {what}，无需重复处理。"
+DEADLINE_PASSED = "{level}截止时间 {deadline} 已过，不能再作出审核决定。如需延期请联系市人力社保局。"
+
+OUTCOME_CARD = "申报编号 {id} · {name} · {unit}\n{icon} 已由 {who} 于 {when} {what}（{level}）"
+OUTCOME_ICON = {"a": "✅", "r": "↩️", "d": "❌"}
+OUTCOME_REASON = "理由：{reason}"
+WITHDRAWN_CARD = "申报编号 {id} · {name} · {unit}\n↩️ 申报人已于 {when} 撤回申报，无需再审核。"
+REVIEWERS_WITHDRAWN = "↩️ 申报编号 {id}（{name}，{unit}）已由申报人撤回，无需再审核。"
+
+APPLICANT_UNIT_APPROVED = (
+    "✅ 您的申报已通过单位审核（{when}），已报送{district}人力社保部门审核。发送 /status 查看进度。"
+)
+APPLICANT_DISTRICT_APPROVED = (
+    "✅ 您的申报已通过{district}人力社保部门审核（{when}），已推荐至市人力社保局。"
+)
+APPLICANT_RETURNED = (
+    "↩️ 您的申报被{level}退回修改（{when}）。\n原因：{reason}\n\n"
+    "请在下方汇总页修改后重新签名提交，截止时间 {deadline}。"
+)
+APPLICANT_DECLINED = (
+    "❌ 您的申报未获{level}同意（{when}）。\n理由：{reason}\n\n本批次申报到此结束，如有疑问请联系所在单位。"
+)
+
+# lists and history -------------------------------------------------------------------
+
+PENDING_HEADER = "待您审核的申报：共 {total} 份（第 {page}/{pages} 页，按提交时间从早到晚）"
+PENDING_NONE = "目前没有待您审核的申报。"
+LIST_LINE = "#{id} {name} · {unit} · {group} · {status} · {submitted}"
+BUTTON_OPEN = "#{id} {name}"
+APPS_HEADER = "本批次申报（{scope}）"
+APPS_COUNTS = "各状态数量：{counts}"
+APPS_FILTERS = "当前筛选：{filters}"
+APPS_PAGE = "共 {total} 份（第 {page}/{pages} 页）"
+APPS_NONE = "没有符合条件的申报。"
+ALL = "全部"
+ALL_SCOPE = "全市"
+FILTER_STATUS = "状态：{value}"
+FILTER_UNIT = "单位：{value}"
+FILTER_GROUP = "专业组：{value}"
+BUTTON_BY_STATUS = "按状态"
+BUTTON_BY_UNIT = "按单位"
+BUTTON_BY_GROUP = "按专业组"
+BUTTON_CLEAR_FILTERS = "清除筛选"
+CHOOSE_STATUS = "请选择状态："
+CHOOSE_UNIT = "请选择单位："
+CHOOSE_GROUP = "请选择专业组："
+NO_UNIT_FILTER = "（无已登记单位）"
+
+HISTORY_USAGE = "用法：/history 申报编号，例如 /history 12；也可在审核卡片上点“审核记录”。"
+HISTORY_HEADER = "🕘 申报编号 {id}（{name}）的审核记录："
+HISTORY_LINE = "{when} · {who}：{what}（{from_} → {to}）"
+HISTORY_NOTE = "　理由：{note}"
+HISTORY_NONE = "（暂无记录）"

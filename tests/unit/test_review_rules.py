@@ -1,0 +1,113 @@
+"""Who may decide or see what, and what changed between two submissions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.domain.review import (
+    Change,
+    Decision,
+    Grant,
+    ReviewLevel,
+    RoleKind,
+    answer_snapshot,
+    diff_answers,
+    district_acts_for_unit,
+    may_decide,
+    may_view,
+    scope_of,
+)
+from bot.domain.workflow import TRANSITIONS, Action, Actor, Status
+from bot.services.ports import UnitRow
+from bot.services.roles import may_invite
+
+UNIT_7 = Grant(role=RoleKind.UNIT, unit_id=7)
+DISTRICT_3 = Grant(role=RoleKind.DISTRICT, district_id=3)
+BUREAU = Grant(role=RoleKind.BUREAU)
+
+
+def decide(grants, level, *, district_id=3, unit_id=7, covers=False) -> bool:
+    return may_decide(
+        grants, level, district_id=district_id, unit_id=unit_id, district_covers_unit=covers
+    )
+
+
+def test_unit_reviewer_decides_only_on_its_own_unit_at_unit_level() -> None:
+    assert decide([UNIT_7], ReviewLevel.UNIT)
+    assert not decide([UNIT_7], ReviewLevel.UNIT, unit_id=8)
+    assert not decide([UNIT_7], ReviewLevel.DISTRICT)
+
+
+def test_district_reviewer_decides_at_unit_level_only_when_it_covers_the_unit() -> None:
+    assert decide([DISTRICT_3], ReviewLevel.DISTRICT)
+    assert not decide([DISTRICT_3], ReviewLevel.DISTRICT, district_id=4)
+    assert not decide([DISTRICT_3], ReviewLevel.UNIT)
+    assert decide([DISTRICT_3], ReviewLevel.UNIT, covers=True)
+    assert not decide([DISTRICT_3], ReviewLevel.UNIT, district_id=4, covers=True)
+
+
+def test_bureau_sees_everything_but_decides_nothing_at_these_levels() -> None:
+    assert may_view([BUREAU], district_id=9, unit_id=None)
+    assert not decide([BUREAU], ReviewLevel.UNIT, covers=True)
+    assert not decide([BUREAU], ReviewLevel.DISTRICT)
+
+
+def test_nobody_without_a_grant_may_do_anything() -> None:
+    assert not decide([], ReviewLevel.UNIT, covers=True)
+    assert not may_view([], district_id=3, unit_id=7)
+    assert scope_of([]).empty
+
+
+def test_view_follows_unit_and_district_scope() -> None:
+    assert may_view([UNIT_7], district_id=3, unit_id=7)
+    assert not may_view([UNIT_7], district_id=3, unit_id=8)
+    assert may_view([DISTRICT_3], district_id=3, unit_id=None)
+    assert not may_view([DISTRICT_3], district_id=4, unit_id=7)
+
+
+@pytest.mark.parametrize(
+    ("unit_id", "confirmed", "has_reviewer", "covers"),
+    [(7, True, True, False), (7, True, False, True), (None, False, False, True), (7, False, True, True)],
+)
+def test_district_covers_unregistered_or_unreviewed_units(unit_id, confirmed, has_reviewer, covers) -> None:
+    assert (
+        district_acts_for_unit(unit_id=unit_id, unit_confirmed=confirmed, unit_has_reviewer=has_reviewer)
+        is covers
+    )
+
+
+def test_every_decision_exists_in_the_workflow_table_for_its_level() -> None:
+    for decision in Decision:
+        assert (Status.SUBMITTED, Actor.UNIT, decision.action) in TRANSITIONS
+        assert (Status.UNIT_APPROVED, Actor.DISTRICT, decision.action) in TRANSITIONS
+    assert Decision.RETURN.needs_reason and Decision.DECLINE.needs_reason
+    assert not Decision.APPROVE.needs_reason
+    assert Decision.APPROVE.action is Action.APPROVE
+
+
+def test_diff_lists_changed_answers_in_form_order() -> None:
+    old = answer_snapshot({"name": "张三", "position": "部长", "main_specialties": ["矿山"], "part_time": ""})
+    new = answer_snapshot({"name": "张三", "position": "总工", "main_specialties": ["矿山", "化工"]})
+    assert diff_answers(old, new) == [
+        Change("position", "部长", "总工"),
+        Change("main_specialties", ["矿山"], ["矿山", "化工"]),
+    ]
+
+
+def test_snapshot_is_json_safe_and_ignores_empty_differences() -> None:
+    snap = answer_snapshot({"birth_date": date(1990, 1, 1), "part_time": None})
+    assert "birth_date" not in snap
+    assert diff_answers({"part_time": ""}, {"part_time": None}) == []
+    assert answer_snapshot({"resume": ({"start": "2005.07"},)})["resume"] == [{"start": "2005.07"}]
+
+
+def test_invites_follow_the_hierarchy() -> None:
+    unit = UnitRow(id=7, code="CQU001", name="重庆大学", kind="高等院校", district_id=3, district_name="沙坪坝区")
+    other = UnitRow(id=8, code="X", name="别的", kind="企业", district_id=4, district_name="渝中区")
+    assert may_invite([BUREAU], DISTRICT_3)
+    assert not may_invite([DISTRICT_3], DISTRICT_3)
+    assert may_invite([DISTRICT_3], Grant(role=RoleKind.UNIT, unit_id=7), unit)
+    assert not may_invite([DISTRICT_3], Grant(role=RoleKind.UNIT, unit_id=8), other)
+    assert not may_invite([UNIT_7], Grant(role=RoleKind.UNIT, unit_id=7), unit)
