@@ -539,6 +539,7 @@ async def on_card_action(
     state: FSMContext,
     stores: StoreFactory,
     clock: Clock,
+    notifier: Notifier,
 ) -> None:
     """Sign, save, continue and withdraw from the card; the application must be the presser's."""
     message = _message_of(query)
@@ -573,10 +574,12 @@ async def on_card_action(
                 await query.answer()
                 await message.edit_text(t.KEPT, reply_markup=None)
             case CardDo.WITHDRAW_CONFIRM:
+                previous = app.status
                 app = await svc.withdraw(store, app, query.from_user.full_name, now)
                 await state.clear()
                 await query.answer()
                 await message.edit_text(t.WITHDRAWN, reply_markup=None)
+                await notifier.application_withdrawn(app, previous.value)
 
 
 async def on_signature(

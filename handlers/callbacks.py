@@ -10,6 +10,8 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
+from bot.domain.review import Decision, ReviewLevel, RoleKind
+
 
 class ConsentItem(StrEnum):
     GENERAL = "g"
@@ -78,3 +80,73 @@ class CardDo(StrEnum):
 class CardAction(CallbackData, prefix="ca"):
     app_id: int
     do: CardDo
+
+
+# review ----------------------------------------------------------------------------
+
+
+class ReviewAction(CallbackData, prefix="rv"):
+    """A decision on a review card; `v` is the version the card showed."""
+
+    app_id: int
+    v: int
+    level: ReviewLevel
+    decision: Decision
+
+
+class ReviewView(StrEnum):
+    ALL = "f"
+    HISTORY = "h"
+    CARD = "c"
+
+
+class ReviewShow(CallbackData, prefix="rs"):
+    app_id: int
+    what: ReviewView
+
+
+class ReasonCancel(CallbackData, prefix="rx"):
+    app_id: int
+
+
+class PendingPage(CallbackData, prefix="pp"):
+    page: int
+
+
+class ListPick(StrEnum):
+    PAGE = "p"
+    STATUS_MENU = "s"
+    UNIT_MENU = "u"
+    GROUP_MENU = "g"
+
+
+class AppList(CallbackData, prefix="al"):
+    """The /applications list; `status` is a Status value or "", `unit_id` 0 and `group` -1 are any."""
+
+    status: str = ""
+    unit_id: int = 0
+    group: int = -1
+    page: int = 0
+    show: ListPick = ListPick.PAGE
+
+
+class InviteDistrictPage(CallbackData, prefix="ip"):
+    page: int
+
+
+class InviteFor(CallbackData, prefix="iv"):
+    role: RoleKind
+    target_id: int
+
+
+class InviteNewUnit(CallbackData, prefix="iu"):
+    district_id: int
+
+
+class InviteUnitKind(CallbackData, prefix="ik"):
+    district_id: int
+    kind: int
+
+
+class InviteRevoke(CallbackData, prefix="ir"):
+    invite_id: int

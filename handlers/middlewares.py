@@ -45,5 +45,5 @@ class ProvideNotifier(BaseMiddleware):
     ) -> Any:
         from handlers.notify import TelegramNotifier
 
-        data["notifier"] = TelegramNotifier(data["bot"], self.stores)
+        data["notifier"] = TelegramNotifier(data["bot"], self.stores, data.get("clock"))
         return await handler(event, data)

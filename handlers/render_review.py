@@ -1,0 +1,494 @@
+"""Pure rendering for reviewers: cards, outcomes, lists, history, invites, the command menu.
+
+No bot, no I/O. ID numbers and phones are always masked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from aiogram.types import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.clock import format_local
+from bot.domain import keys, vocab
+from bot.domain.application import ApplicationSnapshot
+from bot.domain.form import BY_KEY, FIELDS
+from bot.domain.idcard import mask_phone
+from bot.domain.review import Change, Decision, Grant, ReviewLevel, RoleKind
+from bot.domain.workflow import Status
+from bot.services.ports import DistrictRow, EventRow, UnitRow
+from bot.services.review import Outcome, Page, ReviewCard
+from bot.services.roles import NewInvite
+from bot.texts import chat as ct
+from bot.texts import review as t
+from handlers.callbacks import (
+    AppList,
+    InviteDistrictPage,
+    InviteFor,
+    InviteNewUnit,
+    InviteRevoke,
+    InviteUnitKind,
+    ListPick,
+    PendingPage,
+    ReasonCancel,
+    ReviewAction,
+    ReviewShow,
+    ReviewView,
+)
+from handlers.render import display, flag_reasons
+
+DISTRICTS_PER_PAGE = 15
+LISTED_STATUSES: tuple[Status, ...] = (
+    Status.SUBMITTED,
+    Status.UNIT_APPROVED,
+    Status.DISTRICT_APPROVED,
+    Status.RETURNED,
+    Status.DECLINED,
+    Status.WITHDRAWN,
+    Status.ACCEPTED,
+    Status.NOT_ACCEPTED,
+)
+SHORT_STATUS = {
+    Status.SUBMITTED: "待单位审核",
+    Status.UNIT_APPROVED: "待区县审核",
+    Status.DISTRICT_APPROVED: "区县已同意",
+    Status.RETURNED: "已退回",
+    Status.DECLINED: "未同意",
+    Status.WITHDRAWN: "已撤回",
+    Status.ACCEPTED: "已入库",
+    Status.NOT_ACCEPTED: "未入库",
+    Status.DRAFT: "草稿",
+}
+
+
+# roles and commands ----------------------------------------------------------------
+
+
+def role_line(g: Grant) -> str:
+    if g.role is RoleKind.BUREAU:
+        return t.ROLE_BUREAU
+    if g.role is RoleKind.DISTRICT:
+        return t.ROLE_DISTRICT.format(district=g.district_name)
+    return t.ROLE_UNIT.format(unit=g.unit_name, code=g.unit_code)
+
+
+def roles_text(grants: Sequence[Grant]) -> str:
+    if not grants:
+        return t.ROLES_NONE
+    return "\n".join([t.ROLES_HEADER, *(f"· {role_line(g)}" for g in grants)])
+
+
+def commands_for(grants: Sequence[Grant]) -> list[BotCommand]:
+    """The command menu of a person with these roles."""
+    roles = {g.role for g in grants}
+    names = ["start", "status"]
+    if roles & {RoleKind.UNIT, RoleKind.DISTRICT}:
+        names.append("pending")
+    if roles & {RoleKind.DISTRICT, RoleKind.BUREAU}:
+        names.append("applications")
+    if roles:
+        names.append("history")
+    if roles & {RoleKind.DISTRICT, RoleKind.BUREAU}:
+        names.append("invite")
+    if roles:
+        names.append("roles")
+    names.append("help")
+    return [BotCommand(command=n, description=t.COMMANDS[n]) for n in names]
+
+
+# the card --------------------------------------------------------------------------------
+
+
+def _key_lines(app: ApplicationSnapshot) -> list[str]:
+    v = app.values
+    birth = v.get(keys.BIRTH_DATE)
+    title = " ".join(x for x in (v.get(keys.TITLE), v.get(keys.TITLE_LEVEL)) if x)
+    major = " ".join(x for x in (v.get(keys.MAJOR), v.get(keys.DISCIPLINE)) if x)
+    mobile = v.get(keys.MOBILE)
+    return [
+        f"{BY_KEY[keys.NAME].label}：{v.get(keys.NAME) or ''}",
+        f"{t.GENDER}：{v.get(keys.GENDER) or ''}　{t.BIRTH_MONTH}：{birth:%Y年%m月}"
+        if birth
+        else f"{t.GENDER}：{v.get(keys.GENDER) or ''}",
+        f"{t.TITLE_AND_LEVEL}：{title}",
+        f"{BY_KEY[keys.GROUP].label}：{v.get(keys.GROUP) or ''}",
+        f"{t.MAJOR_AND_DISCIPLINE}：{major}",
+        f"{t.UNIT}：{_unit(app)}",
+        f"{BY_KEY[keys.POSITION].label}：{v.get(keys.POSITION) or ''}",
+        f"{BY_KEY[keys.MOBILE].label}：{mask_phone(mobile) if mobile else ''}",
+    ]
+
+
+def _unit(app: ApplicationSnapshot) -> str:
+    unit = app.unit_name + ("" if app.unit_confirmed else ct.CARD_UNIT_UNCONFIRMED)
+    return f"{unit}（{app.district_name}）"
+
+
+def _flag_lines(app: ApplicationSnapshot) -> list[str]:
+    if not app.flags:
+        return [t.CARD_NO_FLAGS]
+    lines = [t.CARD_FLAGS.format(reasons=flag_reasons(app.flags))]
+    reason = app.values.get(keys.RELAXATION_REASON)
+    if reason:
+        lines.append(t.CARD_RELAXATION.format(reason=reason))
+    return lines
+
+
+def change_lines(changes: Sequence[Change]) -> list[str]:
+    return [
+        t.CARD_CHANGE.format(
+            label=BY_KEY[c.key].label,
+            old=display(BY_KEY[c.key], c.old),
+            new=display(BY_KEY[c.key], c.new),
+        )
+        for c in changes
+    ]
+
+
+def review_card(card: ReviewCard) -> tuple[str, InlineKeyboardMarkup]:
+    """The card a reviewer decides on: key fields, flags, changes, and the four buttons."""
+    app = card.app
+    lines = [
+        t.CARD_TITLE.format(level=t.LEVEL[card.level], id=app.id),
+        t.CARD_CAMPAIGN.format(
+            campaign=app.campaign.name,
+            submitted=format_local(app.submitted_at) if app.submitted_at else "",
+        ),
+    ]
+    if card.level is ReviewLevel.UNIT and card.district_covers_unit:
+        lines.append(
+            t.CARD_UNIT_UNCONFIRMED
+            if app.unit_id is None or not app.unit_confirmed
+            else t.CARD_UNIT_NO_REVIEWER
+        )
+    if card.level is ReviewLevel.DISTRICT and card.unit_approval is not None:
+        lines.append(
+            t.CARD_UNIT_APPROVED.format(
+                who=card.unit_approval.actor_name, when=format_local(card.unit_approval.at)
+            )
+        )
+    if card.changes:
+        lines += ["", t.CARD_RESUBMITTED, *change_lines(card.changes)]
+    elif card.resubmitted:
+        lines += ["", t.CARD_NO_CHANGES]
+    lines += ["", *_key_lines(app), "", *_flag_lines(app)]
+    return "\n".join(lines), decision_keyboard(app, card.level)
+
+
+def decision_keyboard(app: ApplicationSnapshot, level: ReviewLevel) -> InlineKeyboardMarkup:
+    def act(decision: Decision) -> InlineKeyboardButton:
+        return InlineKeyboardButton(
+            text=t.DECISION[decision.value],
+            callback_data=ReviewAction(
+                app_id=app.id, v=app.version, level=level, decision=decision
+            ).pack(),
+        )
+
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [act(Decision.APPROVE), act(Decision.RETURN), act(Decision.DECLINE)],
+            [_show(app, ReviewView.ALL, t.BUTTON_VIEW_ALL), _show(app, ReviewView.HISTORY, t.BUTTON_HISTORY)],
+        ]
+    )
+
+
+def _show(app: ApplicationSnapshot, what: ReviewView, text: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=ReviewShow(app_id=app.id, what=what).pack())
+
+
+def photo_caption(app: ApplicationSnapshot) -> str:
+    return t.CARD_PHOTO.format(id=app.id, name=app.values.get(keys.NAME) or "")
+
+
+def full_text(app: ApplicationSnapshot) -> tuple[str, InlineKeyboardMarkup]:
+    """Every answer, masked where needed."""
+    v = app.values
+    lines = [t.FULL_TITLE.format(id=app.id, status=ct.STATUS[app.status]), f"{t.UNIT}：{_unit(app)}"]
+    for f in FIELDS:
+        if not f.applies(v) or f.key == keys.ID_CONFIRMED:
+            continue
+        lines.append(f"{f.label}：{display(f, v.get(f.key))}")
+        if f.key == keys.ID_NUMBER and v.get(keys.BIRTH_DATE):
+            lines.append(f"{t.BIRTH_MONTH}：{v[keys.BIRTH_DATE]:%Y年%m月}　{t.GENDER}：{v.get(keys.GENDER)}")
+    if v.get(keys.FILLED_AT):
+        lines.append(f"填表时间：{v[keys.FILLED_AT]:%Y年%m月%d日}")
+    lines += _flag_lines(app)
+    markup = InlineKeyboardMarkup(inline_keyboard=[[_show(app, ReviewView.HISTORY, t.BUTTON_HISTORY)]])
+    return _clip("\n".join(lines)), markup
+
+
+def _clip(text: str, limit: int = 4000) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# decisions ------------------------------------------------------------------------------
+
+
+def reason_prompt(app: ApplicationSnapshot, decision: Decision) -> tuple[str, InlineKeyboardMarkup]:
+    text = t.ASK_REASON.format(
+        id=app.id, name=app.values.get(keys.NAME) or "", decision=t.DECISION[decision.value]
+    )
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=t.BUTTON_CANCEL, callback_data=ReasonCancel(app_id=app.id).pack()
+                )
+            ]
+        ]
+    )
+    return text, markup
+
+
+def outcome_text(o: Outcome) -> str:
+    """What every copy of the card says once someone decided."""
+    text = t.OUTCOME_CARD.format(
+        id=o.after.id,
+        name=o.after.values.get(keys.NAME) or "",
+        unit=o.after.unit_name,
+        icon=t.OUTCOME_ICON[o.decision.value],
+        who=o.actor_name,
+        when=format_local(o.at),
+        what=t.DONE[o.decision.action.value],
+        level=t.LEVEL[o.level],
+    )
+    if o.reason:
+        text += "\n" + t.OUTCOME_REASON.format(reason=o.reason)
+    return text
+
+
+def withdrawn_card_text(app: ApplicationSnapshot, when: datetime) -> str:
+    return t.WITHDRAWN_CARD.format(
+        id=app.id, name=app.values.get(keys.NAME) or "", unit=app.unit_name, when=format_local(when)
+    )
+
+
+def withdrawn_notice(app: ApplicationSnapshot) -> str:
+    return t.REVIEWERS_WITHDRAWN.format(
+        id=app.id, name=app.values.get(keys.NAME) or "", unit=app.unit_name
+    )
+
+
+def applicant_decision(o: Outcome) -> str:
+    when = format_local(o.at)
+    level = t.LEVEL[o.level]
+    if o.decision is Decision.APPROVE:
+        if o.level is ReviewLevel.UNIT:
+            return t.APPLICANT_UNIT_APPROVED.format(when=when, district=o.after.district_name)
+        return t.APPLICANT_DISTRICT_APPROVED.format(when=when, district=o.after.district_name)
+    if o.decision is Decision.RETURN:
+        return t.APPLICANT_RETURNED.format(
+            level=level,
+            when=when,
+            reason=o.reason,
+            deadline=format_local(o.after.campaign.unit_deadline),
+        )
+    return t.APPLICANT_DECLINED.format(level=level, when=when, reason=o.reason)
+
+
+# lists ------------------------------------------------------------------------------------
+
+
+def list_line(app: ApplicationSnapshot) -> str:
+    return t.LIST_LINE.format(
+        id=app.id,
+        name=app.values.get(keys.NAME) or "",
+        unit=app.unit_name,
+        group=app.values.get(keys.GROUP) or "",
+        status=SHORT_STATUS[app.status],
+        submitted=format_local(app.submitted_at) if app.submitted_at else "",
+    )
+
+
+def _open_buttons(kb: InlineKeyboardBuilder, items: Sequence[ApplicationSnapshot]) -> None:
+    for app in items:
+        kb.button(
+            text=t.BUTTON_OPEN.format(id=app.id, name=app.values.get(keys.NAME) or ""),
+            callback_data=ReviewShow(app_id=app.id, what=ReviewView.CARD),
+        )
+    kb.adjust(2)
+
+
+def _pager(page: int, pages: int, pack: Callable[[int], str]) -> list[InlineKeyboardButton]:
+    buttons = []
+    if page > 0:
+        buttons.append(InlineKeyboardButton(text=ct.BUTTON_PREV_PAGE, callback_data=pack(page - 1)))
+    if page < pages - 1:
+        buttons.append(InlineKeyboardButton(text=ct.BUTTON_NEXT_PAGE, callback_data=pack(page + 1)))
+    return buttons
+
+
+def pending_page(page: Page) -> tuple[str, InlineKeyboardMarkup | None]:
+    if not page.total:
+        return t.PENDING_NONE, None
+    lines = [t.PENDING_HEADER.format(total=page.total, page=page.page + 1, pages=page.pages)]
+    lines += [list_line(a) for a in page.items]
+    kb = InlineKeyboardBuilder()
+    _open_buttons(kb, page.items)
+    kb.row(*_pager(page.page, page.pages, lambda p: PendingPage(page=p).pack()))
+    return "\n".join(lines), kb.as_markup()
+
+
+def app_list(
+    page: Page,
+    counts: dict[str, int],
+    current: AppList,
+    *,
+    scope_name: str,
+    unit_name: str | None,
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The /applications screen: counts by state, filters, one page, buttons to open."""
+    count_text = "；".join(
+        f"{SHORT_STATUS[s]} {counts[s.value]}" for s in LISTED_STATUSES if counts.get(s.value)
+    )
+    filters = []
+    if current.status:
+        filters.append(t.FILTER_STATUS.format(value=SHORT_STATUS[Status(current.status)]))
+    if current.unit_id:
+        filters.append(t.FILTER_UNIT.format(value=unit_name or current.unit_id))
+    if 0 <= current.group < len(vocab.PROFESSIONAL_GROUPS):
+        filters.append(t.FILTER_GROUP.format(value=vocab.PROFESSIONAL_GROUPS[current.group]))
+    lines = [
+        t.APPS_HEADER.format(scope=scope_name),
+        t.APPS_COUNTS.format(counts=count_text or "0"),
+        t.APPS_FILTERS.format(filters="，".join(filters) or t.ALL),
+        "",
+    ]
+    if page.total:
+        lines.append(t.APPS_PAGE.format(total=page.total, page=page.page + 1, pages=page.pages))
+        lines += [list_line(a) for a in page.items]
+    else:
+        lines.append(t.APPS_NONE)
+    kb = InlineKeyboardBuilder()
+    _open_buttons(kb, page.items)
+    kb.row(
+        *_pager(
+            page.page, page.pages, lambda p: current.model_copy(update={"page": p}).pack()
+        )
+    )
+
+    def menu(show: ListPick, text: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(
+            text=text, callback_data=current.model_copy(update={"show": show, "page": 0}).pack()
+        )
+
+    kb.row(
+        menu(ListPick.STATUS_MENU, t.BUTTON_BY_STATUS),
+        menu(ListPick.UNIT_MENU, t.BUTTON_BY_UNIT),
+        menu(ListPick.GROUP_MENU, t.BUTTON_BY_GROUP),
+    )
+    if filters:
+        kb.row(
+            InlineKeyboardButton(text=t.BUTTON_CLEAR_FILTERS, callback_data=AppList().pack())
+        )
+    return "\n".join(lines), kb.as_markup()
+
+
+def list_menu(
+    current: AppList, counts: dict[str, int], units: Sequence[UnitRow]
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The choices of one filter; each keeps the other filters."""
+    kb = InlineKeyboardBuilder()
+    base = current.model_copy(update={"show": ListPick.PAGE, "page": 0})
+    if current.show is ListPick.STATUS_MENU:
+        text = t.CHOOSE_STATUS
+        kb.button(text=t.ALL, callback_data=base.model_copy(update={"status": ""}))
+        for s in LISTED_STATUSES:
+            kb.button(
+                text=f"{SHORT_STATUS[s]}（{counts.get(s.value, 0)}）",
+                callback_data=base.model_copy(update={"status": s.value}),
+            )
+        kb.adjust(3)
+    elif current.show is ListPick.UNIT_MENU:
+        text = t.CHOOSE_UNIT if units else t.CHOOSE_UNIT + t.NO_UNIT_FILTER
+        kb.button(text=t.ALL, callback_data=base.model_copy(update={"unit_id": 0}))
+        for u in units[:60]:
+            kb.button(text=u.name, callback_data=base.model_copy(update={"unit_id": u.id}))
+        kb.adjust(2)
+    else:
+        text = t.CHOOSE_GROUP
+        kb.button(text=t.ALL, callback_data=base.model_copy(update={"group": -1}))
+        for i, g in enumerate(vocab.PROFESSIONAL_GROUPS):
+            kb.button(text=g, callback_data=base.model_copy(update={"group": i}))
+        kb.adjust(2)
+    return text, kb.as_markup()
+
+
+# history --------------------------------------------------------------------------------
+
+
+def history_text(app: ApplicationSnapshot, events: Sequence[EventRow]) -> str:
+    lines = [t.HISTORY_HEADER.format(id=app.id, name=app.values.get(keys.NAME) or "")]
+    for e in events:
+        lines.append(
+            t.HISTORY_LINE.format(
+                when=format_local(e.at),
+                who=e.actor_name or t.SOMEONE,
+                what=t.DONE.get(e.action, e.action),
+                from_=SHORT_STATUS.get(Status(e.from_status), e.from_status)
+                if e.from_status
+                else "—",
+                to=SHORT_STATUS.get(Status(e.to_status), e.to_status),
+            )
+        )
+        if e.note:
+            lines.append(t.HISTORY_NOTE.format(note=e.note))
+    if not events:
+        lines.append(t.HISTORY_NONE)
+    return _clip("\n".join(lines))
+
+
+# invites ----------------------------------------------------------------------------------
+
+
+def invite_district_page(
+    districts: Sequence[DistrictRow], page: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    pages = max(1, -(-len(districts) // DISTRICTS_PER_PAGE))
+    page = min(max(page, 0), pages - 1)
+    kb = InlineKeyboardBuilder()
+    for d in districts[page * DISTRICTS_PER_PAGE : (page + 1) * DISTRICTS_PER_PAGE]:
+        kb.button(text=d.name, callback_data=InviteFor(role=RoleKind.DISTRICT, target_id=d.id))
+    kb.adjust(3)
+    kb.row(*_pager(page, pages, lambda p: InviteDistrictPage(page=p).pack()))
+    return t.INVITE_CHOOSE_DISTRICT.format(page=page + 1, pages=pages), kb.as_markup()
+
+
+def invite_units(district: DistrictRow, units: Sequence[UnitRow]) -> tuple[str, InlineKeyboardMarkup]:
+    kb = InlineKeyboardBuilder()
+    for u in units:
+        kb.button(text=u.name, callback_data=InviteFor(role=RoleKind.UNIT, target_id=u.id))
+    kb.adjust(1)
+    kb.row(
+        InlineKeyboardButton(
+            text=t.BUTTON_NEW_UNIT, callback_data=InviteNewUnit(district_id=district.id).pack()
+        )
+    )
+    return t.INVITE_CHOOSE_UNIT.format(district=district.name), kb.as_markup()
+
+
+def unit_kinds(district_id: int, name: str) -> tuple[str, InlineKeyboardMarkup]:
+    kb = InlineKeyboardBuilder()
+    for i, kind in enumerate(vocab.UNIT_KINDS):
+        kb.button(text=kind, callback_data=InviteUnitKind(district_id=district_id, kind=i))
+    kb.adjust(2)
+    return t.ASK_UNIT_KIND.format(name=name), kb.as_markup()
+
+
+def invite_link(invite: NewInvite, link: str) -> tuple[str, InlineKeyboardMarkup]:
+    text = t.INVITE_LINK.format(
+        target=role_line(invite.grant), link=link, expires=format_local(invite.expires_at)
+    )
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=t.BUTTON_REVOKE_INVITE,
+                    callback_data=InviteRevoke(invite_id=invite.id).pack(),
+                )
+            ]
+        ]
+    )
+    return text, markup

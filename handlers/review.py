@@ -1,0 +1,567 @@
+"""The reviewers' conversation: cards and decisions, lists, history, roles and invites.
+
+Every press is re-authorised by the services from the server's data; the
+buttons only say what the person wants. Only a free-text reason (and a new
+unit's name) needs the FSM. The commands work in any conversation state.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command, CommandObject, Filter, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import (
+    BotCommandScopeChat,
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardMarkup,
+    Message,
+)
+
+from bot.cli import new_unit_code
+from bot.clock import Clock
+from bot.config import Settings
+from bot.domain import vocab
+from bot.domain.errors import DomainError, NotAllowed
+from bot.domain.parsers import normalize
+from bot.domain.review import Decision, Grant, ReviewLevel, RoleKind
+from bot.domain.workflow import Status
+from bot.services import review, roles
+from bot.services.ports import ListFilter, ReviewStore, ReviewStoreFactory
+from bot.texts import review as t
+from handlers import render_review as rr
+from handlers.callbacks import (
+    AppList,
+    InviteDistrictPage,
+    InviteFor,
+    InviteNewUnit,
+    InviteRevoke,
+    InviteUnitKind,
+    ListPick,
+    PendingPage,
+    ReasonCancel,
+    ReviewAction,
+    ReviewShow,
+    ReviewView,
+)
+from handlers.notify import TelegramNotifier
+
+log = logging.getLogger(__name__)
+
+MAX_UNIT_NAME = 60
+
+
+class ReviewInput(StatesGroup):
+    reason = State()
+    unit_name = State()
+
+
+class InviteStart(Filter):
+    """`/start i_<token>`: an invite link, not an applicant's start."""
+
+    async def __call__(self, message: Message) -> bool | dict[str, str]:
+        text = message.text or ""
+        prefix = "/start " + roles.INVITE_PREFIX
+        if not text.startswith(prefix):
+            return False
+        return {"invite_token": text[len(prefix) :].strip()}
+
+
+def build_router() -> Router:
+    router = Router(name="review")
+    router.message.register(on_invite_start, InviteStart())
+    router.message.register(on_pending, Command("pending"))
+    router.message.register(on_applications, Command("applications"))
+    router.message.register(on_history, Command("history"))
+    router.message.register(on_roles, Command("roles"))
+    router.message.register(on_invite, Command("invite"))
+    router.callback_query.register(on_review_action, ReviewAction.filter())
+    router.callback_query.register(on_review_show, ReviewShow.filter())
+    router.callback_query.register(on_reason_cancel, ReasonCancel.filter())
+    router.callback_query.register(on_pending_page, PendingPage.filter())
+    router.callback_query.register(on_app_list, AppList.filter())
+    router.callback_query.register(on_invite_district_page, InviteDistrictPage.filter())
+    router.callback_query.register(on_invite_for, InviteFor.filter())
+    router.callback_query.register(on_invite_new_unit, InviteNewUnit.filter())
+    router.callback_query.register(on_invite_unit_kind, InviteUnitKind.filter())
+    router.callback_query.register(on_invite_revoke, InviteRevoke.filter())
+    router.message.register(on_reason, StateFilter(ReviewInput.reason))
+    router.message.register(on_unit_name, StateFilter(ReviewInput.unit_name))
+    return router
+
+
+async def _grants(store: ReviewStore, person_id: int, settings: Settings) -> list[Grant]:
+    return await roles.grants_of(store, person_id, settings.bureau_admin_ids)
+
+
+def _message_of(query: CallbackQuery) -> Message:
+    if not isinstance(query.message, Message):
+        raise DomainError(t.STALE_CARD)
+    return query.message
+
+
+async def refresh_menu(bot: Bot, person_id: int, grants: list[Grant]) -> None:
+    """Shows the person the commands of their roles (per chat)."""
+    try:
+        await bot.set_my_commands(
+            rr.commands_for(grants), scope=BotCommandScopeChat(chat_id=person_id)
+        )
+    except TelegramBadRequest as problem:
+        log.info("command menu for %s not set: %s", person_id, problem)
+
+
+# deciding ----------------------------------------------------------------------------------
+
+
+async def on_review_action(
+    query: CallbackQuery,
+    callback_data: ReviewAction,
+    state: FSMContext,
+    stores: ReviewStoreFactory,
+    clock: Clock,
+    settings: Settings,
+    notifier: TelegramNotifier,
+) -> None:
+    """Approves at once; for 退回修改 and 不同意 checks first, then asks for the reason."""
+    user = query.from_user
+    decision = callback_data.decision
+    async with stores() as store:
+        grants = await _grants(store, user.id, settings)
+        if decision.needs_reason:
+            app = await review.check_decision(
+                store,
+                app_id=callback_data.app_id,
+                version=callback_data.v,
+                level=callback_data.level,
+                actor_id=user.id,
+                grants=grants,
+                now=clock.now(),
+            )
+        else:
+            outcome = await review.decide(
+                store,
+                app_id=callback_data.app_id,
+                version=callback_data.v,
+                level=callback_data.level,
+                decision=decision,
+                actor_id=user.id,
+                actor_name=user.full_name,
+                grants=grants,
+                reason=None,
+                now=clock.now(),
+            )
+    if decision.needs_reason:
+        await state.set_state(ReviewInput.reason)
+        await state.set_data(
+            {"app_id": app.id, "v": app.version, "level": int(callback_data.level), "d": decision.value}
+        )
+        await query.answer()
+        text, markup = rr.reason_prompt(app, decision)
+        await _message_of(query).answer(text, reply_markup=markup)
+        return
+    await query.answer(t.DONE_ANSWER.format(decision=t.DECISION[decision.value]))
+    await notifier.application_decided(outcome)
+
+
+async def on_reason(
+    message: Message,
+    state: FSMContext,
+    stores: ReviewStoreFactory,
+    clock: Clock,
+    settings: Settings,
+    notifier: TelegramNotifier,
+) -> None:
+    """Takes the reason for 退回修改 or 不同意 and decides; 取消 leaves the application as it was."""
+    if not message.text:
+        await message.answer(t.REASON_NOT_TEXT)
+        return
+    if message.text.strip() in (t.CANCEL_WORD, "/cancel"):
+        await state.clear()
+        await message.answer(t.REASON_CANCELLED)
+        return
+    reason = review.clean_reason(message.text)
+    data = await state.get_data()
+    await state.clear()
+    user = message.from_user
+    assert user is not None
+    async with stores() as store:
+        grants = await _grants(store, user.id, settings)
+        outcome = await review.decide(
+            store,
+            app_id=int(data["app_id"]),
+            version=int(data["v"]),
+            level=ReviewLevel(int(data["level"])),
+            decision=Decision(data["d"]),
+            actor_id=user.id,
+            actor_name=user.full_name,
+            grants=grants,
+            reason=reason,
+            now=clock.now(),
+        )
+    await message.answer(
+        t.DECIDED.format(
+            id=outcome.after.id,
+            name=outcome.after.values.get("name") or "",
+            decision=t.DECISION[outcome.decision.value],
+        )
+    )
+    await notifier.application_decided(outcome)
+
+
+async def on_reason_cancel(
+    query: CallbackQuery, callback_data: ReasonCancel, state: FSMContext
+) -> None:
+    data = await state.get_data()
+    if await state.get_state() == ReviewInput.reason.state and data.get("app_id") == callback_data.app_id:
+        await state.clear()
+    await query.answer()
+    await _message_of(query).edit_text(t.REASON_CANCELLED, reply_markup=None)
+
+
+# looking -------------------------------------------------------------------------------------
+
+
+async def on_review_show(
+    query: CallbackQuery,
+    callback_data: ReviewShow,
+    stores: ReviewStoreFactory,
+    settings: Settings,
+    notifier: TelegramNotifier,
+) -> None:
+    """查看全部, 审核记录, and opening an application from a list."""
+    user = query.from_user
+    message = _message_of(query)
+    async with stores() as store:
+        grants = await _grants(store, user.id, settings)
+        match callback_data.what:
+            case ReviewView.HISTORY:
+                app, events = await review.history(store, callback_data.app_id, grants, user.id)
+                await query.answer()
+                await message.answer(rr.history_text(app, events))
+                return
+            case ReviewView.ALL:
+                app = await review.viewable(store, callback_data.app_id, grants, user.id)
+                await query.answer()
+                text, markup = rr.full_text(app)
+                await message.answer(text, reply_markup=markup)
+                return
+        card, can_decide = await review.open_card(store, callback_data.app_id, grants, user.id)
+        photo = await store.photo(card.app.id)
+    await query.answer()
+    if not can_decide:
+        text, markup = rr.full_text(card.app)
+        await message.answer(text, reply_markup=markup)
+        return
+    if photo:
+        await message.answer_photo(
+            BufferedInputFile(photo, filename=f"{card.app.id}.jpg"),
+            caption=rr.photo_caption(card.app),
+        )
+    text, markup = rr.review_card(card)
+    shown = await message.answer(text, reply_markup=markup)
+    await notifier.record_card(card.app.id, shown)
+
+
+async def on_pending(
+    message: Message, stores: ReviewStoreFactory, settings: Settings
+) -> None:
+    """Lists what waits for this reviewer, oldest first."""
+    user = message.from_user
+    assert user is not None
+    async with stores() as store:
+        grants = await _grants(store, user.id, settings)
+        if not any(g.role in (RoleKind.UNIT, RoleKind.DISTRICT) for g in grants):
+            await message.answer(t.NOT_A_REVIEWER)
+            return
+        page = await review.pending(store, grants, 0)
+    text, markup = rr.pending_page(page)
+    await message.answer(text, reply_markup=markup)
+
+
+async def on_pending_page(
+    query: CallbackQuery, callback_data: PendingPage, stores: ReviewStoreFactory, settings: Settings
+) -> None:
+    async with stores() as store:
+        grants = await _grants(store, query.from_user.id, settings)
+        page = await review.pending(store, grants, callback_data.page)
+    text, markup = rr.pending_page(page)
+    await query.answer()
+    await _message_of(query).edit_text(text, reply_markup=markup)
+
+
+async def on_applications(
+    message: Message, stores: ReviewStoreFactory, settings: Settings
+) -> None:
+    """Counts by state and the first page of the district's (or all) applications."""
+    user = message.from_user
+    assert user is not None
+    text, markup = await _app_list(stores, settings, user.id, AppList())
+    await message.answer(text, reply_markup=markup)
+
+
+async def on_app_list(
+    query: CallbackQuery, callback_data: AppList, stores: ReviewStoreFactory, settings: Settings
+) -> None:
+    text, markup = await _app_list(stores, settings, query.from_user.id, callback_data)
+    await query.answer()
+    await _message_of(query).edit_text(text, reply_markup=markup)
+
+
+async def _app_list(
+    stores: ReviewStoreFactory, settings: Settings, person_id: int, current: AppList
+) -> tuple[str, InlineKeyboardMarkup]:
+    status = current.status if current.status in set(Status) - {Status.DRAFT} else ""
+    groups = vocab.PROFESSIONAL_GROUPS
+    group = groups[current.group] if 0 <= current.group < len(groups) else None
+    current = current.model_copy(update={"status": status})
+    what = ListFilter(status=status or None, unit_id=current.unit_id or None, group=group)
+    async with stores() as store:
+        grants = await _grants(store, person_id, settings)
+        page, counts = await review.applications(store, grants, what, current.page)
+        bureau = any(g.role is RoleKind.BUREAU for g in grants)
+        if current.show is not ListPick.PAGE:
+            district_ids = (
+                [d.id for d in await store.districts()]
+                if bureau
+                else [g.district_id for g in grants if g.role is RoleKind.DISTRICT and g.district_id]
+            )
+            units = [u for d in district_ids for u in await store.units_in(d)]
+            return rr.list_menu(current, counts, units)
+        unit = await store.unit(current.unit_id) if current.unit_id else None
+    scope_name = (
+        t.ALL_SCOPE
+        if bureau
+        else "、".join(g.district_name for g in grants if g.role is RoleKind.DISTRICT)
+    )
+    return rr.app_list(
+        page, counts, current, scope_name=scope_name, unit_name=unit.name if unit else None
+    )
+
+
+async def on_history(
+    message: Message, command: CommandObject, stores: ReviewStoreFactory, settings: Settings
+) -> None:
+    """`/history <application number>`: every transition with who, when and why."""
+    user = message.from_user
+    assert user is not None
+    arg = (command.args or "").strip().lstrip("#")
+    if not arg.isdigit():
+        await message.answer(t.HISTORY_USAGE)
+        return
+    async with stores() as store:
+        grants = await _grants(store, user.id, settings)
+        if not grants:
+            raise NotAllowed(t.NOT_A_REVIEWER)
+        app, events = await review.history(store, int(arg), grants, user.id)
+    await message.answer(rr.history_text(app, events))
+
+
+# roles and invites -----------------------------------------------------------------------------
+
+
+async def on_roles(
+    message: Message, stores: ReviewStoreFactory, settings: Settings, bot: Bot
+) -> None:
+    """Shows the person's roles and refreshes their command menu."""
+    user = message.from_user
+    assert user is not None
+    async with stores() as store:
+        grants = await _grants(store, user.id, settings)
+    await message.answer(rr.roles_text(grants))
+    await refresh_menu(bot, user.id, grants)
+
+
+async def on_invite(message: Message, stores: ReviewStoreFactory, settings: Settings) -> None:
+    """Bureau admins pick a district to invite its reviewer; district reviewers pick a unit."""
+    user = message.from_user
+    assert user is not None
+    async with stores() as store:
+        grants = await _grants(store, user.id, settings)
+        if any(g.role is RoleKind.BUREAU for g in grants):
+            text, markup = rr.invite_district_page(await store.districts(), 0)
+            await message.answer(text, reply_markup=markup)
+        districts = [g for g in grants if g.role is RoleKind.DISTRICT and g.district_id]
+        for g in districts:
+            district = await store.district(g.district_id or 0)
+            assert district is not None
+            text, markup = rr.invite_units(district, await store.units_in(district.id))
+            await message.answer(text, reply_markup=markup)
+        if not districts and not any(g.role is RoleKind.BUREAU for g in grants):
+            await message.answer(t.NOT_AN_INVITER)
+
+
+async def on_invite_district_page(
+    query: CallbackQuery, callback_data: InviteDistrictPage, stores: ReviewStoreFactory
+) -> None:
+    async with stores() as store:
+        text, markup = rr.invite_district_page(await store.districts(), callback_data.page)
+    await query.answer()
+    await _message_of(query).edit_text(text, reply_markup=markup)
+
+
+async def on_invite_for(
+    query: CallbackQuery,
+    callback_data: InviteFor,
+    stores: ReviewStoreFactory,
+    clock: Clock,
+    settings: Settings,
+    bot: Bot,
+) -> None:
+    """Makes the one-time link for the chosen district or unit (re-checking who may)."""
+    user = query.from_user
+    if callback_data.role is RoleKind.DISTRICT:
+        target = Grant(role=RoleKind.DISTRICT, district_id=callback_data.target_id)
+    elif callback_data.role is RoleKind.UNIT:
+        target = Grant(role=RoleKind.UNIT, unit_id=callback_data.target_id)
+    else:
+        raise NotAllowed(t.NOT_ALLOWED_INVITE)
+    async with stores() as store:
+        grants = await _grants(store, user.id, settings)
+        invite = await roles.create_invite(
+            store, inviter_id=user.id, inviter_grants=grants, target=target, now=clock.now()
+        )
+    await query.answer()
+    await _send_invite(_message_of(query), bot, invite)
+
+
+async def _send_invite(message: Message, bot: Bot, invite: roles.NewInvite) -> None:
+    me = await bot.me()
+    link = f"https://t.me/{me.username}?start={invite.payload}"
+    text, markup = rr.invite_link(invite, link)
+    await message.answer(text, reply_markup=markup)
+
+
+async def on_invite_new_unit(
+    query: CallbackQuery,
+    callback_data: InviteNewUnit,
+    state: FSMContext,
+    stores: ReviewStoreFactory,
+    settings: Settings,
+) -> None:
+    """Asks for the name of a unit the district reviewer registers."""
+    async with stores() as store:
+        grants = await _grants(store, query.from_user.id, settings)
+        district = await store.district(callback_data.district_id)
+    if district is None or not any(
+        g.role is RoleKind.BUREAU
+        or (g.role is RoleKind.DISTRICT and g.district_id == district.id)
+        for g in grants
+    ):
+        raise NotAllowed(t.NOT_ALLOWED_INVITE)
+    await state.set_state(ReviewInput.unit_name)
+    await state.set_data({"district_id": district.id})
+    await query.answer()
+    await _message_of(query).answer(t.ASK_UNIT_NAME.format(district=district.name))
+
+
+async def on_unit_name(message: Message, state: FSMContext) -> None:
+    """Takes the new unit's name and asks for its kind."""
+    text = normalize(message.text or "")
+    if text == t.CANCEL_WORD:
+        await state.clear()
+        await message.answer(t.REASON_CANCELLED)
+        return
+    if not 2 <= len(text) <= MAX_UNIT_NAME:
+        await message.answer(t.UNIT_NAME_LENGTH)
+        return
+    await state.update_data(name=text)
+    district_id = int((await state.get_data())["district_id"])
+    reply, markup = rr.unit_kinds(district_id, text)
+    await message.answer(reply, reply_markup=markup)
+
+
+async def on_invite_unit_kind(
+    query: CallbackQuery,
+    callback_data: InviteUnitKind,
+    state: FSMContext,
+    stores: ReviewStoreFactory,
+    clock: Clock,
+    settings: Settings,
+    bot: Bot,
+) -> None:
+    """Registers the unit and makes the invite link for its reviewer."""
+    data = await state.get_data()
+    if (
+        await state.get_state() != ReviewInput.unit_name.state
+        or data.get("district_id") != callback_data.district_id
+        or not data.get("name")
+        or not 0 <= callback_data.kind < len(vocab.UNIT_KINDS)
+    ):
+        await query.answer(t.STALE_CARD)
+        return
+    kind = vocab.UNIT_KINDS[callback_data.kind]
+    user = query.from_user
+    async with stores() as store:
+        grants = await _grants(store, user.id, settings)
+        unit = await roles.add_unit_in_district(
+            store,
+            grants,
+            district_id=callback_data.district_id,
+            name=data["name"],
+            kind=kind,
+            code=new_unit_code(),
+            now=clock.now(),
+        )
+        invite = await roles.create_invite(
+            store,
+            inviter_id=user.id,
+            inviter_grants=grants,
+            target=Grant(role=RoleKind.UNIT, unit_id=unit.id),
+            now=clock.now(),
+        )
+    await state.clear()
+    await query.answer()
+    message = _message_of(query)
+    await message.edit_reply_markup(reply_markup=None)
+    await message.answer(t.UNIT_ADDED.format(name=unit.name, kind=unit.kind, code=unit.code))
+    await _send_invite(message, bot, invite)
+
+
+async def on_invite_revoke(
+    query: CallbackQuery,
+    callback_data: InviteRevoke,
+    stores: ReviewStoreFactory,
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    user = query.from_user
+    async with stores() as store:
+        grants = await _grants(store, user.id, settings)
+        await roles.revoke_invite(
+            store, callback_data.invite_id, by=user.id, by_grants=grants, now=clock.now()
+        )
+    await query.answer()
+    await _message_of(query).edit_text(t.INVITE_REVOKED_OK, reply_markup=None)
+
+
+async def on_invite_start(
+    message: Message,
+    invite_token: str,
+    stores: ReviewStoreFactory,
+    clock: Clock,
+    settings: Settings,
+    bot: Bot,
+    notifier: TelegramNotifier,
+) -> None:
+    """Opens an invite link: grants its role once, tells the inviter, updates the command menu."""
+    user = message.from_user
+    assert user is not None
+    async with stores() as store:
+        accepted = await roles.accept_invite(
+            store, invite_token, person_id=user.id, full_name=user.full_name, now=clock.now()
+        )
+        grants = await _grants(store, user.id, settings)
+    target = rr.role_line(accepted.grant)
+    if accepted.already_held:
+        await message.answer(t.INVITE_ALREADY_HELD.format(target=target))
+    else:
+        await message.answer(t.INVITE_ACCEPTED.format(target=target))
+    await refresh_menu(bot, user.id, grants)
+    if accepted.inviter_id is not None:
+        await notifier.tell(
+            accepted.inviter_id, t.INVITER_TOLD.format(name=user.full_name, id=user.id, target=target)
+        )

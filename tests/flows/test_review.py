@@ -1,0 +1,292 @@
+"""Unit and district reviewers decide through inline buttons, through the real Dispatcher."""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiogram.methods import SendPhoto
+
+from bot.clock import FixedClock
+from bot.domain.review import RoleKind
+from bot.offline import OfflineWorld
+from tests.flows.review_helpers import (
+    DISTRICT_REVIEWER,
+    OTHER_UNIT_REVIEWER,
+    UNIT_REVIEWER,
+    UNIT_REVIEWER_2,
+    answers,
+    application,
+    card_of,
+    events,
+    grant,
+    last_answer,
+    review_data,
+    standard_reviewers,
+    submitted_application,
+)
+
+
+async def test_unit_then_district_approval_reaches_everyone(world: OfflineWorld, sessionmaker) -> None:
+    await standard_reviewers(sessionmaker)
+    applicant = await submitted_application(world)
+    unit = world.user(UNIT_REVIEWER, "单位")
+    district = world.user(DISTRICT_REVIEWER, "区县")
+    other = world.user(OTHER_UNIT_REVIEWER, "交通")
+
+    card = card_of(unit)
+    assert "待单位审核" in card.text
+    for expected in ("张三", "男", "1990年01月", "教授 正高级", "矿山", "安全工程 安全科学与工程类",
+                     "重庆大学", "安全环保部部长", "138****0000", "未发现不符合项"):
+        assert expected in card.text
+    assert "13800000000" not in card.text
+    assert "500103199001019998" not in card.text
+    assert [label for label, _ in card.buttons()] == ["通过", "退回修改", "不同意", "查看全部", "审核记录"]
+    photos = [r for r in world.session.requests if isinstance(r, SendPhoto)]
+    assert [p.chat_id for p in photos] == [UNIT_REVIEWER]
+    assert other.inbox() == [] and district.inbox() == []
+
+    await unit.press("通过")
+    assert "已通过" in last_answer(world)
+    assert "已由 单位 于 2022-09-20 10:00 审核通过（单位审核）" in card.text
+    assert card.buttons() == []
+    assert "已通过单位审核" in applicant.texts()[-1]
+    district_card = card_of(district)
+    assert "待区县审核" in district_card.text
+    assert "单位审核：单位 于 2022-09-20 10:00 同意" in district_card.text
+
+    await district.press("通过")
+    assert "已推荐至市人力社保局" in applicant.texts()[-1]
+    assert "区县审核" in district_card.text and district_card.buttons() == []
+    app = await application(sessionmaker)
+    assert app.status == "district_approved"
+    assert [(a, s) for a, s, _ in await events(sessionmaker)] == [
+        ("submit", "submitted"),
+        ("approve", "unit_approved"),
+        ("approve", "district_approved"),
+    ]
+    assert other.inbox() == []
+
+
+async def test_returned_application_is_edited_resubmitted_and_shows_the_diff(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    await standard_reviewers(sessionmaker)
+    applicant = await submitted_application(world)
+    unit = world.user(UNIT_REVIEWER, "单位")
+
+    await unit.press("退回修改")
+    assert "请输入“退回修改”的理由" in unit.last().text
+    await unit.send("职务填写不完整")
+    assert "已退回修改" in unit.last().text
+    assert "职务填写不完整" in card_of_text(unit)
+    texts = applicant.texts()
+    assert "退回修改" in texts[-2] and "原因：职务填写不完整" in texts[-2]
+    assert "退回修改原因：职务填写不完整" in texts[-1]
+    app = await application(sessionmaker)
+    assert (app.status, app.return_reason) == ("returned", "职务填写不完整")
+
+    await applicant.press("修改 职务")
+    await applicant.send("安全环保部部长兼总工程师")
+    assert "推荐表汇总" in applicant.last().text
+    await applicant.press("签名提交")
+    await applicant.send("张三")
+    assert "申报已提交" in applicant.last().text
+
+    card = card_of(unit)
+    assert "重新提交" in card.text
+    assert "职务：安全环保部部长 → 安全环保部部长兼总工程师" in card.text
+    await unit.press("通过")
+    assert (await application(sessionmaker)).status == "unit_approved"
+    district_card = card_of(world.user(DISTRICT_REVIEWER, "区县"))
+    assert "职务：安全环保部部长 → 安全环保部部长兼总工程师" in district_card.text
+
+
+def card_of_text(user) -> str:
+    """The text of the message that carried the latest (now closed) card."""
+    return next(m.text for m in reversed(user.inbox()) if "已由" in m.text)
+
+
+async def test_cancel_keeps_the_application_as_it_was(world: OfflineWorld, sessionmaker) -> None:
+    await standard_reviewers(sessionmaker)
+    await submitted_application(world)
+    unit = world.user(UNIT_REVIEWER, "单位")
+    await unit.press("不同意")
+    await unit.send("取消")
+    assert "保持原状" in unit.last().text
+    assert (await application(sessionmaker)).status == "submitted"
+    assert card_of(unit).buttons()
+
+
+async def test_decline_is_final_and_told_with_its_reason(world: OfflineWorld, sessionmaker) -> None:
+    await standard_reviewers(sessionmaker)
+    applicant = await submitted_application(world)
+    unit = world.user(UNIT_REVIEWER, "单位")
+    data = review_data(unit)
+    await unit.press("不同意")
+    await unit.send("非本单位在职人员")
+    assert "未获单位审核同意" in applicant.texts()[-1]
+    assert "非本单位在职人员" in applicant.texts()[-1]
+    assert (await application(sessionmaker)).status == "declined"
+    await unit.press_data(data["通过"])
+    assert "已由 单位 于 2022-09-20 10:00 决定不同意" in last_answer(world)
+    assert (await application(sessionmaker)).status == "declined"
+
+
+async def test_withdrawal_closes_reviewers_cards(world: OfflineWorld, sessionmaker) -> None:
+    await standard_reviewers(sessionmaker)
+    applicant = await submitted_application(world)
+    unit = world.user(UNIT_REVIEWER, "单位")
+    card = card_of(unit)
+    approve = review_data(unit)["通过"]
+    await applicant.press("撤回申报")
+    await applicant.press("确定撤回")
+    assert (await application(sessionmaker)).status == "withdrawn"
+    assert "申报人已于 2022-09-20 10:00 撤回申报" in card.text and card.buttons() == []
+    await unit.press_data(approve, card)
+    assert "撤回申报" in last_answer(world)
+
+
+async def test_double_press_moves_once_and_names_who_was_first(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    await standard_reviewers(sessionmaker)
+    await submitted_application(world)
+    unit = world.user(UNIT_REVIEWER, "单位")
+    data = review_data(unit)["通过"]
+    await unit.press_data(data)
+    await unit.press_data(data)
+    assert "已由 单位 于 2022-09-20 10:00 审核通过" in last_answer(world)
+    assert [a for a, _, _ in await events(sessionmaker)] == ["submit", "approve"]
+
+
+async def test_two_reviewers_racing_move_the_application_once(world: OfflineWorld, sessionmaker) -> None:
+    await standard_reviewers(sessionmaker)
+    await grant(sessionmaker, UNIT_REVIEWER_2, "李单位", RoleKind.UNIT, "CQU001")
+    await submitted_application(world)
+    first, second = world.user(UNIT_REVIEWER, "单位"), world.user(UNIT_REVIEWER_2, "单位二")
+    card1, card2 = card_of(first), card_of(second)
+    before = len(answers(world))
+    await asyncio.gather(
+        first.press_data(review_data(first)["通过"], card1),
+        second.press_data(review_data(second)["通过"], card2),
+    )
+    replies = answers(world)[before:]
+    assert sorted("已由" in r for r in replies) == [False, True]
+    assert [a for a, _, _ in await events(sessionmaker)] == ["submit", "approve"]
+    assert card1.buttons() == [] and card2.buttons() == []
+    assert "审核通过" in card1.text and "审核通过" in card2.text
+
+
+async def test_forged_presses_change_nothing(world: OfflineWorld, sessionmaker, caplog) -> None:
+    await standard_reviewers(sessionmaker)
+    applicant = await submitted_application(world)
+    data = review_data(world.user(UNIT_REVIEWER, "单位"))["通过"]
+    other = world.user(OTHER_UNIT_REVIEWER, "交通")
+    await other.send("/roles")
+    await other.press_data(data, other.last())
+    assert last_answer(world) == "您无权处理这份申报。"
+    await applicant.press_data(data)
+    assert last_answer(world) == "您无权处理这份申报。"
+    district = world.user(DISTRICT_REVIEWER, "区县")
+    await district.send("/roles")
+    await district.press_data(data, district.last())
+    assert last_answer(world) == "您无权处理这份申报。"
+    await district.press_data(data.replace(":1:a", ":2:a"), district.last())
+    assert "该卡片已过期" in last_answer(world)
+    await other.press_data("rv:9999:1:1:a", other.last())
+    assert "该卡片已过期" in last_answer(world)
+    await other.press_data("rv:1:x:1:a", other.last())
+    assert (await application(sessionmaker)).status == "submitted"
+    assert [a for a, _, _ in await events(sessionmaker)] == ["submit"]
+    assert "out of scope" in caplog.text
+
+
+async def test_unit_decisions_are_refused_after_the_unit_deadline(
+    world: OfflineWorld, sessionmaker, clock: FixedClock
+) -> None:
+    await standard_reviewers(sessionmaker)
+    await submitted_application(world)
+    unit = world.user(UNIT_REVIEWER, "单位")
+    clock.advance(days=11)
+    await unit.press("通过")
+    assert "单位审核截止时间 2022-09-30 18:00 已过" in last_answer(world)
+    await unit.press("退回修改")
+    assert "2022-09-30 18:00" in last_answer(world)
+    assert (await application(sessionmaker)).status == "submitted"
+
+
+async def test_district_decisions_are_refused_after_the_district_deadline(
+    world: OfflineWorld, sessionmaker, clock: FixedClock
+) -> None:
+    await standard_reviewers(sessionmaker)
+    await submitted_application(world)
+    await world.user(UNIT_REVIEWER, "单位").press("通过")
+    district = world.user(DISTRICT_REVIEWER, "区县")
+    clock.advance(days=26)
+    await district.press("通过")
+    assert "区县审核截止时间 2022-10-15 18:00 已过" in last_answer(world)
+    assert (await application(sessionmaker)).status == "unit_approved"
+
+
+async def test_district_reviews_at_unit_level_when_the_unit_has_no_reviewer(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    await grant(sessionmaker, DISTRICT_REVIEWER, "赵区县", RoleKind.DISTRICT, "500106")
+    await submitted_application(world)
+    district = world.user(DISTRICT_REVIEWER, "区县")
+    card = card_of(district)
+    assert "待单位审核" in card.text and "该单位尚无审核人" in card.text
+    await district.press("通过")
+    assert "待区县审核" in card_of(district).text
+    await district.press("通过")
+    assert (await application(sessionmaker)).status == "district_approved"
+
+
+async def test_a_blocked_reviewer_does_not_stop_the_others(world: OfflineWorld, sessionmaker) -> None:
+    await standard_reviewers(sessionmaker)
+    await grant(sessionmaker, UNIT_REVIEWER_2, "李单位", RoleKind.UNIT, "CQU001")
+    world.session.blocked.add(UNIT_REVIEWER)
+    await submitted_application(world)
+    assert card_of(world.user(UNIT_REVIEWER_2, "单位二"))
+    from sqlalchemy import select
+
+    from storage.models import Person
+
+    async with sessionmaker() as session:
+        assert (await session.get(Person, UNIT_REVIEWER)).unreachable is True
+        assert (await session.get(Person, UNIT_REVIEWER_2)).unreachable is False
+        assert (await session.execute(select(Person))).scalars().all()
+
+
+async def test_pending_applications_and_history(world: OfflineWorld, sessionmaker) -> None:
+    await standard_reviewers(sessionmaker)
+    await submitted_application(world)
+    unit = world.user(UNIT_REVIEWER, "单位")
+    await unit.send("/pending")
+    assert "待您审核的申报：共 1 份" in unit.last().text
+    assert "#1 张三 · 重庆大学 · 矿山" in unit.last().text
+    await unit.press("#1 张三")
+    assert "待单位审核" in card_of(unit).text
+    await unit.press("通过")
+    await unit.send("/pending")
+    assert "目前没有待您审核的申报" in unit.last().text
+
+    district = world.user(DISTRICT_REVIEWER, "区县")
+    await district.send("/applications")
+    listing = district.last().text
+    assert "沙坪坝区" in listing and "待区县审核 1" in listing
+    await district.press("按状态")
+    await district.press("已退回")
+    assert "没有符合条件的申报" in district.last().text
+    await district.press("按状态")
+    await district.press("待区县审核")
+    assert "#1 张三" in district.last().text
+
+    await unit.send("/applications")
+    assert "只有区县审核人和市局管理员" in unit.last().text
+
+    await district.send("/history 1")
+    history = district.last().text
+    assert "提交申报" in history and "单位：审核通过" in history
+    await world.user(OTHER_UNIT_REVIEWER, "交通").send("/history 1")
+    assert world.user(OTHER_UNIT_REVIEWER, "交通").last().text == "您无权处理这份申报。"
