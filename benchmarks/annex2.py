@@ -1,6 +1,6 @@
 """Annex 2 writer against plain openpyxl write-only, at growing row counts.
 
-    python -m benchmarks.annex2 [--rows 10000 100000] [--tracemalloc]
+    python -m benchmarks.annex2 [--rows 10000 100000] [--repeat 3] [--tracemalloc]
 
 Each (writer, size) runs in a fresh interpreter so that ru_maxrss, a
 process-lifetime peak, measures that run alone. Writers:
