@@ -1,0 +1,347 @@
+"""Reminder passes on a real SQLite file with a fixed clock: who gets what, once, and after failures."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from aiogram import Bot
+from aiogram.exceptions import TelegramRetryAfter
+from aiogram.methods import SendMessage
+from sqlalchemy import select, update
+
+from bot.clock import TZ, FixedClock
+from bot.domain.errors import DomainError, NotAllowed
+from bot.domain.reminders import DEFAULT_LEASE, DeadlineKind, Notice, NoticeKind
+from bot.offline import OfflineSession
+from bot.ratelimit import RateLimiter
+from bot.services import campaigns
+from bot.services import reminders as svc
+from bot.services.reminder_ports import Outcome
+from handlers.sending import TelegramSender
+from storage.models import Application, Person, Reminder, Role
+from storage.reminders import SqlReminderStore, reminder_store_factory
+
+UNIT_DEADLINE = datetime(2022, 9, 30, 18, 0, tzinfo=TZ)
+DISTRICT_DEADLINE = datetime(2022, 10, 15, 18, 0, tzinfo=TZ)
+DRAFT, RETURNED, UNIT_REVIEWER, DISTRICT_REVIEWER = 1, 2, 3, 4
+IDLE_REVIEWER, SUBMITTER, APPROVED, SPB_DISTRICT = 5, 7, 8, 9
+ADMIN = 900
+
+
+class FakeSender:
+    def __init__(self, outcomes: dict[int, Outcome] | None = None) -> None:
+        self.sent: list[Notice] = []
+        self.outcomes = outcomes or {}
+
+    async def send(self, notice: Notice) -> Outcome:
+        outcome = self.outcomes.get(notice.recipient_id, Outcome.SENT)
+        if outcome is Outcome.SENT:
+            self.sent.append(notice)
+        return outcome
+
+    def take(self) -> dict[int, Notice]:
+        out = {n.recipient_id: n for n in self.sent}
+        assert len(out) == len(self.sent), "someone got two notices in one pass"
+        self.sent.clear()
+        return out
+
+
+@pytest.fixture
+async def data(sessionmaker) -> dict[str, int]:
+    """A draft, a returned form, one application waiting for its unit, one for its district."""
+    now = datetime(2022, 9, 2, 9, 0, tzinfo=TZ)
+    async with sessionmaker() as session:
+        store = SqlReminderStore(session)
+        campaign = await store.current_campaign()
+        cqu = await store.unit_by_code("CQU001")
+        jt = await store.unit_by_code("CQJT01")
+        aj = await store.unit_by_code("CQAJ01")
+        for pid in (DRAFT, RETURNED, UNIT_REVIEWER, DISTRICT_REVIEWER, IDLE_REVIEWER, SUBMITTER,
+                    APPROVED, SPB_DISTRICT):
+            await store.save_person(pid, f"用户{pid}", now)
+        ids = {}
+        for name, pid, unit, status in (
+            ("draft", DRAFT, cqu, "draft"),
+            ("returned", RETURNED, cqu, "returned"),
+            ("submitted", SUBMITTER, cqu, "submitted"),
+            ("approved", APPROVED, jt, "unit_approved"),
+        ):
+            ids[name] = await store.add_application(
+                campaign_id=campaign.id, person_id=pid, district_id=unit.district_id,
+                unit_id=unit.id, unit_name=unit.name, unit_confirmed=True, cursor="name", now=now,
+            )
+            extra = {"return_reason": "照片不清晰"} if status == "returned" else {}
+            await session.execute(
+                update(Application).where(Application.id == ids[name])
+                .values(status=status, name=f"用户{pid}", **extra)
+            )
+        session.add_all([
+            Role(person_id=UNIT_REVIEWER, role="unit", unit_id=cqu.id, granted_at=now),
+            Role(person_id=IDLE_REVIEWER, role="unit", unit_id=aj.id, granted_at=now),
+            Role(person_id=DISTRICT_REVIEWER, role="district", district_id=jt.district_id,
+                 granted_at=now),
+            Role(person_id=SPB_DISTRICT, role="district", district_id=cqu.district_id,
+                 granted_at=now),
+        ])
+        await session.commit()
+        ids["campaign"] = campaign.id
+    return ids
+
+
+async def run(sessionmaker, clock, sender, **kw: Any) -> svc.PassReport:
+    return await svc.send_due_reminders(
+        reminder_store_factory(sessionmaker), sender, clock, admin_ids=(ADMIN,), **kw
+    )
+
+
+UNIT_AUDIENCE = {DRAFT, RETURNED, UNIT_REVIEWER}
+
+
+@pytest.mark.parametrize("offset", [timedelta(days=7), timedelta(days=3), timedelta(days=1),
+                                    timedelta(hours=3)])
+async def test_each_audience_gets_exactly_its_reminder_once_at_each_offset(
+    sessionmaker, data, offset
+) -> None:
+    sender = FakeSender()
+    clock = FixedClock(UNIT_DEADLINE - offset)
+    await run(sessionmaker, clock, sender)
+    got = sender.take()
+    assert set(got) == UNIT_AUDIENCE
+    now = clock.now()
+    assert "项必填内容未填写" in svc.notice_text(got[DRAFT], now)
+    assert got[DRAFT].app_id == data["draft"]
+    assert "照片不清晰" in svc.notice_text(got[RETURNED], now)
+    assert "1 份专家申报等待单位审核" in svc.notice_text(got[UNIT_REVIEWER], now)
+    assert all(n.offset == int(offset.total_seconds() // 60) for n in got.values())
+    clock.advance(minutes=1)
+    await run(sessionmaker, clock, sender)
+    assert sender.take() == {}
+
+    clock.at = DISTRICT_DEADLINE - offset
+    await run(sessionmaker, clock, sender)
+    got = sender.take()
+    assert set(got) == {DISTRICT_REVIEWER}
+    assert "1 份专家申报等待区县审核" in svc.notice_text(got[DISTRICT_REVIEWER], clock.now())
+
+
+async def test_nobody_is_reminded_after_the_deadline_or_when_the_campaign_is_closed(
+    sessionmaker, data
+) -> None:
+    sender = FakeSender()
+    await run(sessionmaker, FixedClock(DISTRICT_DEADLINE + timedelta(minutes=1)), sender)
+    assert sender.take() == {}
+    async with reminder_store_factory(sessionmaker)() as store:
+        await campaigns.set_open(store, data["campaign"], False)
+    await run(sessionmaker, FixedClock(UNIT_DEADLINE - timedelta(days=1)), sender)
+    assert sender.take() == {}
+
+
+async def test_a_claimed_reminder_left_by_a_crash_is_sent_once_after_the_lease(
+    sessionmaker, data
+) -> None:
+    clock = FixedClock(UNIT_DEADLINE - timedelta(days=1))
+    stores = reminder_store_factory(sessionmaker)
+    async with stores() as store:
+        notices, _ = await svc.plan_pass(store, clock.now())
+        assert await store.claim(notices, clock.now(), DEFAULT_LEASE) == notices
+        await store.commit()
+    # the process dies here: recorded, never sent, never marked
+    sender = FakeSender()
+    clock.advance(minutes=1)
+    report = await run(sessionmaker, clock, sender)
+    assert sender.take() == {}
+    assert report.skipped == 0 and report.planned == []
+    clock.advance(minutes=15)
+    await run(sessionmaker, clock, sender)
+    assert set(sender.take()) == UNIT_AUDIENCE
+    clock.advance(minutes=30)
+    await run(sessionmaker, clock, sender)
+    assert sender.take() == {}
+    async with sessionmaker() as session:
+        rows = (await session.execute(select(Reminder))).scalars().all()
+    assert {r.status for r in rows} == {"sent"}
+    assert {r.attempts for r in rows} == {2}
+
+
+async def test_two_passes_at_once_send_each_reminder_once(sessionmaker, data) -> None:
+    clock = FixedClock(UNIT_DEADLINE - timedelta(days=3))
+    a, b = FakeSender(), FakeSender()
+    await asyncio.gather(run(sessionmaker, clock, a), run(sessionmaker, clock, b))
+    assert sorted(n.recipient_id for n in a.sent + b.sent) == sorted(UNIT_AUDIENCE)
+
+
+class VirtualTime:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+        await asyncio.sleep(0)
+
+
+class FloodSession(OfflineSession):
+    """Answers 429 with retry_after to the first message for each chat in `flood`."""
+
+    def __init__(self, flood: dict[int, int]) -> None:
+        super().__init__()
+        self.flood = dict(flood)
+
+    async def make_request(self, bot: Bot, method: Any, timeout: int | None = None) -> Any:
+        chat = getattr(method, "chat_id", None)
+        if isinstance(method, SendMessage) and chat in self.flood:
+            self.requests.append(method)
+            raise TelegramRetryAfter(
+                method=method, message="Too Many Requests", retry_after=self.flood.pop(chat)
+            )
+        return await super().make_request(bot, method, timeout)
+
+
+async def test_a_429_is_retried_after_its_retry_after_and_sent_once(
+    sessionmaker, data
+) -> None:
+    vt = VirtualTime()
+    session = FloodSession({DRAFT: 7})
+    bot = Bot(token="42:TEST", session=session)
+    clock = FixedClock(UNIT_DEADLINE - timedelta(days=1))
+    sender = TelegramSender(bot, RateLimiter(monotonic=vt.monotonic, sleep=vt.sleep), clock)
+    report = await run(sessionmaker, clock, sender)
+    assert report.sent == 3 and sender.retry_afters == 1
+    sends = [m for m in session.requests if isinstance(m, SendMessage)]
+    assert [m.chat_id for m in sends].count(DRAFT) == 2
+    assert 7 <= vt.now < 9
+    assert len(session.inbox(DRAFT)) == 1
+
+
+async def test_a_reviewer_who_blocked_the_bot_is_marked_skipped_and_reported_once(
+    sessionmaker, data
+) -> None:
+    session = OfflineSession()
+    session.blocked = {UNIT_REVIEWER}
+    bot = Bot(token="42:TEST", session=session)
+    vt = VirtualTime()
+    clock = FixedClock(UNIT_DEADLINE - timedelta(days=3))
+    sender = TelegramSender(bot, RateLimiter(monotonic=vt.monotonic, sleep=vt.sleep), clock)
+    report = await run(sessionmaker, clock, sender)
+    assert (report.sent, report.unreachable) == (2, 1)
+    async with sessionmaker() as s:
+        assert (await s.get(Person, UNIT_REVIEWER)).unreachable is True
+    clock.advance(minutes=1)
+    await run(sessionmaker, clock, sender)
+    told = session.inbox(SPB_DISTRICT)
+    assert len(told) == 1 and "用户3" in told[0].text and "屏蔽" in told[0].text
+    # never again: not on the next pass, not at the next offset
+    clock.at = UNIT_DEADLINE - timedelta(days=1)
+    session.requests.clear()
+    await run(sessionmaker, clock, sender)
+    assert UNIT_REVIEWER not in {getattr(m, "chat_id", None) for m in session.requests}
+    assert len(session.inbox(SPB_DISTRICT)) == 1
+    # with its unit unreachable, the submitted application now waits for the district
+    clock.at = DISTRICT_DEADLINE - timedelta(days=7)
+    await run(sessionmaker, clock, sender)
+    assert "1 份专家申报等待区县审核" in session.inbox(SPB_DISTRICT)[-1].text
+
+
+async def test_a_nudge_goes_out_at_most_once_an_hour_per_application(sessionmaker, data) -> None:
+    stores = reminder_store_factory(sessionmaker)
+    now = datetime(2022, 9, 20, 10, 0, tzinfo=TZ)
+    async with stores() as store:
+        claimed = await svc.nudge(store, actor_id=ADMIN, app_id=data["draft"], now=now,
+                                  admin_ids=(ADMIN,))
+    assert [(n.recipient_id, n.kind) for n in claimed] == [(DRAFT, NoticeKind.NUDGE)]
+    sender = FakeSender()
+    await svc.deliver(stores, sender, claimed, FixedClock(now))
+    assert "催办" in svc.notice_text(sender.sent[0], now)
+    for later in (timedelta(minutes=1), timedelta(minutes=59)):
+        async with stores() as store:
+            with pytest.raises(DomainError, match="每小时最多催办一次"):
+                await svc.nudge(store, actor_id=ADMIN, app_id=data["draft"], now=now + later,
+                                admin_ids=(ADMIN,))
+    async with stores() as store:
+        again = await svc.nudge(store, actor_id=ADMIN, app_id=data["draft"],
+                                now=now + timedelta(minutes=61), admin_ids=(ADMIN,))
+    assert len(again) == 1
+
+
+async def test_a_nudge_reaches_whoever_holds_the_application_within_the_actors_scope(
+    sessionmaker, data
+) -> None:
+    stores = reminder_store_factory(sessionmaker)
+    now = datetime(2022, 9, 20, 10, 0, tzinfo=TZ)
+    async with stores() as store:
+        to_applicant = await svc.nudge(store, actor_id=UNIT_REVIEWER, app_id=data["returned"],
+                                       now=now)
+        to_unit = await svc.nudge(store, actor_id=SPB_DISTRICT, app_id=data["submitted"], now=now)
+        to_district = await svc.nudge(store, actor_id=ADMIN, app_id=data["approved"], now=now,
+                                      admin_ids=(ADMIN,))
+        with pytest.raises(NotAllowed):
+            await svc.nudge(store, actor_id=UNIT_REVIEWER, app_id=data["draft"], now=now)
+        with pytest.raises(NotAllowed):
+            await svc.nudge(store, actor_id=DISTRICT_REVIEWER, app_id=data["submitted"], now=now)
+    assert [n.recipient_id for n in to_applicant] == [RETURNED]
+    assert [n.recipient_id for n in to_unit] == [UNIT_REVIEWER]
+    assert [n.recipient_id for n in to_district] == [DISTRICT_REVIEWER]
+
+
+async def test_an_extension_is_announced_once_and_reschedules_the_remaining_reminders(
+    sessionmaker, data
+) -> None:
+    stores = reminder_store_factory(sessionmaker)
+    sender = FakeSender()
+    clock = FixedClock(UNIT_DEADLINE - timedelta(days=1))
+    await run(sessionmaker, clock, sender)
+    assert set(sender.take()) == UNIT_AUDIENCE
+    clock.at = datetime(2022, 9, 29, 20, 0, tzinfo=TZ)
+    new = datetime(2022, 10, 3, 18, 0, tzinfo=TZ)
+    async with stores() as store:
+        assert await campaigns.extend_deadline(
+            store, data["campaign"], DeadlineKind.UNIT, new, clock.now()
+        ) == 3
+    clock.advance(minutes=1)
+    await run(sessionmaker, clock, sender)
+    got = sender.take()
+    assert set(got) == UNIT_AUDIENCE
+    assert {n.kind for n in got.values()} == {NoticeKind.EXTENDED}
+    assert "2022-10-03 18:00" in svc.notice_text(got[DRAFT], clock.now())
+    clock.advance(minutes=1)
+    await run(sessionmaker, clock, sender)
+    assert sender.take() == {}
+    # the old deadline's 3h slot passes silently; the new deadline's 3d, 1d, 3h slots fire
+    clock.at = UNIT_DEADLINE - timedelta(hours=3)
+    await run(sessionmaker, clock, sender)
+    assert sender.take() == {}
+    for offset in (timedelta(days=3), timedelta(days=1), timedelta(hours=3)):
+        clock.at = new - offset
+        await run(sessionmaker, clock, sender)
+        got = sender.take()
+        assert set(got) == UNIT_AUDIENCE
+        assert {n.deadline_at for n in got.values()} == {new}
+
+
+async def test_an_extension_must_move_the_deadline_later_and_keep_the_order(
+    sessionmaker, data
+) -> None:
+    stores = reminder_store_factory(sessionmaker)
+    now = datetime(2022, 9, 20, 10, 0, tzinfo=TZ)
+    async with stores() as store:
+        for kind, at, message in (
+            (DeadlineKind.UNIT, UNIT_DEADLINE - timedelta(days=1), "必须晚于"),
+            (DeadlineKind.UNIT, DISTRICT_DEADLINE, "必须早于"),
+        ):
+            with pytest.raises(DomainError, match=message):
+                await campaigns.extend_deadline(store, data["campaign"], kind, at, now)
+
+
+async def test_dry_run_lists_and_records_nothing(sessionmaker, data) -> None:
+    clock = FixedClock(UNIT_DEADLINE - timedelta(days=7))
+    report = await run(sessionmaker, clock, FakeSender(), dry_run=True)
+    assert {n.recipient_id for n in report.planned} == UNIT_AUDIENCE
+    async with sessionmaker() as session:
+        assert (await session.execute(select(Reminder))).first() is None
