@@ -238,5 +238,14 @@ def _register_campaign_verbs(verbs: Any) -> None:
 _EXTENSIONS.append(_register_campaign_verbs)
 
 
+def _register_review_verbs(verbs: Any) -> None:
+    from bot.cli_review import register
+
+    register(verbs)
+
+
+_EXTENSIONS.append(_register_review_verbs)
+
+
 if __name__ == "__main__":
     main()

@@ -15,7 +15,7 @@ from aiogram import Bot
 
 from bot.clock import SystemClock, format_local
 from bot.config import Settings
-from bot.demo import seed_demo
+from bot.demo import seed_demo, seed_demo_reviewers
 from bot.main import create_dispatcher
 from bot.offline import OfflineSession, OfflineUser, OfflineWorld, Sent
 from storage.db import create_engine, create_sessionmaker
@@ -30,7 +30,13 @@ HELP = """\
   :user ID    switch to another demo user   :users      list demo users
   :help       this help                     :quit       leave"""
 
-DEMO_USERS = {1001: "申报人 张三", 1002: "申报人 李四"}
+DEMO_USERS = {
+    1001: "申报人 张三",
+    1002: "申报人 李四",
+    2001: "单位审核人（重庆大学） 王老师",
+    3001: "区县审核人（沙坪坝区） 赵科长",
+    9001: "市局管理员 周处长",
+}
 
 
 async def run_console(settings: Settings, db_path: str) -> None:
@@ -46,6 +52,7 @@ async def run_console(settings: Settings, db_path: str) -> None:
             deadlines=(now + timedelta(days=14), now + timedelta(days=30)),
             name="演示批次（console）",
         )
+        await seed_demo_reviewers(SqlStore(session), now)
         await session.commit()
     bot = Bot(token="42:OFFLINE", session=OfflineSession())
     dp = create_dispatcher(settings=settings, sessionmaker=sessionmaker, clock=clock)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from bot.clock import TZ
 from bot.services.ports import Store
@@ -33,3 +34,29 @@ async def seed_demo(
             district = await store.district_by_code(district_code)
             assert district is not None
             await store.add_unit(code=code, name=name, kind=kind, district_id=district.id, now=now)
+
+
+DEMO_REVIEWERS = (
+    (2001, "王老师", "unit", "CQU001"),
+    (3001, "赵科长", "district", "500106"),
+    (9001, "周处长", "bureau", ""),
+)
+"""Console users who review: 重庆大学's unit reviewer, 沙坪坝区's district reviewer, a bureau admin."""
+
+
+async def seed_demo_reviewers(store: Any, now: datetime) -> None:
+    """Grants the demo reviewers their roles (a `ReviewStore`); harmless when run again."""
+    from bot.domain.review import Grant, RoleKind
+
+    for person_id, name, role, code in DEMO_REVIEWERS:
+        kind = RoleKind(role)
+        if kind is RoleKind.UNIT:
+            unit = await store.unit_by_code(code)
+            grant = Grant(role=kind, unit_id=unit.id)
+        elif kind is RoleKind.DISTRICT:
+            district = await store.district_by_code(code)
+            grant = Grant(role=kind, district_id=district.id)
+        else:
+            grant = Grant(role=kind)
+        await store.ensure_person(person_id, name, now)
+        await store.add_grant(person_id, grant, None, now)

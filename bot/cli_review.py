@@ -1,0 +1,199 @@
+"""`expertbot grant|revoke|invite`: reviewer roles and invite links from the command line.
+
+Registered into bot/cli.py's parser; no aiogram import, so these verbs start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import timedelta
+from typing import Any
+
+from bot.cli import CliError, _open
+from bot.config import Settings
+from bot.domain.review import Grant, RoleKind
+
+
+def register(verbs: Any) -> None:
+    for name, handler, help_text in (
+        ("grant", cmd_grant, "give a person a reviewer or admin role"),
+        ("revoke", cmd_revoke, "take a role away"),
+    ):
+        p = verbs.add_parser(name, help=help_text)
+        p.add_argument("telegram_id", type=int, help="the person's Telegram user id")
+        _target_args(p)
+        if name == "grant":
+            p.add_argument("--name", default="", help="the person's name, if not yet known")
+        p.set_defaults(handler=handler)
+
+    invite = verbs.add_parser("invite", help="one-time invite links").add_subparsers(
+        metavar="ACTION"
+    )
+    create = invite.add_parser("create", help="make a link that grants a district or unit role")
+    _target_args(create)
+    create.add_argument("--days", type=int, default=7, help="valid for this many days (7)")
+    create.set_defaults(handler=cmd_invite_create)
+    invite.add_parser("list", help="list unused, unexpired invites").set_defaults(
+        handler=cmd_invite_list
+    )
+    revoke = invite.add_parser("revoke", help="revoke an unused invite")
+    revoke.add_argument("invite_id", type=int)
+    revoke.set_defaults(handler=cmd_invite_revoke)
+
+
+def _target_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--role", required=True, choices=[r.value for r in RoleKind])
+    p.add_argument("--district", help="district code or name (for --role district)")
+    p.add_argument("--unit", help="unit code (for --role unit)")
+
+
+def _out(line: str) -> None:
+    sys.stdout.write(line + "\n")
+
+
+async def _target(store: Any, args: argparse.Namespace) -> Grant:
+    from bot.domain.vocab import resolve_district
+
+    role = RoleKind(args.role)
+    if role is RoleKind.BUREAU:
+        if args.district or args.unit:
+            raise CliError("--role bureau takes neither --district nor --unit")
+        return Grant(role=role)
+    if role is RoleKind.DISTRICT:
+        if not args.district or args.unit:
+            raise CliError("--role district needs --district (code or name) and no --unit")
+        district = await store.district_by_code(resolve_district(args.district).code)
+        if district is None:
+            raise CliError(f"unknown district: {args.district}")
+        return Grant(role=role, district_id=district.id, district_name=district.name)
+    if not args.unit or args.district:
+        raise CliError("--role unit needs --unit CODE and no --district")
+    unit = await store.unit_by_code(args.unit.strip().upper())
+    if unit is None:
+        raise CliError(f"unknown unit code: {args.unit} (see: expertbot unit list)")
+    return Grant(role=role, unit_id=unit.id, unit_name=unit.name, unit_code=unit.code)
+
+
+def _describe(g: Grant) -> str:
+    if g.role is RoleKind.BUREAU:
+        return "bureau admin"
+    if g.role is RoleKind.DISTRICT:
+        return f"district reviewer of {g.district_name}"
+    return f"unit reviewer of {g.unit_name} ({g.unit_code})"
+
+
+async def cmd_grant(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.clock import SystemClock
+    from bot.services import roles
+    from storage.repositories import SqlStore
+
+    engine, sessionmaker = await _open(settings)
+    try:
+        async with sessionmaker() as session:
+            store = SqlStore(session)
+            target = await _target(store, args)
+            added = await roles.grant(
+                store,
+                args.telegram_id,
+                target,
+                granted_by=None,
+                full_name=args.name.strip(),
+                now=SystemClock().now(),
+            )
+    finally:
+        await engine.dispose()
+    state = "is now" if added else "already was"
+    _out(f"{args.telegram_id} {state} {_describe(target)}")
+    return 0
+
+
+async def cmd_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.services import roles
+    from storage.repositories import SqlStore
+
+    engine, sessionmaker = await _open(settings)
+    try:
+        async with sessionmaker() as session:
+            store = SqlStore(session)
+            target = await _target(store, args)
+            removed = await roles.revoke(store, args.telegram_id, target)
+    finally:
+        await engine.dispose()
+    if not removed:
+        raise CliError(f"{args.telegram_id} does not hold that role")
+    _out(f"{args.telegram_id} is no longer {_describe(target)}")
+    if target.role is RoleKind.BUREAU and args.telegram_id in settings.bureau_admin_ids:
+        _out("note: the id is still in BUREAU_ADMIN_IDS, which grants bureau admin by itself")
+    return 0
+
+
+async def cmd_invite_create(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.clock import SystemClock, format_local
+    from bot.services import roles
+    from storage.repositories import SqlStore
+
+    if args.role == RoleKind.BUREAU.value:
+        raise CliError("bureau admins are granted directly: expertbot grant ID --role bureau")
+    if not 1 <= args.days <= 60:
+        raise CliError("--days must be between 1 and 60")
+    engine, sessionmaker = await _open(settings)
+    try:
+        async with sessionmaker() as session:
+            store = SqlStore(session)
+            target = await _target(store, args)
+            invite = await roles.create_invite(
+                store,
+                inviter_id=None,
+                inviter_grants=None,
+                target=target,
+                now=SystemClock().now(),
+                ttl=timedelta(days=args.days),
+            )
+    finally:
+        await engine.dispose()
+    _out(f"invite {invite.id} for {_describe(invite.grant)}, valid until "
+         f"{format_local(invite.expires_at)} (Asia/Shanghai), one use")
+    if settings.bot_username:
+        _out(f"https://t.me/{settings.bot_username}?start={invite.payload}")
+    else:
+        _out(f"/start {invite.payload}  (set BOT_USERNAME to print a t.me link)")
+    return 0
+
+
+async def cmd_invite_list(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.clock import SystemClock, format_local
+    from storage.repositories import SqlStore
+
+    engine, sessionmaker = await _open(settings)
+    try:
+        async with sessionmaker() as session:
+            store = SqlStore(session)
+            for row in await store.invites(active_at=SystemClock().now()):
+                where = (
+                    f"unit {row.unit_id}" if row.unit_id is not None else f"district {row.district_id}"
+                )
+                _out(
+                    f"{row.id}\t{row.role}\t{where}\tby {row.created_by or 'cli'}\t"
+                    f"until {format_local(row.expires_at)}"
+                )
+    finally:
+        await engine.dispose()
+    return 0
+
+
+async def cmd_invite_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.clock import SystemClock
+    from bot.services import roles
+    from storage.repositories import SqlStore
+
+    engine, sessionmaker = await _open(settings)
+    try:
+        async with sessionmaker() as session:
+            await roles.revoke_invite(
+                SqlStore(session), args.invite_id, by=None, by_grants=None, now=SystemClock().now()
+            )
+    finally:
+        await engine.dispose()
+    _out(f"invite {args.invite_id} revoked")
+    return 0
