@@ -47,7 +47,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verbs = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    run = verbs.add_parser("run", help="run the bot (long polling); applies migrations first")
+    run = verbs.add_parser(
+        "run", help="run the bot: long polling, or a webhook server; applies migrations first"
+    )
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="serve Telegram's webhook (WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_HOST, WEBHOOK_PORT); "
+        "implied when WEBHOOK_URL is set",
+    )
     run.set_defaults(handler=cmd_run)
 
     console = verbs.add_parser(
@@ -100,12 +108,18 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             "BOT_TOKEN is not set. Put it in the environment or .env; "
             "to try the bot without Telegram, run: expertbot console"
         )
-    import logging
+    from bot.logs import configure_logging
+    from bot.main import run_polling, run_webhook
 
-    from bot.main import run_polling
+    if getattr(args, "webhook", False) or settings.webhook_url:
+        from bot.webhook import check_webhook_settings
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    await run_polling(settings)
+        check_webhook_settings(settings)
+        configure_logging(settings.log_format, settings.log_level)
+        await run_webhook(settings)
+    else:
+        configure_logging(settings.log_format, settings.log_level)
+        await run_polling(settings)
     return 0
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import re
+from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -23,6 +24,21 @@ class Settings(BaseSettings):
     """Telegram user ids that are bureau admins from the start."""
     max_photo_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
 
+    webhook_url: str | None = None
+    """Public https:// address Telegram posts updates to; its path is the route served. Setting it selects webhook mode."""
+    webhook_secret: str | None = None
+    """Telegram sends it in X-Telegram-Bot-Api-Secret-Token; webhook mode refuses to start without it."""
+    webhook_host: str = "127.0.0.1"
+    """Address the webhook server listens on, behind the reverse proxy that terminates TLS."""
+    webhook_port: int = Field(default=8080, gt=0, lt=65536)
+    redis_url: str | None = None
+    """redis://… : conversation state lives in Redis, so several instances can serve one bot."""
+    state_ttl_days: int = Field(default=30, gt=0)
+    """Redis forgets a conversation's state this long after its last change (the draft stays in the database)."""
+    log_format: Literal["json", "text"] = "json"
+    """`json`: one JSON object a line, for a log collector; `text` for a terminal."""
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
     @field_validator("bureau_admin_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
@@ -32,6 +48,35 @@ class Settings(BaseSettings):
                 return tuple(int(p) for p in parts)
             except ValueError:
                 raise ValueError("must be comma-separated Telegram user ids") from None
+        return value
+
+    @field_validator("webhook_url", "webhook_secret", "redis_url", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _https(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("https://"):
+            raise ValueError("must start with https:// (Telegram posts only over TLS)")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_alphabet(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", value):
+            raise ValueError(
+                "must be 16 to 256 characters from A-Z a-z 0-9 _ - "
+                "(e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+            )
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
         return value
 
     @field_validator("database_url")

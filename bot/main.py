@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -14,9 +15,11 @@ from aiogram.fsm.storage.base import BaseStorage
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, SystemClock
-from bot.config import Settings
+from bot.config import Settings, SettingsError
+from bot.logs import LogCalls, LogUpdates
 from storage.db import create_engine, create_sessionmaker
 from storage.fsm import DatabaseStorage
+from storage.lease import LeaderLease, lead_while
 from storage.migrate import upgrade
 from storage.reminders import reminder_store_factory
 from storage.repositories import store_factory
@@ -30,31 +33,68 @@ def create_dispatcher(
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: Clock | None = None,
     storage: BaseStorage | None = None,
+    skip_repeated_updates: bool = False,
 ) -> Dispatcher:
-    """The Dispatcher production runs; tests and the console build it the same way."""
+    """The Dispatcher production runs; tests and the console build it the same way.
+
+    Conversation state goes to Redis when REDIS_URL is set (several instances),
+    else to the database with a per-process cache (one instance). With
+    `skip_repeated_updates` each update id is claimed in the database first.
+    """
     import handlers
     from bot.ratelimit import RateLimiter
     from handlers.middlewares import PrivateChatsOnly, ProvideNotifier
 
+    isolation = None
+    if storage is None and settings.redis_url:
+        storage = redis_storage(settings)
+        isolation = storage.create_isolation()  # type: ignore[attr-defined]
     stores = store_factory(sessionmaker)
     dp = Dispatcher(
         storage=storage or DatabaseStorage(sessionmaker),
+        events_isolation=isolation,
         stores=stores,
         clock=clock or SystemClock(),
         settings=settings,
         reminder_stores=reminder_store_factory(sessionmaker),
         limiter=RateLimiter(),
     )
+    dp.update.outer_middleware(LogUpdates())
+    if skip_repeated_updates:
+        from bot.webhook import SkipRepeatedUpdates
+
+        dp.update.outer_middleware(SkipRepeatedUpdates(sessionmaker))
     dp.update.outer_middleware(PrivateChatsOnly())
     dp.update.outer_middleware(ProvideNotifier(stores))
     dp.include_router(handlers.build_router())
     return dp
 
 
+def redis_storage(settings: Settings) -> BaseStorage:
+    """aiogram's RedisStorage on REDIS_URL, keys as DatabaseStorage builds them, with a TTL."""
+    try:
+        from aiogram.fsm.storage.base import DefaultKeyBuilder
+        from aiogram.fsm.storage.redis import RedisStorage
+    except ImportError:
+        raise SettingsError(
+            "REDIS_URL needs the redis package: pip install 'expertbot[redis]'"
+        ) from None
+    assert settings.redis_url is not None
+    ttl = timedelta(days=settings.state_ttl_days)
+    return RedisStorage.from_url(
+        settings.redis_url,
+        key_builder=DefaultKeyBuilder(prefix="expertbot", with_destiny=True),
+        state_ttl=ttl,
+        data_ttl=ttl,
+    )
+
+
 def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     if session is None and settings.telegram_api_base:
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
-    return Bot(token=settings.bot_token, session=session)
+    bot = Bot(token=settings.bot_token, session=session)
+    bot.session.middleware(LogCalls())
+    return bot
 
 
 async def open_database(settings: Settings) -> tuple[AsyncEngine, async_sessionmaker[AsyncSession]]:
@@ -69,7 +109,8 @@ async def run_polling(settings: Settings) -> None:
     bot = create_bot(settings)
     dp = create_dispatcher(settings=settings, sessionmaker=sessionmaker)
     stop = asyncio.Event()
-    reminders = asyncio.create_task(start_reminders(dp, bot, stop), name="reminders")
+    lease = LeaderLease(sessionmaker, "reminders")
+    reminders = asyncio.create_task(start_reminders(dp, bot, stop, lease), name="reminders")
     try:
         await dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types())
     finally:
@@ -81,13 +122,87 @@ async def run_polling(settings: Settings) -> None:
         await engine.dispose()
 
 
-async def start_reminders(dp: Dispatcher, bot: Bot, stop: asyncio.Event) -> None:
-    """The reminder loop inside `expertbot run`: one pass a minute until `stop`."""
+async def start_reminders(
+    dp: Dispatcher, bot: Bot, stop: asyncio.Event, lease: LeaderLease | None = None
+) -> None:
+    """The reminder loop inside `expertbot run`: one pass a minute until `stop`.
+
+    With a lease, only the instance holding it sends; the others stand by.
+    """
     from bot.services.reminders import run_reminders
     from handlers.sending import TelegramSender
 
     clock = dp["clock"]
     sender = TelegramSender(bot, dp["limiter"], clock)
-    await run_reminders(
-        dp["reminder_stores"], sender, clock, stop, admin_ids=dp["settings"].bureau_admin_ids
+
+    async def passes(until: asyncio.Event) -> None:
+        await run_reminders(
+            dp["reminder_stores"], sender, clock, until, admin_ids=dp["settings"].bureau_admin_ids
+        )
+
+    if lease is None:
+        await passes(stop)
+    else:
+        await lead_while(lease, passes, stop)
+
+
+async def run_webhook(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    """Serves Telegram's webhook until SIGTERM/SIGINT (or `stop`); migrations first."""
+    from sqlalchemy import text
+
+    from bot.webhook import (
+        build_webhook_app,
+        check_webhook_settings,
+        serve_webhook,
+        stop_on_signals,
+        webhook_path,
     )
+
+    url, secret = check_webhook_settings(settings)
+    if stop is None:
+        stop = asyncio.Event()
+        stop_on_signals(stop)
+    engine, sessionmaker = await open_database(settings)
+    bot = create_bot(settings)
+    dp = create_dispatcher(settings=settings, sessionmaker=sessionmaker, skip_repeated_updates=True)
+    storage = dp.fsm.storage
+    if not settings.redis_url:
+        log.warning(
+            "REDIS_URL is not set: conversation state is cached in this process, run one instance only"
+        )
+
+    async def health() -> None:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+        redis = getattr(storage, "redis", None)
+        if redis is not None:
+            await redis.ping()
+
+    async def register() -> None:
+        await bot.set_webhook(
+            url,
+            secret_token=secret,
+            allowed_updates=dp.resolve_used_update_types(),
+            drop_pending_updates=False,
+        )
+        log.info("webhook registered with Telegram")
+
+    app = build_webhook_app(dp, bot, secret=secret, path=webhook_path(url), health=health)
+    lease = LeaderLease(sessionmaker, "reminders")
+    reminders = asyncio.create_task(start_reminders(dp, bot, stop, lease), name="reminders")
+    try:
+        await serve_webhook(
+            app,
+            host=settings.webhook_host,
+            port=settings.webhook_port,
+            stop=stop,
+            on_started=register,
+        )
+    finally:
+        stop.set()
+        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+            await asyncio.wait_for(reminders, timeout=30)
+        await bot.session.close()
+        await storage.close()
+        await engine.dispose()
+        log.info("stopped")

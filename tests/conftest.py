@@ -1,10 +1,12 @@
-"""Shared fixtures: a migrated SQLite file, a fixed clock, and an offline Telegram world."""
+"""Shared fixtures: a migrated database (SQLite, or PostgreSQL from TEST_DATABASE_URL), a fixed clock, and an offline Telegram world."""
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 from collections.abc import AsyncIterator
 from datetime import datetime
+from typing import Any
 
 import pytest
 from aiogram import Bot
@@ -17,18 +19,42 @@ from bot.offline import OfflineSession, OfflineWorld
 from storage.db import create_engine, create_sessionmaker
 from storage.migrate import upgrade
 from storage.repositories import SqlStore
+from tests.support import services
 from tests.support.seed import seed_demo
 
 
 @pytest.fixture(autouse=True)
 def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Any attempt to open a network connection fails the test loudly."""
+    """Any attempt to reach beyond this machine fails the test loudly.
 
-    def refuse(*_args: object, **_kwargs: object) -> None:
-        raise AssertionError("tests must not use the network")
+    Loopback stays open for the test servers (PostgreSQL, Redis, a local webhook).
+    """
+    connect, create_connection = socket.socket.connect, socket.create_connection
 
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
+    def guarded_connect(sock: socket.socket, address: Any) -> None:
+        if not _is_loopback(sock.family, address):
+            raise AssertionError("tests must not use the network")
+        return connect(sock, address)
+
+    def guarded_create_connection(address: Any, *args: Any, **kwargs: Any) -> socket.socket:
+        if not _is_loopback(socket.AF_INET, address):
+            raise AssertionError("tests must not use the network")
+        return create_connection(address, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    monkeypatch.setattr(socket, "create_connection", guarded_create_connection)
+
+
+def _is_loopback(family: int, address: Any) -> bool:
+    if family == getattr(socket, "AF_UNIX", None):
+        return True
+    host = address[0] if isinstance(address, tuple) else address
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 @pytest.fixture
@@ -43,7 +69,10 @@ def settings(tmp_path: object) -> Settings:
 
 @pytest.fixture
 async def engine(tmp_path: object) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/test.db")
+    """A migrated database of its own: a SQLite file, or on TEST_DATABASE_URL's PostgreSQL."""
+    server = services.database_url()
+    url = await services.clean_database(server) if server else f"sqlite+aiosqlite:///{tmp_path}/test.db"
+    engine = create_engine(url)
     await upgrade(engine)
     yield engine
     await engine.dispose()

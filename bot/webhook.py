@@ -1,0 +1,164 @@
+"""Webhook mode: an aiohttp server that takes Telegram's POSTs, for one instance or several.
+
+Every instance behind the load balancer runs the same thing: it checks the
+secret token on each request (aiogram's handler lets everything in when the
+secret is empty, so an empty secret stops the start), answers at once and
+handles the update in the background, skips update ids that any instance
+has already taken in, and answers `/healthz`. On SIGTERM it stops accepting,
+finishes the updates in flight and the reminder pass, then exits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiogram import BaseMiddleware, Bot, Dispatcher
+from aiogram.types import TelegramObject, Update
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings, SettingsError
+from storage.updates import claim_update, forget_updates_before
+
+log = logging.getLogger(__name__)
+
+HEALTH_PATH = "/healthz"
+DRAIN_SECONDS = 25.0
+"""How long shutdown waits for updates in flight; systemd's TimeoutStopSec is longer."""
+KEEP_UPDATE_IDS = timedelta(days=7)
+"""Telegram gives up retrying a delivery long before this."""
+
+
+def check_webhook_settings(settings: Settings) -> tuple[str, str]:
+    """The public URL and the secret, or a SettingsError naming what is missing."""
+    if not settings.bot_token:
+        raise SettingsError("BOT_TOKEN is not set")
+    if not settings.webhook_url:
+        raise SettingsError("WEBHOOK_URL is not set: the public https:// address Telegram posts to")
+    if not settings.webhook_secret:
+        raise SettingsError(
+            "WEBHOOK_SECRET is not set: without it anyone who learns the URL can post updates; "
+            "generate one with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        )
+    return settings.webhook_url, settings.webhook_secret
+
+
+def webhook_path(url: str) -> str:
+    return urlsplit(url).path or "/"
+
+
+class SkipRepeatedUpdates(BaseMiddleware):
+    """Outer middleware: an update id is handled once, whichever instance it reaches (§2.2)."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self.sessionmaker = sessionmaker
+        self.claimed = 0
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        assert isinstance(event, Update)
+        now = data["clock"].now()
+        if not await claim_update(self.sessionmaker, event.update_id, now):
+            data["update_outcome"] = "duplicate"
+            return None
+        self.claimed += 1
+        if self.claimed % 1000 == 1:
+            try:
+                await forget_updates_before(self.sessionmaker, now - KEEP_UPDATE_IDS)
+            except Exception:
+                log.exception("pruning processed update ids failed")
+        return await handler(event, data)
+
+
+class DrainingRequestHandler(SimpleRequestHandler):
+    """aiogram's handler, whose shutdown waits for the updates still being handled.
+
+    It leaves the bot session open: the reminder pass may still be sending,
+    so `serve_webhook` closes the session once both are done.
+    """
+
+    def __init__(self, *args: Any, drain_seconds: float = DRAIN_SECONDS, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.drain_seconds = drain_seconds
+
+    async def close(self) -> None:
+        # aiogram keeps its background tasks in this set (aiogram 3.x); a test pins it.
+        pending = set(self._background_feed_update_tasks)
+        if not pending:
+            return
+        log.info("finishing updates in flight", extra={"fields": {"updates": len(pending)}})
+        _, late = await asyncio.wait(pending, timeout=self.drain_seconds)
+        if late:
+            log.warning(
+                "updates still running at shutdown", extra={"fields": {"updates": len(late)}}
+            )
+
+
+def build_webhook_app(
+    dp: Dispatcher,
+    bot: Bot,
+    *,
+    secret: str | None,
+    path: str,
+    health: Callable[[], Awaitable[object]],
+    drain_seconds: float = DRAIN_SECONDS,
+) -> web.Application:
+    """The aiohttp application: Telegram's POSTs on `path`, GET /healthz for the load balancer."""
+    if not secret:
+        raise SettingsError("WEBHOOK_SECRET is not set: refusing to accept unauthenticated updates")
+    app = web.Application()
+    handler = DrainingRequestHandler(dp, bot, secret_token=secret, drain_seconds=drain_seconds)
+    handler.register(app, path=path)
+    setup_application(app, dp, bot=bot)
+
+    async def healthz(_request: web.Request) -> web.Response:
+        try:
+            async with asyncio.timeout(5):
+                await health()
+        except Exception as exc:
+            log.warning("health check failed", extra={"fields": {"error": type(exc).__name__}})
+            return web.json_response({"status": "unavailable"}, status=503)
+        return web.json_response({"status": "ok"})
+
+    app.router.add_get(HEALTH_PATH, healthz)
+    return app
+
+
+async def serve_webhook(
+    app: web.Application,
+    *,
+    host: str,
+    port: int,
+    stop: asyncio.Event,
+    on_started: Callable[[], Awaitable[object]] | None = None,
+) -> None:
+    """Serves until `stop` is set, then stops accepting and drains the updates in flight."""
+    runner = web.AppRunner(app, handle_signals=False, access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+        log.info("webhook server listening", extra={"fields": {"host": host, "port": port}})
+        if on_started is not None:
+            await on_started()
+        await stop.wait()
+        log.info("stopping: no new updates, finishing the ones in flight")
+    finally:
+        await runner.cleanup()
+
+
+def stop_on_signals(stop: asyncio.Event) -> None:
+    """SIGTERM (systemd, a container runtime) and SIGINT (Ctrl-C) set `stop`."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
