@@ -12,11 +12,12 @@ injected so tests run in virtual time.
 from __future__ import annotations
 
 import asyncio
+import collections
 import math
 import time
 from collections.abc import Awaitable, Callable
 
-TELEGRAM_RATE = 29.0
+TELEGRAM_RATE = 28.0
 """Messages a second overall: a little under Telegram's ~30 so jitter never tips it over."""
 TELEGRAM_CHAT_INTERVAL = 1.05
 """Seconds between two messages to one chat (Telegram: about one a second)."""
@@ -41,6 +42,9 @@ class RateLimiter:
         """Taken slot index -> a later index that may be free (union-find with path halving)."""
         self._chat_next: dict[int, float] = {}
         self._floor = 0
+        self._window_size = max(1, math.floor(rate))
+        self._sent: collections.deque[float] = collections.deque()
+        """When the latest messages actually left: a stalled loop must not release a burst."""
 
     def reserve(self, chat_id: int) -> float:
         """Takes the earliest slot allowed for `chat_id` and returns its time (monotonic seconds)."""
@@ -54,12 +58,24 @@ class RateLimiter:
         return at
 
     async def wait(self, chat_id: int) -> float:
-        """Sleeps until this chat may be sent a message; returns the slot time."""
+        """Sleeps until this chat may be sent a message; returns the slot time.
+
+        Slots are on a grid, but a task that wakes late (a busy event loop)
+        would send together with the next ones; so the sends of the last
+        second are counted too, and a full window waits for its oldest.
+        """
         at = self.reserve(chat_id)
         delay = at - self.monotonic()
         if delay > 0:
             await self.sleep(delay)
-        return at
+        while True:
+            now = self.monotonic()
+            while self._sent and self._sent[0] <= now - 1.0:
+                self._sent.popleft()
+            if len(self._sent) < self._window_size:
+                self._sent.append(now)
+                return at
+            await self.sleep(self._sent[0] + 1.0 - now)
 
     def back_off(self, chat_id: int, seconds: float) -> None:
         """After a 429: this chat waits `seconds` before its next message."""

@@ -286,32 +286,45 @@ class SqlReminderStore(SqlStore):
     async def claim(
         self, notices: Sequence[Notice], now: datetime, lease: timedelta
     ) -> list[Notice]:
-        won: list[Notice] = []
-        for n in notices:
-            result = await self.session.execute(
+        if not notices:
+            return []
+        inserted = set(
+            await self.session.scalars(
                 self._insert()
-                .values(self._values(n, now, now))
+                .values([self._values(n, now, now) for n in notices])
                 .on_conflict_do_nothing(index_elements=["key"])
+                .returning(Reminder.key)
             )
-            if not result.rowcount:
-                result = await self.session.execute(
+        )
+        rest = [n for n in notices if n.key not in inserted]
+        taken: set[str] = set()
+        if rest:
+            taken = set(
+                await self.session.scalars(
                     update(Reminder)
                     .where(
-                        Reminder.key == n.key,
+                        Reminder.key.in_([n.key for n in rest]),
                         Reminder.status == Status.PENDING.value,
                         or_(Reminder.claimed_at.is_(None), Reminder.claimed_at <= now - lease),
                     )
-                    .values(claimed_at=now, attempts=Reminder.attempts + 1, payload=n.payload)
+                    .values(claimed_at=now, attempts=Reminder.attempts + 1)
+                    .returning(Reminder.key)
                 )
-            if result.rowcount:
-                won.append(n)
-        return won
+            )
+        return [n for n in notices if n.key in inserted or n.key in taken]
 
     async def mark(self, key: str, status: Status, now: datetime, error: str | None = None) -> None:
         values: dict[str, Any] = {"status": status.value, "error": error[:200] if error else None}
         if status is Status.SENT:
             values["sent_at"] = now
         await self.session.execute(update(Reminder).where(Reminder.key == key).values(values))
+
+    async def mark_sent(self, keys: Sequence[str], now: datetime) -> None:
+        await self.session.execute(
+            update(Reminder)
+            .where(Reminder.key.in_(keys))
+            .values(status=Status.SENT.value, sent_at=now, error=None)
+        )
 
     async def mark_unreachable(self, person_id: int) -> bool:
         result = await self.session.execute(
