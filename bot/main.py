@@ -51,7 +51,7 @@ def create_dispatcher(
         isolation = storage.create_isolation()  # type: ignore[attr-defined]
     stores = store_factory(sessionmaker)
     dp = Dispatcher(
-        storage=storage or DatabaseStorage(sessionmaker),
+        storage=storage or DatabaseStorage.beside(sessionmaker.kw["bind"]),
         events_isolation=isolation,
         stores=stores,
         clock=clock or SystemClock(),

@@ -543,43 +543,44 @@ async def on_card_action(
 ) -> None:
     """Sign, save, continue and withdraw from the card; the application must be the presser's."""
     message = _message_of(query)
+    now = clock.now()
     async with stores() as store:
         app = await store.application(callback_data.app_id)
         if app is None or app.person_id != query.from_user.id:
             await query.answer(t.STALE_BUTTON)
             return
-        now = clock.now()
-        match callback_data.do:
-            case CardDo.SIGN:
-                problem = svc.submit_problem(app, now)
-                if problem is not None:
-                    await query.answer(problem, show_alert=True)
-                    return
-                await state.set_state(Apply.signature)
-                await state.set_data({"app_id": app.id})
-                await query.answer()
-                await message.answer(t.PLEDGE.format(name=app.values.get(keys.NAME)))
-            case CardDo.SAVE:
-                await query.answer()
-                await _save_and_exit(message, state, app)
-            case CardDo.CONTINUE:
-                await query.answer()
-                await state.set_state(Apply.form)
-                await state.set_data({"app_id": app.id})
-                await _continue(message, app, BY_KEY[app.cursor] if app.cursor else None)
-            case CardDo.WITHDRAW:
-                await query.answer()
-                await message.answer(t.CONFIRM_WITHDRAW, reply_markup=render.withdraw_confirm(app))
-            case CardDo.WITHDRAW_KEEP:
-                await query.answer()
-                await message.edit_text(t.KEPT, reply_markup=None)
-            case CardDo.WITHDRAW_CONFIRM:
-                previous = app.status
-                app = await svc.withdraw(store, app, query.from_user.full_name, now)
-                await state.clear()
-                await query.answer()
-                await message.edit_text(t.WITHDRAWN, reply_markup=None)
-                await notifier.application_withdrawn(app, previous.value)
+        previous = app.status
+        if callback_data.do is CardDo.WITHDRAW_CONFIRM:
+            app = await svc.withdraw(store, app, query.from_user.full_name, now)
+    match callback_data.do:
+        case CardDo.SIGN:
+            problem = svc.submit_problem(app, now)
+            if problem is not None:
+                await query.answer(problem, show_alert=True)
+                return
+            await state.set_state(Apply.signature)
+            await state.set_data({"app_id": app.id})
+            await query.answer()
+            await message.answer(t.PLEDGE.format(name=app.values.get(keys.NAME)))
+        case CardDo.SAVE:
+            await query.answer()
+            await _save_and_exit(message, state, app)
+        case CardDo.CONTINUE:
+            await query.answer()
+            await state.set_state(Apply.form)
+            await state.set_data({"app_id": app.id})
+            await _continue(message, app, BY_KEY[app.cursor] if app.cursor else None)
+        case CardDo.WITHDRAW:
+            await query.answer()
+            await message.answer(t.CONFIRM_WITHDRAW, reply_markup=render.withdraw_confirm(app))
+        case CardDo.WITHDRAW_KEEP:
+            await query.answer()
+            await message.edit_text(t.KEPT, reply_markup=None)
+        case CardDo.WITHDRAW_CONFIRM:
+            await state.clear()
+            await query.answer()
+            await message.edit_text(t.WITHDRAWN, reply_markup=None)
+            await notifier.application_withdrawn(app, previous.value)
 
 
 async def on_signature(

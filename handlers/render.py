@@ -6,6 +6,7 @@ No bot, no I/O: every function here is testable by calling it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from aiogram.types import (
@@ -174,7 +175,9 @@ def display(f: Field, value: Any) -> str:
     return describe(f, value)
 
 
+@cache
 def field_keyboard(f: Field) -> InlineKeyboardMarkup | ReplyKeyboardMarkup:
+    """The buttons of one field; they never change, so each is built once."""
     if f.kind is Kind.PHONE:
         return ReplyKeyboardMarkup(
             keyboard=[
@@ -225,14 +228,19 @@ def card(app: ApplicationSnapshot) -> tuple[str, InlineKeyboardMarkup]:
             lines.append(f"出生年月：{v[keys.BIRTH_DATE]:%Y年%m月}　性别：{v.get(keys.GENDER)}")
     if app.flags:
         lines.append(t.CARD_FLAGS.format(reasons=flag_reasons(app.flags)))
-    kb = InlineKeyboardBuilder()
-    for f in FIELDS:
-        if f.applies(v) and f.key != keys.ID_CONFIRMED:
-            kb.button(text=t.BUTTON_EDIT.format(label=f.label), callback_data=CardEdit(key=f.key))
-    kb.adjust(2)
-    kb.row(_card(app, CardDo.SIGN, t.BUTTON_SIGN))
-    kb.row(_card(app, CardDo.SAVE, t.BUTTON_SAVE_EXIT), _card(app, CardDo.WITHDRAW, t.BUTTON_WITHDRAW))
-    return "\n".join(lines), kb.as_markup()
+    edits = [
+        InlineKeyboardButton(
+            text=t.BUTTON_EDIT.format(label=f.label), callback_data=CardEdit(key=f.key).pack()
+        )
+        for f in FIELDS
+        if f.applies(v) and f.key != keys.ID_CONFIRMED
+    ]
+    rows = [edits[i : i + 2] for i in range(0, len(edits), 2)]
+    rows.append([_card(app, CardDo.SIGN, t.BUTTON_SIGN)])
+    rows.append(
+        [_card(app, CardDo.SAVE, t.BUTTON_SAVE_EXIT), _card(app, CardDo.WITHDRAW, t.BUTTON_WITHDRAW)]
+    )
+    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def _card(app: ApplicationSnapshot, do: CardDo, text: str) -> InlineKeyboardButton:

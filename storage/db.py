@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -14,16 +15,27 @@ from sqlalchemy.ext.asyncio import (
 )
 
 
-def create_engine(url: str) -> AsyncEngine:
-    """Builds the engine; SQLite gets WAL, foreign keys and a small pool.
+def create_engine(url: str, pool_size: int = 1) -> AsyncEngine:
+    """Builds the engine; SQLite gets WAL, foreign keys and one connection by default.
 
-    pysqlite opens a transaction only at the first write and services commit
-    right after writing, so readers (the FSM storage among them) never wait
-    for a writer; writers queue on SQLite's lock with a busy timeout.
+    SQLite has one writer: several connections only contend for its lock
+    (measured: slower, and "database is locked" under load), so updates queue
+    for the one connection instead. Sessions always end their own
+    transaction, so the pool's extra rollback on return is skipped: one
+    thread round trip less per update. pool_size 0 opens a connection per
+    use and keeps none.
     """
-    if make_url(url).get_backend_name() != "sqlite":
-        return create_async_engine(url, pool_pre_ping=True)
-    engine = create_async_engine(url, pool_size=4, max_overflow=4, pool_timeout=30)
+    sqlite = make_url(url).get_backend_name() == "sqlite"
+    if pool_size == 0:
+        engine = create_async_engine(url, poolclass=NullPool)
+    elif not sqlite:
+        return create_async_engine(url, pool_pre_ping=True, pool_size=max(pool_size, 5))
+    else:
+        engine = create_async_engine(
+            url, pool_size=pool_size, max_overflow=0, pool_timeout=60, pool_reset_on_return=None
+        )
+    if not sqlite:
+        return engine
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
 

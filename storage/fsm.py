@@ -17,14 +17,18 @@ from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from storage.db import create_engine
 from storage.models import FsmRecord
 
 
 class DatabaseStorage(BaseStorage):
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, sessionmaker: async_sessionmaker[AsyncSession], engine: AsyncEngine | None = None
+    ) -> None:
         self._sessionmaker = sessionmaker
+        self._engine = engine
         self._keys = DefaultKeyBuilder(with_destiny=True)
         self._cache: dict[str, tuple[str | None, dict[str, Any]]] = {}
 
@@ -62,8 +66,22 @@ class DatabaseStorage(BaseStorage):
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         return copy.deepcopy((await self._load(key))[1][1])
 
+    @classmethod
+    def beside(cls, engine: AsyncEngine) -> DatabaseStorage:
+        """A storage with its own connection to the same database.
+
+        Handlers read the state while holding the main pool's connection;
+        sharing that pool would have a handler wait for a second connection
+        that never comes free: a deadlock under load. Reads come from the
+        cache, so opening a connection per write costs little and holds none.
+        """
+        own = create_engine(engine.url.render_as_string(hide_password=False), pool_size=0)
+        return cls(async_sessionmaker(own, expire_on_commit=False), own)
+
     async def close(self) -> None:
         self._cache.clear()
+        if self._engine is not None:
+            await self._engine.dispose()
 
 
 def _upsert(session: AsyncSession, key: str, state: str | None, data: dict[str, Any]) -> Any:
