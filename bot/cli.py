@@ -261,5 +261,23 @@ def _register_review_verbs(verbs: Any) -> None:
 _EXTENSIONS.append(_register_review_verbs)
 
 
+def _register_export_verbs(verbs: Any) -> None:
+    from bot.cli_export import register
+
+    register(verbs)
+
+
+_EXTENSIONS.append(_register_export_verbs)
+
+
+def _register_privacy_verbs(verbs: Any) -> None:
+    from bot.cli_keys import register
+
+    register(verbs)
+
+
+_EXTENSIONS.append(_register_privacy_verbs)
+
+
 if __name__ == "__main__":
     main()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -39,6 +39,20 @@ class Settings(BaseSettings):
     """`json`: one JSON object a line, for a log collector; `text` for a terminal."""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
+    data_key: SecretStr | None = None
+    """Base64 of 32 random bytes (`expertbot keys generate`): encrypts ID numbers, phones, addresses, photos."""
+    data_key_file: str | None = None
+    """A file holding DATA_KEY instead (e.g. a mounted secret); DATA_KEY wins when both are set."""
+    data_old_keys: Annotated[tuple[SecretStr, ...], NoDecode] = ()
+    """Earlier data keys, comma-separated: they still decrypt, never encrypt (during a rotation)."""
+    index_key: SecretStr | None = None
+    """Key of the ID-number hash used to find duplicates; unset: derived from DATA_KEY."""
+    retention_days: int = Field(default=180, gt=0)
+    """Withdrawn and declined applications lose their personal fields this long after the last change."""
+    rate_limit: int = Field(default=20, ge=0)
+    """Updates one user may send per RATE_LIMIT_WINDOW seconds; the excess is dropped. 0: no limit."""
+    rate_limit_window: float = Field(default=10.0, gt=0)
+
     @field_validator("bureau_admin_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
@@ -50,7 +64,14 @@ class Settings(BaseSettings):
                 raise ValueError("must be comma-separated Telegram user ids") from None
         return value
 
-    @field_validator("webhook_url", "webhook_secret", "redis_url", mode="before")
+    @field_validator("data_old_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(p.strip() for p in value.split(",") if p.strip())
+        return value
+
+    @field_validator("webhook_url", "webhook_secret", "redis_url", "data_key", "data_key_file", "index_key", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -18,7 +18,9 @@ from bot.config import Settings
 from bot.demo import seed_demo, seed_demo_reviewers
 from bot.main import create_dispatcher
 from bot.offline import OfflineSession, OfflineUser, OfflineWorld, Sent
+from storage.crypto import Keyring, configure, generate_key, keyring_from
 from storage.db import create_engine, create_sessionmaker
+from storage.keystore import check_keys
 from storage.migrate import upgrade
 from storage.repositories import SqlStore
 
@@ -41,8 +43,10 @@ DEMO_USERS = {
 
 async def run_console(settings: Settings, db_path: str) -> None:
     clock = SystemClock()
+    keyring = console_keys(settings, db_path)
     engine = create_engine(f"sqlite+aiosqlite:///{db_path}")
     await upgrade(engine)
+    await check_keys(engine, keyring, clock.now())
     sessionmaker = create_sessionmaker(engine)
     now = clock.now()
     async with sessionmaker() as session:
@@ -107,6 +111,26 @@ async def run_console(settings: Settings, db_path: str) -> None:
         buttons = _show(user) or buttons
     await bot.session.close()
     await engine.dispose()
+
+
+def console_keys(settings: Settings, db_path: str) -> Keyring:
+    """DATA_KEY if set, else a key kept in a file next to the demo database (made on first use)."""
+    from bot.main import configure_keys
+
+    keyring = configure_keys(settings)
+    if keyring is not None:
+        return keyring
+    key_file = Path(f"{db_path}.key")
+    if not key_file.exists():
+        key_file.touch(mode=0o600)
+        key_file.write_text(generate_key() + "\n", encoding="ascii")
+        print(f"演示数据库的加密密钥已生成并保存在 {key_file}（仅供演示；正式运行请设置 DATA_KEY）")
+    else:
+        print(f"演示数据库使用 {key_file} 中的加密密钥")
+    keyring = keyring_from(data_key=None, data_key_file=key_file)
+    assert keyring is not None
+    configure(keyring)
+    return keyring
 
 
 def _show(user: OfflineUser, all_new: bool = False) -> list[tuple[str, str, Sent]]:

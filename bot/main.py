@@ -17,8 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.clock import Clock, SystemClock
 from bot.config import Settings, SettingsError
 from bot.logs import LogCalls, LogUpdates
+from storage.crypto import Keyring, keyring_from
+from storage.crypto import configure as configure_keyring
 from storage.db import create_engine, create_sessionmaker
+from storage.export_queries import export_store_factory
 from storage.fsm import DatabaseStorage
+from storage.keystore import check_keys
 from storage.lease import LeaderLease, lead_while
 from storage.migrate import upgrade
 from storage.reminders import reminder_store_factory
@@ -57,8 +61,18 @@ def create_dispatcher(
         clock=clock or SystemClock(),
         settings=settings,
         reminder_stores=reminder_store_factory(sessionmaker),
+        export_stores=export_store_factory(sessionmaker),
         limiter=RateLimiter(),
     )
+    if settings.rate_limit:
+        from handlers.ratelimit import PerUserRateLimit
+
+        # Before the FSM middleware, so a dropped update never reaches the state storage.
+        dp.update.outer_middleware.unregister(dp.fsm)
+        dp.update.outer_middleware(
+            PerUserRateLimit(settings.rate_limit, settings.rate_limit_window, dp["clock"])
+        )
+        dp.update.outer_middleware(dp.fsm)
     dp.update.outer_middleware(LogUpdates())
     if skip_repeated_updates:
         from bot.webhook import SkipRepeatedUpdates
@@ -97,15 +111,45 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     return bot
 
 
-async def open_database(settings: Settings) -> tuple[AsyncEngine, async_sessionmaker[AsyncSession]]:
-    """Connects and applies pending migrations."""
+def configure_keys(settings: Settings) -> Keyring | None:
+    """Installs the data key from settings for the encrypted columns; None when none is set."""
+    keyring = keyring_from(
+        data_key=settings.data_key.get_secret_value() if settings.data_key else None,
+        data_key_file=settings.data_key_file,
+        older=[k.get_secret_value() for k in settings.data_old_keys],
+        index_key=settings.index_key.get_secret_value() if settings.index_key else None,
+    )
+    configure_keyring(keyring)
+    return keyring
+
+
+async def open_database(
+    settings: Settings, *, require_key: bool = False
+) -> tuple[AsyncEngine, async_sessionmaker[AsyncSession]]:
+    """Installs the data key, connects, applies pending migrations and checks the key.
+
+    A wrong key, or no key for a database that holds encrypted data, stops
+    here with a one-line CryptoError; `require_key` (the bot itself) also
+    refuses a missing key on a fresh database.
+    """
+    keyring = configure_keys(settings)
+    if keyring is None and require_key:
+        raise SettingsError(
+            "DATA_KEY is not set: the bot does not start without the key that encrypts personal "
+            "data. Make one with `expertbot keys generate` and set DATA_KEY or DATA_KEY_FILE"
+        )
     engine = create_engine(settings.database_url)
-    await upgrade(engine)
+    try:
+        await upgrade(engine)
+        await check_keys(engine, keyring, SystemClock().now())
+    except BaseException:
+        await engine.dispose()
+        raise
     return engine, create_sessionmaker(engine)
 
 
 async def run_polling(settings: Settings) -> None:
-    engine, sessionmaker = await open_database(settings)
+    engine, sessionmaker = await open_database(settings, require_key=True)
     bot = create_bot(settings)
     dp = create_dispatcher(settings=settings, sessionmaker=sessionmaker)
     stop = asyncio.Event()
@@ -162,7 +206,7 @@ async def run_webhook(settings: Settings, stop: asyncio.Event | None = None) -> 
     if stop is None:
         stop = asyncio.Event()
         stop_on_signals(stop)
-    engine, sessionmaker = await open_database(settings)
+    engine, sessionmaker = await open_database(settings, require_key=True)
     bot = create_bot(settings)
     dp = create_dispatcher(settings=settings, sessionmaker=sessionmaker, skip_repeated_updates=True)
     storage = dp.fsm.storage

@@ -5,11 +5,12 @@ from aiogram import Router
 
 def build_router() -> Router:
     """All routers in the order they must match; built fresh since a router attaches once."""
-    from handlers import applicant, common, errors, reminders, review
+    from handlers import applicant, common, errors, privacy, reminders, review
 
     root = Router(name="root")
     root.include_router(errors.build_router())
     root.include_router(common.build_router())
+    root.include_router(privacy.build_router())
     root.include_router(reminders.build_router())
     # Before the applicant: reviewers' commands and invite links work in any conversation state.
     root.include_router(review.build_router())

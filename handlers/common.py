@@ -7,16 +7,13 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
-from bot.services.applicant import CONSENT_VERSION
 from bot.texts import chat as t
-from handlers import render
 
 
 def build_router() -> Router:
     router = Router(name="common")
     router.message.register(on_help, Command("help"))
     router.message.register(on_cancel, Command("cancel"))
-    router.message.register(on_privacy, Command("privacy"))
     router.edited_message.register(on_edited)
     return router
 
@@ -40,10 +37,6 @@ async def on_cancel(message: Message, state: FSMContext) -> None:
         return
     await state.clear()
     await message.answer(t.CANCELLED, reply_markup=ReplyKeyboardRemove())
-
-
-async def on_privacy(message: Message) -> None:
-    await message.answer(render.consent_text(CONSENT_VERSION))
 
 
 async def on_edited(message: Message) -> None:

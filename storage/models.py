@@ -18,7 +18,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
     MetaData,
     String,
     Text,
@@ -26,6 +25,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from storage.crypto import EncryptedBytes, EncryptedJSON, EncryptedString
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -160,7 +161,10 @@ class Application(Base):
 
     group: Mapped[str | None] = mapped_column(String(20))
     name: Mapped[str | None] = mapped_column(String(50))
-    id_number: Mapped[str | None] = mapped_column(String(18))
+    id_number: Mapped[str | None] = mapped_column(EncryptedString("application.id_number"))
+    """Encrypted at rest (storage.crypto); found by `id_hash`, never by value."""
+    id_hash: Mapped[str | None] = mapped_column(String(64))
+    """HMAC-SHA256 of the ID number under the index key, hex: duplicate detection."""
     gender: Mapped[str | None] = mapped_column(String(2))
     birth_date: Mapped[date | None] = mapped_column(Date)
     id_confirmed: Mapped[bool | None] = mapped_column(Boolean)
@@ -170,7 +174,7 @@ class Application(Base):
     unit_name: Mapped[str | None] = mapped_column(String(100))
     position: Mapped[str | None] = mapped_column(String(60))
     part_time: Mapped[str | None] = mapped_column(String(200))
-    health: Mapped[str | None] = mapped_column(String(20))
+    health: Mapped[str | None] = mapped_column(EncryptedString("application.health"))
     education: Mapped[str | None] = mapped_column(String(20))
     title: Mapped[str | None] = mapped_column(String(60))
     title_level: Mapped[str | None] = mapped_column(String(10))
@@ -181,11 +185,13 @@ class Application(Base):
     main_specialties: Mapped[list[Any] | None] = mapped_column(JSON)
     familiar_specialties: Mapped[list[Any] | None] = mapped_column(JSON)
     unit_address: Mapped[str | None] = mapped_column(String(120))
-    mobile: Mapped[str | None] = mapped_column(String(20))
-    home_address: Mapped[str | None] = mapped_column(String(120))
-    office_phone: Mapped[str | None] = mapped_column(String(30))
+    mobile: Mapped[str | None] = mapped_column(EncryptedString("application.mobile"))
+    home_address: Mapped[str | None] = mapped_column(EncryptedString("application.home_address"))
+    office_phone: Mapped[str | None] = mapped_column(EncryptedString("application.office_phone"))
     email: Mapped[str | None] = mapped_column(String(254))
-    emergency_phone: Mapped[str | None] = mapped_column(String(30))
+    emergency_phone: Mapped[str | None] = mapped_column(
+        EncryptedString("application.emergency_phone")
+    )
     resume: Mapped[list[Any] | None] = mapped_column(JSON)
     relaxation_reason: Mapped[str | None] = mapped_column(Text)
     filled_at: Mapped[date | None] = mapped_column(Date)
@@ -194,8 +200,10 @@ class Application(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     submitted_at: Mapped[datetime | None]
+    purged_at: Mapped[datetime | None]
+    """When the personal fields were erased (retention or the applicant's request); the name stays."""
 
-    __table_args__ = (Index("ix_application_campaign_id_number", "campaign_id", "id_number"),)
+    __table_args__ = (Index("ix_application_campaign_id_hash", "campaign_id", "id_hash"),)
 
 
 class Photo(Base):
@@ -206,7 +214,8 @@ class Photo(Base):
     application_id: Mapped[int] = mapped_column(
         ForeignKey("application.id", ondelete="CASCADE"), primary_key=True
     )
-    jpeg: Mapped[bytes] = mapped_column(LargeBinary)
+    jpeg: Mapped[bytes] = mapped_column(EncryptedBytes("photo.jpeg"))
+    """The re-encoded JPEG, encrypted at rest."""
     width: Mapped[int]
     height: Mapped[int]
     file_unique_id: Mapped[str | None] = mapped_column(String(64))
@@ -227,7 +236,8 @@ class ApplicationEvent(Base):
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(Text)
-    changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    changes: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON("application_event.changes"))
+    """The answers at submission (encrypted: they hold the ID number and phones); erased on purge."""
     at: Mapped[datetime]
 
 
@@ -335,3 +345,45 @@ class CardMessage(Base):
     sent_at: Mapped[datetime]
 
     __table_args__ = (UniqueConstraint("chat_id", "message_id", name="uq_card_message_chat"),)
+
+
+class ConsentRecord(Base):
+    """Consent history, append-only: who agreed to (or withdrew) which notice version and items, when."""
+
+    __tablename__ = "consent_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    """Telegram user id; not a foreign key so the history outlives any change to the person row."""
+    version: Mapped[str] = mapped_column(String(20))
+    items: Mapped[list[Any]] = mapped_column(JSON)
+    """Separate consents given: general, sensitive (PIPL art. 29), transfer (art. 39); empty on withdrawal."""
+    action: Mapped[str] = mapped_column(String(10))
+    """`agree` or `withdraw`."""
+    notice_sha256: Mapped[str | None] = mapped_column(String(64))
+    """SHA-256 of the notice text shown; the text itself is in `consent_notice`."""
+    at: Mapped[datetime]
+
+
+class ConsentNotice(Base):
+    """Each consent notice text once, by version, so what a person agreed to can be shown later."""
+
+    __tablename__ = "consent_notice"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    first_used_at: Mapped[datetime]
+
+
+class KeyCheck(Base):
+    """One row sealed with the data key, so a wrong or missing key is noticed at startup."""
+
+    __tablename__ = "keycheck"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    token: Mapped[str] = mapped_column(Text)
+    """A known plaintext encrypted under the current key (`<key id>:<base64>`)."""
+    index_check: Mapped[str] = mapped_column(String(64))
+    """HMAC of the same plaintext under the index key."""
+    updated_at: Mapped[datetime]

@@ -19,8 +19,10 @@ from bot.domain.application import ApplicationSnapshot, Campaign
 from bot.domain.form import FIELDS
 from bot.domain.workflow import LIVE, Status
 from bot.services.ports import DistrictRow, PersonRow, UnitRow
+from storage.crypto import blind_index
 from storage.models import Application, ApplicationEvent, District, Person, Photo, Unit
 from storage.models import Campaign as CampaignModel
+from storage.privacy_queries import PrivacyQueries
 from storage.review_queries import ReviewQueries
 
 ANSWER_COLUMNS = tuple(
@@ -32,7 +34,7 @@ ANSWER_COLUMNS = tuple(
 )
 
 
-class SqlStore(ReviewQueries):
+class SqlStore(ReviewQueries, PrivacyQueries):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
@@ -209,7 +211,7 @@ class SqlStore(ReviewQueries):
             .where(
                 and_(
                     Application.campaign_id == campaign_id,
-                    Application.id_number == id_number,
+                    Application.id_hash == blind_index(id_number),
                     Application.id != except_id,
                     Application.status.in_([s.value for s in LIVE]),
                 )
@@ -252,6 +254,9 @@ class SqlStore(ReviewQueries):
     async def update_application(
         self, app_id: int, version: int, values: dict[str, Any], now: datetime
     ) -> bool:
+        if keys.ID_NUMBER in values:
+            number = values[keys.ID_NUMBER]
+            values = {**values, "id_hash": blind_index(number) if number else None}
         result = await self.session.execute(
             update(Application)
             .where(Application.id == app_id, Application.version == version)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +17,7 @@ from bot.clock import TZ, FixedClock
 from bot.config import Settings
 from bot.main import create_dispatcher
 from bot.offline import OfflineSession, OfflineWorld
+from storage import crypto
 from storage.db import create_engine, create_sessionmaker
 from storage.migrate import upgrade
 from storage.repositories import SqlStore
@@ -55,6 +57,22 @@ def _is_loopback(family: int, address: Any) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+TEST_DATA_KEY = base64.b64encode(bytes(range(32))).decode()
+"""The data key of every test database; tests of keys make their own."""
+
+
+@pytest.fixture(autouse=True)
+def _data_key(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Personal fields are encrypted in every test, as in production; flows run unthrottled."""
+    monkeypatch.setenv("DATA_KEY", TEST_DATA_KEY)
+    monkeypatch.delenv("DATA_KEY_FILE", raising=False)
+    monkeypatch.delenv("INDEX_KEY", raising=False)
+    monkeypatch.setenv("RATE_LIMIT", "0")
+    crypto.configure(crypto.keyring_from(data_key=TEST_DATA_KEY))
+    yield
+    crypto.configure(None)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from bot.clock import format_local, local
 from bot.domain import keys
@@ -47,8 +47,12 @@ class Step:
 
 
 async def record_consent(store: Store, person_id: int, full_name: str, now: datetime) -> None:
+    """Records the three separate consents to the current notice, and appends them to the history."""
+    from bot.services.privacy import PrivacyStore, record_consent_given
+
     await store.save_person(person_id, full_name, now)
     await store.record_consent(person_id, CONSENT_VERSION, now)
+    await record_consent_given(cast(PrivacyStore, store), person_id, CONSENT_VERSION, now)
     await store.commit()
 
 
