@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+MIGRATION_LOCK = 0x657870657274  # "expert"
 
 
 def alembic_config(url: str) -> Config:
@@ -24,4 +27,7 @@ async def upgrade(engine: AsyncEngine, revision: str = "heads") -> None:
         command.upgrade(config, revision)
 
     async with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Instances starting together migrate one after the other; the later ones find nothing to do.
+            await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         await connection.run_sync(run)

@@ -156,6 +156,13 @@ async def create_database(server_url: str) -> str:
     return _with_database(server_url, name)
 
 
+async def empty_database(server_url: str) -> str:
+    """A database with nothing in it, not even the migrations."""
+    name = f"expertbot_test_{uuid.uuid4().hex[:12]}"
+    await _admin(server_url, f'CREATE DATABASE "{name}"')
+    return _with_database(server_url, name)
+
+
 async def drop_database(url: str) -> None:
     parsed = make_url(url)
     server = parsed.set(database="postgres").render_as_string(hide_password=False)
