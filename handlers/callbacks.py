@@ -150,3 +150,48 @@ class InviteUnitKind(CallbackData, prefix="ik"):
 
 class InviteRevoke(CallbackData, prefix="ir"):
     invite_id: int
+
+
+# exports ---------------------------------------------------------------------------
+
+
+class ExportKind(StrEnum):
+    ANNEX2 = "a"
+    ARCHIVE = "z"
+    FULL = "f"
+
+
+class ExportGo(CallbackData, prefix="xg"):
+    """Make a file; `district_id` 0 is the whole city, `unit_id` 0 none, `group` -1 any."""
+
+    kind: ExportKind
+    district_id: int = 0
+    unit_id: int = 0
+    group: int = -1
+    pending: bool = False
+
+
+class ExportStage(StrEnum):
+    MENU = "m"
+    DISTRICTS = "d"
+    GROUPS = "g"
+
+
+class ExportPick(CallbackData, prefix="xp"):
+    """The bureau's export menu: the chosen district (0 city) and group (-1 any), and which screen."""
+
+    district_id: int = 0
+    group: int = -1
+    stage: ExportStage = ExportStage.MENU
+    page: int = 0
+
+
+class Annex1Get(CallbackData, prefix="a1"):
+    app_id: int
+
+
+class ReportGo(CallbackData, prefix="rp"):
+    """`confirm` False asks first; True reports."""
+
+    district_id: int
+    confirm: bool = False

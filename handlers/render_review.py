@@ -24,6 +24,7 @@ from bot.services.roles import NewInvite
 from bot.texts import chat as ct
 from bot.texts import review as t
 from handlers.callbacks import (
+    Annex1Get,
     AppList,
     InviteDistrictPage,
     InviteFor,
@@ -190,7 +191,15 @@ def decision_keyboard(app: ApplicationSnapshot, level: ReviewLevel) -> InlineKey
         inline_keyboard=[
             [act(Decision.APPROVE), act(Decision.RETURN), act(Decision.DECLINE)],
             [_show(app, ReviewView.ALL, t.BUTTON_VIEW_ALL), _show(app, ReviewView.HISTORY, t.BUTTON_HISTORY)],
+            [download_button(app)],
         ]
+    )
+
+
+def download_button(app: ApplicationSnapshot) -> InlineKeyboardButton:
+    """下载推荐表: the Annex 1 .docx; the press is re-authorised like any other."""
+    return InlineKeyboardButton(
+        text=t.BUTTON_DOWNLOAD_ANNEX1, callback_data=Annex1Get(app_id=app.id).pack()
     )
 
 
@@ -215,7 +224,9 @@ def full_text(app: ApplicationSnapshot) -> tuple[str, InlineKeyboardMarkup]:
     if v.get(keys.FILLED_AT):
         lines.append(f"填表时间：{v[keys.FILLED_AT]:%Y年%m月%d日}")
     lines += _flag_lines(app)
-    markup = InlineKeyboardMarkup(inline_keyboard=[[_show(app, ReviewView.HISTORY, t.BUTTON_HISTORY)]])
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[[_show(app, ReviewView.HISTORY, t.BUTTON_HISTORY), download_button(app)]]
+    )
     return _clip("\n".join(lines)), markup
 
 

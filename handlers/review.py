@@ -30,7 +30,8 @@ from bot.domain.errors import DomainError, NotAllowed
 from bot.domain.parsers import normalize
 from bot.domain.review import Decision, Grant, ReviewLevel, RoleKind
 from bot.domain.workflow import Status
-from bot.services import review, roles
+from bot.services import audit, review, roles
+from bot.services.export_ports import ExportStoreFactory
 from bot.services.ports import ListFilter, ReviewStore, ReviewStoreFactory
 from bot.texts import review as t
 from handlers import render_review as rr
@@ -228,14 +229,15 @@ async def on_reason_cancel(
 async def on_review_show(
     query: CallbackQuery,
     callback_data: ReviewShow,
-    stores: ReviewStoreFactory,
+    export_stores: ExportStoreFactory,
+    clock: Clock,
     settings: Settings,
     notifier: TelegramNotifier,
 ) -> None:
     """查看全部, 审核记录, and opening an application from a list."""
     user = query.from_user
     message = _message_of(query)
-    async with stores() as store:
+    async with export_stores() as store:
         grants = await _grants(store, user.id, settings)
         match callback_data.what:
             case ReviewView.HISTORY:
@@ -245,12 +247,15 @@ async def on_review_show(
                 return
             case ReviewView.ALL:
                 app = await review.viewable(store, callback_data.app_id, grants, user.id)
+                await audit.record_view(store, actor_id=user.id, app_id=app.id, now=clock.now())
                 await query.answer()
                 text, markup = rr.full_text(app)
                 await message.answer(text, reply_markup=markup)
                 return
         card, can_decide = await review.open_card(store, callback_data.app_id, grants, user.id)
         photo = await store.photo(card.app.id)
+        if not can_decide:
+            await audit.record_view(store, actor_id=user.id, app_id=card.app.id, now=clock.now())
     await query.answer()
     if not can_decide:
         text, markup = rr.full_text(card.app)

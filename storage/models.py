@@ -387,3 +387,39 @@ class KeyCheck(Base):
     index_check: Mapped[str] = mapped_column(String(64))
     """HMAC of the same plaintext under the index key."""
     updated_at: Mapped[datetime]
+
+
+class BatchReport(Base):
+    """A district's report of its batch (上报市局): one row per report, the latest one counts."""
+
+    __tablename__ = "batch_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    district_id: Mapped[int] = mapped_column(ForeignKey("district.id"))
+    reported_at: Mapped[datetime]
+    reported_by: Mapped[int] = mapped_column(BigInteger)
+    """Telegram id of the district reviewer who reported."""
+    row_count: Mapped[int] = mapped_column(Integer)
+    """Rows of the Annex 2 sent to the bureau."""
+    replaced: Mapped[bool] = mapped_column(Boolean, default=False)
+    """True once a later report of the same campaign and district took its place."""
+
+    __table_args__ = (Index("ix_batch_report_campaign_district", "campaign_id", "district_id"),)
+
+
+class AccessLog(Base):
+    """Who exported or looked at personal data, when, and with which filter (append-only)."""
+
+    __tablename__ = "access_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    """Telegram id of the reviewer or admin; None for the operator's command line."""
+    action: Mapped[str] = mapped_column(String(30))
+    """`bot.domain.exports.Access` value, e.g. export_annex2, view_full_record."""
+    target: Mapped[str] = mapped_column(String(60))
+    """What was read: "application:12", "district:500106", "all"; never personal data."""
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """Filters and the row count; record ids only, never names or numbers."""
+    at: Mapped[datetime] = mapped_column(index=True)

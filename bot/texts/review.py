@@ -92,6 +92,7 @@ MAJOR_AND_DISCIPLINE = "所学专业及类别"
 UNIT = "工作单位"
 BUTTON_VIEW_ALL = "查看全部"
 BUTTON_HISTORY = "审核记录"
+BUTTON_DOWNLOAD_ANNEX1 = "下载推荐表"
 FULL_TITLE = "📄 申报编号 {id} 全部内容（{status}）"
 
 # deciding ----------------------------------------------------------------------------

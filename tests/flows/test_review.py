@@ -40,7 +40,7 @@ async def test_unit_then_district_approval_reaches_everyone(world: OfflineWorld,
         assert expected in card.text
     assert "13800000000" not in card.text
     assert "500103199001019998" not in card.text
-    assert [label for label, _ in card.buttons()] == ["通过", "退回修改", "不同意", "查看全部", "审核记录"]
+    assert [label for label, _ in card.buttons()] == ["通过", "退回修改", "不同意", "查看全部", "审核记录", "下载推荐表"]
     photos = [r for r in world.session.requests if isinstance(r, SendPhoto)]
     assert [p.chat_id for p in photos] == [UNIT_REVIEWER]
     assert other.inbox() == [] and district.inbox() == []

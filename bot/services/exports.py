@@ -1,0 +1,531 @@
+"""Use cases of exports: Annex 2 and Annex 1 rows for a scope, the full export, batch reports.
+
+Each function re-authorises from the server's data (the grants passed in; None
+means the operator's command line), reads the rows through the store, writes
+one access-log row and commits, and returns plain export rows: the writers in
+`exports` turn them into files. Nothing here renders a document.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from bot.clock import format_local, local
+from bot.domain import keys, vocab
+from bot.domain.application import ApplicationSnapshot, Campaign
+from bot.domain.errors import DeadlinePassed, NotAllowed, NotFound
+from bot.domain.exports import (
+    REVIEWER_VISIBLE,
+    Access,
+    Annex2Request,
+    authorize_annex2,
+    authorize_district,
+    authorize_full,
+    may_report,
+    title_with_level,
+)
+from bot.domain.form import FIELDS
+from bot.domain.review import Grant, RoleKind, may_view
+from bot.domain.workflow import Status
+from bot.services import audit
+from bot.services.export_ports import ExportStore, ReportRow
+from bot.texts import exports as t
+from exports.rows import Annex1Form, Annex2Row, ResumeEntry
+
+log = logging.getLogger(__name__)
+
+_GROUP_RANK = {group: i for i, group in enumerate(vocab.PROFESSIONAL_GROUPS)}
+
+
+@dataclass(frozen=True)
+class Annex2Export:
+    """Rows of one Annex 2 and what its header and caption say."""
+
+    rows: Sequence[Annex2Row]
+    district: str
+    """填报区县 as printed: the district's name, or 全市."""
+    file_district: str | None
+    """For the file name: the district's name, None for the city."""
+    scope: str
+    """For the caption: "沙坪坝区", "全市 · 矿山", "重庆大学"."""
+    filled_on: date
+    pending: int
+    """Rows marked 审核中."""
+    campaign: Campaign
+
+
+@dataclass(frozen=True)
+class FullExport:
+    headers: Sequence[str]
+    rows: Sequence[Sequence[object]]
+    filled_on: date
+
+
+@dataclass(frozen=True)
+class Annex1Export:
+    app_id: int
+    form: Annex1Form
+
+
+@dataclass(frozen=True)
+class DistrictSummary:
+    """What a district reviewer's /export menu shows."""
+
+    district_id: int
+    district: str
+    campaign: Campaign
+    approved: int
+    pending: int
+    report: ReportRow | None
+
+
+@dataclass(frozen=True)
+class UnitSummary:
+    unit_id: int
+    unit: str
+    campaign: Campaign
+    approved: int
+    pending: int
+
+
+@dataclass(frozen=True)
+class Report:
+    """A recorded report of a district's batch and the Annex 2 that goes to the bureau."""
+
+    export: Annex2Export
+    row: ReportRow
+    previous: ReportRow | None
+    """The report this one replaced, if any."""
+    recipients: Sequence[int]
+    """Bureau admins to send the file to."""
+
+
+# helpers -------------------------------------------------------------------------------
+
+
+async def _campaign(store: ExportStore, campaign_id: int | None) -> Campaign:
+    campaign = (
+        await store.campaign(campaign_id) if campaign_id else await store.current_campaign()
+    )
+    if campaign is None:
+        raise NotFound(t.NO_CAMPAIGN)
+    return campaign
+
+
+def sort_key(app: ApplicationSnapshot) -> tuple[int, str, str, str, int]:
+    """Group in the notice's order, then unit, then name: the order of every export."""
+    v = app.values
+    group = v.get(keys.GROUP) or ""
+    return (
+        _GROUP_RANK.get(group, len(_GROUP_RANK)),
+        app.unit_name,
+        v.get(keys.NAME) or "",
+        group,
+        app.id,
+    )
+
+
+def annex2_row(app: ApplicationSnapshot, note: str = "") -> Annex2Row:
+    v = app.values
+    return Annex2Row(
+        group=v.get(keys.GROUP) or "",
+        name=v.get(keys.NAME) or "",
+        gender=v.get(keys.GENDER) or "",
+        id_number=v.get(keys.ID_NUMBER) or "",
+        unit=app.unit_name,
+        position=v.get(keys.POSITION) or "",
+        title=title_with_level(v),
+        contact=v.get(keys.MOBILE) or "",
+        note=note,
+    )
+
+
+def annex1_form(app: ApplicationSnapshot, photo: bytes | None) -> Annex1Form:
+    v = app.values
+    birth = v.get(keys.BIRTH_DATE)
+    emergency = v.get(keys.EMERGENCY_EXPERT)
+    return Annex1Form(
+        group=v.get(keys.GROUP) or "",
+        name=v.get(keys.NAME) or "",
+        gender=v.get(keys.GENDER) or "",
+        ethnicity=v.get(keys.ETHNICITY) or "",
+        birth_month=f"{birth:%Y-%m}" if birth else "",
+        id_number=v.get(keys.ID_NUMBER) or "",
+        photo_jpeg=photo,
+        unit=app.unit_name,
+        position=v.get(keys.POSITION) or "",
+        part_time=v.get(keys.PART_TIME) or "",
+        health=v.get(keys.HEALTH) or "",
+        education=v.get(keys.EDUCATION) or "",
+        title=title_with_level(v),
+        school=v.get(keys.SCHOOL) or "",
+        major=v.get(keys.MAJOR) or "",
+        main_specialties=tuple(v.get(keys.MAIN_SPECIALTIES) or ()),
+        familiar_specialties=tuple(v.get(keys.FAMILIAR_SPECIALTIES) or ()),
+        unit_address=v.get(keys.UNIT_ADDRESS) or "",
+        mobile=v.get(keys.MOBILE) or "",
+        home_address=v.get(keys.HOME_ADDRESS) or "",
+        office_phone=v.get(keys.OFFICE_PHONE) or "",
+        email=v.get(keys.EMAIL) or "",
+        emergency_phone=v.get(keys.EMERGENCY_PHONE) or "",
+        resume=_resume(v.get(keys.RESUME)),
+        filled_on=v.get(keys.FILLED_AT),
+        emergency_expert="" if emergency is None else (t.YES if emergency else t.NO),
+        relaxation_reason=v.get(keys.RELAXATION_REASON) or "",
+    )
+
+
+def _resume(entries: Iterable[Mapping[str, str]] | None) -> tuple[ResumeEntry, ...]:
+    return tuple(
+        ResumeEntry(
+            start=e.get("start", ""),
+            end=e.get("end", ""),
+            unit=e.get("unit", ""),
+            position=e.get("position", ""),
+        )
+        for e in entries or ()
+    )
+
+
+# Annex 2 ---------------------------------------------------------------------------------
+
+
+async def annex2(
+    store: ExportStore,
+    grants: Sequence[Grant] | None,
+    request: Annex2Request,
+    *,
+    actor_id: int | None,
+    now: datetime,
+    campaign_id: int | None = None,
+) -> Annex2Export:
+    """Annex 2 rows the person may see for this request, sorted group → unit → name; logged."""
+    export, target = await _annex2(store, grants, request, now, campaign_id)
+    await audit.record(
+        store,
+        actor_id=actor_id,
+        action=Access.EXPORT_ANNEX2,
+        target=target,
+        detail={
+            "campaign": export.campaign.id,
+            "group": request.group,
+            "include_pending": request.include_pending,
+            "rows": len(export.rows),
+        },
+        now=now,
+    )
+    await store.commit()
+    return export
+
+
+async def _annex2(
+    store: ExportStore,
+    grants: Sequence[Grant] | None,
+    request: Annex2Request,
+    now: datetime,
+    campaign_id: int | None,
+) -> tuple[Annex2Export, str]:
+    """The export and the access log's target for it; neither logs nor commits."""
+    selection = authorize_annex2(grants, request)
+    campaign = await _campaign(store, campaign_id)
+    if request.group is not None and request.group not in vocab.PROFESSIONAL_GROUPS:
+        raise NotFound(t.UNKNOWN_GROUP)
+    if selection.unit_id is not None:
+        unit = await store.unit(selection.unit_id)
+        if unit is None:
+            raise NotFound(t.UNKNOWN_UNIT)
+        district, file_district, scope = unit.district_name, unit.district_name, unit.name
+        target = f"unit:{unit.code}"
+    elif selection.district_id is not None:
+        row = await store.district(selection.district_id)
+        if row is None:
+            raise NotFound(t.UNKNOWN_DISTRICT)
+        district, file_district, scope = row.name, row.name, row.name
+        target = f"district:{row.code}"
+    else:
+        district, file_district, scope, target = t.ALL_CITY, None, t.ALL_CITY, "all"
+    if request.group:
+        scope = f"{scope} · {request.group}"
+    apps = await store.export_applications(
+        campaign.id,
+        statuses=selection.statuses,
+        district_id=selection.district_id,
+        unit_id=selection.unit_id,
+        group=selection.group,
+    )
+    apps = sorted(apps, key=sort_key)
+    rows = [annex2_row(a, t.PENDING_NOTE if a.status in selection.pending else "") for a in apps]
+    pending = sum(1 for r in rows if r.note)
+    export = Annex2Export(
+        rows, district, file_district, scope, local(now).date(), pending, campaign
+    )
+    return export, target
+
+
+# the full export -----------------------------------------------------------------------------
+
+_FIELDS = tuple(f for f in FIELDS if f.key != keys.ID_CONFIRMED)
+FULL_HEADERS: tuple[str, ...] = (
+    t.FULL_HEADERS_BEFORE + tuple(f.label for f in _FIELDS) + t.FULL_HEADERS_DERIVED + t.FULL_HEADERS_AFTER
+)
+
+
+def full_row(app: ApplicationSnapshot, times: Mapping[str, datetime]) -> tuple[object, ...]:
+    """Every field of one application, its state, place, flags and the time of each decision."""
+    v = app.values
+    answers = tuple(
+        _resume(v.get(f.key)) if f.key == keys.RESUME else _list(v.get(f.key)) for f in _FIELDS
+    )
+    bureau = [times[s] for s in (Status.ACCEPTED.value, Status.NOT_ACCEPTED.value) if s in times]
+    return (
+        app.id,
+        app.campaign.name,
+        t.STATUS.get(app.status.value, app.status.value),
+        app.district_name,
+        app.unit_name,
+        app.unit_confirmed,
+        *answers,
+        v.get(keys.GENDER),
+        v.get(keys.BIRTH_DATE),
+        v.get(keys.FILLED_AT),
+        v.get(keys.SIGNATURE),
+        "；".join(t.FLAG_SHORT.get(f, f) for f in app.flags),
+        app.return_reason,
+        times.get(Status.SUBMITTED.value) or app.submitted_at,
+        times.get(Status.UNIT_APPROVED.value),
+        times.get(Status.DISTRICT_APPROVED.value),
+        times.get(Status.RETURNED.value),
+        times.get(Status.DECLINED.value),
+        times.get(Status.WITHDRAWN.value),
+        max(bureau) if bureau else None,
+        app.updated_at,
+    )
+
+
+def _list(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+async def full_export(
+    store: ExportStore,
+    grants: Sequence[Grant] | None,
+    *,
+    actor_id: int | None,
+    now: datetime,
+    campaign_id: int | None = None,
+    district_id: int | None = None,
+    group: str | None = None,
+) -> FullExport:
+    """One row per submitted application with every field: the bureau's alone; logged."""
+    authorize_full(grants)
+    campaign = await _campaign(store, campaign_id)
+    apps = sorted(
+        await store.export_applications(
+            campaign.id, statuses=REVIEWER_VISIBLE, district_id=district_id, group=group
+        ),
+        key=lambda a: (a.district_id, *sort_key(a)),
+    )
+    times = await store.decision_times(campaign.id)
+    rows = [full_row(a, times.get(a.id, {})) for a in apps]
+    await audit.record(
+        store,
+        actor_id=actor_id,
+        action=Access.EXPORT_FULL,
+        target="all" if district_id is None else f"district_id:{district_id}",
+        detail={"campaign": campaign.id, "group": group, "rows": len(rows)},
+        now=now,
+    )
+    await store.commit()
+    return FullExport(FULL_HEADERS, rows, local(now).date())
+
+
+# Annex 1 ----------------------------------------------------------------------------------
+
+
+async def annex1(
+    store: ExportStore,
+    grants: Sequence[Grant] | None,
+    app_id: int,
+    *,
+    actor_id: int | None,
+    now: datetime,
+) -> Annex1Export:
+    """One application's form: for its applicant once submitted, its reviewers, the bureau."""
+    app = await store.application(app_id)
+    own = app is not None and actor_id is not None and app.person_id == actor_id
+    allowed = app is not None and (
+        grants is None
+        or own
+        or may_view(grants, district_id=app.district_id, unit_id=app.unit_id)
+    )
+    if app is None or not allowed:
+        log.warning("annex 1 of application %s refused to %s", app_id, actor_id)
+        raise NotAllowed(t.UNKNOWN_APPLICATION)
+    if app.status is Status.DRAFT:
+        raise NotAllowed(t.DRAFT_NOT_DOWNLOADABLE)
+    form = annex1_form(app, await store.photo(app.id))
+    await audit.record(
+        store,
+        actor_id=actor_id,
+        action=Access.DOWNLOAD_ANNEX1,
+        target=f"application:{app.id}",
+        detail={"own": own},
+        now=now,
+    )
+    await store.commit()
+    return Annex1Export(app.id, form)
+
+
+async def own_latest(store: ExportStore, person_id: int) -> int:
+    """The applicant's newest submitted application, for /download without a number."""
+    for app in await store.applications_of(person_id):
+        if app.status is not Status.DRAFT:
+            return app.id
+    raise NotFound(t.NOTHING_TO_DOWNLOAD)
+
+
+async def annex1_archive(
+    store: ExportStore,
+    grants: Sequence[Grant] | None,
+    district_id: int,
+    *,
+    actor_id: int | None,
+    now: datetime,
+    campaign_id: int | None = None,
+    include_pending: bool = False,
+) -> tuple[str, Sequence[Annex1Export]]:
+    """The district's name and every form of its batch (as in its Annex 2), in export order."""
+    authorize_district(grants, district_id)
+    selection = authorize_annex2(
+        None, Annex2Request(district_id=district_id, include_pending=include_pending)
+    )
+    district = await store.district(district_id)
+    if district is None:
+        raise NotFound(t.UNKNOWN_DISTRICT)
+    campaign = await _campaign(store, campaign_id)
+    apps = sorted(
+        await store.export_applications(
+            campaign.id, statuses=selection.statuses, district_id=district_id
+        ),
+        key=sort_key,
+    )
+    forms = [Annex1Export(a.id, annex1_form(a, await store.photo(a.id))) for a in apps]
+    await audit.record(
+        store,
+        actor_id=actor_id,
+        action=Access.EXPORT_ANNEX1_ARCHIVE,
+        target=f"district:{district.code}",
+        detail={"campaign": campaign.id, "include_pending": include_pending, "rows": len(forms)},
+        now=now,
+    )
+    await store.commit()
+    return district.name, forms
+
+
+# menus and reports ------------------------------------------------------------------------
+
+
+async def district_summary(
+    store: ExportStore, grants: Sequence[Grant], district_id: int
+) -> DistrictSummary:
+    authorize_district(grants, district_id)
+    campaign = await _campaign(store, None)
+    district = await store.district(district_id)
+    if district is None:
+        raise NotFound(t.UNKNOWN_DISTRICT)
+    counts = await _counts(store, campaign.id, Annex2Request(district_id=district_id))
+    reports = await store.reports(campaign.id, district_id)
+    return DistrictSummary(district_id, district.name, campaign, *counts, reports[0] if reports else None)
+
+
+async def unit_summary(store: ExportStore, grants: Sequence[Grant], unit_id: int) -> UnitSummary:
+    authorize_annex2(grants, Annex2Request(unit_id=unit_id))
+    campaign = await _campaign(store, None)
+    unit = await store.unit(unit_id)
+    if unit is None:
+        raise NotFound(t.UNKNOWN_UNIT)
+    counts = await _counts(store, campaign.id, Annex2Request(unit_id=unit_id))
+    return UnitSummary(unit_id, unit.name, campaign, *counts)
+
+
+async def _counts(store: ExportStore, campaign_id: int, request: Annex2Request) -> tuple[int, int]:
+    """(recommended, in review) for the request's scope, as the operator sees them."""
+    selection = authorize_annex2(
+        None, Annex2Request(**{**request.__dict__, "include_pending": True})
+    )
+    apps = await store.export_applications(
+        campaign_id,
+        statuses=selection.statuses,
+        district_id=selection.district_id,
+        unit_id=selection.unit_id,
+    )
+    pending = sum(1 for a in apps if a.status in selection.pending)
+    return len(apps) - pending, pending
+
+
+def _check_reporter(grants: Sequence[Grant], district_id: int, campaign: Campaign, now: datetime) -> None:
+    if not may_report(grants, district_id):
+        raise NotAllowed(t.REPORT_ONLY_DISTRICT)
+    if now > campaign.district_deadline:
+        raise DeadlinePassed(
+            t.REPORT_DEADLINE_PASSED.format(deadline=format_local(campaign.district_deadline))
+        )
+
+
+async def report_preview(
+    store: ExportStore, grants: Sequence[Grant], district_id: int, now: datetime
+) -> DistrictSummary:
+    """What would be reported; refuses early what `report_batch` would refuse."""
+    summary = await district_summary(store, grants, district_id)
+    _check_reporter(grants, district_id, summary.campaign, now)
+    return summary
+
+
+async def report_batch(
+    store: ExportStore,
+    grants: Sequence[Grant],
+    district_id: int,
+    *,
+    actor_id: int,
+    now: datetime,
+    admin_ids: Iterable[int] = (),
+) -> Report:
+    """Records the district's report (replacing an earlier one) and returns its Annex 2.
+
+    Only the district's own reviewers report, and only until the district
+    deadline. The Annex 2 holds district-approved rows only.
+    """
+    campaign = await _campaign(store, None)
+    _check_reporter(grants, district_id, campaign, now)
+    export, target = await _annex2(
+        store, grants, Annex2Request(district_id=district_id), now, campaign.id
+    )
+    previous = [r for r in await store.reports(campaign.id, district_id) if not r.replaced]
+    row = await store.add_report(
+        campaign_id=campaign.id,
+        district_id=district_id,
+        reported_by=actor_id,
+        row_count=len(export.rows),
+        now=now,
+    )
+    await audit.record(
+        store,
+        actor_id=actor_id,
+        action=Access.REPORT_BATCH,
+        target=target,
+        detail={"campaign": campaign.id, "rows": len(export.rows), "replaced": bool(previous)},
+        now=now,
+    )
+    admins = list(admin_ids) + list(await store.reviewer_ids(Grant(role=RoleKind.BUREAU)))
+    await store.commit()
+    return Report(export, row, previous[0] if previous else None, list(dict.fromkeys(admins)))
+
+
+def archive_filename(district: str, day: date) -> str:
+    """附件1_推荐表汇总_<district>_<YYYYMMDD>.zip: a district and a day, no personal data."""
+    safe = "".join(c for c in district if c.isalnum()) or "_"
+    return f"附件1_推荐表汇总_{safe}_{day:%Y%m%d}.zip"
