@@ -86,6 +86,7 @@ async def run_applicants(users: int, concurrency: int, database_url: str | None)
     start = time.perf_counter()
     await asyncio.gather(*(applicant(i) for i in range(users)))
     elapsed = time.perf_counter() - start
+    await world.close()
     await engine.dispose()
     return len(timed.latencies) / elapsed, timed.latencies
 

@@ -109,7 +109,7 @@ async def run_console(settings: Settings, db_path: str) -> None:
             print(f"  (无法执行：{problem!r}；:help 查看用法)")
             continue
         buttons = _show(user) or buttons
-    await bot.session.close()
+    await world.close()
     await engine.dispose()
 
 

@@ -81,6 +81,7 @@ class OfflineSession(BaseSession):
         super().__init__()
         self.requests: list[TelegramMethod[Any]] = []
         self.messages: dict[tuple[int, int], Sent] = {}
+        self._by_chat: dict[int, list[Sent]] = {}
         self.files: dict[str, bytes] = {}
         self.blocked: set[int] = set()
         self.callback_answers: dict[str, str] = {}
@@ -155,9 +156,9 @@ class OfflineSession(BaseSession):
         self, chat_id: Any, text: str, markup: Any, document: tuple[str, bytes] | None = None
     ) -> Message:
         message_id = next(self._ids)
-        self.messages[(int(chat_id), message_id)] = Sent(
-            message_id, int(chat_id), text, markup, document, next(self._revisions)
-        )
+        sent = Sent(message_id, int(chat_id), text, markup, document, next(self._revisions))
+        self.messages[(int(chat_id), message_id)] = sent
+        self._by_chat.setdefault(int(chat_id), []).append(sent)
         return Message(
             message_id=message_id,
             date=datetime.now(UTC),
@@ -176,7 +177,7 @@ class OfflineSession(BaseSession):
             ) from None
 
     def inbox(self, chat_id: int) -> list[Sent]:
-        return [m for (c, _), m in self.messages.items() if c == chat_id]
+        return list(self._by_chat.get(chat_id, ()))
 
 
 def _input_file_bytes(doc: Any) -> bytes:
@@ -323,6 +324,11 @@ class OfflineWorld:
         self.incoming_ids = itertools.count(1)
         self._update_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
+
+    async def close(self) -> None:
+        """Ends the world as a shutdown would: the FSM storage and the bot session."""
+        await self.dp.fsm.storage.close()
+        await self.bot.session.close()
 
     def user(self, user_id: int, first_name: str = "用户", **kw: Any) -> OfflineUser:
         return OfflineUser(self, user_id, first_name, **kw)

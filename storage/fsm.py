@@ -45,6 +45,8 @@ class DatabaseStorage(BaseStorage):
         return k, self._cache[k]
 
     async def _save(self, k: str, state: str | None, data: dict[str, Any]) -> None:
+        if self._cache.get(k) == (state, data):
+            return
         async with self._sessionmaker() as session, session.begin():
             if state is None and not data:
                 await session.execute(delete(FsmRecord).where(FsmRecord.key == k))
@@ -72,10 +74,10 @@ class DatabaseStorage(BaseStorage):
 
         Handlers read the state while holding the main pool's connection;
         sharing that pool would have a handler wait for a second connection
-        that never comes free: a deadlock under load. Reads come from the
-        cache, so opening a connection per write costs little and holds none.
+        that never comes free: a deadlock under load. The Dispatcher closes
+        the storage (and so this connection) on shutdown.
         """
-        own = create_engine(engine.url.render_as_string(hide_password=False), pool_size=0)
+        own = create_engine(engine.url.render_as_string(hide_password=False))
         return cls(async_sessionmaker(own, expire_on_commit=False), own)
 
     async def close(self) -> None:

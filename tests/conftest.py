@@ -111,5 +111,6 @@ async def world(
 ) -> AsyncIterator[OfflineWorld]:
     bot = Bot(token=settings.bot_token, session=OfflineSession())
     dp = create_dispatcher(settings=settings, sessionmaker=sessionmaker, clock=clock)
-    yield OfflineWorld(dp, bot, now=clock.now)
-    await bot.session.close()
+    world = OfflineWorld(dp, bot, now=clock.now)
+    yield world
+    await world.close()

@@ -97,6 +97,7 @@ async def test_restart_mid_form_continues_at_the_same_field(
     restarted = OfflineWorld(dp, bot, now=clock.now)
     same_user = restarted.user(1001, "三", last_name="张")
     await same_user.send(VALID_ID)
+    await restarted.close()
     assert "出生年月为 1990年01月，性别为 男" in same_user.last().text
     app = await _app(sessionmaker)
     assert (app.group, app.name, app.id_number) == ("建筑", "张三", VALID_ID)
