@@ -25,6 +25,7 @@ from bot.config import Settings
 from bot.demo import seed_demo
 from bot.main import create_dispatcher
 from bot.offline import OfflineSession, OfflineUser, OfflineWorld
+from storage import crypto
 from storage.db import create_engine, create_sessionmaker
 from storage.migrate import upgrade
 from storage.repositories import SqlStore
@@ -58,6 +59,7 @@ class Timed:
 
 
 async def run_applicants(users: int, concurrency: int, database_url: str | None) -> tuple[float, list[float]]:
+    crypto.configure(crypto.keyring_from(data_key=crypto.generate_key()))
     folder = tempfile.mkdtemp(prefix="bench-")
     url = database_url or f"sqlite+aiosqlite:///{folder}/bench.db"
     engine = create_engine(url)
