@@ -69,7 +69,7 @@ async def run_applicants(users: int, concurrency: int, database_url: str | None)
     async with sessionmaker() as session:
         await seed_demo(SqlStore(session), clock.now() - timedelta(days=1))
         await session.commit()
-    settings = Settings(bot_token="42:BENCH")
+    settings = Settings(bot_token="42:BENCH", rate_limit=0)  # simulated users type faster than people
     bot = Bot(token=settings.bot_token, session=OfflineSession())
     world = OfflineWorld(create_dispatcher(settings=settings, sessionmaker=sessionmaker, clock=clock), bot, now=clock.now)
     timed = Timed(world)
