@@ -1,0 +1,110 @@
+"""`expertbot export …` and `expertbot audit list` against a real SQLite file; every file opened."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+import pytest
+
+from bot.cli import main
+from bot.clock import TZ
+from storage.db import create_engine, create_sessionmaker
+from storage.migrate import upgrade
+from storage.repositories import SqlStore
+from tests.flows.export_helpers import annex2_body, docx_text, seed_app, sheet_rows, zip_entries
+from tests.support.seed import seed_demo
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_:
+        main(list(argv))
+    out, err = capsys.readouterr()
+    return int(exit_.value.code or 0), out, err
+
+
+async def _seed(url: str) -> dict[str, int]:
+    engine = create_engine(url)
+    await upgrade(engine)
+    sm = create_sessionmaker(engine)
+    async with sm() as session:
+        await seed_demo(SqlStore(session), now=datetime(2022, 9, 1, 9, 0, tzinfo=TZ))
+        await session.commit()
+    ids = {
+        "approved": await seed_app(sm, person_id=5001, unit_code="CQU001", status="district_approved",
+                                   name="王建筑", group="建筑", id_number="500106198501011234"),
+        "pending": await seed_app(sm, person_id=5002, unit_code="CQU001", status="unit_approved",
+                                  name="李矿山", group="矿山", id_number="500106198601011235"),
+        "other": await seed_app(sm, person_id=5003, unit_code="CQJT01", status="district_approved",
+                                name="孙渝中", group="交通", id_number="500103198901011238"),
+    }  # fmt: skip
+    await engine.dispose()
+    return ids
+
+
+@pytest.fixture
+def seeded(tmp_path, monkeypatch) -> dict[str, int]:
+    url = f"sqlite+aiosqlite:///{tmp_path}/cli.db"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.chdir(tmp_path)
+    return asyncio.run(_seed(url))
+
+
+def test_annex2_for_the_city_a_district_and_a_group(seeded, tmp_path, capsys) -> None:
+    out_file = tmp_path / "a2.xlsx"
+    code, out, _ = run(capsys, "export", "annex2", "-o", str(out_file))
+    assert code == 0 and out == f"{out_file}: Annex 2 of 全市, 2 rows\n"
+    assert [r[1] for r in annex2_body(out_file.read_bytes())] == ["王建筑", "孙渝中"]
+
+    code, out, _ = run(capsys, "export", "annex2", "--district", "沙坪坝区", "--include-pending", "-o", str(out_file))
+    assert code == 0 and "2 rows, 1 in review" in out
+    body = annex2_body(out_file.read_bytes())
+    assert [(r[1], r[3], r[9]) for r in body] == [
+        ("李矿山", "500106198601011235", "审核中"),
+        ("王建筑", "500106198501011234", None),
+    ]
+    code, out, _ = run(capsys, "export", "annex2", "--district", "500103", "--group", "交通", "-o", str(out_file))
+    assert code == 0 and "渝中区 · 交通, 1 rows" in out
+
+
+def test_annex1_archive_and_full_export(seeded, tmp_path, capsys) -> None:
+    docx = tmp_path / "one.docx"
+    code, out, _ = run(capsys, "export", "annex1", "--application", str(seeded["pending"]), "-o", str(docx))
+    assert code == 0 and "李矿山" in docx_text(docx.read_bytes())
+
+    archive = tmp_path / "forms.zip"
+    code, out, _ = run(capsys, "export", "annex1-archive", "--district", "沙坪坝区", "-o", str(archive))
+    assert code == 0 and out.endswith("1 Annex 1 forms of 沙坪坝区\n")
+    entries = zip_entries(archive.read_bytes())
+    assert list(entries) == [f"附件1_推荐表_{seeded['approved']}.docx"]
+    assert "王建筑" in docx_text(entries[f"附件1_推荐表_{seeded['approved']}.docx"])
+
+    full = tmp_path / "full.xlsx"
+    code, out, _ = run(capsys, "export", "full", "-o", str(full))
+    assert code == 0 and "3 rows" in out
+    rows = sheet_rows(full.read_bytes())
+    assert len(rows) == 4 and rows[0][0] == "申报编号"
+
+    code, out, _ = run(capsys, "audit", "list", "-n", "10")
+    lines = out.splitlines()
+    assert [line.split("\t")[1:3] for line in lines] == [
+        ["cli", "export_full"],
+        ["cli", "export_annex1_archive"],
+        ["cli", "download_annex1"],
+    ]
+    assert '"rows": 3' in lines[0]
+
+
+def test_mistakes_are_one_line_errors(seeded, tmp_path, capsys) -> None:
+    out_file = str(tmp_path / "x.xlsx")
+    for argv, message in (
+        (("export", "annex2", "--district", "火星区", "-o", out_file), "expertbot: "),
+        (("export", "annex2", "--group", "航天", "-o", out_file), "unknown --group"),
+        (("export", "annex2", "-o", str(tmp_path / "missing" / "x.xlsx")), "does not exist"),
+        (("export", "annex1", "--application", "999", "-o", out_file), "找不到该申报"),
+        (("export", "annex1-archive", "--district", "all", "-o", out_file), "must name one district"),
+        (("export", "annex2", "--campaign", "7", "-o", out_file), "目前没有征集批次"),
+        (("audit", "list", "-n", "0"), "--limit"),
+    ):
+        code, out, err = run(capsys, *argv)
+        assert code == 2 and out == "" and message in err and err.count("\n") == 1, argv
