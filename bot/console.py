@@ -30,6 +30,7 @@ HELP = """\
   :photo PATH send an image as a photo      :file PATH  send a file (document)
   :contact    share your phone number (:contact 13800000000 to choose it)
   :user ID    switch to another demo user   :users      list demo users
+  :save DIR   write the latest file the bot sent you into DIR (default: here)
   :help       this help                     :quit       leave"""
 
 DEMO_USERS = {
@@ -85,6 +86,10 @@ async def run_console(settings: Settings, db_path: str) -> None:
             elif line == ":users":
                 for uid, name in DEMO_USERS.items():
                     print(f"  {uid}  {name}")
+                continue
+            elif line.startswith(":save"):
+                parts = line.split(maxsplit=1)
+                print(f"  {_save(user, Path(parts[1] if len(parts) > 1 else '.'))}")
                 continue
             elif line.startswith(":user"):
                 user = users[int(line.split()[1])]
@@ -149,3 +154,15 @@ def _show(user: OfflineUser, all_new: bool = False) -> list[tuple[str, str, Sent
             hint = " (:contact)" if getattr(b, "request_contact", False) else ""
             print(f"  [键盘] {b.text}{hint}")
     return numbered
+
+
+def _save(user: OfflineUser, folder: Path) -> str:
+    """Writes the newest document in the user's chat into `folder`; says where."""
+    sent = next((m for m in reversed(user.inbox()) if m.document), None)
+    if sent is None or sent.document is None:
+        return "(还没有收到文件)"
+    name, data = sent.document
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / (Path(name).name or "file")
+    target.write_bytes(data)
+    return f"已保存 {target}（{len(data)} 字节）"

@@ -214,7 +214,7 @@ def audit_text(rows: Sequence[AccessRow], names: Mapping[int, str]) -> str:
     for r in rows:
         actor = t.AUDIT_CLI if r.actor_id is None else f"{names.get(r.actor_id) or ''}({r.actor_id})"
         detail = "".join(
-            f" · {k}={v}" for k, v in r.detail.items() if v not in (None, "", False)
+            f" · {k}={v}" for k, v in r.detail.items() if v is not None and v is not False and v != ""
         )
         lines.append(
             t.AUDIT_LINE.format(

@@ -84,9 +84,15 @@ def roles_text(grants: Sequence[Grant]) -> str:
 def commands_for(grants: Sequence[Grant]) -> list[BotCommand]:
     """The command menu of a person with these roles."""
     roles = {g.role for g in grants}
-    names = ["start", "status"]
+    names = ["start", "status", "download"]
     if roles & {RoleKind.UNIT, RoleKind.DISTRICT}:
         names.append("pending")
+    if roles:
+        names.append("export")
+    if RoleKind.DISTRICT in roles:
+        names.append("report")
+    if RoleKind.BUREAU in roles:
+        names.append("audit")
     if roles & {RoleKind.DISTRICT, RoleKind.BUREAU}:
         names.append("applications")
     if roles:

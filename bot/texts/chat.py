@@ -159,6 +159,7 @@ HELP = (
     "可用的命令：\n"
     "/start 开始或继续填写推荐表\n"
     "/status 查看申报状态\n"
+    "/download 提交后下载推荐表（附件1），打印签字\n"
     "/cancel 退出当前步骤（已填写内容会保存）\n"
     "/privacy 个人信息处理说明\n"
     "/delete_my_data 撤回同意并删除我的信息\n"

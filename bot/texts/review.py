@@ -29,6 +29,10 @@ NOT_A_REVIEWER_LIST = "只有区县审核人和市局管理员可以查看申报
 COMMANDS = {
     "start": "开始或继续申报",
     "status": "查看我的申报状态",
+    "download": "下载我的推荐表（附件1）",
+    "export": "导出汇总表（附件2）与推荐表",
+    "report": "向市局上报本区县汇总表",
+    "audit": "导出与查看记录（访问日志）",
     "pending": "待我审核的申报",
     "applications": "申报列表与统计",
     "history": "查看申报审核记录",
