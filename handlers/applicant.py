@@ -170,15 +170,8 @@ async def _resume_or_choose(
     if unit_code:
         unit = await store.unit_by_code(unit_code)
         if unit is not None:
-            campaign = await svc.open_campaign(store)
             app = await svc.start_application(
-                store,
-                person_id=person_id,
-                campaign=campaign,
-                district_id=unit.district_id,
-                unit=unit,
-                typed_unit_name=None,
-                now=clock.now(),
+                store, person_id=person_id, district_id=unit.district_id, unit=unit, now=clock.now()
             )
             await _begin(message, state, app)
             return
@@ -291,14 +284,11 @@ async def on_unit_pick(
         if unit is None:
             await query.answer(t.STALE_BUTTON)
             return
-        campaign = await svc.open_campaign(store)
         app = await svc.start_application(
             store,
             person_id=query.from_user.id,
-            campaign=campaign,
             district_id=unit.district_id,
             unit=unit,
-            typed_unit_name=None,
             now=clock.now(),
         )
     await query.answer()
@@ -336,11 +326,9 @@ async def on_unit_name(
             await state.set_state(Apply.district)
             await message.answer(t.CHOOSE_DISTRICT)
             return
-        campaign = await svc.open_campaign(store)
         app = await svc.start_application(
             store,
             person_id=message.chat.id,
-            campaign=campaign,
             district_id=district.id,
             unit=None,
             typed_unit_name=name,

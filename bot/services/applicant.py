@@ -28,7 +28,7 @@ from bot.domain.form import (
 from bot.domain.idcard import IdNumber
 from bot.domain.parsers import normalize
 from bot.domain.review import answer_snapshot
-from bot.domain.workflow import EDITABLE, Action, Actor, next_status
+from bot.domain.workflow import EDITABLE, Action, Actor, Status, next_status
 from bot.services.ports import Store, UnitRow
 from bot.texts import chat as t
 
@@ -77,13 +77,14 @@ async def start_application(
     store: Store,
     *,
     person_id: int,
-    campaign: Campaign,
     district_id: int,
     unit: UnitRow | None,
-    typed_unit_name: str | None,
     now: datetime,
+    typed_unit_name: str | None = None,
 ) -> ApplicationSnapshot:
-    """Opens a draft for the chosen unit, or returns the live one the person already has."""
+    """Opens a draft in the open campaign for the chosen unit (or a typed one the
+    district will confirm), or returns the live application the person already has."""
+    campaign = await open_campaign(store)
     existing = await store.live_application(person_id, campaign.id)
     if existing is not None:
         return existing
@@ -240,21 +241,8 @@ async def submit(
         "submitted_at": now,
         "cursor": None,
     }
-    if not await store.update_application(app.id, app.version, values, now):
-        raise AlreadyHandled(t.CHANGED_ELSEWHERE)
-    await store.add_event(
-        app_id=app.id,
-        actor_id=app.person_id,
-        actor_name=actor_name,
-        action=Action.SUBMIT.value,
-        from_status=app.status.value,
-        to_status=to.value,
-        note=None,
-        now=now,
-        changes={"answers": answer_snapshot(app.values)},
-    )
-    await store.commit()
-    return await _load(store, app.id)
+    changes = {"answers": answer_snapshot(app.values)}
+    return await _move(store, app, Action.SUBMIT, to, values, actor_name, now, changes)
 
 
 async def withdraw(
@@ -263,17 +251,32 @@ async def withdraw(
     to = next_status(app.status, Actor.APPLICANT, Action.WITHDRAW)
     if to is None:
         raise DomainError(t.CANNOT_WITHDRAW.format(status=t.STATUS[app.status]))
-    if not await store.update_application(app.id, app.version, {"status": to.value}, now):
+    return await _move(store, app, Action.WITHDRAW, to, {"status": to.value}, actor_name, now)
+
+
+async def _move(
+    store: Store,
+    app: ApplicationSnapshot,
+    action: Action,
+    to: Status,
+    values: dict[str, Any],
+    actor_name: str,
+    now: datetime,
+    changes: dict[str, Any] | None = None,
+) -> ApplicationSnapshot:
+    """The applicant's own state change and its audit event, in one transaction."""
+    if not await store.update_application(app.id, app.version, values, now):
         raise AlreadyHandled(t.CHANGED_ELSEWHERE)
     await store.add_event(
         app_id=app.id,
         actor_id=app.person_id,
         actor_name=actor_name,
-        action=Action.WITHDRAW.value,
+        action=action.value,
         from_status=app.status.value,
         to_status=to.value,
         note=None,
         now=now,
+        changes=changes,
     )
     await store.commit()
     return await _load(store, app.id)
