@@ -109,7 +109,10 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             "to try the bot without Telegram, run: expertbot console"
         )
     from bot.logs import configure_logging
-    from bot.main import run_polling, run_webhook
+    from bot.main import MISSING_KEY, configure_keys, run_polling, run_webhook
+
+    if configure_keys(settings) is None:
+        raise SettingsError(MISSING_KEY)
 
     if getattr(args, "webhook", False) or settings.webhook_url:
         from bot.webhook import check_webhook_settings

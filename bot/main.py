@@ -111,6 +111,12 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     return bot
 
 
+MISSING_KEY = (
+    "DATA_KEY is not set: the bot does not start without the key that encrypts personal "
+    "data. Make one with `expertbot keys generate` and set DATA_KEY or DATA_KEY_FILE"
+)
+
+
 def configure_keys(settings: Settings) -> Keyring | None:
     """Installs the data key from settings for the encrypted columns; None when none is set."""
     keyring = keyring_from(
@@ -134,10 +140,7 @@ async def open_database(
     """
     keyring = configure_keys(settings)
     if keyring is None and require_key:
-        raise SettingsError(
-            "DATA_KEY is not set: the bot does not start without the key that encrypts personal "
-            "data. Make one with `expertbot keys generate` and set DATA_KEY or DATA_KEY_FILE"
-        )
+        raise SettingsError(MISSING_KEY)
     engine = create_engine(settings.database_url)
     try:
         await upgrade(engine)

@@ -20,7 +20,6 @@ from bot.services.privacy import ConsentEntry, ExpiredApplication
 from storage.models import (
     Application,
     ApplicationEvent,
-    CardMessage,
     ConsentNotice,
     ConsentRecord,
     Person,
@@ -132,7 +131,6 @@ class PrivacyQueries:
             .where(ApplicationEvent.application_id == app_id)
             .values(changes=None)
         )
-        await self.session.execute(delete(CardMessage).where(CardMessage.application_id == app_id))
         return True
 
     async def delete_draft(self, app_id: int, version: int) -> bool:

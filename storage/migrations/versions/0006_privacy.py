@@ -32,6 +32,13 @@ APPLICATION_TEXT = ('id_number', 'health', 'mobile', 'home_address', 'office_pho
 
 def upgrade() -> None:
     """Upgrade schema."""
+    bind = op.get_bind()
+    keyring = crypto.current_keyring()
+    # Before any DDL: SQLite runs DDL outside the transaction, so a refusal must come first.
+    _refuse_plaintext_without_key(bind, keyring)
+    # The JSON type stored Python None as the JSON text 'null'; SQL NULL says the same, unencrypted.
+    op.execute("UPDATE application_event SET changes = NULL WHERE CAST(changes AS TEXT) = 'null'")
+
     op.create_table('consent_record',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.BigInteger(), nullable=False),
@@ -59,12 +66,6 @@ def upgrade() -> None:
     sa.Column('updated_at', storage.models.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_keycheck'))
     )
-
-    bind = op.get_bind()
-    keyring = crypto.current_keyring()
-    # The JSON type stored Python None as the JSON text 'null'; SQL NULL says the same, unencrypted.
-    op.execute("UPDATE application_event SET changes = NULL WHERE CAST(changes AS TEXT) = 'null'")
-    _refuse_plaintext_without_key(bind, keyring)
 
     with op.batch_alter_table('application', schema=None) as batch_op:
         batch_op.drop_index('ix_application_campaign_id_number')
@@ -94,7 +95,10 @@ def _refuse_plaintext_without_key(bind: sa.Connection, keyring: object) -> None:
     found = bind.execute(sa.text(f'SELECT 1 FROM application WHERE {conditions} LIMIT 1')).first()
     found = found or bind.execute(sa.text('SELECT 1 FROM photo LIMIT 1')).first()
     found = found or bind.execute(
-        sa.text('SELECT 1 FROM application_event WHERE changes IS NOT NULL LIMIT 1')
+        sa.text(
+            "SELECT 1 FROM application_event WHERE changes IS NOT NULL "
+            "AND CAST(changes AS TEXT) != 'null' LIMIT 1"
+        )
     ).first()
     if found:
         raise crypto.CryptoError(
