@@ -16,7 +16,8 @@ async def test_instances_starting_together_on_an_empty_database_all_come_up() ->
     url = await services.empty_database(services.need_postgres())
     engines = [create_engine(url) for _ in range(3)]
     try:
-        await asyncio.gather(*(upgrade(engine) for engine in engines))
+        # Without the lock, three upgrades here blocked each other for over a minute.
+        await asyncio.wait_for(asyncio.gather(*(upgrade(e) for e in engines)), timeout=60)
         async with engines[0].connect() as connection:
             heads = (
                 (await connection.execute(text("SELECT version_num FROM alembic_version")))
