@@ -60,6 +60,8 @@ async def run_console(settings: Settings, db_path: str) -> None:
         await seed_demo_reviewers(SqlStore(session), now)
         await session.commit()
     bot = Bot(token="42:OFFLINE", session=OfflineSession())
+    # One person at a keyboard (or a script): the per-user flood limit would only get in the way.
+    settings = settings.model_copy(update={"rate_limit": 0})
     dp = create_dispatcher(settings=settings, sessionmaker=sessionmaker, clock=clock)
     world = OfflineWorld(dp, bot, now=clock.now)
     users = {uid: world.user(uid, name.split()[-1]) for uid, name in DEMO_USERS.items()}
@@ -140,10 +142,11 @@ def console_keys(settings: Settings, db_path: str) -> Keyring:
 
 def _show(user: OfflineUser, all_new: bool = False) -> list[tuple[str, str, Sent]]:
     """Prints what the bot sent since last time and numbers the inline buttons."""
+    shown_before = {m.message_id for m in user.inbox() if m.revision <= user.seen}
     fresh = user.new_messages()
     numbered: list[tuple[str, str, Sent]] = []
     for sent in fresh:
-        print("─" * 40)
+        print("─" * 40 + (" （已更新）" if sent.message_id in shown_before else ""))
         print(sent.text)
         if sent.document:
             print(f"  📎 {sent.document[0]} ({len(sent.document[1])} bytes)")
