@@ -158,6 +158,7 @@ async def run_polling(settings: Settings) -> None:
     stop = asyncio.Event()
     lease = LeaderLease(sessionmaker, "reminders")
     reminders = asyncio.create_task(start_reminders(dp, bot, stop, lease), name="reminders")
+    purges = asyncio.create_task(start_purges(dp, stop), name="retention")
     try:
         await dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types())
     finally:
@@ -165,6 +166,8 @@ async def run_polling(settings: Settings) -> None:
         with contextlib.suppress(asyncio.CancelledError, TimeoutError):
             # The pass finishes the sends in flight and marks them, so nothing is repeated.
             await asyncio.wait_for(reminders, timeout=30)
+        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+            await asyncio.wait_for(purges, timeout=30)
         await bot.session.close()
         await engine.dispose()
 
@@ -191,6 +194,13 @@ async def start_reminders(
         await passes(stop)
     else:
         await lead_while(lease, passes, stop)
+
+
+async def start_purges(dp: Dispatcher, stop: asyncio.Event) -> None:
+    """The retention sweep inside `expertbot run`: at start, then daily, until `stop`."""
+    from bot.services.privacy import run_daily_purge
+
+    await run_daily_purge(dp["stores"], dp["clock"], stop, dp["settings"].retention_days)
 
 
 async def run_webhook(settings: Settings, stop: asyncio.Event | None = None) -> None:
@@ -237,6 +247,7 @@ async def run_webhook(settings: Settings, stop: asyncio.Event | None = None) -> 
     app = build_webhook_app(dp, bot, secret=secret, path=webhook_path(url), health=health)
     lease = LeaderLease(sessionmaker, "reminders")
     reminders = asyncio.create_task(start_reminders(dp, bot, stop, lease), name="reminders")
+    purges = asyncio.create_task(start_purges(dp, stop), name="retention")
     try:
         await serve_webhook(
             app,
@@ -249,6 +260,8 @@ async def run_webhook(settings: Settings, stop: asyncio.Event | None = None) -> 
         stop.set()
         with contextlib.suppress(asyncio.CancelledError, TimeoutError):
             await asyncio.wait_for(reminders, timeout=30)
+        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+            await asyncio.wait_for(purges, timeout=30)
         await bot.session.close()
         await storage.close()
         await engine.dispose()
