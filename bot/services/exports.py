@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -454,9 +454,7 @@ async def unit_summary(store: ExportStore, grants: Sequence[Grant], unit_id: int
 
 async def _counts(store: ExportStore, campaign_id: int, request: Annex2Request) -> tuple[int, int]:
     """(recommended, in review) for the request's scope, as the operator sees them."""
-    selection = authorize_annex2(
-        None, Annex2Request(**{**request.__dict__, "include_pending": True})
-    )
+    selection = authorize_annex2(None, replace(request, include_pending=True))
     apps = await store.export_applications(
         campaign_id,
         statuses=selection.statuses,
