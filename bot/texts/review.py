@@ -12,6 +12,7 @@ DONE = {
     "withdraw": "撤回申报",
     "accept": "决定入库",
     "not_accept": "决定不入库",
+    "erase": "删除个人信息",
 }
 """By workflow action: what someone did, as in “由 X 于 T 审核通过”."""
 SOMEONE = "其他审核人"
