@@ -70,7 +70,7 @@ def _decode(value: str) -> Any:
     return value
 
 
-async def eventually(check: Callable[[], Any], timeout: float = 15.0, what: str = "") -> Any:
+async def eventually(check: Callable[[], Any], timeout: float = 30.0, what: str = "") -> Any:
     """Polls `check` until it returns something truthy (the bot handles updates in the background)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout

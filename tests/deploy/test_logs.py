@@ -42,6 +42,7 @@ async def test_each_update_and_call_is_one_line_without_personal_data(
     await user.send("张三")
     await user.send(VALID_ID)
     await user.share_contact("+8613800000000")
+    await world.close()
 
     logged = lines()
     updates = [line for line in logged if line.get("event") == "update"]

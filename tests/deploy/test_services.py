@@ -19,6 +19,7 @@ async def test_without_redis_the_state_is_kept_in_the_database(settings, session
         settings=settings.model_copy(update={"redis_url": None}), sessionmaker=sessionmaker
     )
     assert isinstance(dp.fsm.storage, DatabaseStorage)
+    await dp.fsm.storage.close()
 
 
 async def test_with_redis_url_the_state_lives_in_redis_with_a_ttl(settings, sessionmaker) -> None:

@@ -44,6 +44,7 @@ async def served(settings, sessionmaker, clock) -> AsyncIterator[tuple[TestClien
     app = build_webhook_app(dp, bot, secret=SECRET, path=PATH, health=healthy)
     async with TestClient(TestServer(app)) as client:
         yield client, session
+    await dp.fsm.storage.close()
 
 
 def replies(session: OfflineSession) -> list[SendMessage]:
@@ -94,14 +95,18 @@ async def test_health_reports_ok_or_503(settings, sessionmaker) -> None:
             response = await client.get("/healthz")
             assert response.status == status
             assert (await response.json()) == {"status": body}
+        await dp.fsm.storage.close()
 
 
 @pytest.mark.parametrize("secret", [None, ""])
-def test_webhook_mode_refuses_to_start_without_a_secret(settings, sessionmaker, secret) -> None:
+async def test_webhook_mode_refuses_to_start_without_a_secret(
+    settings, sessionmaker, secret
+) -> None:
     dp = create_dispatcher(settings=settings, sessionmaker=sessionmaker)
     bot = Bot(token=settings.bot_token, session=OfflineSession())
     with pytest.raises(SettingsError, match="WEBHOOK_SECRET"):
         build_webhook_app(dp, bot, secret=secret, path=PATH, health=healthy)
+    await dp.fsm.storage.close()
     configured = settings.model_copy(update={"webhook_url": "https://bot.example.test/tg"})
     with pytest.raises(SettingsError, match="WEBHOOK_SECRET is not set"):
         check_webhook_settings(configured)
@@ -189,7 +194,9 @@ async def test_run_webhook_registers_with_the_secret_and_serves(
         )
         stop = asyncio.Event()
         running = asyncio.create_task(run_webhook(configured, stop))
-        await eventually(lambda: telegram.webhooks or running.done(), what="setWebhook")
+        await eventually(lambda: telegram.webhooks or running.done(), 60, "setWebhook")
+        if running.done():
+            running.result()
         assert telegram.webhooks[0]["url"] == f"https://bot.example.test{PATH}"
         assert telegram.webhooks[0]["secret_token"] == SECRET
         async with ClientSession() as http:
@@ -201,6 +208,6 @@ async def test_run_webhook_registers_with_the_secret_and_serves(
                 headers={SECRET_HEADER: SECRET},
             ) as response:
                 assert response.status == 200
-        await eventually(lambda: telegram.inbox(1001), what="the answer through the Bot API")
+        await eventually(lambda: telegram.inbox(1001), 60, "the answer through the Bot API")
         stop.set()
         await asyncio.wait_for(running, timeout=10)
