@@ -138,13 +138,19 @@ async def open_database(
     here with a one-line CryptoError; `require_key` (the bot itself) also
     refuses a missing key on a fresh database.
     """
+    from sqlalchemy.exc import IntegrityError
+
     keyring = configure_keys(settings)
     if keyring is None and require_key:
         raise SettingsError(MISSING_KEY)
     engine = create_engine(settings.database_url)
     try:
         await upgrade(engine)
-        await check_keys(engine, keyring, SystemClock().now())
+        try:
+            await check_keys(engine, keyring, SystemClock().now())
+        except IntegrityError:
+            # Instances starting together on a fresh database: another one recorded the key first.
+            await check_keys(engine, keyring, SystemClock().now())
     except BaseException:
         await engine.dispose()
         raise

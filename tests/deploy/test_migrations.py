@@ -1,23 +1,30 @@
-"""Instances that start together on one PostgreSQL database migrate it once, in turn."""
+"""Instances that start together on one fresh PostgreSQL database migrate it once, in turn, and agree on the key."""
 
 from __future__ import annotations
 
 import asyncio
 
+import pytest
 from sqlalchemy import func, select, text
 
-from storage.db import create_engine
-from storage.migrate import upgrade
+from bot.config import Settings
+from bot.main import open_database
 from storage.models import District
 from tests.support import services
 
 
-async def test_instances_starting_together_on_an_empty_database_all_come_up() -> None:
-    url = await services.empty_database(services.need_postgres())
-    engines = [create_engine(url) for _ in range(3)]
+@pytest.mark.parametrize("fresh", ["empty", "migrated"])
+async def test_instances_starting_together_on_a_fresh_database_all_come_up(fresh: str) -> None:
+    make = services.empty_database if fresh == "empty" else services.create_database
+    url = await make(services.need_postgres())
+    settings = Settings(database_url=url)
+    engines: list = []
     try:
-        # Without the lock, three upgrades here blocked each other for over a minute.
-        await asyncio.wait_for(asyncio.gather(*(upgrade(e) for e in engines)), timeout=60)
+        # Without the migration lock, three upgrades here blocked each other for over a minute.
+        opened = await asyncio.wait_for(
+            asyncio.gather(*(open_database(settings, require_key=True) for _ in range(3))), 60
+        )
+        engines = [engine for engine, _ in opened]
         async with engines[0].connect() as connection:
             heads = (
                 (await connection.execute(text("SELECT version_num FROM alembic_version")))
