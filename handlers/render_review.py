@@ -38,6 +38,7 @@ from handlers.callbacks import (
     ReviewShow,
     ReviewView,
 )
+from handlers.reminders import nudge_button
 from handlers.render import display, flag_reasons
 
 DISTRICTS_PER_PAGE = 15
@@ -217,8 +218,8 @@ def photo_caption(app: ApplicationSnapshot) -> str:
     return t.CARD_PHOTO.format(id=app.id, name=app.values.get(keys.NAME) or "")
 
 
-def full_text(app: ApplicationSnapshot) -> tuple[str, InlineKeyboardMarkup]:
-    """Every answer, masked where needed."""
+def full_text(app: ApplicationSnapshot, *, nudge: bool = False) -> tuple[str, InlineKeyboardMarkup]:
+    """Every answer, masked where needed; with 催办 when the viewer may nudge whoever holds it."""
     v = app.values
     lines = [t.FULL_TITLE.format(id=app.id, status=ct.STATUS[app.status]), f"{t.UNIT}：{_unit(app)}"]
     for f in FIELDS:
@@ -230,10 +231,10 @@ def full_text(app: ApplicationSnapshot) -> tuple[str, InlineKeyboardMarkup]:
     if v.get(keys.FILLED_AT):
         lines.append(f"填表时间：{v[keys.FILLED_AT]:%Y年%m月%d日}")
     lines += _flag_lines(app)
-    markup = InlineKeyboardMarkup(
-        inline_keyboard=[[_show(app, ReviewView.HISTORY, t.BUTTON_HISTORY), download_button(app)]]
-    )
-    return _clip("\n".join(lines)), markup
+    rows = [[_show(app, ReviewView.HISTORY, t.BUTTON_HISTORY), download_button(app)]]
+    if nudge:
+        rows.append([nudge_button(app.id)])
+    return _clip("\n".join(lines)), InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def _clip(text: str, limit: int = 4000) -> str:

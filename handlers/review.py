@@ -30,7 +30,7 @@ from bot.domain.errors import DomainError, NotAllowed
 from bot.domain.parsers import normalize
 from bot.domain.review import Decision, Grant, ReviewLevel, RoleKind
 from bot.domain.workflow import Status
-from bot.services import audit, review, roles
+from bot.services import audit, reminders, review, roles
 from bot.services.export_ports import ExportStoreFactory
 from bot.services.ports import ListFilter, ReviewStore, ReviewStoreFactory
 from bot.texts import review as t
@@ -258,7 +258,8 @@ async def on_review_show(
             await audit.record_view(store, actor_id=user.id, app_id=card.app.id, now=clock.now())
     await query.answer()
     if not can_decide:
-        text, markup = rr.full_text(card.app)
+        nudge = reminders.may_nudge(card.app, grants, can_decide=False)
+        text, markup = rr.full_text(card.app, nudge=nudge)
         await message.answer(text, reply_markup=markup)
         return
     if photo:

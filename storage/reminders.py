@@ -21,6 +21,7 @@ from bot.domain.application import ApplicationSnapshot, Campaign
 from bot.domain.reminders import (
     Audience,
     DeadlineKind,
+    DistrictReviewer,
     Notice,
     NoticeKind,
     Recorded,
@@ -29,9 +30,10 @@ from bot.domain.reminders import (
     Todo,
 )
 from bot.domain.workflow import Status as AppStatus
-from bot.services.reminder_ports import CampaignPlan, GrantRow
+from bot.services.reminder_ports import BatchFacts, CampaignPlan, GrantRow
 from storage.models import (
     Application,
+    BatchReport,
     CampaignSchedule,
     District,
     NudgeLog,
@@ -192,6 +194,45 @@ class SqlReminderStore(SqlStore):
             Todo(recipient_id=p, audience=Audience.DISTRICT_PENDING, scope=d, count=n, label=name)
             for p, d, name, n in rows
         ]
+
+    async def batch_facts(self, campaign_id: int) -> BatchFacts:
+        approved = {
+            d: n
+            for d, n in await self.session.execute(
+                select(Application.district_id, func.count(Application.id))
+                .where(
+                    Application.campaign_id == campaign_id,
+                    Application.status == AppStatus.DISTRICT_APPROVED.value,
+                )
+                .group_by(Application.district_id)
+            )
+        }
+        if not approved:
+            return BatchFacts(approved={})
+        reported = frozenset(
+            await self.session.scalars(
+                select(BatchReport.district_id)
+                .where(
+                    BatchReport.campaign_id == campaign_id,
+                    BatchReport.replaced.is_(False),
+                )
+                .distinct()
+            )
+        )
+        rows = await self.session.execute(
+            select(Role.person_id, Role.district_id, District.name)
+            .join(Person, Person.id == Role.person_id)
+            .join(District, District.id == Role.district_id)
+            .where(
+                Role.role == "district",
+                Person.unreachable.is_(False),
+                Role.district_id.in_(sorted(approved)),
+            )
+            .distinct()
+            .order_by(Role.person_id, Role.district_id)
+        )
+        reviewers = [DistrictReviewer(person_id=p, district_id=d, label=name) for p, d, name in rows]
+        return BatchFacts(reviewers=reviewers, approved=approved, reported=reported)
 
     async def grants_of(self, person_id: int) -> Sequence[GrantRow]:
         rows = await self.session.execute(

@@ -40,6 +40,8 @@ class Audience(StrEnum):
     RETURNED = "returned"
     UNIT_PENDING = "unit"
     DISTRICT_PENDING = "district"
+    UNREPORTED = "unreported"
+    """A district reviewer whose district has approved applications but no batch report."""
 
 
 DEADLINE_OF: dict[Audience, DeadlineKind] = {
@@ -47,6 +49,7 @@ DEADLINE_OF: dict[Audience, DeadlineKind] = {
     Audience.RETURNED: DeadlineKind.UNIT,
     Audience.UNIT_PENDING: DeadlineKind.UNIT,
     Audience.DISTRICT_PENDING: DeadlineKind.DISTRICT,
+    Audience.UNREPORTED: DeadlineKind.DISTRICT,
 }
 
 
@@ -236,6 +239,40 @@ def due_reminders(
 
 
 APPLICANT = frozenset({Audience.DRAFT, Audience.RETURNED})
+
+
+@dataclass(frozen=True, kw_only=True)
+class DistrictReviewer:
+    person_id: int
+    district_id: int
+    label: str = ""
+    """District name."""
+
+
+def unreported_todos(
+    *,
+    reviewers: Iterable[DistrictReviewer],
+    approved: Mapping[int, int],
+    reported: Iterable[int],
+) -> list[Todo]:
+    """District reviewers whose district has district-approved applications and no current report.
+
+    `approved` counts district-approved applications per district; `reported`
+    holds the districts with a batch report that has not been replaced. A
+    district with a report, or with nothing approved, has nothing to report.
+    """
+    done = set(reported)
+    return [
+        Todo(
+            recipient_id=r.person_id,
+            audience=Audience.UNREPORTED,
+            scope=r.district_id,
+            count=approved[r.district_id],
+            label=r.label,
+        )
+        for r in reviewers
+        if approved.get(r.district_id, 0) > 0 and r.district_id not in done
+    ]
 
 
 def payload_of(todo: Todo, deadline: Deadline) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from bot.domain.reminders import (
     format_offset,
     parse_offsets,
     parse_quiet,
+    unreported_todos,
 )
 from bot.services.reminder_ports import CampaignPlan, ReminderStore
 from bot.texts import reminders as t
@@ -121,7 +122,7 @@ async def concerned(store: ReminderStore, campaign: Campaign, kind: DeadlineKind
 
     Unit deadline: applicants with a draft or a returned form, and unit
     reviewers with applications waiting; district deadline: district
-    reviewers with applications waiting.
+    reviewers with applications waiting or a batch not yet reported.
     """
     people: set[int] = set()
     if kind is DeadlineKind.UNIT:
@@ -129,6 +130,11 @@ async def concerned(store: ReminderStore, campaign: Campaign, kind: DeadlineKind
         people |= {todo.recipient_id for todo in await store.unit_pending(campaign.id)}
     else:
         people |= {todo.recipient_id for todo in await store.district_pending(campaign.id)}
+        facts = await store.batch_facts(campaign.id)
+        unreported = unreported_todos(
+            reviewers=facts.reviewers, approved=facts.approved or {}, reported=facts.reported
+        )
+        people |= {todo.recipient_id for todo in unreported}
     return sorted(people)
 
 

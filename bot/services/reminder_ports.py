@@ -14,7 +14,15 @@ from enum import StrEnum
 from typing import Protocol
 
 from bot.domain.application import ApplicationSnapshot, Campaign
-from bot.domain.reminders import DeadlineKind, Notice, Recorded, Schedule, Status, Todo
+from bot.domain.reminders import (
+    DeadlineKind,
+    DistrictReviewer,
+    Notice,
+    Recorded,
+    Schedule,
+    Status,
+    Todo,
+)
 from bot.services.ports import UnitRow
 
 
@@ -40,6 +48,18 @@ class GrantRow:
     """District or unit name."""
 
 
+@dataclass(frozen=True, kw_only=True)
+class BatchFacts:
+    """What decides which districts still have a batch to report in a campaign."""
+
+    reviewers: Sequence[DistrictReviewer] = ()
+    """Reachable district reviewers of districts with district-approved applications."""
+    approved: dict[int, int] | None = None
+    """District id → district-approved applications."""
+    reported: frozenset[int] = frozenset()
+    """Districts with a batch report that has not been replaced."""
+
+
 class ReminderStore(Protocol):
     async def commit(self) -> None: ...
 
@@ -62,6 +82,7 @@ class ReminderStore(Protocol):
 
     async def unit_pending(self, campaign_id: int) -> Sequence[Todo]: ...
     async def district_pending(self, campaign_id: int) -> Sequence[Todo]: ...
+    async def batch_facts(self, campaign_id: int) -> BatchFacts: ...
     async def grants_of(self, person_id: int) -> Sequence[GrantRow]: ...
     async def unit_reviewers(self, unit_id: int) -> Sequence[int]: ...
     async def district_reviewers(self, district_id: int) -> Sequence[int]: ...

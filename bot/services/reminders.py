@@ -35,7 +35,9 @@ from bot.domain.reminders import (
     Status,
     Todo,
     due_reminders,
+    unreported_todos,
 )
+from bot.domain.review import Grant, RoleKind
 from bot.domain.workflow import Status as AppStatus
 from bot.services.reminder_ports import (
     CampaignPlan,
@@ -89,12 +91,16 @@ def todo_of_form(app: ApplicationSnapshot) -> Todo:
 async def collect_todos(store: ReminderStore, campaign_id: int) -> list[Todo]:
     """Everyone with something left to do in the campaign; nobody else.
 
-    District reviewers' unreported batches are not included: reporting has no
-    table yet (it belongs to the review issue).
+    District reviewers are reminded both of applications waiting for their
+    decision and of a batch of approved applications not yet reported.
     """
     todos = [todo_of_form(a) for a in await store.open_forms(campaign_id)]
     todos += await store.unit_pending(campaign_id)
     todos += await store.district_pending(campaign_id)
+    facts = await store.batch_facts(campaign_id)
+    todos += unreported_todos(
+        reviewers=facts.reviewers, approved=facts.approved or {}, reported=facts.reported
+    )
     return todos
 
 
@@ -349,6 +355,23 @@ async def holders_of(store: ReminderStore, app: ApplicationSnapshot) -> Holders:
     raise DomainError(t.NUDGE_NOTHING.format(status=ct.STATUS[app.status]))
 
 
+NUDGEABLE = frozenset({AppStatus.SUBMITTED, AppStatus.UNIT_APPROVED, AppStatus.RETURNED})
+"""States in which someone other than a reviewer looking at it has to act."""
+
+
+def may_nudge(app: ApplicationSnapshot, grants: Sequence[Grant], *, can_decide: bool) -> bool:
+    """Whether a card shown to this viewer offers 催办: the application waits on someone else
+    and `nudge` would let this viewer nudge it (the press is re-authorised there)."""
+    if can_decide or app.status not in NUDGEABLE:
+        return False
+    return any(
+        g.role is RoleKind.BUREAU
+        or (g.role is RoleKind.DISTRICT and g.district_id == app.district_id)
+        or (g.role is RoleKind.UNIT and app.unit_id is not None and g.unit_id == app.unit_id)
+        for g in grants
+    )
+
+
 async def actor_role(
     store: ReminderStore, actor_id: int, app: ApplicationSnapshot, admin_ids: Iterable[int]
 ) -> str:
@@ -481,6 +504,8 @@ def notice_text(notice: Notice, now: datetime) -> str:
             body = t.REMIND_UNIT.format(count=p["count"], label=p["label"], **common)
         case Audience.DISTRICT_PENDING:
             body = t.REMIND_DISTRICT.format(count=p["count"], label=p["label"], **common)
+        case Audience.UNREPORTED:
+            body = t.REMIND_UNREPORTED.format(count=p["count"], label=p["label"], **common)
     return prefix + body
 
 

@@ -31,6 +31,12 @@ REMIND_DISTRICT = (
     "{deadline_name}：{deadline}（还剩 {remaining}）。\n"
     "发送 /pending 查看待审核的申报。"
 )
+REMIND_UNREPORTED = (
+    "⏰ 上报提醒\n"
+    "{label} 区县已同意 {count} 份专家申报，推荐汇总表尚未上报市局。\n"
+    "{deadline_name}：{deadline}（还剩 {remaining}）。\n"
+    "发送 /export 后点击“上报市局”，或直接发送 /report 上报。"
+)
 NUDGE_PREFIX = "📣 催办：{actor}提醒您尽快处理。\n"
 NUDGE_REVIEW = (
     "申报编号 {app_id}（{name}，{label}）正在等待您审核。\n"

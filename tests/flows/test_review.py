@@ -290,3 +290,22 @@ async def test_pending_applications_and_history(world: OfflineWorld, sessionmake
     assert "提交申报" in history and "单位：审核通过" in history
     await world.user(OTHER_UNIT_REVIEWER, "交通").send("/history 1")
     assert world.user(OTHER_UNIT_REVIEWER, "交通").last().text == "您无权处理这份申报。"
+
+
+async def test_a_district_reviewer_nudges_the_unit_from_the_card_of_an_application_waiting_there(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    await standard_reviewers(sessionmaker)
+    await submitted_application(world)
+    unit = world.user(UNIT_REVIEWER, "单位")
+    district = world.user(DISTRICT_REVIEWER, "区县")
+    await district.send("/applications")
+    await district.press("#1 张三")
+    shown = district.last()
+    assert "催办" in [label for label, _ in shown.buttons()]
+    before = len(unit.texts())
+    await district.press("催办")
+    assert "已催办，1 人将收到提醒" in last_answer(world)
+    assert "催办" in unit.texts()[-1] and len(unit.texts()) == before + 1
+    # the unit reviewer's own card waits on them: decision buttons, no 催办
+    assert "催办" not in [label for label, _ in card_of(unit).buttons()]

@@ -21,7 +21,7 @@ from bot.services import campaigns
 from bot.services import reminders as svc
 from bot.services.reminder_ports import Outcome
 from handlers.sending import TelegramSender
-from storage.models import Application, Person, Reminder, Role
+from storage.models import Application, BatchReport, Person, Reminder, Role
 from storage.reminders import SqlReminderStore, reminder_store_factory
 
 UNIT_DEADLINE = datetime(2022, 9, 30, 18, 0, tzinfo=TZ)
@@ -125,6 +125,53 @@ async def test_each_audience_gets_exactly_its_reminder_once_at_each_offset(
     got = sender.take()
     assert set(got) == {DISTRICT_REVIEWER}
     assert "1 份专家申报等待区县审核" in svc.notice_text(got[DISTRICT_REVIEWER], clock.now())
+
+
+async def test_a_district_with_approved_applications_and_no_report_is_reminded_to_report(
+    sessionmaker, data
+) -> None:
+    """Only a replaced report on file: reminded; a current report: nothing more to report."""
+    now = datetime(2022, 10, 1, 9, 0, tzinfo=TZ)
+    async with sessionmaker() as session:
+        store = SqlReminderStore(session)
+        cqu = await store.unit_by_code("CQU001")
+        for pid in (20, 21):
+            await store.save_person(pid, f"用户{pid}", now)
+            app_id = await store.add_application(
+                campaign_id=data["campaign"], person_id=pid, district_id=cqu.district_id,
+                unit_id=cqu.id, unit_name=cqu.name, unit_confirmed=True, cursor="name", now=now,
+            )
+            await session.execute(
+                update(Application).where(Application.id == app_id)
+                .values(status="district_approved", name=f"用户{pid}")
+            )
+        session.add(BatchReport(campaign_id=data["campaign"], district_id=cqu.district_id,
+                                reported_at=now, reported_by=SPB_DISTRICT, row_count=1,
+                                replaced=True))
+        await session.commit()
+    sender = FakeSender()
+    clock = FixedClock(DISTRICT_DEADLINE - timedelta(days=1))
+    await run(sessionmaker, clock, sender)
+    got = sender.take()
+    # the jt district has one waiting application and nothing approved: only its pending reminder
+    assert set(got) == {DISTRICT_REVIEWER, SPB_DISTRICT}
+    assert got[DISTRICT_REVIEWER].payload["audience"] == "district"
+    assert got[SPB_DISTRICT].payload["audience"] == "unreported"
+    text = svc.notice_text(got[SPB_DISTRICT], clock.now())
+    assert "2 份专家申报" in text and "尚未上报市局" in text and "/report" in text
+    # nothing happens at the unit deadline's offsets for an unreported batch
+    clock.at = UNIT_DEADLINE - timedelta(hours=3)
+    await run(sessionmaker, clock, sender)
+    assert SPB_DISTRICT not in sender.take()
+
+    async with sessionmaker() as session:
+        session.add(BatchReport(campaign_id=data["campaign"], district_id=cqu.district_id,
+                                reported_at=now, reported_by=SPB_DISTRICT, row_count=2,
+                                replaced=False))
+        await session.commit()
+    clock.at = DISTRICT_DEADLINE - timedelta(hours=3)
+    await run(sessionmaker, clock, sender)
+    assert set(sender.take()) == {DISTRICT_REVIEWER}
 
 
 async def test_nobody_is_reminded_after_the_deadline_or_when_the_campaign_is_closed(

@@ -13,6 +13,7 @@ from bot.domain.reminders import (
     Audience,
     Deadline,
     DeadlineKind,
+    DistrictReviewer,
     Recorded,
     Schedule,
     Status,
@@ -25,6 +26,7 @@ from bot.domain.reminders import (
     parse_quiet,
     reminder_key,
     slot_at,
+    unreported_todos,
 )
 
 CREATED = datetime(2022, 9, 1, 9, 0, tzinfo=TZ)
@@ -42,6 +44,7 @@ TODOS = {
     Audience.DISTRICT_PENDING: Todo(
         recipient_id=4, audience=Audience.DISTRICT_PENDING, scope=7, count=3
     ),
+    Audience.UNREPORTED: Todo(recipient_id=5, audience=Audience.UNREPORTED, scope=8, count=4),
 }
 
 
@@ -90,7 +93,7 @@ def test_nothing_is_due_before_the_first_offset() -> None:
 
 def test_unit_deadline_audiences_are_not_reminded_of_the_district_deadline() -> None:
     now = DISTRICT.at - timedelta(days=1)
-    assert {n.recipient_id for n in due(now)} == {4}
+    assert {n.recipient_id for n in due(now)} == {4, 5}
 
 
 @pytest.mark.parametrize("after", [timedelta(0), timedelta(minutes=1), timedelta(days=2)])
@@ -209,3 +212,44 @@ def test_offsets_and_quiet_hours_parse_from_what_an_admin_types() -> None:
             parse_offsets(bad)
     with pytest.raises(ValueError):
         parse_quiet("22:00")
+
+
+REVIEWERS = [
+    DistrictReviewer(person_id=41, district_id=7, label="渝中区"),
+    DistrictReviewer(person_id=42, district_id=7, label="渝中区"),
+    DistrictReviewer(person_id=51, district_id=8, label="江北区"),
+    DistrictReviewer(person_id=61, district_id=9, label="南岸区"),
+]
+
+
+def test_only_districts_with_approved_applications_and_no_report_have_a_batch_to_report() -> None:
+    todos = unreported_todos(reviewers=REVIEWERS, approved={7: 3, 8: 2, 9: 0}, reported={8})
+    assert [(x.recipient_id, x.scope, x.count, x.label) for x in todos] == [
+        (41, 7, 3, "渝中区"),
+        (42, 7, 3, "渝中区"),
+    ]
+    assert all(x.audience is Audience.UNREPORTED for x in todos)
+    assert unreported_todos(reviewers=REVIEWERS, approved={}, reported=()) == []
+    assert unreported_todos(reviewers=REVIEWERS, approved={7: 1}, reported={7}) == []
+
+
+@pytest.mark.parametrize("offset", OFFSETS)
+def test_an_unreported_batch_is_reminded_at_the_district_deadlines_offsets_only(offset: int) -> None:
+    todos = unreported_todos(reviewers=REVIEWERS, approved={7: 3}, reported=())
+    now = DISTRICT.at - timedelta(minutes=offset)
+    notices = due(now, todos=todos)
+    assert [(n.recipient_id, n.offset, n.deadline_kind) for n in notices] == [
+        (41, offset, DeadlineKind.DISTRICT),
+        (42, offset, DeadlineKind.DISTRICT),
+    ]
+    assert notices[0].payload["audience"] == "unreported"
+    assert notices[0].app_id is None
+    # the unit deadline's offsets do not concern it
+    assert due(UNIT.at - timedelta(minutes=offset), todos=todos, deadlines=(UNIT,)) == []
+
+
+def test_an_unreported_batch_and_pending_applications_are_separate_reminders() -> None:
+    pending = Todo(recipient_id=41, audience=Audience.DISTRICT_PENDING, scope=7, count=1)
+    [unreported] = unreported_todos(reviewers=REVIEWERS[:1], approved={7: 3}, reported=())
+    notices = due(DISTRICT.at - timedelta(days=1), todos=[pending, unreported])
+    assert len({n.key for n in notices}) == 2
