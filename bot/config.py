@@ -53,6 +53,16 @@ class Settings(BaseSettings):
     """Updates one user may send per RATE_LIMIT_WINDOW seconds; the excess is dropped. 0: no limit."""
     rate_limit_window: float = Field(default=10.0, gt=0)
 
+    export_delivery: Literal["chat", "link"] = "chat"
+    """`chat`: exports arrive as Telegram documents; `link`: a one-time, expiring download link."""
+    public_base_url: str | None = None
+    """Public https:// base of the bot's web server for download links; required when EXPORT_DELIVERY=link."""
+    download_ttl_minutes: int = Field(default=30, gt=0)
+    """How long a download link stays valid (it works once)."""
+    download_host: str = "127.0.0.1"
+    """Address the download server listens on in polling mode (webhook mode serves links itself)."""
+    download_port: int = Field(default=8090, gt=0, lt=65536)
+
     @field_validator("bureau_admin_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
@@ -71,7 +81,7 @@ class Settings(BaseSettings):
             return tuple(p.strip() for p in value.split(",") if p.strip())
         return value
 
-    @field_validator("webhook_url", "webhook_secret", "redis_url", "data_key", "data_key_file", "index_key", mode="before")
+    @field_validator("webhook_url", "webhook_secret", "redis_url", "public_base_url", "data_key", "data_key_file", "index_key", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -82,6 +92,13 @@ class Settings(BaseSettings):
         if value is not None and not value.startswith("https://"):
             raise ValueError("must start with https:// (Telegram posts only over TLS)")
         return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _public_https(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("https://"):
+            raise ValueError("must start with https:// (download links carry personal data)")
+        return None if value is None else value.rstrip("/")
 
     @field_validator("webhook_secret")
     @classmethod

@@ -20,6 +20,7 @@ from bot.logs import LogCalls, LogUpdates
 from storage.crypto import Keyring, keyring_from
 from storage.crypto import configure as configure_keyring
 from storage.db import create_engine, create_sessionmaker
+from storage.downloads import download_store_factory
 from storage.export_queries import export_store_factory
 from storage.fsm import DatabaseStorage
 from storage.keystore import check_keys
@@ -62,6 +63,7 @@ def create_dispatcher(
         settings=settings,
         reminder_stores=reminder_store_factory(sessionmaker),
         export_stores=export_store_factory(sessionmaker),
+        download_stores=download_store_factory(sessionmaker),
         limiter=RateLimiter(),
     )
     if settings.rate_limit:
@@ -158,6 +160,9 @@ async def open_database(
 
 
 async def run_polling(settings: Settings) -> None:
+    from bot.downloads import check_download_settings
+
+    check_download_settings(settings)
     engine, sessionmaker = await open_database(settings, require_key=True)
     bot = create_bot(settings)
     dp = create_dispatcher(settings=settings, sessionmaker=sessionmaker)
@@ -165,10 +170,14 @@ async def run_polling(settings: Settings) -> None:
     lease = LeaderLease(sessionmaker, "reminders")
     reminders = asyncio.create_task(start_reminders(dp, bot, stop, lease), name="reminders")
     purges = asyncio.create_task(start_purges(dp, stop), name="retention")
+    links = start_download_server(dp, stop)
     try:
         await dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types())
     finally:
         stop.set()
+        if links is not None:
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(links, timeout=10)
         with contextlib.suppress(asyncio.CancelledError, TimeoutError):
             # The pass finishes the sends in flight and marks them, so nothing is repeated.
             await asyncio.wait_for(reminders, timeout=30)
@@ -202,6 +211,20 @@ async def start_reminders(
         await lead_while(lease, passes, stop)
 
 
+def start_download_server(dp: Dispatcher, stop: asyncio.Event) -> asyncio.Task[None] | None:
+    """Polling mode with EXPORT_DELIVERY=link: a small server for GET /download/{token}."""
+    settings: Settings = dp["settings"]
+    if settings.export_delivery != "link":
+        return None
+    from bot.downloads import build_download_app, serve_downloads
+
+    app = build_download_app(dp["download_stores"], dp["clock"])
+    return asyncio.create_task(
+        serve_downloads(app, host=settings.download_host, port=settings.download_port, stop=stop),
+        name="downloads",
+    )
+
+
 async def start_purges(dp: Dispatcher, stop: asyncio.Event) -> None:
     """The retention sweep inside `expertbot run`: at start, then daily, until `stop`."""
     from bot.services.privacy import run_daily_purge
@@ -213,6 +236,7 @@ async def run_webhook(settings: Settings, stop: asyncio.Event | None = None) -> 
     """Serves Telegram's webhook until SIGTERM/SIGINT (or `stop`); migrations first."""
     from sqlalchemy import text
 
+    from bot.downloads import check_download_settings
     from bot.webhook import (
         build_webhook_app,
         check_webhook_settings,
@@ -222,6 +246,7 @@ async def run_webhook(settings: Settings, stop: asyncio.Event | None = None) -> 
     )
 
     url, secret = check_webhook_settings(settings)
+    check_download_settings(settings)
     if stop is None:
         stop = asyncio.Event()
         stop_on_signals(stop)

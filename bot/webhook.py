@@ -132,6 +132,11 @@ def build_webhook_app(
         return web.json_response({"status": "ok"})
 
     app.router.add_get(HEALTH_PATH, healthz)
+    settings = dp.workflow_data.get("settings")
+    if isinstance(settings, Settings) and settings.export_delivery == "link":
+        from bot.downloads import add_download_route
+
+        add_download_route(app, dp["download_stores"], dp["clock"])
     return app
 
 

@@ -9,20 +9,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject
-from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, LinkPreviewOptions, Message
 
-from bot.clock import Clock, local
+from bot.clock import Clock, format_local, local
 from bot.config import Settings
 from bot.domain.errors import DomainError, NotAllowed
 from bot.domain.exports import Annex2Request, is_bureau
 from bot.domain.review import Grant, RoleKind
 from bot.services import audit, roles
+from bot.services import downloads as links
 from bot.services import exports as svc
+from bot.services.downloads import DownloadStoreFactory
 from bot.services.export_ports import ExportStore, ExportStoreFactory
+from bot.texts import downloads as dt
 from bot.texts import exports as t
 from exports.annex1 import render_annex1_docx
 from exports.annex2 import write_annex2
@@ -50,11 +54,37 @@ def build_router() -> Router:
     return router
 
 
-async def deliver(bot: Bot, chat_id: int, filename: str, data: bytes, caption: str) -> None:
-    """Hands a file to one person. Swap this for a one-time download link (EXPORT_DELIVERY=link)."""
-    await bot.send_document(
-        chat_id, BufferedInputFile(data, filename=filename), caption=caption
-    )
+async def deliver(
+    bot: Bot,
+    chat_id: int,
+    filename: str,
+    data: bytes,
+    caption: str,
+    *,
+    settings: Settings | None = None,
+    clock: Clock | None = None,
+    download_stores: DownloadStoreFactory | None = None,
+) -> None:
+    """Hands a file to one person: as a document, or with EXPORT_DELIVERY=link as a one-time link."""
+    if settings is None or settings.export_delivery != "link":
+        await bot.send_document(
+            chat_id, BufferedInputFile(data, filename=filename), caption=caption
+        )
+        return
+    if clock is None or download_stores is None or not settings.public_base_url:
+        raise RuntimeError("EXPORT_DELIVERY=link needs PUBLIC_BASE_URL and the download store")
+    async with download_stores() as store:
+        link = await links.issue(
+            store,
+            data=data,
+            filename=filename,
+            requester_id=chat_id,
+            now=clock.now(),
+            ttl=timedelta(minutes=settings.download_ttl_minutes),
+        )
+    url = f"{settings.public_base_url}/download/{link.token}"
+    text = dt.LINK.format(caption=caption, until=format_local(link.expires_at), url=url)
+    await bot.send_message(chat_id, text, link_preview_options=LinkPreviewOptions(is_disabled=True))
 
 
 async def _grants(store: ExportStore, person_id: int, settings: Settings) -> list[Grant]:
@@ -125,6 +155,7 @@ async def on_export_go(
     clock: Clock,
     settings: Settings,
     bot: Bot,
+    download_stores: DownloadStoreFactory | None = None,
 ) -> None:
     """Makes the file the button asks for, if the presser may have it, and sends it."""
     user, chat_id = query.from_user, _chat_of(query)
@@ -159,15 +190,17 @@ async def on_export_go(
         case ExportKind.ANNEX2:
             data = await asyncio.to_thread(write_annex2, export.rows, export.district, export.filled_on)
             name = annex2_filename(export.file_district, export.filled_on)
-            await deliver(bot, chat_id, name, data, rx.annex2_caption(export))
+            await deliver(bot, chat_id, name, data, rx.annex2_caption(export), settings=settings, clock=clock, download_stores=download_stores)
         case ExportKind.FULL:
             data = await asyncio.to_thread(write_full_export, full.headers, full.rows)
             name = full_export_filename(full.filled_on)
-            await deliver(bot, chat_id, name, data, rx.full_caption(len(full.rows)))
+            await deliver(
+                bot, chat_id, name, data, rx.full_caption(len(full.rows)), settings=settings, clock=clock, download_stores=download_stores)
         case ExportKind.ARCHIVE:
             data = await asyncio.to_thread(_archive, forms)
             name = svc.archive_filename(district, local(now).date())
-            await deliver(bot, chat_id, name, data, rx.archive_caption(district, len(forms)))
+            await deliver(
+                bot, chat_id, name, data, rx.archive_caption(district, len(forms)), settings=settings, clock=clock, download_stores=download_stores)
 
 
 def _archive(forms: list[svc.Annex1Export]) -> bytes:
@@ -186,11 +219,13 @@ async def on_annex1(
     clock: Clock,
     settings: Settings,
     bot: Bot,
+    download_stores: DownloadStoreFactory | None = None,
 ) -> None:
     """下载推荐表 on a card: for the application's reviewers, the bureau and its applicant."""
     chat_id = _chat_of(query)
     await _send_annex1(
-        bot, chat_id, query.from_user.id, callback_data.app_id, export_stores, clock, settings
+        bot, chat_id, query.from_user.id, callback_data.app_id, export_stores, clock, settings,
+        download_stores,
     )
     await query.answer()
 
@@ -202,6 +237,7 @@ async def on_download(
     clock: Clock,
     settings: Settings,
     bot: Bot,
+    download_stores: DownloadStoreFactory | None = None,
 ) -> None:
     """`/download [number]`: the applicant's own submitted form (or one a reviewer may see)."""
     user = message.from_user
@@ -214,7 +250,9 @@ async def on_download(
     else:
         async with export_stores() as store:
             app_id = await svc.own_latest(store, user.id)
-    await _send_annex1(bot, message.chat.id, user.id, app_id, export_stores, clock, settings)
+    await _send_annex1(
+        bot, message.chat.id, user.id, app_id, export_stores, clock, settings, download_stores
+    )
 
 
 async def _send_annex1(
@@ -225,12 +263,22 @@ async def _send_annex1(
     export_stores: ExportStoreFactory,
     clock: Clock,
     settings: Settings,
+    download_stores: DownloadStoreFactory | None = None,
 ) -> None:
     async with export_stores() as store:
         grants = await _grants(store, person_id, settings)
         form = await svc.annex1(store, grants, app_id, actor_id=person_id, now=clock.now())
     data = await asyncio.to_thread(render_annex1_docx, form.form)
-    await deliver(bot, chat_id, annex1_filename(None, form.app_id), data, rx.annex1_caption(form.app_id))
+    await deliver(
+        bot,
+        chat_id,
+        annex1_filename(None, form.app_id),
+        data,
+        rx.annex1_caption(form.app_id),
+        settings=settings,
+        clock=clock,
+        download_stores=download_stores,
+    )
 
 
 # reporting ------------------------------------------------------------------------------------
@@ -262,6 +310,7 @@ async def on_report_go(
     clock: Clock,
     settings: Settings,
     bot: Bot,
+    download_stores: DownloadStoreFactory | None = None,
 ) -> None:
     """上报市局: asks first; on 确认上报 records the report and sends the Annex 2 to the bureau."""
     user, chat_id = query.from_user, _chat_of(query)
@@ -290,7 +339,8 @@ async def on_report_go(
     name = annex2_filename(export.file_district, export.filled_on)
     for admin in report.recipients:
         try:
-            await deliver(bot, admin, name, data, rx.bureau_received(report))
+            await deliver(
+                bot, admin, name, data, rx.bureau_received(report), settings=settings, clock=clock, download_stores=download_stores)
         except TelegramAPIError as problem:
             log.warning("report of district %s not delivered to %s: %s", export.district, admin, problem)
     await bot.send_message(chat_id, rx.reported_text(report))

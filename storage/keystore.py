@@ -108,6 +108,14 @@ def _rotate(connection: Connection, reader: Keyring, new: Keyring, now: datetime
             {"jpeg": crypto.encrypt_bytes(plain_bytes, "photo.jpeg", new), "id": photo.application_id},
         )
         count += 1
+    links = connection.execute(text("SELECT id, data FROM download_token WHERE data IS NOT NULL"))
+    for link in links.all():
+        plain_bytes = crypto.decrypt_bytes(bytes(link.data), "download_token.data", reader)
+        connection.execute(
+            text("UPDATE download_token SET data = :d WHERE id = :id"),
+            {"d": crypto.encrypt_bytes(plain_bytes, "download_token.data", new), "id": link.id},
+        )
+        count += 1
     events = connection.execute(
         text("SELECT id, changes FROM application_event WHERE changes IS NOT NULL")
     ).all()

@@ -423,3 +423,20 @@ class AccessLog(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     """Filters and the row count; record ids only, never names or numbers."""
     at: Mapped[datetime] = mapped_column(index=True)
+
+
+class DownloadToken(Base):
+    """A one-time download link (EXPORT_DELIVERY=link): the file waits here, encrypted, until used or expired."""
+
+    __tablename__ = "download_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    """SHA-256 (hex) of the token in the link; the token itself is never stored."""
+    data: Mapped[bytes | None] = mapped_column(EncryptedBytes("download_token.data"))
+    """The file, encrypted at rest; emptied when the link is used."""
+    filename: Mapped[str] = mapped_column(String(200))
+    requester_id: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    used_at: Mapped[datetime | None]

@@ -28,6 +28,7 @@ class Access(StrEnum):
     DOWNLOAD_ANNEX1 = "download_annex1"
     VIEW_FULL_RECORD = "view_full_record"
     REPORT_BATCH = "report_batch"
+    DOWNLOAD_LINK = "download_link"
 
 
 RECOMMENDED_BY_DISTRICT: frozenset[Status] = frozenset(
