@@ -148,7 +148,13 @@ class LogCalls(BaseRequestMiddleware):
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
         started = time.perf_counter()
-        fields: dict[str, Any] = {"event": "api_call", "method": method.__api_method__}
+        # "cancelled" stays when the call is cancelled (shutdown stops a long poll that way):
+        # the finally below must not raise then, or aiogram retries instead of stopping.
+        fields: dict[str, Any] = {
+            "event": "api_call",
+            "method": method.__api_method__,
+            "outcome": "cancelled",
+        }
         try:
             response = await make_request(bot, method)
             fields["outcome"] = "ok"
