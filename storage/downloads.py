@@ -7,14 +7,15 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.downloads import Claim, StoredDownload
-from storage.models import AccessLog, DownloadToken
+from storage.export_queries import AccessLogging
+from storage.models import DownloadToken
 
 
-class SqlDownloadStore:
+class SqlDownloadStore(AccessLogging):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
@@ -89,21 +90,6 @@ class SqlDownloadStore:
             filename=row.filename,
             data=row.data or b"",
             requester_id=row.requester_id,
-        )
-
-    async def add_access(
-        self,
-        *,
-        actor_id: int | None,
-        action: str,
-        target: str,
-        detail: dict[str, Any],
-        now: datetime,
-    ) -> None:
-        await self.session.execute(
-            insert(AccessLog).values(
-                actor_id=actor_id, action=action, target=target[:60], detail=detail, at=now
-            )
         )
 
 

@@ -21,7 +21,28 @@ from storage.models import AccessLog, Application, ApplicationEvent, BatchReport
 from storage.repositories import SqlStore, _snapshot
 
 
-class SqlExportStore(SqlStore):
+class AccessLogging:
+    """Writes access-log rows; shared by every store whose reads must be logged."""
+
+    session: AsyncSession
+
+    async def add_access(
+        self,
+        *,
+        actor_id: int | None,
+        action: str,
+        target: str,
+        detail: dict[str, Any],
+        now: datetime,
+    ) -> None:
+        await self.session.execute(
+            insert(AccessLog).values(
+                actor_id=actor_id, action=action, target=target[:60], detail=detail, at=now
+            )
+        )
+
+
+class SqlExportStore(AccessLogging, SqlStore):
     async def export_applications(
         self,
         campaign_id: int,
@@ -94,20 +115,6 @@ class SqlExportStore(SqlStore):
         await self.session.flush()
         return _report(row)
 
-    async def add_access(
-        self,
-        *,
-        actor_id: int | None,
-        action: str,
-        target: str,
-        detail: dict[str, Any],
-        now: datetime,
-    ) -> None:
-        await self.session.execute(
-            insert(AccessLog).values(
-                actor_id=actor_id, action=action, target=target[:60], detail=detail, at=now
-            )
-        )
 
     async def access_log(self, limit: int) -> Sequence[AccessRow]:
         rows = await self.session.scalars(
