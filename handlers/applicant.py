@@ -454,11 +454,10 @@ async def on_form_choice(
     """Takes a button answer; the button's field must be the one being asked."""
     message = _message_of(query)
     async with stores() as store:
-        app = await _own_application(store, state, query.from_user.id)
-        f = BY_KEY.get(callback_data.key)
-        if app is None or f is None or app.cursor != f.key:
-            await query.answer(t.STALE_BUTTON)
+        asked = await _asked(store, state, query, callback_data.key)
+        if asked is None:
             return
+        app, f = asked
         if not 0 <= callback_data.index < len(f.choices):
             await query.answer(t.STALE_BUTTON)
             return
@@ -480,10 +479,10 @@ async def on_form_nav(
     """上一项, 跳过, 完成, 清空重填 and 保存并退出 on a field's prompt."""
     message = _message_of(query)
     async with stores() as store:
-        app = await _own_application(store, state, query.from_user.id)
-        if app is None or app.cursor != callback_data.key or app.cursor not in BY_KEY:
-            await query.answer(t.STALE_BUTTON)
+        asked = await _asked(store, state, query, callback_data.key)
+        if asked is None:
             return
+        app, _field = asked
         now, key = clock.now(), callback_data.key
         match callback_data.nav:
             case Nav.SAVE:
@@ -626,6 +625,21 @@ async def _own_application(
         if app is not None and app.person_id == person_id:
             return app
     return await svc.current_application(store, person_id)
+
+
+async def _asked(
+    store: Store, state: FSMContext, query: CallbackQuery, key: str
+) -> tuple[ApplicationSnapshot, Field] | None:
+    """The presser's application and the field `key`, if that field is the one asked now.
+
+    Otherwise the press is stale (an old prompt) or forged: it is answered and ignored.
+    """
+    app = await _own_application(store, state, query.from_user.id)
+    f = BY_KEY.get(key)
+    if app is None or f is None or app.cursor != key:
+        await query.answer(t.STALE_BUTTON)
+        return None
+    return app, f
 
 
 async def _after_step(message: Message, step: Any) -> None:
