@@ -24,7 +24,7 @@ from bot.domain.application import ApplicationSnapshot
 from bot.domain.errors import DomainError
 from bot.domain.form import BY_KEY, Field, Kind
 from bot.domain.idcard import mask_id_number, mask_phone
-from bot.domain.parsers import normalize, parse_mobile
+from bot.domain.parsers import normalize, parse_mobile, parse_unit_name
 from bot.domain.vocab import find_districts
 from bot.domain.workflow import EDITABLE
 from bot.images import portrait_jpeg
@@ -48,7 +48,6 @@ from handlers.callbacks import (
     UnitPick,
 )
 
-MAX_UNIT_NAME = 60
 CONSENT_ITEMS = (ConsentItem.GENERAL.value, ConsentItem.SENSITIVE.value, ConsentItem.TRANSFER.value)
 
 
@@ -315,9 +314,10 @@ async def on_unit_name(
     if not message.text:
         await message.answer(t.WRONG_TYPE_TEXT)
         return
-    name = normalize(message.text)
-    if len(name) > MAX_UNIT_NAME or len(name) < 2:
-        await message.answer(t.UNIT_NAME_TOO_LONG.format(limit=MAX_UNIT_NAME))
+    try:
+        name = parse_unit_name(message.text)
+    except ValueError as problem:
+        await message.answer(str(problem))
         return
     district_id = (await state.get_data()).get("district_id")
     async with stores() as store:

@@ -27,7 +27,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.domain import vocab
 from bot.domain.errors import DomainError, NotAllowed
-from bot.domain.parsers import normalize
+from bot.domain.parsers import normalize, parse_unit_name
 from bot.domain.review import Decision, Grant, ReviewLevel, RoleKind
 from bot.domain.workflow import Status
 from bot.services import audit, reminders, review, roles
@@ -53,7 +53,6 @@ from handlers.notify import TelegramNotifier
 
 log = logging.getLogger(__name__)
 
-MAX_UNIT_NAME = 60
 
 
 class ReviewInput(StatesGroup):
@@ -471,8 +470,10 @@ async def on_unit_name(message: Message, state: FSMContext) -> None:
         await state.clear()
         await message.answer(t.REASON_CANCELLED)
         return
-    if not 2 <= len(text) <= MAX_UNIT_NAME:
-        await message.answer(t.UNIT_NAME_LENGTH)
+    try:
+        text = parse_unit_name(text)
+    except ValueError as problem:
+        await message.answer(str(problem))
         return
     await state.update_data(name=text)
     district_id = int((await state.get_data())["district_id"])

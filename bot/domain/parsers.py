@@ -77,6 +77,10 @@ def text_parser(max_len: int, min_len: int = 1) -> Callable[[str], str]:
     return parse
 
 
+parse_unit_name = text_parser(MAX_UNIT_NAME, min_len=2)
+"""A unit's full name, typed by an applicant or by a district reviewer creating the unit."""
+
+
 def long_text_parser(max_len: int, min_len: int = 1) -> Callable[[str], str]:
     """A multi-line text field of bounded length; line breaks are kept."""
 

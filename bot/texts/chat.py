@@ -69,7 +69,6 @@ TYPE_UNIT_NAME = "请输入您的工作单位全称（将由区县人力社保�
 UNIT_TYPED = "已记录工作单位“{unit}”，该单位尚未登记，将由区县人力社保部门确认。"
 UNIT_CHOSEN = "工作单位：{unit}（{district}）"
 UNIT_LINK_INVALID = "该单位链接无效或已失效，请按提示选择您的区县和单位。"
-UNIT_NAME_TOO_LONG = "单位名称最多 {limit} 个字，请重新输入。"
 BUTTON_PREV_PAGE = "◀ 上一页"
 BUTTON_NEXT_PAGE = "下一页 ▶"
 
