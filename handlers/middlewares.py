@@ -9,6 +9,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 
 from bot.texts import chat as t
+from handlers.notify import TelegramNotifier
 
 
 class PrivateChatsOnly(BaseMiddleware):
@@ -43,7 +44,5 @@ class ProvideNotifier(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        from handlers.notify import TelegramNotifier
-
         data["notifier"] = TelegramNotifier(data["bot"], self.stores, data.get("clock"))
         return await handler(event, data)
