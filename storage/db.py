@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
@@ -14,6 +16,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import NullPool
 
+from storage import sqlite_inline
+
 
 def create_engine(url: str, pool_size: int = 1) -> AsyncEngine:
     """Builds the engine; SQLite gets WAL, foreign keys and one connection by default.
@@ -22,20 +26,27 @@ def create_engine(url: str, pool_size: int = 1) -> AsyncEngine:
     (measured: slower, and "database is locked" under load), so updates queue
     for the one connection instead. Sessions always end their own
     transaction, so the pool's extra rollback on return is skipped: one
-    thread round trip less per update. pool_size 0 opens a connection per
+    round trip less per update. SQLite statements run in the event loop's
+    thread (see storage.sqlite_inline). pool_size 0 opens a connection per
     use and keeps none.
     """
-    sqlite = make_url(url).get_backend_name() == "sqlite"
-    if pool_size == 0:
-        engine = create_async_engine(url, poolclass=NullPool)
-    elif not sqlite:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        if pool_size == 0:
+            return create_async_engine(url, poolclass=NullPool)
         return create_async_engine(url, pool_pre_ping=True, pool_size=max(pool_size, 5))
+    inline = {"async_creator": sqlite_inline.connector(parsed.database or ":memory:")}
+    if pool_size == 0:
+        engine = create_async_engine(url, poolclass=NullPool, **inline)
     else:
         engine = create_async_engine(
-            url, pool_size=pool_size, max_overflow=0, pool_timeout=60, pool_reset_on_return=None
+            url,
+            pool_size=pool_size,
+            max_overflow=0,
+            pool_timeout=60,
+            pool_reset_on_return=None,
+            **inline,
         )
-    if not sqlite:
-        return engine
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
 
@@ -46,9 +57,26 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    # Never wait for the write lock inside SQLite: that would block the event loop.
+    cursor.execute("PRAGMA busy_timeout=0")
     cursor.close()
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+@asynccontextmanager
+async def session_scope(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A session closed on exit, for the per-update paths.
+
+    `async with sessionmaker()` closes in a task of its own (so that a
+    cancellation cannot cut the close short), which costs every update a
+    turn of the event loop behind all other ready tasks. Here the close is
+    awaited directly: on SQLite it never suspends, so it cannot be cut short.
+    """
+    session = sessionmaker()
+    try:
+        yield session
+    finally:
+        await session.close()

@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from storage.db import create_engine
+from storage.db import create_engine, session_scope
 from storage.models import FsmRecord
 
 
@@ -35,7 +35,7 @@ class DatabaseStorage(BaseStorage):
     async def _load(self, key: StorageKey) -> tuple[str, tuple[str | None, dict[str, Any]]]:
         k = self._keys.build(key)
         if k not in self._cache:
-            async with self._sessionmaker() as session:
+            async with session_scope(self._sessionmaker) as session:
                 row = (
                     await session.execute(
                         select(FsmRecord.state, FsmRecord.data).where(FsmRecord.key == k)
@@ -47,7 +47,7 @@ class DatabaseStorage(BaseStorage):
     async def _save(self, k: str, state: str | None, data: dict[str, Any]) -> None:
         if self._cache.get(k) == (state, data):
             return
-        async with self._sessionmaker() as session, session.begin():
+        async with session_scope(self._sessionmaker) as session, session.begin():
             if state is None and not data:
                 await session.execute(delete(FsmRecord).where(FsmRecord.key == k))
             else:

@@ -20,6 +20,7 @@ from bot.domain.form import FIELDS
 from bot.domain.workflow import LIVE, Status
 from bot.services.ports import DistrictRow, PersonRow, UnitRow
 from storage.crypto import blind_index
+from storage.db import session_scope
 from storage.models import Application, ApplicationEvent, District, Person, Photo, Unit
 from storage.models import Campaign as CampaignModel
 from storage.privacy_queries import PrivacyQueries
@@ -353,7 +354,7 @@ def store_factory(sessionmaker: async_sessionmaker[AsyncSession]) -> Any:
 
     @asynccontextmanager
     async def open_store() -> AsyncIterator[SqlStore]:
-        async with sessionmaker() as session:
+        async with session_scope(sessionmaker) as session:
             yield SqlStore(session)
 
     return open_store

@@ -17,6 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
+from storage.db import session_scope
 from storage.models import Base
 
 
@@ -34,7 +35,7 @@ async def claim_update(
     sessionmaker: async_sessionmaker[AsyncSession], update_id: int, now: datetime
 ) -> bool:
     """Records the id; False when an earlier delivery (in any process) already did."""
-    async with sessionmaker() as session, session.begin():
+    async with session_scope(sessionmaker) as session, session.begin():
         insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
         result = await session.execute(
             insert(ProcessedUpdate)
