@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, func, insert, select, update
+from sqlalchemy import Row, and_, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain import keys
@@ -26,13 +26,37 @@ from storage.models import Campaign as CampaignModel
 from storage.privacy_queries import PrivacyQueries
 from storage.review_queries import ReviewQueries
 
-ANSWER_COLUMNS = tuple(
-    getattr(Application, k)
-    for k in dict.fromkeys(
+ANSWER_KEYS = tuple(
+    dict.fromkeys(
         [f.key for f in FIELDS]
         + [keys.GENDER, keys.BIRTH_DATE, keys.UNIT_NAME, keys.FILLED_AT, keys.SIGNATURE]
     )
 )
+
+# The hot path's statements are built once: building one costs more than running it.
+_app, _campaign_t = Application.__table__, CampaignModel.__table__
+SNAPSHOT = (
+    select(
+        _app,
+        _campaign_t.c.name.label("campaign_name"),
+        _campaign_t.c.unit_deadline,
+        _campaign_t.c.district_deadline,
+        _campaign_t.c.is_open,
+        District.__table__.c.name.label("district_name"),
+        Unit.__table__.c.kind.label("unit_kind"),
+    )
+    .join(_campaign_t, _campaign_t.c.id == _app.c.campaign_id)
+    .join(District.__table__, District.__table__.c.id == _app.c.district_id)
+    .outerjoin(Unit.__table__, Unit.__table__.c.id == _app.c.unit_id)
+)
+"""An application with what its snapshot needs from the campaign, district and unit, as plain rows."""
+SNAPSHOT_BY_ID = SNAPSHOT.where(_app.c.id == bindparam("app_id"))
+UPDATE_IF_VERSION = (
+    update(_app)
+    .where(_app.c.id == bindparam("app_id"), _app.c.version == bindparam("expected"))
+    .values(version=_app.c.version + 1)
+)
+"""Sets the columns named in the parameters, only if nobody wrote since `expected` was read."""
 
 
 class SqlStore(ReviewQueries, PrivacyQueries):
@@ -162,22 +186,10 @@ class SqlStore(ReviewQueries, PrivacyQueries):
     # applications -------------------------------------------------------------
 
     def _applications(self) -> Any:
-        return (
-            select(
-                Application,
-                CampaignModel,
-                District.name.label("district_name"),
-                Unit.kind.label("unit_kind"),
-            )
-            .join(CampaignModel, CampaignModel.id == Application.campaign_id)
-            .join(District, District.id == Application.district_id)
-            .outerjoin(Unit, Unit.id == Application.unit_id)
-        )
+        return SNAPSHOT
 
     async def application(self, app_id: int) -> ApplicationSnapshot | None:
-        r = (
-            await self.session.execute(self._applications().where(Application.id == app_id))
-        ).one_or_none()
+        r = (await self.session.execute(SNAPSHOT_BY_ID, {"app_id": app_id})).one_or_none()
         return _snapshot(r) if r else None
 
     async def live_application(
@@ -259,9 +271,7 @@ class SqlStore(ReviewQueries, PrivacyQueries):
             number = values[keys.ID_NUMBER]
             values = {**values, "id_hash": blind_index(number) if number else None}
         result = await self.session.execute(
-            update(Application)
-            .where(Application.id == app_id, Application.version == version)
-            .values(**values, version=Application.version + 1, updated_at=now)
+            UPDATE_IF_VERSION, {**values, "updated_at": now, "app_id": app_id, "expected": version}
         )
         return result.rowcount == 1
 
@@ -326,26 +336,32 @@ def _unit(r: Row[Any]) -> UnitRow:
 
 
 def _snapshot(r: Row[Any]) -> ApplicationSnapshot:
-    a: Application = r.Application
-    values = {c.key: getattr(a, c.key) for c in ANSWER_COLUMNS}
-    values["flags"] = list(a.flags or [])
+    m = r._mapping
+    values = {k: m[k] for k in ANSWER_KEYS}
+    values["flags"] = list(m["flags"] or [])
     return ApplicationSnapshot(
-        id=a.id,
-        campaign=_campaign(r.Campaign),
-        person_id=a.person_id,
-        district_id=a.district_id,
-        district_name=r.district_name,
-        unit_id=a.unit_id,
-        unit_kind=r.unit_kind,
-        unit_confirmed=a.unit_confirmed,
-        status=Status(a.status),
-        version=a.version,
-        cursor=a.cursor,
-        flags=tuple(a.flags or ()),
-        return_reason=a.return_reason,
+        id=m["id"],
+        campaign=Campaign(
+            id=m["campaign_id"],
+            name=m["campaign_name"],
+            unit_deadline=m["unit_deadline"],
+            district_deadline=m["district_deadline"],
+            is_open=m["is_open"],
+        ),
+        person_id=m["person_id"],
+        district_id=m["district_id"],
+        district_name=m["district_name"],
+        unit_id=m["unit_id"],
+        unit_kind=m["unit_kind"],
+        unit_confirmed=m["unit_confirmed"],
+        status=Status(m["status"]),
+        version=m["version"],
+        cursor=m["cursor"],
+        flags=tuple(m["flags"] or ()),
+        return_reason=m["return_reason"],
         values=values,
-        submitted_at=a.submitted_at,
-        updated_at=a.updated_at,
+        submitted_at=m["submitted_at"],
+        updated_at=m["updated_at"],
     )
 
 
