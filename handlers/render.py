@@ -56,18 +56,34 @@ def welcome(campaign: Any) -> str:
 
 
 def consent_keyboard(agreed: Sequence[str]) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
-    for item, label in (
-        (ConsentItem.GENERAL, "① 个人信息处理"),
-        (ConsentItem.SENSITIVE, "② 敏感个人信息（身份证号、健康状况）"),
-        (ConsentItem.TRANSFER, "③ 经境外服务传输"),
-    ):
-        mark = t.BUTTON_AGREED if item.value in agreed else t.BUTTON_AGREE
-        kb.button(text=f"{mark}：{label}", callback_data=ConsentPick(item=item))
-    kb.button(text=t.CONSENT_ALL, callback_data=ConsentPick(item=ConsentItem.ALL))
-    kb.button(text=t.BUTTON_DISAGREE, callback_data=ConsentPick(item=ConsentItem.REFUSE))
-    kb.adjust(1)
-    return kb.as_markup()
+    return _consent_keyboard(frozenset(agreed))
+
+
+@cache
+def _consent_keyboard(agreed: frozenset[str]) -> InlineKeyboardMarkup:
+    buttons = [
+        _button(
+            f"{t.BUTTON_AGREED if item.value in agreed else t.BUTTON_AGREE}：{label}",
+            ConsentPick(item=item),
+        )
+        for item, label in (
+            (ConsentItem.GENERAL, "① 个人信息处理"),
+            (ConsentItem.SENSITIVE, "② 敏感个人信息（身份证号、健康状况）"),
+            (ConsentItem.TRANSFER, "③ 经境外服务传输"),
+        )
+    ]
+    buttons.append(_button(t.CONSENT_ALL, ConsentPick(item=ConsentItem.ALL)))
+    buttons.append(_button(t.BUTTON_DISAGREE, ConsentPick(item=ConsentItem.REFUSE)))
+    return InlineKeyboardMarkup(inline_keyboard=_grid(buttons, 1))
+
+
+def _button(text: str, data: Any) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=data.pack())
+
+
+def _grid(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
+    """Rows of `width` buttons: what the keyboard builder's adjust does, without its deep copies."""
+    return [buttons[i : i + width] for i in range(0, len(buttons), width)]
 
 
 def consent_text(version: str) -> str:
@@ -85,20 +101,18 @@ def district_page(districts: Sequence[DistrictRow], page: int) -> tuple[str, Inl
     pages = max(1, -(-len(districts) // DISTRICTS_PER_PAGE))
     page = min(max(page, 0), pages - 1)
     chunk = districts[page * DISTRICTS_PER_PAGE : (page + 1) * DISTRICTS_PER_PAGE]
-    kb = InlineKeyboardBuilder()
-    for d in chunk:
-        kb.button(text=d.name, callback_data=DistrictPick(district_id=d.id))
-    kb.adjust(3)
-    kb.row(*_pager(page, pages, lambda p: DistrictPage(page=p).pack()))
-    return t.CHOOSE_DISTRICT_PAGE.format(page=page + 1, pages=pages), kb.as_markup()
+    rows = _grid([_button(d.name, DistrictPick(district_id=d.id)) for d in chunk], 3)
+    pager = _pager(page, pages, lambda p: DistrictPage(page=p).pack())
+    markup = InlineKeyboardMarkup(inline_keyboard=[*rows, pager] if pager else rows)
+    return t.CHOOSE_DISTRICT_PAGE.format(page=page + 1, pages=pages), markup
 
 
 def district_matches(districts: Sequence[DistrictRow]) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
-    for d in districts:
-        kb.button(text=d.name, callback_data=DistrictPick(district_id=d.id))
-    kb.adjust(3)
-    return kb.as_markup()
+    return InlineKeyboardMarkup(
+        inline_keyboard=_grid(
+            [_button(d.name, DistrictPick(district_id=d.id)) for d in districts], 3
+        )
+    )
 
 
 def unit_page(
@@ -137,7 +151,9 @@ def prompt(app: ApplicationSnapshot, f: Field) -> str:
     value = app.values.get(f.key)
     if f.kind is Kind.LIST and value:
         lines.append(
-            ft.PROMPT_LIST_SO_FAR.format(count=len(value), limit=f.max_items, items="；".join(value))
+            ft.PROMPT_LIST_SO_FAR.format(
+                count=len(value), limit=f.max_items, items="；".join(value)
+            )
         )
     elif value not in (None, "", []) and f.kind not in (Kind.PHOTO, Kind.CONFIRM):
         lines.append(t.CURRENT_VALUE.format(value=display(f, value)))
@@ -238,7 +254,10 @@ def card(app: ApplicationSnapshot) -> tuple[str, InlineKeyboardMarkup]:
     rows = [edits[i : i + 2] for i in range(0, len(edits), 2)]
     rows.append([_card(app, CardDo.SIGN, t.BUTTON_SIGN)])
     rows.append(
-        [_card(app, CardDo.SAVE, t.BUTTON_SAVE_EXIT), _card(app, CardDo.WITHDRAW, t.BUTTON_WITHDRAW)]
+        [
+            _card(app, CardDo.SAVE, t.BUTTON_SAVE_EXIT),
+            _card(app, CardDo.WITHDRAW, t.BUTTON_WITHDRAW),
+        ]
     )
     return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -51,7 +51,9 @@ class DatabaseStorage(BaseStorage):
             if state is None and not data:
                 await session.execute(delete(FsmRecord).where(FsmRecord.key == k))
             else:
-                await session.execute(_upsert(session, k, state, data))
+                await session.execute(
+                    _upsert(session.bind.dialect.name), {"key": k, "state": state, "data": data}
+                )
         self._cache[k] = (state, data)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
@@ -86,9 +88,18 @@ class DatabaseStorage(BaseStorage):
             await self._engine.dispose()
 
 
-def _upsert(session: AsyncSession, key: str, state: str | None, data: dict[str, Any]) -> Any:
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(FsmRecord).values(key=key, state=state, data=data)
-    return stmt.on_conflict_do_update(
-        index_elements=[FsmRecord.key], set_={"state": state, "data": data}
-    )
+def _upsert(dialect: str) -> Any:
+    """The state upsert for `dialect`, built once: building it cost more than running it."""
+    if dialect not in _UPSERTS:
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        stmt = insert(FsmRecord).values(
+            key=bindparam("key"), state=bindparam("state"), data=bindparam("data")
+        )
+        _UPSERTS[dialect] = stmt.on_conflict_do_update(
+            index_elements=[FsmRecord.key],
+            set_={"state": stmt.excluded.state, "data": stmt.excluded.data},
+        )
+    return _UPSERTS[dialect]
+
+
+_UPSERTS: dict[str, Any] = {}
