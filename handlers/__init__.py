@@ -9,6 +9,7 @@ def build_router() -> Router:
 
     root = Router(name="root")
     root.include_router(errors.build_router())
+    root.include_router(applicant.build_conversation_router())
     root.include_router(common.build_router())
     root.include_router(privacy.build_router())
     root.include_router(reminders.build_router())

@@ -12,7 +12,7 @@ from typing import Any
 
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
+from aiogram.filters import Command, CommandObject, CommandStart, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
@@ -61,9 +61,22 @@ class Apply(StatesGroup):
 
 
 def build_router() -> Router:
+    """The applicant's commands; /start stays behind the reviewers' invite links."""
     router = Router(name="applicant")
     router.message.register(on_start, CommandStart())
     router.message.register(on_status, Command("status"))
+    return router
+
+
+def build_conversation_router() -> Router:
+    """Buttons and answers of the conversation: what nearly every update is.
+
+    Included first, so an answer does not walk every other router's filters.
+    That is safe because callback prefixes are disjoint, and typed commands
+    are left to the routers behind: /help or /cancel work at any step.
+    """
+    router = Router(name="applicant-conversation")
+    router.message.filter(NotCommand())
     router.callback_query.register(on_consent, ConsentPick.filter())
     router.callback_query.register(on_district_page, DistrictPage.filter())
     router.callback_query.register(on_district_pick, DistrictPick.filter())
@@ -74,13 +87,20 @@ def build_router() -> Router:
     router.callback_query.register(on_form_nav, FormNav.filter())
     router.callback_query.register(on_card_edit, CardEdit.filter())
     router.callback_query.register(on_card_action, CardAction.filter())
+    router.message.register(on_form_message, StateFilter(Apply.form))
     router.message.register(on_district_text, StateFilter(Apply.district))
     router.message.register(on_unit_text, StateFilter(Apply.unit))
     router.message.register(on_unit_name, StateFilter(Apply.unit_name))
     router.message.register(on_signature, StateFilter(Apply.signature))
-    router.message.register(on_form_message, StateFilter(Apply.form))
     router.message.register(on_consent_text, StateFilter(Apply.consent))
     return router
+
+
+class NotCommand(Filter):
+    """Anything but a typed /command."""
+
+    async def __call__(self, message: Message) -> bool:
+        return not (message.text or "").startswith("/")
 
 
 # /start and consent ---------------------------------------------------------------
