@@ -17,43 +17,47 @@ from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, 
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.db import create_engine, session_scope
+from storage.db import create_engine
 from storage.models import FsmRecord
 
 
 class DatabaseStorage(BaseStorage):
-    def __init__(
-        self, sessionmaker: async_sessionmaker[AsyncSession], engine: AsyncEngine | None = None
-    ) -> None:
-        self._sessionmaker = sessionmaker
+    """State per user in the `fsm_state` table, on a connection of `engine` (closed with it if `owned`)."""
+
+    def __init__(self, engine: AsyncEngine, *, owned: bool = False) -> None:
         self._engine = engine
+        self._owned = owned
         self._keys = DefaultKeyBuilder(with_destiny=True)
         self._cache: dict[str, tuple[str | None, dict[str, Any]]] = {}
 
     async def _load(self, key: StorageKey) -> tuple[str, tuple[str | None, dict[str, Any]]]:
         k = self._keys.build(key)
         if k not in self._cache:
-            async with session_scope(self._sessionmaker) as session:
-                row = (
-                    await session.execute(
-                        select(FsmRecord.state, FsmRecord.data).where(FsmRecord.key == k)
-                    )
-                ).one_or_none()
+            conn = await self._engine.connect()
+            try:
+                row = (await conn.execute(_SELECT, {"key": k})).one_or_none()
+            finally:
+                await conn.close()
             self._cache[k] = (row.state, dict(row.data or {})) if row else (None, {})
         return k, self._cache[k]
 
     async def _save(self, k: str, state: str | None, data: dict[str, Any]) -> None:
+        """Writes through on a bare connection: an ORM session cost three times the statement."""
         if self._cache.get(k) == (state, data):
             return
-        async with session_scope(self._sessionmaker) as session, session.begin():
+        conn = await self._engine.connect()
+        try:
             if state is None and not data:
-                await session.execute(delete(FsmRecord).where(FsmRecord.key == k))
+                await conn.execute(_DELETE, {"key": k})
             else:
-                await session.execute(
-                    _upsert(session.bind.dialect.name), {"key": k, "state": state, "data": data}
+                await conn.execute(
+                    _upsert(conn.dialect.name), {"key": k, "state": state, "data": data}
                 )
+            await conn.commit()
+        finally:
+            await conn.close()
         self._cache[k] = (state, data)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
@@ -80,11 +84,11 @@ class DatabaseStorage(BaseStorage):
         the storage (and so this connection) on shutdown.
         """
         own = create_engine(engine.url.render_as_string(hide_password=False))
-        return cls(async_sessionmaker(own, expire_on_commit=False), own)
+        return cls(own, owned=True)
 
     async def close(self) -> None:
         self._cache.clear()
-        if self._engine is not None:
+        if self._owned:
             await self._engine.dispose()
 
 
@@ -103,3 +107,5 @@ def _upsert(dialect: str) -> Any:
 
 
 _UPSERTS: dict[str, Any] = {}
+_SELECT = select(FsmRecord.state, FsmRecord.data).where(FsmRecord.key == bindparam("key"))
+_DELETE = delete(FsmRecord).where(FsmRecord.key == bindparam("key"))
