@@ -16,8 +16,6 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import NullPool
 
-from storage import sqlite_inline
-
 
 def create_engine(url: str, pool_size: int = 1) -> AsyncEngine:
     """Builds the engine; SQLite gets WAL, foreign keys and one connection by default.
@@ -35,6 +33,8 @@ def create_engine(url: str, pool_size: int = 1) -> AsyncEngine:
         if pool_size == 0:
             return create_async_engine(url, poolclass=NullPool)
         return create_async_engine(url, pool_pre_ping=True, pool_size=max(pool_size, 5))
+    from storage import sqlite_inline
+
     inline = {"async_creator": sqlite_inline.connector(parsed.database or ":memory:")}
     if pool_size == 0:
         engine = create_async_engine(url, poolclass=NullPool, **inline)
