@@ -79,4 +79,5 @@ async def session_scope(sessionmaker: async_sessionmaker[AsyncSession]) -> Async
     try:
         yield session
     finally:
-        await session.close()
+        if session.in_transaction():  # after a commit it holds no connection: nothing to close
+            await session.close()
