@@ -61,10 +61,16 @@ class Apply(StatesGroup):
 
 
 def build_router() -> Router:
-    """The applicant's commands; /start stays behind the reviewers' invite links."""
+    """The applicant's commands; /start stays behind the reviewers' invite links.
+
+    The answer handlers are registered here too, behind every command: a text
+    starting with "/" that no command takes (such as "/", "none" on Chinese
+    forms) is still an answer, as it always was.
+    """
     router = Router(name="applicant")
     router.message.register(on_start, CommandStart())
     router.message.register(on_status, Command("status"))
+    _register_answers(router)
     return router
 
 
@@ -72,8 +78,8 @@ def build_conversation_router() -> Router:
     """Buttons and answers of the conversation: what nearly every update is.
 
     Included first, so an answer does not walk every other router's filters.
-    That is safe because callback prefixes are disjoint, and typed commands
-    are left to the routers behind: /help or /cancel work at any step.
+    That is safe because callback prefixes are disjoint, and texts starting
+    with "/" are left to the routers behind: /help or /cancel work at any step.
     """
     router = Router(name="applicant-conversation")
     router.message.filter(NotCommand())
@@ -87,13 +93,17 @@ def build_conversation_router() -> Router:
     router.callback_query.register(on_form_nav, FormNav.filter())
     router.callback_query.register(on_card_edit, CardEdit.filter())
     router.callback_query.register(on_card_action, CardAction.filter())
+    _register_answers(router)
+    return router
+
+
+def _register_answers(router: Router) -> None:
     router.message.register(on_form_message, StateFilter(Apply.form))
     router.message.register(on_district_text, StateFilter(Apply.district))
     router.message.register(on_unit_text, StateFilter(Apply.unit))
     router.message.register(on_unit_name, StateFilter(Apply.unit_name))
     router.message.register(on_signature, StateFilter(Apply.signature))
     router.message.register(on_consent_text, StateFilter(Apply.consent))
-    return router
 
 
 class NotCommand(Filter):

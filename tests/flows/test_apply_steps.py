@@ -395,3 +395,20 @@ async def test_list_fields_take_up_to_four_entries(world: OfflineWorld, sessionm
     await user.send("专业四")
     assert "推荐表汇总" in user.last().text
     assert (await _app(sessionmaker)).familiar_specialties == ["专业一", "专业二", "专业三", "专业四"]
+
+
+async def test_an_answer_starting_with_a_slash_is_an_answer_and_commands_still_work(
+    world: OfflineWorld,
+) -> None:
+    user = await _started(world)
+    await user.press("矿山")
+    await user.send("张三")
+    await user.send(VALID_ID)
+    await user.press("确认无误")
+    await user.press("汉族")
+    await user.send_photo(jpeg())
+    assert "职务" in user.last().text
+    await user.send("/help")
+    assert "/start" in user.last().text and "职务" not in user.last().text
+    await user.send("/")  # "none", as Chinese forms write it
+    assert "社会兼职" in user.last().text
