@@ -72,12 +72,19 @@ async def session_scope(sessionmaker: async_sessionmaker[AsyncSession]) -> Async
 
     `async with sessionmaker()` closes in a task of its own (so that a
     cancellation cannot cut the close short), which costs every update a
-    turn of the event loop behind all other ready tasks. Here the close is
-    awaited directly: on SQLite it never suspends, so it cannot be cut short.
+    turn of the event loop behind all other ready tasks. On SQLite the close
+    never suspends, so it cannot be cut short and is awaited directly; after
+    a commit the session holds no connection and is not closed at all.
+    Other databases keep the protected close.
     """
+    bind = sessionmaker.kw.get("bind")
+    if bind is None or bind.dialect.name != "sqlite":
+        async with sessionmaker() as protected:
+            yield protected
+        return
     session = sessionmaker()
     try:
         yield session
     finally:
-        if session.in_transaction():  # after a commit it holds no connection: nothing to close
+        if session.in_transaction():
             await session.close()

@@ -57,6 +57,8 @@ UPDATE_IF_VERSION = (
     .values(version=_app.c.version + 1)
 )
 """Sets the columns named in the parameters, only if nobody wrote since `expected` was read."""
+WRITABLE = frozenset(_app.c.keys()) - {"id", "version", "updated_at", "id_hash"}
+"""What callers may set: Core would silently ignore any other name."""
 
 
 class SqlStore(ReviewQueries, PrivacyQueries):
@@ -267,6 +269,8 @@ class SqlStore(ReviewQueries, PrivacyQueries):
     async def update_application(
         self, app_id: int, version: int, values: dict[str, Any], now: datetime
     ) -> bool:
+        if not values.keys() <= WRITABLE:
+            raise ValueError(f"not application columns: {sorted(values.keys() - WRITABLE)}")
         if keys.ID_NUMBER in values:
             number = values[keys.ID_NUMBER]
             values = {**values, "id_hash": blind_index(number) if number else None}

@@ -31,6 +31,8 @@ import aiosqlite
 BUSY_WAIT = 5.0
 FIRST_PAUSE = 0.001
 LONGEST_PAUSE = 0.05
+RETRIED = frozenset({"execute", "executemany", "commit"})
+"""Calls that start over cleanly when refused as busy; a half-read result would not."""
 
 
 class InlineConnection(aiosqlite.Connection):
@@ -46,7 +48,7 @@ class InlineConnection(aiosqlite.Connection):
             try:
                 return fn(*args, **kwargs)
             except sqlite3.OperationalError as error:
-                if not _is_busy(error):
+                if not _is_busy(error) or getattr(fn, "__name__", "") not in RETRIED:
                     raise
                 now = time.monotonic()
                 deadline = deadline or now + BUSY_WAIT
@@ -63,11 +65,15 @@ def _is_busy(error: sqlite3.OperationalError) -> bool:
 
 
 def connector(database: str) -> Callable[[], Any]:
-    """The `async_creator` for SQLAlchemy: opens `database` as an InlineConnection."""
+    """The `async_creator` for SQLAlchemy: opens `database` as an InlineConnection.
+
+    Only the URL's path is used; query options (`?mode=ro`, …) are not passed on.
+    """
 
     async def connect() -> InlineConnection:
         def open_file() -> sqlite3.Connection:
-            return sqlite3.connect(database, check_same_thread=False)
+            # timeout=0: even the connection's first PRAGMA must not wait inside SQLite.
+            return sqlite3.connect(database, timeout=0, check_same_thread=False)
 
         return await InlineConnection(open_file, iter_chunk_size=64)
 
