@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -88,3 +88,19 @@ async def session_scope(sessionmaker: async_sessionmaker[AsyncSession]) -> Async
     finally:
         if session.in_transaction():
             await session.close()
+
+
+StoreT = TypeVar("StoreT")
+
+
+def store_opener(
+    sessionmaker: async_sessionmaker[AsyncSession], make: Callable[[AsyncSession], StoreT]
+) -> Callable[[], Any]:
+    """A callable opening `make(session)` in a session that rolls back unless committed."""
+
+    @asynccontextmanager
+    async def open_store() -> AsyncIterator[StoreT]:
+        async with session_scope(sessionmaker) as session:
+            yield make(session)
+
+    return open_store

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +9,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.downloads import Claim, StoredDownload
+from storage.db import store_opener
 from storage.export_queries import AccessLogging
 from storage.models import DownloadToken
 
@@ -95,10 +94,4 @@ class SqlDownloadStore(AccessLogging):
 
 def download_store_factory(sessionmaker: async_sessionmaker[AsyncSession]) -> Any:
     """Returns a callable opening a download store whose session rolls back unless committed."""
-
-    @asynccontextmanager
-    async def open_store() -> AsyncIterator[SqlDownloadStore]:
-        async with sessionmaker() as session:
-            yield SqlDownloadStore(session)
-
-    return open_store
+    return store_opener(sessionmaker, SqlDownloadStore)

@@ -6,8 +6,7 @@ columns are read through the ORM, so they come back as the models decode them.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.domain.application import ApplicationSnapshot
 from bot.domain.workflow import Status
 from bot.services.export_ports import AccessRow, ReportRow
+from storage.db import store_opener
 from storage.models import AccessLog, Application, ApplicationEvent, BatchReport
 from storage.repositories import SqlStore, _snapshot
 
@@ -154,10 +154,4 @@ def _report(r: BatchReport) -> ReportRow:
 
 def export_store_factory(sessionmaker: async_sessionmaker[AsyncSession]) -> Any:
     """Returns a callable opening an export store whose session rolls back unless committed."""
-
-    @asynccontextmanager
-    async def open_store() -> AsyncIterator[SqlExportStore]:
-        async with sessionmaker() as session:
-            yield SqlExportStore(session)
-
-    return open_store
+    return store_opener(sessionmaker, SqlExportStore)

@@ -7,8 +7,7 @@ a stale claim: two passes running at once never both win the same key.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -31,6 +30,7 @@ from bot.domain.reminders import (
 )
 from bot.domain.workflow import Status as AppStatus
 from bot.services.reminder_ports import BatchFacts, CampaignPlan, GrantRow
+from storage.db import store_opener
 from storage.models import (
     Application,
     BatchReport,
@@ -420,10 +420,4 @@ def _notice(r: Reminder) -> Notice:
 
 def reminder_store_factory(sessionmaker: async_sessionmaker[AsyncSession]) -> Any:
     """Opens a reminder store whose session rolls back unless committed."""
-
-    @asynccontextmanager
-    async def open_store() -> AsyncIterator[SqlReminderStore]:
-        async with sessionmaker() as session:
-            yield SqlReminderStore(session)
-
-    return open_store
+    return store_opener(sessionmaker, SqlReminderStore)

@@ -6,8 +6,7 @@ rolls back. Reads return plain snapshots, never ORM objects.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +19,7 @@ from bot.domain.form import FIELDS
 from bot.domain.workflow import LIVE, Status
 from bot.services.ports import DistrictRow, PersonRow, UnitRow
 from storage.crypto import blind_index
-from storage.db import session_scope
+from storage.db import store_opener
 from storage.models import Application, ApplicationEvent, District, Person, Photo, Unit
 from storage.models import Campaign as CampaignModel
 from storage.privacy_queries import PrivacyQueries
@@ -371,10 +370,4 @@ def _snapshot(r: Row[Any]) -> ApplicationSnapshot:
 
 def store_factory(sessionmaker: async_sessionmaker[AsyncSession]) -> Any:
     """Returns a callable opening a store whose session rolls back unless committed."""
-
-    @asynccontextmanager
-    async def open_store() -> AsyncIterator[SqlStore]:
-        async with session_scope(sessionmaker) as session:
-            yield SqlStore(session)
-
-    return open_store
+    return store_opener(sessionmaker, SqlStore)
