@@ -11,7 +11,8 @@ import argparse
 import asyncio
 import secrets
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from bot.config import Settings, SettingsError, load_settings
@@ -100,6 +101,17 @@ async def _open(settings: Settings) -> Any:
     from bot.main import open_database
 
     return await open_database(settings)
+
+
+@asynccontextmanager
+async def database_session(settings: Settings) -> AsyncIterator[Any]:
+    """One session on the configured database for a CLI verb; the engine is disposed after."""
+    engine, sessionmaker = await _open(settings)
+    try:
+        async with sessionmaker() as session:
+            yield session
+    finally:
+        await engine.dispose()
 
 
 async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:

@@ -10,7 +10,7 @@ import argparse
 import asyncio
 from typing import Any
 
-from bot.cli import CliError, _open
+from bot.cli import CliError, _open, database_session
 from bot.config import Settings
 
 
@@ -61,12 +61,8 @@ def _subparsers(parser: argparse.ArgumentParser) -> Any:
 async def _with_store(settings: Settings, use: Any) -> Any:
     from storage.reminders import SqlReminderStore
 
-    engine, sessionmaker = await _open(settings)
-    try:
-        async with sessionmaker() as session:
-            return await use(SqlReminderStore(session))
-    finally:
-        await engine.dispose()
+    async with database_session(settings) as session:
+        return await use(SqlReminderStore(session))
 
 
 async def cmd_show(args: argparse.Namespace, settings: Settings) -> int:

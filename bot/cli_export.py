@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli import CliError, _open
+from bot.cli import CliError, database_session
 from bot.config import Settings
 
 
@@ -107,20 +107,16 @@ async def cmd_export_annex2(args: argparse.Namespace, settings: Settings) -> int
     from storage.export_queries import SqlExportStore
 
     group, target = _group(args.group), _target(args.output)
-    engine, sessionmaker = await _open(settings)
-    try:
-        async with sessionmaker() as session:
-            store = SqlExportStore(session)
-            request = Annex2Request(
-                district_id=await _district_id(store, args.district),
-                group=group,
-                include_pending=args.include_pending,
-            )
-            export = await svc.annex2(
-                store, None, request, actor_id=None, now=SystemClock().now(), campaign_id=args.campaign
-            )
-    finally:
-        await engine.dispose()
+    async with database_session(settings) as session:
+        store = SqlExportStore(session)
+        request = Annex2Request(
+            district_id=await _district_id(store, args.district),
+            group=group,
+            include_pending=args.include_pending,
+        )
+        export = await svc.annex2(
+            store, None, request, actor_id=None, now=SystemClock().now(), campaign_id=args.campaign
+        )
     path = _write(target, write_annex2(export.rows, export.district, export.filled_on))
     pending = f", {export.pending} in review" if export.pending else ""
     _out(f"{path}: Annex 2 of {export.scope}, {len(export.rows)} rows{pending}")
@@ -134,18 +130,14 @@ async def cmd_export_annex1(args: argparse.Namespace, settings: Settings) -> int
     from storage.export_queries import SqlExportStore
 
     target = _target(args.output)
-    engine, sessionmaker = await _open(settings)
-    try:
-        async with sessionmaker() as session:
-            form = await svc.annex1(
-                SqlExportStore(session),
-                None,
-                args.application,
-                actor_id=None,
-                now=SystemClock().now(),
-            )
-    finally:
-        await engine.dispose()
+    async with database_session(settings) as session:
+        form = await svc.annex1(
+            SqlExportStore(session),
+            None,
+            args.application,
+            actor_id=None,
+            now=SystemClock().now(),
+        )
     path = _write(target, render_annex1_docx(form.form))
     _out(f"{path}: Annex 1 of application {form.app_id}")
     return 0
@@ -160,24 +152,20 @@ async def cmd_export_archive(args: argparse.Namespace, settings: Settings) -> in
     from storage.export_queries import SqlExportStore
 
     target = _target(args.output)
-    engine, sessionmaker = await _open(settings)
-    try:
-        async with sessionmaker() as session:
-            store = SqlExportStore(session)
-            district_id = await _district_id(store, args.district)
-            if district_id is None:
-                raise CliError("--district must name one district")
-            district, forms = await svc.annex1_archive(
-                store,
-                None,
-                district_id,
-                actor_id=None,
-                now=SystemClock().now(),
-                campaign_id=args.campaign,
-                include_pending=args.include_pending,
-            )
-    finally:
-        await engine.dispose()
+    async with database_session(settings) as session:
+        store = SqlExportStore(session)
+        district_id = await _district_id(store, args.district)
+        if district_id is None:
+            raise CliError("--district must name one district")
+        district, forms = await svc.annex1_archive(
+            store,
+            None,
+            district_id,
+            actor_id=None,
+            now=SystemClock().now(),
+            campaign_id=args.campaign,
+            include_pending=args.include_pending,
+        )
     data = annex1_archive((annex1_filename(None, f.app_id), render_annex1_docx(f.form)) for f in forms)
     path = _write(target, data)
     _out(f"{path}: {len(forms)} Annex 1 forms of {district}")
@@ -191,21 +179,17 @@ async def cmd_export_full(args: argparse.Namespace, settings: Settings) -> int:
     from storage.export_queries import SqlExportStore
 
     group, target = _group(args.group), _target(args.output)
-    engine, sessionmaker = await _open(settings)
-    try:
-        async with sessionmaker() as session:
-            store = SqlExportStore(session)
-            full = await svc.full_export(
-                store,
-                None,
-                actor_id=None,
-                now=SystemClock().now(),
-                campaign_id=args.campaign,
-                district_id=await _district_id(store, args.district),
-                group=group,
-            )
-    finally:
-        await engine.dispose()
+    async with database_session(settings) as session:
+        store = SqlExportStore(session)
+        full = await svc.full_export(
+            store,
+            None,
+            actor_id=None,
+            now=SystemClock().now(),
+            campaign_id=args.campaign,
+            district_id=await _district_id(store, args.district),
+            group=group,
+        )
     path = _write(target, write_full_export(full.headers, full.rows))
     _out(f"{path}: full export, {len(full.rows)} rows")
     return 0
@@ -220,12 +204,8 @@ async def cmd_audit_list(args: argparse.Namespace, settings: Settings) -> int:
 
     if not 1 <= args.limit <= audit.MAX_ENTRIES:
         raise CliError(f"--limit must be between 1 and {audit.MAX_ENTRIES}")
-    engine, sessionmaker = await _open(settings)
-    try:
-        async with sessionmaker() as session:
-            rows = await audit.recent(SqlExportStore(session), None, args.limit)
-    finally:
-        await engine.dispose()
+    async with database_session(settings) as session:
+        rows = await audit.recent(SqlExportStore(session), None, args.limit)
     for r in rows:
         actor = "cli" if r.actor_id is None else str(r.actor_id)
         detail = json.dumps(r.detail, ensure_ascii=False, sort_keys=True)

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli import CliError, _open
+from bot.cli import CliError, _open, database_session
 from bot.config import Settings
 
 
@@ -94,14 +94,10 @@ async def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services.privacy import purge_expired
     from storage.repositories import SqlStore
 
-    engine, sessionmaker = await _open(settings)
-    try:
-        async with sessionmaker() as session:
-            report = await purge_expired(
-                SqlStore(session), SystemClock().now(), settings.retention_days, dry_run=args.dry_run
-            )
-    finally:
-        await engine.dispose()
+    async with database_session(settings) as session:
+        report = await purge_expired(
+            SqlStore(session), SystemClock().now(), settings.retention_days, dry_run=args.dry_run
+        )
     verb = "would erase" if report.dry_run else "erased"
     for app in report.applications:
         _out(f"{app.id}\t{app.name}\t{app.status}\tlast change {format_local(app.updated_at)}")

@@ -10,7 +10,7 @@ import sys
 from datetime import timedelta
 from typing import Any
 
-from bot.cli import CliError, _open
+from bot.cli import CliError, database_session
 from bot.config import Settings
 from bot.domain.review import Grant, RoleKind
 
@@ -88,21 +88,17 @@ async def cmd_grant(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import roles
     from storage.repositories import SqlStore
 
-    engine, sessionmaker = await _open(settings)
-    try:
-        async with sessionmaker() as session:
-            store = SqlStore(session)
-            target = await _target(store, args)
-            added = await roles.grant(
-                store,
-                args.telegram_id,
-                target,
-                granted_by=None,
-                full_name=args.name.strip(),
-                now=SystemClock().now(),
-            )
-    finally:
-        await engine.dispose()
+    async with database_session(settings) as session:
+        store = SqlStore(session)
+        target = await _target(store, args)
+        added = await roles.grant(
+            store,
+            args.telegram_id,
+            target,
+            granted_by=None,
+            full_name=args.name.strip(),
+            now=SystemClock().now(),
+        )
     state = "is now" if added else "already was"
     _out(f"{args.telegram_id} {state} {_describe(target)}")
     return 0
@@ -112,14 +108,10 @@ async def cmd_revoke(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import roles
     from storage.repositories import SqlStore
 
-    engine, sessionmaker = await _open(settings)
-    try:
-        async with sessionmaker() as session:
-            store = SqlStore(session)
-            target = await _target(store, args)
-            removed = await roles.revoke(store, args.telegram_id, target)
-    finally:
-        await engine.dispose()
+    async with database_session(settings) as session:
+        store = SqlStore(session)
+        target = await _target(store, args)
+        removed = await roles.revoke(store, args.telegram_id, target)
     if not removed:
         raise CliError(f"{args.telegram_id} does not hold that role")
     _out(f"{args.telegram_id} is no longer {_describe(target)}")
@@ -137,21 +129,17 @@ async def cmd_invite_create(args: argparse.Namespace, settings: Settings) -> int
         raise CliError("bureau admins are granted directly: expertbot grant ID --role bureau")
     if not 1 <= args.days <= 60:
         raise CliError("--days must be between 1 and 60")
-    engine, sessionmaker = await _open(settings)
-    try:
-        async with sessionmaker() as session:
-            store = SqlStore(session)
-            target = await _target(store, args)
-            invite = await roles.create_invite(
-                store,
-                inviter_id=None,
-                inviter_grants=None,
-                target=target,
-                now=SystemClock().now(),
-                ttl=timedelta(days=args.days),
-            )
-    finally:
-        await engine.dispose()
+    async with database_session(settings) as session:
+        store = SqlStore(session)
+        target = await _target(store, args)
+        invite = await roles.create_invite(
+            store,
+            inviter_id=None,
+            inviter_grants=None,
+            target=target,
+            now=SystemClock().now(),
+            ttl=timedelta(days=args.days),
+        )
     _out(f"invite {invite.id} for {_describe(invite.grant)}, valid until "
          f"{format_local(invite.expires_at)} (Asia/Shanghai), one use")
     if settings.bot_username:
@@ -165,20 +153,16 @@ async def cmd_invite_list(args: argparse.Namespace, settings: Settings) -> int:
     from bot.clock import SystemClock, format_local
     from storage.repositories import SqlStore
 
-    engine, sessionmaker = await _open(settings)
-    try:
-        async with sessionmaker() as session:
-            store = SqlStore(session)
-            for row in await store.invites(active_at=SystemClock().now()):
-                where = (
-                    f"unit {row.unit_id}" if row.unit_id is not None else f"district {row.district_id}"
-                )
-                _out(
-                    f"{row.id}\t{row.role}\t{where}\tby {row.created_by or 'cli'}\t"
-                    f"until {format_local(row.expires_at)}"
-                )
-    finally:
-        await engine.dispose()
+    async with database_session(settings) as session:
+        store = SqlStore(session)
+        for row in await store.invites(active_at=SystemClock().now()):
+            where = (
+                f"unit {row.unit_id}" if row.unit_id is not None else f"district {row.district_id}"
+            )
+            _out(
+                f"{row.id}\t{row.role}\t{where}\tby {row.created_by or 'cli'}\t"
+                f"until {format_local(row.expires_at)}"
+            )
     return 0
 
 
@@ -187,13 +171,9 @@ async def cmd_invite_revoke(args: argparse.Namespace, settings: Settings) -> int
     from bot.services import roles
     from storage.repositories import SqlStore
 
-    engine, sessionmaker = await _open(settings)
-    try:
-        async with sessionmaker() as session:
-            await roles.revoke_invite(
-                SqlStore(session), args.invite_id, by=None, by_grants=None, now=SystemClock().now()
-            )
-    finally:
-        await engine.dispose()
+    async with database_session(settings) as session:
+        await roles.revoke_invite(
+            SqlStore(session), args.invite_id, by=None, by_grants=None, now=SystemClock().now()
+        )
     _out(f"invite {args.invite_id} revoked")
     return 0
