@@ -103,6 +103,11 @@ async def _open(settings: Settings) -> Any:
     return await open_database(settings)
 
 
+def out(line: str) -> None:
+    """One line of a verb's result on stdout."""
+    sys.stdout.write(line + "\n")
+
+
 @asynccontextmanager
 async def database_session(settings: Settings) -> AsyncIterator[Any]:
     """One session on the configured database for a CLI verb; the engine is disposed after."""

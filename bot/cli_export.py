@@ -8,11 +8,10 @@ is still written to the access log (actor: the command line).
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli import CliError, database_session
+from bot.cli import CliError, database_session, out
 from bot.config import Settings
 
 
@@ -55,10 +54,6 @@ def register(verbs: Any) -> None:
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--campaign", type=int, help="campaign id (default: the current one)")
     p.add_argument("-o", "--output", required=True, help="file to write")
-
-
-def _out(line: str) -> None:
-    sys.stdout.write(line + "\n")
 
 
 def _target(path: str) -> Path:
@@ -119,7 +114,7 @@ async def cmd_export_annex2(args: argparse.Namespace, settings: Settings) -> int
         )
     path = _write(target, write_annex2(export.rows, export.district, export.filled_on))
     pending = f", {export.pending} in review" if export.pending else ""
-    _out(f"{path}: Annex 2 of {export.scope}, {len(export.rows)} rows{pending}")
+    out(f"{path}: Annex 2 of {export.scope}, {len(export.rows)} rows{pending}")
     return 0
 
 
@@ -139,7 +134,7 @@ async def cmd_export_annex1(args: argparse.Namespace, settings: Settings) -> int
             now=SystemClock().now(),
         )
     path = _write(target, render_annex1_docx(form.form))
-    _out(f"{path}: Annex 1 of application {form.app_id}")
+    out(f"{path}: Annex 1 of application {form.app_id}")
     return 0
 
 
@@ -168,7 +163,7 @@ async def cmd_export_archive(args: argparse.Namespace, settings: Settings) -> in
         )
     data = annex1_archive((annex1_filename(None, f.app_id), render_annex1_docx(f.form)) for f in forms)
     path = _write(target, data)
-    _out(f"{path}: {len(forms)} Annex 1 forms of {district}")
+    out(f"{path}: {len(forms)} Annex 1 forms of {district}")
     return 0
 
 
@@ -191,7 +186,7 @@ async def cmd_export_full(args: argparse.Namespace, settings: Settings) -> int:
             group=group,
         )
     path = _write(target, write_full_export(full.headers, full.rows))
-    _out(f"{path}: full export, {len(full.rows)} rows")
+    out(f"{path}: full export, {len(full.rows)} rows")
     return 0
 
 
@@ -209,5 +204,5 @@ async def cmd_audit_list(args: argparse.Namespace, settings: Settings) -> int:
     for r in rows:
         actor = "cli" if r.actor_id is None else str(r.actor_id)
         detail = json.dumps(r.detail, ensure_ascii=False, sort_keys=True)
-        _out(f"{format_local(r.at)}\t{actor}\t{r.action}\t{r.target}\t{detail}")
+        out(f"{format_local(r.at)}\t{actor}\t{r.action}\t{r.target}\t{detail}")
     return 0

@@ -6,11 +6,10 @@ Registered into bot/cli.py's parser; no aiogram import.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli import CliError, _open, database_session
+from bot.cli import CliError, _open, database_session, out
 from bot.config import Settings
 
 
@@ -43,14 +42,10 @@ def register(verbs: Any) -> None:
     purge.set_defaults(handler=cmd_purge)
 
 
-def _out(line: str) -> None:
-    sys.stdout.write(line + "\n")
-
-
 async def cmd_keys_generate(args: argparse.Namespace, settings: Settings) -> int:
     from storage.crypto import generate_key
 
-    _out(generate_key())
+    out(generate_key())
     return 0
 
 
@@ -77,8 +72,8 @@ async def cmd_keys_rotate(args: argparse.Namespace, settings: Settings) -> int:
         count = await rotate_keys(engine, old, new, SystemClock().now())
     finally:
         await engine.dispose()
-    _out(f"re-encrypted {count} values from key {old.current_id} to key {key_id(new_key)}")
-    _out("now set DATA_KEY to the new key (and INDEX_KEY if you gave --new-index-key), then start the bot")
+    out(f"re-encrypted {count} values from key {old.current_id} to key {key_id(new_key)}")
+    out("now set DATA_KEY to the new key (and INDEX_KEY if you gave --new-index-key), then start the bot")
     return 0
 
 
@@ -100,8 +95,8 @@ async def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
         )
     verb = "would erase" if report.dry_run else "erased"
     for app in report.applications:
-        _out(f"{app.id}\t{app.name}\t{app.status}\tlast change {format_local(app.updated_at)}")
-    _out(
+        out(f"{app.id}\t{app.name}\t{app.status}\tlast change {format_local(app.updated_at)}")
+    out(
         f"{verb} personal data of {len(report.applications)} application(s) "
         f"unchanged since {format_local(report.cutoff)} ({settings.retention_days} days)"
     )

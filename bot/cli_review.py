@@ -6,11 +6,10 @@ Registered into bot/cli.py's parser; no aiogram import, so these verbs start fas
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import timedelta
 from typing import Any
 
-from bot.cli import CliError, database_session
+from bot.cli import CliError, database_session, out
 from bot.config import Settings
 from bot.domain.review import Grant, RoleKind
 
@@ -46,10 +45,6 @@ def _target_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--role", required=True, choices=[r.value for r in RoleKind])
     p.add_argument("--district", help="district code or name (for --role district)")
     p.add_argument("--unit", help="unit code (for --role unit)")
-
-
-def _out(line: str) -> None:
-    sys.stdout.write(line + "\n")
 
 
 async def _target(store: Any, args: argparse.Namespace) -> Grant:
@@ -100,7 +95,7 @@ async def cmd_grant(args: argparse.Namespace, settings: Settings) -> int:
             now=SystemClock().now(),
         )
     state = "is now" if added else "already was"
-    _out(f"{args.telegram_id} {state} {_describe(target)}")
+    out(f"{args.telegram_id} {state} {_describe(target)}")
     return 0
 
 
@@ -114,9 +109,9 @@ async def cmd_revoke(args: argparse.Namespace, settings: Settings) -> int:
         removed = await roles.revoke(store, args.telegram_id, target)
     if not removed:
         raise CliError(f"{args.telegram_id} does not hold that role")
-    _out(f"{args.telegram_id} is no longer {_describe(target)}")
+    out(f"{args.telegram_id} is no longer {_describe(target)}")
     if target.role is RoleKind.BUREAU and args.telegram_id in settings.bureau_admin_ids:
-        _out("note: the id is still in BUREAU_ADMIN_IDS, which grants bureau admin by itself")
+        out("note: the id is still in BUREAU_ADMIN_IDS, which grants bureau admin by itself")
     return 0
 
 
@@ -140,12 +135,12 @@ async def cmd_invite_create(args: argparse.Namespace, settings: Settings) -> int
             now=SystemClock().now(),
             ttl=timedelta(days=args.days),
         )
-    _out(f"invite {invite.id} for {_describe(invite.grant)}, valid until "
+    out(f"invite {invite.id} for {_describe(invite.grant)}, valid until "
          f"{format_local(invite.expires_at)} (Asia/Shanghai), one use")
     if settings.bot_username:
-        _out(f"https://t.me/{settings.bot_username}?start={invite.payload}")
+        out(f"https://t.me/{settings.bot_username}?start={invite.payload}")
     else:
-        _out(f"/start {invite.payload}  (set BOT_USERNAME to print a t.me link)")
+        out(f"/start {invite.payload}  (set BOT_USERNAME to print a t.me link)")
     return 0
 
 
@@ -159,7 +154,7 @@ async def cmd_invite_list(args: argparse.Namespace, settings: Settings) -> int:
             where = (
                 f"unit {row.unit_id}" if row.unit_id is not None else f"district {row.district_id}"
             )
-            _out(
+            out(
                 f"{row.id}\t{row.role}\t{where}\tby {row.created_by or 'cli'}\t"
                 f"until {format_local(row.expires_at)}"
             )
@@ -175,5 +170,5 @@ async def cmd_invite_revoke(args: argparse.Namespace, settings: Settings) -> int
         await roles.revoke_invite(
             SqlStore(session), args.invite_id, by=None, by_grants=None, now=SystemClock().now()
         )
-    _out(f"invite {args.invite_id} revoked")
+    out(f"invite {args.invite_id} revoked")
     return 0
