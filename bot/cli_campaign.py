@@ -10,7 +10,7 @@ import argparse
 import asyncio
 from typing import Any
 
-from bot.cli import CliError, _open, database_session
+from bot.cli import CliError, _open, database_session, out
 from bot.config import Settings
 
 
@@ -58,19 +58,20 @@ def _subparsers(parser: argparse.ArgumentParser) -> Any:
     return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
 
 
-async def _with_store(settings: Settings, use: Any) -> Any:
+async def _with_store(settings: Settings, campaign_id: int | None, use: Any = None) -> None:
+    """Runs `use` on a reminder store, then prints the campaign as it now stands."""
+    from bot.services import campaigns
     from storage.reminders import SqlReminderStore
 
     async with database_session(settings) as session:
-        return await use(SqlReminderStore(session))
+        store = SqlReminderStore(session)
+        if use is not None:
+            await use(store)
+        out(campaigns.describe(await campaigns.plan_of(store, campaign_id)))
 
 
 async def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
-
-    async def show(store: Any) -> None:
-        pass
-
-    await _with_store(settings, show)
+    await _with_store(settings, args.id)
     return 0
 
 
@@ -103,7 +104,7 @@ async def cmd_extend(args: argparse.Namespace, settings: Settings) -> int:
                 store, plan.campaign.id, kind, at, SystemClock().now()
             )
 
-    await _with_store(settings, extend)
+    await _with_store(settings, args.id, extend)
     return 0
 
 
@@ -114,7 +115,7 @@ async def cmd_set_open(args: argparse.Namespace, settings: Settings) -> int:
         plan = await campaigns.plan_of(store, args.id)
         await campaigns.set_open(store, plan.campaign.id, args.is_open)
 
-    await _with_store(settings, set_open)
+    await _with_store(settings, args.id, set_open)
     return 0
 
 
@@ -125,7 +126,7 @@ async def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
         plan = await campaigns.plan_of(store, args.id)
         await campaigns.set_schedule(store, plan.campaign.id, args.offsets, args.quiet)
 
-    await _with_store(settings, schedule)
+    await _with_store(settings, args.id, schedule)
     return 0
 
 

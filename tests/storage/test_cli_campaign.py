@@ -1,0 +1,21 @@
+"""`expertbot campaign show|extend|close` print the campaign as it stands after the verb."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.storage.test_cli_review import run
+
+
+def test_campaign_verbs_print_the_campaign(tmp_path, monkeypatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/cli.db")
+    monkeypatch.chdir(tmp_path)
+    code, _, _ = run(capsys, "campaign", "create", "--name", "2030年征集",
+                     "--unit-deadline", "2030-10-01 17:00", "--district-deadline", "2030-10-15 17:00")  # fmt: skip
+    assert code == 0
+    code, out, _ = run(capsys, "campaign", "show")
+    assert code == 0 and "2030年征集" in out and "2030-10-01 17:00" in out
+    code, out, _ = run(capsys, "campaign", "extend", "--unit-deadline", "2030-10-08 17:00")
+    assert code == 0 and "2030-10-08 17:00" in out
+    code, out, _ = run(capsys, "campaign", "close")
+    assert code == 0 and "状态：已关闭" in out
