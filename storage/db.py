@@ -35,7 +35,7 @@ def create_engine(url: str, pool_size: int = 1) -> AsyncEngine:
         return create_async_engine(url, pool_pre_ping=True, pool_size=max(pool_size, 5))
     from storage import sqlite_inline
 
-    inline = {"async_creator": sqlite_inline.connector(parsed.database or ":memory:")}
+    inline = sqlite_inline.engine_options(parsed.database or ":memory:")
     if pool_size == 0:
         engine = create_async_engine(url, poolclass=NullPool, **inline)
     else:

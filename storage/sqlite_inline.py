@@ -1,13 +1,19 @@
-"""aiosqlite's connection with statements run in the event loop's own thread.
+"""SQLite for SQLAlchemy's asyncio engine, with statements run in the event loop's own thread.
 
 aiosqlite hands every statement, begin and commit to a worker thread and
 back. For this database a statement is a few microseconds of C (WAL,
 synchronous=NORMAL: a commit writes the log without waiting for the disk),
 while each hand-off costs two thread switches and lets the event loop run
 every other ready task before the caller resumes: with 100 users at once an
-answer waited behind 99 others once per statement. SQLAlchemy's row
-processing already runs on the loop, so running the C part there too is
-cheaper and keeps an update's latency its own.
+answer waited behind 99 others once per statement.
+
+So statements run inline, at two levels. `InlineConnection` is aiosqlite's
+connection without the hand-off (the worker thread only opens the file).
+`InlineAdapter` is what SQLAlchemy drives: its cursor calls sqlite3
+directly. SQLAlchemy's stock adapter would await the aiosqlite connection
+three times per statement (open the cursor, execute, close), each a
+greenlet switch and an event-loop lock; measured here, that tripled the
+cost of a prebuilt statement (220 µs against 80 µs).
 
 Waiting for SQLite's write lock must not block the loop, though: the holder
 may be another session of this process that needs the loop to reach its
@@ -21,12 +27,19 @@ before that transaction holds anything, or at COMMIT.
 from __future__ import annotations
 
 import asyncio
+import collections
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import aiosqlite
+from sqlalchemy.dialects.sqlite.aiosqlite import (
+    AsyncAdapt_aiosqlite_connection,
+    AsyncAdapt_aiosqlite_cursor,
+    AsyncAdapt_aiosqlite_dbapi,
+)
+from sqlalchemy.util.concurrency import await_
 
 BUSY_WAIT = 5.0
 FIRST_PAUSE = 0.001
@@ -35,27 +48,13 @@ RETRIED = frozenset({"execute", "executemany", "commit"})
 """Calls that start over cleanly when refused as busy; a half-read result would not."""
 
 
-class InlineConnection(aiosqlite.Connection):
-    """Runs statements inline; the worker thread only opens the connection and
-    serves SQLAlchemy's rare direct uses of it (setting the isolation level)."""
-
-    async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        if not self._running or not self._connection:
-            raise ValueError("Connection closed")
-        deadline = None
-        pause = FIRST_PAUSE
-        while True:
-            try:
-                return fn(*args, **kwargs)
-            except sqlite3.OperationalError as error:
-                if not _is_busy(error) or getattr(fn, "__name__", "") not in RETRIED:
-                    raise
-                now = time.monotonic()
-                deadline = deadline or now + BUSY_WAIT
-                if now >= deadline:
-                    raise
-            await asyncio.sleep(pause)
-            pause = min(pause * 2, LONGEST_PAUSE)
+def _pauses() -> Iterator[float]:
+    """The pauses before each retry of a busy call: doubling, BUSY_WAIT seconds in all."""
+    deadline = time.monotonic() + BUSY_WAIT
+    pause = FIRST_PAUSE
+    while time.monotonic() < deadline:
+        yield pause
+        pause = min(pause * 2, LONGEST_PAUSE)
 
 
 def _is_busy(error: sqlite3.OperationalError) -> bool:
@@ -64,8 +63,121 @@ def _is_busy(error: sqlite3.OperationalError) -> bool:
     return code & 0xFF == sqlite3.SQLITE_BUSY and code != sqlite3.SQLITE_BUSY_SNAPSHOT
 
 
-def connector(database: str) -> Callable[[], Any]:
-    """The `async_creator` for SQLAlchemy: opens `database` as an InlineConnection.
+def _call_retrying(call: Callable[..., Any], *args: Any) -> Any:
+    """`call(*args)`, retried while busy; the pauses suspend the caller's greenlet, not the loop."""
+    pauses = None
+    while True:
+        try:
+            return call(*args)
+        except sqlite3.OperationalError as error:
+            if not _is_busy(error):
+                raise
+            pauses = pauses or _pauses()
+            pause = next(pauses, None)
+            if pause is None:
+                raise
+        await_(asyncio.sleep(pause))
+
+
+class InlineConnection(aiosqlite.Connection):
+    """aiosqlite's connection running calls inline; the worker thread only opens the file.
+
+    SQLAlchemy's statements bypass it (see InlineAdapter); what remains is
+    closing, and what SQLAlchemy rarely asks of the driver connection itself.
+    """
+
+    async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        if not self._running or not self._connection:
+            raise ValueError("Connection closed")
+        pauses = None
+        while True:
+            try:
+                return fn(*args, **kwargs)
+            except sqlite3.OperationalError as error:
+                if not _is_busy(error) or getattr(fn, "__name__", "") not in RETRIED:
+                    raise
+                pauses = pauses or _pauses()
+                pause = next(pauses, None)
+                if pause is None:
+                    raise
+            await asyncio.sleep(pause)
+
+
+class _Done:
+    """An awaitable that is already finished: awaiting it never lets the loop run anything else."""
+
+    def __await__(self) -> Iterator[None]:
+        return iter(())
+
+
+DONE = _Done()
+
+
+class InlineCursor(AsyncAdapt_aiosqlite_cursor):
+    """SQLAlchemy's cursor adapter calling sqlite3 directly; rows are read at execute, as its own are."""
+
+    __slots__ = ()
+    _awaitable_cursor_close = False
+
+    def _make_new_cursor(self, connection: Any) -> Any:
+        return connection._conn.cursor()
+
+    def _aenter_cursor(self, cursor: Any) -> Any:
+        return cursor
+
+    def execute(self, operation: Any, parameters: Any = None) -> Any:
+        try:
+            result = _call_retrying(self._cursor.execute, operation, parameters or ())
+            if self._cursor.description:
+                self._rows = collections.deque(self._cursor.fetchall())
+            # SQLAlchemy's AsyncConnection checks that a statement awaited something.
+            await_(DONE)
+            return result
+        except Exception as error:
+            self._adapt_connection._handle_exception(error)
+
+    def executemany(self, operation: Any, seq_of_parameters: Any) -> Any:
+        try:
+            return _call_retrying(self._cursor.executemany, operation, seq_of_parameters)
+        except Exception as error:
+            self._adapt_connection._handle_exception(error)
+
+    def close(self) -> None:
+        self._rows.clear()
+        self._cursor.close()
+
+
+class InlineAdapter(AsyncAdapt_aiosqlite_connection):
+    """SQLAlchemy's aiosqlite connection adapter with inline cursors, commit and rollback."""
+
+    __slots__ = ()
+    _cursor_cls = InlineCursor
+
+    def commit(self) -> None:
+        if self._connection._connection:
+            try:
+                _call_retrying(self._connection._conn.commit)
+            except Exception as error:
+                self._handle_exception(error)
+
+    def rollback(self) -> None:
+        if self._connection._connection:
+            try:
+                self._connection._conn.rollback()
+            except Exception as error:
+                self._handle_exception(error)
+
+
+class InlineDBAPI(AsyncAdapt_aiosqlite_dbapi):
+    """The DBAPI module SQLAlchemy's aiosqlite dialect is given: it hands out InlineAdapters."""
+
+    def connect(self, *arg: Any, **kw: Any) -> InlineAdapter:
+        creator = kw.pop("async_creator_fn")
+        return InlineAdapter(self, await_(creator(*arg, **kw)))
+
+
+def engine_options(database: str) -> dict[str, Any]:
+    """What `create_async_engine` needs to run `database` inline: the module and the connector.
 
     Only the URL's path is used; query options (`?mode=ro`, …) are not passed on.
     """
@@ -77,4 +189,4 @@ def connector(database: str) -> Callable[[], Any]:
 
         return await InlineConnection(open_file, iter_chunk_size=64)
 
-    return connect
+    return {"module": InlineDBAPI(aiosqlite, sqlite3), "async_creator": connect}
