@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import keys
@@ -36,8 +36,15 @@ ERASED_COLUMNS = tuple(
 )
 
 
+_NOTICE = select(ConsentNotice.sha256).where(ConsentNotice.sha256 == bindparam("sha256"))
+_ADD_NOTICE = insert(ConsentNotice.__table__)
+_ADD_CONSENT = insert(ConsentRecord.__table__)
+
+
 class PrivacyQueries:
     session: AsyncSession
+
+    def _forget(self, app_id: int) -> None: ...  # provided by SqlStore
 
     async def add_consent_record(
         self,
@@ -50,20 +57,21 @@ class PrivacyQueries:
         now: datetime,
     ) -> None:
         digest = hashlib.sha256(notice.encode()).hexdigest() if notice else None
-        if notice and digest and await self.session.get(ConsentNotice, digest) is None:
-            self.session.add(
-                ConsentNotice(sha256=digest, version=version, text=notice, first_used_at=now)
+        if notice and digest and await self.session.scalar(_NOTICE, {"sha256": digest}) is None:
+            await self.session.execute(
+                _ADD_NOTICE,
+                {"sha256": digest, "version": version, "text": notice, "first_used_at": now},
             )
-            await self.session.flush()
         await self.session.execute(
-            insert(ConsentRecord).values(
-                person_id=person_id,
-                version=version,
-                items=list(items),
-                action=action,
-                notice_sha256=digest,
-                at=now,
-            )
+            _ADD_CONSENT,
+            {
+                "person_id": person_id,
+                "version": version,
+                "items": list(items),
+                "action": action,
+                "notice_sha256": digest,
+                "at": now,
+            },
         )
 
     async def consent_history(self, person_id: int) -> Sequence[ConsentEntry]:
@@ -114,6 +122,7 @@ class PrivacyQueries:
 
     async def erase_application(self, app_id: int, now: datetime) -> bool:
         """Clears the personal fields, the photo and the answer snapshots; False if already erased."""
+        self._forget(app_id)
         result = await self.session.execute(
             update(Application)
             .where(Application.id == app_id, Application.purged_at.is_(None))
@@ -135,6 +144,7 @@ class PrivacyQueries:
 
     async def delete_draft(self, app_id: int, version: int) -> bool:
         """Deletes a draft outright (photo with it); False if it changed or was submitted meanwhile."""
+        self._forget(app_id)
         result = await self.session.execute(
             delete(Application).where(
                 Application.id == app_id,

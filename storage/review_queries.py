@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, false, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, exists, false, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.application import ApplicationSnapshot
@@ -31,10 +31,19 @@ HIDDEN_FROM_REVIEWERS = (Status.DRAFT.value,)
 """Drafts are the applicant's own until submitted."""
 
 
+_UNIT_REVIEWER = (
+    select(Role.id)
+    .where(Role.role == RoleKind.UNIT.value, Role.unit_id == bindparam("unit_id"))
+    .limit(1)
+)
+
+
 class ReviewQueries:
     session: AsyncSession
 
     def _applications(self) -> Any: ...  # provided by SqlStore
+
+    def _forget(self, app_id: int) -> None: ...  # provided by SqlStore
 
     # people ------------------------------------------------------------------
 
@@ -127,10 +136,7 @@ class ReviewQueries:
         return list(dict.fromkeys(rows))
 
     async def unit_has_reviewer(self, unit_id: int) -> bool:
-        found = await self.session.scalar(
-            select(Role.id).where(Role.role == RoleKind.UNIT.value, Role.unit_id == unit_id).limit(1)
-        )
-        return found is not None
+        return await self.session.scalar(_UNIT_REVIEWER, {"unit_id": unit_id}) is not None
 
     # invites -----------------------------------------------------------------
 
@@ -219,6 +225,7 @@ class ReviewQueries:
         ]
 
     async def set_return_reason(self, app_id: int, reason: str | None) -> None:
+        self._forget(app_id)
         await self.session.execute(
             update(Application).where(Application.id == app_id).values(return_reason=reason)
         )
