@@ -120,19 +120,14 @@ def unit_page(
 ) -> tuple[str, InlineKeyboardMarkup]:
     pages = max(1, -(-len(units) // UNITS_PER_PAGE))
     page = min(max(page, 0), pages - 1)
-    kb = InlineKeyboardBuilder()
-    for u in units[page * UNITS_PER_PAGE : (page + 1) * UNITS_PER_PAGE]:
-        kb.row(InlineKeyboardButton(text=u.name, callback_data=UnitPick(unit_id=u.id).pack()))
-    if pages > 1:
-        kb.row(*_pager(page, pages, lambda p: UnitPage(district_id=district.id, page=p).pack()))
-    kb.row(
-        InlineKeyboardButton(
-            text=t.UNIT_NOT_LISTED,
-            callback_data=UnitNotListed(district_id=district.id).pack(),
-        )
-    )
+    chunk = units[page * UNITS_PER_PAGE : (page + 1) * UNITS_PER_PAGE]
+    rows = _grid([_button(u.name, UnitPick(unit_id=u.id)) for u in chunk], 1)
+    pager = _pager(page, pages, lambda p: UnitPage(district_id=district.id, page=p).pack())
+    if pager:
+        rows.append(pager)
+    rows.append([_button(t.UNIT_NOT_LISTED, UnitNotListed(district_id=district.id))])
     text = (t.CHOOSE_UNIT if units else t.NO_UNITS).format(district=district.name)
-    return text, kb.as_markup()
+    return text, InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def _pager(page: int, pages: int, pack: Any) -> list[InlineKeyboardButton]:
