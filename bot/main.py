@@ -82,7 +82,7 @@ def create_dispatcher(
         dp.update.outer_middleware(SkipRepeatedUpdates(sessionmaker))
     dp.update.outer_middleware(PrivateChatsOnly())
     dp.update.outer_middleware(ProvideNotifier(stores))
-    dp.include_router(handlers.build_router())
+    dp.include_routers(*handlers.build_routers())
     return dp
 
 
