@@ -47,6 +47,7 @@ from handlers.callbacks import (
     UnitPage,
     UnitPick,
 )
+from handlers.stages import enter
 
 CONSENT_ITEMS = (ConsentItem.GENERAL.value, ConsentItem.SENSITIVE.value, ConsentItem.TRANSFER.value)
 
@@ -126,8 +127,7 @@ async def on_start(
     async with stores() as store:
         campaign = await svc.open_campaign(store)
         if not await svc.has_consent(store, user.id):
-            await state.set_state(Apply.consent)
-            await state.set_data({"agreed": [], "unit_code": unit_code})
+            await enter(state, Apply.consent, {"agreed": [], "unit_code": unit_code})
             await message.answer(render.welcome(campaign))
             await message.answer(
                 render.consent_text(svc.CONSENT_VERSION), reply_markup=render.consent_keyboard([])
@@ -188,8 +188,7 @@ async def _resume_or_choose(
 ) -> None:
     app = await svc.current_application(store, person_id)
     if app is not None:
-        await state.set_state(Apply.form)
-        await state.set_data({"app_id": app.id})
+        await enter(state, Apply.form, {"app_id": app.id})
         if app.status not in EDITABLE:
             await message.answer(render.status_text(app))
             return
@@ -205,15 +204,13 @@ async def _resume_or_choose(
             await _begin(message, state, app)
             return
         await message.answer(t.UNIT_LINK_INVALID)
-    await state.set_state(Apply.district)
-    await state.set_data({})
+    await enter(state, Apply.district, {})
     text, markup = render.district_page(await store.districts(), 0)
     await message.answer(text, reply_markup=markup)
 
 
 async def _begin(message: Message, state: FSMContext, app: ApplicationSnapshot) -> None:
-    await state.set_state(Apply.form)
-    await state.set_data({"app_id": app.id})
+    await enter(state, Apply.form, {"app_id": app.id})
     await message.answer(t.UNIT_CHOSEN.format(unit=app.unit_name, district=app.district_name))
     await _continue(message, app, BY_KEY[app.cursor] if app.cursor else None)
 
@@ -260,8 +257,7 @@ async def on_district_pick(
             await query.answer(t.STALE_BUTTON)
             return
         units = await store.units_in(district.id)
-    await state.set_state(Apply.unit)
-    await state.set_data({"district_id": district.id})
+    await enter(state, Apply.unit, {"district_id": district.id})
     await query.answer()
     text, markup = render.unit_page(district, units, 0)
     await _message_of(query).answer(text, reply_markup=markup)
@@ -331,8 +327,7 @@ async def on_unit_not_listed(
     if await state.get_state() != Apply.unit.state:
         await query.answer(t.STALE_BUTTON)
         return
-    await state.set_state(Apply.unit_name)
-    await state.set_data({"district_id": callback_data.district_id})
+    await enter(state, Apply.unit_name, {"district_id": callback_data.district_id})
     await query.answer()
     await _message_of(query).answer(t.TYPE_UNIT_NAME)
 
@@ -575,8 +570,7 @@ async def on_card_action(
             if problem is not None:
                 await query.answer(problem, show_alert=True)
                 return
-            await state.set_state(Apply.signature)
-            await state.set_data({"app_id": app.id})
+            await enter(state, Apply.signature, {"app_id": app.id})
             await query.answer()
             await message.answer(t.PLEDGE.format(name=app.values.get(keys.NAME)))
         case CardDo.SAVE:
@@ -584,8 +578,7 @@ async def on_card_action(
             await _save_and_exit(message, state, app)
         case CardDo.CONTINUE:
             await query.answer()
-            await state.set_state(Apply.form)
-            await state.set_data({"app_id": app.id})
+            await enter(state, Apply.form, {"app_id": app.id})
             await _continue(message, app, BY_KEY[app.cursor] if app.cursor else None)
         case CardDo.WITHDRAW:
             await query.answer()

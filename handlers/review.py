@@ -50,6 +50,7 @@ from handlers.callbacks import (
     ReviewView,
 )
 from handlers.notify import TelegramNotifier
+from handlers.stages import enter
 
 log = logging.getLogger(__name__)
 
@@ -155,10 +156,8 @@ async def on_review_action(
                 now=clock.now(),
             )
     if decision.needs_reason:
-        await state.set_state(ReviewInput.reason)
-        await state.set_data(
-            {"app_id": app.id, "v": app.version, "level": int(callback_data.level), "d": decision.value}
-        )
+        pending = {"app_id": app.id, "v": app.version, "level": int(callback_data.level)}
+        await enter(state, ReviewInput.reason, {**pending, "d": decision.value})
         await query.answer()
         text, markup = rr.reason_prompt(app, decision)
         await _message_of(query).answer(text, reply_markup=markup)
@@ -457,8 +456,7 @@ async def on_invite_new_unit(
         for g in grants
     ):
         raise NotAllowed(t.NOT_ALLOWED_INVITE)
-    await state.set_state(ReviewInput.unit_name)
-    await state.set_data({"district_id": district.id})
+    await enter(state, ReviewInput.unit_name, {"district_id": district.id})
     await query.answer()
     await _message_of(query).answer(t.ASK_UNIT_NAME.format(district=district.name))
 

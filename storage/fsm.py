@@ -64,6 +64,14 @@ class DatabaseStorage(BaseStorage):
         k, (_, data) = await self._load(key)
         await self._save(k, state.state if isinstance(state, State) else state, data)
 
+    async def set_state_and_data(
+        self, key: StorageKey, state: StateType, data: Mapping[str, Any]
+    ) -> None:
+        """Both in one write (handlers.stages.enter): a stage change sets both."""
+        k = self._keys.build(key)
+        name = state.state if isinstance(state, State) else state
+        await self._save(k, name, copy.deepcopy(dict(data)))
+
     async def get_state(self, key: StorageKey) -> str | None:
         return (await self._load(key))[1][0]
 
