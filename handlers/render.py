@@ -239,13 +239,7 @@ def card(app: ApplicationSnapshot) -> tuple[str, InlineKeyboardMarkup]:
             lines.append(f"出生年月：{v[keys.BIRTH_DATE]:%Y年%m月}　性别：{v.get(keys.GENDER)}")
     if app.flags:
         lines.append(t.CARD_FLAGS.format(reasons=flag_reasons(app.flags)))
-    edits = [
-        InlineKeyboardButton(
-            text=t.BUTTON_EDIT.format(label=f.label), callback_data=CardEdit(key=f.key).pack()
-        )
-        for f in FIELDS
-        if f.applies(v) and f.key != keys.ID_CONFIRMED
-    ]
+    edits = [_edit_button(f) for f in FIELDS if f.applies(v) and f.key != keys.ID_CONFIRMED]
     rows = [edits[i : i + 2] for i in range(0, len(edits), 2)]
     rows.append([_card(app, CardDo.SIGN, t.BUTTON_SIGN)])
     rows.append(
@@ -255,6 +249,12 @@ def card(app: ApplicationSnapshot) -> tuple[str, InlineKeyboardMarkup]:
         ]
     )
     return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+@cache
+def _edit_button(f: Field) -> InlineKeyboardButton:
+    """A field's button on the card; it never changes, so each is built once."""
+    return _button(t.BUTTON_EDIT.format(label=f.label), CardEdit(key=f.key))
 
 
 def _card(app: ApplicationSnapshot, do: CardDo, text: str) -> InlineKeyboardButton:
