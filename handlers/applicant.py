@@ -642,7 +642,7 @@ async def _own_application(
     store: Store, state: FSMContext, person_id: int
 ) -> ApplicationSnapshot | None:
     """The person's application: the one in the FSM if it is theirs, else their live one."""
-    app_id = (await state.get_data()).get("app_id")
+    app_id = await state.get_value("app_id")
     if app_id is not None:
         app = await store.application(app_id)
         if app is not None and app.person_id == person_id:

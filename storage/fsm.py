@@ -82,6 +82,10 @@ class DatabaseStorage(BaseStorage):
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         return copy.deepcopy((await self._load(key))[1][1])
 
+    async def get_value(self, storage_key: StorageKey, dict_key: str, default: Any = None) -> Any:
+        """One value, without copying the whole data as get_data must."""
+        return copy.deepcopy((await self._load(storage_key))[1][1].get(dict_key, default))
+
     @classmethod
     def beside(cls, engine: AsyncEngine) -> DatabaseStorage:
         """A storage with its own connection to the same database.
