@@ -21,7 +21,7 @@ from aiogram.types import Message
 
 from bot.clock import TZ, FixedClock
 from bot.config import Settings
-from bot.demo import seed_demo
+from bot.demo import seed_demo, seed_demo_reviewers
 from bot.main import create_dispatcher
 from bot.offline import OfflineSession, OfflineUser, OfflineWorld
 from storage import crypto
@@ -69,7 +69,10 @@ async def run_applicants(users: int, concurrency: int, database_url: str | None)
     sessionmaker = create_sessionmaker(engine)
     clock = FixedClock(datetime(2022, 9, 20, 10, 0, tzinfo=TZ))
     async with sessionmaker() as session:
-        await seed_demo(SqlStore(session), clock.now() - timedelta(days=1))
+        store = SqlStore(session)
+        await seed_demo(store, clock.now() - timedelta(days=1))
+        # Reviewers as in production: each submission notifies 重庆大学's unit reviewer.
+        await seed_demo_reviewers(store, clock.now() - timedelta(days=1))
         await session.commit()
     settings = Settings(bot_token="42:BENCH", rate_limit=0)  # simulated users type faster than people
     bot = Bot(token=settings.bot_token, session=OfflineSession())
