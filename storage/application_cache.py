@@ -20,6 +20,7 @@ an update is handled; the process that holds them also holds the key.
 
 from __future__ import annotations
 
+import copy
 from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -35,13 +36,15 @@ class ApplicationCache:
         self._size = size
 
     def get(self, app_id: int) -> dict[str, Any] | None:
+        """A copy of the kept row: what callers do with its lists cannot reach the cache."""
         row = self._rows.get(app_id)
-        if row is not None:
-            self._rows.move_to_end(app_id)
-        return row
+        if row is None:
+            return None
+        self._rows.move_to_end(app_id)
+        return _copied(row)
 
     def put(self, app_id: int, row: Mapping[str, Any]) -> None:
-        self._rows[app_id] = dict(row)
+        self._rows[app_id] = _copied(row)
         self._rows.move_to_end(app_id)
         while len(self._rows) > self._size:
             self._rows.popitem(last=False)
@@ -55,7 +58,12 @@ class ApplicationCache:
         if row is None or row["version"] != expected:
             self.forget(app_id)
             return
-        row.update({k: _as_loaded(v) for k, v in values.items()}, version=expected + 1)
+        row.update(_copied({k: _as_loaded(v) for k, v in values.items()}), version=expected + 1)
+
+
+def _copied(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The row with its JSON values (lists of strings or dicts) copied deeply."""
+    return {k: copy.deepcopy(v) if isinstance(v, list | dict) else v for k, v in row.items()}
 
 
 def _as_loaded(value: Any) -> Any:

@@ -52,8 +52,12 @@ _FROM = (
 SNAPSHOT = select(_app, *_JOINED).select_from(_FROM)
 """An application with what its snapshot needs from the campaign, district and unit, as plain rows."""
 SNAPSHOT_BY_ID = SNAPSHOT.where(_app.c.id == bindparam("app_id"))
-FRESHNESS_BY_ID = select(_app.c.version, *_JOINED).select_from(_FROM).where(
-    _app.c.id == bindparam("app_id")
+IDENTITY = ("version", "person_id", "created_at")
+"""What must match for a kept row to be current; SQLite may reuse a deleted row's id."""
+FRESHNESS_BY_ID = (
+    select(*(_app.c[k] for k in IDENTITY), *_JOINED)
+    .select_from(_FROM)
+    .where(_app.c.id == bindparam("app_id"))
 )
 """The narrow half of a snapshot: enough to tell whether a cached row is still current."""
 UPDATE_IF_VERSION = (
@@ -129,16 +133,25 @@ class SqlStore(ReviewQueries, PrivacyQueries):
         self.cache = cache
         self._written: list[tuple[int, int, dict[str, Any]]] = []
         """Conditional writes of this transaction, for the cache once they are committed."""
+        self._touched: set[int] = set()
+        """Applications this transaction wrote: its reads of them bypass the cache."""
+        self._other_writes: set[int] = set()
+        """Applications written here other than by `update_application`: dropped at commit."""
 
     async def commit(self) -> None:
+        written, others = self._written, self._other_writes
+        self._written, self._touched, self._other_writes = [], set(), set()
         await self.session.commit()
         if self.cache is not None:
-            for app_id, expected, values in self._written:
+            for app_id, expected, values in written:
                 self.cache.committed(app_id, expected, values)
-        self._written.clear()
+            for app_id in others:
+                self.cache.forget(app_id)
 
     def _forget(self, app_id: int) -> None:
-        """For writes to an application other than `update_application`."""
+        """For writes to an application other than `update_application`: dropped now and at commit."""
+        self._touched.add(app_id)
+        self._other_writes.add(app_id)
         if self.cache is not None:
             self.cache.forget(app_id)
 
@@ -245,16 +258,18 @@ class SqlStore(ReviewQueries, PrivacyQueries):
         return SNAPSHOT
 
     async def application(self, app_id: int) -> ApplicationSnapshot | None:
-        kept = self.cache.get(app_id) if self.cache is not None else None
+        # What this transaction wrote is not committed yet: never kept, never served from the cache.
+        cache = self.cache if app_id not in self._touched else None
+        kept = cache.get(app_id) if cache is not None else None
         if kept is not None:
             head = (await self.session.execute(FRESHNESS_BY_ID, {"app_id": app_id})).one_or_none()
-            if head is not None and head.version == kept["version"]:
+            if head is not None and all(head._mapping[k] == kept[k] for k in IDENTITY):
                 return _snapshot({**kept, **head._mapping})
         r = (await self.session.execute(SNAPSHOT_BY_ID, {"app_id": app_id})).one_or_none()
         if r is None:
             return None
-        if self.cache is not None:
-            self.cache.put(app_id, {k: r._mapping[k] for k in APP_COLUMNS})
+        if cache is not None:
+            cache.put(app_id, {k: r._mapping[k] for k in APP_COLUMNS})
         return _snapshot(r._mapping)
 
     async def live_application(
@@ -326,6 +341,7 @@ class SqlStore(ReviewQueries, PrivacyQueries):
         if result.rowcount != 1:
             return False
         self._written.append((app_id, version, values))
+        self._touched.add(app_id)
         return True
 
     async def save_photo(

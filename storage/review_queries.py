@@ -227,7 +227,9 @@ class ReviewQueries:
     async def set_return_reason(self, app_id: int, reason: str | None) -> None:
         self._forget(app_id)
         await self.session.execute(
-            update(Application).where(Application.id == app_id).values(return_reason=reason)
+            update(Application)
+            .where(Application.id == app_id)
+            .values(return_reason=reason, version=Application.version + 1)
         )
 
     async def add_card_message(

@@ -82,3 +82,46 @@ def test_the_least_recently_used_row_goes_first() -> None:
     cache.get(1)
     cache.put(3, {"version": 1})
     assert cache.get(2) is None and cache.get(1) and cache.get(3)
+
+
+async def test_a_transaction_never_keeps_what_it_wrote_before_committing(sessionmaker) -> None:
+    app_id = await _seed(sessionmaker)
+    cache = ApplicationCache()
+    async with sessionmaker() as session:  # rolled back after reading its own write
+        store = SqlStore(session, cache)
+        app = await store.application(app_id)
+        assert await store.update_application(app_id, app.version, {"position": "未保存"}, SUBMITTED_AT)
+        await store.application(app_id)
+    await _write(sessionmaker, app_id, None, commit=True, position="已保存")  # takes the same version
+    assert (await _read(sessionmaker, app_id, cache)).values["position"] == "已保存"
+
+
+async def test_a_reused_id_does_not_serve_the_deleted_row(sessionmaker) -> None:
+    async def add(person_id: int) -> int:
+        async with sessionmaker() as session:
+            store = SqlStore(session)
+            unit = await store.unit_by_code("CQU001")
+            campaign = await store.current_campaign()
+            await store.save_person(person_id, "某人", SUBMITTED_AT)
+            app_id = await store.add_application(
+                campaign_id=campaign.id,
+                person_id=person_id,
+                district_id=unit.district_id,
+                unit_id=unit.id,
+                unit_name=unit.name,
+                unit_confirmed=True,
+                cursor="group",
+                now=SUBMITTED_AT,
+            )
+            await store.commit()
+            return app_id
+
+    cache = ApplicationCache()
+    first = await add(7)
+    assert (await _read(sessionmaker, first, cache)).person_id == 7
+    async with sessionmaker() as session:  # deleted by a store without this cache
+        store = SqlStore(session)
+        assert await store.delete_draft(first, 1)
+        await store.commit()
+    second = await add(8)
+    assert (await _read(sessionmaker, second, cache)).person_id == 8
