@@ -138,7 +138,9 @@ class InlineCursor(AsyncAdapt_aiosqlite_cursor):
 
     def executemany(self, operation: Any, seq_of_parameters: Any) -> Any:
         try:
-            return _call_retrying(self._cursor.executemany, operation, seq_of_parameters)
+            result = _call_retrying(self._cursor.executemany, operation, seq_of_parameters)
+            await_(DONE)
+            return result
         except Exception as error:
             self._adapt_connection._handle_exception(error)
 

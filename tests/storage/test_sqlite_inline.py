@@ -59,3 +59,12 @@ async def test_the_wait_gives_up_like_a_busy_timeout(
     await holder.close()
     await holder_engine.dispose()
     await waiter_engine.dispose()
+
+
+async def test_many_rows_in_one_statement(db_file: str) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{db_file}")
+    async with engine.begin() as connection:
+        await connection.execute(text("INSERT INTO t VALUES (:n)"), [{"n": 1}, {"n": 2}, {"n": 3}])
+    async with engine.connect() as connection:
+        assert (await connection.execute(text("SELECT count(*) FROM t"))).scalar() == 3
+    await engine.dispose()
