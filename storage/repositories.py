@@ -133,14 +133,12 @@ class SqlStore(ReviewQueries, PrivacyQueries):
         self.cache = cache
         self._written: list[tuple[int, int, dict[str, Any]]] = []
         """Conditional writes of this transaction, for the cache once they are committed."""
-        self._touched: set[int] = set()
-        """Applications this transaction wrote: its reads of them bypass the cache."""
         self._other_writes: set[int] = set()
         """Applications written here other than by `update_application`: dropped at commit."""
 
     async def commit(self) -> None:
         written, others = self._written, self._other_writes
-        self._written, self._touched, self._other_writes = [], set(), set()
+        self._written, self._other_writes = [], set()
         await self.session.commit()
         if self.cache is not None:
             for app_id, expected, values in written:
@@ -150,7 +148,6 @@ class SqlStore(ReviewQueries, PrivacyQueries):
 
     def _forget(self, app_id: int) -> None:
         """For writes to an application other than `update_application`: dropped now and at commit."""
-        self._touched.add(app_id)
         self._other_writes.add(app_id)
         if self.cache is not None:
             self.cache.forget(app_id)
@@ -254,12 +251,15 @@ class SqlStore(ReviewQueries, PrivacyQueries):
 
     # applications -------------------------------------------------------------
 
+    def _wrote(self, app_id: int) -> bool:
+        """Whether this transaction wrote the application: not committed yet, so not for the cache."""
+        return app_id in self._other_writes or any(w[0] == app_id for w in self._written)
+
     def _applications(self) -> Any:
         return SNAPSHOT
 
     async def application(self, app_id: int) -> ApplicationSnapshot | None:
-        # What this transaction wrote is not committed yet: never kept, never served from the cache.
-        cache = self.cache if app_id not in self._touched else None
+        cache = None if self._wrote(app_id) else self.cache
         kept = cache.get(app_id) if cache is not None else None
         if kept is not None:
             head = (await self.session.execute(FRESHNESS_BY_ID, {"app_id": app_id})).one_or_none()
@@ -341,7 +341,6 @@ class SqlStore(ReviewQueries, PrivacyQueries):
         if result.rowcount != 1:
             return False
         self._written.append((app_id, version, values))
-        self._touched.add(app_id)
         return True
 
     async def save_photo(
