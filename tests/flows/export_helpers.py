@@ -20,6 +20,24 @@ SUBMITTED_AT = datetime(2022, 9, 15, 9, 0, tzinfo=TZ)
 _NEXT = {"submitted": "unit_approved", "unit_approved": "district_approved"}
 
 
+async def add_draft(store: SqlStore, *, person_id: int, unit_code: str, name: str) -> int:
+    """A new, empty draft of `person_id` for the unit `unit_code` (not committed)."""
+    unit = await store.unit_by_code(unit_code)
+    campaign = await store.current_campaign()
+    assert unit is not None and campaign is not None
+    await store.save_person(person_id, name, SUBMITTED_AT)
+    return await store.add_application(
+        campaign_id=campaign.id,
+        person_id=person_id,
+        district_id=unit.district_id,
+        unit_id=unit.id,
+        unit_name=unit.name,
+        unit_confirmed=True,
+        cursor="group",
+        now=SUBMITTED_AT,
+    )
+
+
 async def seed_app(
     sessionmaker: async_sessionmaker[AsyncSession],
     *,
@@ -36,20 +54,9 @@ async def seed_app(
     """A submitted application moved on to `status`, with its events, through the store."""
     async with sessionmaker() as session:
         store = SqlStore(session)
+        app_id = await add_draft(store, person_id=person_id, unit_code=unit_code, name=name)
         unit = await store.unit_by_code(unit_code)
-        campaign = await store.current_campaign()
-        assert unit is not None and campaign is not None
-        await store.save_person(person_id, name, SUBMITTED_AT)
-        app_id = await store.add_application(
-            campaign_id=campaign.id,
-            person_id=person_id,
-            district_id=unit.district_id,
-            unit_id=unit.id,
-            unit_name=unit.name,
-            unit_confirmed=True,
-            cursor="group",
-            now=SUBMITTED_AT,
-        )
+        assert unit is not None
         values = {
             "status": status,
             "cursor": None,

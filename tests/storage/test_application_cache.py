@@ -6,7 +6,7 @@ from sqlalchemy import event
 
 from storage.application_cache import ApplicationCache
 from storage.repositories import SqlStore
-from tests.flows.export_helpers import SUBMITTED_AT, seed_app
+from tests.flows.export_helpers import SUBMITTED_AT, add_draft, seed_app
 
 
 async def _seed(sessionmaker) -> int:
@@ -100,19 +100,7 @@ async def test_a_reused_id_does_not_serve_the_deleted_row(sessionmaker) -> None:
     async def add(person_id: int) -> int:
         async with sessionmaker() as session:
             store = SqlStore(session)
-            unit = await store.unit_by_code("CQU001")
-            campaign = await store.current_campaign()
-            await store.save_person(person_id, "某人", SUBMITTED_AT)
-            app_id = await store.add_application(
-                campaign_id=campaign.id,
-                person_id=person_id,
-                district_id=unit.district_id,
-                unit_id=unit.id,
-                unit_name=unit.name,
-                unit_confirmed=True,
-                cursor="group",
-                now=SUBMITTED_AT,
-            )
+            app_id = await add_draft(store, person_id=person_id, unit_code="CQU001", name="某人")
             await store.commit()
             return app_id
 
