@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -15,6 +15,9 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.pool import NullPool
+
+if TYPE_CHECKING:
+    from storage.sqlite_direct import DirectSession
 
 
 def create_engine(url: str, pool_size: int = 1) -> AsyncEngine:
@@ -47,11 +50,11 @@ def create_engine(url: str, pool_size: int = 1) -> AsyncEngine:
             pool_reset_on_return=None,
             **inline,
         )
-    event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    event.listen(engine.sync_engine, "connect", sqlite_pragmas)
     return engine
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     # WAL + synchronous=NORMAL: a commit survives a killed process (not a power cut mid-write).
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -67,22 +70,25 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
 
 
 @asynccontextmanager
-async def session_scope(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+async def session_scope(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[AsyncSession | DirectSession]:
     """A session closed on exit, for the per-update paths.
 
-    `async with sessionmaker()` closes in a task of its own (so that a
-    cancellation cannot cut the close short), which costs every update a
-    turn of the event loop behind all other ready tasks. On SQLite the close
-    never suspends, so it cannot be cut short and is awaited directly; after
-    a commit the session holds no connection and is not closed at all.
-    Other databases keep the protected close.
+    A SQLite file gets a DirectSession (see storage.sqlite_direct): the
+    same statements without a greenlet around each. Other databases get an
+    AsyncSession, closed in a task of its own so that a cancellation cannot
+    cut the close short.
     """
+    from storage.sqlite_direct import direct_database
+
     bind = sessionmaker.kw.get("bind")
-    if bind is None or bind.dialect.name != "sqlite":
+    direct = direct_database(bind) if bind is not None else None
+    if direct is None:
         async with sessionmaker() as protected:
             yield protected
         return
-    session = sessionmaker()
+    session = direct.session()
     try:
         yield session
     finally:
@@ -94,7 +100,8 @@ StoreT = TypeVar("StoreT")
 
 
 def store_opener(
-    sessionmaker: async_sessionmaker[AsyncSession], make: Callable[[AsyncSession], StoreT]
+    sessionmaker: async_sessionmaker[AsyncSession],
+    make: Callable[[AsyncSession | DirectSession], StoreT],
 ) -> Callable[[], Any]:
     """A callable opening `make(session)` in a session that rolls back unless committed."""
 

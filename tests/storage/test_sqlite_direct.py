@@ -1,0 +1,151 @@
+"""Direct SQLite sessions: atomic writes, one transaction at a time, and waits that never block the loop."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import Column, Integer, MetaData, Table, func, insert, select, update
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from storage import sqlite_inline
+from storage.db import create_engine
+from storage.sqlite_direct import DirectDatabase, direct_database
+
+metadata = MetaData()
+numbers = Table("t", metadata, Column("n", Integer))
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Row(Base):
+    __tablename__ = "r"
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+@pytest.fixture
+def db_file(tmp_path: object) -> str:
+    path = f"{tmp_path}/direct.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA journal_mode=WAL")  # as the migrations leave it
+        connection.execute("CREATE TABLE t (n INTEGER)")
+        connection.execute("CREATE TABLE r (id INTEGER PRIMARY KEY)")
+    return path
+
+
+@pytest.fixture
+async def database(db_file: str) -> AsyncIterator[DirectDatabase]:
+    engine = create_engine(f"sqlite+aiosqlite:///{db_file}")
+    direct = direct_database(engine)
+    assert direct is not None
+    yield direct
+    await engine.dispose()
+
+
+def count(db_file: str, table: str = "t") -> int:
+    with sqlite3.connect(db_file) as connection:
+        return connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def test_only_sqlite_files_have_a_direct_twin() -> None:
+    assert direct_database(create_async_engine("sqlite+aiosqlite://")) is None
+    assert direct_database(create_async_engine("postgresql+asyncpg://bot@localhost/db")) is None
+
+
+async def test_writes_are_one_transaction_until_commit(
+    database: DirectDatabase, db_file: str
+) -> None:
+    session = database.session()
+    await session.execute(insert(numbers), {"n": 1})
+    await session.execute(insert(numbers), {"n": 2})
+    assert count(db_file) == 0  # another connection sees nothing before the commit
+    await session.rollback()
+    assert count(db_file) == 0
+    await session.execute(insert(numbers), {"n": 3})
+    await session.commit()
+    assert count(db_file) == 1
+
+
+async def test_pending_orm_objects_are_flushed_inside_the_transaction(
+    database: DirectDatabase, db_file: str
+) -> None:
+    session = database.session()
+    session.add(Row(id=1))
+    await session.scalar(select(func.count()).select_from(numbers))  # autoflushes the row
+    await session.rollback()
+    assert count(db_file, "r") == 0
+    session.add(Row(id=2))
+    await session.commit()
+    assert count(db_file, "r") == 1
+
+
+async def test_a_second_session_waits_for_the_first_to_finish(database: DirectDatabase) -> None:
+    first, second = database.session(), database.session()
+    await first.execute(select(numbers))
+
+    async def write() -> None:
+        await second.execute(insert(numbers), {"n": 1})
+        await second.commit()
+
+    waiting = asyncio.create_task(write())
+    await asyncio.sleep(0)
+    assert not waiting.done()
+    await first.close()
+    await asyncio.wait_for(waiting, timeout=2)
+    assert not database.lock.locked()
+
+
+async def test_a_reading_session_lets_other_connections_write(
+    database: DirectDatabase, db_file: str
+) -> None:
+    session = database.session()
+    await session.execute(select(numbers))
+    with sqlite3.connect(db_file, timeout=0) as other:  # the FSM storage, the CLI
+        other.execute("INSERT INTO t VALUES (1)")
+    assert (await session.scalar(select(func.count()).select_from(numbers))) == 1
+    await session.close()
+
+
+async def test_a_writer_waits_for_another_connection_without_blocking_the_loop(
+    database: DirectDatabase, db_file: str
+) -> None:
+    holder = sqlite3.connect(db_file, timeout=0, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT INTO t VALUES (1)")
+    session = database.session()
+
+    async def write() -> None:
+        await session.execute(update(numbers).values(n=2))
+        await session.commit()
+
+    waiting = asyncio.create_task(write())
+    for _ in range(5):
+        await asyncio.sleep(0.005)  # the loop keeps running while the writer waits
+    assert not waiting.done()
+    holder.execute("COMMIT")
+    holder.close()
+    await asyncio.wait_for(waiting, timeout=2)
+    with sqlite3.connect(db_file) as reader:
+        assert reader.execute("SELECT n FROM t").fetchall() == [(2,)]
+
+
+async def test_the_wait_gives_up_like_a_busy_timeout_and_frees_the_session(
+    database: DirectDatabase, db_file: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_inline, "BUSY_WAIT", 0.02)
+    holder = sqlite3.connect(db_file, timeout=0, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    session = database.session()
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        await session.execute(insert(numbers), {"n": 1})
+    assert not database.lock.locked()
+    holder.execute("ROLLBACK")
+    holder.close()
+    await session.execute(insert(numbers), {"n": 1})
+    await session.commit()
+    assert count(db_file) == 1
