@@ -19,6 +19,9 @@ for the same file. Two things the greenlets gave must be kept:
   where the pool would check the connection out (the session's first
   statement) and given back where the pool would get it back (commit,
   rollback, close); a plain pool would block the loop instead of waiting.
+
+The ORM Session is not on the hot path at all: its bookkeeping around a
+Core statement and a commit cost as much again as the statements.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Session
@@ -94,85 +97,126 @@ def _connect(dbapi_connection: sqlite3.Connection, record: Any) -> None:
 
 
 class DirectSession:
-    """The part of AsyncSession the stores use, run synchronously (see the module)."""
+    """The part of AsyncSession the stores use, run synchronously (see the module).
+
+    Core statements (the hot path's) run on the connection itself; ORM ones
+    on a Session joined to its transaction, made only when one comes.
+    """
 
     def __init__(self, database: DirectDatabase) -> None:
         self._database = database
-        self._session = Session(database.engine, expire_on_commit=False)
-        self._held = False
+        self._connection: Connection | None = None
+        """Checked out, under the database's lock, from the first statement to the end."""
+        self._orm: Session | None = None
+        self._added: list[object] = []
+        """Objects added before there was a connection; they join the ORM session with it."""
         self._writing = False
 
     @property
     def bind(self) -> Engine:
         return self._database.engine
 
-    async def _open(self, statement: Any = None) -> Session:
-        """The session, holding the connection; and SQLite's write lock before the first write.
+    async def _open(self, writes: bool) -> Connection:
+        """The connection; and SQLite's write lock before the first write.
 
         Reads before the first write run on their own, as pysqlite's own
         transactions would have them: a session that only reads never keeps
         another connection (the FSM storage's) from writing. Pending ORM
-        objects count as a write: any statement may flush them.
+        objects count as a write: any ORM statement may flush them.
         """
-        if not self._held:
+        if self._connection is None:
             async with asyncio.timeout(CHECKOUT_TIMEOUT):
                 await self._database.lock.acquire()
-            self._held = True
-        writes = getattr(statement, "is_dml", False) or self._pending()
-        if writes and not self._writing:
             try:
-                connection = self._session.connection().connection.dbapi_connection
-                await _begin_immediate(connection)
+                self._connection = self._database.engine.connect()
             except BaseException:
-                self._end(self._session.rollback)
+                self._database.lock.release()
+                raise
+        if (writes or self._pending()) and not self._writing:
+            try:
+                await _begin_immediate(self._connection.connection.dbapi_connection)
+            except BaseException:
+                self._end(commit=False)
                 raise
             self._writing = True
-        return self._session
+        return self._connection
 
-    def _end(self, finish: Any) -> None:
-        try:
-            finish()
-        finally:
-            self._writing = False
-            if self._held:
-                self._held = False
-                self._database.lock.release()
+    async def _session(self, writes: bool = False) -> Session:
+        connection = await self._open(writes)
+        if self._orm is None:
+            if not connection.in_transaction():
+                connection.begin()
+            # The session flushes into the connection's transaction; this class ends it.
+            self._orm = Session(
+                connection, expire_on_commit=False, join_transaction_mode="rollback_only"
+            )
+        if self._added:
+            self._orm.add_all(self._added)
+            self._added.clear()
+        return self._orm
 
     def _pending(self) -> bool:
-        session = self._session
-        return bool(session.new or session.dirty or session.deleted)
+        orm = self._orm
+        return bool(self._added) or (orm is not None and bool(orm.new or orm.dirty or orm.deleted))
+
+    def _end(self, *, commit: bool) -> None:
+        """Commits or rolls back, and gives the connection and the lock back."""
+        connection, orm = self._connection, self._orm
+        self._connection, self._orm, self._writing = None, None, False
+        self._added.clear()
+        if connection is None:
+            return
+        try:
+            try:
+                if commit:
+                    connection.commit()
+                else:
+                    connection.rollback()
+            finally:
+                if orm is not None:
+                    orm.close()
+                connection.close()
+        finally:
+            self._database.lock.release()
 
     async def execute(self, statement: Any, params: Any = None, **kw: Any) -> Any:
-        return (await self._open(statement)).execute(statement, params, **kw)
+        if _is_orm(statement):
+            return (await self._session(statement.is_dml)).execute(statement, params, **kw)
+        return (await self._open(statement.is_dml)).execute(statement, params, **kw)
 
     async def scalar(self, statement: Any, params: Any = None, **kw: Any) -> Any:
-        return (await self._open(statement)).scalar(statement, params, **kw)
+        if _is_orm(statement):
+            return (await self._session(statement.is_dml)).scalar(statement, params, **kw)
+        return (await self._open(statement.is_dml)).scalar(statement, params, **kw)
 
     async def scalars(self, statement: Any, params: Any = None, **kw: Any) -> Any:
-        return (await self._open(statement)).scalars(statement, params, **kw)
+        return (await self._session(statement.is_dml)).scalars(statement, params, **kw)
 
     async def get(self, entity: Any, ident: Any, **kw: Any) -> Any:
-        return (await self._open()).get(entity, ident, **kw)
+        return (await self._session()).get(entity, ident, **kw)
 
     def add(self, instance: object) -> None:
-        self._session.add(instance)
+        if self._orm is None:
+            self._added.append(instance)
+        else:
+            self._orm.add(instance)
 
     async def flush(self) -> None:
-        (await self._open()).flush()
+        if self._pending():
+            (await self._session(writes=True)).flush()
 
     async def commit(self) -> None:
-        if self._pending():
-            await self._open()
-        self._end(self._session.commit)
+        await self.flush()
+        self._end(commit=True)
 
     async def rollback(self) -> None:
-        self._end(self._session.rollback)
+        self._end(commit=False)
 
     async def close(self) -> None:
-        self._end(self._session.close)
+        self._end(commit=False)
 
     def in_transaction(self) -> bool:
-        return self._held or self._session.in_transaction()
+        return self._connection is not None or bool(self._added)
 
     @asynccontextmanager
     async def begin(self) -> AsyncIterator[DirectSession]:
@@ -183,6 +227,11 @@ class DirectSession:
             await self.rollback()
             raise
         await self.commit()
+
+
+def _is_orm(statement: Any) -> bool:
+    """Whether `statement` names mapped classes, as the Session itself tells (Core ones name tables)."""
+    return statement._propagate_attrs.get("compile_state_plugin") == "orm"
 
 
 async def _begin_immediate(connection: sqlite3.Connection) -> None:
