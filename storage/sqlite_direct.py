@@ -47,13 +47,32 @@ CHECKOUT_TIMEOUT = 60.0
 
 @dataclass
 class DirectDatabase:
-    """A pysqlite engine of one connection for a SQLite file, and the lock that shares it."""
+    """One pysqlite connection to a SQLite file, kept open, and the lock that shares it."""
 
     engine: Engine
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _connection: Connection | None = None
 
     def session(self) -> DirectSession:
         return DirectSession(self)
+
+    def connection(self) -> Connection:
+        """The connection, opened on first use; only the lock's holder may use it."""
+        if self._connection is None or self._connection.invalidated:
+            self._connection = self.engine.connect()
+        return self._connection
+
+    def drop_connection(self) -> None:
+        """Closes the connection after a failure; the next session opens a new one."""
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            connection.invalidate()
+
+    def dispose(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+        self.engine.dispose()
 
 
 _DATABASES: weakref.WeakKeyDictionary[Engine, DirectDatabase] = weakref.WeakKeyDictionary()
@@ -71,7 +90,7 @@ def direct_database(engine: AsyncEngine) -> DirectDatabase | None:
     if key not in _DATABASES:
         database = DirectDatabase(_sync_engine(url.database))
         _DATABASES[key] = database
-        event.listen(key, "engine_disposed", lambda _engine: database.engine.dispose())
+        event.listen(key, "engine_disposed", lambda _engine: database.dispose())
     return _DATABASES[key]
 
 
@@ -80,7 +99,7 @@ def _sync_engine(path: str) -> Engine:
         f"sqlite:///{path}",
         pool_size=1,
         max_overflow=0,
-        pool_timeout=0,  # the lock guarantees a free connection: waiting would mean a bug
+        pool_timeout=0,  # DirectDatabase keeps the one connection: a second checkout is a bug
         pool_reset_on_return=None,  # every session ends its own transaction
         connect_args={"timeout": 0, "check_same_thread": False},
     )
@@ -106,7 +125,7 @@ class DirectSession:
     def __init__(self, database: DirectDatabase) -> None:
         self._database = database
         self._connection: Connection | None = None
-        """Checked out, under the database's lock, from the first statement to the end."""
+        """The database's connection, under its lock from the first statement to the end."""
         self._orm: Session | None = None
         self._added: list[object] = []
         """Objects added before there was a connection; they join the ORM session with it."""
@@ -128,7 +147,7 @@ class DirectSession:
             async with asyncio.timeout(CHECKOUT_TIMEOUT):
                 await self._database.lock.acquire()
             try:
-                self._connection = self._database.engine.connect()
+                self._connection = self._database.connection()
             except BaseException:
                 self._database.lock.release()
                 raise
@@ -172,10 +191,12 @@ class DirectSession:
                     connection.commit()
                 else:
                     connection.rollback()
+            except BaseException:
+                self._database.drop_connection()
+                raise
             finally:
                 if orm is not None:
                     orm.close()
-                connection.close()
         finally:
             self._database.lock.release()
 
