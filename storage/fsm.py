@@ -9,7 +9,8 @@ several processes use Redis (REDIS_URL) instead.
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from typing import Any
 
 from aiogram.fsm.state import State
@@ -17,10 +18,11 @@ from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, 
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from storage.db import create_engine
 from storage.models import FsmRecord
+from storage.sqlite_direct import DirectSession, direct_database
 
 
 class DatabaseStorage(BaseStorage):
@@ -28,36 +30,47 @@ class DatabaseStorage(BaseStorage):
 
     def __init__(self, engine: AsyncEngine, *, owned: bool = False) -> None:
         self._engine = engine
+        self._direct = direct_database(engine)
         self._owned = owned
         self._keys = DefaultKeyBuilder(with_destiny=True)
         self._cache: dict[str, tuple[str | None, dict[str, Any]]] = {}
 
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[AsyncConnection | DirectSession]:
+        """A bare connection: an ORM session cost three times the statement.
+
+        A SQLite file gets a DirectSession, which runs Core statements on
+        its connection without a greenlet around each (storage.sqlite_direct).
+        """
+        if self._direct is not None:
+            session = self._direct.session()
+            try:
+                yield session
+            finally:
+                await session.close()
+            return
+        async with self._engine.connect() as connection:
+            yield connection
+
     async def _load(self, key: StorageKey) -> tuple[str, tuple[str | None, dict[str, Any]]]:
         k = self._keys.build(key)
         if k not in self._cache:
-            conn = await self._engine.connect()
-            try:
+            async with self._connection() as conn:
                 row = (await conn.execute(_SELECT, {"key": k})).one_or_none()
-            finally:
-                await conn.close()
             self._cache[k] = (row.state, dict(row.data or {})) if row else (None, {})
         return k, self._cache[k]
 
     async def _save(self, k: str, state: str | None, data: dict[str, Any]) -> None:
-        """Writes through on a bare connection: an ORM session cost three times the statement."""
+        """Writes through before the handler goes on."""
         if self._cache.get(k) == (state, data):
             return
-        conn = await self._engine.connect()
-        try:
+        async with self._connection() as conn:
             if state is None and not data:
                 await conn.execute(_DELETE, {"key": k})
             else:
-                await conn.execute(
-                    _upsert(conn.dialect.name), {"key": k, "state": state, "data": data}
-                )
+                upsert = _upsert(self._engine.dialect.name)
+                await conn.execute(upsert, {"key": k, "state": state, "data": data})
             await conn.commit()
-        finally:
-            await conn.close()
         self._cache[k] = (state, data)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
