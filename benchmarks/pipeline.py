@@ -22,7 +22,7 @@ from aiogram.types import Message
 from bot.clock import TZ, FixedClock
 from bot.config import Settings
 from bot.demo import seed_demo, seed_demo_reviewers
-from bot.main import create_dispatcher
+from bot.main import create_dispatcher, freeze_startup_objects
 from bot.offline import OfflineSession, OfflineUser, OfflineWorld
 from storage import crypto
 from storage.db import create_engine, create_sessionmaker
@@ -143,6 +143,8 @@ async def main() -> None:
     parser.add_argument("--concurrency", type=int, default=100)
     parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
     args = parser.parse_args()
+    # As `expertbot run` does once started; echo and the applicants both run after it.
+    freeze_startup_objects()
     # Echo runs before and after the applicants, half the updates each: the
     # machine's drift during the run weighs on both sides of the ratio alike.
     half = args.users * UPDATES_PER_APPLICANT // 2
