@@ -3,12 +3,14 @@
 SQLAlchemy's asyncio extension runs each call of an AsyncSession in a new
 greenlet, around the same synchronous core. On SQLite, whose statements run
 inline anyway (storage.sqlite_inline), that wrapping was most of a store's
-cost: a typed answer's load, conditional update and commit took 745 µs
-through an AsyncSession against 400 µs through a plain Session.
+cost. A typed answer's load, conditional update and commit took 740 µs
+through an AsyncSession, 530–650 µs through a plain Session and 430–480 µs
+on the plain Session's connection.
 
 So the per-update stores get a `DirectSession` here: the part of
-AsyncSession's interface they use, over a plain Session on a pysqlite engine
-for the same file. Two things the greenlets gave must be kept:
+AsyncSession's interface they use, running Core statements straight on a
+pysqlite connection to the same file, and ORM ones on a Session joined to
+its transaction. Two things the greenlets gave must be kept:
 
 - Waiting for another writer must not block the loop. Before its first
   write a session begins with BEGIN IMMEDIATE, retried after asynchronous
@@ -19,9 +21,6 @@ for the same file. Two things the greenlets gave must be kept:
   where the pool would check the connection out (the session's first
   statement) and given back where the pool would get it back (commit,
   rollback, close); a plain pool would block the loop instead of waiting.
-
-The ORM Session is not on the hot path at all: its bookkeeping around a
-Core statement and a commit cost as much again as the statements.
 """
 
 from __future__ import annotations
@@ -63,10 +62,11 @@ class DirectDatabase:
         return self._connection
 
     def drop_connection(self) -> None:
-        """Closes the connection after a failure; the next session opens a new one."""
+        """Discards the connection after a failure; the next session opens a new one."""
         connection, self._connection = self._connection, None
         if connection is not None:
             connection.invalidate()
+            connection.close()
 
     def dispose(self) -> None:
         if self._connection is not None:
@@ -200,15 +200,23 @@ class DirectSession:
         finally:
             self._database.lock.release()
 
+    async def _core(self, statement: Any) -> Connection:
+        """The connection for a Core statement, after flushing what the ORM has pending.
+
+        The Session would autoflush before any statement; a Core one must see those rows too.
+        """
+        await self.flush()
+        return await self._open(statement.is_dml)
+
     async def execute(self, statement: Any, params: Any = None, **kw: Any) -> Any:
         if _is_orm(statement):
             return (await self._session(statement.is_dml)).execute(statement, params, **kw)
-        return (await self._open(statement.is_dml)).execute(statement, params, **kw)
+        return (await self._core(statement)).execute(statement, params, **kw)
 
     async def scalar(self, statement: Any, params: Any = None, **kw: Any) -> Any:
         if _is_orm(statement):
             return (await self._session(statement.is_dml)).scalar(statement, params, **kw)
-        return (await self._open(statement.is_dml)).scalar(statement, params, **kw)
+        return (await self._core(statement)).scalar(statement, params, **kw)
 
     async def scalars(self, statement: Any, params: Any = None, **kw: Any) -> Any:
         return (await self._session(statement.is_dml)).scalars(statement, params, **kw)

@@ -149,3 +149,31 @@ async def test_the_wait_gives_up_like_a_busy_timeout_and_frees_the_session(
     await session.execute(insert(numbers), {"n": 1})
     await session.commit()
     assert count(db_file) == 1
+
+
+async def test_a_core_statement_sees_rows_the_orm_has_pending(database: DirectDatabase) -> None:
+    session = database.session()
+    session.add(Row(id=7))
+    assert await session.scalar(select(func.count()).select_from(Row.__table__)) == 1
+    await session.rollback()
+
+
+async def test_a_failed_commit_leaves_a_new_connection_and_a_free_lock(
+    database: DirectDatabase, db_file: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = database.session()
+    await session.execute(insert(numbers), {"n": 1})
+    broken = database.connection()
+
+    def fail() -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(broken, "commit", fail)
+    with pytest.raises(sqlite3.OperationalError):
+        await session.commit()
+    assert not database.lock.locked()
+    assert database.connection() is not broken
+    again = database.session()
+    await again.execute(insert(numbers), {"n": 2})
+    await again.commit()
+    assert count(db_file) == 1  # the failed transaction's row is gone
