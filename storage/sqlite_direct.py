@@ -35,6 +35,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy import create_engine as create_sync_engine
+from sqlalchemy.exc import PendingRollbackError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Session
 
@@ -51,6 +52,8 @@ class DirectDatabase:
     engine: Engine
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _connection: Connection | None = None
+    _disposed: bool = False
+    """Disposed while a session held the connection: that session closes it when it ends."""
 
     def session(self) -> DirectSession:
         return DirectSession(self)
@@ -69,10 +72,21 @@ class DirectDatabase:
             connection.close()
 
     def dispose(self) -> None:
+        """Closes the connection, or has the session holding it close it as it ends.
+
+        Closing it under a session would make that session's commit a silent no-op.
+        """
+        if self.lock.locked():
+            self._disposed = True
+        else:
+            self._close()
+        self.engine.dispose()
+
+    def _close(self) -> None:
+        self._disposed = False
         if self._connection is not None:
             self._connection.close()
             self._connection = None
-        self.engine.dispose()
 
 
 _DATABASES: weakref.WeakKeyDictionary[Engine, DirectDatabase] = weakref.WeakKeyDictionary()
@@ -151,14 +165,23 @@ class DirectSession:
             except BaseException:
                 self._database.lock.release()
                 raise
-        if (writes or self._pending()) and not self._writing:
+        connection = self._connection
+        if self._writing:
+            if not connection.connection.dbapi_connection.in_transaction:
+                # A failed flush rolled SQLite's transaction back; AsyncSession refuses too.
+                raise PendingRollbackError(
+                    "this session's transaction was rolled back; roll back first"
+                )
+        elif writes or self._pending():
             try:
-                await _begin_immediate(self._connection.connection.dbapi_connection)
+                if not connection.in_transaction():
+                    connection.begin()  # so that a rollback reaches SQLite whatever fails next
+                await _begin_immediate(connection.connection.dbapi_connection)
             except BaseException:
                 self._end(commit=False)
                 raise
             self._writing = True
-        return self._connection
+        return connection
 
     async def _session(self, writes: bool = False) -> Session:
         connection = await self._open(writes)
@@ -198,6 +221,8 @@ class DirectSession:
                 if orm is not None:
                     orm.close()
         finally:
+            if self._database._disposed:
+                self._database._close()
             self._database.lock.release()
 
     async def _core(self, statement: Any) -> Connection:
@@ -206,20 +231,25 @@ class DirectSession:
         The Session would autoflush before any statement; a Core one must see those rows too.
         """
         await self.flush()
-        return await self._open(statement.is_dml)
+        return await self._open(_writes(statement))
 
     async def execute(self, statement: Any, params: Any = None, **kw: Any) -> Any:
         if _is_orm(statement):
-            return (await self._session(statement.is_dml)).execute(statement, params, **kw)
-        return (await self._core(statement)).execute(statement, params, **kw)
+            kw["execution_options"] = {**kw.get("execution_options", {}), "prebuffer_rows": True}
+            return (await self._session(_writes(statement))).execute(statement, params, **kw)
+        result = (await self._core(statement)).execute(statement, params, **kw)
+        # Read to the end now, as aiosqlite did: a half-read result would keep
+        # its read snapshot open on the shared connection.
+        return result.freeze()() if result.returns_rows else result
 
     async def scalar(self, statement: Any, params: Any = None, **kw: Any) -> Any:
         if _is_orm(statement):
-            return (await self._session(statement.is_dml)).scalar(statement, params, **kw)
+            return (await self._session(_writes(statement))).scalar(statement, params, **kw)
         return (await self._core(statement)).scalar(statement, params, **kw)
 
     async def scalars(self, statement: Any, params: Any = None, **kw: Any) -> Any:
-        return (await self._session(statement.is_dml)).scalars(statement, params, **kw)
+        kw["execution_options"] = {**kw.get("execution_options", {}), "prebuffer_rows": True}
+        return (await self._session(_writes(statement))).scalars(statement, params, **kw)
 
     async def get(self, entity: Any, ident: Any, **kw: Any) -> Any:
         return (await self._session()).get(entity, ident, **kw)
@@ -256,6 +286,11 @@ class DirectSession:
             await self.rollback()
             raise
         await self.commit()
+
+
+def _writes(statement: Any) -> bool:
+    """Anything but a SELECT may write (DML, DDL, text): it must run inside the write transaction."""
+    return not statement.is_select
 
 
 def _is_orm(statement: Any) -> bool:

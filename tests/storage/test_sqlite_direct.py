@@ -7,7 +7,8 @@ import sqlite3
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, Table, func, insert, select, update
+from sqlalchemy import Column, Integer, MetaData, Table, func, insert, select, text, update
+from sqlalchemy.exc import CompileError, IntegrityError, PendingRollbackError
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -177,3 +178,68 @@ async def test_a_failed_commit_leaves_a_new_connection_and_a_free_lock(
     await again.execute(insert(numbers), {"n": 2})
     await again.commit()
     assert count(db_file) == 1  # the failed transaction's row is gone
+
+
+async def test_a_first_write_that_fails_to_compile_leaves_no_transaction_open(
+    database: DirectDatabase, db_file: str
+) -> None:
+    with pytest.raises(CompileError):
+        async with database.session().begin() as session:
+            await session.execute(insert(numbers).values(nope=1))
+    async with database.session().begin() as session:
+        await session.execute(insert(numbers).values(n=2))
+    assert count(db_file) == 1
+
+
+async def test_disposing_under_a_session_lets_its_commit_finish(
+    database: DirectDatabase, db_file: str
+) -> None:
+    session = database.session()
+    await session.execute(insert(numbers).values(n=1))
+    database.dispose()  # what engine.dispose() does at shutdown, a handler still running
+    await session.commit()
+    assert count(db_file) == 1
+
+
+async def test_text_statements_run_inside_the_transaction(
+    database: DirectDatabase, db_file: str
+) -> None:
+    with pytest.raises(RuntimeError):
+        async with database.session().begin() as session:
+            await session.execute(text("INSERT INTO t VALUES (1)"))
+            raise RuntimeError
+    assert count(db_file) == 0
+
+
+async def test_after_a_failed_flush_the_session_must_roll_back(
+    database: DirectDatabase, db_file: str
+) -> None:
+    async with database.session().begin() as session:
+        session.add(Row(id=1))
+    session = database.session()
+    try:
+        await session.execute(insert(numbers).values(n=0))
+        session.add(Row(id=1))
+        with pytest.raises(IntegrityError):
+            await session.flush()
+        with pytest.raises(PendingRollbackError):
+            await session.execute(insert(numbers).values(n=1))
+    finally:
+        await session.close()
+    assert count(db_file) == 0
+
+
+async def test_a_half_read_result_does_not_hold_a_snapshot(
+    database: DirectDatabase, db_file: str
+) -> None:
+    async with database.session().begin() as session:
+        await session.execute(insert(numbers), [{"n": i} for i in range(3)])
+    session = database.session()
+    rows = await session.execute(select(numbers.c.n))
+    rows.fetchone()
+    await session.commit()
+    with sqlite3.connect(db_file) as other:
+        other.execute("INSERT INTO t VALUES (99)")
+    async with database.session().begin() as later:  # SQLITE_BUSY_SNAPSHOT if it did
+        await later.execute(insert(numbers).values(n=5))
+    assert count(db_file) == 5
