@@ -39,7 +39,7 @@ from sqlalchemy.exc import PendingRollbackError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Session
 
-from storage.sqlite_inline import _is_busy, _pauses
+from storage.sqlite_inline import call_when_free
 
 CHECKOUT_TIMEOUT = 60.0
 """As the async pool's timeout: a session that never gets the connection fails instead of hanging."""
@@ -165,6 +165,9 @@ class DirectSession:
             except BaseException:
                 self._database.lock.release()
                 raise
+            # Begun at once (SQLAlchemy would at the first statement), so that a
+            # rollback reaches SQLite whatever fails next, and an ORM session can join.
+            self._connection.begin()
         connection = self._connection
         if self._writing:
             if not connection.connection.dbapi_connection.in_transaction:
@@ -174,9 +177,10 @@ class DirectSession:
                 )
         elif writes or self._pending():
             try:
-                if not connection.in_transaction():
-                    connection.begin()  # so that a rollback reaches SQLite whatever fails next
-                await _begin_immediate(connection.connection.dbapi_connection)
+                # Like busy_timeout, but waiting asynchronously.
+                await call_when_free(
+                    connection.connection.dbapi_connection.execute, "BEGIN IMMEDIATE"
+                )
             except BaseException:
                 self._end(commit=False)
                 raise
@@ -186,8 +190,6 @@ class DirectSession:
     async def _session(self, writes: bool = False) -> Session:
         connection = await self._open(writes)
         if self._orm is None:
-            if not connection.in_transaction():
-                connection.begin()
             # The session flushes into the connection's transaction; this class ends it.
             self._orm = Session(
                 connection, expire_on_commit=False, join_transaction_mode="rollback_only"
@@ -235,8 +237,8 @@ class DirectSession:
 
     async def execute(self, statement: Any, params: Any = None, **kw: Any) -> Any:
         if _is_orm(statement):
-            kw["execution_options"] = {**kw.get("execution_options", {}), "prebuffer_rows": True}
-            return (await self._session(_writes(statement))).execute(statement, params, **kw)
+            orm = await self._session(_writes(statement))
+            return orm.execute(statement, params, **_prebuffered(kw))
         result = (await self._core(statement)).execute(statement, params, **kw)
         # Read to the end now, as aiosqlite did: a half-read result would keep
         # its read snapshot open on the shared connection.
@@ -248,8 +250,8 @@ class DirectSession:
         return (await self._core(statement)).scalar(statement, params, **kw)
 
     async def scalars(self, statement: Any, params: Any = None, **kw: Any) -> Any:
-        kw["execution_options"] = {**kw.get("execution_options", {}), "prebuffer_rows": True}
-        return (await self._session(_writes(statement))).scalars(statement, params, **kw)
+        orm = await self._session(_writes(statement))
+        return orm.scalars(statement, params, **_prebuffered(kw))
 
     async def get(self, entity: Any, ident: Any, **kw: Any) -> Any:
         return (await self._session()).get(entity, ident, **kw)
@@ -288,6 +290,11 @@ class DirectSession:
         await self.commit()
 
 
+def _prebuffered(kw: dict[str, Any]) -> dict[str, Any]:
+    """ORM results read to the end at execute, as AsyncSession has them."""
+    return {**kw, "execution_options": {**kw.get("execution_options", {}), "prebuffer_rows": True}}
+
+
 def _writes(statement: Any) -> bool:
     """Anything but a SELECT may write (DML, DDL, text): it must run inside the write transaction."""
     return not statement.is_select
@@ -296,20 +303,3 @@ def _writes(statement: Any) -> bool:
 def _is_orm(statement: Any) -> bool:
     """Whether `statement` names mapped classes, as the Session itself tells (Core ones name tables)."""
     return statement._propagate_attrs.get("compile_state_plugin") == "orm"
-
-
-async def _begin_immediate(connection: sqlite3.Connection) -> None:
-    """BEGIN IMMEDIATE, retried while another connection writes, like busy_timeout but not blocking."""
-    pauses = None
-    while True:
-        try:
-            connection.execute("BEGIN IMMEDIATE")
-            return
-        except sqlite3.OperationalError as error:
-            if not _is_busy(error):
-                raise
-            pauses = pauses or _pauses()
-            pause = next(pauses, None)
-            if pause is None:
-                raise
-        await asyncio.sleep(pause)

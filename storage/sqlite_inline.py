@@ -79,6 +79,22 @@ def _call_retrying(call: Callable[..., Any], *args: Any) -> Any:
         await_(asyncio.sleep(pause))
 
 
+async def call_when_free(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """`call(...)`, retried after asynchronous pauses while another connection holds the write lock."""
+    pauses = None
+    while True:
+        try:
+            return call(*args, **kwargs)
+        except sqlite3.OperationalError as error:
+            if not _is_busy(error):
+                raise
+            pauses = pauses or _pauses()
+            pause = next(pauses, None)
+            if pause is None:
+                raise
+        await asyncio.sleep(pause)
+
+
 class InlineConnection(aiosqlite.Connection):
     """aiosqlite's connection running calls inline; the worker thread only opens the file.
 
@@ -89,18 +105,9 @@ class InlineConnection(aiosqlite.Connection):
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
-        pauses = None
-        while True:
-            try:
-                return fn(*args, **kwargs)
-            except sqlite3.OperationalError as error:
-                if not _is_busy(error) or getattr(fn, "__name__", "") not in RETRIED:
-                    raise
-                pauses = pauses or _pauses()
-                pause = next(pauses, None)
-                if pause is None:
-                    raise
-            await asyncio.sleep(pause)
+        if getattr(fn, "__name__", "") not in RETRIED:
+            return fn(*args, **kwargs)
+        return await call_when_free(fn, *args, **kwargs)
 
 
 class _Done:
