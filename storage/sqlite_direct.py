@@ -144,6 +144,8 @@ class DirectSession:
         self._added: list[object] = []
         """Objects added before there was a connection; they join the ORM session with it."""
         self._writing = False
+        self._results: list[Any] = []
+        """Row results handed out; closed when the session ends, read to the end or not."""
 
     @property
     def bind(self) -> Engine:
@@ -208,6 +210,10 @@ class DirectSession:
         connection, orm = self._connection, self._orm
         self._connection, self._orm, self._writing = None, None, False
         self._added.clear()
+        # A half-read result would keep its read snapshot open on the shared connection.
+        for result in self._results:
+            result.close()
+        self._results.clear()
         if connection is None:
             return
         try:
@@ -240,9 +246,9 @@ class DirectSession:
             orm = await self._session(_writes(statement))
             return orm.execute(statement, params, **_prebuffered(kw))
         result = (await self._core(statement)).execute(statement, params, **kw)
-        # Read to the end now, as aiosqlite did: a half-read result would keep
-        # its read snapshot open on the shared connection.
-        return result.freeze()() if result.returns_rows else result
+        if result.returns_rows:
+            self._results.append(result)
+        return result
 
     async def scalar(self, statement: Any, params: Any = None, **kw: Any) -> Any:
         if _is_orm(statement):

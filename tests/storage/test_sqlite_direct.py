@@ -8,7 +8,12 @@ from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, func, insert, select, text, update
-from sqlalchemy.exc import CompileError, IntegrityError, PendingRollbackError
+from sqlalchemy.exc import (
+    CompileError,
+    IntegrityError,
+    PendingRollbackError,
+    ResourceClosedError,
+)
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -238,6 +243,8 @@ async def test_a_half_read_result_does_not_hold_a_snapshot(
     rows = await session.execute(select(numbers.c.n))
     rows.fetchone()
     await session.commit()
+    with pytest.raises(ResourceClosedError):  # not rows another session wrote since
+        rows.fetchone()
     with sqlite3.connect(db_file) as other:
         other.execute("INSERT INTO t VALUES (99)")
     async with database.session().begin() as later:  # SQLITE_BUSY_SNAPSHOT if it did
