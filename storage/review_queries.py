@@ -204,10 +204,9 @@ class ReviewQueries:
     # audit trail and cards ---------------------------------------------------
 
     async def events_of(self, app_id: int) -> Sequence[EventRow]:
-        rows = await self.session.scalars(
-            select(ApplicationEvent)
-            .where(ApplicationEvent.application_id == app_id)
-            .order_by(ApplicationEvent.id)
+        events = ApplicationEvent.__table__
+        rows = await self.session.execute(
+            select(events).where(events.c.application_id == app_id).order_by(events.c.id)
         )
         return [
             EventRow(

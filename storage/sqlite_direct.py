@@ -8,9 +8,10 @@ through an AsyncSession, 530–650 µs through a plain Session and 430–480 µs
 on the plain Session's connection.
 
 So the per-update stores get a `DirectSession` here: the part of
-AsyncSession's interface they use, running Core statements straight on a
-pysqlite connection to the same file, and ORM ones on a Session joined to
-its transaction. Two things the greenlets gave must be kept:
+AsyncSession's interface they use, running statements straight on a
+pysqlite connection to the same file, and those that load mapped objects
+on a Session joined to its transaction (making one cost more than most
+statements). Two things the greenlets gave must be kept:
 
 - Waiting for another writer must not block the loop. Before its first
   write a session begins with BEGIN IMMEDIATE, retried after asynchronous
@@ -38,6 +39,7 @@ from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.exc import PendingRollbackError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeEngine
 
 from storage.sqlite_inline import call_when_free
 
@@ -132,8 +134,8 @@ def _connect(dbapi_connection: sqlite3.Connection, record: Any) -> None:
 class DirectSession:
     """The part of AsyncSession the stores use, run synchronously (see the module).
 
-    Core statements (the hot path's) run on the connection itself; ORM ones
-    on a Session joined to its transaction, made only when one comes.
+    Statements run on the connection itself; those that load mapped
+    objects on a Session joined to its transaction, made only when one comes.
     """
 
     def __init__(self, database: DirectDatabase) -> None:
@@ -241,8 +243,18 @@ class DirectSession:
         await self.flush()
         return await self._open(_writes(statement))
 
+    def _on_session(self, statement: Any) -> bool:
+        """Whether `statement` runs on the ORM Session rather than on the connection.
+
+        Only the Session can load mapped objects. Other statements that name
+        mapped classes (column selects, inserts, updates) run as Core, unless
+        the Session already exists: an ORM update keeps the objects it loaded
+        in step, which Core would not.
+        """
+        return _is_orm(statement) and (self._orm is not None or _loads_objects(statement))
+
     async def execute(self, statement: Any, params: Any = None, **kw: Any) -> Any:
-        if _is_orm(statement):
+        if self._on_session(statement):
             orm = await self._session(_writes(statement))
             return orm.execute(statement, params, **_prebuffered(kw))
         result = (await self._core(statement)).execute(statement, params, **kw)
@@ -251,13 +263,15 @@ class DirectSession:
         return result
 
     async def scalar(self, statement: Any, params: Any = None, **kw: Any) -> Any:
-        if _is_orm(statement):
+        if self._on_session(statement):
             return (await self._session(_writes(statement))).scalar(statement, params, **kw)
         return (await self._core(statement)).scalar(statement, params, **kw)
 
     async def scalars(self, statement: Any, params: Any = None, **kw: Any) -> Any:
-        orm = await self._session(_writes(statement))
-        return orm.scalars(statement, params, **_prebuffered(kw))
+        if self._on_session(statement):
+            orm = await self._session(_writes(statement))
+            return orm.scalars(statement, params, **_prebuffered(kw))
+        return (await self.execute(statement, params, **kw)).scalars()
 
     async def get(self, entity: Any, ident: Any, **kw: Any) -> Any:
         return (await self._session()).get(entity, ident, **kw)
@@ -304,6 +318,15 @@ def _prebuffered(kw: dict[str, Any]) -> dict[str, Any]:
 def _writes(statement: Any) -> bool:
     """Anything but a SELECT may write (DML, DDL, text): it must run inside the write transaction."""
     return not statement.is_select
+
+
+def _loads_objects(statement: Any) -> bool:
+    """Whether the rows of `statement` hold mapped objects (`select(Person)`), not only columns."""
+    if statement.is_select:
+        described = statement.column_descriptions
+    else:
+        described = getattr(statement, "returning_column_descriptions", ())
+    return any(not isinstance(d["type"], TypeEngine) for d in described)
 
 
 def _is_orm(statement: Any) -> bool:

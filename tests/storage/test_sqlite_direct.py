@@ -32,6 +32,7 @@ class Base(DeclarativeBase):
 class Row(Base):
     __tablename__ = "r"
     id: Mapped[int] = mapped_column(primary_key=True)
+    label: Mapped[str | None]
 
 
 @pytest.fixture
@@ -40,7 +41,7 @@ def db_file(tmp_path: object) -> str:
     with sqlite3.connect(path) as connection:
         connection.execute("PRAGMA journal_mode=WAL")  # as the migrations leave it
         connection.execute("CREATE TABLE t (n INTEGER)")
-        connection.execute("CREATE TABLE r (id INTEGER PRIMARY KEY)")
+        connection.execute("CREATE TABLE r (id INTEGER PRIMARY KEY, label TEXT)")
     return path
 
 
@@ -162,6 +163,22 @@ async def test_a_core_statement_sees_rows_the_orm_has_pending(database: DirectDa
     session.add(Row(id=7))
     assert await session.scalar(select(func.count()).select_from(Row.__table__)) == 1
     await session.rollback()
+
+
+async def test_only_loading_objects_needs_the_orm_session(database: DirectDatabase) -> None:
+    session = database.session()
+    await session.execute(insert(Row).values(id=1, label="a"))
+    assert await session.scalar(select(Row.label).where(Row.id == 1)) == "a"
+    assert list(await session.scalars(select(Row.id))) == [1]
+    assert session._orm is None  # column selects and DML naming Row ran as Core
+    row = (await session.scalars(select(Row))).one()
+    assert isinstance(row, Row)
+    await session.execute(update(Row).where(Row.id == 1).values(label="b"))
+    assert row.label == "b"  # with objects loaded, the Session keeps them in step
+    await session.commit()
+    reader = database.session()
+    assert await reader.scalar(select(Row.label)) == "b"
+    await reader.close()
 
 
 async def test_a_failed_commit_leaves_a_new_connection_and_a_free_lock(
