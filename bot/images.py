@@ -32,8 +32,7 @@ def portrait_jpeg(data: bytes, max_bytes: int) -> tuple[bytes, tuple[int, int]]:
                 raise ValueError(t.PHOTO_BAD)
             if getattr(image, "n_frames", 1) > 1:
                 raise ValueError(t.PHOTO_NOT_IMAGE)
-            image = ImageOps.exif_transpose(image)
-            image.load()
+            ImageOps.exif_transpose(image, in_place=True)  # decodes; no copy when upright
     except ValueError:
         raise
     except (OSError, Image.DecompressionBombError, Image.DecompressionBombWarning, SyntaxError):
