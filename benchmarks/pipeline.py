@@ -29,9 +29,7 @@ from storage.db import create_engine, create_sessionmaker
 from storage.migrate import upgrade
 from storage.repositories import SqlStore
 from tests.flows.helpers import choose_unit, consent, fill_form
-from tests.support.images import jpeg
 
-PHOTO = jpeg()
 UPDATES_PER_APPLICANT = 34
 """/start to signature, as the conversation below runs today."""
 
