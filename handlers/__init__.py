@@ -12,7 +12,6 @@ def build_routers() -> list[Router]:
     from handlers import applicant, common, errors, exports, privacy, reminders, review
 
     return [
-        errors.build_router(),
         applicant.build_conversation_router(),
         common.build_router(),
         privacy.build_router(),
@@ -22,4 +21,7 @@ def build_routers() -> list[Router]:
         exports.build_router(),
         applicant.build_router(),
         common.build_fallback_router(),
+        # Error handlers only, which errors reach in any position; placed first,
+        # every update would pass through it on its way to the others.
+        errors.build_router(),
     ]

@@ -84,14 +84,15 @@ def build_conversation_router() -> Router:
     """
     router = Router(name="applicant-conversation")
     router.message.filter(NotCommand())
+    # The form's own buttons first: each handler passed costs a parse of the callback data.
+    router.callback_query.register(on_form_choice, FormChoice.filter())
+    router.callback_query.register(on_form_nav, FormNav.filter())
     router.callback_query.register(on_consent, ConsentPick.filter())
     router.callback_query.register(on_district_page, DistrictPage.filter())
     router.callback_query.register(on_district_pick, DistrictPick.filter())
     router.callback_query.register(on_unit_page, UnitPage.filter())
     router.callback_query.register(on_unit_pick, UnitPick.filter())
     router.callback_query.register(on_unit_not_listed, UnitNotListed.filter())
-    router.callback_query.register(on_form_choice, FormChoice.filter())
-    router.callback_query.register(on_form_nav, FormNav.filter())
     router.callback_query.register(on_card_edit, CardEdit.filter())
     router.callback_query.register(on_card_action, CardAction.filter())
     _register_answers(router)
