@@ -1,6 +1,6 @@
 """Update pipeline: applicants complete Annex 1 through the real Dispatcher, vs a bare echo bot.
 
-    python -m benchmarks.pipeline [--users 1000] [--concurrency 100] [--database-url URL]
+    python -m benchmarks.pipeline [--users 1000] [--concurrency 100] [--rounds 5] [--database-url URL]
 
 Every answer is committed before the bot replies (the same code as production);
 the bot session records requests instead of calling Telegram. Prints updates
@@ -58,72 +58,92 @@ class Timed:
         world.feed = timed  # type: ignore[method-assign]
 
 
-async def run_applicants(users: int, concurrency: int, database_url: str | None) -> tuple[float, list[float]]:
-    crypto.configure(crypto.keyring_from(data_key=crypto.generate_key()))
-    folder = tempfile.mkdtemp(prefix="bench-")
-    url = database_url or f"sqlite+aiosqlite:///{folder}/bench.db"
-    engine = create_engine(url)
-    await upgrade(engine)
-    sessionmaker = create_sessionmaker(engine)
-    clock = FixedClock(datetime(2022, 9, 20, 10, 0, tzinfo=TZ))
-    async with sessionmaker() as session:
-        store = SqlStore(session)
-        await seed_demo(store, clock.now() - timedelta(days=1))
-        # Reviewers as in production: each submission notifies 重庆大学's unit reviewer.
-        await seed_demo_reviewers(store, clock.now() - timedelta(days=1))
-        await session.commit()
-    settings = Settings(bot_token="42:BENCH", rate_limit=0)  # simulated users type faster than people
-    bot = Bot(token=settings.bot_token, session=OfflineSession())
-    world = OfflineWorld(create_dispatcher(settings=settings, sessionmaker=sessionmaker, clock=clock), bot, now=clock.now)
-    timed = Timed(world)
-    gate = asyncio.Semaphore(concurrency)
+class Applicants:
+    """Simulated applicants, each from /start to the signature, on one bot and database."""
 
-    async def applicant(i: int) -> None:
-        async with gate:
-            user = world.user(100_000 + i, f"用户{i}")
-            await consent(user)
-            await choose_unit(user)
-            await fill_form(user, name="张三", id_number=id_number(i))
-            await user.press("签名提交")
-            await user.send("张三")
-            assert "申报已提交" in user.last().text, user.last().text
+    def __init__(self, concurrency: int) -> None:
+        self.concurrency = concurrency
 
-    await applicant(users)  # warm-up: connections opened, statements compiled
-    timed.latencies.clear()
-    start = time.perf_counter()
-    await asyncio.gather(*(applicant(i) for i in range(users)))
-    elapsed = time.perf_counter() - start
-    await world.close()
-    await engine.dispose()
-    return len(timed.latencies) / elapsed, timed.latencies
+    async def start(self, database_url: str | None) -> None:
+        crypto.configure(crypto.keyring_from(data_key=crypto.generate_key()))
+        folder = tempfile.mkdtemp(prefix="bench-")
+        url = database_url or f"sqlite+aiosqlite:///{folder}/bench.db"
+        self.engine = create_engine(url)
+        await upgrade(self.engine)
+        sessionmaker = create_sessionmaker(self.engine)
+        clock = FixedClock(datetime(2022, 9, 20, 10, 0, tzinfo=TZ))
+        async with sessionmaker() as session:
+            store = SqlStore(session)
+            await seed_demo(store, clock.now() - timedelta(days=1))
+            # Reviewers as in production: each submission notifies 重庆大学's unit reviewer.
+            await seed_demo_reviewers(store, clock.now() - timedelta(days=1))
+            await session.commit()
+        settings = Settings(bot_token="42:BENCH", rate_limit=0)  # simulated users type faster than people
+        bot = Bot(token=settings.bot_token, session=OfflineSession())
+        dp = create_dispatcher(settings=settings, sessionmaker=sessionmaker, clock=clock)
+        self.world = OfflineWorld(dp, bot, now=clock.now)
+        self.timed = Timed(self.world)
+        await self.run(range(-1, 0))  # warm-up: connections opened, statements compiled
+        self.timed.latencies.clear()
+
+    async def run(self, ids: range) -> None:
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def applicant(i: int) -> None:
+            async with gate:
+                user = self.world.user(100_000 + i, f"用户{i}")
+                await consent(user)
+                await choose_unit(user)
+                await fill_form(user, name="张三", id_number=id_number(i))
+                await user.press("签名提交")
+                await user.send("张三")
+                assert "申报已提交" in user.last().text, user.last().text
+
+        await asyncio.gather(*(applicant(i) for i in ids))
+
+    async def close(self) -> None:
+        await self.world.close()
+        await self.engine.dispose()
 
 
-async def run_echo(updates: int, concurrency: int) -> tuple[float, list[float]]:
-    router = Router()
+class Echo:
+    """A bare aiogram bot answering every message with its text, fed like the applicants."""
 
-    async def echo(message: Message) -> None:
-        await message.answer(message.text or "")
-
-    router.message.register(echo)
-    dp = Dispatcher()
-    dp.include_router(router)
-    world = OfflineWorld(dp, Bot(token="42:ECHO", session=OfflineSession()))
-    timed = Timed(world)
-    gate = asyncio.Semaphore(concurrency)
     per_user = 30
 
-    async def user_loop(i: int) -> None:
-        async with gate:
-            user = world.user(200_000 + i, "echo")
-            for n in range(per_user):
-                await user.send(f"消息 {n}")
+    def __init__(self, concurrency: int) -> None:
+        self.concurrency = concurrency
 
-    await user_loop(-1)  # warm-up, as for the applicants
-    timed.latencies.clear()
+    async def start(self) -> None:
+        router = Router()
+
+        async def echo(message: Message) -> None:
+            await message.answer(message.text or "")
+
+        router.message.register(echo)
+        dp = Dispatcher()
+        dp.include_router(router)
+        self.world = OfflineWorld(dp, Bot(token="42:ECHO", session=OfflineSession()))
+        self.timed = Timed(self.world)
+        await self.run(range(-1, 0))  # warm-up, as for the applicants
+        self.timed.latencies.clear()
+
+    async def run(self, ids: range) -> None:
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def user_loop(i: int) -> None:
+            async with gate:
+                user = self.world.user(200_000 + i, "echo")
+                for n in range(self.per_user):
+                    await user.send(f"消息 {n}")
+
+        await asyncio.gather(*(user_loop(i) for i in ids))
+
+
+async def timed_run(case: Applicants | Echo, ids: range) -> float:
     start = time.perf_counter()
-    await asyncio.gather(*(user_loop(i) for i in range(max(1, updates // per_user))))
-    elapsed = time.perf_counter() - start
-    return len(timed.latencies) / elapsed, timed.latencies
+    await case.run(ids)
+    return time.perf_counter() - start
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -139,24 +159,36 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=5, help="echo and applicants take turns")
     parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
     args = parser.parse_args()
     # As `expertbot run` does once started; echo and the applicants both run after it.
     freeze_startup_objects()
-    # Echo runs before and after the applicants, half the updates each: the
-    # machine's drift during the run weighs on both sides of the ratio alike.
-    half = args.users * UPDATES_PER_APPLICANT // 2
-    before_rate, before_lat = await run_echo(half, args.concurrency)
-    app_rate, app_lat = await run_applicants(args.users, args.concurrency, args.database_url)
-    after_rate, after_lat = await run_echo(half, args.concurrency)
-    echo_lat = before_lat + after_lat
-    echo_rate = len(echo_lat) / (len(before_lat) / before_rate + len(after_lat) / after_rate)
+    applicants, echo = Applicants(args.concurrency), Echo(args.concurrency)
+    await applicants.start(args.database_url)
+    await echo.start()
+    # The two take turns, each round a share of the updates: this machine's
+    # speed drifts by 10-20 % within a minute, and the turns spread the drift
+    # over both sides of the ratio alike.
+    app_time = echo_time = 0.0
+    echo_users = args.users * UPDATES_PER_APPLICANT // Echo.per_user
+    for r in range(args.rounds):
+        echo_time += await timed_run(echo, _share(echo_users, args.rounds, r))
+        app_time += await timed_run(applicants, _share(args.users, args.rounds, r))
+    await applicants.close()
+    echo_lat, app_lat = echo.timed.latencies, applicants.timed.latencies
+    echo_rate, app_rate = len(echo_lat) / echo_time, len(app_lat) / app_time
     db = (args.database_url or "sqlite (temp file)").split("@")[-1]
-    print(f"users={args.users} concurrency={args.concurrency} database={db}")
+    print(f"users={args.users} concurrency={args.concurrency} rounds={args.rounds} database={db}")
     print("| case | updates | updates/s | p50 ms | p95 ms | p99 ms | × echo |")
     print("|---|---|---|---|---|---|---|")
     print(row("bare aiogram echo", echo_rate, echo_lat, echo_rate))
     print(row("Annex 1 applicants", app_rate, app_lat, echo_rate))
+
+
+def _share(total: int, rounds: int, r: int) -> range:
+    """The ids of round `r` when `total` are split into `rounds` nearly equal turns."""
+    return range(total * r // rounds, total * (r + 1) // rounds)
 
 
 if __name__ == "__main__":
