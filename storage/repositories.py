@@ -58,12 +58,14 @@ FRESHNESS_BY_ID = (
     select(*(_app.c[k] for k in IDENTITY), *_JOINED)
     .select_from(_FROM)
     .where(_app.c.id == bindparam("app_id"))
+    .execution_options(precompiled=True)  # every answer runs it (storage.sqlite_precompiled)
 )
 """The narrow half of a snapshot: enough to tell whether a cached row is still current."""
 UPDATE_IF_VERSION = (
     update(_app)
     .where(_app.c.id == bindparam("app_id"), _app.c.version == bindparam("expected"))
     .values(version=_app.c.version + 1)
+    .execution_options(precompiled=True)  # every answer runs it (storage.sqlite_precompiled)
 )
 """Sets the columns named in the parameters, only if nobody wrote since `expected` was read."""
 _district_t, _unit_t, _person_t = District.__table__, Unit.__table__, Person.__table__

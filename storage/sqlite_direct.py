@@ -42,6 +42,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
 
 from storage.sqlite_inline import call_when_free
+from storage.sqlite_precompiled import Precompiled, precompile
 
 CHECKOUT_TIMEOUT = 60.0
 """As the async pool's timeout: a session that never gets the connection fails instead of hanging."""
@@ -56,6 +57,14 @@ class DirectDatabase:
     _connection: Connection | None = None
     _disposed: bool = False
     """Disposed while a session held the connection: that session closes it when it ends."""
+    _precompiled: dict[tuple[Any, frozenset[str]], Precompiled] = field(default_factory=dict)
+
+    def precompiled(self, statement: Any, params: dict[str, Any]) -> Precompiled:
+        """`statement` compiled for these parameter names, once (storage.sqlite_precompiled)."""
+        key = (statement, frozenset(params))
+        if key not in self._precompiled:
+            self._precompiled[key] = precompile(statement, self.engine.dialect, key[1])
+        return self._precompiled[key]
 
     def session(self) -> DirectSession:
         return DirectSession(self)
@@ -257,7 +266,11 @@ class DirectSession:
         if self._on_session(statement):
             orm = await self._session(_writes(statement))
             return orm.execute(statement, params, **_prebuffered(kw))
-        result = (await self._core(statement)).execute(statement, params, **kw)
+        connection = await self._core(statement)
+        if isinstance(params, dict) and not kw and statement.get_execution_options().get("precompiled"):
+            dbapi_connection = connection.connection.dbapi_connection
+            return self._database.precompiled(statement, params).run(dbapi_connection, params)
+        result = connection.execute(statement, params, **kw)
         if result.returns_rows:
             self._results.append(result)
         return result
