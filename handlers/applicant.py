@@ -7,6 +7,7 @@ says which stage the person is in and which application is theirs.
 
 from __future__ import annotations
 
+import asyncio
 import io
 from typing import Any
 
@@ -394,13 +395,19 @@ async def on_form_message(
             step = await svc.back(store, app, f.key, now)
         elif message.text == t.BUTTON_SAVE_EXIT:
             return await _save_and_exit(message, state, app)
+        elif f.kind is Kind.PHOTO:
+            step = None  # downloaded below, holding no store meanwhile
         else:
             try:
-                step = await _answer_message(store, app, f, message, settings, bot, now)
+                step = await _answer_message(store, app, f, message, now)
             except ValueError as problem:
                 await message.answer(str(problem))
                 await _ask(message, app, f)
                 return
+    if step is None:
+        step = await _answer_photo(message, app, f, stores, settings, bot, now)
+        if step is None:
+            return
     if f.key == keys.ID_NUMBER and step.app.values.get(keys.ID_NUMBER):
         await _delete_id_message(message, step.app)
     if f.kind is Kind.PHONE:
@@ -413,18 +420,9 @@ async def on_form_message(
 
 
 async def _answer_message(
-    store: Store,
-    app: ApplicationSnapshot,
-    f: Field,
-    message: Message,
-    settings: Settings,
-    bot: Bot,
-    now: Any,
+    store: Store, app: ApplicationSnapshot, f: Field, message: Message, now: Any
 ) -> Any:
     """Turns one message into a stored answer; ValueError means "ask the same field again"."""
-    if f.kind is Kind.PHOTO:
-        jpeg, size, unique_id = await _download_portrait(message, settings, bot)
-        return await svc.save_photo(store, app, jpeg, size, unique_id, now)
     if f.kind is Kind.PHONE and message.contact:
         if message.contact.user_id != message.chat.id:
             raise ValueError(t.NOT_YOUR_CONTACT)
@@ -441,6 +439,31 @@ async def _answer_message(
     return await svc.answer(store, app, f.key, value, now)
 
 
+async def _answer_photo(
+    message: Message,
+    app: ApplicationSnapshot,
+    f: Field,
+    stores: StoreFactory,
+    settings: Settings,
+    bot: Bot,
+    now: Any,
+) -> svc.Step | None:
+    """Stores the portrait sent for `app` as read; None when it was refused and asked for again.
+
+    Telegram's download and the re-encoding take no store: the database
+    stays free for other updates meanwhile. The write still only lands on
+    the version that was read.
+    """
+    try:
+        jpeg, size, unique_id = await _download_portrait(message, settings, bot)
+    except ValueError as problem:
+        await message.answer(str(problem))
+        await _ask(message, app, f)
+        return None
+    async with stores() as store:
+        return await svc.save_photo(store, app, jpeg, size, unique_id, now)
+
+
 async def _download_portrait(
     message: Message, settings: Settings, bot: Bot
 ) -> tuple[bytes, tuple[int, int], str | None]:
@@ -455,7 +478,8 @@ async def _download_portrait(
         raise ValueError(t.PHOTO_TOO_BIG.format(size=item.file_size / 2**20, limit=limit // 2**20))
     buffer = io.BytesIO()
     await bot.download(item.file_id, destination=buffer)
-    jpeg, size = portrait_jpeg(buffer.getvalue(), limit)
+    # Pillow lets go of the GIL while it decodes and encodes: the loop serves others meanwhile.
+    jpeg, size = await asyncio.to_thread(portrait_jpeg, buffer.getvalue(), limit)
     return jpeg, size, item.file_unique_id
 
 

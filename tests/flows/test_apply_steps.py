@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
 from aiogram import Bot
 from aiogram.types import Location, Sticker, Voice
 from sqlalchemy import func, select
@@ -178,6 +183,26 @@ async def _at_photo(world: OfflineWorld) -> OfflineUser:
     await user.press("确认无误")
     await user.press("汉族")
     return user
+
+
+async def test_others_are_served_while_a_photo_downloads(
+    world: OfflineWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Telegram's download can take seconds: it must not keep the database from everyone else."""
+    first = await _at_photo(world)
+    second = await _started(world, 1002)
+    download = world.session.stream_content
+
+    async def slow_download(*args: Any, **kwargs: Any) -> AsyncIterator[bytes]:
+        async with asyncio.timeout(5):  # fails instead of waiting for the database for good
+            await second.press("矿山")
+        async for chunk in download(*args, **kwargs):
+            yield chunk
+
+    monkeypatch.setattr(world.session, "stream_content", slow_download)
+    await first.send_photo(jpeg())
+    assert "姓名" in second.last().text
+    assert "照片已保存" in first.texts()[-2]
 
 
 async def test_photo_checks_give_a_clear_reason(world: OfflineWorld, sessionmaker) -> None:
