@@ -7,7 +7,6 @@ says which stage the person is in and which application is theirs.
 
 from __future__ import annotations
 
-import asyncio
 import io
 from typing import Any
 
@@ -478,8 +477,7 @@ async def _download_portrait(
         raise ValueError(t.PHOTO_TOO_BIG.format(size=item.file_size / 2**20, limit=limit // 2**20))
     buffer = io.BytesIO()
     await bot.download(item.file_id, destination=buffer)
-    # Pillow lets go of the GIL while it decodes and encodes: the loop serves others meanwhile.
-    jpeg, size = await asyncio.to_thread(portrait_jpeg, buffer.getvalue(), limit)
+    jpeg, size = portrait_jpeg(buffer.getvalue(), limit)
     return jpeg, size, item.file_unique_id
 
 
