@@ -98,7 +98,11 @@ async def run_console(settings: Settings, db_path: str) -> None:
                 buttons = _show(user, all_new=True)
                 continue
             elif line.startswith("#"):
-                text, data, sent = buttons[int(line[1:]) - 1]
+                number = int(line[1:]) if line[1:].isdigit() else 0
+                if not 1 <= number <= len(buttons):
+                    print(f"  (没有按钮 {line}：可按 #1–#{len(buttons)})" if buttons else "  (现在没有按钮可按)")
+                    continue
+                text, data, sent = buttons[number - 1]
                 await user.press_data(data, sent)
                 if user.alert:
                     print(f"  （提示）{user.alert}")
