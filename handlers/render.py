@@ -103,7 +103,10 @@ def district_page(districts: Sequence[DistrictRow], page: int) -> tuple[str, Inl
 
 @lru_cache(maxsize=64)
 def _district_page(districts: tuple[DistrictRow, ...], page: int) -> tuple[str, InlineKeyboardMarkup]:
-    """Built once per list and page: its fifteen buttons took a millisecond every time."""
+    """Built once per list and page: its fifteen buttons took a millisecond every time.
+
+    The markup is shared by every chat that is shown the page: nothing may change it.
+    """
     pages = max(1, -(-len(districts) // DISTRICTS_PER_PAGE))
     page = min(max(page, 0), pages - 1)
     chunk = districts[page * DISTRICTS_PER_PAGE : (page + 1) * DISTRICTS_PER_PAGE]

@@ -46,6 +46,8 @@ from storage.sqlite_precompiled import Precompiled, precompile
 
 CHECKOUT_TIMEOUT = 60.0
 """As the async pool's timeout: a session that never gets the connection fails instead of hanging."""
+PRECOMPILED_KEPT = 256
+"""Precompiled statements kept per database: one per statement and set of parameter names."""
 
 
 @dataclass
@@ -60,9 +62,15 @@ class DirectDatabase:
     _precompiled: dict[tuple[Any, frozenset[str]], Precompiled] = field(default_factory=dict)
 
     def precompiled(self, statement: Any, params: dict[str, Any]) -> Precompiled:
-        """`statement` compiled for these parameter names, once (storage.sqlite_precompiled)."""
+        """`statement` compiled for these parameter names, once (storage.sqlite_precompiled).
+
+        Kept by statement object: a statement derived from a marked one on every
+        call would be a new key each time, so the oldest entries make room.
+        """
         key = (statement, frozenset(params))
         if key not in self._precompiled:
+            if len(self._precompiled) >= PRECOMPILED_KEPT:
+                del self._precompiled[next(iter(self._precompiled))]
             self._precompiled[key] = precompile(statement, self.engine.dialect, key[1])
         return self._precompiled[key]
 
@@ -257,10 +265,11 @@ class DirectSession:
 
         Only the Session can load mapped objects. Other statements that name
         mapped classes (column selects, inserts, updates) run as Core, unless
-        the Session already exists: an ORM update keeps the objects it loaded
-        in step, which Core would not.
+        the Session has objects, loaded or added: an ORM update keeps them in
+        step, which Core would not.
         """
-        return _is_orm(statement) and (self._orm is not None or _loads_objects(statement))
+        has_objects = self._orm is not None or bool(self._added)
+        return _is_orm(statement) and (has_objects or _loads_objects(statement))
 
     async def execute(self, statement: Any, params: Any = None, **kw: Any) -> Any:
         if self._on_session(statement):
@@ -334,11 +343,17 @@ def _writes(statement: Any) -> bool:
 
 
 def _loads_objects(statement: Any) -> bool:
-    """Whether the rows of `statement` hold mapped objects (`select(Person)`), not only columns."""
-    if statement.is_select:
-        described = statement.column_descriptions
-    else:
-        described = getattr(statement, "returning_column_descriptions", ())
+    """Whether the rows of `statement` may hold mapped objects (`select(Person)`), not only columns.
+
+    A statement SQLAlchemy cannot describe (a UNION, RETURNING a whole class) counts as loading them.
+    """
+    try:
+        if statement.is_select:
+            described = statement.column_descriptions
+        else:
+            described = statement.returning_column_descriptions
+    except AttributeError:
+        return True
     return any(not isinstance(d["type"], TypeEngine) for d in described)
 
 

@@ -56,9 +56,14 @@ class Precompiled:
     processors: tuple[Processor, ...]
 
     def run(self, connection: sqlite3.Connection, params: Mapping[str, Any]) -> Any:
-        """An IteratorResult of the rows for a SELECT, a RowCount otherwise."""
-        args = [_value(bind, params) for bind in self.binds]
+        """An IteratorResult of the rows for a SELECT, a RowCount otherwise.
+
+        Errors arrive as through Connection.execute: the driver's as DBAPIError,
+        a parameter's that would not convert (a naive datetime) as StatementError.
+        """
+        args: list[Any] = []
         try:
+            args = [_value(bind, params) for bind in self.binds]
             cursor = connection.execute(self.sql, args)
             try:
                 if self.keys is None:
@@ -69,7 +74,9 @@ class Precompiled:
                 ]
             finally:
                 cursor.close()
-        except sqlite3.Error as error:
+        except ArgumentError:
+            raise
+        except Exception as error:
             raise DBAPIError.instance(self.sql, args, error, sqlite3.Error) from error
         return IteratorResult(SimpleResultMetaData(self.keys), iter(rows))
 

@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, Table, func, insert, select, text, update
+from sqlalchemy import Column, Integer, MetaData, Table, func, insert, select, text, union, update
 from sqlalchemy.exc import (
     CompileError,
     IntegrityError,
@@ -179,6 +179,22 @@ async def test_only_loading_objects_needs_the_orm_session(database: DirectDataba
     reader = database.session()
     assert await reader.scalar(select(Row.label)) == "b"
     await reader.close()
+
+
+async def test_what_the_session_cannot_describe_or_has_added_stays_on_the_orm(
+    database: DirectDatabase,
+) -> None:
+    session = database.session()
+    returned = (await session.scalars(insert(Row).values(id=1, label="a").returning(Row))).one()
+    assert isinstance(returned, Row)  # RETURNING a whole class gives objects, as AsyncSession does
+    both = union(select(Row.id), select(Row.id).where(Row.id > 5))
+    assert list(await session.scalars(both)) == [1]
+    await session.rollback()
+    added = Row(id=2, label="a")
+    session.add(added)
+    await session.execute(update(Row).where(Row.id == 2).values(label="b"))
+    assert added.label == "b"  # an object only added is kept in step too
+    await session.rollback()
 
 
 async def test_a_failed_commit_leaves_a_new_connection_and_a_free_lock(

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import bindparam, event, insert, select
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError, StatementError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.crypto import EncryptedJSON, EncryptedString
@@ -124,6 +124,16 @@ async def test_what_needs_the_execution_context_is_refused(database: DirectDatab
         precompile(expanding, dialect, frozenset({"ids"}))
     with pytest.raises(ArgumentError, match="expected"):
         await execute(database, UPDATE_IF_VERSION, {"app_id": 1, "name": "x"}, precompiled=True)
+
+
+async def test_a_value_that_will_not_convert_fails_as_through_sqlalchemy(
+    database: DirectDatabase, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    (app_id,) = await drafts(sessionmaker, 1)
+    naive = {"app_id": app_id, "expected": 1, "updated_at": datetime(2022, 9, 15, 9, 0)}  # noqa: DTZ001, the point
+    for precompiled in (False, True):
+        with pytest.raises(StatementError):
+            await execute(database, UPDATE_IF_VERSION, naive, precompiled=precompiled)
 
 
 def test_driver_errors_arrive_as_sqlalchemy_errors() -> None:
