@@ -64,19 +64,16 @@ def _is_busy(error: sqlite3.OperationalError) -> bool:
 
 
 def _call_retrying(call: Callable[..., Any], *args: Any) -> Any:
-    """`call(*args)`, retried while busy; the pauses suspend the caller's greenlet, not the loop."""
-    pauses = None
-    while True:
-        try:
-            return call(*args)
-        except sqlite3.OperationalError as error:
-            if not _is_busy(error):
-                raise
-            pauses = pauses or _pauses()
-            pause = next(pauses, None)
-            if pause is None:
-                raise
-        await_(asyncio.sleep(pause))
+    """`call(*args)`, and if refused as busy, `call_when_free` run from SQLAlchemy's greenlet.
+
+    Its pauses then suspend the greenlet, not the loop.
+    """
+    try:
+        return call(*args)
+    except sqlite3.OperationalError as error:
+        if not _is_busy(error):
+            raise
+    return await_(call_when_free(call, *args))
 
 
 async def call_when_free(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
