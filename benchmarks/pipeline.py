@@ -25,7 +25,7 @@ from bot.demo import seed_demo, seed_demo_reviewers
 from bot.main import create_dispatcher, freeze_startup_objects
 from bot.offline import OfflineSession, OfflineUser, OfflineWorld
 from storage import crypto
-from storage.db import create_engine, create_sessionmaker
+from storage.db import create_database
 from storage.migrate import upgrade
 from storage.repositories import SqlStore
 from tests.flows.helpers import choose_unit, consent, fill_form
@@ -67,10 +67,9 @@ class Applicants:
     async def start(self, database_url: str | None) -> None:
         crypto.configure(crypto.keyring_from(data_key=crypto.generate_key()))
         folder = tempfile.mkdtemp(prefix="bench-")
-        url = database_url or f"sqlite+aiosqlite:///{folder}/bench.db"
-        self.engine = create_engine(url)
+        url = database_url or f"sqlite:///{folder}/bench.db"
+        self.engine = sessionmaker = create_database(url)
         await upgrade(self.engine)
-        sessionmaker = create_sessionmaker(self.engine)
         clock = FixedClock(datetime(2022, 9, 20, 10, 0, tzinfo=TZ))
         async with sessionmaker() as session:
             store = SqlStore(session)
@@ -80,7 +79,7 @@ class Applicants:
             await session.commit()
         settings = Settings(bot_token="42:BENCH", rate_limit=0)  # simulated users type faster than people
         bot = Bot(token=settings.bot_token, session=OfflineSession())
-        dp = create_dispatcher(settings=settings, sessionmaker=sessionmaker, clock=clock)
+        dp = create_dispatcher(settings=settings, database=sessionmaker, clock=clock)
         self.world = OfflineWorld(dp, bot, now=clock.now)
         self.timed = Timed(self.world)
         await self.run(range(-1, 0))  # warm-up: connections opened, statements compiled

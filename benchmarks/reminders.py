@@ -29,7 +29,7 @@ from aiohttp import web
 from bot.clock import TZ, FixedClock
 from bot.demo import seed_demo
 from bot.ratelimit import TELEGRAM_CHAT_INTERVAL, TELEGRAM_RATE, RateLimiter
-from storage.db import create_engine, create_sessionmaker
+from storage.db import create_database
 from storage.migrate import upgrade
 from storage.models import Application, Person
 from storage.reminders import SqlReminderStore, reminder_store_factory
@@ -90,9 +90,8 @@ class FakeBotApi:
 
 
 async def seed(url: str, recipients: int) -> Any:
-    engine = create_engine(url)
+    engine = sessionmaker = create_database(url)
     await upgrade(engine)
-    sessionmaker = create_sessionmaker(engine)
     now = datetime(2022, 9, 1, 9, 0, tzinfo=TZ)
     async with sessionmaker() as session:
         store = SqlReminderStore(session)
@@ -152,7 +151,7 @@ async def main(recipients: int, limit: float) -> None:
     port = ports.get(timeout=30)
 
     with tempfile.TemporaryDirectory() as tmp:
-        engine, sessionmaker = await seed(f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}",
+        engine, sessionmaker = await seed(f"sqlite:///{Path(tmp) / 'bench.db'}",
                                           recipients)
         session = AiohttpSession(api=TelegramAPIServer.from_base(f"http://127.0.0.1:{port}"))
         bot = Bot(token="42:BENCH", session=session)

@@ -56,7 +56,7 @@ def first_get_updates(runs: int) -> list[float]:
                 **os.environ,
                 "BOT_TOKEN": "42:STARTUP",
                 "DATA_KEY": generate_key(),
-                "DATABASE_URL": f"sqlite+aiosqlite:///{folder}/bot.db",
+                "DATABASE_URL": f"sqlite:///{folder}/bot.db",
                 "TELEGRAM_API_BASE": f"http://127.0.0.1:{port}",
             }
             start = time.perf_counter()

@@ -110,13 +110,13 @@ def out(line: str) -> None:
 
 @asynccontextmanager
 async def database_session(settings: Settings) -> AsyncIterator[Any]:
-    """One session on the configured database for a CLI verb; the engine is disposed after."""
-    engine, sessionmaker = await _open(settings)
+    """One session on the configured database for a CLI verb; the database is disposed after."""
+    database = await _open(settings)
     try:
-        async with sessionmaker() as session:
+        async with database.session() as session:
             yield session
     finally:
-        await engine.dispose()
+        await database.dispose()
 
 
 async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -151,8 +151,8 @@ async def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
-    engine, _ = await _open(settings)
-    await engine.dispose()
+    database = await _open(settings)
+    await database.dispose()
     print("database is up to date")
     return 0
 
@@ -172,8 +172,8 @@ async def cmd_campaign_create(args: argparse.Namespace, settings: Settings) -> i
     name = args.name.strip()
     if not name or len(name) > 100:
         raise CliError("the name must be 1 to 100 characters")
-    engine, sessionmaker = await _open(settings)
-    async with sessionmaker() as session:
+    database = await _open(settings)
+    async with database.session() as session:
         store = SqlStore(session)
         campaign_id = await store.add_campaign(
             name=name,
@@ -182,7 +182,7 @@ async def cmd_campaign_create(args: argparse.Namespace, settings: Settings) -> i
             now=SystemClock().now(),
         )
         await store.commit()
-    await engine.dispose()
+    await database.dispose()
     print(
         f"campaign {campaign_id}: {name}; unit deadline {format_local(unit_deadline)}, "
         f"district deadline {format_local(district_deadline)} (Asia/Shanghai)"
@@ -196,15 +196,15 @@ async def cmd_campaign_list(args: argparse.Namespace, settings: Settings) -> int
     from bot.clock import format_local
     from storage.models import Campaign
 
-    engine, sessionmaker = await _open(settings)
-    async with sessionmaker() as session:
+    database = await _open(settings)
+    async with database.session() as session:
         for c in (await session.execute(select(Campaign).order_by(Campaign.id))).scalars():
             state = "open" if c.is_open else "closed"
             print(
                 f"{c.id}\t{c.name}\t{format_local(c.unit_deadline)}\t"
                 f"{format_local(c.district_deadline)}\t{state}"
             )
-    await engine.dispose()
+    await database.dispose()
     return 0
 
 
@@ -219,8 +219,8 @@ async def cmd_unit_add(args: argparse.Namespace, settings: Settings) -> int:
     name = args.name.strip()
     if not 2 <= len(name) <= 100:
         raise CliError("the unit name must be 2 to 100 characters")
-    engine, sessionmaker = await _open(settings)
-    async with sessionmaker() as session:
+    database = await _open(settings)
+    async with database.session() as session:
         store = SqlStore(session)
         row = await store.district_by_code(district.code)
         assert row is not None
@@ -230,7 +230,7 @@ async def cmd_unit_add(args: argparse.Namespace, settings: Settings) -> int:
             code=new_unit_code(), name=name, kind=args.kind, district_id=row.id, now=SystemClock().now()
         )
         await store.commit()
-    await engine.dispose()
+    await database.dispose()
     print(f"unit {unit.code}: {unit.name} ({unit.kind}, {unit.district_name})")
     print(f"applicant link: {await applicant_link(settings, unit.code)}")
     return 0
@@ -239,13 +239,13 @@ async def cmd_unit_add(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_unit_list(args: argparse.Namespace, settings: Settings) -> int:
     from storage.repositories import SqlStore
 
-    engine, sessionmaker = await _open(settings)
-    async with sessionmaker() as session:
+    database = await _open(settings)
+    async with database.session() as session:
         store = SqlStore(session)
         for d in await store.districts():
             for u in await store.units_in(d.id):
                 print(f"{u.code}\t{u.name}\t{u.kind}\t{u.district_name}")
-    await engine.dispose()
+    await database.dispose()
     return 0
 
 

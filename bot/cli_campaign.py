@@ -136,8 +136,8 @@ async def cmd_remind(args: argparse.Namespace, settings: Settings) -> int:
     from storage.reminders import reminder_store_factory
 
     clock = SystemClock()
-    engine, sessionmaker = await _open(settings)
-    stores = reminder_store_factory(sessionmaker)
+    database = await _open(settings)
+    stores = reminder_store_factory(database)
     try:
         if args.dry_run:
             report = await reminders.send_due_reminders(stores, _NoSender(), clock, dry_run=True)
@@ -166,7 +166,7 @@ async def cmd_remind(args: argparse.Namespace, settings: Settings) -> int:
         finally:
             await bot.session.close()
     finally:
-        await engine.dispose()
+        await database.dispose()
     return 0
 
 

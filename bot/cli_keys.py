@@ -57,7 +57,7 @@ async def cmd_keys_rotate(args: argparse.Namespace, settings: Settings) -> int:
 
     new_text = args.new_key or _read(args.new_key_file)
     new_key = decode_key(new_text, "--new-key")
-    engine, _ = await _open(settings)
+    database = await _open(settings)
     try:
         old = configure_keys(settings)
         if old is None:
@@ -69,9 +69,9 @@ async def cmd_keys_rotate(args: argparse.Namespace, settings: Settings) -> int:
             current=new_key,
             index_key=decode_key(index_text, "--new-index-key") if index_text else None,
         )
-        count = await rotate_keys(engine, old, new, SystemClock().now())
+        count = await rotate_keys(database, old, new, SystemClock().now())
     finally:
-        await engine.dispose()
+        await database.dispose()
     out(f"re-encrypted {count} values from key {old.current_id} to key {key_id(new_key)}")
     out("now set DATA_KEY to the new key (and INDEX_KEY if you gave --new-index-key), then start the bot")
     return 0

@@ -14,7 +14,7 @@ class Settings(BaseSettings):
 
     bot_token: str = ""
     """Telegram bot token from BotFather; only `expertbot run` needs it."""
-    database_url: str = "sqlite+aiosqlite:///expertbot.db"
+    database_url: str = "sqlite:///expertbot.db"
     """SQLite file in the working folder by default; postgresql+asyncpg://… for PostgreSQL."""
     bot_username: str | None = None
     """The bot's @username, for printing t.me deep links from the CLI."""
@@ -120,8 +120,9 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _known_driver(cls, value: str) -> str:
-        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
-            raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        # sqlite+aiosqlite:// is what earlier versions wrote into .env files: the same file.
+        if not value.startswith(("sqlite://", "sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("must start with sqlite:// or postgresql+asyncpg://")
         return value
 
 

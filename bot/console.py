@@ -19,7 +19,7 @@ from bot.demo import seed_demo, seed_demo_reviewers
 from bot.main import create_dispatcher
 from bot.offline import OfflineSession, OfflineUser, OfflineWorld, Sent
 from storage.crypto import Keyring, configure, generate_key, keyring_from
-from storage.db import create_engine, create_sessionmaker
+from storage.db import create_database
 from storage.keystore import check_keys
 from storage.migrate import upgrade
 from storage.repositories import SqlStore
@@ -45,12 +45,11 @@ DEMO_USERS = {
 async def run_console(settings: Settings, db_path: str) -> None:
     clock = SystemClock()
     keyring = console_keys(settings, db_path)
-    engine = create_engine(f"sqlite+aiosqlite:///{db_path}")
-    await upgrade(engine)
-    await check_keys(engine, keyring, clock.now())
-    sessionmaker = create_sessionmaker(engine)
+    database = create_database(f"sqlite:///{db_path}")
+    await upgrade(database)
+    await check_keys(database, keyring, clock.now())
     now = clock.now()
-    async with sessionmaker() as session:
+    async with database.session() as session:
         await seed_demo(
             SqlStore(session),
             now,
@@ -62,7 +61,7 @@ async def run_console(settings: Settings, db_path: str) -> None:
     bot = Bot(token="42:OFFLINE", session=OfflineSession())
     # One person at a keyboard (or a script): the per-user flood limit would only get in the way.
     settings = settings.model_copy(update={"rate_limit": 0})
-    dp = create_dispatcher(settings=settings, sessionmaker=sessionmaker, clock=clock)
+    dp = create_dispatcher(settings=settings, database=database, clock=clock)
     world = OfflineWorld(dp, bot, now=clock.now)
     users = {uid: world.user(uid, name.split()[-1]) for uid, name in DEMO_USERS.items()}
     user = users[1001]
@@ -121,7 +120,7 @@ async def run_console(settings: Settings, db_path: str) -> None:
             continue
         buttons = _show(user) or buttons
     await world.close()
-    await engine.dispose()
+    await database.dispose()
 
 
 def console_keys(settings: Settings, db_path: str) -> Keyring:

@@ -13,14 +13,13 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.fsm.storage.base import BaseStorage
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings, SettingsError
 from bot.logs import LogCalls, LogUpdates
 from storage.crypto import Keyring, keyring_from
 from storage.crypto import configure as configure_keyring
-from storage.db import create_engine, create_sessionmaker
+from storage.db import Database, create_database
 from storage.downloads import download_store_factory
 from storage.export_queries import export_store_factory
 from storage.fsm import DatabaseStorage
@@ -36,7 +35,7 @@ log = logging.getLogger(__name__)
 def create_dispatcher(
     *,
     settings: Settings,
-    sessionmaker: async_sessionmaker[AsyncSession],
+    database: Database,
     clock: Clock | None = None,
     storage: BaseStorage | None = None,
     skip_repeated_updates: bool = False,
@@ -55,16 +54,16 @@ def create_dispatcher(
     if storage is None and settings.redis_url:
         storage = redis_storage(settings)
         isolation = storage.create_isolation()  # type: ignore[attr-defined]
-    stores = store_factory(sessionmaker)
+    stores = store_factory(database)
     dp = Dispatcher(
-        storage=storage or DatabaseStorage.beside(sessionmaker.kw["bind"]),
+        storage=storage or DatabaseStorage.beside(database),
         events_isolation=isolation,
         stores=stores,
         clock=clock or SystemClock(),
         settings=settings,
-        reminder_stores=reminder_store_factory(sessionmaker),
-        export_stores=export_store_factory(sessionmaker),
-        download_stores=download_store_factory(sessionmaker),
+        reminder_stores=reminder_store_factory(database),
+        export_stores=export_store_factory(database),
+        download_stores=download_store_factory(database),
         limiter=RateLimiter(),
     )
     if settings.rate_limit:
@@ -80,7 +79,7 @@ def create_dispatcher(
     if skip_repeated_updates:
         from bot.webhook import SkipRepeatedUpdates
 
-        dp.update.outer_middleware(SkipRepeatedUpdates(sessionmaker))
+        dp.update.outer_middleware(SkipRepeatedUpdates(database))
     dp.update.outer_middleware(PrivateChatsOnly())
     dp.update.outer_middleware(ProvideNotifier(stores))
     dp.include_routers(*handlers.build_routers())
@@ -132,9 +131,7 @@ def configure_keys(settings: Settings) -> Keyring | None:
     return keyring
 
 
-async def open_database(
-    settings: Settings, *, require_key: bool = False
-) -> tuple[AsyncEngine, async_sessionmaker[AsyncSession]]:
+async def open_database(settings: Settings, *, require_key: bool = False) -> Database:
     """Installs the data key, connects, applies pending migrations and checks the key.
 
     A wrong key, or no key for a database that holds encrypted data, stops
@@ -146,18 +143,18 @@ async def open_database(
     keyring = configure_keys(settings)
     if keyring is None and require_key:
         raise SettingsError(MISSING_KEY)
-    engine = create_engine(settings.database_url)
+    database = create_database(settings.database_url)
     try:
-        await upgrade(engine)
+        await upgrade(database)
         try:
-            await check_keys(engine, keyring, SystemClock().now())
+            await check_keys(database, keyring, SystemClock().now())
         except IntegrityError:
             # Instances starting together on a fresh database: another one recorded the key first.
-            await check_keys(engine, keyring, SystemClock().now())
+            await check_keys(database, keyring, SystemClock().now())
     except BaseException:
-        await engine.dispose()
+        await database.dispose()
         raise
-    return engine, create_sessionmaker(engine)
+    return database
 
 
 def freeze_startup_objects() -> None:
@@ -176,11 +173,11 @@ async def run_polling(settings: Settings) -> None:
     from bot.downloads import check_download_settings
 
     check_download_settings(settings)
-    engine, sessionmaker = await open_database(settings, require_key=True)
+    database = await open_database(settings, require_key=True)
     bot = create_bot(settings)
-    dp = create_dispatcher(settings=settings, sessionmaker=sessionmaker)
+    dp = create_dispatcher(settings=settings, database=database)
     stop = asyncio.Event()
-    lease = LeaderLease(sessionmaker, "reminders")
+    lease = LeaderLease(database, "reminders")
     reminders = asyncio.create_task(start_reminders(dp, bot, stop, lease), name="reminders")
     purges = asyncio.create_task(start_purges(dp, stop), name="retention")
     links = start_download_server(dp, stop)
@@ -198,7 +195,7 @@ async def run_polling(settings: Settings) -> None:
         with contextlib.suppress(asyncio.CancelledError, TimeoutError):
             await asyncio.wait_for(purges, timeout=30)
         await bot.session.close()
-        await engine.dispose()
+        await database.dispose()
 
 
 async def start_reminders(
@@ -264,9 +261,9 @@ async def run_webhook(settings: Settings, stop: asyncio.Event | None = None) -> 
     if stop is None:
         stop = asyncio.Event()
         stop_on_signals(stop)
-    engine, sessionmaker = await open_database(settings, require_key=True)
+    database = await open_database(settings, require_key=True)
     bot = create_bot(settings)
-    dp = create_dispatcher(settings=settings, sessionmaker=sessionmaker, skip_repeated_updates=True)
+    dp = create_dispatcher(settings=settings, database=database, skip_repeated_updates=True)
     storage = dp.fsm.storage
     if not settings.redis_url:
         log.warning(
@@ -274,8 +271,8 @@ async def run_webhook(settings: Settings, stop: asyncio.Event | None = None) -> 
         )
 
     async def health() -> None:
-        async with engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+        async with database.session() as session:
+            await session.execute(text("SELECT 1"))
         redis = getattr(storage, "redis", None)
         if redis is not None:
             await redis.ping()
@@ -290,7 +287,7 @@ async def run_webhook(settings: Settings, stop: asyncio.Event | None = None) -> 
         log.info("webhook registered with Telegram")
 
     app = build_webhook_app(dp, bot, secret=secret, path=webhook_path(url), health=health)
-    lease = LeaderLease(sessionmaker, "reminders")
+    lease = LeaderLease(database, "reminders")
     reminders = asyncio.create_task(start_reminders(dp, bot, stop, lease), name="reminders")
     purges = asyncio.create_task(start_purges(dp, stop), name="retention")
     freeze_startup_objects()
@@ -310,5 +307,5 @@ async def run_webhook(settings: Settings, stop: asyncio.Event | None = None) -> 
             await asyncio.wait_for(purges, timeout=30)
         await bot.session.close()
         await storage.close()
-        await engine.dispose()
+        await database.dispose()
         log.info("stopped")

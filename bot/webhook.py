@@ -22,9 +22,9 @@ from aiogram import BaseMiddleware, Bot, Dispatcher
 from aiogram.types import TelegramObject, Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings, SettingsError
+from storage.db import Database
 from storage.updates import claim_update, forget_updates_before
 
 log = logging.getLogger(__name__)
@@ -57,8 +57,8 @@ def webhook_path(url: str) -> str:
 class SkipRepeatedUpdates(BaseMiddleware):
     """Outer middleware: an update id is handled once, whichever instance it reaches (§2.2)."""
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
-        self.sessionmaker = sessionmaker
+    def __init__(self, database: Database) -> None:
+        self.database = database
         self.claimed = 0
 
     async def __call__(
@@ -69,13 +69,13 @@ class SkipRepeatedUpdates(BaseMiddleware):
     ) -> Any:
         assert isinstance(event, Update)
         now = data["clock"].now()
-        if not await claim_update(self.sessionmaker, event.update_id, now):
+        if not await claim_update(self.database, event.update_id, now):
             data["update_outcome"] = "duplicate"
             return None
         self.claimed += 1
         if self.claimed % 1000 == 1:
             try:
-                await forget_updates_before(self.sessionmaker, now - KEEP_UPDATE_IDS)
+                await forget_updates_before(self.database, now - KEEP_UPDATE_IDS)
             except Exception:
                 log.exception("pruning processed update ids failed")
         return await handler(event, data)

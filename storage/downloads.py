@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.downloads import Claim, StoredDownload
-from storage.db import store_opener
+from storage.db import Database, store_opener
 from storage.export_queries import AccessLogging
 from storage.models import DownloadToken
 
@@ -92,6 +92,6 @@ class SqlDownloadStore(AccessLogging):
         )
 
 
-def download_store_factory(sessionmaker: async_sessionmaker[AsyncSession]) -> Any:
+def download_store_factory(database: Database) -> Any:
     """Returns a callable opening a download store whose session rolls back unless committed."""
-    return store_opener(sessionmaker, SqlDownloadStore)
+    return store_opener(database, SqlDownloadStore)

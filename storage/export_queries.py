@@ -11,12 +11,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.application import ApplicationSnapshot
 from bot.domain.workflow import Status
 from bot.services.export_ports import AccessRow, ReportRow
-from storage.db import store_opener
+from storage.db import Database, store_opener
 from storage.models import AccessLog, Application, ApplicationEvent, BatchReport
 from storage.repositories import SqlStore, _snapshot
 
@@ -152,6 +152,6 @@ def _report(r: BatchReport) -> ReportRow:
     )
 
 
-def export_store_factory(sessionmaker: async_sessionmaker[AsyncSession]) -> Any:
+def export_store_factory(database: Database) -> Any:
     """Returns a callable opening an export store whose session rolls back unless committed."""
-    return store_opener(sessionmaker, SqlExportStore)
+    return store_opener(database, SqlExportStore)

@@ -9,8 +9,7 @@ several processes use Redis (REDIS_URL) instead.
 from __future__ import annotations
 
 import copy
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Mapping
 from typing import Any
 
 from aiogram.fsm.state import State
@@ -18,44 +17,24 @@ from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, 
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from storage.db import create_engine
+from storage.db import Database, create_database
 from storage.models import FsmRecord
-from storage.sqlite_direct import DirectSession, direct_database
 
 
 class DatabaseStorage(BaseStorage):
-    """State per user in the `fsm_state` table, on a connection of `engine` (closed with it if `owned`)."""
+    """State per user in the `fsm_state` table of `database` (disposed with it if `owned`)."""
 
-    def __init__(self, engine: AsyncEngine, *, owned: bool = False) -> None:
-        self._engine = engine
-        self._direct = direct_database(engine)
+    def __init__(self, database: Database, *, owned: bool = False) -> None:
+        self._database = database
         self._owned = owned
         self._keys = DefaultKeyBuilder(with_destiny=True)
         self._cache: dict[str, tuple[str | None, dict[str, Any]]] = {}
 
-    @asynccontextmanager
-    async def _connection(self) -> AsyncIterator[AsyncConnection | DirectSession]:
-        """A bare connection: an ORM session cost three times the statement.
-
-        A SQLite file gets a DirectSession, which runs Core statements on
-        its connection without a greenlet around each (storage.sqlite_direct).
-        """
-        if self._direct is not None:
-            session = self._direct.session()
-            try:
-                yield session
-            finally:
-                await session.close()
-            return
-        async with self._engine.connect() as connection:
-            yield connection
-
     async def _load(self, key: StorageKey) -> tuple[str, tuple[str | None, dict[str, Any]]]:
         k = self._keys.build(key)
         if k not in self._cache:
-            async with self._connection() as conn:
+            async with self._database.session() as conn:
                 row = (await conn.execute(_SELECT, {"key": k})).one_or_none()
             self._cache[k] = (row.state, dict(row.data or {})) if row else (None, {})
         return k, self._cache[k]
@@ -64,11 +43,11 @@ class DatabaseStorage(BaseStorage):
         """Writes through before the handler goes on."""
         if self._cache.get(k) == (state, data):
             return
-        async with self._connection() as conn:
+        async with self._database.session() as conn:
             if state is None and not data:
                 await conn.execute(_DELETE, {"key": k})
             else:
-                upsert = _upsert(self._engine.dialect.name)
+                upsert = _upsert(self._database.dialect_name)
                 await conn.execute(upsert, {"key": k, "state": state, "data": data})
             await conn.commit()
         self._cache[k] = (state, data)
@@ -100,21 +79,21 @@ class DatabaseStorage(BaseStorage):
         return copy.deepcopy((await self._load(storage_key))[1][1].get(dict_key, default))
 
     @classmethod
-    def beside(cls, engine: AsyncEngine) -> DatabaseStorage:
+    def beside(cls, database: Database) -> DatabaseStorage:
         """A storage with its own connection to the same database.
 
-        Handlers read the state while holding the main pool's connection;
-        sharing that pool would have a handler wait for a second connection
-        that never comes free: a deadlock under load. The Dispatcher closes
-        the storage (and so this connection) on shutdown.
+        aiogram's FSM middleware reads the state before a handler runs, and
+        handlers change it between their units of work: on its own
+        connection, a state write never waits behind a use case's
+        transaction. The Dispatcher closes the storage (and so this
+        connection) on shutdown.
         """
-        own = create_engine(engine.url.render_as_string(hide_password=False))
-        return cls(own, owned=True)
+        return cls(create_database(database.url_string(), pool_size=2), owned=True)
 
     async def close(self) -> None:
         self._cache.clear()
         if self._owned:
-            await self._engine.dispose()
+            await self._database.dispose()
 
 
 def _upsert(dialect: str) -> Any:

@@ -10,10 +10,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, text, update
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage import crypto
 from storage.crypto import CryptoError, Keyring
+from storage.db import Database
 from storage.models import KeyCheck
 
 APPLICATION_SEALED = (
@@ -27,10 +27,9 @@ APPLICATION_SEALED = (
 """Application columns sealed with `EncryptedString("application.<name>")`."""
 
 
-async def check_keys(engine: AsyncEngine, keyring: Keyring | None, now: datetime) -> None:
+async def check_keys(database: Database, keyring: Keyring | None, now: datetime) -> None:
     """Stops with CryptoError when the key is missing or wrong for this database; records it on first use."""
-    async with engine.begin() as connection:
-        await connection.run_sync(_check, keyring, now)
+    await database.run_sync(lambda connection: _check(connection, keyring, now))
 
 
 def _check(connection: Connection, keyring: Keyring | None, now: datetime) -> None:
@@ -73,15 +72,14 @@ def _any_sealed(connection: Connection) -> Any:
     return bytes(photo.jpeg) if photo else None
 
 
-async def rotate_keys(engine: AsyncEngine, old: Keyring, new: Keyring, now: datetime) -> int:
+async def rotate_keys(database: Database, old: Keyring, new: Keyring, now: datetime) -> int:
     """Re-encrypts every sealed value under `new` and recomputes the ID-number hashes; returns the count.
 
     One transaction: either everything is under the new key or nothing changed.
     """
-    await check_keys(engine, old, now)
+    await check_keys(database, old, now)
     reader = Keyring(current=old.current, older=(*old.older, new.current), index_key=old.index_key)
-    async with engine.begin() as connection:
-        return await connection.run_sync(_rotate, reader, new, now)
+    return await database.run_sync(lambda connection: _rotate(connection, reader, new, now))
 
 
 def _rotate(connection: Connection, reader: Keyring, new: Keyring, now: datetime) -> int:

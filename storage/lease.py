@@ -7,7 +7,7 @@ the others wait. A killed leader is replaced once its lease expires; one
 that stops cleanly releases it, so another takes over at its next try. The
 same table works on SQLite and PostgreSQL, so one code path is tested on both.
 
-    lease = LeaderLease(sessionmaker, "reminders", ttl=timedelta(minutes=3))
+    lease = LeaderLease(database, "reminders", ttl=timedelta(minutes=3))
     await lead_while(lease, lambda until: run_reminders(..., until), stop)
 
 Jobs run under a lease must still be idempotent: a leader that stalls for
@@ -28,9 +28,9 @@ from types import TracebackType
 from sqlalchemy import String, or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
+from storage.db import Database
 from storage.models import Base
 
 log = logging.getLogger(__name__)
@@ -59,14 +59,14 @@ class LeaderLease:
 
     def __init__(
         self,
-        sessionmaker: async_sessionmaker[AsyncSession],
+        database: Database,
         name: str,
         *,
         ttl: timedelta = timedelta(minutes=3),
         holder: str | None = None,
         now: Callable[[], datetime] = _utcnow,
     ) -> None:
-        self._sessionmaker = sessionmaker
+        self._database = database
         self.name = name
         self.ttl = ttl
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
@@ -77,8 +77,8 @@ class LeaderLease:
     async def acquire(self) -> bool:
         """Takes or renews the lease for `ttl` from now; False while another holder's is valid."""
         now = self._now()
-        async with self._sessionmaker() as session, session.begin():
-            insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+        async with self._database.session() as session, session.begin():
+            insert = pg_insert if self._database.dialect_name == "postgresql" else sqlite_insert
             await session.execute(
                 insert(LeaseRecord)
                 .values(name=self.name, holder="", expires_at=_NEVER)
@@ -108,7 +108,7 @@ class LeaderLease:
         """Lets another process take the lease at once instead of after the ttl."""
         if not self.held:
             return
-        async with self._sessionmaker() as session, session.begin():
+        async with self._database.session() as session, session.begin():
             await session.execute(
                 update(LeaseRecord)
                 .where(LeaseRecord.name == self.name, LeaseRecord.holder == self.holder)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import Connection, text
+
+from storage.db import Database
 
 MIGRATION_LOCK = 0x657870657274  # "expert"
 
@@ -17,17 +18,15 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-async def upgrade(engine: AsyncEngine, revision: str = "heads") -> None:
-    """Applies pending migrations on the given engine (every branch head)."""
-    url = engine.url.render_as_string(hide_password=False)
+async def upgrade(database: Database, revision: str = "heads") -> None:
+    """Applies pending migrations (every branch head) in one transaction."""
 
-    def run(connection: object) -> None:
-        config = alembic_config(url)
+    def run(connection: Connection) -> None:
+        if connection.dialect.name == "postgresql":
+            # Instances starting together migrate one after the other; the later ones find nothing to do.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+        config = alembic_config(database.url_string())
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
-    async with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            # Instances starting together migrate one after the other; the later ones find nothing to do.
-            await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
-        await connection.run_sync(run)
+    await database.run_sync(run)

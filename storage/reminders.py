@@ -13,7 +13,6 @@ from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
 from bot.domain.application import ApplicationSnapshot, Campaign
@@ -30,7 +29,7 @@ from bot.domain.reminders import (
 )
 from bot.domain.workflow import Status as AppStatus
 from bot.services.reminder_ports import BatchFacts, CampaignPlan, GrantRow
-from storage.db import store_opener
+from storage.db import Database, store_opener
 from storage.models import (
     Application,
     BatchReport,
@@ -418,6 +417,6 @@ def _notice(r: Reminder) -> Notice:
     )
 
 
-def reminder_store_factory(sessionmaker: async_sessionmaker[AsyncSession]) -> Any:
+def reminder_store_factory(database: Database) -> Any:
     """Opens a reminder store whose session rolls back unless committed."""
-    return store_opener(sessionmaker, SqlReminderStore)
+    return store_opener(database, SqlReminderStore)

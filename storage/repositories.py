@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, bindparam, func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import keys
 from bot.domain.application import ApplicationSnapshot, Campaign
@@ -20,7 +20,7 @@ from bot.domain.workflow import LIVE, Status
 from bot.services.ports import DistrictRow, PersonRow, UnitRow
 from storage.application_cache import ApplicationCache
 from storage.crypto import blind_index
-from storage.db import store_opener
+from storage.db import Database, store_opener
 from storage.models import Application, ApplicationEvent, District, Person, Photo, Unit
 from storage.models import Campaign as CampaignModel
 from storage.privacy_queries import PrivacyQueries
@@ -58,14 +58,12 @@ FRESHNESS_BY_ID = (
     select(*(_app.c[k] for k in IDENTITY), *_JOINED)
     .select_from(_FROM)
     .where(_app.c.id == bindparam("app_id"))
-    .execution_options(precompiled=True)  # every answer runs it (storage.sqlite_precompiled)
 )
 """The narrow half of a snapshot: enough to tell whether a cached row is still current."""
 UPDATE_IF_VERSION = (
     update(_app)
     .where(_app.c.id == bindparam("app_id"), _app.c.version == bindparam("expected"))
     .values(version=_app.c.version + 1)
-    .execution_options(precompiled=True)  # every answer runs it (storage.sqlite_precompiled)
 )
 """Sets the columns named in the parameters, only if nobody wrote since `expected` was read."""
 _district_t, _unit_t, _person_t = District.__table__, Unit.__table__, Person.__table__
@@ -435,10 +433,10 @@ def _snapshot(r: Row[Any] | Mapping[str, Any]) -> ApplicationSnapshot:
     )
 
 
-def store_factory(sessionmaker: async_sessionmaker[AsyncSession]) -> Any:
+def store_factory(database: Database) -> Any:
     """Returns a callable opening a store whose session rolls back unless committed.
 
     The stores it opens share one ApplicationCache (see there).
     """
     cache = ApplicationCache()
-    return store_opener(sessionmaker, lambda session: SqlStore(session, cache))
+    return store_opener(database, lambda session: SqlStore(session, cache))

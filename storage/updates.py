@@ -14,10 +14,9 @@ from datetime import datetime
 from sqlalchemy import BigInteger, delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.db import session_scope
+from storage.db import Database
 from storage.models import Base
 
 
@@ -31,12 +30,10 @@ class ProcessedUpdate(Base):
     """When the first delivery arrived; rows older than a few days are pruned."""
 
 
-async def claim_update(
-    sessionmaker: async_sessionmaker[AsyncSession], update_id: int, now: datetime
-) -> bool:
+async def claim_update(database: Database, update_id: int, now: datetime) -> bool:
     """Records the id; False when an earlier delivery (in any process) already did."""
-    async with session_scope(sessionmaker) as session, session.begin():
-        insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    async with database.session() as session, session.begin():
+        insert = pg_insert if database.dialect_name == "postgresql" else sqlite_insert
         result = await session.execute(
             insert(ProcessedUpdate)
             .values(update_id=update_id, received_at=now)
@@ -45,11 +42,9 @@ async def claim_update(
     return result.rowcount == 1
 
 
-async def forget_updates_before(
-    sessionmaker: async_sessionmaker[AsyncSession], moment: datetime
-) -> int:
+async def forget_updates_before(database: Database, moment: datetime) -> int:
     """Deletes claims older than `moment` (Telegram keeps retrying for far less); returns how many."""
-    async with sessionmaker() as session, session.begin():
+    async with database.session() as session, session.begin():
         result = await session.execute(
             delete(ProcessedUpdate).where(ProcessedUpdate.received_at < moment)
         )

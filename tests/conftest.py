@@ -11,14 +11,13 @@ from typing import Any
 
 import pytest
 from aiogram import Bot
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import TZ, FixedClock
 from bot.config import Settings
 from bot.main import create_dispatcher
 from bot.offline import OfflineSession, OfflineWorld
 from storage import crypto
-from storage.db import create_engine, create_sessionmaker
+from storage.db import Database, create_database
 from storage.migrate import upgrade
 from storage.repositories import SqlStore
 from tests.support import services
@@ -86,31 +85,31 @@ def settings(tmp_path: object) -> Settings:
 
 
 @pytest.fixture
-async def engine(tmp_path: object) -> AsyncIterator[AsyncEngine]:
+async def engine(tmp_path: object) -> AsyncIterator[Database]:
     """A migrated database of its own: a SQLite file, or on TEST_DATABASE_URL's PostgreSQL."""
     server = services.database_url()
-    url = await services.clean_database(server) if server else f"sqlite+aiosqlite:///{tmp_path}/test.db"
-    engine = create_engine(url)
-    await upgrade(engine)
-    yield engine
-    await engine.dispose()
+    url = await services.clean_database(server) if server else f"sqlite:///{tmp_path}/test.db"
+    database = create_database(url)
+    await upgrade(database)
+    yield database
+    await database.dispose()
 
 
 @pytest.fixture
-async def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    sm = create_sessionmaker(engine)
-    async with sm() as session:
+async def sessionmaker(engine: Database) -> Database:
+    """The same database, seeded with the demo campaign and units; called, it opens a session."""
+    async with engine.session() as session:
         await seed_demo(SqlStore(session), now=datetime(2022, 9, 1, 9, 0, tzinfo=TZ))
         await session.commit()
-    return sm
+    return engine
 
 
 @pytest.fixture
 async def world(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], clock: FixedClock
+    settings: Settings, sessionmaker: Database, clock: FixedClock
 ) -> AsyncIterator[OfflineWorld]:
     bot = Bot(token=settings.bot_token, session=OfflineSession())
-    dp = create_dispatcher(settings=settings, sessionmaker=sessionmaker, clock=clock)
+    dp = create_dispatcher(settings=settings, database=sessionmaker, clock=clock)
     world = OfflineWorld(dp, bot, now=clock.now)
     yield world
     await world.close()

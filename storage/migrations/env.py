@@ -1,11 +1,11 @@
-"""Alembic environment: runs migrations over the async engine the bot uses."""
+"""Alembic environment: runs migrations on the database the bot uses (storage.db)."""
 
 import asyncio
 
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from storage.db import create_engine
+from storage.db import create_database
 from storage.models import Base
 
 config = context.config
@@ -23,11 +23,11 @@ def _run(connection: Connection) -> None:
 
 
 async def _run_async() -> None:
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
-    async with engine.connect() as connection:
-        await connection.run_sync(_run)
-        await connection.commit()
-    await engine.dispose()
+    database = create_database(config.get_main_option("sqlalchemy.url"), pool_size=0)
+    try:
+        await database.run_sync(_run)
+    finally:
+        await database.dispose()
 
 
 def run_migrations_online() -> None:

@@ -26,7 +26,7 @@ from aiohttp.test_utils import TestServer
 from redis.asyncio import Redis
 
 from bot.demo import seed_demo
-from storage.db import create_engine, create_sessionmaker
+from storage.db import create_database
 from storage.repositories import SqlStore
 from tests.deploy.support import (
     SECRET,
@@ -63,14 +63,14 @@ class Instance:
 @pytest.fixture
 async def database() -> AsyncIterator[str]:
     url = await services.create_database(services.need_postgres())
-    engine = create_engine(url)
+    database = create_database(url)
     now = datetime.now(UTC)
-    async with create_sessionmaker(engine)() as session:
+    async with database.session() as session:
         await seed_demo(
             SqlStore(session), now, deadlines=(now + timedelta(days=14), now + timedelta(days=28))
         )
         await session.commit()
-    await engine.dispose()
+    await database.dispose()
     yield url
     await services.drop_database(url)
 

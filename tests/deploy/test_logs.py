@@ -31,7 +31,7 @@ async def test_each_update_and_call_is_one_line_without_personal_data(
 ) -> None:
     bot = create_bot(settings, session=OfflineSession())
     world = OfflineWorld(
-        create_dispatcher(settings=settings, sessionmaker=sessionmaker, clock=clock),
+        create_dispatcher(settings=settings, database=sessionmaker, clock=clock),
         bot,
         now=clock.now,
     )

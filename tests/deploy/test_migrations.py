@@ -18,14 +18,14 @@ async def test_instances_starting_together_on_a_fresh_database_all_come_up(fresh
     make = services.empty_database if fresh == "empty" else services.create_database
     url = await make(services.need_postgres())
     settings = Settings(database_url=url)
-    engines: list = []
+    databases: list = []
     try:
         # Without the migration lock, three upgrades here blocked each other for over a minute.
         opened = await asyncio.wait_for(
             asyncio.gather(*(open_database(settings, require_key=True) for _ in range(3))), 60
         )
-        engines = [engine for engine, _ in opened]
-        async with engines[0].connect() as connection:
+        databases = list(opened)
+        async with databases[0].session() as connection:
             heads = (
                 (await connection.execute(text("SELECT version_num FROM alembic_version")))
                 .scalars()
@@ -35,6 +35,6 @@ async def test_instances_starting_together_on_a_fresh_database_all_come_up(fresh
         assert "0004" in heads
         assert districts == 41, "seeded once, not three times"
     finally:
-        for engine in engines:
-            await engine.dispose()
+        for database in databases:
+            await database.dispose()
         await services.drop_database(url)

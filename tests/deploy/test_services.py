@@ -9,14 +9,14 @@ from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import text
 
 from bot.main import create_dispatcher
-from storage.db import create_engine
+from storage.db import create_database
 from storage.fsm import DatabaseStorage
 from tests.support import services
 
 
 async def test_without_redis_the_state_is_kept_in_the_database(settings, sessionmaker) -> None:
     dp = create_dispatcher(
-        settings=settings.model_copy(update={"redis_url": None}), sessionmaker=sessionmaker
+        settings=settings.model_copy(update={"redis_url": None}), database=sessionmaker
     )
     assert isinstance(dp.fsm.storage, DatabaseStorage)
     await dp.fsm.storage.close()
@@ -27,8 +27,8 @@ async def test_with_redis_url_the_state_lives_in_redis_with_a_ttl(settings, sess
 
     url = services.need_redis()
     make = settings.model_copy(update={"redis_url": url, "state_ttl_days": 2})
-    first = create_dispatcher(settings=make, sessionmaker=sessionmaker)
-    second = create_dispatcher(settings=make, sessionmaker=sessionmaker)
+    first = create_dispatcher(settings=make, database=sessionmaker)
+    second = create_dispatcher(settings=make, database=sessionmaker)
     try:
         assert isinstance(first.fsm.storage, RedisStorage)
         assert isinstance(first.fsm.events_isolation, RedisEventIsolation)
@@ -46,7 +46,7 @@ async def test_with_redis_url_the_state_lives_in_redis_with_a_ttl(settings, sess
 
 async def test_the_engine_fixture_runs_on_the_database_the_environment_names(engine) -> None:
     expected = "postgresql" if services.database_url() else "sqlite"
-    assert engine.dialect.name == expected
+    assert engine.dialect_name == expected
 
 
 @pytest.mark.skipif(os.environ.get("CI") != "true", reason="only CI promises PostgreSQL and Redis")
@@ -57,14 +57,14 @@ async def test_ci_provides_postgresql_and_redis() -> None:
     postgres, redis_url = services.postgres_url(), services.redis_url()
     assert postgres, ".ci/run must export TEST_POSTGRES_URL"
     assert redis_url, ".ci/run must export TEST_REDIS_URL"
-    engine = create_engine(postgres)
+    database = create_database(postgres)
     try:
-        async with engine.connect() as connection:
+        async with database.session() as connection:
             assert (
                 await connection.execute(text("SHOW server_version_num"))
             ).scalar_one() >= "150000"
     finally:
-        await engine.dispose()
+        await database.dispose()
     client = Redis.from_url(redis_url)
     try:
         assert await client.ping()

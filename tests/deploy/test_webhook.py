@@ -39,7 +39,7 @@ async def served(settings, sessionmaker, clock) -> AsyncIterator[tuple[TestClien
     session = OfflineSession()
     bot = Bot(token=settings.bot_token, session=session)
     dp = create_dispatcher(
-        settings=settings, sessionmaker=sessionmaker, clock=clock, skip_repeated_updates=True
+        settings=settings, database=sessionmaker, clock=clock, skip_repeated_updates=True
     )
     app = build_webhook_app(dp, bot, secret=SECRET, path=PATH, health=healthy)
     async with TestClient(TestServer(app)) as client:
@@ -89,7 +89,7 @@ async def test_health_reports_ok_or_503(settings, sessionmaker) -> None:
 
     bot = Bot(token=settings.bot_token, session=OfflineSession())
     for health, status, body in ((healthy, 200, "ok"), (broken, 503, "unavailable")):
-        dp = create_dispatcher(settings=settings, sessionmaker=sessionmaker)
+        dp = create_dispatcher(settings=settings, database=sessionmaker)
         app = build_webhook_app(dp, bot, secret=SECRET, path=PATH, health=health)
         async with TestClient(TestServer(app)) as client:
             response = await client.get("/healthz")
@@ -102,7 +102,7 @@ async def test_health_reports_ok_or_503(settings, sessionmaker) -> None:
 async def test_webhook_mode_refuses_to_start_without_a_secret(
     settings, sessionmaker, secret
 ) -> None:
-    dp = create_dispatcher(settings=settings, sessionmaker=sessionmaker)
+    dp = create_dispatcher(settings=settings, database=sessionmaker)
     bot = Bot(token=settings.bot_token, session=OfflineSession())
     with pytest.raises(SettingsError, match="WEBHOOK_SECRET"):
         build_webhook_app(dp, bot, secret=secret, path=PATH, health=healthy)
@@ -117,7 +117,7 @@ def test_the_command_line_refuses_webhook_mode_without_a_secret(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("BOT_TOKEN", "42:TEST")
-    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/bot.db")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/bot.db")
     monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.test/tg")
     monkeypatch.delenv("WEBHOOK_SECRET", raising=False)
     with pytest.raises(SystemExit) as exit_:

@@ -98,7 +98,7 @@ async def test_restart_mid_form_continues_at_the_same_field(
     await user.send("张三")
 
     bot = Bot(token=settings.bot_token, session=OfflineSession())
-    dp = create_dispatcher(settings=settings, sessionmaker=sessionmaker, clock=clock)
+    dp = create_dispatcher(settings=settings, database=sessionmaker, clock=clock)
     restarted = OfflineWorld(dp, bot, now=clock.now)
     same_user = restarted.user(1001, "三", last_name="张")
     await same_user.send(VALID_ID)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
 
+from storage.db import Database
 from tests.flows.helpers import ANSWERS_TEXT, VALID_ID
 
 MOBILE = "13800000000"
@@ -20,13 +20,13 @@ MASKED_IN_CHAT = (VALID_ID, MOBILE, ANSWERS_TEXT["office_phone"], ANSWERS_TEXT["
 """Values no chat message carries in full (the address is shown only on the applicant's own card)."""
 
 
-async def raw_rows(engine: AsyncEngine, sql: str) -> list[tuple[object, ...]]:
+async def raw_rows(database: Database, sql: str) -> list[tuple[object, ...]]:
     """Rows as stored: plain SQL, so no column type decrypts anything."""
-    async with engine.connect() as connection:
-        return [tuple(r) for r in (await connection.execute(text(sql))).all()]
+    async with database.session() as session:
+        return [tuple(r) for r in (await session.execute(text(sql))).all()]
 
 
-async def dump(engine: AsyncEngine) -> str:
+async def dump(engine: Database) -> str:
     """Every value of the tables holding applicant data, as one string."""
     parts: list[str] = []
     for table in ("application", "application_event", "photo", "person", "fsm_state"):

@@ -24,7 +24,7 @@ from tests.support.images import jpeg
 async def limited(settings: Settings, sessionmaker, clock: FixedClock):
     limited_settings = settings.model_copy(update={"rate_limit": 20, "rate_limit_window": 10.0})
     bot = Bot(token=settings.bot_token, session=OfflineSession())
-    dp = create_dispatcher(settings=limited_settings, sessionmaker=sessionmaker, clock=clock)
+    dp = create_dispatcher(settings=limited_settings, database=sessionmaker, clock=clock)
     world = OfflineWorld(dp, bot, now=clock.now)
     yield world
     await world.close()

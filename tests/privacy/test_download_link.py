@@ -120,7 +120,7 @@ async def test_link_mode_refuses_to_start_without_public_base_url(tmp_path: Any)
         Settings(public_base_url="http://files.example.test")
     configured = Settings(
         bot_token="42:TEST",
-        database_url=f"sqlite+aiosqlite:///{tmp_path}/bot.db",
+        database_url=f"sqlite:///{tmp_path}/bot.db",
         export_delivery="link",
         public_base_url=None,
         webhook_url="https://bot.example.test/tg",

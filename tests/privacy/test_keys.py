@@ -31,7 +31,7 @@ def _database_with_an_applicant(path: str) -> None:
     from tests.support.seed import seed_demo
 
     async def write() -> None:
-        engine, sm = await open_database(load_settings())
+        engine = sm = await open_database(load_settings())
         now = datetime(2022, 9, 1, tzinfo=UTC)
         async with sm() as session:
             store = SqlStore(session)
@@ -57,7 +57,7 @@ def _database_with_an_applicant(path: str) -> None:
 @pytest.fixture
 def cli_db(tmp_path, monkeypatch) -> str:
     path = f"{tmp_path}/cli.db"
-    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{path}")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
     monkeypatch.chdir(tmp_path)
     return path
 
@@ -96,7 +96,7 @@ def test_rotation_re_encrypts_everything_and_the_old_key_stops_working(
 
         from storage.repositories import SqlStore
 
-        engine, sm = await open_database(load_settings())
+        engine = sm = await open_database(load_settings())
         async with sm() as session:
             app = (await session.execute(select(Application))).scalar_one()
             photo = await session.get(Photo, app.id)
@@ -147,13 +147,13 @@ def test_other_verbs_work_on_a_fresh_database_without_a_key(cli_db: str, monkeyp
 def test_migration_encrypts_plaintext_left_by_an_older_version(cli_db: str, monkeypatch, capsys) -> None:
     import asyncio
 
-    from storage.db import create_engine
+    from storage.db import create_database
     from storage.migrate import upgrade
 
     async def old_schema() -> None:
-        engine = create_engine(f"sqlite+aiosqlite:///{cli_db}")
-        await upgrade(engine, "0001")
-        await engine.dispose()
+        database = create_database(f"sqlite:///{cli_db}")
+        await upgrade(database, "0001")
+        await database.dispose()
 
     asyncio.run(old_schema())
     db = sqlite3.connect(cli_db)

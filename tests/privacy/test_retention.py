@@ -89,7 +89,7 @@ def test_purge_verb_dry_run_and_real(tmp_path, monkeypatch, capsys) -> None:
     from bot.cli import main
     from tests.privacy.test_keys import run
 
-    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/cli.db")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/cli.db")
     code, out, _ = run(capsys, main, "purge", "--dry-run")
     assert code == 0 and "would erase personal data of 0 application(s)" in out
     code, out, _ = run(capsys, main, "purge")

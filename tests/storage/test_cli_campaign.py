@@ -8,7 +8,7 @@ from tests.storage.test_cli_review import run
 
 
 def test_campaign_verbs_print_the_campaign(tmp_path, monkeypatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/cli.db")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/cli.db")
     monkeypatch.chdir(tmp_path)
     code, _, _ = run(capsys, "campaign", "create", "--name", "2030年征集",
                      "--unit-deadline", "2030-10-01 17:00", "--district-deadline", "2030-10-15 17:00")  # fmt: skip

@@ -9,7 +9,7 @@ import pytest
 
 from bot.cli import main
 from bot.clock import TZ
-from storage.db import create_engine, create_sessionmaker
+from storage.db import create_database
 from storage.migrate import upgrade
 from storage.repositories import SqlStore
 from tests.flows.export_helpers import annex2_body, docx_text, seed_app, sheet_rows, zip_entries
@@ -24,9 +24,8 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 async def _seed(url: str) -> dict[str, int]:
-    engine = create_engine(url)
-    await upgrade(engine)
-    sm = create_sessionmaker(engine)
+    sm = create_database(url)
+    await upgrade(sm)
     async with sm() as session:
         await seed_demo(SqlStore(session), now=datetime(2022, 9, 1, 9, 0, tzinfo=TZ))
         await session.commit()
@@ -38,13 +37,13 @@ async def _seed(url: str) -> dict[str, int]:
         "other": await seed_app(sm, person_id=5003, unit_code="CQJT01", status="district_approved",
                                 name="孙渝中", group="交通", id_number="500103198901011238"),
     }  # fmt: skip
-    await engine.dispose()
+    await sm.dispose()
     return ids
 
 
 @pytest.fixture
 def seeded(tmp_path, monkeypatch) -> dict[str, int]:
-    url = f"sqlite+aiosqlite:///{tmp_path}/cli.db"
+    url = f"sqlite:///{tmp_path}/cli.db"
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.chdir(tmp_path)
     return asyncio.run(_seed(url))

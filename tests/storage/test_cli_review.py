@@ -15,7 +15,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def test_grant_revoke_and_invites(tmp_path, monkeypatch, capsys) -> None:
-    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/cli.db")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/cli.db")
     monkeypatch.delenv("BOT_USERNAME", raising=False)
     monkeypatch.chdir(tmp_path)
     code, out, _ = run(capsys, "grant", "5001", "--role", "district", "--district", "沙坪坝区")

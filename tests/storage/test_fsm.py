@@ -10,25 +10,25 @@ KEY = StorageKey(bot_id=42, chat_id=1001, user_id=1001)
 
 
 async def test_state_and_data_survive_a_restart(sessionmaker) -> None:
-    first = DatabaseStorage(sessionmaker.kw["bind"])
+    first = DatabaseStorage(sessionmaker)
     await first.set_state(KEY, "Apply:form")
     await first.set_data(KEY, {"app_id": 7})
 
-    second = DatabaseStorage(sessionmaker.kw["bind"])
+    second = DatabaseStorage(sessionmaker)
     assert await second.get_state(KEY) == "Apply:form"
     assert await second.get_data(KEY) == {"app_id": 7}
 
 
 async def test_clearing_removes_the_row(sessionmaker) -> None:
-    storage = DatabaseStorage(sessionmaker.kw["bind"])
+    storage = DatabaseStorage(sessionmaker)
     await storage.set_state(KEY, "Apply:form")
     await storage.set_state(KEY, None)
     await storage.set_data(KEY, {})
-    assert await DatabaseStorage(sessionmaker.kw["bind"]).get_state(KEY) is None
+    assert await DatabaseStorage(sessionmaker).get_state(KEY) is None
 
 
 async def test_returned_data_is_a_copy(sessionmaker) -> None:
-    storage = DatabaseStorage(sessionmaker.kw["bind"])
+    storage = DatabaseStorage(sessionmaker)
     await storage.set_data(KEY, {"agreed": []})
     (await storage.get_data(KEY))["agreed"].append("x")
     assert await storage.get_data(KEY) == {"agreed": []}

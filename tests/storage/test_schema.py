@@ -14,8 +14,7 @@ async def test_migrations_match_the_models(engine) -> None:
         context = MigrationContext.configure(connection)
         return compare_metadata(context, Base.metadata)
 
-    async with engine.connect() as connection:
-        assert await connection.run_sync(diff) == []
+    assert await engine.run_sync(diff) == []
 
 
 async def test_all_41_districts_are_present_from_the_first_migration(sessionmaker) -> None:

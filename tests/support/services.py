@@ -16,12 +16,13 @@ import os
 import uuid
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import Connection, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from storage.db import create_engine
+from storage import db as storage_db
+from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Base
 
@@ -83,16 +84,16 @@ async def clean_database(server_url: str) -> str:
     if snapshot is None:
         await _admin(server_url, f'DROP DATABASE IF EXISTS "{SHARED}" WITH (FORCE)')
         await _admin(server_url, f'CREATE DATABASE "{SHARED}"')
-        engine = create_engine(url)
-        await upgrade(engine)
-        _shared[server_url] = await _Snapshot.take(engine)
-        await engine.dispose()
+        database = storage_db.create_database(url, pool_size=0)
+        await upgrade(database)
+        _shared[server_url] = await _Snapshot.take(database)
+        await database.dispose()
         return url
-    engine = create_async_engine(url, poolclass=NullPool)
+    database = storage_db.create_database(url, pool_size=0)
     try:
-        await snapshot.restore(engine)
+        await snapshot.restore(database)
     finally:
-        await engine.dispose()
+        await database.dispose()
     return url
 
 
@@ -106,40 +107,45 @@ class _Snapshot:
         self.sequences = sequences
 
     @classmethod
-    async def take(cls, engine: AsyncEngine) -> _Snapshot:
+    async def take(cls, database: Database) -> _Snapshot:
+        return await database.run_sync(cls._take)
+
+    @classmethod
+    def _take(cls, connection: Connection) -> _Snapshot:
         rows: dict[str, list[dict[str, object]]] = {}
-        async with engine.connect() as connection:
-            for table in Base.metadata.sorted_tables:
-                found = (await connection.execute(select(table))).mappings().all()
-                if found:
-                    rows[table.name] = [dict(r) for r in found]
-            sequences = [
-                (t, c, seq)
-                for t, c, seq in await connection.execute(
-                    text(
-                        "SELECT table_name, column_name,"
-                        " pg_get_serial_sequence(quote_ident(table_name), column_name)"
-                        " FROM information_schema.columns"
-                        " WHERE table_schema = current_schema() AND column_default LIKE 'nextval%'"
-                    )
+        for table in Base.metadata.sorted_tables:
+            found = connection.execute(select(table)).mappings().all()
+            if found:
+                rows[table.name] = [dict(r) for r in found]
+        sequences = [
+            (t, c, seq)
+            for t, c, seq in connection.execute(
+                text(
+                    "SELECT table_name, column_name,"
+                    " pg_get_serial_sequence(quote_ident(table_name), column_name)"
+                    " FROM information_schema.columns"
+                    " WHERE table_schema = current_schema() AND column_default LIKE 'nextval%'"
                 )
-            ]
+            )
+        ]
         return cls(rows, sequences)
 
-    async def restore(self, engine: AsyncEngine) -> None:
-        async with engine.begin() as connection:
-            for table in reversed(Base.metadata.sorted_tables):
-                await connection.execute(table.delete())
-            for table in Base.metadata.sorted_tables:
-                if table.name in self.rows:
-                    await connection.execute(table.insert(), self.rows[table.name])
-            for table, column, sequence in self.sequences:
-                await connection.execute(
-                    text(
-                        f"SELECT setval('{sequence}', COALESCE((SELECT max(\"{column}\")"
-                        f' FROM "{table}"), 0) + 1, false)'
-                    )
+    async def restore(self, database: Database) -> None:
+        await database.run_sync(self._restore)
+
+    def _restore(self, connection: Connection) -> None:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+        for table in Base.metadata.sorted_tables:
+            if table.name in self.rows:
+                connection.execute(table.insert(), self.rows[table.name])
+        for table, column, sequence in self.sequences:
+            connection.execute(
+                text(
+                    f"SELECT setval('{sequence}', COALESCE((SELECT max(\"{column}\")"
+                    f' FROM "{table}"), 0) + 1, false)'
                 )
+            )
 
 
 async def create_database(server_url: str) -> str:
@@ -147,9 +153,9 @@ async def create_database(server_url: str) -> str:
     if server_url not in _templates:
         await _admin(server_url, f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)')
         await _admin(server_url, f'CREATE DATABASE "{TEMPLATE}"')
-        engine = create_engine(_with_database(server_url, TEMPLATE))
-        await upgrade(engine)
-        await engine.dispose()
+        database = storage_db.create_database(_with_database(server_url, TEMPLATE), pool_size=0)
+        await upgrade(database)
+        await database.dispose()
         _templates.add(server_url)
     name = f"expertbot_test_{uuid.uuid4().hex[:12]}"
     await _admin(server_url, f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE}" STRATEGY FILE_COPY')
