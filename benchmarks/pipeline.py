@@ -26,8 +26,8 @@ from bot.main import create_dispatcher, freeze_startup_objects
 from bot.offline import OfflineSession, OfflineUser, OfflineWorld
 from storage import crypto
 from storage.db import create_database
+from storage.legacy import SqlStore
 from storage.migrate import upgrade
-from storage.repositories import SqlStore
 from tests.flows.helpers import choose_unit, consent, fill_form
 
 UPDATES_PER_APPLICANT = 34

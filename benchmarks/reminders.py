@@ -30,9 +30,9 @@ from bot.clock import TZ, FixedClock
 from bot.demo import seed_demo
 from bot.ratelimit import TELEGRAM_CHAT_INTERVAL, TELEGRAM_RATE, RateLimiter
 from storage.db import create_database
+from storage.legacy import SqlReminderStore, reminder_store_factory
 from storage.migrate import upgrade
 from storage.models import Application, Person
-from storage.reminders import SqlReminderStore, reminder_store_factory
 
 UNIT_DEADLINE = datetime(2022, 9, 30, 18, 0, tzinfo=TZ)
 

@@ -160,7 +160,7 @@ async def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_campaign_create(args: argparse.Namespace, settings: Settings) -> int:
     from bot.clock import SystemClock, format_local
     from bot.domain.parsers import parse_deadline
-    from storage.repositories import SqlStore
+    from storage.legacy import SqlStore
 
     try:
         unit_deadline = parse_deadline(args.unit_deadline)
@@ -211,7 +211,7 @@ async def cmd_campaign_list(args: argparse.Namespace, settings: Settings) -> int
 async def cmd_unit_add(args: argparse.Namespace, settings: Settings) -> int:
     from bot.clock import SystemClock
     from bot.domain.vocab import UNIT_KINDS, resolve_district
-    from storage.repositories import SqlStore
+    from storage.legacy import SqlStore
 
     if args.kind not in UNIT_KINDS:
         raise CliError(f"--kind must be one of: {'|'.join(UNIT_KINDS)}")
@@ -237,7 +237,7 @@ async def cmd_unit_add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_unit_list(args: argparse.Namespace, settings: Settings) -> int:
-    from storage.repositories import SqlStore
+    from storage.legacy import SqlStore
 
     database = await _open(settings)
     async with database.session() as session:

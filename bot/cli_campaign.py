@@ -61,7 +61,7 @@ def _subparsers(parser: argparse.ArgumentParser) -> Any:
 async def _with_store(settings: Settings, campaign_id: int | None, use: Any = None) -> None:
     """Runs `use` on a reminder store, then prints the campaign as it now stands."""
     from bot.services import campaigns
-    from storage.reminders import SqlReminderStore
+    from storage.legacy import SqlReminderStore
 
     async with database_session(settings) as session:
         store = SqlReminderStore(session)
@@ -133,7 +133,7 @@ async def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_remind(args: argparse.Namespace, settings: Settings) -> int:
     from bot.clock import SystemClock, format_local
     from bot.services import reminders
-    from storage.reminders import reminder_store_factory
+    from storage.legacy import reminder_store_factory
 
     clock = SystemClock()
     database = await _open(settings)

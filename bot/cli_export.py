@@ -99,7 +99,7 @@ async def cmd_export_annex2(args: argparse.Namespace, settings: Settings) -> int
     from bot.domain.exports import Annex2Request
     from bot.services import exports as svc
     from exports.annex2 import write_annex2
-    from storage.export_queries import SqlExportStore
+    from storage.legacy import SqlExportStore
 
     group, target = _group(args.group), _target(args.output)
     async with database_session(settings) as session:
@@ -122,7 +122,7 @@ async def cmd_export_annex1(args: argparse.Namespace, settings: Settings) -> int
     from bot.clock import SystemClock
     from bot.services import exports as svc
     from exports.annex1 import render_annex1_docx
-    from storage.export_queries import SqlExportStore
+    from storage.legacy import SqlExportStore
 
     target = _target(args.output)
     async with database_session(settings) as session:
@@ -144,7 +144,7 @@ async def cmd_export_archive(args: argparse.Namespace, settings: Settings) -> in
     from exports.annex1 import render_annex1_docx
     from exports.archive import annex1_archive
     from exports.names import annex1_filename
-    from storage.export_queries import SqlExportStore
+    from storage.legacy import SqlExportStore
 
     target = _target(args.output)
     async with database_session(settings) as session:
@@ -171,7 +171,7 @@ async def cmd_export_full(args: argparse.Namespace, settings: Settings) -> int:
     from bot.clock import SystemClock
     from bot.services import exports as svc
     from exports.full import write_full_export
-    from storage.export_queries import SqlExportStore
+    from storage.legacy import SqlExportStore
 
     group, target = _group(args.group), _target(args.output)
     async with database_session(settings) as session:
@@ -195,7 +195,7 @@ async def cmd_audit_list(args: argparse.Namespace, settings: Settings) -> int:
 
     from bot.clock import format_local
     from bot.services import audit
-    from storage.export_queries import SqlExportStore
+    from storage.legacy import SqlExportStore
 
     if not 1 <= args.limit <= audit.MAX_ENTRIES:
         raise CliError(f"--limit must be between 1 and {audit.MAX_ENTRIES}")

@@ -87,7 +87,7 @@ def _read(path: str) -> str:
 async def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     from bot.clock import SystemClock, format_local
     from bot.services.privacy import purge_expired
-    from storage.repositories import SqlStore
+    from storage.legacy import SqlStore
 
     async with database_session(settings) as session:
         report = await purge_expired(

@@ -81,7 +81,7 @@ def _describe(g: Grant) -> str:
 async def cmd_grant(args: argparse.Namespace, settings: Settings) -> int:
     from bot.clock import SystemClock
     from bot.services import roles
-    from storage.repositories import SqlStore
+    from storage.legacy import SqlStore
 
     async with database_session(settings) as session:
         store = SqlStore(session)
@@ -101,7 +101,7 @@ async def cmd_grant(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_revoke(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import roles
-    from storage.repositories import SqlStore
+    from storage.legacy import SqlStore
 
     async with database_session(settings) as session:
         store = SqlStore(session)
@@ -118,7 +118,7 @@ async def cmd_revoke(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_invite_create(args: argparse.Namespace, settings: Settings) -> int:
     from bot.clock import SystemClock, format_local
     from bot.services import roles
-    from storage.repositories import SqlStore
+    from storage.legacy import SqlStore
 
     if args.role == RoleKind.BUREAU.value:
         raise CliError("bureau admins are granted directly: expertbot grant ID --role bureau")
@@ -146,7 +146,7 @@ async def cmd_invite_create(args: argparse.Namespace, settings: Settings) -> int
 
 async def cmd_invite_list(args: argparse.Namespace, settings: Settings) -> int:
     from bot.clock import SystemClock, format_local
-    from storage.repositories import SqlStore
+    from storage.legacy import SqlStore
 
     async with database_session(settings) as session:
         store = SqlStore(session)
@@ -164,7 +164,7 @@ async def cmd_invite_list(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_invite_revoke(args: argparse.Namespace, settings: Settings) -> int:
     from bot.clock import SystemClock
     from bot.services import roles
-    from storage.repositories import SqlStore
+    from storage.legacy import SqlStore
 
     async with database_session(settings) as session:
         await roles.revoke_invite(

@@ -21,8 +21,8 @@ from bot.offline import OfflineSession, OfflineUser, OfflineWorld, Sent
 from storage.crypto import Keyring, configure, generate_key, keyring_from
 from storage.db import create_database
 from storage.keystore import check_keys
+from storage.legacy import SqlStore
 from storage.migrate import upgrade
-from storage.repositories import SqlStore
 
 HELP = """\
   text        send a message (e.g. /start)

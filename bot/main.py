@@ -20,14 +20,16 @@ from bot.logs import LogCalls, LogUpdates
 from storage.crypto import Keyring, keyring_from
 from storage.crypto import configure as configure_keyring
 from storage.db import Database, create_database
-from storage.downloads import download_store_factory
-from storage.export_queries import export_store_factory
 from storage.fsm import DatabaseStorage
 from storage.keystore import check_keys
 from storage.lease import LeaderLease, lead_while
+from storage.legacy import (
+    download_store_factory,
+    export_store_factory,
+    reminder_store_factory,
+    store_factory,
+)
 from storage.migrate import upgrade
-from storage.reminders import reminder_store_factory
-from storage.repositories import store_factory
 
 log = logging.getLogger(__name__)
 

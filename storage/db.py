@@ -294,15 +294,5 @@ def _writes(statement: Any) -> bool:
     return not getattr(statement, "is_select", False)
 
 
-StoreT = TypeVar("StoreT")
-
-
-def store_opener(database: Database, make: Callable[[Any], StoreT]) -> Callable[[], Any]:
-    """A callable opening `make(session)` in a session that rolls back unless committed."""
-
-    @asynccontextmanager
-    async def open_store() -> AsyncIterator[StoreT]:
-        async with database.session() as session:
-            yield make(session)
-
-    return open_store
+DbSession = AsyncSession | SqliteSession
+"""What repositories hold: the session of one unit of work, on either database."""

@@ -18,8 +18,8 @@ from bot.main import create_dispatcher
 from bot.offline import OfflineSession, OfflineWorld
 from storage import crypto
 from storage.db import Database, create_database
+from storage.legacy import SqlStore
 from storage.migrate import upgrade
-from storage.repositories import SqlStore
 from tests.support import services
 from tests.support.seed import seed_demo
 

@@ -27,7 +27,7 @@ from redis.asyncio import Redis
 
 from bot.demo import seed_demo
 from storage.db import create_database
-from storage.repositories import SqlStore
+from storage.legacy import SqlStore
 from tests.deploy.support import (
     SECRET,
     FakeTelegram,

@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import TZ
 from bot.offline import OfflineUser, Sent
+from storage.legacy import SqlStore
 from storage.models import AccessLog
-from storage.repositories import SqlStore
 
 SUBMITTED_AT = datetime(2022, 9, 15, 9, 0, tzinfo=TZ)
 _NEXT = {"submitted": "unit_approved", "unit_approved": "district_approved"}

@@ -12,8 +12,8 @@ from bot.clock import TZ
 from bot.domain.review import Grant, RoleKind
 from bot.offline import OfflineUser, OfflineWorld, Sent
 from bot.services import roles
+from storage.legacy import SqlStore
 from storage.models import Application, ApplicationEvent
-from storage.repositories import SqlStore
 from tests.flows.helpers import choose_unit, consent, fill_form
 
 APPLICANT = 1001

@@ -11,8 +11,8 @@ from bot.offline import OfflineWorld
 from bot.ratelimit import RateLimiter
 from bot.services import reminders as svc
 from handlers.sending import TelegramSender
+from storage.legacy import reminder_store_factory
 from storage.models import Application, Campaign, Reminder
-from storage.reminders import reminder_store_factory
 from tests.flows.helpers import choose_unit, consent
 
 

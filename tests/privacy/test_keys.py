@@ -27,7 +27,7 @@ def _database_with_an_applicant(path: str) -> None:
 
     from bot.config import load_settings
     from bot.main import open_database
-    from storage.repositories import SqlStore
+    from storage.legacy import SqlStore
     from tests.support.seed import seed_demo
 
     async def write() -> None:
@@ -94,7 +94,7 @@ def test_rotation_re_encrypts_everything_and_the_old_key_stops_working(
     async def read() -> tuple[str | None, bytes | None, bool]:
         from sqlalchemy import select
 
-        from storage.repositories import SqlStore
+        from storage.legacy import SqlStore
 
         engine = sm = await open_database(load_settings())
         async with sm() as session:

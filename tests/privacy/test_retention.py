@@ -9,8 +9,8 @@ from sqlalchemy import func, insert, select
 from bot.clock import FixedClock
 from bot.offline import OfflineWorld
 from bot.services import privacy
+from storage.legacy import SqlStore
 from storage.models import Application, ApplicationEvent, Base, Photo
-from storage.repositories import SqlStore
 from tests.flows.review_helpers import submitted_application
 from tests.privacy.helpers import SECRETS, dump
 

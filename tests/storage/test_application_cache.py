@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import event
 
 from storage.application_cache import ApplicationCache
-from storage.repositories import SqlStore
+from storage.legacy import SqlStore
 from tests.flows.export_helpers import SUBMITTED_AT, add_draft, seed_app
 
 

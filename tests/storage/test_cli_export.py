@@ -10,8 +10,8 @@ import pytest
 from bot.cli import main
 from bot.clock import TZ
 from storage.db import create_database
+from storage.legacy import SqlStore
 from storage.migrate import upgrade
-from storage.repositories import SqlStore
 from tests.flows.export_helpers import annex2_body, docx_text, seed_app, sheet_rows, zip_entries
 from tests.support.seed import seed_demo
 

@@ -21,8 +21,8 @@ from bot.services import campaigns
 from bot.services import reminders as svc
 from bot.services.reminder_ports import Outcome
 from handlers.sending import TelegramSender
+from storage.legacy import SqlReminderStore, reminder_store_factory
 from storage.models import Application, BatchReport, Person, Reminder, Role
-from storage.reminders import SqlReminderStore, reminder_store_factory
 
 UNIT_DEADLINE = datetime(2022, 9, 30, 18, 0, tzinfo=TZ)
 DISTRICT_DEADLINE = datetime(2022, 10, 15, 18, 0, tzinfo=TZ)

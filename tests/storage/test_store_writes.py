@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from storage.repositories import SqlStore
+from storage.legacy import SqlStore
 from tests.flows.export_helpers import SUBMITTED_AT, seed_app
 
 

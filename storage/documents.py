@@ -1,25 +1,65 @@
-"""The one-time download links' table: issue, purge, and claim with one conditional UPDATE."""
+"""Documents: the access log and the one-time download links.
+
+A link is claimed with one conditional UPDATE, and its file leaves the database
+with the claim. Nothing here commits: the unit of work does (storage.uow).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import (
+    delete,
+    insert,
+    select,
+    update,
+)
 
 from bot.services.downloads import Claim, StoredDownload
-from storage.db import Database, store_opener
-from storage.export_queries import AccessLogging
-from storage.models import DownloadToken
+from bot.services.export_ports import AccessRow
+from storage.db import DbSession
+from storage.models import (
+    AccessLog,
+    DownloadToken,
+)
 
 
-class SqlDownloadStore(AccessLogging):
-    def __init__(self, session: AsyncSession) -> None:
+class DocumentRepository:
+    def __init__(self, session: DbSession) -> None:
         self.session = session
 
-    async def commit(self) -> None:
-        await self.session.commit()
+    async def add_access(
+        self,
+        *,
+        actor_id: int | None,
+        action: str,
+        target: str,
+        detail: dict[str, Any],
+        now: datetime,
+    ) -> None:
+        await self.session.execute(
+            insert(AccessLog).values(
+                actor_id=actor_id, action=action, target=target[:60], detail=detail, at=now
+            )
+        )
+
+    async def access_log(self, limit: int) -> Sequence[AccessRow]:
+        rows = await self.session.scalars(
+            select(AccessLog).order_by(AccessLog.id.desc()).limit(limit)
+        )
+        return [
+            AccessRow(
+                id=r.id,
+                actor_id=r.actor_id,
+                action=r.action,
+                target=r.target,
+                detail=dict(r.detail or {}),
+                at=r.at,
+            )
+            for r in rows
+        ]
 
     async def add_download(
         self,
@@ -90,8 +130,3 @@ class SqlDownloadStore(AccessLogging):
             data=row.data or b"",
             requester_id=row.requester_id,
         )
-
-
-def download_store_factory(database: Database) -> Any:
-    """Returns a callable opening a download store whose session rolls back unless committed."""
-    return store_opener(database, SqlDownloadStore)

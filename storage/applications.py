@@ -1,0 +1,533 @@
+"""Applications: snapshots and conditional writes, photos, the audit trail, review cards and lists.
+
+Nothing here commits: the unit of work does (storage.uow). Reads return plain
+snapshots, never ORM objects. Rows this process committed are kept in an
+ApplicationCache and checked against the database's version before use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.orm import aliased
+
+from bot.domain import keys
+from bot.domain.application import ApplicationSnapshot
+from bot.domain.reminders import (
+    Audience,
+    DistrictReviewer,
+    Todo,
+)
+from bot.domain.review import Scope
+from bot.domain.workflow import Status
+from bot.domain.workflow import Status as AppStatus
+from bot.services.ports import EventRow, ListFilter
+from bot.services.privacy import ExpiredApplication
+from bot.services.reminder_ports import BatchFacts
+from storage.application_cache import ApplicationCache
+from storage.crypto import blind_index
+from storage.db import DbSession
+from storage.models import (
+    Application,
+    ApplicationEvent,
+    BatchReport,
+    CardMessage,
+    District,
+    Person,
+    Photo,
+    Role,
+    Unit,
+)
+from storage.rows import (
+    ADD_APPLICATION,
+    ADD_EVENT,
+    ADD_PHOTO,
+    APP_COLUMNS,
+    ERASED_COLUMNS,
+    FRESHNESS_BY_ID,
+    HIDDEN_FROM_REVIEWERS,
+    ID_NUMBER_IN_USE,
+    IDENTITY,
+    LIVE_APPLICATION,
+    REPLACE_PHOTO,
+    SNAPSHOT,
+    SNAPSHOT_BY_ID,
+    UPDATE_IF_VERSION,
+    WRITABLE,
+    aware_utc,
+    pending_for,
+    snapshot_of,
+)
+
+
+class ApplicationRepository:
+    def __init__(self, session: DbSession, cache: ApplicationCache | None = None) -> None:
+        self.session = session
+        self.cache = cache
+        self._written: list[tuple[int, int, dict[str, Any]]] = []
+        """Conditional writes of this transaction, for the cache once they are committed."""
+        self._other_writes: set[int] = set()
+        """Applications written here other than by `update_application`: dropped at commit."""
+
+    def committed(self) -> None:
+        """Called by the unit of work after its commit: the writes may now enter the cache."""
+        written, others = self._written, self._other_writes
+        self._written, self._other_writes = [], set()
+        if self.cache is not None:
+            for app_id, expected, values in written:
+                self.cache.committed(app_id, expected, values)
+            for app_id in others:
+                self.cache.forget(app_id)
+
+    def rolled_back(self) -> None:
+        self._written, self._other_writes = [], set()
+
+    def _wrote(self, app_id: int) -> bool:
+        """Whether this transaction wrote the application: not committed yet, so not for the cache."""
+        return app_id in self._other_writes or any(w[0] == app_id for w in self._written)
+
+    def _applications(self) -> Any:
+        return SNAPSHOT
+
+    async def application(self, app_id: int) -> ApplicationSnapshot | None:
+        cache = None if self._wrote(app_id) else self.cache
+        kept = cache.get(app_id) if cache is not None else None
+        if kept is not None:
+            head = (await self.session.execute(FRESHNESS_BY_ID, {"app_id": app_id})).one_or_none()
+            if head is not None and all(head._mapping[k] == kept[k] for k in IDENTITY):
+                return snapshot_of({**kept, **head._mapping})
+        r = (await self.session.execute(SNAPSHOT_BY_ID, {"app_id": app_id})).one_or_none()
+        if r is None:
+            return None
+        if cache is not None:
+            cache.put(app_id, {k: r._mapping[k] for k in APP_COLUMNS})
+        return snapshot_of(r._mapping)
+
+    async def live_application(
+        self, person_id: int, campaign_id: int
+    ) -> ApplicationSnapshot | None:
+        params = {"person_id": person_id, "campaign_id": campaign_id}
+        r = (await self.session.execute(LIVE_APPLICATION, params)).one_or_none()
+        return snapshot_of(r) if r else None
+
+    async def applications_of(self, person_id: int) -> Sequence[ApplicationSnapshot]:
+        rows = await self.session.execute(
+            self._applications()
+            .where(Application.person_id == person_id)
+            .order_by(Application.id.desc())
+        )
+        return [snapshot_of(r) for r in rows]
+
+    async def id_number_in_use(self, campaign_id: int, id_number: str, except_id: int) -> bool:
+        params = {
+            "campaign_id": campaign_id,
+            "id_hash": blind_index(id_number),
+            "except_id": except_id,
+        }
+        return bool(await self.session.scalar(ID_NUMBER_IN_USE, params))
+
+    async def add_application(
+        self,
+        *,
+        campaign_id: int,
+        person_id: int,
+        district_id: int,
+        unit_id: int | None,
+        unit_name: str,
+        unit_confirmed: bool,
+        cursor: str,
+        now: datetime,
+    ) -> int:
+        result = await self.session.execute(
+            ADD_APPLICATION,
+            {
+                "campaign_id": campaign_id,
+                "person_id": person_id,
+                "district_id": district_id,
+                "unit_id": unit_id,
+                "unit_name": unit_name,
+                "unit_confirmed": unit_confirmed,
+                "status": Status.DRAFT.value,
+                "version": 1,
+                "cursor": cursor,
+                "flags": [],
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
+        return result.scalar_one()
+
+    async def update_application(
+        self, app_id: int, version: int, values: dict[str, Any], now: datetime
+    ) -> bool:
+        if not values.keys() <= WRITABLE:
+            raise ValueError(f"not application columns: {sorted(values.keys() - WRITABLE)}")
+        if keys.ID_NUMBER in values:
+            number = values[keys.ID_NUMBER]
+            values = {**values, "id_hash": blind_index(number) if number else None}
+        values = {**values, "updated_at": now}
+        result = await self.session.execute(
+            UPDATE_IF_VERSION, {**values, "app_id": app_id, "expected": version}
+        )
+        if result.rowcount != 1:
+            return False
+        self._written.append((app_id, version, values))
+        return True
+
+    async def save_photo(
+        self, app_id: int, jpeg: bytes, width: int, height: int, file_unique_id: str | None
+    ) -> None:
+        photo = {"jpeg": jpeg, "width": width, "height": height, "file_unique_id": file_unique_id}
+        replaced = await self.session.execute(REPLACE_PHOTO, {**photo, "app_id": app_id})
+        if replaced.rowcount == 0:
+            await self.session.execute(ADD_PHOTO, {**photo, "application_id": app_id})
+
+    async def photo(self, app_id: int) -> bytes | None:
+        return await self.session.scalar(select(Photo.jpeg).where(Photo.application_id == app_id))
+
+    async def add_event(
+        self,
+        *,
+        app_id: int,
+        actor_id: int | None,
+        actor_name: str,
+        action: str,
+        from_status: str | None,
+        to_status: str,
+        note: str | None,
+        now: datetime,
+        changes: dict[str, Any] | None = None,
+    ) -> None:
+        await self.session.execute(
+            ADD_EVENT,
+            {
+                "application_id": app_id,
+                "actor_id": actor_id,
+                "actor_name": actor_name,
+                "action": action,
+                "from_status": from_status,
+                "to_status": to_status,
+                "note": note,
+                "changes": changes,
+                "at": now,
+            },
+        )
+
+    async def events_of(self, app_id: int) -> Sequence[EventRow]:
+        events = ApplicationEvent.__table__
+        rows = await self.session.execute(
+            select(events).where(events.c.application_id == app_id).order_by(events.c.id)
+        )
+        return [
+            EventRow(
+                app_id=e.application_id,
+                actor_id=e.actor_id,
+                actor_name=e.actor_name,
+                action=e.action,
+                from_status=e.from_status,
+                to_status=e.to_status,
+                note=e.note,
+                changes=e.changes,
+                at=e.at,
+            )
+            for e in rows
+        ]
+
+    async def set_return_reason(self, app_id: int, reason: str | None) -> None:
+        self._forget(app_id)
+        await self.session.execute(
+            update(Application)
+            .where(Application.id == app_id)
+            .values(return_reason=reason, version=Application.version + 1)
+        )
+
+    async def add_card_message(
+        self, app_id: int, chat_id: int, message_id: int, now: datetime
+    ) -> None:
+        await self.session.execute(
+            insert(CardMessage).values(
+                application_id=app_id, chat_id=chat_id, message_id=message_id, sent_at=now
+            )
+        )
+
+    async def card_messages(self, app_id: int) -> Sequence[tuple[int, int]]:
+        rows = await self.session.execute(
+            select(CardMessage.chat_id, CardMessage.message_id)
+            .where(CardMessage.application_id == app_id)
+            .order_by(CardMessage.id)
+        )
+        return [(r.chat_id, r.message_id) for r in rows]
+
+    async def drop_card_messages(self, app_id: int) -> None:
+        await self.session.execute(delete(CardMessage).where(CardMessage.application_id == app_id))
+
+    def _scoped(self, scope: Scope, campaign_id: int, what: ListFilter) -> list[Any]:
+        """WHERE clauses for the scope and the filter."""
+        clauses: list[Any] = [
+            Application.campaign_id == campaign_id,
+            Application.status.not_in(HIDDEN_FROM_REVIEWERS),
+        ]
+        if what.pending_only:
+            clauses.append(pending_for(scope))
+        elif not scope.everything:
+            clauses.append(
+                or_(
+                    Application.district_id.in_(scope.district_ids),
+                    Application.unit_id.in_(scope.unit_ids),
+                )
+            )
+        if what.status:
+            clauses.append(Application.status == what.status)
+        if what.unit_id:
+            clauses.append(Application.unit_id == what.unit_id)
+        if what.group:
+            clauses.append(Application.group == what.group)
+        return clauses
+
+    async def list_applications(
+        self, scope: Scope, campaign_id: int, what: ListFilter, offset: int, limit: int
+    ) -> tuple[Sequence[ApplicationSnapshot], int]:
+        clauses = self._scoped(scope, campaign_id, what)
+        total = await self.session.scalar(
+            select(func.count()).select_from(Application).where(*clauses)
+        )
+        rows = await self.session.execute(
+            self._applications()
+            .where(*clauses)
+            .order_by(Application.submitted_at, Application.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        return [snapshot_of(r) for r in rows], int(total or 0)
+
+    async def status_counts(self, scope: Scope, campaign_id: int) -> dict[str, int]:
+        clauses = self._scoped(scope, campaign_id, ListFilter())
+        rows = await self.session.execute(
+            select(Application.status, func.count()).where(*clauses).group_by(Application.status)
+        )
+        return {status: count for status, count in rows}
+
+    async def expired_applications(
+        self, statuses: Sequence[str], changed_before: datetime
+    ) -> Sequence[ExpiredApplication]:
+        rows = await self.session.execute(
+            select(Application.id, Application.name, Application.status, Application.updated_at)
+            .where(
+                Application.status.in_(list(statuses)),
+                Application.purged_at.is_(None),
+                Application.updated_at < changed_before,
+            )
+            .order_by(Application.id)
+        )
+        return [
+            ExpiredApplication(id=r.id, name=r.name or "", status=r.status, updated_at=r.updated_at)
+            for r in rows
+        ]
+
+    async def erase_application(self, app_id: int, now: datetime) -> bool:
+        """Clears the personal fields, the photo and the answer snapshots; False if already erased."""
+        self._forget(app_id)
+        result = await self.session.execute(
+            update(Application)
+            .where(Application.id == app_id, Application.purged_at.is_(None))
+            .values(
+                **dict.fromkeys(ERASED_COLUMNS),
+                purged_at=now,
+                version=Application.version + 1,
+            )
+        )
+        if result.rowcount != 1:
+            return False
+        await self.session.execute(delete(Photo).where(Photo.application_id == app_id))
+        await self.session.execute(
+            update(ApplicationEvent)
+            .where(ApplicationEvent.application_id == app_id)
+            .values(changes=None)
+        )
+        return True
+
+    async def delete_draft(self, app_id: int, version: int) -> bool:
+        """Deletes a draft outright (photo with it); False if it changed or was submitted meanwhile."""
+        self._forget(app_id)
+        result = await self.session.execute(
+            delete(Application).where(
+                Application.id == app_id,
+                Application.version == version,
+                Application.status == "draft",
+            )
+        )
+        return result.rowcount == 1
+
+    async def export_applications(
+        self,
+        campaign_id: int,
+        *,
+        statuses: frozenset[Status],
+        district_id: int | None = None,
+        unit_id: int | None = None,
+        group: str | None = None,
+    ) -> Sequence[ApplicationSnapshot]:
+        clauses: list[Any] = [
+            Application.campaign_id == campaign_id,
+            Application.status.in_(sorted(s.value for s in statuses)),
+        ]
+        if district_id is not None:
+            clauses.append(Application.district_id == district_id)
+        if unit_id is not None:
+            clauses.append(Application.unit_id == unit_id)
+        if group is not None:
+            clauses.append(Application.group == group)
+        rows = await self.session.execute(
+            self._applications().where(*clauses).order_by(Application.id)
+        )
+        return [snapshot_of(r) for r in rows]
+
+    async def decision_times(self, campaign_id: int) -> dict[int, dict[str, datetime]]:
+        rows = await self.session.execute(
+            select(
+                ApplicationEvent.application_id,
+                ApplicationEvent.to_status,
+                func.max(ApplicationEvent.at).label("at"),
+            )
+            .join(Application, Application.id == ApplicationEvent.application_id)
+            .where(Application.campaign_id == campaign_id)
+            .group_by(ApplicationEvent.application_id, ApplicationEvent.to_status)
+        )
+        times: dict[int, dict[str, datetime]] = {}
+        for app_id, to_status, at in rows:
+            times.setdefault(app_id, {})[to_status] = aware_utc(at)
+        return times
+
+    async def open_forms(self, campaign_id: int) -> Sequence[ApplicationSnapshot]:
+        rows = await self.session.execute(
+            self._applications()
+            .join(Person, Person.id == Application.person_id)
+            .where(
+                Application.campaign_id == campaign_id,
+                Application.status.in_([AppStatus.DRAFT.value, AppStatus.RETURNED.value]),
+                Person.unreachable.is_(False),
+            )
+            .order_by(Application.id)
+        )
+        return [snapshot_of(r) for r in rows]
+
+    def _reachable_unit_reviewer(self, unit_id: Any) -> Any:
+        reviewer = aliased(Role)
+        person = aliased(Person)
+        return exists().where(
+            reviewer.role == "unit",
+            reviewer.unit_id == unit_id,
+            person.id == reviewer.person_id,
+            person.unreachable.is_(False),
+        )
+
+    async def unit_pending(self, campaign_id: int) -> Sequence[Todo]:
+        rows = await self.session.execute(
+            select(Role.person_id, Role.unit_id, Unit.name, func.count(Application.id))
+            .join(Person, Person.id == Role.person_id)
+            .join(Unit, Unit.id == Role.unit_id)
+            .join(Application, Application.unit_id == Role.unit_id)
+            .where(
+                Role.role == "unit",
+                Person.unreachable.is_(False),
+                Application.campaign_id == campaign_id,
+                Application.status == AppStatus.SUBMITTED.value,
+                Application.unit_confirmed.is_(True),
+            )
+            .group_by(Role.person_id, Role.unit_id, Unit.name)
+            .order_by(Role.person_id, Role.unit_id)
+        )
+        return [
+            Todo(recipient_id=p, audience=Audience.UNIT_PENDING, scope=u, count=n, label=name)
+            for p, u, name, n in rows
+        ]
+
+    async def district_pending(self, campaign_id: int) -> Sequence[Todo]:
+        waiting_for_district = or_(
+            Application.status == AppStatus.UNIT_APPROVED.value,
+            and_(
+                Application.status == AppStatus.SUBMITTED.value,
+                or_(
+                    Application.unit_confirmed.is_(False),
+                    Application.unit_id.is_(None),
+                    ~self._reachable_unit_reviewer(Application.unit_id),
+                ),
+            ),
+        )
+        rows = await self.session.execute(
+            select(Role.person_id, Role.district_id, District.name, func.count(Application.id))
+            .join(Person, Person.id == Role.person_id)
+            .join(District, District.id == Role.district_id)
+            .join(Application, Application.district_id == Role.district_id)
+            .where(
+                Role.role == "district",
+                Person.unreachable.is_(False),
+                Application.campaign_id == campaign_id,
+                waiting_for_district,
+            )
+            .group_by(Role.person_id, Role.district_id, District.name)
+            .order_by(Role.person_id, Role.district_id)
+        )
+        return [
+            Todo(recipient_id=p, audience=Audience.DISTRICT_PENDING, scope=d, count=n, label=name)
+            for p, d, name, n in rows
+        ]
+
+    async def batch_facts(self, campaign_id: int) -> BatchFacts:
+        approved = {
+            d: n
+            for d, n in await self.session.execute(
+                select(Application.district_id, func.count(Application.id))
+                .where(
+                    Application.campaign_id == campaign_id,
+                    Application.status == AppStatus.DISTRICT_APPROVED.value,
+                )
+                .group_by(Application.district_id)
+            )
+        }
+        if not approved:
+            return BatchFacts(approved={})
+        reported = frozenset(
+            await self.session.scalars(
+                select(BatchReport.district_id)
+                .where(
+                    BatchReport.campaign_id == campaign_id,
+                    BatchReport.replaced.is_(False),
+                )
+                .distinct()
+            )
+        )
+        rows = await self.session.execute(
+            select(Role.person_id, Role.district_id, District.name)
+            .join(Person, Person.id == Role.person_id)
+            .join(District, District.id == Role.district_id)
+            .where(
+                Role.role == "district",
+                Person.unreachable.is_(False),
+                Role.district_id.in_(sorted(approved)),
+            )
+            .distinct()
+            .order_by(Role.person_id, Role.district_id)
+        )
+        reviewers = [
+            DistrictReviewer(person_id=p, district_id=d, label=name) for p, d, name in rows
+        ]
+        return BatchFacts(reviewers=reviewers, approved=approved, reported=reported)
+
+    def _forget(self, app_id: int) -> None:
+        """For writes to an application other than `update_application`: dropped now and at commit."""
+        self._other_writes.add(app_id)
+        if self.cache is not None:
+            self.cache.forget(app_id)

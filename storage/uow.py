@@ -1,0 +1,72 @@
+"""The unit of work: one use case's transaction, and the repositories that read and write in it.
+
+    async with uows() as uow:
+        app = await uow.applications.application(app_id)
+        ...
+        await uow.commit()
+
+It rolls back unless committed, and it is closed before anything goes to
+Telegram (bot.services.transaction). Repositories never commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+
+from bot.services.transaction import unit_of_work_open
+from storage.application_cache import ApplicationCache
+from storage.applications import ApplicationRepository
+from storage.campaigns import CampaignRepository
+from storage.db import Database, DbSession
+from storage.documents import DocumentRepository
+from storage.people import PeopleRepository
+
+
+class SqlUnitOfWork:
+    applications: ApplicationRepository
+    people: PeopleRepository
+    campaigns: CampaignRepository
+    documents: DocumentRepository
+
+    def __init__(self, database: Database, cache: ApplicationCache | None = None) -> None:
+        self._database = database
+        self._cache = cache
+        self._opened: Any = None
+        self._flag: Any = None
+
+    async def __aenter__(self) -> SqlUnitOfWork:
+        self._opened = self._database.session()
+        session: DbSession = await self._opened.__aenter__()
+        self.session = session
+        self.applications = ApplicationRepository(session, self._cache)
+        self.people = PeopleRepository(session)
+        self.campaigns = CampaignRepository(session)
+        self.documents = DocumentRepository(session)
+        self._flag = unit_of_work_open.set(True)
+        return self
+
+    async def commit(self) -> None:
+        await self.session.commit()
+        self.applications.committed()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
+        self.applications.rolled_back()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        unit_of_work_open.reset(self._flag)
+        self.applications.rolled_back()  # anything not committed by now never was
+        await self._opened.__aexit__(exc_type, exc, tb)
+
+
+def unit_of_work_factory(database: Database) -> Callable[[], SqlUnitOfWork]:
+    """Makes a fresh unit of work per call; they share one cache of committed application rows."""
+    cache = ApplicationCache()
+    return lambda: SqlUnitOfWork(database, cache)
