@@ -30,6 +30,7 @@ from storage.legacy import (
     store_factory,
 )
 from storage.migrate import upgrade
+from storage.uow import unit_of_work_factory
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ def create_dispatcher(
         storage=storage or DatabaseStorage.beside(database),
         events_isolation=isolation,
         stores=stores,
+        uows=unit_of_work_factory(database),
         clock=clock or SystemClock(),
         settings=settings,
         reminder_stores=reminder_store_factory(database),

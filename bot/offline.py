@@ -43,6 +43,15 @@ from aiogram.types import (
     User,
 )
 
+from bot.services.transaction import CallInsideUnitOfWork, unit_of_work_open
+
+
+def refuse_inside_unit_of_work(what: str) -> None:
+    """Fails loudly when Telegram is called while a unit of work is open in this task."""
+    if unit_of_work_open.get():
+        raise CallInsideUnitOfWork(f"{what} was called while a unit of work was open")
+
+
 BOT_USER = User(id=42, is_bot=True, first_name="专家库申报", username="cq_expert_bot")
 
 
@@ -96,6 +105,7 @@ class OfflineSession(BaseSession):
     async def make_request(
         self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
     ) -> Any:
+        refuse_inside_unit_of_work(type(method).__name__)
         self.requests.append(method)
         chat_id = getattr(method, "chat_id", None)
         if chat_id in self.blocked:
@@ -150,6 +160,7 @@ class OfflineSession(BaseSession):
         chunk_size: int = 65536,
         raise_for_status: bool = True,
     ) -> AsyncGenerator[bytes, None]:
+        refuse_inside_unit_of_work("a file download")
         yield self.files[url.rsplit("/", 1)[-1]]
 
     def _record(

@@ -23,12 +23,11 @@ class SqlStore:
     def __init__(self, session: Any, cache: ApplicationCache | None = None) -> None:
         self.session = session
         self._applications_repo = ApplicationRepository(session, cache)
-        self._repos = (
-            self._applications_repo,
-            PeopleRepository(session),
-            CampaignRepository(session),
-            DocumentRepository(session),
-        )
+        self.applications = self._applications_repo
+        self.people = PeopleRepository(session)
+        self.campaigns = CampaignRepository(session)
+        self.documents = DocumentRepository(session)
+        self._repos = (self.applications, self.people, self.campaigns, self.documents)
 
     def __getattr__(self, name: str) -> Any:
         name = self._renamed.get(name, name)

@@ -25,18 +25,21 @@ from bot.domain.reminders import (
     parse_quiet,
     unreported_todos,
 )
+from bot.domain.review import RoleKind
 from bot.services.reminder_ports import CampaignPlan, ReminderStore
+from bot.services.repositories import UnitOfWork
 from bot.texts import reminders as t
 
 
-async def is_bureau(store: ReminderStore, person_id: int, admin_ids: Iterable[int]) -> bool:
+async def is_bureau(uow: UnitOfWork, person_id: int, admin_ids: Iterable[int]) -> bool:
+    """Whether the person is a bureau admin (in an open unit of work)."""
     if person_id in set(admin_ids):
         return True
-    return any(g.role == "bureau" for g in await store.grants_of(person_id))
+    return any(g.role is RoleKind.BUREAU for g in await uow.people.grants_of(person_id))
 
 
-async def require_bureau(store: ReminderStore, person_id: int, admin_ids: Iterable[int]) -> None:
-    if not await is_bureau(store, person_id, admin_ids):
+async def require_bureau(uow: UnitOfWork, person_id: int, admin_ids: Iterable[int]) -> None:
+    if not await is_bureau(uow, person_id, admin_ids):
         raise NotAllowed(t.NOT_BUREAU)
 
 

@@ -19,6 +19,7 @@ from bot.clock import format_local
 from bot.domain.errors import NotAllowed, NotFound
 from bot.domain.review import Grant, RoleKind
 from bot.services.ports import InviteRow, ReviewStore, UnitRow
+from bot.services.repositories import UnitOfWork
 from bot.texts import review as t
 
 log = logging.getLogger(__name__)
@@ -28,11 +29,9 @@ INVITE_PREFIX = "i_"
 """Deep-link payloads that start with this are invites (`/start i_<token>`)."""
 
 
-async def grants_of(
-    store: ReviewStore, person_id: int, admin_ids: Iterable[int] = ()
-) -> list[Grant]:
-    """Every role the person holds, with bureau admin from configuration first."""
-    grants = list(await store.grants_of(person_id))
+async def grants_of(uow: UnitOfWork, person_id: int, admin_ids: Iterable[int] = ()) -> list[Grant]:
+    """Every role the person holds, with bureau admin from configuration first (in an open unit of work)."""
+    grants = list(await uow.people.grants_of(person_id))
     if person_id in set(admin_ids) and not any(g.role is RoleKind.BUREAU for g in grants):
         grants.insert(0, Grant(role=RoleKind.BUREAU))
     return grants
