@@ -75,7 +75,8 @@ def format_cn_month(month: str) -> str:
     return f"{m[1]}年{int(m[2])}月" if m else month
 
 
-CJK_WIDTH, LATIN_WIDTH = 2.2, 1.1
+LATIN_WIDTH = 1.1
+CJK_WIDTH = 2 * LATIN_WIDTH
 """Column-width units a character takes. Excel's unit is the default font's
 digit (7 px); an 11 pt CJK character is about 15 px. Both err wide, so a
 cell sized or wrapped by them never runs over."""
@@ -191,5 +192,7 @@ def _fit(rows: Sequence[Sequence[object]], index: int, header: str, lo: float, h
 
 
 def text_width(text: str) -> float:
-    """Column-width units `text` takes on one line."""
-    return sum(char_width(ch, CJK_WIDTH, LATIN_WIDTH) for ch in text)
+    """Column-width units `text` takes on one line, at most: a character of
+    three UTF-8 bytes (CJK, full-width punctuation) counts `CJK_WIDTH`, ASCII
+    `LATIN_WIDTH`. Counting bytes keeps this fast on 100,000 rows."""
+    return (len(text.encode("utf-8")) + len(text)) / 2 * LATIN_WIDTH

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
@@ -127,7 +128,9 @@ def write_xlsx(table: Table) -> bytes:
     ]
     for values in table.rows:
         row_index += 1
-        lines = max((_lines(values[i], room) for i, room in wrapping), default=1)
+        lines = 1
+        for i, room in wrapping:
+            lines = max(lines, _lines(values[i], room))
         if lines > 1:
             ws.row_dimensions[row_index].height = lines * LINE_HEIGHT + ROW_PADDING
         ws.append(
@@ -136,6 +139,9 @@ def write_xlsx(table: Table) -> bytes:
                 for value, name in zip(values, column_styles, strict=True)
             ]
         )
+        if lines > 1:
+            # Written with the row just appended; kept, 100,000 of them would cost 70 MB.
+            del ws.row_dimensions[row_index]
     if table.note:
         merged_line(table.note, NOTE, 30)
 
@@ -146,9 +152,15 @@ def write_xlsx(table: Table) -> bytes:
 
 def _lines(value: object, room: float) -> int:
     """Printed lines of a wrapped cell; one for anything that is not text."""
-    if value.__class__ is not str:
+    if value.__class__ is not str or len(value) * CJK_WIDTH <= room:
         return 1
-    return wrapped_lines(value, room, wide=CJK_WIDTH, narrow=LATIN_WIDTH)
+    return _text_lines(value, room)
+
+
+@lru_cache(maxsize=4096)
+def _text_lines(text: str, room: float) -> int:
+    # Units, positions and titles repeat from row to row.
+    return wrapped_lines(text, room, wide=CJK_WIDTH, narrow=LATIN_WIDTH)
 
 
 def _page_setup(ws, table: Table, header_row: int) -> None:
