@@ -105,7 +105,7 @@ PHOTO = _Cell("", 1, "photo")
 
 
 def render_annex1_docx(form: Annex1Form, *, now: datetime | None = None) -> bytes:
-    """The filled form on A4 portrait, one page or two; the photo box stays
+    """The filled form on A4 portrait, one page or more; the photo box stays
     empty, labelled, when there is no photo. `now` is the export time stored
     in the document's properties (default: the current time)."""
     doc = Document()
@@ -123,17 +123,22 @@ def render_annex1_docx(form: Annex1Form, *, now: datetime | None = None) -> byte
     filled = format_cn_date(form.filled_on) if form.filled_on else BLANK_DATE
     _run(meta, META.format(group=clean(form.group), filled=filled), size=Pt(12))
 
-    rows = _rows(form)
-    first, rest = _split_resume(_resume_blocks(form), _height(rows))
-    if rest is None:
-        rows.append(_resume_row(RESUME_LABEL, first))
-        _table(doc, rows, last_height=RESUME_HEIGHT, photo=form.photo_jpeg)
-    else:
-        rows.append(_resume_row(RESUME_LABEL, [*first, RESUME_CONTINUES]))
-        _table(doc, rows, last_height=ROW_HEIGHT, photo=form.photo_jpeg)
-        _title(doc, CONTINUED_TITLE, new_page=True)
-        header = [_label("姓 名"), _Cell(form.name, 4), _label("身份证号"), _Cell(form.id_number, 3)]
-        _table(doc, [header, _resume_row(RESUME_CONTINUED_LABEL, rest)], last_height=RESUME_HEIGHT)
+    rows, extra = _rows(form), _extra_rows(form)
+    pages = _paginate(_resume_blocks(form), _height(rows), [_row_height(r) for r in extra])
+    header = [_label("姓 名"), _Cell(form.name, 4), _label("身份证号"), _Cell(form.id_number, 3)]
+    printed = 0
+    for number, page in enumerate(pages):
+        last = number == len(pages) - 1
+        blocks = page.blocks if last else [*page.blocks, RESUME_CONTINUES]
+        height = RESUME_HEIGHT if last else ROW_HEIGHT
+        label = RESUME_CONTINUED_LABEL if any(p.blocks for p in pages[:number]) else RESUME_LABEL
+        grid = [*extra[printed : page.extra_end], _resume_row(label, blocks)]
+        printed = page.extra_end
+        if number == 0:
+            _table(doc, [*rows, *grid], last_height=height, first_page=True, photo=form.photo_jpeg)
+        else:
+            _title(doc, CONTINUED_TITLE, new_page=True)
+            _table(doc, [header, *grid], last_height=height)
     _signature(doc)
 
     out = io.BytesIO()
@@ -169,6 +174,12 @@ def _rows(form: Annex1Form) -> list[list[_Cell]]:
         [_label("家庭地址"), _Cell(form.home_address, 4), _label("办公电话"), _Cell(form.office_phone, 3)],
         [_label("个人邮箱"), _Cell(form.email, 4), _label("紧急电话"), _Cell(form.emergency_phone, 3)],
     ]  # fmt: skip
+    return rows
+
+
+def _extra_rows(form: Annex1Form) -> list[list[_Cell]]:
+    """Rows the notice's form does not have, printed only when given."""
+    rows = []
     if form.emergency_expert:
         rows.append([_label("重庆市应急管理专家资格", 3), _Cell(form.emergency_expert, 6)])
     if form.relaxation_reason:
@@ -226,56 +237,94 @@ TAIL_HEIGHT = (Pt(20) + Pt(6)) + (Pt(20) + Pt(12)) + UNIT_BOX_HEIGHT
 """Pledge, signature line and the unit's box."""
 
 
-def _split_resume(blocks: list[str], rows_height: int) -> tuple[list[str], list[str] | None]:
-    """The résumé entries on page 1 and, when the form needs two pages, those
-    on page 2, which then carries at least `MIN_CARRIED` of them and the tail."""
-    resume_width = _width(1, len(GRID) - 1)
-    heights = [text_lines(b, resume_width) * LINE for b in blocks]
+@dataclass(frozen=True)
+class _Page:
+    blocks: list[str]
+    """Résumé entries printed on this page."""
+    extra_end: int
+    """Optional rows (`_extra_rows`) printed up to here, counting earlier pages."""
+
+
+CONTINUATION_HEAD = (Pt(30) + Pt(6)) + ROW_HEIGHT
+"""The 续 title and the row with the name and ID number."""
+
+
+def _paginate(blocks: list[str], rows_height: int, extra_heights: list[int]) -> list[_Page]:
+    """The pages of the form: one when everything fits, else as many as the
+    résumé needs, the last carrying at least `MIN_CARRIED` entries with the
+    pledge, signature and stamp box. Optional rows that do not fit on page 1
+    open page 2."""
+    width = _width(1, len(GRID) - 1)
+    heights = [text_lines(b, width) * LINE for b in blocks]
+
+    def fits_with_tail(hs: Sequence[int], room: int) -> bool:
+        return max(RESUME_HEIGHT, sum(hs) + Pt(2)) + TAIL_HEIGHT <= room
+
     room = _body_height() - HEAD_HEIGHT - rows_height
-    if max(RESUME_HEIGHT, sum(heights) + Pt(2)) + TAIL_HEIGHT <= room:
-        return blocks, None
-    room -= LINE + Pt(2)  # the 转下页 note
-    fits, used = 0, 0
-    for h in heights:
-        if used + h > room:
-            break
-        fits, used = fits + 1, used + h
-    keep = max(0, min(fits, len(blocks) - MIN_CARRIED))
-    return blocks[:keep], blocks[keep:]
+    if fits_with_tail([*heights, *extra_heights], room):
+        return [_Page(blocks, len(extra_heights))]
+    note = LINE + Pt(2)  # the 转下页 line
+    extra_here = len(extra_heights) if sum(extra_heights) + note <= room else 0
+    room -= sum(extra_heights[:extra_here])
+    pages: list[_Page] = []
+    start = 0
+    while True:
+        if pages and fits_with_tail(heights[start:], room):
+            return [*pages, _Page(blocks[start:], len(extra_heights))]
+        end, used = start, 0
+        while end < len(blocks) and used + heights[end] <= room - note:
+            used, end = used + heights[end], end + 1
+        end = min(end, len(blocks) - MIN_CARRIED)
+        if pages:
+            end = max(end, start + 1)  # a continuation page always moves the résumé on
+            if end >= len(blocks):
+                return [*pages, _Page(blocks[start:], len(extra_heights))]
+        end = max(end, start)
+        pages.append(_Page(blocks[start:end], extra_here if not pages else len(extra_heights)))
+        start = end
+        room = _body_height() - CONTINUATION_HEAD
+        if len(pages) == 1:
+            room -= sum(extra_heights[extra_here:])
 
 
 # writing ------------------------------------------------------------------------------------
 
 
 def _table(
-    doc, rows: list[list[_Cell]], *, last_height: Length, photo: bytes | None = None
+    doc,
+    rows: list[list[_Cell]],
+    *,
+    last_height: Length,
+    first_page: bool = False,
+    photo: bytes | None = None,
 ) -> None:
-    """The grid; the last row (the résumé) is at least `last_height` high."""
+    """The grid; the last row (the résumé) is at least `last_height` high. On
+    the first page the photo box and the specialty labels span their rows."""
     table = doc.add_table(rows=len(rows), cols=len(GRID))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     for column, width in zip(table.columns, GRID, strict=True):
         column.width = width
-    for r, cells in enumerate(rows):
-        row = table.rows[r]
+    for r, (row, specs) in enumerate(zip(table.rows, rows, strict=True)):
         row.height = last_height if r == len(rows) - 1 else ROW_HEIGHT
         row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
         _cant_split(row)
+        # The row's cells, fetched once before merging: table.cell() walks the whole grid.
+        cells = row.cells
+        for cell, width in zip(cells, GRID, strict=True):
+            cell.width = width
         col = 0
-        for spec in cells:
-            cell = table.cell(r, col)
-            for c in range(col, col + spec.span):
-                table.cell(r, c).width = GRID[c]
+        for spec in specs:
+            cell = cells[col]
             if spec.span > 1:
-                cell = cell.merge(table.cell(r, col + spec.span - 1))
+                cell = cell.merge(cells[col + spec.span - 1])
             if spec.kind != "photo":
                 _write(cell, spec)
             col += spec.span
-    if any(cell.kind == "photo" for cell in rows[0]):
+    if first_page:
         photo_col = len(GRID) - 1
         _photo(table.cell(0, photo_col).merge(table.cell(3, photo_col)), photo)
-    if len(rows) > SPECIALTY_ROWS[-1]:
         first, last = SPECIALTY_ROWS[0], SPECIALTY_ROWS[-1]
         for col in (0, 5):
             merged = table.cell(first, col).merge(table.cell(last, col))

@@ -254,3 +254,23 @@ def test_pledge_and_signature_stay_with_the_unit_box(form):
     signature = next(p for p in doc.paragraphs if p.text.startswith("本人签名"))
     assert pledge.paragraph_format.keep_with_next and signature.paragraph_format.keep_with_next
     assert doc.tables[-1].rows[0]._tr.trPr.find(qn("w:cantSplit")) is not None
+
+
+def test_a_resume_longer_than_two_pages_goes_on_and_the_last_page_keeps_the_stamp(form):
+    longest = ResumeEntry(start="2001-01", end="2002-02", unit="单" * 60, position="职" * 30)
+    doc = Document(io.BytesIO(render_annex1_docx(replace(long_form(form), resume=(longest,) * 15))))
+    titles = [p.text for p in doc.paragraphs if p.paragraph_format.page_break_before]
+    assert titles == [CONTINUED_TITLE] * (len(doc.tables) - 2)
+    assert len(titles) >= 2
+    resumes = [t.cell(len(t.rows) - 1, 1).text for t in doc.tables[:-1]]
+    assert all(r.endswith(RESUME_CONTINUES) for r in resumes[:-1])
+    assert resumes[-1].count("2001-01") >= MIN_CARRIED
+    assert sum(r.count("2001-01") for r in resumes) == 15
+
+
+def test_a_relaxation_reason_that_does_not_fit_opens_the_second_page(form):
+    reason = "理" * 500
+    doc = Document(io.BytesIO(render_annex1_docx(replace(long_form(form), relaxation_reason=reason))))
+    first, second = ([c.text for row in t.rows for c in row.cells] for t in doc.tables[:2])
+    assert "申请放宽条件说明" not in first
+    assert "申请放宽条件说明" in second and reason in second
