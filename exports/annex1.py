@@ -124,13 +124,18 @@ def render_annex1_docx(form: Annex1Form, *, now: datetime | None = None) -> byte
     _run(meta, META.format(group=clean(form.group), filled=filled), size=Pt(12))
 
     rows, extra = _rows(form), _extra_rows(form)
-    pages = _paginate(_resume_blocks(form), _height(rows), [_row_height(r) for r in extra])
     header = [_label("姓 名"), _Cell(form.name, 4), _label("身份证号"), _Cell(form.id_number, 3)]
+    pages = _paginate(
+        _resume_blocks(form),
+        rows_height=_height(rows),
+        extra_heights=[_row_height(r) for r in extra],
+        header_height=_row_height(header),
+    )
     printed = 0
     for number, page in enumerate(pages):
         last = number == len(pages) - 1
         blocks = page.blocks if last else [*page.blocks, RESUME_CONTINUES]
-        height = RESUME_HEIGHT if last else ROW_HEIGHT
+        height = page.resume_height
         label = RESUME_CONTINUED_LABEL if any(p.blocks for p in pages[:number]) else RESUME_LABEL
         grid = [*extra[printed : page.extra_end], _resume_row(label, blocks)]
         printed = page.extra_end
@@ -243,46 +248,54 @@ class _Page:
     """Résumé entries printed on this page."""
     extra_end: int
     """Optional rows (`_extra_rows`) printed up to here, counting earlier pages."""
+    resume_height: int = ROW_HEIGHT
+    """Least height of the résumé row: room to write on the last page, none before."""
 
 
-CONTINUATION_HEAD = (Pt(30) + Pt(6)) + ROW_HEIGHT
-"""The 续 title and the row with the name and ID number."""
+CONTINUED_TITLE_HEIGHT = Pt(30) + Pt(6)
 
 
-def _paginate(blocks: list[str], rows_height: int, extra_heights: list[int]) -> list[_Page]:
+def _paginate(
+    blocks: list[str], *, rows_height: int, extra_heights: list[int], header_height: int
+) -> list[_Page]:
     """The pages of the form: one when everything fits, else as many as the
-    résumé needs, the last carrying at least `MIN_CARRIED` entries with the
-    pledge, signature and stamp box. Optional rows that do not fit on page 1
-    open page 2."""
+    résumé needs. The last carries the pledge, signature and stamp box with
+    at least `MIN_CARRIED` entries (one when two do not fit a page with
+    them), so the box is never without the person's data. Optional rows that
+    do not fit on page 1 open page 2."""
     width = _width(1, len(GRID) - 1)
     heights = [text_lines(b, width) * LINE for b in blocks]
+    note = LINE + Pt(2)  # the 转下页 line
 
-    def fits_with_tail(hs: Sequence[int], room: int) -> bool:
-        return max(RESUME_HEIGHT, sum(hs) + Pt(2)) + TAIL_HEIGHT <= room
+    def last_page(hs: Sequence[int], room: int) -> int | None:
+        """The résumé row's height if `hs` fit on a page of `room` with the tail."""
+        free = room - TAIL_HEIGHT
+        return min(RESUME_HEIGHT, free) if sum(hs) + Pt(2) <= free else None
 
     room = _body_height() - HEAD_HEIGHT - rows_height
-    if fits_with_tail([*heights, *extra_heights], room):
-        return [_Page(blocks, len(extra_heights))]
-    note = LINE + Pt(2)  # the 转下页 line
+    height = last_page(heights, room - sum(extra_heights))
+    if height is not None:
+        return [_Page(blocks, len(extra_heights), height)]
+    continuation = _body_height() - CONTINUED_TITLE_HEIGHT - header_height
+    carried = MIN_CARRIED if last_page(heights[-MIN_CARRIED:], continuation) else 1
     extra_here = len(extra_heights) if sum(extra_heights) + note <= room else 0
     room -= sum(extra_heights[:extra_here])
     pages: list[_Page] = []
     start = 0
     while True:
-        if pages and fits_with_tail(heights[start:], room):
-            return [*pages, _Page(blocks[start:], len(extra_heights))]
+        if pages and (height := last_page(heights[start:], room)) is not None:
+            return [*pages, _Page(blocks[start:], len(extra_heights), height)]
         end, used = start, 0
         while end < len(blocks) and used + heights[end] <= room - note:
             used, end = used + heights[end], end + 1
-        end = min(end, len(blocks) - MIN_CARRIED)
+        end = max(start, min(end, len(blocks) - carried))
         if pages:
             end = max(end, start + 1)  # a continuation page always moves the résumé on
             if end >= len(blocks):
-                return [*pages, _Page(blocks[start:], len(extra_heights))]
-        end = max(end, start)
+                return [*pages, _Page(blocks[start:], len(extra_heights), RESUME_HEIGHT)]
         pages.append(_Page(blocks[start:end], extra_here if not pages else len(extra_heights)))
         start = end
-        room = _body_height() - CONTINUATION_HEAD
+        room = continuation
         if len(pages) == 1:
             room -= sum(extra_heights[extra_here:])
 

@@ -7,6 +7,8 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Cm
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.domain import form as form_schema
 from bot.texts import chat
@@ -19,6 +21,7 @@ from exports.annex1 import (
     PLEDGE,
     RESUME_CONTINUES,
     SPECIALTY_ROWS,
+    _paginate,
     annex1_filename,
     render_annex1_docx,
     text_lines,
@@ -274,3 +277,27 @@ def test_a_relaxation_reason_that_does_not_fit_opens_the_second_page(form):
     first, second = ([c.text for row in t.rows for c in row.cells] for t in doc.tables[:2])
     assert "申请放宽条件说明" not in first
     assert "申请放宽条件说明" in second and reason in second
+
+
+@settings(database=None, max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(min_value=1, max_value=45), max_size=20),
+    st.lists(st.integers(min_value=1, max_value=20), max_size=2),
+    st.integers(min_value=10, max_value=30),
+)
+def test_pages_keep_every_entry_in_order_and_the_stamp_with_the_last_ones(lines, extra, rows_cm):
+    blocks = ["\n".join([f"{i}"] * n) for i, n in enumerate(lines)]
+    pages = _paginate(
+        blocks,
+        rows_height=Cm(rows_cm),
+        extra_heights=[Cm(n) for n in extra],
+        header_height=Cm(0.8),
+    )
+    assert [b for page in pages for b in page.blocks] == blocks
+    assert [p.extra_end for p in pages] == sorted(p.extra_end for p in pages)
+    assert pages[-1].extra_end == len(extra)
+    if len(pages) > 1 and blocks:
+        assert pages[-1].blocks  # the stamp box is never without résumé entries
+        assert all(page.blocks for page in pages[1:])
+    assert len(pages) <= max(2, len(blocks) + 1)
+    assert all(p.resume_height == Cm(0.8) for p in pages[:-1])
