@@ -419,11 +419,19 @@ def _nth(values: Sequence[str], index: int) -> str:
     return values[index] if index < len(values) else ""
 
 
+_AFTER_CANT_SPLIT = (
+    "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del",
+    "w:trPrChange",
+)  # fmt: skip
+"""What follows w:cantSplit in w:trPr (ECMA-376 CT_TrPr)."""
+
+
 def _cant_split(row) -> None:
-    """A row never breaks across pages (w:cantSplit)."""
+    """A row never breaks across pages (w:cantSplit, which the schema puts
+    before w:trHeight: Word refuses a file with them the other way round)."""
     tr_pr = row._tr.get_or_add_trPr()
     if tr_pr.find(qn("w:cantSplit")) is None:
-        tr_pr.append(tr_pr.makeelement(qn("w:cantSplit"), {}))
+        tr_pr.insert_element_before(tr_pr.makeelement(qn("w:cantSplit"), {}), *_AFTER_CANT_SPLIT)
 
 
 def _page_setup(doc) -> None:

@@ -301,3 +301,11 @@ def test_pages_keep_every_entry_in_order_and_the_stamp_with_the_last_ones(lines,
         assert all(page.blocks for page in pages[1:])
     assert len(pages) <= max(2, len(blocks) + 1)
     assert all(p.resume_height == Cm(0.8) for p in pages[:-1])
+
+
+def test_rows_never_split_and_say_so_in_schema_order(form):
+    doc = Document(io.BytesIO(render_annex1_docx(long_form(form))))
+    for table in doc.tables:
+        for row in table.rows:
+            tags = [child.tag for child in row._tr.trPr]
+            assert tags[:2] == [qn("w:cantSplit"), qn("w:trHeight")]
