@@ -36,7 +36,7 @@ MAX_EXACT_INT = 10**15
 """Excel keeps 15 significant digits; larger integers are written as text."""
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.8, "header": 0.3, "footer": 0.3}
 """Inches. The page-number footer sits in the 0.5\" between the footer and
-bottom margins; with less, LibreOffice and WPS cut it in half."""
+bottom margins; with the 0.1\" there was before, LibreOffice cut it in half."""
 LINE_HEIGHT = 15.0
 """Points per line of 11 pt text: 宋体 needs 14.25, the Noto CJK fallback about 15."""
 ROW_PADDING = 3.0
