@@ -112,7 +112,7 @@ async def cmd_export_annex2(args: argparse.Namespace, settings: Settings) -> int
         export = await svc.annex2(
             store, None, request, actor_id=None, now=SystemClock().now(), campaign_id=args.campaign
         )
-    path = _write(target, write_annex2(export.rows, export.district, export.filled_on))
+    path = _write(target, write_annex2(export.rows, export.district, export.filled_on, group=group))
     pending = f", {export.pending} in review" if export.pending else ""
     out(f"{path}: Annex 2 of {export.scope}, {len(export.rows)} rows{pending}")
     return 0

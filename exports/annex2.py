@@ -14,7 +14,12 @@ __all__ = ["annex2_filename", "write_annex2"]
 
 
 def write_annex2(
-    rows: Iterable[Annex2Row], district: str, filled_on: date, sort: str = "group"
+    rows: Iterable[Annex2Row],
+    district: str,
+    filled_on: date,
+    sort: str = "group",
+    group: str | None = None,
 ) -> bytes:
-    """The .xlsx a district reports to the bureau (or the bureau's city-wide one)."""
-    return write_xlsx(build_annex2_table(rows, district, filled_on, sort))
+    """The .xlsx a district reports to the bureau (or the bureau's city-wide one);
+    `group` when the rows are one professional group's."""
+    return write_xlsx(build_annex2_table(rows, district, filled_on, sort, group))

@@ -188,7 +188,9 @@ async def on_export_go(
     await query.answer()
     match callback_data.kind:
         case ExportKind.ANNEX2:
-            data = await asyncio.to_thread(write_annex2, export.rows, export.district, export.filled_on)
+            data = await asyncio.to_thread(
+                write_annex2, export.rows, export.district, export.filled_on, group=group
+            )
             name = annex2_filename(export.file_district, export.filled_on)
             await deliver(bot, chat_id, name, data, rx.annex2_caption(export), settings=settings, clock=clock, download_stores=download_stores)
         case ExportKind.FULL:

@@ -17,6 +17,10 @@ from bot.domain import keys, parsers, vocab
 from bot.domain.eligibility import Facts, Flag, check_eligibility
 from bot.domain.idcard import parse_id_number
 from bot.texts import form as t
+from bot.texts.chat import PLEDGE_STATEMENT
+
+PLEDGE = PLEDGE_STATEMENT
+"""The pledge the applicant signs with their name: asked in chat, printed on Annex 1."""
 
 
 class Kind(StrEnum):

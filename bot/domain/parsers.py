@@ -267,14 +267,18 @@ _RESUME_LINE = re.compile(
     rf"(?P<start>{_YM})\s*(?:(?:[-~—–]+|至|到)\s*)?(?P<end>{_YM}|至今|今|现在|目前)\s*[.,;、:]?\s*(?P<rest>.*)"
 )
 _BULLET = re.compile(r"^(?:\(?\d{1,2}[.、)]|[•·*])\s*(?=\d{4})")
-_RESUME_SPLIT = re.compile(r"[\s,;、]+")
+_RESUME_SPLIT = re.compile(r"[\s,;]+")
+"""Words of a résumé line. 、 is not among them: it joins items of one list,
+as in 教授、副院长, and only separates unit from position when nothing else does."""
 
 
 def parse_resume(text: str) -> list[dict[str, str]]:
     """Work history, one entry per line: "2010.07-2015.06 重庆大学 讲师".
 
     The last word of a line is the position and the words before it the unit;
-    a line with one word is a unit without a position. Entries keep the order
+    a line with one word is a unit without a position. Words are separated
+    by spaces, commas or semicolons; 、 stays inside a word (教授、副院长) unless
+    the line has no other separator (某公司、工程师). Entries keep the order
     in which they were typed.
     """
     lines = normalize(text, keep_newlines=True).split("\n")
@@ -300,7 +304,9 @@ def _resume_entry(line_no: int, line: str) -> dict[str, str]:
         raise ValueError(msg.RESUME_BAD_DATE.format(line_no=line_no, message=e)) from None
     if end != PRESENT and start > end:
         raise ValueError(msg.RESUME_ORDER.format(line_no=line_no, start=start, end=end))
-    words = [w for w in _RESUME_SPLIT.split(m["rest"]) if w]
+    words = [w.strip("、") for w in _RESUME_SPLIT.split(m["rest"]) if w.strip("、")]
+    if len(words) == 1 and "、" in words[0]:
+        words = words[0].split("、", 1)
     if not words:
         raise ValueError(msg.RESUME_NO_UNIT.format(line_no=line_no))
     unit, position = (" ".join(words[:-1]), words[-1]) if len(words) > 1 else (words[0], "")

@@ -345,8 +345,10 @@ def title_level_of(title_name: str) -> str | None:
 
 # Health data is sensitive personal information (PIPL Art. 28), so following
 # form_vocabularies.md §8 only the two upper GB/T 2261.3 levels are offered and
-# everything else is 其他: no 有慢性病/残疾, never a diagnosis.
-HEALTH_STATUSES: tuple[str, ...] = ("健康或良好", "一般或较弱", "其他")
+# everything else is 其他: no 有慢性病/残疾, never a diagnosis. Level 1 is offered
+# as the everyday form's two words, 健康 and 良好, so that Annex 1 prints what
+# the person chose rather than the code table's 健康或良好.
+HEALTH_STATUSES: tuple[str, ...] = ("健康", "良好", "一般或较弱", "其他")
 
 # Units ------------------------------------------------------------------------------
 

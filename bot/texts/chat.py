@@ -131,8 +131,10 @@ BUTTON_SIGN = "✍️ 确认无误，签名提交"
 BUTTON_WITHDRAW = "撤回申报"
 BUTTON_CONTINUE = "继续填写"
 
+PLEDGE_STATEMENT = "本人承诺所填信息真实有效，如有不实，本人承担相应责任。"
+"""What the applicant signs in chat; Annex 1 prints this very sentence above the signature."""
 PLEDGE = (
-    "承诺：本人承诺所填信息真实有效，如有不实，本人承担相应责任。\n\n"
+    "承诺：" + PLEDGE_STATEMENT + "\n\n"
     "请输入您的姓名作为签名（须与推荐表中的姓名“{name}”一致）："
 )
 SIGNATURE_MISMATCH = "签名与推荐表中的姓名“{name}”不一致，请重新输入您的姓名。"

@@ -1,6 +1,8 @@
+import io
 from datetime import date
 
 import pytest
+from openpyxl import load_workbook
 
 from exports.annex2 import write_annex2
 from exports.table import build_annex2_table
@@ -130,3 +132,36 @@ def test_annex2_file_name_names_district_and_day():
     assert annex2_filename("渝中区", DAY) == "附件2_工伤预防专家聘任推荐汇总表_渝中区_20221015.xlsx"
     assert annex2_filename(None, DAY) == "附件2_工伤预防专家聘任推荐汇总表_全市_20221015.xlsx"
     assert "/" not in annex2_filename("../etc", DAY)
+
+
+LONG_POSITION = "安全与应急管理研究中心主任兼学术委员会副主任兼总工程师办公室主任"
+
+
+def test_a_row_whose_text_wraps_is_given_the_height_of_its_lines():
+    rows = [annex2_row(), annex2_row(name="李四", position=LONG_POSITION)]
+    ws = open_sheet(write_annex2(rows, "渝中区", DAY, sort="input"))
+    assert ws.row_dimensions[5].height is None  # one line: the application's own height
+    wrapped = ws.row_dimensions[6].height
+    assert wrapped is not None and wrapped >= 2 * 14.25
+    assert ws["F6"].alignment.wrap_text
+
+
+def test_the_page_number_footer_has_room_below_the_grid():
+    ws = open_sheet(write_annex2([annex2_row()], "渝中区", DAY))
+    margins = ws.page_margins
+    assert margins.bottom - margins.footer >= 0.4  # inches: a 10 pt line and some air
+    assert margins.top - margins.header >= 0.25
+    assert "&P" in ws.oddFooter.center.text
+
+
+def test_a_group_export_names_its_group_in_the_district_line():
+    ws = open_sheet(write_annex2([annex2_row()], "渝中区", DAY, group="建筑"))
+    assert ws["A2"].value == "填报区县（盖章）：渝中区　　拟报专业组：建筑"
+    plain = open_sheet(write_annex2([annex2_row()], "渝中区", DAY))
+    assert plain["A2"].value == "填报区县（盖章）：渝中区"
+
+
+def test_the_workbook_is_the_bureaus_with_the_forms_title():
+    props = load_workbook(io.BytesIO(write_annex2([annex2_row()], "渝中区", DAY))).properties
+    assert props.creator == "重庆市人力资源和社会保障局"
+    assert props.title == "重庆市人力资源和社会保障局工伤预防专家聘任推荐汇总表"

@@ -65,3 +65,11 @@ def test_rows_may_be_a_generator_and_the_export_may_be_empty():
 
 def test_full_export_file_name_carries_only_the_day():
     assert full_export_filename(date(2022, 10, 15)) == "工伤预防专家申报信息_全量导出_20221015.xlsx"
+
+
+def test_columns_fit_their_values_and_long_text_wraps_instead_of_running_over():
+    ws = open_sheet(write_full_export(["身份证号", "工作简历"], [["500103199001019998", "甲" * 80]]))
+    assert ws.column_dimensions["A"].width >= 18 * 1.1
+    assert ws.column_dimensions["B"].width <= 40
+    assert ws["B2"].alignment.wrap_text
+    assert ws.row_dimensions[2].height >= 4 * 14.25

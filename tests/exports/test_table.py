@@ -2,7 +2,14 @@ from datetime import date
 
 import pytest
 
-from exports.table import ANNEX2_EMPTY_NOTE, GROUP_ORDER, build_annex2_table, format_cn_date
+from exports.table import (
+    ANNEX2_EMPTY_NOTE,
+    GROUP_ORDER,
+    build_annex2_table,
+    format_cn_date,
+    format_cn_month,
+    wrapped_lines,
+)
 from tests.exports.support import annex2_row
 
 DAY = date(2022, 10, 15)
@@ -87,4 +94,38 @@ def test_widths_grow_with_long_units_up_to_a_cap():
 
 
 def test_dates_are_written_the_chinese_way():
-    assert format_cn_date(date(2022, 9, 3)) == "2022年09月03日"
+    assert format_cn_date(date(2022, 9, 3)) == "2022年9月3日"
+    assert format_cn_date(date(2026, 12, 1)) == "2026年12月1日"
+
+
+def test_birth_months_are_written_without_a_leading_zero():
+    assert format_cn_month("1970-03") == "1970年3月"
+    assert format_cn_month("1990-12") == "1990年12月"
+    assert format_cn_month("") == "" and format_cn_month("1970年3月") == "1970年3月"
+
+
+@pytest.mark.parametrize(
+    ("text", "capacity", "lines"),
+    [
+        ("", 10, 1),
+        ("安全总监", 8, 1),  # four CJK characters, two units each
+        ("安全总监", 7, 2),
+        ("安全与应急管理研究中心主任兼学术委员会副主任", 20, 3),
+        ("expert@example.cn", 10, 2),  # a word longer than a line is cut
+        ("a b c", 3, 2),
+        ("第一行\n第二行", 20, 2),
+    ],
+)
+def test_wrapped_lines_counts_cjk_as_two_units(text, capacity, lines):
+    assert wrapped_lines(text, capacity, wide=2.0, narrow=1.0) == lines
+
+
+def test_columns_are_sized_so_a_common_title_fits_on_one_line():
+    table = build_annex2_table([annex2_row(title="正高级工程师（正高级）")], "x", DAY)
+    title = table.columns[6]
+    assert wrapped_lines("正高级工程师（正高级）", title.width - 1, wide=2.2, narrow=1.1) == 1
+
+
+def test_a_group_export_states_the_group():
+    table = build_annex2_table([annex2_row()], "全市", DAY, group="矿山")
+    assert table.subtitle[0] == "填报区县（盖章）：全市　　拟报专业组：矿山"

@@ -44,7 +44,7 @@ async def fill_form(user: OfflineUser, *, name: str = "张三", id_number: str =
     await user.send_photo(PORTRAIT)
     await user.send(ANSWERS_TEXT["position"])
     await user.press("跳过")
-    await user.press("健康或良好")
+    await user.press("良好")
     await user.press("博士研究生")
     await user.send(ANSWERS_TEXT["title"])
     await user.press("正高级")

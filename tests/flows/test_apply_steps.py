@@ -354,7 +354,7 @@ async def test_university_applicant_below_full_professor_is_flagged(world: Offli
     await user.send_photo(jpeg())
     await user.send("教师")
     await user.press("跳过")
-    await user.press("健康或良好")
+    await user.press("良好")
     await user.press("博士研究生")
     await user.send("副教授")
     assert "副高级" in user.last().text  # the level is suggested from the title

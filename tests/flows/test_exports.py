@@ -184,6 +184,7 @@ async def test_bureau_chooses_a_district_and_group_and_gets_the_full_export(
     await admin.press("含审核中")
     sent = last_document(admin)
     assert "沙坪坝区 · 矿山" in sent.text
+    assert sheet_rows(sent.document[1])[1][0] == "填报区县（盖章）：沙坪坝区　　拟报专业组：矿山"
     assert [r[1] for r in annex2_body(sent.document[1])] == ["李矿山", "赵待审"]
 
     await admin.press("选择专业组")

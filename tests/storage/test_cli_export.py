@@ -64,6 +64,7 @@ def test_annex2_for_the_city_a_district_and_a_group(seeded, tmp_path, capsys) ->
     ]
     code, out, _ = run(capsys, "export", "annex2", "--district", "500103", "--group", "交通", "-o", str(out_file))
     assert code == 0 and "渝中区 · 交通, 1 rows" in out
+    assert sheet_rows(out_file.read_bytes())[1][0] == "填报区县（盖章）：渝中区　　拟报专业组：交通"
 
 
 def test_annex1_archive_and_full_export(seeded, tmp_path, capsys) -> None:

@@ -226,7 +226,7 @@ def test_title_level_of_gives_none_for_qualifications_and_unknown_titles(title):
 
 
 def test_health_statuses_offer_no_disease_or_disability_levels():
-    assert vocab.HEALTH_STATUSES[:2] == ("健康或良好", "一般或较弱")
+    assert vocab.HEALTH_STATUSES[:3] == ("健康", "良好", "一般或较弱")
     assert not {"有慢性病", "残疾"} & set(vocab.HEALTH_STATUSES)
 
 
