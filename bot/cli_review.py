@@ -14,6 +14,7 @@ from typing import Any
 from bot.cli import CliError, out
 from bot.config import Settings
 from bot.domain.review import Grant, RoleKind
+from bot.services.repositories import UnitOfWorkFactory
 
 
 def register(verbs: Any) -> None:
@@ -50,7 +51,7 @@ def _target_args(p: argparse.ArgumentParser) -> None:
 
 
 @asynccontextmanager
-async def _units_of_work(settings: Settings) -> AsyncIterator[Any]:
+async def _units_of_work(settings: Settings) -> AsyncIterator[UnitOfWorkFactory]:
     """The configured database for one verb, as a `uows` factory; disposed after."""
     from bot.main import open_database
     from storage.uow import unit_of_work_factory
@@ -62,7 +63,7 @@ async def _units_of_work(settings: Settings) -> AsyncIterator[Any]:
         await database.dispose()
 
 
-async def _target(uows: Any, args: argparse.Namespace) -> Grant:
+async def _target(uows: UnitOfWorkFactory, args: argparse.Namespace) -> Grant:
     from bot.domain.vocab import resolve_district
     from bot.services import roles
 

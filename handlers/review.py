@@ -1,13 +1,16 @@
 """The reviewers' conversation: cards and decisions, lists, history, roles and invites.
 
 Every press is re-authorised by the services from the server's data; the
-buttons only say what the person wants. Only a free-text reason (and a new
-unit's name) needs the FSM. The commands work in any conversation state.
+buttons only say what the person wants. Each handler calls one service, whose
+unit of work is closed before anything is sent; refusals become replies in
+handlers/errors.py. Only a free-text reason (and a new unit's name) needs the
+FSM. The commands work in any conversation state.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramBadRequest
@@ -99,7 +102,7 @@ def _message_of(query: CallbackQuery) -> Message:
     return query.message
 
 
-async def refresh_menu(bot: Bot, person_id: int, grants: list[Grant]) -> None:
+async def refresh_menu(bot: Bot, person_id: int, grants: Sequence[Grant]) -> None:
     """Shows the person the commands of their roles (per chat)."""
     try:
         await bot.set_my_commands(
@@ -521,7 +524,7 @@ async def on_invite_start(
         await message.answer(t.INVITE_ALREADY_HELD.format(target=target))
     else:
         await message.answer(t.INVITE_ACCEPTED.format(target=target))
-    await refresh_menu(bot, user.id, list(accepted.grants))
+    await refresh_menu(bot, user.id, accepted.grants)
     if accepted.inviter_id is not None:
         await notifier.tell(
             accepted.inviter_id, t.INVITER_TOLD.format(name=user.full_name, id=user.id, target=target)

@@ -404,13 +404,13 @@ async def record_deliveries(
     unreachable: Sequence[int],
     now: datetime,
 ) -> None:
-    """After the sends: remembers the cards (to rewrite them on a decision) and who could
-    not be reached."""
+    """After the sends: remembers the cards of application `app_id` (to rewrite them on a
+    decision) and who could not be reached."""
     if not cards and not unreachable:
         return
     async with uows() as uow:
         for chat_id, message_id in cards:
-            assert app_id is not None
+            assert app_id is not None, "a card belongs to an application"
             await uow.applications.add_card_message(app_id, chat_id, message_id, now)
         for person_id in unreachable:
             await uow.people.set_unreachable(person_id, True)
