@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import secrets
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -17,6 +16,7 @@ from typing import Any
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.domain.errors import DomainError
+from bot.domain.units import new_unit_code
 
 Handler = Callable[[argparse.Namespace, Settings], Awaitable[int | None]]
 
@@ -247,12 +247,6 @@ async def cmd_unit_list(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"{u.code}\t{u.name}\t{u.kind}\t{u.district_name}")
     await database.dispose()
     return 0
-
-
-def new_unit_code() -> str:
-    """Eight characters that are easy to read aloud and safe in a deep link."""
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "".join(secrets.choice(alphabet) for _ in range(8))
 
 
 async def applicant_link(settings: Settings, unit_code: str) -> str:

@@ -6,12 +6,15 @@ Registered into bot/cli.py's parser; no aiogram import, so these verbs start fas
 from __future__ import annotations
 
 import argparse
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
-from bot.cli import CliError, database_session, out
+from bot.cli import CliError, out
 from bot.config import Settings
 from bot.domain.review import Grant, RoleKind
+from bot.services.repositories import UnitOfWorkFactory
 
 
 def register(verbs: Any) -> None:
@@ -47,8 +50,22 @@ def _target_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--unit", help="unit code (for --role unit)")
 
 
-async def _target(store: Any, args: argparse.Namespace) -> Grant:
+@asynccontextmanager
+async def _units_of_work(settings: Settings) -> AsyncIterator[UnitOfWorkFactory]:
+    """The configured database for one verb, as a `uows` factory; disposed after."""
+    from bot.main import open_database
+    from storage.uow import unit_of_work_factory
+
+    database = await open_database(settings)
+    try:
+        yield unit_of_work_factory(database)
+    finally:
+        await database.dispose()
+
+
+async def _target(uows: UnitOfWorkFactory, args: argparse.Namespace) -> Grant:
     from bot.domain.vocab import resolve_district
+    from bot.services import roles
 
     role = RoleKind(args.role)
     if role is RoleKind.BUREAU:
@@ -58,16 +75,16 @@ async def _target(store: Any, args: argparse.Namespace) -> Grant:
     if role is RoleKind.DISTRICT:
         if not args.district or args.unit:
             raise CliError("--role district needs --district (code or name) and no --unit")
-        district = await store.district_by_code(resolve_district(args.district).code)
-        if district is None:
+        target = await roles.find_target(uows, role, resolve_district(args.district).code)
+        if target is None:
             raise CliError(f"unknown district: {args.district}")
-        return Grant(role=role, district_id=district.id, district_name=district.name)
+        return target
     if not args.unit or args.district:
         raise CliError("--role unit needs --unit CODE and no --district")
-    unit = await store.unit_by_code(args.unit.strip().upper())
-    if unit is None:
+    target = await roles.find_target(uows, role, args.unit.strip().upper())
+    if target is None:
         raise CliError(f"unknown unit code: {args.unit} (see: expertbot unit list)")
-    return Grant(role=role, unit_id=unit.id, unit_name=unit.name, unit_code=unit.code)
+    return target
 
 
 def _describe(g: Grant) -> str:
@@ -81,13 +98,11 @@ def _describe(g: Grant) -> str:
 async def cmd_grant(args: argparse.Namespace, settings: Settings) -> int:
     from bot.clock import SystemClock
     from bot.services import roles
-    from storage.legacy import SqlStore
 
-    async with database_session(settings) as session:
-        store = SqlStore(session)
-        target = await _target(store, args)
+    async with _units_of_work(settings) as uows:
+        target = await _target(uows, args)
         added = await roles.grant(
-            store,
+            uows,
             args.telegram_id,
             target,
             granted_by=None,
@@ -101,12 +116,10 @@ async def cmd_grant(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_revoke(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import roles
-    from storage.legacy import SqlStore
 
-    async with database_session(settings) as session:
-        store = SqlStore(session)
-        target = await _target(store, args)
-        removed = await roles.revoke(store, args.telegram_id, target)
+    async with _units_of_work(settings) as uows:
+        target = await _target(uows, args)
+        removed = await roles.revoke(uows, args.telegram_id, target)
     if not removed:
         raise CliError(f"{args.telegram_id} does not hold that role")
     out(f"{args.telegram_id} is no longer {_describe(target)}")
@@ -118,19 +131,16 @@ async def cmd_revoke(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_invite_create(args: argparse.Namespace, settings: Settings) -> int:
     from bot.clock import SystemClock, format_local
     from bot.services import roles
-    from storage.legacy import SqlStore
 
     if args.role == RoleKind.BUREAU.value:
         raise CliError("bureau admins are granted directly: expertbot grant ID --role bureau")
     if not 1 <= args.days <= 60:
         raise CliError("--days must be between 1 and 60")
-    async with database_session(settings) as session:
-        store = SqlStore(session)
-        target = await _target(store, args)
+    async with _units_of_work(settings) as uows:
+        target = await _target(uows, args)
         invite = await roles.create_invite(
-            store,
+            uows,
             inviter_id=None,
-            inviter_grants=None,
             target=target,
             now=SystemClock().now(),
             ttl=timedelta(days=args.days),
@@ -146,29 +156,24 @@ async def cmd_invite_create(args: argparse.Namespace, settings: Settings) -> int
 
 async def cmd_invite_list(args: argparse.Namespace, settings: Settings) -> int:
     from bot.clock import SystemClock, format_local
-    from storage.legacy import SqlStore
+    from bot.services import roles
 
-    async with database_session(settings) as session:
-        store = SqlStore(session)
-        for row in await store.invites(active_at=SystemClock().now()):
-            where = (
-                f"unit {row.unit_id}" if row.unit_id is not None else f"district {row.district_id}"
-            )
-            out(
-                f"{row.id}\t{row.role}\t{where}\tby {row.created_by or 'cli'}\t"
-                f"until {format_local(row.expires_at)}"
-            )
+    async with _units_of_work(settings) as uows:
+        invites = await roles.active_invites(uows, SystemClock().now())
+    for row in invites:
+        where = f"unit {row.unit_id}" if row.unit_id is not None else f"district {row.district_id}"
+        out(
+            f"{row.id}\t{row.role}\t{where}\tby {row.created_by or 'cli'}\t"
+            f"until {format_local(row.expires_at)}"
+        )
     return 0
 
 
 async def cmd_invite_revoke(args: argparse.Namespace, settings: Settings) -> int:
     from bot.clock import SystemClock
     from bot.services import roles
-    from storage.legacy import SqlStore
 
-    async with database_session(settings) as session:
-        await roles.revoke_invite(
-            SqlStore(session), args.invite_id, by=None, by_grants=None, now=SystemClock().now()
-        )
+    async with _units_of_work(settings) as uows:
+        await roles.revoke_invite(uows, args.invite_id, by=None, now=SystemClock().now())
     out(f"invite {args.invite_id} revoked")
     return 0

@@ -85,7 +85,7 @@ def create_dispatcher(
 
         dp.update.outer_middleware(SkipRepeatedUpdates(database))
     dp.update.outer_middleware(PrivateChatsOnly())
-    dp.update.outer_middleware(ProvideNotifier(stores))
+    dp.update.outer_middleware(ProvideNotifier(dp["uows"]))
     dp.include_routers(*handlers.build_routers())
     return dp
 

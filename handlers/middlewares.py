@@ -8,6 +8,7 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 
+from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import chat as t
 from handlers.notify import TelegramNotifier
 
@@ -35,8 +36,8 @@ class PrivateChatsOnly(BaseMiddleware):
 class ProvideNotifier(BaseMiddleware):
     """Gives handlers a `notifier` bound to the bot that received the update."""
 
-    def __init__(self, stores: Any) -> None:
-        self.stores = stores
+    def __init__(self, uows: UnitOfWorkFactory) -> None:
+        self.uows = uows
 
     async def __call__(
         self,
@@ -44,5 +45,5 @@ class ProvideNotifier(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        data["notifier"] = TelegramNotifier(data["bot"], self.stores, data.get("clock"))
+        data["notifier"] = TelegramNotifier(data["bot"], self.uows, data.get("clock"))
         return await handler(event, data)

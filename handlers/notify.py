@@ -1,15 +1,18 @@
 """The Telegram side of the `Notifier` port: who hears about what.
 
-Each recipient is tried on its own: one who blocked the bot or whose chat is
-gone is logged and marked unreachable, and the others still get their
-message. Every message that carries a review card is recorded, so that all
-copies can be edited to show the outcome once someone decides.
+The services say whom to tell and which cards to rewrite, in a unit of work
+that is closed before anything is sent. Each recipient is then tried on its
+own: one who blocked the bot or whose chat is gone is logged, and the others
+still get their message. Afterwards one short unit of work records every card
+that went out (so all copies can be rewritten once someone decides) and marks
+who could not be reached.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from aiogram import Bot
@@ -18,10 +21,10 @@ from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, Message
 
 from bot.clock import Clock
 from bot.domain.application import ApplicationSnapshot
-from bot.domain.review import Decision, ReviewLevel
+from bot.domain.review import Decision
 from bot.domain.workflow import Status
 from bot.services import review
-from bot.services.ports import ReviewStoreFactory
+from bot.services.repositories import UnitOfWorkFactory
 from handlers import render, render_review
 
 log = logging.getLogger(__name__)
@@ -29,10 +32,18 @@ log = logging.getLogger(__name__)
 UNDELIVERABLE = (TelegramForbiddenError, TelegramBadRequest)
 
 
+@dataclass
+class _Sends:
+    """What one notification delivered and to whom it could not, to record once it is done."""
+
+    cards: list[review.CardRef] = field(default_factory=list)
+    unreachable: list[int] = field(default_factory=list)
+
+
 class TelegramNotifier:
-    def __init__(self, bot: Bot, stores: ReviewStoreFactory, clock: Clock | None = None) -> None:
+    def __init__(self, bot: Bot, uows: UnitOfWorkFactory, clock: Clock | None = None) -> None:
         self.bot = bot
-        self.stores = stores
+        self.uows = uows
         self.clock = clock
 
     def _now(self) -> datetime:
@@ -40,87 +51,76 @@ class TelegramNotifier:
 
     async def application_submitted(self, app: ApplicationSnapshot) -> None:
         """Every reviewer who must decide next gets the card, with the photo above it."""
-        async with self.stores() as store:
-            audience = await review.audience(store, app)
-            if audience is None or not audience.person_ids:
-                return
-            card = await review.review_card(store, app)
-            photo = await store.photo(app.id)
-        text, markup = render_review.review_card(card)
-        await self.send_cards(
-            app, audience.person_ids, text, markup, photo, render_review.photo_caption(app)
-        )
-
-    async def send_cards(
-        self,
-        app: ApplicationSnapshot,
-        person_ids: Sequence[int],
-        text: str,
-        markup: InlineKeyboardMarkup,
-        photo: bytes | None,
-        caption: str,
-    ) -> None:
-        delivered: list[tuple[int, int]] = []
-        failed: list[int] = []
-        photo_ref: str | BufferedInputFile | None = (
-            BufferedInputFile(photo, filename=f"{app.id}.jpg") if photo else None
-        )
-        for person_id in person_ids:
-            try:
-                if photo_ref is not None:
-                    sent_photo = await self.bot.send_photo(person_id, photo_ref, caption=caption)
-                    if sent_photo.photo:
-                        photo_ref = sent_photo.photo[-1].file_id
-                message = await self.bot.send_message(person_id, text, reply_markup=markup)
-            except UNDELIVERABLE as problem:
-                log.warning("review card %s not delivered to %s: %s", app.id, person_id, problem)
-                failed.append(person_id)
-                continue
-            delivered.append((person_id, message.message_id))
-        await self._record(app.id, delivered, failed)
-
-    async def record_card(self, app_id: int, message: Message) -> None:
-        """Remembers a card shown on request (from a list), so it is updated like the others."""
-        await self._record(app_id, [(message.chat.id, message.message_id)], [])
-
-    async def _record(
-        self, app_id: int, delivered: Sequence[tuple[int, int]], failed: Sequence[int]
-    ) -> None:
-        now = self._now()
-        async with self.stores() as store:
-            for chat_id, message_id in delivered:
-                await store.add_card_message(app_id, chat_id, message_id, now)
-            for person_id in failed:
-                await store.mark_unreachable(person_id, True)
-            await store.commit()
+        delivery = await review.cards_for_submitted(self.uows, app.id)
+        if delivery is None:
+            return
+        sends = _Sends()
+        await self._send_cards(delivery, sends)
+        await self._record(app.id, sends)
 
     async def application_decided(self, outcome: review.Outcome) -> None:
         """Every copy of the card shows the outcome; the applicant hears it; approval moves on."""
-        await self._close_cards(outcome.after.id, render_review.outcome_text(outcome))
-        await self.tell(outcome.after.person_id, render_review.applicant_decision(outcome))
+        app = outcome.after
+        sends = _Sends()
+        await self._rewrite(outcome.closed_cards, render_review.outcome_text(outcome))
+        await self._tell(app.person_id, render_review.applicant_decision(outcome), None, sends)
         if outcome.decision is Decision.RETURN:
-            text, markup = render.card(outcome.after)
-            await self.tell(outcome.after.person_id, text, markup)
-        if outcome.decision is Decision.APPROVE and outcome.level is ReviewLevel.UNIT:
-            await self.application_submitted(outcome.after)
+            text, markup = render.card(app)
+            await self._tell(app.person_id, text, markup, sends)
+        if outcome.next_cards is not None:
+            await self._send_cards(outcome.next_cards, sends)
+        await self._record(app.id, sends)
 
     async def application_withdrawn(self, app: ApplicationSnapshot, previous: str) -> None:
         """Cards are closed and the reviewers who had it before them are told."""
-        carried = await self._close_cards(
-            app.id, render_review.withdrawn_card_text(app, self._now())
+        withdrawal = await review.withdraw_cards(self.uows, app, Status(previous))
+        await self._rewrite(
+            withdrawal.closed_cards, render_review.withdrawn_card_text(app, self._now())
         )
-        async with self.stores() as store:
-            ids = await review.watchers(store, app, Status(previous))
-        for person_id in ids:
+        carried = {chat_id for chat_id, _ in withdrawal.closed_cards}
+        sends = _Sends()
+        for person_id in withdrawal.watcher_ids:
             if person_id not in carried:
-                await self.tell(person_id, render_review.withdrawn_notice(app))
+                await self._tell(person_id, render_review.withdrawn_notice(app), None, sends)
+        await self._record(app.id, sends)
 
-    async def _close_cards(self, app_id: int, text: str) -> set[int]:
-        """Replaces every recorded card of the application by `text`; returns the chats."""
-        async with self.stores() as store:
-            cards = await store.card_messages(app_id)
-            await store.drop_card_messages(app_id)
-            await store.commit()
+    async def record_card(self, app_id: int, message: Message) -> None:
+        """Remembers a card shown on request (from a list), so it is updated like the others."""
+        sends = _Sends()
+        sends.cards.append((message.chat.id, message.message_id))
+        await self._record(app_id, sends)
+
+    async def tell(
+        self, person_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+    ) -> bool:
+        """Sends one message; a person who cannot be reached is marked so."""
+        sends = _Sends()
+        await self._tell(person_id, text, markup, sends)
+        await self._record(None, sends)
+        return not sends.unreachable
+
+    async def _send_cards(self, delivery: review.CardDelivery, sends: _Sends) -> None:
+        app = delivery.card.app
+        text, markup = render_review.review_card(delivery.card)
+        caption = render_review.photo_caption(app)
+        photo: str | BufferedInputFile | None = (
+            BufferedInputFile(delivery.photo, filename=f"{app.id}.jpg") if delivery.photo else None
+        )
+        for person_id in delivery.person_ids:
+            try:
+                if photo is not None:
+                    sent_photo = await self.bot.send_photo(person_id, photo, caption=caption)
+                    if sent_photo.photo:
+                        photo = sent_photo.photo[-1].file_id
+                message = await self.bot.send_message(person_id, text, reply_markup=markup)
+            except UNDELIVERABLE as problem:
+                log.warning("review card %s not delivered to %s: %s", app.id, person_id, problem)
+                sends.unreachable.append(person_id)
+                continue
+            sends.cards.append((person_id, message.message_id))
+
+    async def _rewrite(self, cards: Sequence[review.CardRef], text: str) -> None:
+        """Replaces every given copy of a card by `text`, without buttons."""
         for chat_id, message_id in cards:
             try:
                 await self.bot.edit_message_text(
@@ -128,17 +128,21 @@ class TelegramNotifier:
                 )
             except UNDELIVERABLE as problem:
                 log.info("card %s in chat %s not updated: %s", message_id, chat_id, problem)
-        return {chat_id for chat_id, _ in cards}
 
-    async def tell(
-        self, person_id: int, text: str, markup: InlineKeyboardMarkup | None = None
-    ) -> bool:
+    async def _tell(
+        self, person_id: int, text: str, markup: InlineKeyboardMarkup | None, sends: _Sends
+    ) -> None:
         try:
             await self.bot.send_message(person_id, text, reply_markup=markup)
         except UNDELIVERABLE as problem:
             log.warning("message to %s not delivered: %s", person_id, problem)
-            async with self.stores() as store:
-                await store.mark_unreachable(person_id, True)
-                await store.commit()
-            return False
-        return True
+            sends.unreachable.append(person_id)
+
+    async def _record(self, app_id: int | None, sends: _Sends) -> None:
+        await review.record_deliveries(
+            self.uows,
+            app_id=app_id,
+            cards=sends.cards,
+            unreachable=sends.unreachable,
+            now=self._now(),
+        )

@@ -1,13 +1,16 @@
 """The reviewers' conversation: cards and decisions, lists, history, roles and invites.
 
 Every press is re-authorised by the services from the server's data; the
-buttons only say what the person wants. Only a free-text reason (and a new
-unit's name) needs the FSM. The commands work in any conversation state.
+buttons only say what the person wants. Each handler calls one service, whose
+unit of work is closed before anything is sent; refusals become replies in
+handlers/errors.py. Only a free-text reason (and a new unit's name) needs the
+FSM. The commands work in any conversation state.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramBadRequest
@@ -22,7 +25,6 @@ from aiogram.types import (
     Message,
 )
 
-from bot.cli import new_unit_code
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain import vocab
@@ -30,9 +32,9 @@ from bot.domain.errors import DomainError, NotAllowed
 from bot.domain.parsers import normalize, parse_unit_name
 from bot.domain.review import Decision, Grant, ReviewLevel, RoleKind
 from bot.domain.workflow import Status
-from bot.services import audit, reminders, review, roles
-from bot.services.export_ports import ExportStoreFactory
-from bot.services.ports import ListFilter, ReviewStore, ReviewStoreFactory
+from bot.services import review, roles
+from bot.services.ports import ListFilter
+from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import review as t
 from handlers import render_review as rr
 from handlers.callbacks import (
@@ -53,7 +55,6 @@ from handlers.notify import TelegramNotifier
 from handlers.stages import enter
 
 log = logging.getLogger(__name__)
-
 
 
 class ReviewInput(StatesGroup):
@@ -95,17 +96,13 @@ def build_router() -> Router:
     return router
 
 
-async def _grants(store: ReviewStore, person_id: int, settings: Settings) -> list[Grant]:
-    return await roles.grants_of(store, person_id, settings.bureau_admin_ids)
-
-
 def _message_of(query: CallbackQuery) -> Message:
     if not isinstance(query.message, Message):
         raise DomainError(t.STALE_CARD)
     return query.message
 
 
-async def refresh_menu(bot: Bot, person_id: int, grants: list[Grant]) -> None:
+async def refresh_menu(bot: Bot, person_id: int, grants: Sequence[Grant]) -> None:
     """Shows the person the commands of their roles (per chat)."""
     try:
         await bot.set_my_commands(
@@ -122,7 +119,7 @@ async def on_review_action(
     query: CallbackQuery,
     callback_data: ReviewAction,
     state: FSMContext,
-    stores: ReviewStoreFactory,
+    uows: UnitOfWorkFactory,
     clock: Clock,
     settings: Settings,
     notifier: TelegramNotifier,
@@ -130,38 +127,34 @@ async def on_review_action(
     """Approves at once; for 退回修改 and 不同意 checks first, then asks for the reason."""
     user = query.from_user
     decision = callback_data.decision
-    async with stores() as store:
-        grants = await _grants(store, user.id, settings)
-        if decision.needs_reason:
-            app = await review.check_decision(
-                store,
-                app_id=callback_data.app_id,
-                version=callback_data.v,
-                level=callback_data.level,
-                actor_id=user.id,
-                grants=grants,
-                now=clock.now(),
-            )
-        else:
-            outcome = await review.decide(
-                store,
-                app_id=callback_data.app_id,
-                version=callback_data.v,
-                level=callback_data.level,
-                decision=decision,
-                actor_id=user.id,
-                actor_name=user.full_name,
-                grants=grants,
-                reason=None,
-                now=clock.now(),
-            )
     if decision.needs_reason:
+        app = await review.check_decision(
+            uows,
+            app_id=callback_data.app_id,
+            version=callback_data.v,
+            level=callback_data.level,
+            actor_id=user.id,
+            admin_ids=settings.bureau_admin_ids,
+            now=clock.now(),
+        )
         pending = {"app_id": app.id, "v": app.version, "level": int(callback_data.level)}
         await enter(state, ReviewInput.reason, {**pending, "d": decision.value})
         await query.answer()
         text, markup = rr.reason_prompt(app, decision)
         await _message_of(query).answer(text, reply_markup=markup)
         return
+    outcome = await review.decide(
+        uows,
+        app_id=callback_data.app_id,
+        version=callback_data.v,
+        level=callback_data.level,
+        decision=decision,
+        actor_id=user.id,
+        actor_name=user.full_name,
+        admin_ids=settings.bureau_admin_ids,
+        reason=None,
+        now=clock.now(),
+    )
     await query.answer(t.DONE_ANSWER.format(decision=t.DECISION[decision.value]))
     await notifier.application_decided(outcome)
 
@@ -169,7 +162,7 @@ async def on_review_action(
 async def on_reason(
     message: Message,
     state: FSMContext,
-    stores: ReviewStoreFactory,
+    uows: UnitOfWorkFactory,
     clock: Clock,
     settings: Settings,
     notifier: TelegramNotifier,
@@ -187,20 +180,18 @@ async def on_reason(
     await state.clear()
     user = message.from_user
     assert user is not None
-    async with stores() as store:
-        grants = await _grants(store, user.id, settings)
-        outcome = await review.decide(
-            store,
-            app_id=int(data["app_id"]),
-            version=int(data["v"]),
-            level=ReviewLevel(int(data["level"])),
-            decision=Decision(data["d"]),
-            actor_id=user.id,
-            actor_name=user.full_name,
-            grants=grants,
-            reason=reason,
-            now=clock.now(),
-        )
+    outcome = await review.decide(
+        uows,
+        app_id=int(data["app_id"]),
+        version=int(data["v"]),
+        level=ReviewLevel(int(data["level"])),
+        decision=Decision(data["d"]),
+        actor_id=user.id,
+        actor_name=user.full_name,
+        admin_ids=settings.bureau_admin_ids,
+        reason=reason,
+        now=clock.now(),
+    )
     await message.answer(
         t.DECIDED.format(
             id=outcome.after.id,
@@ -214,6 +205,7 @@ async def on_reason(
 async def on_reason_cancel(
     query: CallbackQuery, callback_data: ReasonCancel, state: FSMContext
 ) -> None:
+    """Drops the reason being asked for; the application stays as it was."""
     data = await state.get_data()
     if await state.get_state() == ReviewInput.reason.state and data.get("app_id") == callback_data.app_id:
         await state.clear()
@@ -227,7 +219,7 @@ async def on_reason_cancel(
 async def on_review_show(
     query: CallbackQuery,
     callback_data: ReviewShow,
-    export_stores: ExportStoreFactory,
+    uows: UnitOfWorkFactory,
     clock: Clock,
     settings: Settings,
     notifier: TelegramNotifier,
@@ -235,119 +227,103 @@ async def on_review_show(
     """查看全部, 审核记录, and opening an application from a list."""
     user = query.from_user
     message = _message_of(query)
-    async with export_stores() as store:
-        grants = await _grants(store, user.id, settings)
-        match callback_data.what:
-            case ReviewView.HISTORY:
-                app, events = await review.history(store, callback_data.app_id, grants, user.id)
-                await query.answer()
-                await message.answer(rr.history_text(app, events))
-                return
-            case ReviewView.ALL:
-                app = await review.viewable(store, callback_data.app_id, grants, user.id)
-                await audit.record_view(store, actor_id=user.id, app_id=app.id, now=clock.now())
-                await query.answer()
-                text, markup = rr.full_text(app)
-                await message.answer(text, reply_markup=markup)
-                return
-        card, can_decide = await review.open_card(store, callback_data.app_id, grants, user.id)
-        photo = await store.photo(card.app.id)
-        if not can_decide:
-            await audit.record_view(store, actor_id=user.id, app_id=card.app.id, now=clock.now())
+    who = {"app_id": callback_data.app_id, "actor_id": user.id, "admin_ids": settings.bureau_admin_ids}
+    match callback_data.what:
+        case ReviewView.HISTORY:
+            app, events = await review.history(uows, **who)
+            await query.answer()
+            await message.answer(rr.history_text(app, events))
+            return
+        case ReviewView.ALL:
+            app = await review.view_all(uows, **who, now=clock.now())
+            await query.answer()
+            text, markup = rr.full_text(app)
+            await message.answer(text, reply_markup=markup)
+            return
+    opened = await review.open_card(uows, **who, now=clock.now())
     await query.answer()
-    if not can_decide:
-        nudge = reminders.may_nudge(card.app, grants, can_decide=False)
-        text, markup = rr.full_text(card.app, nudge=nudge)
+    if not opened.can_decide:
+        text, markup = rr.full_text(opened.card.app, nudge=opened.nudge)
         await message.answer(text, reply_markup=markup)
         return
-    if photo:
+    if opened.photo:
         await message.answer_photo(
-            BufferedInputFile(photo, filename=f"{card.app.id}.jpg"),
-            caption=rr.photo_caption(card.app),
+            BufferedInputFile(opened.photo, filename=f"{opened.card.app.id}.jpg"),
+            caption=rr.photo_caption(opened.card.app),
         )
-    text, markup = rr.review_card(card)
+    text, markup = rr.review_card(opened.card)
     shown = await message.answer(text, reply_markup=markup)
-    await notifier.record_card(card.app.id, shown)
+    await notifier.record_card(opened.card.app.id, shown)
 
 
-async def on_pending(
-    message: Message, stores: ReviewStoreFactory, settings: Settings
-) -> None:
+async def on_pending(message: Message, uows: UnitOfWorkFactory, settings: Settings) -> None:
     """Lists what waits for this reviewer, oldest first."""
     user = message.from_user
     assert user is not None
-    async with stores() as store:
-        grants = await _grants(store, user.id, settings)
-        if not any(g.role in (RoleKind.UNIT, RoleKind.DISTRICT) for g in grants):
-            await message.answer(t.NOT_A_REVIEWER)
-            return
-        page = await review.pending(store, grants, 0)
+    page = await review.pending(
+        uows, person_id=user.id, admin_ids=settings.bureau_admin_ids, page=0
+    )
     text, markup = rr.pending_page(page)
     await message.answer(text, reply_markup=markup)
 
 
 async def on_pending_page(
-    query: CallbackQuery, callback_data: PendingPage, stores: ReviewStoreFactory, settings: Settings
+    query: CallbackQuery, callback_data: PendingPage, uows: UnitOfWorkFactory, settings: Settings
 ) -> None:
-    async with stores() as store:
-        grants = await _grants(store, query.from_user.id, settings)
-        page = await review.pending(store, grants, callback_data.page)
+    """Turns a page of the pending list."""
+    page = await review.pending(
+        uows,
+        person_id=query.from_user.id,
+        admin_ids=settings.bureau_admin_ids,
+        page=callback_data.page,
+    )
     text, markup = rr.pending_page(page)
     await query.answer()
     await _message_of(query).edit_text(text, reply_markup=markup)
 
 
-async def on_applications(
-    message: Message, stores: ReviewStoreFactory, settings: Settings
-) -> None:
+async def on_applications(message: Message, uows: UnitOfWorkFactory, settings: Settings) -> None:
     """Counts by state and the first page of the district's (or all) applications."""
     user = message.from_user
     assert user is not None
-    text, markup = await _app_list(stores, settings, user.id, AppList())
+    text, markup = await _app_list(uows, settings, user.id, AppList())
     await message.answer(text, reply_markup=markup)
 
 
 async def on_app_list(
-    query: CallbackQuery, callback_data: AppList, stores: ReviewStoreFactory, settings: Settings
+    query: CallbackQuery, callback_data: AppList, uows: UnitOfWorkFactory, settings: Settings
 ) -> None:
-    text, markup = await _app_list(stores, settings, query.from_user.id, callback_data)
+    """Turns a page of /applications, or picks a filter."""
+    text, markup = await _app_list(uows, settings, query.from_user.id, callback_data)
     await query.answer()
     await _message_of(query).edit_text(text, reply_markup=markup)
 
 
 async def _app_list(
-    stores: ReviewStoreFactory, settings: Settings, person_id: int, current: AppList
+    uows: UnitOfWorkFactory, settings: Settings, person_id: int, current: AppList
 ) -> tuple[str, InlineKeyboardMarkup]:
     status = current.status if current.status in set(Status) - {Status.DRAFT} else ""
     groups = vocab.PROFESSIONAL_GROUPS
     group = groups[current.group] if 0 <= current.group < len(groups) else None
     current = current.model_copy(update={"status": status})
-    what = ListFilter(status=status or None, unit_id=current.unit_id or None, group=group)
-    async with stores() as store:
-        grants = await _grants(store, person_id, settings)
-        page, counts = await review.applications(store, grants, what, current.page)
-        bureau = any(g.role is RoleKind.BUREAU for g in grants)
-        if current.show is not ListPick.PAGE:
-            district_ids = (
-                [d.id for d in await store.districts()]
-                if bureau
-                else [g.district_id for g in grants if g.role is RoleKind.DISTRICT and g.district_id]
-            )
-            units = [u for d in district_ids for u in await store.units_in(d)]
-            return rr.list_menu(current, counts, units)
-        unit = await store.unit(current.unit_id) if current.unit_id else None
-    scope_name = (
-        t.ALL_SCOPE
-        if bureau
-        else "、".join(g.district_name for g in grants if g.role is RoleKind.DISTRICT)
+    listing = await review.list_applications(
+        uows,
+        person_id=person_id,
+        admin_ids=settings.bureau_admin_ids,
+        what=ListFilter(status=status or None, unit_id=current.unit_id or None, group=group),
+        page=current.page,
+        with_units=current.show is not ListPick.PAGE,
     )
+    if listing.units is not None:
+        return rr.list_menu(current, listing.counts, listing.units)
+    scope_name = t.ALL_SCOPE if listing.bureau else "、".join(listing.district_names)
     return rr.app_list(
-        page, counts, current, scope_name=scope_name, unit_name=unit.name if unit else None
+        listing.page, listing.counts, current, scope_name=scope_name, unit_name=listing.unit_name
     )
 
 
 async def on_history(
-    message: Message, command: CommandObject, stores: ReviewStoreFactory, settings: Settings
+    message: Message, command: CommandObject, uows: UnitOfWorkFactory, settings: Settings
 ) -> None:
     """`/history <application number>`: every transition with who, when and why."""
     user = message.from_user
@@ -356,53 +332,43 @@ async def on_history(
     if not arg.isdigit():
         await message.answer(t.HISTORY_USAGE)
         return
-    async with stores() as store:
-        grants = await _grants(store, user.id, settings)
-        if not grants:
-            raise NotAllowed(t.NOT_A_REVIEWER)
-        app, events = await review.history(store, int(arg), grants, user.id)
+    app, events = await review.history(
+        uows, app_id=int(arg), actor_id=user.id, admin_ids=settings.bureau_admin_ids
+    )
     await message.answer(rr.history_text(app, events))
 
 
 # roles and invites -----------------------------------------------------------------------------
 
 
-async def on_roles(
-    message: Message, stores: ReviewStoreFactory, settings: Settings, bot: Bot
-) -> None:
+async def on_roles(message: Message, uows: UnitOfWorkFactory, settings: Settings, bot: Bot) -> None:
     """Shows the person's roles and refreshes their command menu."""
     user = message.from_user
     assert user is not None
-    async with stores() as store:
-        grants = await _grants(store, user.id, settings)
+    grants = await roles.roles_of(uows, user.id, settings.bureau_admin_ids)
     await message.answer(rr.roles_text(grants))
     await refresh_menu(bot, user.id, grants)
 
 
-async def on_invite(message: Message, stores: ReviewStoreFactory, settings: Settings) -> None:
+async def on_invite(message: Message, uows: UnitOfWorkFactory, settings: Settings) -> None:
     """Bureau admins pick a district to invite its reviewer; district reviewers pick a unit."""
     user = message.from_user
     assert user is not None
-    async with stores() as store:
-        grants = await _grants(store, user.id, settings)
-        if any(g.role is RoleKind.BUREAU for g in grants):
-            text, markup = rr.invite_district_page(await store.districts(), 0)
-            await message.answer(text, reply_markup=markup)
-        districts = [g for g in grants if g.role is RoleKind.DISTRICT and g.district_id]
-        for g in districts:
-            district = await store.district(g.district_id or 0)
-            assert district is not None
-            text, markup = rr.invite_units(district, await store.units_in(district.id))
-            await message.answer(text, reply_markup=markup)
-        if not districts and not any(g.role is RoleKind.BUREAU for g in grants):
-            await message.answer(t.NOT_AN_INVITER)
+    menu = await roles.invite_menu(uows, person_id=user.id, admin_ids=settings.bureau_admin_ids)
+    if menu.districts is not None:
+        text, markup = rr.invite_district_page(menu.districts, 0)
+        await message.answer(text, reply_markup=markup)
+    for district, units in menu.units_by_district:
+        text, markup = rr.invite_units(district, units)
+        await message.answer(text, reply_markup=markup)
 
 
 async def on_invite_district_page(
-    query: CallbackQuery, callback_data: InviteDistrictPage, stores: ReviewStoreFactory
+    query: CallbackQuery, callback_data: InviteDistrictPage, uows: UnitOfWorkFactory
 ) -> None:
-    async with stores() as store:
-        text, markup = rr.invite_district_page(await store.districts(), callback_data.page)
+    """Turns a page of the districts to invite for."""
+    districts = await roles.all_districts(uows)
+    text, markup = rr.invite_district_page(districts, callback_data.page)
     await query.answer()
     await _message_of(query).edit_text(text, reply_markup=markup)
 
@@ -410,24 +376,25 @@ async def on_invite_district_page(
 async def on_invite_for(
     query: CallbackQuery,
     callback_data: InviteFor,
-    stores: ReviewStoreFactory,
+    uows: UnitOfWorkFactory,
     clock: Clock,
     settings: Settings,
     bot: Bot,
 ) -> None:
     """Makes the one-time link for the chosen district or unit (re-checking who may)."""
-    user = query.from_user
     if callback_data.role is RoleKind.DISTRICT:
         target = Grant(role=RoleKind.DISTRICT, district_id=callback_data.target_id)
     elif callback_data.role is RoleKind.UNIT:
         target = Grant(role=RoleKind.UNIT, unit_id=callback_data.target_id)
     else:
         raise NotAllowed(t.NOT_ALLOWED_INVITE)
-    async with stores() as store:
-        grants = await _grants(store, user.id, settings)
-        invite = await roles.create_invite(
-            store, inviter_id=user.id, inviter_grants=grants, target=target, now=clock.now()
-        )
+    invite = await roles.create_invite(
+        uows,
+        inviter_id=query.from_user.id,
+        admin_ids=settings.bureau_admin_ids,
+        target=target,
+        now=clock.now(),
+    )
     await query.answer()
     await _send_invite(_message_of(query), bot, invite)
 
@@ -443,19 +410,16 @@ async def on_invite_new_unit(
     query: CallbackQuery,
     callback_data: InviteNewUnit,
     state: FSMContext,
-    stores: ReviewStoreFactory,
+    uows: UnitOfWorkFactory,
     settings: Settings,
 ) -> None:
     """Asks for the name of a unit the district reviewer registers."""
-    async with stores() as store:
-        grants = await _grants(store, query.from_user.id, settings)
-        district = await store.district(callback_data.district_id)
-    if district is None or not any(
-        g.role is RoleKind.BUREAU
-        or (g.role is RoleKind.DISTRICT and g.district_id == district.id)
-        for g in grants
-    ):
-        raise NotAllowed(t.NOT_ALLOWED_INVITE)
+    district = await roles.check_new_unit(
+        uows,
+        person_id=query.from_user.id,
+        admin_ids=settings.bureau_admin_ids,
+        district_id=callback_data.district_id,
+    )
     await enter(state, ReviewInput.unit_name, {"district_id": district.id})
     await query.answer()
     await _message_of(query).answer(t.ASK_UNIT_NAME.format(district=district.name))
@@ -483,7 +447,7 @@ async def on_invite_unit_kind(
     query: CallbackQuery,
     callback_data: InviteUnitKind,
     state: FSMContext,
-    stores: ReviewStoreFactory,
+    uows: UnitOfWorkFactory,
     clock: Clock,
     settings: Settings,
     bot: Bot,
@@ -498,47 +462,39 @@ async def on_invite_unit_kind(
     ):
         await query.answer(t.STALE_CARD)
         return
-    kind = vocab.UNIT_KINDS[callback_data.kind]
-    user = query.from_user
-    async with stores() as store:
-        grants = await _grants(store, user.id, settings)
-        unit = await roles.add_unit_in_district(
-            store,
-            grants,
-            district_id=callback_data.district_id,
-            name=data["name"],
-            kind=kind,
-            code=new_unit_code(),
-            now=clock.now(),
-        )
-        invite = await roles.create_invite(
-            store,
-            inviter_id=user.id,
-            inviter_grants=grants,
-            target=Grant(role=RoleKind.UNIT, unit_id=unit.id),
-            now=clock.now(),
-        )
+    added = await roles.add_unit_and_invite(
+        uows,
+        person_id=query.from_user.id,
+        admin_ids=settings.bureau_admin_ids,
+        district_id=callback_data.district_id,
+        name=data["name"],
+        kind=vocab.UNIT_KINDS[callback_data.kind],
+        now=clock.now(),
+    )
     await state.clear()
     await query.answer()
     message = _message_of(query)
     await message.edit_reply_markup(reply_markup=None)
+    unit = added.unit
     await message.answer(t.UNIT_ADDED.format(name=unit.name, kind=unit.kind, code=unit.code))
-    await _send_invite(message, bot, invite)
+    await _send_invite(message, bot, added.invite)
 
 
 async def on_invite_revoke(
     query: CallbackQuery,
     callback_data: InviteRevoke,
-    stores: ReviewStoreFactory,
+    uows: UnitOfWorkFactory,
     clock: Clock,
     settings: Settings,
 ) -> None:
-    user = query.from_user
-    async with stores() as store:
-        grants = await _grants(store, user.id, settings)
-        await roles.revoke_invite(
-            store, callback_data.invite_id, by=user.id, by_grants=grants, now=clock.now()
-        )
+    """Revokes an unused invite (its creator or a bureau admin)."""
+    await roles.revoke_invite(
+        uows,
+        callback_data.invite_id,
+        by=query.from_user.id,
+        admin_ids=settings.bureau_admin_ids,
+        now=clock.now(),
+    )
     await query.answer()
     await _message_of(query).edit_text(t.INVITE_REVOKED_OK, reply_markup=None)
 
@@ -546,7 +502,7 @@ async def on_invite_revoke(
 async def on_invite_start(
     message: Message,
     invite_token: str,
-    stores: ReviewStoreFactory,
+    uows: UnitOfWorkFactory,
     clock: Clock,
     settings: Settings,
     bot: Bot,
@@ -555,17 +511,20 @@ async def on_invite_start(
     """Opens an invite link: grants its role once, tells the inviter, updates the command menu."""
     user = message.from_user
     assert user is not None
-    async with stores() as store:
-        accepted = await roles.accept_invite(
-            store, invite_token, person_id=user.id, full_name=user.full_name, now=clock.now()
-        )
-        grants = await _grants(store, user.id, settings)
+    accepted = await roles.accept_invite(
+        uows,
+        invite_token,
+        person_id=user.id,
+        full_name=user.full_name,
+        admin_ids=settings.bureau_admin_ids,
+        now=clock.now(),
+    )
     target = rr.role_line(accepted.grant)
     if accepted.already_held:
         await message.answer(t.INVITE_ALREADY_HELD.format(target=target))
     else:
         await message.answer(t.INVITE_ACCEPTED.format(target=target))
-    await refresh_menu(bot, user.id, grants)
+    await refresh_menu(bot, user.id, accepted.grants)
     if accepted.inviter_id is not None:
         await notifier.tell(
             accepted.inviter_id, t.INVITER_TOLD.format(name=user.full_name, id=user.id, target=target)

@@ -1,22 +1,24 @@
 """Use cases of reviewers: who gets a card, deciding at unit and district level, lists, history.
 
-Every decision is re-authorised here from the server's data: the presser's
-grants and scope, the application's current state and version, and the
-deadline of the level. The move itself is a conditional update on the
-version, so a double press or two reviewers at once move it exactly once;
-the loser is told who was first.
+Every public function opens one unit of work, re-authorises the person from
+the server's data (grants and scope, the application's state and version,
+the deadline of the level), commits, and returns what to send; nothing is
+sent while the unit of work is open. A decision is a conditional update on
+the version, so a double press or two reviewers at once move the application
+exactly once; the loser is told who was first.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.clock import format_local
 from bot.domain.application import ApplicationSnapshot
 from bot.domain.errors import AlreadyHandled, DeadlinePassed, DomainError, NotAllowed
+from bot.domain.exports import Access
 from bot.domain.review import (
     ACTOR_OF_LEVEL,
     LEVEL_OF_STATUS,
@@ -35,13 +37,19 @@ from bot.domain.review import (
     scope_of,
 )
 from bot.domain.workflow import Action, Status, next_status
-from bot.services.ports import EventRow, ListFilter, ReviewStore
+from bot.services import reminders
+from bot.services.ports import EventRow, ListFilter, UnitRow
+from bot.services.repositories import UnitOfWork, UnitOfWorkFactory
+from bot.services.roles import grants_of
 from bot.texts import review as t
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 8
 MIN_REASON, MAX_REASON = 2, 500
+
+CardRef = tuple[int, int]
+"""(chat id, message id) of a message that carries a review card."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +74,18 @@ class ReviewCard:
 
 
 @dataclass(frozen=True)
+class CardDelivery:
+    """A review card to send to the reviewers who must decide next, with the photo above it."""
+
+    card: ReviewCard
+    person_ids: Sequence[int]
+    photo: bytes | None
+
+
+@dataclass(frozen=True)
 class Outcome:
+    """A decision that was made, and what it leaves to send."""
+
     before: ApplicationSnapshot
     after: ApplicationSnapshot
     level: ReviewLevel
@@ -75,6 +94,31 @@ class Outcome:
     actor_name: str
     reason: str | None
     at: datetime
+    closed_cards: Sequence[CardRef] = ()
+    """Every copy of the card, to rewrite with the outcome (no longer recorded)."""
+    next_cards: CardDelivery | None = None
+    """The next level's card after a unit approval."""
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """What to tell reviewers when the applicant withdraws."""
+
+    closed_cards: Sequence[CardRef]
+    """Every copy of the card, to rewrite (no longer recorded)."""
+    watcher_ids: Sequence[int]
+    """Reviewers who had the application before them; those with a card see it rewritten."""
+
+
+@dataclass(frozen=True)
+class OpenedCard:
+    """An application opened from a list: the decision card, or the full text to read."""
+
+    card: ReviewCard
+    can_decide: bool
+    nudge: bool
+    """Offer 催办: the application waits on someone this viewer may nudge."""
+    photo: bytes | None
 
 
 @dataclass(frozen=True)
@@ -85,30 +129,48 @@ class Page:
     pages: int
 
 
-async def _covers(store: ReviewStore, app: ApplicationSnapshot) -> bool:
-    has_reviewer = bool(app.unit_id) and await store.unit_has_reviewer(app.unit_id or 0)
+@dataclass(frozen=True)
+class Listing:
+    """A page of /applications, or (with `units`) the menu to pick a filter from."""
+
+    page: Page
+    counts: dict[str, int]
+    bureau: bool
+    district_names: Sequence[str]
+    units: Sequence[UnitRow] | None
+    """The units to filter by, when the menu was asked for."""
+    unit_name: str | None
+    """The unit filtered by, if any."""
+
+
+# queries inside an open unit of work --------------------------------------------------------
+
+
+async def _covers(uow: UnitOfWork, app: ApplicationSnapshot) -> bool:
+    has_reviewer = bool(app.unit_id) and await uow.people.unit_has_reviewer(app.unit_id or 0)
     return district_acts_for_unit(
         unit_id=app.unit_id, unit_confirmed=app.unit_confirmed, unit_has_reviewer=has_reviewer
     )
 
 
-async def audience(store: ReviewStore, app: ApplicationSnapshot) -> Audience | None:
+async def _audience(uow: UnitOfWork, app: ApplicationSnapshot) -> Audience | None:
     """Who must decide next; None when the application waits for nobody."""
     level = LEVEL_OF_STATUS.get(app.status)
     if level is None:
         return None
-    covers = await _covers(store, app)
+    covers = await _covers(uow, app)
     if level is ReviewLevel.UNIT and not covers:
-        ids = await store.reviewer_ids(Grant(role=RoleKind.UNIT, unit_id=app.unit_id))
+        target = Grant(role=RoleKind.UNIT, unit_id=app.unit_id)
     else:
-        ids = await store.reviewer_ids(Grant(role=RoleKind.DISTRICT, district_id=app.district_id))
+        target = Grant(role=RoleKind.DISTRICT, district_id=app.district_id)
+    ids = await uow.people.reviewer_ids(target)
     if not ids:
         log.warning("application %s waits at level %s but has no reviewer", app.id, level.name)
     return Audience(level, ids, covers)
 
 
-async def review_card(store: ReviewStore, app: ApplicationSnapshot) -> ReviewCard:
-    events = await store.events_of(app.id)
+async def _review_card(uow: UnitOfWork, app: ApplicationSnapshot) -> ReviewCard:
+    events = await uow.applications.events_of(app.id)
     answers = [
         e.changes["answers"]
         for e in events
@@ -125,43 +187,66 @@ async def review_card(store: ReviewStore, app: ApplicationSnapshot) -> ReviewCar
     )
     level = LEVEL_OF_STATUS.get(app.status, ReviewLevel.UNIT)
     resubmitted = sum(e.action == Action.SUBMIT.value for e in events) > 1
-    return ReviewCard(app, level, changes, unit_approval, await _covers(store, app), resubmitted)
+    return ReviewCard(app, level, changes, unit_approval, await _covers(uow, app), resubmitted)
 
 
-async def open_card(
-    store: ReviewStore, app_id: int, grants: Sequence[Grant], actor_id: int
-) -> tuple[ReviewCard, bool]:
-    """The card of a viewable application, and whether this person may decide on it now."""
-    app = await viewable(store, app_id, grants, actor_id)
-    card = await review_card(store, app)
-    level = LEVEL_OF_STATUS.get(app.status)
-    can_decide = level is not None and may_decide(
-        grants,
-        level,
-        district_id=app.district_id,
-        unit_id=app.unit_id,
-        district_covers_unit=card.district_covers_unit,
-    )
-    return card, can_decide
+async def _delivery(uow: UnitOfWork, app: ApplicationSnapshot) -> CardDelivery | None:
+    audience = await _audience(uow, app)
+    if audience is None or not audience.person_ids:
+        return None
+    card = await _review_card(uow, app)
+    return CardDelivery(card, audience.person_ids, await uow.applications.photo(app.id))
 
 
-async def watchers(
-    store: ReviewStore, app: ApplicationSnapshot, previous: Status
-) -> Sequence[int]:
+async def _take_cards(uow: UnitOfWork, app_id: int) -> Sequence[CardRef]:
+    """The recorded copies of the card, forgotten: they are about to show an outcome."""
+    cards = await uow.applications.card_messages(app_id)
+    await uow.applications.drop_card_messages(app_id)
+    return cards
+
+
+async def _watchers(uow: UnitOfWork, app: ApplicationSnapshot, previous: Status) -> list[int]:
     """Reviewers to tell when the applicant withdraws from state `previous`."""
     if previous not in LEVEL_OF_STATUS and previous is not Status.DISTRICT_APPROVED:
         return []
-    covers = await _covers(store, app)
+    covers = await _covers(uow, app)
     ids: list[int] = []
     if not covers:
-        ids += await store.reviewer_ids(Grant(role=RoleKind.UNIT, unit_id=app.unit_id))
+        ids += await uow.people.reviewer_ids(Grant(role=RoleKind.UNIT, unit_id=app.unit_id))
     if covers or previous is not Status.SUBMITTED:
-        ids += await store.reviewer_ids(Grant(role=RoleKind.DISTRICT, district_id=app.district_id))
+        ids += await uow.people.reviewer_ids(
+            Grant(role=RoleKind.DISTRICT, district_id=app.district_id)
+        )
     return list(dict.fromkeys(ids))
 
 
+async def _viewable(
+    uow: UnitOfWork, app_id: int, grants: Sequence[Grant], actor_id: int
+) -> ApplicationSnapshot:
+    """The application if the person may see it (its reviewers, its district, the bureau)."""
+    app = await uow.applications.application(app_id)
+    if app is None or not may_view(grants, district_id=app.district_id, unit_id=app.unit_id):
+        log.warning("view of application %s by %s refused", app_id, actor_id)
+        raise NotAllowed(t.NOT_YOUR_APPLICATION)
+    if app.status is Status.DRAFT:
+        raise NotAllowed(t.NOT_YOUR_APPLICATION)
+    return app
+
+
+async def _record_view(uow: UnitOfWork, actor_id: int, app_id: int, now: datetime) -> None:
+    """Logs that every field was shown (查看全部), in the transaction of the read."""
+    await uow.documents.add_access(
+        actor_id=actor_id,
+        action=Access.VIEW_FULL_RECORD.value,
+        target=f"application:{app_id}",
+        detail={},
+        now=now,
+    )
+    log.info("access %s application:%s by %s", Access.VIEW_FULL_RECORD.value, app_id, actor_id)
+
+
 async def _load_for_decision(
-    store: ReviewStore,
+    uow: UnitOfWork,
     *,
     app_id: int,
     version: int,
@@ -171,11 +256,11 @@ async def _load_for_decision(
     now: datetime,
 ) -> ApplicationSnapshot:
     """The application if `actor_id` may decide on it at `level` now; raises otherwise."""
-    app = await store.application(app_id)
+    app = await uow.applications.application(app_id)
     if app is None:
         log.warning("review press by %s on unknown application %s", actor_id, app_id)
         raise NotAllowed(t.STALE_CARD)
-    covers = await _covers(store, app)
+    covers = await _covers(uow, app)
     if not may_decide(
         grants, level, district_id=app.district_id, unit_id=app.unit_id, district_covers_unit=covers
     ):
@@ -188,7 +273,7 @@ async def _load_for_decision(
         raise NotAllowed(t.NOT_YOUR_APPLICATION)
     if app.status is not STATUS_OF_LEVEL[level] or app.version != version:
         log.info("stale review press by %s on application %s", actor_id, app_id)
-        raise await _handled_error(store, app)
+        raise await _handled_error(uow, app)
     deadline = deadline_of(level, app.campaign)
     if now > deadline:
         raise DeadlinePassed(
@@ -197,9 +282,9 @@ async def _load_for_decision(
     return app
 
 
-async def _handled_error(store: ReviewStore, app: ApplicationSnapshot) -> DomainError:
+async def _handled_error(uow: UnitOfWork, app: ApplicationSnapshot) -> DomainError:
     """Who moved the application last, as the refusal for someone who comes second."""
-    events = await store.events_of(app.id)
+    events = await uow.applications.events_of(app.id)
     last = events[-1] if events else None
     if last is None or last.action == Action.SUBMIT.value:
         return AlreadyHandled(t.STALE_CARD)
@@ -212,20 +297,7 @@ async def _handled_error(store: ReviewStore, app: ApplicationSnapshot) -> Domain
     )
 
 
-async def check_decision(
-    store: ReviewStore,
-    *,
-    app_id: int,
-    version: int,
-    level: ReviewLevel,
-    actor_id: int,
-    grants: Sequence[Grant],
-    now: datetime,
-) -> ApplicationSnapshot:
-    """Refuses early (before asking for a reason) what `decide` would refuse."""
-    return await _load_for_decision(
-        store, app_id=app_id, version=version, level=level, actor_id=actor_id, grants=grants, now=now
-    )
+# use cases -----------------------------------------------------------------------------------
 
 
 def clean_reason(text: str | None) -> str:
@@ -235,8 +307,26 @@ def clean_reason(text: str | None) -> str:
     return reason
 
 
+async def check_decision(
+    uows: UnitOfWorkFactory,
+    *,
+    app_id: int,
+    version: int,
+    level: ReviewLevel,
+    actor_id: int,
+    admin_ids: Iterable[int],
+    now: datetime,
+) -> ApplicationSnapshot:
+    """Refuses early (before asking for a reason) what `decide` would refuse."""
+    async with uows() as uow:
+        grants = await grants_of(uow, actor_id, admin_ids)
+        return await _load_for_decision(
+            uow, app_id=app_id, version=version, level=level, actor_id=actor_id, grants=grants, now=now
+        )
+
+
 async def decide(
-    store: ReviewStore,
+    uows: UnitOfWorkFactory,
     *,
     app_id: int,
     version: int,
@@ -244,97 +334,201 @@ async def decide(
     decision: Decision,
     actor_id: int,
     actor_name: str,
-    grants: Sequence[Grant],
+    admin_ids: Iterable[int],
     reason: str | None,
     now: datetime,
 ) -> Outcome:
-    """Approves, returns or declines at `level`, once; commits the move and its audit event."""
-    app = await _load_for_decision(
-        store, app_id=app_id, version=version, level=level, actor_id=actor_id, grants=grants, now=now
+    """Approves, returns or declines at `level`, once; commits the move, its audit event, and
+    forgets the card copies it hands back for rewriting."""
+    async with uows() as uow:
+        grants = await grants_of(uow, actor_id, admin_ids)
+        app = await _load_for_decision(
+            uow, app_id=app_id, version=version, level=level, actor_id=actor_id, grants=grants, now=now
+        )
+        if decision.needs_reason:
+            reason = clean_reason(reason)
+        to = next_status(app.status, ACTOR_OF_LEVEL[level], decision.action)
+        if to is None:
+            raise AlreadyHandled(t.STALE_CARD)
+        values: dict[str, object] = {"status": to.value}
+        if to is Status.RETURNED:
+            values["return_reason"] = reason
+            values["cursor"] = None
+        if not await uow.applications.update_application(app.id, app.version, values, now):
+            log.info("application %s was moved concurrently; %s came second", app.id, actor_id)
+            raise await _handled_error(uow, app)
+        await uow.applications.add_event(
+            app_id=app.id,
+            actor_id=actor_id,
+            actor_name=actor_name,
+            action=decision.action.value,
+            from_status=app.status.value,
+            to_status=to.value,
+            note=reason,
+            now=now,
+        )
+        after = await uow.applications.application(app.id)
+        assert after is not None
+        cards = await _take_cards(uow, app.id)
+        moves_on = decision is Decision.APPROVE and level is ReviewLevel.UNIT
+        next_cards = await _delivery(uow, after) if moves_on else None
+        await uow.commit()
+    return Outcome(
+        app, after, level, decision, actor_id, actor_name, reason, now, cards, next_cards
     )
-    if decision.needs_reason:
-        reason = clean_reason(reason)
-    to = next_status(app.status, ACTOR_OF_LEVEL[level], decision.action)
-    if to is None:
-        raise AlreadyHandled(t.STALE_CARD)
-    values: dict[str, object] = {"status": to.value}
-    if to is Status.RETURNED:
-        values["return_reason"] = reason
-        values["cursor"] = None
-    if not await store.update_application(app.id, app.version, values, now):
-        log.info("application %s was moved concurrently; %s came second", app.id, actor_id)
-        raise await _handled_error(store, app)
-    await store.add_event(
-        app_id=app.id,
-        actor_id=actor_id,
-        actor_name=actor_name,
-        action=decision.action.value,
-        from_status=app.status.value,
-        to_status=to.value,
-        note=reason,
-        now=now,
-    )
-    await store.commit()
-    after = await store.application(app.id)
-    assert after is not None
-    return Outcome(app, after, level, decision, actor_id, actor_name, reason, now)
 
 
-async def viewable(
-    store: ReviewStore, app_id: int, grants: Sequence[Grant], actor_id: int
+async def cards_for_submitted(uows: UnitOfWorkFactory, app_id: int) -> CardDelivery | None:
+    """The card for every reviewer who must decide next; None when nobody is to get it."""
+    async with uows() as uow:
+        app = await uow.applications.application(app_id)
+        return await _delivery(uow, app) if app is not None else None
+
+
+async def withdraw_cards(
+    uows: UnitOfWorkFactory, app: ApplicationSnapshot, previous: Status
+) -> Withdrawal:
+    """Hands back the card copies to rewrite and the reviewers to tell of a withdrawal."""
+    async with uows() as uow:
+        cards = await _take_cards(uow, app.id)
+        watchers = await _watchers(uow, app, previous)
+        await uow.commit()
+    return Withdrawal(cards, watchers)
+
+
+async def record_deliveries(
+    uows: UnitOfWorkFactory,
+    *,
+    app_id: int | None,
+    cards: Sequence[CardRef],
+    unreachable: Sequence[int],
+    now: datetime,
+) -> None:
+    """After the sends: remembers the cards of application `app_id` (to rewrite them on a
+    decision) and who could not be reached."""
+    if not cards and not unreachable:
+        return
+    async with uows() as uow:
+        for chat_id, message_id in cards:
+            assert app_id is not None, "a card belongs to an application"
+            await uow.applications.add_card_message(app_id, chat_id, message_id, now)
+        for person_id in unreachable:
+            await uow.people.set_unreachable(person_id, True)
+        await uow.commit()
+
+
+async def open_card(
+    uows: UnitOfWorkFactory, *, app_id: int, actor_id: int, admin_ids: Iterable[int], now: datetime
+) -> OpenedCard:
+    """A viewable application opened from a list: the decision card if this person may decide
+    on it now, else its full text (a full-record view, logged)."""
+    async with uows() as uow:
+        grants = await grants_of(uow, actor_id, admin_ids)
+        app = await _viewable(uow, app_id, grants, actor_id)
+        card = await _review_card(uow, app)
+        level = LEVEL_OF_STATUS.get(app.status)
+        can_decide = level is not None and may_decide(
+            grants,
+            level,
+            district_id=app.district_id,
+            unit_id=app.unit_id,
+            district_covers_unit=card.district_covers_unit,
+        )
+        if not can_decide:
+            await _record_view(uow, actor_id, app.id, now)
+            await uow.commit()
+            return OpenedCard(card, False, reminders.may_nudge(app, grants, can_decide=False), None)
+        photo = await uow.applications.photo(app.id)
+    return OpenedCard(card, True, False, photo)
+
+
+async def view_all(
+    uows: UnitOfWorkFactory, *, app_id: int, actor_id: int, admin_ids: Iterable[int], now: datetime
 ) -> ApplicationSnapshot:
-    """The application if the person may see it (its reviewers, its district, the bureau)."""
-    app = await store.application(app_id)
-    if app is None or not may_view(grants, district_id=app.district_id, unit_id=app.unit_id):
-        log.warning("view of application %s by %s refused", app_id, actor_id)
-        raise NotAllowed(t.NOT_YOUR_APPLICATION)
-    if app.status is Status.DRAFT:
-        raise NotAllowed(t.NOT_YOUR_APPLICATION)
+    """Every field of a viewable application (查看全部); the view is logged."""
+    async with uows() as uow:
+        grants = await grants_of(uow, actor_id, admin_ids)
+        app = await _viewable(uow, app_id, grants, actor_id)
+        await _record_view(uow, actor_id, app.id, now)
+        await uow.commit()
     return app
 
 
 async def history(
-    store: ReviewStore, app_id: int, grants: Sequence[Grant], actor_id: int
+    uows: UnitOfWorkFactory, *, app_id: int, actor_id: int, admin_ids: Iterable[int]
 ) -> tuple[ApplicationSnapshot, Sequence[EventRow]]:
-    app = await viewable(store, app_id, grants, actor_id)
-    return app, await store.events_of(app.id)
+    """Every transition of a viewable application, for a person who holds some role."""
+    async with uows() as uow:
+        grants = await grants_of(uow, actor_id, admin_ids)
+        if not grants:
+            raise NotAllowed(t.NOT_A_REVIEWER)
+        app = await _viewable(uow, app_id, grants, actor_id)
+        return app, await uow.applications.events_of(app.id)
 
 
-async def pending(store: ReviewStore, grants: Sequence[Grant], page: int) -> Page:
-    """What waits for this reviewer's decision, oldest submission first."""
-    return await _page(store, grants, ListFilter(pending_only=True), page)
+async def pending(
+    uows: UnitOfWorkFactory, *, person_id: int, admin_ids: Iterable[int], page: int
+) -> Page:
+    """What waits for this unit or district reviewer's decision, oldest submission first."""
+    async with uows() as uow:
+        grants = await grants_of(uow, person_id, admin_ids)
+        if not any(g.role in (RoleKind.UNIT, RoleKind.DISTRICT) for g in grants):
+            raise NotAllowed(t.NOT_A_REVIEWER)
+        return await _page(uow, ListFilter(pending_only=True), page, scope_of(grants))
 
 
-async def applications(
-    store: ReviewStore, grants: Sequence[Grant], what: ListFilter, page: int
-) -> tuple[Page, dict[str, int]]:
-    """A page of the district's (or, for the bureau, every) application, and counts by state."""
-    if not any(g.role in (RoleKind.BUREAU, RoleKind.DISTRICT) for g in grants):
-        raise NotAllowed(t.NOT_A_REVIEWER_LIST)
-    scope = scope_of(g for g in grants if g.role is not RoleKind.UNIT)
-    campaign = await store.current_campaign()
-    if campaign is None:
-        return Page([], 0, 0, 1), {}
-    counts = await store.status_counts(scope, campaign.id)
-    return await _page(store, grants, what, page, scope=scope), counts
-
-
-async def _page(
-    store: ReviewStore,
-    grants: Sequence[Grant],
+async def list_applications(
+    uows: UnitOfWorkFactory,
+    *,
+    person_id: int,
+    admin_ids: Iterable[int],
     what: ListFilter,
     page: int,
-    scope: Scope | None = None,
-) -> Page:
-    campaign = await store.current_campaign()
-    scope = scope or scope_of(grants)
+    with_units: bool,
+) -> Listing:
+    """A page of the district's (or, for the bureau, every) application and counts by state;
+    `with_units` adds the units of those districts, to filter by."""
+    async with uows() as uow:
+        grants = await grants_of(uow, person_id, admin_ids)
+        if not any(g.role in (RoleKind.BUREAU, RoleKind.DISTRICT) for g in grants):
+            raise NotAllowed(t.NOT_A_REVIEWER_LIST)
+        scope = scope_of(g for g in grants if g.role is not RoleKind.UNIT)
+        campaign = await uow.campaigns.current_campaign()
+        if campaign is None:
+            shown, counts = Page([], 0, 0, 1), {}
+        else:
+            counts = await uow.applications.status_counts(scope, campaign.id)
+            shown = await _page(uow, what, page, scope)
+        bureau = any(g.role is RoleKind.BUREAU for g in grants)
+        districts = [g for g in grants if g.role is RoleKind.DISTRICT]
+        units: list[UnitRow] | None = None
+        if with_units:
+            district_ids = (
+                [d.id for d in await uow.campaigns.districts()]
+                if bureau
+                else [g.district_id for g in districts if g.district_id]
+            )
+            units = [u for d in district_ids for u in await uow.campaigns.units_in(d)]
+        unit = await uow.campaigns.unit(what.unit_id) if what.unit_id else None
+    return Listing(
+        shown,
+        counts,
+        bureau,
+        [g.district_name for g in districts],
+        units,
+        unit.name if unit else None,
+    )
+
+
+async def _page(uow: UnitOfWork, what: ListFilter, page: int, scope: Scope) -> Page:
+    campaign = await uow.campaigns.current_campaign()
     if campaign is None or scope.empty:
         return Page([], 0, 0, 1)
     page = max(page, 0)
-    items, total = await store.list_applications(
+    items, total = await uow.applications.list_applications(
         scope, campaign.id, what, page * PAGE_SIZE, PAGE_SIZE
     )
     pages = max(1, -(-total // PAGE_SIZE))
     if page >= pages and total:
-        return await _page(store, grants, what, pages - 1, scope)
+        return await _page(uow, what, pages - 1, scope)
     return Page(items, total, page, pages)

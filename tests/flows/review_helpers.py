@@ -9,11 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import TZ
-from bot.domain.review import Grant, RoleKind
+from bot.domain.review import RoleKind
 from bot.offline import OfflineUser, OfflineWorld, Sent
 from bot.services import roles
-from storage.legacy import SqlStore
 from storage.models import Application, ApplicationEvent
+from storage.uow import unit_of_work_factory
 from tests.flows.helpers import choose_unit, consent, fill_form
 
 APPLICANT = 1001
@@ -35,17 +35,10 @@ async def grant(
     code: str,
 ) -> None:
     """Grants a unit role by unit code, or a district role by district code."""
-    async with sessionmaker() as session:
-        store = SqlStore(session)
-        if role is RoleKind.UNIT:
-            unit = await store.unit_by_code(code)
-            assert unit is not None
-            target = Grant(role=role, unit_id=unit.id)
-        else:
-            district = await store.district_by_code(code)
-            assert district is not None
-            target = Grant(role=role, district_id=district.id)
-        await roles.grant(store, person_id, target, granted_by=None, full_name=name, now=GRANTED_AT)
+    uows = unit_of_work_factory(sessionmaker)
+    target = await roles.find_target(uows, role, code)
+    assert target is not None
+    await roles.grant(uows, person_id, target, granted_by=None, full_name=name, now=GRANTED_AT)
 
 
 async def standard_reviewers(sessionmaker: async_sessionmaker[AsyncSession]) -> None:

@@ -9,6 +9,8 @@ from aiogram.methods import SendPhoto
 from bot.clock import FixedClock
 from bot.domain.review import RoleKind
 from bot.offline import OfflineWorld
+from bot.services.transaction import unit_of_work_open
+from storage.models import Person
 from tests.flows.review_helpers import (
     DISTRICT_REVIEWER,
     OTHER_UNIT_REVIEWER,
@@ -309,3 +311,34 @@ async def test_a_district_reviewer_nudges_the_unit_from_the_card_of_an_applicati
     assert "催办" in unit.texts()[-1] and len(unit.texts()) == before + 1
     # the unit reviewer's own card waits on them: decision buttons, no 催办
     assert "催办" not in [label for label, _ in card_of(unit).buttons()]
+
+
+async def test_refusals_wrong_reasons_and_notifications_all_reach_telegram_after_the_unit_of_work(
+    world: OfflineWorld, sessionmaker, monkeypatch, caplog
+) -> None:
+    await standard_reviewers(sessionmaker)
+    applicant = await submitted_application(world)
+    send = world.session.make_request
+    open_at_call: list[bool] = []
+
+    async def spy(bot, method, timeout=None):
+        open_at_call.append(unit_of_work_open.get())
+        return await send(bot, method, timeout)
+
+    monkeypatch.setattr(world.session, "make_request", spy)
+    world.session.blocked.add(applicant.id)
+    unit = world.user(UNIT_REVIEWER, "单位")
+    other = world.user(OTHER_UNIT_REVIEWER, "交通")
+    await other.send("/roles")
+    await other.press_data(review_data(unit)["通过"], other.last())
+    assert last_answer(world) == "您无权处理这份申报。"
+    await unit.press("退回修改")
+    await unit.send("短")
+    assert "理由应为 2 到 500 个字" in unit.last().text
+    await unit.send("/cancel")
+    await unit.press("通过")
+    assert "待区县审核" in card_of(world.user(DISTRICT_REVIEWER, "区县")).text
+    assert open_at_call and not any(open_at_call)
+    assert "unhandled error" not in caplog.text
+    async with sessionmaker() as session:
+        assert (await session.get(Person, applicant.id)).unreachable is True
