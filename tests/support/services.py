@@ -26,7 +26,8 @@ from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Base
 
-SHARED = "expertbot_test_shared"
+SHARED = f"expertbot_test_shared_{os.getpid()}"
+"""Per process: two suites running at once on one server must not empty each other's rows."""
 TEMPLATE = "expertbot_test_template"
 _templates: set[str] = set()
 _shared: dict[str, _Snapshot] = {}
