@@ -28,7 +28,7 @@ from storage.models import Base
 
 SHARED = f"expertbot_test_shared_{os.getpid()}"
 """Per process: two suites running at once on one server must not empty each other's rows."""
-TEMPLATE = "expertbot_test_template"
+TEMPLATE = f"expertbot_test_template_{os.getpid()}"
 _templates: set[str] = set()
 _shared: dict[str, _Snapshot] = {}
 
