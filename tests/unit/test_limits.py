@@ -1,0 +1,83 @@
+"""Telegram's limits are counted in UTF-16 code units, and long texts are cut or split by them."""
+
+from __future__ import annotations
+
+import pytest
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.methods import GetFile
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.texts import chat as ct
+from handlers.limits import (
+    ALERT,
+    CAPTION,
+    MESSAGE,
+    TELEGRAM_DOWNLOAD_BYTES,
+    clip,
+    split_message,
+    telegram_file_too_big,
+    units,
+)
+
+EMOJI, EXT_B, HAN = "😀", "𠀀", "中"
+
+
+def test_astral_characters_count_twice() -> None:
+    assert (units(HAN), units(EMOJI), units(EXT_B), units("a\n")) == (1, 2, 2, 2)
+    assert (MESSAGE, CAPTION, ALERT) == (4096, 1024, 200)
+
+
+@pytest.mark.parametrize("ch", [EMOJI, EXT_B, HAN])
+def test_clip_stays_within_the_limit_and_marks_the_cut(ch: str) -> None:
+    clipped = clip(ch * 5000, MESSAGE)
+    assert units(clipped) <= MESSAGE and clipped.endswith("…")
+    assert clipped[:-1] == ch * len(clipped[:-1])
+
+
+def test_clip_never_cuts_a_surrogate_pair() -> None:
+    text = "a" + EMOJI * 10
+    clipped = clip(text, 5)  # "a", one emoji (2), "…" (1) = 4; a second emoji would be 6
+    assert clipped == "a" + EMOJI + "…"
+    clipped.encode("utf-8")  # a lone surrogate would fail here
+
+
+def test_text_that_fits_is_left_alone() -> None:
+    assert clip(EMOJI * 100, ALERT) == EMOJI * 100
+
+
+def test_blocks_are_packed_into_as_few_messages_as_fit_without_splitting_any() -> None:
+    blocks = [HAN * 1500, HAN * 1500, HAN * 1500, "短"]
+    messages = split_message(blocks, MESSAGE)
+    assert messages == [HAN * 1500 + "\n" + HAN * 1500, HAN * 1500 + "\n" + "短"]
+
+
+def test_a_block_bigger_than_a_message_is_split_at_its_lines_then_hard() -> None:
+    lines = [EMOJI * 1000 for _ in range(5)]  # 2000 units a line
+    messages = split_message(["head", "\n".join(lines), "tail"], MESSAGE)
+    assert all(units(m) <= MESSAGE for m in messages)
+    assert "\n".join(messages).split("\n") == ["head", *lines, "tail"]
+
+    one_line = EXT_B * 5000  # 10,000 units, no line break
+    hard = split_message([one_line], MESSAGE)
+    assert len(hard) == 3 and "".join(hard) == one_line
+    assert all(units(m) <= MESSAGE for m in hard)
+
+
+@given(
+    st.lists(st.text(alphabet=[HAN, EMOJI, EXT_B, "a", "\n", " "], max_size=3000), max_size=12),
+    st.integers(min_value=2, max_value=MESSAGE),
+)
+def test_split_keeps_every_character_and_every_message_fits(blocks: list[str], limit: int) -> None:
+    messages = split_message(blocks, limit)
+    assert all(units(m) <= limit for m in messages)
+    squeeze = lambda s: "".join(s.split())  # noqa: E731 - edge line breaks may go
+    assert squeeze("".join(messages)) == squeeze("".join(blocks))
+
+
+def test_telegrams_download_refusal_is_recognised() -> None:
+    method = GetFile(file_id="x")
+    assert telegram_file_too_big(TelegramBadRequest(method, "Bad Request: file is too big"))
+    assert not telegram_file_too_big(TelegramBadRequest(method, "Bad Request: wrong file_id"))
+    assert TELEGRAM_DOWNLOAD_BYTES == 20 * 2**20
+    assert "20 MB" in ct.PHOTO_TELEGRAM_TOO_BIG
