@@ -111,6 +111,8 @@ class ReviewView(StrEnum):
     ALL = "f"
     HISTORY = "h"
     CARD = "c"
+    CHANGES = "d"
+    """The full resubmission diff, when the card had room only for the changed fields' names."""
 
 
 class ReviewShow(CallbackData, prefix="rs"):
