@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
+from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.methods import GetFile
+from aiogram.methods import AnswerCallbackQuery, GetFile
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update, User
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.domain.errors import DomainError
+from bot.offline import OfflineSession
 from bot.texts import chat as ct
+from handlers import errors
 from handlers.limits import (
     ALERT,
     CAPTION,
     MESSAGE,
     TELEGRAM_DOWNLOAD_BYTES,
+    ClipToLimits,
     clip,
     split_message,
     telegram_file_too_big,
@@ -81,3 +89,43 @@ def test_telegrams_download_refusal_is_recognised() -> None:
     assert not telegram_file_too_big(TelegramBadRequest(method, "Bad Request: wrong file_id"))
     assert TELEGRAM_DOWNLOAD_BYTES == 20 * 2**20
     assert "20 MB" in ct.PHOTO_TELEGRAM_TOO_BIG
+
+
+async def test_the_session_clips_what_a_renderer_missed_and_keeps_the_buttons(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    session = OfflineSession()
+    session.middleware(ClipToLimits())
+    bot = Bot(token="42:TEST", session=session)
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text="签名提交", callback_data="x")]]
+    )
+    with caplog.at_level(logging.WARNING):
+        await bot.send_message(1001, "😀" * 3000, reply_markup=markup)
+        await bot.send_message(1001, "短")
+        await bot.answer_callback_query("q", text="😀" * 150)
+    long, short, alert = session.requests
+    assert units(long.text) <= MESSAGE and long.text.endswith("…")
+    assert long.reply_markup == markup
+    assert short.text == "短"
+    assert units(alert.text) <= ALERT
+    assert len([r for r in caplog.records if r.name == "handlers.limits"]) == 2
+    await bot.session.close()
+
+
+async def test_a_long_domain_refusal_becomes_an_alert_within_200_units() -> None:
+    dp = Dispatcher()
+
+    async def refuse(_query: CallbackQuery) -> None:
+        raise DomainError("😀" * 300)
+
+    dp.callback_query.register(refuse)
+    dp.include_router(errors.build_router())
+    session = OfflineSession()
+    bot = Bot(token="42:TEST", session=session)
+    user = User(id=1001, is_bot=False, first_name="测")
+    query = CallbackQuery(id="7", from_user=user, chat_instance="1", data="x")
+    await dp.feed_update(bot, Update(update_id=1, callback_query=query))
+    (answer,) = [r for r in session.requests if isinstance(r, AnswerCallbackQuery)]
+    assert units(answer.text) <= ALERT and answer.show_alert
+    await bot.session.close()
