@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.domain.excerpt import excerpt
 from bot.texts import validation as msg
 
 # Length caps, sized to the boxes of the paper form (Annex 1).
@@ -235,7 +236,7 @@ def parse_email(text: str) -> str:
         or domain.endswith(".")
         or ".." in domain
     ):
-        raise ValueError(msg.EMAIL_FORMAT.format(text=address))
+        raise ValueError(msg.EMAIL_FORMAT.format(text=excerpt(address)))
     return f"{local}@{domain}"
 
 
@@ -251,13 +252,13 @@ def parse_year_month(text: str) -> str:
     value = normalize(text)
     m = _YM_PARTS.fullmatch(value)
     if m is None:
-        raise ValueError(msg.YEAR_MONTH_FORMAT.format(text=value))
+        raise ValueError(msg.YEAR_MONTH_FORMAT.format(text=excerpt(value)))
     year, month = int(m[1]), int(m[2] or m[3])
     if not 1 <= month <= 12:
-        raise ValueError(msg.YEAR_MONTH_MONTH.format(text=value))
+        raise ValueError(msg.YEAR_MONTH_MONTH.format(text=excerpt(value)))
     if not _MIN_YEAR <= year <= _MAX_YEAR:
         raise ValueError(
-            msg.YEAR_MONTH_YEAR.format(text=value, min_year=_MIN_YEAR, max_year=_MAX_YEAR)
+            msg.YEAR_MONTH_YEAR.format(text=excerpt(value), min_year=_MIN_YEAR, max_year=_MAX_YEAR)
         )
     return f"{year:04d}-{month:02d}"
 
@@ -325,7 +326,7 @@ def parse_deadline(text: str) -> datetime:
     try:
         naive = datetime.strptime(value, "%Y-%m-%d %H:%M")  # noqa: DTZ007 - zone attached below
     except ValueError:
-        raise ValueError(msg.DEADLINE_FORMAT.format(text=value)) from None
+        raise ValueError(msg.DEADLINE_FORMAT.format(text=excerpt(value))) from None
     return naive.replace(tzinfo=TIMEZONE)
 
 
