@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 
 from bot.domain.excerpt import excerpt
+from bot.domain.parsers import normalize
 from bot.texts import validation as msg
 
 
@@ -25,11 +25,8 @@ def _rows(filename: str) -> list[dict[str, str]]:
 
 
 def _norm(text: str) -> str:
-    """NFKC without control/format characters and without any whitespace."""
-    text = unicodedata.normalize("NFKC", text)
-    return "".join(
-        ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf") and not ch.isspace()
-    )
+    """The common cleaning (parsers.normalize) without any whitespace, for matching."""
+    return normalize(text).replace(" ", "")
 
 
 def _join(items: Iterable[str]) -> str:

@@ -7,6 +7,7 @@ again straight after reading it.
 
 # Generic text fields
 EMPTY = "内容不能为空，请重新输入。"
+EMPTY_AFTER_CLEANING = "内容不能为空：您输入的只有空格或不可见字符，请输入文字。"
 TOO_LONG = "最多可填{max_len}个字，您输入了{length}个。"
 TOO_SHORT = "至少需要{min_len}个字，您输入了{length}个。"
 SINGLE_LINE = "请在一行内填写，不要换行。"
