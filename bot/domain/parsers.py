@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.excerpt import excerpt
@@ -371,3 +371,12 @@ def parse_reason(text: str | None) -> str:
     if not MIN_REASON <= len(reason) <= MAX_REASON:
         raise ValueError(review_msg.REASON_LENGTH.format(low=MIN_REASON, high=MAX_REASON))
     return reason
+
+
+def check_resume_dates(entries: list[dict[str, str]], today: date) -> list[dict[str, str]]:
+    """Refuses an entry that starts after this month: work not yet begun is no history."""
+    this_month = f"{today:%Y-%m}"
+    for entry in entries:
+        if entry["start"] > this_month:
+            raise ValueError(msg.RESUME_FUTURE.format(start=entry["start"], month=this_month))
+    return entries
