@@ -102,3 +102,19 @@ def test_a_command_id_out_of_range_or_not_a_number_is_none(text: str | None) -> 
 def test_a_bounded_count_is_parsed_within_its_range() -> None:
     assert parse_bounded("50", 1, 200) == 50
     assert parse_bounded("500", 1, 200) is None
+
+
+@pytest.mark.xfail(
+    strict=True, reason="handlers/reminders.py (NudgeAction, CampaignAct) is to use callbacks.Id"
+)
+def test_the_buttons_outside_callbacks_are_bounded_too() -> None:
+    from handlers import reminders
+
+    factories = [reminders.NudgeAction, reminders.CampaignAct]
+    unbounded = [
+        f"{f.__name__}.{name}"
+        for f in factories
+        for name, info in f.model_fields.items()
+        if info.annotation is int and not info.metadata
+    ]
+    assert unbounded == []
