@@ -10,7 +10,7 @@ from aiogram.types import ErrorEvent
 
 from bot.domain.errors import DomainError
 from bot.texts import chat as t
-from handlers.limits import ALERT, MESSAGE, clip
+from bot.texts.limits import ALERT, MESSAGE, clip
 
 log = logging.getLogger(__name__)
 

@@ -26,6 +26,7 @@ from bot.domain.idcard import mask_id_number, mask_phone
 from bot.services.ports import DistrictRow, UnitRow
 from bot.texts import chat as t
 from bot.texts import form as ft
+from bot.texts.limits import MESSAGE, split_message
 from handlers.callbacks import (
     CardAction,
     CardDo,
@@ -41,7 +42,6 @@ from handlers.callbacks import (
     UnitPage,
     UnitPick,
 )
-from handlers.limits import MESSAGE, split_message
 
 DISTRICTS_PER_PAGE = 15
 UNITS_PER_PAGE = 8

@@ -23,6 +23,7 @@ from bot.services.review import Outcome, Page, ReviewCard
 from bot.services.roles import NewInvite
 from bot.texts import chat as ct
 from bot.texts import review as t
+from bot.texts.limits import CAPTION, MESSAGE, clip, fits, split_message
 from handlers.callbacks import (
     Annex1Get,
     AppList,
@@ -38,7 +39,6 @@ from handlers.callbacks import (
     ReviewShow,
     ReviewView,
 )
-from handlers.limits import CAPTION, MESSAGE, clip, fits, split_message
 from handlers.reminders import nudge_button
 from handlers.render import display, flag_reasons, with_markup_on_last
 
