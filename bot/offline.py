@@ -43,6 +43,8 @@ from aiogram.types import (
     User,
 )
 
+from bot.texts.limits import ALERT, CAPTION, MESSAGE, fits
+
 BOT_USER = User(id=42, is_bot=True, first_name="专家库申报", username="cq_expert_bot")
 
 
@@ -74,6 +76,18 @@ class Sent:
         return [b for row in keyboard for b in row]
 
 
+def _over_limit(method: TelegramMethod[Any]) -> str | None:
+    """Telegram's refusal of a text over its limit, counted as Telegram counts (UTF-16)."""
+    match method:
+        case SendMessage() | EditMessageText() if not fits(method.text, MESSAGE):
+            return "Bad Request: message is too long"
+        case SendPhoto() | SendDocument() if method.caption and not fits(method.caption, CAPTION):
+            return "Bad Request: message caption is too long"
+        case AnswerCallbackQuery() if method.text and not fits(method.text, ALERT):
+            return "Bad Request: MESSAGE_TOO_LONG"
+    return None
+
+
 class OfflineSession(BaseSession):
     """Records every request; answers as Telegram would for the methods the bot uses."""
 
@@ -100,6 +114,9 @@ class OfflineSession(BaseSession):
         chat_id = getattr(method, "chat_id", None)
         if chat_id in self.blocked:
             raise TelegramForbiddenError(method=method, message="Forbidden: bot was blocked by the user")
+        too_long = _over_limit(method)
+        if too_long:
+            raise TelegramBadRequest(method=method, message=too_long)
         match method:
             case GetMe():
                 return BOT_USER

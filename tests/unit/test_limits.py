@@ -129,3 +129,13 @@ async def test_a_long_domain_refusal_becomes_an_alert_within_200_units() -> None
     (answer,) = [r for r in session.requests if isinstance(r, AnswerCallbackQuery)]
     assert units(answer.text) <= ALERT and answer.show_alert
     await bot.session.close()
+
+
+async def test_the_offline_session_refuses_what_telegram_would() -> None:
+    bot = Bot(token="42:TEST", session=OfflineSession())
+    with pytest.raises(TelegramBadRequest, match="message is too long"):
+        await bot.send_message(1001, "😀" * 2049)
+    await bot.send_message(1001, "😀" * 2048)
+    with pytest.raises(TelegramBadRequest, match="MESSAGE_TOO_LONG"):
+        await bot.answer_callback_query("q", text="𠀀" * 101)
+    await bot.session.close()
