@@ -3,13 +3,21 @@
 In webhook mode the route is mounted on the webhook app; in polling mode
 `serve_downloads` runs a small aiohttp server for it alone (behind the same
 kind of TLS-terminating proxy that PUBLIC_BASE_URL points at).
+
+Only GET redeems a link. HEAD is answered 405 without a lookup: link
+scanners and chat previewers send HEAD, and a 200 would both tell them the
+link is live and, as aiohttp routes HEAD to the GET handler, use it up.
+Whichever app serves the route also purges expired links on a schedule
+while it runs, so they do not wait for the next link to be issued.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import mimetypes
+from collections.abc import AsyncIterator, Callable
 from urllib.parse import quote
 
 from aiohttp import web
@@ -22,6 +30,8 @@ from bot.services.downloads import Claim, DownloadStoreFactory
 log = logging.getLogger(__name__)
 
 DOWNLOAD_PATH = "/download/{token}"
+PURGE_EVERY_SECONDS = 15 * 60
+"""Expired files (encrypted, but still personal data) are gone within this of expiring."""
 
 _NO_STORE = {
     "Cache-Control": "no-store",
@@ -69,7 +79,56 @@ def add_download_route(app: web.Application, stores: DownloadStoreFactory, clock
             headers={**_NO_STORE, "Content-Disposition": content_disposition(found.filename)},
         )
 
-    app.router.add_get(DOWNLOAD_PATH, download)
+    async def head(_request: web.Request) -> web.Response:
+        return web.Response(status=405, headers={**_NO_STORE, "Allow": "GET"})
+
+    app.router.add_get(DOWNLOAD_PATH, download, allow_head=False)
+    app.router.add_route("HEAD", DOWNLOAD_PATH, head)
+    app.cleanup_ctx.append(_purging(stores, clock))
+
+
+async def purge_expired(stores: DownloadStoreFactory, clock: Clock) -> int:
+    """Deletes the links that have expired; returns how many."""
+    async with stores() as store:
+        count = await store.purge_downloads(clock.now())
+        await store.commit()
+    return count
+
+
+async def purge_periodically(
+    stores: DownloadStoreFactory,
+    clock: Clock,
+    stop: asyncio.Event,
+    every: float = PURGE_EVERY_SECONDS,
+) -> None:
+    """Purges at once and then every `every` seconds until `stop`; a failed pass waits for the next."""
+    while not stop.is_set():
+        try:
+            count = await purge_expired(stores, clock)
+        except Exception:
+            log.exception("purging expired download links failed")
+        else:
+            if count:
+                log.info("expired download links purged", extra={"fields": {"links": count}})
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), every)
+
+
+def _purging(
+    stores: DownloadStoreFactory, clock: Clock
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    """An aiohttp cleanup context: the purge runs exactly as long as the app serves links."""
+
+    async def run(_app: web.Application) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        task = asyncio.create_task(purge_periodically(stores, clock, stop), name="download-purge")
+        try:
+            yield
+        finally:
+            stop.set()
+            await task
+
+    return run
 
 
 def build_download_app(stores: DownloadStoreFactory, clock: Clock) -> web.Application:

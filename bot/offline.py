@@ -44,6 +44,7 @@ from aiogram.types import (
 )
 
 from bot.services.transaction import CallInsideUnitOfWork, unit_of_work_open
+from bot.texts.limits import ALERT, CAPTION, MESSAGE, fits
 
 
 def refuse_inside_unit_of_work(what: str) -> None:
@@ -83,6 +84,18 @@ class Sent:
         return [b for row in keyboard for b in row]
 
 
+def _over_limit(method: TelegramMethod[Any]) -> str | None:
+    """Telegram's refusal of a text over its limit, counted as Telegram counts (UTF-16)."""
+    match method:
+        case SendMessage() | EditMessageText() if not fits(method.text, MESSAGE):
+            return "Bad Request: message is too long"
+        case SendPhoto() | SendDocument() if method.caption and not fits(method.caption, CAPTION):
+            return "Bad Request: message caption is too long"
+        case AnswerCallbackQuery() if method.text and not fits(method.text, ALERT):
+            return "Bad Request: MESSAGE_TOO_LONG"
+    return None
+
+
 class OfflineSession(BaseSession):
     """Records every request; answers as Telegram would for the methods the bot uses."""
 
@@ -110,6 +123,9 @@ class OfflineSession(BaseSession):
         chat_id = getattr(method, "chat_id", None)
         if chat_id in self.blocked:
             raise TelegramForbiddenError(method=method, message="Forbidden: bot was blocked by the user")
+        too_long = _over_limit(method)
+        if too_long:
+            raise TelegramBadRequest(method=method, message=too_long)
         match method:
             case GetMe():
                 return BOT_USER

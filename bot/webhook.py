@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from aiogram import BaseMiddleware, Bot, Dispatcher
+from aiogram.methods import TelegramMethod
 from aiogram.types import TelegramObject, Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
@@ -34,6 +35,33 @@ DRAIN_SECONDS = 25.0
 """How long shutdown waits for updates in flight; systemd's TimeoutStopSec is longer."""
 KEEP_UPDATE_IDS = timedelta(days=7)
 """Telegram gives up retrying a delivery long before this."""
+MAX_BODY_BYTES = 1 << 20
+"""An update is a few kilobytes; a message at Telegram's limits with its entities stays far below."""
+MAX_UPDATE_ID = 2**63 - 1
+"""processed_update.update_id is a signed 64-bit column."""
+
+
+class NotAnUpdate(ValueError):
+    """A webhook body that is not one Telegram Update; the message says why, for the log."""
+
+
+def parse_update(body: bytes, bot: Bot) -> Update:
+    """The Update in a webhook body, or NotAnUpdate; nothing else escapes."""
+    try:
+        data = bot.session.json_loads(body)
+    except RecursionError:
+        raise NotAnUpdate("nested too deeply") from None
+    except ValueError:  # json.JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise NotAnUpdate("not JSON") from None
+    if not isinstance(data, dict):
+        raise NotAnUpdate(f"a JSON {type(data).__name__}, not an object")
+    update_id = data.get("update_id")
+    if type(update_id) is not int or not 0 <= update_id <= MAX_UPDATE_ID:
+        raise NotAnUpdate("no update_id in range")
+    try:
+        return Update.model_validate(data, context={"bot": bot})
+    except (ValueError, RecursionError):  # pydantic's ValidationError is a ValueError
+        raise NotAnUpdate("not a valid Update") from None
 
 
 def check_webhook_settings(settings: Settings) -> tuple[str, str]:
@@ -82,7 +110,12 @@ class SkipRepeatedUpdates(BaseMiddleware):
 
 
 class DrainingRequestHandler(SimpleRequestHandler):
-    """aiogram's handler, whose shutdown waits for the updates still being handled.
+    """aiogram's handler, checking the body before anything is handed on, and draining on shutdown.
+
+    A body that is not one valid Update gets 400 and one log line here:
+    handed on, it would crash in the background where nobody answers it.
+    Valid updates are fed in the background through the Dispatcher's
+    public `feed_update`, in tasks this class keeps for the drain.
 
     It leaves the bot session open: the reminder pass may still be sending,
     so `serve_webhook` closes the session once both are done.
@@ -91,10 +124,36 @@ class DrainingRequestHandler(SimpleRequestHandler):
     def __init__(self, *args: Any, drain_seconds: float = DRAIN_SECONDS, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.drain_seconds = drain_seconds
+        self.in_flight: set[asyncio.Task[None]] = set()
+
+    async def handle(self, request: web.Request) -> web.Response:
+        bot = await self.resolve_bot(request)
+        if not self.verify_secret(request.headers.get("X-Telegram-Bot-Api-Secret-Token", ""), bot):
+            return web.Response(body="Unauthorized", status=401)
+        body = await _read_bounded(request, MAX_BODY_BYTES)
+        if body is None:
+            log.warning("webhook body refused: larger than %d bytes", MAX_BODY_BYTES)
+            return web.Response(status=413)
+        try:
+            update = parse_update(body, bot)
+        except NotAnUpdate as problem:
+            log.warning("webhook body refused: %s", problem)
+            return web.Response(status=400)
+        task = asyncio.create_task(self._feed(bot, update))
+        self.in_flight.add(task)
+        task.add_done_callback(self.in_flight.discard)
+        return web.json_response({})
+
+    async def _feed(self, bot: Bot, update: Update) -> None:
+        try:
+            result = await self.dispatcher.feed_update(bot, update, **self.data)
+            if isinstance(result, TelegramMethod):
+                await self.dispatcher.silent_call_request(bot, result)
+        except Exception:
+            log.exception("update %s failed", update.update_id)
 
     async def close(self) -> None:
-        # aiogram keeps its background tasks in this set (aiogram 3.x); a test pins it.
-        pending = set(self._background_feed_update_tasks)
+        pending = set(self.in_flight)
         if not pending:
             return
         log.info("finishing updates in flight", extra={"fields": {"updates": len(pending)}})
@@ -103,6 +162,20 @@ class DrainingRequestHandler(SimpleRequestHandler):
             log.warning(
                 "updates still running at shutdown", extra={"fields": {"updates": len(late)}}
             )
+
+
+async def _read_bounded(request: web.Request, limit: int) -> bytes | None:
+    """The body, or None as soon as it passes `limit` bytes (whatever Content-Length says)."""
+    if request.content_length is not None and request.content_length > limit:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := await request.content.read(64 * 1024):
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def build_webhook_app(

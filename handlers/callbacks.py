@@ -7,10 +7,23 @@ them against the server's state.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
 
+from bot.domain.ids import MAX_ID
 from bot.domain.review import Decision, ReviewLevel, RoleKind
+
+# Bounds checked when a press is unpacked: out of range, the filter does not
+# match and the fallback answers it as a stale button, before any lookup.
+Id = Annotated[int, Field(ge=0, le=MAX_ID)]
+"""A row id; 0 where a field documents it as "none" or "any"."""
+Page = Annotated[int, Field(ge=0, le=10_000)]
+Index = Annotated[int, Field(ge=0, le=999)]
+"""A position in a fixed list (a choice, a unit kind)."""
+GroupIndex = Annotated[int, Field(ge=-1, le=999)]
+"""A professional group's position, -1 for any."""
 
 
 class ConsentItem(StrEnum):
@@ -26,29 +39,29 @@ class ConsentPick(CallbackData, prefix="cs"):
 
 
 class DistrictPage(CallbackData, prefix="dp"):
-    page: int
+    page: Page
 
 
 class DistrictPick(CallbackData, prefix="dk"):
-    district_id: int
+    district_id: Id
 
 
 class UnitPick(CallbackData, prefix="uk"):
-    unit_id: int
+    unit_id: Id
 
 
 class UnitPage(CallbackData, prefix="up"):
-    district_id: int
-    page: int
+    district_id: Id
+    page: Page
 
 
 class UnitNotListed(CallbackData, prefix="un"):
-    district_id: int
+    district_id: Id
 
 
 class FormChoice(CallbackData, prefix="fc"):
     key: str
-    index: int
+    index: Index
 
 
 class Nav(StrEnum):
@@ -78,7 +91,7 @@ class CardDo(StrEnum):
 
 
 class CardAction(CallbackData, prefix="ca"):
-    app_id: int
+    app_id: Id
     do: CardDo
 
 
@@ -88,8 +101,8 @@ class CardAction(CallbackData, prefix="ca"):
 class ReviewAction(CallbackData, prefix="rv"):
     """A decision on a review card; `v` is the version the card showed."""
 
-    app_id: int
-    v: int
+    app_id: Id
+    v: Id
     level: ReviewLevel
     decision: Decision
 
@@ -98,19 +111,21 @@ class ReviewView(StrEnum):
     ALL = "f"
     HISTORY = "h"
     CARD = "c"
+    CHANGES = "d"
+    """The full resubmission diff, when the card had room only for the changed fields' names."""
 
 
 class ReviewShow(CallbackData, prefix="rs"):
-    app_id: int
+    app_id: Id
     what: ReviewView
 
 
 class ReasonCancel(CallbackData, prefix="rx"):
-    app_id: int
+    app_id: Id
 
 
 class PendingPage(CallbackData, prefix="pp"):
-    page: int
+    page: Page
 
 
 class ListPick(StrEnum):
@@ -124,32 +139,32 @@ class AppList(CallbackData, prefix="al"):
     """The /applications list; `status` is a Status value or "", `unit_id` 0 and `group` -1 are any."""
 
     status: str = ""
-    unit_id: int = 0
-    group: int = -1
-    page: int = 0
+    unit_id: Id = 0
+    group: GroupIndex = -1
+    page: Page = 0
     show: ListPick = ListPick.PAGE
 
 
 class InviteDistrictPage(CallbackData, prefix="ip"):
-    page: int
+    page: Page
 
 
 class InviteFor(CallbackData, prefix="iv"):
     role: RoleKind
-    target_id: int
+    target_id: Id
 
 
 class InviteNewUnit(CallbackData, prefix="iu"):
-    district_id: int
+    district_id: Id
 
 
 class InviteUnitKind(CallbackData, prefix="ik"):
-    district_id: int
-    kind: int
+    district_id: Id
+    kind: Index
 
 
 class InviteRevoke(CallbackData, prefix="ir"):
-    invite_id: int
+    invite_id: Id
 
 
 # exports ---------------------------------------------------------------------------
@@ -165,9 +180,9 @@ class ExportGo(CallbackData, prefix="xg"):
     """Make a file; `district_id` 0 is the whole city, `unit_id` 0 none, `group` -1 any."""
 
     kind: ExportKind
-    district_id: int = 0
-    unit_id: int = 0
-    group: int = -1
+    district_id: Id = 0
+    unit_id: Id = 0
+    group: GroupIndex = -1
     pending: bool = False
 
 
@@ -180,18 +195,18 @@ class ExportStage(StrEnum):
 class ExportPick(CallbackData, prefix="xp"):
     """The bureau's export menu: the chosen district (0 city) and group (-1 any), and which screen."""
 
-    district_id: int = 0
-    group: int = -1
+    district_id: Id = 0
+    group: GroupIndex = -1
     stage: ExportStage = ExportStage.MENU
-    page: int = 0
+    page: Page = 0
 
 
 class Annex1Get(CallbackData, prefix="a1"):
-    app_id: int
+    app_id: Id
 
 
 class ReportGo(CallbackData, prefix="rp"):
     """`confirm` False asks first; True reports."""
 
-    district_id: int
+    district_id: Id
     confirm: bool = False

@@ -10,6 +10,7 @@ from aiogram.types import ErrorEvent
 
 from bot.domain.errors import DomainError
 from bot.texts import chat as t
+from bot.texts.limits import ALERT, MESSAGE, clip
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,6 @@ async def on_unexpected_error(event: ErrorEvent) -> None:
 async def _tell(event: ErrorEvent, text: str) -> None:
     update = event.update
     if update.callback_query is not None:
-        await update.callback_query.answer(text, show_alert=True)
+        await update.callback_query.answer(clip(text, ALERT), show_alert=True)
     elif update.message is not None:
-        await update.message.answer(text)
+        await update.message.answer(clip(text, MESSAGE))

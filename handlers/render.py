@@ -26,6 +26,7 @@ from bot.domain.idcard import mask_id_number, mask_phone
 from bot.services.ports import DistrictRow, UnitRow
 from bot.texts import chat as t
 from bot.texts import form as ft
+from bot.texts.limits import MESSAGE, split_message
 from handlers.callbacks import (
     CardAction,
     CardDo,
@@ -45,6 +46,7 @@ from handlers.callbacks import (
 DISTRICTS_PER_PAGE = 15
 UNITS_PER_PAGE = 8
 PHONE_KEYS = frozenset({keys.MOBILE, keys.OFFICE_PHONE, keys.EMERGENCY_PHONE})
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup
 
 
 def welcome(campaign: Any) -> str:
@@ -241,21 +243,49 @@ def flag_reasons(flags: Sequence[str]) -> str:
 
 
 def card(app: ApplicationSnapshot) -> tuple[str, InlineKeyboardMarkup]:
-    """The summary card: every answer (masked where needed) and a button per field."""
+    """The summary card: every answer (masked where needed) and a button per field.
+
+    One text however long; `card_parts` is the same card within Telegram's limit.
+    """
+    return "\n".join(_card_blocks(app)), _card_keyboard(app)
+
+
+def card_parts(app: ApplicationSnapshot) -> list[tuple[str, InlineKeyboardMarkup | None]]:
+    """The summary card as messages within Telegram's limit, split between fields.
+
+    The buttons go on the last part, so 签名提交 is never lost with a part.
+    """
+    return with_markup_on_last(split_message(_card_blocks(app), MESSAGE), _card_keyboard(app))
+
+
+def with_markup_on_last(
+    texts: Sequence[str], markup: Markup | None
+) -> list[tuple[str, Markup | None]]:
+    return [(text, markup if i == len(texts) - 1 else None) for i, text in enumerate(texts)]
+
+
+def _card_blocks(app: ApplicationSnapshot) -> list[str]:
+    """One block per field (a field and what is derived from it stay together)."""
     v = app.values
-    lines = [t.CARD_TITLE, t.CARD_STATUS.format(status=t.STATUS[app.status])]
+    blocks = [t.CARD_TITLE, t.CARD_STATUS.format(status=t.STATUS[app.status])]
     if app.return_reason and app.status == "returned":
-        lines.append(t.CARD_RETURNED.format(reason=app.return_reason))
+        blocks.append(t.CARD_RETURNED.format(reason=app.return_reason))
     unit = app.unit_name + ("" if app.unit_confirmed else t.CARD_UNIT_UNCONFIRMED)
-    lines.append(t.CARD_UNIT.format(unit=unit, district=app.district_name))
+    blocks.append(t.CARD_UNIT.format(unit=unit, district=app.district_name))
     for f in FIELDS:
         if not f.applies(v) or f.key == keys.ID_CONFIRMED:
             continue
-        lines.append(f"{f.label}：{display(f, v.get(f.key))}")
+        block = f"{f.label}：{display(f, v.get(f.key))}"
         if f.key == keys.ID_NUMBER and v.get(keys.BIRTH_DATE):
-            lines.append(f"出生年月：{v[keys.BIRTH_DATE]:%Y年%m月}　性别：{v.get(keys.GENDER)}")
+            block += f"\n出生年月：{v[keys.BIRTH_DATE]:%Y年%m月}　性别：{v.get(keys.GENDER)}"
+        blocks.append(block)
     if app.flags:
-        lines.append(t.CARD_FLAGS.format(reasons=flag_reasons(app.flags)))
+        blocks.append(t.CARD_FLAGS.format(reasons=flag_reasons(app.flags)))
+    return blocks
+
+
+def _card_keyboard(app: ApplicationSnapshot) -> InlineKeyboardMarkup:
+    v = app.values
     edits = [_edit_button(f) for f in FIELDS if f.applies(v) and f.key != keys.ID_CONFIRMED]
     rows = [edits[i : i + 2] for i in range(0, len(edits), 2)]
     rows.append([_card(app, CardDo.SIGN, t.BUTTON_SIGN)])
@@ -265,7 +295,7 @@ def card(app: ApplicationSnapshot) -> tuple[str, InlineKeyboardMarkup]:
             _card(app, CardDo.WITHDRAW, t.BUTTON_WITHDRAW),
         ]
     )
-    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 @cache

@@ -23,6 +23,7 @@ from bot.services.review import Outcome, Page, ReviewCard
 from bot.services.roles import NewInvite
 from bot.texts import chat as ct
 from bot.texts import review as t
+from bot.texts.limits import CAPTION, MESSAGE, clip, fits, split_message
 from handlers.callbacks import (
     Annex1Get,
     AppList,
@@ -39,7 +40,7 @@ from handlers.callbacks import (
     ReviewView,
 )
 from handlers.reminders import nudge_button
-from handlers.render import display, flag_reasons
+from handlers.render import display, flag_reasons, with_markup_on_last
 
 DISTRICTS_PER_PAGE = 15
 LISTED_STATUSES: tuple[Status, ...] = (
@@ -156,9 +157,56 @@ def change_lines(changes: Sequence[Change]) -> list[str]:
 
 
 def review_card(card: ReviewCard) -> tuple[str, InlineKeyboardMarkup]:
-    """The card a reviewer decides on: key fields, flags, changes, and the four buttons."""
+    """The card a reviewer decides on: key fields, flags, changes, and the four buttons.
+
+    One text however long; `review_card_parts` is the same card within Telegram's limit.
+    """
+    blocks = _review_blocks(card, _change_blocks(card))
+    return "\n".join(blocks), decision_keyboard(card.app, card.level)
+
+
+def review_card_parts(card: ReviewCard) -> list[tuple[str, InlineKeyboardMarkup | None]]:
+    """The review card as messages within Telegram's limit, the decision buttons on the last.
+
+    A resubmission whose diff does not fit names the changed fields instead,
+    with 查看修改内容 for the diff itself (`changes_parts`), so the card stays
+    one message and its buttons are never lost.
+    """
+    blocks = _review_blocks(card, _change_blocks(card))
+    markup = decision_keyboard(card.app, card.level)
+    if card.changes and not fits("\n".join(blocks), MESSAGE):
+        names = "、".join(BY_KEY[c.key].label for c in card.changes)
+        blocks = _review_blocks(card, ["", t.CARD_CHANGED_FIELDS.format(labels=names)])
+        rows = [
+            *markup.inline_keyboard[:1],
+            [_show(card.app, ReviewView.CHANGES, t.BUTTON_VIEW_CHANGES)],
+            *markup.inline_keyboard[1:],
+        ]
+        markup = InlineKeyboardMarkup(inline_keyboard=rows)
+    return with_markup_on_last(split_message(blocks, MESSAGE), markup)
+
+
+def changes_parts(card: ReviewCard) -> list[tuple[str, InlineKeyboardMarkup | None]]:
+    """查看修改内容: every change in full, split between changes; a button back to the card last."""
     app = card.app
-    lines = [
+    blocks = [t.CHANGES_TITLE.format(id=app.id), *change_lines(card.changes)]
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[[_show(app, ReviewView.CARD, t.BUTTON_OPEN_CARD)]]
+    )
+    return with_markup_on_last(split_message(blocks, MESSAGE), markup)
+
+
+def _change_blocks(card: ReviewCard) -> list[str]:
+    if card.changes:
+        return ["", t.CARD_RESUBMITTED, *change_lines(card.changes)]
+    if card.resubmitted:
+        return ["", t.CARD_NO_CHANGES]
+    return []
+
+
+def _review_blocks(card: ReviewCard, changes: list[str]) -> list[str]:
+    app = card.app
+    blocks = [
         t.CARD_TITLE.format(level=t.LEVEL[card.level], id=app.id),
         t.CARD_CAMPAIGN.format(
             campaign=app.campaign.name,
@@ -166,23 +214,18 @@ def review_card(card: ReviewCard) -> tuple[str, InlineKeyboardMarkup]:
         ),
     ]
     if card.level is ReviewLevel.UNIT and card.district_covers_unit:
-        lines.append(
+        blocks.append(
             t.CARD_UNIT_UNCONFIRMED
             if app.unit_id is None or not app.unit_confirmed
             else t.CARD_UNIT_NO_REVIEWER
         )
     if card.level is ReviewLevel.DISTRICT and card.unit_approval is not None:
-        lines.append(
+        blocks.append(
             t.CARD_UNIT_APPROVED.format(
                 who=card.unit_approval.actor_name, when=format_local(card.unit_approval.at)
             )
         )
-    if card.changes:
-        lines += ["", t.CARD_RESUBMITTED, *change_lines(card.changes)]
-    elif card.resubmitted:
-        lines += ["", t.CARD_NO_CHANGES]
-    lines += ["", *_key_lines(app), "", *_flag_lines(app)]
-    return "\n".join(lines), decision_keyboard(app, card.level)
+    return [*blocks, *changes, "", *_key_lines(app), "", *_flag_lines(app)]
 
 
 def decision_keyboard(app: ApplicationSnapshot, level: ReviewLevel) -> InlineKeyboardMarkup:
@@ -215,30 +258,49 @@ def _show(app: ApplicationSnapshot, what: ReviewView, text: str) -> InlineKeyboa
 
 
 def photo_caption(app: ApplicationSnapshot) -> str:
-    return t.CARD_PHOTO.format(id=app.id, name=app.values.get(keys.NAME) or "")
+    return clip(t.CARD_PHOTO.format(id=app.id, name=app.values.get(keys.NAME) or ""), CAPTION)
 
 
 def full_text(app: ApplicationSnapshot, *, nudge: bool = False) -> tuple[str, InlineKeyboardMarkup]:
-    """Every answer, masked where needed; with 催办 when the viewer may nudge whoever holds it."""
+    """Every answer, masked where needed; with 催办 when the viewer may nudge whoever holds it.
+
+    Clipped to one message; `full_text_parts` shows all of it.
+    """
+    return _clip("\n".join(_full_blocks(app))), _full_keyboard(app, nudge)
+
+
+def full_text_parts(
+    app: ApplicationSnapshot, *, nudge: bool = False
+) -> list[tuple[str, InlineKeyboardMarkup | None]]:
+    """查看全部 as messages within Telegram's limit, split between fields, buttons on the last."""
+    return with_markup_on_last(split_message(_full_blocks(app), MESSAGE), _full_keyboard(app, nudge))
+
+
+def _full_blocks(app: ApplicationSnapshot) -> list[str]:
     v = app.values
-    lines = [t.FULL_TITLE.format(id=app.id, status=ct.STATUS[app.status]), f"{t.UNIT}：{_unit(app)}"]
+    blocks = [t.FULL_TITLE.format(id=app.id, status=ct.STATUS[app.status]), f"{t.UNIT}：{_unit(app)}"]
     for f in FIELDS:
         if not f.applies(v) or f.key == keys.ID_CONFIRMED:
             continue
-        lines.append(f"{f.label}：{display(f, v.get(f.key))}")
+        block = f"{f.label}：{display(f, v.get(f.key))}"
         if f.key == keys.ID_NUMBER and v.get(keys.BIRTH_DATE):
-            lines.append(f"{t.BIRTH_MONTH}：{v[keys.BIRTH_DATE]:%Y年%m月}　{t.GENDER}：{v.get(keys.GENDER)}")
+            block += f"\n{t.BIRTH_MONTH}：{v[keys.BIRTH_DATE]:%Y年%m月}　{t.GENDER}：{v.get(keys.GENDER)}"
+        blocks.append(block)
     if v.get(keys.FILLED_AT):
-        lines.append(f"填表时间：{v[keys.FILLED_AT]:%Y年%m月%d日}")
-    lines += _flag_lines(app)
+        blocks.append(f"填表时间：{v[keys.FILLED_AT]:%Y年%m月%d日}")
+    return blocks + _flag_lines(app)
+
+
+def _full_keyboard(app: ApplicationSnapshot, nudge: bool) -> InlineKeyboardMarkup:
     rows = [[_show(app, ReviewView.HISTORY, t.BUTTON_HISTORY), download_button(app)]]
     if nudge:
         rows.append([nudge_button(app.id)])
-    return _clip("\n".join(lines)), InlineKeyboardMarkup(inline_keyboard=rows)
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def _clip(text: str, limit: int = 4000) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _clip(text: str, limit: int = MESSAGE) -> str:
+    """Within Telegram's limit in UTF-16 code units (an emoji counts two), the cut marked."""
+    return clip(text, limit)
 
 
 # decisions ------------------------------------------------------------------------------

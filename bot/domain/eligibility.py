@@ -16,6 +16,8 @@ from bot.texts import validation as msg
 
 MAX_AGE = 65
 """年龄在65周岁以下: an applicant who is 65 on the deadline day is flagged."""
+MIN_AGE = 18
+"""Below this on the deadline the ID number cannot be an expert's: it is refused, not flagged."""
 
 
 class Flag(StrEnum):
@@ -48,6 +50,20 @@ def age_on(birth_date: date, day: date) -> int:
     """Completed years (周岁) on `day`; a 29 February birthday counts from 1 March."""
     before_birthday = (day.month, day.day) < (birth_date.month, birth_date.day)
     return day.year - birth_date.year - before_birthday
+
+
+def check_adult(birth_date: date, day: date) -> None:
+    """Refuses a birth date of someone under MIN_AGE on `day`, saying why in plain words.
+
+    Unlike the flags this blocks: no relaxation makes a child an expert, so
+    the number is almost surely mistyped or someone else's.
+    """
+    if age_on(birth_date, day) < MIN_AGE:
+        raise ValueError(
+            msg.ID_UNDER_AGE.format(
+                birth=f"{birth_date:%Y-%m-%d}", day=f"{day:%Y-%m-%d}", min_age=MIN_AGE
+            )
+        )
 
 
 def _title_ok(level: str, unit_kind: str | None) -> bool:

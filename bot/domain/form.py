@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.domain import keys, parsers, vocab
-from bot.domain.eligibility import Facts, Flag, check_eligibility
+from bot.domain.eligibility import Facts, Flag, check_adult, check_eligibility
 from bot.domain.idcard import parse_id_number
 from bot.texts import form as t
 from bot.texts.chat import PLEDGE_STATEMENT
@@ -37,6 +37,8 @@ class Kind(StrEnum):
 @dataclass(frozen=True, kw_only=True)
 class ParseContext:
     today: date
+    deadline: date | None = None
+    """The campaign's unit deadline (local date), for the age an ID number must show."""
 
 
 Parser = Callable[[str, ParseContext], Any]
@@ -79,7 +81,14 @@ class Field:
 
 
 def _parse_id(text: str, ctx: ParseContext) -> Any:
-    return parse_id_number(text, ctx.today)
+    number = parse_id_number(text, ctx.today)
+    # The notice counts age at the deadline; without it, today is stricter by the days left.
+    check_adult(number.birth_date, ctx.deadline or ctx.today)
+    return number
+
+
+def _parse_resume(text: str, ctx: ParseContext) -> Any:
+    return parsers.check_resume_dates(parsers.parse_resume(text), ctx.today)
 
 
 def _parse_confirm(text: str) -> bool:
@@ -256,7 +265,7 @@ FIELDS: tuple[Field, ...] = (
         label="工作简历",
         prompt=t.PROMPT_RESUME,
         kind=Kind.LONG_TEXT,
-        parse=plain(parsers.parse_resume),
+        parse=_parse_resume,
     ),
     Field(
         key=keys.RELAXATION_REASON,

@@ -10,10 +10,10 @@ from __future__ import annotations
 import csv
 import datetime
 import re
-import unicodedata
 from dataclasses import dataclass
 from importlib.resources import files
 
+from bot.domain.parsers import normalize
 from bot.texts import validation as msg
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -50,9 +50,7 @@ def check_character(first17: str) -> str:
 
 
 def _clean(raw: str) -> str:
-    text = unicodedata.normalize("NFKC", raw)
-    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf"))
-    return _SEPARATORS.sub("", text).replace("x", "X")
+    return _SEPARATORS.sub("", normalize(raw)).replace("x", "X")
 
 
 def _first_bad_char(number: str) -> str | None:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.domain.excerpt import excerpt
+from bot.texts import review as review_msg
 from bot.texts import validation as msg
 
 # Length caps, sized to the boxes of the paper form (Annex 1).
@@ -37,13 +39,17 @@ MAX_RELAXATION_REASON = 500
 TIMEZONE = ZoneInfo("Asia/Shanghai")
 
 _LINE_BREAKS = {"\n", "\r", "\u2028", "\u2029", "\x85", "\x0b", "\x0c"}
+_NOT_TEXT = frozenset({"Cc", "Cf", "Cs"})
 
 
 def normalize(text: str, keep_newlines: bool = False) -> str:
-    """NFKC, no control or format characters, single spaces, stripped.
+    """NFKC, no control or format characters, single spaces, stripped: the one cleaning of free text.
 
     Tabs and line breaks become spaces unless `keep_newlines`, in which case
     lines are kept (each stripped) and runs of blank lines shrink to one.
+    Removed: controls (NUL, ESC, DEL …), format characters (zero-width
+    spaces and joiners, BOM, bidi overrides such as U+202E) and lone
+    surrogates, which no UTF-8 database or Telegram message can carry.
     """
     text = unicodedata.normalize("NFKC", text).replace("\r\n", "\n")
     chars = []
@@ -52,10 +58,18 @@ def normalize(text: str, keep_newlines: bool = False) -> str:
             chars.append("\n" if keep_newlines else " ")
         elif ch == "\t" or ch.isspace():
             chars.append(" ")
-        elif unicodedata.category(ch) not in ("Cc", "Cf"):
+        elif unicodedata.category(ch) not in _NOT_TEXT:
             chars.append(ch)
     lines = [re.sub(" +", " ", line).strip() for line in "".join(chars).split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def clean_text(text: str, *, multiline: bool = False) -> str:
+    """`normalize`, refusing text that is empty once cleaned, with a message saying why."""
+    cleaned = normalize(text, keep_newlines=multiline)
+    if not cleaned:
+        raise ValueError(msg.EMPTY if not text.strip() else msg.EMPTY_AFTER_CLEANING)
+    return cleaned
 
 
 def _check_length(text: str, max_len: int, min_len: int) -> str:
@@ -72,7 +86,7 @@ def text_parser(max_len: int, min_len: int = 1) -> Callable[[str], str]:
     """A single-line text field of bounded length."""
 
     def parse(text: str) -> str:
-        return _check_length(normalize(text), max_len, min_len)
+        return _check_length(clean_text(text), max_len, min_len)
 
     return parse
 
@@ -85,7 +99,7 @@ def long_text_parser(max_len: int, min_len: int = 1) -> Callable[[str], str]:
     """A multi-line text field of bounded length; line breaks are kept."""
 
     def parse(text: str) -> str:
-        return _check_length(normalize(text, keep_newlines=True), max_len, min_len)
+        return _check_length(clean_text(text, multiline=True), max_len, min_len)
 
     return parse
 
@@ -235,7 +249,7 @@ def parse_email(text: str) -> str:
         or domain.endswith(".")
         or ".." in domain
     ):
-        raise ValueError(msg.EMAIL_FORMAT.format(text=address))
+        raise ValueError(msg.EMAIL_FORMAT.format(text=excerpt(address)))
     return f"{local}@{domain}"
 
 
@@ -251,13 +265,13 @@ def parse_year_month(text: str) -> str:
     value = normalize(text)
     m = _YM_PARTS.fullmatch(value)
     if m is None:
-        raise ValueError(msg.YEAR_MONTH_FORMAT.format(text=value))
+        raise ValueError(msg.YEAR_MONTH_FORMAT.format(text=excerpt(value)))
     year, month = int(m[1]), int(m[2] or m[3])
     if not 1 <= month <= 12:
-        raise ValueError(msg.YEAR_MONTH_MONTH.format(text=value))
+        raise ValueError(msg.YEAR_MONTH_MONTH.format(text=excerpt(value)))
     if not _MIN_YEAR <= year <= _MAX_YEAR:
         raise ValueError(
-            msg.YEAR_MONTH_YEAR.format(text=value, min_year=_MIN_YEAR, max_year=_MAX_YEAR)
+            msg.YEAR_MONTH_YEAR.format(text=excerpt(value), min_year=_MIN_YEAR, max_year=_MAX_YEAR)
         )
     return f"{year:04d}-{month:02d}"
 
@@ -331,7 +345,7 @@ def parse_deadline(text: str) -> datetime:
     try:
         naive = datetime.strptime(value, "%Y-%m-%d %H:%M")  # noqa: DTZ007 - zone attached below
     except ValueError:
-        raise ValueError(msg.DEADLINE_FORMAT.format(text=value)) from None
+        raise ValueError(msg.DEADLINE_FORMAT.format(text=excerpt(value))) from None
     return naive.replace(tzinfo=TIMEZONE)
 
 
@@ -346,3 +360,29 @@ def parse_yes_no(text: str) -> bool:
     if answer in _NO:
         return False
     raise ValueError(msg.YES_NO)
+
+
+# Review reasons -----------------------------------------------------------------------
+
+MIN_REASON, MAX_REASON = 2, 500
+"""A reason the applicant reads: at least a word, at most what the card and a message hold."""
+
+
+def parse_reason(text: str | None) -> str:
+    """A reviewer's reason for returning or declining: cleaned like every free text, lines kept."""
+    try:
+        reason = clean_text(text or "", multiline=True)
+    except ValueError:
+        raise ValueError(review_msg.REASON_EMPTY) from None
+    if not MIN_REASON <= len(reason) <= MAX_REASON:
+        raise ValueError(review_msg.REASON_LENGTH.format(low=MIN_REASON, high=MAX_REASON))
+    return reason
+
+
+def check_resume_dates(entries: list[dict[str, str]], today: date) -> list[dict[str, str]]:
+    """Refuses an entry that starts after this month: work not yet begun is no history."""
+    this_month = f"{today:%Y-%m}"
+    for entry in entries:
+        if entry["start"] > this_month:
+            raise ValueError(msg.RESUME_FUTURE.format(start=entry["start"], month=this_month))
+    return entries

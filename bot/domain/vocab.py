@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 
+from bot.domain.excerpt import excerpt
+from bot.domain.parsers import normalize
 from bot.texts import validation as msg
 
 
@@ -24,11 +25,8 @@ def _rows(filename: str) -> list[dict[str, str]]:
 
 
 def _norm(text: str) -> str:
-    """NFKC without control/format characters and without any whitespace."""
-    text = unicodedata.normalize("NFKC", text)
-    return "".join(
-        ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf") and not ch.isspace()
-    )
+    """The common cleaning (parsers.normalize) without any whitespace, for matching."""
+    return normalize(text).replace(" ", "")
 
 
 def _join(items: Iterable[str]) -> str:
@@ -55,7 +53,7 @@ def parse_choice(text: str, options: Sequence[str]) -> str:
                 return matches[0]
             if matches:
                 raise ValueError(
-                    msg.CHOICE_AMBIGUOUS.format(text=_norm(text), matches=_join(matches))
+                    msg.CHOICE_AMBIGUOUS.format(text=excerpt(_norm(text)), matches=_join(matches))
                 )
     raise ValueError(msg.CHOICE_UNKNOWN.format(options=_join(options)))
 
@@ -111,9 +109,9 @@ def resolve_district(code_or_name: str) -> District:
         return matches[0]
     if matches:
         raise ValueError(
-            msg.DISTRICT_AMBIGUOUS.format(text=q, matches=_join(d.name for d in matches))
+            msg.DISTRICT_AMBIGUOUS.format(text=excerpt(q), matches=_join(d.name for d in matches))
         )
-    raise ValueError(msg.DISTRICT_NOT_FOUND.format(text=q))
+    raise ValueError(msg.DISTRICT_NOT_FOUND.format(text=excerpt(q)))
 
 
 # Ethnic groups (GB/T 3304-1991 plus 97/98) -------------------------------------------------
@@ -164,8 +162,8 @@ def parse_ethnicity(text: str) -> str:
         return name
     suggestions = search_ethnic_groups(q)
     if suggestions:
-        raise ValueError(msg.ETHNICITY_SUGGEST.format(text=q, matches=_join(suggestions[:8])))
-    raise ValueError(msg.ETHNICITY_NOT_FOUND.format(text=q))
+        raise ValueError(msg.ETHNICITY_SUGGEST.format(text=excerpt(q), matches=_join(suggestions[:8])))
+    raise ValueError(msg.ETHNICITY_NOT_FOUND.format(text=excerpt(q)))
 
 
 def search_ethnic_groups(text: str) -> list[str]:

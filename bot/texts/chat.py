@@ -115,6 +115,14 @@ PHOTO_NOT_IMAGE = "无法识别该文件为 JPEG 或 PNG 图片，请上传 JPEG
 PHOTO_TOO_SMALL = "照片尺寸为 {w}×{h} 像素，至少需要 295×413 像素，请上传更清晰的照片。"
 PHOTO_NOT_PORTRAIT = "照片为横版（{w}×{h}），请上传竖版证件照（高度大于宽度）。"
 PHOTO_BAD = "照片无法打开或已损坏，请重新上传。"
+PHOTO_TOO_MANY_PIXELS = (
+    "照片为 {w}×{h} 像素，超过 {limit} 百万像素的上限。证件照不需要这么大，"
+    "请裁剪或缩小后重新上传（以“照片”方式发送时 Telegram 会自动缩小）。"
+)
+PHOTO_TELEGRAM_TOO_BIG = (
+    "这个文件超过 20 MB，Telegram 不允许机器人下载，无法读取。"
+    "请以“照片”方式重新发送（Telegram 会自动压缩），或压缩后再以文件方式发送。"
+)
 PHOTO_SAVED = "照片已保存。"
 
 FLAG_RAISED = "⚠️ 申报条件提示：{reasons}"

@@ -7,6 +7,7 @@ again straight after reading it.
 
 # Generic text fields
 EMPTY = "内容不能为空，请重新输入。"
+EMPTY_AFTER_CLEANING = "内容不能为空：您输入的只有空格或不可见字符，请输入文字。"
 TOO_LONG = "最多可填{max_len}个字，您输入了{length}个。"
 TOO_SHORT = "至少需要{min_len}个字，您输入了{length}个。"
 SINGLE_LINE = "请在一行内填写，不要换行。"
@@ -35,6 +36,10 @@ ID_FOREIGNER = "以9开头的是外国人永久居留身份证号码，本表只
 ID_BAD_DATE = "出生日期 {date} 不存在，请核对身份证号第7–14位。"
 ID_BEFORE_1900 = "出生日期 {date} 早于1900年，请核对身份证号第7–14位。"
 ID_FUTURE_DATE = "出生日期 {date} 晚于今天，请核对身份证号第7–14位。"
+ID_UNDER_AGE = (
+    "按这个身份证号，出生日期为 {birth}，截至 {day} 未满{min_age}周岁。"
+    "专家须为在职的成年人，这不会是专家本人的身份证号，请核对后重新输入。"
+)
 ID_CHECKSUM = "校验码不正确，请核对最后一位（也可能是前面某一位输错了）。"
 
 # Phones and e-mail
@@ -73,6 +78,7 @@ RESUME_NO_UNIT = "第{line_no}行缺少工作单位，请按“2010.07-2015.06 �
 RESUME_ORDER = "第{line_no}行：开始时间 {start} 晚于结束时间 {end}，请核对。"
 RESUME_UNIT_TOO_LONG = "第{line_no}行的工作单位最多{max_len}个字，您输入了{length}个。"
 RESUME_POSITION_TOO_LONG = "第{line_no}行的职务最多{max_len}个字，您输入了{length}个。"
+RESUME_FUTURE = "工作简历中有一条从 {start} 开始，晚于本月（{month}）。简历只填已经开始的经历，请核对年份。"
 RESUME_TOO_MANY = "工作简历最多{max_entries}条，您填写了{count}条，请合并或删去较早的经历。"
 
 # Yes / no

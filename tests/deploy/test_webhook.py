@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import io
+import json
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -81,6 +84,51 @@ async def test_a_repeated_delivery_is_handled_once(served) -> None:
     await asyncio.sleep(0.2)
     chats = [r.chat_id for r in replies(session)]
     assert chats.count(1001) == chats.count(1002), "one /start's answers, not three"
+
+
+def _bodies() -> list[tuple[str, bytes]]:
+    valid = json.dumps(message_update(1, 1001, "/start"))
+    too_big = dict(message_update(2**63, 1001, "/start"))
+    return [
+        ("malformed", valid[:-3].encode()),
+        ("not utf-8", b'{"update_id": 5, "x": "' + bytes([0xFF, 0xFE]) + b'"}'),
+        ("deeply nested", b"[" * 100_000 + b"]" * 100_000),
+        ("nested object", b'{"update_id": 1, "message": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"),
+        ("array", json.dumps([message_update(1, 1001, "/start")]).encode()),
+        ("no update_id", json.dumps(message_update(1, 1001, "/start")["message"]).encode()),
+        ("update_id 2^63", json.dumps(too_big).encode()),
+        ("update_id 2^70", json.dumps({**too_big, "update_id": 2**70}).encode()),
+        ("update_id a string", json.dumps({**too_big, "update_id": "7"}).encode()),
+        ("not an update", json.dumps({"update_id": 3, "message": {"text": 5}}).encode()),
+    ]
+
+
+@pytest.mark.parametrize(("what", "body"), _bodies(), ids=[w for w, _ in _bodies()])
+async def test_a_body_that_is_not_an_update_gets_400_and_one_log_line(
+    served, what: str, body: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    client, session = served
+    with caplog.at_level(logging.WARNING):
+        response = await client.post(PATH, data=body, headers={SECRET_HEADER: SECRET})
+        await asyncio.sleep(0.05)
+    assert response.status == 400, what
+    lines = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [r.name for r in lines] == ["bot.webhook"], [r.getMessage() for r in lines]
+    assert session.requests == []
+
+    accepted = await client.post(
+        PATH, json=message_update(9, 1001, "/start"), headers={SECRET_HEADER: SECRET}
+    )
+    assert accepted.status == 200
+    await eventually(lambda: replies(session), what="the next valid update still handled")
+
+
+async def test_an_oversized_body_is_refused_unread(served) -> None:
+    client, session = served
+    body = json.dumps({"update_id": 1, "pad": "x" * (2 << 20)}).encode()
+    response = await client.post(PATH, data=io.BytesIO(body), headers={SECRET_HEADER: SECRET})
+    assert response.status == 413
+    assert session.requests == []
 
 
 async def test_health_reports_ok_or_503(settings, sessionmaker) -> None:

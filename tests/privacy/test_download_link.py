@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from typing import Any
@@ -12,7 +13,13 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import text
 
 from bot.config import Settings, SettingsError
-from bot.downloads import build_download_app, check_download_settings, content_disposition
+from bot.downloads import (
+    build_download_app,
+    check_download_settings,
+    content_disposition,
+    purge_expired,
+    purge_periodically,
+)
 from bot.main import run_polling, run_webhook
 from bot.offline import OfflineWorld
 from bot.webhook import build_webhook_app
@@ -138,3 +145,48 @@ def test_content_disposition_has_an_ascii_fallback() -> None:
     value = content_disposition('附件2_"x".xlsx')
     assert value.startswith('attachment; filename="')
     assert value.encode("ascii")
+
+
+async def test_a_head_request_does_not_use_up_the_link(world, client, sessionmaker) -> None:
+    _, token = await _link(world, sessionmaker)
+    head = await client.head(f"/download/{token}")
+    assert head.status == 405 and head.headers["Allow"] == "GET"
+    assert head.headers["Cache-Control"] == "no-store"
+    assert not [act for _, act, _, _ in await access_log(sessionmaker) if act == "download_link"]
+
+    got = await client.get(f"/download/{token}")
+    assert got.status == 200 and "张三" in docx_text(await got.read())
+
+
+async def _links_stored(sessionmaker: Any) -> int:
+    async with sessionmaker() as session:
+        return (await session.execute(text("SELECT count(*) FROM download_token"))).scalar_one()
+
+
+async def test_expired_links_are_purged_while_the_server_runs(world, clock, sessionmaker) -> None:
+    await _link(world, sessionmaker)
+    assert await _links_stored(sessionmaker) == 1
+    clock.advance(minutes=31)
+    app = build_download_app(world.dp["download_stores"], clock)
+    async with TestClient(TestServer(app)):
+        for _ in range(100):
+            if not await _links_stored(sessionmaker):
+                break
+            await asyncio.sleep(0.02)
+    assert await _links_stored(sessionmaker) == 0
+
+
+async def test_the_purge_repeats_until_stopped(world, clock, sessionmaker) -> None:
+    stores = world.dp["download_stores"]
+    stop = asyncio.Event()
+    purging = asyncio.create_task(purge_periodically(stores, clock, stop, every=0.02))
+    await _link(world, sessionmaker)
+    clock.advance(minutes=31)
+    for _ in range(100):
+        if not await _links_stored(sessionmaker):
+            break
+        await asyncio.sleep(0.02)
+    assert await _links_stored(sessionmaker) == 0
+    stop.set()
+    await asyncio.wait_for(purging, timeout=1)
+    assert await purge_expired(stores, clock) == 0
