@@ -109,6 +109,18 @@ def out(line: str) -> None:
 
 
 @asynccontextmanager
+async def open_uows(settings: Settings) -> AsyncIterator[Any]:
+    """The configured database's units of work for one CLI verb; the database is disposed after."""
+    from storage.uow import unit_of_work_factory as factory
+
+    database = await _open(settings)
+    try:
+        yield factory(database)
+    finally:
+        await database.dispose()
+
+
+@asynccontextmanager
 async def database_session(settings: Settings) -> AsyncIterator[Any]:
     """One session on the configured database for a CLI verb; the database is disposed after."""
     database = await _open(settings)

@@ -11,8 +11,8 @@ from bot.offline import OfflineWorld
 from bot.ratelimit import RateLimiter
 from bot.services import reminders as svc
 from handlers.sending import TelegramSender
-from storage.legacy import reminder_store_factory
 from storage.models import Application, Campaign, Reminder
+from storage.uow import unit_of_work_factory
 from tests.flows.helpers import choose_unit, consent
 
 
@@ -31,7 +31,7 @@ async def test_the_reminder_button_resumes_the_draft_exactly_where_it_stopped(
     await user.send("/cancel")
     clock.at = datetime(2022, 9, 29, 18, 0, tzinfo=TZ)
     sender = TelegramSender(world.bot, RateLimiter(sleep=_instant), clock)
-    await svc.send_due_reminders(reminder_store_factory(sessionmaker), sender, clock)
+    await svc.send_due_reminders(unit_of_work_factory(sessionmaker), sender, clock)
     reminder = user.last()
     assert "项必填内容未填写" in reminder.text and "1天0小时" in reminder.text
     fresh = await user.press("继续填写")
