@@ -115,8 +115,9 @@ async def cmd_remind(args: argparse.Namespace, settings: Settings) -> int:
             report = await reminders.send_due_reminders(uows, _NoSender(), clock, dry_run=True)
             now = clock.now()
             for n in report.planned:
-                format_local(n.due_at) if n.due_at else "now"
-                reminders.notice_text(n, now).replace("\n", " / ")
+                due = format_local(n.due_at) if n.due_at else "now"
+                out(f"{due}\t{n.recipient_id}\t{reminders.notice_text(n, now).replace(chr(10), ' / ')}")
+            out(f"{len(report.planned)} due; nothing sent (dry run)")
             return 0
         if not settings.bot_token:
             raise CliError("BOT_TOKEN is not set; use --dry-run to see what would be sent")
@@ -130,6 +131,10 @@ async def cmd_remind(args: argparse.Namespace, settings: Settings) -> int:
             if args.once:
                 report = await reminders.send_due_reminders(
                     uows, sender, clock, admin_ids=settings.bureau_admin_ids
+                )
+                out(
+                    f"{len(report.planned)} due: {report.sent} sent, {report.unreachable} "
+                    f"unreachable, {report.failed} failed, {report.retry} to retry"
                 )
             else:
                 await reminders.run_reminders(
