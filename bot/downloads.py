@@ -17,7 +17,8 @@ from aiohttp import web
 from bot.clock import Clock
 from bot.config import Settings, SettingsError
 from bot.services import downloads as svc
-from bot.services.downloads import Claim, DownloadStoreFactory
+from bot.services.downloads import Claim
+from bot.services.repositories import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -53,11 +54,10 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-def add_download_route(app: web.Application, stores: DownloadStoreFactory, clock: Clock) -> None:
+def add_download_route(app: web.Application, uows: UnitOfWorkFactory, clock: Clock) -> None:
     async def download(request: web.Request) -> web.StreamResponse:
         token = request.match_info.get("token", "")
-        async with stores() as store:
-            claim, found = await svc.redeem(store, token, clock.now())
+        claim, found = await svc.redeem(uows, token, clock.now())
         if claim is Claim.GONE:
             return web.Response(status=410, headers=_NO_STORE)
         if claim is not Claim.OK or found is None:
@@ -72,9 +72,9 @@ def add_download_route(app: web.Application, stores: DownloadStoreFactory, clock
     app.router.add_get(DOWNLOAD_PATH, download)
 
 
-def build_download_app(stores: DownloadStoreFactory, clock: Clock) -> web.Application:
+def build_download_app(uows: UnitOfWorkFactory, clock: Clock) -> web.Application:
     app = web.Application()
-    add_download_route(app, stores, clock)
+    add_download_route(app, uows, clock)
     return app
 
 

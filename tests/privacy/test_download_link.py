@@ -37,7 +37,7 @@ def settings() -> Settings:
 
 @pytest.fixture
 async def client(world: OfflineWorld, clock) -> AsyncIterator[TestClient]:
-    app = build_download_app(world.dp["download_stores"], clock)
+    app = build_download_app(world.dp["uows"], clock)
     async with TestClient(TestServer(app)) as c:
         yield c
 
