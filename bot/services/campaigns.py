@@ -9,7 +9,7 @@ passed at the moment of extension never fire.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,6 +27,7 @@ from bot.domain.reminders import (
     unreported_todos,
 )
 from bot.domain.review import RoleKind
+from bot.services.ports import UnitRow
 from bot.services.reminder_ports import CampaignPlan
 from bot.services.repositories import UnitOfWork, UnitOfWorkFactory
 from bot.texts import reminders as t
@@ -252,3 +253,51 @@ async def set_schedule(
         plan = await plan_of(uow, plan.campaign.id)
         await uow.commit()
     return plan
+
+
+# the operator's command line ----------------------------------------------------------------
+
+
+async def create_campaign(
+    uows: UnitOfWorkFactory,
+    *,
+    name: str,
+    unit_deadline: datetime,
+    district_deadline: datetime,
+    now: datetime,
+) -> int:
+    """Opens a new campaign; returns its id."""
+    async with uows() as uow:
+        campaign_id = await uow.campaigns.add_campaign(
+            name=name, unit_deadline=unit_deadline, district_deadline=district_deadline, now=now
+        )
+        await uow.commit()
+    return campaign_id
+
+
+async def all_campaigns(uows: UnitOfWorkFactory) -> Sequence[Campaign]:
+    """Every campaign, oldest first."""
+    async with uows() as uow:
+        return await uow.campaigns.campaigns()
+
+
+async def add_unit(
+    uows: UnitOfWorkFactory, *, district_code: str, name: str, kind: str, code: str, now: datetime
+) -> UnitRow | None:
+    """Registers a unit in the district; None when the district already has one of that name."""
+    async with uows() as uow:
+        district = await uow.campaigns.district_by_code(district_code)
+        assert district is not None, "every district of the vocabulary is stored by the migrations"
+        if any(u.name == name for u in await uow.campaigns.units_in(district.id)):
+            return None
+        unit = await uow.campaigns.add_unit(
+            code=code, name=name, kind=kind, district_id=district.id, now=now
+        )
+        await uow.commit()
+    return unit
+
+
+async def all_units(uows: UnitOfWorkFactory) -> list[UnitRow]:
+    """Every unit, district by district."""
+    async with uows() as uow:
+        return [u for d in await uow.campaigns.districts() for u in await uow.campaigns.units_in(d.id)]
