@@ -82,8 +82,11 @@ async def on_campaign(
             text = campaigns.describe(plan) + "\n\n" + t.CAMPAIGN_HELP
             await message.answer(text, reply_markup=_campaign_markup(plan.campaign.id, plan.campaign.is_open))
         case ["extend", word, *when] if word in KIND_WORDS and when:
-            kind = KIND_WORDS[word]
-            extended = await campaigns.extend_deadline(uows, {kind: _deadline(when)}, clock.now(), **who)
+            kind, at = KIND_WORDS[word], _deadline(when)
+            if at is None:
+                await campaigns.show(uows, **who)  # only a bureau admin hears what was wrong
+                raise DomainError(t.BAD_DEADLINE)
+            extended = await campaigns.extend_deadline(uows, {kind: at}, clock.now(), **who)
             await message.answer(
                 t.EXTENDED_DONE.format(
                     deadline_name=t.DEADLINE_NAME[kind], new=" ".join(when), count=extended.told
@@ -106,11 +109,11 @@ async def on_campaign(
             await message.answer(t.UNKNOWN_ACTION + t.CAMPAIGN_HELP)
 
 
-def _deadline(words: list[str]) -> datetime:
+def _deadline(words: list[str]) -> datetime | None:
     try:
         return parse_deadline(" ".join(words))
     except ValueError:
-        raise DomainError(t.BAD_DEADLINE) from None
+        return None
 
 
 async def on_campaign_act(

@@ -10,6 +10,7 @@ from bot.clock import TZ
 from bot.offline import OfflineWorld
 from bot.ratelimit import RateLimiter
 from bot.services import reminders as svc
+from handlers.reminders import NudgeAction
 from handlers.sending import TelegramSender
 from storage.models import Application, Campaign, Reminder
 from storage.uow import unit_of_work_factory
@@ -114,3 +115,24 @@ async def test_blocking_the_bot_marks_the_person_unreachable_and_unblocking_undo
     await member(banned=False)
     async with sessionmaker() as session:
         assert (await session.get(Person, 1001)).unreachable is False
+
+
+async def test_refusals_are_sent_once_the_unit_of_work_has_closed(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    """The offline session fails any Bot API call made inside a unit of work: these replies got out."""
+    user = world.user(1001, "三")
+    await consent(user)
+    await choose_unit(user)
+    async with sessionmaker() as session:
+        app_id = (await session.execute(select(Application.id))).scalar_one()
+    stranger = world.user(1002, "四")
+    await consent(stranger)
+    [refused] = await stranger.send(f"/nudge {app_id}")
+    assert refused.text == "您无权催办这份申报。"
+    await stranger.press_data(NudgeAction(app_id=app_id).pack(), refused)
+    assert stranger.alert == "您无权催办这份申报。"
+    [bad_date] = await stranger.send("/campaign extend unit 明天")
+    assert "只有市人力社保局管理员" in bad_date.text
+    [bad_date] = await world.user(900, "局").send("/campaign extend unit 明天")
+    assert "只有市人力社保局管理员" not in bad_date.text

@@ -20,6 +20,7 @@ from bot.ratelimit import RateLimiter
 from bot.services import campaigns
 from bot.services import reminders as svc
 from bot.services.reminder_ports import Outcome
+from bot.services.transaction import unit_of_work_open
 from handlers.sending import TelegramSender
 from storage.models import Application, BatchReport, Person, Reminder, Role
 from storage.uow import unit_of_work_factory
@@ -384,3 +385,46 @@ async def test_dry_run_lists_and_records_nothing(sessionmaker, data) -> None:
     assert {n.recipient_id for n in report.planned} == UNIT_AUDIENCE
     async with sessionmaker() as session:
         assert (await session.execute(select(Reminder))).first() is None
+
+
+class OutsideSender(FakeSender):
+    """Fails when a notice is sent while a unit of work is open in this task."""
+
+    async def send(self, notice: Notice) -> Outcome:
+        assert not unit_of_work_open.get(), "sent inside a unit of work"
+        return await super().send(notice)
+
+
+async def test_a_pass_and_a_nudge_send_only_once_their_units_of_work_closed(
+    sessionmaker, data
+) -> None:
+    clock = FixedClock(UNIT_DEADLINE - timedelta(days=1))
+    sender = OutsideSender({UNIT_REVIEWER: Outcome.UNREACHABLE})
+    report = await run(sessionmaker, clock, sender)
+    assert (report.sent, report.unreachable) == (2, 1)
+    told = await svc.send_nudge(
+        unit_of_work_factory(sessionmaker), sender, clock, actor_id=ADMIN, app_id=data["approved"],
+        admin_ids=(ADMIN,),
+    )
+    assert told == 1 and sender.sent[-1].recipient_id == DISTRICT_REVIEWER
+
+
+async def test_moving_both_deadlines_is_all_or_nothing(sessionmaker, data) -> None:
+    uows = unit_of_work_factory(sessionmaker)
+    now = datetime(2022, 9, 20, 10, 0, tzinfo=TZ)
+    later = DISTRICT_DEADLINE + timedelta(days=5)
+    with pytest.raises(DomainError, match="必须晚于"):
+        await campaigns.extend_deadline(
+            uows, {DeadlineKind.DISTRICT: later, DeadlineKind.UNIT: UNIT_DEADLINE}, now
+        )
+    plan = await campaigns.show(uows)
+    assert plan.campaign.district_deadline == DISTRICT_DEADLINE
+    moved = await campaigns.extend_deadline(
+        uows, {DeadlineKind.UNIT: DISTRICT_DEADLINE + timedelta(days=1), DeadlineKind.DISTRICT: later},
+        now,
+    )
+    assert moved.plan.campaign.unit_deadline == DISTRICT_DEADLINE + timedelta(days=1)
+    assert moved.plan.campaign.district_deadline == later
+    with pytest.raises(NotAllowed):
+        await campaigns.set_open(uows, False, actor_id=DRAFT, admin_ids=(ADMIN,))
+    assert (await campaigns.set_open(uows, False, actor_id=ADMIN, admin_ids=(ADMIN,))).campaign.is_open is False
