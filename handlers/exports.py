@@ -1,7 +1,8 @@
 """Exports in chat: /export, /download, /report (上报市局), /audit and their buttons.
 
 Every press is re-authorised by the services from the server's data, whatever
-the button says. Files are rendered off the event loop and handed over by
+the button says. A service reads the rows in its own unit of work and closes
+it; only then is the file rendered (off the event loop) and handed over by
 `deliver`, the one place that decides how a file reaches a person.
 """
 
@@ -202,7 +203,7 @@ async def on_download(
     settings: Settings,
     bot: Bot,
 ) -> None:
-    """Sends `/download [number]`: the applicant's own submitted form (or one a reviewer may see)."""
+    """Sends the form of `/download [number]`: the applicant's own newest, or one the sender may see."""
     assert message.from_user is not None
     arg = (command.args or "").strip().lstrip("#")
     if arg and not arg.isdigit():
@@ -291,7 +292,7 @@ async def on_report_go(
 async def on_audit(
     message: Message, command: CommandObject, uows: UnitOfWorkFactory, settings: Settings
 ) -> None:
-    """Shows `/audit [N]`: the newest access-log entries, for bureau admins."""
+    """Shows a bureau admin the newest access-log entries (`/audit [N]`)."""
     assert message.from_user is not None
     arg = (command.args or "").strip()
     if arg and not arg.isdigit():
