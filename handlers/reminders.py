@@ -75,37 +75,41 @@ async def on_campaign(
 ) -> None:
     """Shows the campaign to a bureau admin, or applies `extend|close|open|name|reminders`."""
     assert message.from_user is not None
-    who = {"actor_id": message.from_user.id, "admin_ids": settings.bureau_admin_ids}
+    actor, admins = message.from_user.id, settings.bureau_admin_ids
     match (command.args or "").split():
         case []:
-            plan = await campaigns.show(uows, **who)
-            text = campaigns.describe(plan) + "\n\n" + t.CAMPAIGN_HELP
-            await message.answer(text, reply_markup=_campaign_markup(plan.campaign.id, plan.campaign.is_open))
+            plan = await campaigns.show(uows, actor_id=actor, admin_ids=admins)
+            markup = _campaign_markup(plan.campaign.id, plan.campaign.is_open)
+            await message.answer(campaigns.describe(plan) + "\n\n" + t.CAMPAIGN_HELP, reply_markup=markup)
         case ["extend", word, *when] if word in KIND_WORDS and when:
             kind, at = KIND_WORDS[word], _deadline(when)
             if at is None:
-                await campaigns.show(uows, **who)  # only a bureau admin hears what was wrong
+                await campaigns.show(uows, actor_id=actor, admin_ids=admins)  # refuses others first
                 raise DomainError(t.BAD_DEADLINE)
-            extended = await campaigns.extend_deadline(uows, {kind: at}, clock.now(), **who)
+            extended = await campaigns.extend_deadline(
+                uows, {kind: at}, clock.now(), actor_id=actor, admin_ids=admins
+            )
             await message.answer(
                 t.EXTENDED_DONE.format(
                     deadline_name=t.DEADLINE_NAME[kind], new=" ".join(when), count=extended.told
                 )
             )
         case ["close"]:
-            await campaigns.set_open(uows, False, **who)
+            await campaigns.set_open(uows, False, actor_id=actor, admin_ids=admins)
             await message.answer(t.CLOSED)
         case ["open"]:
-            await campaigns.set_open(uows, True, **who)
+            await campaigns.set_open(uows, True, actor_id=actor, admin_ids=admins)
             await message.answer(t.OPENED)
         case ["name", *words] if words:
-            await campaigns.rename(uows, " ".join(words), **who)
+            await campaigns.rename(uows, " ".join(words), actor_id=actor, admin_ids=admins)
             await message.answer(t.RENAMED.format(name=" ".join(words)))
         case ["reminders", offsets, *quiet]:
-            plan = await campaigns.set_schedule(uows, offsets, quiet[0] if quiet else None, **who)
+            plan = await campaigns.set_schedule(
+                uows, offsets, quiet[0] if quiet else None, actor_id=actor, admin_ids=admins
+            )
             await message.answer(campaigns.describe(plan))
         case _:
-            await campaigns.show(uows, **who)  # only a bureau admin learns the usage
+            await campaigns.show(uows, actor_id=actor, admin_ids=admins)  # refuses others first
             await message.answer(t.UNKNOWN_ACTION + t.CAMPAIGN_HELP)
 
 
