@@ -26,8 +26,8 @@ from bot.main import create_dispatcher, freeze_startup_objects
 from bot.offline import OfflineSession, OfflineUser, OfflineWorld
 from storage import crypto
 from storage.db import create_database
-from storage.legacy import SqlStore
 from storage.migrate import upgrade
+from storage.uow import unit_of_work_factory
 from tests.flows.helpers import choose_unit, consent, fill_form
 
 UPDATES_PER_APPLICANT = 34
@@ -71,12 +71,11 @@ class Applicants:
         self.engine = sessionmaker = create_database(url)
         await upgrade(self.engine)
         clock = FixedClock(datetime(2022, 9, 20, 10, 0, tzinfo=TZ))
-        async with sessionmaker() as session:
-            store = SqlStore(session)
-            await seed_demo(store, clock.now() - timedelta(days=1))
+        async with unit_of_work_factory(sessionmaker)() as uow:
+            await seed_demo(uow, clock.now() - timedelta(days=1))
             # Reviewers as in production: each submission notifies 重庆大学's unit reviewer.
-            await seed_demo_reviewers(store, clock.now() - timedelta(days=1))
-            await session.commit()
+            await seed_demo_reviewers(uow, clock.now() - timedelta(days=1))
+            await uow.commit()
         settings = Settings(bot_token="42:BENCH", rate_limit=0)  # simulated users type faster than people
         bot = Bot(token=settings.bot_token, session=OfflineSession())
         dp = create_dispatcher(settings=settings, database=sessionmaker, clock=clock)

@@ -30,9 +30,9 @@ from bot.clock import TZ, FixedClock
 from bot.demo import seed_demo
 from bot.ratelimit import TELEGRAM_CHAT_INTERVAL, TELEGRAM_RATE, RateLimiter
 from storage.db import create_database
-from storage.legacy import SqlReminderStore, reminder_store_factory
 from storage.migrate import upgrade
 from storage.models import Application, Person
+from storage.uow import unit_of_work_factory
 
 UNIT_DEADLINE = datetime(2022, 9, 30, 18, 0, tzinfo=TZ)
 
@@ -93,11 +93,11 @@ async def seed(url: str, recipients: int) -> Any:
     engine = sessionmaker = create_database(url)
     await upgrade(engine)
     now = datetime(2022, 9, 1, 9, 0, tzinfo=TZ)
-    async with sessionmaker() as session:
-        store = SqlReminderStore(session)
-        await seed_demo(store, now=now)
-        campaign = await store.current_campaign()
-        unit = await store.unit_by_code("CQU001")
+    async with unit_of_work_factory(sessionmaker)() as uow:
+        session = uow.session
+        await seed_demo(uow, now=now)
+        campaign = await uow.campaigns.current_campaign()
+        unit = await uow.campaigns.unit_by_code("CQU001")
         assert campaign is not None and unit is not None
         people = [{"id": 10_000_000 + i, "full_name": f"申报人{i}", "unreachable": False,
                    "created_at": now} for i in range(recipients)]
@@ -112,7 +112,7 @@ async def seed(url: str, recipients: int) -> Any:
             for p in people
         ]
         await session.execute(Application.__table__.insert(), apps)
-        await session.commit()
+        await uow.commit()
     return engine, sessionmaker
 
 
@@ -160,7 +160,7 @@ async def main(recipients: int, limit: float) -> None:
         clock = FixedClock(UNIT_DEADLINE - timedelta(days=7))
         sender = TelegramSender(bot, limiter, clock)
         started = time.monotonic()
-        report = await send_due_reminders(reminder_store_factory(sessionmaker), sender, clock)
+        report = await send_due_reminders(unit_of_work_factory(sessionmaker), sender, clock)
         elapsed = time.monotonic() - started
         await bot.session.close()
         await engine.dispose()

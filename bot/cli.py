@@ -109,6 +109,18 @@ def out(line: str) -> None:
 
 
 @asynccontextmanager
+async def open_uows(settings: Settings) -> AsyncIterator[Any]:
+    """The configured database's units of work for one CLI verb; the database is disposed after."""
+    from storage.uow import unit_of_work_factory as factory
+
+    database = await _open(settings)
+    try:
+        yield factory(database)
+    finally:
+        await database.dispose()
+
+
+@asynccontextmanager
 async def database_session(settings: Settings) -> AsyncIterator[Any]:
     """One session on the configured database for a CLI verb; the database is disposed after."""
     database = await _open(settings)
@@ -160,7 +172,7 @@ async def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_campaign_create(args: argparse.Namespace, settings: Settings) -> int:
     from bot.clock import SystemClock, format_local
     from bot.domain.parsers import parse_deadline
-    from storage.legacy import SqlStore
+    from bot.services import campaigns
 
     try:
         unit_deadline = parse_deadline(args.unit_deadline)
@@ -172,17 +184,14 @@ async def cmd_campaign_create(args: argparse.Namespace, settings: Settings) -> i
     name = args.name.strip()
     if not name or len(name) > 100:
         raise CliError("the name must be 1 to 100 characters")
-    database = await _open(settings)
-    async with database.session() as session:
-        store = SqlStore(session)
-        campaign_id = await store.add_campaign(
+    async with open_uows(settings) as uows:
+        campaign_id = await campaigns.create_campaign(
+            uows,
             name=name,
             unit_deadline=unit_deadline,
             district_deadline=district_deadline,
             now=SystemClock().now(),
         )
-        await store.commit()
-    await database.dispose()
     print(
         f"campaign {campaign_id}: {name}; unit deadline {format_local(unit_deadline)}, "
         f"district deadline {format_local(district_deadline)} (Asia/Shanghai)"
@@ -191,27 +200,24 @@ async def cmd_campaign_create(args: argparse.Namespace, settings: Settings) -> i
 
 
 async def cmd_campaign_list(args: argparse.Namespace, settings: Settings) -> int:
-    from sqlalchemy import select
-
     from bot.clock import format_local
-    from storage.models import Campaign
+    from bot.services import campaigns
 
-    database = await _open(settings)
-    async with database.session() as session:
-        for c in (await session.execute(select(Campaign).order_by(Campaign.id))).scalars():
-            state = "open" if c.is_open else "closed"
-            print(
-                f"{c.id}\t{c.name}\t{format_local(c.unit_deadline)}\t"
-                f"{format_local(c.district_deadline)}\t{state}"
-            )
-    await database.dispose()
+    async with open_uows(settings) as uows:
+        found = await campaigns.all_campaigns(uows)
+    for c in found:
+        state = "open" if c.is_open else "closed"
+        print(
+            f"{c.id}\t{c.name}\t{format_local(c.unit_deadline)}\t"
+            f"{format_local(c.district_deadline)}\t{state}"
+        )
     return 0
 
 
 async def cmd_unit_add(args: argparse.Namespace, settings: Settings) -> int:
     from bot.clock import SystemClock
     from bot.domain.vocab import UNIT_KINDS, resolve_district
-    from storage.legacy import SqlStore
+    from bot.services import campaigns
 
     if args.kind not in UNIT_KINDS:
         raise CliError(f"--kind must be one of: {'|'.join(UNIT_KINDS)}")
@@ -219,33 +225,29 @@ async def cmd_unit_add(args: argparse.Namespace, settings: Settings) -> int:
     name = args.name.strip()
     if not 2 <= len(name) <= 100:
         raise CliError("the unit name must be 2 to 100 characters")
-    database = await _open(settings)
-    async with database.session() as session:
-        store = SqlStore(session)
-        row = await store.district_by_code(district.code)
-        assert row is not None
-        if any(u.name == name for u in await store.units_in(row.id)):
-            raise CliError(f"{district.name} already has a unit named {name}")
-        unit = await store.add_unit(
-            code=new_unit_code(), name=name, kind=args.kind, district_id=row.id, now=SystemClock().now()
+    async with open_uows(settings) as uows:
+        unit = await campaigns.add_unit(
+            uows,
+            district_code=district.code,
+            name=name,
+            kind=args.kind,
+            code=new_unit_code(),
+            now=SystemClock().now(),
         )
-        await store.commit()
-    await database.dispose()
+    if unit is None:
+        raise CliError(f"{district.name} already has a unit named {name}")
     print(f"unit {unit.code}: {unit.name} ({unit.kind}, {unit.district_name})")
     print(f"applicant link: {await applicant_link(settings, unit.code)}")
     return 0
 
 
 async def cmd_unit_list(args: argparse.Namespace, settings: Settings) -> int:
-    from storage.legacy import SqlStore
+    from bot.services import campaigns
 
-    database = await _open(settings)
-    async with database.session() as session:
-        store = SqlStore(session)
-        for d in await store.districts():
-            for u in await store.units_in(d.id):
-                print(f"{u.code}\t{u.name}\t{u.kind}\t{u.district_name}")
-    await database.dispose()
+    async with open_uows(settings) as uows:
+        units = await campaigns.all_units(uows)
+    for u in units:
+        print(f"{u.code}\t{u.name}\t{u.kind}\t{u.district_name}")
     return 0
 
 

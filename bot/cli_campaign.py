@@ -10,7 +10,7 @@ import argparse
 import asyncio
 from typing import Any
 
-from bot.cli import CliError, _open, database_session, out
+from bot.cli import CliError, open_uows, out
 from bot.config import Settings
 
 
@@ -58,20 +58,11 @@ def _subparsers(parser: argparse.ArgumentParser) -> Any:
     return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
 
 
-async def _with_store(settings: Settings, campaign_id: int | None, use: Any = None) -> None:
-    """Runs `use` on a reminder store, then prints the campaign as it now stands."""
-    from bot.services import campaigns
-    from storage.legacy import SqlReminderStore
-
-    async with database_session(settings) as session:
-        store = SqlReminderStore(session)
-        if use is not None:
-            await use(store)
-        out(campaigns.describe(await campaigns.plan_of(store, campaign_id)))
-
-
 async def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
-    await _with_store(settings, args.id)
+    from bot.services import campaigns
+
+    async with open_uows(settings) as uows:
+        out(campaigns.describe(await campaigns.show(uows, args.id)))
     return 0
 
 
@@ -81,70 +72,52 @@ async def cmd_extend(args: argparse.Namespace, settings: Settings) -> int:
     from bot.domain.reminders import DeadlineKind
     from bot.services import campaigns
 
-    changes = [
-        (kind, text)
-        for kind, text in (
-            (DeadlineKind.UNIT, args.unit_deadline),
-            (DeadlineKind.DISTRICT, args.district_deadline),
-        )
-        if text
-    ]
-    if not changes:
+    given = {DeadlineKind.UNIT: args.unit_deadline, DeadlineKind.DISTRICT: args.district_deadline}
+    if not any(given.values()):
         raise CliError("give --unit-deadline and/or --district-deadline")
     try:
-        parsed = [(kind, parse_deadline(text)) for kind, text in changes]
+        changes = {kind: parse_deadline(text) for kind, text in given.items() if text}
     except ValueError as problem:
         raise CliError(f"bad deadline: {problem}") from None
-
-    async def extend(store: Any) -> None:
-        plan = await campaigns.plan_of(store, args.id)
-        # The district deadline first, so that a unit deadline moved past the old one is valid.
-        for kind, at in sorted(parsed, key=lambda p: p[0] is DeadlineKind.UNIT):
-            await campaigns.extend_deadline(
-                store, plan.campaign.id, kind, at, SystemClock().now()
-            )
-
-    await _with_store(settings, args.id, extend)
+    async with open_uows(settings) as uows:
+        extended = await campaigns.extend_deadline(
+            uows, changes, SystemClock().now(), campaign_id=args.id
+        )
+    out(campaigns.describe(extended.plan))
     return 0
 
 
 async def cmd_set_open(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import campaigns
 
-    async def set_open(store: Any) -> None:
-        plan = await campaigns.plan_of(store, args.id)
-        await campaigns.set_open(store, plan.campaign.id, args.is_open)
-
-    await _with_store(settings, args.id, set_open)
+    async with open_uows(settings) as uows:
+        plan = await campaigns.set_open(uows, args.is_open, campaign_id=args.id)
+    out(campaigns.describe(plan))
     return 0
 
 
 async def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import campaigns
 
-    async def schedule(store: Any) -> None:
-        plan = await campaigns.plan_of(store, args.id)
-        await campaigns.set_schedule(store, plan.campaign.id, args.offsets, args.quiet)
-
-    await _with_store(settings, args.id, schedule)
+    async with open_uows(settings) as uows:
+        plan = await campaigns.set_schedule(uows, args.offsets, args.quiet, campaign_id=args.id)
+    out(campaigns.describe(plan))
     return 0
 
 
 async def cmd_remind(args: argparse.Namespace, settings: Settings) -> int:
     from bot.clock import SystemClock, format_local
     from bot.services import reminders
-    from storage.legacy import reminder_store_factory
 
     clock = SystemClock()
-    database = await _open(settings)
-    stores = reminder_store_factory(database)
-    try:
+    async with open_uows(settings) as uows:
         if args.dry_run:
-            report = await reminders.send_due_reminders(stores, _NoSender(), clock, dry_run=True)
+            report = await reminders.send_due_reminders(uows, _NoSender(), clock, dry_run=True)
             now = clock.now()
             for n in report.planned:
-                format_local(n.due_at) if n.due_at else "now"
-                reminders.notice_text(n, now).replace("\n", " / ")
+                due = format_local(n.due_at) if n.due_at else "now"
+                out(f"{due}\t{n.recipient_id}\t{reminders.notice_text(n, now).replace(chr(10), ' / ')}")
+            out(f"{len(report.planned)} due; nothing sent (dry run)")
             return 0
         if not settings.bot_token:
             raise CliError("BOT_TOKEN is not set; use --dry-run to see what would be sent")
@@ -157,16 +130,18 @@ async def cmd_remind(args: argparse.Namespace, settings: Settings) -> int:
         try:
             if args.once:
                 report = await reminders.send_due_reminders(
-                    stores, sender, clock, admin_ids=settings.bureau_admin_ids
+                    uows, sender, clock, admin_ids=settings.bureau_admin_ids
+                )
+                out(
+                    f"{len(report.planned)} due: {report.sent} sent, {report.unreachable} "
+                    f"unreachable, {report.failed} failed, {report.retry} to retry"
                 )
             else:
                 await reminders.run_reminders(
-                    stores, sender, clock, asyncio.Event(), admin_ids=settings.bureau_admin_ids
+                    uows, sender, clock, asyncio.Event(), admin_ids=settings.bureau_admin_ids
                 )
         finally:
             await bot.session.close()
-    finally:
-        await database.dispose()
     return 0
 
 

@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from bot.cli import CliError, database_session, out
+from bot.cli import CliError, open_uows, out
 from bot.config import Settings
 
 
@@ -71,16 +71,17 @@ def _write(target: Path, data: bytes) -> Path:
     return target
 
 
-async def _district_id(store: Any, text: str | None) -> int | None:
+async def _district_id(uows: Any, text: str | None) -> int | None:
     """None for all (or no --district), else the district's id; unknown names are an error."""
     from bot.domain.vocab import resolve_district
+    from bot.services.exports import district_id_of
 
     if text is None or text.strip().lower() in ("all", "全市"):
         return None
-    row = await store.district_by_code(resolve_district(text).code)
-    if row is None:
+    found = await district_id_of(uows, resolve_district(text).code)
+    if found is None:
         raise CliError(f"unknown district: {text}")
-    return row.id
+    return found
 
 
 def _group(text: str | None) -> str | None:
@@ -99,18 +100,16 @@ async def cmd_export_annex2(args: argparse.Namespace, settings: Settings) -> int
     from bot.domain.exports import Annex2Request
     from bot.services import exports as svc
     from exports.annex2 import write_annex2
-    from storage.legacy import SqlExportStore
 
     group, target = _group(args.group), _target(args.output)
-    async with database_session(settings) as session:
-        store = SqlExportStore(session)
+    async with open_uows(settings) as uows:
         request = Annex2Request(
-            district_id=await _district_id(store, args.district),
+            district_id=await _district_id(uows, args.district),
             group=group,
             include_pending=args.include_pending,
         )
         export = await svc.annex2(
-            store, None, request, actor_id=None, now=SystemClock().now(), campaign_id=args.campaign
+            uows, request, actor_id=None, now=SystemClock().now(), campaign_id=args.campaign
         )
     path = _write(target, write_annex2(export.rows, export.district, export.filled_on, group=group))
     pending = f", {export.pending} in review" if export.pending else ""
@@ -122,17 +121,10 @@ async def cmd_export_annex1(args: argparse.Namespace, settings: Settings) -> int
     from bot.clock import SystemClock
     from bot.services import exports as svc
     from exports.annex1 import render_annex1_docx
-    from storage.legacy import SqlExportStore
 
     target = _target(args.output)
-    async with database_session(settings) as session:
-        form = await svc.annex1(
-            SqlExportStore(session),
-            None,
-            args.application,
-            actor_id=None,
-            now=SystemClock().now(),
-        )
+    async with open_uows(settings) as uows:
+        form = await svc.annex1(uows, args.application, actor_id=None, now=SystemClock().now())
     path = _write(target, render_annex1_docx(form.form))
     out(f"{path}: Annex 1 of application {form.app_id}")
     return 0
@@ -144,17 +136,14 @@ async def cmd_export_archive(args: argparse.Namespace, settings: Settings) -> in
     from exports.annex1 import render_annex1_docx
     from exports.archive import annex1_archive
     from exports.names import annex1_filename
-    from storage.legacy import SqlExportStore
 
     target = _target(args.output)
-    async with database_session(settings) as session:
-        store = SqlExportStore(session)
-        district_id = await _district_id(store, args.district)
+    async with open_uows(settings) as uows:
+        district_id = await _district_id(uows, args.district)
         if district_id is None:
             raise CliError("--district must name one district")
         district, forms = await svc.annex1_archive(
-            store,
-            None,
+            uows,
             district_id,
             actor_id=None,
             now=SystemClock().now(),
@@ -171,18 +160,15 @@ async def cmd_export_full(args: argparse.Namespace, settings: Settings) -> int:
     from bot.clock import SystemClock
     from bot.services import exports as svc
     from exports.full import write_full_export
-    from storage.legacy import SqlExportStore
 
     group, target = _group(args.group), _target(args.output)
-    async with database_session(settings) as session:
-        store = SqlExportStore(session)
+    async with open_uows(settings) as uows:
         full = await svc.full_export(
-            store,
-            None,
+            uows,
             actor_id=None,
             now=SystemClock().now(),
             campaign_id=args.campaign,
-            district_id=await _district_id(store, args.district),
+            district_id=await _district_id(uows, args.district),
             group=group,
         )
     path = _write(target, write_full_export(full.headers, full.rows))
@@ -195,13 +181,12 @@ async def cmd_audit_list(args: argparse.Namespace, settings: Settings) -> int:
 
     from bot.clock import format_local
     from bot.services import audit
-    from storage.legacy import SqlExportStore
 
     if not 1 <= args.limit <= audit.MAX_ENTRIES:
         raise CliError(f"--limit must be between 1 and {audit.MAX_ENTRIES}")
-    async with database_session(settings) as session:
-        rows = await audit.recent(SqlExportStore(session), None, args.limit)
-    for r in rows:
+    async with open_uows(settings) as uows:
+        entries = await audit.recent(uows, args.limit)
+    for r in entries.rows:
         actor = "cli" if r.actor_id is None else str(r.actor_id)
         detail = json.dumps(r.detail, ensure_ascii=False, sort_keys=True)
         out(f"{format_local(r.at)}\t{actor}\t{r.action}\t{r.target}\t{detail}")

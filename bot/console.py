@@ -21,8 +21,8 @@ from bot.offline import OfflineSession, OfflineUser, OfflineWorld, Sent
 from storage.crypto import Keyring, configure, generate_key, keyring_from
 from storage.db import create_database
 from storage.keystore import check_keys
-from storage.legacy import SqlStore
 from storage.migrate import upgrade
+from storage.uow import unit_of_work_factory
 
 HELP = """\
   text        send a message (e.g. /start)
@@ -49,15 +49,15 @@ async def run_console(settings: Settings, db_path: str) -> None:
     await upgrade(database)
     await check_keys(database, keyring, clock.now())
     now = clock.now()
-    async with database.session() as session:
+    async with unit_of_work_factory(database)() as uow:
         await seed_demo(
-            SqlStore(session),
+            uow,
             now,
             deadlines=(now + timedelta(days=14), now + timedelta(days=30)),
             name="演示批次（console）",
         )
-        await seed_demo_reviewers(SqlStore(session), now)
-        await session.commit()
+        await seed_demo_reviewers(uow, now)
+        await uow.commit()
     bot = Bot(token="42:OFFLINE", session=OfflineSession())
     # One person at a keyboard (or a script): the per-user flood limit would only get in the way.
     settings = settings.model_copy(update={"rate_limit": 0})

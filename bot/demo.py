@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from bot.clock import TZ
-from bot.services.ports import Store
+from bot.domain.review import Grant, RoleKind
+from bot.services.repositories import UnitOfWork
 
 DEMO_UNITS = (
     ("CQU001", "重庆大学", "高等院校", "500106"),
@@ -19,21 +19,27 @@ NOTICE_DEADLINES = (datetime(2022, 9, 30, 18, 0, tzinfo=TZ), datetime(2022, 10, 
 
 
 async def seed_demo(
-    store: Store,
+    uow: UnitOfWork,
     now: datetime,
     deadlines: tuple[datetime, datetime] = NOTICE_DEADLINES,
     name: str = "2022年重庆市工伤预防专家库征集",
 ) -> None:
-    """Creates a campaign (by default the notice's) and three units, unless already there."""
-    if await store.current_campaign() is None:
-        await store.add_campaign(
+    """Creates a campaign (by default the notice's) and three units, unless already there.
+
+    Writes in the caller's open unit of work; the caller commits.
+    """
+    campaigns = uow.campaigns
+    if await campaigns.current_campaign() is None:
+        await campaigns.add_campaign(
             name=name, unit_deadline=deadlines[0], district_deadline=deadlines[1], now=now
         )
-    for code, name, kind, district_code in DEMO_UNITS:
-        if await store.unit_by_code(code) is None:
-            district = await store.district_by_code(district_code)
+    for code, unit_name, kind, district_code in DEMO_UNITS:
+        if await campaigns.unit_by_code(code) is None:
+            district = await campaigns.district_by_code(district_code)
             assert district is not None
-            await store.add_unit(code=code, name=name, kind=kind, district_id=district.id, now=now)
+            await campaigns.add_unit(
+                code=code, name=unit_name, kind=kind, district_id=district.id, now=now
+            )
 
 
 DEMO_REVIEWERS = (
@@ -44,19 +50,19 @@ DEMO_REVIEWERS = (
 """Console users who review: 重庆大学's unit reviewer, 沙坪坝区's district reviewer, a bureau admin."""
 
 
-async def seed_demo_reviewers(store: Any, now: datetime) -> None:
-    """Grants the demo reviewers their roles (a `ReviewStore`); harmless when run again."""
-    from bot.domain.review import Grant, RoleKind
-
+async def seed_demo_reviewers(uow: UnitOfWork, now: datetime) -> None:
+    """Grants the demo reviewers their roles in the caller's open unit of work; harmless when run again."""
     for person_id, name, role, code in DEMO_REVIEWERS:
         kind = RoleKind(role)
         if kind is RoleKind.UNIT:
-            unit = await store.unit_by_code(code)
+            unit = await uow.campaigns.unit_by_code(code)
+            assert unit is not None
             grant = Grant(role=kind, unit_id=unit.id)
         elif kind is RoleKind.DISTRICT:
-            district = await store.district_by_code(code)
+            district = await uow.campaigns.district_by_code(code)
+            assert district is not None
             grant = Grant(role=kind, district_id=district.id)
         else:
             grant = Grant(role=kind)
-        await store.ensure_person(person_id, name, now)
-        await store.add_grant(person_id, grant, None, now)
+        await uow.people.ensure_person(person_id, name, now)
+        await uow.people.add_grant(person_id, grant, None, now)

@@ -25,7 +25,8 @@ from aiohttp import web
 from bot.clock import Clock
 from bot.config import Settings, SettingsError
 from bot.services import downloads as svc
-from bot.services.downloads import Claim, DownloadStoreFactory
+from bot.services.downloads import Claim
+from bot.services.repositories import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -63,11 +64,10 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-def add_download_route(app: web.Application, stores: DownloadStoreFactory, clock: Clock) -> None:
+def add_download_route(app: web.Application, uows: UnitOfWorkFactory, clock: Clock) -> None:
     async def download(request: web.Request) -> web.StreamResponse:
         token = request.match_info.get("token", "")
-        async with stores() as store:
-            claim, found = await svc.redeem(store, token, clock.now())
+        claim, found = await svc.redeem(uows, token, clock.now())
         if claim is Claim.GONE:
             return web.Response(status=410, headers=_NO_STORE)
         if claim is not Claim.OK or found is None:
@@ -84,19 +84,11 @@ def add_download_route(app: web.Application, stores: DownloadStoreFactory, clock
 
     app.router.add_get(DOWNLOAD_PATH, download, allow_head=False)
     app.router.add_route("HEAD", DOWNLOAD_PATH, head)
-    app.cleanup_ctx.append(_purging(stores, clock))
-
-
-async def purge_expired(stores: DownloadStoreFactory, clock: Clock) -> int:
-    """Deletes the links that have expired; returns how many."""
-    async with stores() as store:
-        count = await store.purge_downloads(clock.now())
-        await store.commit()
-    return count
+    app.cleanup_ctx.append(_purging(uows, clock))
 
 
 async def purge_periodically(
-    stores: DownloadStoreFactory,
+    uows: UnitOfWorkFactory,
     clock: Clock,
     stop: asyncio.Event,
     every: float = PURGE_EVERY_SECONDS,
@@ -104,7 +96,7 @@ async def purge_periodically(
     """Purges at once and then every `every` seconds until `stop`; a failed pass waits for the next."""
     while not stop.is_set():
         try:
-            count = await purge_expired(stores, clock)
+            count = await svc.purge_expired(uows, clock.now())
         except Exception:
             log.exception("purging expired download links failed")
         else:
@@ -115,13 +107,13 @@ async def purge_periodically(
 
 
 def _purging(
-    stores: DownloadStoreFactory, clock: Clock
+    uows: UnitOfWorkFactory, clock: Clock
 ) -> Callable[[web.Application], AsyncIterator[None]]:
     """An aiohttp cleanup context: the purge runs exactly as long as the app serves links."""
 
     async def run(_app: web.Application) -> AsyncIterator[None]:
         stop = asyncio.Event()
-        task = asyncio.create_task(purge_periodically(stores, clock, stop), name="download-purge")
+        task = asyncio.create_task(purge_periodically(uows, clock, stop), name="download-purge")
         try:
             yield
         finally:
@@ -131,9 +123,9 @@ def _purging(
     return run
 
 
-def build_download_app(stores: DownloadStoreFactory, clock: Clock) -> web.Application:
+def build_download_app(uows: UnitOfWorkFactory, clock: Clock) -> web.Application:
     app = web.Application()
-    add_download_route(app, stores, clock)
+    add_download_route(app, uows, clock)
     return app
 
 

@@ -217,7 +217,7 @@ async def start_reminders(
 
     async def passes(until: asyncio.Event) -> None:
         await run_reminders(
-            dp["reminder_stores"], sender, clock, until, admin_ids=dp["settings"].bureau_admin_ids
+            dp["uows"], sender, clock, until, admin_ids=dp["settings"].bureau_admin_ids
         )
 
     if lease is None:
@@ -233,7 +233,7 @@ def start_download_server(dp: Dispatcher, stop: asyncio.Event) -> asyncio.Task[N
         return None
     from bot.downloads import build_download_app, serve_downloads
 
-    app = build_download_app(dp["download_stores"], dp["clock"])
+    app = build_download_app(dp["uows"], dp["clock"])
     return asyncio.create_task(
         serve_downloads(app, host=settings.download_host, port=settings.download_port, stop=stop),
         name="downloads",

@@ -209,7 +209,7 @@ def build_webhook_app(
     if isinstance(settings, Settings) and settings.export_delivery == "link":
         from bot.downloads import add_download_route
 
-        add_download_route(app, dp["download_stores"], dp["clock"])
+        add_download_route(app, dp["uows"], dp["clock"])
     return app
 
 

@@ -1,7 +1,8 @@
 """Exports in chat: /export, /download, /report (上报市局), /audit and their buttons.
 
 Every press is re-authorised by the services from the server's data, whatever
-the button says. Files are rendered off the event loop and handed over by
+the button says. A service reads the rows in its own unit of work and closes
+it; only then is the file rendered (off the event loop) and handed over by
 `deliver`, the one place that decides how a file reaches a person.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
 
 from aiogram import Bot, Router
@@ -19,13 +21,11 @@ from aiogram.types import BufferedInputFile, CallbackQuery, LinkPreviewOptions, 
 from bot.clock import Clock, format_local, local
 from bot.config import Settings
 from bot.domain.errors import DomainError, NotAllowed
-from bot.domain.exports import Annex2Request, is_bureau
-from bot.domain.review import Grant, RoleKind
-from bot.services import audit, roles
+from bot.domain.exports import Annex2Request
+from bot.services import audit
 from bot.services import downloads as links
 from bot.services import exports as svc
-from bot.services.downloads import DownloadStoreFactory
-from bot.services.export_ports import ExportStore, ExportStoreFactory
+from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import downloads as dt
 from bot.texts import exports as t
 from exports.annex1 import render_annex1_docx
@@ -63,7 +63,7 @@ async def deliver(
     *,
     settings: Settings | None = None,
     clock: Clock | None = None,
-    download_stores: DownloadStoreFactory | None = None,
+    uows: UnitOfWorkFactory | None = None,
 ) -> None:
     """Hands a file to one person: as a document, or with EXPORT_DELIVERY=link as a one-time link."""
     if settings is None or settings.export_delivery != "link":
@@ -71,24 +71,19 @@ async def deliver(
             chat_id, BufferedInputFile(data, filename=filename), caption=caption
         )
         return
-    if clock is None or download_stores is None or not settings.public_base_url:
-        raise RuntimeError("EXPORT_DELIVERY=link needs PUBLIC_BASE_URL and the download store")
-    async with download_stores() as store:
-        link = await links.issue(
-            store,
-            data=data,
-            filename=filename,
-            requester_id=chat_id,
-            now=clock.now(),
-            ttl=timedelta(minutes=settings.download_ttl_minutes),
-        )
+    if clock is None or uows is None or not settings.public_base_url:
+        raise RuntimeError("EXPORT_DELIVERY=link needs PUBLIC_BASE_URL and the database")
+    link = await links.issue(
+        uows,
+        data=data,
+        filename=filename,
+        requester_id=chat_id,
+        now=clock.now(),
+        ttl=timedelta(minutes=settings.download_ttl_minutes),
+    )
     url = f"{settings.public_base_url}/download/{link.token}"
     text = dt.LINK.format(caption=caption, until=format_local(link.expires_at), url=url)
     await bot.send_message(chat_id, text, link_preview_options=LinkPreviewOptions(is_disabled=True))
-
-
-async def _grants(store: ExportStore, person_id: int, settings: Settings) -> list[Grant]:
-    return await roles.grants_of(store, person_id, settings.bureau_admin_ids)
 
 
 def _chat_of(query: CallbackQuery) -> int:
@@ -100,23 +95,13 @@ def _chat_of(query: CallbackQuery) -> int:
 # /export -------------------------------------------------------------------------------
 
 
-async def on_export(message: Message, export_stores: ExportStoreFactory, settings: Settings) -> None:
+async def on_export(message: Message, uows: UnitOfWorkFactory, settings: Settings) -> None:
     """Shows each role's export menu: the bureau's choices, the district's and the unit's files."""
-    user = message.from_user
-    assert user is not None
-    screens = []
-    async with export_stores() as store:
-        grants = await _grants(store, user.id, settings)
-        if is_bureau(grants):
-            campaign = await store.current_campaign()
-            if campaign is None:
-                raise NotAllowed(t.NO_CAMPAIGN)
-            screens.append(rx.bureau_menu(ExportPick(), None, campaign))
-        for g in grants:
-            if g.role is RoleKind.DISTRICT and g.district_id:
-                screens.append(rx.district_menu(await svc.district_summary(store, grants, g.district_id)))
-            elif g.role is RoleKind.UNIT and g.unit_id:
-                screens.append(rx.unit_menu(await svc.unit_summary(store, grants, g.unit_id)))
+    assert message.from_user is not None
+    menus = await svc.export_menus(uows, message.from_user.id, settings.bureau_admin_ids)
+    screens = [rx.bureau_menu(ExportPick(), None, menus.bureau)] if menus.bureau else []
+    screens += [rx.district_menu(d) for d in menus.districts]
+    screens += [rx.unit_menu(u) for u in menus.units]
     if not screens:
         await message.answer(t.NOT_AN_EXPORTER)
     for text, markup in screens:
@@ -124,25 +109,18 @@ async def on_export(message: Message, export_stores: ExportStoreFactory, setting
 
 
 async def on_export_pick(
-    query: CallbackQuery, callback_data: ExportPick, export_stores: ExportStoreFactory, settings: Settings
+    query: CallbackQuery, callback_data: ExportPick, uows: UnitOfWorkFactory, settings: Settings
 ) -> None:
-    """The bureau's menu: choose a district (or the city) and a group."""
-    async with export_stores() as store:
-        grants = await _grants(store, query.from_user.id, settings)
-        if not is_bureau(grants):
-            raise NotAllowed(t.NOT_YOUR_SCOPE)
-        campaign = await store.current_campaign()
-        if campaign is None:
-            raise NotAllowed(t.NO_CAMPAIGN)
-        if callback_data.stage is ExportStage.DISTRICTS:
-            text, markup = rx.district_page(await store.districts(), callback_data)
-        elif callback_data.stage is ExportStage.GROUPS:
-            text, markup = rx.group_page(callback_data)
-        else:
-            district = (
-                await store.district(callback_data.district_id) if callback_data.district_id else None
-            )
-            text, markup = rx.bureau_menu(callback_data, district, campaign)
+    """Walks the bureau's menu: choose a district (or the city) and a group."""
+    menu = await svc.bureau_menu(
+        uows, query.from_user.id, settings.bureau_admin_ids, callback_data.district_id or None
+    )
+    if callback_data.stage is ExportStage.DISTRICTS:
+        text, markup = rx.district_page(menu.districts, callback_data)
+    elif callback_data.stage is ExportStage.GROUPS:
+        text, markup = rx.group_page(callback_data)
+    else:
+        text, markup = rx.bureau_menu(callback_data, menu.district, menu.campaign)
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_text(text, reply_markup=markup)
@@ -151,61 +129,50 @@ async def on_export_pick(
 async def on_export_go(
     query: CallbackQuery,
     callback_data: ExportGo,
-    export_stores: ExportStoreFactory,
+    uows: UnitOfWorkFactory,
     clock: Clock,
     settings: Settings,
     bot: Bot,
-    download_stores: DownloadStoreFactory | None = None,
 ) -> None:
     """Makes the file the button asks for, if the presser may have it, and sends it."""
-    user, chat_id = query.from_user, _chat_of(query)
-    now = clock.now()
-    group = rx.group_of(callback_data.group)
-    async with export_stores() as store:
-        grants = await _grants(store, user.id, settings)
-        match callback_data.kind:
-            case ExportKind.ANNEX2:
-                request = Annex2Request(
-                    district_id=callback_data.district_id or None,
-                    unit_id=callback_data.unit_id or None,
-                    group=group,
-                    include_pending=callback_data.pending,
-                )
-                export = await svc.annex2(store, grants, request, actor_id=user.id, now=now)
-            case ExportKind.FULL:
-                full = await svc.full_export(
-                    store,
-                    grants,
-                    actor_id=user.id,
-                    now=now,
-                    district_id=callback_data.district_id or None,
-                    group=group,
-                )
-            case ExportKind.ARCHIVE:
-                district, forms = await svc.annex1_archive(
-                    store, grants, callback_data.district_id, actor_id=user.id, now=now
-                )
-    await query.answer()
+    chat_id, actor_id, now = _chat_of(query), query.from_user.id, clock.now()
+    admins = settings.bureau_admin_ids
+    district_id, group = callback_data.district_id or None, rx.group_of(callback_data.group)
     match callback_data.kind:
         case ExportKind.ANNEX2:
+            request = Annex2Request(
+                district_id=district_id,
+                unit_id=callback_data.unit_id or None,
+                group=group,
+                include_pending=callback_data.pending,
+            )
+            export = await svc.annex2(uows, request, actor_id=actor_id, now=now, admin_ids=admins)
+            await query.answer()
             data = await asyncio.to_thread(
                 write_annex2, export.rows, export.district, export.filled_on, group=group
             )
             name = annex2_filename(export.file_district, export.filled_on)
-            await deliver(bot, chat_id, name, data, rx.annex2_caption(export), settings=settings, clock=clock, download_stores=download_stores)
+            caption = rx.annex2_caption(export)
         case ExportKind.FULL:
+            full = await svc.full_export(
+                uows, actor_id=actor_id, now=now, admin_ids=admins, district_id=district_id,
+                group=group,
+            )
+            await query.answer()
             data = await asyncio.to_thread(write_full_export, full.headers, full.rows)
-            name = full_export_filename(full.filled_on)
-            await deliver(
-                bot, chat_id, name, data, rx.full_caption(len(full.rows)), settings=settings, clock=clock, download_stores=download_stores)
+            name, caption = full_export_filename(full.filled_on), rx.full_caption(len(full.rows))
         case ExportKind.ARCHIVE:
+            district, forms = await svc.annex1_archive(
+                uows, callback_data.district_id, actor_id=actor_id, now=now, admin_ids=admins
+            )
+            await query.answer()
             data = await asyncio.to_thread(_archive, forms)
             name = svc.archive_filename(district, local(now).date())
-            await deliver(
-                bot, chat_id, name, data, rx.archive_caption(district, len(forms)), settings=settings, clock=clock, download_stores=download_stores)
+            caption = rx.archive_caption(district, len(forms))
+    await deliver(bot, chat_id, name, data, caption, settings=settings, clock=clock, uows=uows)
 
 
-def _archive(forms: list[svc.Annex1Export]) -> bytes:
+def _archive(forms: Sequence[svc.Annex1Export]) -> bytes:
     return annex1_archive(
         (annex1_filename(None, f.app_id), render_annex1_docx(f.form)) for f in forms
     )
@@ -217,123 +184,90 @@ def _archive(forms: list[svc.Annex1Export]) -> bytes:
 async def on_annex1(
     query: CallbackQuery,
     callback_data: Annex1Get,
-    export_stores: ExportStoreFactory,
+    uows: UnitOfWorkFactory,
     clock: Clock,
     settings: Settings,
     bot: Bot,
-    download_stores: DownloadStoreFactory | None = None,
 ) -> None:
-    """下载推荐表 on a card: for the application's reviewers, the bureau and its applicant."""
+    """Sends 推荐表 from a card: to the application's reviewers, the bureau and its applicant."""
     chat_id = _chat_of(query)
-    await _send_annex1(
-        bot, chat_id, query.from_user.id, callback_data.app_id, export_stores, clock, settings,
-        download_stores,
-    )
+    await _send_annex1(bot, chat_id, query.from_user.id, callback_data.app_id, uows, clock, settings)
     await query.answer()
 
 
 async def on_download(
     message: Message,
     command: CommandObject,
-    export_stores: ExportStoreFactory,
+    uows: UnitOfWorkFactory,
     clock: Clock,
     settings: Settings,
     bot: Bot,
-    download_stores: DownloadStoreFactory | None = None,
 ) -> None:
-    """`/download [number]`: the applicant's own submitted form (or one a reviewer may see)."""
-    user = message.from_user
-    assert user is not None
+    """Sends the form of `/download [number]`: the applicant's own newest, or one the sender may see."""
+    assert message.from_user is not None
     arg = (command.args or "").strip().lstrip("#")
     if arg and not arg.isdigit():
         raise NotAllowed(t.UNKNOWN_APPLICATION)
-    if arg:
-        app_id = int(arg)
-    else:
-        async with export_stores() as store:
-            app_id = await svc.own_latest(store, user.id)
-    await _send_annex1(
-        bot, message.chat.id, user.id, app_id, export_stores, clock, settings, download_stores
-    )
+    app_id = int(arg) if arg else None
+    await _send_annex1(bot, message.chat.id, message.from_user.id, app_id, uows, clock, settings)
 
 
 async def _send_annex1(
     bot: Bot,
     chat_id: int,
     person_id: int,
-    app_id: int,
-    export_stores: ExportStoreFactory,
+    app_id: int | None,
+    uows: UnitOfWorkFactory,
     clock: Clock,
     settings: Settings,
-    download_stores: DownloadStoreFactory | None = None,
 ) -> None:
-    async with export_stores() as store:
-        grants = await _grants(store, person_id, settings)
-        form = await svc.annex1(store, grants, app_id, actor_id=person_id, now=clock.now())
-    data = await asyncio.to_thread(render_annex1_docx, form.form)
-    await deliver(
-        bot,
-        chat_id,
-        annex1_filename(None, form.app_id),
-        data,
-        rx.annex1_caption(form.app_id),
-        settings=settings,
-        clock=clock,
-        download_stores=download_stores,
+    form = await svc.annex1(
+        uows, app_id, actor_id=person_id, now=clock.now(), admin_ids=settings.bureau_admin_ids
     )
+    data = await asyncio.to_thread(render_annex1_docx, form.form)
+    name, caption = annex1_filename(None, form.app_id), rx.annex1_caption(form.app_id)
+    await deliver(bot, chat_id, name, data, caption, settings=settings, clock=clock, uows=uows)
 
 
 # reporting ------------------------------------------------------------------------------------
 
 
 async def on_report(
-    message: Message, export_stores: ExportStoreFactory, clock: Clock, settings: Settings
+    message: Message, uows: UnitOfWorkFactory, clock: Clock, settings: Settings
 ) -> None:
     """Asks each district reviewer to confirm the report of its district's batch."""
-    user = message.from_user
-    assert user is not None
-    screens = []
-    async with export_stores() as store:
-        grants = await _grants(store, user.id, settings)
-        for g in grants:
-            if g.role is RoleKind.DISTRICT and g.district_id:
-                summary = await svc.report_preview(store, grants, g.district_id, clock.now())
-                screens.append(rx.report_confirm(summary))
-    if not screens:
-        raise NotAllowed(t.REPORT_ONLY_DISTRICT)
-    for text, markup in screens:
+    assert message.from_user is not None
+    previews = await svc.report_previews(
+        uows, message.from_user.id, clock.now(), admin_ids=settings.bureau_admin_ids
+    )
+    for summary in previews:
+        text, markup = rx.report_confirm(summary)
         await message.answer(text, reply_markup=markup)
 
 
 async def on_report_go(
     query: CallbackQuery,
     callback_data: ReportGo,
-    export_stores: ExportStoreFactory,
+    uows: UnitOfWorkFactory,
     clock: Clock,
     settings: Settings,
     bot: Bot,
-    download_stores: DownloadStoreFactory | None = None,
 ) -> None:
-    """上报市局: asks first; on 确认上报 records the report and sends the Annex 2 to the bureau."""
+    """Reports to the bureau (上报市局): asks first; on 确认上报 records it and sends the Annex 2."""
     user, chat_id = query.from_user, _chat_of(query)
-    async with export_stores() as store:
-        grants = await _grants(store, user.id, settings)
-        if not callback_data.confirm:
-            summary = await svc.report_preview(store, grants, callback_data.district_id, clock.now())
-        else:
-            report = await svc.report_batch(
-                store,
-                grants,
-                callback_data.district_id,
-                actor_id=user.id,
-                now=clock.now(),
-                admin_ids=settings.bureau_admin_ids,
-            )
-    await query.answer()
+    admins = settings.bureau_admin_ids
     if not callback_data.confirm:
+        [summary] = await svc.report_previews(
+            uows, user.id, clock.now(), admin_ids=admins, district_id=callback_data.district_id
+        )
+        await query.answer()
         text, markup = rx.report_confirm(summary)
         await bot.send_message(chat_id, text, reply_markup=markup)
         return
+    report = await svc.report_batch(
+        uows, callback_data.district_id, actor_id=user.id, now=clock.now(), admin_ids=admins
+    )
+    await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
     export = report.export
@@ -342,7 +276,9 @@ async def on_report_go(
     for admin in report.recipients:
         try:
             await deliver(
-                bot, admin, name, data, rx.bureau_received(report), settings=settings, clock=clock, download_stores=download_stores)
+                bot, admin, name, data, rx.bureau_received(report),
+                settings=settings, clock=clock, uows=uows,
+            )
         except TelegramAPIError as problem:
             log.warning("report of district %s not delivered to %s: %s", export.district, admin, problem)
     await bot.send_message(chat_id, rx.reported_text(report))
@@ -354,19 +290,18 @@ async def on_report_go(
 
 
 async def on_audit(
-    message: Message, command: CommandObject, export_stores: ExportStoreFactory, settings: Settings
+    message: Message, command: CommandObject, uows: UnitOfWorkFactory, settings: Settings
 ) -> None:
-    """`/audit [N]`: the newest access-log entries, for bureau admins."""
-    user = message.from_user
-    assert user is not None
+    """Shows a bureau admin the newest access-log entries (`/audit [N]`)."""
+    assert message.from_user is not None
     arg = (command.args or "").strip()
     if arg and not arg.isdigit():
         await message.answer(t.AUDIT_USAGE)
         return
-    async with export_stores() as store:
-        grants = await _grants(store, user.id, settings)
-        if not is_bureau(grants):
-            raise NotAllowed(t.BUREAU_ONLY)
-        rows = await audit.recent(store, grants, int(arg) if arg else DEFAULT_AUDIT_ENTRIES)
-        names = await store.person_names([r.actor_id for r in rows if r.actor_id is not None])
-    await message.answer(rx.audit_text(rows, names))
+    entries = await audit.recent(
+        uows,
+        int(arg) if arg else DEFAULT_AUDIT_ENTRIES,
+        actor_id=message.from_user.id,
+        admin_ids=settings.bureau_admin_ids,
+    )
+    await message.answer(rx.audit_text(entries.rows, entries.names))

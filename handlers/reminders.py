@@ -6,6 +6,7 @@ exist, reviewers use `/nudge <申报编号>`.
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from aiogram import Bot, Router
@@ -27,7 +28,7 @@ from bot.domain.reminders import DeadlineKind
 from bot.ratelimit import RateLimiter
 from bot.services import campaigns
 from bot.services import reminders as svc
-from bot.services.reminder_ports import ReminderStoreFactory
+from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import reminders as t
 from handlers.sending import TelegramSender
 
@@ -68,66 +69,72 @@ def build_router() -> Router:
 async def on_campaign(
     message: Message,
     command: CommandObject,
-    reminder_stores: ReminderStoreFactory,
+    uows: UnitOfWorkFactory,
     settings: Settings,
     clock: Clock,
 ) -> None:
     """Shows the campaign to a bureau admin, or applies `extend|close|open|name|reminders`."""
     assert message.from_user is not None
-    args = (command.args or "").split()
-    async with reminder_stores() as store:
-        await campaigns.require_bureau(store, message.from_user.id, settings.bureau_admin_ids)
-        plan = await campaigns.plan_of(store)
-        cid = plan.campaign.id
-        match args:
-            case []:
-                await message.answer(
-                    campaigns.describe(plan) + "\n\n" + t.CAMPAIGN_HELP,
-                    reply_markup=_campaign_markup(cid, plan.campaign.is_open),
+    actor, admins = message.from_user.id, settings.bureau_admin_ids
+    match (command.args or "").split():
+        case []:
+            plan = await campaigns.show(uows, actor_id=actor, admin_ids=admins)
+            markup = _campaign_markup(plan.campaign.id, plan.campaign.is_open)
+            await message.answer(campaigns.describe(plan) + "\n\n" + t.CAMPAIGN_HELP, reply_markup=markup)
+        case ["extend", word, *when] if word in KIND_WORDS and when:
+            kind, at = KIND_WORDS[word], _deadline(when)
+            if at is None:
+                await campaigns.show(uows, actor_id=actor, admin_ids=admins)  # refuses others first
+                raise DomainError(t.BAD_DEADLINE)
+            extended = await campaigns.extend_deadline(
+                uows, {kind: at}, clock.now(), actor_id=actor, admin_ids=admins
+            )
+            await message.answer(
+                t.EXTENDED_DONE.format(
+                    deadline_name=t.DEADLINE_NAME[kind], new=" ".join(when), count=extended.told
                 )
-            case ["extend", kind, *when] if kind in KIND_WORDS and when:
-                try:
-                    at = parse_deadline(" ".join(when))
-                except ValueError:
-                    raise DomainError(t.BAD_DEADLINE) from None
-                count = await campaigns.extend_deadline(
-                    store, cid, KIND_WORDS[kind], at, clock.now()
-                )
-                await message.answer(
-                    t.EXTENDED_DONE.format(
-                        deadline_name=t.DEADLINE_NAME[KIND_WORDS[kind]],
-                        new=" ".join(when),
-                        count=count,
-                    )
-                )
-            case ["close"]:
-                await campaigns.set_open(store, cid, False)
-                await message.answer(t.CLOSED)
-            case ["open"]:
-                await campaigns.set_open(store, cid, True)
-                await message.answer(t.OPENED)
-            case ["name", *words] if words:
-                await campaigns.rename(store, cid, " ".join(words))
-                await message.answer(t.RENAMED.format(name=" ".join(words)))
-            case ["reminders", offsets, *quiet]:
-                await campaigns.set_schedule(store, cid, offsets, quiet[0] if quiet else None)
-                await message.answer(campaigns.describe(await campaigns.plan_of(store, cid)))
-            case _:
-                await message.answer(t.UNKNOWN_ACTION + t.CAMPAIGN_HELP)
+            )
+        case ["close"]:
+            await campaigns.set_open(uows, False, actor_id=actor, admin_ids=admins)
+            await message.answer(t.CLOSED)
+        case ["open"]:
+            await campaigns.set_open(uows, True, actor_id=actor, admin_ids=admins)
+            await message.answer(t.OPENED)
+        case ["name", *words] if words:
+            await campaigns.rename(uows, " ".join(words), actor_id=actor, admin_ids=admins)
+            await message.answer(t.RENAMED.format(name=" ".join(words)))
+        case ["reminders", offsets, *quiet]:
+            plan = await campaigns.set_schedule(
+                uows, offsets, quiet[0] if quiet else None, actor_id=actor, admin_ids=admins
+            )
+            await message.answer(campaigns.describe(plan))
+        case _:
+            await campaigns.show(uows, actor_id=actor, admin_ids=admins)  # refuses others first
+            await message.answer(t.UNKNOWN_ACTION + t.CAMPAIGN_HELP)
+
+
+def _deadline(words: list[str]) -> datetime | None:
+    try:
+        return parse_deadline(" ".join(words))
+    except ValueError:
+        return None
 
 
 async def on_campaign_act(
     query: CallbackQuery,
     callback_data: CampaignAct,
-    reminder_stores: ReminderStoreFactory,
+    uows: UnitOfWorkFactory,
     settings: Settings,
 ) -> None:
     """Closes or reopens the campaign from its card."""
-    async with reminder_stores() as store:
-        await campaigns.require_bureau(store, query.from_user.id, settings.bureau_admin_ids)
-        is_open = callback_data.do is CampaignDo.OPEN
-        await campaigns.set_open(store, callback_data.campaign_id, is_open)
-        plan = await campaigns.plan_of(store, callback_data.campaign_id)
+    is_open = callback_data.do is CampaignDo.OPEN
+    plan = await campaigns.set_open(
+        uows,
+        is_open,
+        campaign_id=callback_data.campaign_id,
+        actor_id=query.from_user.id,
+        admin_ids=settings.bureau_admin_ids,
+    )
     await query.answer(t.OPENED if is_open else t.CLOSED)
     if isinstance(query.message, Message):
         await query.message.edit_text(
@@ -148,18 +155,25 @@ async def on_nudge(
     message: Message,
     command: CommandObject,
     bot: Bot,
-    reminder_stores: ReminderStoreFactory,
+    uows: UnitOfWorkFactory,
     limiter: RateLimiter,
     settings: Settings,
     clock: Clock,
 ) -> None:
-    """催办 by application id: whoever holds it gets a reminder now."""
+    """Nudges by application id: whoever holds it gets a reminder now."""
     assert message.from_user is not None
     arg = (command.args or "").strip().lstrip("#")
     if not arg.isdigit():
         await message.answer(t.NUDGE_USAGE)
         return
-    count = await _nudge(int(arg), message.from_user.id, bot, reminder_stores, limiter, settings, clock)
+    count = await svc.send_nudge(
+        uows,
+        TelegramSender(bot, limiter, clock),
+        clock,
+        actor_id=message.from_user.id,
+        app_id=int(arg),
+        admin_ids=settings.bureau_admin_ids,
+    )
     await message.answer(t.NUDGED.format(count=count))
 
 
@@ -167,56 +181,34 @@ async def on_nudge_button(
     query: CallbackQuery,
     callback_data: NudgeAction,
     bot: Bot,
-    reminder_stores: ReminderStoreFactory,
+    uows: UnitOfWorkFactory,
     limiter: RateLimiter,
     settings: Settings,
     clock: Clock,
 ) -> None:
-    """催办 from a card or a list."""
-    count = await _nudge(
-        callback_data.app_id, query.from_user.id, bot, reminder_stores, limiter, settings, clock
+    """Nudges from a card or a list."""
+    count = await svc.send_nudge(
+        uows,
+        TelegramSender(bot, limiter, clock),
+        clock,
+        actor_id=query.from_user.id,
+        app_id=callback_data.app_id,
+        admin_ids=settings.bureau_admin_ids,
     )
     await query.answer(t.NUDGED.format(count=count), show_alert=True)
 
 
-async def _nudge(
-    app_id: int,
-    actor_id: int,
-    bot: Bot,
-    reminder_stores: ReminderStoreFactory,
-    limiter: RateLimiter,
-    settings: Settings,
-    clock: Clock,
-) -> int:
-    async with reminder_stores() as store:
-        claimed = await svc.nudge(
-            store,
-            actor_id=actor_id,
-            app_id=app_id,
-            now=clock.now(),
-            admin_ids=settings.bureau_admin_ids,
-        )
-    sender = TelegramSender(bot, limiter, clock)
-    await svc.deliver(
-        reminder_stores, sender, claimed, clock, admin_ids=settings.bureau_admin_ids
-    )
-    return len(claimed)
-
-
 async def on_my_chat_member(
     event: ChatMemberUpdated,
-    reminder_stores: ReminderStoreFactory,
+    uows: UnitOfWorkFactory,
     settings: Settings,
     clock: Clock,
 ) -> None:
-    """A user who blocks the bot is no longer messaged (and is reported once); unblocking undoes it."""
+    """Stops messaging a user who blocked the bot (reported once); unblocking undoes it."""
     if event.chat.type != "private":
         return
     status = event.new_chat_member.status
-    async with reminder_stores() as store:
-        if status == "kicked":
-            await svc.person_blocked(
-                store, event.from_user.id, clock.now(), settings.bureau_admin_ids
-            )
-        elif status == "member":
-            await svc.person_unblocked(store, event.from_user.id)
+    if status == "kicked":
+        await svc.person_blocked(uows, event.from_user.id, clock.now(), settings.bureau_admin_ids)
+    elif status == "member":
+        await svc.person_unblocked(uows, event.from_user.id)

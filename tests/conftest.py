@@ -18,8 +18,8 @@ from bot.main import create_dispatcher
 from bot.offline import OfflineSession, OfflineWorld
 from storage import crypto
 from storage.db import Database, create_database
-from storage.legacy import SqlStore
 from storage.migrate import upgrade
+from storage.uow import unit_of_work_factory
 from tests.support import services
 from tests.support.seed import seed_demo
 
@@ -98,9 +98,9 @@ async def engine(tmp_path: object) -> AsyncIterator[Database]:
 @pytest.fixture
 async def sessionmaker(engine: Database) -> Database:
     """The same database, seeded with the demo campaign and units; called, it opens a session."""
-    async with engine.session() as session:
-        await seed_demo(SqlStore(session), now=datetime(2022, 9, 1, 9, 0, tzinfo=TZ))
-        await session.commit()
+    async with unit_of_work_factory(engine)() as uow:
+        await seed_demo(uow, now=datetime(2022, 9, 1, 9, 0, tzinfo=TZ))
+        await uow.commit()
     return engine
 
 

@@ -8,14 +8,16 @@ how many rows, and when. Rows are only ever added.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from bot.domain.errors import NotAllowed
 from bot.domain.exports import Access, is_bureau
-from bot.domain.review import Grant
-from bot.services.export_ports import AccessRow, ExportStore
+from bot.services.export_ports import AccessRow
+from bot.services.repositories import UnitOfWork, UnitOfWorkFactory
+from bot.services.roles import grants_of
 from bot.texts import exports as t
 
 log = logging.getLogger(__name__)
@@ -23,8 +25,16 @@ log = logging.getLogger(__name__)
 MAX_ENTRIES = 200
 
 
+@dataclass(frozen=True)
+class AccessEntries:
+    rows: Sequence[AccessRow]
+    """Newest first."""
+    names: dict[int, str]
+    """Actor id → name, for the actors among the rows."""
+
+
 async def record(
-    store: ExportStore,
+    uow: UnitOfWork,
     *,
     actor_id: int | None,
     action: Access,
@@ -32,30 +42,37 @@ async def record(
     detail: dict[str, Any],
     now: datetime,
 ) -> None:
-    """Adds a row in the caller's transaction: it commits with the read it describes."""
-    await store.add_access(
+    """Adds a row in the caller's open unit of work: it commits with the read it describes."""
+    await uow.documents.add_access(
         actor_id=actor_id, action=action.value, target=target, detail=detail, now=now
     )
     log.info("access %s %s by %s %s", action.value, target, actor_id, detail)
 
 
-async def record_view(store: ExportStore, *, actor_id: int, app_id: int, now: datetime) -> None:
-    """A reviewer or admin opened every field of an application (查看全部); commits."""
+async def record_view(uow: UnitOfWork, *, actor_id: int, app_id: int, now: datetime) -> None:
+    """A reviewer or admin opened every field of an application (查看全部); commits the caller's unit of work."""
     await record(
-        store,
+        uow,
         actor_id=actor_id,
         action=Access.VIEW_FULL_RECORD,
         target=f"application:{app_id}",
         detail={},
         now=now,
     )
-    await store.commit()
+    await uow.commit()
 
 
 async def recent(
-    store: ExportStore, grants: Sequence[Grant] | None, limit: int = 20
-) -> Sequence[AccessRow]:
-    """The newest entries, newest first: for bureau admins (or the command line) only."""
-    if grants is not None and not is_bureau(grants):
-        raise NotAllowed(t.BUREAU_ONLY)
-    return await store.access_log(max(1, min(limit, MAX_ENTRIES)))
+    uows: UnitOfWorkFactory,
+    limit: int = 20,
+    *,
+    actor_id: int | None = None,
+    admin_ids: Iterable[int] = (),
+) -> AccessEntries:
+    """The newest entries, newest first: for bureau admins (`actor_id` None: the command line)."""
+    async with uows() as uow:
+        if actor_id is not None and not is_bureau(await grants_of(uow, actor_id, admin_ids)):
+            raise NotAllowed(t.BUREAU_ONLY)
+        rows = await uow.documents.access_log(max(1, min(limit, MAX_ENTRIES)))
+        names = await uow.people.person_names([r.actor_id for r in rows if r.actor_id is not None])
+    return AccessEntries(rows, names)

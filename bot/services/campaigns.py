@@ -9,7 +9,8 @@ passed at the moment of extension never fire.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.clock import format_local
@@ -26,8 +27,9 @@ from bot.domain.reminders import (
     unreported_todos,
 )
 from bot.domain.review import RoleKind
-from bot.services.reminder_ports import CampaignPlan, ReminderStore
-from bot.services.repositories import UnitOfWork
+from bot.services.ports import UnitRow
+from bot.services.reminder_ports import CampaignPlan
+from bot.services.repositories import UnitOfWork, UnitOfWorkFactory
 from bot.texts import reminders as t
 
 
@@ -43,17 +45,44 @@ async def require_bureau(uow: UnitOfWork, person_id: int, admin_ids: Iterable[in
         raise NotAllowed(t.NOT_BUREAU)
 
 
-async def plan_of(store: ReminderStore, campaign_id: int | None = None) -> CampaignPlan:
-    """The given campaign, or the current one (the open one, else the newest)."""
+@dataclass(frozen=True)
+class Extended:
+    """A campaign after its deadlines moved, and how many people the outbox will tell."""
+
+    plan: CampaignPlan
+    told: int
+
+
+async def _authorize(uow: UnitOfWork, actor_id: int | None, admin_ids: Iterable[int]) -> None:
+    """Bureau admins only; `actor_id` None is the operator's command line."""
+    if actor_id is not None:
+        await require_bureau(uow, actor_id, admin_ids)
+
+
+async def plan_of(uow: UnitOfWork, campaign_id: int | None = None) -> CampaignPlan:
+    """The given campaign, or the current one (the open one, else the newest), in an open unit of work."""
     if campaign_id is None:
-        current = await store.current_campaign()
+        current = await uow.campaigns.current_campaign()
         if current is None:
             raise NotFound(t.NO_CAMPAIGN)
         campaign_id = current.id
-    plan = await store.plan(campaign_id)
+    plan = await uow.campaigns.plan(campaign_id)
     if plan is None:
         raise NotFound(t.NO_CAMPAIGN)
     return plan
+
+
+async def show(
+    uows: UnitOfWorkFactory,
+    campaign_id: int | None = None,
+    *,
+    actor_id: int | None = None,
+    admin_ids: Iterable[int] = (),
+) -> CampaignPlan:
+    """The campaign with its schedule, for a bureau admin or the command line."""
+    async with uows() as uow:
+        await _authorize(uow, actor_id, admin_ids)
+        return await plan_of(uow, campaign_id)
 
 
 def describe(plan: CampaignPlan) -> str:
@@ -75,14 +104,34 @@ def describe(plan: CampaignPlan) -> str:
 
 
 async def extend_deadline(
-    store: ReminderStore,
-    campaign_id: int,
-    kind: DeadlineKind,
-    new: datetime,
+    uows: UnitOfWorkFactory,
+    changes: Mapping[DeadlineKind, datetime],
     now: datetime,
+    *,
+    campaign_id: int | None = None,
+    actor_id: int | None = None,
+    admin_ids: Iterable[int] = (),
+) -> Extended:
+    """Moves deadlines later and records their announcements, all or none.
+
+    The district deadline moves first, so that a unit deadline moved past the
+    old district deadline is valid when both move.
+    """
+    told = 0
+    async with uows() as uow:
+        await _authorize(uow, actor_id, admin_ids)
+        campaign_id = (await plan_of(uow, campaign_id)).campaign.id
+        for kind in sorted(changes, key=lambda k: k is DeadlineKind.UNIT):
+            told += await _extend(uow, campaign_id, kind, changes[kind], now)
+        plan = await plan_of(uow, campaign_id)
+        await uow.commit()
+    return Extended(plan, told)
+
+
+async def _extend(
+    uow: UnitOfWork, campaign_id: int, kind: DeadlineKind, new: datetime, now: datetime
 ) -> int:
-    """Moves a deadline later and records the announcement; returns how many will be told."""
-    plan = await plan_of(store, campaign_id)
+    plan = await plan_of(uow, campaign_id)
     c = plan.campaign
     old = c.unit_deadline if kind is DeadlineKind.UNIT else c.district_deadline
     if new <= old:
@@ -96,8 +145,8 @@ async def extend_deadline(
         raise DomainError(
             t.EXTEND_ORDER.format(unit=format_local(unit), district=format_local(district))
         )
-    await store.set_deadline(c.id, kind, new, now)
-    people = await concerned(store, c, kind)
+    await uow.campaigns.set_deadline(c.id, kind, new, now)
+    people = await concerned(uow, c, kind)
     payload = {
         "campaign": c.name,
         "deadline_kind": kind.value,
@@ -115,25 +164,25 @@ async def extend_deadline(
         )
         for person in people
     ]
-    await store.add_notices(notices, now)
-    await store.commit()
+    await uow.campaigns.add_notices(notices, now)
     return len(notices)
 
 
-async def concerned(store: ReminderStore, campaign: Campaign, kind: DeadlineKind) -> list[int]:
+async def concerned(uow: UnitOfWork, campaign: Campaign, kind: DeadlineKind) -> list[int]:
     """Who a change of this deadline concerns: those whose work it bounds.
 
     Unit deadline: applicants with a draft or a returned form, and unit
     reviewers with applications waiting; district deadline: district
     reviewers with applications waiting or a batch not yet reported.
     """
+    apps = uow.applications
     people: set[int] = set()
     if kind is DeadlineKind.UNIT:
-        people |= {a.person_id for a in await store.open_forms(campaign.id)}
-        people |= {todo.recipient_id for todo in await store.unit_pending(campaign.id)}
+        people |= {a.person_id for a in await apps.open_forms(campaign.id)}
+        people |= {todo.recipient_id for todo in await apps.unit_pending(campaign.id)}
     else:
-        people |= {todo.recipient_id for todo in await store.district_pending(campaign.id)}
-        facts = await store.batch_facts(campaign.id)
+        people |= {todo.recipient_id for todo in await apps.district_pending(campaign.id)}
+        facts = await apps.batch_facts(campaign.id)
         unreported = unreported_todos(
             reviewers=facts.reviewers, approved=facts.approved or {}, reported=facts.reported
         )
@@ -141,34 +190,114 @@ async def concerned(store: ReminderStore, campaign: Campaign, kind: DeadlineKind
     return sorted(people)
 
 
-async def set_open(store: ReminderStore, campaign_id: int, is_open: bool) -> None:
-    await plan_of(store, campaign_id)
-    await store.set_open(campaign_id, is_open)
-    await store.commit()
+async def set_open(
+    uows: UnitOfWorkFactory,
+    is_open: bool,
+    *,
+    campaign_id: int | None = None,
+    actor_id: int | None = None,
+    admin_ids: Iterable[int] = (),
+) -> CampaignPlan:
+    """Opens or closes the campaign (closed: no submissions, no reminders); returns it as it now is."""
+    async with uows() as uow:
+        await _authorize(uow, actor_id, admin_ids)
+        campaign_id = (await plan_of(uow, campaign_id)).campaign.id
+        await uow.campaigns.set_open(campaign_id, is_open)
+        plan = await plan_of(uow, campaign_id)
+        await uow.commit()
+    return plan
 
 
-async def rename(store: ReminderStore, campaign_id: int, name: str) -> None:
+async def rename(
+    uows: UnitOfWorkFactory,
+    name: str,
+    *,
+    campaign_id: int | None = None,
+    actor_id: int | None = None,
+    admin_ids: Iterable[int] = (),
+) -> CampaignPlan:
     name = name.strip()
     if not 1 <= len(name) <= 100:
         raise DomainError(t.BAD_NAME)
-    await plan_of(store, campaign_id)
-    await store.rename_campaign(campaign_id, name)
-    await store.commit()
+    async with uows() as uow:
+        await _authorize(uow, actor_id, admin_ids)
+        campaign_id = (await plan_of(uow, campaign_id)).campaign.id
+        await uow.campaigns.rename_campaign(campaign_id, name)
+        plan = await plan_of(uow, campaign_id)
+        await uow.commit()
+    return plan
 
 
 async def set_schedule(
-    store: ReminderStore, campaign_id: int, offsets: str, quiet: str | None = None
-) -> Schedule:
+    uows: UnitOfWorkFactory,
+    offsets: str,
+    quiet: str | None = None,
+    *,
+    campaign_id: int | None = None,
+    actor_id: int | None = None,
+    admin_ids: Iterable[int] = (),
+) -> CampaignPlan:
     """Stores offsets like `7d,3d,1d,3h` and optionally quiet hours like `22:00-08:00`."""
-    plan = await plan_of(store, campaign_id)
-    try:
-        parsed = parse_offsets(offsets)
-        start, end = parse_quiet(quiet) if quiet else (
-            plan.schedule.quiet_start, plan.schedule.quiet_end
+    async with uows() as uow:
+        await _authorize(uow, actor_id, admin_ids)
+        plan = await plan_of(uow, campaign_id)
+        try:
+            parsed = parse_offsets(offsets)
+            start, end = parse_quiet(quiet) if quiet else (
+                plan.schedule.quiet_start, plan.schedule.quiet_end
+            )
+        except ValueError:
+            raise DomainError(t.BAD_OFFSETS) from None
+        schedule = Schedule(offsets=parsed, quiet_start=start, quiet_end=end)
+        await uow.campaigns.save_schedule(plan.campaign.id, schedule)
+        plan = await plan_of(uow, plan.campaign.id)
+        await uow.commit()
+    return plan
+
+
+# the operator's command line ----------------------------------------------------------------
+
+
+async def create_campaign(
+    uows: UnitOfWorkFactory,
+    *,
+    name: str,
+    unit_deadline: datetime,
+    district_deadline: datetime,
+    now: datetime,
+) -> int:
+    """Opens a new campaign; returns its id."""
+    async with uows() as uow:
+        campaign_id = await uow.campaigns.add_campaign(
+            name=name, unit_deadline=unit_deadline, district_deadline=district_deadline, now=now
         )
-    except ValueError:
-        raise DomainError(t.BAD_OFFSETS) from None
-    schedule = Schedule(offsets=parsed, quiet_start=start, quiet_end=end)
-    await store.save_schedule(campaign_id, schedule)
-    await store.commit()
-    return schedule
+        await uow.commit()
+    return campaign_id
+
+
+async def all_campaigns(uows: UnitOfWorkFactory) -> Sequence[Campaign]:
+    """Every campaign, oldest first."""
+    async with uows() as uow:
+        return await uow.campaigns.campaigns()
+
+
+async def add_unit(
+    uows: UnitOfWorkFactory, *, district_code: str, name: str, kind: str, code: str, now: datetime
+) -> UnitRow | None:
+    """Registers a unit in the district; None when the district already has one of that name."""
+    async with uows() as uow:
+        district = await uow.campaigns.district_by_code(district_code)
+        assert district is not None, "every district of the vocabulary is stored by the migrations"
+        if any(u.name == name for u in await uow.campaigns.units_in(district.id)):
+            return None
+        unit = await uow.campaigns.add_unit(
+            code=code, name=name, kind=kind, district_id=district.id, now=now
+        )
+        await uow.commit()
+    return unit
+
+
+async def all_units(uows: UnitOfWorkFactory) -> list[UnitRow]:
+    """Every unit, district by district."""
+    async with uows() as uow:
+        return [u for d in await uow.campaigns.districts() for u in await uow.campaigns.units_in(d.id)]

@@ -12,14 +12,12 @@ import hmac
 import logging
 import re
 import secrets
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, Protocol
 
 from bot.domain.exports import Access
+from bot.services.repositories import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -44,44 +42,6 @@ class Claim(StrEnum):
     """Used already, or expired."""
 
 
-class DownloadStore(Protocol):
-    async def add_download(
-        self,
-        *,
-        token_hash: str,
-        data: bytes,
-        filename: str,
-        requester_id: int,
-        now: datetime,
-        expires_at: datetime,
-    ) -> None: ...
-
-    async def purge_downloads(self, now: datetime) -> int:
-        """Deletes links that expired before `now`; returns how many."""
-        ...
-
-    async def claim_download(
-        self, token_hash: str, now: datetime
-    ) -> tuple[Claim, StoredDownload | None]:
-        """Marks the link used if it is unused and unexpired (one conditional UPDATE), then reads it."""
-        ...
-
-    async def add_access(
-        self,
-        *,
-        actor_id: int | None,
-        action: str,
-        target: str,
-        detail: dict[str, Any],
-        now: datetime,
-    ) -> None: ...
-
-    async def commit(self) -> None: ...
-
-
-DownloadStoreFactory = Callable[[], AbstractAsyncContextManager[DownloadStore]]
-
-
 @dataclass(frozen=True)
 class Link:
     token: str
@@ -93,7 +53,7 @@ def token_hash(token: str) -> str:
 
 
 async def issue(
-    store: DownloadStore,
+    uows: UnitOfWorkFactory,
     *,
     data: bytes,
     filename: str,
@@ -101,43 +61,53 @@ async def issue(
     now: datetime,
     ttl: timedelta,
 ) -> Link:
-    """Stores the file under a fresh token (purging expired links first); commits."""
-    await store.purge_downloads(now)
+    """Stores the file under a fresh token (purging expired links first)."""
     token = secrets.token_urlsafe(32)
     expires_at = now + ttl
-    await store.add_download(
-        token_hash=token_hash(token),
-        data=data,
-        filename=filename,
-        requester_id=requester_id,
-        now=now,
-        expires_at=expires_at,
-    )
-    await store.commit()
+    async with uows() as uow:
+        await uow.documents.purge_downloads(now)
+        await uow.documents.add_download(
+            token_hash=token_hash(token),
+            data=data,
+            filename=filename,
+            requester_id=requester_id,
+            now=now,
+            expires_at=expires_at,
+        )
+        await uow.commit()
     log.info("download link issued to %s for %s, until %s", requester_id, filename, expires_at)
     return Link(token, expires_at)
 
 
 async def redeem(
-    store: DownloadStore, token: str, now: datetime
+    uows: UnitOfWorkFactory, token: str, now: datetime
 ) -> tuple[Claim, StoredDownload | None]:
-    """The file behind a token, once: unknown, used and expired tokens give no file; logged; commits."""
+    """The file behind a token, once: unknown, used and expired tokens give no file; logged."""
     if not TOKEN_SHAPE.fullmatch(token):
         return Claim.UNKNOWN, None
     wanted = token_hash(token)
-    claim, download = await store.claim_download(wanted, now)
-    if claim is not Claim.OK or download is None:
-        await store.commit()
-        log.warning("download link refused: %s", claim.value)
-        return claim, None
-    if not hmac.compare_digest(download.token_hash, wanted):
-        return Claim.UNKNOWN, None
-    await store.add_access(
-        actor_id=download.requester_id,
-        action=Access.DOWNLOAD_LINK.value,
-        target=f"link:{wanted[:12]}",
-        detail={"bytes": len(download.data)},
-        now=now,
-    )
-    await store.commit()
+    async with uows() as uow:
+        claim, download = await uow.documents.claim_download(wanted, now)
+        if claim is not Claim.OK or download is None:
+            await uow.commit()
+            log.warning("download link refused: %s", claim.value)
+            return claim, None
+        if not hmac.compare_digest(download.token_hash, wanted):
+            return Claim.UNKNOWN, None  # rolled back: the link stays unused
+        await uow.documents.add_access(
+            actor_id=download.requester_id,
+            action=Access.DOWNLOAD_LINK.value,
+            target=f"link:{wanted[:12]}",
+            detail={"bytes": len(download.data)},
+            now=now,
+        )
+        await uow.commit()
     return Claim.OK, download
+
+
+async def purge_expired(uows: UnitOfWorkFactory, now: datetime) -> int:
+    """Deletes the links that have expired (their files with them); returns how many."""
+    async with uows() as uow:
+        count = await uow.documents.purge_downloads(now)
+        await uow.commit()
+    return count

@@ -1,9 +1,11 @@
 """Use cases of exports: Annex 2 and Annex 1 rows for a scope, the full export, batch reports.
 
-Each function re-authorises from the server's data (the grants passed in; None
-means the operator's command line), reads the rows through the store, writes
-one access-log row and commits, and returns plain export rows: the writers in
-`exports` turn them into files. Nothing here renders a document.
+Each use case opens one unit of work: it re-authorises the actor from the
+server's data (`actor_id` None means the operator's command line), reads the
+rows, writes one access-log row in the same transaction, commits, and returns
+plain export rows. The caller builds the file (the writers in `exports`) and
+sends it after the unit of work has closed, so a 10,000-row workbook never
+holds the database. Nothing here renders a document.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from bot.domain.exports import (
     authorize_annex2,
     authorize_district,
     authorize_full,
+    is_bureau,
     may_report,
     title_with_level,
 )
@@ -32,7 +35,10 @@ from bot.domain.form import FIELDS
 from bot.domain.review import Grant, RoleKind, may_view
 from bot.domain.workflow import Status
 from bot.services import audit
-from bot.services.export_ports import ExportStore, ReportRow
+from bot.services.export_ports import ReportRow
+from bot.services.ports import DistrictRow
+from bot.services.repositories import UnitOfWork, UnitOfWorkFactory
+from bot.services.roles import grants_of
 from bot.texts import exports as t
 from exports.rows import Annex1Form, Annex2Row, ResumeEntry
 
@@ -104,12 +110,38 @@ class Report:
     """Bureau admins to send the file to."""
 
 
+@dataclass(frozen=True)
+class ExportMenus:
+    """What /export shows one person: the bureau's menu, and one per district and unit role."""
+
+    bureau: Campaign | None
+    """The current campaign when the person is a bureau admin."""
+    districts: Sequence[DistrictSummary]
+    units: Sequence[UnitSummary]
+
+
+@dataclass(frozen=True)
+class BureauMenu:
+    campaign: Campaign
+    districts: Sequence[DistrictRow]
+    district: DistrictRow | None
+    """The district chosen so far; None for the whole city."""
+
+
 # helpers -------------------------------------------------------------------------------
 
 
-async def _campaign(store: ExportStore, campaign_id: int | None) -> Campaign:
+async def _grants(
+    uow: UnitOfWork, actor_id: int | None, admin_ids: Iterable[int]
+) -> list[Grant] | None:
+    """The actor's roles; None for the operator's command line, who may export everything."""
+    return None if actor_id is None else await grants_of(uow, actor_id, admin_ids)
+
+
+async def _campaign(uow: UnitOfWork, campaign_id: int | None) -> Campaign:
+    campaigns = uow.campaigns
     campaign = (
-        await store.campaign(campaign_id) if campaign_id else await store.current_campaign()
+        await campaigns.campaign(campaign_id) if campaign_id else await campaigns.current_campaign()
     )
     if campaign is None:
         raise NotFound(t.NO_CAMPAIGN)
@@ -195,35 +227,37 @@ def _resume(entries: Iterable[Mapping[str, str]] | None) -> tuple[ResumeEntry, .
 
 
 async def annex2(
-    store: ExportStore,
-    grants: Sequence[Grant] | None,
+    uows: UnitOfWorkFactory,
     request: Annex2Request,
     *,
     actor_id: int | None,
     now: datetime,
+    admin_ids: Iterable[int] = (),
     campaign_id: int | None = None,
 ) -> Annex2Export:
     """Annex 2 rows the person may see for this request, sorted group → unit → name; logged."""
-    export, target = await _annex2(store, grants, request, now, campaign_id)
-    await audit.record(
-        store,
-        actor_id=actor_id,
-        action=Access.EXPORT_ANNEX2,
-        target=target,
-        detail={
-            "campaign": export.campaign.id,
-            "group": request.group,
-            "include_pending": request.include_pending,
-            "rows": len(export.rows),
-        },
-        now=now,
-    )
-    await store.commit()
+    async with uows() as uow:
+        grants = await _grants(uow, actor_id, admin_ids)
+        export, target = await _annex2(uow, grants, request, now, campaign_id)
+        await audit.record(
+            uow,
+            actor_id=actor_id,
+            action=Access.EXPORT_ANNEX2,
+            target=target,
+            detail={
+                "campaign": export.campaign.id,
+                "group": request.group,
+                "include_pending": request.include_pending,
+                "rows": len(export.rows),
+            },
+            now=now,
+        )
+        await uow.commit()
     return export
 
 
 async def _annex2(
-    store: ExportStore,
+    uow: UnitOfWork,
     grants: Sequence[Grant] | None,
     request: Annex2Request,
     now: datetime,
@@ -231,17 +265,17 @@ async def _annex2(
 ) -> tuple[Annex2Export, str]:
     """The export and the access log's target for it; neither logs nor commits."""
     selection = authorize_annex2(grants, request)
-    campaign = await _campaign(store, campaign_id)
+    campaign = await _campaign(uow, campaign_id)
     if request.group is not None and request.group not in vocab.PROFESSIONAL_GROUPS:
         raise NotFound(t.UNKNOWN_GROUP)
     if selection.unit_id is not None:
-        unit = await store.unit(selection.unit_id)
+        unit = await uow.campaigns.unit(selection.unit_id)
         if unit is None:
             raise NotFound(t.UNKNOWN_UNIT)
         district, file_district, scope = unit.district_name, unit.district_name, unit.name
         target = f"unit:{unit.code}"
     elif selection.district_id is not None:
-        row = await store.district(selection.district_id)
+        row = await uow.campaigns.district(selection.district_id)
         if row is None:
             raise NotFound(t.UNKNOWN_DISTRICT)
         district, file_district, scope = row.name, row.name, row.name
@@ -250,7 +284,7 @@ async def _annex2(
         district, file_district, scope, target = t.ALL_CITY, None, t.ALL_CITY, "all"
     if request.group:
         scope = f"{scope} · {request.group}"
-    apps = await store.export_applications(
+    apps = await uow.applications.export_applications(
         campaign.id,
         statuses=selection.statuses,
         district_id=selection.district_id,
@@ -311,35 +345,36 @@ def _list(value: Any) -> Any:
 
 
 async def full_export(
-    store: ExportStore,
-    grants: Sequence[Grant] | None,
+    uows: UnitOfWorkFactory,
     *,
     actor_id: int | None,
     now: datetime,
+    admin_ids: Iterable[int] = (),
     campaign_id: int | None = None,
     district_id: int | None = None,
     group: str | None = None,
 ) -> FullExport:
     """One row per submitted application with every field: the bureau's alone; logged."""
-    authorize_full(grants)
-    campaign = await _campaign(store, campaign_id)
-    apps = sorted(
-        await store.export_applications(
-            campaign.id, statuses=REVIEWER_VISIBLE, district_id=district_id, group=group
-        ),
-        key=lambda a: (a.district_id, *sort_key(a)),
-    )
-    times = await store.decision_times(campaign.id)
-    rows = [full_row(a, times.get(a.id, {})) for a in apps]
-    await audit.record(
-        store,
-        actor_id=actor_id,
-        action=Access.EXPORT_FULL,
-        target="all" if district_id is None else f"district_id:{district_id}",
-        detail={"campaign": campaign.id, "group": group, "rows": len(rows)},
-        now=now,
-    )
-    await store.commit()
+    async with uows() as uow:
+        authorize_full(await _grants(uow, actor_id, admin_ids))
+        campaign = await _campaign(uow, campaign_id)
+        apps = sorted(
+            await uow.applications.export_applications(
+                campaign.id, statuses=REVIEWER_VISIBLE, district_id=district_id, group=group
+            ),
+            key=lambda a: (a.district_id, *sort_key(a)),
+        )
+        times = await uow.applications.decision_times(campaign.id)
+        rows = [full_row(a, times.get(a.id, {})) for a in apps]
+        await audit.record(
+            uow,
+            actor_id=actor_id,
+            action=Access.EXPORT_FULL,
+            target="all" if district_id is None else f"district_id:{district_id}",
+            detail={"campaign": campaign.id, "group": group, "rows": len(rows)},
+            now=now,
+        )
+        await uow.commit()
     return FullExport(FULL_HEADERS, rows, local(now).date())
 
 
@@ -347,115 +382,155 @@ async def full_export(
 
 
 async def annex1(
-    store: ExportStore,
-    grants: Sequence[Grant] | None,
-    app_id: int,
+    uows: UnitOfWorkFactory,
+    app_id: int | None,
     *,
     actor_id: int | None,
     now: datetime,
+    admin_ids: Iterable[int] = (),
 ) -> Annex1Export:
-    """One application's form: for its applicant once submitted, its reviewers, the bureau."""
-    app = await store.application(app_id)
-    own = app is not None and actor_id is not None and app.person_id == actor_id
-    allowed = app is not None and (
-        grants is None
-        or own
-        or may_view(grants, district_id=app.district_id, unit_id=app.unit_id)
-    )
-    if app is None or not allowed:
-        log.warning("annex 1 of application %s refused to %s", app_id, actor_id)
-        raise NotAllowed(t.UNKNOWN_APPLICATION)
-    if app.status is Status.DRAFT:
-        raise NotAllowed(t.DRAFT_NOT_DOWNLOADABLE)
-    form = annex1_form(app, await store.photo(app.id))
-    await audit.record(
-        store,
-        actor_id=actor_id,
-        action=Access.DOWNLOAD_ANNEX1,
-        target=f"application:{app.id}",
-        detail={"own": own},
-        now=now,
-    )
-    await store.commit()
+    """One application's form: for its applicant once submitted, its reviewers, the bureau.
+
+    `app_id` None: the actor's own newest submitted application (/download).
+    """
+    async with uows() as uow:
+        if app_id is None:
+            app_id = await _own_latest(uow, actor_id)
+        app = await uow.applications.application(app_id)
+        own = app is not None and actor_id is not None and app.person_id == actor_id
+        grants = await _grants(uow, actor_id, admin_ids)
+        allowed = app is not None and (
+            grants is None
+            or own
+            or may_view(grants, district_id=app.district_id, unit_id=app.unit_id)
+        )
+        if app is None or not allowed:
+            log.warning("annex 1 of application %s refused to %s", app_id, actor_id)
+            raise NotAllowed(t.UNKNOWN_APPLICATION)
+        if app.status is Status.DRAFT:
+            raise NotAllowed(t.DRAFT_NOT_DOWNLOADABLE)
+        form = annex1_form(app, await uow.applications.photo(app.id))
+        await audit.record(
+            uow,
+            actor_id=actor_id,
+            action=Access.DOWNLOAD_ANNEX1,
+            target=f"application:{app.id}",
+            detail={"own": own},
+            now=now,
+        )
+        await uow.commit()
     return Annex1Export(app.id, form)
 
 
-async def own_latest(store: ExportStore, person_id: int) -> int:
+async def _own_latest(uow: UnitOfWork, person_id: int | None) -> int:
     """The applicant's newest submitted application, for /download without a number."""
-    for app in await store.applications_of(person_id):
-        if app.status is not Status.DRAFT:
-            return app.id
+    if person_id is not None:
+        for app in await uow.applications.applications_of(person_id):
+            if app.status is not Status.DRAFT:
+                return app.id
     raise NotFound(t.NOTHING_TO_DOWNLOAD)
 
 
 async def annex1_archive(
-    store: ExportStore,
-    grants: Sequence[Grant] | None,
+    uows: UnitOfWorkFactory,
     district_id: int,
     *,
     actor_id: int | None,
     now: datetime,
+    admin_ids: Iterable[int] = (),
     campaign_id: int | None = None,
     include_pending: bool = False,
 ) -> tuple[str, Sequence[Annex1Export]]:
     """The district's name and every form of its batch (as in its Annex 2), in export order."""
-    authorize_district(grants, district_id)
     selection = authorize_annex2(
         None, Annex2Request(district_id=district_id, include_pending=include_pending)
     )
-    district = await store.district(district_id)
-    if district is None:
-        raise NotFound(t.UNKNOWN_DISTRICT)
-    campaign = await _campaign(store, campaign_id)
-    apps = sorted(
-        await store.export_applications(
-            campaign.id, statuses=selection.statuses, district_id=district_id
-        ),
-        key=sort_key,
-    )
-    forms = [Annex1Export(a.id, annex1_form(a, await store.photo(a.id))) for a in apps]
-    await audit.record(
-        store,
-        actor_id=actor_id,
-        action=Access.EXPORT_ANNEX1_ARCHIVE,
-        target=f"district:{district.code}",
-        detail={"campaign": campaign.id, "include_pending": include_pending, "rows": len(forms)},
-        now=now,
-    )
-    await store.commit()
+    async with uows() as uow:
+        authorize_district(await _grants(uow, actor_id, admin_ids), district_id)
+        district = await uow.campaigns.district(district_id)
+        if district is None:
+            raise NotFound(t.UNKNOWN_DISTRICT)
+        campaign = await _campaign(uow, campaign_id)
+        apps = sorted(
+            await uow.applications.export_applications(
+                campaign.id, statuses=selection.statuses, district_id=district_id
+            ),
+            key=sort_key,
+        )
+        forms = [Annex1Export(a.id, annex1_form(a, await uow.applications.photo(a.id))) for a in apps]
+        await audit.record(
+            uow,
+            actor_id=actor_id,
+            action=Access.EXPORT_ANNEX1_ARCHIVE,
+            target=f"district:{district.code}",
+            detail={"campaign": campaign.id, "include_pending": include_pending, "rows": len(forms)},
+            now=now,
+        )
+        await uow.commit()
     return district.name, forms
 
 
 # menus and reports ------------------------------------------------------------------------
 
 
-async def district_summary(
-    store: ExportStore, grants: Sequence[Grant], district_id: int
+async def export_menus(
+    uows: UnitOfWorkFactory, actor_id: int, admin_ids: Iterable[int] = ()
+) -> ExportMenus:
+    """Every export menu the person's roles give: the bureau's, each district's, each unit's."""
+    districts: list[DistrictSummary] = []
+    units: list[UnitSummary] = []
+    async with uows() as uow:
+        grants = await grants_of(uow, actor_id, admin_ids)
+        campaign = None
+        if is_bureau(grants):
+            campaign = await _campaign(uow, None)
+        for g in grants:
+            if g.role is RoleKind.DISTRICT and g.district_id:
+                districts.append(await _district_summary(uow, grants, g.district_id))
+            elif g.role is RoleKind.UNIT and g.unit_id:
+                units.append(await _unit_summary(uow, grants, g.unit_id))
+    return ExportMenus(campaign, districts, units)
+
+
+async def bureau_menu(
+    uows: UnitOfWorkFactory, actor_id: int, admin_ids: Iterable[int], district_id: int | None
+) -> BureauMenu:
+    """The bureau's export menu, with the districts to choose from and the one chosen."""
+    async with uows() as uow:
+        if not is_bureau(await grants_of(uow, actor_id, admin_ids)):
+            raise NotAllowed(t.NOT_YOUR_SCOPE)
+        campaign = await _campaign(uow, None)
+        district = await uow.campaigns.district(district_id) if district_id else None
+        return BureauMenu(campaign, await uow.campaigns.districts(), district)
+
+
+async def _district_summary(
+    uow: UnitOfWork, grants: Sequence[Grant], district_id: int
 ) -> DistrictSummary:
     authorize_district(grants, district_id)
-    campaign = await _campaign(store, None)
-    district = await store.district(district_id)
+    campaign = await _campaign(uow, None)
+    district = await uow.campaigns.district(district_id)
     if district is None:
         raise NotFound(t.UNKNOWN_DISTRICT)
-    counts = await _counts(store, campaign.id, Annex2Request(district_id=district_id))
-    reports = await store.reports(campaign.id, district_id)
+    counts = await _counts(uow, campaign.id, Annex2Request(district_id=district_id))
+    reports = await uow.campaigns.reports(campaign.id, district_id)
     return DistrictSummary(district_id, district.name, campaign, *counts, reports[0] if reports else None)
 
 
-async def unit_summary(store: ExportStore, grants: Sequence[Grant], unit_id: int) -> UnitSummary:
+async def _unit_summary(uow: UnitOfWork, grants: Sequence[Grant], unit_id: int) -> UnitSummary:
     authorize_annex2(grants, Annex2Request(unit_id=unit_id))
-    campaign = await _campaign(store, None)
-    unit = await store.unit(unit_id)
+    campaign = await _campaign(uow, None)
+    unit = await uow.campaigns.unit(unit_id)
     if unit is None:
         raise NotFound(t.UNKNOWN_UNIT)
-    counts = await _counts(store, campaign.id, Annex2Request(unit_id=unit_id))
+    counts = await _counts(uow, campaign.id, Annex2Request(unit_id=unit_id))
     return UnitSummary(unit_id, unit.name, campaign, *counts)
 
 
-async def _counts(store: ExportStore, campaign_id: int, request: Annex2Request) -> tuple[int, int]:
+async def _counts(uow: UnitOfWork, campaign_id: int, request: Annex2Request) -> tuple[int, int]:
     """(recommended, in review) for the request's scope, as the operator sees them."""
     selection = authorize_annex2(None, replace(request, include_pending=True))
-    apps = await store.export_applications(
+    apps = await uow.applications.export_applications(
         campaign_id,
         statuses=selection.statuses,
         district_id=selection.district_id,
@@ -474,18 +549,36 @@ def _check_reporter(grants: Sequence[Grant], district_id: int, campaign: Campaig
         )
 
 
-async def report_preview(
-    store: ExportStore, grants: Sequence[Grant], district_id: int, now: datetime
-) -> DistrictSummary:
-    """What would be reported; refuses early what `report_batch` would refuse."""
-    summary = await district_summary(store, grants, district_id)
-    _check_reporter(grants, district_id, summary.campaign, now)
-    return summary
+async def report_previews(
+    uows: UnitOfWorkFactory,
+    actor_id: int,
+    now: datetime,
+    *,
+    admin_ids: Iterable[int] = (),
+    district_id: int | None = None,
+) -> Sequence[DistrictSummary]:
+    """What each of the person's districts would report (or only `district_id`'s).
+
+    Refuses early what `report_batch` would refuse.
+    """
+    previews: list[DistrictSummary] = []
+    async with uows() as uow:
+        grants = await grants_of(uow, actor_id, admin_ids)
+        if district_id is None:
+            wanted = [g.district_id for g in grants if g.role is RoleKind.DISTRICT and g.district_id]
+        else:
+            wanted = [district_id]
+        for d in wanted:
+            summary = await _district_summary(uow, grants, d)
+            _check_reporter(grants, d, summary.campaign, now)
+            previews.append(summary)
+    if not previews:
+        raise NotAllowed(t.REPORT_ONLY_DISTRICT)
+    return previews
 
 
 async def report_batch(
-    store: ExportStore,
-    grants: Sequence[Grant],
+    uows: UnitOfWorkFactory,
     district_id: int,
     *,
     actor_id: int,
@@ -497,30 +590,41 @@ async def report_batch(
     Only the district's own reviewers report, and only until the district
     deadline. The Annex 2 holds district-approved rows only.
     """
-    campaign = await _campaign(store, None)
-    _check_reporter(grants, district_id, campaign, now)
-    export, target = await _annex2(
-        store, grants, Annex2Request(district_id=district_id), now, campaign.id
-    )
-    previous = [r for r in await store.reports(campaign.id, district_id) if not r.replaced]
-    row = await store.add_report(
-        campaign_id=campaign.id,
-        district_id=district_id,
-        reported_by=actor_id,
-        row_count=len(export.rows),
-        now=now,
-    )
-    await audit.record(
-        store,
-        actor_id=actor_id,
-        action=Access.REPORT_BATCH,
-        target=target,
-        detail={"campaign": campaign.id, "rows": len(export.rows), "replaced": bool(previous)},
-        now=now,
-    )
-    admins = list(admin_ids) + list(await store.reviewer_ids(Grant(role=RoleKind.BUREAU)))
-    await store.commit()
+    admins = list(admin_ids)
+    async with uows() as uow:
+        grants = await grants_of(uow, actor_id, admins)
+        campaign = await _campaign(uow, None)
+        _check_reporter(grants, district_id, campaign, now)
+        export, target = await _annex2(
+            uow, grants, Annex2Request(district_id=district_id), now, campaign.id
+        )
+        reports = await uow.campaigns.reports(campaign.id, district_id)
+        previous = [r for r in reports if not r.replaced]
+        row = await uow.campaigns.add_report(
+            campaign_id=campaign.id,
+            district_id=district_id,
+            reported_by=actor_id,
+            row_count=len(export.rows),
+            now=now,
+        )
+        await audit.record(
+            uow,
+            actor_id=actor_id,
+            action=Access.REPORT_BATCH,
+            target=target,
+            detail={"campaign": campaign.id, "rows": len(export.rows), "replaced": bool(previous)},
+            now=now,
+        )
+        admins += await uow.people.reviewer_ids(Grant(role=RoleKind.BUREAU))
+        await uow.commit()
     return Report(export, row, previous[0] if previous else None, list(dict.fromkeys(admins)))
+
+
+async def district_id_of(uows: UnitOfWorkFactory, code: str) -> int | None:
+    """The id of the district with this code, for the command line's --district."""
+    async with uows() as uow:
+        row = await uow.campaigns.district_by_code(code)
+    return None if row is None else row.id
 
 
 def archive_filename(district: str, day: date) -> str:

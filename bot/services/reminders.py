@@ -1,8 +1,9 @@
 """Use cases of reminders: one pass that sends what is due, the loop around it, and 催办.
 
 A pass reads who still has something to do, asks the domain what is due,
-then in chunks records (claims) each notice in a committed transaction
-before sending it and marks it after. Guarantee across a crash: a reminder
+then in chunks records (claims) each notice in a unit of work that is
+committed and closed before anything is sent; marks are written in other
+short units of work after. No unit of work is ever open across a send. Guarantee across a crash: a reminder
 whose claim was committed is never dropped (a later pass takes over a claim
 older than the lease and sends it, if it is still due) and a reminder marked
 sent is never repeated; only a crash after Telegram accepted a message and
@@ -39,13 +40,8 @@ from bot.domain.reminders import (
 )
 from bot.domain.review import Grant, RoleKind
 from bot.domain.workflow import Status as AppStatus
-from bot.services.reminder_ports import (
-    CampaignPlan,
-    NoticeSender,
-    Outcome,
-    ReminderStore,
-    ReminderStoreFactory,
-)
+from bot.services.reminder_ports import CampaignPlan, NoticeSender, Outcome
+from bot.services.repositories import UnitOfWork, UnitOfWorkFactory
 from bot.texts import chat as ct
 from bot.texts import reminders as t
 
@@ -88,16 +84,17 @@ def todo_of_form(app: ApplicationSnapshot) -> Todo:
     )
 
 
-async def collect_todos(store: ReminderStore, campaign_id: int) -> list[Todo]:
+async def collect_todos(uow: UnitOfWork, campaign_id: int) -> list[Todo]:
     """Everyone with something left to do in the campaign; nobody else.
 
     District reviewers are reminded both of applications waiting for their
     decision and of a batch of approved applications not yet reported.
     """
-    todos = [todo_of_form(a) for a in await store.open_forms(campaign_id)]
-    todos += await store.unit_pending(campaign_id)
-    todos += await store.district_pending(campaign_id)
-    facts = await store.batch_facts(campaign_id)
+    apps = uow.applications
+    todos = [todo_of_form(a) for a in await apps.open_forms(campaign_id)]
+    todos += await apps.unit_pending(campaign_id)
+    todos += await apps.district_pending(campaign_id)
+    facts = await apps.batch_facts(campaign_id)
     todos += unreported_todos(
         reviewers=facts.reviewers, approved=facts.approved or {}, reported=facts.reported
     )
@@ -113,23 +110,23 @@ def deadlines_of(plan: CampaignPlan) -> list[Deadline]:
 
 
 async def plan_pass(
-    store: ReminderStore, now: datetime, lease: timedelta = DEFAULT_LEASE
+    uow: UnitOfWork, now: datetime, lease: timedelta = DEFAULT_LEASE
 ) -> tuple[list[Notice], list[Notice]]:
-    """(what to send now, waiting notices whose recipient became unreachable)."""
+    """(what to send now, waiting notices whose recipient became unreachable), in an open unit of work."""
     notices: list[Notice] = []
     dropped: list[Notice] = []
-    for n in await store.waiting_notices(now, lease):
-        (dropped if await store.is_unreachable(n.recipient_id) else notices).append(n)
-    campaign = await store.current_campaign()
+    for n in await uow.campaigns.waiting_notices(now, lease):
+        (dropped if await uow.people.is_unreachable(n.recipient_id) else notices).append(n)
+    campaign = await uow.campaigns.current_campaign()
     if campaign is not None and campaign.is_open:
-        plan = await store.plan(campaign.id)
+        plan = await uow.campaigns.plan(campaign.id)
         assert plan is not None
         notices += due_reminders(
             campaign_id=campaign.id,
             deadlines=deadlines_of(plan),
             schedule=plan.schedule,
-            todos=await collect_todos(store, campaign.id),
-            recorded=await store.recorded(campaign.id),
+            todos=await collect_todos(uow, campaign.id),
+            recorded=await uow.campaigns.recorded(campaign.id),
             now=now,
             lease=lease,
         )
@@ -137,7 +134,7 @@ async def plan_pass(
 
 
 async def send_due_reminders(
-    stores: ReminderStoreFactory,
+    uows: UnitOfWorkFactory,
     sender: NoticeSender,
     clock: Clock,
     *,
@@ -149,12 +146,12 @@ async def send_due_reminders(
     stop: asyncio.Event | None = None,
 ) -> PassReport:
     """One pass: plan, then claim and send chunk by chunk. Safe to run twice at once."""
-    async with stores() as store:
-        notices, dropped = await plan_pass(store, clock.now(), lease)
+    async with uows() as uow:
+        notices, dropped = await plan_pass(uow, clock.now(), lease)
         if not dry_run:
             for n in dropped:
-                await store.mark(n.key, Status.UNREACHABLE, clock.now())
-            await store.commit()
+                await uow.campaigns.mark(n.key, Status.UNREACHABLE, clock.now())
+            await uow.commit()
     report = PassReport(planned=notices, skipped=len(dropped))
     if dry_run:
         return report
@@ -162,19 +159,19 @@ async def send_due_reminders(
         if stop is not None and stop.is_set():
             break
         part = notices[start : start + chunk]
-        async with stores() as store:
-            claimed = await store.claim(part, clock.now(), lease)
-            await store.commit()
+        async with uows() as uow:
+            claimed = await uow.campaigns.claim(part, clock.now(), lease)
+            await uow.commit()
         report.skipped += len(part) - len(claimed)
         await deliver(
-            stores, sender, claimed, clock, admin_ids=admin_ids, concurrency=concurrency,
+            uows, sender, claimed, clock, admin_ids=admin_ids, concurrency=concurrency,
             stop=stop, report=report,
         )
     return report
 
 
 async def deliver(
-    stores: ReminderStoreFactory,
+    uows: UnitOfWorkFactory,
     sender: NoticeSender,
     claimed: Sequence[Notice],
     clock: Clock,
@@ -184,17 +181,17 @@ async def deliver(
     stop: asyncio.Event | None = None,
     report: PassReport | None = None,
 ) -> PassReport:
-    """Sends notices already claimed and marks each; one failing never holds up the rest."""
+    """Sends notices already claimed (and committed) and marks each; one failing never holds up the rest."""
     report = report if report is not None else PassReport()
     admins = tuple(admin_ids)
     queue = iter(claimed)
-    sent = _SentMarks(stores, clock)
+    sent = _SentMarks(uows, clock)
 
     async def worker() -> None:
         for notice in queue:
             if stop is not None and stop.is_set():
                 return
-            await _deliver_one(stores, sender, notice, clock, admins, report, sent)
+            await _deliver_one(uows, sender, notice, clock, admins, report, sent)
 
     try:
         await asyncio.gather(*(worker() for _ in range(max(1, min(concurrency, len(claimed))))))
@@ -211,8 +208,8 @@ class _SentMarks:
     what was sent since the last flush (a quarter second at most) is repeated.
     """
 
-    def __init__(self, stores: ReminderStoreFactory, clock: Clock, every: float = FLUSH_EVERY) -> None:
-        self.stores = stores
+    def __init__(self, uows: UnitOfWorkFactory, clock: Clock, every: float = FLUSH_EVERY) -> None:
+        self.uows = uows
         self.clock = clock
         self.every = every
         self.keys: list[str] = []
@@ -226,13 +223,13 @@ class _SentMarks:
     async def flush(self) -> None:
         keys, self.keys, self.last = self.keys, [], time.monotonic()
         if keys:
-            async with self.stores() as store:
-                await store.mark_sent(keys, self.clock.now())
-                await store.commit()
+            async with self.uows() as uow:
+                await uow.campaigns.mark_sent(keys, self.clock.now())
+                await uow.commit()
 
 
 async def _deliver_one(
-    stores: ReminderStoreFactory,
+    uows: UnitOfWorkFactory,
     sender: NoticeSender,
     notice: Notice,
     clock: Clock,
@@ -241,9 +238,9 @@ async def _deliver_one(
     sent: _SentMarks,
 ) -> None:
     if notice.deadline_at is not None and clock.now() >= notice.deadline_at:
-        async with stores() as store:
-            await store.mark(notice.key, Status.EXPIRED, clock.now())
-            await store.commit()
+        async with uows() as uow:
+            await uow.campaigns.mark(notice.key, Status.EXPIRED, clock.now())
+            await uow.commit()
         report.expired += 1
         return
     try:
@@ -258,32 +255,33 @@ async def _deliver_one(
     if outcome is Outcome.RETRY:
         report.retry += 1
         return
-    async with stores() as store:
+    async with uows() as uow:
         now = clock.now()
         if outcome is Outcome.FAILED:
-            await store.mark(notice.key, Status.FAILED, now, "rejected by Telegram")
+            await uow.campaigns.mark(notice.key, Status.FAILED, now, "rejected by Telegram")
             report.failed += 1
         else:
-            await store.mark(notice.key, Status.UNREACHABLE, now)
-            if await store.mark_unreachable(notice.recipient_id):
-                above = await escalations(store, notice.recipient_id, admin_ids)
-                await store.add_notices(above, now)
+            await uow.campaigns.mark(notice.key, Status.UNREACHABLE, now)
+            if await uow.people.mark_unreachable(notice.recipient_id):
+                above = await escalations(uow, notice.recipient_id, admin_ids)
+                await uow.campaigns.add_notices(above, now)
             report.unreachable += 1
-        await store.commit()
+        await uow.commit()
 
 
 async def escalations(
-    store: ReminderStore, person_id: int, admin_ids: Iterable[int] = ()
+    uow: UnitOfWork, person_id: int, admin_ids: Iterable[int] = ()
 ) -> list[Notice]:
     """Who is told that this reviewer cannot be reached: unit → its district, district → bureau."""
-    name = await store.person_name(person_id) or str(person_id)
+    people = uow.people
+    name = await people.person_name(person_id) or str(person_id)
     out: list[Notice] = []
-    for g in await store.grants_of(person_id):
+    for g in await people.grant_rows(person_id):
         if g.role == "unit" and g.unit_id is not None:
-            unit = await store.unit(g.unit_id)
-            above = await store.district_reviewers(unit.district_id) if unit else []
+            unit = await uow.campaigns.unit(g.unit_id)
+            above = await people.district_reviewers(unit.district_id) if unit else []
         elif g.role == "district":
-            above = sorted({*admin_ids, *await store.bureau_admins()})
+            above = sorted({*admin_ids, *await people.bureau_admins()})
         else:
             continue
         for to in above:
@@ -301,7 +299,7 @@ async def escalations(
 
 
 async def run_reminders(
-    stores: ReminderStoreFactory,
+    uows: UnitOfWorkFactory,
     sender: NoticeSender,
     clock: Clock,
     stop: asyncio.Event,
@@ -313,7 +311,7 @@ async def run_reminders(
     admins = tuple(admin_ids)
     while not stop.is_set():
         try:
-            report = await send_due_reminders(stores, sender, clock, admin_ids=admins, stop=stop)
+            report = await send_due_reminders(uows, sender, clock, admin_ids=admins, stop=stop)
             if report.planned:
                 log.info(
                     "reminders: %d due, %d sent, %d unreachable, %d failed, %d to retry",
@@ -336,21 +334,22 @@ class Holders:
     deadline_kind: DeadlineKind
 
 
-async def holders_of(store: ReminderStore, app: ApplicationSnapshot) -> Holders:
-    """Who has to act on the application now."""
+async def holders_of(uow: UnitOfWork, app: ApplicationSnapshot) -> Holders:
+    """Who has to act on the application now (in an open unit of work)."""
     match app.status:
         case AppStatus.DRAFT | AppStatus.RETURNED:
             audience = Audience.RETURNED if app.status is AppStatus.RETURNED else Audience.DRAFT
-            unreachable = await store.is_unreachable(app.person_id)
+            unreachable = await uow.people.is_unreachable(app.person_id)
             return Holders(audience, [] if unreachable else [app.person_id], DeadlineKind.UNIT)
         case AppStatus.SUBMITTED:
-            unit = await store.unit_reviewers(app.unit_id) if app.unit_id and app.unit_confirmed else []
+            confirmed = app.unit_id and app.unit_confirmed
+            unit = await uow.people.unit_reviewers(app.unit_id) if confirmed else []
             if unit:
                 return Holders(Audience.UNIT_PENDING, list(unit), DeadlineKind.UNIT)
-            people = await store.district_reviewers(app.district_id)
+            people = await uow.people.district_reviewers(app.district_id)
             return Holders(Audience.DISTRICT_PENDING, list(people), DeadlineKind.DISTRICT)
         case AppStatus.UNIT_APPROVED:
-            people = await store.district_reviewers(app.district_id)
+            people = await uow.people.district_reviewers(app.district_id)
             return Holders(Audience.DISTRICT_PENDING, list(people), DeadlineKind.DISTRICT)
     raise DomainError(t.NUDGE_NOTHING.format(status=ct.STATUS[app.status]))
 
@@ -373,10 +372,10 @@ def may_nudge(app: ApplicationSnapshot, grants: Sequence[Grant], *, can_decide: 
 
 
 async def actor_role(
-    store: ReminderStore, actor_id: int, app: ApplicationSnapshot, admin_ids: Iterable[int]
+    uow: UnitOfWork, actor_id: int, app: ApplicationSnapshot, admin_ids: Iterable[int]
 ) -> str:
     """The role in which the actor may nudge this application; NotAllowed otherwise."""
-    grants = await store.grants_of(actor_id)
+    grants = await uow.people.grant_rows(actor_id)
     if actor_id in set(admin_ids) or any(g.role == "bureau" for g in grants):
         return "bureau"
     if app.status is not AppStatus.DRAFT:
@@ -389,7 +388,7 @@ async def actor_role(
 
 
 async def nudge(
-    store: ReminderStore,
+    uows: UnitOfWorkFactory,
     *,
     actor_id: int,
     app_id: int,
@@ -398,12 +397,42 @@ async def nudge(
     lease: timedelta = DEFAULT_LEASE,
 ) -> list[Notice]:
     """Records a 催办 to whoever holds the application (at most one an hour per application)
-    and returns the claimed notices for the caller to deliver now."""
-    app = await store.application(app_id)
+    and returns the claimed notices, committed, for the caller to deliver now."""
+    async with uows() as uow:
+        claimed = await _claim_nudge(uow, actor_id, app_id, now, tuple(admin_ids), lease)
+        await uow.commit()
+    return claimed
+
+
+async def send_nudge(
+    uows: UnitOfWorkFactory,
+    sender: NoticeSender,
+    clock: Clock,
+    *,
+    actor_id: int,
+    app_id: int,
+    admin_ids: Iterable[int] = (),
+) -> int:
+    """催办 now: records and claims it, then sends it once the unit of work is closed; how many told."""
+    admins = tuple(admin_ids)
+    claimed = await nudge(uows, actor_id=actor_id, app_id=app_id, now=clock.now(), admin_ids=admins)
+    await deliver(uows, sender, claimed, clock, admin_ids=admins)
+    return len(claimed)
+
+
+async def _claim_nudge(
+    uow: UnitOfWork,
+    actor_id: int,
+    app_id: int,
+    now: datetime,
+    admin_ids: tuple[int, ...],
+    lease: timedelta,
+) -> list[Notice]:
+    app = await uow.applications.application(app_id)
     if app is None:
         raise NotFound(t.NOT_FOUND)
-    role = await actor_role(store, actor_id, app, admin_ids)
-    holders = await holders_of(store, app)
+    role = await actor_role(uow, actor_id, app, admin_ids)
+    holders = await holders_of(uow, app)
     deadline = (
         app.campaign.unit_deadline
         if holders.deadline_kind is DeadlineKind.UNIT
@@ -417,7 +446,7 @@ async def nudge(
         )
     if not holders.people:
         raise DomainError(t.NUDGE_NOBODY)
-    earlier = await store.add_nudge(app.id, actor_id, now, NUDGE_WINDOW)
+    earlier = await uow.campaigns.add_nudge(app.id, actor_id, now, NUDGE_WINDOW)
     if earlier is not None:
         wait = max(1, int((earlier + NUDGE_WINDOW - now).total_seconds() // 60) + 1)
         raise DomainError(t.NUDGE_TOO_SOON.format(at=format_local(earlier), minutes=wait))
@@ -448,9 +477,7 @@ async def nudge(
         )
         for person in holders.people
     ]
-    claimed = await store.claim(notices, now, lease)
-    await store.commit()
-    return claimed
+    return await uow.campaigns.claim(notices, now, lease)
 
 
 # what the notice says ----------------------------------------------------------------------
@@ -522,17 +549,21 @@ def resumes_form(notice: Notice) -> int | None:
 
 
 async def person_blocked(
-    store: ReminderStore, person_id: int, now: datetime, admin_ids: Iterable[int] = ()
+    uows: UnitOfWorkFactory, person_id: int, now: datetime, admin_ids: Iterable[int] = ()
 ) -> bool:
     """Marks the person unreachable; the first time, the level above is told (via the outbox)."""
-    changed = await store.mark_unreachable(person_id)
-    if changed:
-        await store.add_notices(await escalations(store, person_id, admin_ids), now)
-    await store.commit()
+    async with uows() as uow:
+        changed = await uow.people.mark_unreachable(person_id)
+        if changed:
+            above = await escalations(uow, person_id, admin_ids)
+            await uow.campaigns.add_notices(above, now)
+        await uow.commit()
     return changed
 
 
-async def person_unblocked(store: ReminderStore, person_id: int) -> bool:
-    changed = await store.set_reachable(person_id, True)
-    await store.commit()
+async def person_unblocked(uows: UnitOfWorkFactory, person_id: int) -> bool:
+    """The person can be messaged again; True when they had been unreachable."""
+    async with uows() as uow:
+        changed = await uow.people.set_reachable(person_id, True)
+        await uow.commit()
     return changed

@@ -27,7 +27,7 @@ from redis.asyncio import Redis
 
 from bot.demo import seed_demo
 from storage.db import create_database
-from storage.legacy import SqlStore
+from storage.uow import unit_of_work_factory
 from tests.deploy.support import (
     SECRET,
     FakeTelegram,
@@ -65,11 +65,9 @@ async def database() -> AsyncIterator[str]:
     url = await services.create_database(services.need_postgres())
     database = create_database(url)
     now = datetime.now(UTC)
-    async with database.session() as session:
-        await seed_demo(
-            SqlStore(session), now, deadlines=(now + timedelta(days=14), now + timedelta(days=28))
-        )
-        await session.commit()
+    async with unit_of_work_factory(database)() as uow:
+        await seed_demo(uow, now, deadlines=(now + timedelta(days=14), now + timedelta(days=28)))
+        await uow.commit()
     await database.dispose()
     yield url
     await services.drop_database(url)

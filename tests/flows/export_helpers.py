@@ -13,20 +13,21 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import TZ
 from bot.offline import OfflineUser, Sent
-from storage.legacy import SqlStore
+from bot.services.repositories import UnitOfWork
 from storage.models import AccessLog
+from storage.uow import unit_of_work_factory
 
 SUBMITTED_AT = datetime(2022, 9, 15, 9, 0, tzinfo=TZ)
 _NEXT = {"submitted": "unit_approved", "unit_approved": "district_approved"}
 
 
-async def add_draft(store: SqlStore, *, person_id: int, unit_code: str, name: str) -> int:
+async def add_draft(uow: UnitOfWork, *, person_id: int, unit_code: str, name: str) -> int:
     """A new, empty draft of `person_id` for the unit `unit_code` (not committed)."""
-    unit = await store.unit_by_code(unit_code)
-    campaign = await store.current_campaign()
+    unit = await uow.campaigns.unit_by_code(unit_code)
+    campaign = await uow.campaigns.current_campaign()
     assert unit is not None and campaign is not None
-    await store.save_person(person_id, name, SUBMITTED_AT)
-    return await store.add_application(
+    await uow.people.save_person(person_id, name, SUBMITTED_AT)
+    return await uow.applications.add_application(
         campaign_id=campaign.id,
         person_id=person_id,
         district_id=unit.district_id,
@@ -51,11 +52,10 @@ async def seed_app(
     title: str = "高级工程师",
     level: str = "副高级",
 ) -> int:
-    """A submitted application moved on to `status`, with its events, through the store."""
-    async with sessionmaker() as session:
-        store = SqlStore(session)
-        app_id = await add_draft(store, person_id=person_id, unit_code=unit_code, name=name)
-        unit = await store.unit_by_code(unit_code)
+    """A submitted application moved on to `status`, with its events, in one unit of work."""
+    async with unit_of_work_factory(sessionmaker)() as uow:
+        app_id = await add_draft(uow, person_id=person_id, unit_code=unit_code, name=name)
+        unit = await uow.campaigns.unit_by_code(unit_code)
         assert unit is not None
         values = {
             "status": status,
@@ -76,19 +76,19 @@ async def seed_app(
             "filled_at": date(2022, 9, 15),
             "submitted_at": SUBMITTED_AT,
         }
-        assert await store.update_application(app_id, 1, values, SUBMITTED_AT)
+        assert await uow.applications.update_application(app_id, 1, values, SUBMITTED_AT)
         state = "submitted"
-        await store.add_event(
+        await uow.applications.add_event(
             app_id=app_id, actor_id=person_id, actor_name=name, action="submit",
             from_status="draft", to_status=state, note=None, now=SUBMITTED_AT,
         )  # fmt: skip
         while state != status and state in _NEXT:
-            await store.add_event(
+            await uow.applications.add_event(
                 app_id=app_id, actor_id=1, actor_name="审核人", action="approve",
                 from_status=state, to_status=_NEXT[state], note=None, now=SUBMITTED_AT,
             )  # fmt: skip
             state = _NEXT[state]
-        await store.commit()
+        await uow.commit()
     return app_id
 
 

@@ -10,9 +10,10 @@ from bot.clock import TZ
 from bot.offline import OfflineWorld
 from bot.ratelimit import RateLimiter
 from bot.services import reminders as svc
+from handlers.reminders import NudgeAction
 from handlers.sending import TelegramSender
-from storage.legacy import reminder_store_factory
 from storage.models import Application, Campaign, Reminder
+from storage.uow import unit_of_work_factory
 from tests.flows.helpers import choose_unit, consent
 
 
@@ -31,7 +32,7 @@ async def test_the_reminder_button_resumes_the_draft_exactly_where_it_stopped(
     await user.send("/cancel")
     clock.at = datetime(2022, 9, 29, 18, 0, tzinfo=TZ)
     sender = TelegramSender(world.bot, RateLimiter(sleep=_instant), clock)
-    await svc.send_due_reminders(reminder_store_factory(sessionmaker), sender, clock)
+    await svc.send_due_reminders(unit_of_work_factory(sessionmaker), sender, clock)
     reminder = user.last()
     assert "项必填内容未填写" in reminder.text and "1天0小时" in reminder.text
     fresh = await user.press("继续填写")
@@ -114,3 +115,24 @@ async def test_blocking_the_bot_marks_the_person_unreachable_and_unblocking_undo
     await member(banned=False)
     async with sessionmaker() as session:
         assert (await session.get(Person, 1001)).unreachable is False
+
+
+async def test_refusals_are_sent_once_the_unit_of_work_has_closed(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    """The offline session fails any Bot API call made inside a unit of work: these replies got out."""
+    user = world.user(1001, "三")
+    await consent(user)
+    await choose_unit(user)
+    async with sessionmaker() as session:
+        app_id = (await session.execute(select(Application.id))).scalar_one()
+    stranger = world.user(1002, "四")
+    await consent(stranger)
+    [refused] = await stranger.send(f"/nudge {app_id}")
+    assert refused.text == "您无权催办这份申报。"
+    await stranger.press_data(NudgeAction(app_id=app_id).pack(), refused)
+    assert stranger.alert == "您无权催办这份申报。"
+    [bad_date] = await stranger.send("/campaign extend unit 明天")
+    assert "只有市人力社保局管理员" in bad_date.text
+    [bad_date] = await world.user(900, "局").send("/campaign extend unit 明天")
+    assert "只有市人力社保局管理员" not in bad_date.text

@@ -17,11 +17,11 @@ from bot.downloads import (
     build_download_app,
     check_download_settings,
     content_disposition,
-    purge_expired,
     purge_periodically,
 )
 from bot.main import run_polling, run_webhook
 from bot.offline import OfflineWorld
+from bot.services.downloads import purge_expired
 from bot.webhook import build_webhook_app
 from tests.deploy.support import SECRET
 from tests.flows.export_helpers import access_log, docx_text
@@ -44,7 +44,7 @@ def settings() -> Settings:
 
 @pytest.fixture
 async def client(world: OfflineWorld, clock) -> AsyncIterator[TestClient]:
-    app = build_download_app(world.dp["download_stores"], clock)
+    app = build_download_app(world.dp["uows"], clock)
     async with TestClient(TestServer(app)) as c:
         yield c
 
@@ -167,7 +167,7 @@ async def test_expired_links_are_purged_while_the_server_runs(world, clock, sess
     await _link(world, sessionmaker)
     assert await _links_stored(sessionmaker) == 1
     clock.advance(minutes=31)
-    app = build_download_app(world.dp["download_stores"], clock)
+    app = build_download_app(world.dp["uows"], clock)
     async with TestClient(TestServer(app)):
         for _ in range(100):
             if not await _links_stored(sessionmaker):
@@ -177,7 +177,7 @@ async def test_expired_links_are_purged_while_the_server_runs(world, clock, sess
 
 
 async def test_the_purge_repeats_until_stopped(world, clock, sessionmaker) -> None:
-    stores = world.dp["download_stores"]
+    stores = world.dp["uows"]
     stop = asyncio.Event()
     purging = asyncio.create_task(purge_periodically(stores, clock, stop, every=0.02))
     await _link(world, sessionmaker)
@@ -189,4 +189,4 @@ async def test_the_purge_repeats_until_stopped(world, clock, sessionmaker) -> No
     assert await _links_stored(sessionmaker) == 0
     stop.set()
     await asyncio.wait_for(purging, timeout=1)
-    assert await purge_expired(stores, clock) == 0
+    assert await purge_expired(stores, clock.now()) == 0

@@ -10,8 +10,8 @@ import pytest
 from bot.cli import main
 from bot.clock import TZ
 from storage.db import create_database
-from storage.legacy import SqlStore
 from storage.migrate import upgrade
+from storage.uow import unit_of_work_factory
 from tests.flows.export_helpers import annex2_body, docx_text, seed_app, sheet_rows, zip_entries
 from tests.support.seed import seed_demo
 
@@ -26,9 +26,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 async def _seed(url: str) -> dict[str, int]:
     sm = create_database(url)
     await upgrade(sm)
-    async with sm() as session:
-        await seed_demo(SqlStore(session), now=datetime(2022, 9, 1, 9, 0, tzinfo=TZ))
-        await session.commit()
+    async with unit_of_work_factory(sm)() as uow:
+        await seed_demo(uow, now=datetime(2022, 9, 1, 9, 0, tzinfo=TZ))
+        await uow.commit()
     ids = {
         "approved": await seed_app(sm, person_id=5001, unit_code="CQU001", status="district_approved",
                                    name="王建筑", group="建筑", id_number="500106198501011234"),

@@ -20,9 +20,10 @@ from bot.ratelimit import RateLimiter
 from bot.services import campaigns
 from bot.services import reminders as svc
 from bot.services.reminder_ports import Outcome
+from bot.services.transaction import unit_of_work_open
 from handlers.sending import TelegramSender
-from storage.legacy import SqlReminderStore, reminder_store_factory
 from storage.models import Application, BatchReport, Person, Reminder, Role
+from storage.uow import unit_of_work_factory
 
 UNIT_DEADLINE = datetime(2022, 9, 30, 18, 0, tzinfo=TZ)
 DISTRICT_DEADLINE = datetime(2022, 10, 15, 18, 0, tzinfo=TZ)
@@ -53,15 +54,15 @@ class FakeSender:
 async def data(sessionmaker) -> dict[str, int]:
     """A draft, a returned form, one application waiting for its unit, one for its district."""
     now = datetime(2022, 9, 2, 9, 0, tzinfo=TZ)
-    async with sessionmaker() as session:
-        store = SqlReminderStore(session)
-        campaign = await store.current_campaign()
-        cqu = await store.unit_by_code("CQU001")
-        jt = await store.unit_by_code("CQJT01")
-        aj = await store.unit_by_code("CQAJ01")
+    async with unit_of_work_factory(sessionmaker)() as uow:
+        session = uow.session
+        campaign = await uow.campaigns.current_campaign()
+        cqu = await uow.campaigns.unit_by_code("CQU001")
+        jt = await uow.campaigns.unit_by_code("CQJT01")
+        aj = await uow.campaigns.unit_by_code("CQAJ01")
         for pid in (DRAFT, RETURNED, UNIT_REVIEWER, DISTRICT_REVIEWER, IDLE_REVIEWER, SUBMITTER,
                     APPROVED, SPB_DISTRICT):
-            await store.save_person(pid, f"用户{pid}", now)
+            await uow.people.save_person(pid, f"用户{pid}", now)
         ids = {}
         for name, pid, unit, status in (
             ("draft", DRAFT, cqu, "draft"),
@@ -69,7 +70,7 @@ async def data(sessionmaker) -> dict[str, int]:
             ("submitted", SUBMITTER, cqu, "submitted"),
             ("approved", APPROVED, jt, "unit_approved"),
         ):
-            ids[name] = await store.add_application(
+            ids[name] = await uow.applications.add_application(
                 campaign_id=campaign.id, person_id=pid, district_id=unit.district_id,
                 unit_id=unit.id, unit_name=unit.name, unit_confirmed=True, cursor="name", now=now,
             )
@@ -86,14 +87,14 @@ async def data(sessionmaker) -> dict[str, int]:
             Role(person_id=SPB_DISTRICT, role="district", district_id=cqu.district_id,
                  granted_at=now),
         ])
-        await session.commit()
+        await uow.commit()
         ids["campaign"] = campaign.id
     return ids
 
 
 async def run(sessionmaker, clock, sender, **kw: Any) -> svc.PassReport:
     return await svc.send_due_reminders(
-        reminder_store_factory(sessionmaker), sender, clock, admin_ids=(ADMIN,), **kw
+        unit_of_work_factory(sessionmaker), sender, clock, admin_ids=(ADMIN,), **kw
     )
 
 
@@ -132,12 +133,12 @@ async def test_a_district_with_approved_applications_and_no_report_is_reminded_t
 ) -> None:
     """Only a replaced report on file: reminded; a current report: nothing more to report."""
     now = datetime(2022, 10, 1, 9, 0, tzinfo=TZ)
-    async with sessionmaker() as session:
-        store = SqlReminderStore(session)
-        cqu = await store.unit_by_code("CQU001")
+    async with unit_of_work_factory(sessionmaker)() as uow:
+        session = uow.session
+        cqu = await uow.campaigns.unit_by_code("CQU001")
         for pid in (20, 21):
-            await store.save_person(pid, f"用户{pid}", now)
-            app_id = await store.add_application(
+            await uow.people.save_person(pid, f"用户{pid}", now)
+            app_id = await uow.applications.add_application(
                 campaign_id=data["campaign"], person_id=pid, district_id=cqu.district_id,
                 unit_id=cqu.id, unit_name=cqu.name, unit_confirmed=True, cursor="name", now=now,
             )
@@ -148,7 +149,7 @@ async def test_a_district_with_approved_applications_and_no_report_is_reminded_t
         session.add(BatchReport(campaign_id=data["campaign"], district_id=cqu.district_id,
                                 reported_at=now, reported_by=SPB_DISTRICT, row_count=1,
                                 replaced=True))
-        await session.commit()
+        await uow.commit()
     sender = FakeSender()
     clock = FixedClock(DISTRICT_DEADLINE - timedelta(days=1))
     await run(sessionmaker, clock, sender)
@@ -180,8 +181,7 @@ async def test_nobody_is_reminded_after_the_deadline_or_when_the_campaign_is_clo
     sender = FakeSender()
     await run(sessionmaker, FixedClock(DISTRICT_DEADLINE + timedelta(minutes=1)), sender)
     assert sender.take() == {}
-    async with reminder_store_factory(sessionmaker)() as store:
-        await campaigns.set_open(store, data["campaign"], False)
+    await campaigns.set_open(unit_of_work_factory(sessionmaker), False, campaign_id=data["campaign"])
     await run(sessionmaker, FixedClock(UNIT_DEADLINE - timedelta(days=1)), sender)
     assert sender.take() == {}
 
@@ -190,11 +190,10 @@ async def test_a_claimed_reminder_left_by_a_crash_is_sent_once_after_the_lease(
     sessionmaker, data
 ) -> None:
     clock = FixedClock(UNIT_DEADLINE - timedelta(days=1))
-    stores = reminder_store_factory(sessionmaker)
-    async with stores() as store:
-        notices, _ = await svc.plan_pass(store, clock.now())
-        assert await store.claim(notices, clock.now(), DEFAULT_LEASE) == notices
-        await store.commit()
+    async with unit_of_work_factory(sessionmaker)() as uow:
+        notices, _ = await svc.plan_pass(uow, clock.now())
+        assert await uow.campaigns.claim(notices, clock.now(), DEFAULT_LEASE) == notices
+        await uow.commit()
     # the process dies here: recorded, never sent, never marked
     sender = FakeSender()
     clock.advance(minutes=1)
@@ -297,41 +296,36 @@ async def test_a_reviewer_who_blocked_the_bot_is_marked_skipped_and_reported_onc
 
 
 async def test_a_nudge_goes_out_at_most_once_an_hour_per_application(sessionmaker, data) -> None:
-    stores = reminder_store_factory(sessionmaker)
+    uows = unit_of_work_factory(sessionmaker)
     now = datetime(2022, 9, 20, 10, 0, tzinfo=TZ)
-    async with stores() as store:
-        claimed = await svc.nudge(store, actor_id=ADMIN, app_id=data["draft"], now=now,
-                                  admin_ids=(ADMIN,))
+    claimed = await svc.nudge(uows, actor_id=ADMIN, app_id=data["draft"], now=now,
+                              admin_ids=(ADMIN,))
     assert [(n.recipient_id, n.kind) for n in claimed] == [(DRAFT, NoticeKind.NUDGE)]
     sender = FakeSender()
-    await svc.deliver(stores, sender, claimed, FixedClock(now))
+    await svc.deliver(uows, sender, claimed, FixedClock(now))
     assert "催办" in svc.notice_text(sender.sent[0], now)
     for later in (timedelta(minutes=1), timedelta(minutes=59)):
-        async with stores() as store:
-            with pytest.raises(DomainError, match="每小时最多催办一次"):
-                await svc.nudge(store, actor_id=ADMIN, app_id=data["draft"], now=now + later,
-                                admin_ids=(ADMIN,))
-    async with stores() as store:
-        again = await svc.nudge(store, actor_id=ADMIN, app_id=data["draft"],
-                                now=now + timedelta(minutes=61), admin_ids=(ADMIN,))
+        with pytest.raises(DomainError, match="每小时最多催办一次"):
+            await svc.nudge(uows, actor_id=ADMIN, app_id=data["draft"], now=now + later,
+                            admin_ids=(ADMIN,))
+    again = await svc.nudge(uows, actor_id=ADMIN, app_id=data["draft"],
+                            now=now + timedelta(minutes=61), admin_ids=(ADMIN,))
     assert len(again) == 1
 
 
 async def test_a_nudge_reaches_whoever_holds_the_application_within_the_actors_scope(
     sessionmaker, data
 ) -> None:
-    stores = reminder_store_factory(sessionmaker)
+    uows = unit_of_work_factory(sessionmaker)
     now = datetime(2022, 9, 20, 10, 0, tzinfo=TZ)
-    async with stores() as store:
-        to_applicant = await svc.nudge(store, actor_id=UNIT_REVIEWER, app_id=data["returned"],
-                                       now=now)
-        to_unit = await svc.nudge(store, actor_id=SPB_DISTRICT, app_id=data["submitted"], now=now)
-        to_district = await svc.nudge(store, actor_id=ADMIN, app_id=data["approved"], now=now,
-                                      admin_ids=(ADMIN,))
-        with pytest.raises(NotAllowed):
-            await svc.nudge(store, actor_id=UNIT_REVIEWER, app_id=data["draft"], now=now)
-        with pytest.raises(NotAllowed):
-            await svc.nudge(store, actor_id=DISTRICT_REVIEWER, app_id=data["submitted"], now=now)
+    to_applicant = await svc.nudge(uows, actor_id=UNIT_REVIEWER, app_id=data["returned"], now=now)
+    to_unit = await svc.nudge(uows, actor_id=SPB_DISTRICT, app_id=data["submitted"], now=now)
+    to_district = await svc.nudge(uows, actor_id=ADMIN, app_id=data["approved"], now=now,
+                                  admin_ids=(ADMIN,))
+    with pytest.raises(NotAllowed):
+        await svc.nudge(uows, actor_id=UNIT_REVIEWER, app_id=data["draft"], now=now)
+    with pytest.raises(NotAllowed):
+        await svc.nudge(uows, actor_id=DISTRICT_REVIEWER, app_id=data["submitted"], now=now)
     assert [n.recipient_id for n in to_applicant] == [RETURNED]
     assert [n.recipient_id for n in to_unit] == [UNIT_REVIEWER]
     assert [n.recipient_id for n in to_district] == [DISTRICT_REVIEWER]
@@ -340,17 +334,17 @@ async def test_a_nudge_reaches_whoever_holds_the_application_within_the_actors_s
 async def test_an_extension_is_announced_once_and_reschedules_the_remaining_reminders(
     sessionmaker, data
 ) -> None:
-    stores = reminder_store_factory(sessionmaker)
+    uows = unit_of_work_factory(sessionmaker)
     sender = FakeSender()
     clock = FixedClock(UNIT_DEADLINE - timedelta(days=1))
     await run(sessionmaker, clock, sender)
     assert set(sender.take()) == UNIT_AUDIENCE
     clock.at = datetime(2022, 9, 29, 20, 0, tzinfo=TZ)
     new = datetime(2022, 10, 3, 18, 0, tzinfo=TZ)
-    async with stores() as store:
-        assert await campaigns.extend_deadline(
-            store, data["campaign"], DeadlineKind.UNIT, new, clock.now()
-        ) == 3
+    extended = await campaigns.extend_deadline(
+        uows, {DeadlineKind.UNIT: new}, clock.now(), campaign_id=data["campaign"]
+    )
+    assert extended.told == 3
     clock.advance(minutes=1)
     await run(sessionmaker, clock, sender)
     got = sender.take()
@@ -375,15 +369,14 @@ async def test_an_extension_is_announced_once_and_reschedules_the_remaining_remi
 async def test_an_extension_must_move_the_deadline_later_and_keep_the_order(
     sessionmaker, data
 ) -> None:
-    stores = reminder_store_factory(sessionmaker)
+    uows = unit_of_work_factory(sessionmaker)
     now = datetime(2022, 9, 20, 10, 0, tzinfo=TZ)
-    async with stores() as store:
-        for kind, at, message in (
-            (DeadlineKind.UNIT, UNIT_DEADLINE - timedelta(days=1), "必须晚于"),
-            (DeadlineKind.UNIT, DISTRICT_DEADLINE, "必须早于"),
-        ):
-            with pytest.raises(DomainError, match=message):
-                await campaigns.extend_deadline(store, data["campaign"], kind, at, now)
+    for kind, at, message in (
+        (DeadlineKind.UNIT, UNIT_DEADLINE - timedelta(days=1), "必须晚于"),
+        (DeadlineKind.UNIT, DISTRICT_DEADLINE, "必须早于"),
+    ):
+        with pytest.raises(DomainError, match=message):
+            await campaigns.extend_deadline(uows, {kind: at}, now, campaign_id=data["campaign"])
 
 
 async def test_dry_run_lists_and_records_nothing(sessionmaker, data) -> None:
@@ -392,3 +385,46 @@ async def test_dry_run_lists_and_records_nothing(sessionmaker, data) -> None:
     assert {n.recipient_id for n in report.planned} == UNIT_AUDIENCE
     async with sessionmaker() as session:
         assert (await session.execute(select(Reminder))).first() is None
+
+
+class OutsideSender(FakeSender):
+    """Fails when a notice is sent while a unit of work is open in this task."""
+
+    async def send(self, notice: Notice) -> Outcome:
+        assert not unit_of_work_open.get(), "sent inside a unit of work"
+        return await super().send(notice)
+
+
+async def test_a_pass_and_a_nudge_send_only_once_their_units_of_work_closed(
+    sessionmaker, data
+) -> None:
+    clock = FixedClock(UNIT_DEADLINE - timedelta(days=1))
+    sender = OutsideSender({UNIT_REVIEWER: Outcome.UNREACHABLE})
+    report = await run(sessionmaker, clock, sender)
+    assert (report.sent, report.unreachable) == (2, 1)
+    told = await svc.send_nudge(
+        unit_of_work_factory(sessionmaker), sender, clock, actor_id=ADMIN, app_id=data["approved"],
+        admin_ids=(ADMIN,),
+    )
+    assert told == 1 and sender.sent[-1].recipient_id == DISTRICT_REVIEWER
+
+
+async def test_moving_both_deadlines_is_all_or_nothing(sessionmaker, data) -> None:
+    uows = unit_of_work_factory(sessionmaker)
+    now = datetime(2022, 9, 20, 10, 0, tzinfo=TZ)
+    later = DISTRICT_DEADLINE + timedelta(days=5)
+    with pytest.raises(DomainError, match="必须晚于"):
+        await campaigns.extend_deadline(
+            uows, {DeadlineKind.DISTRICT: later, DeadlineKind.UNIT: UNIT_DEADLINE}, now
+        )
+    plan = await campaigns.show(uows)
+    assert plan.campaign.district_deadline == DISTRICT_DEADLINE
+    moved = await campaigns.extend_deadline(
+        uows, {DeadlineKind.UNIT: DISTRICT_DEADLINE + timedelta(days=1), DeadlineKind.DISTRICT: later},
+        now,
+    )
+    assert moved.plan.campaign.unit_deadline == DISTRICT_DEADLINE + timedelta(days=1)
+    assert moved.plan.campaign.district_deadline == later
+    with pytest.raises(NotAllowed):
+        await campaigns.set_open(uows, False, actor_id=DRAFT, admin_ids=(ADMIN,))
+    assert (await campaigns.set_open(uows, False, actor_id=ADMIN, admin_ids=(ADMIN,))).campaign.is_open is False
