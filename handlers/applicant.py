@@ -176,6 +176,7 @@ async def on_consent(
 
 
 async def on_consent_text(message: Message) -> None:
+    """Points at the consent buttons: typing agrees to nothing."""
     await message.answer(t.CONSENT_INCOMPLETE)
 
 
