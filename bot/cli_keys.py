@@ -9,7 +9,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from bot.cli import CliError, _open, database_session, out
+from bot.cli import CliError, _open, out
 from bot.config import Settings
 
 
@@ -87,12 +87,18 @@ def _read(path: str) -> str:
 async def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     from bot.clock import SystemClock, format_local
     from bot.services.privacy import purge_expired
-    from storage.legacy import SqlStore
+    from storage.uow import unit_of_work_factory
 
-    async with database_session(settings) as session:
+    database = await _open(settings)
+    try:
         report = await purge_expired(
-            SqlStore(session), SystemClock().now(), settings.retention_days, dry_run=args.dry_run
+            unit_of_work_factory(database),
+            SystemClock().now(),
+            settings.retention_days,
+            dry_run=args.dry_run,
         )
+    finally:
+        await database.dispose()
     verb = "would erase" if report.dry_run else "erased"
     for app in report.applications:
         out(f"{app.id}\t{app.name}\t{app.status}\tlast change {format_local(app.updated_at)}")

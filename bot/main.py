@@ -244,7 +244,7 @@ async def start_purges(dp: Dispatcher, stop: asyncio.Event) -> None:
     """The retention sweep inside `expertbot run`: at start, then daily, until `stop`."""
     from bot.services.privacy import run_daily_purge
 
-    await run_daily_purge(dp["stores"], dp["clock"], stop, dp["settings"].retention_days)
+    await run_daily_purge(dp["uows"], dp["clock"], stop, dp["settings"].retention_days)
 
 
 async def run_webhook(settings: Settings, stop: asyncio.Event | None = None) -> None:

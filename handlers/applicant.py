@@ -1,16 +1,18 @@
 """The applicant's conversation: consent, district and unit, Annex 1 field by field, card, signature.
 
-Handlers read the update, call one service, and render the result. Which
-field is asked lives in the application row (its cursor), so the FSM only
-says which stage the person is in and which application is theirs.
+Handlers read the update, call one service, and render the result once the
+service's unit of work is closed. Which field is asked lives in the
+application row (its cursor), so the FSM only says which stage the person
+is in and which application is theirs.
 """
 
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from typing import Any
 
-from aiogram import Bot, Router
+from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject, CommandStart, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -24,12 +26,11 @@ from bot.domain.application import ApplicationSnapshot
 from bot.domain.errors import DomainError
 from bot.domain.form import BY_KEY, Field, Kind
 from bot.domain.idcard import mask_id_number, mask_phone
-from bot.domain.parsers import normalize, parse_mobile, parse_unit_name
-from bot.domain.vocab import find_districts
 from bot.domain.workflow import EDITABLE
 from bot.images import portrait_jpeg
 from bot.services import applicant as svc
-from bot.services.ports import Notifier, Store, StoreFactory
+from bot.services.ports import Notifier
+from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import chat as t
 from handlers import render
 from handlers.callbacks import (
@@ -94,6 +95,8 @@ def build_conversation_router() -> Router:
     router.callback_query.register(on_unit_pick, UnitPick.filter())
     router.callback_query.register(on_unit_not_listed, UnitNotListed.filter())
     router.callback_query.register(on_card_edit, CardEdit.filter())
+    router.callback_query.register(on_sign, CardAction.filter(F.do == CardDo.SIGN))
+    router.callback_query.register(on_withdraw, CardAction.filter(F.do == CardDo.WITHDRAW_CONFIRM))
     router.callback_query.register(on_card_action, CardAction.filter())
     _register_answers(router)
     return router
@@ -119,29 +122,25 @@ class NotCommand(Filter):
 
 
 async def on_start(
-    message: Message, command: CommandObject, state: FSMContext, stores: StoreFactory, clock: Clock
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    uows: UnitOfWorkFactory,
+    clock: Clock,
 ) -> None:
     """Greets, asks for consent once, then resumes the application or starts the unit choice."""
     user = message.from_user
     assert user is not None
     unit_code = (command.args or "").removeprefix("u_") if command.args else None
-    async with stores() as store:
-        campaign = await svc.open_campaign(store)
-        if not await svc.has_consent(store, user.id):
-            await enter(state, Apply.consent, {"agreed": [], "unit_code": unit_code})
-            await message.answer(render.welcome(campaign))
-            await message.answer(
-                render.consent_text(svc.CONSENT_VERSION), reply_markup=render.consent_keyboard([])
-            )
-            return
-        await _resume_or_choose(message, state, store, user.id, unit_code, clock)
+    opening = await svc.start(uows, person_id=user.id, unit_code=unit_code, now=clock.now())
+    await _open(message, state, opening, unit_code)
 
 
 async def on_consent(
     query: CallbackQuery,
     callback_data: ConsentPick,
     state: FSMContext,
-    stores: StoreFactory,
+    uows: UnitOfWorkFactory,
     clock: Clock,
 ) -> None:
     """Records each separate consent; all three start the application, a refusal stores nothing."""
@@ -169,154 +168,140 @@ async def on_consent(
         return
     await query.answer()
     await message.edit_reply_markup(reply_markup=None)
-    user = query.from_user
-    async with stores() as store:
-        await svc.record_consent(store, user.id, user.full_name, clock.now())
-        await _resume_or_choose(message, state, store, user.id, data.get("unit_code"), clock)
+    user, unit_code = query.from_user, data.get("unit_code")
+    opening = await svc.give_consent(
+        uows, person_id=user.id, full_name=user.full_name, unit_code=unit_code, now=clock.now()
+    )
+    await _open(message, state, opening, unit_code)
 
 
 async def on_consent_text(message: Message) -> None:
+    """Points at the consent buttons: typing agrees to nothing."""
     await message.answer(t.CONSENT_INCOMPLETE)
 
 
-async def _resume_or_choose(
-    message: Message,
-    state: FSMContext,
-    store: Store,
-    person_id: int,
-    unit_code: str | None,
-    clock: Clock,
+async def _open(
+    message: Message, state: FSMContext, opening: svc.Opening, unit_code: str | None
 ) -> None:
-    app = await svc.current_application(store, person_id)
-    if app is not None:
-        await enter(state, Apply.form, {"app_id": app.id})
-        if app.status not in EDITABLE:
-            await message.answer(render.status_text(app))
-            return
-        await message.answer(t.RESUMING)
-        await _continue(message, app, BY_KEY[app.cursor] if app.cursor else None)
-        return
-    if unit_code:
-        unit = await store.unit_by_code(unit_code)
-        if unit is not None:
-            app = await svc.start_application(
-                store, person_id=person_id, district_id=unit.district_id, unit=unit, now=clock.now()
+    match opening:
+        case svc.ConsentNeeded(campaign, version):
+            await enter(state, Apply.consent, {"agreed": [], "unit_code": unit_code})
+            await message.answer(render.welcome(campaign))
+            await message.answer(
+                render.consent_text(version), reply_markup=render.consent_keyboard([])
             )
+        case svc.Resumed(app):
+            await enter(state, Apply.form, {"app_id": app.id})
+            if app.status not in EDITABLE:
+                await message.answer(render.status_text(app))
+                return
+            await message.answer(t.RESUMING)
+            await _continue(message, app)
+        case svc.Started(app):
             await _begin(message, state, app)
-            return
-        await message.answer(t.UNIT_LINK_INVALID)
-    await enter(state, Apply.district, {})
-    text, markup = render.district_page(await store.districts(), 0)
-    await message.answer(text, reply_markup=markup)
+        case svc.ChooseDistrict(districts, link_invalid):
+            if link_invalid:
+                await message.answer(t.UNIT_LINK_INVALID)
+            await enter(state, Apply.district, {})
+            text, markup = render.district_page(districts, 0)
+            await message.answer(text, reply_markup=markup)
 
 
 async def _begin(message: Message, state: FSMContext, app: ApplicationSnapshot) -> None:
     await enter(state, Apply.form, {"app_id": app.id})
     await message.answer(t.UNIT_CHOSEN.format(unit=app.unit_name, district=app.district_name))
-    await _continue(message, app, BY_KEY[app.cursor] if app.cursor else None)
+    await _continue(message, app)
 
 
 # district and unit ------------------------------------------------------------------
 
 
 async def on_district_page(
-    query: CallbackQuery, callback_data: DistrictPage, state: FSMContext, stores: StoreFactory
+    query: CallbackQuery, callback_data: DistrictPage, state: FSMContext, uows: UnitOfWorkFactory
 ) -> None:
+    """Turns the page of districts."""
     if await state.get_state() != Apply.district.state:
         await query.answer(t.STALE_BUTTON)
         return
-    async with stores() as store:
-        text, markup = render.district_page(await store.districts(), callback_data.page)
+    text, markup = render.district_page(await svc.list_districts(uows), callback_data.page)
     await query.answer()
     await _message_of(query).edit_text(text, reply_markup=markup)
 
 
-async def on_district_text(message: Message, stores: StoreFactory) -> None:
+async def on_district_text(message: Message, uows: UnitOfWorkFactory) -> None:
     """Finds districts by part of the name."""
     if not message.text:
         await message.answer(t.CHOOSE_DISTRICT)
         return
-    query = normalize(message.text)
-    names = {d.name for d in find_districts(query)}
-    async with stores() as store:
-        matches = [d for d in await store.districts() if d.name in names]
-    if not matches:
-        await message.answer(t.DISTRICT_NOT_FOUND.format(query=query[:20]))
+    found = await svc.find_districts(uows, message.text)
+    if not found.matches:
+        await message.answer(t.DISTRICT_NOT_FOUND.format(query=found.query[:20]))
         return
-    await message.answer(t.DISTRICT_MATCHES, reply_markup=render.district_matches(matches))
+    await message.answer(t.DISTRICT_MATCHES, reply_markup=render.district_matches(found.matches))
 
 
 async def on_district_pick(
-    query: CallbackQuery, callback_data: DistrictPick, state: FSMContext, stores: StoreFactory
+    query: CallbackQuery, callback_data: DistrictPick, state: FSMContext, uows: UnitOfWorkFactory
 ) -> None:
+    """Shows the units of the chosen district."""
     if await state.get_state() not in (Apply.district.state, Apply.unit.state):
         await query.answer(t.STALE_BUTTON)
         return
-    async with stores() as store:
-        district = await store.district(callback_data.district_id)
-        if district is None:
-            await query.answer(t.STALE_BUTTON)
-            return
-        units = await store.units_in(district.id)
-    await enter(state, Apply.unit, {"district_id": district.id})
+    choice = await svc.units_of(uows, callback_data.district_id)
+    if choice is None:
+        await query.answer(t.STALE_BUTTON)
+        return
+    await enter(state, Apply.unit, {"district_id": choice.district.id})
     await query.answer()
-    text, markup = render.unit_page(district, units, 0)
+    text, markup = render.unit_page(choice.district, choice.units, 0)
     await _message_of(query).answer(text, reply_markup=markup)
 
 
 async def on_unit_page(
-    query: CallbackQuery, callback_data: UnitPage, state: FSMContext, stores: StoreFactory
+    query: CallbackQuery, callback_data: UnitPage, state: FSMContext, uows: UnitOfWorkFactory
 ) -> None:
-    async with stores() as store:
-        district = await store.district(callback_data.district_id)
-        if district is None or await state.get_state() != Apply.unit.state:
-            await query.answer(t.STALE_BUTTON)
-            return
-        text, markup = render.unit_page(
-            district, await store.units_in(district.id), callback_data.page
-        )
+    """Turns the page of units."""
+    if await state.get_state() != Apply.unit.state:
+        await query.answer(t.STALE_BUTTON)
+        return
+    choice = await svc.units_of(uows, callback_data.district_id)
+    if choice is None:
+        await query.answer(t.STALE_BUTTON)
+        return
+    text, markup = render.unit_page(choice.district, choice.units, callback_data.page)
     await query.answer()
     await _message_of(query).edit_text(text, reply_markup=markup)
 
 
-async def on_unit_text(message: Message, state: FSMContext, stores: StoreFactory) -> None:
+async def on_unit_text(message: Message, state: FSMContext, uows: UnitOfWorkFactory) -> None:
     """Finds units of the chosen district by part of the name."""
-    district_id = (await state.get_data()).get("district_id")
-    async with stores() as store:
-        district = await store.district(district_id) if district_id else None
-        if district is None:
-            await state.set_state(Apply.district)
-            await message.answer(t.CHOOSE_DISTRICT)
-            return
-        units = await store.units_in(district.id)
-    query = normalize(message.text or "")
-    matches = [u for u in units if query and query in u.name]
-    text, markup = render.unit_page(district, matches, 0)
-    await message.answer(t.UNIT_MATCHES if matches else text, reply_markup=markup)
+    district_id = await state.get_value("district_id")
+    found = await svc.find_units(uows, district_id, message.text or "")
+    if found is None:
+        await state.set_state(Apply.district)
+        await message.answer(t.CHOOSE_DISTRICT)
+        return
+    text, markup = render.unit_page(found.district, found.units, 0)
+    await message.answer(t.UNIT_MATCHES if found.units else text, reply_markup=markup)
 
 
 async def on_unit_pick(
     query: CallbackQuery,
     callback_data: UnitPick,
     state: FSMContext,
-    stores: StoreFactory,
+    uows: UnitOfWorkFactory,
     clock: Clock,
 ) -> None:
+    """Opens the draft for the chosen unit and asks the first field."""
     if await state.get_state() != Apply.unit.state:
         await query.answer(t.STALE_BUTTON)
         return
-    async with stores() as store:
-        unit = await store.unit(callback_data.unit_id)
-        if unit is None:
-            await query.answer(t.STALE_BUTTON)
-            return
-        app = await svc.start_application(
-            store,
-            person_id=query.from_user.id,
-            district_id=unit.district_id,
-            unit=unit,
-            now=clock.now(),
-        )
+    app = await svc.start_with_unit(
+        uows, person_id=query.from_user.id, unit_id=callback_data.unit_id, now=clock.now()
+    )
+    if app is None:
+        await query.answer(t.STALE_BUTTON)
+        return
     await query.answer()
     await _message_of(query).edit_reply_markup(reply_markup=None)
     await _begin(_message_of(query), state, app)
@@ -325,6 +310,7 @@ async def on_unit_pick(
 async def on_unit_not_listed(
     query: CallbackQuery, callback_data: UnitNotListed, state: FSMContext
 ) -> None:
+    """Asks for the name of a unit that is not in the list."""
     if await state.get_state() != Apply.unit.state:
         await query.answer(t.STALE_BUTTON)
         return
@@ -334,33 +320,24 @@ async def on_unit_not_listed(
 
 
 async def on_unit_name(
-    message: Message, state: FSMContext, stores: StoreFactory, clock: Clock
+    message: Message, state: FSMContext, uows: UnitOfWorkFactory, clock: Clock
 ) -> None:
     """Takes a typed unit name; the district confirms such a unit later."""
     if not message.text:
         await message.answer(t.WRONG_TYPE_TEXT)
         return
-    try:
-        name = parse_unit_name(message.text)
-    except ValueError as problem:
-        await message.answer(str(problem))
+    app = await svc.start_with_typed_unit(
+        uows,
+        person_id=message.chat.id,
+        district_id=await state.get_value("district_id"),
+        typed=message.text,
+        now=clock.now(),
+    )
+    if app is None:
+        await state.set_state(Apply.district)
+        await message.answer(t.CHOOSE_DISTRICT)
         return
-    district_id = (await state.get_data()).get("district_id")
-    async with stores() as store:
-        district = await store.district(district_id) if district_id else None
-        if district is None:
-            await state.set_state(Apply.district)
-            await message.answer(t.CHOOSE_DISTRICT)
-            return
-        app = await svc.start_application(
-            store,
-            person_id=message.chat.id,
-            district_id=district.id,
-            unit=None,
-            typed_unit_name=name,
-            now=clock.now(),
-        )
-    await message.answer(t.UNIT_TYPED.format(unit=name))
+    await message.answer(t.UNIT_TYPED.format(unit=app.unit_name))
     await _begin(message, state, app)
 
 
@@ -370,7 +347,7 @@ async def on_unit_name(
 async def on_form_message(
     message: Message,
     state: FSMContext,
-    stores: StoreFactory,
+    uows: UnitOfWorkFactory,
     clock: Clock,
     settings: Settings,
     bot: Bot,
@@ -379,88 +356,51 @@ async def on_form_message(
     if message.forward_origin or message.via_bot or message.is_automatic_forward:
         await message.answer(t.FORWARDED)
         return
-    async with stores() as store:
-        app = await _own_application(store, state, message.chat.id)
-        if app is None:
-            return await _no_application(message, state)
-        if app.status not in EDITABLE:
+    contact = message.contact
+    now = clock.now()
+    answered = await svc.take_answer(
+        uows,
+        person_id=message.chat.id,
+        app_id=await state.get_value("app_id"),
+        text=message.text,
+        contact=(contact.phone_number, contact.user_id) if contact else None,
+        now=now,
+    )
+    match answered:
+        case svc.NoApplication():
+            await _no_application(message, state)
+        case svc.NotEditable(app):
             await message.answer(render.status_text(app))
-            return
-        if app.cursor is None:
-            return await _show_card(message, app)
-        f = BY_KEY[app.cursor]
-        now = clock.now()
-        if message.text == t.BUTTON_BACK:
-            step = await svc.back(store, app, f.key, now)
-        elif message.text == t.BUTTON_SAVE_EXIT:
-            return await _save_and_exit(message, state, app)
-        elif f.kind is Kind.PHOTO:
-            step = None  # downloaded below, holding no store meanwhile
-        else:
-            try:
-                step = await _answer_message(store, app, f, message, now)
-            except ValueError as problem:
-                await message.answer(str(problem))
-                await _ask(message, app, f)
-                return
-    if step is None:
-        step = await _answer_photo(message, app, f, stores, settings, bot, now)
-        if step is None:
-            return
-    if f.key == keys.ID_NUMBER and step.app.values.get(keys.ID_NUMBER):
-        await _delete_id_message(message, step.app)
-    if f.kind is Kind.PHONE:
-        value = step.app.values.get(f.key)
-        shown = mask_phone(value) if value else t.BUTTON_BACK
-        await message.answer(f"{f.label}：{shown}", reply_markup=ReplyKeyboardRemove())
-    if f.key == keys.PHOTO and step.app.values.get(keys.PHOTO):
-        await message.answer(t.PHOTO_SAVED)
-    await _after_step(message, step)
-
-
-async def _answer_message(
-    store: Store, app: ApplicationSnapshot, f: Field, message: Message, now: Any
-) -> Any:
-    """Turns one message into a stored answer; ValueError means "ask the same field again"."""
-    if f.kind is Kind.PHONE and message.contact:
-        if message.contact.user_id != message.chat.id:
-            raise ValueError(t.NOT_YOUR_CONTACT)
-        return await svc.answer(store, app, f.key, parse_mobile(message.contact.phone_number), now)
-    if message.text is None:
-        if f.choices and not f.typed:
-            raise ValueError(t.WRONG_TYPE_BUTTON_ONLY)
-        raise ValueError(t.WRONG_TYPE_CHOICE if f.choices else t.WRONG_TYPE_TEXT)
-    if f.choices and not f.typed:
-        raise ValueError(t.WRONG_TYPE_BUTTON_ONLY)
-    value = svc.parse_answer(app, f, message.text, now)
-    if f.kind is Kind.LIST:
-        return await svc.add_list_item(store, app, f.key, value, now)
-    return await svc.answer(store, app, f.key, value, now)
+        case svc.AtCard(app):
+            await _show_card(message, app)
+        case svc.SaveAndExit(app):
+            await _save_and_exit(message, state, app)
+        case svc.AskAgain(app, f, problem):
+            await message.answer(problem)
+            await _ask(message, app, f)
+        case svc.PhotoWanted(app, f):
+            await _answer_photo(message, app, f, uows, settings, bot, now)
+        case svc.Step() as step:
+            await _confirm(message, step)
 
 
 async def _answer_photo(
     message: Message,
     app: ApplicationSnapshot,
     f: Field,
-    stores: StoreFactory,
+    uows: UnitOfWorkFactory,
     settings: Settings,
     bot: Bot,
-    now: Any,
-) -> svc.Step | None:
-    """Stores the portrait sent for `app` as read; None when it was refused and asked for again.
-
-    Telegram's download and the re-encoding take no store: the database
-    stays free for other updates meanwhile. The write still only lands on
-    the version that was read.
-    """
+    now: datetime,
+) -> None:
+    """Downloads and checks the portrait with no unit of work open, then stores it on `app` as read."""
     try:
         jpeg, size, unique_id = await _download_portrait(message, settings, bot)
     except ValueError as problem:
         await message.answer(str(problem))
         await _ask(message, app, f)
-        return None
-    async with stores() as store:
-        return await svc.save_photo(store, app, jpeg, size, unique_id, now)
+        return
+    await _confirm(message, await svc.save_photo(uows, app, jpeg, size, unique_id, now))
 
 
 async def _download_portrait(
@@ -492,59 +432,80 @@ async def _delete_id_message(message: Message, app: ApplicationSnapshot) -> None
     )
 
 
+async def _confirm(message: Message, step: svc.Step) -> None:
+    """Confirms a typed answer as the chat should show it, then asks the next field."""
+    f = step.asked
+    assert f is not None
+    if f.key == keys.ID_NUMBER and step.app.values.get(keys.ID_NUMBER):
+        await _delete_id_message(message, step.app)
+    if f.kind is Kind.PHONE:
+        value = step.app.values.get(f.key)
+        shown = mask_phone(value) if value else t.BUTTON_BACK
+        await message.answer(f"{f.label}：{shown}", reply_markup=ReplyKeyboardRemove())
+    if f.key == keys.PHOTO and step.app.values.get(keys.PHOTO):
+        await message.answer(t.PHOTO_SAVED)
+    await _after_step(message, step)
+
+
 async def on_form_choice(
     query: CallbackQuery,
     callback_data: FormChoice,
     state: FSMContext,
-    stores: StoreFactory,
+    uows: UnitOfWorkFactory,
     clock: Clock,
 ) -> None:
     """Takes a button answer; the button's field must be the one being asked."""
     message = _message_of(query)
-    async with stores() as store:
-        asked = await _asked(store, state, query, callback_data.key)
-        if asked is None:
-            return
-        app, f = asked
-        if not 0 <= callback_data.index < len(f.choices):
-            await query.answer(t.STALE_BUTTON)
-            return
-        choice = f.choices[callback_data.index]
-        value = svc.parse_answer(app, f, choice, clock.now())
-        step = await svc.answer(store, app, f.key, value, clock.now())
+    step = await svc.choose(
+        uows,
+        person_id=query.from_user.id,
+        app_id=await state.get_value("app_id"),
+        key=callback_data.key,
+        index=callback_data.index,
+        now=clock.now(),
+    )
+    if step is None:
+        await query.answer(t.STALE_BUTTON)
+        return
+    choice = BY_KEY[callback_data.key].choices[callback_data.index]
     await query.answer()
     await message.edit_text(f"{message.text}\n✅ {choice}", reply_markup=None)
     await _after_step(message, step)
+
+
+MOVES = {
+    Nav.BACK: svc.back,
+    Nav.SKIP: svc.skip,
+    Nav.DONE: svc.finish_list,
+    Nav.CLEAR: svc.clear_list,
+}
+"""The navigation buttons that move the cursor; 保存并退出 only ends the conversation."""
 
 
 async def on_form_nav(
     query: CallbackQuery,
     callback_data: FormNav,
     state: FSMContext,
-    stores: StoreFactory,
+    uows: UnitOfWorkFactory,
     clock: Clock,
 ) -> None:
     """上一项, 跳过, 完成, 清空重填 and 保存并退出 on a field's prompt."""
     message = _message_of(query)
-    async with stores() as store:
-        asked = await _asked(store, state, query, callback_data.key)
-        if asked is None:
+    person_id, app_id, key = query.from_user.id, await state.get_value("app_id"), callback_data.key
+    if callback_data.nav is Nav.SAVE:
+        app = await svc.save_and_exit(uows, person_id=person_id, app_id=app_id, key=key)
+        if app is None:
+            await query.answer(t.STALE_BUTTON)
             return
-        app, _field = asked
-        now, key = clock.now(), callback_data.key
-        match callback_data.nav:
-            case Nav.SAVE:
-                await query.answer()
-                await message.edit_reply_markup(reply_markup=None)
-                return await _save_and_exit(message, state, app)
-            case Nav.BACK:
-                step = await svc.back(store, app, key, now)
-            case Nav.SKIP:
-                step = await svc.skip(store, app, key, now)
-            case Nav.DONE:
-                step = await svc.finish_list(store, app, key, now)
-            case Nav.CLEAR:
-                step = await svc.clear_list(store, app, key, now)
+        await query.answer()
+        await message.edit_reply_markup(reply_markup=None)
+        await _save_and_exit(message, state, app)
+        return
+    move = MOVES[callback_data.nav]
+    step = await move(uows, person_id=person_id, app_id=app_id, key=key, now=clock.now())
+    if step is None:
+        await query.answer(t.STALE_BUTTON)
+        return
     await query.answer()
     await message.edit_reply_markup(reply_markup=None)
     await _after_step(message, step)
@@ -554,72 +515,101 @@ async def on_card_edit(
     query: CallbackQuery,
     callback_data: CardEdit,
     state: FSMContext,
-    stores: StoreFactory,
+    uows: UnitOfWorkFactory,
     clock: Clock,
 ) -> None:
-    async with stores() as store:
-        app = await _own_application(store, state, query.from_user.id)
-        if app is None:
-            await query.answer(t.STALE_BUTTON)
-            return
-        step = await svc.edit(store, app, callback_data.key, clock.now())
+    """Asks one field again from the card; answering it returns to the card."""
+    step = await svc.edit(
+        uows,
+        person_id=query.from_user.id,
+        app_id=await state.get_value("app_id"),
+        key=callback_data.key,
+        now=clock.now(),
+    )
+    if step is None:
+        await query.answer(t.STALE_BUTTON)
+        return
     await state.set_state(Apply.form)
     await query.answer()
     await _after_step(_message_of(query), step)
+
+
+async def on_sign(
+    query: CallbackQuery,
+    callback_data: CardAction,
+    state: FSMContext,
+    uows: UnitOfWorkFactory,
+    clock: Clock,
+) -> None:
+    """Shows the pledge to sign, or says in an alert why the application cannot be submitted yet."""
+    message = _message_of(query)
+    app = await svc.open_signature(
+        uows, person_id=query.from_user.id, app_id=callback_data.app_id, now=clock.now()
+    )
+    if app is None:
+        await query.answer(t.STALE_BUTTON)
+        return
+    await enter(state, Apply.signature, {"app_id": app.id})
+    await query.answer()
+    await message.answer(t.PLEDGE.format(name=app.values.get(keys.NAME)))
+
+
+async def on_withdraw(
+    query: CallbackQuery,
+    callback_data: CardAction,
+    state: FSMContext,
+    uows: UnitOfWorkFactory,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    """Withdraws the presser's application once confirmed, then tells its reviewers."""
+    message = _message_of(query)
+    user = query.from_user
+    done = await svc.withdraw(
+        uows,
+        person_id=user.id,
+        app_id=callback_data.app_id,
+        actor_name=user.full_name,
+        now=clock.now(),
+    )
+    if done is None:
+        await query.answer(t.STALE_BUTTON)
+        return
+    await state.clear()
+    await query.answer()
+    await message.edit_text(t.WITHDRAWN, reply_markup=None)
+    await notifier.application_withdrawn(done.app, done.previous.value)
 
 
 async def on_card_action(
     query: CallbackQuery,
     callback_data: CardAction,
     state: FSMContext,
-    stores: StoreFactory,
-    clock: Clock,
-    notifier: Notifier,
+    uows: UnitOfWorkFactory,
 ) -> None:
-    """Sign, save, continue and withdraw from the card; the application must be the presser's."""
+    """Save, continue, and the withdrawal question on the card; the application must be the presser's."""
     message = _message_of(query)
-    now = clock.now()
-    async with stores() as store:
-        app = await store.application(callback_data.app_id)
-        if app is None or app.person_id != query.from_user.id:
-            await query.answer(t.STALE_BUTTON)
-            return
-        previous = app.status
-        if callback_data.do is CardDo.WITHDRAW_CONFIRM:
-            app = await svc.withdraw(store, app, query.from_user.full_name, now)
+    app = await svc.own_application(uows, person_id=query.from_user.id, app_id=callback_data.app_id)
+    if app is None:
+        await query.answer(t.STALE_BUTTON)
+        return
+    await query.answer()
     match callback_data.do:
-        case CardDo.SIGN:
-            problem = svc.submit_problem(app, now)
-            if problem is not None:
-                await query.answer(problem, show_alert=True)
-                return
-            await enter(state, Apply.signature, {"app_id": app.id})
-            await query.answer()
-            await message.answer(t.PLEDGE.format(name=app.values.get(keys.NAME)))
         case CardDo.SAVE:
-            await query.answer()
             await _save_and_exit(message, state, app)
         case CardDo.CONTINUE:
-            await query.answer()
             await enter(state, Apply.form, {"app_id": app.id})
-            await _continue(message, app, BY_KEY[app.cursor] if app.cursor else None)
+            await _continue(message, app)
         case CardDo.WITHDRAW:
-            await query.answer()
             await message.answer(t.CONFIRM_WITHDRAW, reply_markup=render.withdraw_confirm(app))
         case CardDo.WITHDRAW_KEEP:
-            await query.answer()
             await message.edit_text(t.KEPT, reply_markup=None)
-        case CardDo.WITHDRAW_CONFIRM:
-            await state.clear()
-            await query.answer()
-            await message.edit_text(t.WITHDRAWN, reply_markup=None)
-            await notifier.application_withdrawn(app, previous.value)
 
 
 async def on_signature(
     message: Message,
     state: FSMContext,
-    stores: StoreFactory,
+    uows: UnitOfWorkFactory,
     clock: Clock,
     notifier: Notifier,
 ) -> None:
@@ -627,13 +617,18 @@ async def on_signature(
     if not message.text:
         await message.answer(t.WRONG_TYPE_TEXT)
         return
-    async with stores() as store:
-        app = await _own_application(store, state, message.chat.id)
-        if app is None:
-            return await _no_application(message, state)
-        user = message.from_user
-        assert user is not None
-        app = await svc.submit(store, app, message.text, user.full_name, clock.now())
+    user = message.from_user
+    assert user is not None
+    app = await svc.submit(
+        uows,
+        person_id=message.chat.id,
+        app_id=await state.get_value("app_id"),
+        signature=message.text,
+        actor_name=user.full_name,
+        now=clock.now(),
+    )
+    if app is None:
+        return await _no_application(message, state)
     await state.set_state(Apply.form)
     reviewer = (
         t.REVIEWER_UNIT.format(unit=app.unit_name)
@@ -641,15 +636,16 @@ async def on_signature(
         else t.REVIEWER_DISTRICT.format(district=app.district_name)
     )
     await message.answer(
-        t.SUBMITTED.format(filled_at=f"{app.values[keys.FILLED_AT]:%Y年%m月%d日}", reviewer=reviewer)
+        t.SUBMITTED.format(
+            filled_at=f"{app.values[keys.FILLED_AT]:%Y年%m月%d日}", reviewer=reviewer
+        )
     )
     await notifier.application_submitted(app)
 
 
-async def on_status(message: Message, stores: StoreFactory) -> None:
+async def on_status(message: Message, uows: UnitOfWorkFactory) -> None:
     """Shows the person's applications and their states."""
-    async with stores() as store:
-        apps = await store.applications_of(message.chat.id)
+    apps = await svc.applications_of(uows, message.chat.id)
     if not apps:
         await message.answer(t.STATUS_NONE)
         return
@@ -661,44 +657,21 @@ async def on_status(message: Message, stores: StoreFactory) -> None:
 # shared steps ------------------------------------------------------------------------------
 
 
-async def _own_application(
-    store: Store, state: FSMContext, person_id: int
-) -> ApplicationSnapshot | None:
-    """The person's application: the one in the FSM if it is theirs, else their live one."""
-    app_id = await state.get_value("app_id")
-    if app_id is not None:
-        app = await store.application(app_id)
-        if app is not None and app.person_id == person_id:
-            return app
-    return await svc.current_application(store, person_id)
-
-
-async def _asked(
-    store: Store, state: FSMContext, query: CallbackQuery, key: str
-) -> tuple[ApplicationSnapshot, Field] | None:
-    """The presser's application and the field `key`, if that field is the one asked now.
-
-    Otherwise the press is stale (an old prompt) or forged: it is answered and ignored.
-    """
-    app = await _own_application(store, state, query.from_user.id)
-    f = BY_KEY.get(key)
-    if app is None or f is None or app.cursor != key:
-        await query.answer(t.STALE_BUTTON)
-        return None
-    return app, f
-
-
-async def _after_step(message: Message, step: Any) -> None:
+async def _after_step(message: Message, step: svc.Step) -> None:
     if step.raised:
         await message.answer(t.FLAG_RAISED.format(reasons=render.flag_reasons(step.raised)))
-    await _continue(message, step.app, step.field)
+    if step.field is None:
+        await _show_card(message, step.app)
+    else:
+        await _ask(message, step.app, step.field)
 
 
-async def _continue(message: Message, app: ApplicationSnapshot, f: Field | None) -> None:
-    if f is None:
+async def _continue(message: Message, app: ApplicationSnapshot) -> None:
+    """Asks the field at the application's cursor, or shows the card when there is none."""
+    if app.cursor is None:
         await _show_card(message, app)
     else:
-        await _ask(message, app, f)
+        await _ask(message, app, BY_KEY[app.cursor])
 
 
 async def _ask(message: Message, app: ApplicationSnapshot, f: Field) -> None:

@@ -18,6 +18,7 @@ from bot.domain.workflow import Status
 from bot.services import applicant as applicant_svc
 from bot.services import privacy as svc
 from bot.services.ports import Notifier
+from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import chat as ct
 from bot.texts import privacy as t
 
@@ -46,10 +47,9 @@ async def on_privacy(message: Message, settings: Settings) -> None:
     )
 
 
-async def on_delete_my_data(message: Message, stores: svc.PrivacyStoreFactory) -> None:
+async def on_delete_my_data(message: Message, uows: UnitOfWorkFactory) -> None:
     """Shows what deletion would do and what the law keeps, with a confirm button."""
-    async with stores() as store:
-        plan = await svc.deletion_plan(store, message.chat.id)
+    plan = await svc.deletion_plan(uows, message.chat.id)
     await message.answer(plan_text(plan), reply_markup=confirm_keyboard())
 
 
@@ -57,7 +57,7 @@ async def on_delete_answer(
     query: CallbackQuery,
     callback_data: DeleteMyData,
     state: FSMContext,
-    stores: svc.PrivacyStoreFactory,
+    uows: UnitOfWorkFactory,
     clock: Clock,
     notifier: Notifier,
 ) -> None:
@@ -71,11 +71,9 @@ async def on_delete_answer(
         await message.answer(t.DELETE_CANCELLED)
         return
     user = query.from_user
-    async with stores() as store:
-        person = await store.person(user.id)
-        done = await svc.delete_my_data(
-            store, user.id, user.full_name, person.consent_version if person else None, clock.now()
-        )
+    done = await svc.delete_my_data(
+        uows, person_id=user.id, actor_name=user.full_name, now=clock.now()
+    )
     await state.clear()
     await message.answer(done_text(done))
     for app, previous in done.withdrawn:
@@ -91,7 +89,8 @@ def confirm_keyboard() -> InlineKeyboardMarkup:
                     callback_data=DeleteMyData(do=DeleteDo.CONFIRM).pack(),
                 ),
                 InlineKeyboardButton(
-                    text=t.BUTTON_DELETE_CANCEL, callback_data=DeleteMyData(do=DeleteDo.CANCEL).pack()
+                    text=t.BUTTON_DELETE_CANCEL,
+                    callback_data=DeleteMyData(do=DeleteDo.CANCEL).pack(),
                 ),
             ]
         ]

@@ -1,15 +1,18 @@
 """Use cases of the applicant: consent, start, answer field by field, submit, withdraw.
 
-Each call loads one snapshot, decides in plain Python, and writes once with a
-conditional update on the version, then commits: the answer is durable before
-the bot replies, and a concurrent write is noticed instead of overwritten.
+Each use case opens one unit of work, loads one snapshot, decides in plain
+Python, writes once with a conditional update on the version and commits:
+the answer is durable before the bot replies, and a concurrent write is
+noticed instead of overwritten. It returns what the handler shows once the
+unit of work is closed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any
 
 from bot.clock import format_local, local
 from bot.domain import keys
@@ -26,13 +29,21 @@ from bot.domain.form import (
     previous_field,
 )
 from bot.domain.idcard import IdNumber
-from bot.domain.parsers import normalize
+from bot.domain.parsers import normalize, parse_mobile, parse_unit_name
 from bot.domain.review import answer_snapshot
+from bot.domain.vocab import find_districts as districts_named
 from bot.domain.workflow import EDITABLE, Action, Actor, Status, next_status
-from bot.services.ports import Store, UnitRow
+from bot.services.ports import DistrictRow, UnitRow
+from bot.services.privacy import record_consent_given
 from bot.texts import chat as t
 
+if TYPE_CHECKING:
+    from bot.services.repositories import UnitOfWork, UnitOfWorkFactory
+
 CONSENT_VERSION = "2026.1"
+
+
+# results ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -44,20 +55,144 @@ class Step:
     """The field to ask now; None means the summary card."""
     raised: tuple[str, ...] = ()
     """Eligibility flags that this change raised."""
+    asked: Field | None = None
+    """The field a typed answer was given to, for confirming it (masked phone, deleted ID message)."""
 
 
-async def record_consent(store: Store, person_id: int, full_name: str, now: datetime) -> None:
-    """Records the three separate consents to the current notice, and appends them to the history."""
-    from bot.services.privacy import PrivacyStore, record_consent_given
+@dataclass(frozen=True)
+class ConsentNeeded:
+    """The person has not agreed to the current notice: show it with its buttons."""
 
-    await store.save_person(person_id, full_name, now)
-    await store.record_consent(person_id, CONSENT_VERSION, now)
-    await record_consent_given(cast(PrivacyStore, store), person_id, CONSENT_VERSION, now)
-    await store.commit()
+    campaign: Campaign
+    version: str
 
 
-async def has_consent(store: Store, person_id: int) -> bool:
-    person = await store.person(person_id)
+@dataclass(frozen=True)
+class Resumed:
+    """The person's live application, to continue where its cursor is (or to show its state)."""
+
+    app: ApplicationSnapshot
+
+
+@dataclass(frozen=True)
+class Started:
+    """A draft just opened for the chosen unit."""
+
+    app: ApplicationSnapshot
+
+
+@dataclass(frozen=True)
+class ChooseDistrict:
+    """No application yet: the district comes first."""
+
+    districts: Sequence[DistrictRow]
+    link_invalid: bool = False
+    """The unit link did not name a unit: say so before the list."""
+
+
+Opening = ConsentNeeded | Resumed | Started | ChooseDistrict
+
+
+@dataclass(frozen=True)
+class DistrictSearch:
+    query: str
+    matches: Sequence[DistrictRow]
+
+
+@dataclass(frozen=True)
+class UnitChoice:
+    district: DistrictRow
+    units: Sequence[UnitRow]
+
+
+@dataclass(frozen=True)
+class NoApplication:
+    """The person has no live application: the conversation starts over."""
+
+
+@dataclass(frozen=True)
+class NotEditable:
+    """Submitted or closed: only its state is shown."""
+
+    app: ApplicationSnapshot
+
+
+@dataclass(frozen=True)
+class AtCard:
+    """Nothing is being asked: the summary card is shown again."""
+
+    app: ApplicationSnapshot
+
+
+@dataclass(frozen=True)
+class SaveAndExit:
+    """The draft is already saved: the conversation ends until /start."""
+
+    app: ApplicationSnapshot
+
+
+@dataclass(frozen=True)
+class PhotoWanted:
+    """The portrait is asked: the handler downloads it, then calls `save_photo` with this snapshot."""
+
+    app: ApplicationSnapshot
+    field: Field
+
+
+@dataclass(frozen=True)
+class AskAgain:
+    """The answer did not parse: say why and ask the same field again; nothing was written."""
+
+    app: ApplicationSnapshot
+    field: Field
+    problem: str
+
+
+Answered = Step | NoApplication | NotEditable | AtCard | SaveAndExit | PhotoWanted | AskAgain
+
+
+@dataclass(frozen=True)
+class Withdrawn:
+    app: ApplicationSnapshot
+    previous: Status
+    """The state it was withdrawn from, for telling its reviewers."""
+
+
+# consent and start -----------------------------------------------------------------------
+
+
+async def start(
+    uows: UnitOfWorkFactory, *, person_id: int, unit_code: str | None, now: datetime
+) -> Opening:
+    """/start: the notice until the person agrees, then their application or the choice of unit."""
+    async with uows() as uow:
+        campaign = await _open_campaign(uow)
+        if not await _has_consent(uow, person_id):
+            return ConsentNeeded(campaign, CONSENT_VERSION)
+        opening = await _resume_or_choose(uow, person_id, unit_code, now)
+        await uow.commit()
+    return opening
+
+
+async def give_consent(
+    uows: UnitOfWorkFactory, *, person_id: int, full_name: str, unit_code: str | None, now: datetime
+) -> Opening:
+    """Records the three separate consents and their history, then resumes or starts.
+
+    The consent is committed first: it stands even if starting fails.
+    """
+    async with uows() as uow:
+        await uow.people.save_person(person_id, full_name, now)
+        await uow.people.record_consent(person_id, CONSENT_VERSION, now)
+        await record_consent_given(uow, person_id, CONSENT_VERSION, now)
+        await uow.commit()
+        opening = await _resume_or_choose(uow, person_id, unit_code, now)
+        await uow.commit()
+    return opening
+
+
+async def _has_consent(uow: UnitOfWork, person_id: int) -> bool:
+    person = await uow.people.person(person_id)
     return bool(
         person
         and person.consent_version == CONSENT_VERSION
@@ -66,31 +201,43 @@ async def has_consent(store: Store, person_id: int) -> bool:
     )
 
 
-async def open_campaign(store: Store) -> Campaign:
-    campaign = await store.current_campaign()
+async def _open_campaign(uow: UnitOfWork) -> Campaign:
+    campaign = await uow.campaigns.current_campaign()
     if campaign is None or not campaign.is_open:
         raise DomainError(t.NO_CAMPAIGN)
     return campaign
 
 
-async def start_application(
-    store: Store,
-    *,
+async def _resume_or_choose(
+    uow: UnitOfWork, person_id: int, unit_code: str | None, now: datetime
+) -> Opening:
+    app = await _current(uow, person_id)
+    if app is not None:
+        return Resumed(app)
+    if unit_code:
+        unit = await uow.campaigns.unit_by_code(unit_code)
+        if unit is not None:
+            return Started(await _start(uow, person_id, unit.district_id, unit, None, now))
+    return ChooseDistrict(await uow.campaigns.districts(), link_invalid=bool(unit_code))
+
+
+async def _start(
+    uow: UnitOfWork,
     person_id: int,
     district_id: int,
     unit: UnitRow | None,
+    typed_unit_name: str | None,
     now: datetime,
-    typed_unit_name: str | None = None,
 ) -> ApplicationSnapshot:
     """Opens a draft in the open campaign for the chosen unit (or a typed one the
     district will confirm), or returns the live application the person already has."""
-    campaign = await open_campaign(store)
-    existing = await store.live_application(person_id, campaign.id)
+    campaign = await _open_campaign(uow)
+    existing = await uow.applications.live_application(person_id, campaign.id)
     if existing is not None:
         return existing
     first = next_field({}, None)
     assert first is not None
-    app_id = await store.add_application(
+    app_id = await uow.applications.add_application(
         campaign_id=campaign.id,
         person_id=person_id,
         district_id=unit.district_id if unit else district_id,
@@ -100,25 +247,280 @@ async def start_application(
         cursor=first.key,
         now=now,
     )
-    await store.commit()
-    return await _load(store, app_id)
+    return await _load(uow, app_id)
 
 
-async def current_application(store: Store, person_id: int) -> ApplicationSnapshot | None:
-    campaign = await store.current_campaign()
+async def _current(uow: UnitOfWork, person_id: int) -> ApplicationSnapshot | None:
+    campaign = await uow.campaigns.current_campaign()
     if campaign is None:
         return None
-    return await store.live_application(person_id, campaign.id)
+    return await uow.applications.live_application(person_id, campaign.id)
 
 
-async def answer(
-    store: Store, app: ApplicationSnapshot, key: str, value: Any, now: datetime
+# district and unit -----------------------------------------------------------------------
+
+
+async def list_districts(uows: UnitOfWorkFactory) -> Sequence[DistrictRow]:
+    async with uows() as uow:
+        return await uow.campaigns.districts()
+
+
+async def find_districts(uows: UnitOfWorkFactory, typed: str) -> DistrictSearch:
+    """Districts whose name or alias contains the typed text."""
+    query = normalize(typed)
+    names = {d.name for d in districts_named(query)}
+    async with uows() as uow:
+        matches = [d for d in await uow.campaigns.districts() if d.name in names]
+    return DistrictSearch(query, matches)
+
+
+async def units_of(uows: UnitOfWorkFactory, district_id: int | None) -> UnitChoice | None:
+    """The district and its units; None when there is no such district."""
+    async with uows() as uow:
+        district = await uow.campaigns.district(district_id) if district_id else None
+        if district is None:
+            return None
+        return UnitChoice(district, await uow.campaigns.units_in(district.id))
+
+
+async def find_units(
+    uows: UnitOfWorkFactory, district_id: int | None, typed: str
+) -> UnitChoice | None:
+    """The district's units whose name contains the typed text; None when there is no such district."""
+    choice = await units_of(uows, district_id)
+    if choice is None:
+        return None
+    query = normalize(typed)
+    return replace(choice, units=[u for u in choice.units if query and query in u.name])
+
+
+async def start_with_unit(
+    uows: UnitOfWorkFactory, *, person_id: int, unit_id: int, now: datetime
+) -> ApplicationSnapshot | None:
+    """Opens a draft for a listed unit (or returns the live one); None when the unit is gone."""
+    async with uows() as uow:
+        unit = await uow.campaigns.unit(unit_id)
+        if unit is None:
+            return None
+        app = await _start(uow, person_id, unit.district_id, unit, None, now)
+        await uow.commit()
+    return app
+
+
+async def start_with_typed_unit(
+    uows: UnitOfWorkFactory, *, person_id: int, district_id: int | None, typed: str, now: datetime
+) -> ApplicationSnapshot | None:
+    """Opens a draft for a unit the district confirms later; None when the district is unknown."""
+    try:
+        name = parse_unit_name(typed)
+    except ValueError as problem:
+        raise DomainError(str(problem)) from None
+    async with uows() as uow:
+        district = await uow.campaigns.district(district_id) if district_id else None
+        if district is None:
+            return None
+        app = await _start(uow, person_id, district.id, None, name, now)
+        await uow.commit()
+    return app
+
+
+# the form --------------------------------------------------------------------------------
+
+
+async def take_answer(
+    uows: UnitOfWorkFactory,
+    *,
+    person_id: int,
+    app_id: int | None,
+    text: str | None,
+    contact: tuple[str, int | None] | None = None,
+    now: datetime,
+) -> Answered:
+    """Takes a message to the field being asked: stores it and moves on, or says what is wrong.
+
+    `contact` is a shared contact's phone number and the user it belongs to.
+    One load, one conditional write, one commit: this is nearly every update.
+    """
+    async with uows() as uow:
+        app = await _own(uow, person_id, app_id)
+        if app is None:
+            return NoApplication()
+        if app.status not in EDITABLE:
+            return NotEditable(app)
+        if app.cursor is None:
+            return AtCard(app)
+        f = BY_KEY[app.cursor]
+        if text == t.BUTTON_BACK:
+            step = await _back(uow, app, f.key, now)
+        elif text == t.BUTTON_SAVE_EXIT:
+            return SaveAndExit(app)
+        elif f.kind is Kind.PHOTO:
+            return PhotoWanted(app, f)
+        else:
+            try:
+                value = _parse_message(app, f, person_id, text, contact, now)
+            except ValueError as problem:
+                return AskAgain(app, f, str(problem))
+            if f.kind is Kind.LIST:
+                step = await _add_list_item(uow, app, f.key, value, now)
+            else:
+                step = await _answer(uow, app, f.key, value, now)
+        await uow.commit()
+    return replace(step, asked=f)
+
+
+def _parse_message(
+    app: ApplicationSnapshot,
+    f: Field,
+    person_id: int,
+    text: str | None,
+    contact: tuple[str, int | None] | None,
+    now: datetime,
+) -> Any:
+    """The clean value of a message for field `f`; ValueError means "ask the same field again"."""
+    if f.kind is Kind.PHONE and contact is not None:
+        phone, owner = contact
+        if owner != person_id:
+            raise ValueError(t.NOT_YOUR_CONTACT)
+        return parse_mobile(phone)
+    if text is None:
+        if f.choices and not f.typed:
+            raise ValueError(t.WRONG_TYPE_BUTTON_ONLY)
+        raise ValueError(t.WRONG_TYPE_CHOICE if f.choices else t.WRONG_TYPE_TEXT)
+    if f.choices and not f.typed:
+        raise ValueError(t.WRONG_TYPE_BUTTON_ONLY)
+    return parse_answer(app, f, text, now)
+
+
+def parse_answer(app: ApplicationSnapshot, f: Field, text: str, now: datetime) -> Any:
+    """Parses typed text for field `f`; ValueError carries the message for the applicant."""
+    return f.parse_text(text, ParseContext(today=local(now).date()))
+
+
+async def save_photo(
+    uows: UnitOfWorkFactory,
+    app: ApplicationSnapshot,
+    jpeg: bytes,
+    size: tuple[int, int],
+    file_unique_id: str | None,
+    now: datetime,
+) -> Step:
+    """Stores the portrait on the application as it was read before the download.
+
+    The download took no unit of work; if anything changed the application
+    meanwhile, the conditional write refuses and the photo is not kept.
+    """
+    async with uows() as uow:
+        _check_editable(app, keys.PHOTO)
+        await uow.applications.save_photo(app.id, jpeg, size[0], size[1], file_unique_id)
+        step = await _write(uow, app, {keys.PHOTO: True}, now, after=keys.PHOTO)
+        await uow.commit()
+    return replace(step, asked=BY_KEY[keys.PHOTO])
+
+
+async def choose(
+    uows: UnitOfWorkFactory,
+    *,
+    person_id: int,
+    app_id: int | None,
+    key: str,
+    index: int,
+    now: datetime,
+) -> Step | None:
+    """Takes a button answer; None when the button is not the asked field's (stale or forged)."""
+
+    async def chosen(uow: UnitOfWork, app: ApplicationSnapshot) -> Step | None:
+        f = BY_KEY[key]
+        if not 0 <= index < len(f.choices):
+            return None
+        return await _answer(uow, app, key, parse_answer(app, f, f.choices[index], now), now)
+
+    return await _on_asked(uows, person_id, app_id, key, chosen)
+
+
+async def back(
+    uows: UnitOfWorkFactory, *, person_id: int, app_id: int | None, key: str, now: datetime
+) -> Step | None:
+    """上一项 on the asked field; None when the press is stale."""
+    return await _on_asked(uows, person_id, app_id, key, lambda uow, app: _back(uow, app, key, now))
+
+
+async def skip(
+    uows: UnitOfWorkFactory, *, person_id: int, app_id: int | None, key: str, now: datetime
+) -> Step | None:
+    """跳过 on an optional field; None when the press is stale."""
+    return await _on_asked(uows, person_id, app_id, key, lambda uow, app: _skip(uow, app, key, now))
+
+
+async def finish_list(
+    uows: UnitOfWorkFactory, *, person_id: int, app_id: int | None, key: str, now: datetime
+) -> Step | None:
+    """完成 on a list field; None when the press is stale."""
+    return await _on_asked(
+        uows, person_id, app_id, key, lambda uow, app: _finish_list(uow, app, key, now)
+    )
+
+
+async def clear_list(
+    uows: UnitOfWorkFactory, *, person_id: int, app_id: int | None, key: str, now: datetime
+) -> Step | None:
+    """清空重填 on a list field; None when the press is stale."""
+    return await _on_asked(
+        uows, person_id, app_id, key, lambda uow, app: _clear_list(uow, app, key, now)
+    )
+
+
+async def save_and_exit(
+    uows: UnitOfWorkFactory, *, person_id: int, app_id: int | None, key: str
+) -> ApplicationSnapshot | None:
+    """保存并退出 on the asked field: every answer is saved already; None when the press is stale."""
+    async with uows() as uow:
+        asked = await _asked(uow, person_id, app_id, key)
+    return asked[0] if asked else None
+
+
+async def edit(
+    uows: UnitOfWorkFactory, *, person_id: int, app_id: int | None, key: str, now: datetime
+) -> Step | None:
+    """Opens one field from the summary card; answering it returns to the card. None: no application."""
+    async with uows() as uow:
+        app = await _own(uow, person_id, app_id)
+        if app is None:
+            return None
+        if key not in BY_KEY or not BY_KEY[key].applies(app.values):
+            raise DomainError(t.STALE_BUTTON)
+        _check_editable(app, None)
+        step = await _write(uow, app, {}, now, cursor=key)
+        await uow.commit()
+    return step
+
+
+async def _on_asked(
+    uows: UnitOfWorkFactory,
+    person_id: int,
+    app_id: int | None,
+    key: str,
+    move: Callable[[UnitOfWork, ApplicationSnapshot], Awaitable[Step | None]],
+) -> Step | None:
+    """Runs `move` on the presser's application if `key` is the field asked now, and commits."""
+    async with uows() as uow:
+        asked = await _asked(uow, person_id, app_id, key)
+        if asked is None:
+            return None
+        step = await move(uow, asked[0])
+        if step is not None:
+            await uow.commit()
+    return step
+
+
+async def _answer(
+    uow: UnitOfWork, app: ApplicationSnapshot, key: str, value: Any, now: datetime
 ) -> Step:
     """Stores a parsed answer to `key` and moves the cursor on."""
     _check_editable(app, key)
     values: dict[str, Any] = {key: value}
     if isinstance(value, IdNumber):
-        if await store.id_number_in_use(app.campaign.id, value.number, app.id):
+        if await uow.applications.id_number_in_use(app.campaign.id, value.number, app.id):
             raise DomainError(t.ID_NUMBER_IN_USE)
         values = {
             keys.ID_NUMBER: value.number,
@@ -128,17 +530,12 @@ async def answer(
         }
     elif key == keys.ID_CONFIRMED and value is False:
         values = {keys.ID_NUMBER: None, keys.BIRTH_DATE: None, keys.GENDER: None, key: None}
-        return await _write(store, app, values, now, cursor=keys.ID_NUMBER)
-    return await _write(store, app, values, now, after=key)
+        return await _write(uow, app, values, now, cursor=keys.ID_NUMBER)
+    return await _write(uow, app, values, now, after=key)
 
 
-def parse_answer(app: ApplicationSnapshot, f: Field, text: str, now: datetime) -> Any:
-    """Parses typed text for field `f`; ValueError carries the message for the applicant."""
-    return f.parse_text(text, ParseContext(today=local(now).date()))
-
-
-async def add_list_item(
-    store: Store, app: ApplicationSnapshot, key: str, item: str, now: datetime
+async def _add_list_item(
+    uow: UnitOfWork, app: ApplicationSnapshot, key: str, item: str, now: datetime
 ) -> Step:
     """Appends one entry to a list field; the list closes itself when it is full."""
     _check_editable(app, key)
@@ -148,65 +545,59 @@ async def add_list_item(
         raise DomainError(t.LIST_DUPLICATE)
     items.append(item)
     if len(items) >= f.max_items:
-        return await _write(store, app, {key: items}, now, after=key)
-    return await _write(store, app, {key: items}, now, cursor=key)
+        return await _write(uow, app, {key: items}, now, after=key)
+    return await _write(uow, app, {key: items}, now, cursor=key)
 
 
-async def finish_list(store: Store, app: ApplicationSnapshot, key: str, now: datetime) -> Step:
+async def _finish_list(uow: UnitOfWork, app: ApplicationSnapshot, key: str, now: datetime) -> Step:
     _check_editable(app, key)
     if not app.values.get(key):
         raise DomainError(t.LIST_EMPTY)
-    return await _write(store, app, {}, now, after=key)
+    return await _write(uow, app, {}, now, after=key)
 
 
-async def clear_list(store: Store, app: ApplicationSnapshot, key: str, now: datetime) -> Step:
+async def _clear_list(uow: UnitOfWork, app: ApplicationSnapshot, key: str, now: datetime) -> Step:
     _check_editable(app, key)
-    return await _write(store, app, {key: None}, now, cursor=key)
+    return await _write(uow, app, {key: None}, now, cursor=key)
 
 
-async def skip(store: Store, app: ApplicationSnapshot, key: str, now: datetime) -> Step:
+async def _skip(uow: UnitOfWork, app: ApplicationSnapshot, key: str, now: datetime) -> Step:
     _check_editable(app, key)
     if BY_KEY[key].required:
         raise DomainError(t.CANNOT_SKIP)
-    return await _write(store, app, {key: None}, now, after=key)
+    return await _write(uow, app, {key: None}, now, after=key)
 
 
-async def back(store: Store, app: ApplicationSnapshot, key: str, now: datetime) -> Step:
+async def _back(uow: UnitOfWork, app: ApplicationSnapshot, key: str, now: datetime) -> Step:
     _check_editable(app, key)
     prev = previous_field(app.values, key)
     if prev is None:
         raise DomainError(t.AT_FIRST_FIELD)
-    return await _write(store, app, {}, now, cursor=prev.key)
+    return await _write(uow, app, {}, now, cursor=prev.key)
 
 
-async def edit(store: Store, app: ApplicationSnapshot, key: str, now: datetime) -> Step:
-    """Opens one field from the summary card; answering it returns to the card."""
-    if key not in BY_KEY or not BY_KEY[key].applies(app.values):
-        raise DomainError(t.STALE_BUTTON)
-    _check_editable(app, None)
-    return await _write(store, app, {}, now, cursor=key)
+# the card, signature, withdrawal ---------------------------------------------------------
 
 
-async def show_card(store: Store, app: ApplicationSnapshot, now: datetime) -> Step:
-    """Moves to the summary card when nothing required is missing."""
-    _check_editable(app, None)
-    missing = first_missing(app.values)
-    if missing is not None:
-        return await _write(store, app, {}, now, cursor=missing.key)
-    return await _write(store, app, {}, now, cursor=None)
+async def own_application(
+    uows: UnitOfWorkFactory, *, person_id: int, app_id: int
+) -> ApplicationSnapshot | None:
+    """The application if it is the person's; None for anyone else's or a deleted one."""
+    async with uows() as uow:
+        return await _theirs(uow, person_id, app_id)
 
 
-async def save_photo(
-    store: Store,
-    app: ApplicationSnapshot,
-    jpeg: bytes,
-    size: tuple[int, int],
-    file_unique_id: str | None,
-    now: datetime,
-) -> Step:
-    _check_editable(app, keys.PHOTO)
-    await store.save_photo(app.id, jpeg, size[0], size[1], file_unique_id)
-    return await _write(store, app, {keys.PHOTO: True}, now, after=keys.PHOTO)
+async def open_signature(
+    uows: UnitOfWorkFactory, *, person_id: int, app_id: int, now: datetime
+) -> ApplicationSnapshot | None:
+    """The person's application if it can be signed now; a DomainError says why not. None: not theirs."""
+    async with uows() as uow:
+        app = await _theirs(uow, person_id, app_id)
+    if app is not None:
+        problem = submit_problem(app, now)
+        if problem is not None:
+            raise DomainError(problem)
+    return app
 
 
 def submit_problem(app: ApplicationSnapshot, now: datetime) -> str | None:
@@ -224,38 +615,74 @@ def submit_problem(app: ApplicationSnapshot, now: datetime) -> str | None:
 
 
 async def submit(
-    store: Store, app: ApplicationSnapshot, signature: str, actor_name: str, now: datetime
-) -> ApplicationSnapshot:
-    """Signs and submits: checks the deadline, completeness and the signature, then moves state."""
-    problem = submit_problem(app, now)
-    if problem is not None:
-        raise DeadlinePassed(problem) if now > app.campaign.unit_deadline else DomainError(problem)
-    if normalize(signature).replace(" ", "") != (app.values.get(keys.NAME) or "").replace(" ", ""):
-        raise DomainError(t.SIGNATURE_MISMATCH.format(name=app.values.get(keys.NAME)))
-    to = next_status(app.status, Actor.APPLICANT, Action.SUBMIT)
-    assert to is not None
-    values = {
-        "status": to.value,
-        keys.SIGNATURE: app.values[keys.NAME],
-        keys.FILLED_AT: local(now).date(),
-        "submitted_at": now,
-        "cursor": None,
-    }
-    changes = {"answers": answer_snapshot(app.values)}
-    return await _move(store, app, Action.SUBMIT, to, values, actor_name, now, changes)
+    uows: UnitOfWorkFactory,
+    *,
+    person_id: int,
+    app_id: int | None,
+    signature: str,
+    actor_name: str,
+    now: datetime,
+) -> ApplicationSnapshot | None:
+    """Signs and submits: checks the deadline, completeness and the signature, then moves state.
+
+    None: the person has no application to submit.
+    """
+    async with uows() as uow:
+        app = await _own(uow, person_id, app_id)
+        if app is None:
+            return None
+        problem = submit_problem(app, now)
+        if problem is not None:
+            raise (
+                DeadlinePassed(problem)
+                if now > app.campaign.unit_deadline
+                else DomainError(problem)
+            )
+        name = app.values.get(keys.NAME) or ""
+        if normalize(signature).replace(" ", "") != name.replace(" ", ""):
+            raise DomainError(t.SIGNATURE_MISMATCH.format(name=app.values.get(keys.NAME)))
+        to = next_status(app.status, Actor.APPLICANT, Action.SUBMIT)
+        assert to is not None
+        values = {
+            "status": to.value,
+            keys.SIGNATURE: app.values[keys.NAME],
+            keys.FILLED_AT: local(now).date(),
+            "submitted_at": now,
+            "cursor": None,
+        }
+        changes = {"answers": answer_snapshot(app.values)}
+        submitted = await _move(uow, app, Action.SUBMIT, to, values, actor_name, now, changes)
+        await uow.commit()
+    return submitted
 
 
 async def withdraw(
-    store: Store, app: ApplicationSnapshot, actor_name: str, now: datetime
-) -> ApplicationSnapshot:
-    to = next_status(app.status, Actor.APPLICANT, Action.WITHDRAW)
-    if to is None:
-        raise DomainError(t.CANNOT_WITHDRAW.format(status=t.STATUS[app.status]))
-    return await _move(store, app, Action.WITHDRAW, to, {"status": to.value}, actor_name, now)
+    uows: UnitOfWorkFactory, *, person_id: int, app_id: int, actor_name: str, now: datetime
+) -> Withdrawn | None:
+    """Withdraws the person's application; None when it is not theirs."""
+    async with uows() as uow:
+        app = await _theirs(uow, person_id, app_id)
+        if app is None:
+            return None
+        to = next_status(app.status, Actor.APPLICANT, Action.WITHDRAW)
+        if to is None:
+            raise DomainError(t.CANNOT_WITHDRAW.format(status=t.STATUS[app.status]))
+        done = await _move(uow, app, Action.WITHDRAW, to, {"status": to.value}, actor_name, now)
+        await uow.commit()
+    return Withdrawn(done, app.status)
+
+
+async def applications_of(uows: UnitOfWorkFactory, person_id: int) -> Sequence[ApplicationSnapshot]:
+    """The person's applications, newest first."""
+    async with uows() as uow:
+        return await uow.applications.applications_of(person_id)
+
+
+# shared steps ----------------------------------------------------------------------------
 
 
 async def _move(
-    store: Store,
+    uow: UnitOfWork,
     app: ApplicationSnapshot,
     action: Action,
     to: Status,
@@ -264,10 +691,10 @@ async def _move(
     now: datetime,
     changes: dict[str, Any] | None = None,
 ) -> ApplicationSnapshot:
-    """The applicant's own state change and its audit event, in one transaction."""
-    if not await store.update_application(app.id, app.version, values, now):
+    """The applicant's own state change and its audit event, in the caller's transaction."""
+    if not await uow.applications.update_application(app.id, app.version, values, now):
         raise AlreadyHandled(t.CHANGED_ELSEWHERE)
-    await store.add_event(
+    await uow.applications.add_event(
         app_id=app.id,
         actor_id=app.person_id,
         actor_name=actor_name,
@@ -278,8 +705,35 @@ async def _move(
         now=now,
         changes=changes,
     )
-    await store.commit()
-    return await _load(store, app.id)
+    return await _load(uow, app.id)
+
+
+async def _own(uow: UnitOfWork, person_id: int, app_id: int | None) -> ApplicationSnapshot | None:
+    """The person's application: the conversation's one if it is theirs, else their live one."""
+    if app_id is not None:
+        app = await _theirs(uow, person_id, app_id)
+        if app is not None:
+            return app
+    return await _current(uow, person_id)
+
+
+async def _theirs(uow: UnitOfWork, person_id: int, app_id: int) -> ApplicationSnapshot | None:
+    app = await uow.applications.application(app_id)
+    return app if app is not None and app.person_id == person_id else None
+
+
+async def _asked(
+    uow: UnitOfWork, person_id: int, app_id: int | None, key: str
+) -> tuple[ApplicationSnapshot, Field] | None:
+    """The person's application and the field `key`, if that field is the one asked now.
+
+    Otherwise the press is stale (an old prompt) or forged.
+    """
+    app = await _own(uow, person_id, app_id)
+    f = BY_KEY.get(key)
+    if app is None or f is None or app.cursor != key:
+        return None
+    return app, f
 
 
 def _check_editable(app: ApplicationSnapshot, key: str | None) -> None:
@@ -290,7 +744,7 @@ def _check_editable(app: ApplicationSnapshot, key: str | None) -> None:
 
 
 async def _write(
-    store: Store,
+    uow: UnitOfWork,
     app: ApplicationSnapshot,
     values: dict[str, Any],
     now: datetime,
@@ -298,17 +752,19 @@ async def _write(
     after: str | None = None,
     cursor: str | None = None,
 ) -> Step:
+    """The one conditional write of an answer: values, flags and cursor, if the version still holds."""
     draft = {**app.values, **values}
     old_flags = set(app.flags)
-    flags = [str(f) for f in flags_of(draft, app.unit_kind, local(app.campaign.unit_deadline).date())]
+    flags = [
+        str(f) for f in flags_of(draft, app.unit_kind, local(app.campaign.unit_deadline).date())
+    ]
     draft["flags"] = flags
     if cursor is None:
         nxt = next_field(draft, after)
         cursor = nxt.key if nxt else None
     row = {**values, "flags": flags, "cursor": cursor}
-    if not await store.update_application(app.id, app.version, row, now):
+    if not await uow.applications.update_application(app.id, app.version, row, now):
         raise AlreadyHandled(t.CHANGED_ELSEWHERE)
-    await store.commit()
     updated = replace(
         app,
         version=app.version + 1,
@@ -321,14 +777,8 @@ async def _write(
     return Step(updated, BY_KEY[cursor] if cursor else None, raised)
 
 
-async def _load(store: Store, app_id: int) -> ApplicationSnapshot:
-    app = await store.application(app_id)
+async def _load(uow: UnitOfWork, app_id: int) -> ApplicationSnapshot:
+    app = await uow.applications.application(app_id)
     if app is None:
         raise NotFound(t.APPLICATION_NOT_FOUND)
     return app
-
-
-def is_text_field(f: Field) -> bool:
-    return f.kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.PHONE, Kind.LIST) or (
-        f.kind is Kind.CHOICE and f.typed
-    )

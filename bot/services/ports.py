@@ -108,10 +108,6 @@ class Store(Protocol):
     ) -> None: ...
 
 
-class StoreFactory(Protocol):
-    def __call__(self) -> AbstractAsyncContextManager[Store]: ...
-
-
 class Notifier(Protocol):
     """Tells people what happened; the Telegram adapter lives in handlers."""
 

@@ -13,20 +13,20 @@ import asyncio
 import contextlib
 import hashlib
 import logging
-from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.domain import keys
 from bot.domain.application import ApplicationSnapshot
 from bot.domain.errors import AlreadyHandled
 from bot.domain.workflow import Action, Actor, Status, next_status
-from bot.services.ports import Store
 from bot.texts import chat as ct
 from bot.texts import privacy as t
+
+if TYPE_CHECKING:
+    from bot.services.repositories import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -56,30 +56,6 @@ class ExpiredApplication:
     updated_at: datetime
 
 
-class PrivacyStore(Store, Protocol):
-    async def add_consent_record(
-        self,
-        *,
-        person_id: int,
-        version: str,
-        items: Sequence[str],
-        action: str,
-        notice: str | None,
-        now: datetime,
-    ) -> None: ...
-    async def consent_history(self, person_id: int) -> Sequence[ConsentEntry]: ...
-    async def clear_consent(self, person_id: int) -> None: ...
-    async def expired_applications(
-        self, statuses: Sequence[str], changed_before: datetime
-    ) -> Sequence[ExpiredApplication]: ...
-    async def erase_application(self, app_id: int, now: datetime) -> bool: ...
-    async def delete_draft(self, app_id: int, version: int) -> bool: ...
-
-
-class PrivacyStoreFactory(Protocol):
-    def __call__(self) -> AbstractAsyncContextManager[PrivacyStore]: ...
-
-
 def consent_notice(version: str) -> str:
     """The notice as shown with the consent buttons; its SHA-256 goes into the consent history."""
     return "\n\n".join(
@@ -96,9 +72,11 @@ def notice_digest(version: str) -> str:
     return hashlib.sha256(consent_notice(version).encode()).hexdigest()
 
 
-async def record_consent_given(store: PrivacyStore, person_id: int, version: str, now: datetime) -> None:
-    """Appends the three separate consents to the history; the caller commits."""
-    await store.add_consent_record(
+async def record_consent_given(
+    uow: UnitOfWork, person_id: int, version: str, now: datetime
+) -> None:
+    """Appends the three separate consents to the history, inside the caller's unit of work."""
+    await uow.people.add_consent_record(
         person_id=person_id,
         version=version,
         items=CONSENT_ITEMS,
@@ -130,9 +108,15 @@ class DeletionDone:
     kept: list[ApplicationSnapshot] = field(default_factory=list)
 
 
-async def deletion_plan(store: PrivacyStore, person_id: int) -> DeletionPlan:
+async def deletion_plan(uows: UnitOfWorkFactory, person_id: int) -> DeletionPlan:
+    """What deleting the person's data would do now; nothing is written."""
+    async with uows() as uow:
+        return await _plan(uow, person_id)
+
+
+async def _plan(uow: UnitOfWork, person_id: int) -> DeletionPlan:
     drafts, withdraw, erase, kept = [], [], [], []
-    for app in await store.applications_of(person_id):
+    for app in await uow.applications.applications_of(person_id):
         if app.status is Status.DRAFT:
             drafts.append(app)
         elif app.status in KEPT_BY_LAW:
@@ -145,53 +129,62 @@ async def deletion_plan(store: PrivacyStore, person_id: int) -> DeletionPlan:
 
 
 async def delete_my_data(
-    store: PrivacyStore, person_id: int, actor_name: str, version: str | None, now: datetime
+    uows: UnitOfWorkFactory, *, person_id: int, actor_name: str, now: datetime
 ) -> DeletionDone:
     """Deletes drafts, withdraws and erases applications under review, erases closed ones; withdraws consent.
 
     Applications accepted into the expert database are kept (the bureau
     decides on requests about them). One commit at the end.
     """
-    plan = await deletion_plan(store, person_id)
-    done = DeletionDone(kept=list(plan.kept))
-    for app in plan.drafts:
-        if not await store.delete_draft(app.id, app.version):
-            raise AlreadyHandled(ct.CHANGED_ELSEWHERE)
-        done.drafts_deleted += 1
-    for app in plan.withdraw:
-        if not await store.update_application(app.id, app.version, {"status": Status.WITHDRAWN.value}, now):
-            raise AlreadyHandled(ct.CHANGED_ELSEWHERE)
-        await store.add_event(
-            app_id=app.id,
-            actor_id=person_id,
-            actor_name=actor_name,
-            action=Action.WITHDRAW.value,
-            from_status=app.status.value,
-            to_status=Status.WITHDRAWN.value,
-            note=t.EVENT_WITHDRAWN_FOR_DELETION,
-            now=now,
-        )
-        done.withdrawn.append((app, app.status.value))
-    withdrawn_ids = {app.id for app in plan.withdraw}
-    for app in (*plan.withdraw, *plan.erase):
-        status = Status.WITHDRAWN.value if app.id in withdrawn_ids else app.status.value
-        if await store.erase_application(app.id, now):
-            await store.add_event(
+    async with uows() as uow:
+        person = await uow.people.person(person_id)
+        plan = await _plan(uow, person_id)
+        done = DeletionDone(kept=list(plan.kept))
+        applications = uow.applications
+        for app in plan.drafts:
+            if not await applications.delete_draft(app.id, app.version):
+                raise AlreadyHandled(ct.CHANGED_ELSEWHERE)
+            done.drafts_deleted += 1
+        for app in plan.withdraw:
+            withdrawn = {"status": Status.WITHDRAWN.value}
+            if not await applications.update_application(app.id, app.version, withdrawn, now):
+                raise AlreadyHandled(ct.CHANGED_ELSEWHERE)
+            await applications.add_event(
                 app_id=app.id,
                 actor_id=person_id,
                 actor_name=actor_name,
-                action="erase",
-                from_status=status,
-                to_status=status,
-                note=t.EVENT_ERASED_ON_REQUEST,
+                action=Action.WITHDRAW.value,
+                from_status=app.status.value,
+                to_status=Status.WITHDRAWN.value,
+                note=t.EVENT_WITHDRAWN_FOR_DELETION,
                 now=now,
             )
-            done.erased.append(app.id)
-    await store.clear_consent(person_id)
-    await store.add_consent_record(
-        person_id=person_id, version=version or "", items=(), action="withdraw", notice=None, now=now
-    )
-    await store.commit()
+            done.withdrawn.append((app, app.status.value))
+        withdrawn_ids = {app.id for app in plan.withdraw}
+        for app in (*plan.withdraw, *plan.erase):
+            status = Status.WITHDRAWN.value if app.id in withdrawn_ids else app.status.value
+            if await applications.erase_application(app.id, now):
+                await applications.add_event(
+                    app_id=app.id,
+                    actor_id=person_id,
+                    actor_name=actor_name,
+                    action="erase",
+                    from_status=status,
+                    to_status=status,
+                    note=t.EVENT_ERASED_ON_REQUEST,
+                    now=now,
+                )
+                done.erased.append(app.id)
+        await uow.people.clear_consent(person_id)
+        await uow.people.add_consent_record(
+            person_id=person_id,
+            version=(person.consent_version if person else None) or "",
+            items=(),
+            action="withdraw",
+            notice=None,
+            now=now,
+        )
+        await uow.commit()
     return done
 
 
@@ -206,32 +199,33 @@ class PurgeReport:
 
 
 async def purge_expired(
-    store: PrivacyStore, now: datetime, retention_days: int, *, dry_run: bool = False
+    uows: UnitOfWorkFactory, now: datetime, retention_days: int, *, dry_run: bool = False
 ) -> PurgeReport:
     """Erases the personal fields of applications closed more than `retention_days` ago."""
     cutoff = now - timedelta(days=retention_days)
-    expired = tuple(
-        await store.expired_applications([s.value for s in ERASED_AFTER_RETENTION], cutoff)
-    )
-    if not dry_run:
-        for app in expired:
-            if await store.erase_application(app.id, now):
-                await store.add_event(
-                    app_id=app.id,
-                    actor_id=None,
-                    actor_name=t.SYSTEM_ACTOR,
-                    action="erase",
-                    from_status=app.status,
-                    to_status=app.status,
-                    note=t.EVENT_ERASED_AFTER_RETENTION.format(days=retention_days),
-                    now=now,
-                )
-        await store.commit()
+    async with uows() as uow:
+        applications = uow.applications
+        statuses = [s.value for s in ERASED_AFTER_RETENTION]
+        expired = tuple(await applications.expired_applications(statuses, cutoff))
+        if not dry_run:
+            for app in expired:
+                if await applications.erase_application(app.id, now):
+                    await applications.add_event(
+                        app_id=app.id,
+                        actor_id=None,
+                        actor_name=t.SYSTEM_ACTOR,
+                        action="erase",
+                        from_status=app.status,
+                        to_status=app.status,
+                        note=t.EVENT_ERASED_AFTER_RETENTION.format(days=retention_days),
+                        now=now,
+                    )
+            await uow.commit()
     return PurgeReport(cutoff, expired, dry_run)
 
 
 async def run_daily_purge(
-    stores: PrivacyStoreFactory, clock: Clock, stop: asyncio.Event, retention_days: int
+    uows: UnitOfWorkFactory, clock: Clock, stop: asyncio.Event, retention_days: int
 ) -> None:
     """The retention sweep inside `expertbot run`: once at start, then daily, until `stop`.
 
@@ -239,8 +233,7 @@ async def run_daily_purge(
     """
     while not stop.is_set():
         try:
-            async with stores() as store:
-                report = await purge_expired(store, clock.now(), retention_days)
+            report = await purge_expired(uows, clock.now(), retention_days)
             if report.applications:
                 log.info("retention: erased %d application(s)", len(report.applications))
         except Exception:

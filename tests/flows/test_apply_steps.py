@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from aiogram import Bot
+from aiogram.methods import SendMessage
 from aiogram.types import Location, Sticker, Voice
 from sqlalchemy import func, select
 
@@ -173,6 +174,29 @@ async def test_same_id_number_cannot_apply_twice_in_a_campaign(world: OfflineWor
     await second.send("李四")
     replies = await second.send(VALID_ID)
     assert "已有申报" in replies[0].text
+
+
+async def test_others_are_served_while_a_refusal_is_on_its_way_to_telegram(
+    world: OfflineWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Telegram answers in 50–300 ms: a wrong answer's reply must not keep the database meanwhile."""
+    first = await _started(world, 1001)
+    await first.press("矿山")
+    await first.send("张三")
+    second = await _started(world, 1002)
+    make_request = world.session.make_request
+    served: list[str] = []
+
+    async def slow_request(bot: Bot, method: Any, timeout: int | None = None) -> Any:
+        if isinstance(method, SendMessage) and method.chat_id == 1001 and "校验" in method.text:
+            async with asyncio.timeout(5):  # fails instead of waiting for the database for good
+                served.extend(m.text for m in await second.press("矿山"))
+        return await make_request(bot, method, timeout)
+
+    monkeypatch.setattr(world.session, "make_request", slow_request)
+    replies = await first.send("500103199001019997")
+    assert "校验" in replies[0].text and "身份证号" in replies[-1].text
+    assert any("姓名" in text for text in served)
 
 
 async def _at_photo(world: OfflineWorld) -> OfflineUser:

@@ -9,8 +9,8 @@ from sqlalchemy import func, insert, select
 from bot.clock import FixedClock
 from bot.offline import OfflineWorld
 from bot.services import privacy
-from storage.legacy import SqlStore
 from storage.models import Application, ApplicationEvent, Base, Photo
+from storage.uow import unit_of_work_factory
 from tests.flows.review_helpers import submitted_application
 from tests.privacy.helpers import SECRETS, dump
 
@@ -28,6 +28,7 @@ async def test_withdrawn_application_is_erased_after_the_period_only(
     world: OfflineWorld, sessionmaker, engine, clock: FixedClock
 ) -> None:
     await _withdraw(world)
+    uows = unit_of_work_factory(sessionmaker)
     async with sessionmaker() as session:
         assert (await session.execute(select(Application.status))).scalar_one() == "withdrawn"
         if ACCESS_LOG is not None:
@@ -39,18 +40,15 @@ async def test_withdrawn_application_is_erased_after_the_period_only(
         await session.commit()
 
     clock.advance(days=179)
-    async with sessionmaker() as session:
-        report = await privacy.purge_expired(SqlStore(session), clock.now(), 180)
+    report = await privacy.purge_expired(uows, clock.now(), 180)
     assert report.applications == ()
 
     clock.advance(days=2)
-    async with sessionmaker() as session:
-        dry = await privacy.purge_expired(SqlStore(session), clock.now(), 180, dry_run=True)
+    dry = await privacy.purge_expired(uows, clock.now(), 180, dry_run=True)
     assert [a.name for a in dry.applications] == ["张三"]
     assert SECRETS[0] in await _plain(sessionmaker)
 
-    async with sessionmaker() as session:
-        done = await privacy.purge_expired(SqlStore(session), clock.now(), 180)
+    done = await privacy.purge_expired(uows, clock.now(), 180)
     assert len(done.applications) == 1
     async with sessionmaker() as session:
         app = (await session.execute(select(Application))).scalar_one()
@@ -64,8 +62,7 @@ async def test_withdrawn_application_is_erased_after_the_period_only(
             assert await session.scalar(select(func.count()).select_from(ACCESS_LOG)) == 1
     stored = await dump(engine)
     assert "张三" in stored
-    async with sessionmaker() as session:
-        again = await privacy.purge_expired(SqlStore(session), clock.now() + timedelta(days=1), 180)
+    again = await privacy.purge_expired(uows, clock.now() + timedelta(days=1), 180)
     assert again.applications == ()
 
 
@@ -74,8 +71,8 @@ async def test_live_applications_are_never_erased(
 ) -> None:
     await submitted_application(world)
     clock.advance(days=400)
-    async with sessionmaker() as session:
-        report = await privacy.purge_expired(SqlStore(session), clock.now(), 180)
+    uows = unit_of_work_factory(sessionmaker)
+    report = await privacy.purge_expired(uows, clock.now(), 180)
     assert report.applications == ()
 
 
