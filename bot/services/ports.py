@@ -7,7 +7,6 @@ use recording fakes. Services never import aiogram or SQLAlchemy.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
