@@ -23,12 +23,6 @@ from storage.db import Database, create_database
 from storage.fsm import DatabaseStorage
 from storage.keystore import check_keys
 from storage.lease import LeaderLease, lead_while
-from storage.legacy import (
-    download_store_factory,
-    export_store_factory,
-    reminder_store_factory,
-    store_factory,
-)
 from storage.migrate import upgrade
 from storage.uow import unit_of_work_factory
 
@@ -57,17 +51,12 @@ def create_dispatcher(
     if storage is None and settings.redis_url:
         storage = redis_storage(settings)
         isolation = storage.create_isolation()  # type: ignore[attr-defined]
-    stores = store_factory(database)
     dp = Dispatcher(
         storage=storage or DatabaseStorage.beside(database),
         events_isolation=isolation,
-        stores=stores,
         uows=unit_of_work_factory(database),
         clock=clock or SystemClock(),
         settings=settings,
-        reminder_stores=reminder_store_factory(database),
-        export_stores=export_store_factory(database),
-        download_stores=download_store_factory(database),
         limiter=RateLimiter(),
     )
     if settings.rate_limit:

@@ -9,6 +9,7 @@ from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
 
 from bot.domain.errors import DomainError
+from bot.services.transaction import CallInsideUnitOfWork
 from bot.texts import chat as t
 from bot.texts.limits import ALERT, MESSAGE, clip
 
@@ -17,9 +18,15 @@ log = logging.getLogger(__name__)
 
 def build_router() -> Router:
     router = Router(name="errors")
+    router.errors.register(on_call_inside_unit_of_work, ExceptionTypeFilter(CallInsideUnitOfWork))
     router.errors.register(on_domain_error, ExceptionTypeFilter(DomainError))
     router.errors.register(on_unexpected_error)
     return router
+
+
+async def on_call_inside_unit_of_work(event: ErrorEvent) -> None:
+    """A handler reached Telegram inside a transaction: a bug, so it fails the update loudly."""
+    raise event.exception
 
 
 async def on_domain_error(event: ErrorEvent) -> None:

@@ -27,28 +27,27 @@ def _database_with_an_applicant(path: str) -> None:
 
     from bot.config import load_settings
     from bot.main import open_database
-    from storage.legacy import SqlStore
+    from storage.uow import SqlUnitOfWork
     from tests.support.seed import seed_demo
 
     async def write() -> None:
         engine = sm = await open_database(load_settings())
         now = datetime(2022, 9, 1, tzinfo=UTC)
-        async with sm() as session:
-            store = SqlStore(session)
-            await seed_demo(store, now=now)
-            await store.save_person(1001, "张三", now)
-            campaign = await store.current_campaign()
-            unit = await store.unit_by_code("CQU001")
+        async with SqlUnitOfWork(sm) as uow:
+            await seed_demo(uow, now=now)
+            await uow.people.save_person(1001, "张三", now)
+            campaign = await uow.campaigns.current_campaign()
+            unit = await uow.campaigns.unit_by_code("CQU001")
             assert campaign and unit
-            app_id = await store.add_application(
+            app_id = await uow.applications.add_application(
                 campaign_id=campaign.id, person_id=1001, district_id=unit.district_id,
                 unit_id=unit.id, unit_name=unit.name, unit_confirmed=True, cursor="name", now=now,
             )
-            await store.update_application(
+            await uow.applications.update_application(
                 app_id, 1, {"name": "张三", "id_number": "500103199001019998", "mobile": "13800000000"}, now
             )
-            await store.save_photo(app_id, b"\xff\xd8\xff photo", 413, 579, None)
-            await store.commit()
+            await uow.applications.save_photo(app_id, b"\xff\xd8\xff photo", 413, 579, None)
+            await uow.commit()
         await engine.dispose()
 
     asyncio.run(write())
@@ -94,13 +93,14 @@ def test_rotation_re_encrypts_everything_and_the_old_key_stops_working(
     async def read() -> tuple[str | None, bytes | None, bool]:
         from sqlalchemy import select
 
-        from storage.legacy import SqlStore
+        from storage.uow import SqlUnitOfWork
 
         engine = sm = await open_database(load_settings())
         async with sm() as session:
             app = (await session.execute(select(Application))).scalar_one()
             photo = await session.get(Photo, app.id)
-            in_use = await SqlStore(session).id_number_in_use(app.campaign_id, "500103199001019998", 0)
+        async with SqlUnitOfWork(sm) as uow:
+            in_use = await uow.applications.id_number_in_use(app.campaign_id, "500103199001019998", 0)
         await engine.dispose()
         return app.id_number, photo.jpeg if photo else None, in_use
 

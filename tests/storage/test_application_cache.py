@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import event
 
 from storage.application_cache import ApplicationCache
-from storage.legacy import SqlStore
+from storage.uow import SqlUnitOfWork
 from tests.flows.export_helpers import SUBMITTED_AT, add_draft, seed_app
 
 
@@ -14,17 +14,17 @@ async def _seed(sessionmaker) -> int:
 
 
 async def _write(sessionmaker, app_id: int, cache: ApplicationCache | None, *, commit: bool, **values) -> None:
-    async with sessionmaker() as session:
-        store = SqlStore(session, cache)
+    async with SqlUnitOfWork(sessionmaker, cache) as uow:
+        store = uow.applications
         app = await store.application(app_id)
         assert await store.update_application(app_id, app.version, values, SUBMITTED_AT)
         if commit:
-            await store.commit()
+            await uow.commit()
 
 
 async def _read(sessionmaker, app_id: int, cache: ApplicationCache | None):
-    async with sessionmaker() as session:
-        return await SqlStore(session, cache).application(app_id)
+    async with SqlUnitOfWork(sessionmaker, cache) as uow:
+        return await uow.applications.application(app_id)
 
 
 async def test_a_committed_write_is_read_back_without_loading_the_whole_row(engine, sessionmaker) -> None:
@@ -59,10 +59,10 @@ async def test_other_writes_to_the_row_drop_it(sessionmaker) -> None:
     app_id = await _seed(sessionmaker)
     cache = ApplicationCache()
     await _read(sessionmaker, app_id, cache)
-    async with sessionmaker() as session:
-        store = SqlStore(session, cache)
+    async with SqlUnitOfWork(sessionmaker, cache) as uow:
+        store = uow.applications
         await store.set_return_reason(app_id, "请补充简历")
-        await store.commit()
+        await uow.commit()
     assert cache.get(app_id) is None
     assert (await _read(sessionmaker, app_id, cache)).return_reason == "请补充简历"
 
@@ -87,8 +87,8 @@ def test_the_least_recently_used_row_goes_first() -> None:
 async def test_a_transaction_never_keeps_what_it_wrote_before_committing(sessionmaker) -> None:
     app_id = await _seed(sessionmaker)
     cache = ApplicationCache()
-    async with sessionmaker() as session:  # rolled back after reading its own write
-        store = SqlStore(session, cache)
+    async with SqlUnitOfWork(sessionmaker, cache) as uow:  # rolled back after reading its own write
+        store = uow.applications
         app = await store.application(app_id)
         assert await store.update_application(app_id, app.version, {"position": "未保存"}, SUBMITTED_AT)
         await store.application(app_id)
@@ -98,18 +98,17 @@ async def test_a_transaction_never_keeps_what_it_wrote_before_committing(session
 
 async def test_a_reused_id_does_not_serve_the_deleted_row(sessionmaker) -> None:
     async def add(person_id: int) -> int:
-        async with sessionmaker() as session:
-            store = SqlStore(session)
-            app_id = await add_draft(store, person_id=person_id, unit_code="CQU001", name="某人")
-            await store.commit()
+        async with SqlUnitOfWork(sessionmaker) as uow:
+            app_id = await add_draft(uow, person_id=person_id, unit_code="CQU001", name="某人")
+            await uow.commit()
             return app_id
 
     cache = ApplicationCache()
     first = await add(7)
     assert (await _read(sessionmaker, first, cache)).person_id == 7
-    async with sessionmaker() as session:  # deleted by a store without this cache
-        store = SqlStore(session)
+    async with SqlUnitOfWork(sessionmaker) as uow:  # deleted by a store without this cache
+        store = uow.applications
         assert await store.delete_draft(first, 1)
-        await store.commit()
+        await uow.commit()
     second = await add(8)
     assert (await _read(sessionmaker, second, cache)).person_id == 8
