@@ -1,8 +1,8 @@
 """Applications: snapshots and conditional writes, photos, the audit trail, review cards and lists.
 
 Nothing here commits: the unit of work does (storage.uow). Reads return plain
-snapshots, never ORM objects. Rows this process committed are kept in an
-ApplicationCache and checked against the database's version before use.
+snapshots, never ORM objects. Every write to an application is conditional on
+the version that was read, so a concurrent change is noticed, not overwritten.
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ from bot.domain.workflow import Status as AppStatus
 from bot.services.ports import EventRow, ListFilter
 from bot.services.privacy import ExpiredApplication
 from bot.services.reminder_ports import BatchFacts
-from storage.application_cache import ApplicationCache
 from storage.crypto import blind_index
 from storage.db import DbSession
 from storage.models import (
@@ -54,12 +53,9 @@ from storage.rows import (
     ADD_APPLICATION,
     ADD_EVENT,
     ADD_PHOTO,
-    APP_COLUMNS,
     ERASED_COLUMNS,
-    FRESHNESS_BY_ID,
     HIDDEN_FROM_REVIEWERS,
     ID_NUMBER_IN_USE,
-    IDENTITY,
     LIVE_APPLICATION,
     REPLACE_PHOTO,
     SNAPSHOT,
@@ -73,47 +69,15 @@ from storage.rows import (
 
 
 class ApplicationRepository:
-    def __init__(self, session: DbSession, cache: ApplicationCache | None = None) -> None:
+    def __init__(self, session: DbSession) -> None:
         self.session = session
-        self.cache = cache
-        self._written: list[tuple[int, int, dict[str, Any]]] = []
-        """Conditional writes of this transaction, for the cache once they are committed."""
-        self._other_writes: set[int] = set()
-        """Applications written here other than by `update_application`: dropped at commit."""
-
-    def committed(self) -> None:
-        """Called by the unit of work after its commit: the writes may now enter the cache."""
-        written, others = self._written, self._other_writes
-        self._written, self._other_writes = [], set()
-        if self.cache is not None:
-            for app_id, expected, values in written:
-                self.cache.committed(app_id, expected, values)
-            for app_id in others:
-                self.cache.forget(app_id)
-
-    def rolled_back(self) -> None:
-        self._written, self._other_writes = [], set()
-
-    def _wrote(self, app_id: int) -> bool:
-        """Whether this transaction wrote the application: not committed yet, so not for the cache."""
-        return app_id in self._other_writes or any(w[0] == app_id for w in self._written)
 
     def _applications(self) -> Any:
         return SNAPSHOT
 
     async def application(self, app_id: int) -> ApplicationSnapshot | None:
-        cache = None if self._wrote(app_id) else self.cache
-        kept = cache.get(app_id) if cache is not None else None
-        if kept is not None:
-            head = (await self.session.execute(FRESHNESS_BY_ID, {"app_id": app_id})).one_or_none()
-            if head is not None and all(head._mapping[k] == kept[k] for k in IDENTITY):
-                return snapshot_of({**kept, **head._mapping})
         r = (await self.session.execute(SNAPSHOT_BY_ID, {"app_id": app_id})).one_or_none()
-        if r is None:
-            return None
-        if cache is not None:
-            cache.put(app_id, {k: r._mapping[k] for k in APP_COLUMNS})
-        return snapshot_of(r._mapping)
+        return snapshot_of(r) if r else None
 
     async def live_application(
         self, person_id: int, campaign_id: int
@@ -181,10 +145,7 @@ class ApplicationRepository:
         result = await self.session.execute(
             UPDATE_IF_VERSION, {**values, "app_id": app_id, "expected": version}
         )
-        if result.rowcount != 1:
-            return False
-        self._written.append((app_id, version, values))
-        return True
+        return result.rowcount == 1
 
     async def save_photo(
         self, app_id: int, jpeg: bytes, width: int, height: int, file_unique_id: str | None
@@ -246,7 +207,6 @@ class ApplicationRepository:
         ]
 
     async def set_return_reason(self, app_id: int, reason: str | None) -> None:
-        self._forget(app_id)
         await self.session.execute(
             update(Application)
             .where(Application.id == app_id)
@@ -338,7 +298,6 @@ class ApplicationRepository:
 
     async def erase_application(self, app_id: int, now: datetime) -> bool:
         """Clears the personal fields, the photo and the answer snapshots; False if already erased."""
-        self._forget(app_id)
         result = await self.session.execute(
             update(Application)
             .where(Application.id == app_id, Application.purged_at.is_(None))
@@ -360,7 +319,6 @@ class ApplicationRepository:
 
     async def delete_draft(self, app_id: int, version: int) -> bool:
         """Deletes a draft outright (photo with it); False if it changed or was submitted meanwhile."""
-        self._forget(app_id)
         result = await self.session.execute(
             delete(Application).where(
                 Application.id == app_id,
@@ -525,9 +483,3 @@ class ApplicationRepository:
             DistrictReviewer(person_id=p, district_id=d, label=name) for p, d, name in rows
         ]
         return BatchFacts(reviewers=reviewers, approved=approved, reported=reported)
-
-    def _forget(self, app_id: int) -> None:
-        """For writes to an application other than `update_application`: dropped now and at commit."""
-        self._other_writes.add(app_id)
-        if self.cache is not None:
-            self.cache.forget(app_id)

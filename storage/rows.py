@@ -87,18 +87,6 @@ SNAPSHOT = select(_app, *_JOINED).select_from(_FROM)
 SNAPSHOT_BY_ID = SNAPSHOT.where(_app.c.id == bindparam("app_id"))
 
 
-IDENTITY = ("version", "person_id", "created_at")
-"""What must match for a kept row to be current; SQLite may reuse a deleted row's id."""
-
-
-FRESHNESS_BY_ID = (
-    select(*(_app.c[k] for k in IDENTITY), *_JOINED)
-    .select_from(_FROM)
-    .where(_app.c.id == bindparam("app_id"))
-)
-"""The narrow half of a snapshot: enough to tell whether a cached row is still current."""
-
-
 UPDATE_IF_VERSION = (
     update(_app)
     .where(_app.c.id == bindparam("app_id"), _app.c.version == bindparam("expected"))

@@ -16,7 +16,6 @@ from types import TracebackType
 from typing import Any
 
 from bot.services.transaction import unit_of_work_open
-from storage.application_cache import ApplicationCache
 from storage.applications import ApplicationRepository
 from storage.campaigns import CampaignRepository
 from storage.db import Database, DbSession
@@ -30,9 +29,8 @@ class SqlUnitOfWork:
     campaigns: CampaignRepository
     documents: DocumentRepository
 
-    def __init__(self, database: Database, cache: ApplicationCache | None = None) -> None:
+    def __init__(self, database: Database) -> None:
         self._database = database
-        self._cache = cache
         self._opened: Any = None
         self._flag: Any = None
 
@@ -40,7 +38,7 @@ class SqlUnitOfWork:
         self._opened = self._database.session()
         session: DbSession = await self._opened.__aenter__()
         self.session = session
-        self.applications = ApplicationRepository(session, self._cache)
+        self.applications = ApplicationRepository(session)
         self.people = PeopleRepository(session)
         self.campaigns = CampaignRepository(session)
         self.documents = DocumentRepository(session)
@@ -49,11 +47,9 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         await self.session.commit()
-        self.applications.committed()
 
     async def rollback(self) -> None:
         await self.session.rollback()
-        self.applications.rolled_back()
 
     async def __aexit__(
         self,
@@ -62,11 +58,9 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         unit_of_work_open.reset(self._flag)
-        self.applications.rolled_back()  # anything not committed by now never was
         await self._opened.__aexit__(exc_type, exc, tb)
 
 
 def unit_of_work_factory(database: Database) -> Callable[[], SqlUnitOfWork]:
-    """Makes a fresh unit of work per call; they share one cache of committed application rows."""
-    cache = ApplicationCache()
-    return lambda: SqlUnitOfWork(database, cache)
+    """Makes a fresh unit of work per call."""
+    return lambda: SqlUnitOfWork(database)
