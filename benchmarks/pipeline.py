@@ -2,53 +2,66 @@
 
 The bot runs as in production (every answer committed before the reply) on a
 fresh database, with a bot session that records requests instead of calling
-Telegram and answers each after `--api-latency-ms`. Applicants make people's
-mistakes (`--mistakes`, share of answers first given wrong: a bad ID check
-digit, a letter in a phone number, the portrait sent as a HEIC or PDF file, a
-typed word where a button is expected); every wrong answer must be refused and
-asked again, and every applicant must reach 申报已提交, or the run fails.
+Telegram and answers every call after `--api-latency-ms` (as Telegram does
+from far away: 50-300 ms). Applicants make people's mistakes (`--mistakes`,
+the share of answers first given wrong, 0.1: a bad ID check digit, a letter in
+a typed phone number, the portrait sent as a HEIC or PDF file, a typed word
+where a button is expected; see benchmarks/walk.py). Every wrong answer must
+be refused and the same field asked again, and every applicant must reach
+申报已提交, or the run stops with an AssertionError. `--seed` fixes who errs
+where, and the open loop's arrival times.
 
-Closed loop (capacity, the default):
+Closed loop (capacity; the default):
 
-    python -m benchmarks.pipeline --users 1000 --concurrency 100
-    python -m benchmarks.pipeline --users 1500 --api-latency-ms 100    # concurrency 300
+    python -m benchmarks.pipeline --users 1000                       # 0 ms, 100 at once
+    python -m benchmarks.pipeline --users 1500 --api-latency-ms 100  # 300 at once
 
-    `--concurrency` applicants at a time each send their next update as soon
-    as the previous one is handled. A bare aiogram echo bot on the same kind
-    of session is fed the same number of updates; the two take `--rounds`
-    turns, so the machine's drift lands on both sides of the ratio.
-      updates/s  updates handled per second of the case's own running time
+    `--concurrency` applicants at a time (default 100; 300 with a latency),
+    each sending its next update as soon as the previous one was handled. A
+    bare aiogram echo bot on the same kind of session gets as many updates;
+    the two take `--rounds` turns, so the machine's drift lands on both sides.
+      updates    updates fed (applicants: about 37 each with mistakes, 34 without)
+      updates/s  updates handled per second of that case's own running time
       p50/p95/p99  time inside `Dispatcher.feed_update` per update
-      × echo     applicants' updates/s over echo's in this run (the figure to compare)
-    Each round holds users/rounds applicants: keep that ≥ the concurrency.
+      × echo     applicants' updates/s over echo's in the same run: the figure
+                 to compare between machines and commits
+    Keep users/rounds ≥ the concurrency (the run says so otherwise). With a
+    latency, echo cannot exceed concurrency/latency; a note says when it is
+    near that bound, which would inflate × echo.
 
 Open loop (what a person feels):
 
     python -m benchmarks.pipeline --open-loop --rate 200 --duration 60 --users 1000
+    python -m benchmarks.pipeline --open-loop --rate 200 --duration 60 --users 1000 --api-latency-ms 100
 
-    `--users` applicants are first walked, untimed, to a uniformly random point
-    of their conversation, so the mix is that of people spread over the form;
-    one who submits is replaced by a new applicant at /start. Then updates
-    arrive as one Poisson process of `--rate` per second (exponential gaps
-    from `random.Random(seed)`) for `--duration` seconds. Each arrival goes to
-    an applicant chosen at random among those whose previous update has been
-    fully handled; when none is free it waits for the next one to be, and that
-    wait counts. An applicant thus never has two updates in flight, as in a
-    chat where the next message answers the bot's last one.
-      p50/p95/p99/max  arrival (scheduled time) to `feed_update`'s return,
-                 which is after the update's last Bot API call: queueing behind
-                 other updates included
-      offered/s  arrivals in the window / duration
-      achieved/s updates handled / time from the first arrival to the last completion
-      backlog    the most updates arrived and not yet handled at once;
-                 "kept up: no" when the last arrival took over a second to
-                 drain or the achieved rate fell below 95 % of the offered
+    `--users` applicants are first walked, untimed and at 0 ms latency, each
+    to a uniformly random point of its conversation, so the mix is that of
+    people spread over the form; one who submits is replaced by a new
+    applicant at /start. Then updates arrive as one Poisson process of
+    `--rate` per second in all (exponential gaps) for `--duration` seconds.
+    Each arrival goes to an applicant chosen at random among those whose
+    previous update has been fully handled, so nobody has two updates in
+    flight; when none is free the arrival waits for the next one, and that
+    wait counts.
+      p50/p95/p99/max  from the arrival's scheduled time to `feed_update`'s
+                 return (after the update's last Bot API call): queueing
+                 behind other updates included, and up to about 1 ms of the
+                 event loop's timer; the line below splits off the wait
+      offered/s  arrivals / seconds of arrivals
+      achieved/s updates handled / seconds from the first arrival to the last completion
+      backlog max  the most updates arrived and not yet handled at once
+      kept up    "no" when the last arrival was handled over 1 s after it came
+                 or the achieved rate fell below 95 % of the offered. When the
+                 backlog reaches `--max-backlog` (2000) the arrivals stop; the
+                 updates left waiting are counted, not timed.
 
-`--database-url postgresql+asyncpg://user@host/db` runs on PostgreSQL: a fresh
-database is created on that server for the run and dropped afterwards (the
-role needs CREATEDB); default is a temporary SQLite file.
+`--database-url postgresql+asyncpg://user@host/db` runs on that PostgreSQL
+server: a database of its own is created for the run and dropped afterwards
+(the role needs CREATEDB). The default is a temporary SQLite file.
+
+Wiring: `start_bot` is the only code that knows the bot's storage and
+Dispatcher APIs.
 """
-
 from __future__ import annotations
 
 import argparse
