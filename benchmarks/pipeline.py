@@ -1,49 +1,163 @@
-"""Update pipeline: applicants complete Annex 1 through the real Dispatcher, vs a bare echo bot.
+"""Update pipeline: simulated applicants fill Annex 1 through the real Dispatcher.
 
-    python -m benchmarks.pipeline [--users 1000] [--concurrency 100] [--rounds 5] [--database-url URL]
+The bot runs as in production (every answer committed before the reply) on a
+fresh database, with a bot session that records requests instead of calling
+Telegram and answers every call after `--api-latency-ms` (as Telegram does
+from far away: 50-300 ms). Applicants make people's mistakes (`--mistakes`,
+the share of answers first given wrong, 0.1: a bad ID check digit, a letter in
+a typed phone number, the portrait sent as a HEIC or PDF file, a typed word
+where a button is expected; see benchmarks/walk.py). Every wrong answer must
+be refused and the same field asked again, and every applicant must reach
+申报已提交, or the run stops with an AssertionError. `--seed` fixes who errs
+where, and the open loop's arrival times.
 
-Every answer is committed before the bot replies (the same code as production);
-the bot session records requests instead of calling Telegram. Prints updates
-per second and per-update latency for both, and the ratio measured in this run.
+Closed loop (capacity; the default):
+
+    python -m benchmarks.pipeline --users 1000                       # 0 ms, 100 at once
+    python -m benchmarks.pipeline --users 1500 --api-latency-ms 100  # 300 at once
+
+    `--concurrency` applicants at a time (default 100; 300 with a latency),
+    each sending its next update as soon as the previous one was handled. A
+    bare aiogram echo bot on the same kind of session gets as many updates;
+    the two take `--rounds` turns, so the machine's drift lands on both sides.
+      updates    updates fed (applicants: about 37 each with mistakes, 34 without)
+      updates/s  updates handled per second of that case's own running time
+      p50/p95/p99  time inside `Dispatcher.feed_update` per update
+      × echo     applicants' updates/s over echo's in the same run: the figure
+                 to compare between machines and commits
+    Keep users/rounds ≥ the concurrency (the run says so otherwise). With a
+    latency, echo cannot exceed concurrency/latency; a note says when it is
+    near that bound, which would inflate × echo.
+
+Open loop (what a person feels):
+
+    python -m benchmarks.pipeline --open-loop --rate 200 --duration 60 --users 1000
+    python -m benchmarks.pipeline --open-loop --rate 200 --duration 60 --users 1000 --api-latency-ms 100
+
+    `--users` applicants are first walked, untimed and at 0 ms latency, each
+    to a uniformly random point of its conversation, so the mix is that of
+    people spread over the form; one who submits is replaced by a new
+    applicant at /start. Then updates arrive as one Poisson process of
+    `--rate` per second in all (exponential gaps) for `--duration` seconds.
+    Each arrival goes to an applicant chosen at random among those whose
+    previous update has been fully handled, so nobody has two updates in
+    flight; when none is free the arrival waits for the next one, and that
+    wait counts.
+      p50/p95/p99/max  from the arrival's scheduled time to `feed_update`'s
+                 return (after the update's last Bot API call): queueing
+                 behind other updates included, and up to about 1 ms of the
+                 event loop's timer; the line below splits off the wait
+      offered/s  arrivals / seconds of arrivals
+      achieved/s updates handled / seconds from the first arrival to the last completion
+      backlog max  the most updates arrived and not yet handled at once
+      kept up    "no" when the last arrival was handled over 1 s after it came
+                 or the achieved rate fell below 95 % of the offered. When the
+                 backlog reaches `--max-backlog` (2000) the arrivals stop; the
+                 updates left waiting are counted, not timed.
+
+`--database-url postgresql+asyncpg://user@host/db` runs on that PostgreSQL
+server: a database of its own is created for the run and dropped afterwards
+(the role needs CREATEDB). The default is a temporary SQLite file.
+
+Wiring: `start_bot` is the only code that knows the bot's storage and
+Dispatcher APIs.
 """
-
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import random
 import statistics
+import sys
 import tempfile
 import time
+import uuid
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.types import Message
 
-from bot.clock import TZ, FixedClock
-from bot.config import Settings
-from bot.demo import seed_demo, seed_demo_reviewers
-from bot.main import create_dispatcher, freeze_startup_objects
+from benchmarks.walk import Action, mistakes_in, perform, plan
 from bot.offline import OfflineSession, OfflineUser, OfflineWorld
-from storage import crypto
-from storage.db import create_database
-from storage.migrate import upgrade
-from storage.uow import unit_of_work_factory
-from tests.flows.helpers import choose_unit, consent, fill_form
 
-UPDATES_PER_APPLICANT = 34
-"""/start to signature, as the conversation below runs today."""
+# setup: the only code that knows the bot's wiring and storage APIs ---------------------
 
 
-def id_number(i: int) -> str:
-    from bot.domain.idcard import check_character
+async def start_bot(database_url: str, session: OfflineSession) -> tuple[OfflineWorld, Closer]:
+    """The production Dispatcher on a migrated, seeded database; returns it and its closer."""
+    from bot.clock import TZ, FixedClock
+    from bot.config import Settings
+    from bot.demo import seed_demo, seed_demo_reviewers
+    from bot.main import create_dispatcher, freeze_startup_objects
+    from storage import crypto
+    from storage.db import create_database
+    from storage.migrate import upgrade
+    from storage.uow import unit_of_work_factory
 
-    month, day = 1 + i // 1000 % 12, 1 + i // 12_000 % 28  # unique up to 336,000 users
-    first17 = f"500103{1960 + i % 40}{month:02d}{day:02d}{i % 1000:03d}"
-    return first17 + check_character(first17)
+    crypto.configure(crypto.keyring_from(data_key=crypto.generate_key()))
+    engine = create_database(database_url)
+    await upgrade(engine)
+    clock = FixedClock(datetime(2022, 9, 20, 10, 0, tzinfo=TZ))
+    async with unit_of_work_factory(engine)() as uow:
+        await seed_demo(uow, clock.now() - timedelta(days=1))
+        # Reviewers as in production: each submission notifies 重庆大学's unit reviewer.
+        await seed_demo_reviewers(uow, clock.now() - timedelta(days=1))
+        await uow.commit()
+    settings = Settings(bot_token="42:BENCH", rate_limit=0)  # simulated users type faster than people
+    dp = create_dispatcher(settings=settings, database=engine, clock=clock)
+    world = OfflineWorld(dp, Bot(token=settings.bot_token, session=session), now=clock.now)
+    freeze_startup_objects()  # as `expertbot run` does once started
+
+    async def close() -> None:
+        await world.close()
+        await engine.dispose()
+
+    return world, close
+
+
+Closer = Callable[[], Awaitable[None]]
+
+
+@contextlib.asynccontextmanager
+async def fresh_database(url: str | None) -> AsyncIterator[str]:
+    """A temporary SQLite file, the given SQLite URL, or a new database on a PostgreSQL server.
+
+    Applicants' ID numbers repeat from run to run and the demo data is seeded
+    each time, so a PostgreSQL run needs a database of its own.
+    """
+    if url is None:
+        with tempfile.TemporaryDirectory(prefix="bench-") as folder:
+            yield f"sqlite:///{folder}/bench.db"
+        return
+    if not url.startswith("postgresql"):
+        yield url
+        return
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.ext.asyncio import create_async_engine
+    from sqlalchemy.pool import NullPool
+
+    name = f"expertbot_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_async_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    try:
+        async with admin.connect() as connection:
+            await connection.execute(text(f'CREATE DATABASE "{name}"'))
+        yield make_url(url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        async with admin.connect() as connection:
+            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.dispose()
+
+
+# the two bots, fed in a closed loop ---------------------------------------------------
 
 
 class Timed:
-    """Wraps a world's feed to record each update's latency."""
+    """Wraps a world's feed to record each update's time inside `feed_update`."""
 
     def __init__(self, world: OfflineWorld) -> None:
         self.latencies: list[float] = []
@@ -58,50 +172,48 @@ class Timed:
         world.feed = timed  # type: ignore[method-assign]
 
 
+WARM_UP = -1
+"""Applicant number of the untimed warm-up walk (its ID number is distinct from 0..324,000)."""
+
+
+@dataclass
 class Applicants:
     """Simulated applicants, each from /start to the signature, on one bot and database."""
 
-    def __init__(self, concurrency: int) -> None:
-        self.concurrency = concurrency
+    world: OfflineWorld
+    concurrency: int
+    seed: int
+    mistake_rate: float
+    answers: int = 0
+    mistakes: int = 0
 
-    async def start(self, database_url: str | None) -> None:
-        crypto.configure(crypto.keyring_from(data_key=crypto.generate_key()))
-        folder = tempfile.mkdtemp(prefix="bench-")
-        url = database_url or f"sqlite:///{folder}/bench.db"
-        self.engine = sessionmaker = create_database(url)
-        await upgrade(self.engine)
-        clock = FixedClock(datetime(2022, 9, 20, 10, 0, tzinfo=TZ))
-        async with unit_of_work_factory(sessionmaker)() as uow:
-            await seed_demo(uow, clock.now() - timedelta(days=1))
-            # Reviewers as in production: each submission notifies 重庆大学's unit reviewer.
-            await seed_demo_reviewers(uow, clock.now() - timedelta(days=1))
-            await uow.commit()
-        settings = Settings(bot_token="42:BENCH", rate_limit=0)  # simulated users type faster than people
-        bot = Bot(token=settings.bot_token, session=OfflineSession())
-        dp = create_dispatcher(settings=settings, database=sessionmaker, clock=clock)
-        self.world = OfflineWorld(dp, bot, now=clock.now)
+    def __post_init__(self) -> None:
         self.timed = Timed(self.world)
-        await self.run(range(-1, 0))  # warm-up: connections opened, statements compiled
+
+    def plan(self, i: int) -> list[Action]:
+        return plan(i, self.seed, self.mistake_rate)
+
+    async def warm_up(self) -> None:
+        """Opens connections and compiles statements outside the measurement."""
+        await self.walk(WARM_UP, self.plan(WARM_UP))
         self.timed.latencies.clear()
 
     async def run(self, ids: range) -> None:
         gate = asyncio.Semaphore(self.concurrency)
 
         async def applicant(i: int) -> None:
+            actions = self.plan(i)
             async with gate:
-                user = self.world.user(100_000 + i, f"用户{i}")
-                await consent(user)
-                await choose_unit(user)
-                await fill_form(user, name="张三", id_number=id_number(i))
-                await user.press("签名提交")
-                await user.send("张三")
-                assert "申报已提交" in user.last().text, user.last().text
+                await self.walk(i, actions)
+            self.answers += len(actions) - mistakes_in(actions)
+            self.mistakes += mistakes_in(actions)
 
         await asyncio.gather(*(applicant(i) for i in ids))
 
-    async def close(self) -> None:
-        await self.world.close()
-        await self.engine.dispose()
+    async def walk(self, i: int, actions: list[Action]) -> None:
+        user = self.world.user(100_000 + i, f"用户{i}")
+        for action in actions:
+            await perform(user, action)
 
 
 class Echo:
@@ -109,10 +221,7 @@ class Echo:
 
     per_user = 30
 
-    def __init__(self, concurrency: int) -> None:
-        self.concurrency = concurrency
-
-    async def start(self) -> None:
+    def __init__(self, concurrency: int, latency: float) -> None:
         router = Router()
 
         async def echo(message: Message) -> None:
@@ -121,9 +230,12 @@ class Echo:
         router.message.register(echo)
         dp = Dispatcher()
         dp.include_router(router)
-        self.world = OfflineWorld(dp, Bot(token="42:ECHO", session=OfflineSession()))
+        self.world = OfflineWorld(dp, Bot(token="42:ECHO", session=OfflineSession(latency)))
+        self.concurrency = concurrency
         self.timed = Timed(self.world)
-        await self.run(range(-1, 0))  # warm-up, as for the applicants
+
+    async def warm_up(self) -> None:
+        await self.run(range(-1, 0))
         self.timed.latencies.clear()
 
     async def run(self, ids: range) -> None:
@@ -144,49 +256,305 @@ async def timed_run(case: Applicants | Echo, ids: range) -> float:
     return time.perf_counter() - start
 
 
+def share(total: int, rounds: int, r: int) -> range:
+    """The ids of round `r` when `total` are split into `rounds` nearly equal turns."""
+    return range(total * r // rounds, total * (r + 1) // rounds)
+
+
+async def closed_loop(args: argparse.Namespace, database_url: str) -> None:
+    latency = args.api_latency_ms / 1000
+    world, close = await start_bot(database_url, OfflineSession(latency))
+    applicants = Applicants(world, args.concurrency, args.seed, args.mistakes)
+    echo = Echo(args.concurrency, latency)
+    await applicants.warm_up()
+    await echo.warm_up()
+    # Echo gets as many updates as the applicants will send, mistakes included.
+    updates = sum(len(applicants.plan(i)) for i in range(args.users))
+    echo_users = round(updates / Echo.per_user)
+    app_time = echo_time = 0.0
+    for r in range(args.rounds):
+        echo_ids, app_ids = share(echo_users, args.rounds, r), share(args.users, args.rounds, r)
+        echo_round = await timed_run(echo, echo_ids)
+        app_round = await timed_run(applicants, app_ids)
+        echo_time, app_time = echo_time + echo_round, app_time + app_round
+        app_updates = sum(len(applicants.plan(i)) for i in app_ids)
+        progress(
+            f"round {r + 1}/{args.rounds}: echo {len(echo_ids) * Echo.per_user / echo_round:,.0f}/s,"
+            f" applicants {app_updates / app_round:,.0f}/s"
+        )
+    await close()
+    echo_lat, app_lat = echo.timed.latencies, applicants.timed.latencies
+    assert len(app_lat) == updates, (len(app_lat), updates)
+    echo_rate, app_rate = len(echo_lat) / echo_time, len(app_lat) / app_time
+    print(
+        f"closed loop · {describe_db(args.database_url)} · Bot API latency {args.api_latency_ms:g} ms"
+        f" · users={args.users} concurrency={args.concurrency} rounds={args.rounds}"
+        f" · mistakes {applicants.mistakes:,} in {applicants.answers:,} answers"
+        f" ({applicants.mistakes / applicants.answers:.1%}) · seed {args.seed}"
+    )
+    if args.users // args.rounds < args.concurrency:
+        print(
+            f"note: a round has {args.users // args.rounds} applicants, fewer than the"
+            f" concurrency {args.concurrency}: raise --users"
+        )
+    if latency > 0 and echo_rate > 0.7 * args.concurrency / latency:
+        print(
+            f"note: echo runs near its Bot API bound ({args.concurrency} at once / {latency:g} s"
+            f" = {args.concurrency / latency:,.0f}/s), which inflates × echo: raise --concurrency"
+            " or compare updates/s with a 0 ms run"
+        )
+    print()
+    print("| case | updates | updates/s | p50 ms | p95 ms | p99 ms | × echo |")
+    print("|---|---|---|---|---|---|---|")
+    for name, rate, lat in (
+        ("bare aiogram echo", echo_rate, echo_lat),
+        ("Annex 1 applicants", app_rate, app_lat),
+    ):
+        p50, p95, p99 = (percentile(lat, q) * 1000 for q in (50, 95, 99))
+        print(
+            f"| {name} | {len(lat):,} | {rate:,.0f} | {p50:.2f} | {p95:.2f} | {p99:.2f}"
+            f" | **{rate / echo_rate:.2f}** |"
+        )
+
+
+# open loop ----------------------------------------------------------------------------
+
+
+def arrival_times(rng: random.Random, rate: float, duration: float) -> Iterator[float]:
+    """Offsets in seconds of a Poisson process of `rate` per second, up to `duration`."""
+    t = rng.expovariate(rate)
+    while t < duration:
+        yield t
+        t += rng.expovariate(rate)
+
+
+@dataclass
+class Slot:
+    """One applicant in the open loop: a user and where it is in its plan."""
+
+    number: int
+    actions: list[Action]
+    user: OfflineUser
+    done: int = 0
+
+
+@dataclass
+class OpenLoop:
+    """Hands Poisson arrivals to free applicants and times each from its arrival."""
+
+    world: OfflineWorld
+    seed: int
+    mistake_rate: float
+    latencies: list[float] = field(default_factory=list)
+    waits: list[float] = field(default_factory=list)
+    """Arrival to the start of handling: the queueing part of each latency."""
+    submitted: int = 0
+    backlog: int = 0
+    """Updates arrived and not yet handled."""
+    max_backlog: int = 0
+    _next_number: int = 0
+
+    def new_slot(self) -> Slot:
+        n, self._next_number = self._next_number, self._next_number + 1
+        return Slot(n, plan(n, self.seed, self.mistake_rate), self.world.user(300_000 + n, f"用户{n}"))
+
+    async def step(self, slot: Slot) -> Slot:
+        """Sends the slot's next update; a slot whose applicant submitted gets a new applicant."""
+        await perform(slot.user, slot.actions[slot.done])
+        slot.done += 1
+        if slot.done < len(slot.actions):
+            return slot
+        self.submitted += 1
+        return self.new_slot()
+
+    async def spread(self, users: int, concurrency: int, rng: random.Random) -> list[Slot]:
+        """`users` applicants, each walked (untimed) to a uniformly random point of its plan."""
+        slots = [self.new_slot() for _ in range(users)]
+        gate = asyncio.Semaphore(concurrency)
+
+        async def advance(slot: Slot, steps: int) -> None:
+            async with gate:
+                for _ in range(steps):
+                    await self.step(slot)
+
+        await asyncio.gather(*(advance(s, rng.randrange(len(s.actions))) for s in slots))
+        self.submitted = 0
+        return slots
+
+    async def run(
+        self, slots: list[Slot], rate: float, duration: float, rng: random.Random, max_backlog: int
+    ) -> Window:
+        """Hands out the arrivals, then waits for the applicants still busy."""
+        idle = list(slots)
+        waiting: deque[float] = deque()  # arrival times with no free applicant yet
+        tasks: set[asyncio.Task[None]] = set()
+        start = time.perf_counter()
+        window = Window(start=start, last_arrival=start, last_done=start)
+
+        async def serve(slot: Slot, arrival: float) -> None:
+            while True:
+                self.waits.append(time.perf_counter() - arrival)
+                slot = await self.step(slot)
+                window.last_done = time.perf_counter()
+                self.latencies.append(window.last_done - arrival)
+                self.backlog -= 1
+                if not waiting:
+                    idle.append(slot)
+                    return
+                arrival = waiting.popleft()
+
+        report_at = start + 10
+        for offset in arrival_times(rng, rate, duration):
+            arrival = start + offset
+            delay = arrival - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            if arrival >= report_at:
+                report_at += 10
+                progress(
+                    f"{offset:.0f} s: {window.arrivals:,} arrived, {len(self.latencies):,} handled,"
+                    f" backlog {self.backlog:,}"
+                )
+            if self.backlog >= max_backlog:
+                window.gave_up = offset
+                break
+            window.arrivals += 1
+            window.last_arrival = arrival
+            self.backlog += 1
+            self.max_backlog = max(self.max_backlog, self.backlog)
+            if not idle:
+                waiting.append(arrival)
+                continue
+            j = rng.randrange(len(idle))
+            idle[j], idle[-1] = idle[-1], idle[j]
+            task = asyncio.create_task(serve(idle.pop(), arrival))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+        if window.gave_up is not None:
+            window.dropped = len(waiting)  # arrived, never handed to anyone: not timed
+            waiting.clear()
+        while tasks:
+            await asyncio.gather(*list(tasks))
+        return window
+
+
+@dataclass
+class Window:
+    """What happened to the arrivals of one open-loop run (perf_counter seconds)."""
+
+    start: float
+    last_arrival: float
+    last_done: float
+    arrivals: int = 0
+    dropped: int = 0
+    gave_up: float | None = None
+    """Seconds into the window when the backlog reached --max-backlog and arrivals stopped."""
+
+
+async def open_loop(args: argparse.Namespace, database_url: str) -> None:
+    session = OfflineSession()  # the spread is untimed: quick, whatever the latency to measure
+    world, close = await start_bot(database_url, session)
+    rng = random.Random(args.seed)
+    loop = OpenLoop(world, args.seed, args.mistakes)
+    slots = await loop.spread(args.users, args.concurrency, rng)  # warms up as well
+    session.latency = args.api_latency_ms / 1000
+    w = await loop.run(slots, args.rate, args.duration, rng, args.max_backlog)
+    await close()
+    lat = loop.latencies
+    offered = w.arrivals / (args.duration if w.gave_up is None else w.gave_up)
+    achieved = len(lat) / (w.last_done - w.start)
+    drain = w.last_done - w.last_arrival
+    if w.gave_up is not None:
+        verdict = (
+            f"**no**: backlog reached {args.max_backlog:,} after {w.gave_up:.0f} s; arrivals"
+            f" stopped, {w.dropped:,} never handled (the percentiles leave them out)"
+        )
+    elif drain > 1.0 or achieved < 0.95 * offered:
+        verdict = f"**no**: the last arrival was handled {drain:.1f} s after it came"
+    else:
+        verdict = "yes"
+    p50, p95, p99 = (percentile(lat, q) * 1000 for q in (50, 95, 99))
+    w50, w99 = (percentile(loop.waits, q) * 1000 for q in (50, 99))
+    print(
+        f"open loop · {describe_db(args.database_url)} · Bot API latency {args.api_latency_ms:g} ms"
+        f" · {args.users:,} applicants, Poisson {args.rate:g}/s for {args.duration:g} s"
+        f" · {loop.submitted:,} submitted in the window · seed {args.seed}"
+    )
+    print()
+    print(
+        "| database | API latency | offered/s | achieved/s | updates | p50 ms | p95 ms"
+        " | p99 ms | max ms | backlog max | kept up |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print(
+        f"| {describe_db(args.database_url, short=True)} | {args.api_latency_ms:g} ms"
+        f" | {offered:,.0f} | {achieved:,.0f} | {len(lat):,} | {p50:.1f} | {p95:.1f}"
+        f" | **{p99:.1f}** | {max(lat) * 1000:.0f} | {loop.max_backlog:,} | {verdict} |"
+    )
+    print(
+        f"\nof which waiting before handling began (queue, and up to about 1 ms of the"
+        f" harness's timer): p50 {w50:.1f} ms, p99 {w99:.1f} ms"
+    )
+
+
+# report and command line --------------------------------------------------------------
+
+
+def progress(line: str) -> None:
+    """A line on stderr while a long run goes on; the results go to stdout."""
+    print(line, file=sys.stderr, flush=True)
+
+
 def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
-def row(name: str, rate: float, lat: list[float], base: float) -> str:
-    ms = [percentile(lat, q) * 1000 for q in (50, 95, 99)]
-    return f"| {name} | {len(lat):,} | {rate:,.0f} | {ms[0]:.2f} | {ms[1]:.2f} | {ms[2]:.2f} | {rate / base:.2f} |"
+def describe_db(url: str | None, short: bool = False) -> str:
+    if url is None:
+        return "SQLite" if short else "SQLite (temporary file)"
+    if short:
+        return "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+    return url.split("@")[-1]
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=(__doc__ or "").splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="\n".join((__doc__ or "").splitlines()[1:]),
+    )
+    parser.add_argument("--users", type=int, default=1000)
+    parser.add_argument(
+        "--concurrency", type=int, default=None,
+        help="applicants at once in the closed loop, and while spreading the open loop's"
+        " (default 100, or 300 with a Bot API latency)",
+    )
+    parser.add_argument("--rounds", type=int, default=5, help="echo and applicants take turns")
+    parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
+    parser.add_argument(
+        "--api-latency-ms", type=float, default=0.0, help="every Bot API call answers after this"
+    )
+    parser.add_argument(
+        "--mistakes", type=float, default=0.1, help="share of answers first given wrong"
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--open-loop", action="store_true", help="Poisson arrivals, latency per update")
+    parser.add_argument("--rate", type=float, default=200.0, help="open loop: updates per second")
+    parser.add_argument("--duration", type=float, default=60.0, help="open loop: seconds of arrivals")
+    parser.add_argument(
+        "--max-backlog", type=int, default=2000,
+        help="open loop: stop the arrivals once this many wait unhandled (cannot keep up)",
+    )
+    args = parser.parse_args(argv)
+    if args.concurrency is None:
+        args.concurrency = 300 if args.api_latency_ms > 0 else 100
+    return args
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=1000)
-    parser.add_argument("--concurrency", type=int, default=100)
-    parser.add_argument("--rounds", type=int, default=5, help="echo and applicants take turns")
-    parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
-    args = parser.parse_args()
-    # As `expertbot run` does once started; echo and the applicants both run after it.
-    freeze_startup_objects()
-    applicants, echo = Applicants(args.concurrency), Echo(args.concurrency)
-    await applicants.start(args.database_url)
-    await echo.start()
-    # The two take turns, each round a share of the updates: this machine's
-    # speed drifts by 10-20 % within a minute, and the turns spread the drift
-    # over both sides of the ratio alike.
-    app_time = echo_time = 0.0
-    echo_users = args.users * UPDATES_PER_APPLICANT // Echo.per_user
-    for r in range(args.rounds):
-        echo_time += await timed_run(echo, _share(echo_users, args.rounds, r))
-        app_time += await timed_run(applicants, _share(args.users, args.rounds, r))
-    await applicants.close()
-    echo_lat, app_lat = echo.timed.latencies, applicants.timed.latencies
-    echo_rate, app_rate = len(echo_lat) / echo_time, len(app_lat) / app_time
-    db = (args.database_url or "sqlite (temp file)").split("@")[-1]
-    print(f"users={args.users} concurrency={args.concurrency} rounds={args.rounds} database={db}")
-    print("| case | updates | updates/s | p50 ms | p95 ms | p99 ms | × echo |")
-    print("|---|---|---|---|---|---|---|")
-    print(row("bare aiogram echo", echo_rate, echo_lat, echo_rate))
-    print(row("Annex 1 applicants", app_rate, app_lat, echo_rate))
-
-
-def _share(total: int, rounds: int, r: int) -> range:
-    """The ids of round `r` when `total` are split into `rounds` nearly equal turns."""
-    return range(total * r // rounds, total * (r + 1) // rounds)
+    args = parse_args()
+    async with fresh_database(args.database_url) as url:
+        await (open_loop if args.open_loop else closed_loop)(args, url)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ fails loudly on any other, so a new API call cannot slip by untested.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
@@ -97,10 +98,15 @@ def _over_limit(method: TelegramMethod[Any]) -> str | None:
 
 
 class OfflineSession(BaseSession):
-    """Records every request; answers as Telegram would for the methods the bot uses."""
+    """Records every request; answers as Telegram would for the methods the bot uses.
 
-    def __init__(self) -> None:
+    `latency` (seconds) delays every answer, as Telegram's round trip does from
+    far away; the default answers at once.
+    """
+
+    def __init__(self, latency: float = 0.0) -> None:
         super().__init__()
+        self.latency = latency
         self.requests: list[TelegramMethod[Any]] = []
         self.messages: dict[tuple[int, int], Sent] = {}
         self._by_chat: dict[int, list[Sent]] = {}
@@ -119,6 +125,8 @@ class OfflineSession(BaseSession):
         self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
     ) -> Any:
         refuse_inside_unit_of_work(type(method).__name__)
+        if self.latency > 0:
+            await asyncio.sleep(self.latency)
         self.requests.append(method)
         chat_id = getattr(method, "chat_id", None)
         if chat_id in self.blocked:
