@@ -81,7 +81,7 @@ def _steps(name: str, id_no: str) -> list[tuple[Action, Mistake | None]]:
         (Action("photo"), Mistake("照片", tuple(Action("file", f) for f in FILES))),
         (Action("send", a["position"]), None),
         (Action("press", "跳过"), None),
-        (Action("press", "健康或良好"), Mistake("健康状况", _texts("还行",))),
+        (Action("press", "良好"), Mistake("健康状况", _texts("还行",))),
         (Action("press", "博士研究生"), Mistake("学历", _texts("研究生",))),
         (Action("send", a["title"]), None),
         (Action("press", "正高级"), Mistake("职称等级", _texts("高级",))),

@@ -89,7 +89,7 @@ async def test_the_longest_form_goes_through_return_both_reviews_and_view_all(
     await applicant.send_photo(PORTRAIT)
     await applicant.send(v["职务"])
     await applicant.send(v["社会兼职"])
-    await applicant.press("健康或良好")
+    await applicant.press("良好")
     await applicant.press("博士研究生")
     await applicant.send(v["职称"])
     await applicant.press("副高级")  # at a university: the title flag, so the reason is asked
