@@ -37,7 +37,7 @@ from bot.services.ports import EventRow, ListFilter
 from bot.services.privacy import ExpiredApplication
 from bot.services.reminder_ports import BatchFacts
 from storage.crypto import blind_index
-from storage.db import DbSession
+from storage.db import DbSession, core
 from storage.models import (
     Application,
     ApplicationEvent,
@@ -76,14 +76,14 @@ class ApplicationRepository:
         return SNAPSHOT
 
     async def application(self, app_id: int) -> ApplicationSnapshot | None:
-        r = (await self.session.execute(SNAPSHOT_BY_ID, {"app_id": app_id})).one_or_none()
+        r = (await core(self.session, SNAPSHOT_BY_ID, {"app_id": app_id})).one_or_none()
         return snapshot_of(r) if r else None
 
     async def live_application(
         self, person_id: int, campaign_id: int
     ) -> ApplicationSnapshot | None:
         params = {"person_id": person_id, "campaign_id": campaign_id}
-        r = (await self.session.execute(LIVE_APPLICATION, params)).one_or_none()
+        r = (await core(self.session, LIVE_APPLICATION, params)).one_or_none()
         return snapshot_of(r) if r else None
 
     async def applications_of(self, person_id: int) -> Sequence[ApplicationSnapshot]:
@@ -100,7 +100,7 @@ class ApplicationRepository:
             "id_hash": blind_index(id_number),
             "except_id": except_id,
         }
-        return bool(await self.session.scalar(ID_NUMBER_IN_USE, params))
+        return bool((await core(self.session, ID_NUMBER_IN_USE, params)).scalar())
 
     async def add_application(
         self,
@@ -114,7 +114,8 @@ class ApplicationRepository:
         cursor: str,
         now: datetime,
     ) -> int:
-        result = await self.session.execute(
+        result = await core(
+            self.session,
             ADD_APPLICATION,
             {
                 "campaign_id": campaign_id,
@@ -142,8 +143,8 @@ class ApplicationRepository:
             number = values[keys.ID_NUMBER]
             values = {**values, "id_hash": blind_index(number) if number else None}
         values = {**values, "updated_at": now}
-        result = await self.session.execute(
-            UPDATE_IF_VERSION, {**values, "app_id": app_id, "expected": version}
+        result = await core(
+            self.session, UPDATE_IF_VERSION, {**values, "app_id": app_id, "expected": version}
         )
         return result.rowcount == 1
 
@@ -151,9 +152,9 @@ class ApplicationRepository:
         self, app_id: int, jpeg: bytes, width: int, height: int, file_unique_id: str | None
     ) -> None:
         photo = {"jpeg": jpeg, "width": width, "height": height, "file_unique_id": file_unique_id}
-        replaced = await self.session.execute(REPLACE_PHOTO, {**photo, "app_id": app_id})
+        replaced = await core(self.session, REPLACE_PHOTO, {**photo, "app_id": app_id})
         if replaced.rowcount == 0:
-            await self.session.execute(ADD_PHOTO, {**photo, "application_id": app_id})
+            await core(self.session, ADD_PHOTO, {**photo, "application_id": app_id})
 
     async def photo(self, app_id: int) -> bytes | None:
         return await self.session.scalar(select(Photo.jpeg).where(Photo.application_id == app_id))
@@ -171,7 +172,8 @@ class ApplicationRepository:
         now: datetime,
         changes: dict[str, Any] | None = None,
     ) -> None:
-        await self.session.execute(
+        await core(
+            self.session,
             ADD_EVENT,
             {
                 "application_id": app_id,

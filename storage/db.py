@@ -273,6 +273,10 @@ class SqliteSession:
     async def run_sync(self, work: Callable[..., T], *args: Any, **kw: Any) -> T:
         return work(await self._ready(writes=True), *args, **kw)
 
+    async def connection(self) -> SqliteConnection:
+        """The session's connection, for Core statements (as AsyncSession.connection())."""
+        return SqliteConnection(self)
+
     def in_transaction(self) -> bool:
         return self.sync_session.in_transaction()
 
@@ -285,6 +289,36 @@ class SqliteSession:
             self.sync_session.rollback()
             raise
         await self.commit()
+
+
+class SqliteConnection:
+    """Core statements on a SqliteSession's connection, without the ORM layer around each.
+
+    The same call as AsyncConnection.execute; what the session holds is
+    flushed first, as the session would before any statement.
+    """
+
+    def __init__(self, session: SqliteSession) -> None:
+        self._session = session
+
+    async def execute(self, statement: Any, params: Any = None) -> Any:
+        session = self._session
+        if session._pending():
+            await session.flush()
+        sync = await session._ready(_writes(statement))
+        return sync.connection().execute(statement, params)
+
+    async def scalar(self, statement: Any, params: Any = None) -> Any:
+        return (await self.execute(statement, params)).scalar()
+
+
+async def core(session: AsyncSession | SqliteSession, statement: Any, params: Any = None) -> Any:
+    """Runs a Core statement on the unit of work's connection: the ORM layer costs more than SQLite.
+
+    For statements built on tables, never on mapped classes: they load no objects.
+    """
+    connection = await session.connection()
+    return await connection.execute(statement, params)
 
 
 def _writes(statement: Any) -> bool:

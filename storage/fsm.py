@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from storage.db import Database, create_database
+from storage.db import Database, core, create_database
 from storage.models import FsmRecord
 
 
@@ -34,8 +34,8 @@ class DatabaseStorage(BaseStorage):
     async def _load(self, key: StorageKey) -> tuple[str, tuple[str | None, dict[str, Any]]]:
         k = self._keys.build(key)
         if k not in self._cache:
-            async with self._database.session() as conn:
-                row = (await conn.execute(_SELECT, {"key": k})).one_or_none()
+            async with self._database.session() as session:
+                row = (await core(session, _SELECT, {"key": k})).one_or_none()
             self._cache[k] = (row.state, dict(row.data or {})) if row else (None, {})
         return k, self._cache[k]
 
@@ -43,13 +43,13 @@ class DatabaseStorage(BaseStorage):
         """Writes through before the handler goes on."""
         if self._cache.get(k) == (state, data):
             return
-        async with self._database.session() as conn:
+        async with self._database.session() as session:
             if state is None and not data:
-                await conn.execute(_DELETE, {"key": k})
+                await core(session, _DELETE, {"key": k})
             else:
                 upsert = _upsert(self._database.dialect_name)
-                await conn.execute(upsert, {"key": k, "state": state, "data": data})
-            await conn.commit()
+                await core(session, upsert, {"key": k, "state": state, "data": data})
+            await session.commit()
         self._cache[k] = (state, data)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:

@@ -22,7 +22,7 @@ from bot.domain.review import Grant, RoleKind
 from bot.services.ports import InviteRow, PersonRow
 from bot.services.privacy import ConsentEntry
 from bot.services.reminder_ports import GrantRow
-from storage.db import DbSession
+from storage.db import DbSession, core
 from storage.models import (
     ConsentRecord,
     District,
@@ -48,7 +48,7 @@ class PeopleRepository:
         self.session = session
 
     async def person(self, person_id: int) -> PersonRow | None:
-        p = (await self.session.execute(PERSON_BY_ID, {"id": person_id})).one_or_none()
+        p = (await core(self.session, PERSON_BY_ID, {"id": person_id})).one_or_none()
         if p is None:
             return None
         return PersonRow(
@@ -60,16 +60,19 @@ class PeopleRepository:
         )
 
     async def save_person(self, person_id: int, full_name: str, now: datetime) -> None:
-        renamed = await self.session.execute(
-            UPDATE_PERSON, {"person_id": person_id, "full_name": full_name}
+        renamed = await core(
+            self.session, UPDATE_PERSON, {"person_id": person_id, "full_name": full_name}
         )
         if renamed.rowcount == 0:
-            await self.session.execute(
-                ADD_PERSON, {"id": person_id, "full_name": full_name, "created_at": now}
+            await core(
+                self.session,
+                ADD_PERSON,
+                {"id": person_id, "full_name": full_name, "created_at": now},
             )
 
     async def record_consent(self, person_id: int, version: str, now: datetime) -> None:
-        await self.session.execute(
+        await core(
+            self.session,
             UPDATE_PERSON,
             {
                 "person_id": person_id,
