@@ -1,0 +1,207 @@
+"""The expert database after the call (notice § 四): states, moves and dates, as plain tables.
+
+Two lives are drawn in DESIGN.md § "After the call":
+
+- An application the district approved goes on at the bureau: the bureau
+  reviewer decides its qualification, the joint meeting confirms it in a
+  batch, it is published, and it ends appointed or not accepted.
+- An expert (one per person, across campaigns) holds five-year terms that
+  end in an evaluation and a renewal, or early by withdrawal or dismissal.
+
+Services check role and scope around these tables; storage applies a move
+conditionally on the row's version, so a double press changes nothing twice.
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from enum import StrEnum
+
+TERM_YEARS = 5
+PUBLICITY_WORKING_DAYS = 5
+"""The notice's publicity period; without a holiday calendar the admin confirms the end date."""
+
+
+class Entry(StrEnum):
+    """Where a district-approved application stands at the bureau."""
+
+    DISTRICT_APPROVED = "district_approved"
+    QUALIFIED = "qualified"
+    NOT_QUALIFIED = "not_qualified"
+    RETURNED_TO_DISTRICT = "returned_to_district"
+    CONFIRMED = "confirmed"
+    """Named in a joint meeting's batch."""
+    APPOINTED = "appointed"
+    NOT_ACCEPTED = "not_accepted"
+    """An objection against the person was upheld during publicity."""
+
+
+class EntryAction(StrEnum):
+    QUALIFY = "qualify"
+    DISQUALIFY = "disqualify"
+    RETURN_TO_DISTRICT = "return_to_district"
+    CONFIRM = "confirm"
+    UPHOLD_OBJECTION = "uphold_objection"
+    DROP_FROM_BATCH = "drop_from_batch"
+    APPOINT = "appoint"
+
+
+class BureauRole(StrEnum):
+    REVIEWER = "bureau_reviewer"
+    """市局审核人: decides qualifications."""
+    ADMIN = "bureau_admin"
+    """市局管理员: records the meeting, runs publicity, appoints, evaluates, renews, dismisses."""
+
+
+E, EA, BR = Entry, EntryAction, BureauRole
+
+ENTRY_MOVES: dict[tuple[Entry, BureauRole, EntryAction], Entry] = {
+    (E.DISTRICT_APPROVED, BR.REVIEWER, EA.QUALIFY): E.QUALIFIED,
+    (E.DISTRICT_APPROVED, BR.REVIEWER, EA.DISQUALIFY): E.NOT_QUALIFIED,
+    (E.DISTRICT_APPROVED, BR.REVIEWER, EA.RETURN_TO_DISTRICT): E.RETURNED_TO_DISTRICT,
+    (E.QUALIFIED, BR.ADMIN, EA.CONFIRM): E.CONFIRMED,
+    (E.CONFIRMED, BR.ADMIN, EA.UPHOLD_OBJECTION): E.NOT_ACCEPTED,
+    # A correcting batch that leaves an entry out returns it to wait for a later batch.
+    (E.CONFIRMED, BR.ADMIN, EA.DROP_FROM_BATCH): E.QUALIFIED,
+    (E.CONFIRMED, BR.ADMIN, EA.APPOINT): E.APPOINTED,
+}
+"""Every allowed move of an entry; anything else is refused."""
+
+ENTRY_FINAL = frozenset({E.NOT_QUALIFIED, E.APPOINTED, E.NOT_ACCEPTED})
+NEEDS_REASON = frozenset({EA.DISQUALIFY, EA.RETURN_TO_DISTRICT, EA.UPHOLD_OBJECTION})
+
+
+def next_entry(state: Entry, role: BureauRole, action: EntryAction) -> Entry | None:
+    """The entry's state after the move, or None when the table does not allow it."""
+    return ENTRY_MOVES.get((state, role, action))
+
+
+class Standing(StrEnum):
+    """An expert's standing in the database."""
+
+    APPOINTED = "appointed"
+    DUE = "due"
+    """The term has ended and awaits the evaluation and renewal decision."""
+    ENDED = "ended"
+    """不予续聘: the term ran out and was not renewed."""
+    WITHDRAWN = "withdrawn"
+    """自愿退出, confirmed by the bureau."""
+    DISMISSED = "dismissed"
+    """解聘 for a violation."""
+
+
+class ExpertAction(StrEnum):
+    TERM_ENDS = "term_ends"
+    RENEW = "renew"
+    NOT_RENEW = "not_renew"
+    WITHDRAW = "withdraw"
+    DISMISS = "dismiss"
+
+
+S, XA = Standing, ExpertAction
+
+EXPERT_MOVES: dict[tuple[Standing, ExpertAction], Standing] = {
+    (S.APPOINTED, XA.TERM_ENDS): S.DUE,
+    (S.APPOINTED, XA.RENEW): S.APPOINTED,
+    (S.DUE, XA.RENEW): S.APPOINTED,
+    (S.APPOINTED, XA.NOT_RENEW): S.ENDED,
+    (S.DUE, XA.NOT_RENEW): S.ENDED,
+    (S.APPOINTED, XA.WITHDRAW): S.WITHDRAWN,
+    (S.DUE, XA.WITHDRAW): S.WITHDRAWN,
+    (S.APPOINTED, XA.DISMISS): S.DISMISSED,
+    (S.DUE, XA.DISMISS): S.DISMISSED,
+}
+"""Renewal may be decided ahead of the term's end (within the reminder window) or after it."""
+
+EXPERT_FINAL = frozenset({S.ENDED, S.WITHDRAWN, S.DISMISSED})
+LETTER_FOR = frozenset({XA.NOT_RENEW, XA.DISMISS})
+"""Moves that produce a written notice (书面函告) to the expert and the unit."""
+
+
+def next_standing(state: Standing, action: ExpertAction) -> Standing | None:
+    return EXPERT_MOVES.get((state, action))
+
+
+def may_apply(standing: Standing | None) -> bool:
+    """A yearly top-up call does not take a current expert through the form again; a former one may."""
+    return standing is None or standing in EXPERT_FINAL
+
+
+# Terms ---------------------------------------------------------------------------------
+
+
+def term_end(start: date, years: int = TERM_YEARS) -> date:
+    """The last day of a term: the day before the `years`th anniversary (29 Feb starts end 28 Feb)."""
+    year = start.year + years
+    try:
+        anniversary = start.replace(year=year)
+    except ValueError:  # 29 February into a common year: the anniversary is 1 March
+        anniversary = date(year, 3, 1)
+    return anniversary - timedelta(days=1)
+
+
+def renewal_reminders(end: date, days_before: tuple[int, ...] = (90, 30)) -> tuple[date, ...]:
+    """The days on which the bureau is told that a term ends at `end`."""
+    return tuple(end - timedelta(days=d) for d in days_before)
+
+
+# Certificates --------------------------------------------------------------------------
+
+_PATTERN = re.compile(r"^[A-Z][A-Z0-9-]{0,19}\{year\}[A-Z0-9-]{0,9}\{number:0([3-6])d\}$")
+
+
+def check_certificate_format(template: str) -> str:
+    """A campaign's certificate number format, e.g. `CQGSYF-{year}-{number:04d}`; ValueError if unusable."""
+    if not _PATTERN.match(template):
+        raise ValueError(
+            "证书编号格式应形如 CQGSYF-{year}-{number:04d}：大写字母开头，含年份与 3–6 位序号"
+        )
+    return template
+
+
+def certificate_number(template: str, year: int, number: int) -> str:
+    """The `number`th certificate of `year`; numbers are never reused, so callers pass the next unused one."""
+    if number < 1:
+        raise ValueError("证书序号从 1 开始")
+    width = int(_PATTERN.match(check_certificate_format(template)).group(1))  # type: ignore[union-attr]
+    if number >= 10**width:
+        raise ValueError(f"证书序号超出 {width} 位")
+    return template.format(year=year, number=number)
+
+
+# Publicity -----------------------------------------------------------------------------
+
+WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+
+
+def working_days_after(start: date, days: int = PUBLICITY_WORKING_DAYS) -> date:
+    """The `days`th weekday counting `start` as the first (no holiday calendar: the admin confirms)."""
+    if days < 1:
+        raise ValueError("公示期至少 1 个工作日")
+    current, counted = start, 0
+    while True:
+        if current.weekday() < 5:
+            counted += 1
+            if counted == days:
+                return current
+        current += timedelta(days=1)
+
+
+def weekday_of(day: date) -> str:
+    return WEEKDAYS[day.weekday()]
+
+
+# Yearly evaluation ---------------------------------------------------------------------
+
+
+class Rating(StrEnum):
+    EXCELLENT = "优秀"
+    PASS = "合格"
+    FAIL = "不合格"
+
+
+def flagged(ratings_in_term: list[Rating]) -> bool:
+    """不合格 twice within one term is flagged for the bureau's decision."""
+    return ratings_in_term.count(Rating.FAIL) >= 2

@@ -1,0 +1,115 @@
+"""The expert database's tables and dates: every move allowed or refused, terms, numbers, publicity."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.domain.registry import (
+    ENTRY_FINAL,
+    ENTRY_MOVES,
+    EXPERT_FINAL,
+    EXPERT_MOVES,
+    BureauRole,
+    Entry,
+    EntryAction,
+    ExpertAction,
+    Rating,
+    Standing,
+    certificate_number,
+    check_certificate_format,
+    flagged,
+    may_apply,
+    next_entry,
+    next_standing,
+    renewal_reminders,
+    term_end,
+    weekday_of,
+    working_days_after,
+)
+
+E, EA, BR, S, XA = Entry, EntryAction, BureauRole, Standing, ExpertAction
+
+ALLOWED_ENTRY_MOVES = {
+    (E.DISTRICT_APPROVED, BR.REVIEWER, EA.QUALIFY): E.QUALIFIED,
+    (E.DISTRICT_APPROVED, BR.REVIEWER, EA.DISQUALIFY): E.NOT_QUALIFIED,
+    (E.DISTRICT_APPROVED, BR.REVIEWER, EA.RETURN_TO_DISTRICT): E.RETURNED_TO_DISTRICT,
+    (E.QUALIFIED, BR.ADMIN, EA.CONFIRM): E.CONFIRMED,
+    (E.CONFIRMED, BR.ADMIN, EA.UPHOLD_OBJECTION): E.NOT_ACCEPTED,
+    (E.CONFIRMED, BR.ADMIN, EA.DROP_FROM_BATCH): E.QUALIFIED,
+    (E.CONFIRMED, BR.ADMIN, EA.APPOINT): E.APPOINTED,
+}
+
+
+@pytest.mark.parametrize("state,role,action", list(itertools.product(Entry, BureauRole, EntryAction)))
+def test_every_entry_move_is_allowed_exactly_as_the_table_says(state, role, action) -> None:
+    assert next_entry(state, role, action) == ALLOWED_ENTRY_MOVES.get((state, role, action))
+
+
+def test_no_move_leaves_a_final_entry_state() -> None:
+    assert not [key for key in ENTRY_MOVES if key[0] in ENTRY_FINAL]
+
+
+def test_only_the_reviewer_decides_qualifications_and_only_the_admin_the_rest() -> None:
+    for (_state, role, action), _ in ENTRY_MOVES.items():
+        qualification = action in (EA.QUALIFY, EA.DISQUALIFY, EA.RETURN_TO_DISTRICT)
+        assert (role is BR.REVIEWER) == qualification
+
+
+@pytest.mark.parametrize("state,action", list(itertools.product(Standing, ExpertAction)))
+def test_an_experts_standing_moves_only_as_the_table_says(state, action) -> None:
+    expected = EXPERT_MOVES.get((state, action))
+    assert next_standing(state, action) == expected
+    if state in EXPERT_FINAL:
+        assert expected is None, "withdrawn, dismissed and ended experts stay so"
+
+
+def test_a_current_expert_is_not_taken_through_the_form_again_but_a_former_one_may() -> None:
+    assert may_apply(None)
+    assert not may_apply(S.APPOINTED) and not may_apply(S.DUE)
+    assert all(may_apply(s) for s in EXPERT_FINAL)
+
+
+def test_a_term_ends_the_day_before_the_fifth_anniversary() -> None:
+    assert term_end(date(2022, 11, 1)) == date(2027, 10, 31)
+    assert term_end(date(2023, 1, 1)) == date(2027, 12, 31)
+    assert term_end(date(2024, 2, 29)) == date(2029, 2, 28)
+    assert renewal_reminders(date(2027, 10, 31)) == (date(2027, 8, 2), date(2027, 10, 1))
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31)))
+def test_a_term_lasts_five_years_to_the_day(start: date) -> None:
+    end = term_end(start)
+    assert 5 * 365 <= (end - start).days + 1 <= 5 * 366
+    renewed = end + timedelta(days=1)
+    assert term_end(renewed) > end, "a renewal's term starts the day after the old one ends"
+
+
+def test_certificate_numbers_follow_the_campaigns_format() -> None:
+    template = check_certificate_format("CQGSYF-{year}-{number:04d}")
+    assert certificate_number(template, 2022, 1) == "CQGSYF-2022-0001"
+    assert certificate_number(template, 2022, 9999) == "CQGSYF-2022-9999"
+    with pytest.raises(ValueError):
+        certificate_number(template, 2022, 10_000)
+    with pytest.raises(ValueError):
+        certificate_number(template, 2022, 0)
+    for bad in ("cq-{year}-{number:04d}", "CQ-{number:04d}", "CQ-{year}-{number}", "CQ-{year}-{number:02d}"):
+        with pytest.raises(ValueError):
+            check_certificate_format(bad)
+
+
+def test_publicity_ends_after_five_working_days_and_says_the_weekday() -> None:
+    friday = date(2022, 11, 4)
+    assert working_days_after(friday) == date(2022, 11, 10)
+    assert weekday_of(date(2022, 11, 10)) == "星期四"
+    saturday = date(2022, 11, 5)
+    assert working_days_after(saturday) == date(2022, 11, 11)
+
+
+def test_failing_twice_in_a_term_is_flagged() -> None:
+    assert not flagged([Rating.PASS, Rating.FAIL, Rating.EXCELLENT])
+    assert flagged([Rating.FAIL, Rating.PASS, Rating.FAIL])
