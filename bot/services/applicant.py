@@ -394,7 +394,8 @@ def _parse_message(
 
 def parse_answer(app: ApplicationSnapshot, f: Field, text: str, now: datetime) -> Any:
     """Parses typed text for field `f`; ValueError carries the message for the applicant."""
-    return f.parse_text(text, ParseContext(today=local(now).date()))
+    deadline = local(app.campaign.unit_deadline).date()
+    return f.parse_text(text, ParseContext(today=local(now).date(), deadline=deadline))
 
 
 async def save_photo(

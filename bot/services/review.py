@@ -19,6 +19,7 @@ from bot.clock import format_local
 from bot.domain.application import ApplicationSnapshot
 from bot.domain.errors import AlreadyHandled, DeadlinePassed, DomainError, NotAllowed
 from bot.domain.exports import Access
+from bot.domain.parsers import parse_reason
 from bot.domain.review import (
     ACTOR_OF_LEVEL,
     LEVEL_OF_STATUS,
@@ -46,7 +47,6 @@ from bot.texts import review as t
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 8
-MIN_REASON, MAX_REASON = 2, 500
 
 CardRef = tuple[int, int]
 """(chat id, message id) of a message that carries a review card."""
@@ -301,10 +301,11 @@ async def _handled_error(uow: UnitOfWork, app: ApplicationSnapshot) -> DomainErr
 
 
 def clean_reason(text: str | None) -> str:
-    reason = " ".join((text or "").split())
-    if not MIN_REASON <= len(reason) <= MAX_REASON:
-        raise DomainError(t.REASON_LENGTH.format(low=MIN_REASON, high=MAX_REASON))
-    return reason
+    """A reason cleaned like every free text; a DomainError says why it cannot be one."""
+    try:
+        return parse_reason(text)
+    except ValueError as problem:
+        raise DomainError(str(problem)) from None
 
 
 async def check_decision(
@@ -452,6 +453,23 @@ async def view_all(
         await _record_view(uow, actor_id, app.id, now)
         await uow.commit()
     return app
+
+
+async def view_changes(
+    uows: UnitOfWorkFactory, *, app_id: int, actor_id: int, admin_ids: Iterable[int], now: datetime
+) -> ReviewCard:
+    """The card of a viewable application, for its resubmission diff in full (查看修改内容).
+
+    The diff shows answers old and new, personal data as 查看全部 does, so the
+    view is logged the same way.
+    """
+    async with uows() as uow:
+        grants = await grants_of(uow, actor_id, admin_ids)
+        app = await _viewable(uow, app_id, grants, actor_id)
+        card = await _review_card(uow, app)
+        await _record_view(uow, actor_id, app.id, now)
+        await uow.commit()
+    return card
 
 
 async def history(
