@@ -27,7 +27,7 @@ from bot.domain.errors import DomainError
 from bot.domain.form import BY_KEY, Field, Kind
 from bot.domain.idcard import mask_id_number, mask_phone
 from bot.domain.workflow import EDITABLE
-from bot.images import portrait_jpeg
+from bot.images import portrait_jpeg_async
 from bot.services import applicant as svc
 from bot.services.ports import Notifier
 from bot.services.repositories import UnitOfWorkFactory
@@ -48,6 +48,7 @@ from handlers.callbacks import (
     UnitPage,
     UnitPick,
 )
+from handlers.limits import telegram_file_too_big
 from handlers.stages import enter
 
 CONSENT_ITEMS = (ConsentItem.GENERAL.value, ConsentItem.SENSITIVE.value, ConsentItem.TRANSFER.value)
@@ -416,8 +417,13 @@ async def _download_portrait(
     if item.file_size and item.file_size > limit:
         raise ValueError(t.PHOTO_TOO_BIG.format(size=item.file_size / 2**20, limit=limit // 2**20))
     buffer = io.BytesIO()
-    await bot.download(item.file_id, destination=buffer)
-    jpeg, size = portrait_jpeg(buffer.getvalue(), limit)
+    try:
+        await bot.download(item.file_id, destination=buffer)
+    except TelegramBadRequest as problem:
+        if telegram_file_too_big(problem):
+            raise ValueError(t.PHOTO_TELEGRAM_TOO_BIG) from None
+        raise
+    jpeg, size = await portrait_jpeg_async(buffer.getvalue(), limit)
     return jpeg, size, item.file_unique_id
 
 
@@ -679,8 +685,9 @@ async def _ask(message: Message, app: ApplicationSnapshot, f: Field) -> None:
 
 
 async def _show_card(message: Message, app: ApplicationSnapshot) -> None:
-    text, markup = render.card(app)
-    await message.answer(text, reply_markup=markup)
+    """The summary card in as many messages as it takes; the buttons on the last."""
+    for text, markup in render.card_parts(app):
+        await message.answer(text, reply_markup=markup)
 
 
 async def _save_and_exit(message: Message, state: FSMContext, app: ApplicationSnapshot) -> None:
