@@ -101,8 +101,12 @@ def redis_storage(settings: Settings) -> BaseStorage:
 def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     if session is None and settings.telegram_api_base:
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+    from handlers.limits import ClipToLimits
+
     bot = Bot(token=settings.bot_token, session=session)
     bot.session.middleware(LogCalls())
+    # The last line: a text a renderer failed to split is clipped, not refused with its buttons.
+    bot.session.middleware(ClipToLimits())
     return bot
 
 
