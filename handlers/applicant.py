@@ -377,6 +377,8 @@ async def on_form_message(
         case svc.SaveAndExit(app):
             await _save_and_exit(message, state, app)
         case svc.AskAgain(app, f, problem):
+            if f.key == keys.ID_NUMBER and message.text and await _deleted(message):
+                problem = f"{problem}\n{t.ID_REJECTED_DELETED}"
             await message.answer(problem)
             await _ask(message, app, f)
         case svc.PhotoWanted(app, f):
@@ -427,11 +429,18 @@ async def _download_portrait(
     return jpeg, size, item.file_unique_id
 
 
-async def _delete_id_message(message: Message, app: ApplicationSnapshot) -> None:
-    """Removes the typed ID number from the chat: Telegram is the front end, not the archive."""
+async def _deleted(message: Message) -> bool:
+    """Removes a message from the chat; False when Telegram would not (too old, already gone)."""
     try:
         await message.delete()
     except TelegramBadRequest:
+        return False
+    return True
+
+
+async def _delete_id_message(message: Message, app: ApplicationSnapshot) -> None:
+    """Removes the typed ID number from the chat: Telegram is the front end, not the archive."""
+    if not await _deleted(message):
         return
     await message.answer(
         t.ID_MESSAGE_DELETED.format(masked=mask_id_number(app.values[keys.ID_NUMBER]))

@@ -363,6 +363,8 @@ async def take_answer(
                 return AskAgain(app, f, str(problem))
             if f.kind is Kind.LIST:
                 step = await _add_list_item(uow, app, f.key, value, now)
+            elif isinstance(value, IdNumber) and await _id_number_in_use(uow, app, value):
+                return AskAgain(app, f, t.ID_NUMBER_IN_USE)
             else:
                 step = await _answer(uow, app, f.key, value, now)
         await uow.commit()
@@ -521,7 +523,7 @@ async def _answer(
     _check_editable(app, key)
     values: dict[str, Any] = {key: value}
     if isinstance(value, IdNumber):
-        if await uow.applications.id_number_in_use(app.campaign.id, value.number, app.id):
+        if await _id_number_in_use(uow, app, value):
             raise DomainError(t.ID_NUMBER_IN_USE)
         values = {
             keys.ID_NUMBER: value.number,
@@ -533,6 +535,10 @@ async def _answer(
         values = {keys.ID_NUMBER: None, keys.BIRTH_DATE: None, keys.GENDER: None, key: None}
         return await _write(uow, app, values, now, cursor=keys.ID_NUMBER)
     return await _write(uow, app, values, now, after=key)
+
+
+async def _id_number_in_use(uow: UnitOfWork, app: ApplicationSnapshot, value: IdNumber) -> bool:
+    return await uow.applications.id_number_in_use(app.campaign.id, value.number, app.id)
 
 
 async def _add_list_item(
