@@ -53,9 +53,9 @@ KIND_WORDS = {"unit": DeadlineKind.UNIT, "单位": DeadlineKind.UNIT, "个人": 
               "district": DeadlineKind.DISTRICT, "区县": DeadlineKind.DISTRICT}
 
 
-def nudge_button(app_id: int) -> InlineKeyboardButton:
+def nudge_button(app_id: int, text: str = t.BUTTON_NUDGE) -> InlineKeyboardButton:
     """A 催办 button for review cards and lists."""
-    return InlineKeyboardButton(text=t.BUTTON_NUDGE, callback_data=NudgeAction(app_id=app_id).pack())
+    return InlineKeyboardButton(text=text, callback_data=NudgeAction(app_id=app_id).pack())
 
 
 def build_router() -> Router:

@@ -382,13 +382,23 @@ def list_line(app: ApplicationSnapshot) -> str:
     )
 
 
-def _open_buttons(kb: InlineKeyboardBuilder, items: Sequence[ApplicationSnapshot]) -> None:
-    for app in items:
-        kb.button(
+def _open_buttons(kb: InlineKeyboardBuilder, page: Page) -> None:
+    """A button per entry to open it, two a row; an entry that offers 催办 has its own row."""
+    row: list[InlineKeyboardButton] = []
+    for app in page.items:
+        opener = InlineKeyboardButton(
             text=t.BUTTON_OPEN.format(id=app.id, name=app.values.get(keys.NAME) or ""),
-            callback_data=ReviewShow(app_id=app.id, what=ReviewView.CARD),
+            callback_data=ReviewShow(app_id=app.id, what=ReviewView.CARD).pack(),
         )
-    kb.adjust(2)
+        if app.id in page.nudge:
+            kb.row(opener, nudge_button(app.id, t.BUTTON_NUDGE_ENTRY.format(id=app.id)))
+            continue
+        row.append(opener)
+        if len(row) == 2:
+            kb.row(*row)
+            row = []
+    if row:
+        kb.row(*row)
 
 
 def _pager(page: int, pages: int, pack: Callable[[int], str]) -> list[InlineKeyboardButton]:
@@ -406,7 +416,7 @@ def pending_page(page: Page) -> tuple[str, InlineKeyboardMarkup | None]:
     lines = [t.PENDING_HEADER.format(total=page.total, page=page.page + 1, pages=page.pages)]
     lines += [list_line(a) for a in page.items]
     kb = InlineKeyboardBuilder()
-    _open_buttons(kb, page.items)
+    _open_buttons(kb, page)
     kb.row(*_pager(page.page, page.pages, lambda p: PendingPage(page=p).pack()))
     return "\n".join(lines), kb.as_markup()
 
@@ -442,7 +452,7 @@ def app_list(
     else:
         lines.append(t.APPS_NONE)
     kb = InlineKeyboardBuilder()
-    _open_buttons(kb, page.items)
+    _open_buttons(kb, page)
     kb.row(
         *_pager(
             page.page, page.pages, lambda p: current.model_copy(update={"page": p}).pack()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.clock import format_local
@@ -127,6 +127,8 @@ class Page:
     total: int
     page: int
     pages: int
+    nudge: frozenset[int] = frozenset()
+    """Ids of the items that wait on someone this viewer may nudge: their entry offers 催办."""
 
 
 @dataclass(frozen=True)
@@ -492,7 +494,8 @@ async def pending(
         grants = await grants_of(uow, person_id, admin_ids)
         if not any(g.role in (RoleKind.UNIT, RoleKind.DISTRICT) for g in grants):
             raise NotAllowed(t.NOT_A_REVIEWER)
-        return await _page(uow, ListFilter(pending_only=True), page, scope_of(grants))
+        shown = await _page(uow, ListFilter(pending_only=True), page, scope_of(grants))
+        return await _with_nudges(uow, shown, grants)
 
 
 async def list_applications(
@@ -516,7 +519,7 @@ async def list_applications(
             shown, counts = Page([], 0, 0, 1), {}
         else:
             counts = await uow.applications.status_counts(scope, campaign.id)
-            shown = await _page(uow, what, page, scope)
+            shown = await _with_nudges(uow, await _page(uow, what, page, scope), grants)
         bureau = any(g.role is RoleKind.BUREAU for g in grants)
         districts = [g for g in grants if g.role is RoleKind.DISTRICT]
         units: list[UnitRow] | None = None
@@ -536,6 +539,26 @@ async def list_applications(
         units,
         unit.name if unit else None,
     )
+
+
+async def _with_nudges(uow: UnitOfWork, shown: Page, grants: Sequence[Grant]) -> Page:
+    """The page with the entries that offer 催办, as the card opened from it would
+    (`reminders.may_nudge`); the press is re-authorised when it comes."""
+    nudge = set()
+    for app in shown.items:
+        if not reminders.may_nudge(app, grants, can_decide=False):
+            continue
+        level = LEVEL_OF_STATUS.get(app.status)
+        can_decide = level is not None and may_decide(
+            grants,
+            level,
+            district_id=app.district_id,
+            unit_id=app.unit_id,
+            district_covers_unit=await _covers(uow, app),
+        )
+        if not can_decide:
+            nudge.add(app.id)
+    return replace(shown, nudge=frozenset(nudge))
 
 
 async def _page(uow: UnitOfWork, what: ListFilter, page: int, scope: Scope) -> Page:

@@ -145,6 +145,7 @@ PENDING_HEADER = "待您审核的申报：共 {total} 份（第 {page}/{pages} �
 PENDING_NONE = "目前没有待您审核的申报。"
 LIST_LINE = "#{id} {name} · {unit} · {group} · {status} · {submitted}"
 BUTTON_OPEN = "#{id} {name}"
+BUTTON_NUDGE_ENTRY = "催办 #{id}"
 APPS_HEADER = "本批次申报（{scope}）"
 APPS_COUNTS = "各状态数量：{counts}"
 APPS_FILTERS = "当前筛选：{filters}"
