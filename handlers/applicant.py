@@ -32,8 +32,9 @@ from bot.services import applicant as svc
 from bot.services.ports import Notifier
 from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import chat as t
-from handlers import render
+from handlers import render, render_review
 from handlers.callbacks import (
+    ApplyMyself,
     CardAction,
     CardDo,
     CardEdit,
@@ -72,6 +73,7 @@ def build_router() -> Router:
     """
     router = Router(name="applicant")
     router.message.register(on_start, CommandStart())
+    router.callback_query.register(on_apply_myself, ApplyMyself.filter())
     router.message.register(on_status, Command("status"))
     _register_answers(router)
     return router
@@ -128,13 +130,36 @@ async def on_start(
     state: FSMContext,
     uows: UnitOfWorkFactory,
     clock: Clock,
+    settings: Settings,
 ) -> None:
-    """Greets, asks for consent once, then resumes the application or starts the unit choice."""
+    """Greets, asks for consent once, then resumes the application or starts the unit choice.
+
+    A reviewer or admin is greeted by their roles, with their own application after it.
+    """
     user = message.from_user
     assert user is not None
     unit_code = (command.args or "").removeprefix("u_") if command.args else None
-    opening = await svc.start(uows, person_id=user.id, unit_code=unit_code, now=clock.now())
+    opening = await svc.start(
+        uows,
+        person_id=user.id,
+        unit_code=unit_code,
+        now=clock.now(),
+        admin_ids=settings.bureau_admin_ids,
+    )
     await _open(message, state, opening, unit_code)
+
+
+async def on_apply_myself(
+    query: CallbackQuery, state: FSMContext, uows: UnitOfWorkFactory, clock: Clock
+) -> None:
+    """本人申报 on a reviewer's greeting: the applicant's /start, for themselves."""
+    opening = await svc.start(
+        uows, person_id=query.from_user.id, unit_code=None, now=clock.now(), as_applicant=True
+    )
+    await query.answer()
+    message = _message_of(query)
+    await message.edit_reply_markup(reply_markup=None)
+    await _open(message, state, opening, None)
 
 
 async def on_consent(
@@ -185,6 +210,13 @@ async def _open(
     message: Message, state: FSMContext, opening: svc.Opening, unit_code: str | None
 ) -> None:
     match opening:
+        case svc.ReviewerHome(grants, pending, applicant):
+            text, markup = render_review.home(
+                message.chat.full_name, grants, pending, applies=applicant is not None
+            )
+            await message.answer(text, reply_markup=markup)
+            if applicant is not None:
+                await _open(message, state, applicant, unit_code)
         case svc.ConsentNeeded(campaign, version):
             await enter(state, Apply.consent, {"agreed": [], "unit_code": unit_code})
             await message.answer(render.welcome(campaign))

@@ -27,6 +27,7 @@ from bot.texts.limits import CAPTION, MESSAGE, clip, fits, split_message
 from handlers.callbacks import (
     Annex1Get,
     AppList,
+    ApplyMyself,
     InviteDistrictPage,
     InviteFor,
     InviteNewUnit,
@@ -105,6 +106,26 @@ def commands_for(grants: Sequence[Grant]) -> list[BotCommand]:
         names.append("roles")
     names.append("help")
     return [BotCommand(command=n, description=t.COMMANDS[n]) for n in names]
+
+
+def home(
+    name: str, grants: Sequence[Grant], pending: int | None, *, applies: bool
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """/start for a person who holds roles: their roles, what waits for them, their commands;
+    本人申报 unless their own application follows."""
+    lines = [t.HOME_GREETING.format(name=name), *(f"· {role_line(g)}" for g in grants), ""]
+    if pending is not None:
+        lines += [t.HOME_PENDING.format(count=pending) if pending else t.HOME_NO_PENDING, ""]
+    lines.append(t.HOME_COMMANDS)
+    lines += [
+        t.HOME_COMMAND_LINE.format(command=c.command, description=c.description)
+        for c in commands_for(grants)
+        if c.command != "start"
+    ]
+    if applies:
+        return "\n".join([*lines, "", t.HOME_OWN_APPLICATION]), None
+    button = InlineKeyboardButton(text=t.BUTTON_APPLY_MYSELF, callback_data=ApplyMyself().pack())
+    return "\n".join([*lines, "", t.HOME_APPLY]), InlineKeyboardMarkup(inline_keyboard=[[button]])
 
 
 # the card --------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ unit of work is closed.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -30,11 +30,13 @@ from bot.domain.form import (
 )
 from bot.domain.idcard import IdNumber
 from bot.domain.parsers import normalize, parse_mobile, parse_unit_name
-from bot.domain.review import answer_snapshot
+from bot.domain.review import Grant, answer_snapshot
 from bot.domain.vocab import find_districts as districts_named
 from bot.domain.workflow import EDITABLE, Action, Actor, Status, next_status
 from bot.services.ports import DistrictRow, UnitRow
 from bot.services.privacy import record_consent_given
+from bot.services.review import pending_count
+from bot.services.roles import grants_of
 from bot.texts import chat as t
 
 if TYPE_CHECKING:
@@ -90,7 +92,18 @@ class ChooseDistrict:
     """The unit link did not name a unit: say so before the list."""
 
 
-Opening = ConsentNeeded | Resumed | Started | ChooseDistrict
+@dataclass(frozen=True)
+class ReviewerHome:
+    """A person who holds roles: greeted by them, then (if they also apply) their application."""
+
+    grants: Sequence[Grant]
+    pending: int | None
+    """Applications waiting for their decision; None when they review at no level."""
+    applicant: ConsentNeeded | Resumed | None
+    """Their own live application as /start shows it to an applicant; None: they do not apply."""
+
+
+Opening = ConsentNeeded | Resumed | Started | ChooseDistrict | ReviewerHome
 
 
 @dataclass(frozen=True)
@@ -162,16 +175,45 @@ class Withdrawn:
 
 
 async def start(
-    uows: UnitOfWorkFactory, *, person_id: int, unit_code: str | None, now: datetime
+    uows: UnitOfWorkFactory,
+    *,
+    person_id: int,
+    unit_code: str | None,
+    now: datetime,
+    admin_ids: Iterable[int] = (),
+    as_applicant: bool = False,
 ) -> Opening:
-    """/start: the notice until the person agrees, then their application or the choice of unit."""
+    """/start: the notice until the person agrees, then their application or the choice of unit.
+
+    A person who holds roles is greeted by them instead, with their own
+    application after it if they have one; a unit link, or `as_applicant`
+    (本人申报), opens the applicant's start for them as for anyone.
+    """
     async with uows() as uow:
+        if not (unit_code or as_applicant):
+            grants = await grants_of(uow, person_id, admin_ids)
+            if grants:
+                return await _reviewer_home(uow, person_id, grants, now)
         campaign = await _open_campaign(uow)
         if not await _has_consent(uow, person_id):
             return ConsentNeeded(campaign, CONSENT_VERSION)
         opening = await _resume_or_choose(uow, person_id, unit_code, now)
         await uow.commit()
     return opening
+
+
+async def _reviewer_home(
+    uow: UnitOfWork, person_id: int, grants: Sequence[Grant], now: datetime
+) -> ReviewerHome:
+    applicant: ConsentNeeded | Resumed | None = None
+    app = await _current(uow, person_id)
+    if app is not None:
+        applicant = (
+            Resumed(app)
+            if await _has_consent(uow, person_id)
+            else ConsentNeeded(app.campaign, CONSENT_VERSION)
+        )
+    return ReviewerHome(grants, await pending_count(uow, grants), applicant)
 
 
 async def give_consent(

@@ -498,6 +498,14 @@ async def pending(
         return await _with_nudges(uow, shown, grants)
 
 
+async def pending_count(uow: UnitOfWork, grants: Sequence[Grant]) -> int | None:
+    """How many applications wait for this person's decision (in an open unit of work);
+    None when they review at no level."""
+    if not any(g.role in (RoleKind.UNIT, RoleKind.DISTRICT) for g in grants):
+        return None
+    return (await _page(uow, ListFilter(pending_only=True), 0, scope_of(grants))).total
+
+
 async def list_applications(
     uows: UnitOfWorkFactory,
     *,
