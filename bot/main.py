@@ -45,8 +45,10 @@ def create_dispatcher(
     """
     import handlers
     from bot.ratelimit import RateLimiter
-    from handlers.middlewares import PrivateChatsOnly, ProvideNotifier
+    from bot.services.reachability import MarkedUnreachable
+    from handlers.middlewares import ClearUnreachable, PrivateChatsOnly, ProvideNotifier
 
+    marks = MarkedUnreachable()
     isolation = None
     if storage is None and settings.redis_url:
         storage = redis_storage(settings)
@@ -54,7 +56,7 @@ def create_dispatcher(
     dp = Dispatcher(
         storage=storage or DatabaseStorage.beside(database),
         events_isolation=isolation,
-        uows=unit_of_work_factory(database),
+        uows=unit_of_work_factory(database, marks),
         clock=clock or SystemClock(),
         settings=settings,
         limiter=RateLimiter(),
@@ -75,6 +77,7 @@ def create_dispatcher(
         dp.update.outer_middleware(SkipRepeatedUpdates(database))
     dp.update.outer_middleware(PrivateChatsOnly())
     dp.update.outer_middleware(ProvideNotifier(dp["uows"]))
+    dp.update.outer_middleware(ClearUnreachable(dp["uows"], marks))
     dp.include_routers(*handlers.build_routers())
     return dp
 

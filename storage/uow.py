@@ -15,6 +15,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
+from bot.services.reachability import MarkedUnreachable
 from bot.services.transaction import unit_of_work_open
 from storage.application_cache import ApplicationCache
 from storage.applications import ApplicationRepository
@@ -30,9 +31,15 @@ class SqlUnitOfWork:
     campaigns: CampaignRepository
     documents: DocumentRepository
 
-    def __init__(self, database: Database, cache: ApplicationCache | None = None) -> None:
+    def __init__(
+        self,
+        database: Database,
+        cache: ApplicationCache | None = None,
+        marks: MarkedUnreachable | None = None,
+    ) -> None:
         self._database = database
         self._cache = cache
+        self._marks = marks
         self._opened: Any = None
         self._flag: Any = None
 
@@ -41,7 +48,7 @@ class SqlUnitOfWork:
         session: DbSession = await self._opened.__aenter__()
         self.session = session
         self.applications = ApplicationRepository(session, self._cache)
-        self.people = PeopleRepository(session)
+        self.people = PeopleRepository(session, self._marks)
         self.campaigns = CampaignRepository(session)
         self.documents = DocumentRepository(session)
         self._flag = unit_of_work_open.set(True)
@@ -66,7 +73,10 @@ class SqlUnitOfWork:
         await self._opened.__aexit__(exc_type, exc, tb)
 
 
-def unit_of_work_factory(database: Database) -> Callable[[], SqlUnitOfWork]:
-    """Makes a fresh unit of work per call; they share one cache of committed application rows."""
+def unit_of_work_factory(
+    database: Database, marks: MarkedUnreachable | None = None
+) -> Callable[[], SqlUnitOfWork]:
+    """Makes a fresh unit of work per call; they share one cache of committed application rows,
+    and tell `marks` of every unreachable mark they write."""
     cache = ApplicationCache()
-    return lambda: SqlUnitOfWork(database, cache)
+    return lambda: SqlUnitOfWork(database, cache, marks)
