@@ -45,10 +45,12 @@ def create_dispatcher(
     """
     import handlers
     from bot.ratelimit import RateLimiter
+    from bot.services.applicant import ShownQuestions
     from bot.services.reachability import MarkedUnreachable
     from handlers.middlewares import ClearUnreachable, PrivateChatsOnly, ProvideNotifier
 
     marks = MarkedUnreachable()
+    clock = clock or SystemClock()
     isolation = None
     if storage is None and settings.redis_url:
         storage = redis_storage(settings)
@@ -57,7 +59,8 @@ def create_dispatcher(
         storage=storage or DatabaseStorage.beside(database),
         events_isolation=isolation,
         uows=unit_of_work_factory(database, marks),
-        clock=clock or SystemClock(),
+        clock=clock,
+        questions=ShownQuestions(started_at=clock.now()),
         settings=settings,
         limiter=RateLimiter(),
     )

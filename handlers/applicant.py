@@ -131,6 +131,7 @@ async def on_start(
     uows: UnitOfWorkFactory,
     clock: Clock,
     settings: Settings,
+    questions: svc.ShownQuestions,
 ) -> None:
     """Greets, asks for consent once, then resumes the application or starts the unit choice.
 
@@ -146,11 +147,15 @@ async def on_start(
         now=clock.now(),
         admin_ids=settings.bureau_admin_ids,
     )
-    await _open(message, state, opening, unit_code)
+    await _open(message, state, opening, unit_code, questions)
 
 
 async def on_apply_myself(
-    query: CallbackQuery, state: FSMContext, uows: UnitOfWorkFactory, clock: Clock
+    query: CallbackQuery,
+    state: FSMContext,
+    uows: UnitOfWorkFactory,
+    clock: Clock,
+    questions: svc.ShownQuestions,
 ) -> None:
     """本人申报 on a reviewer's greeting: the applicant's /start, for themselves."""
     opening = await svc.start(
@@ -159,7 +164,7 @@ async def on_apply_myself(
     await query.answer()
     message = _message_of(query)
     await message.edit_reply_markup(reply_markup=None)
-    await _open(message, state, opening, None)
+    await _open(message, state, opening, None, questions)
 
 
 async def on_consent(
@@ -168,6 +173,7 @@ async def on_consent(
     state: FSMContext,
     uows: UnitOfWorkFactory,
     clock: Clock,
+    questions: svc.ShownQuestions,
 ) -> None:
     """Records each separate consent; all three start the application, a refusal stores nothing."""
     message = _message_of(query)
@@ -198,7 +204,7 @@ async def on_consent(
     opening = await svc.give_consent(
         uows, person_id=user.id, full_name=user.full_name, unit_code=unit_code, now=clock.now()
     )
-    await _open(message, state, opening, unit_code)
+    await _open(message, state, opening, unit_code, questions)
 
 
 async def on_consent_text(message: Message) -> None:
@@ -207,7 +213,11 @@ async def on_consent_text(message: Message) -> None:
 
 
 async def _open(
-    message: Message, state: FSMContext, opening: svc.Opening, unit_code: str | None
+    message: Message,
+    state: FSMContext,
+    opening: svc.Opening,
+    unit_code: str | None,
+    questions: svc.ShownQuestions,
 ) -> None:
     match opening:
         case svc.ReviewerHome(grants, pending, applicant):
@@ -216,7 +226,7 @@ async def _open(
             )
             await message.answer(text, reply_markup=markup)
             if applicant is not None:
-                await _open(message, state, applicant, unit_code)
+                await _open(message, state, applicant, unit_code, questions)
         case svc.ConsentNeeded(campaign, version):
             await enter(state, Apply.consent, {"agreed": [], "unit_code": unit_code})
             await message.answer(render.welcome(campaign))
@@ -229,9 +239,9 @@ async def _open(
                 await message.answer(render.status_text(app))
                 return
             await message.answer(t.RESUMING)
-            await _continue(message, app)
+            await _continue(message, app, questions)
         case svc.Started(app):
-            await _begin(message, state, app)
+            await _begin(message, state, app, questions)
         case svc.ChooseDistrict(districts, link_invalid):
             if link_invalid:
                 await message.answer(t.UNIT_LINK_INVALID)
@@ -240,10 +250,12 @@ async def _open(
             await message.answer(text, reply_markup=markup)
 
 
-async def _begin(message: Message, state: FSMContext, app: ApplicationSnapshot) -> None:
+async def _begin(
+    message: Message, state: FSMContext, app: ApplicationSnapshot, questions: svc.ShownQuestions
+) -> None:
     await enter(state, Apply.form, {"app_id": app.id})
     await message.answer(t.UNIT_CHOSEN.format(unit=app.unit_name, district=app.district_name))
-    await _continue(message, app)
+    await _continue(message, app, questions)
 
 
 # district and unit ------------------------------------------------------------------
@@ -324,6 +336,7 @@ async def on_unit_pick(
     state: FSMContext,
     uows: UnitOfWorkFactory,
     clock: Clock,
+    questions: svc.ShownQuestions,
 ) -> None:
     """Opens the draft for the chosen unit and asks the first field."""
     if await state.get_state() != Apply.unit.state:
@@ -337,7 +350,7 @@ async def on_unit_pick(
         return
     await query.answer()
     await _message_of(query).edit_reply_markup(reply_markup=None)
-    await _begin(_message_of(query), state, app)
+    await _begin(_message_of(query), state, app, questions)
 
 
 async def on_unit_not_listed(
@@ -353,7 +366,11 @@ async def on_unit_not_listed(
 
 
 async def on_unit_name(
-    message: Message, state: FSMContext, uows: UnitOfWorkFactory, clock: Clock
+    message: Message,
+    state: FSMContext,
+    uows: UnitOfWorkFactory,
+    clock: Clock,
+    questions: svc.ShownQuestions,
 ) -> None:
     """Takes a typed unit name; the district confirms such a unit later."""
     if not message.text:
@@ -371,7 +388,7 @@ async def on_unit_name(
         await message.answer(t.CHOOSE_DISTRICT)
         return
     await message.answer(t.UNIT_TYPED.format(unit=app.unit_name))
-    await _begin(message, state, app)
+    await _begin(message, state, app, questions)
 
 
 # the form ------------------------------------------------------------------------------
@@ -384,6 +401,7 @@ async def on_form_message(
     clock: Clock,
     settings: Settings,
     bot: Bot,
+    questions: svc.ShownQuestions,
 ) -> None:
     """Takes the answer to the field being asked, checks it, stores it and asks the next one."""
     if message.forward_origin or message.via_bot or message.is_automatic_forward:
@@ -398,6 +416,7 @@ async def on_form_message(
         text=message.text,
         contact=(contact.phone_number, contact.user_id) if contact else None,
         now=now,
+        questions=questions,
     )
     match answered:
         case svc.NoApplication():
@@ -412,11 +431,14 @@ async def on_form_message(
             if f.key == keys.ID_NUMBER and message.text and await _deleted(message):
                 problem = f"{problem}\n{t.ID_REJECTED_DELETED}"
             await message.answer(problem)
-            await _ask(message, app, f)
+            await _ask(message, app, f, questions)
+        case svc.NotShownYet(app, f):
+            await message.answer(t.NOT_SHOWN_YET)
+            await _ask(message, app, f, questions)
         case svc.PhotoWanted(app, f):
-            await _answer_photo(message, app, f, uows, settings, bot, now)
+            await _answer_photo(message, app, f, uows, settings, bot, now, questions)
         case svc.Step() as step:
-            await _confirm(message, step)
+            await _confirm(message, step, questions)
 
 
 async def _answer_photo(
@@ -427,15 +449,16 @@ async def _answer_photo(
     settings: Settings,
     bot: Bot,
     now: datetime,
+    questions: svc.ShownQuestions,
 ) -> None:
     """Downloads and checks the portrait with no unit of work open, then stores it on `app` as read."""
     try:
         jpeg, size, unique_id = await _download_portrait(message, settings, bot)
     except ValueError as problem:
         await message.answer(str(problem))
-        await _ask(message, app, f)
+        await _ask(message, app, f, questions)
         return
-    await _confirm(message, await svc.save_photo(uows, app, jpeg, size, unique_id, now))
+    await _confirm(message, await svc.save_photo(uows, app, jpeg, size, unique_id, now), questions)
 
 
 async def _download_portrait(
@@ -479,7 +502,7 @@ async def _delete_id_message(message: Message, app: ApplicationSnapshot) -> None
     )
 
 
-async def _confirm(message: Message, step: svc.Step) -> None:
+async def _confirm(message: Message, step: svc.Step, questions: svc.ShownQuestions) -> None:
     """Confirms a typed answer as the chat should show it, then asks the next field."""
     f = step.asked
     assert f is not None
@@ -491,7 +514,7 @@ async def _confirm(message: Message, step: svc.Step) -> None:
         await message.answer(f"{f.label}：{shown}", reply_markup=ReplyKeyboardRemove())
     if f.key == keys.PHOTO and step.app.values.get(keys.PHOTO):
         await message.answer(t.PHOTO_SAVED)
-    await _after_step(message, step)
+    await _after_step(message, step, questions)
 
 
 async def on_form_choice(
@@ -500,6 +523,7 @@ async def on_form_choice(
     state: FSMContext,
     uows: UnitOfWorkFactory,
     clock: Clock,
+    questions: svc.ShownQuestions,
 ) -> None:
     """Takes a button answer; the button's field must be the one being asked."""
     message = _message_of(query)
@@ -512,12 +536,30 @@ async def on_form_choice(
         now=clock.now(),
     )
     if step is None:
-        await query.answer(t.STALE_BUTTON)
+        await _stale(query, uows, await state.get_value("app_id"), questions)
         return
     choice = BY_KEY[callback_data.key].choices[callback_data.index]
     await query.answer()
     await message.edit_text(f"{message.text}\n✅ {choice}", reply_markup=None)
-    await _after_step(message, step)
+    await _after_step(message, step, questions)
+
+
+async def _stale(
+    query: CallbackQuery,
+    uows: UnitOfWorkFactory,
+    app_id: int | None,
+    questions: svc.ShownQuestions,
+) -> None:
+    """Answers a press on an old prompt; if the question being asked never reached the person
+    (the previous answer was stored, then the process died), it is shown now."""
+    await query.answer(t.STALE_BUTTON)
+    unseen = await svc.question_not_shown(
+        uows, person_id=query.from_user.id, app_id=app_id, questions=questions
+    )
+    if unseen is not None:
+        message = _message_of(query)
+        await message.answer(t.NOT_SHOWN_YET)
+        await _ask(message, unseen.app, unseen.field, questions)
 
 
 MOVES = {
@@ -535,6 +577,7 @@ async def on_form_nav(
     state: FSMContext,
     uows: UnitOfWorkFactory,
     clock: Clock,
+    questions: svc.ShownQuestions,
 ) -> None:
     """上一项, 跳过, 完成, 清空重填 and 保存并退出 on a field's prompt."""
     message = _message_of(query)
@@ -551,11 +594,11 @@ async def on_form_nav(
     move = MOVES[callback_data.nav]
     step = await move(uows, person_id=person_id, app_id=app_id, key=key, now=clock.now())
     if step is None:
-        await query.answer(t.STALE_BUTTON)
+        await _stale(query, uows, app_id, questions)
         return
     await query.answer()
     await message.edit_reply_markup(reply_markup=None)
-    await _after_step(message, step)
+    await _after_step(message, step, questions)
 
 
 async def on_card_edit(
@@ -564,6 +607,7 @@ async def on_card_edit(
     state: FSMContext,
     uows: UnitOfWorkFactory,
     clock: Clock,
+    questions: svc.ShownQuestions,
 ) -> None:
     """Asks one field again from the card; answering it returns to the card."""
     step = await svc.edit(
@@ -578,7 +622,7 @@ async def on_card_edit(
         return
     await state.set_state(Apply.form)
     await query.answer()
-    await _after_step(_message_of(query), step)
+    await _after_step(_message_of(query), step, questions)
 
 
 async def on_sign(
@@ -633,6 +677,7 @@ async def on_card_action(
     callback_data: CardAction,
     state: FSMContext,
     uows: UnitOfWorkFactory,
+    questions: svc.ShownQuestions,
 ) -> None:
     """Save, continue, and the withdrawal question on the card; the application must be the presser's."""
     message = _message_of(query)
@@ -646,7 +691,7 @@ async def on_card_action(
             await _save_and_exit(message, state, app)
         case CardDo.CONTINUE:
             await enter(state, Apply.form, {"app_id": app.id})
-            await _continue(message, app)
+            await _continue(message, app, questions)
         case CardDo.WITHDRAW:
             await message.answer(t.CONFIRM_WITHDRAW, reply_markup=render.withdraw_confirm(app))
         case CardDo.WITHDRAW_KEEP:
@@ -704,25 +749,31 @@ async def on_status(message: Message, uows: UnitOfWorkFactory) -> None:
 # shared steps ------------------------------------------------------------------------------
 
 
-async def _after_step(message: Message, step: svc.Step) -> None:
+async def _after_step(message: Message, step: svc.Step, questions: svc.ShownQuestions) -> None:
+    questions.written(step.app)
     if step.raised:
         await message.answer(t.FLAG_RAISED.format(reasons=render.flag_reasons(step.raised)))
     if step.field is None:
         await _show_card(message, step.app)
     else:
-        await _ask(message, step.app, step.field)
+        await _ask(message, step.app, step.field, questions)
 
 
-async def _continue(message: Message, app: ApplicationSnapshot) -> None:
+async def _continue(
+    message: Message, app: ApplicationSnapshot, questions: svc.ShownQuestions
+) -> None:
     """Asks the field at the application's cursor, or shows the card when there is none."""
     if app.cursor is None:
         await _show_card(message, app)
     else:
-        await _ask(message, app, BY_KEY[app.cursor])
+        await _ask(message, app, BY_KEY[app.cursor], questions)
 
 
-async def _ask(message: Message, app: ApplicationSnapshot, f: Field) -> None:
+async def _ask(
+    message: Message, app: ApplicationSnapshot, f: Field, questions: svc.ShownQuestions
+) -> None:
     await message.answer(render.prompt(app, f), reply_markup=render.field_keyboard(f))
+    questions.shown(app)
 
 
 async def _show_card(message: Message, app: ApplicationSnapshot) -> None:

@@ -9,6 +9,7 @@ unit of work is closed.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -161,7 +162,62 @@ class AskAgain:
     problem: str
 
 
-Answered = Step | NoApplication | NotEditable | AtCard | SaveAndExit | PhotoWanted | AskAgain
+@dataclass(frozen=True)
+class NotShownYet:
+    """The field being asked was stored as the next one but its question may never have
+    reached the person (a crash or a failed send after the commit): show it, take nothing."""
+
+    app: ApplicationSnapshot
+    field: Field
+
+
+Answered = (
+    Step | NoApplication | NotEditable | AtCard | SaveAndExit | PhotoWanted | AskAgain | NotShownYet
+)
+
+
+ROWS_REMEMBERED = 10_000
+"""Applications whose question state is kept; a forgotten one falls back to its update time."""
+
+
+class ShownQuestions:
+    """Whether the question at an application's cursor reached the person, as this process knows.
+
+    An answer is stored and committed before the next question is sent, so a
+    crash (or a failed send) between the two leaves a cursor on a question
+    nobody saw; the person's next message must not be taken as its answer.
+    Kept in memory, so the hot path writes nothing more: the handler says
+    which version it wrote and which version's question it sent. A version
+    this process knows nothing of was written either by another process
+    since this one started (its question was shown there, as before) or
+    before this process started, by one that may have died before showing
+    it: that question is shown again, once.
+    """
+
+    def __init__(self, started_at: datetime, size: int = ROWS_REMEMBERED) -> None:
+        self._started_at = started_at
+        self._size = size
+        self._known: OrderedDict[int, tuple[int, bool]] = OrderedDict()
+
+    def written(self, app: ApplicationSnapshot) -> None:
+        """This process committed `app` (its question not sent yet)."""
+        self._put(app.id, app.version, False)
+
+    def shown(self, app: ApplicationSnapshot) -> None:
+        """The question at `app`'s cursor (or its card) was sent."""
+        self._put(app.id, app.version, True)
+
+    def was_shown(self, app: ApplicationSnapshot) -> bool:
+        known = self._known.get(app.id)
+        if known is not None and known[0] == app.version:
+            return known[1]
+        return app.updated_at is None or app.updated_at >= self._started_at
+
+    def _put(self, app_id: int, version: int, shown: bool) -> None:
+        self._known[app_id] = (version, shown)
+        self._known.move_to_end(app_id)
+        while len(self._known) > self._size:
+            self._known.popitem(last=False)
 
 
 @dataclass(frozen=True)
@@ -377,10 +433,13 @@ async def take_answer(
     text: str | None,
     contact: tuple[str, int | None] | None = None,
     now: datetime,
+    questions: ShownQuestions | None = None,
 ) -> Answered:
     """Takes a message to the field being asked: stores it and moves on, or says what is wrong.
 
     `contact` is a shared contact's phone number and the user it belongs to.
+    With `questions`, a message to a question that never reached the person,
+    whatever it says, brings the question instead of answering it.
     One load, one conditional write, one commit: this is nearly every update.
     """
     async with uows() as uow:
@@ -392,6 +451,8 @@ async def take_answer(
         if app.cursor is None:
             return AtCard(app)
         f = BY_KEY[app.cursor]
+        if questions is not None and not questions.was_shown(app):
+            return NotShownYet(app, f)
         if text == t.BUTTON_BACK:
             step = await _back(uow, app, f.key, now)
         elif text == t.BUTTON_SAVE_EXIT:
@@ -522,6 +583,17 @@ async def save_and_exit(
     async with uows() as uow:
         asked = await _asked(uow, person_id, app_id, key)
     return asked[0] if asked else None
+
+
+async def question_not_shown(
+    uows: UnitOfWorkFactory, *, person_id: int, app_id: int | None, questions: ShownQuestions
+) -> NotShownYet | None:
+    """After a stale press: the question being asked, if it never reached the person."""
+    async with uows() as uow:
+        app = await _own(uow, person_id, app_id)
+    if app is None or app.status not in EDITABLE or app.cursor is None:
+        return None
+    return None if questions.was_shown(app) else NotShownYet(app, BY_KEY[app.cursor])
 
 
 async def edit(
