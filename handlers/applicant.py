@@ -3,7 +3,9 @@
 Handlers read the update, call one service, and render the result once the
 service's unit of work is closed. Which field is asked lives in the
 application row (its cursor), so the FSM only says which stage the person
-is in and which application is theirs.
+is in and which application is theirs. Whether that field's question reached
+the person is kept in memory (`questions`, svc.ShownQuestions): a question
+lost to a crash or a failed send is shown before anything is taken as its answer.
 """
 
 from __future__ import annotations
