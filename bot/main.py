@@ -45,8 +45,12 @@ def create_dispatcher(
     """
     import handlers
     from bot.ratelimit import RateLimiter
-    from handlers.middlewares import PrivateChatsOnly, ProvideNotifier
+    from bot.services.applicant import ShownQuestions
+    from bot.services.reachability import MarkedUnreachable
+    from handlers.middlewares import ClearUnreachable, PrivateChatsOnly, ProvideNotifier
 
+    marks = MarkedUnreachable()
+    clock = clock or SystemClock()
     isolation = None
     if storage is None and settings.redis_url:
         storage = redis_storage(settings)
@@ -54,8 +58,9 @@ def create_dispatcher(
     dp = Dispatcher(
         storage=storage or DatabaseStorage.beside(database),
         events_isolation=isolation,
-        uows=unit_of_work_factory(database),
-        clock=clock or SystemClock(),
+        uows=unit_of_work_factory(database, marks),
+        clock=clock,
+        questions=ShownQuestions(started_at=clock.now()),
         settings=settings,
         limiter=RateLimiter(),
     )
@@ -75,6 +80,7 @@ def create_dispatcher(
         dp.update.outer_middleware(SkipRepeatedUpdates(database))
     dp.update.outer_middleware(PrivateChatsOnly())
     dp.update.outer_middleware(ProvideNotifier(dp["uows"]))
+    dp.update.outer_middleware(ClearUnreachable(dp["uows"], marks))
     dp.include_routers(*handlers.build_routers())
     return dp
 
@@ -101,8 +107,12 @@ def redis_storage(settings: Settings) -> BaseStorage:
 def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     if session is None and settings.telegram_api_base:
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+    from handlers.limits import ClipToLimits
+
     bot = Bot(token=settings.bot_token, session=session)
     bot.session.middleware(LogCalls())
+    # The last line: a text a renderer failed to split is clipped, not refused with its buttons.
+    bot.session.middleware(ClipToLimits())
     return bot
 
 

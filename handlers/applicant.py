@@ -3,7 +3,9 @@
 Handlers read the update, call one service, and render the result once the
 service's unit of work is closed. Which field is asked lives in the
 application row (its cursor), so the FSM only says which stage the person
-is in and which application is theirs.
+is in and which application is theirs. Whether that field's question reached
+the person is kept in memory (`questions`, svc.ShownQuestions): a question
+lost to a crash or a failed send is shown before anything is taken as its answer.
 """
 
 from __future__ import annotations
@@ -27,13 +29,14 @@ from bot.domain.errors import DomainError
 from bot.domain.form import BY_KEY, Field, Kind
 from bot.domain.idcard import mask_id_number, mask_phone
 from bot.domain.workflow import EDITABLE
-from bot.images import portrait_jpeg
+from bot.images import portrait_jpeg_async
 from bot.services import applicant as svc
 from bot.services.ports import Notifier
 from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import chat as t
-from handlers import render
+from handlers import render, render_review
 from handlers.callbacks import (
+    ApplyMyself,
     CardAction,
     CardDo,
     CardEdit,
@@ -48,6 +51,7 @@ from handlers.callbacks import (
     UnitPage,
     UnitPick,
 )
+from handlers.limits import telegram_file_too_big
 from handlers.stages import enter
 
 CONSENT_ITEMS = (ConsentItem.GENERAL.value, ConsentItem.SENSITIVE.value, ConsentItem.TRANSFER.value)
@@ -71,6 +75,7 @@ def build_router() -> Router:
     """
     router = Router(name="applicant")
     router.message.register(on_start, CommandStart())
+    router.callback_query.register(on_apply_myself, ApplyMyself.filter())
     router.message.register(on_status, Command("status"))
     _register_answers(router)
     return router
@@ -127,13 +132,41 @@ async def on_start(
     state: FSMContext,
     uows: UnitOfWorkFactory,
     clock: Clock,
+    settings: Settings,
+    questions: svc.ShownQuestions,
 ) -> None:
-    """Greets, asks for consent once, then resumes the application or starts the unit choice."""
+    """Greets, asks for consent once, then resumes the application or starts the unit choice.
+
+    A reviewer or admin is greeted by their roles, with their own application after it.
+    """
     user = message.from_user
     assert user is not None
     unit_code = (command.args or "").removeprefix("u_") if command.args else None
-    opening = await svc.start(uows, person_id=user.id, unit_code=unit_code, now=clock.now())
-    await _open(message, state, opening, unit_code)
+    opening = await svc.start(
+        uows,
+        person_id=user.id,
+        unit_code=unit_code,
+        now=clock.now(),
+        admin_ids=settings.bureau_admin_ids,
+    )
+    await _open(message, state, opening, unit_code, questions)
+
+
+async def on_apply_myself(
+    query: CallbackQuery,
+    state: FSMContext,
+    uows: UnitOfWorkFactory,
+    clock: Clock,
+    questions: svc.ShownQuestions,
+) -> None:
+    """本人申报 on a reviewer's greeting: the applicant's /start, for themselves."""
+    opening = await svc.start(
+        uows, person_id=query.from_user.id, unit_code=None, now=clock.now(), as_applicant=True
+    )
+    await query.answer()
+    message = _message_of(query)
+    await message.edit_reply_markup(reply_markup=None)
+    await _open(message, state, opening, None, questions)
 
 
 async def on_consent(
@@ -142,6 +175,7 @@ async def on_consent(
     state: FSMContext,
     uows: UnitOfWorkFactory,
     clock: Clock,
+    questions: svc.ShownQuestions,
 ) -> None:
     """Records each separate consent; all three start the application, a refusal stores nothing."""
     message = _message_of(query)
@@ -172,7 +206,7 @@ async def on_consent(
     opening = await svc.give_consent(
         uows, person_id=user.id, full_name=user.full_name, unit_code=unit_code, now=clock.now()
     )
-    await _open(message, state, opening, unit_code)
+    await _open(message, state, opening, unit_code, questions)
 
 
 async def on_consent_text(message: Message) -> None:
@@ -181,9 +215,20 @@ async def on_consent_text(message: Message) -> None:
 
 
 async def _open(
-    message: Message, state: FSMContext, opening: svc.Opening, unit_code: str | None
+    message: Message,
+    state: FSMContext,
+    opening: svc.Opening,
+    unit_code: str | None,
+    questions: svc.ShownQuestions,
 ) -> None:
     match opening:
+        case svc.ReviewerHome(grants, pending, applicant):
+            text, markup = render_review.home(
+                message.chat.full_name, grants, pending, applies=applicant is not None
+            )
+            await message.answer(text, reply_markup=markup)
+            if applicant is not None:
+                await _open(message, state, applicant, unit_code, questions)
         case svc.ConsentNeeded(campaign, version):
             await enter(state, Apply.consent, {"agreed": [], "unit_code": unit_code})
             await message.answer(render.welcome(campaign))
@@ -196,9 +241,9 @@ async def _open(
                 await message.answer(render.status_text(app))
                 return
             await message.answer(t.RESUMING)
-            await _continue(message, app)
+            await _continue(message, app, questions)
         case svc.Started(app):
-            await _begin(message, state, app)
+            await _begin(message, state, app, questions)
         case svc.ChooseDistrict(districts, link_invalid):
             if link_invalid:
                 await message.answer(t.UNIT_LINK_INVALID)
@@ -207,10 +252,12 @@ async def _open(
             await message.answer(text, reply_markup=markup)
 
 
-async def _begin(message: Message, state: FSMContext, app: ApplicationSnapshot) -> None:
+async def _begin(
+    message: Message, state: FSMContext, app: ApplicationSnapshot, questions: svc.ShownQuestions
+) -> None:
     await enter(state, Apply.form, {"app_id": app.id})
     await message.answer(t.UNIT_CHOSEN.format(unit=app.unit_name, district=app.district_name))
-    await _continue(message, app)
+    await _continue(message, app, questions)
 
 
 # district and unit ------------------------------------------------------------------
@@ -291,6 +338,7 @@ async def on_unit_pick(
     state: FSMContext,
     uows: UnitOfWorkFactory,
     clock: Clock,
+    questions: svc.ShownQuestions,
 ) -> None:
     """Opens the draft for the chosen unit and asks the first field."""
     if await state.get_state() != Apply.unit.state:
@@ -304,7 +352,7 @@ async def on_unit_pick(
         return
     await query.answer()
     await _message_of(query).edit_reply_markup(reply_markup=None)
-    await _begin(_message_of(query), state, app)
+    await _begin(_message_of(query), state, app, questions)
 
 
 async def on_unit_not_listed(
@@ -320,7 +368,11 @@ async def on_unit_not_listed(
 
 
 async def on_unit_name(
-    message: Message, state: FSMContext, uows: UnitOfWorkFactory, clock: Clock
+    message: Message,
+    state: FSMContext,
+    uows: UnitOfWorkFactory,
+    clock: Clock,
+    questions: svc.ShownQuestions,
 ) -> None:
     """Takes a typed unit name; the district confirms such a unit later."""
     if not message.text:
@@ -338,7 +390,7 @@ async def on_unit_name(
         await message.answer(t.CHOOSE_DISTRICT)
         return
     await message.answer(t.UNIT_TYPED.format(unit=app.unit_name))
-    await _begin(message, state, app)
+    await _begin(message, state, app, questions)
 
 
 # the form ------------------------------------------------------------------------------
@@ -351,6 +403,7 @@ async def on_form_message(
     clock: Clock,
     settings: Settings,
     bot: Bot,
+    questions: svc.ShownQuestions,
 ) -> None:
     """Takes the answer to the field being asked, checks it, stores it and asks the next one."""
     if message.forward_origin or message.via_bot or message.is_automatic_forward:
@@ -365,6 +418,7 @@ async def on_form_message(
         text=message.text,
         contact=(contact.phone_number, contact.user_id) if contact else None,
         now=now,
+        questions=questions,
     )
     match answered:
         case svc.NoApplication():
@@ -376,12 +430,17 @@ async def on_form_message(
         case svc.SaveAndExit(app):
             await _save_and_exit(message, state, app)
         case svc.AskAgain(app, f, problem):
+            if f.key == keys.ID_NUMBER and message.text and await _deleted(message):
+                problem = f"{problem}\n{t.ID_REJECTED_DELETED}"
             await message.answer(problem)
-            await _ask(message, app, f)
+            await _ask(message, app, f, questions)
+        case svc.NotShownYet(app, f):
+            await message.answer(t.NOT_SHOWN_YET)
+            await _ask(message, app, f, questions)
         case svc.PhotoWanted(app, f):
-            await _answer_photo(message, app, f, uows, settings, bot, now)
+            await _answer_photo(message, app, f, uows, settings, bot, now, questions)
         case svc.Step() as step:
-            await _confirm(message, step)
+            await _confirm(message, step, questions)
 
 
 async def _answer_photo(
@@ -392,15 +451,16 @@ async def _answer_photo(
     settings: Settings,
     bot: Bot,
     now: datetime,
+    questions: svc.ShownQuestions,
 ) -> None:
     """Downloads and checks the portrait with no unit of work open, then stores it on `app` as read."""
     try:
         jpeg, size, unique_id = await _download_portrait(message, settings, bot)
     except ValueError as problem:
         await message.answer(str(problem))
-        await _ask(message, app, f)
+        await _ask(message, app, f, questions)
         return
-    await _confirm(message, await svc.save_photo(uows, app, jpeg, size, unique_id, now))
+    await _confirm(message, await svc.save_photo(uows, app, jpeg, size, unique_id, now), questions)
 
 
 async def _download_portrait(
@@ -416,23 +476,35 @@ async def _download_portrait(
     if item.file_size and item.file_size > limit:
         raise ValueError(t.PHOTO_TOO_BIG.format(size=item.file_size / 2**20, limit=limit // 2**20))
     buffer = io.BytesIO()
-    await bot.download(item.file_id, destination=buffer)
-    jpeg, size = portrait_jpeg(buffer.getvalue(), limit)
+    try:
+        await bot.download(item.file_id, destination=buffer)
+    except TelegramBadRequest as problem:
+        if telegram_file_too_big(problem):
+            raise ValueError(t.PHOTO_TELEGRAM_TOO_BIG) from None
+        raise
+    jpeg, size = await portrait_jpeg_async(buffer.getvalue(), limit)
     return jpeg, size, item.file_unique_id
+
+
+async def _deleted(message: Message) -> bool:
+    """Removes a message from the chat; False when Telegram would not (too old, already gone)."""
+    try:
+        await message.delete()
+    except TelegramBadRequest:
+        return False
+    return True
 
 
 async def _delete_id_message(message: Message, app: ApplicationSnapshot) -> None:
     """Removes the typed ID number from the chat: Telegram is the front end, not the archive."""
-    try:
-        await message.delete()
-    except TelegramBadRequest:
+    if not await _deleted(message):
         return
     await message.answer(
         t.ID_MESSAGE_DELETED.format(masked=mask_id_number(app.values[keys.ID_NUMBER]))
     )
 
 
-async def _confirm(message: Message, step: svc.Step) -> None:
+async def _confirm(message: Message, step: svc.Step, questions: svc.ShownQuestions) -> None:
     """Confirms a typed answer as the chat should show it, then asks the next field."""
     f = step.asked
     assert f is not None
@@ -444,7 +516,7 @@ async def _confirm(message: Message, step: svc.Step) -> None:
         await message.answer(f"{f.label}：{shown}", reply_markup=ReplyKeyboardRemove())
     if f.key == keys.PHOTO and step.app.values.get(keys.PHOTO):
         await message.answer(t.PHOTO_SAVED)
-    await _after_step(message, step)
+    await _after_step(message, step, questions)
 
 
 async def on_form_choice(
@@ -453,6 +525,7 @@ async def on_form_choice(
     state: FSMContext,
     uows: UnitOfWorkFactory,
     clock: Clock,
+    questions: svc.ShownQuestions,
 ) -> None:
     """Takes a button answer; the button's field must be the one being asked."""
     message = _message_of(query)
@@ -465,12 +538,30 @@ async def on_form_choice(
         now=clock.now(),
     )
     if step is None:
-        await query.answer(t.STALE_BUTTON)
+        await _stale(query, uows, await state.get_value("app_id"), questions)
         return
     choice = BY_KEY[callback_data.key].choices[callback_data.index]
     await query.answer()
     await message.edit_text(f"{message.text}\n✅ {choice}", reply_markup=None)
-    await _after_step(message, step)
+    await _after_step(message, step, questions)
+
+
+async def _stale(
+    query: CallbackQuery,
+    uows: UnitOfWorkFactory,
+    app_id: int | None,
+    questions: svc.ShownQuestions,
+) -> None:
+    """Answers a press on an old prompt; if the question being asked never reached the person
+    (the previous answer was stored, then the process died), it is shown now."""
+    await query.answer(t.STALE_BUTTON)
+    unseen = await svc.question_not_shown(
+        uows, person_id=query.from_user.id, app_id=app_id, questions=questions
+    )
+    if unseen is not None:
+        message = _message_of(query)
+        await message.answer(t.NOT_SHOWN_YET)
+        await _ask(message, unseen.app, unseen.field, questions)
 
 
 MOVES = {
@@ -488,6 +579,7 @@ async def on_form_nav(
     state: FSMContext,
     uows: UnitOfWorkFactory,
     clock: Clock,
+    questions: svc.ShownQuestions,
 ) -> None:
     """上一项, 跳过, 完成, 清空重填 and 保存并退出 on a field's prompt."""
     message = _message_of(query)
@@ -504,11 +596,11 @@ async def on_form_nav(
     move = MOVES[callback_data.nav]
     step = await move(uows, person_id=person_id, app_id=app_id, key=key, now=clock.now())
     if step is None:
-        await query.answer(t.STALE_BUTTON)
+        await _stale(query, uows, app_id, questions)
         return
     await query.answer()
     await message.edit_reply_markup(reply_markup=None)
-    await _after_step(message, step)
+    await _after_step(message, step, questions)
 
 
 async def on_card_edit(
@@ -517,6 +609,7 @@ async def on_card_edit(
     state: FSMContext,
     uows: UnitOfWorkFactory,
     clock: Clock,
+    questions: svc.ShownQuestions,
 ) -> None:
     """Asks one field again from the card; answering it returns to the card."""
     step = await svc.edit(
@@ -531,7 +624,7 @@ async def on_card_edit(
         return
     await state.set_state(Apply.form)
     await query.answer()
-    await _after_step(_message_of(query), step)
+    await _after_step(_message_of(query), step, questions)
 
 
 async def on_sign(
@@ -586,6 +679,7 @@ async def on_card_action(
     callback_data: CardAction,
     state: FSMContext,
     uows: UnitOfWorkFactory,
+    questions: svc.ShownQuestions,
 ) -> None:
     """Save, continue, and the withdrawal question on the card; the application must be the presser's."""
     message = _message_of(query)
@@ -599,7 +693,7 @@ async def on_card_action(
             await _save_and_exit(message, state, app)
         case CardDo.CONTINUE:
             await enter(state, Apply.form, {"app_id": app.id})
-            await _continue(message, app)
+            await _continue(message, app, questions)
         case CardDo.WITHDRAW:
             await message.answer(t.CONFIRM_WITHDRAW, reply_markup=render.withdraw_confirm(app))
         case CardDo.WITHDRAW_KEEP:
@@ -657,30 +751,37 @@ async def on_status(message: Message, uows: UnitOfWorkFactory) -> None:
 # shared steps ------------------------------------------------------------------------------
 
 
-async def _after_step(message: Message, step: svc.Step) -> None:
+async def _after_step(message: Message, step: svc.Step, questions: svc.ShownQuestions) -> None:
+    questions.written(step.app)
     if step.raised:
         await message.answer(t.FLAG_RAISED.format(reasons=render.flag_reasons(step.raised)))
     if step.field is None:
         await _show_card(message, step.app)
     else:
-        await _ask(message, step.app, step.field)
+        await _ask(message, step.app, step.field, questions)
 
 
-async def _continue(message: Message, app: ApplicationSnapshot) -> None:
+async def _continue(
+    message: Message, app: ApplicationSnapshot, questions: svc.ShownQuestions
+) -> None:
     """Asks the field at the application's cursor, or shows the card when there is none."""
     if app.cursor is None:
         await _show_card(message, app)
     else:
-        await _ask(message, app, BY_KEY[app.cursor])
+        await _ask(message, app, BY_KEY[app.cursor], questions)
 
 
-async def _ask(message: Message, app: ApplicationSnapshot, f: Field) -> None:
+async def _ask(
+    message: Message, app: ApplicationSnapshot, f: Field, questions: svc.ShownQuestions
+) -> None:
     await message.answer(render.prompt(app, f), reply_markup=render.field_keyboard(f))
+    questions.shown(app)
 
 
 async def _show_card(message: Message, app: ApplicationSnapshot) -> None:
-    text, markup = render.card(app)
-    await message.answer(text, reply_markup=markup)
+    """The summary card in as many messages as it takes; the buttons on the last."""
+    for text, markup in render.card_parts(app):
+        await message.answer(text, reply_markup=markup)
 
 
 async def _save_and_exit(message: Message, state: FSMContext, app: ApplicationSnapshot) -> None:

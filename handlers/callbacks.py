@@ -90,6 +90,10 @@ class CardDo(StrEnum):
     WITHDRAW_KEEP = "wdn"
 
 
+class ApplyMyself(CallbackData, prefix="am"):
+    """本人申报: a person who holds roles starts (or resumes) their own application."""
+
+
 class CardAction(CallbackData, prefix="ca"):
     app_id: Id
     do: CardDo

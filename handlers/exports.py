@@ -22,6 +22,7 @@ from bot.clock import Clock, format_local, local
 from bot.config import Settings
 from bot.domain.errors import DomainError, NotAllowed
 from bot.domain.exports import Annex2Request
+from bot.domain.ids import parse_bounded, parse_id
 from bot.services import audit
 from bot.services import downloads as links
 from bot.services import exports as svc
@@ -205,10 +206,11 @@ async def on_download(
 ) -> None:
     """Sends the form of `/download [number]`: the applicant's own newest, or one the sender may see."""
     assert message.from_user is not None
-    arg = (command.args or "").strip().lstrip("#")
-    if arg and not arg.isdigit():
-        raise NotAllowed(t.UNKNOWN_APPLICATION)
-    app_id = int(arg) if arg else None
+    app_id = None
+    if (command.args or "").strip():
+        app_id = parse_id(command.args)
+        if app_id is None:
+            raise NotAllowed(t.UNKNOWN_APPLICATION)
     await _send_annex1(bot, message.chat.id, message.from_user.id, app_id, uows, clock, settings)
 
 
@@ -294,13 +296,15 @@ async def on_audit(
 ) -> None:
     """Shows a bureau admin the newest access-log entries (`/audit [N]`)."""
     assert message.from_user is not None
-    arg = (command.args or "").strip()
-    if arg and not arg.isdigit():
-        await message.answer(t.AUDIT_USAGE)
-        return
+    wanted = DEFAULT_AUDIT_ENTRIES
+    if (command.args or "").strip():
+        wanted = parse_bounded(command.args, 1, audit.MAX_ENTRIES)
+        if wanted is None:
+            await message.answer(t.AUDIT_USAGE)
+            return
     entries = await audit.recent(
         uows,
-        int(arg) if arg else DEFAULT_AUDIT_ENTRIES,
+        wanted,
         actor_id=message.from_user.id,
         admin_ids=settings.bureau_admin_ids,
     )

@@ -1,4 +1,4 @@
-"""Outer middlewares: private chats only."""
+"""Outer middlewares: private chats only, the notifier, and clearing an unreachable mark."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 
+from bot.services.reachability import MarkedUnreachable, person_wrote
 from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import chat as t
 from handlers.notify import TelegramNotifier
@@ -46,4 +47,27 @@ class ProvideNotifier(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         data["notifier"] = TelegramNotifier(data["bot"], self.uows, data.get("clock"))
+        return await handler(event, data)
+
+
+class ClearUnreachable(BaseMiddleware):
+    """A person marked unreachable (Telegram refused a message to them) who writes or presses
+    again can be reached: the mark goes before their update is handled.
+
+    Block and unblock (my_chat_member) are left to their own handler.
+    """
+
+    def __init__(self, uows: UnitOfWorkFactory, marks: MarkedUnreachable) -> None:
+        self.uows = uows
+        self.marks = marks
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        user = data.get("event_from_user")
+        if user is not None and isinstance(event, Update) and event.my_chat_member is None:
+            await person_wrote(self.uows, self.marks, user.id)
         return await handler(event, data)

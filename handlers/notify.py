@@ -65,8 +65,9 @@ class TelegramNotifier:
         await self._rewrite(outcome.closed_cards, render_review.outcome_text(outcome))
         await self._tell(app.person_id, render_review.applicant_decision(outcome), None, sends)
         if outcome.decision is Decision.RETURN:
-            text, markup = render.card(app)
-            await self._tell(app.person_id, text, markup, sends)
+            for text, markup in render.card_parts(app):
+                if not await self._tell(app.person_id, text, markup, sends):
+                    break
         if outcome.next_cards is not None:
             await self._send_cards(outcome.next_cards, sends)
         await self._record(app.id, sends)
@@ -101,7 +102,7 @@ class TelegramNotifier:
 
     async def _send_cards(self, delivery: review.CardDelivery, sends: _Sends) -> None:
         app = delivery.card.app
-        text, markup = render_review.review_card(delivery.card)
+        parts = render_review.review_card_parts(delivery.card)
         caption = render_review.photo_caption(app)
         photo: str | BufferedInputFile | None = (
             BufferedInputFile(delivery.photo, filename=f"{app.id}.jpg") if delivery.photo else None
@@ -112,12 +113,13 @@ class TelegramNotifier:
                     sent_photo = await self.bot.send_photo(person_id, photo, caption=caption)
                     if sent_photo.photo:
                         photo = sent_photo.photo[-1].file_id
-                message = await self.bot.send_message(person_id, text, reply_markup=markup)
+                for text, markup in parts:
+                    message = await self.bot.send_message(person_id, text, reply_markup=markup)
             except UNDELIVERABLE as problem:
                 log.warning("review card %s not delivered to %s: %s", app.id, person_id, problem)
                 sends.unreachable.append(person_id)
                 continue
-            sends.cards.append((person_id, message.message_id))
+            sends.cards.append((person_id, message.message_id))  # the last part: the buttons
 
     async def _rewrite(self, cards: Sequence[review.CardRef], text: str) -> None:
         """Replaces every given copy of a card by `text`, without buttons."""
@@ -131,12 +133,15 @@ class TelegramNotifier:
 
     async def _tell(
         self, person_id: int, text: str, markup: InlineKeyboardMarkup | None, sends: _Sends
-    ) -> None:
+    ) -> bool:
+        """Sends one message; False when the person could not be reached."""
         try:
             await self.bot.send_message(person_id, text, reply_markup=markup)
         except UNDELIVERABLE as problem:
             log.warning("message to %s not delivered: %s", person_id, problem)
             sends.unreachable.append(person_id)
+            return False
+        return True
 
     async def _record(self, app_id: int | None, sends: _Sends) -> None:
         await review.record_deliveries(

@@ -23,6 +23,7 @@ from aiogram.types import (
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.errors import DomainError
+from bot.domain.ids import parse_id
 from bot.domain.parsers import parse_deadline
 from bot.domain.reminders import DeadlineKind
 from bot.ratelimit import RateLimiter
@@ -30,11 +31,12 @@ from bot.services import campaigns
 from bot.services import reminders as svc
 from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import reminders as t
+from handlers.callbacks import Id
 from handlers.sending import TelegramSender
 
 
 class NudgeAction(CallbackData, prefix="ng"):
-    app_id: int
+    app_id: Id
 
 
 class CampaignDo(StrEnum):
@@ -43,7 +45,7 @@ class CampaignDo(StrEnum):
 
 
 class CampaignAct(CallbackData, prefix="cp"):
-    campaign_id: int
+    campaign_id: Id
     do: CampaignDo
 
 
@@ -51,9 +53,9 @@ KIND_WORDS = {"unit": DeadlineKind.UNIT, "单位": DeadlineKind.UNIT, "个人": 
               "district": DeadlineKind.DISTRICT, "区县": DeadlineKind.DISTRICT}
 
 
-def nudge_button(app_id: int) -> InlineKeyboardButton:
+def nudge_button(app_id: int, text: str = t.BUTTON_NUDGE) -> InlineKeyboardButton:
     """A 催办 button for review cards and lists."""
-    return InlineKeyboardButton(text=t.BUTTON_NUDGE, callback_data=NudgeAction(app_id=app_id).pack())
+    return InlineKeyboardButton(text=text, callback_data=NudgeAction(app_id=app_id).pack())
 
 
 def build_router() -> Router:
@@ -101,8 +103,8 @@ async def on_campaign(
             await campaigns.set_open(uows, True, actor_id=actor, admin_ids=admins)
             await message.answer(t.OPENED)
         case ["name", *words] if words:
-            await campaigns.rename(uows, " ".join(words), actor_id=actor, admin_ids=admins)
-            await message.answer(t.RENAMED.format(name=" ".join(words)))
+            plan = await campaigns.rename(uows, " ".join(words), actor_id=actor, admin_ids=admins)
+            await message.answer(t.RENAMED.format(name=plan.campaign.name))
         case ["reminders", offsets, *quiet]:
             plan = await campaigns.set_schedule(
                 uows, offsets, quiet[0] if quiet else None, actor_id=actor, admin_ids=admins
@@ -162,8 +164,8 @@ async def on_nudge(
 ) -> None:
     """Nudges by application id: whoever holds it gets a reminder now."""
     assert message.from_user is not None
-    arg = (command.args or "").strip().lstrip("#")
-    if not arg.isdigit():
+    app_id = parse_id(command.args)
+    if app_id is None:
         await message.answer(t.NUDGE_USAGE)
         return
     count = await svc.send_nudge(
@@ -171,7 +173,7 @@ async def on_nudge(
         TelegramSender(bot, limiter, clock),
         clock,
         actor_id=message.from_user.id,
-        app_id=int(arg),
+        app_id=app_id,
         admin_ids=settings.bureau_admin_ids,
     )
     await message.answer(t.NUDGED.format(count=count))

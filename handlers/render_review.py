@@ -27,6 +27,7 @@ from bot.texts.limits import CAPTION, MESSAGE, clip, fits, split_message
 from handlers.callbacks import (
     Annex1Get,
     AppList,
+    ApplyMyself,
     InviteDistrictPage,
     InviteFor,
     InviteNewUnit,
@@ -105,6 +106,26 @@ def commands_for(grants: Sequence[Grant]) -> list[BotCommand]:
         names.append("roles")
     names.append("help")
     return [BotCommand(command=n, description=t.COMMANDS[n]) for n in names]
+
+
+def home(
+    name: str, grants: Sequence[Grant], pending: int | None, *, applies: bool
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """/start for a person who holds roles: their roles, what waits for them, their commands;
+    本人申报 unless their own application follows."""
+    lines = [t.HOME_GREETING.format(name=name), *(f"· {role_line(g)}" for g in grants), ""]
+    if pending is not None:
+        lines += [t.HOME_PENDING.format(count=pending) if pending else t.HOME_NO_PENDING, ""]
+    lines.append(t.HOME_COMMANDS)
+    lines += [
+        t.HOME_COMMAND_LINE.format(command=c.command, description=c.description)
+        for c in commands_for(grants)
+        if c.command != "start"
+    ]
+    if applies:
+        return "\n".join([*lines, "", t.HOME_OWN_APPLICATION]), None
+    button = InlineKeyboardButton(text=t.BUTTON_APPLY_MYSELF, callback_data=ApplyMyself().pack())
+    return "\n".join([*lines, "", t.HOME_APPLY]), InlineKeyboardMarkup(inline_keyboard=[[button]])
 
 
 # the card --------------------------------------------------------------------------------
@@ -382,13 +403,23 @@ def list_line(app: ApplicationSnapshot) -> str:
     )
 
 
-def _open_buttons(kb: InlineKeyboardBuilder, items: Sequence[ApplicationSnapshot]) -> None:
-    for app in items:
-        kb.button(
+def _open_buttons(kb: InlineKeyboardBuilder, page: Page) -> None:
+    """A button per entry to open it, two a row; an entry that offers 催办 has its own row."""
+    row: list[InlineKeyboardButton] = []
+    for app in page.items:
+        opener = InlineKeyboardButton(
             text=t.BUTTON_OPEN.format(id=app.id, name=app.values.get(keys.NAME) or ""),
-            callback_data=ReviewShow(app_id=app.id, what=ReviewView.CARD),
+            callback_data=ReviewShow(app_id=app.id, what=ReviewView.CARD).pack(),
         )
-    kb.adjust(2)
+        if app.id in page.nudge:
+            kb.row(opener, nudge_button(app.id, t.BUTTON_NUDGE_ENTRY.format(id=app.id)))
+            continue
+        row.append(opener)
+        if len(row) == 2:
+            kb.row(*row)
+            row = []
+    if row:
+        kb.row(*row)
 
 
 def _pager(page: int, pages: int, pack: Callable[[int], str]) -> list[InlineKeyboardButton]:
@@ -406,7 +437,7 @@ def pending_page(page: Page) -> tuple[str, InlineKeyboardMarkup | None]:
     lines = [t.PENDING_HEADER.format(total=page.total, page=page.page + 1, pages=page.pages)]
     lines += [list_line(a) for a in page.items]
     kb = InlineKeyboardBuilder()
-    _open_buttons(kb, page.items)
+    _open_buttons(kb, page)
     kb.row(*_pager(page.page, page.pages, lambda p: PendingPage(page=p).pack()))
     return "\n".join(lines), kb.as_markup()
 
@@ -442,7 +473,7 @@ def app_list(
     else:
         lines.append(t.APPS_NONE)
     kb = InlineKeyboardBuilder()
-    _open_buttons(kb, page.items)
+    _open_buttons(kb, page)
     kb.row(
         *_pager(
             page.page, page.pages, lambda p: current.model_copy(update={"page": p}).pack()

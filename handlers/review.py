@@ -29,6 +29,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.domain import vocab
 from bot.domain.errors import DomainError, NotAllowed
+from bot.domain.ids import parse_id
 from bot.domain.parsers import normalize, parse_unit_name
 from bot.domain.review import Decision, Grant, ReviewLevel, RoleKind
 from bot.domain.workflow import Status
@@ -224,7 +225,7 @@ async def on_review_show(
     settings: Settings,
     notifier: TelegramNotifier,
 ) -> None:
-    """查看全部, 审核记录, and opening an application from a list."""
+    """查看全部, 审核记录, 查看修改内容, and opening an application from a list."""
     user = query.from_user
     message = _message_of(query)
     who = {"app_id": callback_data.app_id, "actor_id": user.id, "admin_ids": settings.bureau_admin_ids}
@@ -237,23 +238,36 @@ async def on_review_show(
         case ReviewView.ALL:
             app = await review.view_all(uows, **who, now=clock.now())
             await query.answer()
-            text, markup = rr.full_text(app)
-            await message.answer(text, reply_markup=markup)
+            await _send_parts(message, rr.full_text_parts(app))
+            return
+        case ReviewView.CHANGES:
+            card = await review.view_changes(uows, **who, now=clock.now())
+            await query.answer()
+            await _send_parts(message, rr.changes_parts(card))
             return
     opened = await review.open_card(uows, **who, now=clock.now())
     await query.answer()
     if not opened.can_decide:
-        text, markup = rr.full_text(opened.card.app, nudge=opened.nudge)
-        await message.answer(text, reply_markup=markup)
+        await _send_parts(message, rr.full_text_parts(opened.card.app, nudge=opened.nudge))
         return
     if opened.photo:
         await message.answer_photo(
             BufferedInputFile(opened.photo, filename=f"{opened.card.app.id}.jpg"),
             caption=rr.photo_caption(opened.card.app),
         )
-    text, markup = rr.review_card(opened.card)
-    shown = await message.answer(text, reply_markup=markup)
+    shown = await _send_parts(message, rr.review_card_parts(opened.card))
     await notifier.record_card(opened.card.app.id, shown)
+
+
+async def _send_parts(
+    message: Message, parts: Sequence[tuple[str, InlineKeyboardMarkup | None]]
+) -> Message:
+    """Sends a text split within Telegram's limit; the last message (the one with the buttons)."""
+    sent = None
+    for text, markup in parts:
+        sent = await message.answer(text, reply_markup=markup)
+    assert sent is not None, "a rendered text has at least one part"
+    return sent
 
 
 async def on_pending(message: Message, uows: UnitOfWorkFactory, settings: Settings) -> None:
@@ -328,12 +342,12 @@ async def on_history(
     """`/history <application number>`: every transition with who, when and why."""
     user = message.from_user
     assert user is not None
-    arg = (command.args or "").strip().lstrip("#")
-    if not arg.isdigit():
+    app_id = parse_id(command.args)
+    if app_id is None:
         await message.answer(t.HISTORY_USAGE)
         return
     app, events = await review.history(
-        uows, app_id=int(arg), actor_id=user.id, admin_ids=settings.bureau_admin_ids
+        uows, app_id=app_id, actor_id=user.id, admin_ids=settings.bureau_admin_ids
     )
     await message.answer(rr.history_text(app, events))
 

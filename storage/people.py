@@ -21,6 +21,7 @@ from sqlalchemy import (
 from bot.domain.review import Grant, RoleKind
 from bot.services.ports import InviteRow, PersonRow
 from bot.services.privacy import ConsentEntry
+from bot.services.reachability import MarkedUnreachable
 from bot.services.reminder_ports import GrantRow
 from storage.db import DbSession, core
 from storage.models import (
@@ -44,8 +45,14 @@ from storage.rows import (
 
 
 class PeopleRepository:
-    def __init__(self, session: DbSession) -> None:
+    def __init__(self, session: DbSession, marks: MarkedUnreachable | None = None) -> None:
         self.session = session
+        self._marks = marks
+        """This process's set of unreachable ids, told of every mark written here."""
+
+    def _marked(self, person_id: int) -> None:
+        if self._marks is not None:
+            self._marks.marked(person_id)
 
     async def person(self, person_id: int) -> PersonRow | None:
         p = (await core(self.session, PERSON_BY_ID, {"id": person_id})).one_or_none()
@@ -98,6 +105,8 @@ class PeopleRepository:
         return {r.id: r.full_name for r in rows}
 
     async def set_unreachable(self, person_id: int, unreachable: bool) -> None:
+        if unreachable:
+            self._marked(person_id)
         await self.session.execute(
             update(Person).where(Person.id == person_id).values(unreachable=unreachable)
         )
@@ -336,6 +345,7 @@ class PeopleRepository:
         )
 
     async def mark_unreachable(self, person_id: int) -> bool:
+        self._marked(person_id)
         result = await self.session.execute(
             update(Person)
             .where(Person.id == person_id, Person.unreachable.is_(False))
@@ -344,12 +354,17 @@ class PeopleRepository:
         return bool(result.rowcount)
 
     async def set_reachable(self, person_id: int, reachable: bool) -> bool:
+        if not reachable:
+            self._marked(person_id)
         result = await self.session.execute(
             update(Person)
             .where(Person.id == person_id, Person.unreachable.is_(reachable))
             .values(unreachable=not reachable)
         )
         return bool(result.rowcount)
+
+    async def unreachable_ids(self) -> Sequence[int]:
+        return list(await self.session.scalars(select(Person.id).where(Person.unreachable.is_(True))))
 
     async def is_unreachable(self, person_id: int) -> bool:
         return bool(

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
+from bot.services.reachability import MarkedUnreachable
 from bot.services.transaction import unit_of_work_open
 from storage.applications import ApplicationRepository
 from storage.campaigns import CampaignRepository
@@ -29,8 +30,9 @@ class SqlUnitOfWork:
     campaigns: CampaignRepository
     documents: DocumentRepository
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, marks: MarkedUnreachable | None = None) -> None:
         self._database = database
+        self._marks = marks
         self._opened: Any = None
         self._flag: Any = None
 
@@ -39,7 +41,7 @@ class SqlUnitOfWork:
         session: DbSession = await self._opened.__aenter__()
         self.session = session
         self.applications = ApplicationRepository(session)
-        self.people = PeopleRepository(session)
+        self.people = PeopleRepository(session, self._marks)
         self.campaigns = CampaignRepository(session)
         self.documents = DocumentRepository(session)
         self._flag = unit_of_work_open.set(True)
@@ -61,6 +63,8 @@ class SqlUnitOfWork:
         await self._opened.__aexit__(exc_type, exc, tb)
 
 
-def unit_of_work_factory(database: Database) -> Callable[[], SqlUnitOfWork]:
-    """Makes a fresh unit of work per call."""
-    return lambda: SqlUnitOfWork(database)
+def unit_of_work_factory(
+    database: Database, marks: MarkedUnreachable | None = None
+) -> Callable[[], SqlUnitOfWork]:
+    """Makes a fresh unit of work per call; they tell `marks` of every unreachable mark they write."""
+    return lambda: SqlUnitOfWork(database, marks)

@@ -9,7 +9,8 @@ unit of work is closed.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -30,11 +31,13 @@ from bot.domain.form import (
 )
 from bot.domain.idcard import IdNumber
 from bot.domain.parsers import normalize, parse_mobile, parse_unit_name
-from bot.domain.review import answer_snapshot
+from bot.domain.review import Grant, answer_snapshot
 from bot.domain.vocab import find_districts as districts_named
 from bot.domain.workflow import EDITABLE, Action, Actor, Status, next_status
 from bot.services.ports import DistrictRow, UnitRow
 from bot.services.privacy import record_consent_given
+from bot.services.review import pending_count
+from bot.services.roles import grants_of
 from bot.texts import chat as t
 
 if TYPE_CHECKING:
@@ -90,7 +93,18 @@ class ChooseDistrict:
     """The unit link did not name a unit: say so before the list."""
 
 
-Opening = ConsentNeeded | Resumed | Started | ChooseDistrict
+@dataclass(frozen=True)
+class ReviewerHome:
+    """A person who holds roles: greeted by them, then (if they also apply) their application."""
+
+    grants: Sequence[Grant]
+    pending: int | None
+    """Applications waiting for their decision; None when they review at no level."""
+    applicant: ConsentNeeded | Resumed | None
+    """Their own live application as /start shows it to an applicant; None: they do not apply."""
+
+
+Opening = ConsentNeeded | Resumed | Started | ChooseDistrict | ReviewerHome
 
 
 @dataclass(frozen=True)
@@ -148,7 +162,62 @@ class AskAgain:
     problem: str
 
 
-Answered = Step | NoApplication | NotEditable | AtCard | SaveAndExit | PhotoWanted | AskAgain
+@dataclass(frozen=True)
+class NotShownYet:
+    """The field being asked was stored as the next one but its question may never have
+    reached the person (a crash or a failed send after the commit): show it, take nothing."""
+
+    app: ApplicationSnapshot
+    field: Field
+
+
+Answered = (
+    Step | NoApplication | NotEditable | AtCard | SaveAndExit | PhotoWanted | AskAgain | NotShownYet
+)
+
+
+ROWS_REMEMBERED = 10_000
+"""Applications whose question state is kept; a forgotten one falls back to its update time."""
+
+
+class ShownQuestions:
+    """Whether the question at an application's cursor reached the person, as this process knows.
+
+    An answer is stored and committed before the next question is sent, so a
+    crash (or a failed send) between the two leaves a cursor on a question
+    nobody saw; the person's next message must not be taken as its answer.
+    Kept in memory, so the hot path writes nothing more: the handler says
+    which version it wrote and which version's question it sent. A version
+    this process knows nothing of was written either by another process
+    since this one started (its question was shown there, as before) or
+    before this process started, by one that may have died before showing
+    it: that question is shown again, once.
+    """
+
+    def __init__(self, started_at: datetime, size: int = ROWS_REMEMBERED) -> None:
+        self._started_at = started_at
+        self._size = size
+        self._known: OrderedDict[int, tuple[int, bool]] = OrderedDict()
+
+    def written(self, app: ApplicationSnapshot) -> None:
+        """This process committed `app` (its question not sent yet)."""
+        self._put(app.id, app.version, False)
+
+    def shown(self, app: ApplicationSnapshot) -> None:
+        """The question at `app`'s cursor (or its card) was sent."""
+        self._put(app.id, app.version, True)
+
+    def was_shown(self, app: ApplicationSnapshot) -> bool:
+        known = self._known.get(app.id)
+        if known is not None and known[0] == app.version:
+            return known[1]
+        return app.updated_at is None or app.updated_at >= self._started_at
+
+    def _put(self, app_id: int, version: int, shown: bool) -> None:
+        self._known[app_id] = (version, shown)
+        self._known.move_to_end(app_id)
+        while len(self._known) > self._size:
+            self._known.popitem(last=False)
 
 
 @dataclass(frozen=True)
@@ -162,16 +231,45 @@ class Withdrawn:
 
 
 async def start(
-    uows: UnitOfWorkFactory, *, person_id: int, unit_code: str | None, now: datetime
+    uows: UnitOfWorkFactory,
+    *,
+    person_id: int,
+    unit_code: str | None,
+    now: datetime,
+    admin_ids: Iterable[int] = (),
+    as_applicant: bool = False,
 ) -> Opening:
-    """/start: the notice until the person agrees, then their application or the choice of unit."""
+    """/start: the notice until the person agrees, then their application or the choice of unit.
+
+    A person who holds roles is greeted by them instead, with their own
+    application after it if they have one; a unit link, or `as_applicant`
+    (本人申报), opens the applicant's start for them as for anyone.
+    """
     async with uows() as uow:
+        if not (unit_code or as_applicant):
+            grants = await grants_of(uow, person_id, admin_ids)
+            if grants:
+                return await _reviewer_home(uow, person_id, grants, now)
         campaign = await _open_campaign(uow)
         if not await _has_consent(uow, person_id):
             return ConsentNeeded(campaign, CONSENT_VERSION)
         opening = await _resume_or_choose(uow, person_id, unit_code, now)
         await uow.commit()
     return opening
+
+
+async def _reviewer_home(
+    uow: UnitOfWork, person_id: int, grants: Sequence[Grant], now: datetime
+) -> ReviewerHome:
+    applicant: ConsentNeeded | Resumed | None = None
+    app = await _current(uow, person_id)
+    if app is not None:
+        applicant = (
+            Resumed(app)
+            if await _has_consent(uow, person_id)
+            else ConsentNeeded(app.campaign, CONSENT_VERSION)
+        )
+    return ReviewerHome(grants, await pending_count(uow, grants), applicant)
 
 
 async def give_consent(
@@ -335,10 +433,13 @@ async def take_answer(
     text: str | None,
     contact: tuple[str, int | None] | None = None,
     now: datetime,
+    questions: ShownQuestions | None = None,
 ) -> Answered:
     """Takes a message to the field being asked: stores it and moves on, or says what is wrong.
 
     `contact` is a shared contact's phone number and the user it belongs to.
+    With `questions`, a message to a question that never reached the person,
+    whatever it says, brings the question instead of answering it.
     One load, one conditional write, one commit: this is nearly every update.
     """
     async with uows() as uow:
@@ -350,6 +451,8 @@ async def take_answer(
         if app.cursor is None:
             return AtCard(app)
         f = BY_KEY[app.cursor]
+        if questions is not None and not questions.was_shown(app):
+            return NotShownYet(app, f)
         if text == t.BUTTON_BACK:
             step = await _back(uow, app, f.key, now)
         elif text == t.BUTTON_SAVE_EXIT:
@@ -363,6 +466,8 @@ async def take_answer(
                 return AskAgain(app, f, str(problem))
             if f.kind is Kind.LIST:
                 step = await _add_list_item(uow, app, f.key, value, now)
+            elif isinstance(value, IdNumber) and await _id_number_in_use(uow, app, value):
+                return AskAgain(app, f, t.ID_NUMBER_IN_USE)
             else:
                 step = await _answer(uow, app, f.key, value, now)
         await uow.commit()
@@ -394,7 +499,8 @@ def _parse_message(
 
 def parse_answer(app: ApplicationSnapshot, f: Field, text: str, now: datetime) -> Any:
     """Parses typed text for field `f`; ValueError carries the message for the applicant."""
-    return f.parse_text(text, ParseContext(today=local(now).date()))
+    deadline = local(app.campaign.unit_deadline).date()
+    return f.parse_text(text, ParseContext(today=local(now).date(), deadline=deadline))
 
 
 async def save_photo(
@@ -479,6 +585,17 @@ async def save_and_exit(
     return asked[0] if asked else None
 
 
+async def question_not_shown(
+    uows: UnitOfWorkFactory, *, person_id: int, app_id: int | None, questions: ShownQuestions
+) -> NotShownYet | None:
+    """After a stale press: the question being asked, if it never reached the person."""
+    async with uows() as uow:
+        app = await _own(uow, person_id, app_id)
+    if app is None or app.status not in EDITABLE or app.cursor is None:
+        return None
+    return None if questions.was_shown(app) else NotShownYet(app, BY_KEY[app.cursor])
+
+
 async def edit(
     uows: UnitOfWorkFactory, *, person_id: int, app_id: int | None, key: str, now: datetime
 ) -> Step | None:
@@ -520,7 +637,7 @@ async def _answer(
     _check_editable(app, key)
     values: dict[str, Any] = {key: value}
     if isinstance(value, IdNumber):
-        if await uow.applications.id_number_in_use(app.campaign.id, value.number, app.id):
+        if await _id_number_in_use(uow, app, value):
             raise DomainError(t.ID_NUMBER_IN_USE)
         values = {
             keys.ID_NUMBER: value.number,
@@ -532,6 +649,10 @@ async def _answer(
         values = {keys.ID_NUMBER: None, keys.BIRTH_DATE: None, keys.GENDER: None, key: None}
         return await _write(uow, app, values, now, cursor=keys.ID_NUMBER)
     return await _write(uow, app, values, now, after=key)
+
+
+async def _id_number_in_use(uow: UnitOfWork, app: ApplicationSnapshot, value: IdNumber) -> bool:
+    return await uow.applications.id_number_in_use(app.campaign.id, value.number, app.id)
 
 
 async def _add_list_item(

@@ -16,6 +16,7 @@ from datetime import datetime
 from bot.clock import format_local
 from bot.domain.application import Campaign
 from bot.domain.errors import DomainError, NotAllowed, NotFound
+from bot.domain.parsers import clean_text
 from bot.domain.reminders import (
     DeadlineKind,
     Notice,
@@ -208,6 +209,10 @@ async def set_open(
     return plan
 
 
+MAX_NAME = 100
+"""Characters of a campaign's name: it heads every reminder and export."""
+
+
 async def rename(
     uows: UnitOfWorkFactory,
     name: str,
@@ -216,8 +221,12 @@ async def rename(
     actor_id: int | None = None,
     admin_ids: Iterable[int] = (),
 ) -> CampaignPlan:
-    name = name.strip()
-    if not 1 <= len(name) <= 100:
+    """Renames the campaign; the name is cleaned like every free text and bounded."""
+    try:
+        name = clean_text(name)
+    except ValueError:
+        raise DomainError(t.BAD_NAME) from None
+    if len(name) > MAX_NAME:
         raise DomainError(t.BAD_NAME)
     async with uows() as uow:
         await _authorize(uow, actor_id, admin_ids)

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.clock import format_local
 from bot.domain.application import ApplicationSnapshot
 from bot.domain.errors import AlreadyHandled, DeadlinePassed, DomainError, NotAllowed
 from bot.domain.exports import Access
+from bot.domain.parsers import parse_reason
 from bot.domain.review import (
     ACTOR_OF_LEVEL,
     LEVEL_OF_STATUS,
@@ -46,7 +47,6 @@ from bot.texts import review as t
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 8
-MIN_REASON, MAX_REASON = 2, 500
 
 CardRef = tuple[int, int]
 """(chat id, message id) of a message that carries a review card."""
@@ -127,6 +127,8 @@ class Page:
     total: int
     page: int
     pages: int
+    nudge: frozenset[int] = frozenset()
+    """Ids of the items that wait on someone this viewer may nudge: their entry offers 催办."""
 
 
 @dataclass(frozen=True)
@@ -301,10 +303,11 @@ async def _handled_error(uow: UnitOfWork, app: ApplicationSnapshot) -> DomainErr
 
 
 def clean_reason(text: str | None) -> str:
-    reason = " ".join((text or "").split())
-    if not MIN_REASON <= len(reason) <= MAX_REASON:
-        raise DomainError(t.REASON_LENGTH.format(low=MIN_REASON, high=MAX_REASON))
-    return reason
+    """A reason cleaned like every free text; a DomainError says why it cannot be one."""
+    try:
+        return parse_reason(text)
+    except ValueError as problem:
+        raise DomainError(str(problem)) from None
 
 
 async def check_decision(
@@ -454,6 +457,23 @@ async def view_all(
     return app
 
 
+async def view_changes(
+    uows: UnitOfWorkFactory, *, app_id: int, actor_id: int, admin_ids: Iterable[int], now: datetime
+) -> ReviewCard:
+    """The card of a viewable application, for its resubmission diff in full (查看修改内容).
+
+    The diff shows answers old and new, personal data as 查看全部 does, so the
+    view is logged the same way.
+    """
+    async with uows() as uow:
+        grants = await grants_of(uow, actor_id, admin_ids)
+        app = await _viewable(uow, app_id, grants, actor_id)
+        card = await _review_card(uow, app)
+        await _record_view(uow, actor_id, app.id, now)
+        await uow.commit()
+    return card
+
+
 async def history(
     uows: UnitOfWorkFactory, *, app_id: int, actor_id: int, admin_ids: Iterable[int]
 ) -> tuple[ApplicationSnapshot, Sequence[EventRow]]:
@@ -474,7 +494,16 @@ async def pending(
         grants = await grants_of(uow, person_id, admin_ids)
         if not any(g.role in (RoleKind.UNIT, RoleKind.DISTRICT) for g in grants):
             raise NotAllowed(t.NOT_A_REVIEWER)
-        return await _page(uow, ListFilter(pending_only=True), page, scope_of(grants))
+        shown = await _page(uow, ListFilter(pending_only=True), page, scope_of(grants))
+        return await _with_nudges(uow, shown, grants)
+
+
+async def pending_count(uow: UnitOfWork, grants: Sequence[Grant]) -> int | None:
+    """How many applications wait for this person's decision (in an open unit of work);
+    None when they review at no level."""
+    if not any(g.role in (RoleKind.UNIT, RoleKind.DISTRICT) for g in grants):
+        return None
+    return (await _page(uow, ListFilter(pending_only=True), 0, scope_of(grants))).total
 
 
 async def list_applications(
@@ -498,7 +527,7 @@ async def list_applications(
             shown, counts = Page([], 0, 0, 1), {}
         else:
             counts = await uow.applications.status_counts(scope, campaign.id)
-            shown = await _page(uow, what, page, scope)
+            shown = await _with_nudges(uow, await _page(uow, what, page, scope), grants)
         bureau = any(g.role is RoleKind.BUREAU for g in grants)
         districts = [g for g in grants if g.role is RoleKind.DISTRICT]
         units: list[UnitRow] | None = None
@@ -518,6 +547,26 @@ async def list_applications(
         units,
         unit.name if unit else None,
     )
+
+
+async def _with_nudges(uow: UnitOfWork, shown: Page, grants: Sequence[Grant]) -> Page:
+    """The page with the entries that offer 催办, as the card opened from it would
+    (`reminders.may_nudge`); the press is re-authorised when it comes."""
+    nudge = set()
+    for app in shown.items:
+        if not reminders.may_nudge(app, grants, can_decide=False):
+            continue
+        level = LEVEL_OF_STATUS.get(app.status)
+        can_decide = level is not None and may_decide(
+            grants,
+            level,
+            district_id=app.district_id,
+            unit_id=app.unit_id,
+            district_covers_unit=await _covers(uow, app),
+        )
+        if not can_decide:
+            nudge.add(app.id)
+    return replace(shown, nudge=frozenset(nudge))
 
 
 async def _page(uow: UnitOfWork, what: ListFilter, page: int, scope: Scope) -> Page:

@@ -85,7 +85,9 @@ SAVED_AND_EXIT = "已保存。您可以随时发送 /start 继续填写，截止
 CANCELLED = "已退出当前步骤，已填写的内容都已保存。发送 /start 可继续。"
 NOTHING_TO_CANCEL = "当前没有进行中的操作。"
 RESUMING = "欢迎回来，继续填写您的推荐表。"
+NOT_SHOWN_YET = "您上一项的回答已保存。请回答下面这一项（刚才发送的内容未作为本项答案）："
 ID_MESSAGE_DELETED = "为保护您的信息，含身份证号的消息已从聊天中删除；系统仅显示 {masked}。"
+ID_REJECTED_DELETED = "为保护您的信息，这条含身份证号的消息已从聊天中删除。"
 ID_NUMBER_IN_USE = "该身份证号在本批次已有申报，同一人只能申报一次。如有疑问请联系所在单位。"
 
 LIST_DUPLICATE = "这一条已经添加过了。"

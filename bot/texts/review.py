@@ -145,6 +145,7 @@ PENDING_HEADER = "待您审核的申报：共 {total} 份（第 {page}/{pages} �
 PENDING_NONE = "目前没有待您审核的申报。"
 LIST_LINE = "#{id} {name} · {unit} · {group} · {status} · {submitted}"
 BUTTON_OPEN = "#{id} {name}"
+BUTTON_NUDGE_ENTRY = "催办 #{id}"
 APPS_HEADER = "本批次申报（{scope}）"
 APPS_COUNTS = "各状态数量：{counts}"
 APPS_FILTERS = "当前筛选：{filters}"
@@ -169,3 +170,14 @@ HISTORY_HEADER = "🕘 申报编号 {id}（{name}）的审核记录："
 HISTORY_LINE = "{when} · {who}：{what}（{from_} → {to}）"
 HISTORY_NOTE = "　理由：{note}"
 HISTORY_NONE = "（暂无记录）"
+
+# /start for a person who holds roles ---------------------------------------------------
+
+HOME_GREETING = "您好，{name}！您在本机器人中的角色："
+HOME_PENDING = "待您审核的申报：{count} 份，发送 /pending 查看。"
+HOME_NO_PENDING = "目前没有待您审核的申报。"
+HOME_COMMANDS = "您可以使用的命令："
+HOME_COMMAND_LINE = "/{command} — {description}"
+HOME_APPLY = "如您本人也要申报专家，请点“本人申报”。"
+HOME_OWN_APPLICATION = "您本人的申报："
+BUTTON_APPLY_MYSELF = "本人申报"

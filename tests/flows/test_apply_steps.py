@@ -154,6 +154,30 @@ async def test_id_number_message_is_deleted_and_shown_masked(world: OfflineWorld
     assert "已从聊天中删除" in replies[0].text and "500***********9998" in replies[0].text
 
 
+async def test_a_rejected_id_number_is_deleted_too_and_asked_again(world: OfflineWorld) -> None:
+    """A refused number is usually a real one with one digit wrong: it leaves the chat as well."""
+    user = await _started(world)
+    await user.press("矿山")
+    await user.send("张三")
+    replies = await user.send("500103199001019997")
+    assert world.session.deleted == [(user.id, world.session.deleted[0][1])]
+    assert "校验" in replies[0].text and "已从聊天中删除" in replies[0].text
+    assert "身份证号" in replies[-1].text
+
+
+async def test_an_id_number_already_in_use_is_deleted_and_asked_again(world: OfflineWorld) -> None:
+    first = await _started(world, 1001)
+    await fill_form(first)
+    second = await _started(world, 1002)
+    await second.press("矿山")
+    await second.send("李四")
+    before = len(world.session.deleted)
+    replies = await second.send(VALID_ID)
+    assert [chat for chat, _ in world.session.deleted[before:]] == [second.id]
+    assert "已有申报" in replies[0].text and "已从聊天中删除" in replies[0].text
+    assert "身份证号" in replies[-1].text
+
+
 async def test_rejecting_the_derived_birth_date_asks_for_the_id_number_again(
     world: OfflineWorld, sessionmaker
 ) -> None:

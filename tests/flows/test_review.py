@@ -313,6 +313,26 @@ async def test_a_district_reviewer_nudges_the_unit_from_the_card_of_an_applicati
     assert "催办" not in [label for label, _ in card_of(unit).buttons()]
 
 
+async def test_list_entries_offer_nudge_to_those_who_may_and_not_to_who_decides(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    await standard_reviewers(sessionmaker)
+    await submitted_application(world)
+    unit = world.user(UNIT_REVIEWER, "单位")
+    district = world.user(DISTRICT_REVIEWER, "区县")
+    await unit.send("/pending")
+    assert "催办 #1" not in [label for label, _ in unit.last().buttons()]
+    await district.send("/applications")
+    assert "催办 #1" in [label for label, _ in district.last().buttons()]
+    before = len(unit.texts())
+    await district.press("催办 #1")
+    assert "已催办，1 人将收到提醒" in last_answer(world)
+    assert "催办" in unit.texts()[-1] and len(unit.texts()) == before + 1
+    await unit.press("通过", message=card_of(unit))
+    await district.send("/applications")
+    assert "催办 #1" not in [label for label, _ in district.last().buttons()]
+
+
 async def test_refusals_wrong_reasons_and_notifications_all_reach_telegram_after_the_unit_of_work(
     world: OfflineWorld, sessionmaker, monkeypatch, caplog
 ) -> None:

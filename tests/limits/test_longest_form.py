@@ -67,11 +67,6 @@ def _newest_with(user: OfflineUser, label: str) -> Sent:
     raise LookupError(label)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the handlers are to send render.card_parts / render_review.review_card_parts, "
-    "changes_parts and full_text_parts (see issue 17's wiring list); remove this marker then",
-)
 @pytest.mark.parametrize("ch", [EMOJI, EXT_B, HAN], ids=["emoji", "ext-b", "han"])
 async def test_the_longest_form_goes_through_return_both_reviews_and_view_all(
     world: OfflineWorld, sessionmaker, ch: str

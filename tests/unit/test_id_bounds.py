@@ -104,9 +104,6 @@ def test_a_bounded_count_is_parsed_within_its_range() -> None:
     assert parse_bounded("500", 1, 200) is None
 
 
-@pytest.mark.xfail(
-    strict=True, reason="handlers/reminders.py (NudgeAction, CampaignAct) is to use callbacks.Id"
-)
 def test_the_buttons_outside_callbacks_are_bounded_too() -> None:
     from handlers import reminders
 

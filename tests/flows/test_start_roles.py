@@ -1,0 +1,59 @@
+"""/start greets each person by their roles; a plain applicant's /start is the consent screen."""
+
+from __future__ import annotations
+
+from bot.offline import OfflineWorld
+from bot.texts import review as rt
+from tests.flows.helpers import choose_unit
+from tests.flows.review_helpers import (
+    BUREAU_ADMIN,
+    DISTRICT_REVIEWER,
+    UNIT_REVIEWER,
+    standard_reviewers,
+    submitted_application,
+)
+
+
+async def test_a_reviewer_is_greeted_with_pending_count_and_commands_not_the_consent_screen(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    await standard_reviewers(sessionmaker)
+    await submitted_application(world)
+    unit = world.user(UNIT_REVIEWER, "单位")
+    [greeting] = await unit.send("/start")
+    assert "重庆大学" in greeting.text
+    assert rt.HOME_PENDING.format(count=1) in greeting.text
+    assert "/pending" in greeting.text and "/history" in greeting.text
+    assert "同意" not in " ".join(label for label, _ in greeting.buttons())
+    assert [label for label, _ in greeting.buttons()] == [rt.BUTTON_APPLY_MYSELF]
+
+
+async def test_a_bureau_admin_sees_the_commands_and_no_pending_count(world: OfflineWorld) -> None:
+    admin = world.user(BUREAU_ADMIN, "管理员")
+    [greeting] = await admin.send("/start")
+    assert "市人力社保局管理员" in greeting.text and "/audit" in greeting.text
+    assert "待您审核" not in greeting.text
+
+
+async def test_a_reviewer_who_applies_presses_apply_myself_and_sees_both_after(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    await standard_reviewers(sessionmaker)
+    district = world.user(DISTRICT_REVIEWER, "区县")
+    await district.send("/start")
+    await district.press(rt.BUTTON_APPLY_MYSELF)
+    await district.press("全部同意")
+    await choose_unit(district)
+    assert "拟报专业组" in district.last().text
+
+    replies = await district.send("/start")
+    assert rt.HOME_NO_PENDING in replies[0].text and rt.HOME_OWN_APPLICATION in replies[0].text
+    assert replies[0].buttons() == []
+    assert "继续填写" in replies[1].text and "拟报专业组" in replies[-1].text
+
+
+async def test_a_plain_applicants_start_is_unchanged(world: OfflineWorld) -> None:
+    user = world.user(1001, "三", last_name="张")
+    replies = await user.send("/start")
+    assert "您好！这里是重庆市工伤预防专家库申报机器人" in replies[0].text
+    assert any("全部同意" in label for label, _ in replies[-1].buttons())
