@@ -6,6 +6,8 @@ import asyncio
 import contextlib
 import gc
 import logging
+import os
+import socket
 from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
@@ -22,7 +24,7 @@ from storage.crypto import configure as configure_keyring
 from storage.db import Database, create_database
 from storage.fsm import DatabaseStorage
 from storage.keystore import check_keys
-from storage.lease import LeaderLease, lead_while
+from storage.lease import LeaderLease, lead_while, mark_running, mark_stopped
 from storage.migrate import upgrade
 from storage.uow import unit_of_work_factory
 
@@ -36,18 +38,26 @@ def create_dispatcher(
     clock: Clock | None = None,
     storage: BaseStorage | None = None,
     skip_repeated_updates: bool = False,
+    after_crash: bool = True,
 ) -> Dispatcher:
     """The Dispatcher production runs; tests and the console build it the same way.
 
     Conversation state goes to Redis when REDIS_URL is set (several instances),
     else to the database with a per-process cache (one instance). With
     `skip_repeated_updates` each update id is claimed in the database first.
+    `after_crash` False: the process before stopped cleanly, so every stored
+    answer's next question was sent (storage.lease.mark_running).
     """
     import handlers
     from bot.ratelimit import RateLimiter
     from bot.services.applicant import ShownQuestions
     from bot.services.reachability import MarkedUnreachable
-    from handlers.middlewares import ClearUnreachable, PrivateChatsOnly, ProvideNotifier
+    from handlers.middlewares import (
+        ClearUnreachable,
+        PrivateChatsOnly,
+        ProvideNotifier,
+        UpdatesInFlight,
+    )
 
     marks = MarkedUnreachable()
     clock = clock or SystemClock()
@@ -60,9 +70,10 @@ def create_dispatcher(
         events_isolation=isolation,
         uows=unit_of_work_factory(database, marks),
         clock=clock,
-        questions=ShownQuestions(started_at=clock.now()),
+        questions=ShownQuestions(started_at=clock.now() if after_crash else None),
         settings=settings,
         limiter=RateLimiter(),
+        in_flight=UpdatesInFlight(),
     )
     if settings.rate_limit:
         from handlers.ratelimit import PerUserRateLimit
@@ -73,6 +84,7 @@ def create_dispatcher(
             PerUserRateLimit(settings.rate_limit, settings.rate_limit_window, dp["clock"])
         )
         dp.update.outer_middleware(dp.fsm)
+    dp.update.outer_middleware(dp["in_flight"])
     dp.update.outer_middleware(LogUpdates())
     if skip_repeated_updates:
         from bot.webhook import SkipRepeatedUpdates
@@ -178,7 +190,9 @@ async def run_polling(settings: Settings) -> None:
     check_download_settings(settings)
     database = await open_database(settings, require_key=True)
     bot = create_bot(settings)
-    dp = create_dispatcher(settings=settings, database=database)
+    holder = f"{socket.gethostname()}:{os.getpid()}"
+    after_crash = await mark_running(database, holder, SystemClock().now())
+    dp = create_dispatcher(settings=settings, database=database, after_crash=after_crash)
     stop = asyncio.Event()
     lease = LeaderLease(database, "reminders")
     reminders = asyncio.create_task(start_reminders(dp, bot, stop, lease), name="reminders")
@@ -197,8 +211,16 @@ async def run_polling(settings: Settings) -> None:
             await asyncio.wait_for(reminders, timeout=30)
         with contextlib.suppress(asyncio.CancelledError, TimeoutError):
             await asyncio.wait_for(purges, timeout=30)
+        await stopped_cleanly(dp, database, holder)
         await bot.session.close()
         await database.dispose()
+
+
+async def stopped_cleanly(dp: Dispatcher, database: Database, holder: str) -> None:
+    """Says so in the database once every update in flight was answered (see mark_running)."""
+    if await dp["in_flight"].wait_idle(10):
+        with contextlib.suppress(Exception):
+            await mark_stopped(database, holder, SystemClock().now())
 
 
 async def start_reminders(
@@ -266,7 +288,11 @@ async def run_webhook(settings: Settings, stop: asyncio.Event | None = None) -> 
         stop_on_signals(stop)
     database = await open_database(settings, require_key=True)
     bot = create_bot(settings)
-    dp = create_dispatcher(settings=settings, database=database, skip_repeated_updates=True)
+    holder = f"{socket.gethostname()}:{os.getpid()}"
+    after_crash = await mark_running(database, holder, SystemClock().now())
+    dp = create_dispatcher(
+        settings=settings, database=database, skip_repeated_updates=True, after_crash=after_crash
+    )
     storage = dp.fsm.storage
     if not settings.redis_url:
         log.warning(
@@ -308,6 +334,7 @@ async def run_webhook(settings: Settings, stop: asyncio.Event | None = None) -> 
             await asyncio.wait_for(reminders, timeout=30)
         with contextlib.suppress(asyncio.CancelledError, TimeoutError):
             await asyncio.wait_for(purges, timeout=30)
+        await stopped_cleanly(dp, database, holder)
         await bot.session.close()
         await storage.close()
         await database.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -71,3 +72,35 @@ class ClearUnreachable(BaseMiddleware):
         if user is not None and isinstance(event, Update) and event.my_chat_member is None:
             await person_wrote(self.uows, self.marks, user.id)
         return await handler(event, data)
+
+
+class UpdatesInFlight(BaseMiddleware):
+    """Counts the updates being handled, so a clean stop can wait for their last replies."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        self._count += 1
+        self._idle.clear()
+        try:
+            return await handler(event, data)
+        finally:
+            self._count -= 1
+            if not self._count:
+                self._idle.set()
+
+    async def wait_idle(self, seconds: float) -> bool:
+        """Waits until no update is being handled; False when some still were after `seconds`."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), seconds)
+        except TimeoutError:
+            return False
+        return True

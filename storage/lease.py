@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 
-from sqlalchemy import String, or_, update
+from sqlalchemy import String, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
@@ -192,3 +192,43 @@ async def _wait(
         )
     finally:
         stopped.cancel()
+
+
+RUN_MARK = "bot-run"
+"""The lease row that says whether the bot process that ran last stopped cleanly."""
+
+
+async def mark_running(database: Database, holder: str, now: datetime) -> bool:
+    """Records that this process serves updates; True when the one before ended without saying so.
+
+    A clean stop clears the mark (`mark_stopped`). Found still set, the last
+    process was killed (or another instance runs): questions it stored but may
+    not have sent are then shown again (bot.services.applicant.ShownQuestions).
+    """
+    async with database.session() as session, session.begin():
+        insert = pg_insert if database.dialect_name == "postgresql" else sqlite_insert
+        await session.execute(
+            insert(LeaseRecord)
+            .values(name=RUN_MARK, holder="", expires_at=now)
+            .on_conflict_do_nothing(index_elements=[LeaseRecord.name])
+        )
+        previous = await session.scalar(
+            select(LeaseRecord.holder).where(LeaseRecord.name == RUN_MARK)
+        )
+        await session.execute(
+            update(LeaseRecord)
+            .where(LeaseRecord.name == RUN_MARK)
+            .values(holder=holder, expires_at=now)
+        )
+    return bool(previous)
+
+
+async def mark_stopped(database: Database, holder: str, now: datetime) -> None:
+    """Clears the mark this process set, once every update in flight was answered."""
+    async with database.session() as session, session.begin():
+        await session.execute(
+            update(LeaseRecord)
+            .where(LeaseRecord.name == RUN_MARK, LeaseRecord.holder == holder)
+            .values(holder="", expires_at=now)
+        )
+

@@ -17,6 +17,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.domain.review import Grant, RoleKind
 from bot.services.ports import InviteRow, PersonRow
@@ -25,6 +26,7 @@ from bot.services.reachability import MarkedUnreachable
 from bot.services.reminder_ports import GrantRow
 from storage.db import DbSession, core
 from storage.models import (
+    ConsentNotice,
     ConsentRecord,
     District,
     Invite,
@@ -34,9 +36,7 @@ from storage.models import (
 )
 from storage.rows import (
     ADD_CONSENT,
-    ADD_NOTICE,
     ADD_PERSON,
-    NOTICE_BY_DIGEST,
     PERSON_BY_ID,
     UNIT_REVIEWER,
     UPDATE_PERSON,
@@ -255,14 +255,14 @@ class PeopleRepository:
         now: datetime,
     ) -> None:
         digest = hashlib.sha256(notice.encode()).hexdigest() if notice else None
-        if (
-            notice
-            and digest
-            and await self.session.scalar(NOTICE_BY_DIGEST, {"sha256": digest}) is None
-        ):
-            await self.session.execute(
-                ADD_NOTICE,
-                {"sha256": digest, "version": version, "text": notice, "first_used_at": now},
+        if notice and digest:
+            # Two people consenting first at once both find no row: insert or skip, never fail.
+            dialect = postgresql if self.session.bind.dialect.name == "postgresql" else sqlite
+            await core(
+                self.session,
+                dialect.insert(ConsentNotice.__table__)
+                .values(sha256=digest, version=version, text=notice, first_used_at=now)
+                .on_conflict_do_nothing(index_elements=["sha256"]),
             )
         await self.session.execute(
             ADD_CONSENT,
@@ -364,7 +364,9 @@ class PeopleRepository:
         return bool(result.rowcount)
 
     async def unreachable_ids(self) -> Sequence[int]:
-        return list(await self.session.scalars(select(Person.id).where(Person.unreachable.is_(True))))
+        return list(
+            await self.session.scalars(select(Person.id).where(Person.unreachable.is_(True)))
+        )
 
     async def is_unreachable(self, person_id: int) -> bool:
         return bool(

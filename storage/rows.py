@@ -38,7 +38,6 @@ from storage.models import (
     Application,
     ApplicationEvent,
     BatchReport,
-    ConsentNotice,
     ConsentRecord,
     District,
     Invite,
@@ -319,12 +318,6 @@ ERASED_COLUMNS = tuple(
         + [keys.GENDER, keys.BIRTH_DATE, keys.FILLED_AT, "id_hash", "relaxation_reason"]
     )
 )
-
-
-NOTICE_BY_DIGEST = select(ConsentNotice.sha256).where(ConsentNotice.sha256 == bindparam("sha256"))
-
-
-ADD_NOTICE = insert(ConsentNotice.__table__)
 
 
 ADD_CONSENT = insert(ConsentRecord.__table__)

@@ -194,7 +194,8 @@ class ShownQuestions:
     it: that question is shown again, once.
     """
 
-    def __init__(self, started_at: datetime, size: int = ROWS_REMEMBERED) -> None:
+    def __init__(self, started_at: datetime | None, size: int = ROWS_REMEMBERED) -> None:
+        """`started_at` None: the process before this one stopped cleanly, having sent every question."""
         self._started_at = started_at
         self._size = size
         self._known: OrderedDict[int, tuple[int, bool]] = OrderedDict()
@@ -211,6 +212,8 @@ class ShownQuestions:
         known = self._known.get(app.id)
         if known is not None and known[0] == app.version:
             return known[1]
+        if self._started_at is None:
+            return True
         return app.updated_at is None or app.updated_at >= self._started_at
 
     def _put(self, app_id: int, version: int, shown: bool) -> None:

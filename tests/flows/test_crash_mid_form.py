@@ -18,6 +18,7 @@ from bot.offline import OfflineSession, OfflineUser, OfflineWorld
 from bot.services import applicant as svc
 from bot.texts import chat as t
 from storage.db import Database
+from storage.lease import mark_running, mark_stopped
 from storage.models import Application
 from storage.uow import unit_of_work_factory
 from tests.flows.helpers import PORTRAIT, VALID_ID, choose_unit, consent
@@ -135,3 +136,35 @@ async def test_a_question_whose_send_failed_is_shown_on_the_next_message(
     replies = await user.send("安全环保部部长")
     assert replies[0].text == t.NOT_SHOWN_YET and "社会兼职" in replies[-1].text
     assert (await _app(sessionmaker)).part_time is None
+
+
+async def test_after_a_clean_stop_the_next_message_is_an_answer_as_always(
+    world: OfflineWorld, sessionmaker: Database, settings: Settings, clock: FixedClock
+) -> None:
+    user = await _up_to_ethnicity(world)
+    await user.press("汉族")
+    await user.send_photo(PORTRAIT)
+    assert "职务" in user.last().text, "the question was shown before the process stopped"
+    assert not await mark_running(sessionmaker, "first", clock.now()), "a fresh database"
+    await mark_stopped(sessionmaker, "first", clock.now())
+    clock.advance(minutes=1)
+    after_crash = await mark_running(sessionmaker, "second", clock.now())
+    assert not after_crash
+    dp = create_dispatcher(
+        settings=settings, database=sessionmaker, clock=clock, after_crash=after_crash
+    )
+    after = OfflineWorld(dp, Bot(token=settings.bot_token, session=OfflineSession()), clock.now)
+    try:
+        await after.user(1001, "三", last_name="张").send("安全环保部部长")
+        assert (await _app(sessionmaker)).position == "安全环保部部长"
+    finally:
+        await after.close()
+
+
+async def test_a_process_that_never_said_it_stopped_counts_as_crashed(
+    sessionmaker: Database, clock: FixedClock
+) -> None:
+    assert not await mark_running(sessionmaker, "first", clock.now())
+    assert await mark_running(sessionmaker, "second", clock.now()), "first was killed"
+    await mark_stopped(sessionmaker, "first", clock.now())  # not the holder any more: no effect
+    assert await mark_running(sessionmaker, "third", clock.now())
