@@ -76,7 +76,7 @@ async def test_the_async_entry_gives_the_same_jpeg() -> None:
         await portrait_jpeg_async(_png_header(5000, 7999), 2**20)
 
 
-async def test_decoding_runs_off_the_loop_a_few_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_large_decodes_run_off_the_loop_a_few_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
     running, most = 0, 0
     lock = threading.Lock()
 
@@ -91,6 +91,7 @@ async def test_decoding_runs_off_the_loop_a_few_at_a_time(monkeypatch: pytest.Mo
         return b"", (1, 2)
 
     monkeypatch.setattr(images, "_decode", slow_decode)
+    monkeypatch.setattr(images, "DECODED_INLINE", 0)  # every photo counts as large here
     data = camera_jpeg(orientation=6)
     burst = asyncio.gather(*(portrait_jpeg_async(data, 2**20) for _ in range(8)))
     lags = []
@@ -101,3 +102,15 @@ async def test_decoding_runs_off_the_loop_a_few_at_a_time(monkeypatch: pytest.Mo
     await burst
     assert most == DECODES_AT_ONCE == 2
     assert max(lags) < 0.03, "another chat's update must not wait for a decode"
+
+
+async def test_small_photos_are_decoded_on_the_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    threads: list[str] = []
+
+    def where(_image: object) -> tuple[bytes, tuple[int, int]]:
+        threads.append(threading.current_thread().name)
+        return b"", (1, 2)
+
+    monkeypatch.setattr(images, "_decode", where)
+    await portrait_jpeg_async(camera_jpeg(orientation=6), 2**20)
+    assert threads == [threading.main_thread().name]
