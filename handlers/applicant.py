@@ -53,6 +53,7 @@ from handlers.callbacks import (
 )
 from handlers.limits import telegram_file_too_big
 from handlers.stages import enter
+from handlers.together import together
 
 CONSENT_ITEMS = (ConsentItem.GENERAL.value, ConsentItem.SENSITIVE.value, ConsentItem.TRANSFER.value)
 
@@ -163,10 +164,12 @@ async def on_apply_myself(
     opening = await svc.start(
         uows, person_id=query.from_user.id, unit_code=None, now=clock.now(), as_applicant=True
     )
-    await query.answer()
     message = _message_of(query)
-    await message.edit_reply_markup(reply_markup=None)
-    await _open(message, state, opening, None, questions)
+    await together(
+        query.answer(),
+        message.edit_reply_markup(reply_markup=None),
+        _open(message, state, opening, None, questions),
+    )
 
 
 async def on_consent(
@@ -187,9 +190,11 @@ async def on_consent(
     item = callback_data.item
     if item is ConsentItem.REFUSE:
         await state.clear()
-        await query.answer()
-        await message.edit_reply_markup(reply_markup=None)
-        await message.answer(t.CONSENT_REFUSED)
+        await together(
+            query.answer(),
+            message.edit_reply_markup(reply_markup=None),
+            message.answer(t.CONSENT_REFUSED),
+        )
         return
     if item is ConsentItem.ALL:
         agreed = list(CONSENT_ITEMS)
@@ -197,16 +202,21 @@ async def on_consent(
         agreed.append(item.value)
     if set(agreed) != set(CONSENT_ITEMS):
         await state.update_data(agreed=agreed)
-        await query.answer()
-        await message.edit_reply_markup(reply_markup=render.consent_keyboard(agreed))
+        await together(
+            query.answer(),
+            message.edit_reply_markup(reply_markup=render.consent_keyboard(agreed)),
+        )
         return
-    await query.answer()
-    await message.edit_reply_markup(reply_markup=None)
     user, unit_code = query.from_user, data.get("unit_code")
     opening = await svc.give_consent(
         uows, person_id=user.id, full_name=user.full_name, unit_code=unit_code, now=clock.now()
     )
-    await _open(message, state, opening, unit_code, questions)
+    # The buttons go once the consent is stored: if storing fails, they are still there.
+    await together(
+        query.answer(),
+        message.edit_reply_markup(reply_markup=None),
+        _open(message, state, opening, unit_code, questions),
+    )
 
 
 async def on_consent_text(message: Message) -> None:
@@ -350,9 +360,11 @@ async def on_unit_pick(
     if app is None:
         await query.answer(t.STALE_BUTTON)
         return
-    await query.answer()
-    await _message_of(query).edit_reply_markup(reply_markup=None)
-    await _begin(_message_of(query), state, app, questions)
+    await together(
+        query.answer(),
+        _message_of(query).edit_reply_markup(reply_markup=None),
+        _begin(_message_of(query), state, app, questions),
+    )
 
 
 async def on_unit_not_listed(
@@ -541,9 +553,11 @@ async def on_form_choice(
         await _stale(query, uows, await state.get_value("app_id"), questions)
         return
     choice = BY_KEY[callback_data.key].choices[callback_data.index]
-    await query.answer()
-    await message.edit_text(f"{message.text}\n✅ {choice}", reply_markup=None)
-    await _after_step(message, step, questions)
+    await together(
+        query.answer(),
+        message.edit_text(f"{message.text}\n✅ {choice}", reply_markup=None),
+        _after_step(message, step, questions),
+    )
 
 
 async def _stale(
@@ -589,18 +603,22 @@ async def on_form_nav(
         if app is None:
             await query.answer(t.STALE_BUTTON)
             return
-        await query.answer()
-        await message.edit_reply_markup(reply_markup=None)
-        await _save_and_exit(message, state, app)
+        await together(
+            query.answer(),
+            message.edit_reply_markup(reply_markup=None),
+            _save_and_exit(message, state, app),
+        )
         return
     move = MOVES[callback_data.nav]
     step = await move(uows, person_id=person_id, app_id=app_id, key=key, now=clock.now())
     if step is None:
         await _stale(query, uows, app_id, questions)
         return
-    await query.answer()
-    await message.edit_reply_markup(reply_markup=None)
-    await _after_step(message, step, questions)
+    await together(
+        query.answer(),
+        message.edit_reply_markup(reply_markup=None),
+        _after_step(message, step, questions),
+    )
 
 
 async def on_card_edit(
@@ -623,8 +641,7 @@ async def on_card_edit(
         await query.answer(t.STALE_BUTTON)
         return
     await state.set_state(Apply.form)
-    await query.answer()
-    await _after_step(_message_of(query), step, questions)
+    await together(query.answer(), _after_step(_message_of(query), step, questions))
 
 
 async def on_sign(
