@@ -294,12 +294,16 @@ async def _send(
                 return
             await _deliver_one(uows, sender, notice, clock, admins, claims)
 
+    if not claims:
+        return
     every = renew_every if renew_every is not None else claims.lease.total_seconds() / 3
     renewer = asyncio.create_task(claims.renew(every), name=f"renew:{claims.holder}")
     try:
         async with asyncio.TaskGroup() as workers:
             for _ in range(max(1, min(concurrency, len(claims)))):
                 workers.create_task(worker())
+    except ExceptionGroup as failed:
+        raise failed.exceptions[0] from None  # the workers' first failure, as a plain exception
     finally:
         renewer.cancel()
         await asyncio.wait([renewer])

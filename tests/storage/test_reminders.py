@@ -287,9 +287,8 @@ async def test_a_rerun_right_after_a_pass_died_sends_the_rest_and_nobody_twice(
             await task
     else:
         uows = failing_claims(sessionmaker, first, 15)
-        with pytest.raises(ExceptionGroup) as died:
+        with pytest.raises(DatabaseGone):
             await svc.send_due_reminders(uows, first, clock, chunk=8, concurrency=4)
-        assert died.group_contains(DatabaseGone)
     sent_first = set(first.take())
     assert 15 <= len(sent_first) < len(everyone)
     clock.advance(seconds=1)
