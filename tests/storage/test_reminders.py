@@ -328,11 +328,21 @@ async def test_a_pass_longer_than_the_lease_keeps_its_claims(sessionmaker, data)
     clock = FixedClock(UNIT_DEADLINE - timedelta(days=1))
     other = FakeSender()
 
+    async def renewed() -> bool:
+        async with sessionmaker() as session:
+            stale = await session.scalar(
+                select(func.count()).select_from(Reminder)
+                .where(Reminder.status == "pending", Reminder.claimed_at < clock.now())
+            )
+        return stale == 0
+
     class Slow(FakeSender):
         async def send(self, notice: Notice) -> Outcome:
             if len(self.sent) == 3:
                 clock.advance(minutes=5)
-                await asyncio.sleep(0.05)  # the pass renews its claims meanwhile
+                async with asyncio.timeout(10):
+                    while not await renewed():  # the pass renews its claims meanwhile
+                        await asyncio.sleep(0.01)
                 await run(sessionmaker, clock, other)
             return await super().send(notice)
 
