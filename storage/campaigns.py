@@ -213,7 +213,7 @@ class CampaignRepository:
         dialect = sqlite if self.session.bind.dialect.name == "sqlite" else postgresql
         return dialect.insert(Reminder)
 
-    def _values(self, n: Notice, now: datetime, claimed: datetime | None) -> dict[str, Any]:
+    def _values(self, n: Notice, now: datetime, holder: str | None) -> dict[str, Any]:
         return {
             "key": n.key,
             "kind": n.kind.value,
@@ -226,9 +226,10 @@ class CampaignRepository:
             "payload": n.payload,
             "due_at": n.due_at,
             "recorded_at": now,
-            "claimed_at": claimed,
+            "claimed_at": now if holder else None,
+            "claimed_by": holder,
             "status": Status.PENDING.value,
-            "attempts": 1 if claimed else 0,
+            "attempts": 1 if holder else 0,
         }
 
     async def add_notices(self, notices: Sequence[Notice], now: datetime) -> int:
@@ -243,14 +244,16 @@ class CampaignRepository:
         return added
 
     async def claim(
-        self, notices: Sequence[Notice], now: datetime, lease: timedelta
+        self, notices: Sequence[Notice], now: datetime, lease: timedelta, holder: str
     ) -> list[Notice]:
+        """Records the notices not recorded yet and takes over pending ones whose claim is free
+        or older than `lease`, all for `holder`; returns those it got, in order."""
         if not notices:
             return []
         inserted = set(
             await self.session.scalars(
                 self._insert()
-                .values([self._values(n, now, now) for n in notices])
+                .values([self._values(n, now, holder) for n in notices])
                 .on_conflict_do_nothing(index_elements=["key"])
                 .returning(Reminder.key)
             )
@@ -266,24 +269,54 @@ class CampaignRepository:
                         Reminder.status == Status.PENDING.value,
                         or_(Reminder.claimed_at.is_(None), Reminder.claimed_at <= now - lease),
                     )
-                    .values(claimed_at=now, attempts=Reminder.attempts + 1)
+                    .values(claimed_at=now, claimed_by=holder, attempts=Reminder.attempts + 1)
                     .returning(Reminder.key)
                 )
             )
         return [n for n in notices if n.key in inserted or n.key in taken]
 
-    async def mark(self, key: str, status: Status, now: datetime, error: str | None = None) -> None:
+    def _held(self, holder: str) -> Any:
+        return (Reminder.claimed_by == holder, Reminder.status == Status.PENDING.value)
+
+    async def extend(self, holder: str, now: datetime) -> int:
+        """Renews every pending claim `holder` holds from `now`; how many."""
+        result = await self.session.execute(
+            update(Reminder).where(*self._held(holder)).values(claimed_at=now)
+        )
+        return result.rowcount or 0
+
+    async def release(self, holder: str) -> int:
+        """Gives up every pending claim `holder` holds: the next pass takes them at once."""
+        result = await self.session.execute(
+            update(Reminder).where(*self._held(holder)).values(claimed_at=None, claimed_by=None)
+        )
+        return result.rowcount or 0
+
+    async def mark(
+        self,
+        key: str,
+        status: Status,
+        now: datetime,
+        error: str | None = None,
+        *,
+        holder: str | None = None,
+    ) -> bool:
+        """Sets the outcome; with `holder`, only while that holder's claim on it is pending."""
         values: dict[str, Any] = {"status": status.value, "error": error[:200] if error else None}
         if status is Status.SENT:
             values["sent_at"] = now
-        await self.session.execute(update(Reminder).where(Reminder.key == key).values(values))
+        where = [Reminder.key == key, *(self._held(holder) if holder else ())]
+        result = await self.session.execute(update(Reminder).where(*where).values(values))
+        return bool(result.rowcount)
 
-    async def mark_sent(self, keys: Sequence[str], now: datetime) -> None:
-        await self.session.execute(
+    async def mark_sent(self, keys: Sequence[str], now: datetime, holder: str) -> int:
+        """Marks sent those of `keys` that `holder` still holds; how many."""
+        result = await self.session.execute(
             update(Reminder)
-            .where(Reminder.key.in_(keys))
+            .where(Reminder.key.in_(keys), *self._held(holder))
             .values(status=Status.SENT.value, sent_at=now, error=None)
         )
+        return result.rowcount or 0
 
     async def add_nudge(
         self, app_id: int, actor_id: int, now: datetime, window: timedelta

@@ -291,7 +291,9 @@ class Reminder(Base):
     due_at: Mapped[datetime | None]
     recorded_at: Mapped[datetime]
     claimed_at: Mapped[datetime | None]
-    """When a pass took it for sending; None: waiting for the next pass."""
+    """When a pass took it for sending or last renewed its claim; None: waiting for the next pass."""
+    claimed_by: Mapped[str | None] = mapped_column(String(120))
+    """The holder id (host:pid:random) of the pass that holds the claim; None: unclaimed."""
     sent_at: Mapped[datetime | None]
     status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -11,8 +11,8 @@ the reminders just sent for the old deadline.
 
 Each reminder has a key (campaign, deadline, offset, recipient); a key that
 is recorded is not due again unless it is still pending (recorded, never
-marked sent) and its claim is older than the lease: that is how a crash
-between recording and sending is recovered.
+marked sent) and its claim is free (released by a pass that ended) or older
+than the lease: that is how a crash between recording and sending is recovered.
 """
 
 from __future__ import annotations
@@ -77,8 +77,11 @@ class Status(StrEnum):
 
 DEFAULT_OFFSETS: tuple[int, ...] = (7 * 24 * 60, 3 * 24 * 60, 24 * 60, 3 * 60)
 """Minutes before a deadline."""
-DEFAULT_LEASE = timedelta(minutes=15)
-"""How long a claimed, unsent reminder belongs to the pass that claimed it."""
+DEFAULT_LEASE = timedelta(seconds=60)
+"""How long a claimed, unsent reminder belongs to the pass that claimed it, unless renewed.
+
+A live pass renews its claims well within this; a killed one cannot, so the
+next pass takes them over about a minute later."""
 
 
 @dataclass(frozen=True, kw_only=True)

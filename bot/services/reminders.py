@@ -1,15 +1,20 @@
 """Use cases of reminders: one pass that sends what is due, the loop around it, and 催办.
 
-A pass reads who still has something to do, asks the domain what is due,
-then in chunks records (claims) each notice in a unit of work that is
-committed and closed before anything is sent; marks are written in other
-short units of work after. No unit of work is ever open across a send. Guarantee across a crash: a reminder
-whose claim was committed is never dropped (a later pass takes over a claim
-older than the lease and sends it, if it is still due) and a reminder marked
-sent is never repeated; only a crash after Telegram accepted a message and
-before its mark was committed repeats that message, once, and at most the
-messages sent since the last batch of marks was written (FLUSH_EVERY, a
-quarter second: about seven at Telegram's rate) plus those in flight.
+A pass reads who still has something to do and asks the domain what is due;
+then its workers claim a small chunk at a time, just before sending it, each
+claim in a unit of work that is committed and closed before anything is
+sent, and mark each message sent in a unit of work of its own right after
+Telegram accepted it. No unit of work is ever open across a send.
+
+Every claim names its holder (one id per pass) and lives for the lease (a
+minute): the pass renews its own claims while it works and releases those it
+did not use when it ends, by exception or cancellation too. So a pass that
+dies leaves nothing locked: a rerun sends the rest at once, and the claims
+of a killed process (which cannot release) pass to the next pass within
+about a minute. A reminder whose claim was committed is never dropped, and
+one marked sent is never repeated: a crash repeats only what was in flight,
+accepted by Telegram (or on its way) and not yet marked, at most one message
+per worker.
 """
 
 from __future__ import annotations
@@ -17,7 +22,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
+import os
+import secrets
+import socket
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -48,12 +56,15 @@ from bot.texts import reminders as t
 log = logging.getLogger(__name__)
 
 NUDGE_WINDOW = timedelta(hours=1)
-CHUNK = 300
-"""Notices claimed per transaction: about ten seconds of sending at Telegram's rate."""
+CHUNK = 32
+"""Notices claimed per transaction, just before they are sent: about a second at Telegram's rate."""
 CONCURRENCY = 32
 """Notices in flight at once; the limiter, not this, sets the pace."""
-FLUSH_EVERY = 0.25
-"""Seconds between writes that mark sent notices."""
+
+
+def new_holder() -> str:
+    """An id for one pass's claims: host:pid:random."""
+    return f"{socket.gethostname()[:80]}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
 @dataclass
@@ -144,8 +155,13 @@ async def send_due_reminders(
     chunk: int = CHUNK,
     concurrency: int = CONCURRENCY,
     stop: asyncio.Event | None = None,
+    renew_every: float | None = None,
 ) -> PassReport:
-    """One pass: plan, then claim and send chunk by chunk. Safe to run twice at once."""
+    """One pass: plan, then claim and send chunk by chunk. Safe to run twice at once.
+
+    Claims are renewed every `renew_every` seconds (a third of the lease by
+    default) and released when the pass ends, however it ends.
+    """
     async with uows() as uow:
         notices, dropped = await plan_pass(uow, clock.now(), lease)
         if not dry_run:
@@ -155,18 +171,10 @@ async def send_due_reminders(
     report = PassReport(planned=notices, skipped=len(dropped))
     if dry_run:
         return report
-    for start in range(0, len(notices), chunk):
-        if stop is not None and stop.is_set():
-            break
-        part = notices[start : start + chunk]
-        async with uows() as uow:
-            claimed = await uow.campaigns.claim(part, clock.now(), lease)
-            await uow.commit()
-        report.skipped += len(part) - len(claimed)
-        await deliver(
-            uows, sender, claimed, clock, admin_ids=admin_ids, concurrency=concurrency,
-            stop=stop, report=report,
-        )
+    claims = _Claims(
+        uows, clock, new_holder(), lease, report, planned=notices, chunk=max(1, chunk)
+    )
+    await _send(uows, sender, claims, clock, tuple(admin_ids), concurrency, stop, renew_every)
     return report
 
 
@@ -176,56 +184,133 @@ async def deliver(
     claimed: Sequence[Notice],
     clock: Clock,
     *,
+    holder: str,
     admin_ids: Iterable[int] = (),
     concurrency: int = CONCURRENCY,
+    lease: timedelta = DEFAULT_LEASE,
     stop: asyncio.Event | None = None,
     report: PassReport | None = None,
 ) -> PassReport:
-    """Sends notices already claimed (and committed) and marks each; one failing never holds up the rest."""
+    """Sends notices `holder` already claimed (and committed) and marks each; one failing never holds up the rest."""
     report = report if report is not None else PassReport()
-    admins = tuple(admin_ids)
-    queue = iter(claimed)
-    sent = _SentMarks(uows, clock)
-
-    async def worker() -> None:
-        for notice in queue:
-            if stop is not None and stop.is_set():
-                return
-            await _deliver_one(uows, sender, notice, clock, admins, report, sent)
-
-    try:
-        await asyncio.gather(*(worker() for _ in range(max(1, min(concurrency, len(claimed))))))
-    finally:
-        await sent.flush()
+    claims = _Claims(uows, clock, holder, lease, report, claimed=claimed)
+    await _send(uows, sender, claims, clock, tuple(admin_ids), concurrency, stop, None)
     return report
 
 
-class _SentMarks:
-    """Marks sent notices in small batches: one write per quarter second, not one per message.
+class _Claims:
+    """The claims one pass holds: taken a chunk at a time just before they are sent, renewed
+    while the pass works, and given up when it ends."""
 
-    A write per message costs enough CPU to make the event loop release sends
-    in bursts; batching keeps the pace even. The price is the crash window:
-    what was sent since the last flush (a quarter second at most) is repeated.
-    """
-
-    def __init__(self, uows: UnitOfWorkFactory, clock: Clock, every: float = FLUSH_EVERY) -> None:
+    def __init__(
+        self,
+        uows: UnitOfWorkFactory,
+        clock: Clock,
+        holder: str,
+        lease: timedelta,
+        report: PassReport,
+        *,
+        planned: Sequence[Notice] = (),
+        claimed: Sequence[Notice] = (),
+        chunk: int = CHUNK,
+    ) -> None:
         self.uows = uows
         self.clock = clock
-        self.every = every
-        self.keys: list[str] = []
-        self.last = time.monotonic()
+        self.holder = holder
+        self.lease = lease
+        self.report = report
+        self.chunk = chunk
+        self.todo = deque(planned)
+        """Planned, not claimed yet."""
+        self.hand = deque(claimed)
+        """Claimed, not started yet."""
+        self.unmarked: set[str] = set()
+        """Accepted by Telegram, mark not committed yet."""
+        self._lock = asyncio.Lock()
 
-    async def add(self, key: str) -> None:
-        self.keys.append(key)
-        if time.monotonic() - self.last >= self.every:
-            await self.flush()
+    def __len__(self) -> int:
+        return len(self.todo) + len(self.hand)
 
-    async def flush(self) -> None:
-        keys, self.keys, self.last = self.keys, [], time.monotonic()
-        if keys:
-            async with self.uows() as uow:
-                await uow.campaigns.mark_sent(keys, self.clock.now())
-                await uow.commit()
+    async def next(self) -> Notice | None:
+        """The next notice this pass holds, claiming the next chunk when the hand is empty."""
+        async with self._lock:
+            while not self.hand and self.todo:
+                part = [self.todo.popleft() for _ in range(min(self.chunk, len(self.todo)))]
+                async with self.uows() as uow:
+                    won = await uow.campaigns.claim(part, self.clock.now(), self.lease, self.holder)
+                    await uow.commit()
+                self.report.skipped += len(part) - len(won)
+                self.hand.extend(won)
+            return self.hand.popleft() if self.hand else None
+
+    async def mark_sent(self, key: str) -> None:
+        """Marks one accepted notice sent at once: a crash after this never repeats it."""
+        self.unmarked.add(key)
+        async with self.uows() as uow:
+            if not await uow.campaigns.mark_sent([key], self.clock.now(), self.holder):
+                log.warning("%s was sent after its claim had passed to another pass", key)
+            await uow.commit()
+        self.unmarked.discard(key)
+
+    async def renew(self, every: float) -> None:
+        """Renews this pass's claims every `every` seconds until cancelled."""
+        while True:
+            await asyncio.sleep(every)
+            try:
+                async with self.uows() as uow:
+                    await uow.campaigns.extend(self.holder, self.clock.now())
+                    await uow.commit()
+            except Exception:
+                log.exception("could not renew the claims of %s", self.holder)
+
+    async def release(self) -> None:
+        """Marks what was accepted but not marked yet, and gives up every other claim held."""
+        async with self.uows() as uow:
+            if self.unmarked:
+                await uow.campaigns.mark_sent(sorted(self.unmarked), self.clock.now(), self.holder)
+            released = await uow.campaigns.release(self.holder)
+            await uow.commit()
+        self.unmarked.clear()
+        if released:
+            log.info("released %d unsent claims of %s", released, self.holder)
+
+
+async def _send(
+    uows: UnitOfWorkFactory,
+    sender: NoticeSender,
+    claims: _Claims,
+    clock: Clock,
+    admins: tuple[int, ...],
+    concurrency: int,
+    stop: asyncio.Event | None,
+    renew_every: float | None,
+) -> None:
+    """Runs the workers over `claims`; renews them meanwhile and releases them at the end."""
+
+    async def worker() -> None:
+        while stop is None or not stop.is_set():
+            notice = await claims.next()
+            if notice is None:
+                return
+            await _deliver_one(uows, sender, notice, clock, admins, claims)
+
+    if not claims:
+        return
+    every = renew_every if renew_every is not None else claims.lease.total_seconds() / 3
+    renewer = asyncio.create_task(claims.renew(every), name=f"renew:{claims.holder}")
+    try:
+        async with asyncio.TaskGroup() as workers:
+            for _ in range(max(1, min(concurrency, len(claims)))):
+                workers.create_task(worker())
+    except ExceptionGroup as failed:
+        raise failed.exceptions[0] from None  # the workers' first failure, as a plain exception
+    finally:
+        renewer.cancel()
+        await asyncio.wait([renewer])
+        try:
+            await asyncio.shield(claims.release())
+        except Exception:
+            log.exception("could not release the claims of %s; they expire by themselves", claims.holder)
 
 
 async def _deliver_one(
@@ -234,12 +319,12 @@ async def _deliver_one(
     notice: Notice,
     clock: Clock,
     admin_ids: tuple[int, ...],
-    report: PassReport,
-    sent: _SentMarks,
+    claims: _Claims,
 ) -> None:
+    report, holder = claims.report, claims.holder
     if notice.deadline_at is not None and clock.now() >= notice.deadline_at:
         async with uows() as uow:
-            await uow.campaigns.mark(notice.key, Status.EXPIRED, clock.now())
+            await uow.campaigns.mark(notice.key, Status.EXPIRED, clock.now(), holder=holder)
             await uow.commit()
         report.expired += 1
         return
@@ -250,7 +335,7 @@ async def _deliver_one(
         outcome = Outcome.RETRY
     if outcome is Outcome.SENT:
         report.sent += 1
-        await sent.add(notice.key)
+        await claims.mark_sent(notice.key)
         return
     if outcome is Outcome.RETRY:
         report.retry += 1
@@ -258,10 +343,12 @@ async def _deliver_one(
     async with uows() as uow:
         now = clock.now()
         if outcome is Outcome.FAILED:
-            await uow.campaigns.mark(notice.key, Status.FAILED, now, "rejected by Telegram")
+            await uow.campaigns.mark(
+                notice.key, Status.FAILED, now, "rejected by Telegram", holder=holder
+            )
             report.failed += 1
         else:
-            await uow.campaigns.mark(notice.key, Status.UNREACHABLE, now)
+            await uow.campaigns.mark(notice.key, Status.UNREACHABLE, now, holder=holder)
             if await uow.people.mark_unreachable(notice.recipient_id):
                 above = await escalations(uow, notice.recipient_id, admin_ids)
                 await uow.campaigns.add_notices(above, now)
@@ -395,11 +482,14 @@ async def nudge(
     now: datetime,
     admin_ids: Iterable[int] = (),
     lease: timedelta = DEFAULT_LEASE,
+    holder: str | None = None,
 ) -> list[Notice]:
     """Records a 催办 to whoever holds the application (at most one an hour per application)
-    and returns the claimed notices, committed, for the caller to deliver now."""
+    and returns the notices, claimed for `holder` and committed, for the caller to deliver now."""
     async with uows() as uow:
-        claimed = await _claim_nudge(uow, actor_id, app_id, now, tuple(admin_ids), lease)
+        claimed = await _claim_nudge(
+            uow, actor_id, app_id, now, tuple(admin_ids), lease, holder or new_holder()
+        )
         await uow.commit()
     return claimed
 
@@ -414,9 +504,11 @@ async def send_nudge(
     admin_ids: Iterable[int] = (),
 ) -> int:
     """催办 now: records and claims it, then sends it once the unit of work is closed; how many told."""
-    admins = tuple(admin_ids)
-    claimed = await nudge(uows, actor_id=actor_id, app_id=app_id, now=clock.now(), admin_ids=admins)
-    await deliver(uows, sender, claimed, clock, admin_ids=admins)
+    admins, holder = tuple(admin_ids), new_holder()
+    claimed = await nudge(
+        uows, actor_id=actor_id, app_id=app_id, now=clock.now(), admin_ids=admins, holder=holder
+    )
+    await deliver(uows, sender, claimed, clock, holder=holder, admin_ids=admins)
     return len(claimed)
 
 
@@ -427,6 +519,7 @@ async def _claim_nudge(
     now: datetime,
     admin_ids: tuple[int, ...],
     lease: timedelta,
+    holder: str,
 ) -> list[Notice]:
     app = await uow.applications.application(app_id)
     if app is None:
@@ -477,7 +570,7 @@ async def _claim_nudge(
         )
         for person in holders.people
     ]
-    return await uow.campaigns.claim(notices, now, lease)
+    return await uow.campaigns.claim(notices, now, lease, holder)
 
 
 # what the notice says ----------------------------------------------------------------------

@@ -10,7 +10,7 @@ import pytest
 from aiogram import Bot
 from aiogram.exceptions import TelegramRetryAfter
 from aiogram.methods import SendMessage
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from bot.clock import TZ, FixedClock
 from bot.domain.errors import DomainError, NotAllowed
@@ -186,21 +186,22 @@ async def test_nobody_is_reminded_after_the_deadline_or_when_the_campaign_is_clo
     assert sender.take() == {}
 
 
-async def test_a_claimed_reminder_left_by_a_crash_is_sent_once_after_the_lease(
+async def test_claims_left_by_a_killed_process_pass_to_the_next_pass_after_a_minute(
     sessionmaker, data
 ) -> None:
+    """A process killed -9 releases nothing: its claims expire after the minute's lease, not 15."""
     clock = FixedClock(UNIT_DEADLINE - timedelta(days=1))
     async with unit_of_work_factory(sessionmaker)() as uow:
         notices, _ = await svc.plan_pass(uow, clock.now())
-        assert await uow.campaigns.claim(notices, clock.now(), DEFAULT_LEASE) == notices
+        assert await uow.campaigns.claim(notices, clock.now(), DEFAULT_LEASE, "dead:1:x") == notices
         await uow.commit()
-    # the process dies here: recorded, never sent, never marked
+    # the process dies here: recorded, never sent, never marked, never released
     sender = FakeSender()
-    clock.advance(minutes=1)
+    clock.advance(seconds=30)
     report = await run(sessionmaker, clock, sender)
     assert sender.take() == {}
     assert report.skipped == 0 and report.planned == []
-    clock.advance(minutes=15)
+    clock.advance(seconds=31)
     await run(sessionmaker, clock, sender)
     assert set(sender.take()) == UNIT_AUDIENCE
     clock.advance(minutes=30)
@@ -210,6 +211,145 @@ async def test_a_claimed_reminder_left_by_a_crash_is_sent_once_after_the_lease(
         rows = (await session.execute(select(Reminder))).scalars().all()
     assert {r.status for r in rows} == {"sent"}
     assert {r.attempts for r in rows} == {2}
+    assert "dead:1:x" not in {r.claimed_by for r in rows}
+
+
+async def add_drafts(sessionmaker, campaign_id: int, count: int) -> set[int]:
+    """`count` more applicants with a draft each; their ids."""
+    now = datetime(2022, 9, 2, 9, 0, tzinfo=TZ)
+    people = set(range(1000, 1000 + count))
+    async with unit_of_work_factory(sessionmaker)() as uow:
+        cqu = await uow.campaigns.unit_by_code("CQU001")
+        for pid in sorted(people):
+            await uow.people.save_person(pid, f"用户{pid}", now)
+            await uow.applications.add_application(
+                campaign_id=campaign_id, person_id=pid, district_id=cqu.district_id,
+                unit_id=cqu.id, unit_name=cqu.name, unit_confirmed=True, cursor="name", now=now,
+            )
+        await uow.commit()
+    return people
+
+
+class DyingSender(FakeSender):
+    """Sends `after` notices; the next send kills the pass it serves (`kill`), mid-flight."""
+
+    def __init__(self, after: int, kill: Any) -> None:
+        super().__init__()
+        self.after = after
+        self.kill = kill
+
+    async def send(self, notice: Notice) -> Outcome:
+        if len(self.sent) >= self.after:
+            self.kill()
+            await asyncio.sleep(3600)  # never delivered: the pass dies while this is in flight
+        return await super().send(notice)
+
+
+class DatabaseGone(Exception):
+    pass
+
+
+def failing_claims(sessionmaker, sender: FakeSender, after: int) -> Any:
+    """Units of work whose claims fail once `sender` has sent `after` notices."""
+    uows = unit_of_work_factory(sessionmaker)
+
+    class Failing:
+        def __init__(self) -> None:
+            self.uow = uows()
+
+        async def __aenter__(self) -> Any:
+            uow = await self.uow.__aenter__()
+            if len(sender.sent) >= after:
+                async def claim(*_: Any, **__: Any) -> Any:
+                    raise DatabaseGone
+                uow.campaigns.claim = claim
+            return uow
+
+        async def __aexit__(self, *exc: Any) -> None:
+            await self.uow.__aexit__(*exc)
+
+    return Failing
+
+
+@pytest.mark.parametrize("death", ["cancelled", "raises"])
+async def test_a_rerun_right_after_a_pass_died_sends_the_rest_and_nobody_twice(
+    sessionmaker, data, death
+) -> None:
+    """Killed after 100 of 300 (issue #17): the rerun sent nothing for 15 minutes, then repeated."""
+    everyone = UNIT_AUDIENCE | await add_drafts(sessionmaker, data["campaign"], 40)
+    clock = FixedClock(UNIT_DEADLINE - timedelta(days=1))
+    first = FakeSender()
+    if death == "cancelled":
+        task: asyncio.Task[Any] | None = None
+        first = DyingSender(15, lambda: task.cancel())
+        task = asyncio.create_task(run(sessionmaker, clock, first, chunk=8, concurrency=4))
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    else:
+        uows = failing_claims(sessionmaker, first, 15)
+        with pytest.raises(DatabaseGone):
+            await svc.send_due_reminders(uows, first, clock, chunk=8, concurrency=4)
+    sent_first = set(first.take())
+    assert 15 <= len(sent_first) < len(everyone)
+    clock.advance(seconds=1)
+    again = FakeSender()
+    await run(sessionmaker, clock, again)
+    sent_again = set(again.take())
+    assert sent_first.isdisjoint(sent_again), "someone got the reminder twice"
+    assert sent_first | sent_again == everyone
+    async with sessionmaker() as session:
+        rows = (await session.execute(select(Reminder))).scalars().all()
+    assert {r.status for r in rows} == {"sent"} and len(rows) == len(everyone)
+
+
+async def test_each_message_is_marked_sent_before_the_next_is_sent(sessionmaker, data) -> None:
+    """A crash right after a send repeats that message only: everything sent before is marked."""
+    await add_drafts(sessionmaker, data["campaign"], 20)
+    seen: list[tuple[int, int]] = []
+
+    class Snapshot(FakeSender):
+        async def send(self, notice: Notice) -> Outcome:
+            async with sessionmaker() as session:
+                marked = await session.scalar(
+                    select(func.count()).select_from(Reminder).where(Reminder.status == "sent")
+                )
+            seen.append((len(self.sent), marked))
+            return await super().send(notice)
+
+    await run(sessionmaker, FixedClock(UNIT_DEADLINE - timedelta(days=1)), Snapshot(),
+              concurrency=1)
+    assert len(seen) == 23
+    assert all(marked == accepted for accepted, marked in seen), seen
+
+
+async def test_a_pass_longer_than_the_lease_keeps_its_claims(sessionmaker, data) -> None:
+    """A pass held up for minutes (429s, a slow network) renews its claims: nobody takes them over."""
+    everyone = UNIT_AUDIENCE | await add_drafts(sessionmaker, data["campaign"], 5)
+    clock = FixedClock(UNIT_DEADLINE - timedelta(days=1))
+    other = FakeSender()
+
+    async def renewed() -> bool:
+        async with sessionmaker() as session:
+            stale = await session.scalar(
+                select(func.count()).select_from(Reminder)
+                .where(Reminder.status == "pending", Reminder.claimed_at < clock.now())
+            )
+        return stale == 0
+
+    class Slow(FakeSender):
+        async def send(self, notice: Notice) -> Outcome:
+            if len(self.sent) == 3:
+                clock.advance(minutes=5)
+                async with asyncio.timeout(10):
+                    while not await renewed():  # the pass renews its claims meanwhile
+                        await asyncio.sleep(0.01)
+                await run(sessionmaker, clock, other)
+            return await super().send(notice)
+
+    slow = Slow()
+    await run(sessionmaker, clock, slow, concurrency=1, renew_every=0.01)
+    assert other.take() == {}
+    assert set(slow.take()) == everyone
 
 
 async def test_two_passes_at_once_send_each_reminder_once(sessionmaker, data) -> None:
@@ -299,10 +439,10 @@ async def test_a_nudge_goes_out_at_most_once_an_hour_per_application(sessionmake
     uows = unit_of_work_factory(sessionmaker)
     now = datetime(2022, 9, 20, 10, 0, tzinfo=TZ)
     claimed = await svc.nudge(uows, actor_id=ADMIN, app_id=data["draft"], now=now,
-                              admin_ids=(ADMIN,))
+                              admin_ids=(ADMIN,), holder="t")
     assert [(n.recipient_id, n.kind) for n in claimed] == [(DRAFT, NoticeKind.NUDGE)]
     sender = FakeSender()
-    await svc.deliver(uows, sender, claimed, FixedClock(now))
+    await svc.deliver(uows, sender, claimed, FixedClock(now), holder="t")
     assert "催办" in svc.notice_text(sender.sent[0], now)
     for later in (timedelta(minutes=1), timedelta(minutes=59)):
         with pytest.raises(DomainError, match="每小时最多催办一次"):
