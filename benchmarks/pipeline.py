@@ -156,6 +156,10 @@ async def fresh_database(url: str | None) -> AsyncIterator[str]:
 # the two bots, fed in a closed loop ---------------------------------------------------
 
 
+HISTORY = 50
+"""Messages kept per chat by the recording session: what the simulated people look at, no more."""
+
+
 class Timed:
     """Wraps a world's feed to record each update's time inside `feed_update`."""
 
@@ -230,7 +234,7 @@ class Echo:
         router.message.register(echo)
         dp = Dispatcher()
         dp.include_router(router)
-        self.world = OfflineWorld(dp, Bot(token="42:ECHO", session=OfflineSession(latency)))
+        self.world = OfflineWorld(dp, Bot(token="42:ECHO", session=OfflineSession(latency, history=HISTORY)))
         self.concurrency = concurrency
         self.timed = Timed(self.world)
 
@@ -263,7 +267,7 @@ def share(total: int, rounds: int, r: int) -> range:
 
 async def closed_loop(args: argparse.Namespace, database_url: str) -> None:
     latency = args.api_latency_ms / 1000
-    world, close = await start_bot(database_url, OfflineSession(latency))
+    world, close = await start_bot(database_url, OfflineSession(latency, history=HISTORY))
     applicants = Applicants(world, args.concurrency, args.seed, args.mistakes)
     echo = Echo(args.concurrency, latency)
     await applicants.warm_up()
@@ -452,7 +456,7 @@ class Window:
 
 
 async def open_loop(args: argparse.Namespace, database_url: str) -> None:
-    session = OfflineSession()  # the spread is untimed: quick, whatever the latency to measure
+    session = OfflineSession(history=HISTORY)  # the spread is untimed: quick, whatever the latency to measure
     world, close = await start_bot(database_url, session)
     rng = random.Random(args.seed)
     loop = OpenLoop(world, args.seed, args.mistakes)

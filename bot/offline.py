@@ -101,12 +101,16 @@ class OfflineSession(BaseSession):
     """Records every request; answers as Telegram would for the methods the bot uses.
 
     `latency` (seconds) delays every answer, as Telegram's round trip does from
-    far away; the default answers at once.
+    far away; the default answers at once. `history` keeps only that many
+    messages per chat and no request log: a long benchmark run would otherwise
+    hold every message it ever sent, and the collector's pauses over that heap
+    would be counted as the bot's.
     """
 
-    def __init__(self, latency: float = 0.0) -> None:
+    def __init__(self, latency: float = 0.0, history: int | None = None) -> None:
         super().__init__()
         self.latency = latency
+        self.history = history
         self.requests: list[TelegramMethod[Any]] = []
         self.messages: dict[tuple[int, int], Sent] = {}
         self._by_chat: dict[int, list[Sent]] = {}
@@ -127,7 +131,8 @@ class OfflineSession(BaseSession):
         refuse_inside_unit_of_work(type(method).__name__)
         if self.latency > 0:
             await asyncio.sleep(self.latency)
-        self.requests.append(method)
+        if self.history is None:
+            self.requests.append(method)
         chat_id = getattr(method, "chat_id", None)
         if chat_id in self.blocked:
             raise TelegramForbiddenError(method=method, message="Forbidden: bot was blocked by the user")
@@ -213,6 +218,15 @@ class OfflineSession(BaseSession):
 
     def inbox(self, chat_id: int) -> list[Sent]:
         return list(self._by_chat.get(chat_id, ()))
+
+    def trim(self, chat_id: int) -> None:
+        """Forgets a chat's messages beyond the last `history` (see the class)."""
+        kept = self._by_chat.get(chat_id)
+        if self.history is None or kept is None or len(kept) <= self.history:
+            return
+        for old in kept[: -self.history]:
+            self.messages.pop((old.chat_id, old.message_id), None)
+        del kept[: -self.history]
 
 
 def _input_file_bytes(doc: Any) -> bytes:
@@ -377,4 +391,6 @@ class OfflineWorld:
         before = len(self.session.inbox(user.id))
         update = Update(update_id=next(self._update_ids), **payload)
         await self.dp.feed_update(self.bot, update)
-        return self.session.inbox(user.id)[before:]
+        new = self.session.inbox(user.id)[before:]
+        self.session.trim(user.id)
+        return new
