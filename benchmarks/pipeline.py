@@ -87,6 +87,8 @@ from bot.offline import OfflineSession, OfflineUser, OfflineWorld
 
 # setup: the only code that knows the bot's wiring and storage APIs ---------------------
 
+Closer = Callable[[], Awaitable[None]]
+
 
 async def start_bot(database_url: str, session: OfflineSession) -> tuple[OfflineWorld, Closer]:
     """The production Dispatcher on a migrated, seeded database; returns it and its closer."""
@@ -120,9 +122,6 @@ async def start_bot(database_url: str, session: OfflineSession) -> tuple[Offline
         await engine.dispose()
 
     return world, close
-
-
-Closer = Callable[[], Awaitable[None]]
 
 
 @contextlib.asynccontextmanager
