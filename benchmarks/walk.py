@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from bot.domain.idcard import check_character
+from bot.texts.chat import INTERNAL_ERROR
 from tests.flows.helpers import ANSWERS_TEXT, PORTRAIT
 
 if TYPE_CHECKING:
@@ -30,6 +31,10 @@ FILES: dict[str, tuple[bytes, str]] = {
     "IMG_2094.HEIC": (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(4000), "image/heic"),
     "证件照.pdf": (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + bytes(4000), "application/pdf"),
 }
+
+
+class UpdateFailed(Exception):
+    """The bot answered with its internal-error message: nothing was taken, send it again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,12 +135,43 @@ def plan(i: int, seed: int, mistake_rate: float = 0.1, name: str = "张三") -> 
     return actions
 
 
+RESUME = Action("send", "/start")
+"""What a person sends when the bot failed and took the button away: it resumes where they were."""
+
+RETRIES = 5
+"""Failures in a row on one action before the run gives up on the bot."""
+
+
+def next_update(user: OfflineUser, action: Action, tries: int, resumed: bool) -> Action:
+    """What the applicant sends for `action` after `tries` failed tries (and /start, if `resumed`).
+
+    The same again, unless the failure took the button away (the consent
+    handler removes its buttons before it opens a store): then /start once.
+    """
+    if tries > RETRIES:
+        raise RuntimeError(
+            f"user {user.id}: the bot failed {tries} times on {action}; its first error is logged above"
+        )
+    if tries and action.verb == "press" and not can_press(user, action.value):
+        if resumed:
+            raise RuntimeError(f"user {user.id}: after a failure and /start, no button {action.value!r}")
+        return RESUME
+    return action
+
+
+def can_press(user: OfflineUser, label: str) -> bool:
+    return any(label in text for sent in user.inbox() for text, _data in sent.buttons())
+
+
 def mistakes_in(actions: list[Action]) -> int:
     return sum(1 for a in actions if a.asks_again)
 
 
 async def perform(user: OfflineUser, action: Action) -> list[Sent]:
-    """Sends one action as the user and checks the answer; returns the new messages."""
+    """Sends one action as the user and checks the answer; returns the new messages.
+
+    Raises UpdateFailed when the bot said it failed, as a person would see it.
+    """
     match action.verb:
         case "send":
             replies = await user.send(action.value)
@@ -148,6 +184,10 @@ async def perform(user: OfflineUser, action: Action) -> list[Sent]:
             replies = await user.send_file(data, action.value, mime)
         case "contact":
             replies = await user.share_contact(action.value)
+    if any(r.text == INTERNAL_ERROR for r in replies) or (
+        action.verb == "press" and user.alert == INTERNAL_ERROR
+    ):
+        raise UpdateFailed(user.id, action)
     if action.asks_again is not None:
         check_asked_again(action, replies)
     if action.expect is not None:

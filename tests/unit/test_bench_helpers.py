@@ -9,16 +9,20 @@ from datetime import date
 import pytest
 from aiogram import Bot
 from aiogram.methods import GetMe
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from benchmarks.pipeline import arrival_times, share
 from benchmarks.walk import (
     MISTAKE_SITES,
+    RESUME,
+    RETRIES,
     RIGHT_ANSWERS,
     SUBMITTED,
     Action,
     check_asked_again,
     id_number,
     mistakes_in,
+    next_update,
     plan,
 )
 from bot.domain.idcard import parse_id_number
@@ -106,3 +110,36 @@ async def test_offline_session_answers_after_its_latency() -> None:
     await bot(GetMe())
     assert time.perf_counter() - start >= 0.05
     await bot.session.close()
+
+
+class _Chat:
+    """Enough of an OfflineUser for next_update: an id and an inbox."""
+
+    id = 1
+
+    def __init__(self, *buttons: str) -> None:
+        markup = InlineKeyboardMarkup(
+            inline_keyboard=[[InlineKeyboardButton(text=b, callback_data=b)] for b in buttons]
+        )
+        self._inbox = [Sent(1, 1, "问题", markup)]
+
+    def inbox(self) -> list[Sent]:
+        return self._inbox
+
+
+def test_a_failed_update_is_sent_again_while_its_button_is_there() -> None:
+    press = Action("press", "全部同意")
+    assert next_update(_Chat("全部同意"), press, tries=0, resumed=False) is press  # type: ignore[arg-type]
+    assert next_update(_Chat("全部同意"), press, tries=1, resumed=False) is press  # type: ignore[arg-type]
+
+
+def test_a_failure_that_took_the_button_away_is_resumed_with_start_once() -> None:
+    press = Action("press", "全部同意")
+    assert next_update(_Chat(), press, tries=1, resumed=False) == RESUME  # type: ignore[arg-type]
+    with pytest.raises(RuntimeError, match="no button"):
+        next_update(_Chat(), press, tries=1, resumed=True)  # type: ignore[arg-type]
+
+
+def test_the_run_gives_up_on_an_update_that_keeps_failing() -> None:
+    with pytest.raises(RuntimeError, match="failed"):
+        next_update(_Chat(), Action("send", "张三"), tries=RETRIES + 1, resumed=False)  # type: ignore[arg-type]
