@@ -27,9 +27,9 @@ Closed loop (capacity; the default):
                  to compare between machines and commits
     Keep users/rounds ≥ the concurrency (the run says so otherwise). With a
     latency, echo cannot exceed concurrency/latency; a note says when it is
-    near that bound, which would inflate × echo. Where a store is held across
-    Bot API calls the 100 ms run crawls (SQLite: 38 updates/s at 4bf32dd, so
-    1,500 users take about 25 minutes): `--users 300 --rounds 1` is a first look.
+    near that bound, which would inflate × echo. When a store was held across
+    Bot API calls (before this round's units of work) the 100 ms run crawled:
+    38 updates/s on SQLite, so `--users 300 --rounds 1` is a quick first look.
     An update the bot answers with its internal-error message is sent again
     (after 1 s) and reported in a note; it is timed but not in updates/s.
 
