@@ -9,7 +9,7 @@ passed at the moment of extension never fire.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -200,11 +200,26 @@ async def set_open(
     admin_ids: Iterable[int] = (),
 ) -> CampaignPlan:
     """Opens or closes the campaign (closed: no submissions, no reminders); returns it as it now is."""
+
+    async def change(uow: UnitOfWork, plan: CampaignPlan) -> None:
+        await uow.campaigns.set_open(plan.campaign.id, is_open)
+
+    return await _change(uows, change, campaign_id, actor_id, admin_ids)
+
+
+async def _change(
+    uows: UnitOfWorkFactory,
+    change: Callable[[UnitOfWork, CampaignPlan], Awaitable[None]],
+    campaign_id: int | None,
+    actor_id: int | None,
+    admin_ids: Iterable[int],
+) -> CampaignPlan:
+    """One bureau admin's change to a campaign, in one unit of work; returns the campaign as it now is."""
     async with uows() as uow:
         await _authorize(uow, actor_id, admin_ids)
-        campaign_id = (await plan_of(uow, campaign_id)).campaign.id
-        await uow.campaigns.set_open(campaign_id, is_open)
         plan = await plan_of(uow, campaign_id)
+        await change(uow, plan)
+        plan = await plan_of(uow, plan.campaign.id)
         await uow.commit()
     return plan
 
@@ -228,13 +243,11 @@ async def rename(
         raise DomainError(t.BAD_NAME) from None
     if len(name) > MAX_NAME:
         raise DomainError(t.BAD_NAME)
-    async with uows() as uow:
-        await _authorize(uow, actor_id, admin_ids)
-        campaign_id = (await plan_of(uow, campaign_id)).campaign.id
-        await uow.campaigns.rename_campaign(campaign_id, name)
-        plan = await plan_of(uow, campaign_id)
-        await uow.commit()
-    return plan
+
+    async def change(uow: UnitOfWork, plan: CampaignPlan) -> None:
+        await uow.campaigns.rename_campaign(plan.campaign.id, name)
+
+    return await _change(uows, change, campaign_id, actor_id, admin_ids)
 
 
 async def set_schedule(
@@ -247,9 +260,8 @@ async def set_schedule(
     admin_ids: Iterable[int] = (),
 ) -> CampaignPlan:
     """Stores offsets like `7d,3d,1d,3h` and optionally quiet hours like `22:00-08:00`."""
-    async with uows() as uow:
-        await _authorize(uow, actor_id, admin_ids)
-        plan = await plan_of(uow, campaign_id)
+
+    async def change(uow: UnitOfWork, plan: CampaignPlan) -> None:
         try:
             parsed = parse_offsets(offsets)
             start, end = parse_quiet(quiet) if quiet else (
@@ -259,9 +271,8 @@ async def set_schedule(
             raise DomainError(t.BAD_OFFSETS) from None
         schedule = Schedule(offsets=parsed, quiet_start=start, quiet_end=end)
         await uow.campaigns.save_schedule(plan.campaign.id, schedule)
-        plan = await plan_of(uow, plan.campaign.id)
-        await uow.commit()
-    return plan
+
+    return await _change(uows, change, campaign_id, actor_id, admin_ids)
 
 
 # the operator's command line ----------------------------------------------------------------
