@@ -277,6 +277,15 @@ def _register_review_verbs(verbs: Any) -> None:
 _EXTENSIONS.append(_register_review_verbs)
 
 
+def _register_people_verbs(verbs: Any) -> None:
+    from bot.cli_people import register
+
+    register(verbs)
+
+
+_EXTENSIONS.append(_register_people_verbs)
+
+
 def _register_export_verbs(verbs: Any) -> None:
     from bot.cli_export import register
 

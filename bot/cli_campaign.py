@@ -123,18 +123,20 @@ async def cmd_remind(args: argparse.Namespace, settings: Settings) -> int:
             raise CliError("BOT_TOKEN is not set; use --dry-run to see what would be sent")
         from bot.main import create_bot
         from bot.ratelimit import RateLimiter
+        from bot.services.accounts import configured_admins
         from bot.webhook import stop_on_signals
         from handlers.sending import TelegramSender
 
         bot = create_bot(settings)
-        sender = TelegramSender(bot, RateLimiter(), clock)
+        sender = TelegramSender(bot, RateLimiter(), clock, uows)
+        admins = await configured_admins(uows, settings.bureau_admin_ids, clock.now())
         # SIGTERM and Ctrl-C end the pass after the messages in flight; it releases the rest.
         stop = asyncio.Event()
         stop_on_signals(stop)
         try:
             if args.once:
                 report = await reminders.send_due_reminders(
-                    uows, sender, clock, admin_ids=settings.bureau_admin_ids, stop=stop
+                    uows, sender, clock, admin_ids=admins, stop=stop
                 )
                 out(
                     f"{len(report.planned)} due: {report.sent} sent, {report.unreachable} "
@@ -142,7 +144,7 @@ async def cmd_remind(args: argparse.Namespace, settings: Settings) -> int:
                 )
             else:
                 await reminders.run_reminders(
-                    uows, sender, clock, stop, admin_ids=settings.bureau_admin_ids
+                    uows, sender, clock, stop, admin_ids=admins
                 )
         finally:
             await bot.session.close()

@@ -87,7 +87,7 @@ async def _target(uows: UnitOfWorkFactory, args: argparse.Namespace) -> Grant:
     return target
 
 
-def _describe(g: Grant) -> str:
+def describe(g: Grant) -> str:
     if g.role is RoleKind.BUREAU:
         return "bureau admin"
     if g.role is RoleKind.DISTRICT:
@@ -98,31 +98,36 @@ def _describe(g: Grant) -> str:
 async def cmd_grant(args: argparse.Namespace, settings: Settings) -> int:
     from bot.clock import SystemClock
     from bot.services import roles
+    from bot.services.accounts import person_of_telegram
 
     async with _units_of_work(settings) as uows:
         target = await _target(uows, args)
+        person_id = await person_of_telegram(uows, args.telegram_id, SystemClock().now())
         added = await roles.grant(
             uows,
-            args.telegram_id,
+            person_id,
             target,
             granted_by=None,
             full_name=args.name.strip(),
             now=SystemClock().now(),
         )
     state = "is now" if added else "already was"
-    out(f"{args.telegram_id} {state} {_describe(target)}")
+    out(f"Telegram {args.telegram_id} (person {person_id}) {state} {describe(target)}")
     return 0
 
 
 async def cmd_revoke(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import roles
+    from bot.services.accounts import TELEGRAM
 
     async with _units_of_work(settings) as uows:
         target = await _target(uows, args)
-        removed = await roles.revoke(uows, args.telegram_id, target)
+        async with uows() as uow:
+            account = await uow.accounts.attached(TELEGRAM, str(args.telegram_id))
+        removed = account is not None and await roles.revoke(uows, account.person_id, target)
     if not removed:
         raise CliError(f"{args.telegram_id} does not hold that role")
-    out(f"{args.telegram_id} is no longer {_describe(target)}")
+    out(f"{args.telegram_id} is no longer {describe(target)}")
     if target.role is RoleKind.BUREAU and args.telegram_id in settings.bureau_admin_ids:
         out("note: the id is still in BUREAU_ADMIN_IDS, which grants bureau admin by itself")
     return 0
@@ -145,7 +150,7 @@ async def cmd_invite_create(args: argparse.Namespace, settings: Settings) -> int
             now=SystemClock().now(),
             ttl=timedelta(days=args.days),
         )
-    out(f"invite {invite.id} for {_describe(invite.grant)}, valid until "
+    out(f"invite {invite.id} for {describe(invite.grant)}, valid until "
          f"{format_local(invite.expires_at)} (Asia/Shanghai), one use")
     if settings.bot_username:
         out(f"https://t.me/{settings.bot_username}?start={invite.payload}")

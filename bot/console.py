@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from aiogram import Bot
 
@@ -29,7 +30,8 @@ HELP = """\
   #N          press button N of the latest messages
   :photo PATH send an image as a photo      :file PATH  send a file (document)
   :contact    share your phone number (:contact 13800000000 to choose it)
-  :user ID    switch to another demo user   :users      list demo users
+  :user ID    switch to Telegram account ID :users      accounts and the persons behind them
+  :user new   a new Telegram account (e.g. a colleague taking over, or a new phone)
   :save DIR   write the latest file the bot sent you into DIR (default: here)
   :help       this help                     :quit       leave"""
 
@@ -63,6 +65,7 @@ async def run_console(settings: Settings, db_path: str) -> None:
     settings = settings.model_copy(update={"rate_limit": 0})
     dp = create_dispatcher(settings=settings, database=database, clock=clock)
     world = OfflineWorld(dp, bot, now=clock.now)
+    uows = unit_of_work_factory(database)
     users = {uid: world.user(uid, name.split()[-1]) for uid, name in DEMO_USERS.items()}
     user = users[1001]
     print(f"离线控制台 · 数据库 {db_path} · 当前用户 {user.id} {DEMO_USERS[user.id]}")
@@ -85,15 +88,22 @@ async def run_console(settings: Settings, db_path: str) -> None:
                 print(HELP)
                 continue
             elif line == ":users":
-                for uid, name in DEMO_USERS.items():
-                    print(f"  {uid}  {name}")
+                for uid in users:
+                    print(f"  {await _account_line(uows, uid)}")
                 continue
             elif line.startswith(":save"):
                 parts = line.split(maxsplit=1)
                 print(f"  {_save(user, Path(parts[1] if len(parts) > 1 else '.'))}")
                 continue
             elif line.startswith(":user"):
-                user = users[int(line.split()[1])]
+                wanted = line.split()[1]
+                if wanted == "new":
+                    uid = max(users) + 1
+                    users[uid] = world.user(uid, f"新账号{uid}")
+                    DEMO_USERS[uid] = f"新的 Telegram 账号 {uid}"
+                    wanted = str(uid)
+                user = users[int(wanted)]
+                print(f"  当前：{await _account_line(uows, user.id)}")
                 buttons = _show(user, all_new=True)
                 continue
             elif line.startswith("#"):
@@ -121,6 +131,15 @@ async def run_console(settings: Settings, db_path: str) -> None:
         buttons = _show(user) or buttons
     await world.close()
     await database.dispose()
+
+
+async def _account_line(uows: Any, telegram_id: int) -> str:
+    """`Telegram 1001 → 人员 #3 张三 · 申报人 张三`: which person an account is, if any yet."""
+    async with uows() as uow:
+        account = await uow.accounts.attached("telegram", str(telegram_id))
+        name = await uow.people.person_name(account.person_id) if account else ""
+    who = f"人员 #{account.person_id} {name}".rstrip() if account else "尚未使用本机器人"
+    return f"Telegram {telegram_id} → {who} · {DEMO_USERS.get(telegram_id, '')}"
 
 
 def console_keys(settings: Settings, db_path: str) -> Keyring:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from bot.clock import TZ
 from bot.domain.review import Grant, RoleKind
+from bot.services.accounts import telegram_person
 from bot.services.repositories import UnitOfWork
 
 DEMO_UNITS = (
@@ -47,12 +48,13 @@ DEMO_REVIEWERS = (
     (3001, "赵科长", "district", "500106"),
     (9001, "周处长", "bureau", ""),
 )
-"""Console users who review: 重庆大学's unit reviewer, 沙坪坝区's district reviewer, a bureau admin."""
+"""Console users who review, by Telegram account: 重庆大学's unit reviewer, 沙坪坝区's district
+reviewer, a bureau admin."""
 
 
 async def seed_demo_reviewers(uow: UnitOfWork, now: datetime) -> None:
     """Grants the demo reviewers their roles in the caller's open unit of work; harmless when run again."""
-    for person_id, name, role, code in DEMO_REVIEWERS:
+    for telegram_id, name, role, code in DEMO_REVIEWERS:
         kind = RoleKind(role)
         if kind is RoleKind.UNIT:
             unit = await uow.campaigns.unit_by_code(code)
@@ -64,5 +66,6 @@ async def seed_demo_reviewers(uow: UnitOfWork, now: datetime) -> None:
             grant = Grant(role=kind, district_id=district.id)
         else:
             grant = Grant(role=kind)
+        person_id = await telegram_person(uow, telegram_id, now, name)
         await uow.people.ensure_person(person_id, name, now)
         await uow.people.add_grant(person_id, grant, None, now)

@@ -51,15 +51,13 @@ def create_dispatcher(
     import handlers
     from bot.ratelimit import RateLimiter
     from bot.services.applicant import ShownQuestions
-    from bot.services.reachability import MarkedUnreachable
     from handlers.middlewares import (
-        ClearUnreachable,
+        IdentifyPerson,
         PrivateChatsOnly,
         ProvideNotifier,
         UpdatesInFlight,
     )
 
-    marks = MarkedUnreachable()
     clock = clock or SystemClock()
     isolation = None
     if storage is None and settings.redis_url:
@@ -68,7 +66,7 @@ def create_dispatcher(
     dp = Dispatcher(
         storage=storage or DatabaseStorage.beside(database),
         events_isolation=isolation,
-        uows=unit_of_work_factory(database, marks),
+        uows=unit_of_work_factory(database),
         clock=clock,
         questions=ShownQuestions(started_at=clock.now() if after_crash else None),
         settings=settings,
@@ -92,7 +90,7 @@ def create_dispatcher(
         dp.update.outer_middleware(SkipRepeatedUpdates(database))
     dp.update.outer_middleware(PrivateChatsOnly())
     dp.update.outer_middleware(ProvideNotifier(dp["uows"]))
-    dp.update.outer_middleware(ClearUnreachable(dp["uows"], marks))
+    dp.update.outer_middleware(IdentifyPerson(dp["uows"], settings.bureau_admin_ids))
     dp.include_routers(*handlers.build_routers())
     return dp
 
@@ -237,16 +235,16 @@ async def start_reminders(
 
     With a lease, only the instance holding it sends; the others stand by.
     """
+    from bot.services.accounts import configured_admins
     from bot.services.reminders import run_reminders
     from handlers.sending import TelegramSender
 
-    clock = dp["clock"]
-    sender = TelegramSender(bot, dp["limiter"], clock)
+    clock, uows = dp["clock"], dp["uows"]
+    sender = TelegramSender(bot, dp["limiter"], clock, uows)
 
     async def passes(until: asyncio.Event) -> None:
-        await run_reminders(
-            dp["uows"], sender, clock, until, admin_ids=dp["settings"].bureau_admin_ids
-        )
+        admins = await configured_admins(uows, dp["settings"].bureau_admin_ids, clock.now())
+        await run_reminders(uows, sender, clock, until, admin_ids=admins)
 
     if lease is None:
         await passes(stop)

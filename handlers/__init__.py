@@ -9,11 +9,13 @@ def build_routers() -> list[Router]:
     The Dispatcher includes them directly: every level of nesting costs each
     update another round of middleware wrapping.
     """
-    from handlers import applicant, common, errors, exports, privacy, reminders, review
+    from handlers import accounts, applicant, common, errors, exports, privacy, reminders, review
 
     return [
         applicant.build_conversation_router(),
         common.build_router(),
+        # Before the applicant: a rebind link or /rebind works in any conversation state.
+        accounts.build_router(),
         privacy.build_router(),
         reminders.build_router(),
         # Before the applicant: reviewers' commands and invite links work in any conversation state.

@@ -135,6 +135,8 @@ async def on_start(
     clock: Clock,
     settings: Settings,
     questions: svc.ShownQuestions,
+    person_id: int,
+    admin_ids: tuple[int, ...],
 ) -> None:
     """Greets, asks for consent once, then resumes the application or starts the unit choice.
 
@@ -145,10 +147,10 @@ async def on_start(
     unit_code = (command.args or "").removeprefix("u_") if command.args else None
     opening = await svc.start(
         uows,
-        person_id=user.id,
+        person_id=person_id,
         unit_code=unit_code,
         now=clock.now(),
-        admin_ids=settings.bureau_admin_ids,
+        admin_ids=admin_ids,
     )
     await _open(message, state, opening, unit_code, questions)
 
@@ -159,10 +161,11 @@ async def on_apply_myself(
     uows: UnitOfWorkFactory,
     clock: Clock,
     questions: svc.ShownQuestions,
+    person_id: int,
 ) -> None:
     """本人申报 on a reviewer's greeting: the applicant's /start, for themselves."""
     opening = await svc.start(
-        uows, person_id=query.from_user.id, unit_code=None, now=clock.now(), as_applicant=True
+        uows, person_id=person_id, unit_code=None, now=clock.now(), as_applicant=True
     )
     message = _message_of(query)
     await together(
@@ -179,6 +182,7 @@ async def on_consent(
     uows: UnitOfWorkFactory,
     clock: Clock,
     questions: svc.ShownQuestions,
+    person_id: int,
 ) -> None:
     """Records each separate consent; all three start the application, a refusal stores nothing."""
     message = _message_of(query)
@@ -209,7 +213,7 @@ async def on_consent(
         return
     user, unit_code = query.from_user, data.get("unit_code")
     opening = await svc.give_consent(
-        uows, person_id=user.id, full_name=user.full_name, unit_code=unit_code, now=clock.now()
+        uows, person_id=person_id, full_name=user.full_name, unit_code=unit_code, now=clock.now()
     )
     # The buttons go once the consent is stored: if storing fails, they are still there.
     await together(
@@ -349,13 +353,14 @@ async def on_unit_pick(
     uows: UnitOfWorkFactory,
     clock: Clock,
     questions: svc.ShownQuestions,
+    person_id: int,
 ) -> None:
     """Opens the draft for the chosen unit and asks the first field."""
     if await state.get_state() != Apply.unit.state:
         await query.answer(t.STALE_BUTTON)
         return
     app = await svc.start_with_unit(
-        uows, person_id=query.from_user.id, unit_id=callback_data.unit_id, now=clock.now()
+        uows, person_id=person_id, unit_id=callback_data.unit_id, now=clock.now()
     )
     if app is None:
         await query.answer(t.STALE_BUTTON)
@@ -385,6 +390,7 @@ async def on_unit_name(
     uows: UnitOfWorkFactory,
     clock: Clock,
     questions: svc.ShownQuestions,
+    person_id: int,
 ) -> None:
     """Takes a typed unit name; the district confirms such a unit later."""
     if not message.text:
@@ -392,7 +398,7 @@ async def on_unit_name(
         return
     app = await svc.start_with_typed_unit(
         uows,
-        person_id=message.chat.id,
+        person_id=person_id,
         district_id=await state.get_value("district_id"),
         typed=message.text,
         now=clock.now(),
@@ -416,6 +422,7 @@ async def on_form_message(
     settings: Settings,
     bot: Bot,
     questions: svc.ShownQuestions,
+    person_id: int,
 ) -> None:
     """Takes the answer to the field being asked, checks it, stores it and asks the next one."""
     if message.forward_origin or message.via_bot or message.is_automatic_forward:
@@ -425,10 +432,10 @@ async def on_form_message(
     now = clock.now()
     answered = await svc.take_answer(
         uows,
-        person_id=message.chat.id,
+        person_id=person_id,
         app_id=await state.get_value("app_id"),
         text=message.text,
-        contact=(contact.phone_number, contact.user_id) if contact else None,
+        contact=(contact.phone_number, contact.user_id == message.chat.id) if contact else None,
         now=now,
         questions=questions,
     )
@@ -538,19 +545,20 @@ async def on_form_choice(
     uows: UnitOfWorkFactory,
     clock: Clock,
     questions: svc.ShownQuestions,
+    person_id: int,
 ) -> None:
     """Takes a button answer; the button's field must be the one being asked."""
     message = _message_of(query)
     step = await svc.choose(
         uows,
-        person_id=query.from_user.id,
+        person_id=person_id,
         app_id=await state.get_value("app_id"),
         key=callback_data.key,
         index=callback_data.index,
         now=clock.now(),
     )
     if step is None:
-        await _stale(query, uows, await state.get_value("app_id"), questions)
+        await _stale(query, uows, await state.get_value("app_id"), questions, person_id)
         return
     choice = BY_KEY[callback_data.key].choices[callback_data.index]
     await together(
@@ -565,12 +573,13 @@ async def _stale(
     uows: UnitOfWorkFactory,
     app_id: int | None,
     questions: svc.ShownQuestions,
+    person_id: int,
 ) -> None:
     """Answers a press on an old prompt; if the question being asked never reached the person
     (the previous answer was stored, then the process died), it is shown now."""
     await query.answer(t.STALE_BUTTON)
     unseen = await svc.question_not_shown(
-        uows, person_id=query.from_user.id, app_id=app_id, questions=questions
+        uows, person_id=person_id, app_id=app_id, questions=questions
     )
     if unseen is not None:
         message = _message_of(query)
@@ -594,10 +603,11 @@ async def on_form_nav(
     uows: UnitOfWorkFactory,
     clock: Clock,
     questions: svc.ShownQuestions,
+    person_id: int,
 ) -> None:
     """上一项, 跳过, 完成, 清空重填 and 保存并退出 on a field's prompt."""
     message = _message_of(query)
-    person_id, app_id, key = query.from_user.id, await state.get_value("app_id"), callback_data.key
+    app_id, key = await state.get_value("app_id"), callback_data.key
     if callback_data.nav is Nav.SAVE:
         app = await svc.save_and_exit(uows, person_id=person_id, app_id=app_id, key=key)
         if app is None:
@@ -612,7 +622,7 @@ async def on_form_nav(
     move = MOVES[callback_data.nav]
     step = await move(uows, person_id=person_id, app_id=app_id, key=key, now=clock.now())
     if step is None:
-        await _stale(query, uows, app_id, questions)
+        await _stale(query, uows, app_id, questions, person_id)
         return
     await together(
         query.answer(),
@@ -628,11 +638,12 @@ async def on_card_edit(
     uows: UnitOfWorkFactory,
     clock: Clock,
     questions: svc.ShownQuestions,
+    person_id: int,
 ) -> None:
     """Asks one field again from the card; answering it returns to the card."""
     step = await svc.edit(
         uows,
-        person_id=query.from_user.id,
+        person_id=person_id,
         app_id=await state.get_value("app_id"),
         key=callback_data.key,
         now=clock.now(),
@@ -650,11 +661,12 @@ async def on_sign(
     state: FSMContext,
     uows: UnitOfWorkFactory,
     clock: Clock,
+    person_id: int,
 ) -> None:
     """Shows the pledge to sign, or says in an alert why the application cannot be submitted yet."""
     message = _message_of(query)
     app = await svc.open_signature(
-        uows, person_id=query.from_user.id, app_id=callback_data.app_id, now=clock.now()
+        uows, person_id=person_id, app_id=callback_data.app_id, now=clock.now()
     )
     if app is None:
         await query.answer(t.STALE_BUTTON)
@@ -671,13 +683,14 @@ async def on_withdraw(
     uows: UnitOfWorkFactory,
     clock: Clock,
     notifier: Notifier,
+    person_id: int,
 ) -> None:
     """Withdraws the presser's application once confirmed, then tells its reviewers."""
     message = _message_of(query)
     user = query.from_user
     done = await svc.withdraw(
         uows,
-        person_id=user.id,
+        person_id=person_id,
         app_id=callback_data.app_id,
         actor_name=user.full_name,
         now=clock.now(),
@@ -697,10 +710,11 @@ async def on_card_action(
     state: FSMContext,
     uows: UnitOfWorkFactory,
     questions: svc.ShownQuestions,
+    person_id: int,
 ) -> None:
     """Save, continue, and the withdrawal question on the card; the application must be the presser's."""
     message = _message_of(query)
-    app = await svc.own_application(uows, person_id=query.from_user.id, app_id=callback_data.app_id)
+    app = await svc.own_application(uows, person_id=person_id, app_id=callback_data.app_id)
     if app is None:
         await query.answer(t.STALE_BUTTON)
         return
@@ -723,6 +737,7 @@ async def on_signature(
     uows: UnitOfWorkFactory,
     clock: Clock,
     notifier: Notifier,
+    person_id: int,
 ) -> None:
     """Takes the typed full name as signature and submits."""
     if not message.text:
@@ -732,7 +747,7 @@ async def on_signature(
     assert user is not None
     app = await svc.submit(
         uows,
-        person_id=message.chat.id,
+        person_id=person_id,
         app_id=await state.get_value("app_id"),
         signature=message.text,
         actor_name=user.full_name,
@@ -754,9 +769,9 @@ async def on_signature(
     await notifier.application_submitted(app)
 
 
-async def on_status(message: Message, uows: UnitOfWorkFactory) -> None:
+async def on_status(message: Message, uows: UnitOfWorkFactory, person_id: int) -> None:
     """Shows the person's applications and their states."""
-    apps = await svc.applications_of(uows, message.chat.id)
+    apps = await svc.applications_of(uows, person_id)
     if not apps:
         await message.answer(t.STATUS_NONE)
         return

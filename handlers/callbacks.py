@@ -171,6 +171,12 @@ class InviteRevoke(CallbackData, prefix="ir"):
     invite_id: Id
 
 
+class RebindFor(CallbackData, prefix="rb"):
+    """换绑账号 on a person listed in /roles."""
+
+    person_id: Id
+
+
 # exports ---------------------------------------------------------------------------
 
 

@@ -26,6 +26,7 @@ from bot.domain.ids import parse_bounded, parse_id
 from bot.services import audit
 from bot.services import downloads as links
 from bot.services import exports as svc
+from bot.services.accounts import telegram_chats
 from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import downloads as dt
 from bot.texts import exports as t
@@ -58,6 +59,7 @@ def build_router() -> Router:
 async def deliver(
     bot: Bot,
     chat_id: int,
+    requester_id: int,
     filename: str,
     data: bytes,
     caption: str,
@@ -66,7 +68,8 @@ async def deliver(
     clock: Clock | None = None,
     uows: UnitOfWorkFactory | None = None,
 ) -> None:
-    """Hands a file to one person: as a document, or with EXPORT_DELIVERY=link as a one-time link."""
+    """Hands a file to one person (`requester_id`, in `chat_id`): as a document, or with
+    EXPORT_DELIVERY=link as a one-time link."""
     if settings is None or settings.export_delivery != "link":
         await bot.send_document(
             chat_id, BufferedInputFile(data, filename=filename), caption=caption
@@ -78,7 +81,7 @@ async def deliver(
         uows,
         data=data,
         filename=filename,
-        requester_id=chat_id,
+        requester_id=requester_id,
         now=clock.now(),
         ttl=timedelta(minutes=settings.download_ttl_minutes),
     )
@@ -96,10 +99,16 @@ def _chat_of(query: CallbackQuery) -> int:
 # /export -------------------------------------------------------------------------------
 
 
-async def on_export(message: Message, uows: UnitOfWorkFactory, settings: Settings) -> None:
+async def on_export(
+    message: Message,
+    uows: UnitOfWorkFactory,
+    settings: Settings,
+    person_id: int,
+    admin_ids: tuple[int, ...],
+) -> None:
     """Shows each role's export menu: the bureau's choices, the district's and the unit's files."""
     assert message.from_user is not None
-    menus = await svc.export_menus(uows, message.from_user.id, settings.bureau_admin_ids)
+    menus = await svc.export_menus(uows, person_id, admin_ids)
     screens = [rx.bureau_menu(ExportPick(), None, menus.bureau)] if menus.bureau else []
     screens += [rx.district_menu(d) for d in menus.districts]
     screens += [rx.unit_menu(u) for u in menus.units]
@@ -110,12 +119,15 @@ async def on_export(message: Message, uows: UnitOfWorkFactory, settings: Setting
 
 
 async def on_export_pick(
-    query: CallbackQuery, callback_data: ExportPick, uows: UnitOfWorkFactory, settings: Settings
+    query: CallbackQuery,
+    callback_data: ExportPick,
+    uows: UnitOfWorkFactory,
+    settings: Settings,
+    person_id: int,
+    admin_ids: tuple[int, ...],
 ) -> None:
     """Walks the bureau's menu: choose a district (or the city) and a group."""
-    menu = await svc.bureau_menu(
-        uows, query.from_user.id, settings.bureau_admin_ids, callback_data.district_id or None
-    )
+    menu = await svc.bureau_menu(uows, person_id, admin_ids, callback_data.district_id or None)
     if callback_data.stage is ExportStage.DISTRICTS:
         text, markup = rx.district_page(menu.districts, callback_data)
     elif callback_data.stage is ExportStage.GROUPS:
@@ -134,10 +146,12 @@ async def on_export_go(
     clock: Clock,
     settings: Settings,
     bot: Bot,
+    person_id: int,
+    admin_ids: tuple[int, ...],
 ) -> None:
     """Makes the file the button asks for, if the presser may have it, and sends it."""
-    chat_id, actor_id, now = _chat_of(query), query.from_user.id, clock.now()
-    admins = settings.bureau_admin_ids
+    chat_id, actor_id, now = _chat_of(query), person_id, clock.now()
+    admins = admin_ids
     district_id, group = callback_data.district_id or None, rx.group_of(callback_data.group)
     match callback_data.kind:
         case ExportKind.ANNEX2:
@@ -156,7 +170,11 @@ async def on_export_go(
             caption = rx.annex2_caption(export)
         case ExportKind.FULL:
             full = await svc.full_export(
-                uows, actor_id=actor_id, now=now, admin_ids=admins, district_id=district_id,
+                uows,
+                actor_id=actor_id,
+                now=now,
+                admin_ids=admins,
+                district_id=district_id,
                 group=group,
             )
             await query.answer()
@@ -170,7 +188,9 @@ async def on_export_go(
             data = await asyncio.to_thread(_archive, forms)
             name = svc.archive_filename(district, local(now).date())
             caption = rx.archive_caption(district, len(forms))
-    await deliver(bot, chat_id, name, data, caption, settings=settings, clock=clock, uows=uows)
+    await deliver(
+        bot, chat_id, actor_id, name, data, caption, settings=settings, clock=clock, uows=uows
+    )
 
 
 def _archive(forms: Sequence[svc.Annex1Export]) -> bytes:
@@ -189,10 +209,14 @@ async def on_annex1(
     clock: Clock,
     settings: Settings,
     bot: Bot,
+    person_id: int,
+    admin_ids: tuple[int, ...],
 ) -> None:
     """Sends 推荐表 from a card: to the application's reviewers, the bureau and its applicant."""
     chat_id = _chat_of(query)
-    await _send_annex1(bot, chat_id, query.from_user.id, callback_data.app_id, uows, clock, settings)
+    await _send_annex1(
+        bot, chat_id, person_id, callback_data.app_id, uows, clock, settings, admin_ids
+    )
     await query.answer()
 
 
@@ -203,6 +227,8 @@ async def on_download(
     clock: Clock,
     settings: Settings,
     bot: Bot,
+    person_id: int,
+    admin_ids: tuple[int, ...],
 ) -> None:
     """Sends the form of `/download [number]`: the applicant's own newest, or one the sender may see."""
     assert message.from_user is not None
@@ -211,7 +237,7 @@ async def on_download(
         app_id = parse_id(command.args)
         if app_id is None:
             raise NotAllowed(t.UNKNOWN_APPLICATION)
-    await _send_annex1(bot, message.chat.id, message.from_user.id, app_id, uows, clock, settings)
+    await _send_annex1(bot, message.chat.id, person_id, app_id, uows, clock, settings, admin_ids)
 
 
 async def _send_annex1(
@@ -222,26 +248,30 @@ async def _send_annex1(
     uows: UnitOfWorkFactory,
     clock: Clock,
     settings: Settings,
+    admin_ids: tuple[int, ...],
 ) -> None:
-    form = await svc.annex1(
-        uows, app_id, actor_id=person_id, now=clock.now(), admin_ids=settings.bureau_admin_ids
-    )
+    form = await svc.annex1(uows, app_id, actor_id=person_id, now=clock.now(), admin_ids=admin_ids)
     data = await asyncio.to_thread(render_annex1_docx, form.form)
     name, caption = annex1_filename(None, form.app_id), rx.annex1_caption(form.app_id)
-    await deliver(bot, chat_id, name, data, caption, settings=settings, clock=clock, uows=uows)
+    await deliver(
+        bot, chat_id, person_id, name, data, caption, settings=settings, clock=clock, uows=uows
+    )
 
 
 # reporting ------------------------------------------------------------------------------------
 
 
 async def on_report(
-    message: Message, uows: UnitOfWorkFactory, clock: Clock, settings: Settings
+    message: Message,
+    uows: UnitOfWorkFactory,
+    clock: Clock,
+    settings: Settings,
+    person_id: int,
+    admin_ids: tuple[int, ...],
 ) -> None:
     """Asks each district reviewer to confirm the report of its district's batch."""
     assert message.from_user is not None
-    previews = await svc.report_previews(
-        uows, message.from_user.id, clock.now(), admin_ids=settings.bureau_admin_ids
-    )
+    previews = await svc.report_previews(uows, person_id, clock.now(), admin_ids=admin_ids)
     for summary in previews:
         text, markup = rx.report_confirm(summary)
         await message.answer(text, reply_markup=markup)
@@ -254,20 +284,22 @@ async def on_report_go(
     clock: Clock,
     settings: Settings,
     bot: Bot,
+    admin_ids: tuple[int, ...],
+    person_id: int,
 ) -> None:
     """Reports to the bureau (上报市局): asks first; on 确认上报 records it and sends the Annex 2."""
-    user, chat_id = query.from_user, _chat_of(query)
-    admins = settings.bureau_admin_ids
+    chat_id = _chat_of(query)
+    admins = admin_ids
     if not callback_data.confirm:
         [summary] = await svc.report_previews(
-            uows, user.id, clock.now(), admin_ids=admins, district_id=callback_data.district_id
+            uows, person_id, clock.now(), admin_ids=admins, district_id=callback_data.district_id
         )
         await query.answer()
         text, markup = rx.report_confirm(summary)
         await bot.send_message(chat_id, text, reply_markup=markup)
         return
     report = await svc.report_batch(
-        uows, callback_data.district_id, actor_id=user.id, now=clock.now(), admin_ids=admins
+        uows, callback_data.district_id, actor_id=person_id, now=clock.now(), admin_ids=admins
     )
     await query.answer()
     if isinstance(query.message, Message):
@@ -275,14 +307,24 @@ async def on_report_go(
     export = report.export
     data = await asyncio.to_thread(write_annex2, export.rows, export.district, export.filled_on)
     name = annex2_filename(export.file_district, export.filled_on)
-    for admin in report.recipients:
+    chats = await telegram_chats(uows, report.recipients)
+    for admin, chat in chats.items():
         try:
             await deliver(
-                bot, admin, name, data, rx.bureau_received(report),
-                settings=settings, clock=clock, uows=uows,
+                bot,
+                chat,
+                admin,
+                name,
+                data,
+                rx.bureau_received(report),
+                settings=settings,
+                clock=clock,
+                uows=uows,
             )
         except TelegramAPIError as problem:
-            log.warning("report of district %s not delivered to %s: %s", export.district, admin, problem)
+            log.warning(
+                "report of district %s not delivered to %s: %s", export.district, admin, problem
+            )
     await bot.send_message(chat_id, rx.reported_text(report))
     if not report.recipients:
         await bot.send_message(chat_id, t.NO_BUREAU_ADMIN)
@@ -292,7 +334,12 @@ async def on_report_go(
 
 
 async def on_audit(
-    message: Message, command: CommandObject, uows: UnitOfWorkFactory, settings: Settings
+    message: Message,
+    command: CommandObject,
+    uows: UnitOfWorkFactory,
+    settings: Settings,
+    person_id: int,
+    admin_ids: tuple[int, ...],
 ) -> None:
     """Shows a bureau admin the newest access-log entries (`/audit [N]`)."""
     assert message.from_user is not None
@@ -305,7 +352,7 @@ async def on_audit(
     entries = await audit.recent(
         uows,
         wanted,
-        actor_id=message.from_user.id,
-        admin_ids=settings.bureau_admin_ids,
+        actor_id=person_id,
+        admin_ids=admin_ids,
     )
     await message.answer(rx.audit_text(entries.rows, entries.names))

@@ -1,15 +1,15 @@
-"""Outer middlewares: private chats only, the notifier, and clearing an unreachable mark."""
+"""Outer middlewares: private chats only, the notifier, and who the update comes from."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 
-from bot.services.reachability import MarkedUnreachable, person_wrote
+from bot.services import accounts
 from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import chat as t
 from handlers.notify import TelegramNotifier
@@ -51,16 +51,19 @@ class ProvideNotifier(BaseMiddleware):
         return await handler(event, data)
 
 
-class ClearUnreachable(BaseMiddleware):
-    """A person marked unreachable (Telegram refused a message to them) who writes or presses
-    again can be reached: the mark goes before their update is handled.
+class IdentifyPerson(BaseMiddleware):
+    """Resolves the account an update comes from to its person, on every update.
 
-    Block and unblock (my_chat_member) are left to their own handler.
+    Handlers get `person_id` (the project's id, never a Telegram id) and
+    `admin_ids` (the persons of the bureau admins named in the settings). An
+    account that writes again after being marked unreachable loses the mark;
+    block and unblock (my_chat_member) are left to their own handler.
     """
 
-    def __init__(self, uows: UnitOfWorkFactory, marks: MarkedUnreachable) -> None:
+    def __init__(self, uows: UnitOfWorkFactory, admin_telegram_ids: Iterable[int]) -> None:
         self.uows = uows
-        self.marks = marks
+        self.admin_telegram_ids = tuple(admin_telegram_ids)
+        self._admins: tuple[int, ...] | None = None
 
     async def __call__(
         self,
@@ -69,8 +72,24 @@ class ClearUnreachable(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         user = data.get("event_from_user")
-        if user is not None and isinstance(event, Update) and event.my_chat_member is None:
-            await person_wrote(self.uows, self.marks, user.id)
+        if user is None:
+            return await handler(event, data)
+        now = data["clock"].now()
+        if self._admins is None:
+            self._admins = await accounts.configured_admins(self.uows, self.admin_telegram_ids, now)
+        chat = data.get("event_chat")
+        sender = accounts.Sender(
+            channel=accounts.TELEGRAM,
+            external_id=str(user.id),
+            chat_id=str(chat.id if chat is not None else user.id),
+            username=user.username,
+            display_name=user.full_name,
+        )
+        wrote = not (isinstance(event, Update) and event.my_chat_member is not None)
+        identity = await accounts.identify(self.uows, sender, now, wrote=wrote)
+        data["person_id"] = identity.person_id
+        data["account_id"] = identity.account_id
+        data["admin_ids"] = self._admins
         return await handler(event, data)
 
 

@@ -11,7 +11,7 @@ who could not be reached.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -24,6 +24,7 @@ from bot.domain.application import ApplicationSnapshot
 from bot.domain.review import Decision
 from bot.domain.workflow import Status
 from bot.services import review
+from bot.services.accounts import telegram_chats
 from bot.services.repositories import UnitOfWorkFactory
 from handlers import render, render_review
 
@@ -36,7 +37,10 @@ UNDELIVERABLE = (TelegramForbiddenError, TelegramBadRequest)
 class _Sends:
     """What one notification delivered and to whom it could not, to record once it is done."""
 
-    cards: list[review.CardRef] = field(default_factory=list)
+    chats: dict[int, int] = field(default_factory=dict)
+    """Person id -> Telegram chat of everyone this notification may write to."""
+    cards: list[tuple[int, int]] = field(default_factory=list)
+    """(person id, message id) of every card that went out."""
     unreachable: list[int] = field(default_factory=list)
 
 
@@ -49,19 +53,24 @@ class TelegramNotifier:
     def _now(self) -> datetime:
         return self.clock.now() if self.clock else datetime.now(UTC)
 
+    async def _sends(self, person_ids: Iterable[int]) -> _Sends:
+        """Starts a notification to these people, with the chats of their Telegram accounts."""
+        return _Sends(chats=await telegram_chats(self.uows, person_ids))
+
     async def application_submitted(self, app: ApplicationSnapshot) -> None:
         """Every reviewer who must decide next gets the card, with the photo above it."""
         delivery = await review.cards_for_submitted(self.uows, app.id)
         if delivery is None:
             return
-        sends = _Sends()
+        sends = await self._sends(delivery.person_ids)
         await self._send_cards(delivery, sends)
         await self._record(app.id, sends)
 
     async def application_decided(self, outcome: review.Outcome) -> None:
         """Every copy of the card shows the outcome; the applicant hears it; approval moves on."""
         app = outcome.after
-        sends = _Sends()
+        next_ids = outcome.next_cards.person_ids if outcome.next_cards is not None else ()
+        sends = await self._sends([app.person_id, *next_ids])
         await self._rewrite(outcome.closed_cards, render_review.outcome_text(outcome))
         await self._tell(app.person_id, render_review.applicant_decision(outcome), None, sends)
         if outcome.decision is Decision.RETURN:
@@ -79,23 +88,23 @@ class TelegramNotifier:
             withdrawal.closed_cards, render_review.withdrawn_card_text(app, self._now())
         )
         carried = {chat_id for chat_id, _ in withdrawal.closed_cards}
-        sends = _Sends()
+        sends = await self._sends(withdrawal.watcher_ids)
         for person_id in withdrawal.watcher_ids:
-            if person_id not in carried:
+            if sends.chats.get(person_id) not in carried:
                 await self._tell(person_id, render_review.withdrawn_notice(app), None, sends)
         await self._record(app.id, sends)
 
-    async def record_card(self, app_id: int, message: Message) -> None:
+    async def record_card(self, app_id: int, person_id: int, message: Message) -> None:
         """Remembers a card shown on request (from a list), so it is updated like the others."""
         sends = _Sends()
-        sends.cards.append((message.chat.id, message.message_id))
+        sends.cards.append((person_id, message.message_id))
         await self._record(app_id, sends)
 
     async def tell(
         self, person_id: int, text: str, markup: InlineKeyboardMarkup | None = None
     ) -> bool:
         """Sends one message; a person who cannot be reached is marked so."""
-        sends = _Sends()
+        sends = await self._sends([person_id])
         await self._tell(person_id, text, markup, sends)
         await self._record(None, sends)
         return not sends.unreachable
@@ -108,13 +117,17 @@ class TelegramNotifier:
             BufferedInputFile(delivery.photo, filename=f"{app.id}.jpg") if delivery.photo else None
         )
         for person_id in delivery.person_ids:
+            chat = sends.chats.get(person_id)
+            if chat is None:
+                log.warning("review card %s: person %s has no Telegram account", app.id, person_id)
+                continue
             try:
                 if photo is not None:
-                    sent_photo = await self.bot.send_photo(person_id, photo, caption=caption)
+                    sent_photo = await self.bot.send_photo(chat, photo, caption=caption)
                     if sent_photo.photo:
                         photo = sent_photo.photo[-1].file_id
                 for text, markup in parts:
-                    message = await self.bot.send_message(person_id, text, reply_markup=markup)
+                    message = await self.bot.send_message(chat, text, reply_markup=markup)
             except UNDELIVERABLE as problem:
                 log.warning("review card %s not delivered to %s: %s", app.id, person_id, problem)
                 sends.unreachable.append(person_id)
@@ -135,8 +148,12 @@ class TelegramNotifier:
         self, person_id: int, text: str, markup: InlineKeyboardMarkup | None, sends: _Sends
     ) -> bool:
         """Sends one message; False when the person could not be reached."""
+        chat = sends.chats.get(person_id)
+        if chat is None:
+            log.warning("message to person %s not sent: no Telegram account", person_id)
+            return False
         try:
-            await self.bot.send_message(person_id, text, reply_markup=markup)
+            await self.bot.send_message(chat, text, reply_markup=markup)
         except UNDELIVERABLE as problem:
             log.warning("message to %s not delivered: %s", person_id, problem)
             sends.unreachable.append(person_id)

@@ -47,9 +47,9 @@ async def on_privacy(message: Message, settings: Settings) -> None:
     )
 
 
-async def on_delete_my_data(message: Message, uows: UnitOfWorkFactory) -> None:
+async def on_delete_my_data(message: Message, uows: UnitOfWorkFactory, person_id: int) -> None:
     """Shows what deletion would do and what the law keeps, with a confirm button."""
-    plan = await svc.deletion_plan(uows, message.chat.id)
+    plan = await svc.deletion_plan(uows, person_id)
     await message.answer(plan_text(plan), reply_markup=confirm_keyboard())
 
 
@@ -60,6 +60,7 @@ async def on_delete_answer(
     uows: UnitOfWorkFactory,
     clock: Clock,
     notifier: Notifier,
+    person_id: int,
 ) -> None:
     """Deletes on confirmation, then tells the reviewers of any withdrawn application."""
     message = query.message
@@ -72,7 +73,7 @@ async def on_delete_answer(
         return
     user = query.from_user
     done = await svc.delete_my_data(
-        uows, person_id=user.id, actor_name=user.full_name, now=clock.now()
+        uows, person_id=person_id, actor_name=user.full_name, now=clock.now()
     )
     await state.clear()
     await message.answer(done_text(done))

@@ -49,8 +49,13 @@ class CampaignAct(CallbackData, prefix="cp"):
     do: CampaignDo
 
 
-KIND_WORDS = {"unit": DeadlineKind.UNIT, "单位": DeadlineKind.UNIT, "个人": DeadlineKind.UNIT,
-              "district": DeadlineKind.DISTRICT, "区县": DeadlineKind.DISTRICT}
+KIND_WORDS = {
+    "unit": DeadlineKind.UNIT,
+    "单位": DeadlineKind.UNIT,
+    "个人": DeadlineKind.UNIT,
+    "district": DeadlineKind.DISTRICT,
+    "区县": DeadlineKind.DISTRICT,
+}
 
 
 def nudge_button(app_id: int, text: str = t.BUTTON_NUDGE) -> InlineKeyboardButton:
@@ -74,15 +79,19 @@ async def on_campaign(
     uows: UnitOfWorkFactory,
     settings: Settings,
     clock: Clock,
+    person_id: int,
+    admin_ids: tuple[int, ...],
 ) -> None:
     """Shows the campaign to a bureau admin, or applies `extend|close|open|name|reminders`."""
     assert message.from_user is not None
-    actor, admins = message.from_user.id, settings.bureau_admin_ids
+    actor, admins = person_id, admin_ids
     match (command.args or "").split():
         case []:
             plan = await campaigns.show(uows, actor_id=actor, admin_ids=admins)
             markup = _campaign_markup(plan.campaign.id, plan.campaign.is_open)
-            await message.answer(campaigns.describe(plan) + "\n\n" + t.CAMPAIGN_HELP, reply_markup=markup)
+            await message.answer(
+                campaigns.describe(plan) + "\n\n" + t.CAMPAIGN_HELP, reply_markup=markup
+            )
         case ["extend", word, *when] if word in KIND_WORDS and when:
             kind, at = KIND_WORDS[word], _deadline(when)
             if at is None:
@@ -127,6 +136,8 @@ async def on_campaign_act(
     callback_data: CampaignAct,
     uows: UnitOfWorkFactory,
     settings: Settings,
+    person_id: int,
+    admin_ids: tuple[int, ...],
 ) -> None:
     """Closes or reopens the campaign from its card."""
     is_open = callback_data.do is CampaignDo.OPEN
@@ -134,8 +145,8 @@ async def on_campaign_act(
         uows,
         is_open,
         campaign_id=callback_data.campaign_id,
-        actor_id=query.from_user.id,
-        admin_ids=settings.bureau_admin_ids,
+        actor_id=person_id,
+        admin_ids=admin_ids,
     )
     await query.answer(t.OPENED if is_open else t.CLOSED)
     if isinstance(query.message, Message):
@@ -161,6 +172,8 @@ async def on_nudge(
     limiter: RateLimiter,
     settings: Settings,
     clock: Clock,
+    person_id: int,
+    admin_ids: tuple[int, ...],
 ) -> None:
     """Nudges by application id: whoever holds it gets a reminder now."""
     assert message.from_user is not None
@@ -170,11 +183,11 @@ async def on_nudge(
         return
     count = await svc.send_nudge(
         uows,
-        TelegramSender(bot, limiter, clock),
+        TelegramSender(bot, limiter, clock, uows),
         clock,
-        actor_id=message.from_user.id,
+        actor_id=person_id,
         app_id=app_id,
-        admin_ids=settings.bureau_admin_ids,
+        admin_ids=admin_ids,
     )
     await message.answer(t.NUDGED.format(count=count))
 
@@ -187,15 +200,17 @@ async def on_nudge_button(
     limiter: RateLimiter,
     settings: Settings,
     clock: Clock,
+    person_id: int,
+    admin_ids: tuple[int, ...],
 ) -> None:
     """Nudges from a card or a list."""
     count = await svc.send_nudge(
         uows,
-        TelegramSender(bot, limiter, clock),
+        TelegramSender(bot, limiter, clock, uows),
         clock,
-        actor_id=query.from_user.id,
+        actor_id=person_id,
         app_id=callback_data.app_id,
-        admin_ids=settings.bureau_admin_ids,
+        admin_ids=admin_ids,
     )
     await query.answer(t.NUDGED.format(count=count), show_alert=True)
 
@@ -205,12 +220,14 @@ async def on_my_chat_member(
     uows: UnitOfWorkFactory,
     settings: Settings,
     clock: Clock,
+    person_id: int,
+    admin_ids: tuple[int, ...],
 ) -> None:
     """Stops messaging a user who blocked the bot (reported once); unblocking undoes it."""
     if event.chat.type != "private":
         return
     status = event.new_chat_member.status
     if status == "kicked":
-        await svc.person_blocked(uows, event.from_user.id, clock.now(), settings.bureau_admin_ids)
+        await svc.person_blocked(uows, person_id, clock.now(), admin_ids)
     elif status == "member":
-        await svc.person_unblocked(uows, event.from_user.id)
+        await svc.person_unblocked(uows, person_id)

@@ -18,9 +18,11 @@ from bot.domain.form import BY_KEY, FIELDS
 from bot.domain.idcard import mask_phone
 from bot.domain.review import Change, Decision, Grant, ReviewLevel, RoleKind
 from bot.domain.workflow import Status
+from bot.services.accounts import Managed
 from bot.services.ports import DistrictRow, EventRow, UnitRow
 from bot.services.review import Outcome, Page, ReviewCard
 from bot.services.roles import NewInvite
+from bot.texts import accounts as at
 from bot.texts import chat as ct
 from bot.texts import review as t
 from bot.texts.limits import CAPTION, MESSAGE, clip, fits, split_message
@@ -36,6 +38,7 @@ from handlers.callbacks import (
     ListPick,
     PendingPage,
     ReasonCancel,
+    RebindFor,
     ReviewAction,
     ReviewShow,
     ReviewView,
@@ -76,6 +79,25 @@ def role_line(g: Grant) -> str:
     if g.role is RoleKind.DISTRICT:
         return t.ROLE_DISTRICT.format(district=g.district_name)
     return t.ROLE_UNIT.format(unit=g.unit_name, code=g.unit_code)
+
+
+MANAGED_SHOWN = 30
+"""换绑 buttons in /roles at most; the command line reaches everyone."""
+
+
+def managed_keyboard(people: Sequence[Managed]) -> InlineKeyboardMarkup:
+    """One 换绑账号 button per person whose account the viewer may move."""
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=at.MANAGED_BUTTON.format(name=p.name or f"#{p.person_id}"),
+                    callback_data=RebindFor(person_id=p.person_id).pack(),
+                )
+            ]
+            for p in people[:MANAGED_SHOWN]
+        ]
+    )
 
 
 def roles_text(grants: Sequence[Grant]) -> str:

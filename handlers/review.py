@@ -33,9 +33,10 @@ from bot.domain.ids import parse_id
 from bot.domain.parsers import normalize, parse_unit_name
 from bot.domain.review import Decision, Grant, ReviewLevel, RoleKind
 from bot.domain.workflow import Status
-from bot.services import review, roles
+from bot.services import accounts, review, roles
 from bot.services.ports import ListFilter
 from bot.services.repositories import UnitOfWorkFactory
+from bot.texts import accounts as at
 from bot.texts import review as t
 from handlers import render_review as rr
 from handlers.callbacks import (
@@ -103,14 +104,14 @@ def _message_of(query: CallbackQuery) -> Message:
     return query.message
 
 
-async def refresh_menu(bot: Bot, person_id: int, grants: Sequence[Grant]) -> None:
-    """Shows the person the commands of their roles (per chat)."""
+async def refresh_menu(bot: Bot, chat_id: int, grants: Sequence[Grant]) -> None:
+    """Shows the person in `chat_id` the commands of their roles (per chat)."""
     try:
         await bot.set_my_commands(
-            rr.commands_for(grants), scope=BotCommandScopeChat(chat_id=person_id)
+            rr.commands_for(grants), scope=BotCommandScopeChat(chat_id=chat_id)
         )
     except TelegramBadRequest as problem:
-        log.info("command menu for %s not set: %s", person_id, problem)
+        log.info("command menu for chat %s not set: %s", chat_id, problem)
 
 
 # deciding ----------------------------------------------------------------------------------
@@ -124,6 +125,8 @@ async def on_review_action(
     clock: Clock,
     settings: Settings,
     notifier: TelegramNotifier,
+    person_id: int,
+    admin_ids: tuple[int, ...],
 ) -> None:
     """Approves at once; for 退回修改 and 不同意 checks first, then asks for the reason."""
     user = query.from_user
@@ -134,8 +137,8 @@ async def on_review_action(
             app_id=callback_data.app_id,
             version=callback_data.v,
             level=callback_data.level,
-            actor_id=user.id,
-            admin_ids=settings.bureau_admin_ids,
+            actor_id=person_id,
+            admin_ids=admin_ids,
             now=clock.now(),
         )
         pending = {"app_id": app.id, "v": app.version, "level": int(callback_data.level)}
@@ -150,9 +153,9 @@ async def on_review_action(
         version=callback_data.v,
         level=callback_data.level,
         decision=decision,
-        actor_id=user.id,
+        actor_id=person_id,
         actor_name=user.full_name,
-        admin_ids=settings.bureau_admin_ids,
+        admin_ids=admin_ids,
         reason=None,
         now=clock.now(),
     )
@@ -167,6 +170,8 @@ async def on_reason(
     clock: Clock,
     settings: Settings,
     notifier: TelegramNotifier,
+    person_id: int,
+    admin_ids: tuple[int, ...],
 ) -> None:
     """Takes the reason for 退回修改 or 不同意 and decides; 取消 leaves the application as it was."""
     if not message.text:
@@ -187,9 +192,9 @@ async def on_reason(
         version=int(data["v"]),
         level=ReviewLevel(int(data["level"])),
         decision=Decision(data["d"]),
-        actor_id=user.id,
+        actor_id=person_id,
         actor_name=user.full_name,
-        admin_ids=settings.bureau_admin_ids,
+        admin_ids=admin_ids,
         reason=reason,
         now=clock.now(),
     )
@@ -208,7 +213,10 @@ async def on_reason_cancel(
 ) -> None:
     """Drops the reason being asked for; the application stays as it was."""
     data = await state.get_data()
-    if await state.get_state() == ReviewInput.reason.state and data.get("app_id") == callback_data.app_id:
+    if (
+        await state.get_state() == ReviewInput.reason.state
+        and data.get("app_id") == callback_data.app_id
+    ):
         await state.clear()
     await query.answer()
     await _message_of(query).edit_text(t.REASON_CANCELLED, reply_markup=None)
@@ -224,11 +232,12 @@ async def on_review_show(
     clock: Clock,
     settings: Settings,
     notifier: TelegramNotifier,
+    person_id: int,
+    admin_ids: tuple[int, ...],
 ) -> None:
     """查看全部, 审核记录, 查看修改内容, and opening an application from a list."""
-    user = query.from_user
     message = _message_of(query)
-    who = {"app_id": callback_data.app_id, "actor_id": user.id, "admin_ids": settings.bureau_admin_ids}
+    who = {"app_id": callback_data.app_id, "actor_id": person_id, "admin_ids": admin_ids}
     match callback_data.what:
         case ReviewView.HISTORY:
             app, events = await review.history(uows, **who)
@@ -256,7 +265,7 @@ async def on_review_show(
             caption=rr.photo_caption(opened.card.app),
         )
     shown = await _send_parts(message, rr.review_card_parts(opened.card))
-    await notifier.record_card(opened.card.app.id, shown)
+    await notifier.record_card(opened.card.app.id, person_id, shown)
 
 
 async def _send_parts(
@@ -270,25 +279,34 @@ async def _send_parts(
     return sent
 
 
-async def on_pending(message: Message, uows: UnitOfWorkFactory, settings: Settings) -> None:
+async def on_pending(
+    message: Message,
+    uows: UnitOfWorkFactory,
+    settings: Settings,
+    person_id: int,
+    admin_ids: tuple[int, ...],
+) -> None:
     """Lists what waits for this reviewer, oldest first."""
     user = message.from_user
     assert user is not None
-    page = await review.pending(
-        uows, person_id=user.id, admin_ids=settings.bureau_admin_ids, page=0
-    )
+    page = await review.pending(uows, person_id=person_id, admin_ids=admin_ids, page=0)
     text, markup = rr.pending_page(page)
     await message.answer(text, reply_markup=markup)
 
 
 async def on_pending_page(
-    query: CallbackQuery, callback_data: PendingPage, uows: UnitOfWorkFactory, settings: Settings
+    query: CallbackQuery,
+    callback_data: PendingPage,
+    uows: UnitOfWorkFactory,
+    settings: Settings,
+    person_id: int,
+    admin_ids: tuple[int, ...],
 ) -> None:
     """Turns a page of the pending list."""
     page = await review.pending(
         uows,
-        person_id=query.from_user.id,
-        admin_ids=settings.bureau_admin_ids,
+        person_id=person_id,
+        admin_ids=admin_ids,
         page=callback_data.page,
     )
     text, markup = rr.pending_page(page)
@@ -296,25 +314,40 @@ async def on_pending_page(
     await _message_of(query).edit_text(text, reply_markup=markup)
 
 
-async def on_applications(message: Message, uows: UnitOfWorkFactory, settings: Settings) -> None:
+async def on_applications(
+    message: Message,
+    uows: UnitOfWorkFactory,
+    settings: Settings,
+    person_id: int,
+    admin_ids: tuple[int, ...],
+) -> None:
     """Counts by state and the first page of the district's (or all) applications."""
     user = message.from_user
     assert user is not None
-    text, markup = await _app_list(uows, settings, user.id, AppList())
+    text, markup = await _app_list(uows, settings, person_id, AppList(), admin_ids)
     await message.answer(text, reply_markup=markup)
 
 
 async def on_app_list(
-    query: CallbackQuery, callback_data: AppList, uows: UnitOfWorkFactory, settings: Settings
+    query: CallbackQuery,
+    callback_data: AppList,
+    uows: UnitOfWorkFactory,
+    settings: Settings,
+    person_id: int,
+    admin_ids: tuple[int, ...],
 ) -> None:
     """Turns a page of /applications, or picks a filter."""
-    text, markup = await _app_list(uows, settings, query.from_user.id, callback_data)
+    text, markup = await _app_list(uows, settings, person_id, callback_data, admin_ids)
     await query.answer()
     await _message_of(query).edit_text(text, reply_markup=markup)
 
 
 async def _app_list(
-    uows: UnitOfWorkFactory, settings: Settings, person_id: int, current: AppList
+    uows: UnitOfWorkFactory,
+    settings: Settings,
+    person_id: int,
+    current: AppList,
+    admin_ids: tuple[int, ...],
 ) -> tuple[str, InlineKeyboardMarkup]:
     status = current.status if current.status in set(Status) - {Status.DRAFT} else ""
     groups = vocab.PROFESSIONAL_GROUPS
@@ -323,7 +356,7 @@ async def _app_list(
     listing = await review.list_applications(
         uows,
         person_id=person_id,
-        admin_ids=settings.bureau_admin_ids,
+        admin_ids=admin_ids,
         what=ListFilter(status=status or None, unit_id=current.unit_id or None, group=group),
         page=current.page,
         with_units=current.show is not ListPick.PAGE,
@@ -337,7 +370,12 @@ async def _app_list(
 
 
 async def on_history(
-    message: Message, command: CommandObject, uows: UnitOfWorkFactory, settings: Settings
+    message: Message,
+    command: CommandObject,
+    uows: UnitOfWorkFactory,
+    settings: Settings,
+    person_id: int,
+    admin_ids: tuple[int, ...],
 ) -> None:
     """`/history <application number>`: every transition with who, when and why."""
     user = message.from_user
@@ -346,29 +384,42 @@ async def on_history(
     if app_id is None:
         await message.answer(t.HISTORY_USAGE)
         return
-    app, events = await review.history(
-        uows, app_id=app_id, actor_id=user.id, admin_ids=settings.bureau_admin_ids
-    )
+    app, events = await review.history(uows, app_id=app_id, actor_id=person_id, admin_ids=admin_ids)
     await message.answer(rr.history_text(app, events))
 
 
 # roles and invites -----------------------------------------------------------------------------
 
 
-async def on_roles(message: Message, uows: UnitOfWorkFactory, settings: Settings, bot: Bot) -> None:
-    """Shows the person's roles and refreshes their command menu."""
-    user = message.from_user
-    assert user is not None
-    grants = await roles.roles_of(uows, user.id, settings.bureau_admin_ids)
+async def on_roles(
+    message: Message,
+    uows: UnitOfWorkFactory,
+    bot: Bot,
+    person_id: int,
+    admin_ids: tuple[int, ...],
+) -> None:
+    """Shows the person's roles, refreshes their command menu, and offers 换绑账号 for the
+    people whose accounts they may move."""
+    grants = await roles.roles_of(uows, person_id, admin_ids)
     await message.answer(rr.roles_text(grants))
-    await refresh_menu(bot, user.id, grants)
+    await refresh_menu(bot, message.chat.id, grants)
+    if any(g.role in (RoleKind.BUREAU, RoleKind.DISTRICT) for g in grants):
+        people = await accounts.managed_people(uows, person_id=person_id, admin_ids=admin_ids)
+        if people:
+            await message.answer(at.MANAGED_HEADER, reply_markup=rr.managed_keyboard(people))
 
 
-async def on_invite(message: Message, uows: UnitOfWorkFactory, settings: Settings) -> None:
+async def on_invite(
+    message: Message,
+    uows: UnitOfWorkFactory,
+    settings: Settings,
+    person_id: int,
+    admin_ids: tuple[int, ...],
+) -> None:
     """Bureau admins pick a district to invite its reviewer; district reviewers pick a unit."""
     user = message.from_user
     assert user is not None
-    menu = await roles.invite_menu(uows, person_id=user.id, admin_ids=settings.bureau_admin_ids)
+    menu = await roles.invite_menu(uows, person_id=person_id, admin_ids=admin_ids)
     if menu.districts is not None:
         text, markup = rr.invite_district_page(menu.districts, 0)
         await message.answer(text, reply_markup=markup)
@@ -394,6 +445,8 @@ async def on_invite_for(
     clock: Clock,
     settings: Settings,
     bot: Bot,
+    person_id: int,
+    admin_ids: tuple[int, ...],
 ) -> None:
     """Makes the one-time link for the chosen district or unit (re-checking who may)."""
     if callback_data.role is RoleKind.DISTRICT:
@@ -404,8 +457,8 @@ async def on_invite_for(
         raise NotAllowed(t.NOT_ALLOWED_INVITE)
     invite = await roles.create_invite(
         uows,
-        inviter_id=query.from_user.id,
-        admin_ids=settings.bureau_admin_ids,
+        inviter_id=person_id,
+        admin_ids=admin_ids,
         target=target,
         now=clock.now(),
     )
@@ -426,12 +479,14 @@ async def on_invite_new_unit(
     state: FSMContext,
     uows: UnitOfWorkFactory,
     settings: Settings,
+    person_id: int,
+    admin_ids: tuple[int, ...],
 ) -> None:
     """Asks for the name of a unit the district reviewer registers."""
     district = await roles.check_new_unit(
         uows,
-        person_id=query.from_user.id,
-        admin_ids=settings.bureau_admin_ids,
+        person_id=person_id,
+        admin_ids=admin_ids,
         district_id=callback_data.district_id,
     )
     await enter(state, ReviewInput.unit_name, {"district_id": district.id})
@@ -465,6 +520,8 @@ async def on_invite_unit_kind(
     clock: Clock,
     settings: Settings,
     bot: Bot,
+    person_id: int,
+    admin_ids: tuple[int, ...],
 ) -> None:
     """Registers the unit and makes the invite link for its reviewer."""
     data = await state.get_data()
@@ -478,8 +535,8 @@ async def on_invite_unit_kind(
         return
     added = await roles.add_unit_and_invite(
         uows,
-        person_id=query.from_user.id,
-        admin_ids=settings.bureau_admin_ids,
+        person_id=person_id,
+        admin_ids=admin_ids,
         district_id=callback_data.district_id,
         name=data["name"],
         kind=vocab.UNIT_KINDS[callback_data.kind],
@@ -500,13 +557,15 @@ async def on_invite_revoke(
     uows: UnitOfWorkFactory,
     clock: Clock,
     settings: Settings,
+    person_id: int,
+    admin_ids: tuple[int, ...],
 ) -> None:
     """Revokes an unused invite (its creator or a bureau admin)."""
     await roles.revoke_invite(
         uows,
         callback_data.invite_id,
-        by=query.from_user.id,
-        admin_ids=settings.bureau_admin_ids,
+        by=person_id,
+        admin_ids=admin_ids,
         now=clock.now(),
     )
     await query.answer()
@@ -521,6 +580,8 @@ async def on_invite_start(
     settings: Settings,
     bot: Bot,
     notifier: TelegramNotifier,
+    person_id: int,
+    admin_ids: tuple[int, ...],
 ) -> None:
     """Opens an invite link: grants its role once, tells the inviter, updates the command menu."""
     user = message.from_user
@@ -528,9 +589,9 @@ async def on_invite_start(
     accepted = await roles.accept_invite(
         uows,
         invite_token,
-        person_id=user.id,
+        person_id=person_id,
         full_name=user.full_name,
-        admin_ids=settings.bureau_admin_ids,
+        admin_ids=admin_ids,
         now=clock.now(),
     )
     target = rr.role_line(accepted.grant)
@@ -538,8 +599,9 @@ async def on_invite_start(
         await message.answer(t.INVITE_ALREADY_HELD.format(target=target))
     else:
         await message.answer(t.INVITE_ACCEPTED.format(target=target))
-    await refresh_menu(bot, user.id, accepted.grants)
+    await refresh_menu(bot, message.chat.id, accepted.grants)
     if accepted.inviter_id is not None:
         await notifier.tell(
-            accepted.inviter_id, t.INVITER_TOLD.format(name=user.full_name, id=user.id, target=target)
+            accepted.inviter_id,
+            t.INVITER_TOLD.format(name=user.full_name, id=user.id, target=target),
         )

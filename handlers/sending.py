@@ -1,4 +1,5 @@
-"""The Telegram side of the `NoticeSender` port: render, wait for a slot, send, read the answer.
+"""The Telegram side of the `NoticeSender` port: find the chat, render, wait for a slot, send,
+read the answer.
 
 429 is waited out here (the limiter pushes that chat back by `retry_after`
 and other chats keep their slots); 403 means the person blocked the bot or
@@ -22,8 +23,10 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.clock import Clock
 from bot.domain.reminders import Audience, Notice
 from bot.ratelimit import RateLimiter
+from bot.services.accounts import telegram_chats
 from bot.services.reminder_ports import Outcome
 from bot.services.reminders import notice_text, resumes_form
+from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import reminders as t
 from handlers.callbacks import CardAction, CardDo
 
@@ -39,7 +42,9 @@ def notice_markup(notice: Notice) -> InlineKeyboardMarkup | None:
     if app_id is None:
         return None
     label = (
-        t.BUTTON_FIX if notice.payload.get("audience") == Audience.RETURNED.value else t.BUTTON_CONTINUE
+        t.BUTTON_FIX
+        if notice.payload.get("audience") == Audience.RETURNED.value
+        else t.BUTTON_CONTINUE
     )
     button = InlineKeyboardButton(
         text=label, callback_data=CardAction(app_id=app_id, do=CardDo.CONTINUE).pack()
@@ -49,9 +54,16 @@ def notice_markup(notice: Notice) -> InlineKeyboardMarkup | None:
 
 class TelegramSender:
     def __init__(
-        self, bot: Bot, limiter: RateLimiter, clock: Clock, *, max_retry_after: int = MAX_RETRY_AFTER
+        self,
+        bot: Bot,
+        limiter: RateLimiter,
+        clock: Clock,
+        uows: UnitOfWorkFactory,
+        *,
+        max_retry_after: int = MAX_RETRY_AFTER,
     ) -> None:
         self.bot = bot
+        self.uows = uows
         self.limiter = limiter
         self.clock = clock
         self.max_retry_after = max_retry_after
@@ -59,7 +71,9 @@ class TelegramSender:
         """429s seen, for reports and benchmarks."""
 
     async def send(self, notice: Notice) -> Outcome:
-        chat = notice.recipient_id
+        chat = (await telegram_chats(self.uows, [notice.recipient_id])).get(notice.recipient_id)
+        if chat is None:
+            return Outcome.UNREACHABLE  # no Telegram account (any more)
         text = notice_text(notice, self.clock.now())
         markup = notice_markup(notice)
         for _ in range(self.max_retry_after + 1):

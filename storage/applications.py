@@ -12,11 +12,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     and_,
     delete,
     exists,
     func,
     insert,
+    literal,
     or_,
     select,
     update,
@@ -39,15 +41,16 @@ from bot.services.reminder_ports import BatchFacts
 from storage.crypto import blind_index
 from storage.db import DbSession, core
 from storage.models import (
+    Account,
     Application,
     ApplicationEvent,
     BatchReport,
     CardMessage,
     District,
-    Person,
     Photo,
     Role,
     Unit,
+    UTCDateTime,
 )
 from storage.rows import (
     ADD_APPLICATION,
@@ -66,6 +69,11 @@ from storage.rows import (
     pending_for,
     snapshot_of,
 )
+
+
+def _attached_account(person_id: Any) -> Any:
+    """Join condition: the person's attached account (people without one cannot be reminded)."""
+    return and_(Account.person_id == person_id, Account.detached_at.is_(None))
 
 
 class ApplicationRepository:
@@ -93,6 +101,15 @@ class ApplicationRepository:
             .order_by(Application.id.desc())
         )
         return [snapshot_of(r) for r in rows]
+
+    async def people_with_id_number(self, id_number: str) -> Sequence[int]:
+        """Who applied with this ID number, in any campaign (found by its keyed hash)."""
+        rows = await self.session.scalars(
+            select(Application.person_id)
+            .where(Application.id_hash == blind_index(id_number))
+            .distinct()
+        )
+        return list(rows)
 
     async def id_number_in_use(self, campaign_id: int, id_number: str, except_id: int) -> bool:
         params = {
@@ -216,21 +233,34 @@ class ApplicationRepository:
         )
 
     async def add_card_message(
-        self, app_id: int, chat_id: int, message_id: int, now: datetime
+        self, app_id: int, person_id: int, message_id: int, now: datetime
     ) -> None:
+        """Records a card sent to the person's Telegram account (none: nothing to record)."""
+        account = (
+            select(
+                literal(app_id), Account.id, literal(message_id, BigInteger), literal(now, UTCDateTime())
+            )
+            .where(
+                Account.person_id == person_id,
+                Account.channel == "telegram",
+                Account.detached_at.is_(None),
+            )
+        )
         await self.session.execute(
-            insert(CardMessage).values(
-                application_id=app_id, chat_id=chat_id, message_id=message_id, sent_at=now
+            insert(CardMessage).from_select(
+                ["application_id", "account_id", "message_id", "sent_at"], account
             )
         )
 
     async def card_messages(self, app_id: int) -> Sequence[tuple[int, int]]:
+        """(chat, message) of every copy of the card in a chat still attached to its person."""
         rows = await self.session.execute(
-            select(CardMessage.chat_id, CardMessage.message_id)
-            .where(CardMessage.application_id == app_id)
+            select(Account.chat_id, CardMessage.message_id)
+            .join(Account, Account.id == CardMessage.account_id)
+            .where(CardMessage.application_id == app_id, Account.detached_at.is_(None))
             .order_by(CardMessage.id)
         )
-        return [(r.chat_id, r.message_id) for r in rows]
+        return [(int(r.chat_id), r.message_id) for r in rows]
 
     async def drop_card_messages(self, app_id: int) -> None:
         await self.session.execute(delete(CardMessage).where(CardMessage.application_id == app_id))
@@ -373,11 +403,11 @@ class ApplicationRepository:
     async def open_forms(self, campaign_id: int) -> Sequence[ApplicationSnapshot]:
         rows = await self.session.execute(
             self._applications()
-            .join(Person, Person.id == Application.person_id)
+            .join(Account, _attached_account(Application.person_id))
             .where(
                 Application.campaign_id == campaign_id,
                 Application.status.in_([AppStatus.DRAFT.value, AppStatus.RETURNED.value]),
-                Person.unreachable.is_(False),
+                Account.unreachable.is_(False),
             )
             .order_by(Application.id)
         )
@@ -385,23 +415,24 @@ class ApplicationRepository:
 
     def _reachable_unit_reviewer(self, unit_id: Any) -> Any:
         reviewer = aliased(Role)
-        person = aliased(Person)
+        account = aliased(Account)
         return exists().where(
             reviewer.role == "unit",
             reviewer.unit_id == unit_id,
-            person.id == reviewer.person_id,
-            person.unreachable.is_(False),
+            account.person_id == reviewer.person_id,
+            account.detached_at.is_(None),
+            account.unreachable.is_(False),
         )
 
     async def unit_pending(self, campaign_id: int) -> Sequence[Todo]:
         rows = await self.session.execute(
             select(Role.person_id, Role.unit_id, Unit.name, func.count(Application.id))
-            .join(Person, Person.id == Role.person_id)
+            .join(Account, _attached_account(Role.person_id))
             .join(Unit, Unit.id == Role.unit_id)
             .join(Application, Application.unit_id == Role.unit_id)
             .where(
                 Role.role == "unit",
-                Person.unreachable.is_(False),
+                Account.unreachable.is_(False),
                 Application.campaign_id == campaign_id,
                 Application.status == AppStatus.SUBMITTED.value,
                 Application.unit_confirmed.is_(True),
@@ -428,12 +459,12 @@ class ApplicationRepository:
         )
         rows = await self.session.execute(
             select(Role.person_id, Role.district_id, District.name, func.count(Application.id))
-            .join(Person, Person.id == Role.person_id)
+            .join(Account, _attached_account(Role.person_id))
             .join(District, District.id == Role.district_id)
             .join(Application, Application.district_id == Role.district_id)
             .where(
                 Role.role == "district",
-                Person.unreachable.is_(False),
+                Account.unreachable.is_(False),
                 Application.campaign_id == campaign_id,
                 waiting_for_district,
             )
@@ -471,11 +502,11 @@ class ApplicationRepository:
         )
         rows = await self.session.execute(
             select(Role.person_id, Role.district_id, District.name)
-            .join(Person, Person.id == Role.person_id)
+            .join(Account, _attached_account(Role.person_id))
             .join(District, District.id == Role.district_id)
             .where(
                 Role.role == "district",
-                Person.unreachable.is_(False),
+                Account.unreachable.is_(False),
                 Role.district_id.in_(sorted(approved)),
             )
             .distinct()

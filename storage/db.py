@@ -66,7 +66,7 @@ class Database:
         """The synchronous Engine underneath, for engine events (tests count statements)."""
         raise NotImplementedError
 
-    async def run_sync(self, work: Callable[[Connection], T]) -> T:
+    async def run_sync(self, work: Callable[[Connection], T], *, schema_change: bool = False) -> T:
         """Runs `work` on a synchronous Connection in one transaction, committed after it."""
         raise NotImplementedError
 
@@ -112,7 +112,7 @@ class ServerDatabase(Database):
     def sync_engine(self) -> Engine:
         return self.engine.sync_engine
 
-    async def run_sync(self, work: Callable[[Connection], T]) -> T:
+    async def run_sync(self, work: Callable[[Connection], T], *, schema_change: bool = False) -> T:
         async with self.engine.begin() as connection:
             return await connection.run_sync(work)
 
@@ -166,12 +166,25 @@ class SqliteDatabase(Database):
     def sync_engine(self) -> Engine:
         return self.engine
 
-    async def run_sync(self, work: Callable[[Connection], T]) -> T:
+    async def run_sync(self, work: Callable[[Connection], T], *, schema_change: bool = False) -> T:
+        """`schema_change`: foreign keys are off while tables are rebuilt (SQLite cannot do it
+        with them on) and checked as a whole before the commit."""
         async with self._connection_lent():
             with self.engine.connect() as connection:
-                await begin_immediate(connection)
-                result = work(connection)
-                connection.commit()
+                if schema_change:
+                    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                try:
+                    await begin_immediate(connection)
+                    result = work(connection)
+                    if schema_change:
+                        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                        if broken:
+                            connection.rollback()
+                            raise RuntimeError(f"the schema change breaks foreign keys: {broken[:5]}")
+                    connection.commit()
+                finally:
+                    if schema_change:
+                        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
                 return result
 
     async def dispose(self) -> None:

@@ -29,4 +29,4 @@ async def upgrade(database: Database, revision: str = "heads") -> None:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
-    await database.run_sync(run)
+    await database.run_sync(run, schema_change=True)

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -102,13 +103,14 @@ class Unit(Base):
 
 
 class Person(Base):
-    """A Telegram user the bot has met; the user id is the key."""
+    """Someone the bot knows, by the project's own id; how to reach them is in `account`."""
 
     __tablename__ = "person"
+    __table_args__ = {"sqlite_autoincrement": True}
+    """An id is never given twice: audit rows keep the ids of people since deleted."""
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     full_name: Mapped[str] = mapped_column(String(200), default="")
-    username: Mapped[str | None] = mapped_column(String(64))
     consent_version: Mapped[str | None] = mapped_column(String(20))
     consent_at: Mapped[datetime | None]
     """When the person agreed to the processing notice of `consent_version`."""
@@ -116,8 +118,88 @@ class Person(Base):
     """Separate consent for sensitive information (ID number, health), PIPL art. 29."""
     transfer_consent_at: Mapped[datetime | None]
     """Separate consent for the transfer through a messaging service abroad, PIPL art. 39."""
-    unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
+
+
+class Account(Base):
+    """A person's account on one messaging channel: the only place a channel's user id is kept.
+
+    A person has at most one attached account per channel. Moving them to another
+    account detaches the old row (`detached_at`) and keeps it as history; the old
+    account, if it writes again, is met as someone new.
+    """
+
+    __tablename__ = "account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("person.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    """`telegram` today; a domestic channel (DingTalk, WeCom) later."""
+    external_id: Mapped[str] = mapped_column(String(64))
+    """The channel's user id (Telegram: the user id, as text)."""
+    chat_id: Mapped[str] = mapped_column(String(64))
+    """Where messages to this account go (Telegram: the private chat, same number as the user)."""
+    username: Mapped[str | None] = mapped_column(String(64))
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
+    """The channel refused a message (blocked, deleted); cleared when the account writes again."""
+    last_seen_at: Mapped[datetime | None]
+    """Last update from this account, to the hour."""
+    attached_at: Mapped[datetime]
+    detached_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        Index(
+            "uq_account_attached",
+            "channel",
+            "external_id",
+            unique=True,
+            sqlite_where=text("detached_at IS NULL"),
+            postgresql_where=text("detached_at IS NULL"),
+        ),
+    )
+
+
+class PersonEvent(Base):
+    """Audit trail of a person's accounts: who moved them to which account, when and how."""
+
+    __tablename__ = "person_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("person.id"), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    """`rebind_link` (made), `rebind` (done), `rebind_code` (asked by the person)."""
+    actor_id: Mapped[int | None] = mapped_column(BigInteger)
+    """The person who did it; None for the operator's command line."""
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """Account row ids (from, to) and the means; never the channel's user ids."""
+    at: Mapped[datetime]
+
+
+class Rebind(Base):
+    """A one-time permission to move a person to another account; only the secret's hash is kept.
+
+    `link`: a deep link made by the bureau or a district reviewer, for whoever opens it.
+    `code`: a code sent to the person's old account, for the one new account that asked.
+    """
+
+    __tablename__ = "rebind"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("person.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    for_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    """`code`: the new account that asked and alone may use it."""
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    """Person id of whoever made it; None from the command line."""
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    """Wrong codes typed; the code dies after a few."""
+    used_at: Mapped[datetime | None]
+    used_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    revoked_at: Mapped[datetime | None]
 
 
 class Role(Base):
@@ -126,11 +208,12 @@ class Role(Base):
     __tablename__ = "role"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    person_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("person.id"), index=True)
     role: Mapped[str] = mapped_column(String(10))
     district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     granted_by: Mapped[int | None] = mapped_column(BigInteger)
+    """Person id of the granter; None from the command line or an invite."""
     granted_at: Mapped[datetime]
 
     __table_args__ = (
@@ -145,7 +228,7 @@ class Application(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    person_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("person.id"), index=True)
     district_id: Mapped[int] = mapped_column(ForeignKey("district.id"), index=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     unit_confirmed: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -231,6 +314,7 @@ class ApplicationEvent(Base):
         ForeignKey("application.id", ondelete="CASCADE"), index=True
     )
     actor_id: Mapped[int | None] = mapped_column(BigInteger)
+    """Person id; not a foreign key, so the trail outlives a person's deletion."""
     actor_name: Mapped[str] = mapped_column(String(200), default="")
     action: Mapped[str] = mapped_column(String(20))
     from_status: Mapped[str | None] = mapped_column(String(20))
@@ -285,7 +369,7 @@ class Reminder(Base):
     deadline_at: Mapped[datetime | None]
     offset_minutes: Mapped[int | None] = mapped_column(Integer)
     recipient_id: Mapped[int] = mapped_column(BigInteger, index=True)
-    """Telegram user id; not a foreign key since admins from settings may have no person row."""
+    """Person id; the account to send to is looked up when it goes out."""
     application_id: Mapped[int | None] = mapped_column(Integer, index=True)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     due_at: Mapped[datetime | None]
@@ -325,10 +409,11 @@ class Invite(Base):
     district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     created_by: Mapped[int | None] = mapped_column(BigInteger)
-    """Telegram id of the inviter (None when made from the CLI); told when the link is used."""
+    """Person id of the inviter (None when made from the CLI); told when the link is used."""
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     used_by: Mapped[int | None] = mapped_column(BigInteger)
+    """Person id of whoever took the role."""
     used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
 
@@ -342,11 +427,14 @@ class CardMessage(Base):
     application_id: Mapped[int] = mapped_column(
         ForeignKey("application.id", ondelete="CASCADE"), index=True
     )
-    chat_id: Mapped[int] = mapped_column(BigInteger)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    """The account in whose chat the card is."""
     message_id: Mapped[int] = mapped_column(BigInteger)
     sent_at: Mapped[datetime]
 
-    __table_args__ = (UniqueConstraint("chat_id", "message_id", name="uq_card_message_chat"),)
+    __table_args__ = (
+        UniqueConstraint("account_id", "message_id", name="uq_card_message_account"),
+    )
 
 
 class ConsentRecord(Base):
@@ -356,7 +444,7 @@ class ConsentRecord(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(BigInteger, index=True)
-    """Telegram user id; not a foreign key so the history outlives any change to the person row."""
+    """Person id; not a foreign key, so the history outlives the person's deletion."""
     version: Mapped[str] = mapped_column(String(20))
     items: Mapped[list[Any]] = mapped_column(JSON)
     """Separate consents given: general, sensitive (PIPL art. 29), transfer (art. 39); empty on withdrawal."""
@@ -401,7 +489,7 @@ class BatchReport(Base):
     district_id: Mapped[int] = mapped_column(ForeignKey("district.id"))
     reported_at: Mapped[datetime]
     reported_by: Mapped[int] = mapped_column(BigInteger)
-    """Telegram id of the district reviewer who reported."""
+    """Person id of the district reviewer who reported."""
     row_count: Mapped[int] = mapped_column(Integer)
     """Rows of the Annex 2 sent to the bureau."""
     replaced: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -417,7 +505,7 @@ class AccessLog(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     actor_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
-    """Telegram id of the reviewer or admin; None for the operator's command line."""
+    """Person id of the reviewer or admin; None for the operator's command line."""
     action: Mapped[str] = mapped_column(String(30))
     """`bot.domain.exports.Access` value, e.g. export_annex2, view_full_record."""
     target: Mapped[str] = mapped_column(String(60))
@@ -439,6 +527,7 @@ class DownloadToken(Base):
     """The file, encrypted at rest; emptied when the link is used."""
     filename: Mapped[str] = mapped_column(String(200))
     requester_id: Mapped[int] = mapped_column(BigInteger)
+    """Person id."""
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime] = mapped_column(index=True)
     used_at: Mapped[datetime | None]

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import (
     and_,
     delete,
+    func,
     insert,
     select,
     update,
@@ -20,12 +21,13 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.domain.review import Grant, RoleKind
-from bot.services.ports import InviteRow, PersonRow
+from bot.services.ports import InviteRow, PersonRow, RoleHolder
 from bot.services.privacy import ConsentEntry
-from bot.services.reachability import MarkedUnreachable
 from bot.services.reminder_ports import GrantRow
+from storage.accounts import ATTACHED
 from storage.db import DbSession, core
 from storage.models import (
+    Account,
     ConsentNotice,
     ConsentRecord,
     District,
@@ -36,7 +38,6 @@ from storage.models import (
 )
 from storage.rows import (
     ADD_CONSENT,
-    ADD_PERSON,
     PERSON_BY_ID,
     UNIT_REVIEWER,
     UPDATE_PERSON,
@@ -45,14 +46,8 @@ from storage.rows import (
 
 
 class PeopleRepository:
-    def __init__(self, session: DbSession, marks: MarkedUnreachable | None = None) -> None:
+    def __init__(self, session: DbSession) -> None:
         self.session = session
-        self._marks = marks
-        """This process's set of unreachable ids, told of every mark written here."""
-
-    def _marked(self, person_id: int) -> None:
-        if self._marks is not None:
-            self._marks.marked(person_id)
 
     async def person(self, person_id: int) -> PersonRow | None:
         p = (await core(self.session, PERSON_BY_ID, {"id": person_id})).one_or_none()
@@ -67,15 +62,7 @@ class PeopleRepository:
         )
 
     async def save_person(self, person_id: int, full_name: str, now: datetime) -> None:
-        renamed = await core(
-            self.session, UPDATE_PERSON, {"person_id": person_id, "full_name": full_name}
-        )
-        if renamed.rowcount == 0:
-            await core(
-                self.session,
-                ADD_PERSON,
-                {"id": person_id, "full_name": full_name, "created_at": now},
-            )
+        await core(self.session, UPDATE_PERSON, {"person_id": person_id, "full_name": full_name})
 
     async def record_consent(self, person_id: int, version: str, now: datetime) -> None:
         await core(
@@ -91,12 +78,13 @@ class PeopleRepository:
         )
 
     async def ensure_person(self, person_id: int, full_name: str, now: datetime) -> None:
-        p = await self.session.get(Person, person_id)
-        if p is None:
-            self.session.add(Person(id=person_id, full_name=full_name, created_at=now))
-        elif full_name and not p.full_name:
-            p.full_name = full_name
-        await self.session.flush()
+        """Names the person if they have no name yet (people are made with their account)."""
+        if full_name:
+            await self.session.execute(
+                update(Person)
+                .where(Person.id == person_id, Person.full_name == "")
+                .values(full_name=full_name)
+            )
 
     async def person_names(self, person_ids: Sequence[int]) -> dict[int, str]:
         rows = await self.session.execute(
@@ -105,10 +93,10 @@ class PeopleRepository:
         return {r.id: r.full_name for r in rows}
 
     async def set_unreachable(self, person_id: int, unreachable: bool) -> None:
-        if unreachable:
-            self._marked(person_id)
         await self.session.execute(
-            update(Person).where(Person.id == person_id).values(unreachable=unreachable)
+            update(Account)
+            .where(Account.person_id == person_id, ATTACHED)
+            .values(unreachable=unreachable)
         )
 
     async def grants_of(self, person_id: int) -> Sequence[Grant]:
@@ -303,7 +291,6 @@ class PeopleRepository:
                 consent_at=None,
                 sensitive_consent_at=None,
                 transfer_consent_at=None,
-                username=None,
             )
         )
 
@@ -323,8 +310,8 @@ class PeopleRepository:
     async def _reviewers(self, *where: Any) -> Sequence[int]:
         rows = await self.session.scalars(
             select(Role.person_id)
-            .join(Person, Person.id == Role.person_id)
-            .where(Person.unreachable.is_(False), *where)
+            .join(Account, and_(Account.person_id == Role.person_id, ATTACHED))
+            .where(Account.unreachable.is_(False), *where)
             .distinct()
             .order_by(Role.person_id)
         )
@@ -344,31 +331,40 @@ class PeopleRepository:
             await self.session.scalar(select(Person.full_name).where(Person.id == person_id)) or ""
         )
 
+    async def role_holders(self) -> Sequence[RoleHolder]:
+        """Every role held, with its holder's name and the district it lies in."""
+        rows = await self.session.execute(
+            select(
+                Role.person_id,
+                Person.full_name,
+                Role.role,
+                func.coalesce(Role.district_id, Unit.district_id).label("district_id"),
+            )
+            .join(Person, Person.id == Role.person_id)
+            .outerjoin(Unit, Unit.id == Role.unit_id)
+            .order_by(Role.person_id, Role.id)
+        )
+        return [RoleHolder(r.person_id, r.full_name, r.role, r.district_id) for r in rows]
+
     async def mark_unreachable(self, person_id: int) -> bool:
-        self._marked(person_id)
         result = await self.session.execute(
-            update(Person)
-            .where(Person.id == person_id, Person.unreachable.is_(False))
+            update(Account)
+            .where(Account.person_id == person_id, ATTACHED, Account.unreachable.is_(False))
             .values(unreachable=True)
         )
         return bool(result.rowcount)
 
     async def set_reachable(self, person_id: int, reachable: bool) -> bool:
-        if not reachable:
-            self._marked(person_id)
         result = await self.session.execute(
-            update(Person)
-            .where(Person.id == person_id, Person.unreachable.is_(reachable))
+            update(Account)
+            .where(Account.person_id == person_id, ATTACHED, Account.unreachable.is_(reachable))
             .values(unreachable=not reachable)
         )
         return bool(result.rowcount)
 
-    async def unreachable_ids(self) -> Sequence[int]:
-        return list(
-            await self.session.scalars(select(Person.id).where(Person.unreachable.is_(True)))
-        )
-
     async def is_unreachable(self, person_id: int) -> bool:
         return bool(
-            await self.session.scalar(select(Person.unreachable).where(Person.id == person_id))
+            await self.session.scalar(
+                select(Account.unreachable).where(Account.person_id == person_id, ATTACHED)
+            )
         )

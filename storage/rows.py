@@ -148,8 +148,6 @@ UPDATE_PERSON = update(_person_t).where(_person_t.c.id == bindparam("person_id")
 """Sets the person's columns named in the parameters (`person_id` picks the row)."""
 
 
-ADD_PERSON = insert(_person_t)
-
 
 _LIVE = [s.value for s in LIVE]
 

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
-from bot.services.reachability import MarkedUnreachable
 from bot.services.transaction import unit_of_work_open
+from storage.accounts import AccountRepository
 from storage.applications import ApplicationRepository
 from storage.campaigns import CampaignRepository
 from storage.db import Database, DbSession
@@ -26,13 +26,13 @@ from storage.people import PeopleRepository
 
 class SqlUnitOfWork:
     applications: ApplicationRepository
+    accounts: AccountRepository
     people: PeopleRepository
     campaigns: CampaignRepository
     documents: DocumentRepository
 
-    def __init__(self, database: Database, marks: MarkedUnreachable | None = None) -> None:
+    def __init__(self, database: Database) -> None:
         self._database = database
-        self._marks = marks
         self._opened: Any = None
         self._flag: Any = None
 
@@ -41,7 +41,8 @@ class SqlUnitOfWork:
         session: DbSession = await self._opened.__aenter__()
         self.session = session
         self.applications = ApplicationRepository(session)
-        self.people = PeopleRepository(session, self._marks)
+        self.accounts = AccountRepository(session)
+        self.people = PeopleRepository(session)
         self.campaigns = CampaignRepository(session)
         self.documents = DocumentRepository(session)
         self._flag = unit_of_work_open.set(True)
@@ -63,8 +64,6 @@ class SqlUnitOfWork:
         await self._opened.__aexit__(exc_type, exc, tb)
 
 
-def unit_of_work_factory(
-    database: Database, marks: MarkedUnreachable | None = None
-) -> Callable[[], SqlUnitOfWork]:
-    """Makes a fresh unit of work per call; they tell `marks` of every unreachable mark they write."""
-    return lambda: SqlUnitOfWork(database, marks)
+def unit_of_work_factory(database: Database) -> Callable[[], SqlUnitOfWork]:
+    """Makes a fresh unit of work per call."""
+    return lambda: SqlUnitOfWork(database)

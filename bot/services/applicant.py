@@ -434,7 +434,7 @@ async def take_answer(
     person_id: int,
     app_id: int | None,
     text: str | None,
-    contact: tuple[str, int | None] | None = None,
+    contact: tuple[str, bool] | None = None,
     now: datetime,
     questions: ShownQuestions | None = None,
 ) -> Answered:
@@ -482,13 +482,13 @@ def _parse_message(
     f: Field,
     person_id: int,
     text: str | None,
-    contact: tuple[str, int | None] | None,
+    contact: tuple[str, bool] | None,
     now: datetime,
 ) -> Any:
     """The clean value of a message for field `f`; ValueError means "ask the same field again"."""
     if f.kind is Kind.PHONE and contact is not None:
-        phone, owner = contact
-        if owner != person_id:
+        phone, own = contact
+        if not own:
             raise ValueError(t.NOT_YOUR_CONTACT)
         return parse_mobile(phone)
     if text is None:

@@ -39,6 +39,47 @@ class PersonRow:
     transfer_consent_at: datetime | None
 
 
+@dataclass(frozen=True)
+class AccountRow:
+    """A person's attached account on one channel."""
+
+    id: int
+    person_id: int
+    chat_id: str
+    username: str | None
+    display_name: str
+    unreachable: bool
+    last_seen_at: datetime | None
+    consented: bool
+    """The person agreed to the processing notice: until then no name or username is kept."""
+
+
+@dataclass(frozen=True)
+class RoleHolder:
+    """One role held, with the district it lies in (a unit's district for a unit role)."""
+
+    person_id: int
+    name: str
+    role: str
+    district_id: int | None
+
+
+@dataclass(frozen=True)
+class RebindRow:
+    """A one-time permission to move a person to another account (storage.models.Rebind)."""
+
+    id: int
+    person_id: int
+    kind: str
+    secret_hash: str
+    for_account_id: int | None
+    created_by: int | None
+    expires_at: datetime
+    attempts: int
+    used_at: datetime | None
+    revoked_at: datetime | None
+
+
 class Notifier(Protocol):
     """Tells people what happened; the Telegram adapter lives in handlers."""
 

@@ -403,18 +403,18 @@ async def record_deliveries(
     uows: UnitOfWorkFactory,
     *,
     app_id: int | None,
-    cards: Sequence[CardRef],
+    cards: Sequence[tuple[int, int]],
     unreachable: Sequence[int],
     now: datetime,
 ) -> None:
-    """After the sends: remembers the cards of application `app_id` (to rewrite them on a
-    decision) and who could not be reached."""
+    """After the sends: remembers the cards of application `app_id`, as (person id, message id),
+    to rewrite them on a decision, and who could not be reached."""
     if not cards and not unreachable:
         return
     async with uows() as uow:
-        for chat_id, message_id in cards:
+        for person_id, message_id in cards:
             assert app_id is not None, "a card belongs to an application"
-            await uow.applications.add_card_message(app_id, chat_id, message_id, now)
+            await uow.applications.add_card_message(app_id, person_id, message_id, now)
         for person_id in unreachable:
             await uow.people.set_unreachable(person_id, True)
         await uow.commit()

@@ -25,7 +25,7 @@ def _run(connection: Connection) -> None:
 async def _run_async() -> None:
     database = create_database(config.get_main_option("sqlalchemy.url"), pool_size=0)
     try:
-        await database.run_sync(_run)
+        await database.run_sync(_run, schema_change=True)
     finally:
         await database.dispose()
 

@@ -22,9 +22,11 @@ from storage.db import create_database
 from storage.migrate import upgrade
 from storage.uow import unit_of_work_factory
 from tests.deploy.support import FakeTelegram, eventually
+from tests.support.people import person_in
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawQ"
 PEOPLE = range(7000, 7060)
+"""Telegram user ids (and chats) of the applicants."""
 
 
 async def seed(url: str) -> None:
@@ -39,8 +41,9 @@ async def seed(url: str) -> None:
         assert campaign is not None and unit is not None
         # no quiet hours: the test runs at any time of day
         await uow.campaigns.save_schedule(campaign.id, Schedule(quiet_start=time(0), quiet_end=time(0)))
-        for pid in PEOPLE:
-            await uow.people.save_person(pid, f"申报人{pid}", now)
+        for tg in PEOPLE:
+            pid = await person_in(uow, tg, now)
+            await uow.people.save_person(pid, f"申报人{tg}", now)
             await uow.applications.add_application(
                 campaign_id=campaign.id, person_id=pid, district_id=unit.district_id,
                 unit_id=unit.id, unit_name=unit.name, unit_confirmed=True, cursor="name", now=now,

@@ -16,13 +16,15 @@ from bot.offline import OfflineUser, Sent
 from bot.services.repositories import UnitOfWork
 from storage.models import AccessLog
 from storage.uow import unit_of_work_factory
+from tests.support.people import person_in
 
 SUBMITTED_AT = datetime(2022, 9, 15, 9, 0, tzinfo=TZ)
 _NEXT = {"submitted": "unit_approved", "unit_approved": "district_approved"}
 
 
 async def add_draft(uow: UnitOfWork, *, person_id: int, unit_code: str, name: str) -> int:
-    """A new, empty draft of `person_id` for the unit `unit_code` (not committed)."""
+    """A new, empty draft of the person `person_id` for the unit `unit_code`; names the person
+    (not committed)."""
     unit = await uow.campaigns.unit_by_code(unit_code)
     campaign = await uow.campaigns.current_campaign()
     assert unit is not None and campaign is not None
@@ -42,7 +44,7 @@ async def add_draft(uow: UnitOfWork, *, person_id: int, unit_code: str, name: st
 async def seed_app(
     sessionmaker: async_sessionmaker[AsyncSession],
     *,
-    person_id: int,
+    telegram_id: int,
     unit_code: str,
     status: str,
     name: str,
@@ -52,8 +54,10 @@ async def seed_app(
     title: str = "高级工程师",
     level: str = "副高级",
 ) -> int:
-    """A submitted application moved on to `status`, with its events, in one unit of work."""
+    """A submitted application of the person of Telegram user `telegram_id` (met now if new),
+    moved on to `status`, with its events, in one unit of work."""
     async with unit_of_work_factory(sessionmaker)() as uow:
+        person_id = await person_in(uow, telegram_id, SUBMITTED_AT)
         app_id = await add_draft(uow, person_id=person_id, unit_code=unit_code, name=name)
         unit = await uow.campaigns.unit_by_code(unit_code)
         assert unit is not None

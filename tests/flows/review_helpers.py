@@ -12,6 +12,7 @@ from bot.clock import TZ
 from bot.domain.review import RoleKind
 from bot.offline import OfflineUser, OfflineWorld, Sent
 from bot.services import roles
+from bot.services.accounts import person_of_telegram
 from storage.models import Application, ApplicationEvent
 from storage.uow import unit_of_work_factory
 from tests.flows.helpers import choose_unit, consent, fill_form
@@ -29,16 +30,19 @@ GRANTED_AT = datetime(2022, 9, 1, 9, 0, tzinfo=TZ)
 
 async def grant(
     sessionmaker: async_sessionmaker[AsyncSession],
-    person_id: int,
+    telegram_id: int,
     name: str,
     role: RoleKind,
     code: str,
-) -> None:
-    """Grants a unit role by unit code, or a district role by district code."""
+) -> int:
+    """Grants a unit role by unit code, or a district role by district code, to the person of
+    this Telegram account (met now if new), as `expertbot grant` does; returns the person id."""
     uows = unit_of_work_factory(sessionmaker)
     target = await roles.find_target(uows, role, code)
     assert target is not None
+    person_id = await person_of_telegram(uows, telegram_id, GRANTED_AT)
     await roles.grant(uows, person_id, target, granted_by=None, full_name=name, now=GRANTED_AT)
+    return person_id
 
 
 async def standard_reviewers(sessionmaker: async_sessionmaker[AsyncSession]) -> None:

@@ -14,9 +14,10 @@ from sqlalchemy import func, select
 
 from bot.main import create_dispatcher
 from bot.offline import OfflineSession, OfflineUser, OfflineWorld
-from storage.models import Application, Person
+from storage.models import Account, Application, ConsentRecord, Person
 from tests.flows.helpers import VALID_ID, choose_unit, consent, fill_form
 from tests.support.images import jpeg, png
+from tests.support.people import met_person
 
 
 async def _app(sessionmaker) -> Application:
@@ -356,12 +357,24 @@ async def test_unlisted_unit_is_typed_and_marked_for_the_district(
 
 
 async def test_refusing_consent_stores_nothing(world: OfflineWorld, sessionmaker) -> None:
-    user = world.user(1001, "三")
+    user = world.user(1001, "三", username="zhangsan")
     await user.send("/start")
     await user.press("不同意")
     assert "不会保存" in user.last().text
+    # The bot keeps the ids it answers to (a person and an account row), nothing else:
+    # no name, no username, no consent, no application.
+    person_id = await met_person(sessionmaker, 1001)
     async with sessionmaker() as session:
-        assert await session.scalar(select(func.count()).select_from(Person)) == 0
+        person = await session.get(Person, person_id)
+        assert person is not None and person.full_name == ""
+        account = (
+            await session.scalars(select(Account).where(Account.person_id == person_id))
+        ).one()
+        assert (account.display_name, account.username) == ("", None)
+        assert (person.consent_version, person.consent_at) == (None, None)
+        assert (person.sensitive_consent_at, person.transfer_consent_at) == (None, None)
+        assert await session.scalar(select(func.count()).select_from(ConsentRecord)) == 0
+        assert await session.scalar(select(func.count()).select_from(Application)) == 0
 
 
 async def test_consents_are_given_one_by_one(world: OfflineWorld, sessionmaker) -> None:
@@ -372,8 +385,9 @@ async def test_consents_are_given_one_by_one(world: OfflineWorld, sessionmaker) 
     assert "所在区县" not in user.last().text
     await user.press("③ 经境外服务传输")
     assert "所在区县" in user.last().text
+    person_id = await met_person(sessionmaker, 1001)
     async with sessionmaker() as session:
-        person = await session.get(Person, 1001)
+        person = await session.get(Person, person_id)
         assert person.sensitive_consent_at is not None and person.consent_version
 
 

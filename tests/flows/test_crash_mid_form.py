@@ -22,6 +22,7 @@ from storage.lease import mark_running, mark_stopped
 from storage.models import Application
 from storage.uow import unit_of_work_factory
 from tests.flows.helpers import PORTRAIT, VALID_ID, choose_unit, consent
+from tests.support.people import met_person
 
 
 async def _app(sessionmaker: Database) -> Application:
@@ -71,8 +72,9 @@ async def test_a_text_after_a_crash_brings_the_unseen_question_and_is_not_taken_
     await user.send_photo(PORTRAIT)
     assert "职务" in user.last().text
     # Stored, then the process died before 社会兼职 was asked.
+    me = await met_person(sessionmaker, user.id)
     await svc.take_answer(
-        unit_of_work_factory(sessionmaker), person_id=1001, app_id=None, text="安全环保部部长",
+        unit_of_work_factory(sessionmaker), person_id=me, app_id=None, text="安全环保部部长",
         now=clock.now(),
     )
     after = await restarted()
@@ -93,8 +95,9 @@ async def test_pressing_the_old_button_after_a_crash_brings_the_unseen_question(
     prompt = user.last()
     data = next(d for label, d in prompt.buttons() if label == "汉族")
     choices = BY_KEY[keys.ETHNICITY].choices
+    me = await met_person(sessionmaker, user.id)
     await svc.choose(
-        unit_of_work_factory(sessionmaker), person_id=1001, app_id=None, key=keys.ETHNICITY,
+        unit_of_work_factory(sessionmaker), person_id=me, app_id=None, key=keys.ETHNICITY,
         index=choices.index("汉族"), now=clock.now(),
     )
     after = await restarted()

@@ -30,6 +30,7 @@ from tests.flows.review_helpers import (
     standard_reviewers,
     submitted_application,
 )
+from tests.support.people import met_person
 
 SHAPINGBA, YUZHONG = "500106", "500103"
 
@@ -43,15 +44,15 @@ async def seed_batch(sessionmaker) -> dict[str, int]:
     """沙坪坝区: two approved (建筑 and 矿山), one waiting for the district, one at its unit;
     渝中区: one approved."""
     ids = {
-        "王建筑": await seed_app(sessionmaker, person_id=5001, unit_code="CQU001", status="district_approved",
+        "王建筑": await seed_app(sessionmaker, telegram_id=5001, unit_code="CQU001", status="district_approved",
                               name="王建筑", group="建筑", id_number="500106198501011234"),
-        "李矿山": await seed_app(sessionmaker, person_id=5002, unit_code="CQU001", status="district_approved",
+        "李矿山": await seed_app(sessionmaker, telegram_id=5002, unit_code="CQU001", status="district_approved",
                               name="李矿山", group="矿山", id_number="500106198601011235", mobile="13900000002"),
-        "赵待审": await seed_app(sessionmaker, person_id=5003, unit_code="CQU001", status="unit_approved",
+        "赵待审": await seed_app(sessionmaker, telegram_id=5003, unit_code="CQU001", status="unit_approved",
                               name="赵待审", group="矿山", id_number="500106198701011236"),
-        "钱单位": await seed_app(sessionmaker, person_id=5004, unit_code="CQU001", status="submitted",
+        "钱单位": await seed_app(sessionmaker, telegram_id=5004, unit_code="CQU001", status="submitted",
                               name="钱单位", group="交通", id_number="500106198801011237"),
-        "孙渝中": await seed_app(sessionmaker, person_id=5005, unit_code="CQJT01", status="district_approved",
+        "孙渝中": await seed_app(sessionmaker, telegram_id=5005, unit_code="CQJT01", status="district_approved",
                               name="孙渝中", group="交通", id_number="500103198901011238"),
     }  # fmt: skip
     return ids
@@ -236,8 +237,8 @@ async def test_annex1_for_its_reviewers_and_its_own_applicant_only(world: Offlin
     assert documents(other) == [] and "无权" in (other.alert or "")
     log = await access_log(sessionmaker)
     assert [(a, act, t) for a, act, t, _ in log] == [
-        (UNIT_REVIEWER, "download_annex1", "application:1"),
-        (APPLICANT, "download_annex1", "application:1"),
+        (await met_person(sessionmaker, UNIT_REVIEWER), "download_annex1", "application:1"),
+        (await met_person(sessionmaker, APPLICANT), "download_annex1", "application:1"),
     ]
 
 
@@ -280,11 +281,12 @@ async def test_report_reaches_the_bureau_is_replaced_and_is_refused_after_the_de
     await district.press("确认上报")
     assert "重新上报" in district.last().text and "替换了 2022-09-20 10:00 的上报" in district.last().text
     assert "重新上报" in last_document(admin).text
+    reviewer = await met_person(sessionmaker, DISTRICT_REVIEWER)
     async with sessionmaker() as session:
         reports = (await session.execute(select(BatchReport).order_by(BatchReport.id))).scalars().all()
         assert [(r.row_count, r.replaced, r.reported_by) for r in reports] == [
-            (2, True, DISTRICT_REVIEWER),
-            (2, False, DISTRICT_REVIEWER),
+            (2, True, reviewer),
+            (2, False, reviewer),
         ]
 
     clock.advance(days=30)
@@ -312,9 +314,13 @@ async def test_every_export_and_full_view_is_logged_and_the_bureau_reads_the_log
     await district.send("/export")
     await district.press("含审核中")
     log = await access_log(sessionmaker)
+    unit_person, district_person = (
+        await met_person(sessionmaker, UNIT_REVIEWER),
+        await met_person(sessionmaker, DISTRICT_REVIEWER),
+    )
     assert [(a, act, t) for a, act, t, _ in log] == [
-        (UNIT_REVIEWER, "view_full_record", "application:1"),
-        (DISTRICT_REVIEWER, "export_annex2", f"district:{SHAPINGBA}"),
+        (unit_person, "view_full_record", "application:1"),
+        (district_person, "export_annex2", f"district:{SHAPINGBA}"),
     ]
     assert log[1][3] == {"campaign": 1, "group": None, "include_pending": True, "rows": 1}
 
@@ -325,5 +331,5 @@ async def test_every_export_and_full_view_is_logged_and_the_bureau_reads_the_log
     text = admin.last().text
     assert "访问日志（最近 2 条" in text
     assert text.index("导出汇总表") < text.index("查看全部")
-    assert "赵区县(3001)" in text and "rows=1" in text
+    assert f"赵区县({district_person})" in text and "rows=1" in text
     assert "500103199001019998" not in text

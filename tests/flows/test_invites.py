@@ -12,6 +12,7 @@ from bot.domain.review import RoleKind
 from bot.offline import OfflineUser, OfflineWorld
 from storage.models import Invite, Role, Unit
 from tests.flows.review_helpers import BUREAU_ADMIN, DISTRICT_REVIEWER, grant, last_answer
+from tests.support.people import met_person
 
 LINK = re.compile(r"https://t\.me/cq_expert_bot\?start=(i_[A-Za-z0-9_-]+)")
 
@@ -55,7 +56,7 @@ async def test_invite_link_grants_the_district_role_once(world: OfflineWorld, se
     intruder = world.user(3006, "冒用者")
     await intruder.send(f"/start {payload}")
     assert "已被使用过" in intruder.last().text
-    assert await roles_in_db(sessionmaker) == [(3005, "district")]
+    assert await roles_in_db(sessionmaker) == [(await met_person(sessionmaker, 3005), "district")]
     async with sessionmaker() as session:
         stored = (await session.execute(select(Invite.token_hash))).scalar_one()
     assert payload[2:] not in stored and len(stored) == 64
@@ -105,7 +106,7 @@ async def test_district_reviewer_creates_a_unit_and_invites_its_reviewer(
     async with sessionmaker() as session:
         unit = (await session.execute(select(Unit).where(Unit.name == "重庆师范大学"))).scalar_one()
         assert unit.kind == "高等院校"
-    assert (2301, "unit") in await roles_in_db(sessionmaker)
+    assert (await met_person(sessionmaker, 2301), "unit") in await roles_in_db(sessionmaker)
 
 
 async def test_people_without_the_role_cannot_invite(world: OfflineWorld, sessionmaker) -> None:

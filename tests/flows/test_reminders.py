@@ -15,6 +15,7 @@ from handlers.sending import TelegramSender
 from storage.models import Application, Campaign, Reminder
 from storage.uow import unit_of_work_factory
 from tests.flows.helpers import choose_unit, consent
+from tests.support.people import is_unreachable
 
 
 async def _instant(_: float) -> None:
@@ -31,8 +32,9 @@ async def test_the_reminder_button_resumes_the_draft_exactly_where_it_stopped(
     await user.send("张三")
     await user.send("/cancel")
     clock.at = datetime(2022, 9, 29, 18, 0, tzinfo=TZ)
-    sender = TelegramSender(world.bot, RateLimiter(sleep=_instant), clock)
-    await svc.send_due_reminders(unit_of_work_factory(sessionmaker), sender, clock)
+    uows = unit_of_work_factory(sessionmaker)
+    sender = TelegramSender(world.bot, RateLimiter(sleep=_instant), clock, uows)
+    await svc.send_due_reminders(uows, sender, clock)
     reminder = user.last()
     assert "项必填内容未填写" in reminder.text and "1天0小时" in reminder.text
     fresh = await user.press("继续填写")
@@ -93,7 +95,6 @@ async def test_blocking_the_bot_marks_the_person_unreachable_and_unblocking_undo
     from aiogram.types import ChatMemberBanned, ChatMemberMember, ChatMemberUpdated
 
     from bot.offline import BOT_USER
-    from storage.models import Person
 
     user = world.user(1001, "三")
     await consent(user)
@@ -110,11 +111,9 @@ async def test_blocking_the_bot_marks_the_person_unreachable_and_unblocking_undo
         await world.feed(user, my_chat_member=event)
 
     await member(banned=True)
-    async with sessionmaker() as session:
-        assert (await session.get(Person, 1001)).unreachable is True
+    assert await is_unreachable(sessionmaker, 1001) is True
     await member(banned=False)
-    async with sessionmaker() as session:
-        assert (await session.get(Person, 1001)).unreachable is False
+    assert await is_unreachable(sessionmaker, 1001) is False
 
 
 async def test_refusals_are_sent_once_the_unit_of_work_has_closed(

@@ -10,7 +10,6 @@ from bot.clock import FixedClock
 from bot.domain.review import RoleKind
 from bot.offline import OfflineWorld
 from bot.services.transaction import unit_of_work_open
-from storage.models import Person
 from tests.flows.review_helpers import (
     DISTRICT_REVIEWER,
     OTHER_UNIT_REVIEWER,
@@ -26,6 +25,7 @@ from tests.flows.review_helpers import (
     standard_reviewers,
     submitted_application,
 )
+from tests.support.people import is_unreachable
 
 
 async def test_unit_then_district_approval_reaches_everyone(world: OfflineWorld, sessionmaker) -> None:
@@ -250,14 +250,8 @@ async def test_a_blocked_reviewer_does_not_stop_the_others(world: OfflineWorld, 
     world.session.blocked.add(UNIT_REVIEWER)
     await submitted_application(world)
     assert card_of(world.user(UNIT_REVIEWER_2, "单位二"))
-    from sqlalchemy import select
-
-    from storage.models import Person
-
-    async with sessionmaker() as session:
-        assert (await session.get(Person, UNIT_REVIEWER)).unreachable is True
-        assert (await session.get(Person, UNIT_REVIEWER_2)).unreachable is False
-        assert (await session.execute(select(Person))).scalars().all()
+    assert await is_unreachable(sessionmaker, UNIT_REVIEWER) is True
+    assert await is_unreachable(sessionmaker, UNIT_REVIEWER_2) is False
 
 
 async def test_pending_applications_and_history(world: OfflineWorld, sessionmaker) -> None:
@@ -360,5 +354,4 @@ async def test_refusals_wrong_reasons_and_notifications_all_reach_telegram_after
     assert "待区县审核" in card_of(world.user(DISTRICT_REVIEWER, "区县")).text
     assert open_at_call and not any(open_at_call)
     assert "unhandled error" not in caplog.text
-    async with sessionmaker() as session:
-        assert (await session.get(Person, applicant.id)).unreachable is True
+    assert await is_unreachable(sessionmaker, applicant.id) is True

@@ -25,6 +25,7 @@ from tests.flows.review_helpers import (
     standard_reviewers,
     submitted_application,
 )
+from tests.support.people import met_person
 
 HUGE = "9" * 30
 
@@ -129,7 +130,7 @@ async def test_the_full_diff_is_logged_as_a_view_of_the_record(
     async with sessionmaker() as session:
         rows = (await session.execute(select(AccessLog))).scalars().all()
     assert [(r.actor_id, r.action, r.target) for r in rows] == [
-        (UNIT_REVIEWER, "view_full_record", f"application:{app_id}")
+        (await met_person(sessionmaker, UNIT_REVIEWER), "view_full_record", f"application:{app_id}")
     ]
 
 

@@ -10,6 +10,7 @@ from bot.services import privacy
 from handlers import render
 from storage.models import ConsentNotice, ConsentRecord, Person
 from tests.flows.helpers import choose_unit, consent
+from tests.support.people import met_person
 
 
 async def test_each_item_is_agreed_separately_before_anything_is_stored(
@@ -29,7 +30,7 @@ async def test_each_item_is_agreed_separately_before_anything_is_stored(
         [record] = (await session.execute(select(ConsentRecord))).scalars().all()
         notice = await session.get(ConsentNotice, record.notice_sha256)
     assert record.items == ["general", "sensitive", "transfer"]
-    assert (record.person_id, record.action) == (1001, "agree")
+    assert (record.person_id, record.action) == (await met_person(sessionmaker, 1001), "agree")
     assert notice is not None and notice.text == render.consent_text(applicant_svc.CONSENT_VERSION)
     assert notice.text == privacy.consent_notice(applicant_svc.CONSENT_VERSION)
 
@@ -46,10 +47,11 @@ async def test_a_new_notice_version_asks_again_and_keeps_the_old_record(
     await user.send("/start")
     assert "版本 2027.1" in user.last().text
     await user.press("全部同意")
+    me = await met_person(sessionmaker, 1001)
     async with sessionmaker() as session:
         records = (await session.execute(select(ConsentRecord).order_by(ConsentRecord.id))).scalars()
         assert [r.version for r in records] == ["2026.1", "2027.1"]
-        assert (await session.get(Person, 1001)).consent_version == "2027.1"
+        assert (await session.get(Person, me)).consent_version == "2027.1"
         assert len((await session.execute(select(ConsentNotice))).all()) == 2
 
 

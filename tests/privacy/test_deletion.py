@@ -14,6 +14,7 @@ from tests.flows.review_helpers import (
     submitted_application,
 )
 from tests.privacy.helpers import SECRETS, dump
+from tests.support.people import met_person
 
 
 async def test_a_draft_is_deleted_at_once_and_consent_is_asked_again(
@@ -29,9 +30,10 @@ async def test_a_draft_is_deleted_at_once_and_consent_is_asked_again(
     assert "删除未提交的草稿 1 份" in plan and "6 个月" in plan and "《网络安全法》" in plan
     await user.press("确认删除")
     assert "删除草稿 1 份" in user.last().text
+    me = await met_person(sessionmaker, 1001)
     async with sessionmaker() as session:
         assert await session.scalar(select(func.count()).select_from(Application)) == 0
-        assert (await session.get(Person, 1001)).consent_version is None
+        assert (await session.get(Person, me)).consent_version is None
         actions = (await session.execute(select(ConsentRecord.action).order_by(ConsentRecord.id))).scalars()
         assert list(actions) == ["agree", "withdraw"]
     await user.send("/start")
@@ -50,6 +52,7 @@ async def test_an_application_under_review_is_withdrawn_erased_and_reviewers_tol
     await user.press("确认删除")
     assert "撤回申报 1 份" in user.last().text
     assert "撤回" in card.text and card.buttons() == []
+    me = await met_person(sessionmaker, user.id)
     async with sessionmaker() as session:
         app = (await session.execute(select(Application))).scalar_one()
         assert (app.status, app.name, app.id_number, app.mobile) == ("withdrawn", "张三", None, None)
@@ -57,7 +60,7 @@ async def test_an_application_under_review_is_withdrawn_erased_and_reviewers_tol
         assert await session.get(Photo, app.id) is None
         events = (await session.execute(select(ApplicationEvent).order_by(ApplicationEvent.id))).scalars().all()
         assert [e.action for e in events] == ["submit", "withdraw", "erase"]
-        assert all(e.changes is None for e in events) and events[-1].actor_id == 1001
+        assert all(e.changes is None for e in events) and events[-1].actor_id == me
     stored = await dump(engine)
     assert not any(secret in stored for secret in SECRETS)
 

@@ -26,6 +26,7 @@ from bot.webhook import build_webhook_app
 from tests.deploy.support import SECRET
 from tests.flows.export_helpers import access_log, docx_text
 from tests.flows.review_helpers import APPLICANT, standard_reviewers, submitted_application
+from tests.support.people import met_person
 
 BASE = "https://files.example.test"
 LINK = re.compile(re.escape(BASE) + r"/download/([A-Za-z0-9_-]+)")
@@ -81,7 +82,8 @@ async def test_link_mode_sends_no_document_and_the_link_works_once(
     assert second.status in (404, 410) and await second.read() == b""
 
     log = await access_log(sessionmaker)
-    assert (APPLICANT, "download_link") in [(a, act) for a, act, _, _ in log]
+    applicant = await met_person(sessionmaker, APPLICANT)
+    assert (applicant, "download_link") in [(a, act) for a, act, _, _ in log]
     assert sum(1 for _, act, _, _ in log if act == "download_link") == 1
 
 

@@ -28,6 +28,7 @@ def _database_with_an_applicant(path: str) -> None:
     from bot.config import load_settings
     from bot.main import open_database
     from storage.uow import SqlUnitOfWork
+    from tests.support.people import person_in
     from tests.support.seed import seed_demo
 
     async def write() -> None:
@@ -35,12 +36,13 @@ def _database_with_an_applicant(path: str) -> None:
         now = datetime(2022, 9, 1, tzinfo=UTC)
         async with SqlUnitOfWork(sm) as uow:
             await seed_demo(uow, now=now)
-            await uow.people.save_person(1001, "张三", now)
+            person_id = await person_in(uow, 1001, now)
+            await uow.people.save_person(person_id, "张三", now)
             campaign = await uow.campaigns.current_campaign()
             unit = await uow.campaigns.unit_by_code("CQU001")
             assert campaign and unit
             app_id = await uow.applications.add_application(
-                campaign_id=campaign.id, person_id=1001, district_id=unit.district_id,
+                campaign_id=campaign.id, person_id=person_id, district_id=unit.district_id,
                 unit_id=unit.id, unit_name=unit.name, unit_confirmed=True, cursor="name", now=now,
             )
             await uow.applications.update_application(

@@ -30,11 +30,11 @@ async def _seed(url: str) -> dict[str, int]:
         await seed_demo(uow, now=datetime(2022, 9, 1, 9, 0, tzinfo=TZ))
         await uow.commit()
     ids = {
-        "approved": await seed_app(sm, person_id=5001, unit_code="CQU001", status="district_approved",
+        "approved": await seed_app(sm, telegram_id=5001, unit_code="CQU001", status="district_approved",
                                    name="王建筑", group="建筑", id_number="500106198501011234"),
-        "pending": await seed_app(sm, person_id=5002, unit_code="CQU001", status="unit_approved",
+        "pending": await seed_app(sm, telegram_id=5002, unit_code="CQU001", status="unit_approved",
                                   name="李矿山", group="矿山", id_number="500106198601011235"),
-        "other": await seed_app(sm, person_id=5003, unit_code="CQJT01", status="district_approved",
+        "other": await seed_app(sm, telegram_id=5003, unit_code="CQJT01", status="district_approved",
                                 name="孙渝中", group="交通", id_number="500103198901011238"),
     }  # fmt: skip
     await sm.dispose()

@@ -13,67 +13,80 @@ from bot.services import audit, exports
 from storage.uow import unit_of_work_factory
 from tests.flows.export_helpers import access_log, seed_app
 from tests.flows.review_helpers import DISTRICT_REVIEWER, UNIT_REVIEWER, standard_reviewers
+from tests.support.people import met_person, person
 
 NOW = datetime(2022, 10, 1, 9, 0, tzinfo=TZ)
 ADMIN = 900
+"""Telegram user ids, as the constants of review_helpers; `p` gives their person ids."""
 
 
 @pytest.fixture
 async def ids(sessionmaker) -> dict[str, int]:
     await standard_reviewers(sessionmaker)
     return {
-        "approved": await seed_app(sessionmaker, person_id=5001, unit_code="CQU001",
+        "approved": await seed_app(sessionmaker, telegram_id=5001, unit_code="CQU001",
                                    status="district_approved", name="王建筑", group="建筑"),
-        "other": await seed_app(sessionmaker, person_id=5003, unit_code="CQJT01",
+        "other": await seed_app(sessionmaker, telegram_id=5003, unit_code="CQJT01",
                                 status="district_approved", name="孙渝中", group="交通",
                                 id_number="500103198901011238"),
     }  # fmt: skip
 
 
-async def test_an_export_and_its_access_row_are_committed_together(sessionmaker, ids) -> None:
+@pytest.fixture
+async def p(sessionmaker, ids) -> dict[int, int]:
+    """Telegram user id -> person id of the reviewers, the applicant 5001 and the bureau admin."""
+    return {
+        ADMIN: await person(sessionmaker, ADMIN),
+        **{tg: await met_person(sessionmaker, tg) for tg in (UNIT_REVIEWER, DISTRICT_REVIEWER, 5001)},
+    }
+
+
+async def test_an_export_and_its_access_row_are_committed_together(sessionmaker, ids, p) -> None:
     uows = unit_of_work_factory(sessionmaker)
-    export = await exports.annex2(uows, Annex2Request(), actor_id=ADMIN, now=NOW, admin_ids=(ADMIN,))
+    admin = p[ADMIN]
+    export = await exports.annex2(uows, Annex2Request(), actor_id=admin, now=NOW, admin_ids=(admin,))
     assert [r.name for r in export.rows] == ["王建筑", "孙渝中"]
     assert [(a, action, target) for a, action, target, _ in await access_log(sessionmaker)] == [
-        (ADMIN, "export_annex2", "all")
+        (admin, "export_annex2", "all")
     ]
 
 
-async def test_a_refused_export_reads_nothing_and_logs_nothing(sessionmaker, ids) -> None:
+async def test_a_refused_export_reads_nothing_and_logs_nothing(sessionmaker, ids, p) -> None:
     uows = unit_of_work_factory(sessionmaker)
     with pytest.raises(NotAllowed):
-        await exports.annex2(uows, Annex2Request(), actor_id=DISTRICT_REVIEWER, now=NOW)
+        await exports.annex2(uows, Annex2Request(), actor_id=p[DISTRICT_REVIEWER], now=NOW)
     with pytest.raises(NotAllowed):
-        await exports.full_export(uows, actor_id=UNIT_REVIEWER, now=NOW)
+        await exports.full_export(uows, actor_id=p[UNIT_REVIEWER], now=NOW)
     with pytest.raises(NotAllowed):
-        await audit.recent(uows, actor_id=UNIT_REVIEWER)
+        await audit.recent(uows, actor_id=p[UNIT_REVIEWER])
     assert await access_log(sessionmaker) == []
 
 
 async def test_download_without_a_number_is_the_applicants_newest_submitted_form(
-    sessionmaker, ids
+    sessionmaker, ids, p
 ) -> None:
     uows = unit_of_work_factory(sessionmaker)
-    form = await exports.annex1(uows, None, actor_id=5001, now=NOW)
+    applicant = p[5001]
+    form = await exports.annex1(uows, None, actor_id=applicant, now=NOW)
     assert form.app_id == ids["approved"] and form.form.name == "王建筑"
     with pytest.raises(NotFound):
-        await exports.annex1(uows, None, actor_id=4242, now=NOW)
+        await exports.annex1(uows, None, actor_id=await person(uows, 4242), now=NOW)
     with pytest.raises(NotAllowed):
-        await exports.annex1(uows, ids["other"], actor_id=5001, now=NOW)
-    entries = await audit.recent(uows, actor_id=ADMIN, admin_ids=(ADMIN,))
-    assert [(r.actor_id, r.action) for r in entries.rows] == [(5001, "download_annex1")]
-    assert entries.names == {5001: "王建筑"}
+        await exports.annex1(uows, ids["other"], actor_id=applicant, now=NOW)
+    entries = await audit.recent(uows, actor_id=p[ADMIN], admin_ids=(p[ADMIN],))
+    assert [(r.actor_id, r.action) for r in entries.rows] == [(applicant, "download_annex1")]
+    assert entries.names == {applicant: "王建筑"}
 
 
-async def test_the_menus_follow_the_persons_roles(sessionmaker, ids) -> None:
+async def test_the_menus_follow_the_persons_roles(sessionmaker, ids, p) -> None:
     uows = unit_of_work_factory(sessionmaker)
-    district = await exports.export_menus(uows, DISTRICT_REVIEWER)
+    district = await exports.export_menus(uows, p[DISTRICT_REVIEWER])
     assert district.bureau is None and [d.approved for d in district.districts] == [1]
-    bureau = await exports.export_menus(uows, ADMIN, (ADMIN,))
+    bureau = await exports.export_menus(uows, p[ADMIN], (p[ADMIN],))
     assert bureau.bureau is not None and not bureau.districts and not bureau.units
     with pytest.raises(NotAllowed):
-        await exports.bureau_menu(uows, DISTRICT_REVIEWER, (ADMIN,), None)
-    [preview] = await exports.report_previews(uows, DISTRICT_REVIEWER, NOW)
+        await exports.bureau_menu(uows, p[DISTRICT_REVIEWER], (p[ADMIN],), None)
+    [preview] = await exports.report_previews(uows, p[DISTRICT_REVIEWER], NOW)
     assert preview.district == "沙坪坝区"
     with pytest.raises(NotAllowed):
-        await exports.report_previews(uows, UNIT_REVIEWER, NOW)
+        await exports.report_previews(uows, p[UNIT_REVIEWER], NOW)

@@ -9,7 +9,7 @@ from tests.flows.export_helpers import SUBMITTED_AT, seed_app
 
 
 async def test_update_refuses_names_that_are_not_columns(sessionmaker) -> None:
-    app_id = await seed_app(sessionmaker, person_id=7, unit_code="CQU001", status="submitted", name="李四")
+    app_id = await seed_app(sessionmaker, telegram_id=7, unit_code="CQU001", status="submitted", name="李四")
     async with SqlUnitOfWork(sessionmaker) as uow:
         store = uow.applications
         version = (await store.application(app_id)).version
