@@ -23,6 +23,7 @@ from datetime import datetime
 
 from bot.clock import TZ
 from bot.demo import seed_demo
+from bot.services.accounts import telegram_person
 from storage import crypto
 from storage.db import create_database
 from storage.migrate import upgrade
@@ -37,9 +38,9 @@ async def seed(database) -> int:
         unit = await uow.campaigns.unit_by_code("CQU001")
         campaign = await uow.campaigns.current_campaign()
         assert unit and campaign
-        await uow.people.save_person(1, "张三", NOW)
+        person_id = await telegram_person(uow, 1001, NOW, "张三")
         app_id = await uow.applications.add_application(
-            campaign_id=campaign.id, person_id=1, district_id=unit.district_id, unit_id=unit.id,
+            campaign_id=campaign.id, person_id=person_id, district_id=unit.district_id, unit_id=unit.id,
             unit_name=unit.name, unit_confirmed=True, cursor="position", now=NOW,
         )  # fmt: skip
         values = {

@@ -31,7 +31,7 @@ from bot.demo import seed_demo
 from bot.ratelimit import TELEGRAM_CHAT_INTERVAL, TELEGRAM_RATE, RateLimiter
 from storage.db import create_database
 from storage.migrate import upgrade
-from storage.models import Application, Person
+from storage.models import Account, Application, Person
 from storage.uow import unit_of_work_factory
 
 UNIT_DEADLINE = datetime(2022, 9, 30, 18, 0, tzinfo=TZ)
@@ -99,9 +99,13 @@ async def seed(url: str, recipients: int) -> Any:
         campaign = await uow.campaigns.current_campaign()
         unit = await uow.campaigns.unit_by_code("CQU001")
         assert campaign is not None and unit is not None
-        people = [{"id": 10_000_000 + i, "full_name": f"申报人{i}", "unreachable": False,
-                   "created_at": now} for i in range(recipients)]
+        people = [{"id": 1 + i, "full_name": f"申报人{i}", "created_at": now}
+                  for i in range(recipients)]
         await session.execute(Person.__table__.insert(), people)
+        accounts = [{"person_id": p["id"], "channel": "telegram", "external_id": str(10_000_000 + i),
+                     "chat_id": str(10_000_000 + i), "display_name": p["full_name"],
+                     "unreachable": False, "attached_at": now} for i, p in enumerate(people)]
+        await session.execute(Account.__table__.insert(), accounts)
         apps = [
             {
                 "campaign_id": campaign.id, "person_id": p["id"], "district_id": unit.district_id,
@@ -158,9 +162,10 @@ async def main(recipients: int, limit: float) -> None:
         rate = limit * TELEGRAM_RATE / 30.0
         limiter = RateLimiter(rate, TELEGRAM_CHAT_INTERVAL)
         clock = FixedClock(UNIT_DEADLINE - timedelta(days=7))
-        sender = TelegramSender(bot, limiter, clock)
+        uows = unit_of_work_factory(sessionmaker)
+        sender = TelegramSender(bot, limiter, clock, uows)
         started = time.monotonic()
-        report = await send_due_reminders(unit_of_work_factory(sessionmaker), sender, clock)
+        report = await send_due_reminders(uows, sender, clock)
         elapsed = time.monotonic() - started
         await bot.session.close()
         await engine.dispose()
