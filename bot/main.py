@@ -50,6 +50,7 @@ def create_dispatcher(
     """
     import handlers
     from bot.ratelimit import RateLimiter
+    from bot.services.accounts import KnownAccounts
     from bot.services.applicant import ShownQuestions
     from handlers.middlewares import (
         IdentifyPerson,
@@ -72,6 +73,7 @@ def create_dispatcher(
         settings=settings,
         limiter=RateLimiter(),
         in_flight=UpdatesInFlight(),
+        known_accounts=KnownAccounts(),
     )
     if settings.rate_limit:
         from handlers.ratelimit import PerUserRateLimit
@@ -90,7 +92,9 @@ def create_dispatcher(
         dp.update.outer_middleware(SkipRepeatedUpdates(database))
     dp.update.outer_middleware(PrivateChatsOnly())
     dp.update.outer_middleware(ProvideNotifier(dp["uows"]))
-    dp.update.outer_middleware(IdentifyPerson(dp["uows"], settings.bureau_admin_ids))
+    dp.update.outer_middleware(
+        IdentifyPerson(dp["uows"], settings.bureau_admin_ids, dp["known_accounts"])
+    )
     dp.include_routers(*handlers.build_routers())
     return dp
 

@@ -91,6 +91,7 @@ async def on_rebind_start(
     clock: Clock,
     notifier: TelegramNotifier,
     fsm_storage: BaseStorage,
+    known_accounts: accounts.KnownAccounts,
     person_id: int,
     account_id: int,
     admin_ids: tuple[int, ...],
@@ -103,7 +104,7 @@ async def on_rebind_start(
         admin_ids=admin_ids,
         now=clock.now(),
     )
-    await _rebound(message, state, bot, fsm_storage, rebound)
+    await _rebound(message, state, bot, fsm_storage, known_accounts, rebound)
     if rebound.link_made_by is not None and rebound.link_made_by != rebound.person_id:
         await notifier.tell(
             rebound.link_made_by,
@@ -157,6 +158,7 @@ async def on_code(
     uows: UnitOfWorkFactory,
     clock: Clock,
     fsm_storage: BaseStorage,
+    known_accounts: accounts.KnownAccounts,
     person_id: int,
     account_id: int,
     admin_ids: tuple[int, ...],
@@ -173,7 +175,7 @@ async def on_code(
         admin_ids=admin_ids,
         now=clock.now(),
     )
-    await _rebound(message, state, bot, fsm_storage, rebound)
+    await _rebound(message, state, bot, fsm_storage, known_accounts, rebound)
 
 
 async def _rebound(
@@ -181,9 +183,12 @@ async def _rebound(
     state: FSMContext,
     bot: Bot,
     fsm_storage: BaseStorage,
+    known_accounts: accounts.KnownAccounts,
     rebound: accounts.Rebound,
 ) -> None:
     """Tells the new account and the old ones; ends the old ones' conversations and menus."""
+    known_accounts.forget_person(rebound.person_id)
+    known_accounts.forget(accounts.TELEGRAM, str(message.chat.id))
     await state.clear()
     await message.answer(t.REBOUND_NEW.format(name=rebound.name))
     if rebound.app_id is not None:

@@ -47,7 +47,9 @@ class ProvideNotifier(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        data["notifier"] = TelegramNotifier(data["bot"], self.uows, data.get("clock"))
+        data["notifier"] = TelegramNotifier(
+            data["bot"], self.uows, data.get("clock"), data.get("known_accounts")
+        )
         return await handler(event, data)
 
 
@@ -57,12 +59,19 @@ class IdentifyPerson(BaseMiddleware):
     Handlers get `person_id` (the project's id, never a Telegram id) and
     `admin_ids` (the persons of the bureau admins named in the settings). An
     account that writes again after being marked unreachable loses the mark;
-    block and unblock (my_chat_member) are left to their own handler.
+    block and unblock (my_chat_member) are left to their own handler. An
+    account seen in the last minute is not read again (`KnownAccounts`).
     """
 
-    def __init__(self, uows: UnitOfWorkFactory, admin_telegram_ids: Iterable[int]) -> None:
+    def __init__(
+        self,
+        uows: UnitOfWorkFactory,
+        admin_telegram_ids: Iterable[int],
+        known: accounts.KnownAccounts,
+    ) -> None:
         self.uows = uows
         self.admin_telegram_ids = tuple(admin_telegram_ids)
+        self.known = known
         self._admins: tuple[int, ...] | None = None
 
     async def __call__(
@@ -86,7 +95,7 @@ class IdentifyPerson(BaseMiddleware):
             display_name=user.full_name,
         )
         wrote = not (isinstance(event, Update) and event.my_chat_member is not None)
-        identity = await accounts.identify(self.uows, sender, now, wrote=wrote)
+        identity = await accounts.identify(self.uows, sender, now, wrote=wrote, known=self.known)
         data["person_id"] = identity.person_id
         data["account_id"] = identity.account_id
         data["admin_ids"] = self._admins

@@ -24,7 +24,7 @@ from bot.domain.application import ApplicationSnapshot
 from bot.domain.review import Decision
 from bot.domain.workflow import Status
 from bot.services import review
-from bot.services.accounts import telegram_chats
+from bot.services.accounts import KnownAccounts, telegram_chats
 from bot.services.repositories import UnitOfWorkFactory
 from handlers import render, render_review
 
@@ -45,10 +45,18 @@ class _Sends:
 
 
 class TelegramNotifier:
-    def __init__(self, bot: Bot, uows: UnitOfWorkFactory, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        uows: UnitOfWorkFactory,
+        clock: Clock | None = None,
+        known: KnownAccounts | None = None,
+    ) -> None:
         self.bot = bot
         self.uows = uows
         self.clock = clock
+        self.known = known
+        """Told of everyone marked unreachable, so their next update clears the mark."""
 
     def _now(self) -> datetime:
         return self.clock.now() if self.clock else datetime.now(UTC)
@@ -161,6 +169,9 @@ class TelegramNotifier:
         return True
 
     async def _record(self, app_id: int | None, sends: _Sends) -> None:
+        if self.known is not None:
+            for person_id in sends.unreachable:
+                self.known.forget_person(person_id)
         await review.record_deliveries(
             self.uows,
             app_id=app_id,

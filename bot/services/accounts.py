@@ -20,7 +20,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -65,8 +66,54 @@ class Identity:
     account_id: int
 
 
+class KnownAccounts:
+    """This process's recent identities, so an account that keeps writing is read once a minute.
+
+    A rebind in this process forgets the accounts it moved at once; in another
+    process an old account may still be taken for its person for up to `ttl`
+    seconds. An unreachable mark, a new name or "last seen" are written at the
+    next read, so also within `ttl`.
+    """
+
+    def __init__(
+        self,
+        ttl: float = 60.0,
+        size: int = 100_000,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._ttl = ttl
+        self._size = size
+        self._monotonic = monotonic
+        self._known: dict[tuple[str, str], tuple[float, Identity]] = {}
+
+    def get(self, sender: Sender) -> Identity | None:
+        hit = self._known.get((sender.channel, sender.external_id))
+        if hit is None or self._monotonic() - hit[0] >= self._ttl:
+            return None
+        return hit[1]
+
+    def put(self, sender: Sender, identity: Identity) -> None:
+        if len(self._known) >= self._size:
+            self._known.clear()  # rare; a sweep of stale entries would cost more than rereading
+        self._known[(sender.channel, sender.external_id)] = (self._monotonic(), identity)
+
+    def forget_person(self, person_id: int) -> None:
+        """After a rebind: every account of the person, old or new, is read again."""
+        for key, (_, identity) in list(self._known.items()):
+            if identity.person_id == person_id:
+                del self._known[key]
+
+    def forget(self, channel: str, external_id: str) -> None:
+        self._known.pop((channel, external_id), None)
+
+
 async def identify(
-    uows: UnitOfWorkFactory, sender: Sender, now: datetime, *, wrote: bool = True
+    uows: UnitOfWorkFactory,
+    sender: Sender,
+    now: datetime,
+    *,
+    wrote: bool = True,
+    known: KnownAccounts | None = None,
 ) -> Identity:
     """The person behind the account, met as someone new the first time.
 
@@ -75,11 +122,15 @@ async def identify(
     name and username only once the person consented (before that the bot
     keeps nothing but the ids it answers to).
     """
+    if known is not None and (identity := known.get(sender)) is not None:
+        return identity
     async with uows() as uow:
         account = await uow.accounts.attached(sender.channel, sender.external_id)
         if account is None:
             identity = await _meet(uow, sender, now)
             await uow.commit()
+            if known is not None:
+                known.put(sender, identity)
             return identity
         changes: dict[str, object] = {}
         if wrote and account.unreachable:
@@ -95,7 +146,10 @@ async def identify(
         if changes:
             await uow.accounts.seen(account.id, **changes)
             await uow.commit()
-    return Identity(account.person_id, account.id)
+    identity = Identity(account.person_id, account.id)
+    if known is not None:
+        known.put(sender, identity)
+    return identity
 
 
 async def _meet(uow: UnitOfWork, sender: Sender, now: datetime, name: str = "") -> Identity:
