@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
-from aiogram.filters import Command, Filter, StateFilter
+from aiogram.filters import Command, CommandObject, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.fsm.storage.base import BaseStorage, StorageKey
@@ -21,6 +21,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 
 from bot.clock import Clock, format_local
 from bot.domain.idcard import parse_id_number
+from bot.domain.ids import parse_id
 from bot.domain.review import Grant
 from bot.services import accounts
 from bot.services.repositories import UnitOfWorkFactory
@@ -71,15 +72,16 @@ async def on_rebind_for(
     link = await accounts.create_rebind_link(
         uows, person_id=callback_data.person_id, by=person_id, admin_ids=admin_ids, now=clock.now()
     )
-    me = await bot.me()
-    url = f"https://t.me/{me.username}?start={link.payload}"
+    text = await _link_text(bot, link)
     await query.answer()
     if isinstance(query.message, Message):
-        await query.message.answer(
-            t.LINK_MADE.format(
-                expires=format_local(link.expires_at), link=url, name=link.person_name
-            )
-        )
+        await query.message.answer(text)
+
+
+async def _link_text(bot: Bot, link: accounts.NewRebindLink) -> str:
+    me = await bot.me()
+    url = f"https://t.me/{me.username}?start={link.payload}"
+    return t.LINK_MADE.format(expires=format_local(link.expires_at), link=url, name=link.person_name)
 
 
 async def on_rebind_start(
@@ -112,10 +114,30 @@ async def on_rebind_start(
         )
 
 
-async def on_rebind(message: Message, state: FSMContext) -> None:
-    """An applicant on a new account asks to move their application over."""
-    await state.set_state(RebindInput.id_number)
-    await message.answer(t.ASK_ID_NUMBER)
+async def on_rebind(
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    bot: Bot,
+    uows: UnitOfWorkFactory,
+    clock: Clock,
+    person_id: int,
+    admin_ids: tuple[int, ...],
+) -> None:
+    """An applicant on a new account asks to move their application over; a bureau admin's
+    `/rebind 12` makes a link for the applicant of application 12."""
+    if not command.args:
+        await state.set_state(RebindInput.id_number)
+        await message.answer(t.ASK_ID_NUMBER)
+        return
+    app_id = parse_id(command.args)
+    if app_id is None:
+        await message.answer(t.REBIND_USAGE)
+        return
+    link = await accounts.create_rebind_link_for_application(
+        uows, app_id=app_id, by=person_id, admin_ids=admin_ids, now=clock.now()
+    )
+    await message.answer(await _link_text(bot, link))
 
 
 async def on_id_number(

@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.clock import format_local
+from bot.domain import keys
 from bot.domain.errors import NotAllowed, NotFound
 from bot.domain.review import Grant, RoleKind
 from bot.services.repositories import UnitOfWork, UnitOfWorkFactory
@@ -341,6 +342,26 @@ async def create_rebind_link(
     return NewRebindLink(token, name, expires_at)
 
 
+async def create_rebind_link_for_application(
+    uows: UnitOfWorkFactory,
+    *,
+    app_id: int,
+    by: int,
+    admin_ids: Iterable[int] = (),
+    now: datetime,
+) -> NewRebindLink:
+    """A bureau admin moves the applicant of application `app_id` (their old account is lost)."""
+    admins = tuple(admin_ids)
+    async with uows() as uow:
+        if not any(g.role is RoleKind.BUREAU for g in await grants_of(uow, by, admins)):
+            raise NotAllowed(t.NOT_ALLOWED)
+        app = await uow.applications.application(app_id)
+    if app is None:
+        raise NotFound(t.APPLICATION_NOT_FOUND)
+    link = await create_rebind_link(uows, person_id=app.person_id, by=by, admin_ids=admins, now=now)
+    return replace(link, person_name=app.values.get(keys.NAME) or link.person_name)
+
+
 @dataclass(frozen=True)
 class Rebound:
     """A person moved to the account that asked: whom to tell what."""
@@ -410,9 +431,10 @@ async def _rebind(
     )
     apps = await uow.applications.applications_of(person_id)
     live = [a for a in apps if a.status.value in ("draft", "returned")]
+    named = [a.values.get(keys.NAME) for a in apps if a.values.get(keys.NAME)]
     return Rebound(
         person_id=person_id,
-        name=await uow.people.person_name(person_id),
+        name=named[0] if named else await uow.people.person_name(person_id),
         old_chats=[int(a.chat_id) for a in old],
         app_id=live[0].id if live else None,
         grants=await grants_of(uow, person_id, admin_ids),

@@ -1,6 +1,8 @@
 """Moving a person to another Telegram account (换绑账号)."""
 
 PERSON_NOT_FOUND = "没有找到这个人。"
+APPLICATION_NOT_FOUND = "没有这份申报。"
+REBIND_USAGE = "市局管理员为申报人换绑账号：/rebind 申报编号（如 /rebind 12）。"
 NOT_ALLOWED = "您无权为此人换绑账号：市局管理员可为任何人换绑，区县审核人可为本区县的单位审核人换绑。"
 
 LINK_MADE = (

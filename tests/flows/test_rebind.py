@@ -219,3 +219,22 @@ async def test_the_bureau_moves_district_reviewers_but_not_an_admin_named_in_the
     assert "无权为此人换绑账号" in (district.alert or "")
     await admin.press_data(f"rb:{me}")
     assert "配置中的市局管理员" in (admin.alert or "")
+
+
+async def test_the_bureau_makes_a_link_for_an_applicant_who_lost_the_old_account(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    await standard_reviewers(sessionmaker)
+    await submitted_application(world)
+    await world.user(DISTRICT_REVIEWER, "区县").send("/rebind 1")
+    assert "无权为此人换绑账号" in world.user(DISTRICT_REVIEWER).last().text
+    admin = world.user(BUREAU_ADMIN, "局长")
+    await admin.send("/rebind 99")
+    assert "没有这份申报" in admin.last().text
+    await admin.send("/rebind 1")
+    assert "只发给接替 张三 的人本人" in admin.last().text
+    new = world.user(NEW_PHONE, "三", last_name="张")
+    await new.send(f"/start {rebind_link(admin)}")
+    assert "换绑完成：这个账号现在是 张三 的账号" in " ".join(new.texts())
+    await new.send("/status")
+    assert "张三" in new.last().text or "申报" in new.last().text
