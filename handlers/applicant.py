@@ -142,8 +142,6 @@ async def on_start(
 
     A reviewer or admin is greeted by their roles, with their own application after it.
     """
-    user = message.from_user
-    assert user is not None
     unit_code = (command.args or "").removeprefix("u_") if command.args else None
     opening = await svc.start(
         uows,

@@ -107,7 +107,6 @@ async def on_export(
     admin_ids: tuple[int, ...],
 ) -> None:
     """Shows each role's export menu: the bureau's choices, the district's and the unit's files."""
-    assert message.from_user is not None
     menus = await svc.export_menus(uows, person_id, admin_ids)
     screens = [rx.bureau_menu(ExportPick(), None, menus.bureau)] if menus.bureau else []
     screens += [rx.district_menu(d) for d in menus.districts]
@@ -231,7 +230,6 @@ async def on_download(
     admin_ids: tuple[int, ...],
 ) -> None:
     """Sends the form of `/download [number]`: the applicant's own newest, or one the sender may see."""
-    assert message.from_user is not None
     app_id = None
     if (command.args or "").strip():
         app_id = parse_id(command.args)
@@ -270,7 +268,6 @@ async def on_report(
     admin_ids: tuple[int, ...],
 ) -> None:
     """Asks each district reviewer to confirm the report of its district's batch."""
-    assert message.from_user is not None
     previews = await svc.report_previews(uows, person_id, clock.now(), admin_ids=admin_ids)
     for summary in previews:
         text, markup = rx.report_confirm(summary)
@@ -342,7 +339,6 @@ async def on_audit(
     admin_ids: tuple[int, ...],
 ) -> None:
     """Shows a bureau admin the newest access-log entries (`/audit [N]`)."""
-    assert message.from_user is not None
     wanted = DEFAULT_AUDIT_ENTRIES
     if (command.args or "").strip():
         wanted = parse_bounded(command.args, 1, audit.MAX_ENTRIES)

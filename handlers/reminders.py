@@ -83,7 +83,6 @@ async def on_campaign(
     admin_ids: tuple[int, ...],
 ) -> None:
     """Shows the campaign to a bureau admin, or applies `extend|close|open|name|reminders`."""
-    assert message.from_user is not None
     actor, admins = person_id, admin_ids
     match (command.args or "").split():
         case []:
@@ -176,7 +175,6 @@ async def on_nudge(
     admin_ids: tuple[int, ...],
 ) -> None:
     """Nudges by application id: whoever holds it gets a reminder now."""
-    assert message.from_user is not None
     app_id = parse_id(command.args)
     if app_id is None:
         await message.answer(t.NUDGE_USAGE)

@@ -287,8 +287,6 @@ async def on_pending(
     admin_ids: tuple[int, ...],
 ) -> None:
     """Lists what waits for this reviewer, oldest first."""
-    user = message.from_user
-    assert user is not None
     page = await review.pending(uows, person_id=person_id, admin_ids=admin_ids, page=0)
     text, markup = rr.pending_page(page)
     await message.answer(text, reply_markup=markup)
@@ -322,8 +320,6 @@ async def on_applications(
     admin_ids: tuple[int, ...],
 ) -> None:
     """Counts by state and the first page of the district's (or all) applications."""
-    user = message.from_user
-    assert user is not None
     text, markup = await _app_list(uows, settings, person_id, AppList(), admin_ids)
     await message.answer(text, reply_markup=markup)
 
@@ -378,8 +374,6 @@ async def on_history(
     admin_ids: tuple[int, ...],
 ) -> None:
     """`/history <application number>`: every transition with who, when and why."""
-    user = message.from_user
-    assert user is not None
     app_id = parse_id(command.args)
     if app_id is None:
         await message.answer(t.HISTORY_USAGE)
@@ -417,8 +411,6 @@ async def on_invite(
     admin_ids: tuple[int, ...],
 ) -> None:
     """Bureau admins pick a district to invite its reviewer; district reviewers pick a unit."""
-    user = message.from_user
-    assert user is not None
     menu = await roles.invite_menu(uows, person_id=person_id, admin_ids=admin_ids)
     if menu.districts is not None:
         text, markup = rr.invite_district_page(menu.districts, 0)
