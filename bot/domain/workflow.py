@@ -15,6 +15,10 @@ class Status(StrEnum):
     SUBMITTED = "submitted"
     UNIT_APPROVED = "unit_approved"
     DISTRICT_APPROVED = "district_approved"
+    QUALIFIED = "qualified"
+    NOT_QUALIFIED = "not_qualified"
+    CONFIRMED = "confirmed"
+    """Named in a joint meeting's batch (入库确认); published, then appointed or not accepted."""
     RETURNED = "returned"
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
@@ -36,7 +40,13 @@ class Action(StrEnum):
     DECLINE = "decline"
     WITHDRAW = "withdraw"
     ACCEPT = "accept"
+    """Appointed (聘任) after publicity: the expert's first term begins."""
     NOT_ACCEPT = "not_accept"
+    """An objection upheld during publicity (异议成立)."""
+    CONFIRM = "confirm"
+    """Named in a joint meeting's batch."""
+    DROP_FROM_BATCH = "drop_from_batch"
+    """Left out by a batch that corrects an earlier one: qualified again, for a later batch."""
 
 
 S, A, R = Status, Action, Actor
@@ -50,18 +60,20 @@ TRANSITIONS: dict[tuple[Status, Actor, Action], Status] = {
     (S.UNIT_APPROVED, R.DISTRICT, A.APPROVE): S.DISTRICT_APPROVED,
     (S.UNIT_APPROVED, R.DISTRICT, A.RETURN): S.RETURNED,
     (S.UNIT_APPROVED, R.DISTRICT, A.DECLINE): S.DECLINED,
-    (S.DISTRICT_APPROVED, R.BUREAU, A.ACCEPT): S.ACCEPTED,
-    (S.DISTRICT_APPROVED, R.BUREAU, A.NOT_ACCEPT): S.NOT_ACCEPTED,
+    (S.QUALIFIED, R.BUREAU, A.CONFIRM): S.CONFIRMED,
+    (S.CONFIRMED, R.BUREAU, A.DROP_FROM_BATCH): S.QUALIFIED,
+    (S.CONFIRMED, R.BUREAU, A.ACCEPT): S.ACCEPTED,
+    (S.CONFIRMED, R.BUREAU, A.NOT_ACCEPT): S.NOT_ACCEPTED,
     **{
         (state, R.APPLICANT, A.WITHDRAW): S.WITHDRAWN
         for state in (S.DRAFT, S.SUBMITTED, S.UNIT_APPROVED, S.RETURNED, S.DISTRICT_APPROVED)
     },
 }
 
-FINAL = frozenset({S.DECLINED, S.WITHDRAWN, S.ACCEPTED, S.NOT_ACCEPTED})
+FINAL = frozenset({S.DECLINED, S.WITHDRAWN, S.NOT_QUALIFIED, S.ACCEPTED, S.NOT_ACCEPTED})
 EDITABLE = frozenset({S.DRAFT, S.RETURNED})
 """States in which the applicant may change answers."""
-LIVE = frozenset(set(Status) - {S.DECLINED, S.WITHDRAWN, S.NOT_ACCEPTED})
+LIVE = frozenset(set(Status) - {S.DECLINED, S.WITHDRAWN, S.NOT_QUALIFIED, S.NOT_ACCEPTED})
 """States that count as the one application of an ID number in a campaign."""
 
 

@@ -29,6 +29,7 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.clock import Clock, format_local
 from bot.domain.application import ApplicationSnapshot
@@ -51,6 +52,7 @@ from bot.domain.workflow import Status as AppStatus
 from bot.services.reminder_ports import CampaignPlan, NoticeSender, Outcome
 from bot.services.repositories import UnitOfWork, UnitOfWorkFactory
 from bot.texts import chat as ct
+from bot.texts import registry as rt
 from bot.texts import reminders as t
 
 log = logging.getLogger(__name__)
@@ -599,6 +601,8 @@ def notice_text(notice: Notice, now: datetime) -> str:
         )
     if notice.kind is NoticeKind.UNREACHABLE:
         return t.UNREACHABLE.format(role=t.ROLE_NAME[p["role"]], name=p["name"], label=p["label"])
+    if notice.kind is NoticeKind.REGISTRY:
+        return registry_text(p)
     deadline = datetime.fromisoformat(p["deadline"])
     common = {
         "deadline_name": t.DEADLINE_NAME[p["deadline_kind"]],
@@ -627,6 +631,21 @@ def notice_text(notice: Notice, now: datetime) -> str:
         case Audience.UNREPORTED:
             body = t.REMIND_UNREPORTED.format(count=p["count"], label=p["label"], **common)
     return prefix + body
+
+
+def registry_text(p: dict[str, Any]) -> str:
+    """Appointed, or taken out of the batch after an objection (bot.services.registry)."""
+    match p["what"]:
+        case "appointed":
+            return rt.APPOINTED.format(
+                group=p["group"],
+                certificate_no=p["certificate_no"],
+                starts_on=p["starts_on"],
+                ends_on=p["ends_on"],
+            )
+        case "appointed_list":
+            return rt.APPOINTED_LIST.format(reference=p["reference"], names="、".join(p["names"]))
+    return rt.NOT_ACCEPTED.format(reason=p.get("reason") or "")
 
 
 def resumes_form(notice: Notice) -> int | None:

@@ -1,4 +1,4 @@
-"""What use cases read and write through: five repositories reached through one unit of work.
+"""What use cases read and write through: six repositories reached through one unit of work.
 
 storage implements them (storage.uow); services open a unit of work per use
 case, commit it, and return a plain result for the handler to send once it is
@@ -9,7 +9,7 @@ at run time through this module.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -32,6 +32,13 @@ if TYPE_CHECKING:
         UnitRow,
     )
     from bot.services.privacy import ConsentEntry, ExpiredApplication
+    from bot.services.registry_ports import (
+        BatchRow,
+        ExpertRow,
+        ObjectionRow,
+        PublicityRow,
+        TermRow,
+    )
     from bot.services.reminder_ports import BatchFacts, CampaignPlan, GrantRow
 
 
@@ -298,6 +305,65 @@ class AccountRepository(Protocol):
     async def use_rebind(self, rebind_id: int, account_id: int, now: datetime) -> bool: ...
 
 
+class RegistryRepository(Protocol):
+    """The expert database: batches, publicity, objections, experts and terms (storage.registry)."""
+
+    async def add_batch(
+        self,
+        *,
+        campaign_id: int,
+        meeting_on: date,
+        reference: str,
+        corrects_id: int | None,
+        app_ids: Sequence[int],
+        recorded_by: int | None,
+        now: datetime,
+    ) -> int: ...
+    async def batch(self, batch_id: int) -> BatchRow | None: ...
+    async def batches(self, campaign_id: int) -> Sequence[int]: ...
+    async def add_publicity(
+        self, batch_id: int, starts_on: date, ends_on: date, opened_by: int | None, now: datetime
+    ) -> int: ...
+    async def publicity_of(self, batch_id: int) -> PublicityRow | None: ...
+    async def add_objection(
+        self,
+        *,
+        publicity_id: int,
+        app_id: int,
+        received_on: date,
+        summary: str,
+        recorded_by: int | None,
+        now: datetime,
+    ) -> int: ...
+    async def objection(self, objection_id: int) -> ObjectionRow | None: ...
+    async def objections(self, publicity_id: int) -> Sequence[ObjectionRow]: ...
+    async def decide_objection(
+        self, objection_id: int, outcome: str, reason: str, by: int | None, now: datetime
+    ) -> bool: ...
+    async def expert_of(self, person_id: int) -> ExpertRow | None: ...
+    async def add_expert(
+        self, *, person_id: int, app_id: int, group: str, standing: str, now: datetime
+    ) -> int: ...
+    async def update_expert(
+        self, expert_id: int, version: int, now: datetime, **values: object
+    ) -> bool: ...
+    async def certificate_format(self, campaign_id: int) -> str: ...
+    async def next_certificate_number(self, series: str) -> int: ...
+    async def add_term(
+        self,
+        *,
+        expert_id: int,
+        certificate_no: str,
+        starts_on: date,
+        ends_on: date,
+        batch_id: int | None,
+        appointed_by: int | None,
+        now: datetime,
+    ) -> int: ...
+    async def terms_of(self, expert_id: int) -> Sequence[TermRow]: ...
+    async def expert_count(self) -> int: ...
+
+
 class UnitOfWork(Protocol):
     """One use case's transaction: rolls back unless committed; nothing reaches Telegram while open."""
 
@@ -306,6 +372,7 @@ class UnitOfWork(Protocol):
     people: PeopleRepository
     campaigns: CampaignRepository
     documents: DocumentRepository
+    registry: RegistryRepository
 
     async def commit(self) -> None: ...
     async def rollback(self) -> None: ...

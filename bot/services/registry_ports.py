@@ -1,0 +1,59 @@
+"""Rows the registry repository hands to the services: plain data, no storage types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    id: int
+    campaign_id: int
+    meeting_on: date
+    reference: str
+    corrects_id: int | None
+    corrected_by_id: int | None
+    """The batch that replaced this one; None while this one counts."""
+    app_ids: tuple[int, ...]
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class PublicityRow:
+    id: int
+    batch_id: int
+    starts_on: date
+    ends_on: date
+
+
+@dataclass(frozen=True)
+class ObjectionRow:
+    id: int
+    publicity_id: int
+    app_id: int
+    received_on: date
+    summary: str
+    outcome: str
+    """`open`, `upheld` or `overruled`."""
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class ExpertRow:
+    id: int
+    person_id: int
+    app_id: int
+    group: str
+    standing: str
+    version: int
+
+
+@dataclass(frozen=True)
+class TermRow:
+    id: int
+    certificate_no: str
+    starts_on: date
+    ends_on: date
+    ended_on: date | None
+    batch_id: int | None

@@ -1,0 +1,304 @@
+"""The expert database: joint meeting batches, publicity, objections, experts, terms, numbers.
+
+Nothing here commits: the unit of work does (storage.uow). Batches are only
+ever inserted; a correction is a new batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from bot.services.registry_ports import (
+    BatchRow,
+    ExpertRow,
+    ObjectionRow,
+    PublicityRow,
+    TermRow,
+)
+from storage.db import DbSession
+from storage.models import (
+    Campaign,
+    CertificateCounter,
+    Expert,
+    ExpertTerm,
+    MeetingBatch,
+    MeetingBatchEntry,
+    Objection,
+    Publicity,
+)
+
+
+class RegistryRepository:
+    def __init__(self, session: DbSession) -> None:
+        self.session = session
+
+    # batches --------------------------------------------------------------------------------
+
+    async def add_batch(
+        self,
+        *,
+        campaign_id: int,
+        meeting_on: date,
+        reference: str,
+        corrects_id: int | None,
+        app_ids: Sequence[int],
+        recorded_by: int | None,
+        now: datetime,
+    ) -> int:
+        batch_id = (
+            await self.session.execute(
+                insert(MeetingBatch)
+                .values(
+                    campaign_id=campaign_id,
+                    meeting_on=meeting_on,
+                    reference=reference,
+                    corrects_id=corrects_id,
+                    recorded_by=recorded_by,
+                    recorded_at=now,
+                )
+                .returning(MeetingBatch.id)
+            )
+        ).scalar_one()
+        if app_ids:
+            await self.session.execute(
+                insert(MeetingBatchEntry),
+                [{"batch_id": batch_id, "application_id": a} for a in app_ids],
+            )
+        return batch_id
+
+    async def batch(self, batch_id: int) -> BatchRow | None:
+        row = await self.session.get(MeetingBatch, batch_id)
+        if row is None:
+            return None
+        app_ids = await self.session.scalars(
+            select(MeetingBatchEntry.application_id)
+            .where(MeetingBatchEntry.batch_id == batch_id)
+            .order_by(MeetingBatchEntry.application_id)
+        )
+        corrected_by = await self.session.scalar(
+            select(MeetingBatch.id).where(MeetingBatch.corrects_id == batch_id)
+        )
+        return BatchRow(
+            id=row.id,
+            campaign_id=row.campaign_id,
+            meeting_on=row.meeting_on,
+            reference=row.reference,
+            corrects_id=row.corrects_id,
+            corrected_by_id=corrected_by,
+            app_ids=tuple(app_ids),
+            recorded_at=row.recorded_at,
+        )
+
+    async def batches(self, campaign_id: int) -> Sequence[int]:
+        return list(
+            await self.session.scalars(
+                select(MeetingBatch.id)
+                .where(MeetingBatch.campaign_id == campaign_id)
+                .order_by(MeetingBatch.id)
+            )
+        )
+
+    # publicity and objections ---------------------------------------------------------------
+
+    async def add_publicity(
+        self, batch_id: int, starts_on: date, ends_on: date, opened_by: int | None, now: datetime
+    ) -> int:
+        return (
+            await self.session.execute(
+                insert(Publicity)
+                .values(
+                    batch_id=batch_id,
+                    starts_on=starts_on,
+                    ends_on=ends_on,
+                    opened_by=opened_by,
+                    opened_at=now,
+                )
+                .returning(Publicity.id)
+            )
+        ).scalar_one()
+
+    async def publicity_of(self, batch_id: int) -> PublicityRow | None:
+        row = await self.session.scalar(select(Publicity).where(Publicity.batch_id == batch_id))
+        if row is None:
+            return None
+        return PublicityRow(row.id, row.batch_id, row.starts_on, row.ends_on)
+
+    async def add_objection(
+        self,
+        *,
+        publicity_id: int,
+        app_id: int,
+        received_on: date,
+        summary: str,
+        recorded_by: int | None,
+        now: datetime,
+    ) -> int:
+        return (
+            await self.session.execute(
+                insert(Objection)
+                .values(
+                    publicity_id=publicity_id,
+                    application_id=app_id,
+                    received_on=received_on,
+                    summary=summary,
+                    outcome="open",
+                    recorded_by=recorded_by,
+                    recorded_at=now,
+                )
+                .returning(Objection.id)
+            )
+        ).scalar_one()
+
+    async def objection(self, objection_id: int) -> ObjectionRow | None:
+        row = await self.session.get(Objection, objection_id)
+        if row is None:
+            return None
+        return ObjectionRow(
+            id=row.id,
+            publicity_id=row.publicity_id,
+            app_id=row.application_id,
+            received_on=row.received_on,
+            summary=row.summary,
+            outcome=row.outcome,
+            reason=row.reason,
+        )
+
+    async def objections(self, publicity_id: int) -> Sequence[ObjectionRow]:
+        rows = await self.session.scalars(
+            select(Objection).where(Objection.publicity_id == publicity_id).order_by(Objection.id)
+        )
+        return [
+            ObjectionRow(
+                r.id,
+                r.publicity_id,
+                r.application_id,
+                r.received_on,
+                r.summary,
+                r.outcome,
+                r.reason,
+            )
+            for r in rows
+        ]
+
+    async def decide_objection(
+        self, objection_id: int, outcome: str, reason: str, by: int | None, now: datetime
+    ) -> bool:
+        """Records the outcome once: False when it was decided meanwhile."""
+        result = await self.session.execute(
+            update(Objection)
+            .where(Objection.id == objection_id, Objection.outcome == "open")
+            .values(outcome=outcome, reason=reason, decided_by=by, decided_at=now)
+        )
+        return result.rowcount == 1
+
+    # experts and terms ----------------------------------------------------------------------
+
+    async def expert_of(self, person_id: int) -> ExpertRow | None:
+        row = await self.session.scalar(select(Expert).where(Expert.person_id == person_id))
+        return None if row is None else _expert(row)
+
+    async def add_expert(
+        self, *, person_id: int, app_id: int, group: str, standing: str, now: datetime
+    ) -> int:
+        return (
+            await self.session.execute(
+                insert(Expert)
+                .values(
+                    person_id=person_id,
+                    application_id=app_id,
+                    professional_group=group,
+                    standing=standing,
+                    version=1,
+                    created_at=now,
+                    updated_at=now,
+                )
+                .returning(Expert.id)
+            )
+        ).scalar_one()
+
+    async def update_expert(
+        self, expert_id: int, version: int, now: datetime, **values: object
+    ) -> bool:
+        """Writes `values` if the expert is still at `version`; False when someone was first."""
+        result = await self.session.execute(
+            update(Expert)
+            .where(Expert.id == expert_id, Expert.version == version)
+            .values(**values, version=version + 1, updated_at=now)
+        )
+        return result.rowcount == 1
+
+    async def certificate_format(self, campaign_id: int) -> str:
+        return (
+            await self.session.scalar(
+                select(Campaign.certificate_format).where(Campaign.id == campaign_id)
+            )
+            or ""
+        )
+
+    async def next_certificate_number(self, series: str) -> int:
+        """The next number of `series`, taken for good (one atomic statement, never reused)."""
+        dialect = postgresql if self.session.bind.dialect.name == "postgresql" else sqlite
+        statement = (
+            dialect.insert(CertificateCounter)
+            .values(series=series, last_number=1)
+            .on_conflict_do_update(
+                index_elements=["series"],
+                set_={"last_number": CertificateCounter.last_number + 1},
+            )
+            .returning(CertificateCounter.last_number)
+        )
+        return int((await self.session.execute(statement)).scalar_one())
+
+    async def add_term(
+        self,
+        *,
+        expert_id: int,
+        certificate_no: str,
+        starts_on: date,
+        ends_on: date,
+        batch_id: int | None,
+        appointed_by: int | None,
+        now: datetime,
+    ) -> int:
+        return (
+            await self.session.execute(
+                insert(ExpertTerm)
+                .values(
+                    expert_id=expert_id,
+                    certificate_no=certificate_no,
+                    starts_on=starts_on,
+                    ends_on=ends_on,
+                    batch_id=batch_id,
+                    appointed_by=appointed_by,
+                    appointed_at=now,
+                )
+                .returning(ExpertTerm.id)
+            )
+        ).scalar_one()
+
+    async def terms_of(self, expert_id: int) -> Sequence[TermRow]:
+        rows = await self.session.scalars(
+            select(ExpertTerm).where(ExpertTerm.expert_id == expert_id).order_by(ExpertTerm.id)
+        )
+        return [
+            TermRow(r.id, r.certificate_no, r.starts_on, r.ends_on, r.ended_on, r.batch_id)
+            for r in rows
+        ]
+
+    async def expert_count(self) -> int:
+        return int(await self.session.scalar(select(func.count(Expert.id))) or 0)
+
+
+def _expert(row: Expert) -> ExpertRow:
+    return ExpertRow(
+        id=row.id,
+        person_id=row.person_id,
+        app_id=row.application_id,
+        group=row.professional_group,
+        standing=row.standing,
+        version=row.version,
+    )
