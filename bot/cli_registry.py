@@ -119,15 +119,15 @@ async def cmd_publicity(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_objection(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import registry
 
-    objection_id = await _run(
+    recorded = await _run(
         settings,
         registry.record_objection,
         app_id=args.application,
         received_on=args.received,
         summary=args.summary,
     )
-    out(f"objection {objection_id} recorded against #{args.application}; decide it with "
-        f"'expertbot registry decide {objection_id} --upheld|--overruled --reason …'")  # fmt: skip
+    out(f"objection {recorded.id} recorded against #{args.application}; decide it with "
+        f"'expertbot registry decide {recorded.id} --upheld|--overruled --reason …'")  # fmt: skip
     return 0
 
 

@@ -177,6 +177,34 @@ class RebindFor(CallbackData, prefix="rb"):
     person_id: Id
 
 
+# the expert database -----------------------------------------------------------------
+
+
+class RegistryDo(StrEnum):
+    NEW_BATCH = "nb"
+    PICK = "pk"
+    ALL = "al"
+    NEXT = "nx"
+    CONFIRM_BATCH = "cb"
+    PUBLICITY = "pu"
+    CONFIRM_PUBLICITY = "cp"
+    OBJECTION = "ob"
+    OBJECTED = "od"
+    DECIDE = "dc"
+    UPHOLD = "up"
+    OVERRULE = "ov"
+    APPOINT = "ap"
+    CONFIRM_APPOINT = "ca"
+    CANCEL = "cx"
+
+
+class RegistryAct(CallbackData, prefix="rg"):
+    """A step of /registry; `id` is a batch, an application or an objection, as `do` says."""
+
+    do: RegistryDo
+    id: Id = 0
+
+
 # exports ---------------------------------------------------------------------------
 
 

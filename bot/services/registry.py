@@ -17,13 +17,13 @@ from datetime import date, datetime
 
 from bot.clock import local
 from bot.domain import keys
-from bot.domain.application import ApplicationSnapshot
+from bot.domain.application import ApplicationSnapshot, Campaign
 from bot.domain.errors import AlreadyHandled, NotAllowed, NotFound
 from bot.domain.registry import Standing, certificate_number, term_end
 from bot.domain.reminders import Notice, NoticeKind
 from bot.domain.review import RoleKind
 from bot.domain.workflow import Action, Actor, Status, next_status
-from bot.services.registry_ports import BatchRow, PublicityRow
+from bot.services.registry_ports import BatchRow, ObjectionRow, PublicityRow
 from bot.services.repositories import UnitOfWork, UnitOfWorkFactory
 from bot.services.roles import grants_of
 from bot.texts import registry as t
@@ -87,6 +87,70 @@ async def _application(uow: UnitOfWork, app_id: int) -> ApplicationSnapshot:
     if app is None:
         raise NotFound(t.APPLICATION_NOT_FOUND.format(app_id=app_id))
     return app
+
+
+# what the bureau admin sees ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BatchView:
+    batch: BatchRow
+    window: PublicityRow | None
+    apps: Sequence[ApplicationSnapshot]
+    open_objections: Sequence[ObjectionRow]
+
+    def waiting(self) -> Sequence[ApplicationSnapshot]:
+        """Confirmed and not yet appointed."""
+        return [a for a in self.apps if a.status is Status.CONFIRMED]
+
+
+@dataclass(frozen=True)
+class Overview:
+    campaign: Campaign
+    qualified: Sequence[ApplicationSnapshot]
+    batches: Sequence[BatchView]
+    """The batches that count (a corrected one is left out), oldest first."""
+    appointed: int
+
+
+async def overview(
+    uows: UnitOfWorkFactory, *, by: int | None, admin_ids: Iterable[int] = ()
+) -> Overview:
+    """The current campaign after qualification: who waits for the meeting, each batch."""
+    async with uows() as uow:
+        await _bureau(uow, by, admin_ids)
+        campaign = await uow.campaigns.current_campaign()
+        if campaign is None:
+            raise NotFound(t.NO_CAMPAIGN)
+        qualified = await uow.applications.applications_in(campaign.id, [Status.QUALIFIED.value])
+        views = []
+        for batch_id in await uow.registry.batches(campaign.id):
+            view = await _view(uow, batch_id)
+            if view is not None:
+                views.append(view)
+        accepted = await uow.applications.applications_in(campaign.id, [Status.ACCEPTED.value])
+    return Overview(campaign, qualified, views, len(accepted))
+
+
+async def batch_view(
+    uows: UnitOfWorkFactory, *, batch_id: int, by: int | None, admin_ids: Iterable[int] = ()
+) -> BatchView:
+    async with uows() as uow:
+        await _bureau(uow, by, admin_ids)
+        await _counting_batch(uow, batch_id)
+        view = await _view(uow, batch_id)
+    assert view is not None
+    return view
+
+
+async def _view(uow: UnitOfWork, batch_id: int) -> BatchView | None:
+    batch = await uow.registry.batch(batch_id)
+    if batch is None or batch.corrected_by_id is not None:
+        return None
+    window = await uow.registry.publicity_of(batch_id)
+    objections = await uow.registry.objections(window.id) if window else []
+    apps = [await _application(uow, a) for a in batch.app_ids]
+    return BatchView(batch, window, apps, [o for o in objections if o.outcome == "open"])
 
 
 # the joint meeting ----------------------------------------------------------------------------
@@ -253,6 +317,13 @@ async def _window_of(uow: UnitOfWork, app_id: int) -> tuple[BatchRow, PublicityR
     raise NotAllowed(t.NOT_PUBLISHED.format(app_id=app_id))
 
 
+@dataclass(frozen=True)
+class RecordedObjection:
+    id: int
+    name: str
+    """Of the person it is against."""
+
+
 async def record_objection(
     uows: UnitOfWorkFactory,
     *,
@@ -262,7 +333,7 @@ async def record_objection(
     by: int | None,
     admin_ids: Iterable[int] = (),
     now: datetime,
-) -> int:
+) -> RecordedObjection:
     """An objection (异议) the bureau received against a published person; decided later."""
     summary = summary.strip()
     if not summary:
@@ -282,7 +353,7 @@ async def record_objection(
             now=now,
         )
         await uow.commit()
-    return objection_id
+    return RecordedObjection(objection_id, app.values.get(keys.NAME) or "")
 
 
 async def decide_objection(

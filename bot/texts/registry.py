@@ -10,6 +10,7 @@ STATUS = {
 """Names of the states an application reaches at the bureau, for refusals."""
 
 COMMAND_LINE = "命令行"
+NO_CAMPAIGN = "目前没有征集批次。"
 NOT_BUREAU = "只有市局管理员可以处理专家入库、公示和聘任。"
 WRONG_STATE = "申报 #{app_id} 当前状态为“{status}”，不能这样处理。"
 CHANGED_ELSEWHERE = "这份申报刚被其他人处理过，请刷新后再试。"
@@ -44,3 +45,71 @@ APPOINTED = (
 )
 APPOINTED_LIST = "联席会议（{reference}）确认、经公示后，以下专家已聘任入库：{names}。"
 NOT_ACCEPTED = "您的申报在公示期间收到异议，经核实异议成立，本次未能入库。理由：{reason}"
+
+# the bureau admin's screens (/registry) ---------------------------------------------------------
+
+OVERVIEW = (
+    "专家入库 · {campaign}\n"
+    "资格审核通过、待联席会议确认：{qualified} 份\n"
+    "已聘任入库：{appointed} 人"
+)
+NO_BATCHES = "还没有记录联席会议的入库确认。"
+BATCH_LINE = "第{id}批 · {reference}（{meeting_on}）· {count} 人"
+BATCH_WINDOW = " · 公示 {start} 至 {end}{state}"
+WINDOW_RUNNING = "（公示中）"
+WINDOW_OVER = "（已结束）"
+BATCH_OBJECTIONS = " · 待处理异议 {count} 件"
+BATCH_WAITING = " · 待聘任 {count} 人"
+
+BUTTON_NEW_BATCH = "记录联席会议确认"
+BUTTON_PUBLICITY = "第{id}批：开始公示"
+BUTTON_OBJECTION = "第{id}批：记录异议"
+BUTTON_DECIDE = "第{id}批：处理异议"
+BUTTON_APPOINT = "第{id}批：聘任"
+BUTTON_ALL = "全选"
+BUTTON_NEXT = "下一步"
+BUTTON_CANCEL = "取消"
+BUTTON_CONFIRM_BATCH = "确认记录"
+BUTTON_CONFIRM_PUBLICITY = "确认公示"
+BUTTON_CONFIRM_APPOINT = "确认聘任"
+BUTTON_UPHOLD = "#{id} 异议成立"
+BUTTON_OVERRULE = "#{id} 异议不成立"
+
+PICK = "请选择本次联席会议确认入库的申报（已选 {count} 份），选好后点“下一步”："
+PICK_NONE = "请至少选择一份申报。"
+ASK_MEETING_DATE = "请输入联席会议日期，如 2022-10-28："
+ASK_REFERENCE = "请输入会议纪要文号，如：联席会议纪要〔2022〕3号"
+CONFIRM_BATCH = (
+    "将记录：{meeting_on} {reference}\n确认入库 {count} 份：\n{names}\n\n"
+    "记录后不能修改；如需更正，请另记一批（命令行 expertbot registry batch --corrects）。"
+)
+BATCH_RECORDED = "已记录第{id}批：{reference}，确认入库 {count} 份。下一步：开始公示。"
+
+ASK_PUBLICITY_START = "第{id}批公示的第一天（如 2022-11-01）："
+CONFIRM_PUBLICITY = (
+    "公示期：{start}（{start_weekday}）至 {end}（{end_weekday}），按 5 个工作日计算。\n"
+    "本机器人没有节假日日历：如遇节假日，请直接输入公示的最后一天；无误请点“确认公示”。"
+)
+PUBLICITY_OPENED = "第{id}批已开始公示：{start} 至 {end}，共 {count} 人。\n{lines}"
+
+PICK_OBJECTED = "异议针对第{id}批中的哪一位？"
+ASK_RECEIVED = "收到异议的日期（如 2022-11-03）："
+ASK_SUMMARY = "请输入异议的主要内容："
+OBJECTION_RECORDED = "已记录异议 #{id}（{name}）。聘任前须处理：/registry →“处理异议”。"
+OBJECTIONS = "第{id}批待处理的异议：\n{lines}"
+OBJECTION_LINE = "#{id} {name}：{summary}（{received_on} 收到）"
+NO_OPEN_OBJECTIONS = "第{id}批没有待处理的异议。"
+ASK_DECISION_REASON = "异议 #{id}{outcome}，请输入理由："
+OUTCOME = {True: "成立（此人不再入库）", False: "不成立"}
+OBJECTION_DONE = "异议 #{id} 已处理：{outcome}。"
+
+ASK_TERM_START = "第{id}批聘任：请输入聘期的第一天（如 2022-11-10）："
+CONFIRM_APPOINT = (
+    "聘任第{id}批 {count} 人，聘期 {start} 至 {end}（五年）。\n"
+    "将生成聘书编号，并通知本人及其单位和区县审核人。"
+)
+APPOINTED_DONE = "已聘任 {count} 人：\n{lines}"
+APPOINTED_LINE = "{certificate_no} {name}（{group}）"
+
+CANCELLED = "已取消。"
+STALE = "该操作已过期，请重新发送 /registry。"

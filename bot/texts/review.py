@@ -34,6 +34,7 @@ COMMANDS = {
     "export": "导出汇总表（附件2）与推荐表",
     "report": "向市局上报本区县汇总表",
     "audit": "导出与查看记录（访问日志）",
+    "registry": "专家入库：联席会议确认、公示、聘任",
     "pending": "待我审核的申报",
     "applications": "申报列表与统计",
     "history": "查看申报审核记录",

@@ -148,14 +148,14 @@ async def test_publicity_objections_and_appointment(setup, sessionmaker) -> None
             admin_ids=admins, now=AT,
         )  # fmt: skip
 
-    overruled = await registry.record_objection(
+    overruled = (await registry.record_objection(
         uows, app_id=apps[0], received_on=date(2022, 11, 3), summary="反映其职称材料不实", by=admin,
         admin_ids=admins, now=AT,
-    )  # fmt: skip
-    upheld = await registry.record_objection(
+    )).id  # fmt: skip
+    upheld = (await registry.record_objection(
         uows, app_id=apps[1], received_on=date(2022, 11, 4), summary="反映其已退休", by=admin,
         admin_ids=admins, now=AT,
-    )  # fmt: skip
+    )).id  # fmt: skip
     with pytest.raises(NotAllowed, match="公示期到 2022-11-07 才结束"):
         await registry.appoint_batch(
             uows,

@@ -1,0 +1,109 @@
+"""/registry through the real Dispatcher: the bureau admin records the joint meeting, runs
+publicity, decides an objection and appoints; the experts hear of it through the outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from bot.clock import TZ
+from bot.offline import OfflineWorld
+from bot.ratelimit import RateLimiter
+from bot.services import reminders
+from handlers.callbacks import RegistryAct, RegistryDo
+from handlers.sending import TelegramSender
+from storage.models import Application
+from storage.uow import unit_of_work_factory
+from tests.flows.export_helpers import seed_app
+from tests.flows.review_helpers import BUREAU_ADMIN, DISTRICT_REVIEWER, standard_reviewers
+
+
+async def _instant(_: float) -> None:
+    return None
+
+
+async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    await standard_reviewers(sessionmaker)
+    apps = [
+        await seed_app(sessionmaker, telegram_id=5001, unit_code="CQU001", status="qualified",
+                       name="王建筑", group="建筑", id_number="500106198501011234"),
+        await seed_app(sessionmaker, telegram_id=5002, unit_code="CQU001", status="qualified",
+                       name="李矿山", group="矿山", id_number="500106198601011235"),
+    ]  # fmt: skip
+    district = world.user(DISTRICT_REVIEWER, "区县")
+    await district.send("/registry")
+    assert "只有市局管理员" in district.last().text
+
+    admin = world.user(BUREAU_ADMIN, "局长")
+    await admin.send("/registry")
+    assert "资格审核通过、待联席会议确认：2 份" in admin.last().text
+    await admin.press("记录联席会议确认")
+    await admin.press("下一步")
+    assert admin.alert == "请至少选择一份申报。"
+    await admin.press("王建筑")
+    await admin.press("李矿山")
+    assert "已选 2 份" in admin.last().text
+    await admin.press("下一步")
+    await admin.send("10月28日")
+    assert "格式不正确" in admin.last().text
+    await admin.send("2022-10-28")
+    await admin.send("联席会议纪要〔2022〕3号")
+    assert "确认入库 2 份" in admin.last().text and "王建筑、李矿山" in admin.last().text
+    await admin.press("确认记录")
+    assert "已记录第1批：联席会议纪要〔2022〕3号，确认入库 2 份" in admin.last().text
+
+    await admin.send("/registry")
+    await admin.press("第1批：开始公示")
+    await admin.send("2022-11-04")
+    assert "2022-11-04（星期五）至 2022-11-10（星期四）" in admin.last().text
+    await admin.send("2022-11-11")  # a holiday in the window: the admin types the last day
+    assert "至 2022-11-11（星期五）" in admin.last().text
+    await admin.press("确认公示")
+    published = admin.last().text
+    assert "第1批已开始公示：2022-11-04 至 2022-11-11，共 2 人" in published
+    assert "1. 王建筑 男 重庆大学 高级工程师 建筑" in published
+    assert "500106" not in published and "139" not in published
+
+    await admin.send("/registry")
+    await admin.press("第1批：记录异议")
+    await admin.press("李矿山")
+    await admin.send("2022-11-07")
+    await admin.send("反映其资历材料不实")
+    assert "已记录异议 #1（李矿山）" in admin.last().text
+
+    clock.at = datetime(2022, 11, 14, 9, 0, tzinfo=TZ)
+    await admin.send("/registry")
+    assert "待处理异议 1 件" in admin.last().text
+    assert "第1批：聘任" not in [text for text, _ in admin.last().buttons()]
+    await admin.press("第1批：处理异议")
+    assert "#1 李矿山：反映其资历材料不实（2022-11-07 收到）" in admin.last().text
+    await admin.press("#1 异议不成立")
+    await admin.send("经核实材料属实")
+    assert "异议 #1 已处理：不成立" in admin.last().text
+
+    await admin.send("/registry")
+    await admin.press("第1批：聘任")
+    await admin.send("2022-11-15")
+    assert "聘期 2022-11-15 至 2027-11-14" in admin.last().text
+    confirm = admin.last()
+    await admin.press("确认聘任")
+    done = admin.last().text
+    assert "已聘任 2 人" in done and "CQGSYF-2022-0001 王建筑（建筑）" in done
+    async with sessionmaker() as session:
+        statuses = list(await session.scalars(select(Application.status).order_by(Application.id)))
+    assert statuses == ["accepted", "accepted"]
+    await admin.press_data(RegistryAct(do=RegistryDo.CONFIRM_APPOINT).pack(), confirm)
+    assert admin.alert == "该操作已过期，请重新发送 /registry。", "a second press appoints nobody twice"
+
+    uows = unit_of_work_factory(sessionmaker)
+    sender = TelegramSender(world.bot, RateLimiter(sleep=_instant), clock, uows)
+    await reminders.send_due_reminders(uows, sender, clock)
+    expert = world.user(5001, "建筑")
+    assert "您已被聘任为重庆市工伤预防专家库专家（建筑）" in expert.last().text
+    assert "CQGSYF-2022-0001" in expert.last().text and "2027-11-14" in expert.last().text
+    told = world.user(DISTRICT_REVIEWER, "区县").last().text
+    assert "以下专家已聘任入库：王建筑、李矿山" in told
+    assert apps
