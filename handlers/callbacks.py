@@ -205,6 +205,12 @@ class RegistryAct(CallbackData, prefix="rg"):
     id: Id = 0
 
 
+class ExpertsPage(CallbackData, prefix="ex"):
+    """A page of /experts; the search, if any, waits in the conversation data."""
+
+    page: Page
+
+
 # exports ---------------------------------------------------------------------------
 
 

@@ -8,7 +8,7 @@ waits in the conversation state until the step that stores it.
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
@@ -18,10 +18,11 @@ from bot.domain.errors import DomainError
 from bot.domain.parsers import clean_text, parse_day
 from bot.domain.registry import term_end, weekday_of, working_days_after
 from bot.services import registry as svc
+from bot.services.registry_ports import ExpertFilter
 from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import registry as t
 from handlers import render_registry as rg
-from handlers.callbacks import RegistryAct, RegistryDo
+from handlers.callbacks import ExpertsPage, RegistryAct, RegistryDo
 
 SUMMARY_MAX = 500
 
@@ -42,6 +43,9 @@ def build_router() -> Router:
     router = Router(name="registry")
     router.message.register(on_registry, Command("registry"))
     router.callback_query.register(on_act, RegistryAct.filter())
+    router.message.register(on_experts, Command("experts"))
+    router.callback_query.register(on_experts_page, ExpertsPage.filter())
+    router.message.register(on_me, Command("me"))
     typed = F.text & ~F.text.startswith("/")
     router.message.register(on_typed, StateFilter(RegistryInput), typed)
     return router
@@ -60,6 +64,52 @@ async def on_registry(
     await state.clear()
     text, markup = rg.overview(view, local(clock.now()).date())
     await message.answer(text, reply_markup=markup)
+
+
+async def on_experts(
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    uows: UnitOfWorkFactory,
+    person_id: int,
+    admin_ids: tuple[int, ...],
+) -> None:
+    """The registry for the bureau: `/experts` lists, `/experts 张三` or a number searches."""
+    search = clean_text(command.args)[:50] if command.args else None
+    view = await svc.experts_page(
+        uows, what=ExpertFilter(search=search), by=person_id, admin_ids=admin_ids
+    )
+    await state.update_data(experts_search=search)
+    text, markup = rg.experts(view)
+    await message.answer(text, reply_markup=markup)
+
+
+async def on_experts_page(
+    query: CallbackQuery,
+    callback_data: ExpertsPage,
+    state: FSMContext,
+    uows: UnitOfWorkFactory,
+    person_id: int,
+    admin_ids: tuple[int, ...],
+) -> None:
+    search = await state.get_value("experts_search")
+    view = await svc.experts_page(
+        uows,
+        what=ExpertFilter(search=search),
+        page=callback_data.page,
+        by=person_id,
+        admin_ids=admin_ids,
+    )
+    text, markup = rg.experts(view)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(text, reply_markup=markup)
+
+
+async def on_me(message: Message, uows: UnitOfWorkFactory, person_id: int) -> None:
+    """An expert's own entry: standing, certificate number, group and term."""
+    mine = await svc.my_expert(uows, person_id=person_id)
+    await message.answer(rg.me(mine) if mine else t.NOT_EXPERT)
 
 
 async def on_act(

@@ -9,9 +9,17 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain import keys
 from bot.domain.application import ApplicationSnapshot
-from bot.services.registry import Appointment, BatchView, Overview, PublicityEntry
-from bot.services.registry_ports import ObjectionRow
+from bot.domain.idcard import mask_phone
+from bot.services.registry import (
+    Appointment,
+    BatchView,
+    ExpertsPage,
+    Overview,
+    PublicityEntry,
+)
+from bot.services.registry_ports import ExpertListRow, ObjectionRow
 from bot.texts import registry as t
+from handlers.callbacks import ExpertsPage as ExpertsPageData
 from handlers.callbacks import RegistryAct, RegistryDo
 
 PICK_SHOWN = 60
@@ -135,4 +143,53 @@ def appointed_lines(appointed: Sequence[Appointment]) -> str:
     return "\n".join(
         t.APPOINTED_LINE.format(certificate_no=a.certificate_no, name=a.name, group=a.group)
         for a in appointed
+    )
+
+
+def experts(view: ExpertsPage) -> tuple[str, InlineKeyboardMarkup | None]:
+    """A page of the registry; phones masked (the export has them whole, logged)."""
+    lines = []
+    if view.what.search:
+        lines.append(t.EXPERTS_SEARCH.format(search=view.what.search))
+    lines.append(t.EXPERTS.format(total=view.total, page=view.page + 1, pages=view.pages))
+    lines += [expert_line(r) for r in view.rows] or [t.NO_EXPERTS]
+    lines += ["", t.EXPERTS_HELP]
+    buttons = []
+    if view.page > 0:
+        buttons.append(
+            InlineKeyboardButton(
+                text=t.BUTTON_PREVIOUS, callback_data=ExpertsPageData(page=view.page - 1).pack()
+            )
+        )
+    if view.page + 1 < view.pages:
+        buttons.append(
+            InlineKeyboardButton(
+                text=t.BUTTON_NEXT_PAGE, callback_data=ExpertsPageData(page=view.page + 1).pack()
+            )
+        )
+    markup = InlineKeyboardMarkup(inline_keyboard=[buttons]) if buttons else None
+    return "\n".join(lines), markup
+
+
+def expert_line(r: ExpertListRow) -> str:
+    return t.EXPERT_LINE.format(
+        certificate_no=r.certificate_no,
+        name=r.name,
+        gender=r.gender,
+        group=r.group,
+        district=r.district,
+        unit=r.unit,
+        standing=t.STANDING.get(r.standing, r.standing),
+        ends_on=r.ended_on or r.ends_on,
+        mobile=mask_phone(r.mobile) if r.mobile else "",
+    )
+
+
+def me(r: ExpertListRow) -> str:
+    return t.ME.format(
+        standing=t.STANDING.get(r.standing, r.standing),
+        certificate_no=r.certificate_no,
+        group=r.group,
+        starts_on=r.starts_on,
+        ends_on=r.ended_on or r.ends_on,
     )

@@ -117,7 +117,7 @@ def commands_for(grants: Sequence[Grant]) -> list[BotCommand]:
     if RoleKind.DISTRICT in roles:
         names.append("report")
     if RoleKind.BUREAU in roles:
-        names += ["audit", "registry"]
+        names += ["audit", "registry", "experts"]
     if roles & {RoleKind.DISTRICT, RoleKind.BUREAU}:
         names.append("applications")
     if roles:

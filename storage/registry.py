@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.services.registry_ports import (
     BatchRow,
+    ExpertFilter,
+    ExpertListRow,
     ExpertRow,
     ObjectionRow,
     PublicityRow,
@@ -21,8 +24,10 @@ from bot.services.registry_ports import (
 )
 from storage.db import DbSession
 from storage.models import (
+    Application,
     Campaign,
     CertificateCounter,
+    District,
     Expert,
     ExpertTerm,
     MeetingBatch,
@@ -291,6 +296,88 @@ class RegistryRepository:
 
     async def expert_count(self) -> int:
         return int(await self.session.scalar(select(func.count(Expert.id))) or 0)
+
+    def _listing(self, what: ExpertFilter) -> Any:
+        latest = (
+            select(func.max(ExpertTerm.id))
+            .where(ExpertTerm.expert_id == Expert.id)
+            .correlate(Expert)
+            .scalar_subquery()
+        )
+        query = (
+            select(
+                Expert.id.label("expert_id"),
+                Expert.person_id,
+                Expert.application_id.label("app_id"),
+                Application.name,
+                Application.gender,
+                Application.unit_name,
+                Application.position,
+                Application.title,
+                District.name.label("district"),
+                Expert.professional_group.label("group"),
+                Expert.standing,
+                ExpertTerm.certificate_no,
+                ExpertTerm.starts_on,
+                ExpertTerm.ends_on,
+                ExpertTerm.ended_on,
+                Application.mobile,
+            )
+            .join(Application, Application.id == Expert.application_id)
+            .join(District, District.id == Application.district_id)
+            .join(ExpertTerm, ExpertTerm.id == latest)
+        )
+        if what.group:
+            query = query.where(Expert.professional_group == what.group)
+        if what.district_id:
+            query = query.where(Application.district_id == what.district_id)
+        if what.standing:
+            query = query.where(Expert.standing == what.standing)
+        if what.person_id is not None:
+            query = query.where(Expert.person_id == what.person_id)
+        if what.search:
+            needle = what.search.strip()
+            query = query.where(
+                or_(
+                    Application.name.contains(needle, autoescape=True),
+                    ExpertTerm.certificate_no == needle.upper(),
+                )
+            )
+        return query
+
+    async def experts(
+        self, what: ExpertFilter, *, limit: int | None = None, offset: int = 0
+    ) -> tuple[Sequence[ExpertListRow], int]:
+        """One page of the registry (by group, then name) and how many match in all."""
+        query = self._listing(what)
+        total = int(
+            await self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        )
+        page = query.order_by(Expert.professional_group, Application.name, Expert.id).offset(offset)
+        if limit is not None:
+            page = page.limit(limit)
+        rows = await self.session.execute(page)
+        return [
+            ExpertListRow(
+                expert_id=r.expert_id,
+                person_id=r.person_id,
+                app_id=r.app_id,
+                name=r.name or "",
+                gender=r.gender or "",
+                unit=r.unit_name or "",
+                position=r.position or "",
+                title=r.title or "",
+                district=r.district,
+                group=r.group,
+                standing=r.standing,
+                certificate_no=r.certificate_no,
+                starts_on=r.starts_on,
+                ends_on=r.ends_on,
+                ended_on=r.ended_on,
+                mobile=r.mobile or "",
+            )
+            for r in rows
+        ], total
 
 
 def _expert(row: Expert) -> ExpertRow:

@@ -19,11 +19,18 @@ from bot.clock import local
 from bot.domain import keys
 from bot.domain.application import ApplicationSnapshot, Campaign
 from bot.domain.errors import AlreadyHandled, NotAllowed, NotFound
+from bot.domain.exports import Access
 from bot.domain.registry import Standing, certificate_number, term_end
 from bot.domain.reminders import Notice, NoticeKind
 from bot.domain.review import RoleKind
 from bot.domain.workflow import Action, Actor, Status, next_status
-from bot.services.registry_ports import BatchRow, ObjectionRow, PublicityRow
+from bot.services.registry_ports import (
+    BatchRow,
+    ExpertFilter,
+    ExpertListRow,
+    ObjectionRow,
+    PublicityRow,
+)
 from bot.services.repositories import UnitOfWork, UnitOfWorkFactory
 from bot.services.roles import grants_of
 from bot.texts import registry as t
@@ -548,3 +555,68 @@ async def _appointment_notices(
         for person_id, people in names.items()
     ]
     return notices
+
+
+# the registry -----------------------------------------------------------------------------------
+
+EXPERTS_PAGE = 10
+
+
+@dataclass(frozen=True)
+class ExpertsPage:
+    rows: Sequence[ExpertListRow]
+    total: int
+    page: int
+    what: ExpertFilter
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // EXPERTS_PAGE))
+
+
+async def experts_page(
+    uows: UnitOfWorkFactory,
+    *,
+    what: ExpertFilter,
+    page: int = 0,
+    by: int | None,
+    admin_ids: Iterable[int] = (),
+) -> ExpertsPage:
+    """A page of the registry for /experts (the handler masks contact data)."""
+    async with uows() as uow:
+        await _bureau(uow, by, admin_ids)
+        rows, total = await uow.registry.experts(
+            what, limit=EXPERTS_PAGE, offset=max(page, 0) * EXPERTS_PAGE
+        )
+    return ExpertsPage(rows, total, max(page, 0), what)
+
+
+async def registry_rows(
+    uows: UnitOfWorkFactory,
+    *,
+    what: ExpertFilter | None = None,
+    by: int | None,
+    admin_ids: Iterable[int] = (),
+    now: datetime,
+) -> Sequence[ExpertListRow]:
+    """Every expert for the registry export (入库专家名册), with contact data; logged."""
+    async with uows() as uow:
+        await _bureau(uow, by, admin_ids)
+        what = what or ExpertFilter()
+        rows, _ = await uow.registry.experts(what)
+        await uow.documents.add_access(
+            actor_id=by,
+            action=Access.EXPORT_REGISTRY.value,
+            target="registry",
+            detail={"rows": len(rows), "group": what.group, "standing": what.standing},
+            now=now,
+        )
+        await uow.commit()
+    return rows
+
+
+async def my_expert(uows: UnitOfWorkFactory, *, person_id: int) -> ExpertListRow | None:
+    """The person's own entry in the registry, for /me; None when they are not an expert."""
+    async with uows() as uow:
+        rows, _ = await uow.registry.experts(ExpertFilter(person_id=person_id), limit=1)
+    return rows[0] if rows else None

@@ -57,3 +57,35 @@ class TermRow:
     ends_on: date
     ended_on: date | None
     batch_id: int | None
+
+
+@dataclass(frozen=True)
+class ExpertListRow:
+    """One expert as the registry lists them: their latest term and the application behind them."""
+
+    expert_id: int
+    person_id: int
+    app_id: int
+    name: str
+    gender: str
+    unit: str
+    position: str
+    title: str
+    district: str
+    group: str
+    standing: str
+    certificate_no: str
+    starts_on: date
+    ends_on: date
+    ended_on: date | None
+    mobile: str
+
+
+@dataclass(frozen=True)
+class ExpertFilter:
+    group: str | None = None
+    district_id: int | None = None
+    standing: str | None = None
+    search: str | None = None
+    """A name (part of it) or a certificate number."""
+    person_id: int | None = None

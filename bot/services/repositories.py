@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from bot.services.privacy import ConsentEntry, ExpiredApplication
     from bot.services.registry_ports import (
         BatchRow,
+        ExpertFilter,
+        ExpertListRow,
         ExpertRow,
         ObjectionRow,
         PublicityRow,
@@ -365,6 +367,9 @@ class RegistryRepository(Protocol):
     ) -> int: ...
     async def terms_of(self, expert_id: int) -> Sequence[TermRow]: ...
     async def expert_count(self) -> int: ...
+    async def experts(
+        self, what: ExpertFilter, *, limit: int | None = None, offset: int = 0
+    ) -> tuple[Sequence[ExpertListRow], int]: ...
 
 
 class UnitOfWork(Protocol):

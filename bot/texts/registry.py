@@ -113,3 +113,25 @@ APPOINTED_LINE = "{certificate_no} {name}（{group}）"
 
 CANCELLED = "已取消。"
 STALE = "该操作已过期，请重新发送 /registry。"
+
+# the registry (/experts, /me) -------------------------------------------------------------------
+
+STANDING = {
+    "appointed": "在聘",
+    "due": "聘期已满，待续聘",
+    "ended": "不再续聘",
+    "withdrawn": "已退出",
+    "dismissed": "已解聘",
+}
+EXPERTS = "入库专家名册：共 {total} 人（第 {page}/{pages} 页）"
+EXPERTS_SEARCH = "查找“{search}”："
+EXPERT_LINE = "{certificate_no} {name}（{gender}）· {group} · {district} {unit} · {standing} · 聘期至 {ends_on} · {mobile}"
+NO_EXPERTS = "没有符合条件的专家。"
+EXPERTS_HELP = "按姓名或聘书编号查找：/experts 张三 或 /experts CQGSYF-2022-0001"
+BUTTON_PREVIOUS = "上一页"
+BUTTON_NEXT_PAGE = "下一页"
+ME = (
+    "您是重庆市工伤预防专家库专家。\n状态：{standing}\n聘书编号：{certificate_no}\n"
+    "专业组：{group}\n聘期：{starts_on} 至 {ends_on}"
+)
+NOT_EXPERT = "您目前不是专家库专家。申报进度请发送 /status。"

@@ -107,3 +107,19 @@ async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
     told = world.user(DISTRICT_REVIEWER, "区县").last().text
     assert "以下专家已聘任入库：王建筑、李矿山" in told
     assert apps
+
+    await admin.send("/experts")
+    listing = admin.last().text
+    assert "入库专家名册：共 2 人（第 1/1 页）" in listing
+    assert "CQGSYF-2022-0001 王建筑（男）· 建筑 · 沙坪坝区 重庆大学 · 在聘 · 聘期至 2027-11-14" in listing
+    assert "13900000001" not in listing and "139****0001" in listing
+    await admin.send("/experts CQGSYF-2022-0002")
+    assert "共 1 人" in admin.last().text and "李矿山" in admin.last().text
+    await admin.send("/experts 赵")
+    assert "没有符合条件的专家" in admin.last().text
+    await district.send("/experts")
+    assert "只有市局管理员" in district.last().text
+    await expert.send("/me")
+    assert "聘书编号：CQGSYF-2022-0001" in expert.last().text and "专业组：建筑" in expert.last().text
+    await district.send("/me")
+    assert "您目前不是专家库专家" in district.last().text
