@@ -12,6 +12,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Length, Pt
 
@@ -103,3 +105,26 @@ def cant_split(row) -> None:
 def repeat_header(row) -> None:
     """The row is printed again at the top of every page the table runs onto (w:tblHeader)."""
     _row_flag(row, "w:tblHeader")
+
+
+def sign_off(doc, lines: tuple[str, ...], *, size: Length, width: Length, before: Length) -> None:
+    """The issuer's name and the date, each centred on the other, at the right
+    margin: a borderless one-cell table `width` wide, so that the centring holds
+    whatever font prints the digits. `before` is the space above it, where the
+    seal goes over the name and date."""
+    spacer = doc.add_paragraph()
+    line(spacer, before)
+    spacer.paragraph_format.keep_with_next = True
+    table = doc.add_table(rows=1, cols=1)
+    table.alignment = WD_TABLE_ALIGNMENT.RIGHT
+    table.autofit = False
+    row = table.rows[0]
+    cant_split(row)
+    cell = row.cells[0]
+    cell.width = width
+    table.columns[0].width = width
+    for i, text in enumerate(lines):
+        paragraph = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        line(paragraph, Pt(size.pt * 1.75))
+        run(paragraph, text, size=size)
