@@ -33,7 +33,9 @@ __all__ = ["DECISIONS", "letter_docx", "letter_filename", "letter_title"]
 DECISIONS = {LetterKind.NOT_RENEWED: "不予续聘", LetterKind.DISMISSED: "解聘"}
 TITLE = "关于{decision}重庆市工伤预防专家库专家的函"
 SALUTATION = "{name}同志："
-APPOINTED = "您自{start}起受聘为重庆市工伤预防专家库专家（{group}），证书编号{number}，聘期至{end}。"
+APPOINTED = (
+    "您自{start}起受聘为重庆市工伤预防专家库专家（{group}），证书编号{number}，聘期至{end}。"
+)
 NOT_RENEWED = "聘用期满，经市人力社保局考评并报市工伤预防联席会议研究，决定对您不予续聘。"
 NOT_RENEWED_AFTER = (
     "聘期届满后，您不再担任重庆市工伤预防专家库专家，原聘书同时失效。"

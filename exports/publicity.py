@@ -34,8 +34,7 @@ PUBLICITY_TITLE = "重庆市工伤预防专家库拟入库专家名单公示"
 OPENING = "经资格审核和市工伤预防联席会议确定{meeting}，现将重庆市工伤预防专家库拟入库专家名单（共{count}人）予以公示。"
 WINDOW = "公示期：{start}至{end}"
 OBJECTIONS = (
-    "公示期间，任何单位和个人对公示人员有异议的，请以书面形式向{to}反映，"
-    "并提供真实姓名和联系方式。"
+    "公示期间，任何单位和个人对公示人员有异议的，请以书面形式向{to}反映，并提供真实姓名和联系方式。"
 )
 BLANK_TO = "＿＿＿＿＿＿＿＿＿＿＿＿"
 """Printed where the caller named no office for objections, to fill in by hand."""
@@ -65,9 +64,7 @@ def publicity_rows(rows: Iterable[PublicityRow]) -> list[tuple[object, ...]]:
     ordered = sorted(
         rows, key=lambda r: (rank.get(r.group, len(GROUP_ORDER)), r.group, r.unit, r.name)
     )
-    return [
-        (seq, r.name, r.gender, r.unit, r.title, r.group) for seq, r in enumerate(ordered, 1)
-    ]
+    return [(seq, r.name, r.gender, r.unit, r.title, r.group) for seq, r in enumerate(ordered, 1)]
 
 
 def opening(window: PublicityWindow, count: int) -> str:

@@ -35,7 +35,9 @@ STANDING_LABELS = {
 """What the 状态 column prints for each standing of the domain."""
 
 
-def build_registry_table(rows: Iterable[RegistryRow], filled_on: date, sort: str = "group") -> Table:
+def build_registry_table(
+    rows: Iterable[RegistryRow], filled_on: date, sort: str = "group"
+) -> Table:
     """The registry, numbered. `sort` is "group" (the notice's order of groups,
     then certificate number), "number", "district" (district, group, number)
     or "input" (as given)."""

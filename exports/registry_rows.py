@@ -36,7 +36,9 @@ class PublicityRow:
     @classmethod
     def from_annex2(cls, row: Annex2Row) -> PublicityRow:
         """The publishable part of a recommended expert's Annex 2 row."""
-        return cls(name=row.name, gender=row.gender, unit=row.unit, title=row.title, group=row.group)
+        return cls(
+            name=row.name, gender=row.gender, unit=row.unit, title=row.title, group=row.group
+        )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -46,12 +46,18 @@ def test_the_kinds_are_the_domains_moves_that_produce_a_letter():
 
 def test_a_not_renewed_letter_says_decision_reason_term_and_number_to_the_expert():
     paragraphs = texts(NOT_RENEWED)
-    assert paragraphs[0] == "关于不予续聘重庆市工伤预防专家库专家的函" == letter_title(LetterKind.NOT_RENEWED)
+    assert (
+        paragraphs[0]
+        == "关于不予续聘重庆市工伤预防专家库专家的函"
+        == letter_title(LetterKind.NOT_RENEWED)
+    )
     assert paragraphs[1] == "渝人社函〔2022〕118号"
     assert paragraphs[2] == "张三同志："
     decision = paragraphs[3]
     assert "2017年11月10日" in decision and "2022年11月9日" in decision
-    assert "（建筑）" in decision and "CQGSYF-2017-0001" in decision and "决定对您不予续聘" in decision
+    assert (
+        "（建筑）" in decision and "CQGSYF-2017-0001" in decision and "决定对您不予续聘" in decision
+    )
     assert "理由：聘期内年度评价两次不合格。" in paragraphs
     assert "特此函告。" in paragraphs
 

@@ -67,7 +67,10 @@ def test_a_publicity_row_has_no_field_for_id_numbers_phones_or_addresses():
 
 @pytest.mark.parametrize("render", [publicity_xlsx, publicity_docx])
 def test_the_list_carries_no_id_or_phone_number_even_when_the_source_row_does(render):
-    rows = [row(id_number=ID_NUMBER, contact=MOBILE), row(name="李四", id_number="50010619800102998X")]
+    rows = [
+        row(id_number=ID_NUMBER, contact=MOBILE),
+        row(name="李四", id_number="50010619800102998X"),
+    ]
     assert all(isinstance(r, PublicityRow) for r in rows)
     text = (xlsx_text if render is publicity_xlsx else docx_text)(render(rows, WINDOW))
     assert "张三" in text and "李四" in text
@@ -91,7 +94,10 @@ def test_the_spreadsheet_has_title_window_objections_header_rows_and_sign_off():
         [1, "甲", "男", "重庆建工集团股份有限公司", "教授（正高级）", "矿山"],
         [2, "乙", "男", "重庆建工集团股份有限公司", "高级工程师（副高级）", "综合管理"],
     ]
-    assert [ws.cell(row=r, column=1).value for r in (9, 10)] == ["重庆市人力资源和社会保障局", "2022年10月31日"]
+    assert [ws.cell(row=r, column=1).value for r in (9, 10)] == [
+        "重庆市人力资源和社会保障局",
+        "2022年10月31日",
+    ]
     assert ws["A9"].alignment.horizontal == "right"
 
 
@@ -167,4 +173,7 @@ def test_without_an_office_for_objections_a_blank_is_left_to_fill_in():
 
 
 def test_file_names_carry_the_window_start_only():
-    assert publicity_filename(WINDOW.start, "xlsx") == "重庆市工伤预防专家库拟入库专家名单公示_20221101.xlsx"
+    assert (
+        publicity_filename(WINDOW.start, "xlsx")
+        == "重庆市工伤预防专家库拟入库专家名单公示_20221101.xlsx"
+    )

@@ -61,7 +61,9 @@ def test_every_field_is_in_its_column_and_the_term_is_two_date_cells():
 
 
 def test_numbers_and_phones_are_text_cells_equal_to_the_input():
-    ws = open_sheet(write_registry([expert(certificate_number="0012", contact="13800138000")], filled_on=DAY))
+    ws = open_sheet(
+        write_registry([expert(certificate_number="0012", contact="13800138000")], filled_on=DAY)
+    )
     for ref in ("B4", "M4"):
         assert ws[ref].data_type == "s" and ws[ref].number_format == "@"
     assert ws["B4"].value == "0012" and ws["M4"].value == "13800138000"
@@ -95,10 +97,18 @@ def test_print_setup_is_a4_landscape_fit_to_width_with_the_header_repeated():
 
 
 def test_columns_fit_their_values_and_long_text_wraps_with_its_row_height():
-    ws = open_sheet(write_registry([expert(), expert(name=LONG_NAME, unit=LONG_UNIT)], filled_on=DAY, sort="input"))
+    ws = open_sheet(
+        write_registry(
+            [expert(), expert(name=LONG_NAME, unit=LONG_UNIT)], filled_on=DAY, sort="input"
+        )
+    )
     assert ws.column_dimensions["B"].width >= 16 * 1.1  # CQGSYF-2022-0001 on one line
     assert ws.column_dimensions["E"].width > ws.column_dimensions["D"].width
-    assert ws["E5"].value == LONG_UNIT and ws["E5"].alignment.wrap_text and ws["C5"].alignment.wrap_text
+    assert (
+        ws["E5"].value == LONG_UNIT
+        and ws["E5"].alignment.wrap_text
+        and ws["C5"].alignment.wrap_text
+    )
     assert ws.row_dimensions[4].height is None
     assert ws.row_dimensions[5].height >= 2 * 15
 
@@ -116,7 +126,9 @@ def test_formula_like_values_are_written_as_quoted_text_never_as_formulas(value)
 
 
 def test_an_expert_without_a_term_leaves_the_dates_empty():
-    ws = open_sheet(write_registry([replace(expert(), term_start=None, term_end=None)], filled_on=DAY))
+    ws = open_sheet(
+        write_registry([replace(expert(), term_start=None, term_end=None)], filled_on=DAY)
+    )
     assert ws["J4"].value is None and ws["K4"].value is None
 
 
