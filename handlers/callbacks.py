@@ -196,6 +196,8 @@ class RegistryDo(StrEnum):
     APPOINT = "ap"
     CONFIRM_APPOINT = "ca"
     CANCEL = "cx"
+    EXPORT = "xp"
+    CERTIFICATE = "ce"
 
 
 class RegistryAct(CallbackData, prefix="rg"):

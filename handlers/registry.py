@@ -7,6 +7,8 @@ waits in the conversation state until the step that stores it.
 
 from __future__ import annotations
 
+import asyncio
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -14,6 +16,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock, local
+from bot.config import Settings
 from bot.domain.errors import DomainError
 from bot.domain.parsers import clean_text, parse_day
 from bot.domain.registry import term_end, weekday_of, working_days_after
@@ -21,8 +24,10 @@ from bot.services import registry as svc
 from bot.services.registry_ports import ExpertFilter
 from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import registry as t
+from handlers import registry_files as files
 from handlers import render_registry as rg
 from handlers.callbacks import ExpertsPage, RegistryAct, RegistryDo
+from handlers.exports import deliver
 
 SUMMARY_MAX = 500
 
@@ -107,9 +112,12 @@ async def on_experts_page(
 
 
 async def on_me(message: Message, uows: UnitOfWorkFactory, person_id: int) -> None:
-    """An expert's own entry: standing, certificate number, group and term."""
+    """An expert's own entry: standing, certificate number, group and term, and the certificate."""
     mine = await svc.my_expert(uows, person_id=person_id)
-    await message.answer(rg.me(mine) if mine else t.NOT_EXPERT)
+    if mine is None:
+        await message.answer(t.NOT_EXPERT)
+        return
+    await message.answer(rg.me(mine), reply_markup=rg.me_keyboard())
 
 
 async def on_act(
@@ -119,6 +127,7 @@ async def on_act(
     bot: Bot,
     uows: UnitOfWorkFactory,
     clock: Clock,
+    settings: Settings,
     person_id: int,
     admin_ids: tuple[int, ...],
 ) -> None:
@@ -129,7 +138,30 @@ async def on_act(
     who = {"by": person_id, "admin_ids": admin_ids}
     do, id_ = callback_data.do, callback_data.id
     data = await state.get_data()
+    today = local(clock.now()).date()
+
+    async def send(file: files.File, caption: str) -> None:
+        name, content = file
+        await deliver(
+            bot, message.chat.id, person_id, name, content, caption,
+            settings=settings, clock=clock, uows=uows,
+        )  # fmt: skip
+
     match do:
+        case RegistryDo.EXPORT:
+            rows = await svc.registry_rows(uows, now=clock.now(), **who)
+            await query.answer()
+            await send(await asyncio.to_thread(files.registry_file, rows, today), t.CAPTION_REGISTRY)
+            return
+        case RegistryDo.CERTIFICATE:
+            mine = await svc.my_expert(uows, person_id=person_id)
+            if mine is None:
+                await query.answer(t.NOT_EXPERT, show_alert=True)
+                return
+            await query.answer()
+            certificate = await asyncio.to_thread(files.my_certificate, mine, mine.starts_on)
+            await send(certificate, t.CAPTION_MY_CERTIFICATE)
+            return
         case RegistryDo.CANCEL:
             await state.clear()
             await query.answer()
@@ -215,6 +247,11 @@ async def on_act(
                     lines=rg.publicity_lines(published.entries),
                 )
             )
+            made = await asyncio.to_thread(
+                files.publicity_files, published, published.reference, today
+            )
+            for file in made:
+                await send(file, t.CAPTION_PUBLICITY)
             return
         case RegistryDo.OBJECTION:
             view = await svc.batch_view(uows, batch_id=id_, **who)
@@ -271,6 +308,11 @@ async def on_act(
             await message.answer(
                 t.APPOINTED_DONE.format(count=len(appointed), lines=rg.appointed_lines(appointed))
             )
+            batch_id = data["batch_id"]
+            certificates = await asyncio.to_thread(
+                files.certificates_zip, appointed, batch_id, today
+            )
+            await send(certificates, t.CAPTION_CERTIFICATES.format(batch_id=batch_id))
             return
 
 

@@ -146,6 +146,12 @@ def appointed_lines(appointed: Sequence[Appointment]) -> str:
     )
 
 
+def me_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[_button(t.BUTTON_MY_CERTIFICATE, RegistryDo.CERTIFICATE)]]
+    )
+
+
 def experts(view: ExpertsPage) -> tuple[str, InlineKeyboardMarkup | None]:
     """A page of the registry; phones masked (the export has them whole, logged)."""
     lines = []
@@ -167,8 +173,10 @@ def experts(view: ExpertsPage) -> tuple[str, InlineKeyboardMarkup | None]:
                 text=t.BUTTON_NEXT_PAGE, callback_data=ExpertsPageData(page=view.page + 1).pack()
             )
         )
-    markup = InlineKeyboardMarkup(inline_keyboard=[buttons]) if buttons else None
-    return "\n".join(lines), markup
+    rows = [buttons] if buttons else []
+    if view.total:
+        rows.append([_button(t.BUTTON_EXPORT_REGISTRY, RegistryDo.EXPORT)])
+    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
 def expert_line(r: ExpertListRow) -> str:

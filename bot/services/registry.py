@@ -248,6 +248,8 @@ class PublicityEntry:
 class Published:
     window: PublicityRow
     entries: Sequence[PublicityEntry]
+    reference: str
+    """The joint meeting's minutes that confirmed the batch."""
 
 
 async def open_publicity(
@@ -273,7 +275,8 @@ async def open_publicity(
         publicity_id = await uow.registry.add_publicity(batch_id, starts_on, ends_on, by, now)
         entries = await _entries(uow, batch)
         await uow.commit()
-    return Published(PublicityRow(publicity_id, batch_id, starts_on, ends_on), entries)
+    window = PublicityRow(publicity_id, batch_id, starts_on, ends_on)
+    return Published(window, entries, batch.reference)
 
 
 async def publicity_list(
@@ -286,7 +289,7 @@ async def publicity_list(
         window = await uow.registry.publicity_of(batch_id)
         if window is None:
             raise NotFound(t.NO_PUBLICITY.format(batch_id=batch_id))
-        return Published(window, await _entries(uow, batch))
+        return Published(window, await _entries(uow, batch), batch.reference)
 
 
 async def _entries(uow: UnitOfWork, batch: BatchRow) -> list[PublicityEntry]:

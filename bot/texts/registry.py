@@ -135,3 +135,13 @@ ME = (
     "专业组：{group}\n聘期：{starts_on} 至 {ends_on}"
 )
 NOT_EXPERT = "您目前不是专家库专家。申报进度请发送 /status。"
+
+OBJECTIONS_TO = "重庆市人力资源和社会保障局工伤保险处（联系电话：023-88152128）"
+"""Where objections to the publicity go, printed on the list (the notice names no office)."""
+CERTIFICATES_ZIP = "聘书_第{batch_id}批.zip"
+CAPTION_PUBLICITY = "公示名单（打印或发布用）：只含姓名、性别、工作单位、职称和专业组。"
+CAPTION_CERTIFICATES = "第{batch_id}批聘书，每人一页，打印盖章后发放。"
+CAPTION_REGISTRY = "入库专家名册（含联系方式，仅供市局使用；本次导出已记入访问日志）"
+CAPTION_MY_CERTIFICATE = "您的聘书（电子版，正式聘书以市人力社保局盖章发放的为准）"
+BUTTON_EXPORT_REGISTRY = "导出名册（xlsx）"
+BUTTON_MY_CERTIFICATE = "下载聘书"

@@ -15,7 +15,7 @@ from handlers.callbacks import RegistryAct, RegistryDo
 from handlers.sending import TelegramSender
 from storage.models import Application
 from storage.uow import unit_of_work_factory
-from tests.flows.export_helpers import seed_app
+from tests.flows.export_helpers import documents, docx_text, seed_app, sheet_rows, zip_entries
 from tests.flows.review_helpers import BUREAU_ADMIN, DISTRICT_REVIEWER, standard_reviewers
 
 
@@ -62,7 +62,17 @@ async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
     await admin.send("2022-11-11")  # a holiday in the window: the admin types the last day
     assert "至 2022-11-11（星期五）" in admin.last().text
     await admin.press("确认公示")
-    published = admin.last().text
+    sent = documents(admin)
+    assert [d.document[0] for d in sent][-2:] == [
+        "重庆市工伤预防专家库拟入库专家名单公示_20221104.docx",
+        "重庆市工伤预防专家库拟入库专家名单公示_20221104.xlsx",
+    ]
+    listed = sheet_rows(sent[-1].document[1])
+    assert ("王建筑", "男", "重庆大学", "高级工程师", "建筑") in [
+        tuple(map(str, r[1:6])) for r in listed
+    ]
+    assert not any("500106" in str(c) or "1390000" in str(c) for r in listed for c in r)
+    published = [m.text for m in admin.inbox() if m.text and "已开始公示" in m.text][-1]
     assert "第1批已开始公示：2022-11-04 至 2022-11-11，共 2 人" in published
     assert "1. 王建筑 男 重庆大学 高级工程师 建筑" in published
     assert "500106" not in published and "139" not in published
@@ -90,13 +100,21 @@ async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
     assert "聘期 2022-11-15 至 2027-11-14" in admin.last().text
     confirm = admin.last()
     await admin.press("确认聘任")
-    done = admin.last().text
+    certificates = documents(admin)[-1]
+    assert certificates.document[0] == "聘书_第1批.zip"
+    assert sorted(zip_entries(certificates.document[1])) == [
+        "聘书_CQGSYF-2022-0001.docx",
+        "聘书_CQGSYF-2022-0002.docx",
+    ]
+    done = [m.text for m in admin.inbox() if m.text and "已聘任" in m.text][-1]
     assert "已聘任 2 人" in done and "CQGSYF-2022-0001 王建筑（建筑）" in done
     async with sessionmaker() as session:
         statuses = list(await session.scalars(select(Application.status).order_by(Application.id)))
     assert statuses == ["accepted", "accepted"]
     await admin.press_data(RegistryAct(do=RegistryDo.CONFIRM_APPOINT).pack(), confirm)
-    assert admin.alert == "该操作已过期，请重新发送 /registry。", "a second press appoints nobody twice"
+    assert admin.alert == "该操作已过期，请重新发送 /registry。", (
+        "a second press appoints nobody twice"
+    )
 
     uows = unit_of_work_factory(sessionmaker)
     sender = TelegramSender(world.bot, RateLimiter(sleep=_instant), clock, uows)
@@ -111,7 +129,10 @@ async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
     await admin.send("/experts")
     listing = admin.last().text
     assert "入库专家名册：共 2 人（第 1/1 页）" in listing
-    assert "CQGSYF-2022-0001 王建筑（男）· 建筑 · 沙坪坝区 重庆大学 · 在聘 · 聘期至 2027-11-14" in listing
+    assert (
+        "CQGSYF-2022-0001 王建筑（男）· 建筑 · 沙坪坝区 重庆大学 · 在聘 · 聘期至 2027-11-14"
+        in listing
+    )
     assert "13900000001" not in listing and "139****0001" in listing
     await admin.send("/experts CQGSYF-2022-0002")
     assert "共 1 人" in admin.last().text and "李矿山" in admin.last().text
@@ -120,6 +141,19 @@ async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
     await district.send("/experts")
     assert "只有市局管理员" in district.last().text
     await expert.send("/me")
-    assert "聘书编号：CQGSYF-2022-0001" in expert.last().text and "专业组：建筑" in expert.last().text
+    assert (
+        "聘书编号：CQGSYF-2022-0001" in expert.last().text and "专业组：建筑" in expert.last().text
+    )
+    await expert.press("下载聘书")
+    mine = documents(expert)[-1]
+    assert mine.document[0] == "聘书_CQGSYF-2022-0001.docx"
+    text = docx_text(mine.document[1])
+    assert "王建筑" in text and "2027年11月14日" in text
+    await admin.send("/experts")
+    await admin.press("导出名册")
+    registry_file = documents(admin)[-1]
+    assert registry_file.document[0].startswith("重庆市工伤预防专家库入库专家名册_")
+    rows = sheet_rows(registry_file.document[1])
+    assert any("13900000001" in map(str, r) for r in rows), "the bureau's own list has the phone"
     await district.send("/me")
     assert "您目前不是专家库专家" in district.last().text

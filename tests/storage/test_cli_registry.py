@@ -12,7 +12,7 @@ from bot.clock import TZ
 from storage.db import create_database
 from storage.migrate import upgrade
 from storage.uow import unit_of_work_factory
-from tests.flows.export_helpers import seed_app
+from tests.flows.export_helpers import seed_app, sheet_rows
 from tests.storage.test_cli_export import run
 from tests.support.seed import seed_demo
 
@@ -73,3 +73,20 @@ def test_mistakes_are_one_line(tmp_path, monkeypatch, capsys, argv) -> None:
     asyncio.run(_seed(url))
     code, _, err = run(capsys, *argv)
     assert code == 2 and err == "expertbot: 没有第 9 批入库确认。\n"
+
+
+def test_the_registry_export(tmp_path, monkeypatch, capsys) -> None:
+    url = f"sqlite:///{tmp_path}/registry.db"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.chdir(tmp_path)
+    first, second = asyncio.run(_seed(url))
+    run(capsys, "registry", "batch", "--meeting-date", "2022-10-28", "--reference", "纪要3号",
+        "--applications", f"{first},{second}")  # fmt: skip
+    run(capsys, "registry", "publicity", "--batch", "1", "--start", "2022-11-01", "--end", "2022-11-01")
+    code, out, _ = run(capsys, "registry", "appoint", "--batch", "1", "--start", "2022-11-15")
+    assert code == 0 and "CQGSYF-2022-0001\t王建筑\t建筑\t2022-11-15 to 2027-11-14" in out
+    target = tmp_path / "experts.xlsx"
+    code, out, _ = run(capsys, "export", "experts", "-o", str(target))
+    assert code == 0 and out == f"{target}: registry, 2 experts\n"
+    rows = sheet_rows(target.read_bytes())
+    assert any("CQGSYF-2022-0002" in map(str, r) for r in rows)
