@@ -613,6 +613,9 @@ class Expert(Base):
     professional_group: Mapped[str] = mapped_column(String(20), index=True)
     standing: Mapped[str] = mapped_column(String(12), index=True)
     """`bot.domain.registry.Standing` value."""
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+    """申请退出: the expert's reason, waiting for the bureau's confirmation."""
+    withdrawal_asked_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -644,3 +647,46 @@ class CertificateCounter(Base):
     series: Mapped[str] = mapped_column(String(80), primary_key=True)
     """The campaign's format with the year filled in, e.g. `CQGSYF-2022-{number:04d}`."""
     last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ExpertEvent(Base):
+    """Audit trail of an expert's standing: every move with who, when, from, to and why."""
+
+    __tablename__ = "expert_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("expert.id"), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    """`bot.domain.registry.ExpertAction` value, or `ask_withdrawal`."""
+    from_standing: Mapped[str | None] = mapped_column(String(12))
+    to_standing: Mapped[str] = mapped_column(String(12))
+    reason: Mapped[str | None] = mapped_column(Text)
+    actor_id: Mapped[int | None] = mapped_column(BigInteger)
+    """Person id; None from the command line."""
+    actor_name: Mapped[str] = mapped_column(String(200), default="")
+    at: Mapped[datetime]
+
+
+class ExpertEvaluation(Base):
+    """A yearly evaluation (年度评价) or the evaluation at a term's end (期满考核)."""
+
+    __tablename__ = "expert_evaluation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("expert.id"), index=True)
+    term_id: Mapped[int] = mapped_column(ForeignKey("expert_term.id"))
+    kind: Mapped[str] = mapped_column(String(10))
+    """`year` or `term`."""
+    year: Mapped[int] = mapped_column(Integer)
+    """The year evaluated (a term's evaluation: the year it was recorded)."""
+    rating: Mapped[str] = mapped_column(String(10))
+    """优秀, 合格 or 不合格."""
+    health: Mapped[str | None] = mapped_column(String(20))
+    notes: Mapped[str | None] = mapped_column(Text)
+    """Work during the year or the term."""
+    recorded_by: Mapped[int | None] = mapped_column(BigInteger)
+    recorded_at: Mapped[datetime]
+
+    __table_args__ = (
+        UniqueConstraint("expert_id", "kind", "year", name="uq_expert_evaluation_year"),
+    )

@@ -15,6 +15,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.services.registry_ports import (
     BatchRow,
+    EvaluationRow,
+    ExpertEventRow,
     ExpertFilter,
     ExpertListRow,
     ExpertRow,
@@ -29,6 +31,8 @@ from storage.models import (
     CertificateCounter,
     District,
     Expert,
+    ExpertEvaluation,
+    ExpertEvent,
     ExpertTerm,
     MeetingBatch,
     MeetingBatchEntry,
@@ -297,6 +301,109 @@ class RegistryRepository:
     async def expert_count(self) -> int:
         return int(await self.session.scalar(select(func.count(Expert.id))) or 0)
 
+    async def expert(self, expert_id: int) -> ExpertRow | None:
+        row = await self.session.get(Expert, expert_id)
+        return None if row is None else _expert(row)
+
+    async def expert_by_certificate(self, certificate_no: str) -> int | None:
+        return await self.session.scalar(
+            select(ExpertTerm.expert_id).where(ExpertTerm.certificate_no == certificate_no)
+        )
+
+    async def end_term(self, term_id: int, ended_on: date) -> None:
+        await self.session.execute(
+            update(ExpertTerm).where(ExpertTerm.id == term_id).values(ended_on=ended_on)
+        )
+
+    async def add_expert_event(
+        self,
+        *,
+        expert_id: int,
+        action: str,
+        from_standing: str | None,
+        to_standing: str,
+        reason: str | None,
+        actor_id: int | None,
+        actor_name: str,
+        now: datetime,
+    ) -> None:
+        await self.session.execute(
+            insert(ExpertEvent).values(
+                expert_id=expert_id,
+                action=action,
+                from_standing=from_standing,
+                to_standing=to_standing,
+                reason=reason,
+                actor_id=actor_id,
+                actor_name=actor_name,
+                at=now,
+            )
+        )
+
+    async def expert_events(self, expert_id: int) -> Sequence[ExpertEventRow]:
+        rows = await self.session.scalars(
+            select(ExpertEvent).where(ExpertEvent.expert_id == expert_id).order_by(ExpertEvent.id)
+        )
+        return [
+            ExpertEventRow(r.action, r.from_standing, r.to_standing, r.reason, r.actor_name, r.at)
+            for r in rows
+        ]
+
+    async def add_evaluation(
+        self,
+        *,
+        expert_id: int,
+        term_id: int,
+        kind: str,
+        year: int,
+        rating: str,
+        health: str | None,
+        notes: str | None,
+        recorded_by: int | None,
+        now: datetime,
+    ) -> bool:
+        """False when the expert already has this kind of evaluation for `year`."""
+        dialect = postgresql if self.session.bind.dialect.name == "postgresql" else sqlite
+        result = await self.session.execute(
+            dialect.insert(ExpertEvaluation)
+            .values(
+                expert_id=expert_id,
+                term_id=term_id,
+                kind=kind,
+                year=year,
+                rating=rating,
+                health=health,
+                notes=notes,
+                recorded_by=recorded_by,
+                recorded_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["expert_id", "kind", "year"])
+        )
+        return result.rowcount == 1
+
+    async def evaluations(self, expert_id: int) -> Sequence[EvaluationRow]:
+        rows = await self.session.scalars(
+            select(ExpertEvaluation)
+            .where(ExpertEvaluation.expert_id == expert_id)
+            .order_by(ExpertEvaluation.year, ExpertEvaluation.id)
+        )
+        return [EvaluationRow(r.kind, r.year, r.rating, r.health, r.notes, r.term_id) for r in rows]
+
+    async def terms_ending(self, first: date, last: date) -> Sequence[tuple[int, int, date]]:
+        """(expert id, term id, end) of terms still running that end between the two days."""
+        rows = await self.session.execute(
+            select(ExpertTerm.expert_id, ExpertTerm.id, ExpertTerm.ends_on)
+            .join(Expert, Expert.id == ExpertTerm.expert_id)
+            .where(
+                ExpertTerm.ends_on >= first,
+                ExpertTerm.ends_on <= last,
+                ExpertTerm.ended_on.is_(None),
+                Expert.standing.in_(["appointed", "due"]),
+            )
+            .order_by(ExpertTerm.ends_on, ExpertTerm.id)
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
     def _listing(self, what: ExpertFilter) -> Any:
         latest = (
             select(func.max(ExpertTerm.id))
@@ -388,4 +495,5 @@ def _expert(row: Expert) -> ExpertRow:
         group=row.professional_group,
         standing=row.standing,
         version=row.version,
+        withdrawal_reason=row.withdrawal_reason,
     )

@@ -482,6 +482,16 @@ async def appoint_batch(
                 if not moved:
                     raise AlreadyHandled(t.CHANGED_ELSEWHERE)
                 expert_id = expert.id
+            await uow.registry.add_expert_event(
+                expert_id=expert_id,
+                action="appoint",
+                from_standing=expert.standing if expert else None,
+                to_standing=Standing.APPOINTED.value,
+                reason=certificate_no,
+                actor_id=by,
+                actor_name=actor_name,
+                now=now,
+            )
             ends_on = term_end(term_start)
             await uow.registry.add_term(
                 expert_id=expert_id,

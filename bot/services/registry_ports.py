@@ -47,6 +47,8 @@ class ExpertRow:
     group: str
     standing: str
     version: int
+    withdrawal_reason: str | None = None
+    """申请退出 waiting for the bureau."""
 
 
 @dataclass(frozen=True)
@@ -89,3 +91,23 @@ class ExpertFilter:
     search: str | None = None
     """A name (part of it) or a certificate number."""
     person_id: int | None = None
+
+
+@dataclass(frozen=True)
+class EvaluationRow:
+    kind: str
+    year: int
+    rating: str
+    health: str | None
+    notes: str | None
+    term_id: int
+
+
+@dataclass(frozen=True)
+class ExpertEventRow:
+    action: str
+    from_standing: str | None
+    to_standing: str
+    reason: str | None
+    actor_name: str
+    at: datetime

@@ -645,6 +645,16 @@ def registry_text(p: dict[str, Any]) -> str:
             )
         case "appointed_list":
             return rt.APPOINTED_LIST.format(reference=p["reference"], names="、".join(p["names"]))
+        case "renewed":
+            return (rt.RENEWED_OWN if p["own"] else rt.RENEWED).format(**p)
+        case "not_renew":
+            return (rt.NOT_RENEWED_OWN if p["own"] else rt.NOT_RENEWED).format(**p)
+        case "dismiss":
+            return (rt.DISMISSED_OWN if p["own"] else rt.DISMISSED).format(**p)
+        case "withdrawn":
+            return (rt.WITHDRAWN_OWN if p["own"] else rt.WITHDRAWN).format(**p)
+        case "withdrawal_asked":
+            return rt.WITHDRAWAL_ASKED.format(**p)
     return rt.NOT_ACCEPTED.format(reason=p.get("reason") or "")
 
 

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from bot.services.privacy import ConsentEntry, ExpiredApplication
     from bot.services.registry_ports import (
         BatchRow,
+        EvaluationRow,
+        ExpertEventRow,
         ExpertFilter,
         ExpertListRow,
         ExpertRow,
@@ -367,6 +369,37 @@ class RegistryRepository(Protocol):
     ) -> int: ...
     async def terms_of(self, expert_id: int) -> Sequence[TermRow]: ...
     async def expert_count(self) -> int: ...
+    async def expert(self, expert_id: int) -> ExpertRow | None: ...
+    async def expert_by_certificate(self, certificate_no: str) -> int | None: ...
+    async def end_term(self, term_id: int, ended_on: date) -> None: ...
+    async def add_expert_event(
+        self,
+        *,
+        expert_id: int,
+        action: str,
+        from_standing: str | None,
+        to_standing: str,
+        reason: str | None,
+        actor_id: int | None,
+        actor_name: str,
+        now: datetime,
+    ) -> None: ...
+    async def expert_events(self, expert_id: int) -> Sequence[ExpertEventRow]: ...
+    async def add_evaluation(
+        self,
+        *,
+        expert_id: int,
+        term_id: int,
+        kind: str,
+        year: int,
+        rating: str,
+        health: str | None,
+        notes: str | None,
+        recorded_by: int | None,
+        now: datetime,
+    ) -> bool: ...
+    async def evaluations(self, expert_id: int) -> Sequence[EvaluationRow]: ...
+    async def terms_ending(self, first: date, last: date) -> Sequence[tuple[int, int, date]]: ...
     async def experts(
         self, what: ExpertFilter, *, limit: int | None = None, offset: int = 0
     ) -> tuple[Sequence[ExpertListRow], int]: ...

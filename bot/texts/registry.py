@@ -145,3 +145,25 @@ CAPTION_REGISTRY = "入库专家名册（含联系方式，仅供市局使用；
 CAPTION_MY_CERTIFICATE = "您的聘书（电子版，正式聘书以市人力社保局盖章发放的为准）"
 BUTTON_EXPORT_REGISTRY = "导出名册（xlsx）"
 BUTTON_MY_CERTIFICATE = "下载聘书"
+
+# an expert's life (bot.services.experts) --------------------------------------------------------
+
+EXPERT_NOT_FOUND = "没有专家 #{expert_id}。"
+EXPERT_UNKNOWN = "没有找到“{key}”：请用聘书编号（如 CQGSYF-2022-0001）或 #专家编号。"
+EXPERT_WRONG_STANDING = "该专家目前“{standing}”，不能这样处理。"
+REASON_LIMIT = "请写明理由（不超过 {limit} 个字）。"
+NO_TERM = "该专家没有聘期记录。"
+EVALUATED = "该专家 {year} 年的评价已经记录过。"
+RENEWAL_TOO_EARLY = "新聘期须晚于当前聘期的开始（{start}）。"
+WITHDRAWAL_WAITING = "您的退出申请已提交，正等待市局确认。"
+NO_WITHDRAWAL = "该专家没有待确认的退出申请。"
+
+RENEWED_OWN = "您已获续聘。新聘书编号：{certificate_no}，聘期 {starts_on} 至 {ends_on}。"
+RENEWED = "{name}（{certificate_no}）已获续聘，聘期至 {ends_on}。"
+NOT_RENEWED_OWN = "聘期届满后不再续聘（聘期至 {effective_on}）。理由：{reason}\n书面函告将由市人力社保局送达您和您的单位。"
+NOT_RENEWED = "{name}（{certificate_no}）聘期届满后不再续聘。"
+DISMISSED_OWN = "您已被解聘，自 {effective_on} 起不再担任专家库专家。理由：{reason}\n书面函告将由市人力社保局送达您和您的单位。"
+DISMISSED = "{name}（{certificate_no}）已被解聘（{effective_on} 起）。"
+WITHDRAWN_OWN = "市局已确认您的退出申请，您自今日起不再担任专家库专家。感谢您的参与。"
+WITHDRAWN = "{name}（{certificate_no}）已申请退出专家库，市局已确认。"
+WITHDRAWAL_ASKED = "{name}（{certificate_no}）申请退出专家库。理由：{reason}\n请在 /expert {certificate_no} 中确认。"

@@ -5,9 +5,10 @@ Revises: 0009
 Create Date: 2026-12-01 19:16:51.034897
 
 After the call (issue #19): the joint meeting's batches (never changed; a
-correction is a new batch), publicity windows and objections, and the
-experts with their five-year terms and certificate numbers, which only go up
-per format and year. Each campaign gets its certificate number format.
+correction is a new batch), publicity windows and objections; the experts
+with their five-year terms, evaluations and audit trail; certificate numbers
+from a counter per format and year that only goes up. Each campaign gets its
+certificate number format.
 """
 from typing import Sequence, Union
 
@@ -65,6 +66,8 @@ def upgrade() -> None:
     sa.Column('application_id', sa.Integer(), nullable=False),
     sa.Column('professional_group', sa.String(length=20), nullable=False),
     sa.Column('standing', sa.String(length=12), nullable=False),
+    sa.Column('withdrawal_reason', sa.Text(), nullable=True),
+    sa.Column('withdrawal_asked_at', storage.models.UTCDateTime(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', storage.models.UTCDateTime(), nullable=False),
     sa.Column('updated_at', storage.models.UTCDateTime(), nullable=False),
@@ -107,6 +110,22 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_objection_application_id'), ['application_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_objection_publicity_id'), ['publicity_id'], unique=False)
 
+    op.create_table('expert_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('expert_id', sa.Integer(), nullable=False),
+    sa.Column('action', sa.String(length=20), nullable=False),
+    sa.Column('from_standing', sa.String(length=12), nullable=True),
+    sa.Column('to_standing', sa.String(length=12), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('actor_id', sa.BigInteger(), nullable=True),
+    sa.Column('actor_name', sa.String(length=200), nullable=False),
+    sa.Column('at', storage.models.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['expert_id'], ['expert.id'], name=op.f('fk_expert_event_expert_id_expert')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_expert_event'))
+    )
+    with op.batch_alter_table('expert_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_expert_event_expert_id'), ['expert_id'], unique=False)
+
     op.create_table('expert_term',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('expert_id', sa.Integer(), nullable=False),
@@ -126,6 +145,25 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_expert_term_ends_on'), ['ends_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_expert_term_expert_id'), ['expert_id'], unique=False)
 
+    op.create_table('expert_evaluation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('expert_id', sa.Integer(), nullable=False),
+    sa.Column('term_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('rating', sa.String(length=10), nullable=False),
+    sa.Column('health', sa.String(length=20), nullable=True),
+    sa.Column('notes', sa.Text(), nullable=True),
+    sa.Column('recorded_by', sa.BigInteger(), nullable=True),
+    sa.Column('recorded_at', storage.models.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['expert_id'], ['expert.id'], name=op.f('fk_expert_evaluation_expert_id_expert')),
+    sa.ForeignKeyConstraint(['term_id'], ['expert_term.id'], name=op.f('fk_expert_evaluation_term_id_expert_term')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_expert_evaluation')),
+    sa.UniqueConstraint('expert_id', 'kind', 'year', name='uq_expert_evaluation_year')
+    )
+    with op.batch_alter_table('expert_evaluation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_expert_evaluation_expert_id'), ['expert_id'], unique=False)
+
     with op.batch_alter_table('campaign', schema=None) as batch_op:
         batch_op.add_column(sa.Column('certificate_format', sa.String(length=60), server_default='CQGSYF-{year}-{number:04d}', nullable=False))
 
@@ -138,11 +176,19 @@ def downgrade() -> None:
     with op.batch_alter_table('campaign', schema=None) as batch_op:
         batch_op.drop_column('certificate_format')
 
+    with op.batch_alter_table('expert_evaluation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_expert_evaluation_expert_id'))
+
+    op.drop_table('expert_evaluation')
     with op.batch_alter_table('expert_term', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_expert_term_expert_id'))
         batch_op.drop_index(batch_op.f('ix_expert_term_ends_on'))
 
     op.drop_table('expert_term')
+    with op.batch_alter_table('expert_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_expert_event_expert_id'))
+
+    op.drop_table('expert_event')
     with op.batch_alter_table('objection', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_objection_publicity_id'))
         batch_op.drop_index(batch_op.f('ix_objection_application_id'))
