@@ -207,6 +207,25 @@ class RegistryAct(CallbackData, prefix="rg"):
     id: Id = 0
 
 
+class ExpertDo(StrEnum):
+    EVALUATE = "ev"
+    RATE = "rt"
+    RENEW = "rn"
+    CONFIRM_RENEWAL = "cr"
+    NOT_RENEW = "nr"
+    DISMISS = "ds"
+    CONFIRM_WITHDRAWAL = "cw"
+    WITHDRAW = "wd"
+
+
+class ExpertAct(CallbackData, prefix="xa"):
+    """A button on an expert's card (`id`: the expert) or the expert's own 申请退出."""
+
+    do: ExpertDo
+    id: Id = 0
+    pick: Index = 0
+
+
 class ExpertsPage(CallbackData, prefix="ex"):
     """A page of /experts; the search, if any, waits in the conversation data."""
 

@@ -117,7 +117,7 @@ async def on_me(message: Message, uows: UnitOfWorkFactory, person_id: int) -> No
     if mine is None:
         await message.answer(t.NOT_EXPERT)
         return
-    await message.answer(rg.me(mine), reply_markup=rg.me_keyboard())
+    await message.answer(rg.me(mine), reply_markup=rg.me_keyboard(mine))
 
 
 async def on_act(

@@ -9,14 +9,29 @@ import zipfile
 from collections.abc import Sequence
 from datetime import date
 
+from bot.domain.registry import ExpertAction
+from bot.services.experts import Ended
 from bot.services.registry import Appointment, Published
 from bot.services.registry_ports import ExpertListRow
 from bot.texts import registry as t
 from exports.certificate import certificate_docx
-from exports.names import certificate_filename, publicity_filename, registry_filename
+from exports.letter import letter_docx
+from exports.names import (
+    certificate_filename,
+    letter_filename,
+    publicity_filename,
+    registry_filename,
+)
 from exports.publicity import publicity_docx, publicity_xlsx
 from exports.registry import STANDING_LABELS, write_registry
-from exports.registry_rows import Certificate, PublicityRow, PublicityWindow, RegistryRow
+from exports.registry_rows import (
+    Certificate,
+    Letter,
+    LetterKind,
+    PublicityRow,
+    PublicityWindow,
+    RegistryRow,
+)
 
 File = tuple[str, bytes]
 
@@ -85,3 +100,21 @@ def registry_file(rows: Sequence[ExpertListRow], today: date) -> File:
         for r in rows
     ]
     return registry_filename(today), write_registry(table, filled_on=today)
+
+
+def letter_file(ended: Ended) -> File:
+    """书面函告 of 不予续聘 or 解聘, to the expert with a copy to the unit."""
+    letter = Letter(
+        kind=LetterKind(ended.action.value),
+        name=ended.name,
+        unit=ended.unit,
+        group=ended.group,
+        certificate_number=ended.certificate_no,
+        term_start=ended.term_start,
+        term_end=ended.term_end,
+        reason=ended.reason,
+        decided_on=ended.decided_on,
+        effective_on=ended.effective_on if ended.action is ExpertAction.DISMISS else None,
+    )
+    decision = t.LETTER_DECISION[ended.action.value]
+    return letter_filename(decision, ended.certificate_no), letter_docx(letter)

@@ -19,8 +19,8 @@ from bot.services.registry import (
 )
 from bot.services.registry_ports import ExpertListRow, ObjectionRow
 from bot.texts import registry as t
+from handlers.callbacks import ExpertAct, ExpertDo, RegistryAct, RegistryDo
 from handlers.callbacks import ExpertsPage as ExpertsPageData
-from handlers.callbacks import RegistryAct, RegistryDo
 
 PICK_SHOWN = 60
 """Applications offered for a batch in one message; a larger meeting uses the command line."""
@@ -146,10 +146,18 @@ def appointed_lines(appointed: Sequence[Appointment]) -> str:
     )
 
 
-def me_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[[_button(t.BUTTON_MY_CERTIFICATE, RegistryDo.CERTIFICATE)]]
-    )
+def me_keyboard(row: ExpertListRow) -> InlineKeyboardMarkup:
+    rows = [[_button(t.BUTTON_MY_CERTIFICATE, RegistryDo.CERTIFICATE)]]
+    if row.standing in ("appointed", "due"):
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=t.BUTTON_WITHDRAW,
+                    callback_data=ExpertAct(do=ExpertDo.WITHDRAW).pack(),
+                )
+            ]
+        )
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def experts(view: ExpertsPage) -> tuple[str, InlineKeyboardMarkup | None]:

@@ -117,7 +117,7 @@ def commands_for(grants: Sequence[Grant]) -> list[BotCommand]:
     if RoleKind.DISTRICT in roles:
         names.append("report")
     if RoleKind.BUREAU in roles:
-        names += ["audit", "registry", "experts"]
+        names += ["audit", "registry", "experts", "expert"]
     if roles & {RoleKind.DISTRICT, RoleKind.BUREAU}:
         names.append("applications")
     if roles:

@@ -23,6 +23,13 @@ async def _instant(_: float) -> None:
     return None
 
 
+async def sender_pass(world: OfflineWorld, sessionmaker, clock) -> None:
+    """One pass of the outbox, as the running bot makes every minute."""
+    uows = unit_of_work_factory(sessionmaker)
+    sender = TelegramSender(world.bot, RateLimiter(sleep=_instant), clock, uows)
+    await reminders.send_due_reminders(uows, sender, clock)
+
+
 async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
     world: OfflineWorld, sessionmaker, clock
 ) -> None:
@@ -157,3 +164,39 @@ async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
     assert any("13900000001" in map(str, r) for r in rows), "the bureau's own list has the phone"
     await district.send("/me")
     assert "您目前不是专家库专家" in district.last().text
+
+    # the term goes on: a yearly evaluation, a renewal, a withdrawal, a dismissal with its letter
+    await admin.send("/expert CQGSYF-2022-0001")
+    assert "专家 #1 · 王建筑（男）· 建筑" in admin.last().text and "评价：暂无" in admin.last().text
+    await admin.press("2022年度评价")
+    await admin.press("2022年：优秀")
+    assert "已记录 王建筑 2022 年度评价：优秀" in admin.last().text
+    await admin.send("/expert CQGSYF-2022-0001")
+    await admin.press("续聘")
+    await admin.send("2027-11-15")
+    assert "新聘期 2027-11-15 至 2032-11-14" in admin.last().text
+    await admin.press("确认续聘")
+    assert "已续聘 王建筑：CQGSYF-2027-0001" in admin.last().text
+
+    await expert.send("/me")
+    assert "聘书编号：CQGSYF-2027-0001" in expert.last().text
+    await expert.press("申请退出专家库")
+    await expert.send("工作调动")
+    assert "退出申请已提交" in expert.last().text
+    await admin.send("/expert CQGSYF-2027-0001")
+    assert "退出申请：工作调动" in admin.last().text
+    await admin.press("确认退出")
+    assert "已确认 王建筑 退出专家库" in admin.last().text
+    await admin.send("/expert #1")
+    assert "状态：已退出" in admin.last().text and not admin.last().buttons()
+
+    await admin.send("/expert CQGSYF-2022-0002")
+    await admin.press("解聘")
+    await admin.send("违反专家工作纪律")
+    letter = documents(admin)[-1]
+    assert letter.document[0] == "书面函告_解聘_CQGSYF-2022-0002.docx"
+    assert "违反专家工作纪律" in docx_text(letter.document[1])
+    await district.send("/expert #2")
+    assert "只有市局管理员" in district.last().text
+    await sender_pass(world, sessionmaker, clock)
+    assert "您已被解聘" in world.user(5002, "矿山").last().text
