@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from bot.clock import local
 from bot.domain.errors import AlreadyHandled, NotAllowed, NotFound
@@ -173,6 +173,45 @@ async def _tell(
         ],
         now,
     )
+
+
+# terms ending -----------------------------------------------------------------------------------
+
+TERM_REMINDERS = (90, 30)
+"""Days before a term ends on which the bureau is told who is due (renewal_reminders)."""
+
+
+async def term_notices(uow: UnitOfWork, today: date, admins: Sequence[int]) -> list[Notice]:
+    """In the caller's unit of work: for every day on which terms end within 90 days, the
+    latest reminder due (90, then 30 days before), one per bureau admin, naming everyone due
+    that day. Keys make each go out once; a pass missed for days sends only the latest."""
+    ending: dict[date, list[int]] = {}
+    for expert_id, _term_id, ends_on in await uow.registry.terms_ending(
+        today, today + timedelta(days=max(TERM_REMINDERS))
+    ):
+        ending.setdefault(ends_on, []).append(expert_id)
+    notices = []
+    for ends_on, expert_ids in ending.items():
+        days = min(d for d in TERM_REMINDERS if ends_on - timedelta(days=d) <= today)
+        cards = [await _card(uow, e) for e in expert_ids]
+        names = [f"{c.row.name}（{c.row.certificate_no}）" for c in cards]
+        notices += [
+            Notice(
+                key=f"t:{ends_on:%Y%m%d}:{days}:{admin}",
+                kind=NoticeKind.REGISTRY,
+                recipient_id=admin,
+                due_at=None,
+                payload={
+                    "what": "terms_ending",
+                    "ends_on": ends_on.isoformat(),
+                    "days": days,
+                    "names": names,
+                },
+            )
+            for admin in admins
+        ]
+    settled = await uow.campaigns.settled_keys([n.key for n in notices])
+    return [n for n in notices if n.key not in settled]
 
 
 # evaluations ------------------------------------------------------------------------------------

@@ -200,3 +200,7 @@ WITHDRAWAL_DONE = "已确认 {name} 退出专家库。"
 ASK_WITHDRAWAL_REASON = "申请退出专家库：请简要说明原因（市局确认后生效）："
 WITHDRAWAL_ASKED_OWN = "退出申请已提交，市局确认后会通知您。"
 CAPTION_LETTER = "书面函告（{decision}）：致本人，抄送所在单位。"
+TERMS_ENDING = (
+    "聘期提醒：以下专家的聘期将于 {ends_on} 届满（{days} 天内）：{names}。\n"
+    "请安排期满考核并作出续聘或不予续聘的决定：/expert 聘书编号。"
+)

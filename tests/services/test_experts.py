@@ -141,3 +141,41 @@ async def test_dismissal_ends_the_term_today(appointed, sessionmaker) -> None:
         ends = (await session.scalars(select(ExpertTerm.ended_on).order_by(ExpertTerm.id))).all()
     assert ends == [date(2022, 11, 20), None]
     assert (await kinds(sessionmaker)).count("dismiss") == 3
+
+
+async def test_the_bureau_hears_90_and_30_days_before_terms_end_once_each(
+    appointed, sessionmaker
+) -> None:
+    from aiogram import Bot
+
+    from bot.clock import FixedClock
+    from bot.offline import OfflineSession
+    from bot.ratelimit import RateLimiter
+    from bot.services import reminders
+    from handlers.sending import TelegramSender
+
+    uows, who, _ = appointed
+    session = OfflineSession()
+    bot = Bot(token="42:TEST", session=session)
+
+    async def instant(_: float) -> None:
+        return None
+
+    async def pass_at(day: datetime) -> list[str]:
+        clock = FixedClock(day)
+        sender = TelegramSender(bot, RateLimiter(sleep=instant), clock, uows)
+        before = len(session.inbox(900))
+        await reminders.send_due_reminders(uows, sender, clock, admin_ids=who["admin_ids"])
+        return [m.text for m in session.inbox(900)[before:]]
+
+    assert await pass_at(datetime(2027, 8, 15, 9, 0, tzinfo=TZ)) == [], "91 days before"
+    [first] = await pass_at(datetime(2027, 8, 16, 9, 0, tzinfo=TZ))
+    assert (
+        "2027-11-14 届满（90 天内）" in first
+        and "王建筑（CQGSYF-2022-0001）、李矿山（CQGSYF-2022-0002）" in first
+    )
+    assert await pass_at(datetime(2027, 8, 17, 9, 0, tzinfo=TZ)) == []
+    [second] = await pass_at(datetime(2027, 10, 15, 9, 0, tzinfo=TZ))
+    assert "（30 天内）" in second
+    assert await pass_at(datetime(2027, 10, 16, 9, 0, tzinfo=TZ)) == []
+    await bot.session.close()
