@@ -256,6 +256,9 @@ async def _open(
             await _continue(message, app, questions)
         case svc.Started(app):
             await _begin(message, state, app, questions)
+        case svc.AlreadyExpert():
+            await state.clear()
+            await message.answer(t.ALREADY_EXPERT)
         case svc.ChooseDistrict(districts, link_invalid):
             if link_invalid:
                 await message.answer(t.UNIT_LINK_INVALID)

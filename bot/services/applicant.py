@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from bot.clock import format_local, local
 from bot.domain import keys
 from bot.domain.application import ApplicationSnapshot, Campaign
-from bot.domain.errors import AlreadyHandled, DeadlinePassed, DomainError, NotFound
+from bot.domain.errors import AlreadyHandled, DeadlinePassed, DomainError, NotAllowed, NotFound
 from bot.domain.form import (
     BY_KEY,
     Field,
@@ -31,6 +31,7 @@ from bot.domain.form import (
 )
 from bot.domain.idcard import IdNumber
 from bot.domain.parsers import normalize, parse_mobile, parse_unit_name
+from bot.domain.registry import Standing, may_apply
 from bot.domain.review import Grant, answer_snapshot
 from bot.domain.vocab import find_districts as districts_named
 from bot.domain.workflow import EDITABLE, Action, Actor, Status, next_status
@@ -104,7 +105,12 @@ class ReviewerHome:
     """Their own live application as /start shows it to an applicant; None: they do not apply."""
 
 
-Opening = ConsentNeeded | Resumed | Started | ChooseDistrict | ReviewerHome
+@dataclass(frozen=True)
+class AlreadyExpert:
+    """A current expert is not asked to apply again in a yearly top-up call (征集补选)."""
+
+
+Opening = ConsentNeeded | Resumed | Started | ChooseDistrict | ReviewerHome | AlreadyExpert
 
 
 @dataclass(frozen=True)
@@ -315,11 +321,18 @@ async def _resume_or_choose(
     app = await _current(uow, person_id)
     if app is not None:
         return Resumed(app)
+    if await _current_expert(uow, person_id):
+        return AlreadyExpert()
     if unit_code:
         unit = await uow.campaigns.unit_by_code(unit_code)
         if unit is not None:
             return Started(await _start(uow, person_id, unit.district_id, unit, None, now))
     return ChooseDistrict(await uow.campaigns.districts(), link_invalid=bool(unit_code))
+
+
+async def _current_expert(uow: UnitOfWork, person_id: int) -> bool:
+    expert = await uow.registry.expert_of(person_id)
+    return expert is not None and not may_apply(Standing(expert.standing))
 
 
 async def _start(
@@ -333,6 +346,8 @@ async def _start(
     """Opens a draft in the open campaign for the chosen unit (or a typed one the
     district will confirm), or returns the live application the person already has."""
     campaign = await _open_campaign(uow)
+    if await _current_expert(uow, person_id):
+        raise NotAllowed(t.ALREADY_EXPERT)
     existing = await uow.applications.live_application(person_id, campaign.id)
     if existing is not None:
         return existing

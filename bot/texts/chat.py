@@ -25,6 +25,9 @@ WELCOME = (
     "个人及单位提交截止：{unit_deadline}\n"
     "区县报送截止：{district_deadline}"
 )
+ALREADY_EXPERT = (
+    "您已是重庆市工伤预防专家库在聘专家，无需再次申报。发送 /me 查看聘书编号和聘期。"
+)
 NO_CAMPAIGN = "目前没有正在进行的专家库征集批次，请留意市人力社保局的通知。"
 CAMPAIGN_CLOSED = "本批次征集已结束，不能再提交申报。"
 

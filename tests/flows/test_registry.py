@@ -200,3 +200,35 @@ async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
     assert "只有市局管理员" in district.last().text
     await sender_pass(world, sessionmaker, clock)
     assert "您已被解聘" in world.user(5002, "矿山").last().text
+
+
+async def test_a_current_expert_is_not_asked_to_apply_again_in_a_top_up_call(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    from datetime import date
+
+    from bot.services import registry
+    from tests.support.people import person
+
+    uows = unit_of_work_factory(sessionmaker)
+    admin = await person(uows, BUREAU_ADMIN)
+    who = {"by": admin, "admin_ids": (admin,)}
+    app_id = await seed_app(sessionmaker, telegram_id=5001, unit_code="CQU001", status="qualified",
+                            name="王建筑", group="建筑", id_number="500106198501011234")  # fmt: skip
+    batch = await registry.record_batch(uows, meeting_on=date(2022, 10, 28), reference="纪要3号", app_ids=[app_id], now=clock.now(), **who)  # fmt: skip
+    await registry.open_publicity(uows, batch_id=batch.id, starts_on=date(2022, 11, 1), ends_on=date(2022, 11, 1), now=clock.now(), **who)  # fmt: skip
+    clock.at = datetime(2022, 11, 2, 9, 0, tzinfo=TZ)
+    await registry.appoint_batch(uows, batch_id=batch.id, term_start=date(2022, 11, 2), now=clock.now(), **who)  # fmt: skip
+    async with uows() as uow:  # the yearly top-up call
+        await uow.campaigns.add_campaign(
+            name="2023年补选",
+            unit_deadline=datetime(2023, 9, 30, 18, 0, tzinfo=TZ),
+            district_deadline=datetime(2023, 10, 15, 18, 0, tzinfo=TZ),
+            now=clock.now(),
+        )
+        await uow.commit()
+    clock.at = datetime(2023, 9, 1, 9, 0, tzinfo=TZ)
+    expert = world.user(5001, "建筑")
+    await expert.send("/start")
+    await expert.press("全部同意")  # seeded without consent, as an applicant of 2022 might be
+    assert "无需再次申报" in expert.last().text
