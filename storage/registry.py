@@ -406,10 +406,9 @@ class RegistryRepository:
 
     def _listing(self, what: ExpertFilter) -> Any:
         latest = (
-            select(func.max(ExpertTerm.id))
-            .where(ExpertTerm.expert_id == Expert.id)
-            .correlate(Expert)
-            .scalar_subquery()
+            select(ExpertTerm.expert_id, func.max(ExpertTerm.id).label("term_id"))
+            .group_by(ExpertTerm.expert_id)
+            .subquery()
         )
         query = (
             select(
@@ -432,7 +431,8 @@ class RegistryRepository:
             )
             .join(Application, Application.id == Expert.application_id)
             .join(District, District.id == Application.district_id)
-            .join(ExpertTerm, ExpertTerm.id == latest)
+            .join(latest, latest.c.expert_id == Expert.id)
+            .join(ExpertTerm, ExpertTerm.id == latest.c.term_id)
         )
         if what.group:
             query = query.where(Expert.professional_group == what.group)
