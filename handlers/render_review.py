@@ -16,7 +16,7 @@ from bot.domain import keys, vocab
 from bot.domain.application import ApplicationSnapshot
 from bot.domain.form import BY_KEY, FIELDS
 from bot.domain.idcard import mask_phone
-from bot.domain.review import Change, Decision, Grant, ReviewLevel, RoleKind
+from bot.domain.review import Change, Decision, Grant, ReviewLevel, RoleKind, action_of
 from bot.domain.workflow import Status
 from bot.services.accounts import Managed
 from bot.services.ports import DistrictRow, EventRow, UnitRow
@@ -51,6 +51,8 @@ LISTED_STATUSES: tuple[Status, ...] = (
     Status.SUBMITTED,
     Status.UNIT_APPROVED,
     Status.DISTRICT_APPROVED,
+    Status.QUALIFIED,
+    Status.NOT_QUALIFIED,
     Status.RETURNED,
     Status.DECLINED,
     Status.WITHDRAWN,
@@ -61,6 +63,8 @@ SHORT_STATUS = {
     Status.SUBMITTED: "待单位审核",
     Status.UNIT_APPROVED: "待区县审核",
     Status.DISTRICT_APPROVED: "区县已同意",
+    Status.QUALIFIED: "资格审核通过",
+    Status.NOT_QUALIFIED: "资格审核未通过",
     Status.RETURNED: "已退回",
     Status.DECLINED: "未同意",
     Status.WITHDRAWN: "已撤回",
@@ -374,7 +378,7 @@ def outcome_text(o: Outcome) -> str:
         icon=t.OUTCOME_ICON[o.decision.value],
         who=o.actor_name,
         when=format_local(o.at),
-        what=t.DONE[o.decision.action.value],
+        what=t.DONE[action_of(o.level, o.decision).value],
         level=t.LEVEL[o.level],
     )
     if o.reason:

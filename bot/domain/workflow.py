@@ -1,5 +1,9 @@
 """The application's states and the moves between them, as one table.
 
+This is the one source of truth for an application's states, from the draft to
+the bureau's qualification review (DESIGN.md § "After the call"); ACCEPTED and
+NOT_ACCEPTED are reached later, from the joint meeting's confirmation.
+
 Every transition names who may make it; the services check role, scope and
 deadlines around this table, and storage applies the move conditionally on
 the application's version so that nothing happens twice.
@@ -15,6 +19,10 @@ class Status(StrEnum):
     SUBMITTED = "submitted"
     UNIT_APPROVED = "unit_approved"
     DISTRICT_APPROVED = "district_approved"
+    QUALIFIED = "qualified"
+    """资格审核通过: the bureau found the conditions met; waits for the joint meeting."""
+    NOT_QUALIFIED = "not_qualified"
+    """资格审核未通过 (final)."""
     RETURNED = "returned"
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
@@ -35,6 +43,10 @@ class Action(StrEnum):
     RETURN = "return"
     DECLINE = "decline"
     WITHDRAW = "withdraw"
+    QUALIFY = "qualify"
+    DISQUALIFY = "disqualify"
+    RETURN_TO_DISTRICT = "return_to_district"
+    """The bureau sends a district-approved application back for the district to decide again."""
     ACCEPT = "accept"
     NOT_ACCEPT = "not_accept"
 
@@ -50,18 +62,26 @@ TRANSITIONS: dict[tuple[Status, Actor, Action], Status] = {
     (S.UNIT_APPROVED, R.DISTRICT, A.APPROVE): S.DISTRICT_APPROVED,
     (S.UNIT_APPROVED, R.DISTRICT, A.RETURN): S.RETURNED,
     (S.UNIT_APPROVED, R.DISTRICT, A.DECLINE): S.DECLINED,
-    (S.DISTRICT_APPROVED, R.BUREAU, A.ACCEPT): S.ACCEPTED,
-    (S.DISTRICT_APPROVED, R.BUREAU, A.NOT_ACCEPT): S.NOT_ACCEPTED,
+    (S.DISTRICT_APPROVED, R.BUREAU, A.QUALIFY): S.QUALIFIED,
+    (S.DISTRICT_APPROVED, R.BUREAU, A.RETURN_TO_DISTRICT): S.UNIT_APPROVED,
+    (S.DISTRICT_APPROVED, R.BUREAU, A.DISQUALIFY): S.NOT_QUALIFIED,
     **{
         (state, R.APPLICANT, A.WITHDRAW): S.WITHDRAWN
-        for state in (S.DRAFT, S.SUBMITTED, S.UNIT_APPROVED, S.RETURNED, S.DISTRICT_APPROVED)
+        for state in (
+            S.DRAFT,
+            S.SUBMITTED,
+            S.UNIT_APPROVED,
+            S.RETURNED,
+            S.DISTRICT_APPROVED,
+            S.QUALIFIED,
+        )
     },
 }
 
-FINAL = frozenset({S.DECLINED, S.WITHDRAWN, S.ACCEPTED, S.NOT_ACCEPTED})
+FINAL = frozenset({S.DECLINED, S.WITHDRAWN, S.NOT_QUALIFIED, S.ACCEPTED, S.NOT_ACCEPTED})
 EDITABLE = frozenset({S.DRAFT, S.RETURNED})
 """States in which the applicant may change answers."""
-LIVE = frozenset(set(Status) - {S.DECLINED, S.WITHDRAWN, S.NOT_ACCEPTED})
+LIVE = frozenset(set(Status) - {S.DECLINED, S.WITHDRAWN, S.NOT_QUALIFIED, S.NOT_ACCEPTED})
 """States that count as the one application of an ID number in a campaign."""
 
 

@@ -30,6 +30,7 @@ from bot.domain.review import (
     ReviewLevel,
     RoleKind,
     Scope,
+    action_of,
     deadline_of,
     diff_answers,
     district_acts_for_unit,
@@ -277,7 +278,7 @@ async def _load_for_decision(
         log.info("stale review press by %s on application %s", actor_id, app_id)
         raise await _handled_error(uow, app)
     deadline = deadline_of(level, app.campaign)
-    if now > deadline:
+    if deadline is not None and now > deadline:
         raise DeadlinePassed(
             t.DEADLINE_PASSED.format(level=t.LEVEL[level], deadline=format_local(deadline))
         )
@@ -350,7 +351,8 @@ async def decide(
         )
         if decision.needs_reason:
             reason = clean_reason(reason)
-        to = next_status(app.status, ACTOR_OF_LEVEL[level], decision.action)
+        action = action_of(level, decision)
+        to = next_status(app.status, ACTOR_OF_LEVEL[level], action)
         if to is None:
             raise AlreadyHandled(t.STALE_CARD)
         values: dict[str, object] = {"status": to.value}
@@ -364,7 +366,7 @@ async def decide(
             app_id=app.id,
             actor_id=actor_id,
             actor_name=actor_name,
-            action=decision.action.value,
+            action=action.value,
             from_status=app.status.value,
             to_status=to.value,
             note=reason,

@@ -5,6 +5,8 @@ STATUS = {
     "submitted": "已提交，待单位审核",
     "unit_approved": "单位已同意，待区县审核",
     "district_approved": "区县已同意，已推荐至市人力社保局",
+    "qualified": "已通过市人力社保局资格审核，待市工伤预防联席会议确认入库",
+    "not_qualified": "资格审核未通过",
     "returned": "已退回修改",
     "declined": "未获同意",
     "withdrawn": "已撤回",

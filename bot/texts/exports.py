@@ -96,6 +96,8 @@ STATUS = {
     "submitted": "待单位审核",
     "unit_approved": "待区县审核",
     "district_approved": "区县已同意",
+    "qualified": "资格审核通过",
+    "not_qualified": "资格审核未通过",
     "returned": "已退回",
     "declined": "未同意",
     "withdrawn": "已撤回",
