@@ -45,6 +45,8 @@ from exports.rows import Annex1Form, Annex2Row, ResumeEntry
 log = logging.getLogger(__name__)
 
 _GROUP_RANK = {group: i for i, group in enumerate(vocab.PROFESSIONAL_GROUPS)}
+BUREAU_DECIDED = (Status.QUALIFIED, Status.NOT_QUALIFIED, Status.ACCEPTED, Status.NOT_ACCEPTED)
+"""States the bureau's decisions lead to: the full export's 市局决定时间 is the latest of them."""
 
 
 @dataclass(frozen=True)
@@ -314,7 +316,7 @@ def full_row(app: ApplicationSnapshot, times: Mapping[str, datetime]) -> tuple[o
     answers = tuple(
         _resume(v.get(f.key)) if f.key == keys.RESUME else _list(v.get(f.key)) for f in _FIELDS
     )
-    bureau = [times[s] for s in (Status.ACCEPTED.value, Status.NOT_ACCEPTED.value) if s in times]
+    bureau = [times[s.value] for s in BUREAU_DECIDED if s.value in times]
     return (
         app.id,
         app.campaign.name,
