@@ -32,7 +32,7 @@ from bot.domain.exports import (
     title_with_level,
 )
 from bot.domain.form import FIELDS
-from bot.domain.review import Grant, RoleKind, may_view
+from bot.domain.review import Grant, RoleKind, may_view, scope_of
 from bot.domain.workflow import Status
 from bot.services import audit
 from bot.services.export_ports import ReportRow
@@ -110,6 +110,10 @@ class Report:
     """The report this one replaced, if any."""
     recipients: Sequence[int]
     """Bureau admins to send the file to."""
+    waiting: int = 0
+    """The district's applications that now wait for the bureau's qualification review."""
+    qualifiers: Sequence[int] = ()
+    """Bureau reviewers, to tell (once, not a card each) that `waiting` applications wait."""
 
 
 @dataclass(frozen=True)
@@ -590,7 +594,9 @@ async def report_batch(
     """Records the district's report (replacing an earlier one) and returns its Annex 2.
 
     Only the district's own reviewers report, and only until the district
-    deadline. The Annex 2 holds district-approved rows only.
+    deadline. The Annex 2 holds district-approved rows only. From now on the
+    district's district-approved applications wait for the bureau's qualification
+    review (`bot.domain.review.waits_at`).
     """
     admins = list(admin_ids)
     async with uows() as uow:
@@ -618,8 +624,19 @@ async def report_batch(
             now=now,
         )
         admins += await uow.people.reviewer_ids(Grant(role=RoleKind.BUREAU))
+        counts = await uow.applications.status_counts(
+            scope_of([Grant(role=RoleKind.DISTRICT, district_id=district_id)]), campaign.id
+        )
+        qualifiers = await uow.people.reviewer_ids(Grant(role=RoleKind.BUREAU_REVIEWER))
         await uow.commit()
-    return Report(export, row, previous[0] if previous else None, list(dict.fromkeys(admins)))
+    return Report(
+        export,
+        row,
+        previous[0] if previous else None,
+        list(dict.fromkeys(admins)),
+        counts.get(Status.DISTRICT_APPROVED.value, 0),
+        qualifiers,
+    )
 
 
 async def district_id_of(uows: UnitOfWorkFactory, code: str) -> int | None:
