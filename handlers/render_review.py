@@ -368,6 +368,13 @@ def decision_label(level: ReviewLevel, decision: Decision) -> str:
     return labels[decision.value]
 
 
+def decided_label(level: ReviewLevel, decision: Decision) -> str:
+    """The decision as the reviewer is told they made it: “已{…}。”."""
+    if level is ReviewLevel.BUREAU:
+        return t.DECIDED_AT_BUREAU[decision.value]
+    return t.DECISION[decision.value]
+
+
 def decision_keyboard(app: ApplicationSnapshot, level: ReviewLevel) -> InlineKeyboardMarkup:
     def act(decision: Decision) -> InlineKeyboardButton:
         return InlineKeyboardButton(

@@ -163,7 +163,7 @@ async def on_review_action(
         now=clock.now(),
     )
     await query.answer(
-        t.DONE_ANSWER.format(decision=rr.decision_label(callback_data.level, decision))
+        t.DONE_ANSWER.format(decision=rr.decided_label(callback_data.level, decision))
     )
     await notifier.application_decided(outcome)
 
@@ -207,7 +207,7 @@ async def on_reason(
         t.DECIDED.format(
             id=outcome.after.id,
             name=outcome.after.values.get("name") or "",
-            decision=rr.decision_label(outcome.level, outcome.decision),
+            decision=rr.decided_label(outcome.level, outcome.decision),
         )
     )
     await notifier.application_decided(outcome)

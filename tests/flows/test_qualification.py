@@ -105,7 +105,7 @@ async def test_a_reported_application_reaches_the_bureau_once_and_is_qualified(
     assert VALID_ID not in card.text and "13800000000" not in card.text
 
     await bureau.press("资格审核通过")
-    assert last_answer(world) == "已资格审核通过。"
+    assert last_answer(world) == "已通过资格审核。"
     assert "✅ 已由 市局 于 2022-09-20 10:00 审核通过（资格审核）" in card.text
     assert card.buttons() == []
     assert "已通过市人力社保局资格审核（2022-09-20 10:00）" in applicant.texts()[-1]
@@ -137,7 +137,7 @@ async def test_a_return_to_the_district_is_decided_again_there_after_its_deadlin
     await bureau.press("退回区县")
     assert "请输入“退回区县”的理由" in bureau.last().text
     await bureau.send("请核实申报人现任职务")
-    assert "已退回区县" in bureau.last().text
+    assert bureau.last().text == "✅ 申报编号 1（张三）已退回区县。"
     assert "↩️ 已由 市局 于 2022-10-20 10:00 退回区县（资格审核）" in card.text
     app = await application(sessionmaker)
     assert app.status == "unit_approved" and app.return_reason is None
@@ -176,7 +176,7 @@ async def test_a_disqualification_is_final_told_with_its_reason_and_purged_after
     data = review_data(admin)
     await admin.press("不通过")
     await admin.send("职称与所在单位类型要求不符")
-    assert "已不通过" in admin.last().text
+    assert admin.last().text == "✅ 申报编号 1（张三）已决定资格审核不通过。"
     assert (await application(sessionmaker)).status == "not_qualified"
     told = applicant.texts()[-1]
     assert "未通过市人力社保局资格审核（2022-09-20 10:00）" in told
