@@ -5,9 +5,9 @@ Every public function opens one unit of work, re-authorises the person from
 the server's data (grants and scope, the application's state and version,
 whether its district reported it to the bureau, the deadline of the level),
 commits, and returns what to send; nothing is sent while the unit of work is
-open. A decision is a conditional update on
-the version, so a double press or two reviewers at once move the application
-exactly once; the loser is told who was first.
+open. A decision is a conditional update on the version, so a double press or
+two reviewers at once move the application exactly once; the loser is told
+who was first.
 """
 
 from __future__ import annotations
@@ -185,10 +185,10 @@ async def _waits_at(uow: UnitOfWork, app: ApplicationSnapshot) -> ReviewLevel | 
     return level
 
 
-async def _returned_by_bureau(uow: UnitOfWork, app: ApplicationSnapshot) -> bool:
-    """Whether the application's last move was the bureau's return to the district."""
-    events = await uow.applications.events_of(app.id)
-    return bool(events) and events[-1].action == Action.RETURN_TO_DISTRICT.value
+def _bureau_return(events: Sequence[EventRow]) -> EventRow | None:
+    """The bureau's return to the district, when that was the application's last move."""
+    last = events[-1] if events else None
+    return last if last is not None and last.action == Action.RETURN_TO_DISTRICT.value else None
 
 
 async def _audience(uow: UnitOfWork, app: ApplicationSnapshot) -> Audience | None:
@@ -234,9 +234,8 @@ async def _review_card(uow: UnitOfWork, app: ApplicationSnapshot) -> ReviewCard:
             (e for e in reversed(events) if e.to_status == Status.DISTRICT_APPROVED.value), None
         )
         duplicates = await uow.applications.same_id_number(app.id)
-    elif level is ReviewLevel.DISTRICT and events:
-        last = events[-1]
-        bureau_return = last if last.action == Action.RETURN_TO_DISTRICT.value else None
+    elif level is ReviewLevel.DISTRICT:
+        bureau_return = _bureau_return(events)
     return ReviewCard(
         app,
         level,
@@ -346,7 +345,7 @@ async def _load_for_decision(
     deadline = deadline_of(level, app.campaign)
     if deadline is not None and now > deadline and level is ReviewLevel.DISTRICT:
         # Read the trail only once the deadline has passed: a bureau return lifts it.
-        returned = await _returned_by_bureau(uow, app)
+        returned = _bureau_return(await uow.applications.events_of(app.id)) is not None
         deadline = deadline_of(level, app.campaign, returned_by_bureau=returned)
     if deadline is not None and now > deadline:
         raise DeadlinePassed(
