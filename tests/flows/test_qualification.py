@@ -347,3 +347,21 @@ async def test_every_notice_of_the_bureaus_decisions_leaves_after_the_unit_of_wo
     await bureau.send("不符合条件")
     assert (await application(sessionmaker)).status == "not_qualified"
     assert open_at_call and not any(open_at_call)
+
+
+async def test_deleting_ones_data_withdraws_a_qualified_application_and_tells_the_bureau(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    applicant = await district_approved(world, sessionmaker)
+    await report(world)
+    bureau = world.user(BUREAU_REVIEWER, "市局")
+    await open_from_pending(bureau)
+    await bureau.press("资格审核通过")
+    await applicant.send("/delete_my_data")
+    assert "撤回正在审核的申报 1 份" in applicant.last().text
+    await applicant.press("确认删除")
+    app = await application(sessionmaker)
+    assert (app.status, app.id_number) == ("withdrawn", None)
+    assert [a for a, _, _ in await events(sessionmaker)][-2:] == ["withdraw", "erase"]
+    assert "申报编号 1（张三，重庆大学）已由申报人撤回" in bureau.texts()[-1]
+    assert "已由申报人撤回" in world.user(DISTRICT_REVIEWER, "区县").texts()[-1]
