@@ -116,6 +116,7 @@ class ApplicationRepository:
         """Every other submitted application with this one's ID number (by its keyed hash), in
         any campaign or district, newest campaign first; erased ones have no hash left."""
         this = aliased(Application)
+        id_hash = select(this.id_hash).where(this.id == app_id).scalar_subquery()
         rows = await self.session.execute(
             select(
                 Application.id,
@@ -124,10 +125,15 @@ class ApplicationRepository:
                 Application.unit_name,
                 Application.status,
             )
-            .join(this, and_(this.id == app_id, this.id_hash == Application.id_hash))
             .join(CampaignModel, CampaignModel.id == Application.campaign_id)
             .join(District, District.id == Application.district_id)
-            .where(Application.id != app_id, Application.status != AppStatus.DRAFT.value)
+            .where(
+                # Every campaign named, so that the (campaign_id, id_hash) index finds the rows.
+                Application.campaign_id.in_(select(CampaignModel.id)),
+                Application.id_hash == id_hash,
+                Application.id != app_id,
+                Application.status != AppStatus.DRAFT.value,
+            )
             .order_by(Application.campaign_id.desc(), Application.id)
         )
         return [
