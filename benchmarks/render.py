@@ -3,14 +3,18 @@
     python -m benchmarks.render [--out DIR] [--png-dir docs] [--dpi 90]
 
 Each document (Annex 1 short, Annex 1 long, Annex 2 with 60 rows, the full
-export) is written from sample data built on the demo seed's units, converted
-to PDF with one `soffice --headless` call and read back with poppler:
+export; after the call: the publicity list of 60 as docx and xlsx, a
+certificate, one for a 30-character name, the registry of 60, the letters of
+不予续聘 and of 解聘 with a 500-character reason) is written from sample data
+built on the demo seed's units, converted to PDF with one `soffice
+--headless` call and read back with poppler:
 
 - the page count and orientation of each PDF;
 - every text line from `pdftotext -bbox` word boxes, and any two lines on a
   page that share horizontal extent and overlap vertically: text printed
   over other text, as a wrapped cell without row height does;
-- PNG pages (`pdftoppm`) to look at; `--png-dir` keeps one page of each.
+- PNG pages (`pdftoppm`) to look at; `--png-dir` keeps the page of each
+  document that the README shows (`PICTURES`).
 
 Exits non-zero when a page count differs from the expected one or any lines
 overlap. Needs `soffice`, `pdftotext` and `pdftoppm` (Debian:
@@ -36,11 +40,25 @@ from bot.demo import DEMO_UNITS
 from bot.domain import keys, vocab
 from bot.domain.application import ApplicationSnapshot, Campaign
 from bot.domain.idcard import check_character
+from bot.domain.parsers import MAX_NAME, MAX_REASON
+from bot.domain.registry import Standing, term_end
 from bot.domain.workflow import Status
 from bot.services.exports import FULL_HEADERS, annex1_form, annex2_row, full_row
 from exports.annex1 import render_annex1_docx
 from exports.annex2 import write_annex2
+from exports.certificate import certificate_docx
 from exports.full import write_full_export
+from exports.letter import letter_docx
+from exports.publicity import publicity_docx, publicity_xlsx
+from exports.registry import STANDING_LABELS, write_registry
+from exports.registry_rows import (
+    Certificate,
+    Letter,
+    LetterKind,
+    PublicityRow,
+    PublicityWindow,
+    RegistryRow,
+)
 from exports.rows import Annex1Form, Annex2Row
 
 EXPORTED_AT = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
@@ -83,6 +101,13 @@ EXPECTED: Mapping[str, Expected] = {
     "annex1_long": Expected(pages=2, landscape=False),
     "annex2_60": Expected(pages=2, landscape=True),
     "full": Expected(pages=0, landscape=True),
+    "publicity_60": Expected(pages=3, landscape=False),
+    "publicity_60_xlsx": Expected(pages=2, landscape=False),
+    "certificate": Expected(pages=1, landscape=False),
+    "certificate_long": Expected(pages=1, landscape=False),
+    "registry_60": Expected(pages=0, landscape=True),
+    "letter_not_renewed": Expected(pages=1, landscape=False),
+    "letter_dismissed": Expected(pages=1, landscape=False),
 }
 """What each document must print as; 0 pages means any number."""
 
@@ -91,7 +116,23 @@ FILE_NAMES = {
     "annex1_long": "annex1_long.docx",
     "annex2_60": "annex2_60.xlsx",
     "full": "full.xlsx",
+    "publicity_60": "publicity_60.docx",
+    "publicity_60_xlsx": "publicity_60_xlsx.xlsx",
+    "certificate": "certificate.docx",
+    "certificate_long": "certificate_long.docx",
+    "registry_60": "registry_60.xlsx",
+    "letter_not_renewed": "letter_not_renewed.docx",
+    "letter_dismissed": "letter_dismissed.docx",
 }
+PICTURES = {
+    "annex1_short": 0,
+    "annex1_long": -1,
+    "annex2_60": 0,
+    "full": 0,
+    "publicity_60": 0,
+    "certificate": 0,
+}
+"""The page of each document that `--png-dir` keeps (docs/render_<name>.png)."""
 
 
 # sample data ---------------------------------------------------------------------------
@@ -194,6 +235,84 @@ def full_rows(n: int = 12) -> list[tuple[object, ...]]:
     return [full_row(sample_application(i), {}) for i in range(n)]
 
 
+WINDOW = PublicityWindow(
+    start=date(2026, 12, 7),
+    end=date(2026, 12, 11),
+    published_on=date(2026, 12, 4),
+    objections_to="市人力社保局工伤保险处（联系电话：023-88152128）",
+    meeting="联席会议纪要〔2026〕3号",
+)
+TERM_START = date(2026, 12, 15)
+LONG_NAME = "阿卜杜热合曼·买买提艾力·司马义托合提·艾合买提江·阿不都热西提"[:MAX_NAME]
+LONG_REASON = (
+    "违反职业道德，在参与工伤预防项目评审时与申报单位存在利害关系而未按规定申请回避，"
+    "经市人力社保局调查核实，情况属实。"
+)
+
+
+def publicity_rows(n: int = 60) -> list[PublicityRow]:
+    """The publishable part of the first `n` sample applications."""
+    return [PublicityRow.from_annex2(row) for row in annex2_rows(n)]
+
+
+def registry_rows(n: int = 60) -> list[RegistryRow]:
+    """The first `n` sample applicants as appointed experts, one in ten due for renewal."""
+    rows = []
+    for i in range(n):
+        app = sample_application(i)
+        row = annex2_row(app)
+        rows.append(
+            RegistryRow(
+                certificate_number=f"CQGSYF-2026-{i + 1:04d}",
+                name=row.name,
+                gender=row.gender,
+                unit=row.unit,
+                position=row.position,
+                title=row.title,
+                group=row.group,
+                district=app.district_name,
+                term_start=TERM_START,
+                term_end=term_end(TERM_START),
+                status=STANDING_LABELS[Standing.DUE if i % 10 == 9 else Standing.APPOINTED],
+                contact=row.contact,
+            )
+        )
+    return rows
+
+
+def sample_certificate(name: str | None = None) -> Certificate:
+    row = annex2_row(sample_application(1))
+    return Certificate(
+        number="CQGSYF-2026-0001",
+        name=name or row.name,
+        group=row.group,
+        term_start=TERM_START,
+        term_end=term_end(TERM_START),
+        issued_on=TERM_START,
+    )
+
+
+def sample_letter(kind: LetterKind) -> Letter:
+    """不予续聘 with a short reason; 解聘 with one of the full `MAX_REASON` characters."""
+    row = annex2_row(sample_application(2))
+    start = date(2021, 12, 15)
+    reason = "聘期内年度评价两次不合格，且因健康原因不能胜任现场工作。"
+    if kind is LetterKind.DISMISSED:
+        reason = (LONG_REASON * (MAX_REASON // len(LONG_REASON) + 1))[:MAX_REASON]
+    return Letter(
+        kind=kind,
+        name=row.name,
+        unit=row.unit,
+        group=row.group,
+        certificate_number="CQGSYF-2021-0007",
+        term_start=start,
+        term_end=term_end(start),
+        reason=reason,
+        decided_on=date(2026, 12, 1),
+        reference="渝人社函〔2026〕118号" if kind is LetterKind.NOT_RENEWED else "",
+    )
+
+
 def sample_photo() -> bytes:
     """A plain portrait-shaped JPEG standing in for the applicant's photo."""
     import io
@@ -213,6 +332,13 @@ def documents() -> dict[str, bytes]:
         "annex1_long": render_annex1_docx(long_form(photo), now=EXPORTED_AT),
         "annex2_60": write_annex2(annex2_rows(60), vocab.district_by_code("500106").name, FILLED_ON),
         "full": write_full_export(FULL_HEADERS, full_rows()),
+        "publicity_60": publicity_docx(publicity_rows(60), WINDOW, now=EXPORTED_AT),
+        "publicity_60_xlsx": publicity_xlsx(publicity_rows(60), WINDOW),
+        "certificate": certificate_docx(sample_certificate(), now=EXPORTED_AT),
+        "certificate_long": certificate_docx(sample_certificate(LONG_NAME), now=EXPORTED_AT),
+        "registry_60": write_registry(registry_rows(60), filled_on=FILLED_ON),
+        "letter_not_renewed": letter_docx(sample_letter(LetterKind.NOT_RENEWED), now=EXPORTED_AT),
+        "letter_dismissed": letter_docx(sample_letter(LetterKind.DISMISSED), now=EXPORTED_AT),
     }
 
 
@@ -412,22 +538,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         outdir.mkdir(parents=True, exist_ok=True)
         pdfs = render_all(outdir)
         failed = False
-        print(f"{'document':<14} {'pages':>5}  {'orientation':<11} {'lines':>5}  result")
+        print(f"{'document':<18} {'pages':>5}  {'orientation':<11} {'lines':>5}  result")
         for name, pdf in pdfs.items():
             report = check_pdf(name, pdf)
             problems = report.problems(EXPECTED.get(name))
             failed |= bool(problems)
             lines = sum(len(group_lines(p.words)) for p in report.pages)
             orientation = "landscape" if report.landscape else "portrait"
-            print(f"{name:<14} {len(report.pages):>5}  {orientation:<11} {lines:>5}  "
+            print(f"{name:<18} {len(report.pages):>5}  {orientation:<11} {lines:>5}  "
                   f"{'ok' if not problems else 'FAIL'}")  # fmt: skip
             for problem in problems:
                 print(f"    {problem}")
             pngs = to_png(pdf, outdir / name, args.dpi)
-            if args.png_dir:
+            if args.png_dir and name in PICTURES:
                 args.png_dir.mkdir(parents=True, exist_ok=True)
-                keep = pngs[-1] if name == "annex1_long" else pngs[0]
-                shutil.copy(keep, args.png_dir / f"render_{name}.png")
+                shutil.copy(pngs[PICTURES[name]], args.png_dir / f"render_{name}.png")
         if args.out:
             print(f"documents, PDFs and PNGs in {outdir}")
     return 1 if failed else 0

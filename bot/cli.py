@@ -286,6 +286,15 @@ def _register_people_verbs(verbs: Any) -> None:
 _EXTENSIONS.append(_register_people_verbs)
 
 
+def _register_registry_verbs(verbs: Any) -> None:
+    from bot.cli_registry import register
+
+    register(verbs)
+
+
+_EXTENSIONS.append(_register_registry_verbs)
+
+
 def _register_export_verbs(verbs: Any) -> None:
     from bot.cli_export import register
 

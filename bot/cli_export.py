@@ -43,6 +43,14 @@ def register(verbs: Any) -> None:
     _common(full)
     full.set_defaults(handler=cmd_export_full)
 
+    experts = export.add_parser("experts", help="入库专家名册, the registry with contact data (.xlsx)")
+    experts.add_argument("--group", help="one professional group")
+    experts.add_argument(
+        "--standing", choices=["appointed", "due", "ended", "withdrawn", "dismissed"]
+    )
+    experts.add_argument("-o", "--output", required=True, help="file to write")
+    experts.set_defaults(handler=cmd_export_experts)
+
     audit = verbs.add_parser("audit", help="the access log of exports and views").add_subparsers(
         metavar="ACTION"
     )
@@ -173,6 +181,24 @@ async def cmd_export_full(args: argparse.Namespace, settings: Settings) -> int:
         )
     path = _write(target, write_full_export(full.headers, full.rows))
     out(f"{path}: full export, {len(full.rows)} rows")
+    return 0
+
+
+async def cmd_export_experts(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.clock import SystemClock, local
+    from bot.services import registry
+    from bot.services.registry_ports import ExpertFilter
+    from handlers.registry_files import registry_file
+
+    group, target = _group(args.group), _target(args.output)
+    now = SystemClock().now()
+    async with open_uows(settings) as uows:
+        rows = await registry.registry_rows(
+            uows, what=ExpertFilter(group=group, standing=args.standing), by=None, now=now
+        )
+    _, data = registry_file(rows, local(now).date())
+    path = _write(target, data)
+    out(f"{path}: registry, {len(rows)} experts")
     return 0
 
 

@@ -9,5 +9,9 @@ and get bytes and a file name back. Nothing is imported here, so importing
 - `table`: the neutral table and the Annex 2 layout
 - `xlsx`: table → .xlsx (openpyxl, write-only)
 - `annex2`, `full`: the two spreadsheets; `annex1`: the docx form
+- `word`: what the Word documents share (A4, fonts, exact lines, row flags)
+- after the call: `registry_rows` (their input types, stdlib and `rows`
+  only), `publicity` (公示名单, xlsx and docx), `certificate` (聘书),
+  `registry` (入库专家名册), `letter` (书面函告)
 - `archive`: many forms in one zip; `names`: file names without PII
 """

@@ -24,18 +24,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.image.exceptions import UnrecognizedImageError
-from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Length, Pt
 
 from bot.domain.form import PLEDGE as SIGNED_PLEDGE
+from exports import word
 from exports.names import annex1_filename
 from exports.rows import Annex1Form
 from exports.sanitize import clean
-from exports.table import BUREAU, format_cn_date, format_cn_month, wrapped_lines
+from exports.table import format_cn_date, format_cn_month, wrapped_lines
+from exports.word import MARK_FONT, PAGE_HEIGHT
 
 __all__ = ["ANNEX1_TITLE", "PLEDGE", "annex1_filename", "render_annex1_docx"]
 
@@ -54,8 +54,6 @@ RESUME_CONTINUED_LABEL = "工作\n简历\n（续）"
 RESUME_CONTINUES = "（转下页）"
 META = "拟报专业组：{group}\t填表时间：{filled}"
 
-BODY_FONT = "宋体"
-MARK_FONT = "黑体"
 BODY_SIZE = Pt(10.5)  # 五号
 TITLE_SIZE = Pt(18)  # 小二
 LINE = Pt(16)
@@ -66,7 +64,6 @@ GRID = (Cm(2.2), Cm(0.7), Cm(2.3), Cm(1.6), Cm(1.9), Cm(2.1), Cm(0.7), Cm(2.5), 
 columns 0, 3 and 5, the numbers of the specialty lists in the narrow 1 and 6,
 the photo in 8. The ID number spans 1-4 (6.5 cm), room for 18 digits in any
 fallback font."""
-PAGE_WIDTH, PAGE_HEIGHT = Cm(21.0), Cm(29.7)
 MARGINS = {"left": Cm(2.0), "right": Cm(2.0), "top": Cm(2.0), "bottom": Cm(1.6)}
 ROW_HEIGHT = Cm(0.8)
 RESUME_HEIGHT = Cm(4.6)
@@ -80,7 +77,6 @@ SAFETY = Cm(1.2)
 MIN_CARRIED = 2
 """Résumé entries that move with the signature when the form needs a second page."""
 
-NO_SPACE = Pt(0)
 SPECIALTY_ROWS = range(6, 10)
 """Rows of 主要从事专业 / 熟悉专业, whose labels merge vertically."""
 
@@ -109,19 +105,19 @@ def render_annex1_docx(form: Annex1Form, *, now: datetime | None = None) -> byte
     empty, labelled, when there is no photo. `now` is the export time stored
     in the document's properties (default: the current time)."""
     doc = Document()
-    _page_setup(doc)
-    _fonts(doc)
-    _properties(doc, now or datetime.now(UTC))
+    word.page_setup(doc, MARGINS)
+    word.set_fonts(doc, BODY_SIZE, LINE)
+    word.properties(doc, ANNEX1_TITLE, now or datetime.now(UTC))
 
     mark = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
-    _line(mark, Pt(20))
-    _run(mark, ANNEX1_MARK, font=MARK_FONT, size=Pt(14))
+    word.line(mark, Pt(20))
+    word.run(mark, ANNEX1_MARK, font=MARK_FONT, size=Pt(14))
     _title(doc, ANNEX1_TITLE)
     meta = doc.add_paragraph()
-    _line(meta, Pt(20), after=Pt(4))
+    word.line(meta, Pt(20), after=Pt(4))
     meta.paragraph_format.tab_stops.add_tab_stop(_width(0, len(GRID)), WD_TAB_ALIGNMENT.RIGHT)
     filled = format_cn_date(form.filled_on) if form.filled_on else BLANK_DATE
-    _run(meta, META.format(group=clean(form.group), filled=filled), size=Pt(12))
+    word.run(meta, META.format(group=clean(form.group), filled=filled), size=Pt(12))
 
     rows, extra = _rows(form), _extra_rows(form)
     header = [_label("姓 名"), _Cell(form.name, 4), _label("身份证号"), _Cell(form.id_number, 3)]
@@ -322,7 +318,7 @@ def _table(
     for r, (row, specs) in enumerate(zip(table.rows, rows, strict=True)):
         row.height = last_height if r == len(rows) - 1 else ROW_HEIGHT
         row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-        _cant_split(row)
+        word.cant_split(row)
         # The row's cells, fetched once before merging: table.cell() walks the whole grid.
         cells = row.cells
         for cell, width in zip(cells, GRID, strict=True):
@@ -352,7 +348,7 @@ def _write(cell, spec: _Cell) -> None:
     paragraph = cell.paragraphs[0]
     if spec.kind in ("label", "number"):
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(paragraph, clean(spec.text), size=BODY_SIZE)
+    word.run(paragraph, clean(spec.text), size=BODY_SIZE)
 
 
 def _photo(cell, jpeg: bytes | None) -> None:
@@ -374,117 +370,46 @@ def _photo(cell, jpeg: bytes | None) -> None:
                 shape.height = int(shape.height * PHOTO_MAX_WIDTH / shape.width)
                 shape.width = PHOTO_MAX_WIDTH
             return
-    _run(paragraph, PHOTO_LABEL, size=BODY_SIZE)
+    word.run(paragraph, PHOTO_LABEL, size=BODY_SIZE)
 
 
 def _title(doc, text: str, *, new_page: bool = False) -> None:
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _line(title, Pt(30), after=Pt(6))
+    word.line(title, Pt(30), after=Pt(6))
     title.paragraph_format.page_break_before = new_page or None
-    _run(title, text, size=TITLE_SIZE, bold=True)
+    word.run(title, text, size=TITLE_SIZE, bold=True)
 
 
 def _signature(doc) -> None:
     """Pledge, signature line and the unit's box, kept together on one page."""
     pledge = doc.add_paragraph()
-    _line(pledge, Pt(20), before=Pt(6))
+    word.line(pledge, Pt(20), before=Pt(6))
     pledge.paragraph_format.keep_with_next = True
-    _run(pledge, PLEDGE, size=Pt(12))
+    word.run(pledge, PLEDGE, size=Pt(12))
     signature = doc.add_paragraph()
-    _line(signature, Pt(20), before=Pt(6), after=Pt(6))
+    word.line(signature, Pt(20), before=Pt(6), after=Pt(6))
     signature.paragraph_format.keep_with_next = True
-    _run(signature, SIGNATURE_LINE, size=Pt(12))
+    word.run(signature, SIGNATURE_LINE, size=Pt(12))
 
     box = doc.add_table(rows=1, cols=1)
     box.style = "Table Grid"
     box.alignment = WD_TABLE_ALIGNMENT.CENTER
     box.rows[0].height = UNIT_BOX_HEIGHT
     box.rows[0].height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-    _cant_split(box.rows[0])
+    word.cant_split(box.rows[0])
     cell = box.cell(0, 0)
     cell.width = _width(0, len(GRID))
     for text in (UNIT_OPINION, "", ""):
         paragraph = cell.paragraphs[0] if text == UNIT_OPINION else cell.add_paragraph()
-        _line(paragraph, Pt(20))
+        word.line(paragraph, Pt(20))
         if text:
-            _run(paragraph, text, size=Pt(12))
+            word.run(paragraph, text, size=Pt(12))
     stamp = cell.add_paragraph()
-    _line(stamp, Pt(20))
+    word.line(stamp, Pt(20))
     stamp.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _run(stamp, STAMP_DATE, size=Pt(12))
+    word.run(stamp, STAMP_DATE, size=Pt(12))
 
 
 def _nth(values: Sequence[str], index: int) -> str:
     return values[index] if index < len(values) else ""
-
-
-_AFTER_CANT_SPLIT = (
-    "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del",
-    "w:trPrChange",
-)  # fmt: skip
-"""What follows w:cantSplit in w:trPr (ECMA-376 CT_TrPr)."""
-
-
-def _cant_split(row) -> None:
-    """A row never breaks across pages (w:cantSplit, which the schema puts
-    before w:trHeight: Word refuses a file with them the other way round)."""
-    tr_pr = row._tr.get_or_add_trPr()
-    if tr_pr.find(qn("w:cantSplit")) is None:
-        tr_pr.insert_element_before(tr_pr.makeelement(qn("w:cantSplit"), {}), *_AFTER_CANT_SPLIT)
-
-
-def _page_setup(doc) -> None:
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
-    section.left_margin, section.right_margin = MARGINS["left"], MARGINS["right"]
-    section.top_margin, section.bottom_margin = MARGINS["top"], MARGINS["bottom"]
-
-
-def _properties(doc, now: datetime) -> None:
-    """The file's properties as the bureau's form, made now; not python-docx's
-    template (author python-docx, created 2013)."""
-    props = doc.core_properties
-    stamp = now.astimezone(UTC).replace(tzinfo=None, microsecond=0)
-    props.author = props.last_modified_by = BUREAU
-    props.title = ANNEX1_TITLE
-    props.subject = props.comments = props.keywords = props.category = ""
-    props.created = props.modified = stamp
-    props.revision = 1
-
-
-def _fonts(doc) -> None:
-    """Sets 宋体 for both Latin and East-Asian text: python-docx's font.name
-    sets only the Latin slots, and Word then falls back to its own CJK font.
-    Lines are exactly `LINE` high, so a substituted font cannot move a page break."""
-    normal = doc.styles["Normal"]
-    normal.font.name = BODY_FONT
-    normal.font.size = BODY_SIZE
-    rpr = normal.element.get_or_add_rPr()
-    rpr.get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = rpr.makeelement(qn("w:lang"), {})
-        rpr.append(lang)
-    lang.set(qn("w:eastAsia"), "zh-CN")
-    normal.paragraph_format.space_before = Pt(0)
-    normal.paragraph_format.space_after = Pt(0)
-    normal.paragraph_format.line_spacing = LINE
-
-
-def _line(paragraph, height: Length, *, before: Length = NO_SPACE, after: Length = NO_SPACE) -> None:
-    fmt = paragraph.paragraph_format
-    fmt.line_spacing = height
-    fmt.space_before, fmt.space_after = before, after
-
-
-def _run(paragraph, text: str, *, font: str = BODY_FONT, size=None, bold: bool = False):
-    run = paragraph.add_run(text)
-    run.font.name = font
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
-    if size is not None:
-        run.font.size = size
-    run.bold = bold or None
-    return run
-

@@ -36,3 +36,23 @@ def full_export_filename(day: date) -> str:
 def _part(text: str) -> str:
     """A path-safe piece of a file name: no separators, no reserved characters."""
     return _UNSAFE.sub("_", text).strip("._") or "_"
+
+
+def publicity_filename(start: date, extension: str) -> str:
+    """重庆市工伤预防专家库拟入库专家名单公示_<YYYYMMDD of the window's start>.<extension>."""
+    return f"重庆市工伤预防专家库拟入库专家名单公示_{start:%Y%m%d}.{extension}"
+
+
+def certificate_filename(number: str) -> str:
+    """聘书_<certificate number>.docx: the number, never the name."""
+    return f"聘书_{_part(number)}.docx"
+
+
+def registry_filename(day: date) -> str:
+    """重庆市工伤预防专家库入库专家名册_<YYYYMMDD>.xlsx."""
+    return f"重庆市工伤预防专家库入库专家名册_{day:%Y%m%d}.xlsx"
+
+
+def letter_filename(decision: str, number: str) -> str:
+    """书面函告_<不予续聘 or 解聘>_<certificate number>.docx."""
+    return f"书面函告_{_part(decision)}_{_part(number)}.docx"

@@ -56,6 +56,9 @@ class Table:
     """Values in column order; a writer consumes this once, so it may stream."""
     note: str = ""
     """A line after the rows, merged across, e.g. that there are no rows."""
+    footer: tuple[str, ...] = ()
+    """Lines under the grid, merged across and right-aligned without borders:
+    the sign-off (the bureau's name, the date); an empty one leaves a gap."""
     sheet_name: str = "Sheet1"
     landscape: bool = True
 
@@ -142,12 +145,12 @@ def build_annex2_table(
     )
     columns = [
         Column(header="序号", width=6, text=False),
-        Column(header="姓名", width=_fit(values, 1, "姓名", 8, 16)),
+        Column(header="姓名", width=fit_width(values, 1, "姓名", 8, 16)),
         Column(header="性别", width=6),
         Column(header="身份证号码", width=21),
-        Column(header="工作单位", width=_fit(values, 4, "工作单位", 16, 36), wrap=True),
-        Column(header="职务", width=_fit(values, 5, "职务", 8, 26), wrap=True),
-        Column(header="职称", width=_fit(values, 6, "职称", 8, 26), wrap=True),
+        Column(header="工作单位", width=fit_width(values, 4, "工作单位", 16, 36), wrap=True),
+        Column(header="职务", width=fit_width(values, 5, "职务", 8, 26), wrap=True),
+        Column(header="职称", width=fit_width(values, 6, "职称", 8, 26), wrap=True),
         Column(header="拟报专业组", width=12),
         Column(header="联系方式", width=14),
     ]
@@ -185,7 +188,7 @@ def _sorted(rows: Iterable[Annex2Row], sort: str) -> list[Annex2Row]:
     return sorted(rows, key=keys[sort])
 
 
-def _fit(rows: Sequence[Sequence[object]], index: int, header: str, lo: float, hi: float) -> float:
+def fit_width(rows: Sequence[Sequence[object]], index: int, header: str, lo: float, hi: float) -> float:
     """A width that shows the longest value of a column on one line, between lo and hi."""
     widest = max((text_width(str(row[index])) for row in rows), default=0)
     return float(min(hi, math.ceil(max(lo, text_width(header), widest) + CELL_PADDING)))

@@ -23,7 +23,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from exports.names import annex2_filename
-from exports.sanitize import text_cell
+from exports.sanitize import clean, text_cell
 from exports.table import BUREAU, CELL_PADDING, CJK_WIDTH, LATIN_WIDTH, Table, wrapped_lines
 
 __all__ = ["annex2_filename", "write_xlsx"]
@@ -40,14 +40,19 @@ bottom margins; with the 0.1\" there was before, LibreOffice cut it in half."""
 LINE_HEIGHT = 15.0
 """Points per line of 11 pt text: 宋体 needs 14.25, the Noto CJK fallback about 15."""
 ROW_PADDING = 3.0
+SUBTITLE_LINE = 17.0
+"""Points per line of the 12 pt lines under the title."""
+SUBTITLE_CJK = CJK_WIDTH * 12 / 11
+"""Column-width units of a 12 pt CJK character."""
 
 _THIN = Side(style="thin")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _LEFT = Alignment(horizontal="left", vertical="center")
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _LEFT_WRAP = Alignment(horizontal="left", vertical="center", wrap_text=True)
+_RIGHT = Alignment(horizontal="right", vertical="center")
 
-TITLE, SUBTITLE, HEADER, NOTE = "导出标题", "导出说明行", "导出表头", "导出备注行"
+TITLE, SUBTITLE, HEADER, NOTE, FOOTER = "导出标题", "导出说明行", "导出表头", "导出备注行", "导出落款"
 TEXT, TEXT_WRAP, NUMBER, DATE, DATETIME = (
     "导出文本",
     "导出文本换行",
@@ -61,9 +66,10 @@ def _named_styles() -> tuple[NamedStyle, ...]:
     """Fresh for every workbook: registering a named style binds it to one."""
     return (
         NamedStyle(name=TITLE, font=Font(name=FONT, size=18, bold=True), alignment=_CENTER),
-        NamedStyle(name=SUBTITLE, font=Font(name=FONT, size=12), alignment=_LEFT),
+        NamedStyle(name=SUBTITLE, font=Font(name=FONT, size=12), alignment=_LEFT_WRAP),
         NamedStyle(name=HEADER, font=Font(name=FONT, size=11, bold=True), border=_BOX, alignment=_CENTER),
         NamedStyle(name=NOTE, font=Font(name=FONT, size=11), border=_BOX, alignment=_CENTER),
+        NamedStyle(name=FOOTER, font=Font(name=FONT, size=12), alignment=_RIGHT),
         NamedStyle(name=TEXT, font=Font(name=FONT, size=11), border=_BOX, alignment=_LEFT, number_format="@"),
         NamedStyle(name=TEXT_WRAP, font=Font(name=FONT, size=11), border=_BOX, alignment=_LEFT_WRAP, number_format="@"),
         NamedStyle(name=NUMBER, font=Font(name=FONT, size=11), border=_BOX, alignment=_CENTER),
@@ -87,8 +93,10 @@ def register_styles(wb: Workbook) -> dict[str, StyleArray]:
 
 
 def write_xlsx(table: Table) -> bytes:
-    """The table as an A4 sheet: title and lines merged across, a bordered
-    grid, the header repeated on every printed page, frozen below it."""
+    """The table as an A4 sheet: title and lines merged across (a long line
+    wraps, its row as high as its lines), a bordered grid, the header
+    repeated on every printed page and frozen below it, the sign-off under
+    the grid."""
     wb = Workbook(write_only=True)
     wb.properties.creator = wb.properties.lastModifiedBy = BUREAU
     wb.properties.title = table.title or table.sheet_name
@@ -116,8 +124,10 @@ def write_xlsx(table: Table) -> bytes:
 
     if table.title:
         merged_line(table.title, TITLE, 36)
+    room = sum(column.width for column in table.columns) - CELL_PADDING
     for line in table.subtitle:
-        merged_line(line, SUBTITLE, 22)
+        lines = wrapped_lines(clean(line), room, wide=SUBTITLE_CJK, narrow=LATIN_WIDTH)
+        merged_line(line, SUBTITLE, max(22.0, lines * SUBTITLE_LINE + 5))
     row_index += 1
     ws.row_dimensions[row_index].height = 24
     ws.append([text_cell(ws, header, styles[HEADER]) for header in table.headers])
@@ -144,6 +154,8 @@ def write_xlsx(table: Table) -> bytes:
             del ws.row_dimensions[row_index]
     if table.note:
         merged_line(table.note, NOTE, 30)
+    for line in table.footer:
+        merged_line(line, FOOTER, 22)
 
     out = io.BytesIO()
     wb.save(out)

@@ -9,7 +9,18 @@ def build_routers() -> list[Router]:
     The Dispatcher includes them directly: every level of nesting costs each
     update another round of middleware wrapping.
     """
-    from handlers import accounts, applicant, common, errors, exports, privacy, reminders, review
+    from handlers import (
+        accounts,
+        applicant,
+        common,
+        errors,
+        experts,
+        exports,
+        privacy,
+        registry,
+        reminders,
+        review,
+    )
 
     return [
         applicant.build_conversation_router(),
@@ -21,6 +32,8 @@ def build_routers() -> list[Router]:
         # Before the applicant: reviewers' commands and invite links work in any conversation state.
         review.build_router(),
         exports.build_router(),
+        registry.build_router(),
+        experts.build_router(),
         applicant.build_router(),
         common.build_fallback_router(),
         # Error handlers only, which errors reach in any position; placed first,

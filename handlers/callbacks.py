@@ -181,6 +181,61 @@ class RebindFor(CallbackData, prefix="rb"):
     person_id: Id
 
 
+# the expert database -----------------------------------------------------------------
+
+
+class RegistryDo(StrEnum):
+    NEW_BATCH = "nb"
+    PICK = "pk"
+    ALL = "al"
+    NEXT = "nx"
+    CONFIRM_BATCH = "cb"
+    PUBLICITY = "pu"
+    CONFIRM_PUBLICITY = "cp"
+    OBJECTION = "ob"
+    OBJECTED = "od"
+    DECIDE = "dc"
+    UPHOLD = "up"
+    OVERRULE = "ov"
+    APPOINT = "ap"
+    CONFIRM_APPOINT = "ca"
+    CANCEL = "cx"
+    EXPORT = "xp"
+    CERTIFICATE = "ce"
+
+
+class RegistryAct(CallbackData, prefix="rg"):
+    """A step of /registry; `id` is a batch, an application or an objection, as `do` says."""
+
+    do: RegistryDo
+    id: Id = 0
+
+
+class ExpertDo(StrEnum):
+    EVALUATE = "ev"
+    RATE = "rt"
+    RENEW = "rn"
+    CONFIRM_RENEWAL = "cr"
+    NOT_RENEW = "nr"
+    DISMISS = "ds"
+    CONFIRM_WITHDRAWAL = "cw"
+    WITHDRAW = "wd"
+
+
+class ExpertAct(CallbackData, prefix="xa"):
+    """A button on an expert's card (`id`: the expert) or the expert's own 申请退出."""
+
+    do: ExpertDo
+    id: Id = 0
+    pick: Index = 0
+
+
+class ExpertsPage(CallbackData, prefix="ex"):
+    """A page of /experts; the search, if any, waits in the conversation data."""
+
+    page: Page
+
+
 # exports ---------------------------------------------------------------------------
 
 

@@ -64,6 +64,7 @@ LISTED_STATUSES: tuple[Status, ...] = (
     Status.DISTRICT_APPROVED,
     Status.QUALIFIED,
     Status.NOT_QUALIFIED,
+    Status.CONFIRMED,
     Status.RETURNED,
     Status.DECLINED,
     Status.WITHDRAWN,
@@ -76,6 +77,7 @@ SHORT_STATUS = {
     Status.DISTRICT_APPROVED: "区县已同意",
     Status.QUALIFIED: "资格审核通过",
     Status.NOT_QUALIFIED: "资格审核未通过",
+    Status.CONFIRMED: "已确认入库",
     Status.RETURNED: "已退回",
     Status.DECLINED: "未同意",
     Status.WITHDRAWN: "已撤回",
@@ -134,7 +136,7 @@ def commands_for(grants: Sequence[Grant]) -> list[BotCommand]:
     if RoleKind.DISTRICT in roles:
         names.append("report")
     if RoleKind.BUREAU in roles:
-        names.append("audit")
+        names += ["audit", "registry", "experts", "expert"]
     if roles & {RoleKind.DISTRICT, *BUREAU_ROLES}:
         names.append("applications")
     if roles:

@@ -436,6 +436,17 @@ class ApplicationRepository:
             times.setdefault(app_id, {})[to_status] = aware_utc(at)
         return times
 
+    async def applications_in(
+        self, campaign_id: int, statuses: Sequence[str]
+    ) -> Sequence[ApplicationSnapshot]:
+        """The campaign's applications in these states, oldest first."""
+        rows = await self.session.execute(
+            self._applications()
+            .where(Application.campaign_id == campaign_id, Application.status.in_(list(statuses)))
+            .order_by(Application.id)
+        )
+        return [snapshot_of(r) for r in rows]
+
     async def open_forms(self, campaign_id: int) -> Sequence[ApplicationSnapshot]:
         rows = await self.session.execute(
             self._applications()

@@ -197,6 +197,18 @@ class CampaignRepository:
         )
         return {k: Recorded(status=Status(s), claimed_at=c) for k, s, c in rows}
 
+    async def settled_keys(self, keys: Sequence[str]) -> set[str]:
+        """Which of these outbox keys are done with (sent, unreachable, failed, expired)."""
+        if not keys:
+            return set()
+        return set(
+            await self.session.scalars(
+                select(Reminder.key).where(
+                    Reminder.key.in_(list(keys)), Reminder.status != Status.PENDING.value
+                )
+            )
+        )
+
     async def waiting_notices(self, now: datetime, lease: timedelta) -> Sequence[Notice]:
         rows = await self.session.scalars(
             select(Reminder)

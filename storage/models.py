@@ -73,6 +73,10 @@ class Campaign(Base):
     """Districts decide and report until this moment."""
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
+    certificate_format: Mapped[str] = mapped_column(
+        String(60), default="CQGSYF-{year}-{number:04d}", server_default="CQGSYF-{year}-{number:04d}"
+    )
+    """Certificate numbers of the experts this campaign appoints (bot.domain.registry)."""
 
 
 class District(Base):
@@ -531,3 +535,158 @@ class DownloadToken(Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime] = mapped_column(index=True)
     used_at: Mapped[datetime | None]
+
+
+class MeetingBatch(Base):
+    """The joint meeting's decision (入库确认), recorded once and never changed.
+
+    A correction is a new batch that names the one it corrects; the latest of
+    a chain is the one that counts.
+    """
+
+    __tablename__ = "meeting_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    meeting_on: Mapped[date] = mapped_column(Date)
+    reference: Mapped[str] = mapped_column(String(100))
+    """The minutes' reference, e.g. 联席会议纪要〔2022〕3号."""
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_batch.id"), unique=True)
+    """The batch this one replaces; a batch is corrected at most once (correct the latest)."""
+    recorded_by: Mapped[int | None] = mapped_column(BigInteger)
+    """Person id; None from the command line."""
+    recorded_at: Mapped[datetime]
+
+
+class MeetingBatchEntry(Base):
+    """An application the batch confirms."""
+
+    __tablename__ = "meeting_batch_entry"
+
+    batch_id: Mapped[int] = mapped_column(ForeignKey("meeting_batch.id"), primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id"), primary_key=True, index=True
+    )
+
+
+class Publicity(Base):
+    """A batch's publicity window (公示), first and last day inclusive, Asia/Shanghai dates."""
+
+    __tablename__ = "publicity"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("meeting_batch.id"), unique=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    opened_by: Mapped[int | None] = mapped_column(BigInteger)
+    opened_at: Mapped[datetime]
+
+
+class Objection(Base):
+    """An objection (异议) the bureau received against a published person, and its outcome."""
+
+    __tablename__ = "objection"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    publicity_id: Mapped[int] = mapped_column(ForeignKey("publicity.id"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
+    received_on: Mapped[date] = mapped_column(Date)
+    summary: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[str] = mapped_column(String(10), default="open")
+    """`open`, `upheld` (the person leaves the batch) or `overruled`."""
+    reason: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[int | None] = mapped_column(BigInteger)
+    recorded_at: Mapped[datetime]
+    decided_by: Mapped[int | None] = mapped_column(BigInteger)
+    decided_at: Mapped[datetime | None]
+
+
+class Expert(Base):
+    """A person in the expert database: one per person, across campaigns and terms."""
+
+    __tablename__ = "expert"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("person.id"), unique=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"))
+    """The application that made them an expert (the latest, after a top-up call)."""
+    professional_group: Mapped[str] = mapped_column(String(20), index=True)
+    standing: Mapped[str] = mapped_column(String(12), index=True)
+    """`bot.domain.registry.Standing` value."""
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+    """申请退出: the expert's reason, waiting for the bureau's confirmation."""
+    withdrawal_asked_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ExpertTerm(Base):
+    """One five-year term with its certificate (聘书); a number is never given twice."""
+
+    __tablename__ = "expert_term"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("expert.id"), index=True)
+    certificate_no: Mapped[str] = mapped_column(String(40), unique=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date, index=True)
+    """The last day of the term: start + 5 years − 1 day."""
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    """Set when the term ended early (withdrawal, dismissal)."""
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_batch.id"))
+    appointed_by: Mapped[int | None] = mapped_column(BigInteger)
+    appointed_at: Mapped[datetime]
+
+
+class CertificateCounter(Base):
+    """The last certificate number used per format and year: numbers only go up."""
+
+    __tablename__ = "certificate_counter"
+
+    series: Mapped[str] = mapped_column(String(80), primary_key=True)
+    """The campaign's format with the year filled in, e.g. `CQGSYF-2022-{number:04d}`."""
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ExpertEvent(Base):
+    """Audit trail of an expert's standing: every move with who, when, from, to and why."""
+
+    __tablename__ = "expert_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("expert.id"), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    """`bot.domain.registry.ExpertAction` value, or `ask_withdrawal`."""
+    from_standing: Mapped[str | None] = mapped_column(String(12))
+    to_standing: Mapped[str] = mapped_column(String(12))
+    reason: Mapped[str | None] = mapped_column(Text)
+    actor_id: Mapped[int | None] = mapped_column(BigInteger)
+    """Person id; None from the command line."""
+    actor_name: Mapped[str] = mapped_column(String(200), default="")
+    at: Mapped[datetime]
+
+
+class ExpertEvaluation(Base):
+    """A yearly evaluation (年度评价) or the evaluation at a term's end (期满考核)."""
+
+    __tablename__ = "expert_evaluation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("expert.id"), index=True)
+    term_id: Mapped[int] = mapped_column(ForeignKey("expert_term.id"))
+    kind: Mapped[str] = mapped_column(String(10))
+    """`year` or `term`."""
+    year: Mapped[int] = mapped_column(Integer)
+    """The year evaluated (a term's evaluation: the year it was recorded)."""
+    rating: Mapped[str] = mapped_column(String(10))
+    """优秀, 合格 or 不合格."""
+    health: Mapped[str | None] = mapped_column(String(20))
+    notes: Mapped[str | None] = mapped_column(Text)
+    """Work during the year or the term."""
+    recorded_by: Mapped[int | None] = mapped_column(BigInteger)
+    recorded_at: Mapped[datetime]
+
+    __table_args__ = (
+        UniqueConstraint("expert_id", "kind", "year", name="uq_expert_evaluation_year"),
+    )

@@ -22,6 +22,7 @@ from storage.campaigns import CampaignRepository
 from storage.db import Database, DbSession
 from storage.documents import DocumentRepository
 from storage.people import PeopleRepository
+from storage.registry import RegistryRepository
 
 
 class SqlUnitOfWork:
@@ -30,6 +31,7 @@ class SqlUnitOfWork:
     people: PeopleRepository
     campaigns: CampaignRepository
     documents: DocumentRepository
+    registry: RegistryRepository
 
     def __init__(self, database: Database) -> None:
         self._database = database
@@ -45,6 +47,7 @@ class SqlUnitOfWork:
         self.people = PeopleRepository(session)
         self.campaigns = CampaignRepository(session)
         self.documents = DocumentRepository(session)
+        self.registry = RegistryRepository(session)
         self._flag = unit_of_work_open.set(True)
         return self
 

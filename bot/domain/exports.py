@@ -29,6 +29,7 @@ class Access(StrEnum):
     VIEW_FULL_RECORD = "view_full_record"
     REPORT_BATCH = "report_batch"
     DOWNLOAD_LINK = "download_link"
+    EXPORT_REGISTRY = "export_registry"
 
 
 RECOMMENDED_BY_DISTRICT: frozenset[Status] = frozenset(
@@ -36,6 +37,7 @@ RECOMMENDED_BY_DISTRICT: frozenset[Status] = frozenset(
         Status.DISTRICT_APPROVED,
         Status.QUALIFIED,
         Status.NOT_QUALIFIED,
+        Status.CONFIRMED,
         Status.ACCEPTED,
         Status.NOT_ACCEPTED,
     }

@@ -349,6 +349,21 @@ def parse_deadline(text: str) -> datetime:
     return naive.replace(tzinfo=TIMEZONE)
 
 
+_DAY = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+def parse_day(text: str) -> date:
+    """A calendar day: 2022-10-28, 2022/10/28, 2022.10.28 or 2022年10月28日."""
+    value = normalize(text)
+    match = _DAY.match(value)
+    try:
+        if match is None:
+            raise ValueError
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        raise ValueError(msg.DAY_FORMAT.format(text=excerpt(value))) from None
+
+
 _YES = frozenset({"是", "有", "是的", "对", "yes", "y"})
 _NO = frozenset({"否", "无", "没有", "不是", "no", "n"})
 

@@ -63,6 +63,8 @@ class NoticeKind(StrEnum):
     """Someone below blocked the bot; told once to the level above."""
     NUDGE = "nudge"
     """催办 by a reviewer or the bureau."""
+    REGISTRY = "registry"
+    """The expert database: appointed, not accepted after an objection (payload `what`)."""
 
 
 class Status(StrEnum):

@@ -23,6 +23,8 @@ class Status(StrEnum):
     """资格审核通过: the bureau found the conditions met; waits for the joint meeting."""
     NOT_QUALIFIED = "not_qualified"
     """资格审核未通过 (final)."""
+    CONFIRMED = "confirmed"
+    """Named in a joint meeting's batch (入库确认); published, then appointed or not accepted."""
     RETURNED = "returned"
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
@@ -48,7 +50,13 @@ class Action(StrEnum):
     RETURN_TO_DISTRICT = "return_to_district"
     """The bureau sends a district-approved application back for the district to decide again."""
     ACCEPT = "accept"
+    """Appointed (聘任) after publicity: the expert's first term begins."""
     NOT_ACCEPT = "not_accept"
+    """An objection upheld during publicity (异议成立)."""
+    CONFIRM = "confirm"
+    """Named in a joint meeting's batch."""
+    DROP_FROM_BATCH = "drop_from_batch"
+    """Left out by a batch that corrects an earlier one: qualified again, for a later batch."""
 
 
 S, A, R = Status, Action, Actor
@@ -65,6 +73,10 @@ TRANSITIONS: dict[tuple[Status, Actor, Action], Status] = {
     (S.DISTRICT_APPROVED, R.BUREAU, A.QUALIFY): S.QUALIFIED,
     (S.DISTRICT_APPROVED, R.BUREAU, A.RETURN_TO_DISTRICT): S.UNIT_APPROVED,
     (S.DISTRICT_APPROVED, R.BUREAU, A.DISQUALIFY): S.NOT_QUALIFIED,
+    (S.QUALIFIED, R.BUREAU, A.CONFIRM): S.CONFIRMED,
+    (S.CONFIRMED, R.BUREAU, A.DROP_FROM_BATCH): S.QUALIFIED,
+    (S.CONFIRMED, R.BUREAU, A.ACCEPT): S.ACCEPTED,
+    (S.CONFIRMED, R.BUREAU, A.NOT_ACCEPT): S.NOT_ACCEPTED,
     **{
         (state, R.APPLICANT, A.WITHDRAW): S.WITHDRAWN
         for state in (

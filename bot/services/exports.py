@@ -45,7 +45,13 @@ from exports.rows import Annex1Form, Annex2Row, ResumeEntry
 log = logging.getLogger(__name__)
 
 _GROUP_RANK = {group: i for i, group in enumerate(vocab.PROFESSIONAL_GROUPS)}
-BUREAU_DECIDED = (Status.QUALIFIED, Status.NOT_QUALIFIED, Status.ACCEPTED, Status.NOT_ACCEPTED)
+BUREAU_DECIDED = (
+    Status.QUALIFIED,
+    Status.NOT_QUALIFIED,
+    Status.CONFIRMED,
+    Status.ACCEPTED,
+    Status.NOT_ACCEPTED,
+)
 """States the bureau's decisions lead to: the full export's 市局决定时间 is the latest of them."""
 
 

@@ -29,8 +29,9 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from bot.clock import Clock, format_local
+from bot.clock import Clock, format_local, local
 from bot.domain.application import ApplicationSnapshot
 from bot.domain.errors import DeadlinePassed, DomainError, NotAllowed, NotFound
 from bot.domain.form import applicable, is_answered
@@ -48,9 +49,11 @@ from bot.domain.reminders import (
 )
 from bot.domain.review import Grant, RoleKind
 from bot.domain.workflow import Status as AppStatus
+from bot.services.experts import term_notices
 from bot.services.reminder_ports import CampaignPlan, NoticeSender, Outcome
 from bot.services.repositories import UnitOfWork, UnitOfWorkFactory
 from bot.texts import chat as ct
+from bot.texts import registry as rt
 from bot.texts import reminders as t
 
 log = logging.getLogger(__name__)
@@ -121,10 +124,14 @@ def deadlines_of(plan: CampaignPlan) -> list[Deadline]:
 
 
 async def plan_pass(
-    uow: UnitOfWork, now: datetime, lease: timedelta = DEFAULT_LEASE
+    uow: UnitOfWork,
+    now: datetime,
+    lease: timedelta = DEFAULT_LEASE,
+    admin_ids: Iterable[int] = (),
 ) -> tuple[list[Notice], list[Notice]]:
     """(what to send now, waiting notices whose recipient became unreachable), in an open unit of work."""
-    notices: list[Notice] = []
+    admins = sorted({*admin_ids, *await uow.people.bureau_admins()})
+    notices: list[Notice] = await term_notices(uow, local(now).date(), admins)
     dropped: list[Notice] = []
     for n in await uow.campaigns.waiting_notices(now, lease):
         (dropped if await uow.people.is_unreachable(n.recipient_id) else notices).append(n)
@@ -163,7 +170,7 @@ async def send_due_reminders(
     default) and released when the pass ends, however it ends.
     """
     async with uows() as uow:
-        notices, dropped = await plan_pass(uow, clock.now(), lease)
+        notices, dropped = await plan_pass(uow, clock.now(), lease, admin_ids)
         if not dry_run:
             for n in dropped:
                 await uow.campaigns.mark(n.key, Status.UNREACHABLE, clock.now())
@@ -599,6 +606,8 @@ def notice_text(notice: Notice, now: datetime) -> str:
         )
     if notice.kind is NoticeKind.UNREACHABLE:
         return t.UNREACHABLE.format(role=t.ROLE_NAME[p["role"]], name=p["name"], label=p["label"])
+    if notice.kind is NoticeKind.REGISTRY:
+        return registry_text(p)
     deadline = datetime.fromisoformat(p["deadline"])
     common = {
         "deadline_name": t.DEADLINE_NAME[p["deadline_kind"]],
@@ -627,6 +636,35 @@ def notice_text(notice: Notice, now: datetime) -> str:
         case Audience.UNREPORTED:
             body = t.REMIND_UNREPORTED.format(count=p["count"], label=p["label"], **common)
     return prefix + body
+
+
+def registry_text(p: dict[str, Any]) -> str:
+    """Appointed, or taken out of the batch after an objection (bot.services.registry)."""
+    match p["what"]:
+        case "appointed":
+            return rt.APPOINTED.format(
+                group=p["group"],
+                certificate_no=p["certificate_no"],
+                starts_on=p["starts_on"],
+                ends_on=p["ends_on"],
+            )
+        case "appointed_list":
+            return rt.APPOINTED_LIST.format(reference=p["reference"], names="、".join(p["names"]))
+        case "renewed":
+            return (rt.RENEWED_OWN if p["own"] else rt.RENEWED).format(**p)
+        case "not_renew":
+            return (rt.NOT_RENEWED_OWN if p["own"] else rt.NOT_RENEWED).format(**p)
+        case "dismiss":
+            return (rt.DISMISSED_OWN if p["own"] else rt.DISMISSED).format(**p)
+        case "withdrawn":
+            return (rt.WITHDRAWN_OWN if p["own"] else rt.WITHDRAWN).format(**p)
+        case "withdrawal_asked":
+            return rt.WITHDRAWAL_ASKED.format(**p)
+        case "terms_ending":
+            return rt.TERMS_ENDING.format(
+                ends_on=p["ends_on"], days=p["days"], names="、".join(p["names"])
+            )
+    return rt.NOT_ACCEPTED.format(reason=p.get("reason") or "")
 
 
 def resumes_form(notice: Notice) -> int | None:

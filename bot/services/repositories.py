@@ -1,4 +1,4 @@
-"""What use cases read and write through: five repositories reached through one unit of work.
+"""What use cases read and write through: six repositories reached through one unit of work.
 
 storage implements them (storage.uow); services open a unit of work per use
 case, commit it, and return a plain result for the handler to send once it is
@@ -9,7 +9,7 @@ at run time through this module.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -33,6 +33,17 @@ if TYPE_CHECKING:
         UnitRow,
     )
     from bot.services.privacy import ConsentEntry, ExpiredApplication
+    from bot.services.registry_ports import (
+        BatchRow,
+        EvaluationRow,
+        ExpertEventRow,
+        ExpertFilter,
+        ExpertListRow,
+        ExpertRow,
+        ObjectionRow,
+        PublicityRow,
+        TermRow,
+    )
     from bot.services.reminder_ports import BatchFacts, CampaignPlan, GrantRow
 
 
@@ -105,6 +116,9 @@ class ApplicationRepository(Protocol):
         group: str | None = None,
     ) -> Sequence[ApplicationSnapshot]: ...
     async def decision_times(self, campaign_id: int) -> dict[int, dict[str, datetime]]: ...
+    async def applications_in(
+        self, campaign_id: int, statuses: Sequence[str]
+    ) -> Sequence[ApplicationSnapshot]: ...
     async def open_forms(self, campaign_id: int) -> Sequence[ApplicationSnapshot]: ...
     async def unit_pending(self, campaign_id: int) -> Sequence[Todo]: ...
     async def district_pending(self, campaign_id: int) -> Sequence[Todo]: ...
@@ -190,6 +204,7 @@ class CampaignRepository(Protocol):
     async def set_open(self, campaign_id: int, is_open: bool) -> None: ...
     async def rename_campaign(self, campaign_id: int, name: str) -> None: ...
     async def recorded(self, campaign_id: int) -> dict[str, Recorded]: ...
+    async def settled_keys(self, keys: Sequence[str]) -> set[str]: ...
     async def waiting_notices(self, now: datetime, lease: timedelta) -> Sequence[Notice]: ...
     async def add_notices(self, notices: Sequence[Notice], now: datetime) -> int: ...
     async def claim(
@@ -300,6 +315,99 @@ class AccountRepository(Protocol):
     async def use_rebind(self, rebind_id: int, account_id: int, now: datetime) -> bool: ...
 
 
+class RegistryRepository(Protocol):
+    """The expert database: batches, publicity, objections, experts and terms (storage.registry)."""
+
+    async def add_batch(
+        self,
+        *,
+        campaign_id: int,
+        meeting_on: date,
+        reference: str,
+        corrects_id: int | None,
+        app_ids: Sequence[int],
+        recorded_by: int | None,
+        now: datetime,
+    ) -> int: ...
+    async def batch(self, batch_id: int) -> BatchRow | None: ...
+    async def batches(self, campaign_id: int) -> Sequence[int]: ...
+    async def add_publicity(
+        self, batch_id: int, starts_on: date, ends_on: date, opened_by: int | None, now: datetime
+    ) -> int: ...
+    async def publicity_of(self, batch_id: int) -> PublicityRow | None: ...
+    async def add_objection(
+        self,
+        *,
+        publicity_id: int,
+        app_id: int,
+        received_on: date,
+        summary: str,
+        recorded_by: int | None,
+        now: datetime,
+    ) -> int: ...
+    async def objection(self, objection_id: int) -> ObjectionRow | None: ...
+    async def objections(self, publicity_id: int) -> Sequence[ObjectionRow]: ...
+    async def decide_objection(
+        self, objection_id: int, outcome: str, reason: str, by: int | None, now: datetime
+    ) -> bool: ...
+    async def expert_of(self, person_id: int) -> ExpertRow | None: ...
+    async def add_expert(
+        self, *, person_id: int, app_id: int, group: str, standing: str, now: datetime
+    ) -> int: ...
+    async def update_expert(
+        self, expert_id: int, version: int, now: datetime, **values: object
+    ) -> bool: ...
+    async def certificate_format(self, campaign_id: int) -> str: ...
+    async def next_certificate_number(self, series: str) -> int: ...
+    async def add_term(
+        self,
+        *,
+        expert_id: int,
+        certificate_no: str,
+        starts_on: date,
+        ends_on: date,
+        batch_id: int | None,
+        appointed_by: int | None,
+        now: datetime,
+    ) -> int: ...
+    async def terms_of(self, expert_id: int) -> Sequence[TermRow]: ...
+    async def expert_count(self) -> int: ...
+    async def expert(self, expert_id: int) -> ExpertRow | None: ...
+    async def expert_by_certificate(self, certificate_no: str) -> int | None: ...
+    async def end_term(self, term_id: int, ended_on: date) -> None: ...
+    async def add_expert_event(
+        self,
+        *,
+        expert_id: int,
+        action: str,
+        from_standing: str | None,
+        to_standing: str,
+        reason: str | None,
+        actor_id: int | None,
+        actor_name: str,
+        now: datetime,
+    ) -> None: ...
+    async def expert_events(self, expert_id: int) -> Sequence[ExpertEventRow]: ...
+    async def add_evaluation(
+        self,
+        *,
+        expert_id: int,
+        term_id: int,
+        kind: str,
+        year: int,
+        rating: str,
+        health: str | None,
+        notes: str | None,
+        recorded_by: int | None,
+        now: datetime,
+    ) -> bool: ...
+    async def evaluations(self, expert_id: int) -> Sequence[EvaluationRow]: ...
+    async def terms_ending(self, first: date, last: date) -> Sequence[tuple[int, int, date]]: ...
+    async def experts(
+        self, what: ExpertFilter, *, limit: int | None = None, offset: int = 0
+    ) -> tuple[Sequence[ExpertListRow], int]: ...
+
+
 class UnitOfWork(Protocol):
     """One use case's transaction: rolls back unless committed; nothing reaches Telegram while open."""
 
@@ -308,6 +416,7 @@ class UnitOfWork(Protocol):
     people: PeopleRepository
     campaigns: CampaignRepository
     documents: DocumentRepository
+    registry: RegistryRepository
 
     async def commit(self) -> None: ...
     async def rollback(self) -> None: ...

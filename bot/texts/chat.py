@@ -5,8 +5,9 @@ STATUS = {
     "submitted": "已提交，待单位审核",
     "unit_approved": "单位已同意，待区县审核",
     "district_approved": "区县已同意，已推荐至市人力社保局",
-    "qualified": "已通过市人力社保局资格审核，待市工伤预防联席会议确认入库",
-    "not_qualified": "资格审核未通过",
+    "qualified": "市局资格审核通过，待联席会议确认",
+    "not_qualified": "市局资格审核未通过",
+    "confirmed": "联席会议已确认入库，公示后聘任",
     "returned": "已退回修改",
     "declined": "未获同意",
     "withdrawn": "已撤回",
@@ -177,6 +178,7 @@ HELP = (
     "/privacy 个人信息处理说明\n"
     "/delete_my_data 撤回同意并删除我的信息\n"
     "/rebind 换了新的 Telegram 账号：把原账号的申报转到这里\n"
+    "/me 入库专家查看自己的聘书编号、专业组和聘期\n"
     "/help 显示本帮助\n\n"
     "填写时每一步都可以点“上一项”返回、“保存并退出”稍后继续；"
     "全部填完后会显示汇总页，可逐项修改，再签名提交。"

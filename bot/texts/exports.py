@@ -98,6 +98,7 @@ STATUS = {
     "district_approved": "区县已同意",
     "qualified": "资格审核通过",
     "not_qualified": "资格审核未通过",
+    "confirmed": "已确认入库",
     "returned": "已退回",
     "declined": "未同意",
     "withdrawn": "已撤回",

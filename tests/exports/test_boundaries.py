@@ -32,3 +32,8 @@ def test_exports_know_nothing_of_telegram_the_database_or_the_services(path):
 def test_rows_need_only_the_standard_library():
     roots = {m.split(".")[0] for m in imported_modules(EXPORTS / "rows.py")}
     assert roots <= set(sys.stdlib_module_names)
+
+
+def test_registry_rows_need_only_the_standard_library_and_the_annex_rows():
+    modules = imported_modules(EXPORTS / "registry_rows.py")
+    assert {m for m in modules if m.split(".")[0] not in sys.stdlib_module_names} <= {"exports.rows"}

@@ -8,6 +8,7 @@ where a missing tool fails the run.
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
@@ -70,3 +71,41 @@ def test_no_text_line_prints_over_another(reports, name):
     report = reports[name]
     assert report.overlapping == [], report.problems(None)
     assert report.problems(render.EXPECTED[name]) == []
+
+
+@pytest.mark.parametrize("name", ["publicity_60", "publicity_60_xlsx"])
+def test_the_publicity_list_prints_everyone_with_its_header_on_every_page_and_no_numbers(
+    reports, name
+):
+    report = reports[name]
+    assert len(report.pages) >= 2 and not report.landscape
+    for page in report.pages:
+        assert "拟入库专业组" in page_text(page)
+    printed = "".join(page_text(p) for p in report.pages)
+    assert all(row.name in printed for row in render.publicity_rows(60))
+    assert "公示期：2026年12月7日至2026年12月11日" in printed
+    words = " ".join(word.text for p in report.pages for word in p.words)
+    assert not re.search(r"1[3-9]\d{9}|\d{17}[\dX]", words)
+    assert not any(row.id_number in printed for row in render.annex2_rows(60))
+
+
+@pytest.mark.parametrize("name", ["certificate", "certificate_long"])
+def test_a_certificate_prints_on_one_page_with_its_number_and_the_bureau(reports, name):
+    (page,) = reports[name].pages
+    text = page_text(page)
+    assert "CQGSYF-2026-0001" in text and "重庆市人力资源和社会保障局" in text
+    assert "2031年12月14日" in text
+
+
+@pytest.mark.parametrize("name", ["letter_not_renewed", "letter_dismissed"])
+def test_a_letter_prints_on_one_page_down_to_the_copy_to_the_unit(reports, name):
+    (page,) = reports[name].pages
+    text = page_text(page)
+    assert "重庆市人力资源和社会保障局" in text and "抄送：" in text and "特此函告。" in text
+
+
+def test_the_registry_prints_landscape_with_its_header_on_every_page(reports):
+    report = reports["registry_60"]
+    assert report.landscape
+    for page in report.pages:
+        assert "证书编号" in page_text(page) and "聘期止" in page_text(page)

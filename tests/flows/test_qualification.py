@@ -114,7 +114,7 @@ async def test_a_reported_application_reaches_the_bureau_once_and_is_qualified(
     assert (await events(sessionmaker))[-1][2] == "市局"
 
     await applicant.send("/status")
-    assert "已通过市人力社保局资格审核，待市工伤预防联席会议确认入库" in applicant.last().text
+    assert "市局资格审核通过，待联席会议确认" in applicant.last().text
     district = world.user(DISTRICT_REVIEWER, "区县")
     await district.send("/applications")
     assert "资格审核通过 1" in district.last().text

@@ -228,7 +228,8 @@ async def migrated(empty: Database) -> AsyncIterator[tuple[Database, dict[str, T
     await empty.run_sync(lambda connection: insert_rows(connection, tables))
     started = datetime.now(UTC)
     await upgrade(empty)
-    assert await empty.run_sync(versions) == ["0009"]
+    [head] = await empty.run_sync(versions)
+    assert head >= "0009"
     yield empty, tables, started
 
 

@@ -31,6 +31,10 @@ ALLOWED = {
     (S.DISTRICT_APPROVED, R.BUREAU, A.QUALIFY): S.QUALIFIED,
     (S.DISTRICT_APPROVED, R.BUREAU, A.RETURN_TO_DISTRICT): S.UNIT_APPROVED,
     (S.DISTRICT_APPROVED, R.BUREAU, A.DISQUALIFY): S.NOT_QUALIFIED,
+    (S.QUALIFIED, R.BUREAU, A.CONFIRM): S.CONFIRMED,
+    (S.CONFIRMED, R.BUREAU, A.DROP_FROM_BATCH): S.QUALIFIED,
+    (S.CONFIRMED, R.BUREAU, A.ACCEPT): S.ACCEPTED,
+    (S.CONFIRMED, R.BUREAU, A.NOT_ACCEPT): S.NOT_ACCEPTED,
     (S.DRAFT, R.APPLICANT, A.WITHDRAW): S.WITHDRAWN,
     (S.SUBMITTED, R.APPLICANT, A.WITHDRAW): S.WITHDRAWN,
     (S.UNIT_APPROVED, R.APPLICANT, A.WITHDRAW): S.WITHDRAWN,
@@ -55,7 +59,8 @@ def test_no_move_leaves_a_final_state() -> None:
 
 
 def test_only_the_bureau_decides_qualifications_and_only_on_district_approved_applications() -> None:
-    bureau = {k: v for k, v in TRANSITIONS.items() if k[1] is R.BUREAU}
+    qualification = (A.QUALIFY, A.DISQUALIFY, A.RETURN_TO_DISTRICT)
+    bureau = {k: v for k, v in TRANSITIONS.items() if k[2] in qualification}
     assert {state for state, _, _ in bureau} == {S.DISTRICT_APPROVED}
     assert set(bureau.values()) == {S.QUALIFIED, S.NOT_QUALIFIED, S.UNIT_APPROVED}
     assert all(

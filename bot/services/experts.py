@@ -1,0 +1,470 @@
+"""Use cases of an appointed expert's life: evaluations, renewal or not, withdrawal, dismissal.
+
+The moves follow bot.domain.registry's table; each is the bureau admin's
+(`by=None`: the command line), except asking to withdraw, which is the
+expert's own. Every move is in the expert's audit trail, ends the running
+term when it should, and tells the expert and their unit and district
+reviewers through the reminder outbox in the same transaction. 不予续聘 and
+解聘 return what the written notice (书面函告) needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from bot.clock import local
+from bot.domain.errors import AlreadyHandled, NotAllowed, NotFound
+from bot.domain.registry import (
+    ExpertAction,
+    Rating,
+    Standing,
+    certificate_number,
+    flagged,
+    next_standing,
+    term_end,
+)
+from bot.domain.reminders import Notice, NoticeKind
+from bot.domain.review import RoleKind
+from bot.services.registry_ports import (
+    EvaluationRow,
+    ExpertEventRow,
+    ExpertListRow,
+    ExpertRow,
+    TermRow,
+)
+from bot.services.repositories import UnitOfWork, UnitOfWorkFactory
+from bot.services.roles import grants_of
+from bot.texts import registry as t
+
+REASON_MAX = 500
+
+
+async def _bureau(uow: UnitOfWork, by: int | None, admin_ids: Iterable[int]) -> str:
+    if by is None:
+        return t.COMMAND_LINE
+    if not any(g.role is RoleKind.BUREAU for g in await grants_of(uow, by, admin_ids)):
+        raise NotAllowed(t.NOT_BUREAU)
+    return await uow.people.person_name(by)
+
+
+async def _expert(uow: UnitOfWork, expert_id: int) -> ExpertRow:
+    expert = await uow.registry.expert(expert_id)
+    if expert is None:
+        raise NotFound(t.EXPERT_NOT_FOUND.format(expert_id=expert_id))
+    return expert
+
+
+def _reason(text: str) -> str:
+    reason = text.strip()
+    if not reason or len(reason) > REASON_MAX:
+        raise NotAllowed(t.REASON_LIMIT.format(limit=REASON_MAX))
+    return reason
+
+
+@dataclass(frozen=True)
+class ExpertCard:
+    """Everything the bureau sees of one expert."""
+
+    row: ExpertListRow
+    expert: ExpertRow
+    terms: Sequence[TermRow]
+    evaluations: Sequence[EvaluationRow]
+    events: Sequence[ExpertEventRow]
+
+    @property
+    def flagged(self) -> bool:
+        """不合格 twice in the running term."""
+        term = self.terms[-1].id if self.terms else None
+        return flagged([Rating(e.rating) for e in self.evaluations if e.kind == "year" and e.term_id == term])
+
+
+async def find_expert(
+    uows: UnitOfWorkFactory, *, key: str, by: int | None, admin_ids: Iterable[int] = ()
+) -> ExpertCard:
+    """An expert by certificate number (CQGSYF-2022-0001) or by `#id`."""
+    async with uows() as uow:
+        await _bureau(uow, by, admin_ids)
+        key = key.strip()
+        expert_id = (
+            int(key[1:])
+            if key.startswith("#") and key[1:].isdigit()
+            else await uow.registry.expert_by_certificate(key.upper())
+        )
+        if expert_id is None:
+            raise NotFound(t.EXPERT_UNKNOWN.format(key=key))
+        return await _card(uow, expert_id)
+
+
+async def _card(uow: UnitOfWork, expert_id: int) -> ExpertCard:
+    from bot.services.registry_ports import ExpertFilter
+
+    expert = await _expert(uow, expert_id)
+    rows, _ = await uow.registry.experts(ExpertFilter(person_id=expert.person_id), limit=1)
+    return ExpertCard(
+        row=rows[0],
+        expert=expert,
+        terms=await uow.registry.terms_of(expert_id),
+        evaluations=await uow.registry.evaluations(expert_id),
+        events=await uow.registry.expert_events(expert_id),
+    )
+
+
+async def _move(
+    uow: UnitOfWork,
+    expert: ExpertRow,
+    action: ExpertAction,
+    *,
+    reason: str | None,
+    by: int | None,
+    actor_name: str,
+    now: datetime,
+    **values: object,
+) -> Standing:
+    after = next_standing(Standing(expert.standing), action)
+    if after is None:
+        raise NotAllowed(
+            t.EXPERT_WRONG_STANDING.format(standing=t.STANDING.get(expert.standing, expert.standing))
+        )
+    if not await uow.registry.update_expert(
+        expert.id, expert.version, now, standing=after.value, **values
+    ):
+        raise AlreadyHandled(t.CHANGED_ELSEWHERE)
+    await uow.registry.add_expert_event(
+        expert_id=expert.id,
+        action=action.value,
+        from_standing=expert.standing,
+        to_standing=after.value,
+        reason=reason,
+        actor_id=by,
+        actor_name=actor_name,
+        now=now,
+    )
+    return after
+
+
+async def _tell(
+    uow: UnitOfWork, card: ExpertCard, what: str, now: datetime, **payload: object
+) -> None:
+    """The expert, and their unit's and district's reviewers, hear of the move once."""
+    app = await uow.applications.application(card.expert.app_id)
+    assert app is not None
+    told = [card.expert.person_id, *await uow.people.district_reviewers(app.district_id)]
+    if app.unit_id is not None and app.unit_confirmed:
+        told += await uow.people.unit_reviewers(app.unit_id)
+    stamp = f"{now:%Y%m%dT%H%M%S}"
+    await uow.campaigns.add_notices(
+        [
+            Notice(
+                key=f"s:{card.expert.id}:{what}:{stamp}:{person_id}",
+                kind=NoticeKind.REGISTRY,
+                recipient_id=person_id,
+                campaign_id=app.campaign.id,
+                payload={
+                    "what": what,
+                    "name": card.row.name,
+                    "certificate_no": card.row.certificate_no,
+                    "own": person_id == card.expert.person_id,
+                    **payload,
+                },
+            )
+            for person_id in dict.fromkeys(told)
+        ],
+        now,
+    )
+
+
+# terms ending -----------------------------------------------------------------------------------
+
+TERM_REMINDERS = (90, 30)
+"""Days before a term ends on which the bureau is told who is due (renewal_reminders)."""
+
+
+async def term_notices(uow: UnitOfWork, today: date, admins: Sequence[int]) -> list[Notice]:
+    """In the caller's unit of work: for every day on which terms end within 90 days, the
+    latest reminder due (90, then 30 days before), one per bureau admin, naming everyone due
+    that day. Keys make each go out once; a pass missed for days sends only the latest."""
+    ending: dict[date, list[int]] = {}
+    for expert_id, _term_id, ends_on in await uow.registry.terms_ending(
+        today, today + timedelta(days=max(TERM_REMINDERS))
+    ):
+        ending.setdefault(ends_on, []).append(expert_id)
+    notices = []
+    for ends_on, expert_ids in ending.items():
+        days = min(d for d in TERM_REMINDERS if ends_on - timedelta(days=d) <= today)
+        cards = [await _card(uow, e) for e in expert_ids]
+        names = [f"{c.row.name}（{c.row.certificate_no}）" for c in cards]
+        notices += [
+            Notice(
+                key=f"t:{ends_on:%Y%m%d}:{days}:{admin}",
+                kind=NoticeKind.REGISTRY,
+                recipient_id=admin,
+                due_at=None,
+                payload={
+                    "what": "terms_ending",
+                    "ends_on": ends_on.isoformat(),
+                    "days": days,
+                    "names": names,
+                },
+            )
+            for admin in admins
+        ]
+    settled = await uow.campaigns.settled_keys([n.key for n in notices])
+    return [n for n in notices if n.key not in settled]
+
+
+# evaluations ------------------------------------------------------------------------------------
+
+
+async def record_evaluation(
+    uows: UnitOfWorkFactory,
+    *,
+    expert_id: int,
+    year: int,
+    rating: Rating,
+    notes: str = "",
+    term: bool = False,
+    health: str | None = None,
+    by: int | None,
+    admin_ids: Iterable[int] = (),
+    now: datetime,
+) -> ExpertCard:
+    """年度评价 (or, with `term`, the evaluation at the term's end, with health); 不合格 twice
+    in a term is flagged on the card."""
+    async with uows() as uow:
+        await _bureau(uow, by, admin_ids)
+        card = await _card(uow, expert_id)
+        if not card.terms:
+            raise NotAllowed(t.NO_TERM)
+        added = await uow.registry.add_evaluation(
+            expert_id=expert_id,
+            term_id=card.terms[-1].id,
+            kind="term" if term else "year",
+            year=year,
+            rating=rating.value,
+            health=health,
+            notes=notes.strip() or None,
+            recorded_by=by,
+            now=now,
+        )
+        if not added:
+            raise AlreadyHandled(t.EVALUATED.format(year=year))
+        card = await _card(uow, expert_id)
+        await uow.commit()
+    return card
+
+
+# renewal ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Renewed:
+    certificate_no: str
+    starts_on: date
+    ends_on: date
+
+
+async def renew(
+    uows: UnitOfWorkFactory,
+    *,
+    expert_id: int,
+    term_start: date,
+    by: int | None,
+    admin_ids: Iterable[int] = (),
+    now: datetime,
+) -> Renewed:
+    """续聘: a new five-year term and a new certificate number."""
+    async with uows() as uow:
+        actor_name = await _bureau(uow, by, admin_ids)
+        card = await _card(uow, expert_id)
+        running = card.terms[-1]
+        if term_start <= running.starts_on:
+            raise NotAllowed(t.RENEWAL_TOO_EARLY.format(start=running.starts_on))
+        app = await uow.applications.application(card.expert.app_id)
+        assert app is not None
+        template = await uow.registry.certificate_format(app.campaign.id)
+        number = await uow.registry.next_certificate_number(
+            template.replace("{year}", str(term_start.year))
+        )
+        certificate_no = certificate_number(template, term_start.year, number)
+        await _move(
+            uow, card.expert, ExpertAction.RENEW, reason=certificate_no, by=by,
+            actor_name=actor_name, now=now,
+        )  # fmt: skip
+        if running.ended_on is None and running.ends_on >= term_start:
+            await uow.registry.end_term(running.id, term_start)
+        ends_on = term_end(term_start)
+        await uow.registry.add_term(
+            expert_id=expert_id,
+            certificate_no=certificate_no,
+            starts_on=term_start,
+            ends_on=ends_on,
+            batch_id=None,
+            appointed_by=by,
+            now=now,
+        )
+        await _tell(
+            uow, card, "renewed", now, certificate_no=certificate_no,
+            starts_on=term_start.isoformat(), ends_on=ends_on.isoformat(),
+        )  # fmt: skip
+        await uow.commit()
+    return Renewed(certificate_no, term_start, ends_on)
+
+
+@dataclass(frozen=True)
+class Ended:
+    """What the written notice (书面函告) of 不予续聘 or 解聘 needs."""
+
+    action: ExpertAction
+    name: str
+    unit: str
+    group: str
+    certificate_no: str
+    term_start: date
+    term_end: date
+    reason: str
+    decided_on: date
+    effective_on: date
+
+
+async def not_renew(
+    uows: UnitOfWorkFactory,
+    *,
+    expert_id: int,
+    reason: str,
+    by: int | None,
+    admin_ids: Iterable[int] = (),
+    now: datetime,
+) -> Ended:
+    """不予续聘: the term runs out and is not renewed; a letter to the expert and the unit."""
+    return await _end(uows, expert_id, ExpertAction.NOT_RENEW, reason, by, admin_ids, now)
+
+
+async def dismiss(
+    uows: UnitOfWorkFactory,
+    *,
+    expert_id: int,
+    reason: str,
+    by: int | None,
+    admin_ids: Iterable[int] = (),
+    now: datetime,
+) -> Ended:
+    """解聘 for a violation: the term ends today; a letter to the expert and the unit."""
+    return await _end(uows, expert_id, ExpertAction.DISMISS, reason, by, admin_ids, now)
+
+
+async def _end(
+    uows: UnitOfWorkFactory,
+    expert_id: int,
+    action: ExpertAction,
+    reason: str,
+    by: int | None,
+    admin_ids: Iterable[int],
+    now: datetime,
+) -> Ended:
+    reason = _reason(reason)
+    today = local(now).date()
+    async with uows() as uow:
+        actor_name = await _bureau(uow, by, admin_ids)
+        card = await _card(uow, expert_id)
+        await _move(uow, card.expert, action, reason=reason, by=by, actor_name=actor_name, now=now)
+        running = card.terms[-1]
+        effective = min(today, running.ends_on) if action is ExpertAction.DISMISS else running.ends_on
+        if action is ExpertAction.DISMISS:
+            await uow.registry.end_term(running.id, effective)
+        await _tell(uow, card, action.value, now, reason=reason, effective_on=effective.isoformat())
+        await uow.commit()
+    return Ended(
+        action=action,
+        name=card.row.name,
+        unit=card.row.unit,
+        group=card.row.group,
+        certificate_no=running.certificate_no,
+        term_start=running.starts_on,
+        term_end=running.ends_on,
+        reason=reason,
+        decided_on=today,
+        effective_on=effective,
+    )
+
+
+# withdrawal -------------------------------------------------------------------------------------
+
+
+async def ask_withdrawal(
+    uows: UnitOfWorkFactory,
+    *,
+    person_id: int,
+    reason: str,
+    admin_ids: Iterable[int] = (),
+    now: datetime,
+) -> None:
+    """申请退出: the expert's own request, waiting for the bureau's confirmation."""
+    reason = _reason(reason)
+    async with uows() as uow:
+        expert = await uow.registry.expert_of(person_id)
+        if expert is None or Standing(expert.standing) not in (Standing.APPOINTED, Standing.DUE):
+            raise NotAllowed(t.NOT_EXPERT)
+        if expert.withdrawal_reason:
+            raise AlreadyHandled(t.WITHDRAWAL_WAITING)
+        if not await uow.registry.update_expert(
+            expert.id, expert.version, now, withdrawal_reason=reason, withdrawal_asked_at=now
+        ):
+            raise AlreadyHandled(t.CHANGED_ELSEWHERE)
+        await uow.registry.add_expert_event(
+            expert_id=expert.id,
+            action="ask_withdrawal",
+            from_standing=expert.standing,
+            to_standing=expert.standing,
+            reason=reason,
+            actor_id=person_id,
+            actor_name=await uow.people.person_name(person_id),
+            now=now,
+        )
+        admins = sorted({*admin_ids, *await uow.people.bureau_admins()})
+        card = await _card(uow, expert.id)
+        await uow.campaigns.add_notices(
+            [
+                Notice(
+                    key=f"w:{expert.id}:{now:%Y%m%dT%H%M%S}:{admin}",
+                    kind=NoticeKind.REGISTRY,
+                    recipient_id=admin,
+                    payload={
+                        "what": "withdrawal_asked",
+                        "name": card.row.name,
+                        "certificate_no": card.row.certificate_no,
+                        "reason": reason,
+                    },
+                )
+                for admin in admins
+            ],
+            now,
+        )
+        await uow.commit()
+
+
+async def confirm_withdrawal(
+    uows: UnitOfWorkFactory,
+    *,
+    expert_id: int,
+    by: int | None,
+    admin_ids: Iterable[int] = (),
+    now: datetime,
+) -> ExpertCard:
+    """The bureau confirms 申请退出: the term ends today, the history stays."""
+    async with uows() as uow:
+        actor_name = await _bureau(uow, by, admin_ids)
+        card = await _card(uow, expert_id)
+        reason = card.expert.withdrawal_reason
+        if not reason:
+            raise NotAllowed(t.NO_WITHDRAWAL)
+        await _move(
+            uow, card.expert, ExpertAction.WITHDRAW, reason=reason, by=by,
+            actor_name=actor_name, now=now, withdrawal_reason=None,
+        )  # fmt: skip
+        await uow.registry.end_term(card.terms[-1].id, local(now).date())
+        await _tell(uow, card, "withdrawn", now, reason=reason)
+        card = await _card(uow, expert_id)
+        await uow.commit()
+    return card

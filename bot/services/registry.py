@@ -1,0 +1,635 @@
+"""Use cases of the expert database after qualification: the joint meeting's batch, publicity,
+objections, and appointment with a certificate and a five-year term (notice § 四).
+
+All of it is the bureau admin's (`by=None`: the operator's command line). A
+batch is recorded once and never changed: a correction is a new batch naming
+the one it corrects, and only the latest of a chain counts. Every move of an
+application goes through the workflow's table and is audited like a review
+decision; what people are told goes through the reminder outbox, in the same
+transaction, so it is sent exactly once after the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.clock import local
+from bot.domain import keys
+from bot.domain.application import ApplicationSnapshot, Campaign
+from bot.domain.errors import AlreadyHandled, NotAllowed, NotFound
+from bot.domain.exports import Access
+from bot.domain.registry import Standing, certificate_number, term_end
+from bot.domain.reminders import Notice, NoticeKind
+from bot.domain.review import RoleKind
+from bot.domain.workflow import Action, Actor, Status, next_status
+from bot.services.registry_ports import (
+    BatchRow,
+    ExpertFilter,
+    ExpertListRow,
+    ObjectionRow,
+    PublicityRow,
+)
+from bot.services.repositories import UnitOfWork, UnitOfWorkFactory
+from bot.services.roles import grants_of
+from bot.texts import registry as t
+
+REFERENCE_MAX = 100
+
+
+async def _bureau(uow: UnitOfWork, by: int | None, admin_ids: Iterable[int]) -> str:
+    """Refuses anyone but a bureau admin; the actor's name for the audit trail."""
+    if by is None:
+        return t.COMMAND_LINE
+    if not any(g.role is RoleKind.BUREAU for g in await grants_of(uow, by, admin_ids)):
+        raise NotAllowed(t.NOT_BUREAU)
+    return await uow.people.person_name(by)
+
+
+async def _move(
+    uow: UnitOfWork,
+    app: ApplicationSnapshot,
+    action: Action,
+    *,
+    by: int | None,
+    actor_name: str,
+    note: str | None,
+    now: datetime,
+) -> Status:
+    after = next_status(app.status, Actor.BUREAU, action)
+    if after is None:
+        raise NotAllowed(
+            t.WRONG_STATE.format(app_id=app.id, status=t.STATUS.get(app.status, app.status))
+        )
+    values: dict[str, object] = {"status": after.value}
+    if action is Action.NOT_ACCEPT:
+        values["return_reason"] = note
+    if not await uow.applications.update_application(app.id, app.version, values, now):
+        raise AlreadyHandled(t.CHANGED_ELSEWHERE)
+    await uow.applications.add_event(
+        app_id=app.id,
+        actor_id=by,
+        actor_name=actor_name,
+        action=action.value,
+        from_status=app.status.value,
+        to_status=after.value,
+        note=note,
+        now=now,
+    )
+    return after
+
+
+async def _counting_batch(uow: UnitOfWork, batch_id: int) -> BatchRow:
+    batch = await uow.registry.batch(batch_id)
+    if batch is None:
+        raise NotFound(t.BATCH_NOT_FOUND.format(batch_id=batch_id))
+    if batch.corrected_by_id is not None:
+        raise NotAllowed(t.BATCH_CORRECTED.format(batch_id=batch_id, by=batch.corrected_by_id))
+    return batch
+
+
+async def _application(uow: UnitOfWork, app_id: int) -> ApplicationSnapshot:
+    app = await uow.applications.application(app_id)
+    if app is None:
+        raise NotFound(t.APPLICATION_NOT_FOUND.format(app_id=app_id))
+    return app
+
+
+# what the bureau admin sees ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BatchView:
+    batch: BatchRow
+    window: PublicityRow | None
+    apps: Sequence[ApplicationSnapshot]
+    open_objections: Sequence[ObjectionRow]
+
+    def waiting(self) -> Sequence[ApplicationSnapshot]:
+        """Confirmed and not yet appointed."""
+        return [a for a in self.apps if a.status is Status.CONFIRMED]
+
+
+@dataclass(frozen=True)
+class Overview:
+    campaign: Campaign
+    qualified: Sequence[ApplicationSnapshot]
+    batches: Sequence[BatchView]
+    """The batches that count (a corrected one is left out), oldest first."""
+    appointed: int
+
+
+async def overview(
+    uows: UnitOfWorkFactory, *, by: int | None, admin_ids: Iterable[int] = ()
+) -> Overview:
+    """The current campaign after qualification: who waits for the meeting, each batch."""
+    async with uows() as uow:
+        await _bureau(uow, by, admin_ids)
+        campaign = await uow.campaigns.current_campaign()
+        if campaign is None:
+            raise NotFound(t.NO_CAMPAIGN)
+        qualified = await uow.applications.applications_in(campaign.id, [Status.QUALIFIED.value])
+        views = []
+        for batch_id in await uow.registry.batches(campaign.id):
+            view = await _view(uow, batch_id)
+            if view is not None:
+                views.append(view)
+        accepted = await uow.applications.applications_in(campaign.id, [Status.ACCEPTED.value])
+    return Overview(campaign, qualified, views, len(accepted))
+
+
+async def batch_view(
+    uows: UnitOfWorkFactory, *, batch_id: int, by: int | None, admin_ids: Iterable[int] = ()
+) -> BatchView:
+    async with uows() as uow:
+        await _bureau(uow, by, admin_ids)
+        await _counting_batch(uow, batch_id)
+        view = await _view(uow, batch_id)
+    assert view is not None
+    return view
+
+
+async def _view(uow: UnitOfWork, batch_id: int) -> BatchView | None:
+    batch = await uow.registry.batch(batch_id)
+    if batch is None or batch.corrected_by_id is not None:
+        return None
+    window = await uow.registry.publicity_of(batch_id)
+    objections = await uow.registry.objections(window.id) if window else []
+    apps = [await _application(uow, a) for a in batch.app_ids]
+    return BatchView(batch, window, apps, [o for o in objections if o.outcome == "open"])
+
+
+# the joint meeting ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordedBatch:
+    id: int
+    reference: str
+    confirmed: Sequence[ApplicationSnapshot]
+    """Applications this batch confirmed (for a correction: the ones it added)."""
+    dropped: Sequence[ApplicationSnapshot]
+    """A correction's left-out applications: qualified again, for a later batch."""
+
+
+async def record_batch(
+    uows: UnitOfWorkFactory,
+    *,
+    meeting_on: date,
+    reference: str,
+    app_ids: Sequence[int],
+    corrects: int | None = None,
+    by: int | None,
+    admin_ids: Iterable[int] = (),
+    now: datetime,
+) -> RecordedBatch:
+    """Records the joint meeting's decision: which qualified applications enter (入库确认)."""
+    reference = reference.strip()
+    if not reference or len(reference) > REFERENCE_MAX:
+        raise NotAllowed(t.REFERENCE_NEEDED.format(limit=REFERENCE_MAX))
+    wanted = sorted(set(app_ids))
+    if not wanted:
+        raise NotAllowed(t.BATCH_EMPTY)
+    async with uows() as uow:
+        actor_name = await _bureau(uow, by, admin_ids)
+        earlier = await _counting_batch(uow, corrects) if corrects is not None else None
+        kept = set(earlier.app_ids) if earlier else set()
+        apps = [await _application(uow, a) for a in wanted]
+        campaigns = {a.campaign.id for a in apps}
+        if len(campaigns) != 1 or (earlier and earlier.campaign_id not in campaigns):
+            raise NotAllowed(t.ONE_CAMPAIGN)
+        if earlier is not None:
+            for app_id in earlier.app_ids:
+                if (await _application(uow, app_id)).status is Status.ACCEPTED:
+                    raise NotAllowed(t.BATCH_APPOINTED.format(batch_id=earlier.id))
+        note = t.BATCH_NOTE.format(reference=reference, meeting_on=meeting_on)
+        confirmed = []
+        for app in apps:
+            if app.id in kept:
+                continue
+            await _move(uow, app, Action.CONFIRM, by=by, actor_name=actor_name, note=note, now=now)
+            confirmed.append(app)
+        dropped = []
+        for app_id in sorted(kept - set(wanted)):
+            app = await _application(uow, app_id)
+            await _move(
+                uow, app, Action.DROP_FROM_BATCH, by=by, actor_name=actor_name, note=note, now=now
+            )
+            dropped.append(app)
+        batch_id = await uow.registry.add_batch(
+            campaign_id=campaigns.pop(),
+            meeting_on=meeting_on,
+            reference=reference,
+            corrects_id=corrects,
+            app_ids=wanted,
+            recorded_by=by,
+            now=now,
+        )
+        await uow.commit()
+    return RecordedBatch(batch_id, reference, confirmed, dropped)
+
+
+# publicity ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicityEntry:
+    """One line of the publicity list (公示名单): nothing that is not needed to identify them."""
+
+    name: str
+    gender: str
+    unit: str
+    title: str
+    group: str
+
+
+@dataclass(frozen=True)
+class Published:
+    window: PublicityRow
+    entries: Sequence[PublicityEntry]
+    reference: str
+    """The joint meeting's minutes that confirmed the batch."""
+
+
+async def open_publicity(
+    uows: UnitOfWorkFactory,
+    *,
+    batch_id: int,
+    starts_on: date,
+    ends_on: date,
+    by: int | None,
+    admin_ids: Iterable[int] = (),
+    now: datetime,
+) -> Published:
+    """Opens the batch's publicity window (公示), first and last day inclusive."""
+    if ends_on < starts_on:
+        raise NotAllowed(t.WINDOW_BACKWARDS)
+    async with uows() as uow:
+        await _bureau(uow, by, admin_ids)
+        batch = await _counting_batch(uow, batch_id)
+        if starts_on < batch.meeting_on:
+            raise NotAllowed(t.WINDOW_BEFORE_MEETING.format(meeting_on=batch.meeting_on))
+        if await uow.registry.publicity_of(batch_id) is not None:
+            raise AlreadyHandled(t.PUBLICITY_EXISTS.format(batch_id=batch_id))
+        publicity_id = await uow.registry.add_publicity(batch_id, starts_on, ends_on, by, now)
+        entries = await _entries(uow, batch)
+        await uow.commit()
+    window = PublicityRow(publicity_id, batch_id, starts_on, ends_on)
+    return Published(window, entries, batch.reference)
+
+
+async def publicity_list(
+    uows: UnitOfWorkFactory, *, batch_id: int, by: int | None, admin_ids: Iterable[int] = ()
+) -> Published:
+    """The publicity list of a batch whose window is open or past, to print again."""
+    async with uows() as uow:
+        await _bureau(uow, by, admin_ids)
+        batch = await _counting_batch(uow, batch_id)
+        window = await uow.registry.publicity_of(batch_id)
+        if window is None:
+            raise NotFound(t.NO_PUBLICITY.format(batch_id=batch_id))
+        return Published(window, await _entries(uow, batch), batch.reference)
+
+
+async def _entries(uow: UnitOfWork, batch: BatchRow) -> list[PublicityEntry]:
+    entries = []
+    for app_id in batch.app_ids:
+        app = await _application(uow, app_id)
+        if app.status not in (Status.CONFIRMED, Status.ACCEPTED):
+            continue
+        v = app.values
+        entries.append(
+            PublicityEntry(
+                name=v.get(keys.NAME) or "",
+                gender=v.get(keys.GENDER) or "",
+                unit=v.get(keys.UNIT_NAME) or "",
+                title=v.get(keys.TITLE) or "",
+                group=v.get(keys.GROUP) or "",
+            )
+        )
+    return entries
+
+
+# objections -----------------------------------------------------------------------------------
+
+
+async def _window_of(uow: UnitOfWork, app_id: int) -> tuple[BatchRow, PublicityRow]:
+    """The counting batch that names the application, and its publicity window."""
+    app = await _application(uow, app_id)
+    for batch_id in reversed(await uow.registry.batches(app.campaign.id)):
+        batch = await uow.registry.batch(batch_id)
+        if batch is None or batch.corrected_by_id is not None or app_id not in batch.app_ids:
+            continue
+        window = await uow.registry.publicity_of(batch_id)
+        if window is not None:
+            return batch, window
+    raise NotAllowed(t.NOT_PUBLISHED.format(app_id=app_id))
+
+
+@dataclass(frozen=True)
+class RecordedObjection:
+    id: int
+    name: str
+    """Of the person it is against."""
+
+
+async def record_objection(
+    uows: UnitOfWorkFactory,
+    *,
+    app_id: int,
+    received_on: date,
+    summary: str,
+    by: int | None,
+    admin_ids: Iterable[int] = (),
+    now: datetime,
+) -> RecordedObjection:
+    """An objection (异议) the bureau received against a published person; decided later."""
+    summary = summary.strip()
+    if not summary:
+        raise NotAllowed(t.SUMMARY_NEEDED)
+    async with uows() as uow:
+        await _bureau(uow, by, admin_ids)
+        app = await _application(uow, app_id)
+        if app.status is not Status.CONFIRMED:
+            raise NotAllowed(t.NOT_PUBLISHED.format(app_id=app_id))
+        _, window = await _window_of(uow, app_id)
+        objection_id = await uow.registry.add_objection(
+            publicity_id=window.id,
+            app_id=app_id,
+            received_on=received_on,
+            summary=summary,
+            recorded_by=by,
+            now=now,
+        )
+        await uow.commit()
+    return RecordedObjection(objection_id, app.values.get(keys.NAME) or "")
+
+
+async def decide_objection(
+    uows: UnitOfWorkFactory,
+    *,
+    objection_id: int,
+    upheld: bool,
+    reason: str,
+    by: int | None,
+    admin_ids: Iterable[int] = (),
+    now: datetime,
+) -> ApplicationSnapshot:
+    """异议成立 takes the person out of the batch (not accepted, with the reason, and they are
+    told); 不成立 leaves them in."""
+    reason = reason.strip()
+    if not reason:
+        raise NotAllowed(t.REASON_NEEDED)
+    async with uows() as uow:
+        actor_name = await _bureau(uow, by, admin_ids)
+        objection = await uow.registry.objection(objection_id)
+        if objection is None:
+            raise NotFound(t.OBJECTION_NOT_FOUND.format(objection_id=objection_id))
+        outcome = "upheld" if upheld else "overruled"
+        if not await uow.registry.decide_objection(objection_id, outcome, reason, by, now):
+            raise AlreadyHandled(t.OBJECTION_DECIDED.format(objection_id=objection_id))
+        app = await _application(uow, objection.app_id)
+        if upheld:
+            await _move(
+                uow, app, Action.NOT_ACCEPT, by=by, actor_name=actor_name, note=reason, now=now
+            )
+            await uow.campaigns.add_notices(
+                [
+                    Notice(
+                        key=f"o:{objection_id}:{app.person_id}",
+                        kind=NoticeKind.REGISTRY,
+                        recipient_id=app.person_id,
+                        campaign_id=app.campaign.id,
+                        app_id=app.id,
+                        payload={"what": "not_accepted", "reason": reason},
+                    )
+                ],
+                now,
+            )
+            app = await _application(uow, app.id)
+        await uow.commit()
+    return app
+
+
+# appointment ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Appointment:
+    app_id: int
+    person_id: int
+    expert_id: int
+    name: str
+    gender: str
+    unit: str
+    group: str
+    certificate_no: str
+    starts_on: date
+    ends_on: date
+
+
+async def appoint_batch(
+    uows: UnitOfWorkFactory,
+    *,
+    batch_id: int,
+    term_start: date,
+    by: int | None,
+    admin_ids: Iterable[int] = (),
+    now: datetime,
+) -> Sequence[Appointment]:
+    """Appoints (聘任) everyone the batch still confirms, once publicity has closed with no open
+    objection: a certificate number, a five-year term, and a message to each expert, their unit
+    and their district."""
+    async with uows() as uow:
+        actor_name = await _bureau(uow, by, admin_ids)
+        batch = await _counting_batch(uow, batch_id)
+        window = await uow.registry.publicity_of(batch_id)
+        if window is None:
+            raise NotAllowed(t.NO_PUBLICITY.format(batch_id=batch_id))
+        if local(now).date() <= window.ends_on:
+            raise NotAllowed(t.PUBLICITY_RUNNING.format(ends_on=window.ends_on))
+        if open_ := [o.id for o in await uow.registry.objections(window.id) if o.outcome == "open"]:
+            raise NotAllowed(t.OBJECTIONS_OPEN.format(ids="、".join(f"#{i}" for i in open_)))
+        template = await uow.registry.certificate_format(batch.campaign_id)
+        series = template.replace("{year}", str(term_start.year))
+        appointed = []
+        for app_id in batch.app_ids:
+            app = await _application(uow, app_id)
+            if app.status is not Status.CONFIRMED:
+                continue
+            number = await uow.registry.next_certificate_number(series)
+            certificate_no = certificate_number(template, term_start.year, number)
+            group = app.values.get(keys.GROUP) or ""
+            expert = await uow.registry.expert_of(app.person_id)
+            if expert is None:
+                expert_id = await uow.registry.add_expert(
+                    person_id=app.person_id,
+                    app_id=app.id,
+                    group=group,
+                    standing=Standing.APPOINTED.value,
+                    now=now,
+                )
+            else:
+                moved = await uow.registry.update_expert(
+                    expert.id,
+                    expert.version,
+                    now,
+                    application_id=app.id,
+                    professional_group=group,
+                    standing=Standing.APPOINTED.value,
+                )
+                if not moved:
+                    raise AlreadyHandled(t.CHANGED_ELSEWHERE)
+                expert_id = expert.id
+            await uow.registry.add_expert_event(
+                expert_id=expert_id,
+                action="appoint",
+                from_standing=expert.standing if expert else None,
+                to_standing=Standing.APPOINTED.value,
+                reason=certificate_no,
+                actor_id=by,
+                actor_name=actor_name,
+                now=now,
+            )
+            ends_on = term_end(term_start)
+            await uow.registry.add_term(
+                expert_id=expert_id,
+                certificate_no=certificate_no,
+                starts_on=term_start,
+                ends_on=ends_on,
+                batch_id=batch_id,
+                appointed_by=by,
+                now=now,
+            )
+            await _move(
+                uow, app, Action.ACCEPT, by=by, actor_name=actor_name, note=certificate_no, now=now
+            )
+            v = app.values
+            appointed.append(
+                Appointment(
+                    app_id=app.id,
+                    person_id=app.person_id,
+                    expert_id=expert_id,
+                    name=v.get(keys.NAME) or "",
+                    gender=v.get(keys.GENDER) or "",
+                    unit=v.get(keys.UNIT_NAME) or "",
+                    group=group,
+                    certificate_no=certificate_no,
+                    starts_on=term_start,
+                    ends_on=ends_on,
+                )
+            )
+        if not appointed:
+            raise NotAllowed(t.NOBODY_TO_APPOINT.format(batch_id=batch_id))
+        await uow.campaigns.add_notices(await _appointment_notices(uow, batch, appointed), now)
+        await uow.commit()
+    return appointed
+
+
+async def _appointment_notices(
+    uow: UnitOfWork, batch: BatchRow, appointed: Sequence[Appointment]
+) -> list[Notice]:
+    """Each expert hears of their appointment; each unit and district reviewer once, with the
+    names of their experts."""
+    notices = [
+        Notice(
+            key=f"a:{batch.id}:{a.person_id}",
+            kind=NoticeKind.REGISTRY,
+            recipient_id=a.person_id,
+            campaign_id=batch.campaign_id,
+            app_id=a.app_id,
+            payload={
+                "what": "appointed",
+                "certificate_no": a.certificate_no,
+                "group": a.group,
+                "starts_on": a.starts_on.isoformat(),
+                "ends_on": a.ends_on.isoformat(),
+            },
+        )
+        for a in appointed
+    ]
+    names: dict[int, list[str]] = {}
+    for a in appointed:
+        app = await _application(uow, a.app_id)
+        told = list(await uow.people.district_reviewers(app.district_id))
+        if app.unit_id is not None and app.unit_confirmed:
+            told += await uow.people.unit_reviewers(app.unit_id)
+        for person_id in dict.fromkeys(told):
+            names.setdefault(person_id, []).append(a.name)
+    notices += [
+        Notice(
+            key=f"a:{batch.id}:r{person_id}",
+            kind=NoticeKind.REGISTRY,
+            recipient_id=person_id,
+            campaign_id=batch.campaign_id,
+            payload={"what": "appointed_list", "names": people, "reference": batch.reference},
+        )
+        for person_id, people in names.items()
+    ]
+    return notices
+
+
+# the registry -----------------------------------------------------------------------------------
+
+EXPERTS_PAGE = 10
+
+
+@dataclass(frozen=True)
+class ExpertsPage:
+    rows: Sequence[ExpertListRow]
+    total: int
+    page: int
+    what: ExpertFilter
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // EXPERTS_PAGE))
+
+
+async def experts_page(
+    uows: UnitOfWorkFactory,
+    *,
+    what: ExpertFilter,
+    page: int = 0,
+    by: int | None,
+    admin_ids: Iterable[int] = (),
+) -> ExpertsPage:
+    """A page of the registry for /experts (the handler masks contact data)."""
+    async with uows() as uow:
+        await _bureau(uow, by, admin_ids)
+        rows, total = await uow.registry.experts(
+            what, limit=EXPERTS_PAGE, offset=max(page, 0) * EXPERTS_PAGE
+        )
+    return ExpertsPage(rows, total, max(page, 0), what)
+
+
+async def registry_rows(
+    uows: UnitOfWorkFactory,
+    *,
+    what: ExpertFilter | None = None,
+    by: int | None,
+    admin_ids: Iterable[int] = (),
+    now: datetime,
+) -> Sequence[ExpertListRow]:
+    """Every expert for the registry export (入库专家名册), with contact data; logged."""
+    async with uows() as uow:
+        await _bureau(uow, by, admin_ids)
+        what = what or ExpertFilter()
+        rows, _ = await uow.registry.experts(what)
+        await uow.documents.add_access(
+            actor_id=by,
+            action=Access.EXPORT_REGISTRY.value,
+            target="registry",
+            detail={"rows": len(rows), "group": what.group, "standing": what.standing},
+            now=now,
+        )
+        await uow.commit()
+    return rows
+
+
+async def my_expert(uows: UnitOfWorkFactory, *, person_id: int) -> ExpertListRow | None:
+    """The person's own entry in the registry, for /me; None when they are not an expert."""
+    async with uows() as uow:
+        rows, _ = await uow.registry.experts(ExpertFilter(person_id=person_id), limit=1)
+    return rows[0] if rows else None

@@ -1,0 +1,113 @@
+"""Rows the registry repository hands to the services: plain data, no storage types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    id: int
+    campaign_id: int
+    meeting_on: date
+    reference: str
+    corrects_id: int | None
+    corrected_by_id: int | None
+    """The batch that replaced this one; None while this one counts."""
+    app_ids: tuple[int, ...]
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class PublicityRow:
+    id: int
+    batch_id: int
+    starts_on: date
+    ends_on: date
+
+
+@dataclass(frozen=True)
+class ObjectionRow:
+    id: int
+    publicity_id: int
+    app_id: int
+    received_on: date
+    summary: str
+    outcome: str
+    """`open`, `upheld` or `overruled`."""
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class ExpertRow:
+    id: int
+    person_id: int
+    app_id: int
+    group: str
+    standing: str
+    version: int
+    withdrawal_reason: str | None = None
+    """申请退出 waiting for the bureau."""
+
+
+@dataclass(frozen=True)
+class TermRow:
+    id: int
+    certificate_no: str
+    starts_on: date
+    ends_on: date
+    ended_on: date | None
+    batch_id: int | None
+
+
+@dataclass(frozen=True)
+class ExpertListRow:
+    """One expert as the registry lists them: their latest term and the application behind them."""
+
+    expert_id: int
+    person_id: int
+    app_id: int
+    name: str
+    gender: str
+    unit: str
+    position: str
+    title: str
+    district: str
+    group: str
+    standing: str
+    certificate_no: str
+    starts_on: date
+    ends_on: date
+    ended_on: date | None
+    mobile: str
+
+
+@dataclass(frozen=True)
+class ExpertFilter:
+    group: str | None = None
+    district_id: int | None = None
+    standing: str | None = None
+    search: str | None = None
+    """A name (part of it) or a certificate number."""
+    person_id: int | None = None
+
+
+@dataclass(frozen=True)
+class EvaluationRow:
+    kind: str
+    year: int
+    rating: str
+    health: str | None
+    notes: str | None
+    term_id: int
+
+
+@dataclass(frozen=True)
+class ExpertEventRow:
+    action: str
+    from_standing: str | None
+    to_standing: str
+    reason: str | None
+    actor_name: str
+    at: datetime

@@ -1,0 +1,206 @@
+"""The expert database after qualification: the joint meeting, publicity, objections, appointment."""
+
+STATUS = {
+    "qualified": "资格审核通过",
+    "not_qualified": "资格审核未通过",
+    "confirmed": "联席会议已确认入库",
+    "accepted": "已聘任入库",
+    "not_accepted": "未入库",
+}
+"""Names of the states an application reaches at the bureau, for refusals."""
+
+COMMAND_LINE = "命令行"
+NO_CAMPAIGN = "目前没有征集批次。"
+NOT_BUREAU = "只有市局管理员可以处理专家入库、公示和聘任。"
+WRONG_STATE = "申报 #{app_id} 当前状态为“{status}”，不能这样处理。"
+CHANGED_ELSEWHERE = "这份申报刚被其他人处理过，请刷新后再试。"
+APPLICATION_NOT_FOUND = "没有申报 #{app_id}。"
+
+REFERENCE_NEEDED = "请填写联席会议纪要文号（不超过 {limit} 个字），如：联席会议纪要〔2022〕3号。"
+BATCH_EMPTY = "请列出本次联席会议确认入库的申报编号。"
+BATCH_NOT_FOUND = "没有第 {batch_id} 批入库确认。"
+BATCH_CORRECTED = "第 {batch_id} 批已由第 {by} 批更正，请对最新一批操作。"
+BATCH_APPOINTED = "第 {batch_id} 批已有专家聘任，不能再更正。"
+ONE_CAMPAIGN = "一批入库确认只能包含同一征集批次的申报。"
+BATCH_NOTE = "联席会议（{meeting_on}）{reference}"
+
+WINDOW_BACKWARDS = "公示结束日期不能早于开始日期。"
+WINDOW_BEFORE_MEETING = "公示不能早于联席会议（{meeting_on}）开始。"
+PUBLICITY_EXISTS = "第 {batch_id} 批已经开始公示。"
+NO_PUBLICITY = "第 {batch_id} 批还没有公示。"
+NOT_PUBLISHED = "申报 #{app_id} 不在公示中的名单里。"
+SUMMARY_NEEDED = "请写明异议的主要内容。"
+REASON_NEEDED = "请写明理由。"
+OBJECTION_NOT_FOUND = "没有异议 #{objection_id}。"
+OBJECTION_DECIDED = "异议 #{objection_id} 已经有处理结果。"
+
+PUBLICITY_RUNNING = "公示期到 {ends_on} 才结束，结束后才能聘任。"
+OBJECTIONS_OPEN = "还有未处理的异议：{ids}，处理后才能聘任。"
+NOBODY_TO_APPOINT = "第 {batch_id} 批没有待聘任的专家。"
+
+APPOINTED = (
+    "🎉 您已被聘任为重庆市工伤预防专家库专家（{group}）。\n"
+    "聘书编号：{certificate_no}\n聘期：{starts_on} 至 {ends_on}\n"
+    "聘书将由市人力社保局盖章后发放。"
+)
+APPOINTED_LIST = "联席会议（{reference}）确认、经公示后，以下专家已聘任入库：{names}。"
+NOT_ACCEPTED = "您的申报在公示期间收到异议，经核实异议成立，本次未能入库。理由：{reason}"
+
+# the bureau admin's screens (/registry) ---------------------------------------------------------
+
+OVERVIEW = (
+    "专家入库 · {campaign}\n"
+    "资格审核通过、待联席会议确认：{qualified} 份\n"
+    "已聘任入库：{appointed} 人"
+)
+NO_BATCHES = "还没有记录联席会议的入库确认。"
+BATCH_LINE = "第{id}批 · {reference}（{meeting_on}）· {count} 人"
+BATCH_WINDOW = " · 公示 {start} 至 {end}{state}"
+WINDOW_RUNNING = "（公示中）"
+WINDOW_OVER = "（已结束）"
+BATCH_OBJECTIONS = " · 待处理异议 {count} 件"
+BATCH_WAITING = " · 待聘任 {count} 人"
+
+BUTTON_NEW_BATCH = "记录联席会议确认"
+BUTTON_PUBLICITY = "第{id}批：开始公示"
+BUTTON_OBJECTION = "第{id}批：记录异议"
+BUTTON_DECIDE = "第{id}批：处理异议"
+BUTTON_APPOINT = "第{id}批：聘任"
+BUTTON_ALL = "全选"
+BUTTON_NEXT = "下一步"
+BUTTON_CANCEL = "取消"
+BUTTON_CONFIRM_BATCH = "确认记录"
+BUTTON_CONFIRM_PUBLICITY = "确认公示"
+BUTTON_CONFIRM_APPOINT = "确认聘任"
+BUTTON_UPHOLD = "#{id} 异议成立"
+BUTTON_OVERRULE = "#{id} 异议不成立"
+
+PICK = "请选择本次联席会议确认入库的申报（已选 {count} 份），选好后点“下一步”："
+PICK_NONE = "请至少选择一份申报。"
+ASK_MEETING_DATE = "请输入联席会议日期，如 2022-10-28："
+ASK_REFERENCE = "请输入会议纪要文号，如：联席会议纪要〔2022〕3号"
+CONFIRM_BATCH = (
+    "将记录：{meeting_on} {reference}\n确认入库 {count} 份：\n{names}\n\n"
+    "记录后不能修改；如需更正，请另记一批（命令行 expertbot registry batch --corrects）。"
+)
+BATCH_RECORDED = "已记录第{id}批：{reference}，确认入库 {count} 份。下一步：开始公示。"
+
+ASK_PUBLICITY_START = "第{id}批公示的第一天（如 2022-11-01）："
+CONFIRM_PUBLICITY = (
+    "公示期：{start}（{start_weekday}）至 {end}（{end_weekday}），按 5 个工作日计算。\n"
+    "本机器人没有节假日日历：如遇节假日，请直接输入公示的最后一天；无误请点“确认公示”。"
+)
+PUBLICITY_OPENED = "第{id}批已开始公示：{start} 至 {end}，共 {count} 人。\n{lines}"
+
+PICK_OBJECTED = "异议针对第{id}批中的哪一位？"
+ASK_RECEIVED = "收到异议的日期（如 2022-11-03）："
+ASK_SUMMARY = "请输入异议的主要内容："
+OBJECTION_RECORDED = "已记录异议 #{id}（{name}）。聘任前须处理：/registry →“处理异议”。"
+OBJECTIONS = "第{id}批待处理的异议：\n{lines}"
+OBJECTION_LINE = "#{id} {name}：{summary}（{received_on} 收到）"
+NO_OPEN_OBJECTIONS = "第{id}批没有待处理的异议。"
+ASK_DECISION_REASON = "异议 #{id}{outcome}，请输入理由："
+OUTCOME = {True: "成立（此人不再入库）", False: "不成立"}
+OBJECTION_DONE = "异议 #{id} 已处理：{outcome}。"
+
+ASK_TERM_START = "第{id}批聘任：请输入聘期的第一天（如 2022-11-10）："
+CONFIRM_APPOINT = (
+    "聘任第{id}批 {count} 人，聘期 {start} 至 {end}（五年）。\n"
+    "将生成聘书编号，并通知本人及其单位和区县审核人。"
+)
+APPOINTED_DONE = "已聘任 {count} 人：\n{lines}"
+APPOINTED_LINE = "{certificate_no} {name}（{group}）"
+
+CANCELLED = "已取消。"
+STALE = "该操作已过期，请重新发送 /registry。"
+
+# the registry (/experts, /me) -------------------------------------------------------------------
+
+STANDING = {
+    "appointed": "在聘",
+    "due": "聘期已满，待续聘",
+    "ended": "不再续聘",
+    "withdrawn": "已退出",
+    "dismissed": "已解聘",
+}
+EXPERTS = "入库专家名册：共 {total} 人（第 {page}/{pages} 页）"
+EXPERTS_SEARCH = "查找“{search}”："
+EXPERT_LINE = "{certificate_no} {name}（{gender}）· {group} · {district} {unit} · {standing} · 聘期至 {ends_on} · {mobile}"
+NO_EXPERTS = "没有符合条件的专家。"
+EXPERTS_HELP = "按姓名或聘书编号查找：/experts 张三 或 /experts CQGSYF-2022-0001"
+BUTTON_PREVIOUS = "上一页"
+BUTTON_NEXT_PAGE = "下一页"
+ME = (
+    "您是重庆市工伤预防专家库专家。\n状态：{standing}\n聘书编号：{certificate_no}\n"
+    "专业组：{group}\n聘期：{starts_on} 至 {ends_on}"
+)
+NOT_EXPERT = "您目前不是专家库专家。申报进度请发送 /status。"
+
+OBJECTIONS_TO = "重庆市人力资源和社会保障局工伤保险处（联系电话：023-88152128）"
+"""Where objections to the publicity go, printed on the list (the notice names no office)."""
+CERTIFICATES_ZIP = "聘书_第{batch_id}批.zip"
+CAPTION_PUBLICITY = "公示名单（打印或发布用）：只含姓名、性别、工作单位、职称和专业组。"
+CAPTION_CERTIFICATES = "第{batch_id}批聘书，每人一页，打印盖章后发放。"
+CAPTION_REGISTRY = "入库专家名册（含联系方式，仅供市局使用；本次导出已记入访问日志）"
+CAPTION_MY_CERTIFICATE = "您的聘书（电子版，正式聘书以市人力社保局盖章发放的为准）"
+BUTTON_EXPORT_REGISTRY = "导出名册（xlsx）"
+BUTTON_MY_CERTIFICATE = "下载聘书"
+
+# an expert's life (bot.services.experts) --------------------------------------------------------
+
+EXPERT_NOT_FOUND = "没有专家 #{expert_id}。"
+EXPERT_UNKNOWN = "没有找到“{key}”：请用聘书编号（如 CQGSYF-2022-0001）或 #专家编号。"
+EXPERT_WRONG_STANDING = "该专家目前“{standing}”，不能这样处理。"
+REASON_LIMIT = "请写明理由（不超过 {limit} 个字）。"
+NO_TERM = "该专家没有聘期记录。"
+EVALUATED = "该专家 {year} 年的评价已经记录过。"
+RENEWAL_TOO_EARLY = "新聘期须晚于当前聘期的开始（{start}）。"
+WITHDRAWAL_WAITING = "您的退出申请已提交，正等待市局确认。"
+NO_WITHDRAWAL = "该专家没有待确认的退出申请。"
+
+RENEWED_OWN = "您已获续聘。新聘书编号：{certificate_no}，聘期 {starts_on} 至 {ends_on}。"
+RENEWED = "{name}（{certificate_no}）已获续聘，聘期至 {ends_on}。"
+NOT_RENEWED_OWN = "聘期届满后不再续聘（聘期至 {effective_on}）。理由：{reason}\n书面函告将由市人力社保局送达您和您的单位。"
+NOT_RENEWED = "{name}（{certificate_no}）聘期届满后不再续聘。"
+DISMISSED_OWN = "您已被解聘，自 {effective_on} 起不再担任专家库专家。理由：{reason}\n书面函告将由市人力社保局送达您和您的单位。"
+DISMISSED = "{name}（{certificate_no}）已被解聘（{effective_on} 起）。"
+WITHDRAWN_OWN = "市局已确认您的退出申请，您自今日起不再担任专家库专家。感谢您的参与。"
+WITHDRAWN = "{name}（{certificate_no}）已申请退出专家库，市局已确认。"
+WITHDRAWAL_ASKED = "{name}（{certificate_no}）申请退出专家库。理由：{reason}\n请在 /expert {certificate_no} 中确认。"
+
+LETTER_DECISION = {"not_renew": "不予续聘", "dismiss": "解聘"}
+EXPERT_CARD = (
+    "专家 #{id} · {name}（{gender}）· {group}\n{district} {unit} {position} {title}\n"
+    "状态：{standing}{flag}\n聘书：\n{terms}\n评价：{evaluations}"
+)
+EXPERT_FLAG = "（本聘期年度评价两次不合格，请研究是否续聘）"
+EXPERT_TERM = "· {certificate_no} {starts_on} 至 {ends_on}{ended}"
+EXPERT_TERM_ENDED = "（{ended_on} 提前结束）"
+NO_EVALUATIONS = "暂无"
+EVALUATION = "{year}年{kind}：{rating}"
+EVALUATION_KIND = {"year": "年度评价", "term": "期满考核"}
+EXPERT_WITHDRAWAL = "\n退出申请：{reason}"
+EXPERT_USAGE = "查看一位专家：/expert 聘书编号（如 /expert CQGSYF-2022-0001）或 /expert #专家编号"
+BUTTON_EVALUATE = "{year}年度评价"
+BUTTON_RATING = "{year}年：{rating}"
+BUTTON_RENEW = "续聘"
+BUTTON_NOT_RENEW = "不予续聘"
+BUTTON_DISMISS = "解聘"
+BUTTON_CONFIRM_WITHDRAWAL = "确认退出"
+BUTTON_WITHDRAW = "申请退出专家库"
+PICK_RATING = "{name} {year} 年度评价："
+EVALUATION_DONE = "已记录 {name} {year} 年度评价：{rating}。"
+ASK_RENEWAL_START = "续聘 {name}：请输入新聘期的第一天（如 2027-11-15）："
+CONFIRM_RENEWAL = "续聘 {name}，新聘期 {start} 至 {end}，将生成新的聘书编号。"
+BUTTON_CONFIRM_RENEWAL = "确认续聘"
+RENEWAL_DONE = "已续聘 {name}：{certificate_no}，聘期 {start} 至 {end}。"
+ASK_END_REASON = "{decision} {name}：请输入理由（将写入书面函告）："
+END_DONE = "已{decision} {name}。书面函告见附件，盖章后送达本人及其单位。"
+WITHDRAWAL_DONE = "已确认 {name} 退出专家库。"
+ASK_WITHDRAWAL_REASON = "申请退出专家库：请简要说明原因（市局确认后生效）："
+WITHDRAWAL_ASKED_OWN = "退出申请已提交，市局确认后会通知您。"
+CAPTION_LETTER = "书面函告（{decision}）：致本人，抄送所在单位。"
+TERMS_ENDING = (
+    "聘期提醒：以下专家的聘期将于 {ends_on} 届满（{days} 天内）：{names}。\n"
+    "请安排期满考核并作出续聘或不予续聘的决定：/expert 聘书编号。"
+)

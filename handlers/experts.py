@@ -1,0 +1,267 @@
+"""/expert: one expert's card for the bureau (evaluate, renew or not, dismiss, confirm a
+withdrawal), and the expert's own 申请退出 from /me. Each press is one use case of
+bot.services.experts, re-checked on the server."""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.clock import Clock, local
+from bot.config import Settings
+from bot.domain.errors import DomainError
+from bot.domain.parsers import clean_text, parse_day
+from bot.domain.registry import Rating, term_end
+from bot.services import experts as svc
+from bot.services.repositories import UnitOfWorkFactory
+from bot.texts import registry as t
+from handlers import registry_files as files
+from handlers.callbacks import ExpertAct, ExpertDo
+from handlers.exports import deliver
+
+RATINGS = tuple(Rating)
+
+
+class ExpertInput(StatesGroup):
+    reason = State()
+    renewal_start = State()
+    withdrawal_reason = State()
+
+
+def build_router() -> Router:
+    router = Router(name="experts")
+    router.message.register(on_expert, Command("expert"))
+    router.callback_query.register(on_act, ExpertAct.filter())
+    typed = F.text & ~F.text.startswith("/")
+    router.message.register(on_typed, StateFilter(ExpertInput), typed)
+    return router
+
+
+def _button(text: str, do: ExpertDo, id_: int = 0, pick: int = 0) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        text=text, callback_data=ExpertAct(do=do, id=id_, pick=pick).pack()
+    )
+
+
+def card_text(card: svc.ExpertCard) -> str:
+    r = card.row
+    terms = "\n".join(
+        t.EXPERT_TERM.format(
+            certificate_no=term.certificate_no,
+            starts_on=term.starts_on,
+            ends_on=term.ends_on,
+            ended=t.EXPERT_TERM_ENDED.format(ended_on=term.ended_on) if term.ended_on else "",
+        )
+        for term in card.terms
+    )
+    evaluations = "；".join(
+        t.EVALUATION.format(year=e.year, kind=t.EVALUATION_KIND[e.kind], rating=e.rating)
+        for e in card.evaluations
+    )
+    text = t.EXPERT_CARD.format(
+        id=card.expert.id,
+        name=r.name,
+        gender=r.gender,
+        group=r.group,
+        district=r.district,
+        unit=r.unit,
+        position=r.position,
+        title=r.title,
+        standing=t.STANDING.get(r.standing, r.standing),
+        flag=t.EXPERT_FLAG if card.flagged else "",
+        terms=terms,
+        evaluations=evaluations or t.NO_EVALUATIONS,
+    )
+    if card.expert.withdrawal_reason:
+        text += t.EXPERT_WITHDRAWAL.format(reason=card.expert.withdrawal_reason)
+    return text
+
+
+def card_keyboard(card: svc.ExpertCard, year: int) -> InlineKeyboardMarkup | None:
+    if card.row.standing not in ("appointed", "due"):
+        return None
+    id_ = card.expert.id
+    rows = [
+        [_button(t.BUTTON_EVALUATE.format(year=year), ExpertDo.EVALUATE, id_)],
+        [
+            _button(t.BUTTON_RENEW, ExpertDo.RENEW, id_),
+            _button(t.BUTTON_NOT_RENEW, ExpertDo.NOT_RENEW, id_),
+            _button(t.BUTTON_DISMISS, ExpertDo.DISMISS, id_),
+        ],
+    ]
+    if card.expert.withdrawal_reason:
+        rows.append([_button(t.BUTTON_CONFIRM_WITHDRAWAL, ExpertDo.CONFIRM_WITHDRAWAL, id_)])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+async def on_expert(
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    uows: UnitOfWorkFactory,
+    clock: Clock,
+    person_id: int,
+    admin_ids: tuple[int, ...],
+) -> None:
+    """`/expert CQGSYF-2022-0001` or `/expert #3`: the card and what can be done."""
+    if not command.args:
+        await message.answer(t.EXPERT_USAGE)
+        return
+    card = await svc.find_expert(uows, key=command.args, by=person_id, admin_ids=admin_ids)
+    await state.clear()
+    year = local(clock.now()).year
+    await message.answer(card_text(card), reply_markup=card_keyboard(card, year))
+
+
+async def on_act(
+    query: CallbackQuery,
+    callback_data: ExpertAct,
+    state: FSMContext,
+    bot: Bot,
+    uows: UnitOfWorkFactory,
+    clock: Clock,
+    person_id: int,
+    admin_ids: tuple[int, ...],
+) -> None:
+    message = query.message
+    if not isinstance(message, Message):
+        raise DomainError(t.STALE)
+    who = {"by": person_id, "admin_ids": admin_ids}
+    do, id_ = callback_data.do, callback_data.id
+    year = local(clock.now()).year
+    if do is ExpertDo.WITHDRAW:
+        await state.set_state(ExpertInput.withdrawal_reason)
+        await query.answer()
+        await message.answer(t.ASK_WITHDRAWAL_REASON)
+        return
+    card = await svc.find_expert(uows, key=f"#{id_}", **who)
+    name = card.row.name
+    match do:
+        case ExpertDo.EVALUATE:
+            rows = [
+                [_button(t.BUTTON_RATING.format(year=year, rating=r.value), ExpertDo.RATE, id_, i)]
+                for i, r in enumerate(RATINGS)
+            ]
+            await query.answer()
+            await message.answer(
+                t.PICK_RATING.format(name=name, year=year),
+                reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
+            )
+        case ExpertDo.RATE:
+            if not 0 <= callback_data.pick < len(RATINGS):
+                raise DomainError(t.STALE)
+            rating = RATINGS[callback_data.pick]
+            card = await svc.record_evaluation(
+                uows, expert_id=id_, year=year, rating=rating, now=clock.now(), **who
+            )
+            await query.answer()
+            await message.edit_text(
+                t.EVALUATION_DONE.format(name=name, year=year, rating=rating.value)
+                + (f"\n{t.EXPERT_FLAG}" if card.flagged else "")
+            )
+        case ExpertDo.RENEW:
+            await state.set_state(ExpertInput.renewal_start)
+            await state.update_data(expert_id=id_)
+            await query.answer()
+            await message.answer(t.ASK_RENEWAL_START.format(name=name))
+        case ExpertDo.CONFIRM_RENEWAL:
+            data = await state.get_data()
+            if await state.get_state() != ExpertInput.renewal_start.state or "start" not in data:
+                raise DomainError(t.STALE)
+            renewed = await svc.renew(
+                uows, expert_id=id_, term_start=parse_day(data["start"]), now=clock.now(), **who
+            )
+            await state.clear()
+            await query.answer()
+            await message.edit_text(
+                t.RENEWAL_DONE.format(
+                    name=name,
+                    certificate_no=renewed.certificate_no,
+                    start=renewed.starts_on,
+                    end=renewed.ends_on,
+                )
+            )
+        case ExpertDo.NOT_RENEW | ExpertDo.DISMISS:
+            action = "not_renew" if do is ExpertDo.NOT_RENEW else "dismiss"
+            await state.set_state(ExpertInput.reason)
+            await state.update_data(expert_id=id_, action=action)
+            await query.answer()
+            await message.answer(
+                t.ASK_END_REASON.format(decision=t.LETTER_DECISION[action], name=name)
+            )
+        case ExpertDo.CONFIRM_WITHDRAWAL:
+            await svc.confirm_withdrawal(uows, expert_id=id_, now=clock.now(), **who)
+            await query.answer()
+            await message.answer(t.WITHDRAWAL_DONE.format(name=name))
+
+
+async def on_typed(
+    message: Message,
+    state: FSMContext,
+    bot: Bot,
+    uows: UnitOfWorkFactory,
+    clock: Clock,
+    settings: Settings,
+    person_id: int,
+    admin_ids: tuple[int, ...],
+) -> None:
+    """A reason, a renewal's first day, or the expert's own reason for leaving."""
+    text = message.text or ""
+    data = await state.get_data()
+    who = {"by": person_id, "admin_ids": admin_ids}
+    try:
+        match await state.get_state():
+            case ExpertInput.withdrawal_reason.state:
+                await svc.ask_withdrawal(
+                    uows,
+                    person_id=person_id,
+                    reason=clean_text(text),
+                    admin_ids=admin_ids,
+                    now=clock.now(),
+                )
+                await state.clear()
+                await message.answer(t.WITHDRAWAL_ASKED_OWN)
+            case ExpertInput.renewal_start.state:
+                start = parse_day(text)
+                card = await svc.find_expert(uows, key=f"#{data['expert_id']}", **who)
+                await state.update_data(start=start.isoformat())
+                confirm = InlineKeyboardMarkup(
+                    inline_keyboard=[
+                        [
+                            _button(
+                                t.BUTTON_CONFIRM_RENEWAL,
+                                ExpertDo.CONFIRM_RENEWAL,
+                                data["expert_id"],
+                            )
+                        ]
+                    ]
+                )
+                await message.answer(
+                    t.CONFIRM_RENEWAL.format(name=card.row.name, start=start, end=term_end(start)),
+                    reply_markup=confirm,
+                )
+            case ExpertInput.reason.state:
+                end = svc.not_renew if data["action"] == "not_renew" else svc.dismiss
+                ended = await end(
+                    uows,
+                    expert_id=data["expert_id"],
+                    reason=clean_text(text),
+                    now=clock.now(),
+                    **who,
+                )
+                await state.clear()
+                decision = t.LETTER_DECISION[data["action"]]
+                await message.answer(t.END_DONE.format(decision=decision, name=ended.name))
+                name, content = await asyncio.to_thread(files.letter_file, ended)
+                await deliver(
+                    bot, message.chat.id, person_id, name, content,
+                    t.CAPTION_LETTER.format(decision=decision),
+                    settings=settings, clock=clock, uows=uows,
+                )  # fmt: skip
+    except ValueError as wrong:
+        await message.answer(str(wrong))

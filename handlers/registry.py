@@ -1,0 +1,413 @@
+"""/registry: the bureau admin records the joint meeting, runs publicity, decides objections
+and appoints, step by step; each step is one use case of bot.services.registry.
+
+What the admin has typed so far (dates, the reference, the chosen applications)
+waits in the conversation state until the step that stores it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+
+from bot.clock import Clock, local
+from bot.config import Settings
+from bot.domain.errors import DomainError
+from bot.domain.parsers import clean_text, parse_day
+from bot.domain.registry import term_end, weekday_of, working_days_after
+from bot.services import registry as svc
+from bot.services.registry_ports import ExpertFilter
+from bot.services.repositories import UnitOfWorkFactory
+from bot.texts import registry as t
+from handlers import registry_files as files
+from handlers import render_registry as rg
+from handlers.callbacks import ExpertsPage, RegistryAct, RegistryDo
+from handlers.exports import deliver
+
+SUMMARY_MAX = 500
+
+
+class RegistryInput(StatesGroup):
+    picking = State()
+    meeting_date = State()
+    reference = State()
+    publicity_start = State()
+    publicity_end = State()
+    received = State()
+    summary = State()
+    reason = State()
+    term_start = State()
+
+
+def build_router() -> Router:
+    router = Router(name="registry")
+    router.message.register(on_registry, Command("registry"))
+    router.callback_query.register(on_act, RegistryAct.filter())
+    router.message.register(on_experts, Command("experts"))
+    router.callback_query.register(on_experts_page, ExpertsPage.filter())
+    router.message.register(on_me, Command("me"))
+    typed = F.text & ~F.text.startswith("/")
+    router.message.register(on_typed, StateFilter(RegistryInput), typed)
+    return router
+
+
+async def on_registry(
+    message: Message,
+    state: FSMContext,
+    uows: UnitOfWorkFactory,
+    clock: Clock,
+    person_id: int,
+    admin_ids: tuple[int, ...],
+) -> None:
+    """The campaign after qualification: who waits for the meeting, each batch and its step."""
+    view = await svc.overview(uows, by=person_id, admin_ids=admin_ids)
+    await state.clear()
+    text, markup = rg.overview(view, local(clock.now()).date())
+    await message.answer(text, reply_markup=markup)
+
+
+async def on_experts(
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    uows: UnitOfWorkFactory,
+    person_id: int,
+    admin_ids: tuple[int, ...],
+) -> None:
+    """The registry for the bureau: `/experts` lists, `/experts 张三` or a number searches."""
+    search = clean_text(command.args)[:50] if command.args else None
+    view = await svc.experts_page(
+        uows, what=ExpertFilter(search=search), by=person_id, admin_ids=admin_ids
+    )
+    await state.update_data(experts_search=search)
+    text, markup = rg.experts(view)
+    await message.answer(text, reply_markup=markup)
+
+
+async def on_experts_page(
+    query: CallbackQuery,
+    callback_data: ExpertsPage,
+    state: FSMContext,
+    uows: UnitOfWorkFactory,
+    person_id: int,
+    admin_ids: tuple[int, ...],
+) -> None:
+    search = await state.get_value("experts_search")
+    view = await svc.experts_page(
+        uows,
+        what=ExpertFilter(search=search),
+        page=callback_data.page,
+        by=person_id,
+        admin_ids=admin_ids,
+    )
+    text, markup = rg.experts(view)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(text, reply_markup=markup)
+
+
+async def on_me(message: Message, uows: UnitOfWorkFactory, person_id: int) -> None:
+    """An expert's own entry: standing, certificate number, group and term, and the certificate."""
+    mine = await svc.my_expert(uows, person_id=person_id)
+    if mine is None:
+        await message.answer(t.NOT_EXPERT)
+        return
+    await message.answer(rg.me(mine), reply_markup=rg.me_keyboard(mine))
+
+
+async def on_act(
+    query: CallbackQuery,
+    callback_data: RegistryAct,
+    state: FSMContext,
+    bot: Bot,
+    uows: UnitOfWorkFactory,
+    clock: Clock,
+    settings: Settings,
+    person_id: int,
+    admin_ids: tuple[int, ...],
+) -> None:
+    """Every button of /registry; the service re-checks role and state on each."""
+    message = query.message
+    if not isinstance(message, Message):
+        raise DomainError(t.STALE)
+    who = {"by": person_id, "admin_ids": admin_ids}
+    do, id_ = callback_data.do, callback_data.id
+    data = await state.get_data()
+    today = local(clock.now()).date()
+
+    async def send(file: files.File, caption: str) -> None:
+        name, content = file
+        await deliver(
+            bot, message.chat.id, person_id, name, content, caption,
+            settings=settings, clock=clock, uows=uows,
+        )  # fmt: skip
+
+    match do:
+        case RegistryDo.EXPORT:
+            rows = await svc.registry_rows(uows, now=clock.now(), **who)
+            await query.answer()
+            await send(await asyncio.to_thread(files.registry_file, rows, today), t.CAPTION_REGISTRY)
+            return
+        case RegistryDo.CERTIFICATE:
+            mine = await svc.my_expert(uows, person_id=person_id)
+            if mine is None:
+                await query.answer(t.NOT_EXPERT, show_alert=True)
+                return
+            await query.answer()
+            certificate = await asyncio.to_thread(files.my_certificate, mine, mine.starts_on)
+            await send(certificate, t.CAPTION_MY_CERTIFICATE)
+            return
+        case RegistryDo.CANCEL:
+            await state.clear()
+            await query.answer()
+            await message.edit_reply_markup(reply_markup=None)
+            await message.answer(t.CANCELLED)
+            return
+        case RegistryDo.NEW_BATCH | RegistryDo.PICK | RegistryDo.ALL:
+            view = await svc.overview(uows, **who)
+            chosen = set(data.get("chosen", [])) if do is not RegistryDo.NEW_BATCH else set()
+            offered = {a.id for a in view.qualified}
+            if do is RegistryDo.PICK and id_ in offered:
+                chosen ^= {id_}
+            if do is RegistryDo.ALL:
+                chosen = offered
+            await state.set_state(RegistryInput.picking)
+            await state.update_data(chosen=sorted(chosen & offered))
+            text, markup = rg.pick(view.qualified, chosen)
+            await query.answer()
+            if do is RegistryDo.NEW_BATCH:
+                await message.answer(text, reply_markup=markup)
+            else:
+                await message.edit_text(text, reply_markup=markup)
+            return
+        case RegistryDo.NEXT:
+            if await state.get_state() != RegistryInput.picking.state:
+                raise DomainError(t.STALE)
+            if not data.get("chosen"):
+                await query.answer(t.PICK_NONE, show_alert=True)
+                return
+            await state.set_state(RegistryInput.meeting_date)
+            await query.answer()
+            await message.edit_reply_markup(reply_markup=None)
+            await message.answer(t.ASK_MEETING_DATE)
+            return
+        case RegistryDo.CONFIRM_BATCH:
+            if await state.get_state() != RegistryInput.reference.state or "reference" not in data:
+                raise DomainError(t.STALE)
+            recorded = await svc.record_batch(
+                uows,
+                meeting_on=parse_day(data["meeting_on"]),
+                reference=data["reference"],
+                app_ids=data["chosen"],
+                now=clock.now(),
+                **who,
+            )
+            await state.clear()
+            await query.answer()
+            await message.edit_reply_markup(reply_markup=None)
+            await message.answer(
+                t.BATCH_RECORDED.format(
+                    id=recorded.id, reference=recorded.reference, count=len(recorded.confirmed)
+                )
+            )
+            return
+        case RegistryDo.PUBLICITY:
+            await svc.batch_view(uows, batch_id=id_, **who)
+            await state.set_state(RegistryInput.publicity_start)
+            await state.update_data(batch_id=id_)
+            await query.answer()
+            await message.answer(t.ASK_PUBLICITY_START.format(id=id_))
+            return
+        case RegistryDo.CONFIRM_PUBLICITY:
+            if await state.get_state() != RegistryInput.publicity_end.state:
+                raise DomainError(t.STALE)
+            published = await svc.open_publicity(
+                uows,
+                batch_id=data["batch_id"],
+                starts_on=parse_day(data["start"]),
+                ends_on=parse_day(data["end"]),
+                now=clock.now(),
+                **who,
+            )
+            await state.clear()
+            await query.answer()
+            await message.edit_reply_markup(reply_markup=None)
+            window = published.window
+            await message.answer(
+                t.PUBLICITY_OPENED.format(
+                    id=window.batch_id,
+                    start=window.starts_on,
+                    end=window.ends_on,
+                    count=len(published.entries),
+                    lines=rg.publicity_lines(published.entries),
+                )
+            )
+            made = await asyncio.to_thread(
+                files.publicity_files, published, published.reference, today
+            )
+            for file in made:
+                await send(file, t.CAPTION_PUBLICITY)
+            return
+        case RegistryDo.OBJECTION:
+            view = await svc.batch_view(uows, batch_id=id_, **who)
+            await query.answer()
+            await message.answer(
+                t.PICK_OBJECTED.format(id=id_), reply_markup=rg.people_of(view, RegistryDo.OBJECTED)
+            )
+            return
+        case RegistryDo.OBJECTED:
+            await state.set_state(RegistryInput.received)
+            await state.update_data(app_id=id_)
+            await query.answer()
+            await message.edit_reply_markup(reply_markup=None)
+            await message.answer(t.ASK_RECEIVED)
+            return
+        case RegistryDo.DECIDE:
+            view = await svc.batch_view(uows, batch_id=id_, **who)
+            if not view.open_objections:
+                await query.answer(t.NO_OPEN_OBJECTIONS.format(id=id_), show_alert=True)
+                return
+            names = {a.id: rg.name_of(a) for a in view.apps}
+            text, markup = rg.objections(view, names)
+            await query.answer()
+            await message.answer(text, reply_markup=markup)
+            return
+        case RegistryDo.UPHOLD | RegistryDo.OVERRULE:
+            upheld = do is RegistryDo.UPHOLD
+            await state.set_state(RegistryInput.reason)
+            await state.update_data(objection_id=id_, upheld=upheld)
+            await query.answer()
+            await message.edit_reply_markup(reply_markup=None)
+            await message.answer(t.ASK_DECISION_REASON.format(id=id_, outcome=t.OUTCOME[upheld]))
+            return
+        case RegistryDo.APPOINT:
+            await svc.batch_view(uows, batch_id=id_, **who)
+            await state.set_state(RegistryInput.term_start)
+            await state.update_data(batch_id=id_)
+            await query.answer()
+            await message.answer(t.ASK_TERM_START.format(id=id_))
+            return
+        case RegistryDo.CONFIRM_APPOINT:
+            if await state.get_state() != RegistryInput.term_start.state or "start" not in data:
+                raise DomainError(t.STALE)
+            appointed = await svc.appoint_batch(
+                uows,
+                batch_id=data["batch_id"],
+                term_start=parse_day(data["start"]),
+                now=clock.now(),
+                **who,
+            )
+            await state.clear()
+            await query.answer()
+            await message.edit_reply_markup(reply_markup=None)
+            await message.answer(
+                t.APPOINTED_DONE.format(count=len(appointed), lines=rg.appointed_lines(appointed))
+            )
+            batch_id = data["batch_id"]
+            certificates = await asyncio.to_thread(
+                files.certificates_zip, appointed, batch_id, today
+            )
+            await send(certificates, t.CAPTION_CERTIFICATES.format(batch_id=batch_id))
+            return
+
+
+async def on_typed(
+    message: Message,
+    state: FSMContext,
+    uows: UnitOfWorkFactory,
+    clock: Clock,
+    person_id: int,
+    admin_ids: tuple[int, ...],
+) -> None:
+    """Dates, the reference, an objection's summary and a reason, each checked as typed."""
+    text = message.text or ""
+    data = await state.get_data()
+    who = {"by": person_id, "admin_ids": admin_ids}
+    try:
+        match await state.get_state():
+            case RegistryInput.meeting_date.state:
+                await state.update_data(meeting_on=parse_day(text).isoformat())
+                await state.set_state(RegistryInput.reference)
+                await message.answer(t.ASK_REFERENCE)
+            case RegistryInput.reference.state:
+                reference = clean_text(text)
+                view = await svc.overview(uows, **who)
+                names = "、".join(rg.name_of(a) for a in view.qualified if a.id in data["chosen"])
+                await state.update_data(reference=reference)
+                body = t.CONFIRM_BATCH.format(
+                    meeting_on=data["meeting_on"],
+                    reference=reference,
+                    count=len(data["chosen"]),
+                    names=names,
+                )
+                answer, markup = rg.confirm(body, t.BUTTON_CONFIRM_BATCH, RegistryDo.CONFIRM_BATCH)
+                await message.answer(answer, reply_markup=markup)
+            case RegistryInput.publicity_start.state | RegistryInput.publicity_end.state as now_in:
+                day = parse_day(text)
+                if now_in == RegistryInput.publicity_start.state:
+                    start, end = day, working_days_after(day)
+                else:
+                    start, end = parse_day(data["start"]), day
+                await state.update_data(start=start.isoformat(), end=end.isoformat())
+                await state.set_state(RegistryInput.publicity_end)
+                body = t.CONFIRM_PUBLICITY.format(
+                    start=start,
+                    start_weekday=weekday_of(start),
+                    end=end,
+                    end_weekday=weekday_of(end),
+                )
+                answer, markup = rg.confirm(
+                    body, t.BUTTON_CONFIRM_PUBLICITY, RegistryDo.CONFIRM_PUBLICITY
+                )
+                await message.answer(answer, reply_markup=markup)
+            case RegistryInput.received.state:
+                await state.update_data(received=parse_day(text).isoformat())
+                await state.set_state(RegistryInput.summary)
+                await message.answer(t.ASK_SUMMARY)
+            case RegistryInput.summary.state:
+                summary = clean_text(text)[:SUMMARY_MAX]
+                recorded = await svc.record_objection(
+                    uows,
+                    app_id=data["app_id"],
+                    received_on=parse_day(data["received"]),
+                    summary=summary,
+                    now=clock.now(),
+                    **who,
+                )
+                await state.clear()
+                await message.answer(
+                    t.OBJECTION_RECORDED.format(id=recorded.id, name=recorded.name)
+                )
+            case RegistryInput.reason.state:
+                await svc.decide_objection(
+                    uows,
+                    objection_id=data["objection_id"],
+                    upheld=data["upheld"],
+                    reason=clean_text(text),
+                    now=clock.now(),
+                    **who,
+                )
+                await state.clear()
+                await message.answer(
+                    t.OBJECTION_DONE.format(
+                        id=data["objection_id"], outcome=t.OUTCOME[data["upheld"]]
+                    )
+                )
+            case RegistryInput.term_start.state:
+                start = parse_day(text)
+                view = await svc.batch_view(uows, batch_id=data["batch_id"], **who)
+                await state.update_data(start=start.isoformat())
+                body = t.CONFIRM_APPOINT.format(
+                    id=data["batch_id"], count=len(view.waiting()), start=start, end=term_end(start)
+                )
+                answer, markup = rg.confirm(
+                    body, t.BUTTON_CONFIRM_APPOINT, RegistryDo.CONFIRM_APPOINT
+                )
+                await message.answer(answer, reply_markup=markup)
+    except ValueError as wrong:
+        await message.answer(str(wrong))

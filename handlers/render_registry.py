@@ -1,0 +1,211 @@
+"""Texts and keyboards of /registry: the bureau admin's screens after qualification."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import date
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.domain import keys
+from bot.domain.application import ApplicationSnapshot
+from bot.domain.idcard import mask_phone
+from bot.services.registry import (
+    Appointment,
+    BatchView,
+    ExpertsPage,
+    Overview,
+    PublicityEntry,
+)
+from bot.services.registry_ports import ExpertListRow, ObjectionRow
+from bot.texts import registry as t
+from handlers.callbacks import ExpertAct, ExpertDo, RegistryAct, RegistryDo
+from handlers.callbacks import ExpertsPage as ExpertsPageData
+
+PICK_SHOWN = 60
+"""Applications offered for a batch in one message; a larger meeting uses the command line."""
+
+
+def _button(text: str, do: RegistryDo, id_: int = 0) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=RegistryAct(do=do, id=id_).pack())
+
+
+def cancel_row() -> list[InlineKeyboardButton]:
+    return [_button(t.BUTTON_CANCEL, RegistryDo.CANCEL)]
+
+
+def name_of(app: ApplicationSnapshot) -> str:
+    return app.values.get(keys.NAME) or f"#{app.id}"
+
+
+def overview(view: Overview, today: date) -> tuple[str, InlineKeyboardMarkup]:
+    lines = [
+        t.OVERVIEW.format(
+            campaign=view.campaign.name, qualified=len(view.qualified), appointed=view.appointed
+        ),
+        "",
+    ]
+    rows: list[list[InlineKeyboardButton]] = []
+    if view.qualified:
+        rows.append([_button(t.BUTTON_NEW_BATCH, RegistryDo.NEW_BATCH)])
+    if not view.batches:
+        lines.append(t.NO_BATCHES)
+    for b in view.batches:
+        lines.append(batch_line(b, today))
+        rows += batch_buttons(b, today)
+    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def batch_line(b: BatchView, today: date) -> str:
+    line = t.BATCH_LINE.format(
+        id=b.batch.id,
+        reference=b.batch.reference,
+        meeting_on=b.batch.meeting_on,
+        count=len(b.apps),
+    )
+    if b.window is not None:
+        state = t.WINDOW_RUNNING if today <= b.window.ends_on else t.WINDOW_OVER
+        line += t.BATCH_WINDOW.format(start=b.window.starts_on, end=b.window.ends_on, state=state)
+    if b.open_objections:
+        line += t.BATCH_OBJECTIONS.format(count=len(b.open_objections))
+    if b.waiting():
+        line += t.BATCH_WAITING.format(count=len(b.waiting()))
+    return line
+
+
+def batch_buttons(b: BatchView, today: date) -> list[list[InlineKeyboardButton]]:
+    """What can be done with the batch now."""
+    id_ = b.batch.id
+    if not b.waiting():
+        return []
+    if b.window is None:
+        return [[_button(t.BUTTON_PUBLICITY.format(id=id_), RegistryDo.PUBLICITY, id_)]]
+    rows = [[_button(t.BUTTON_OBJECTION.format(id=id_), RegistryDo.OBJECTION, id_)]]
+    if b.open_objections:
+        rows.append([_button(t.BUTTON_DECIDE.format(id=id_), RegistryDo.DECIDE, id_)])
+    elif today > b.window.ends_on:
+        rows.append([_button(t.BUTTON_APPOINT.format(id=id_), RegistryDo.APPOINT, id_)])
+    return rows
+
+
+def pick(
+    qualified: Sequence[ApplicationSnapshot], chosen: Collection[int]
+) -> tuple[str, InlineKeyboardMarkup]:
+    rows = [
+        [
+            _button(
+                f"{'✅ ' if a.id in chosen else ''}#{a.id} {name_of(a)} · {a.values.get(keys.UNIT_NAME) or ''}",
+                RegistryDo.PICK,
+                a.id,
+            )
+        ]
+        for a in qualified[:PICK_SHOWN]
+    ]
+    rows.append([_button(t.BUTTON_ALL, RegistryDo.ALL), _button(t.BUTTON_NEXT, RegistryDo.NEXT)])
+    rows.append(cancel_row())
+    return t.PICK.format(count=len(chosen)), InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def confirm(text: str, label: str, do: RegistryDo, id_: int = 0) -> tuple[str, InlineKeyboardMarkup]:
+    return text, InlineKeyboardMarkup(inline_keyboard=[[_button(label, do, id_)], cancel_row()])
+
+
+def people_of(b: BatchView, do: RegistryDo) -> InlineKeyboardMarkup:
+    rows = [[_button(f"#{a.id} {name_of(a)}", do, a.id)] for a in b.waiting()]
+    return InlineKeyboardMarkup(inline_keyboard=[*rows, cancel_row()])
+
+
+def objections(b: BatchView, names: dict[int, str]) -> tuple[str, InlineKeyboardMarkup]:
+    lines = [objection_line(o, names.get(o.app_id, "")) for o in b.open_objections]
+    rows = [
+        [
+            _button(t.BUTTON_UPHOLD.format(id=o.id), RegistryDo.UPHOLD, o.id),
+            _button(t.BUTTON_OVERRULE.format(id=o.id), RegistryDo.OVERRULE, o.id),
+        ]
+        for o in b.open_objections
+    ]
+    text = t.OBJECTIONS.format(id=b.batch.id, lines="\n".join(lines))
+    return text, InlineKeyboardMarkup(inline_keyboard=[*rows, cancel_row()])
+
+
+def objection_line(o: ObjectionRow, name: str) -> str:
+    return t.OBJECTION_LINE.format(id=o.id, name=name, summary=o.summary, received_on=o.received_on)
+
+
+def publicity_lines(entries: Sequence[PublicityEntry]) -> str:
+    return "\n".join(
+        f"{i}. {e.name} {e.gender} {e.unit} {e.title} {e.group}"
+        for i, e in enumerate(entries, start=1)
+    )
+
+
+def appointed_lines(appointed: Sequence[Appointment]) -> str:
+    return "\n".join(
+        t.APPOINTED_LINE.format(certificate_no=a.certificate_no, name=a.name, group=a.group)
+        for a in appointed
+    )
+
+
+def me_keyboard(row: ExpertListRow) -> InlineKeyboardMarkup:
+    rows = [[_button(t.BUTTON_MY_CERTIFICATE, RegistryDo.CERTIFICATE)]]
+    if row.standing in ("appointed", "due"):
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=t.BUTTON_WITHDRAW,
+                    callback_data=ExpertAct(do=ExpertDo.WITHDRAW).pack(),
+                )
+            ]
+        )
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def experts(view: ExpertsPage) -> tuple[str, InlineKeyboardMarkup | None]:
+    """A page of the registry; phones masked (the export has them whole, logged)."""
+    lines = []
+    if view.what.search:
+        lines.append(t.EXPERTS_SEARCH.format(search=view.what.search))
+    lines.append(t.EXPERTS.format(total=view.total, page=view.page + 1, pages=view.pages))
+    lines += [expert_line(r) for r in view.rows] or [t.NO_EXPERTS]
+    lines += ["", t.EXPERTS_HELP]
+    buttons = []
+    if view.page > 0:
+        buttons.append(
+            InlineKeyboardButton(
+                text=t.BUTTON_PREVIOUS, callback_data=ExpertsPageData(page=view.page - 1).pack()
+            )
+        )
+    if view.page + 1 < view.pages:
+        buttons.append(
+            InlineKeyboardButton(
+                text=t.BUTTON_NEXT_PAGE, callback_data=ExpertsPageData(page=view.page + 1).pack()
+            )
+        )
+    rows = [buttons] if buttons else []
+    if view.total:
+        rows.append([_button(t.BUTTON_EXPORT_REGISTRY, RegistryDo.EXPORT)])
+    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+def expert_line(r: ExpertListRow) -> str:
+    return t.EXPERT_LINE.format(
+        certificate_no=r.certificate_no,
+        name=r.name,
+        gender=r.gender,
+        group=r.group,
+        district=r.district,
+        unit=r.unit,
+        standing=t.STANDING.get(r.standing, r.standing),
+        ends_on=r.ended_on or r.ends_on,
+        mobile=mask_phone(r.mobile) if r.mobile else "",
+    )
+
+
+def me(r: ExpertListRow) -> str:
+    return t.ME.format(
+        standing=t.STANDING.get(r.standing, r.standing),
+        certificate_no=r.certificate_no,
+        group=r.group,
+        starts_on=r.starts_on,
+        ends_on=r.ended_on or r.ends_on,
+    )

@@ -1,0 +1,202 @@
+"""/registry through the real Dispatcher: the bureau admin records the joint meeting, runs
+publicity, decides an objection and appoints; the experts hear of it through the outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from bot.clock import TZ
+from bot.offline import OfflineWorld
+from bot.ratelimit import RateLimiter
+from bot.services import reminders
+from handlers.callbacks import RegistryAct, RegistryDo
+from handlers.sending import TelegramSender
+from storage.models import Application
+from storage.uow import unit_of_work_factory
+from tests.flows.export_helpers import documents, docx_text, seed_app, sheet_rows, zip_entries
+from tests.flows.review_helpers import BUREAU_ADMIN, DISTRICT_REVIEWER, standard_reviewers
+
+
+async def _instant(_: float) -> None:
+    return None
+
+
+async def sender_pass(world: OfflineWorld, sessionmaker, clock) -> None:
+    """One pass of the outbox, as the running bot makes every minute."""
+    uows = unit_of_work_factory(sessionmaker)
+    sender = TelegramSender(world.bot, RateLimiter(sleep=_instant), clock, uows)
+    await reminders.send_due_reminders(uows, sender, clock)
+
+
+async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    await standard_reviewers(sessionmaker)
+    apps = [
+        await seed_app(sessionmaker, telegram_id=5001, unit_code="CQU001", status="qualified",
+                       name="王建筑", group="建筑", id_number="500106198501011234"),
+        await seed_app(sessionmaker, telegram_id=5002, unit_code="CQU001", status="qualified",
+                       name="李矿山", group="矿山", id_number="500106198601011235"),
+    ]  # fmt: skip
+    district = world.user(DISTRICT_REVIEWER, "区县")
+    await district.send("/registry")
+    assert "只有市局管理员" in district.last().text
+
+    admin = world.user(BUREAU_ADMIN, "局长")
+    await admin.send("/registry")
+    assert "资格审核通过、待联席会议确认：2 份" in admin.last().text
+    await admin.press("记录联席会议确认")
+    await admin.press("下一步")
+    assert admin.alert == "请至少选择一份申报。"
+    await admin.press("王建筑")
+    await admin.press("李矿山")
+    assert "已选 2 份" in admin.last().text
+    await admin.press("下一步")
+    await admin.send("10月28日")
+    assert "格式不正确" in admin.last().text
+    await admin.send("2022-10-28")
+    await admin.send("联席会议纪要〔2022〕3号")
+    assert "确认入库 2 份" in admin.last().text and "王建筑、李矿山" in admin.last().text
+    await admin.press("确认记录")
+    assert "已记录第1批：联席会议纪要〔2022〕3号，确认入库 2 份" in admin.last().text
+
+    await admin.send("/registry")
+    await admin.press("第1批：开始公示")
+    await admin.send("2022-11-04")
+    assert "2022-11-04（星期五）至 2022-11-10（星期四）" in admin.last().text
+    await admin.send("2022-11-11")  # a holiday in the window: the admin types the last day
+    assert "至 2022-11-11（星期五）" in admin.last().text
+    await admin.press("确认公示")
+    sent = documents(admin)
+    assert [d.document[0] for d in sent][-2:] == [
+        "重庆市工伤预防专家库拟入库专家名单公示_20221104.docx",
+        "重庆市工伤预防专家库拟入库专家名单公示_20221104.xlsx",
+    ]
+    listed = sheet_rows(sent[-1].document[1])
+    assert ("王建筑", "男", "重庆大学", "高级工程师", "建筑") in [
+        tuple(map(str, r[1:6])) for r in listed
+    ]
+    assert not any("500106" in str(c) or "1390000" in str(c) for r in listed for c in r)
+    published = [m.text for m in admin.inbox() if m.text and "已开始公示" in m.text][-1]
+    assert "第1批已开始公示：2022-11-04 至 2022-11-11，共 2 人" in published
+    assert "1. 王建筑 男 重庆大学 高级工程师 建筑" in published
+    assert "500106" not in published and "139" not in published
+
+    await admin.send("/registry")
+    await admin.press("第1批：记录异议")
+    await admin.press("李矿山")
+    await admin.send("2022-11-07")
+    await admin.send("反映其资历材料不实")
+    assert "已记录异议 #1（李矿山）" in admin.last().text
+
+    clock.at = datetime(2022, 11, 14, 9, 0, tzinfo=TZ)
+    await admin.send("/registry")
+    assert "待处理异议 1 件" in admin.last().text
+    assert "第1批：聘任" not in [text for text, _ in admin.last().buttons()]
+    await admin.press("第1批：处理异议")
+    assert "#1 李矿山：反映其资历材料不实（2022-11-07 收到）" in admin.last().text
+    await admin.press("#1 异议不成立")
+    await admin.send("经核实材料属实")
+    assert "异议 #1 已处理：不成立" in admin.last().text
+
+    await admin.send("/registry")
+    await admin.press("第1批：聘任")
+    await admin.send("2022-11-15")
+    assert "聘期 2022-11-15 至 2027-11-14" in admin.last().text
+    confirm = admin.last()
+    await admin.press("确认聘任")
+    certificates = documents(admin)[-1]
+    assert certificates.document[0] == "聘书_第1批.zip"
+    assert sorted(zip_entries(certificates.document[1])) == [
+        "聘书_CQGSYF-2022-0001.docx",
+        "聘书_CQGSYF-2022-0002.docx",
+    ]
+    done = [m.text for m in admin.inbox() if m.text and "已聘任" in m.text][-1]
+    assert "已聘任 2 人" in done and "CQGSYF-2022-0001 王建筑（建筑）" in done
+    async with sessionmaker() as session:
+        statuses = list(await session.scalars(select(Application.status).order_by(Application.id)))
+    assert statuses == ["accepted", "accepted"]
+    await admin.press_data(RegistryAct(do=RegistryDo.CONFIRM_APPOINT).pack(), confirm)
+    assert admin.alert == "该操作已过期，请重新发送 /registry。", (
+        "a second press appoints nobody twice"
+    )
+
+    uows = unit_of_work_factory(sessionmaker)
+    sender = TelegramSender(world.bot, RateLimiter(sleep=_instant), clock, uows)
+    await reminders.send_due_reminders(uows, sender, clock)
+    expert = world.user(5001, "建筑")
+    assert "您已被聘任为重庆市工伤预防专家库专家（建筑）" in expert.last().text
+    assert "CQGSYF-2022-0001" in expert.last().text and "2027-11-14" in expert.last().text
+    told = world.user(DISTRICT_REVIEWER, "区县").last().text
+    assert "以下专家已聘任入库：王建筑、李矿山" in told
+    assert apps
+
+    await admin.send("/experts")
+    listing = admin.last().text
+    assert "入库专家名册：共 2 人（第 1/1 页）" in listing
+    assert (
+        "CQGSYF-2022-0001 王建筑（男）· 建筑 · 沙坪坝区 重庆大学 · 在聘 · 聘期至 2027-11-14"
+        in listing
+    )
+    assert "13900000001" not in listing and "139****0001" in listing
+    await admin.send("/experts CQGSYF-2022-0002")
+    assert "共 1 人" in admin.last().text and "李矿山" in admin.last().text
+    await admin.send("/experts 赵")
+    assert "没有符合条件的专家" in admin.last().text
+    await district.send("/experts")
+    assert "只有市局管理员" in district.last().text
+    await expert.send("/me")
+    assert (
+        "聘书编号：CQGSYF-2022-0001" in expert.last().text and "专业组：建筑" in expert.last().text
+    )
+    await expert.press("下载聘书")
+    mine = documents(expert)[-1]
+    assert mine.document[0] == "聘书_CQGSYF-2022-0001.docx"
+    text = docx_text(mine.document[1])
+    assert "王建筑" in text and "2027年11月14日" in text
+    await admin.send("/experts")
+    await admin.press("导出名册")
+    registry_file = documents(admin)[-1]
+    assert registry_file.document[0].startswith("重庆市工伤预防专家库入库专家名册_")
+    rows = sheet_rows(registry_file.document[1])
+    assert any("13900000001" in map(str, r) for r in rows), "the bureau's own list has the phone"
+    await district.send("/me")
+    assert "您目前不是专家库专家" in district.last().text
+
+    # the term goes on: a yearly evaluation, a renewal, a withdrawal, a dismissal with its letter
+    await admin.send("/expert CQGSYF-2022-0001")
+    assert "专家 #1 · 王建筑（男）· 建筑" in admin.last().text and "评价：暂无" in admin.last().text
+    await admin.press("2022年度评价")
+    await admin.press("2022年：优秀")
+    assert "已记录 王建筑 2022 年度评价：优秀" in admin.last().text
+    await admin.send("/expert CQGSYF-2022-0001")
+    await admin.press("续聘")
+    await admin.send("2027-11-15")
+    assert "新聘期 2027-11-15 至 2032-11-14" in admin.last().text
+    await admin.press("确认续聘")
+    assert "已续聘 王建筑：CQGSYF-2027-0001" in admin.last().text
+
+    await expert.send("/me")
+    assert "聘书编号：CQGSYF-2027-0001" in expert.last().text
+    await expert.press("申请退出专家库")
+    await expert.send("工作调动")
+    assert "退出申请已提交" in expert.last().text
+    await admin.send("/expert CQGSYF-2027-0001")
+    assert "退出申请：工作调动" in admin.last().text
+    await admin.press("确认退出")
+    assert "已确认 王建筑 退出专家库" in admin.last().text
+    await admin.send("/expert #1")
+    assert "状态：已退出" in admin.last().text and not admin.last().buttons()
+
+    await admin.send("/expert CQGSYF-2022-0002")
+    await admin.press("解聘")
+    await admin.send("违反专家工作纪律")
+    letter = documents(admin)[-1]
+    assert letter.document[0] == "书面函告_解聘_CQGSYF-2022-0002.docx"
+    assert "违反专家工作纪律" in docx_text(letter.document[1])
+    await district.send("/expert #2")
+    assert "只有市局管理员" in district.last().text
+    await sender_pass(world, sessionmaker, clock)
+    assert "您已被解聘" in world.user(5002, "矿山").last().text

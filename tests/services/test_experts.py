@@ -1,0 +1,181 @@
+"""An appointed expert's life: yearly evaluations, renewal or not, withdrawal and dismissal."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import select
+
+from bot.clock import TZ
+from bot.domain.errors import AlreadyHandled, NotAllowed
+from bot.domain.registry import ExpertAction, Rating
+from bot.services import experts, registry
+from storage.models import ExpertTerm, Reminder
+from storage.uow import unit_of_work_factory
+from tests.flows.export_helpers import seed_app
+from tests.flows.review_helpers import standard_reviewers
+from tests.support.people import person
+
+AT = datetime(2022, 10, 28, 15, 0, tzinfo=TZ)
+LATER = datetime(2022, 11, 20, 9, 0, tzinfo=TZ)
+
+
+@pytest.fixture
+async def appointed(sessionmaker):
+    """Two experts appointed from 2022-11-15; returns (uows, admin, admins, expert ids)."""
+    uows = unit_of_work_factory(sessionmaker)
+    await standard_reviewers(sessionmaker)
+    admin = await person(uows, 900)
+    admins = (admin,)
+    apps = [
+        await seed_app(sessionmaker, telegram_id=5001, unit_code="CQU001", status="qualified",
+                       name="王建筑", group="建筑", id_number="500106198501011234"),
+        await seed_app(sessionmaker, telegram_id=5002, unit_code="CQU001", status="qualified",
+                       name="李矿山", group="矿山", id_number="500106198601011235"),
+    ]  # fmt: skip
+    who = {"by": admin, "admin_ids": admins}
+    batch = await registry.record_batch(
+        uows, meeting_on=date(2022, 10, 28), reference="纪要3号", app_ids=apps, now=AT, **who
+    )
+    await registry.open_publicity(
+        uows,
+        batch_id=batch.id,
+        starts_on=date(2022, 11, 1),
+        ends_on=date(2022, 11, 7),
+        now=AT,
+        **who,
+    )
+    done = await registry.appoint_batch(
+        uows, batch_id=batch.id, term_start=date(2022, 11, 15), now=LATER, **who
+    )
+    return uows, who, [a.expert_id for a in done]
+
+
+async def kinds(sessionmaker) -> list[str]:
+    async with sessionmaker() as session:
+        payloads = await session.scalars(
+            select(Reminder.payload).where(Reminder.kind == "registry")
+        )
+        return [p["what"] for p in payloads]
+
+
+async def test_two_failed_yearly_evaluations_in_a_term_are_flagged(appointed) -> None:
+    uows, who, (first, _) = appointed
+    card = await experts.record_evaluation(
+        uows, expert_id=first, year=2023, rating=Rating.FAIL, notes="未参加活动", now=LATER, **who
+    )
+    assert not card.flagged
+    with pytest.raises(AlreadyHandled):
+        await experts.record_evaluation(
+            uows, expert_id=first, year=2023, rating=Rating.PASS, now=LATER, **who
+        )
+    card = await experts.record_evaluation(
+        uows, expert_id=first, year=2024, rating=Rating.FAIL, now=LATER, **who
+    )
+    assert card.flagged
+    card = await experts.find_expert(uows, key="CQGSYF-2022-0001", **who)
+    assert card.flagged and [e.year for e in card.evaluations] == [2023, 2024]
+
+
+async def test_renewal_starts_a_new_term_with_a_new_number(appointed, sessionmaker) -> None:
+    uows, who, (first, _) = appointed
+    renewed = await experts.renew(
+        uows, expert_id=first, term_start=date(2027, 11, 15), now=LATER, **who
+    )
+    assert (renewed.certificate_no, renewed.ends_on) == ("CQGSYF-2027-0001", date(2032, 11, 14))
+    card = await experts.find_expert(uows, key=f"#{first}", **who)
+    assert [t.certificate_no for t in card.terms] == ["CQGSYF-2022-0001", "CQGSYF-2027-0001"]
+    assert card.row.certificate_no == "CQGSYF-2027-0001" and card.row.standing == "appointed"
+    assert (await kinds(sessionmaker)).count("renewed") == 3, (
+        "the expert, the district and the unit"
+    )
+
+
+async def test_not_renewed_ends_with_the_term_and_cannot_be_renewed_after(
+    appointed, sessionmaker
+) -> None:
+    uows, who, (first, _) = appointed
+    with pytest.raises(NotAllowed, match="理由"):
+        await experts.not_renew(uows, expert_id=first, reason=" ", now=LATER, **who)
+    ended = await experts.not_renew(
+        uows, expert_id=first, reason="年度评价两次不合格", now=LATER, **who
+    )
+    assert ended.action is ExpertAction.NOT_RENEW and ended.effective_on == date(2027, 11, 14)
+    assert ended.certificate_no == "CQGSYF-2022-0001" and ended.unit == "重庆大学"
+    with pytest.raises(NotAllowed, match="不再续聘"):
+        await experts.renew(uows, expert_id=first, term_start=date(2027, 11, 15), now=LATER, **who)
+
+
+async def test_withdrawal_is_asked_by_the_expert_and_confirmed_by_the_bureau(
+    appointed, sessionmaker
+) -> None:
+    uows, who, (first, second) = appointed
+    expert_person = await person(uows, 5002)
+    with pytest.raises(NotAllowed, match="没有待确认的退出申请"):
+        await experts.confirm_withdrawal(uows, expert_id=second, now=LATER, **who)
+    await experts.ask_withdrawal(
+        uows,
+        person_id=expert_person,
+        reason="工作调动，精力有限",
+        admin_ids=who["admin_ids"],
+        now=LATER,
+    )
+    with pytest.raises(AlreadyHandled):
+        await experts.ask_withdrawal(uows, person_id=expert_person, reason="再次申请", now=LATER)
+    assert "withdrawal_asked" in await kinds(sessionmaker)
+    card = await experts.confirm_withdrawal(uows, expert_id=second, now=LATER, **who)
+    assert card.row.standing == "withdrawn" and card.terms[-1].ended_on == date(2022, 11, 20)
+    assert [e.action for e in card.events] == ["appoint", "ask_withdrawal", "withdraw"]
+    with pytest.raises(NotAllowed):
+        await experts.ask_withdrawal(uows, person_id=expert_person, reason="又一次", now=LATER)
+
+
+async def test_dismissal_ends_the_term_today(appointed, sessionmaker) -> None:
+    uows, who, (first, _) = appointed
+    ended = await experts.dismiss(
+        uows, expert_id=first, reason="违反专家工作纪律", now=LATER, **who
+    )
+    assert ended.effective_on == date(2022, 11, 20)
+    async with sessionmaker() as session:
+        ends = (await session.scalars(select(ExpertTerm.ended_on).order_by(ExpertTerm.id))).all()
+    assert ends == [date(2022, 11, 20), None]
+    assert (await kinds(sessionmaker)).count("dismiss") == 3
+
+
+async def test_the_bureau_hears_90_and_30_days_before_terms_end_once_each(
+    appointed, sessionmaker
+) -> None:
+    from aiogram import Bot
+
+    from bot.clock import FixedClock
+    from bot.offline import OfflineSession
+    from bot.ratelimit import RateLimiter
+    from bot.services import reminders
+    from handlers.sending import TelegramSender
+
+    uows, who, _ = appointed
+    session = OfflineSession()
+    bot = Bot(token="42:TEST", session=session)
+
+    async def instant(_: float) -> None:
+        return None
+
+    async def pass_at(day: datetime) -> list[str]:
+        clock = FixedClock(day)
+        sender = TelegramSender(bot, RateLimiter(sleep=instant), clock, uows)
+        before = len(session.inbox(900))
+        await reminders.send_due_reminders(uows, sender, clock, admin_ids=who["admin_ids"])
+        return [m.text for m in session.inbox(900)[before:]]
+
+    assert await pass_at(datetime(2027, 8, 15, 9, 0, tzinfo=TZ)) == [], "91 days before"
+    [first] = await pass_at(datetime(2027, 8, 16, 9, 0, tzinfo=TZ))
+    assert (
+        "2027-11-14 届满（90 天内）" in first
+        and "王建筑（CQGSYF-2022-0001）、李矿山（CQGSYF-2022-0002）" in first
+    )
+    assert await pass_at(datetime(2027, 8, 17, 9, 0, tzinfo=TZ)) == []
+    [second] = await pass_at(datetime(2027, 10, 15, 9, 0, tzinfo=TZ))
+    assert "（30 天内）" in second
+    assert await pass_at(datetime(2027, 10, 16, 9, 0, tzinfo=TZ)) == []
+    await bot.session.close()

@@ -1,0 +1,272 @@
+"""After qualification: the joint meeting's batch, its correction, publicity, objections and
+appointment with certificate numbers that are never given twice."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import select
+
+from bot.clock import TZ
+from bot.domain.errors import AlreadyHandled, NotAllowed
+from bot.domain.review import RoleKind
+from bot.services import registry
+from bot.services.roles import find_target, grant
+from storage.models import Application, ApplicationEvent, ExpertTerm, Reminder
+from storage.uow import unit_of_work_factory
+from tests.flows.export_helpers import seed_app
+from tests.support.people import person
+
+MEETING = date(2022, 10, 28)
+AT = datetime(2022, 10, 28, 15, 0, tzinfo=TZ)
+AFTER_PUBLICITY = datetime(2022, 11, 8, 9, 0, tzinfo=TZ)
+REFERENCE = "联席会议纪要〔2022〕3号"
+
+
+@pytest.fixture
+async def setup(sessionmaker):
+    uows = unit_of_work_factory(sessionmaker)
+    admin = await person(uows, 900)
+    district = await person(uows, 3001)
+    target = await find_target(uows, RoleKind.DISTRICT, "500106")
+    assert target is not None
+    await grant(uows, district, target, granted_by=None, full_name="赵区县", now=AT)
+    await grant(uows, await person(uows, 2001), (await find_target(uows, RoleKind.UNIT, "CQU001")), granted_by=None, full_name="王单位", now=AT)  # type: ignore[arg-type]  # fmt: skip
+    apps = [
+        await seed_app(
+            sessionmaker,
+            telegram_id=1001 + i,
+            unit_code="CQU001",
+            status="qualified",
+            name=name,
+            id_number=number,
+        )  # fmt: skip
+        for i, (name, number) in enumerate(
+            [
+                ("张三", "500103199001019998"),
+                ("李四", "500106198501011234"),
+                ("王五", "11010519491231002X"),
+            ]
+        )
+    ]
+    return uows, (admin,), admin, district, apps
+
+
+async def statuses(sessionmaker) -> list[str]:
+    async with sessionmaker() as session:
+        return list(await session.scalars(select(Application.status).order_by(Application.id)))
+
+
+async def test_a_batch_confirms_qualified_applications_and_only_the_bureau_records_it(
+    setup, sessionmaker
+) -> None:
+    uows, admins, admin, district, apps = setup
+    with pytest.raises(NotAllowed):
+        await registry.record_batch(
+            uows, meeting_on=MEETING, reference=REFERENCE, app_ids=apps, by=district,
+            admin_ids=admins, now=AT,
+        )  # fmt: skip
+    recorded = await registry.record_batch(
+        uows,
+        meeting_on=MEETING,
+        reference=REFERENCE,
+        app_ids=apps,
+        by=admin,
+        admin_ids=admins,
+        now=AT,
+    )
+    assert [a.id for a in recorded.confirmed] == apps
+    assert await statuses(sessionmaker) == ["confirmed"] * 3
+    async with sessionmaker() as session:
+        notes = list(
+            await session.scalars(
+                select(ApplicationEvent.note).where(ApplicationEvent.action == "confirm")
+            )
+        )
+    assert notes == [f"联席会议（2022-10-28）{REFERENCE}"] * 3
+    with pytest.raises(NotAllowed, match="不能这样处理"):
+        await registry.record_batch(
+            uows,
+            meeting_on=MEETING,
+            reference="再一次",
+            app_ids=apps[:1],
+            by=admin,
+            admin_ids=admins,
+            now=AT,
+        )
+
+
+async def test_a_correction_is_a_new_batch_and_what_it_leaves_out_waits_again(
+    setup, sessionmaker
+) -> None:
+    uows, admins, admin, _, apps = setup
+    first = await registry.record_batch(
+        uows,
+        meeting_on=MEETING,
+        reference=REFERENCE,
+        app_ids=apps,
+        by=admin,
+        admin_ids=admins,
+        now=AT,
+    )
+    second = await registry.record_batch(
+        uows, meeting_on=MEETING, reference=REFERENCE + "（更正）", app_ids=apps[:2], corrects=first.id,
+        by=admin, admin_ids=admins, now=AT,
+    )  # fmt: skip
+    assert [a.id for a in second.dropped] == [apps[2]] and not second.confirmed
+    assert await statuses(sessionmaker) == ["confirmed", "confirmed", "qualified"]
+    with pytest.raises(NotAllowed, match="已由第 2 批更正"):
+        await registry.open_publicity(
+            uows, batch_id=first.id, starts_on=date(2022, 11, 1), ends_on=date(2022, 11, 7), by=admin,
+            admin_ids=admins, now=AT,
+        )  # fmt: skip
+
+
+async def test_publicity_objections_and_appointment(setup, sessionmaker) -> None:
+    uows, admins, admin, _, apps = setup
+    batch = await registry.record_batch(
+        uows,
+        meeting_on=MEETING,
+        reference=REFERENCE,
+        app_ids=apps,
+        by=admin,
+        admin_ids=admins,
+        now=AT,
+    )
+    published = await registry.open_publicity(
+        uows, batch_id=batch.id, starts_on=date(2022, 11, 1), ends_on=date(2022, 11, 7), by=admin,
+        admin_ids=admins, now=AT,
+    )  # fmt: skip
+    assert [e.name for e in published.entries] == ["张三", "李四", "王五"]
+    assert published.entries[0] == registry.PublicityEntry(
+        "张三", "男", "重庆大学", "高级工程师", "矿山"
+    )
+    with pytest.raises(AlreadyHandled):
+        await registry.open_publicity(
+            uows, batch_id=batch.id, starts_on=date(2022, 11, 1), ends_on=date(2022, 11, 7), by=admin,
+            admin_ids=admins, now=AT,
+        )  # fmt: skip
+
+    overruled = (await registry.record_objection(
+        uows, app_id=apps[0], received_on=date(2022, 11, 3), summary="反映其职称材料不实", by=admin,
+        admin_ids=admins, now=AT,
+    )).id  # fmt: skip
+    upheld = (await registry.record_objection(
+        uows, app_id=apps[1], received_on=date(2022, 11, 4), summary="反映其已退休", by=admin,
+        admin_ids=admins, now=AT,
+    )).id  # fmt: skip
+    with pytest.raises(NotAllowed, match="公示期到 2022-11-07 才结束"):
+        await registry.appoint_batch(
+            uows,
+            batch_id=batch.id,
+            term_start=date(2022, 11, 10),
+            by=admin,
+            admin_ids=admins,
+            now=AT,
+        )
+    with pytest.raises(NotAllowed, match="还有未处理的异议"):
+        await registry.appoint_batch(
+            uows,
+            batch_id=batch.id,
+            term_start=date(2022, 11, 10),
+            by=admin,
+            admin_ids=admins,
+            now=AFTER_PUBLICITY,
+        )
+    await registry.decide_objection(
+        uows,
+        objection_id=overruled,
+        upheld=False,
+        reason="经核实材料真实",
+        by=admin,
+        admin_ids=admins,
+        now=AT,
+    )
+    taken_out = await registry.decide_objection(
+        uows,
+        objection_id=upheld,
+        upheld=True,
+        reason="经核实已退休",
+        by=admin,
+        admin_ids=admins,
+        now=AT,
+    )
+    assert taken_out.status.value == "not_accepted"
+    with pytest.raises(AlreadyHandled):
+        await registry.decide_objection(
+            uows,
+            objection_id=upheld,
+            upheld=False,
+            reason="再议",
+            by=admin,
+            admin_ids=admins,
+            now=AT,
+        )
+
+    appointed = await registry.appoint_batch(
+        uows,
+        batch_id=batch.id,
+        term_start=date(2022, 11, 10),
+        by=admin,
+        admin_ids=admins,
+        now=AFTER_PUBLICITY,
+    )
+    assert [(a.name, a.certificate_no, a.ends_on) for a in appointed] == [
+        ("张三", "CQGSYF-2022-0001", date(2027, 11, 9)),
+        ("王五", "CQGSYF-2022-0002", date(2027, 11, 9)),
+    ]
+    assert await statuses(sessionmaker) == ["accepted", "not_accepted", "accepted"]
+    with pytest.raises(NotAllowed, match="没有待聘任的专家"):
+        await registry.appoint_batch(
+            uows,
+            batch_id=batch.id,
+            term_start=date(2022, 11, 10),
+            by=admin,
+            admin_ids=admins,
+            now=AFTER_PUBLICITY,
+        )
+
+    async with sessionmaker() as session:
+        notices = (
+            await session.execute(
+                select(Reminder.key, Reminder.payload)
+                .where(Reminder.kind == "registry")
+                .order_by(Reminder.id)
+            )
+        ).all()
+        numbers = list(await session.scalars(select(ExpertTerm.certificate_no)))
+    whats = [p["what"] for _, p in notices]
+    assert whats.count("appointed") == 2 and whats.count("not_accepted") == 1
+    lists = [p["names"] for _, p in notices if p["what"] == "appointed_list"]
+    assert lists == [["张三", "王五"], ["张三", "王五"]], (
+        "the district and the unit reviewer, once each"
+    )
+    assert numbers == ["CQGSYF-2022-0001", "CQGSYF-2022-0002"]
+
+
+async def test_certificate_numbers_only_go_up(setup, sessionmaker) -> None:
+    uows, admins, admin, _, apps = setup
+    for app_id in apps[:2]:
+        batch = await registry.record_batch(
+            uows,
+            meeting_on=MEETING,
+            reference=REFERENCE,
+            app_ids=[app_id],
+            by=admin,
+            admin_ids=admins,
+            now=AT,
+        )
+        await registry.open_publicity(
+            uows, batch_id=batch.id, starts_on=date(2022, 11, 1), ends_on=date(2022, 11, 7), by=admin,
+            admin_ids=admins, now=AT,
+        )  # fmt: skip
+        [appointed] = await registry.appoint_batch(
+            uows,
+            batch_id=batch.id,
+            term_start=date(2022, 11, 10),
+            by=admin,
+            admin_ids=admins,
+            now=AFTER_PUBLICITY,
+        )
+    assert appointed.certificate_no == "CQGSYF-2022-0002"

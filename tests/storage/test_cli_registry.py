@@ -1,0 +1,92 @@
+"""`expertbot registry …` against a real SQLite file: from a qualified application to a
+certificate number."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+import pytest
+
+from bot.clock import TZ
+from storage.db import create_database
+from storage.migrate import upgrade
+from storage.uow import unit_of_work_factory
+from tests.flows.export_helpers import seed_app, sheet_rows
+from tests.storage.test_cli_export import run
+from tests.support.seed import seed_demo
+
+
+async def _seed(url: str) -> list[int]:
+    database = create_database(url)
+    await upgrade(database)
+    async with unit_of_work_factory(database)() as uow:
+        await seed_demo(uow, now=datetime(2022, 9, 1, 9, 0, tzinfo=TZ))
+        await uow.commit()
+    ids = [
+        await seed_app(database, telegram_id=5001, unit_code="CQU001", status="qualified",
+                       name="王建筑", group="建筑", id_number="500106198501011234"),
+        await seed_app(database, telegram_id=5002, unit_code="CQU001", status="qualified",
+                       name="李矿山", group="矿山", id_number="500106198601011235"),
+    ]  # fmt: skip
+    await database.dispose()
+    return ids
+
+
+def test_a_batch_from_the_meeting_to_the_certificates(tmp_path, monkeypatch, capsys) -> None:
+    url = f"sqlite:///{tmp_path}/registry.db"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.chdir(tmp_path)
+    first, second = asyncio.run(_seed(url))
+
+    code, out, _ = run(
+        capsys, "registry", "batch", "--meeting-date", "2022-10-28",
+        "--reference", "联席会议纪要〔2022〕3号", "--applications", f"{first},{second}",
+    )  # fmt: skip
+    assert code == 0 and out.splitlines()[0] == "batch 1: 联席会议纪要〔2022〕3号"
+    code, out, _ = run(capsys, "registry", "publicity", "--batch", "1", "--start", "2022-11-04")
+    assert out.splitlines()[0] == (
+        "publicity of batch 1: 2022-11-04 (星期五) to 2022-11-10 (星期四), 2 people"
+    ), "five working days, the weekend skipped"
+    assert "\t王建筑\t男\t重庆大学\t高级工程师\t建筑" in out and "5001" not in out
+    code, out, _ = run(
+        capsys, "registry", "objection", "--application", str(second), "--received", "2022-11-07",
+        "--summary", "反映其资历不符",
+    )  # fmt: skip
+    assert code == 0 and out.startswith("objection 1 recorded")
+    code, _, err = run(capsys, "registry", "appoint", "--batch", "1", "--start", "2022-11-15")
+    assert code == 2 and ("公示期到" in err or "未处理的异议" in err)
+    code, out, _ = run(
+        capsys, "registry", "decide", "1", "--overruled", "--reason", "经核实资历符合"
+    )
+    assert code == 0 and f"#{second} is confirmed" in out
+    code, _, err = run(capsys, "registry", "batch", "--meeting-date", "bad", "--reference", "x",
+                       "--applications", "1")  # fmt: skip
+    assert code == 2 and "not a date" in err
+
+
+@pytest.mark.parametrize("argv", [["registry", "appoint", "--batch", "9", "--start", "2022-11-15"]])
+def test_mistakes_are_one_line(tmp_path, monkeypatch, capsys, argv) -> None:
+    url = f"sqlite:///{tmp_path}/registry.db"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.chdir(tmp_path)
+    asyncio.run(_seed(url))
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and err == "expertbot: 没有第 9 批入库确认。\n"
+
+
+def test_the_registry_export(tmp_path, monkeypatch, capsys) -> None:
+    url = f"sqlite:///{tmp_path}/registry.db"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.chdir(tmp_path)
+    first, second = asyncio.run(_seed(url))
+    run(capsys, "registry", "batch", "--meeting-date", "2022-10-28", "--reference", "纪要3号",
+        "--applications", f"{first},{second}")  # fmt: skip
+    run(capsys, "registry", "publicity", "--batch", "1", "--start", "2022-11-01", "--end", "2022-11-01")
+    code, out, _ = run(capsys, "registry", "appoint", "--batch", "1", "--start", "2022-11-15")
+    assert code == 0 and "CQGSYF-2022-0001\t王建筑\t建筑\t2022-11-15 to 2027-11-14" in out
+    target = tmp_path / "experts.xlsx"
+    code, out, _ = run(capsys, "export", "experts", "-o", str(target))
+    assert code == 0 and out == f"{target}: registry, 2 experts\n"
+    rows = sheet_rows(target.read_bytes())
+    assert any("CQGSYF-2022-0002" in map(str, r) for r in rows)
