@@ -32,7 +32,9 @@ def register(verbs: Any) -> None:
     invite = verbs.add_parser("invite", help="one-time invite links").add_subparsers(
         metavar="ACTION"
     )
-    create = invite.add_parser("create", help="make a link that grants a district or unit role")
+    create = invite.add_parser(
+        "create", help="make a link that grants a bureau reviewer, district or unit role"
+    )
     _target_args(create)
     create.add_argument("--days", type=int, default=7, help="valid for this many days (7)")
     create.set_defaults(handler=cmd_invite_create)
@@ -45,7 +47,12 @@ def register(verbs: Any) -> None:
 
 
 def _target_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--role", required=True, choices=[r.value for r in RoleKind])
+    p.add_argument(
+        "--role",
+        required=True,
+        choices=[r.value for r in RoleKind],
+        help="bureau (admin), bureau_rv (bureau reviewer: qualification review), district, unit",
+    )
     p.add_argument("--district", help="district code or name (for --role district)")
     p.add_argument("--unit", help="unit code (for --role unit)")
 
@@ -68,9 +75,9 @@ async def _target(uows: UnitOfWorkFactory, args: argparse.Namespace) -> Grant:
     from bot.services import roles
 
     role = RoleKind(args.role)
-    if role is RoleKind.BUREAU:
+    if role in (RoleKind.BUREAU, RoleKind.BUREAU_REVIEWER):
         if args.district or args.unit:
-            raise CliError("--role bureau takes neither --district nor --unit")
+            raise CliError(f"--role {role.value} takes neither --district nor --unit")
         return Grant(role=role)
     if role is RoleKind.DISTRICT:
         if not args.district or args.unit:
@@ -90,6 +97,8 @@ async def _target(uows: UnitOfWorkFactory, args: argparse.Namespace) -> Grant:
 def describe(g: Grant) -> str:
     if g.role is RoleKind.BUREAU:
         return "bureau admin"
+    if g.role is RoleKind.BUREAU_REVIEWER:
+        return "bureau reviewer (qualification review)"
     if g.role is RoleKind.DISTRICT:
         return f"district reviewer of {g.district_name}"
     return f"unit reviewer of {g.unit_name} ({g.unit_code})"
@@ -166,7 +175,12 @@ async def cmd_invite_list(args: argparse.Namespace, settings: Settings) -> int:
     async with _units_of_work(settings) as uows:
         invites = await roles.active_invites(uows, SystemClock().now())
     for row in invites:
-        where = f"unit {row.unit_id}" if row.unit_id is not None else f"district {row.district_id}"
+        if row.unit_id is not None:
+            where = f"unit {row.unit_id}"
+        elif row.district_id is not None:
+            where = f"district {row.district_id}"
+        else:
+            where = "city"
         out(
             f"{row.id}\t{row.role}\t{where}\tby {row.created_by or 'cli'}\t"
             f"until {format_local(row.expires_at)}"

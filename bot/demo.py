@@ -47,9 +47,10 @@ DEMO_REVIEWERS = (
     (2001, "王老师", "unit", "CQU001"),
     (3001, "赵科长", "district", "500106"),
     (9001, "周处长", "bureau", ""),
+    (9002, "钱科员", "bureau_rv", ""),
 )
 """Console users who review, by Telegram account: 重庆大学's unit reviewer, 沙坪坝区's district
-reviewer, a bureau admin."""
+reviewer, a bureau admin, a bureau reviewer (资格审核)."""
 
 
 async def seed_demo_reviewers(uow: UnitOfWork, now: datetime) -> None:

@@ -132,6 +132,10 @@ class PendingPage(CallbackData, prefix="pp"):
     page: Page
 
 
+class PendingOpen(CallbackData, prefix="po"):
+    """The pending list's first page as a new message (from a notice that something waits)."""
+
+
 class ListPick(StrEnum):
     PAGE = "p"
     STATUS_MENU = "s"

@@ -36,7 +36,9 @@ from exports.archive import annex1_archive
 from exports.full import write_full_export
 from exports.names import annex1_filename, annex2_filename, full_export_filename
 from handlers import render_exports as rx
+from handlers import render_review
 from handlers.callbacks import Annex1Get, ExportGo, ExportKind, ExportPick, ExportStage, ReportGo
+from handlers.notify import TelegramNotifier
 
 log = logging.getLogger(__name__)
 
@@ -281,10 +283,12 @@ async def on_report_go(
     clock: Clock,
     settings: Settings,
     bot: Bot,
+    notifier: TelegramNotifier,
     admin_ids: tuple[int, ...],
     person_id: int,
 ) -> None:
-    """Reports to the bureau (上报市局): asks first; on 确认上报 records it and sends the Annex 2."""
+    """Reports to the bureau (上报市局): asks first; on 确认上报 records it, sends the Annex 2 to
+    the bureau's admins, and tells the bureau's reviewers what now waits for their review."""
     chat_id = _chat_of(query)
     admins = admin_ids
     if not callback_data.confirm:
@@ -325,6 +329,9 @@ async def on_report_go(
     await bot.send_message(chat_id, rx.reported_text(report))
     if not report.recipients:
         await bot.send_message(chat_id, t.NO_BUREAU_ADMIN)
+    if report.waiting:
+        text, markup = render_review.qualification_waiting(export.district, report.waiting)
+        await notifier.tell_many(report.qualifiers, text, markup)
 
 
 # the access log ---------------------------------------------------------------------------------

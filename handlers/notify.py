@@ -21,7 +21,6 @@ from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, Message
 
 from bot.clock import Clock
 from bot.domain.application import ApplicationSnapshot
-from bot.domain.review import Decision
 from bot.domain.workflow import Status
 from bot.services import review
 from bot.services.accounts import KnownAccounts, telegram_chats
@@ -75,19 +74,35 @@ class TelegramNotifier:
         await self._record(app.id, sends)
 
     async def application_decided(self, outcome: review.Outcome) -> None:
-        """Every copy of the card shows the outcome; the applicant hears it; approval moves on."""
+        """Every copy of the card shows the outcome; the applicant hears it; whoever decides
+        next gets the card; the district hears of a disqualification."""
         app = outcome.after
         next_ids = outcome.next_cards.person_ids if outcome.next_cards is not None else ()
-        sends = await self._sends([app.person_id, *next_ids])
+        sends = await self._sends([app.person_id, *next_ids, *outcome.told])
         await self._rewrite(outcome.closed_cards, render_review.outcome_text(outcome))
         await self._tell(app.person_id, render_review.applicant_decision(outcome), None, sends)
-        if outcome.decision is Decision.RETURN:
+        if app.status is Status.RETURNED:
             for text, markup in render.card_parts(app):
                 if not await self._tell(app.person_id, text, markup, sends):
                     break
         if outcome.next_cards is not None:
             await self._send_cards(outcome.next_cards, sends)
+        if outcome.told:
+            notice = render_review.district_told(outcome)
+            for person_id in outcome.told:
+                await self._tell(person_id, notice, None, sends)
         await self._record(app.id, sends)
+
+    async def tell_many(
+        self, person_ids: Sequence[int], text: str, markup: InlineKeyboardMarkup | None = None
+    ) -> None:
+        """Sends one message to each person; those who cannot be reached are marked so."""
+        if not person_ids:
+            return
+        sends = await self._sends(person_ids)
+        for person_id in person_ids:
+            await self._tell(person_id, text, markup, sends)
+        await self._record(None, sends)
 
     async def application_withdrawn(self, app: ApplicationSnapshot, previous: str) -> None:
         """Cards are closed and the reviewers who had it before them are told."""

@@ -11,12 +11,22 @@ from datetime import datetime
 from aiogram.types import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.clock import format_local
+from bot.clock import format_local, local
 from bot.domain import keys, vocab
 from bot.domain.application import ApplicationSnapshot
-from bot.domain.form import BY_KEY, FIELDS
+from bot.domain.eligibility import Conditions, conditions_of
+from bot.domain.form import BY_KEY, FIELDS, facts_of
 from bot.domain.idcard import mask_phone
-from bot.domain.review import Change, Decision, Grant, ReviewLevel, RoleKind
+from bot.domain.review import (
+    BUREAU_ROLES,
+    Change,
+    Decision,
+    Grant,
+    ReviewLevel,
+    RoleKind,
+    action_of,
+    reviews,
+)
 from bot.domain.workflow import Status
 from bot.services.accounts import Managed
 from bot.services.ports import DistrictRow, EventRow, UnitRow
@@ -36,6 +46,7 @@ from handlers.callbacks import (
     InviteRevoke,
     InviteUnitKind,
     ListPick,
+    PendingOpen,
     PendingPage,
     ReasonCancel,
     RebindFor,
@@ -51,6 +62,9 @@ LISTED_STATUSES: tuple[Status, ...] = (
     Status.SUBMITTED,
     Status.UNIT_APPROVED,
     Status.DISTRICT_APPROVED,
+    Status.QUALIFIED,
+    Status.NOT_QUALIFIED,
+    Status.CONFIRMED,
     Status.RETURNED,
     Status.DECLINED,
     Status.WITHDRAWN,
@@ -61,6 +75,9 @@ SHORT_STATUS = {
     Status.SUBMITTED: "待单位审核",
     Status.UNIT_APPROVED: "待区县审核",
     Status.DISTRICT_APPROVED: "区县已同意",
+    Status.QUALIFIED: "资格审核通过",
+    Status.NOT_QUALIFIED: "资格审核未通过",
+    Status.CONFIRMED: "已确认入库",
     Status.RETURNED: "已退回",
     Status.DECLINED: "未同意",
     Status.WITHDRAWN: "已撤回",
@@ -76,6 +93,8 @@ SHORT_STATUS = {
 def role_line(g: Grant) -> str:
     if g.role is RoleKind.BUREAU:
         return t.ROLE_BUREAU
+    if g.role is RoleKind.BUREAU_REVIEWER:
+        return t.ROLE_BUREAU_REVIEWER
     if g.role is RoleKind.DISTRICT:
         return t.ROLE_DISTRICT.format(district=g.district_name)
     return t.ROLE_UNIT.format(unit=g.unit_name, code=g.unit_code)
@@ -110,15 +129,15 @@ def commands_for(grants: Sequence[Grant]) -> list[BotCommand]:
     """The command menu of a person with these roles."""
     roles = {g.role for g in grants}
     names = ["start", "status", "download"]
-    if roles & {RoleKind.UNIT, RoleKind.DISTRICT}:
+    if reviews(grants):
         names.append("pending")
-    if roles:
+    if roles - {RoleKind.BUREAU_REVIEWER}:
         names.append("export")
     if RoleKind.DISTRICT in roles:
         names.append("report")
     if RoleKind.BUREAU in roles:
         names += ["audit", "registry", "experts", "expert"]
-    if roles & {RoleKind.DISTRICT, RoleKind.BUREAU}:
+    if roles & {RoleKind.DISTRICT, *BUREAU_ROLES}:
         names.append("applications")
     if roles:
         names.append("history")
@@ -262,19 +281,106 @@ def _review_blocks(card: ReviewCard, changes: list[str]) -> list[str]:
             if app.unit_id is None or not app.unit_confirmed
             else t.CARD_UNIT_NO_REVIEWER
         )
-    if card.level is ReviewLevel.DISTRICT and card.unit_approval is not None:
+    if card.level is not ReviewLevel.UNIT and card.unit_approval is not None:
         blocks.append(
             t.CARD_UNIT_APPROVED.format(
                 who=card.unit_approval.actor_name, when=format_local(card.unit_approval.at)
             )
         )
+    if card.district_approval is not None:
+        blocks.append(
+            t.CARD_DISTRICT_APPROVED.format(
+                who=card.district_approval.actor_name,
+                when=format_local(card.district_approval.at),
+            )
+        )
+    if card.bureau_return is not None:
+        blocks.append(
+            t.CARD_BUREAU_RETURN.format(
+                who=card.bureau_return.actor_name,
+                when=format_local(card.bureau_return.at),
+                reason=card.bureau_return.note or "",
+            )
+        )
+    if card.level is ReviewLevel.BUREAU:
+        checks = [*_condition_lines(app), "", *_duplicate_lines(card)]
+        return [*blocks, *changes, "", *_key_lines(app), "", *checks]
     return [*blocks, *changes, "", *_key_lines(app), "", *_flag_lines(app)]
+
+
+def conditions(app: ApplicationSnapshot) -> Conditions:
+    """The eligibility conditions as judged at the unit deadline, as the applicant's flags were."""
+    deadline = local(app.campaign.unit_deadline).date()
+    return conditions_of(facts_of(app.values, app.unit_kind), deadline)
+
+
+def _condition_lines(app: ApplicationSnapshot) -> list[str]:
+    """Each condition with its fact and whether it is met; the relaxation reason if any."""
+    c = conditions(app)
+    lines = [t.CONDITIONS_HEADER.format(deadline=f"{c.deadline:%Y-%m-%d}")]
+    lines.append(
+        t.CONDITION_AGE.format(age=t.UNKNOWN if c.age is None else c.age, mark=t.MARK[c.age_ok])
+    )
+    level = c.title_level or t.UNKNOWN
+    if c.emergency_expert:
+        lines.append(t.CONDITION_TITLE_EMERGENCY.format(level=level, mark=t.MARK[c.title_ok]))
+    else:
+        lines.append(
+            t.CONDITION_TITLE.format(
+                level=level,
+                kind=c.unit_kind or t.UNKNOWN,
+                required=t.TITLE_REQUIRED_STRICT if c.strict_title else t.TITLE_REQUIRED,
+                mark=t.MARK[c.title_ok],
+            )
+        )
+    lines.append(
+        t.CONDITION_DISCIPLINE.format(
+            discipline=c.discipline or t.UNKNOWN, mark=t.MARK[c.discipline_ok]
+        )
+    )
+    reason = app.values.get(keys.RELAXATION_REASON)
+    if reason:
+        lines.append(t.CARD_RELAXATION.format(reason=reason))
+    return lines
+
+
+def _duplicate_lines(card: ReviewCard) -> list[str]:
+    """Other applications with the same ID number; never the number itself."""
+    if not card.duplicates:
+        return [t.CARD_NO_DUPLICATES]
+    return [
+        t.CARD_DUPLICATES.format(count=len(card.duplicates)),
+        *(
+            t.CARD_DUPLICATE.format(
+                id=d.app_id,
+                campaign=d.campaign,
+                district=d.district,
+                unit=d.unit,
+                status=SHORT_STATUS[d.status],
+            )
+            for d in card.duplicates
+        ),
+    ]
+
+
+def decision_label(level: ReviewLevel, decision: Decision) -> str:
+    """The button's label, and the decision's name in replies: 通过 / 退回修改 / 不同意 at unit
+    and district level, 资格审核通过 / 退回区县 / 不通过 at the bureau."""
+    labels = t.DECISION_AT_BUREAU if level is ReviewLevel.BUREAU else t.DECISION
+    return labels[decision.value]
+
+
+def decided_label(level: ReviewLevel, decision: Decision) -> str:
+    """The decision as the reviewer is told they made it: “已{…}。”."""
+    if level is ReviewLevel.BUREAU:
+        return t.DECIDED_AT_BUREAU[decision.value]
+    return t.DECISION[decision.value]
 
 
 def decision_keyboard(app: ApplicationSnapshot, level: ReviewLevel) -> InlineKeyboardMarkup:
     def act(decision: Decision) -> InlineKeyboardButton:
         return InlineKeyboardButton(
-            text=t.DECISION[decision.value],
+            text=decision_label(level, decision),
             callback_data=ReviewAction(
                 app_id=app.id, v=app.version, level=level, decision=decision
             ).pack(),
@@ -349,9 +455,11 @@ def _clip(text: str, limit: int = MESSAGE) -> str:
 # decisions ------------------------------------------------------------------------------
 
 
-def reason_prompt(app: ApplicationSnapshot, decision: Decision) -> tuple[str, InlineKeyboardMarkup]:
+def reason_prompt(
+    app: ApplicationSnapshot, decision: Decision, level: ReviewLevel
+) -> tuple[str, InlineKeyboardMarkup]:
     text = t.ASK_REASON.format(
-        id=app.id, name=app.values.get(keys.NAME) or "", decision=t.DECISION[decision.value]
+        id=app.id, name=app.values.get(keys.NAME) or "", decision=decision_label(level, decision)
     )
     markup = InlineKeyboardMarkup(
         inline_keyboard=[
@@ -374,7 +482,7 @@ def outcome_text(o: Outcome) -> str:
         icon=t.OUTCOME_ICON[o.decision.value],
         who=o.actor_name,
         when=format_local(o.at),
-        what=t.DONE[o.decision.action.value],
+        what=t.DONE[action_of(o.level, o.decision).value],
         level=t.LEVEL[o.level],
     )
     if o.reason:
@@ -397,6 +505,8 @@ def withdrawn_notice(app: ApplicationSnapshot) -> str:
 def applicant_decision(o: Outcome) -> str:
     when = format_local(o.at)
     level = t.LEVEL[o.level]
+    if o.level is ReviewLevel.BUREAU:
+        return _applicant_qualification(o, when)
     if o.decision is Decision.APPROVE:
         if o.level is ReviewLevel.UNIT:
             return t.APPLICANT_UNIT_APPROVED.format(when=when, district=o.after.district_name)
@@ -409,6 +519,38 @@ def applicant_decision(o: Outcome) -> str:
             deadline=format_local(o.after.campaign.unit_deadline),
         )
     return t.APPLICANT_DECLINED.format(level=level, when=when, reason=o.reason)
+
+
+def _applicant_qualification(o: Outcome, when: str) -> str:
+    district = o.after.district_name
+    if o.decision is Decision.APPROVE:
+        return t.APPLICANT_QUALIFIED.format(when=when)
+    if o.decision is Decision.RETURN:
+        return t.APPLICANT_RETURNED_TO_DISTRICT.format(
+            district=district, when=when, reason=o.reason
+        )
+    return t.APPLICANT_NOT_QUALIFIED.format(when=when, reason=o.reason, district=district)
+
+
+def district_told(o: Outcome) -> str:
+    """What the district's reviewers hear of the bureau's disqualification."""
+    return t.DISTRICT_TOLD_NOT_QUALIFIED.format(
+        id=o.after.id,
+        name=o.after.values.get(keys.NAME) or "",
+        unit=o.after.unit_name,
+        who=o.actor_name,
+        when=format_local(o.at),
+        reason=o.reason or "",
+    )
+
+
+def qualification_waiting(district: str, count: int) -> tuple[str, InlineKeyboardMarkup]:
+    """The one message a district's report brings the bureau's reviewers, with their list."""
+    button = InlineKeyboardButton(text=t.BUTTON_OPEN_PENDING, callback_data=PendingOpen().pack())
+    return (
+        t.QUALIFICATION_WAITING.format(district=district, count=count),
+        InlineKeyboardMarkup(inline_keyboard=[[button]]),
+    )
 
 
 # lists ------------------------------------------------------------------------------------
@@ -586,6 +728,12 @@ def invite_district_page(
         kb.button(text=d.name, callback_data=InviteFor(role=RoleKind.DISTRICT, target_id=d.id))
     kb.adjust(3)
     kb.row(*_pager(page, pages, lambda p: InviteDistrictPage(page=p).pack()))
+    kb.row(
+        InlineKeyboardButton(
+            text=t.BUTTON_INVITE_BUREAU_REVIEWER,
+            callback_data=InviteFor(role=RoleKind.BUREAU_REVIEWER, target_id=0).pack(),
+        )
+    )
     return t.INVITE_CHOOSE_DISTRICT.format(page=page + 1, pages=pages), kb.as_markup()
 
 

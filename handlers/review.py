@@ -47,6 +47,7 @@ from handlers.callbacks import (
     InviteRevoke,
     InviteUnitKind,
     ListPick,
+    PendingOpen,
     PendingPage,
     ReasonCancel,
     ReviewAction,
@@ -87,6 +88,7 @@ def build_router() -> Router:
     router.callback_query.register(on_review_show, ReviewShow.filter())
     router.callback_query.register(on_reason_cancel, ReasonCancel.filter())
     router.callback_query.register(on_pending_page, PendingPage.filter())
+    router.callback_query.register(on_pending_open, PendingOpen.filter())
     router.callback_query.register(on_app_list, AppList.filter())
     router.callback_query.register(on_invite_district_page, InviteDistrictPage.filter())
     router.callback_query.register(on_invite_for, InviteFor.filter())
@@ -128,7 +130,8 @@ async def on_review_action(
     person_id: int,
     admin_ids: tuple[int, ...],
 ) -> None:
-    """Approves at once; for 退回修改 and 不同意 checks first, then asks for the reason."""
+    """Approves at once; for 退回修改 and 不同意 (退回区县 and 不通过 at the bureau) checks
+    first, then asks for the reason."""
     user = query.from_user
     decision = callback_data.decision
     if decision.needs_reason:
@@ -144,7 +147,7 @@ async def on_review_action(
         pending = {"app_id": app.id, "v": app.version, "level": int(callback_data.level)}
         await enter(state, ReviewInput.reason, {**pending, "d": decision.value})
         await query.answer()
-        text, markup = rr.reason_prompt(app, decision)
+        text, markup = rr.reason_prompt(app, decision, callback_data.level)
         await _message_of(query).answer(text, reply_markup=markup)
         return
     outcome = await review.decide(
@@ -159,7 +162,9 @@ async def on_review_action(
         reason=None,
         now=clock.now(),
     )
-    await query.answer(t.DONE_ANSWER.format(decision=t.DECISION[decision.value]))
+    await query.answer(
+        t.DONE_ANSWER.format(decision=rr.decided_label(callback_data.level, decision))
+    )
     await notifier.application_decided(outcome)
 
 
@@ -173,7 +178,7 @@ async def on_reason(
     person_id: int,
     admin_ids: tuple[int, ...],
 ) -> None:
-    """Takes the reason for 退回修改 or 不同意 and decides; 取消 leaves the application as it was."""
+    """Takes the reason for a return or a decline and decides; 取消 leaves the application as it was."""
     if not message.text:
         await message.answer(t.REASON_NOT_TEXT)
         return
@@ -202,7 +207,7 @@ async def on_reason(
         t.DECIDED.format(
             id=outcome.after.id,
             name=outcome.after.values.get("name") or "",
-            decision=t.DECISION[outcome.decision.value],
+            decision=rr.decided_label(outcome.level, outcome.decision),
         )
     )
     await notifier.application_decided(outcome)
@@ -290,6 +295,20 @@ async def on_pending(
     page = await review.pending(uows, person_id=person_id, admin_ids=admin_ids, page=0)
     text, markup = rr.pending_page(page)
     await message.answer(text, reply_markup=markup)
+
+
+async def on_pending_open(
+    query: CallbackQuery,
+    uows: UnitOfWorkFactory,
+    settings: Settings,
+    person_id: int,
+    admin_ids: tuple[int, ...],
+) -> None:
+    """Lists what waits for this reviewer below the notice that brought them."""
+    page = await review.pending(uows, person_id=person_id, admin_ids=admin_ids, page=0)
+    text, markup = rr.pending_page(page)
+    await query.answer()
+    await _message_of(query).answer(text, reply_markup=markup)
 
 
 async def on_pending_page(
@@ -410,7 +429,8 @@ async def on_invite(
     person_id: int,
     admin_ids: tuple[int, ...],
 ) -> None:
-    """Bureau admins pick a district to invite its reviewer; district reviewers pick a unit."""
+    """Bureau admins pick a district to invite its reviewer, or invite a bureau reviewer;
+    district reviewers pick a unit."""
     menu = await roles.invite_menu(uows, person_id=person_id, admin_ids=admin_ids)
     if menu.districts is not None:
         text, markup = rr.invite_district_page(menu.districts, 0)
@@ -443,6 +463,8 @@ async def on_invite_for(
     """Makes the one-time link for the chosen district or unit (re-checking who may)."""
     if callback_data.role is RoleKind.DISTRICT:
         target = Grant(role=RoleKind.DISTRICT, district_id=callback_data.target_id)
+    elif callback_data.role is RoleKind.BUREAU_REVIEWER:
+        target = Grant(role=RoleKind.BUREAU_REVIEWER)
     elif callback_data.role is RoleKind.UNIT:
         target = Grant(role=RoleKind.UNIT, unit_id=callback_data.target_id)
     else:

@@ -35,7 +35,7 @@ from bot.domain.reminders import (
 from bot.domain.review import Scope
 from bot.domain.workflow import Status
 from bot.domain.workflow import Status as AppStatus
-from bot.services.ports import EventRow, ListFilter
+from bot.services.ports import DuplicateRow, EventRow, ListFilter
 from bot.services.privacy import ExpiredApplication
 from bot.services.reminder_ports import BatchFacts
 from storage.crypto import blind_index
@@ -52,6 +52,7 @@ from storage.models import (
     Unit,
     UTCDateTime,
 )
+from storage.models import Campaign as CampaignModel
 from storage.rows import (
     ADD_APPLICATION,
     ADD_EVENT,
@@ -110,6 +111,41 @@ class ApplicationRepository:
             .distinct()
         )
         return list(rows)
+
+    async def same_id_number(self, app_id: int) -> Sequence[DuplicateRow]:
+        """Every other submitted application with this one's ID number (by its keyed hash), in
+        any campaign or district, newest campaign first; erased ones have no hash left."""
+        this = aliased(Application)
+        id_hash = select(this.id_hash).where(this.id == app_id).scalar_subquery()
+        rows = await self.session.execute(
+            select(
+                Application.id,
+                CampaignModel.name.label("campaign"),
+                District.name.label("district"),
+                Application.unit_name,
+                Application.status,
+            )
+            .join(CampaignModel, CampaignModel.id == Application.campaign_id)
+            .join(District, District.id == Application.district_id)
+            .where(
+                # Every campaign named, so that the (campaign_id, id_hash) index finds the rows.
+                Application.campaign_id.in_(select(CampaignModel.id)),
+                Application.id_hash == id_hash,
+                Application.id != app_id,
+                Application.status != AppStatus.DRAFT.value,
+            )
+            .order_by(Application.campaign_id.desc(), Application.id)
+        )
+        return [
+            DuplicateRow(
+                app_id=r.id,
+                campaign=r.campaign,
+                district=r.district,
+                unit=r.unit_name or "",
+                status=AppStatus(r.status),
+            )
+            for r in rows
+        ]
 
     async def id_number_in_use(self, campaign_id: int, id_number: str, except_id: int) -> bool:
         params = {

@@ -263,11 +263,31 @@ UNIT_REVIEWER = (
 )
 
 
+REPORTED = exists().where(
+    BatchReport.campaign_id == Application.campaign_id,
+    BatchReport.district_id == Application.district_id,
+    BatchReport.replaced.is_(False),
+)
+"""The application's district has reported its batch of the application's campaign."""
+
+
 def pending_for(scope: Scope) -> Any:
     """What waits for the scope's holder: unit level for its units (or uncovered units of its
-    districts), district level for its districts."""
-    if not (scope.unit_ids or scope.district_ids):
+    districts), district level for its districts, and for the bureau the district-approved
+    applications of districts that reported (`bot.domain.review.waits_at`)."""
+    if not (scope.unit_ids or scope.district_ids or scope.qualifies):
         return false()
+    if not (scope.unit_ids or scope.district_ids):
+        return _waits_for_bureau()
+    waiting = _waits_for_units_and_districts(scope)
+    return or_(waiting, _waits_for_bureau()) if scope.qualifies else waiting
+
+
+def _waits_for_bureau() -> Any:
+    return and_(Application.status == Status.DISTRICT_APPROVED.value, REPORTED)
+
+
+def _waits_for_units_and_districts(scope: Scope) -> Any:
     unit_reviewed = exists().where(
         Role.role == RoleKind.UNIT.value, Role.unit_id == Application.unit_id
     )

@@ -90,3 +90,55 @@ def check_eligibility(facts: Facts, deadline: date) -> tuple[Flag, ...]:
     ):
         flags.append(Flag.DISCIPLINE)
     return tuple(flags)
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """The facts behind the flags, as the bureau's qualification card shows them.
+
+    Each `*_ok` is None when the facts to judge it are not known.
+    """
+
+    deadline: date
+    age: int | None
+    """Completed years on the deadline day."""
+    age_ok: bool | None
+    title_level: str | None
+    unit_kind: str | None
+    strict_title: bool
+    """The unit kind asks for 正高级 (universities, research institutes), not 副高级 and above."""
+    emergency_expert: bool | None
+    title_ok: bool | None
+    """By title level, or by the emergency-management qualification."""
+    discipline: str | None
+    discipline_ok: bool | None
+
+
+def conditions_of(facts: Facts, deadline: date) -> Conditions:
+    """Each condition of section 二 with the fact it is judged on, for a reviewer to weigh;
+    a condition fails here exactly when `check_eligibility` flags it."""
+    age = age_on(facts.birth_date, deadline) if facts.birth_date is not None else None
+    title_ok: bool | None = None
+    if facts.emergency_expert is True:
+        title_ok = True
+    elif facts.title_level is not None:
+        title_ok = _title_ok(facts.title_level, facts.unit_kind) or (
+            None if facts.emergency_expert is None else False
+        )
+    discipline_ok = (
+        None
+        if facts.discipline is None
+        else facts.discipline != OTHER_DISCIPLINE and facts.discipline in DISCIPLINES
+    )
+    return Conditions(
+        deadline=deadline,
+        age=age,
+        age_ok=None if age is None else age < MAX_AGE,
+        title_level=facts.title_level,
+        unit_kind=facts.unit_kind,
+        strict_title=facts.unit_kind in STRICT_TITLE_UNIT_KINDS,
+        emergency_expert=facts.emergency_expert,
+        title_ok=title_ok,
+        discipline=facts.discipline,
+        discipline_ok=discipline_ok,
+    )

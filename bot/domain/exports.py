@@ -33,9 +33,17 @@ class Access(StrEnum):
 
 
 RECOMMENDED_BY_DISTRICT: frozenset[Status] = frozenset(
-    {Status.DISTRICT_APPROVED, Status.ACCEPTED, Status.NOT_ACCEPTED}
+    {
+        Status.DISTRICT_APPROVED,
+        Status.QUALIFIED,
+        Status.NOT_QUALIFIED,
+        Status.CONFIRMED,
+        Status.ACCEPTED,
+        Status.NOT_ACCEPTED,
+    }
 )
-"""Rows a district has recommended: what its Annex 2 reports."""
+"""Rows a district has recommended: what its Annex 2 reports, whatever the bureau made of them
+since (a later report of the district still lists them)."""
 RECOMMENDED_BY_UNIT: frozenset[Status] = RECOMMENDED_BY_DISTRICT | {Status.UNIT_APPROVED}
 """Rows a unit has agreed to."""
 IN_REVIEW: frozenset[Status] = frozenset({Status.SUBMITTED, Status.UNIT_APPROVED})

@@ -100,16 +100,20 @@ def _parse_yes_no(text: str) -> bool:
     return parsers.parse_yes_no(text)
 
 
-def flags_of(draft: Mapping[str, Any], unit_kind: str | None, deadline: date) -> tuple[Flag, ...]:
-    """Eligibility flags for what the draft says so far; a birth date counts once confirmed."""
-    facts = Facts(
+def facts_of(draft: Mapping[str, Any], unit_kind: str | None) -> Facts:
+    """What the eligibility conditions are judged on; a birth date counts once confirmed."""
+    return Facts(
         birth_date=draft.get(keys.BIRTH_DATE) if draft.get(keys.ID_CONFIRMED) else None,
         title_level=draft.get(keys.TITLE_LEVEL),
         emergency_expert=draft.get(keys.EMERGENCY_EXPERT),
         unit_kind=unit_kind,
         discipline=draft.get(keys.DISCIPLINE),
     )
-    return check_eligibility(facts, deadline)
+
+
+def flags_of(draft: Mapping[str, Any], unit_kind: str | None, deadline: date) -> tuple[Flag, ...]:
+    """Eligibility flags for what the draft says so far."""
+    return check_eligibility(facts_of(draft, unit_kind), deadline)
 
 
 def _needs_relaxation(draft: Mapping[str, Any]) -> bool:

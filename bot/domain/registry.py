@@ -1,12 +1,10 @@
-"""The expert database after the call (notice § 四): states, moves and dates, as plain tables.
+"""The expert database after the call (notice § 四): an expert's standing, terms, numbers, dates.
 
-Two lives are drawn in DESIGN.md § "After the call":
-
-- An application the district approved goes on at the bureau: the bureau
-  reviewer decides its qualification, the joint meeting confirms it in a
-  batch, it is published, and it ends appointed or not accepted.
-- An expert (one per person, across campaigns) holds five-year terms that
-  end in an evaluation and a renewal, or early by withdrawal or dismissal.
+DESIGN.md § "After the call" draws two lives. An application's states, from
+the draft through the bureau's qualification review to its entry into the
+database, are the application's one state table, `bot.domain.workflow`. An
+expert's (one per person, across campaigns) is here: five-year terms that end
+in an evaluation and a renewal, or early by withdrawal or dismissal.
 
 Services check role and scope around these tables; storage applies a move
 conditionally on the row's version, so a double press changes nothing twice.
@@ -22,60 +20,6 @@ from enum import StrEnum
 TERM_YEARS = 5
 PUBLICITY_WORKING_DAYS = 5
 """The notice's publicity period; without a holiday calendar the admin confirms the end date."""
-
-
-class Entry(StrEnum):
-    """Where a district-approved application stands at the bureau."""
-
-    DISTRICT_APPROVED = "district_approved"
-    QUALIFIED = "qualified"
-    NOT_QUALIFIED = "not_qualified"
-    RETURNED_TO_DISTRICT = "returned_to_district"
-    CONFIRMED = "confirmed"
-    """Named in a joint meeting's batch."""
-    APPOINTED = "appointed"
-    NOT_ACCEPTED = "not_accepted"
-    """An objection against the person was upheld during publicity."""
-
-
-class EntryAction(StrEnum):
-    QUALIFY = "qualify"
-    DISQUALIFY = "disqualify"
-    RETURN_TO_DISTRICT = "return_to_district"
-    CONFIRM = "confirm"
-    UPHOLD_OBJECTION = "uphold_objection"
-    DROP_FROM_BATCH = "drop_from_batch"
-    APPOINT = "appoint"
-
-
-class BureauRole(StrEnum):
-    REVIEWER = "bureau_reviewer"
-    """市局审核人: decides qualifications."""
-    ADMIN = "bureau_admin"
-    """市局管理员: records the meeting, runs publicity, appoints, evaluates, renews, dismisses."""
-
-
-E, EA, BR = Entry, EntryAction, BureauRole
-
-ENTRY_MOVES: dict[tuple[Entry, BureauRole, EntryAction], Entry] = {
-    (E.DISTRICT_APPROVED, BR.REVIEWER, EA.QUALIFY): E.QUALIFIED,
-    (E.DISTRICT_APPROVED, BR.REVIEWER, EA.DISQUALIFY): E.NOT_QUALIFIED,
-    (E.DISTRICT_APPROVED, BR.REVIEWER, EA.RETURN_TO_DISTRICT): E.RETURNED_TO_DISTRICT,
-    (E.QUALIFIED, BR.ADMIN, EA.CONFIRM): E.CONFIRMED,
-    (E.CONFIRMED, BR.ADMIN, EA.UPHOLD_OBJECTION): E.NOT_ACCEPTED,
-    # A correcting batch that leaves an entry out returns it to wait for a later batch.
-    (E.CONFIRMED, BR.ADMIN, EA.DROP_FROM_BATCH): E.QUALIFIED,
-    (E.CONFIRMED, BR.ADMIN, EA.APPOINT): E.APPOINTED,
-}
-"""Every allowed move of an entry; anything else is refused."""
-
-ENTRY_FINAL = frozenset({E.NOT_QUALIFIED, E.APPOINTED, E.NOT_ACCEPTED})
-NEEDS_REASON = frozenset({EA.DISQUALIFY, EA.RETURN_TO_DISTRICT, EA.UPHOLD_OBJECTION})
-
-
-def next_entry(state: Entry, role: BureauRole, action: EntryAction) -> Entry | None:
-    """The entry's state after the move, or None when the table does not allow it."""
-    return ENTRY_MOVES.get((state, role, action))
 
 
 class Standing(StrEnum):

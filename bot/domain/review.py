@@ -20,31 +20,56 @@ from bot.domain.workflow import Action, Actor, Status
 
 class RoleKind(StrEnum):
     BUREAU = "bureau"
+    """市局管理员: sees everything, exports, invites; may also decide qualifications."""
+    BUREAU_REVIEWER = "bureau_rv"
+    """市局审核人: decides qualifications (资格审核) and sees every application to do so."""
     DISTRICT = "district"
     UNIT = "unit"
+
+
+BUREAU_ROLES = frozenset({RoleKind.BUREAU, RoleKind.BUREAU_REVIEWER})
+"""Roles that see the whole city and decide qualifications."""
 
 
 class ReviewLevel(IntEnum):
     UNIT = 1
     DISTRICT = 2
+    BUREAU = 3
+    """The bureau's qualification review (资格审核) of a district-approved, reported application."""
 
 
 class Decision(StrEnum):
-    """What a reviewer's button asks for; short values because they travel in callback data."""
+    """What a reviewer's button asks for; short values because they travel in callback data.
+
+    The same three buttons at every level; `action_of` says what each means there.
+    """
 
     APPROVE = "a"
     RETURN = "r"
     DECLINE = "d"
 
     @property
-    def action(self) -> Action:
-        return {Decision.APPROVE: Action.APPROVE, Decision.RETURN: Action.RETURN}.get(
-            self, Action.DECLINE
-        )
-
-    @property
     def needs_reason(self) -> bool:
         return self is not Decision.APPROVE
+
+
+_BUREAU_ACTIONS = {
+    Decision.APPROVE: Action.QUALIFY,
+    Decision.RETURN: Action.RETURN_TO_DISTRICT,
+    Decision.DECLINE: Action.DISQUALIFY,
+}
+_REVIEW_ACTIONS = {
+    Decision.APPROVE: Action.APPROVE,
+    Decision.RETURN: Action.RETURN,
+    Decision.DECLINE: Action.DECLINE,
+}
+
+
+def action_of(level: ReviewLevel, decision: Decision) -> Action:
+    """The workflow move a decision makes at `level`: at the bureau, 通过 qualifies, 退回
+    returns to the district and 不通过 disqualifies; below, approve, return to the applicant,
+    decline."""
+    return (_BUREAU_ACTIONS if level is ReviewLevel.BUREAU else _REVIEW_ACTIONS)[decision]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,6 +91,8 @@ class Scope:
     everything: bool
     district_ids: frozenset[int]
     unit_ids: frozenset[int]
+    qualifies: bool = False
+    """Decides qualifications: what waits at the bureau is pending for this scope."""
 
     @property
     def empty(self) -> bool:
@@ -75,23 +102,42 @@ class Scope:
 LEVEL_OF_STATUS: dict[Status, ReviewLevel] = {
     Status.SUBMITTED: ReviewLevel.UNIT,
     Status.UNIT_APPROVED: ReviewLevel.DISTRICT,
+    Status.DISTRICT_APPROVED: ReviewLevel.BUREAU,
 }
+"""The level that decides next; a district-approved application waits for the bureau only
+once its district has reported the batch (`waits_at`)."""
 STATUS_OF_LEVEL: dict[ReviewLevel, Status] = {v: k for k, v in LEVEL_OF_STATUS.items()}
 ACTOR_OF_LEVEL: dict[ReviewLevel, Actor] = {
     ReviewLevel.UNIT: Actor.UNIT,
     ReviewLevel.DISTRICT: Actor.DISTRICT,
+    ReviewLevel.BUREAU: Actor.BUREAU,
 }
+
+
+def waits_at(status: Status, *, district_reported: bool) -> ReviewLevel | None:
+    """The level whose decision the application waits for, or None (DESIGN: "An application
+    that the district approved and reported goes on at the city bureau")."""
+    level = LEVEL_OF_STATUS.get(status)
+    if level is ReviewLevel.BUREAU and not district_reported:
+        return None
+    return level
 
 
 def scope_of(grants: Iterable[Grant]) -> Scope:
     grants = list(grants)
     return Scope(
-        everything=any(g.role is RoleKind.BUREAU for g in grants),
+        everything=any(g.role in BUREAU_ROLES for g in grants),
         district_ids=frozenset(
             g.district_id for g in grants if g.role is RoleKind.DISTRICT and g.district_id
         ),
         unit_ids=frozenset(g.unit_id for g in grants if g.role is RoleKind.UNIT and g.unit_id),
+        qualifies=any(g.role in BUREAU_ROLES for g in grants),
     )
+
+
+def reviews(grants: Iterable[Grant]) -> bool:
+    """Whether the grants decide at some level (and so have a /pending list)."""
+    return any(g.role in (RoleKind.UNIT, RoleKind.DISTRICT, *BUREAU_ROLES) for g in grants)
 
 
 def district_acts_for_unit(
@@ -109,8 +155,13 @@ def may_decide(
     unit_id: int | None,
     district_covers_unit: bool,
 ) -> bool:
-    """Whether the grants allow a decision at `level` on an application of this district and unit."""
+    """Whether the grants allow a decision at `level` on an application of this district and unit.
+
+    Whether a district-approved application has reached the bureau (`waits_at`) is
+    the caller's to check."""
     scope = scope_of(grants)
+    if level is ReviewLevel.BUREAU:
+        return scope.qualifies
     if level is ReviewLevel.DISTRICT:
         return district_id in scope.district_ids
     if unit_id is not None and unit_id in scope.unit_ids:
@@ -127,8 +178,21 @@ def may_view(grants: Iterable[Grant], *, district_id: int, unit_id: int | None) 
     )
 
 
-def deadline_of(level: ReviewLevel, campaign: Campaign) -> datetime:
-    return campaign.unit_deadline if level is ReviewLevel.UNIT else campaign.district_deadline
+def deadline_of(
+    level: ReviewLevel, campaign: Campaign, *, returned_by_bureau: bool = False
+) -> datetime | None:
+    """The time after which a decision at `level` is refused; None when none applies.
+
+    The campaign's deadlines are for units and districts: the bureau reviews after
+    them, so its qualification review has none, and neither has a district deciding
+    again on an application the bureau returned to it (that comes after the district
+    deadline as a rule; the district would otherwise need an extension for each).
+    """
+    if level is ReviewLevel.BUREAU:
+        return None
+    if level is ReviewLevel.UNIT:
+        return campaign.unit_deadline
+    return None if returned_by_bureau else campaign.district_deadline
 
 
 SNAPSHOT_KEYS: tuple[str, ...] = tuple(

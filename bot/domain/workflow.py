@@ -1,5 +1,9 @@
 """The application's states and the moves between them, as one table.
 
+This is the one source of truth for an application's states, from the draft to
+the bureau's qualification review (DESIGN.md § "After the call"); ACCEPTED and
+NOT_ACCEPTED are reached later, from the joint meeting's confirmation.
+
 Every transition names who may make it; the services check role, scope and
 deadlines around this table, and storage applies the move conditionally on
 the application's version so that nothing happens twice.
@@ -16,7 +20,9 @@ class Status(StrEnum):
     UNIT_APPROVED = "unit_approved"
     DISTRICT_APPROVED = "district_approved"
     QUALIFIED = "qualified"
+    """资格审核通过: the bureau found the conditions met; waits for the joint meeting."""
     NOT_QUALIFIED = "not_qualified"
+    """资格审核未通过 (final)."""
     CONFIRMED = "confirmed"
     """Named in a joint meeting's batch (入库确认); published, then appointed or not accepted."""
     RETURNED = "returned"
@@ -39,6 +45,10 @@ class Action(StrEnum):
     RETURN = "return"
     DECLINE = "decline"
     WITHDRAW = "withdraw"
+    QUALIFY = "qualify"
+    DISQUALIFY = "disqualify"
+    RETURN_TO_DISTRICT = "return_to_district"
+    """The bureau sends a district-approved application back for the district to decide again."""
     ACCEPT = "accept"
     """Appointed (聘任) after publicity: the expert's first term begins."""
     NOT_ACCEPT = "not_accept"
@@ -60,13 +70,23 @@ TRANSITIONS: dict[tuple[Status, Actor, Action], Status] = {
     (S.UNIT_APPROVED, R.DISTRICT, A.APPROVE): S.DISTRICT_APPROVED,
     (S.UNIT_APPROVED, R.DISTRICT, A.RETURN): S.RETURNED,
     (S.UNIT_APPROVED, R.DISTRICT, A.DECLINE): S.DECLINED,
+    (S.DISTRICT_APPROVED, R.BUREAU, A.QUALIFY): S.QUALIFIED,
+    (S.DISTRICT_APPROVED, R.BUREAU, A.RETURN_TO_DISTRICT): S.UNIT_APPROVED,
+    (S.DISTRICT_APPROVED, R.BUREAU, A.DISQUALIFY): S.NOT_QUALIFIED,
     (S.QUALIFIED, R.BUREAU, A.CONFIRM): S.CONFIRMED,
     (S.CONFIRMED, R.BUREAU, A.DROP_FROM_BATCH): S.QUALIFIED,
     (S.CONFIRMED, R.BUREAU, A.ACCEPT): S.ACCEPTED,
     (S.CONFIRMED, R.BUREAU, A.NOT_ACCEPT): S.NOT_ACCEPTED,
     **{
         (state, R.APPLICANT, A.WITHDRAW): S.WITHDRAWN
-        for state in (S.DRAFT, S.SUBMITTED, S.UNIT_APPROVED, S.RETURNED, S.DISTRICT_APPROVED)
+        for state in (
+            S.DRAFT,
+            S.SUBMITTED,
+            S.UNIT_APPROVED,
+            S.RETURNED,
+            S.DISTRICT_APPROVED,
+            S.QUALIFIED,
+        )
     },
 }
 

@@ -32,7 +32,7 @@ from bot.domain.exports import (
     title_with_level,
 )
 from bot.domain.form import FIELDS
-from bot.domain.review import Grant, RoleKind, may_view
+from bot.domain.review import Grant, RoleKind, may_view, scope_of
 from bot.domain.workflow import Status
 from bot.services import audit
 from bot.services.export_ports import ReportRow
@@ -45,6 +45,14 @@ from exports.rows import Annex1Form, Annex2Row, ResumeEntry
 log = logging.getLogger(__name__)
 
 _GROUP_RANK = {group: i for i, group in enumerate(vocab.PROFESSIONAL_GROUPS)}
+BUREAU_DECIDED = (
+    Status.QUALIFIED,
+    Status.NOT_QUALIFIED,
+    Status.CONFIRMED,
+    Status.ACCEPTED,
+    Status.NOT_ACCEPTED,
+)
+"""States the bureau's decisions lead to: the full export's 市局决定时间 is the latest of them."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +116,10 @@ class Report:
     """The report this one replaced, if any."""
     recipients: Sequence[int]
     """Bureau admins to send the file to."""
+    waiting: int = 0
+    """The district's applications that now wait for the bureau's qualification review."""
+    qualifiers: Sequence[int] = ()
+    """Bureau reviewers, to tell (once, not a card each) that `waiting` applications wait."""
 
 
 @dataclass(frozen=True)
@@ -314,7 +326,7 @@ def full_row(app: ApplicationSnapshot, times: Mapping[str, datetime]) -> tuple[o
     answers = tuple(
         _resume(v.get(f.key)) if f.key == keys.RESUME else _list(v.get(f.key)) for f in _FIELDS
     )
-    bureau = [times[s] for s in (Status.ACCEPTED.value, Status.NOT_ACCEPTED.value) if s in times]
+    bureau = [times[s.value] for s in BUREAU_DECIDED if s.value in times]
     return (
         app.id,
         app.campaign.name,
@@ -588,7 +600,9 @@ async def report_batch(
     """Records the district's report (replacing an earlier one) and returns its Annex 2.
 
     Only the district's own reviewers report, and only until the district
-    deadline. The Annex 2 holds district-approved rows only.
+    deadline. The Annex 2 holds district-approved rows only. From now on the
+    district's district-approved applications wait for the bureau's qualification
+    review (`bot.domain.review.waits_at`).
     """
     admins = list(admin_ids)
     async with uows() as uow:
@@ -616,8 +630,19 @@ async def report_batch(
             now=now,
         )
         admins += await uow.people.reviewer_ids(Grant(role=RoleKind.BUREAU))
+        counts = await uow.applications.status_counts(
+            scope_of([Grant(role=RoleKind.DISTRICT, district_id=district_id)]), campaign.id
+        )
+        qualifiers = await uow.people.reviewer_ids(Grant(role=RoleKind.BUREAU_REVIEWER))
         await uow.commit()
-    return Report(export, row, previous[0] if previous else None, list(dict.fromkeys(admins)))
+    return Report(
+        export,
+        row,
+        previous[0] if previous else None,
+        list(dict.fromkeys(admins)),
+        counts.get(Status.DISTRICT_APPROVED.value, 0),
+        qualifiers,
+    )
 
 
 async def district_id_of(uows: UnitOfWorkFactory, code: str) -> int | None:

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from bot.domain.application import ApplicationSnapshot
+from bot.domain.workflow import Status
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -106,6 +107,17 @@ class EventRow:
     note: str | None
     changes: dict[str, Any] | None
     at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class DuplicateRow:
+    """Another application with the same ID number (by its keyed hash), for the bureau's card."""
+
+    app_id: int
+    campaign: str
+    district: str
+    unit: str
+    status: Status
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,7 +1,7 @@
 """Use cases of personal-information protection: consent history, deletion on request, retention.
 
-Retention erases the personal fields of withdrawn, declined and not-accepted
-applications a set time after their last change; a deletion request does the
+Retention erases the personal fields of withdrawn, declined, not-qualified and
+not-accepted applications a set time after their last change; a deletion request does the
 same at once (a draft is deleted outright). Neither deletes an audit event
 or an access-log row: erasing keeps the name, so the trail stays readable
 for the six months and more that the law asks for.
@@ -32,7 +32,12 @@ log = logging.getLogger(__name__)
 
 CONSENT_ITEMS = ("general", "sensitive", "transfer")
 """The separate consents: processing, sensitive information (PIPL art. 29), transfer abroad (art. 39)."""
-ERASED_AFTER_RETENTION = (Status.WITHDRAWN, Status.DECLINED, Status.NOT_ACCEPTED)
+ERASED_AFTER_RETENTION = (
+    Status.WITHDRAWN,
+    Status.DECLINED,
+    Status.NOT_QUALIFIED,
+    Status.NOT_ACCEPTED,
+)
 KEPT_BY_LAW = frozenset({Status.ACCEPTED})
 """Experts in the database: their record is kept for the appointment; the bureau handles requests."""
 AUDIT_DAYS = 183

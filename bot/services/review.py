@@ -1,11 +1,13 @@
-"""Use cases of reviewers: who gets a card, deciding at unit and district level, lists, history.
+"""Use cases of reviewers: who gets a card, deciding at unit, district and bureau level
+(资格审核), lists, history.
 
 Every public function opens one unit of work, re-authorises the person from
 the server's data (grants and scope, the application's state and version,
-the deadline of the level), commits, and returns what to send; nothing is
-sent while the unit of work is open. A decision is a conditional update on
-the version, so a double press or two reviewers at once move the application
-exactly once; the loser is told who was first.
+whether its district reported it to the bureau, the deadline of the level),
+commits, and returns what to send; nothing is sent while the unit of work is
+open. A decision is a conditional update on the version, so a double press or
+two reviewers at once move the application exactly once; the loser is told
+who was first.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from bot.domain.exports import Access
 from bot.domain.parsers import parse_reason
 from bot.domain.review import (
     ACTOR_OF_LEVEL,
+    BUREAU_ROLES,
     LEVEL_OF_STATUS,
     STATUS_OF_LEVEL,
     Change,
@@ -30,16 +33,19 @@ from bot.domain.review import (
     ReviewLevel,
     RoleKind,
     Scope,
+    action_of,
     deadline_of,
     diff_answers,
     district_acts_for_unit,
     may_decide,
     may_view,
+    reviews,
     scope_of,
+    waits_at,
 )
 from bot.domain.workflow import Action, Status, next_status
 from bot.services import reminders
-from bot.services.ports import EventRow, ListFilter, UnitRow
+from bot.services.ports import DuplicateRow, EventRow, ListFilter, UnitRow
 from bot.services.repositories import UnitOfWork, UnitOfWorkFactory
 from bot.services.roles import grants_of
 from bot.texts import review as t
@@ -71,6 +77,12 @@ class ReviewCard:
     unit_approval: EventRow | None
     district_covers_unit: bool
     resubmitted: bool
+    district_approval: EventRow | None = None
+    """At the bureau: the district's approval."""
+    bureau_return: EventRow | None = None
+    """At the district: the bureau's return to it, with its reason, if that is why it is back."""
+    duplicates: Sequence[DuplicateRow] = ()
+    """At the bureau: other applications with the same ID number, in any campaign or district."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +109,11 @@ class Outcome:
     closed_cards: Sequence[CardRef] = ()
     """Every copy of the card, to rewrite with the outcome (no longer recorded)."""
     next_cards: CardDelivery | None = None
-    """The next level's card after a unit approval."""
+    """The card for whoever decides next: the district after a unit approval or a bureau return,
+    the bureau after the approval of a district that has reported."""
+    told: Sequence[int] = ()
+    """Reviewers below to tell of a decision that reaches them without a card: the district's,
+    of a disqualification."""
 
 
 @dataclass(frozen=True)
@@ -155,13 +171,35 @@ async def _covers(uow: UnitOfWork, app: ApplicationSnapshot) -> bool:
     )
 
 
+async def _reported(uow: UnitOfWork, app: ApplicationSnapshot) -> bool:
+    """Whether the application's district has reported its batch of the campaign (上报市局)."""
+    reports = await uow.campaigns.reports(app.campaign.id, app.district_id)
+    return any(not r.replaced for r in reports)
+
+
+async def _waits_at(uow: UnitOfWork, app: ApplicationSnapshot) -> ReviewLevel | None:
+    """The level whose decision the application waits for now, if any."""
+    level = LEVEL_OF_STATUS.get(app.status)
+    if level is ReviewLevel.BUREAU:
+        return waits_at(app.status, district_reported=await _reported(uow, app))
+    return level
+
+
+def _bureau_return(events: Sequence[EventRow]) -> EventRow | None:
+    """The bureau's return to the district, when that was the application's last move."""
+    last = events[-1] if events else None
+    return last if last is not None and last.action == Action.RETURN_TO_DISTRICT.value else None
+
+
 async def _audience(uow: UnitOfWork, app: ApplicationSnapshot) -> Audience | None:
     """Who must decide next; None when the application waits for nobody."""
-    level = LEVEL_OF_STATUS.get(app.status)
+    level = await _waits_at(uow, app)
     if level is None:
         return None
     covers = await _covers(uow, app)
-    if level is ReviewLevel.UNIT and not covers:
+    if level is ReviewLevel.BUREAU:
+        target = Grant(role=RoleKind.BUREAU_REVIEWER)
+    elif level is ReviewLevel.UNIT and not covers:
         target = Grant(role=RoleKind.UNIT, unit_id=app.unit_id)
     else:
         target = Grant(role=RoleKind.DISTRICT, district_id=app.district_id)
@@ -189,7 +227,26 @@ async def _review_card(uow: UnitOfWork, app: ApplicationSnapshot) -> ReviewCard:
     )
     level = LEVEL_OF_STATUS.get(app.status, ReviewLevel.UNIT)
     resubmitted = sum(e.action == Action.SUBMIT.value for e in events) > 1
-    return ReviewCard(app, level, changes, unit_approval, await _covers(uow, app), resubmitted)
+    district_approval = bureau_return = None
+    duplicates: Sequence[DuplicateRow] = ()
+    if level is ReviewLevel.BUREAU:
+        district_approval = next(
+            (e for e in reversed(events) if e.to_status == Status.DISTRICT_APPROVED.value), None
+        )
+        duplicates = await uow.applications.same_id_number(app.id)
+    elif level is ReviewLevel.DISTRICT:
+        bureau_return = _bureau_return(events)
+    return ReviewCard(
+        app,
+        level,
+        changes,
+        unit_approval,
+        await _covers(uow, app),
+        resubmitted,
+        district_approval,
+        bureau_return,
+        duplicates,
+    )
 
 
 async def _delivery(uow: UnitOfWork, app: ApplicationSnapshot) -> CardDelivery | None:
@@ -208,8 +265,9 @@ async def _take_cards(uow: UnitOfWork, app_id: int) -> Sequence[CardRef]:
 
 
 async def _watchers(uow: UnitOfWork, app: ApplicationSnapshot, previous: Status) -> list[int]:
-    """Reviewers to tell when the applicant withdraws from state `previous`."""
-    if previous not in LEVEL_OF_STATUS and previous is not Status.DISTRICT_APPROVED:
+    """Reviewers to tell when the applicant withdraws from state `previous`: those below who
+    passed it on, and the bureau's once it reached them."""
+    if previous not in LEVEL_OF_STATUS and previous is not Status.QUALIFIED:
         return []
     covers = await _covers(uow, app)
     ids: list[int] = []
@@ -219,6 +277,11 @@ async def _watchers(uow: UnitOfWork, app: ApplicationSnapshot, previous: Status)
         ids += await uow.people.reviewer_ids(
             Grant(role=RoleKind.DISTRICT, district_id=app.district_id)
         )
+    at_bureau = previous is Status.QUALIFIED or (
+        previous is Status.DISTRICT_APPROVED and await _reported(uow, app)
+    )
+    if at_bureau:
+        ids += await uow.people.reviewer_ids(Grant(role=RoleKind.BUREAU_REVIEWER))
     return list(dict.fromkeys(ids))
 
 
@@ -276,8 +339,15 @@ async def _load_for_decision(
     if app.status is not STATUS_OF_LEVEL[level] or app.version != version:
         log.info("stale review press by %s on application %s", actor_id, app_id)
         raise await _handled_error(uow, app)
+    if level is ReviewLevel.BUREAU and not await _reported(uow, app):
+        log.warning("qualification press by %s on unreported application %s", actor_id, app_id)
+        raise NotAllowed(t.NOT_REPORTED_YET)
     deadline = deadline_of(level, app.campaign)
-    if now > deadline:
+    if deadline is not None and now > deadline and level is ReviewLevel.DISTRICT:
+        # Read the trail only once the deadline has passed: a bureau return lifts it.
+        returned = _bureau_return(await uow.applications.events_of(app.id)) is not None
+        deadline = deadline_of(level, app.campaign, returned_by_bureau=returned)
+    if deadline is not None and now > deadline:
         raise DeadlinePassed(
             t.DEADLINE_PASSED.format(level=t.LEVEL[level], deadline=format_local(deadline))
         )
@@ -350,7 +420,8 @@ async def decide(
         )
         if decision.needs_reason:
             reason = clean_reason(reason)
-        to = next_status(app.status, ACTOR_OF_LEVEL[level], decision.action)
+        action = action_of(level, decision)
+        to = next_status(app.status, ACTOR_OF_LEVEL[level], action)
         if to is None:
             raise AlreadyHandled(t.STALE_CARD)
         values: dict[str, object] = {"status": to.value}
@@ -364,7 +435,7 @@ async def decide(
             app_id=app.id,
             actor_id=actor_id,
             actor_name=actor_name,
-            action=decision.action.value,
+            action=action.value,
             from_status=app.status.value,
             to_status=to.value,
             note=reason,
@@ -373,11 +444,15 @@ async def decide(
         after = await uow.applications.application(app.id)
         assert after is not None
         cards = await _take_cards(uow, app.id)
-        moves_on = decision is Decision.APPROVE and level is ReviewLevel.UNIT
-        next_cards = await _delivery(uow, after) if moves_on else None
+        next_cards = await _delivery(uow, after)
+        told: Sequence[int] = ()
+        if to is Status.NOT_QUALIFIED:
+            told = await uow.people.reviewer_ids(
+                Grant(role=RoleKind.DISTRICT, district_id=app.district_id)
+            )
         await uow.commit()
     return Outcome(
-        app, after, level, decision, actor_id, actor_name, reason, now, cards, next_cards
+        app, after, level, decision, actor_id, actor_name, reason, now, cards, next_cards, told
     )
 
 
@@ -429,7 +504,7 @@ async def open_card(
         grants = await grants_of(uow, actor_id, admin_ids)
         app = await _viewable(uow, app_id, grants, actor_id)
         card = await _review_card(uow, app)
-        level = LEVEL_OF_STATUS.get(app.status)
+        level = await _waits_at(uow, app)
         can_decide = level is not None and may_decide(
             grants,
             level,
@@ -489,10 +564,12 @@ async def history(
 async def pending(
     uows: UnitOfWorkFactory, *, person_id: int, admin_ids: Iterable[int], page: int
 ) -> Page:
-    """What waits for this unit or district reviewer's decision, oldest submission first."""
+    """What waits for this reviewer's decision, oldest submission first: at unit and district
+    level in their scope, and at the bureau the district-approved applications of every
+    district that reported."""
     async with uows() as uow:
         grants = await grants_of(uow, person_id, admin_ids)
-        if not any(g.role in (RoleKind.UNIT, RoleKind.DISTRICT) for g in grants):
+        if not reviews(grants):
             raise NotAllowed(t.NOT_A_REVIEWER)
         shown = await _page(uow, ListFilter(pending_only=True), page, scope_of(grants))
         return await _with_nudges(uow, shown, grants)
@@ -501,7 +578,7 @@ async def pending(
 async def pending_count(uow: UnitOfWork, grants: Sequence[Grant]) -> int | None:
     """How many applications wait for this person's decision (in an open unit of work);
     None when they review at no level."""
-    if not any(g.role in (RoleKind.UNIT, RoleKind.DISTRICT) for g in grants):
+    if not reviews(grants):
         return None
     return (await _page(uow, ListFilter(pending_only=True), 0, scope_of(grants))).total
 
@@ -519,7 +596,7 @@ async def list_applications(
     `with_units` adds the units of those districts, to filter by."""
     async with uows() as uow:
         grants = await grants_of(uow, person_id, admin_ids)
-        if not any(g.role in (RoleKind.BUREAU, RoleKind.DISTRICT) for g in grants):
+        if not any(g.role in (*BUREAU_ROLES, RoleKind.DISTRICT) for g in grants):
             raise NotAllowed(t.NOT_A_REVIEWER_LIST)
         scope = scope_of(g for g in grants if g.role is not RoleKind.UNIT)
         campaign = await uow.campaigns.current_campaign()
@@ -528,7 +605,7 @@ async def list_applications(
         else:
             counts = await uow.applications.status_counts(scope, campaign.id)
             shown = await _with_nudges(uow, await _page(uow, what, page, scope), grants)
-        bureau = any(g.role is RoleKind.BUREAU for g in grants)
+        bureau = any(g.role in BUREAU_ROLES for g in grants)
         districts = [g for g in grants if g.role is RoleKind.DISTRICT]
         units: list[UnitRow] | None = None
         if with_units:

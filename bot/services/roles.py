@@ -1,8 +1,8 @@
 """Use cases of roles: who holds which, granting and revoking, one-time invite links.
 
 Roles are granted, never claimed. Bureau admins come from configuration or the
-CLI; a bureau admin invites district reviewers, a district reviewer invites
-unit reviewers of its own district. An invite token is random, kept only as
+CLI; a bureau admin invites bureau reviewers (市局审核人) and district reviewers,
+a district reviewer invites unit reviewers of its own district. An invite token is random, kept only as
 its SHA-256, used once, and expires. Each public use case opens its own unit
 of work; `inviter_id=None` / `by=None` mean the operator's command line, which
 is trusted.
@@ -51,7 +51,7 @@ async def roles_of(
 async def find_target(uows: UnitOfWorkFactory, role: RoleKind, code: str = "") -> Grant | None:
     """The role on the district or unit with this code (the command line names them so);
     None when there is no such district or unit."""
-    if role is RoleKind.BUREAU:
+    if role in (RoleKind.BUREAU, RoleKind.BUREAU_REVIEWER):
         return Grant(role=role)
     async with uows() as uow:
         if role is RoleKind.DISTRICT:
@@ -134,10 +134,10 @@ class Accepted:
 
 
 def may_invite(grants: Sequence[Grant], target: Grant, unit: UnitRow | None = None) -> bool:
-    """Bureau admins invite district reviewers; district reviewers invite unit reviewers of
-    their district (bureau admins may too)."""
+    """Bureau admins invite bureau and district reviewers; district reviewers invite unit
+    reviewers of their district (bureau admins may too)."""
     bureau = any(g.role is RoleKind.BUREAU for g in grants)
-    if target.role is RoleKind.DISTRICT:
+    if target.role in (RoleKind.DISTRICT, RoleKind.BUREAU_REVIEWER):
         return bureau
     if target.role is RoleKind.UNIT and unit is not None:
         return bureau or any(

@@ -1,15 +1,22 @@
 """The reviewers' side: roles, invites, review cards, decisions, lists and history."""
 
-LEVEL = {1: "单位审核", 2: "区县审核"}
+LEVEL = {1: "单位审核", 2: "区县审核", 3: "资格审核"}
 """By `ReviewLevel` value."""
 DECISION = {"a": "通过", "r": "退回修改", "d": "不同意"}
-"""By `Decision` value: button labels and the name of the decision."""
+"""By `Decision` value: button labels and the name of the decision at unit and district level."""
+DECISION_AT_BUREAU = {"a": "资格审核通过", "r": "退回区县", "d": "不通过"}
+"""The same at the bureau's qualification review."""
+DECIDED_AT_BUREAU = {"a": "通过资格审核", "r": "退回区县", "d": "决定资格审核不通过"}
+"""What the bureau's reviewer is told they did, as in “已{…}。”."""
 DONE = {
     "submit": "提交申报",
     "approve": "审核通过",
     "return": "退回修改",
     "decline": "决定不同意",
     "withdraw": "撤回申报",
+    "qualify": "审核通过",
+    "disqualify": "决定不通过",
+    "return_to_district": "退回区县",
     "accept": "决定入库",
     "not_accept": "决定不入库",
     "erase": "删除个人信息",
@@ -20,12 +27,13 @@ SOMEONE = "其他审核人"
 # roles -------------------------------------------------------------------------------
 
 ROLE_BUREAU = "市人力社保局管理员"
+ROLE_BUREAU_REVIEWER = "市局审核人（资格审核）"
 ROLE_DISTRICT = "{district}区县审核人"
 ROLE_UNIT = "{unit}（{code}）单位审核人"
 ROLES_HEADER = "您的角色："
 ROLES_NONE = "您目前没有审核角色。审核人由市局或区县通过一次性邀请链接授予。"
 NOT_A_REVIEWER = "您还没有审核权限。审核人由市局或区县通过一次性邀请链接授予。"
-NOT_A_REVIEWER_LIST = "只有区县审核人和市局管理员可以查看申报列表。"
+NOT_A_REVIEWER_LIST = "只有区县审核人、市局管理员和市局审核人可以查看申报列表。"
 
 COMMANDS = {
     "start": "开始或继续申报",
@@ -53,6 +61,7 @@ NOT_ALLOWED_INVITE = "您无权为该区县或单位发出邀请。"
 INVITE_CHOOSE_DISTRICT = "请选择要邀请审核人的区县（第 {page}/{pages} 页）："
 INVITE_CHOOSE_UNIT = "{district}：请选择要邀请审核人的单位，或新增单位："
 BUTTON_INVITE_DISTRICTS = "邀请区县审核人"
+BUTTON_INVITE_BUREAU_REVIEWER = "邀请市局审核人（资格审核）"
 BUTTON_NEW_UNIT = "➕ 新增单位"
 ASK_UNIT_NAME = "请输入{district}新单位的全称（发送“取消”放弃）："
 ASK_UNIT_KIND = "请选择“{name}”的单位类型："
@@ -91,6 +100,21 @@ CHANGES_TITLE = "🔄 申报编号 {id} 与上次提交相比的修改："
 BUTTON_VIEW_CHANGES = "查看修改内容"
 BUTTON_OPEN_CARD = "打开审核卡片"
 CARD_UNIT_APPROVED = "✅ 单位审核：{who} 于 {when} 同意"
+CARD_DISTRICT_APPROVED = "✅ 区县审核：{who} 于 {when} 同意，已上报市局"
+CARD_BUREAU_RETURN = "↩️ 市局资格审核退回区县重新审核：{who} 于 {when}\n退回理由：{reason}"
+CONDITIONS_HEADER = "申报条件（年龄按单位提交截止日 {deadline} 计算）："
+CONDITION_AGE = "· 年龄：{age} 周岁，须65周岁以下{mark}"
+CONDITION_TITLE = "· 职称：{level}，单位类型 {kind}，须{required}{mark}"
+CONDITION_TITLE_EMERGENCY = "· 职称：{level}，具有重庆市应急管理专家资格{mark}"
+CONDITION_DISCIPLINE = "· 学科类别：{discipline}{mark}"
+TITLE_REQUIRED_STRICT = "正高级"
+TITLE_REQUIRED = "副高级及以上"
+UNKNOWN = "未填"
+MARK = {True: " ✅", False: " ⚠️ 不符合", None: " ❔"}
+"""By whether the condition is met (None: not known)."""
+CARD_DUPLICATES = "⚠️ 同一身份证号的其他申报 {count} 份："
+CARD_DUPLICATE = "· #{id} · {campaign} · {district} · {unit} · {status}"
+CARD_NO_DUPLICATES = "同一身份证号的其他申报：无"
 CARD_UNIT_UNCONFIRMED = "⚠️ 申报人填写的工作单位尚未登记：请区县先核实确认该单位，并代为进行单位审核。"
 CARD_UNIT_NO_REVIEWER = "⚠️ 该单位尚无审核人：请区县代为进行单位审核。"
 CARD_FLAGS = "⚠️ 申报条件提示：{reasons}"
@@ -119,6 +143,7 @@ REASON_EMPTY = "理由不能为空，只有空格或不可见字符的内容不�
 DONE_ANSWER = "已{decision}。"
 DECIDED = "✅ 申报编号 {id}（{name}）已{decision}。"
 STALE_CARD = "该卡片已过期：申报已有新的变化，请按最新的卡片或 /pending 操作。"
+NOT_REPORTED_YET = "该申报所在区县尚未上报市局，暂不能进行资格审核。"
 NOT_YOUR_APPLICATION = "您无权处理这份申报。"
 ALREADY_HANDLED = "该申报已由 {who} 于 {when} {what}，无需重复处理。"
 DEADLINE_PASSED = "{level}截止时间 {deadline} 已过，不能再作出审核决定。如需延期请联系市人力社保局。"
@@ -139,6 +164,21 @@ APPLICANT_RETURNED = (
     "↩️ 您的申报被{level}退回修改（{when}）。\n原因：{reason}\n\n"
     "请在下方汇总页修改后重新签名提交，截止时间 {deadline}。"
 )
+APPLICANT_QUALIFIED = (
+    "✅ 您的申报已通过市人力社保局资格审核（{when}），将提交市工伤预防联席会议确认入库。"
+    "发送 /status 查看进度。"
+)
+APPLICANT_NOT_QUALIFIED = (
+    "❌ 您的申报未通过市人力社保局资格审核（{when}）。\n理由：{reason}\n\n"
+    "本批次申报到此结束，如有疑问请联系{district}人力社保部门。"
+)
+APPLICANT_RETURNED_TO_DISTRICT = (
+    "↩️ 市人力社保局资格审核将您的申报退回{district}人力社保部门重新审核（{when}）。\n"
+    "原因：{reason}\n\n目前无需您操作；如需修改，区县会将申报退回给您。"
+)
+DISTRICT_TOLD_NOT_QUALIFIED = (
+    "❌ 申报编号 {id}（{name}，{unit}）未通过市局资格审核：{who} 于 {when}。\n理由：{reason}"
+)
 APPLICANT_DECLINED = (
     "❌ 您的申报未获{level}同意（{when}）。\n理由：{reason}\n\n本批次申报到此结束，如有疑问请联系所在单位。"
 )
@@ -147,6 +187,8 @@ APPLICANT_DECLINED = (
 
 PENDING_HEADER = "待您审核的申报：共 {total} 份（第 {page}/{pages} 页，按提交时间从早到晚）"
 PENDING_NONE = "目前没有待您审核的申报。"
+QUALIFICATION_WAITING = "📋 {district}上报了 {count} 份申报，待资格审核。"
+BUTTON_OPEN_PENDING = "查看待审核的申报"
 LIST_LINE = "#{id} {name} · {unit} · {group} · {status} · {submitted}"
 BUTTON_OPEN = "#{id} {name}"
 BUTTON_NUDGE_ENTRY = "催办 #{id}"

@@ -62,6 +62,35 @@ async def test_invite_link_grants_the_district_role_once(world: OfflineWorld, se
     assert payload[2:] not in stored and len(stored) == 64
 
 
+async def test_a_bureau_admin_invites_a_bureau_reviewer_and_nobody_else_may(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    admin = world.user(BUREAU_ADMIN, "局长")
+    await admin.send("/invite")
+    await admin.press("邀请市局审核人（资格审核）")
+    assert "邀请链接（市局审核人（资格审核））" in admin.last().text
+    payload = link_in(admin)
+    reviewer = world.user(4005, "钱科员")
+    await reviewer.send(f"/start {payload}")
+    assert "您已成为市局审核人（资格审核）" in reviewer.last().text
+    assert "钱科员（Telegram ID 4005）已通过您的邀请成为市局审核人（资格审核）" in admin.last().text
+    menus = [r for r in world.session.requests if isinstance(r, SetMyCommands)]
+    assert menus[-1].scope.chat_id == 4005
+    commands = {c.command for c in menus[-1].commands}
+    assert {"pending", "applications", "history", "roles"} <= commands
+    assert not commands & {"export", "report", "invite", "audit"}
+    assert await roles_in_db(sessionmaker) == [(await met_person(sessionmaker, 4005), "bureau_rv")]
+
+    await grant(sessionmaker, DISTRICT_REVIEWER, "赵区县", RoleKind.DISTRICT, "500106")
+    for telegram_id in (4005, DISTRICT_REVIEWER):
+        someone = world.user(telegram_id, "某人")
+        await someone.send("/roles")
+        await someone.press_data("iv:bureau_rv:0", someone.last())
+        assert last_answer(world) == "您无权为该区县或单位发出邀请。"
+    async with sessionmaker() as session:
+        assert len((await session.execute(select(Invite))).all()) == 1
+
+
 async def test_expired_and_made_up_links_grant_nothing(
     world: OfflineWorld, sessionmaker, clock: FixedClock
 ) -> None:

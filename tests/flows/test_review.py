@@ -279,7 +279,7 @@ async def test_pending_applications_and_history(world: OfflineWorld, sessionmake
     assert "#1 张三" in district.last().text
 
     await unit.send("/applications")
-    assert "只有区县审核人和市局管理员" in unit.last().text
+    assert "只有区县审核人、市局管理员和市局审核人" in unit.last().text
 
     await district.send("/history 1")
     history = district.last().text

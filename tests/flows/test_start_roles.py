@@ -28,11 +28,13 @@ async def test_a_reviewer_is_greeted_with_pending_count_and_commands_not_the_con
     assert [label for label, _ in greeting.buttons()] == [rt.BUTTON_APPLY_MYSELF]
 
 
-async def test_a_bureau_admin_sees_the_commands_and_no_pending_count(world: OfflineWorld) -> None:
+async def test_a_bureau_admin_sees_the_commands_and_what_waits_for_qualification(
+    world: OfflineWorld,
+) -> None:
     admin = world.user(BUREAU_ADMIN, "管理员")
     [greeting] = await admin.send("/start")
     assert "市人力社保局管理员" in greeting.text and "/audit" in greeting.text
-    assert "待您审核" not in greeting.text
+    assert rt.HOME_NO_PENDING in greeting.text and "/pending" in greeting.text
 
 
 async def test_a_reviewer_who_applies_presses_apply_myself_and_sees_both_after(

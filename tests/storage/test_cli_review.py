@@ -42,3 +42,24 @@ def test_grant_revoke_and_invites(tmp_path, monkeypatch, capsys) -> None:
     code, _, err = run(capsys, "invite", "revoke", "1")
     assert code == 2 and err.startswith("expertbot: ")
     assert run(capsys, "invite", "list")[1] == ""
+
+
+def test_a_bureau_reviewer_is_granted_and_invited_without_a_district(
+    tmp_path, monkeypatch, capsys
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/cli.db")
+    monkeypatch.delenv("BOT_USERNAME", raising=False)
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(capsys, "grant", "6001", "--role", "bureau_rv")
+    assert code == 0
+    assert re.fullmatch(
+        r"Telegram 6001 \(person \d+\) is now bureau reviewer \(qualification review\)\n", out
+    )
+    code, _, err = run(capsys, "grant", "6002", "--role", "bureau_rv", "--district", "沙坪坝区")
+    assert code == 2 and "--role bureau_rv takes neither" in err
+    code, out, _ = run(capsys, "invite", "create", "--role", "bureau_rv")
+    assert code == 0 and "invite 1 for bureau reviewer" in out
+    code, out, _ = run(capsys, "invite", "list")
+    assert out.startswith("1\tbureau_rv\tcity\t")
+    code, out, _ = run(capsys, "revoke", "6001", "--role", "bureau_rv")
+    assert code == 0 and "no longer bureau reviewer" in out

@@ -3,8 +3,18 @@
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from bot.domain.eligibility import FLAG_TEXT, Facts, Flag, age_on, check_eligibility
+from bot.domain.eligibility import (
+    FLAG_TEXT,
+    Facts,
+    Flag,
+    age_on,
+    check_eligibility,
+    conditions_of,
+)
+from bot.domain.vocab import DISCIPLINES, OTHER_DISCIPLINE, TITLE_LEVELS, UNIT_KINDS
 
 DEADLINE = date(2022, 9, 30)
 UNKNOWN = Facts(
@@ -88,3 +98,51 @@ def test_every_flag_has_a_chinese_explanation():
     assert set(FLAG_TEXT) == set(Flag)
     assert all(FLAG_TEXT[flag] for flag in Flag)
     assert FLAG_TEXT["age"] == FLAG_TEXT[Flag.AGE]
+
+
+def test_the_bureau_sees_each_condition_with_the_fact_it_is_judged_on():
+    seen = conditions_of(
+        facts(
+            birth_date=date(1990, 1, 1),
+            title_level="副高级",
+            emergency_expert=False,
+            unit_kind="高等院校",
+            discipline="安全科学与工程类",
+        ),
+        DEADLINE,
+    )
+    assert (seen.age, seen.age_ok) == (32, True)
+    assert (seen.title_level, seen.strict_title, seen.title_ok) == ("副高级", True, False)
+    assert (seen.discipline, seen.discipline_ok) == ("安全科学与工程类", True)
+
+
+def test_the_emergency_qualification_meets_the_title_condition_and_unknowns_stay_unknown():
+    assert conditions_of(facts(title_level="中级", emergency_expert=True), DEADLINE).title_ok is True
+    assert conditions_of(facts(title_level="中级"), DEADLINE).title_ok is None
+    unknown = conditions_of(UNKNOWN, DEADLINE)
+    assert (unknown.age_ok, unknown.title_ok, unknown.discipline_ok) == (None, None, None)
+    assert conditions_of(facts(discipline=OTHER_DISCIPLINE), DEADLINE).discipline_ok is False
+
+
+@given(
+    birth=st.one_of(st.none(), st.dates(min_value=date(1940, 1, 1), max_value=date(2004, 1, 1))),
+    level=st.one_of(st.none(), st.sampled_from(TITLE_LEVELS)),
+    emergency=st.one_of(st.none(), st.booleans()),
+    kind=st.one_of(st.none(), st.sampled_from(UNIT_KINDS)),
+    discipline=st.one_of(st.none(), st.sampled_from((*DISCIPLINES, OTHER_DISCIPLINE, "别的"))),
+)
+def test_a_condition_fails_on_the_card_exactly_when_it_is_flagged(
+    birth, level, emergency, kind, discipline
+):
+    known = facts(
+        birth_date=birth,
+        title_level=level,
+        emergency_expert=emergency,
+        unit_kind=kind,
+        discipline=discipline,
+    )
+    flags = check_eligibility(known, DEADLINE)
+    seen = conditions_of(known, DEADLINE)
+    assert (seen.age_ok is False) == (Flag.AGE in flags)
+    assert (seen.title_ok is False) == (Flag.TITLE in flags)
+    assert (seen.discipline_ok is False) == (Flag.DISCIPLINE in flags)

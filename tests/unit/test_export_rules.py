@@ -52,6 +52,22 @@ def test_the_bureau_and_the_command_line_export_anything() -> None:
             authorize_full(grants)
 
 
+def test_a_districts_annex2_keeps_its_rows_whatever_the_bureau_decided() -> None:
+    statuses = authorize_annex2(DISTRICT_7, Annex2Request(district_id=7)).statuses
+    assert {Status.QUALIFIED, Status.NOT_QUALIFIED, Status.DISTRICT_APPROVED} <= statuses
+    unit = authorize_annex2(UNIT_3, Annex2Request(unit_id=3)).statuses
+    assert {Status.QUALIFIED, Status.NOT_QUALIFIED} <= unit
+
+
+def test_a_bureau_reviewer_exports_nothing_the_admins_do() -> None:
+    reviewer = [Grant(role=RoleKind.BUREAU_REVIEWER)]
+    for request in (Annex2Request(), Annex2Request(district_id=7)):
+        with pytest.raises(NotAllowed):
+            authorize_annex2(reviewer, request)
+    with pytest.raises(NotAllowed):
+        authorize_full(reviewer)
+
+
 def test_only_the_districts_own_reviewer_reports() -> None:
     assert may_report(DISTRICT_7, 7)
     assert not may_report(DISTRICT_7, 8) and not may_report(BUREAU, 7) and not may_report(UNIT_3, 7)

@@ -1,4 +1,5 @@
-"""The expert database's tables and dates: every move allowed or refused, terms, numbers, publicity."""
+"""The expert database's tables and dates: every move of an expert allowed or refused, terms,
+numbers, publicity. The application's moves are tests/unit/test_workflow.py's."""
 
 from __future__ import annotations
 
@@ -10,13 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.domain.registry import (
-    ENTRY_FINAL,
-    ENTRY_MOVES,
     EXPERT_FINAL,
     EXPERT_MOVES,
-    BureauRole,
-    Entry,
-    EntryAction,
     ExpertAction,
     Rating,
     Standing,
@@ -24,7 +20,6 @@ from bot.domain.registry import (
     check_certificate_format,
     flagged,
     may_apply,
-    next_entry,
     next_standing,
     renewal_reminders,
     term_end,
@@ -32,32 +27,7 @@ from bot.domain.registry import (
     working_days_after,
 )
 
-E, EA, BR, S, XA = Entry, EntryAction, BureauRole, Standing, ExpertAction
-
-ALLOWED_ENTRY_MOVES = {
-    (E.DISTRICT_APPROVED, BR.REVIEWER, EA.QUALIFY): E.QUALIFIED,
-    (E.DISTRICT_APPROVED, BR.REVIEWER, EA.DISQUALIFY): E.NOT_QUALIFIED,
-    (E.DISTRICT_APPROVED, BR.REVIEWER, EA.RETURN_TO_DISTRICT): E.RETURNED_TO_DISTRICT,
-    (E.QUALIFIED, BR.ADMIN, EA.CONFIRM): E.CONFIRMED,
-    (E.CONFIRMED, BR.ADMIN, EA.UPHOLD_OBJECTION): E.NOT_ACCEPTED,
-    (E.CONFIRMED, BR.ADMIN, EA.DROP_FROM_BATCH): E.QUALIFIED,
-    (E.CONFIRMED, BR.ADMIN, EA.APPOINT): E.APPOINTED,
-}
-
-
-@pytest.mark.parametrize("state,role,action", list(itertools.product(Entry, BureauRole, EntryAction)))
-def test_every_entry_move_is_allowed_exactly_as_the_table_says(state, role, action) -> None:
-    assert next_entry(state, role, action) == ALLOWED_ENTRY_MOVES.get((state, role, action))
-
-
-def test_no_move_leaves_a_final_entry_state() -> None:
-    assert not [key for key in ENTRY_MOVES if key[0] in ENTRY_FINAL]
-
-
-def test_only_the_reviewer_decides_qualifications_and_only_the_admin_the_rest() -> None:
-    for (_state, role, action), _ in ENTRY_MOVES.items():
-        qualification = action in (EA.QUALIFY, EA.DISQUALIFY, EA.RETURN_TO_DISTRICT)
-        assert (role is BR.REVIEWER) == qualification
+S, XA = Standing, ExpertAction
 
 
 @pytest.mark.parametrize("state,action", list(itertools.product(Standing, ExpertAction)))

@@ -12,9 +12,10 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.domain import keys, parsers
 from bot.domain.application import ApplicationSnapshot, Campaign
 from bot.domain.form import BY_KEY, FIELDS, Kind, ParseContext
-from bot.domain.review import Change, ReviewLevel, diff_answers
+from bot.domain.review import Change, Decision, ReviewLevel, diff_answers
 from bot.domain.workflow import Status
-from bot.services.review import ReviewCard
+from bot.services.ports import DuplicateRow, EventRow
+from bot.services.review import Outcome, ReviewCard
 from bot.texts import chat as ct
 from bot.texts import review as rt
 from handlers import render
@@ -199,3 +200,65 @@ def test_view_all_fits_counting_utf16(ch: str) -> None:
     _check_parts(parts)
     assert "\n".join(t for t, _ in parts).startswith(text.removesuffix("…"))
     assert units(rr.photo_caption(app)) <= CAPTION
+
+
+def _event(action: str, to: str, note: str | None = None) -> EventRow:
+    return EventRow(
+        app_id=2**31 - 1, actor_id=1, actor_name="审" * 200, action=action,
+        from_status=None, to_status=to, note=note, changes=None, at=NOW,
+    )  # fmt: skip
+
+
+@CHARS
+def test_the_bureaus_card_with_many_duplicates_keeps_its_buttons_and_every_entry(ch: str) -> None:
+    app = snapshot(ch, Status.DISTRICT_APPROVED)
+    duplicates = [
+        DuplicateRow(
+            app_id=i, campaign=ch * 100, district="西部科学城重庆高新区", unit=ch * 100,
+            status=Status.DECLINED,
+        )  # fmt: skip
+        for i in range(60)
+    ]
+    card = ReviewCard(
+        app=app,
+        level=ReviewLevel.BUREAU,
+        changes=[],
+        unit_approval=_event("approve", "unit_approved"),
+        district_covers_unit=False,
+        resubmitted=False,
+        district_approval=_event("approve", "district_approved"),
+        duplicates=duplicates,
+    )
+    parts = rr.review_card_parts(card)
+    _check_parts(parts)
+    assert len(parts) > 1
+    assert _labels(parts[-1][1])[:3] == [rt.DECISION_AT_BUREAU[d] for d in ("a", "r", "d")]
+    joined = "\n".join(text for text, _ in parts)
+    assert all(f"· #{d.app_id} · " in joined for d in duplicates)
+    assert rt.CARD_RELAXATION.format(reason=app.values[keys.RELAXATION_REASON]) in joined
+    assert "500103199001019998" not in joined
+
+
+@CHARS
+def test_the_bureaus_decisions_with_the_longest_reason_fit_one_message(ch: str) -> None:
+    app = snapshot(ch, Status.NOT_QUALIFIED)
+    reason = ch * parsers.MAX_REASON
+    for decision in ("r", "d"):
+        outcome = Outcome(
+            before=app, after=app, level=ReviewLevel.BUREAU, decision=Decision(decision),
+            actor_id=1, actor_name="审" * 200, reason=reason, at=NOW,
+        )  # fmt: skip
+        for text in (rr.outcome_text(outcome), rr.applicant_decision(outcome), rr.district_told(outcome)):
+            assert units(text) <= MESSAGE and reason in text
+    district = ReviewCard(
+        app=snapshot(ch, Status.UNIT_APPROVED),
+        level=ReviewLevel.DISTRICT,
+        changes=[],
+        unit_approval=None,
+        district_covers_unit=False,
+        resubmitted=False,
+        bureau_return=_event("return_to_district", "unit_approved", reason),
+    )
+    parts = rr.review_card_parts(district)
+    _check_parts(parts)
+    assert reason in "\n".join(text for text, _ in parts)

@@ -2,30 +2,39 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
+from bot.clock import TZ
+from bot.domain.application import Campaign
 from bot.domain.review import (
+    ACTOR_OF_LEVEL,
+    STATUS_OF_LEVEL,
     Change,
     Decision,
     Grant,
     ReviewLevel,
     RoleKind,
+    action_of,
     answer_snapshot,
+    deadline_of,
     diff_answers,
     district_acts_for_unit,
     may_decide,
     may_view,
+    reviews,
     scope_of,
+    waits_at,
 )
-from bot.domain.workflow import TRANSITIONS, Action, Actor, Status
+from bot.domain.workflow import TRANSITIONS, Action, Status, next_status
 from bot.services.ports import UnitRow
 from bot.services.roles import may_invite
 
 UNIT_7 = Grant(role=RoleKind.UNIT, unit_id=7)
 DISTRICT_3 = Grant(role=RoleKind.DISTRICT, district_id=3)
 BUREAU = Grant(role=RoleKind.BUREAU)
+BUREAU_REVIEWER = Grant(role=RoleKind.BUREAU_REVIEWER)
 
 
 def decide(grants, level, *, district_id=3, unit_id=7, covers=False) -> bool:
@@ -49,9 +58,45 @@ def test_district_reviewer_decides_at_unit_level_only_when_it_covers_the_unit() 
 
 
 def test_bureau_sees_everything_but_decides_nothing_at_these_levels() -> None:
-    assert may_view([BUREAU], district_id=9, unit_id=None)
-    assert not decide([BUREAU], ReviewLevel.UNIT, covers=True)
-    assert not decide([BUREAU], ReviewLevel.DISTRICT)
+    for bureau in (BUREAU, BUREAU_REVIEWER):
+        assert may_view([bureau], district_id=9, unit_id=None)
+        assert not decide([bureau], ReviewLevel.UNIT, covers=True)
+        assert not decide([bureau], ReviewLevel.DISTRICT)
+
+
+def test_only_bureau_reviewers_and_admins_decide_qualifications_in_any_district() -> None:
+    assert decide([BUREAU_REVIEWER], ReviewLevel.BUREAU, district_id=9)
+    assert decide([BUREAU], ReviewLevel.BUREAU, district_id=9)
+    assert not decide([DISTRICT_3], ReviewLevel.BUREAU)
+    assert not decide([UNIT_7], ReviewLevel.BUREAU)
+    assert not decide([], ReviewLevel.BUREAU)
+    assert scope_of([BUREAU_REVIEWER]).qualifies and not scope_of([DISTRICT_3]).qualifies
+    assert reviews([BUREAU_REVIEWER]) and reviews([BUREAU]) and not reviews([])
+
+
+def test_a_district_approved_application_waits_for_the_bureau_only_once_reported() -> None:
+    assert waits_at(Status.DISTRICT_APPROVED, district_reported=False) is None
+    assert waits_at(Status.DISTRICT_APPROVED, district_reported=True) is ReviewLevel.BUREAU
+    assert waits_at(Status.UNIT_APPROVED, district_reported=False) is ReviewLevel.DISTRICT
+    for status in (Status.QUALIFIED, Status.NOT_QUALIFIED, Status.RETURNED, Status.DRAFT):
+        assert waits_at(status, district_reported=True) is None
+
+
+CAMPAIGN = Campaign(
+    id=1,
+    name="2022",
+    unit_deadline=datetime(2022, 9, 30, 18, tzinfo=TZ),
+    district_deadline=datetime(2022, 10, 15, 18, tzinfo=TZ),
+    is_open=True,
+)
+
+
+def test_the_bureau_has_no_deadline_and_a_district_deciding_a_bureau_return_has_none_either() -> None:
+    assert deadline_of(ReviewLevel.UNIT, CAMPAIGN) == CAMPAIGN.unit_deadline
+    assert deadline_of(ReviewLevel.DISTRICT, CAMPAIGN) == CAMPAIGN.district_deadline
+    assert deadline_of(ReviewLevel.BUREAU, CAMPAIGN) is None
+    assert deadline_of(ReviewLevel.DISTRICT, CAMPAIGN, returned_by_bureau=True) is None
+    assert deadline_of(ReviewLevel.UNIT, CAMPAIGN, returned_by_bureau=True) == CAMPAIGN.unit_deadline
 
 
 def test_nobody_without_a_grant_may_do_anything() -> None:
@@ -78,13 +123,23 @@ def test_district_covers_unregistered_or_unreviewed_units(unit_id, confirmed, ha
     )
 
 
-def test_every_decision_exists_in_the_workflow_table_for_its_level() -> None:
-    for decision in Decision:
-        assert (Status.SUBMITTED, Actor.UNIT, decision.action) in TRANSITIONS
-        assert (Status.UNIT_APPROVED, Actor.DISTRICT, decision.action) in TRANSITIONS
+@pytest.mark.parametrize(("level", "decision"), [(lv, d) for lv in ReviewLevel for d in Decision])
+def test_every_decision_exists_in_the_workflow_table_for_its_level(level, decision) -> None:
+    key = (STATUS_OF_LEVEL[level], ACTOR_OF_LEVEL[level], action_of(level, decision))
+    assert key in TRANSITIONS
+
+
+def test_the_bureaus_buttons_qualify_return_to_the_district_and_disqualify() -> None:
+    assert [action_of(ReviewLevel.BUREAU, d) for d in Decision] == [
+        Action.QUALIFY,
+        Action.RETURN_TO_DISTRICT,
+        Action.DISQUALIFY,
+    ]
+    assert action_of(ReviewLevel.UNIT, Decision.APPROVE) is Action.APPROVE
     assert Decision.RETURN.needs_reason and Decision.DECLINE.needs_reason
     assert not Decision.APPROVE.needs_reason
-    assert Decision.APPROVE.action is Action.APPROVE
+    back = next_status(Status.DISTRICT_APPROVED, ACTOR_OF_LEVEL[ReviewLevel.BUREAU], Action.RETURN_TO_DISTRICT)
+    assert back is STATUS_OF_LEVEL[ReviewLevel.DISTRICT]
 
 
 def test_diff_lists_changed_answers_in_form_order() -> None:
@@ -108,6 +163,10 @@ def test_invites_follow_the_hierarchy() -> None:
     other = UnitRow(id=8, code="X", name="别的", kind="企业", district_id=4, district_name="渝中区")
     assert may_invite([BUREAU], DISTRICT_3)
     assert not may_invite([DISTRICT_3], DISTRICT_3)
+    assert may_invite([BUREAU], BUREAU_REVIEWER)
+    assert not may_invite([BUREAU_REVIEWER], BUREAU_REVIEWER)
+    assert not may_invite([DISTRICT_3], BUREAU_REVIEWER)
+    assert not may_invite([BUREAU_REVIEWER], DISTRICT_3)
     assert may_invite([DISTRICT_3], Grant(role=RoleKind.UNIT, unit_id=7), unit)
     assert not may_invite([DISTRICT_3], Grant(role=RoleKind.UNIT, unit_id=8), other)
     assert not may_invite([UNIT_7], Grant(role=RoleKind.UNIT, unit_id=7), unit)
