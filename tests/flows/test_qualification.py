@@ -16,6 +16,12 @@ from storage.models import Application
 from storage.uow import unit_of_work_factory
 from tests.flows.export_helpers import seed_app
 from tests.flows.helpers import VALID_ID
+from tests.flows.qualification_steps import (
+    BUREAU_REVIEWER,
+    district_approved,
+    open_from_pending,
+    report,
+)
 from tests.flows.review_helpers import (
     BUREAU_ADMIN,
     DISTRICT_REVIEWER,
@@ -28,36 +34,10 @@ from tests.flows.review_helpers import (
     grant,
     last_answer,
     review_data,
-    standard_reviewers,
-    submitted_application,
 )
 
-BUREAU_REVIEWER = 4001
 BUREAU_REVIEWER_2 = 4002
 LAST_YEAR = datetime(2021, 9, 30, 18, 0, tzinfo=TZ)
-
-
-async def district_approved(world: OfflineWorld, sessionmaker) -> OfflineUser:
-    """The standard reviewers and a bureau reviewer; an application approved by unit and district."""
-    await standard_reviewers(sessionmaker)
-    await grant(sessionmaker, BUREAU_REVIEWER, "钱市局", RoleKind.BUREAU_REVIEWER, "")
-    applicant = await submitted_application(world)
-    await world.user(UNIT_REVIEWER, "单位").press("通过")
-    await world.user(DISTRICT_REVIEWER, "区县").press("通过")
-    assert (await application(sessionmaker)).status == "district_approved"
-    return applicant
-
-
-async def report(world: OfflineWorld) -> None:
-    district = world.user(DISTRICT_REVIEWER, "区县")
-    await district.send("/report")
-    await district.press("确认上报")
-    assert "向市局上报 沙坪坝区 的推荐汇总表，共 1 人" in district.last().text
-
-
-async def open_from_pending(user: OfflineUser) -> None:
-    await user.send("/pending")
-    await user.press("#1 张三")
 
 
 def has_card(user: OfflineUser) -> bool:

@@ -11,6 +11,7 @@ from bot.clock import TZ
 from bot.offline import OfflineWorld
 from bot.ratelimit import RateLimiter
 from bot.services import reminders
+from bot.services.accounts import configured_admins
 from handlers.callbacks import RegistryAct, RegistryDo
 from handlers.sending import TelegramSender
 from storage.models import Application
@@ -24,10 +25,11 @@ async def _instant(_: float) -> None:
 
 
 async def sender_pass(world: OfflineWorld, sessionmaker, clock) -> None:
-    """One pass of the outbox, as the running bot makes every minute."""
+    """One pass of the outbox, as the running bot makes every minute (with the settings' admin)."""
     uows = unit_of_work_factory(sessionmaker)
     sender = TelegramSender(world.bot, RateLimiter(sleep=_instant), clock, uows)
-    await reminders.send_due_reminders(uows, sender, clock)
+    admins = await configured_admins(uows, (BUREAU_ADMIN,), clock.now())
+    await reminders.send_due_reminders(uows, sender, clock, admin_ids=admins)
 
 
 async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
