@@ -16,7 +16,7 @@ from aiogram import Bot
 
 from bot.clock import SystemClock, format_local
 from bot.config import Settings
-from bot.demo import seed_demo, seed_demo_reviewers
+from bot.demo import seed_demo, seed_demo_qualified, seed_demo_reviewers
 from bot.main import create_dispatcher
 from bot.offline import OfflineSession, OfflineUser, OfflineWorld, Sent
 from storage.crypto import Keyring, configure, generate_key, keyring_from
@@ -60,6 +60,7 @@ async def run_console(settings: Settings, db_path: str) -> None:
             name="演示批次（console）",
         )
         await seed_demo_reviewers(uow, now)
+        await seed_demo_qualified(uow, now)
         await uow.commit()
     bot = Bot(token="42:OFFLINE", session=OfflineSession())
     # One person at a keyboard (or a script): the per-user flood limit would only get in the way.

@@ -70,3 +70,38 @@ async def seed_demo_reviewers(uow: UnitOfWork, now: datetime) -> None:
         person_id = await telegram_person(uow, telegram_id, now, name)
         await uow.people.ensure_person(person_id, name, now)
         await uow.people.add_grant(person_id, grant, None, now)
+
+
+DEMO_QUALIFIED = (
+    (1101, "刘安全", "矿山", "正高级工程师", "正高级", "男"),
+    (1102, "陈卫生", "职业卫生", "主任医师", "正高级", "女"),
+    (1103, "杨建筑", "建筑", "高级工程师", "副高级", "男"),
+)
+"""Console applicants whose forms the bureau has already qualified, so /registry has work."""
+
+
+async def seed_demo_qualified(uow: UnitOfWork, now: datetime) -> None:
+    """Three qualified applications at 重庆大学, unless the campaign has some already; in the
+    caller's open unit of work."""
+    campaign = await uow.campaigns.current_campaign()
+    unit = await uow.campaigns.unit_by_code("CQU001")
+    assert campaign is not None and unit is not None
+    if await uow.applications.applications_in(campaign.id, ["qualified", "confirmed", "accepted"]):
+        return
+    for telegram_id, name, group, title, level, gender in DEMO_QUALIFIED:
+        person_id = await telegram_person(uow, telegram_id, now, name)
+        app_id = await uow.applications.add_application(
+            campaign_id=campaign.id,
+            person_id=person_id,
+            district_id=unit.district_id,
+            unit_id=unit.id,
+            unit_name=unit.name,
+            unit_confirmed=True,
+            cursor=None,
+            now=now,
+        )
+        values = {
+            "status": "qualified", "group": group, "name": name, "gender": gender,
+            "title": title, "title_level": level, "position": "教授", "mobile": f"1390000{telegram_id}",
+        }  # fmt: skip
+        await uow.applications.update_application(app_id, 1, values, now)

@@ -409,5 +409,7 @@ async def on_typed(
                     body, t.BUTTON_CONFIRM_APPOINT, RegistryDo.CONFIRM_APPOINT
                 )
                 await message.answer(answer, reply_markup=markup)
+            case _:  # choosing applications: the buttons above do it
+                await message.answer(t.USE_BUTTONS)
     except ValueError as wrong:
         await message.answer(str(wrong))
