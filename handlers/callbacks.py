@@ -243,6 +243,7 @@ class ExportKind(StrEnum):
     ANNEX2 = "a"
     ARCHIVE = "z"
     FULL = "f"
+    REGISTRY = "r"
 
 
 class ExportGo(CallbackData, prefix="xg"):

@@ -23,13 +23,15 @@ from bot.config import Settings
 from bot.domain.errors import DomainError, NotAllowed
 from bot.domain.exports import Annex2Request
 from bot.domain.ids import parse_bounded, parse_id
-from bot.services import audit
+from bot.services import audit, registry
 from bot.services import downloads as links
 from bot.services import exports as svc
 from bot.services.accounts import telegram_chats
+from bot.services.registry_ports import ExpertFilter
 from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import downloads as dt
 from bot.texts import exports as t
+from bot.texts import registry as rt
 from exports.annex1 import render_annex1_docx
 from exports.annex2 import write_annex2
 from exports.archive import annex1_archive
@@ -39,6 +41,7 @@ from handlers import render_exports as rx
 from handlers import render_review
 from handlers.callbacks import Annex1Get, ExportGo, ExportKind, ExportPick, ExportStage, ReportGo
 from handlers.notify import TelegramNotifier
+from handlers.registry_files import registry_file
 
 log = logging.getLogger(__name__)
 
@@ -189,6 +192,13 @@ async def on_export_go(
             data = await asyncio.to_thread(_archive, forms)
             name = svc.archive_filename(district, local(now).date())
             caption = rx.archive_caption(district, len(forms))
+        case ExportKind.REGISTRY:
+            experts = await registry.registry_rows(
+                uows, what=ExpertFilter(group=group), by=actor_id, admin_ids=admins, now=now
+            )
+            await query.answer()
+            name, data = await asyncio.to_thread(registry_file, experts, local(now).date())
+            caption = rt.CAPTION_REGISTRY
     await deliver(
         bot, chat_id, actor_id, name, data, caption, settings=settings, clock=clock, uows=uows
     )

@@ -109,6 +109,7 @@ def bureau_menu(
     ]
     if district:
         rows[-1].append(_button(t.BUTTON_ARCHIVE, ExportGo(kind=ExportKind.ARCHIVE, district_id=d)))
+    rows.append([_button(t.BUTTON_REGISTRY, ExportGo(kind=ExportKind.REGISTRY, group=g))])
     return text, InlineKeyboardMarkup(inline_keyboard=rows)
 
 

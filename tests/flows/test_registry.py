@@ -164,6 +164,10 @@ async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
     assert registry_file.document[0].startswith("重庆市工伤预防专家库入库专家名册_")
     rows = sheet_rows(registry_file.document[1])
     assert any("13900000001" in map(str, r) for r in rows), "the bureau's own list has the phone"
+    await admin.send("/export")
+    await admin.press("入库专家名册")
+    from_export = documents(admin)[-1]
+    assert from_export.document[0] == registry_file.document[0]
     await district.send("/me")
     assert "您目前不是专家库专家" in district.last().text
 
