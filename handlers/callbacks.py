@@ -220,6 +220,7 @@ class ExpertDo(StrEnum):
     DISMISS = "ds"
     CONFIRM_WITHDRAWAL = "cw"
     WITHDRAW = "wd"
+    CONTACT = "ct"
 
 
 class ExpertAct(CallbackData, prefix="xa"):

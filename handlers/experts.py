@@ -15,6 +15,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from bot.clock import Clock, local
 from bot.config import Settings
 from bot.domain.errors import DomainError
+from bot.domain.idcard import mask_phone
 from bot.domain.parsers import clean_text, parse_day
 from bot.domain.registry import Rating, term_end
 from bot.services import experts as svc
@@ -31,6 +32,10 @@ class ExpertInput(StatesGroup):
     reason = State()
     renewal_start = State()
     withdrawal_reason = State()
+    contact = State()
+
+
+CONTACT_FIELDS = tuple(t.CONTACT_FIELDS)
 
 
 def build_router() -> Router:
@@ -77,9 +82,27 @@ def card_text(card: svc.ExpertCard) -> str:
         terms=terms,
         evaluations=evaluations or t.NO_EVALUATIONS,
     )
+    if card.contact_changes:
+        lines = "\n".join(
+            t.EXPERT_CONTACT_LINE.format(
+                at=local(c.at).date(),
+                label=t.CONTACT_FIELDS.get(c.field, c.field),
+                old=_shown(c.field, c.old),
+                new=_shown(c.field, c.new),
+            )
+            for c in card.contact_changes
+        )
+        text += t.EXPERT_CONTACTS.format(lines=lines)
     if card.expert.withdrawal_reason:
         text += t.EXPERT_WITHDRAWAL.format(reason=card.expert.withdrawal_reason)
     return text
+
+
+def _shown(field: str, value: str | None) -> str:
+    """Phones masked on the card, as everywhere in chat; the export has them whole."""
+    if not value:
+        return "—"
+    return mask_phone(value) if field == "mobile" else value
 
 
 def card_keyboard(card: svc.ExpertCard, year: int) -> InlineKeyboardMarkup | None:
@@ -138,6 +161,15 @@ async def on_act(
         await state.set_state(ExpertInput.withdrawal_reason)
         await query.answer()
         await message.answer(t.ASK_WITHDRAWAL_REASON)
+        return
+    if do is ExpertDo.CONTACT:
+        if not 0 <= callback_data.pick < len(CONTACT_FIELDS):
+            raise DomainError(t.STALE)
+        field = CONTACT_FIELDS[callback_data.pick]
+        await state.set_state(ExpertInput.contact)
+        await state.update_data(field=field)
+        await query.answer()
+        await message.answer(t.ASK_CONTACT.format(label=t.CONTACT_FIELDS[field]))
         return
     card = await svc.find_expert(uows, key=f"#{id_}", **who)
     name = card.row.name
@@ -226,6 +258,16 @@ async def on_typed(
                 )
                 await state.clear()
                 await message.answer(t.WITHDRAWAL_ASKED_OWN)
+            case ExpertInput.contact.state:
+                field = data["field"]
+                value = await svc.change_contact(
+                    uows, person_id=person_id, field=field, text=text, now=clock.now()
+                )
+                await state.clear()
+                shown = mask_phone(value) if field == "mobile" else value
+                await message.answer(
+                    t.CONTACT_DONE.format(label=t.CONTACT_FIELDS[field], value=shown)
+                )
             case ExpertInput.renewal_start.state:
                 start = parse_day(text)
                 card = await svc.find_expert(uows, key=f"#{data['expert_id']}", **who)

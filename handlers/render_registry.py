@@ -152,6 +152,15 @@ def me_keyboard(row: ExpertListRow) -> InlineKeyboardMarkup:
         rows.append(
             [
                 InlineKeyboardButton(
+                    text=t.BUTTON_CONTACT.format(label=label),
+                    callback_data=ExpertAct(do=ExpertDo.CONTACT, pick=i).pack(),
+                )
+                for i, label in enumerate(t.CONTACT_FIELDS.values())
+            ]
+        )
+        rows.append(
+            [
+                InlineKeyboardButton(
                     text=t.BUTTON_WITHDRAW,
                     callback_data=ExpertAct(do=ExpertDo.WITHDRAW).pack(),
                 )

@@ -124,6 +124,24 @@ def _rotate(connection: Connection, reader: Keyring, new: Keyring, now: datetime
             {"c": crypto.encrypt_text(plain, "application_event.changes", new), "id": event.id},
         )
         count += 1
+    changes = connection.execute(
+        text("SELECT id, old_value, new_value FROM expert_contact_change")
+    ).all()
+    for change in changes:
+        sealed = {}
+        for column in ("old_value", "new_value"):
+            value = getattr(change, column)
+            if value is not None:
+                context = f"expert_contact_change.{column}"
+                plain = crypto.decrypt_text(value, context, reader)
+                sealed[column] = crypto.encrypt_text(plain, context, new)
+                count += 1
+        if sealed:
+            sets = ", ".join(f"{c} = :{c}" for c in sealed)
+            connection.execute(
+                text(f"UPDATE expert_contact_change SET {sets} WHERE id = :id"),
+                {**sealed, "id": change.id},
+            )
     connection.execute(
         update(KeyCheck)
         .where(KeyCheck.id == 1)

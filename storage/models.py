@@ -690,3 +690,20 @@ class ExpertEvaluation(Base):
     __table_args__ = (
         UniqueConstraint("expert_id", "kind", "year", name="uq_expert_evaluation_year"),
     )
+
+
+class ExpertContactChange(Base):
+    """An expert's own change of phone, e-mail or home address (from /me), kept as history.
+
+    The application row holds the current value; this keeps what it was.
+    """
+
+    __tablename__ = "expert_contact_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("expert.id"), index=True)
+    field: Mapped[str] = mapped_column(String(20))
+    """`mobile`, `email` or `home_address` (bot.domain.keys)."""
+    old_value: Mapped[str | None] = mapped_column(EncryptedString("expert_contact_change.old_value"))
+    new_value: Mapped[str | None] = mapped_column(EncryptedString("expert_contact_change.new_value"))
+    at: Mapped[datetime]

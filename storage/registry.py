@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.services.registry_ports import (
     BatchRow,
+    ContactChangeRow,
     EvaluationRow,
     ExpertEventRow,
     ExpertFilter,
@@ -31,6 +32,7 @@ from storage.models import (
     CertificateCounter,
     District,
     Expert,
+    ExpertContactChange,
     ExpertEvaluation,
     ExpertEvent,
     ExpertTerm,
@@ -403,6 +405,23 @@ class RegistryRepository:
             .order_by(ExpertTerm.ends_on, ExpertTerm.id)
         )
         return [(r[0], r[1], r[2]) for r in rows]
+
+    async def add_contact_change(
+        self, expert_id: int, field: str, old: str | None, new: str | None, now: datetime
+    ) -> None:
+        await self.session.execute(
+            insert(ExpertContactChange).values(
+                expert_id=expert_id, field=field, old_value=old, new_value=new, at=now
+            )
+        )
+
+    async def contact_changes(self, expert_id: int) -> Sequence[ContactChangeRow]:
+        rows = await self.session.scalars(
+            select(ExpertContactChange)
+            .where(ExpertContactChange.expert_id == expert_id)
+            .order_by(ExpertContactChange.id)
+        )
+        return [ContactChangeRow(r.field, r.old_value, r.new_value, r.at) for r in rows]
 
     def _listing(self, what: ExpertFilter) -> Any:
         latest = (

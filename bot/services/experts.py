@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.clock import local
+from bot.domain import keys, parsers
 from bot.domain.errors import AlreadyHandled, NotAllowed, NotFound
 from bot.domain.registry import (
     ExpertAction,
@@ -28,6 +29,7 @@ from bot.domain.registry import (
 from bot.domain.reminders import Notice, NoticeKind
 from bot.domain.review import RoleKind
 from bot.services.registry_ports import (
+    ContactChangeRow,
     EvaluationRow,
     ExpertEventRow,
     ExpertListRow,
@@ -72,6 +74,8 @@ class ExpertCard:
     terms: Sequence[TermRow]
     evaluations: Sequence[EvaluationRow]
     events: Sequence[ExpertEventRow]
+    contact_changes: Sequence[ContactChangeRow] = ()
+    """The expert's own changes of phone, e-mail and address, oldest first."""
 
     @property
     def flagged(self) -> bool:
@@ -108,6 +112,7 @@ async def _card(uow: UnitOfWork, expert_id: int) -> ExpertCard:
         terms=await uow.registry.terms_of(expert_id),
         evaluations=await uow.registry.evaluations(expert_id),
         events=await uow.registry.expert_events(expert_id),
+        contact_changes=await uow.registry.contact_changes(expert_id),
     )
 
 
@@ -468,3 +473,38 @@ async def confirm_withdrawal(
         card = await _card(uow, expert_id)
         await uow.commit()
     return card
+
+
+# the expert's own contact details ------------------------------------------------------------------
+
+CONTACT_PARSERS = {
+    keys.MOBILE: parsers.parse_mobile,
+    keys.EMAIL: parsers.parse_email,
+    keys.HOME_ADDRESS: parsers.text_parser(parsers.MAX_ADDRESS),
+}
+"""What an expert may change from /me, checked as the form checks it."""
+
+
+async def change_contact(
+    uows: UnitOfWorkFactory, *, person_id: int, field: str, text: str, now: datetime
+) -> str:
+    """The expert's new phone, e-mail or home address (ValueError: say why and ask again); the
+    old value is kept in the history the bureau sees. Returns the stored value."""
+    parse = CONTACT_PARSERS.get(field)
+    if parse is None:
+        raise NotAllowed(t.STALE)
+    value = parse(text)
+    async with uows() as uow:
+        expert = await uow.registry.expert_of(person_id)
+        if expert is None or Standing(expert.standing) not in (Standing.APPOINTED, Standing.DUE):
+            raise NotAllowed(t.NOT_EXPERT)
+        app = await uow.applications.application(expert.app_id)
+        assert app is not None
+        old = app.values.get(field)
+        if old == value:
+            return value
+        if not await uow.applications.update_application(app.id, app.version, {field: value}, now):
+            raise AlreadyHandled(t.CHANGED_ELSEWHERE)
+        await uow.registry.add_contact_change(expert.id, field, old, value, now)
+        await uow.commit()
+    return value

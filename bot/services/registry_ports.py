@@ -111,3 +111,11 @@ class ExpertEventRow:
     reason: str | None
     actor_name: str
     at: datetime
+
+
+@dataclass(frozen=True)
+class ContactChangeRow:
+    field: str
+    old: str | None
+    new: str | None
+    at: datetime

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from bot.services.privacy import ConsentEntry, ExpiredApplication
     from bot.services.registry_ports import (
         BatchRow,
+        ContactChangeRow,
         EvaluationRow,
         ExpertEventRow,
         ExpertFilter,
@@ -402,6 +403,10 @@ class RegistryRepository(Protocol):
         now: datetime,
     ) -> bool: ...
     async def evaluations(self, expert_id: int) -> Sequence[EvaluationRow]: ...
+    async def add_contact_change(
+        self, expert_id: int, field: str, old: str | None, new: str | None, now: datetime
+    ) -> None: ...
+    async def contact_changes(self, expert_id: int) -> Sequence[ContactChangeRow]: ...
     async def terms_ending(self, first: date, last: date) -> Sequence[tuple[int, int, date]]: ...
     async def experts(
         self, what: ExpertFilter, *, limit: int | None = None, offset: int = 0

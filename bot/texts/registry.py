@@ -205,3 +205,9 @@ TERMS_ENDING = (
     "请安排期满考核并作出续聘或不予续聘的决定：/expert 聘书编号。"
 )
 USE_BUTTONS = "请用上面的按钮选择申报，选好后点“下一步”；发送 /cancel 取消。"
+CONTACT_FIELDS = {"mobile": "移动电话", "email": "个人邮箱", "home_address": "家庭地址"}
+BUTTON_CONTACT = "修改{label}"
+ASK_CONTACT = "请输入新的{label}："
+CONTACT_DONE = "已更新{label}：{value}。市局可以看到这次修改。"
+EXPERT_CONTACTS = "\n联系方式变更：\n{lines}"
+EXPERT_CONTACT_LINE = "· {at} {label}：{old} → {new}"

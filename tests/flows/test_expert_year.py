@@ -73,6 +73,17 @@ async def test_from_district_approval_to_a_renewed_expert_who_withdraws(
     assert "您已获续聘。新聘书编号：CQGSYF-2027-0001" in applicant.last().text
 
     await applicant.send("/me")
+    await applicant.press("修改移动电话")
+    await applicant.send("12345")
+    assert "手机" in applicant.last().text or "号码" in applicant.last().text
+    await applicant.send("13812345678")
+    assert "已更新移动电话：138****5678" in applicant.last().text
+    await admin.send("/expert CQGSYF-2027-0001")
+    assert "移动电话：138****0000 → 138****5678" in admin.last().text
+    await admin.send("/experts 张三")
+    assert "138****5678" in admin.last().text
+
+    await applicant.send("/me")
     await applicant.press("申请退出专家库")
     await applicant.send("年事已高")
     await sender_pass(world, sessionmaker, clock)
