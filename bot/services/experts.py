@@ -27,28 +27,20 @@ from bot.domain.registry import (
     term_end,
 )
 from bot.domain.reminders import Notice, NoticeKind
-from bot.domain.review import RoleKind
+from bot.services.registry import bureau_actor
 from bot.services.registry_ports import (
     ContactChangeRow,
     EvaluationRow,
     ExpertEventRow,
+    ExpertFilter,
     ExpertListRow,
     ExpertRow,
     TermRow,
 )
 from bot.services.repositories import UnitOfWork, UnitOfWorkFactory
-from bot.services.roles import grants_of
 from bot.texts import registry as t
 
 REASON_MAX = 500
-
-
-async def _bureau(uow: UnitOfWork, by: int | None, admin_ids: Iterable[int]) -> str:
-    if by is None:
-        return t.COMMAND_LINE
-    if not any(g.role is RoleKind.BUREAU for g in await grants_of(uow, by, admin_ids)):
-        raise NotAllowed(t.NOT_BUREAU)
-    return await uow.people.person_name(by)
 
 
 async def _expert(uow: UnitOfWork, expert_id: int) -> ExpertRow:
@@ -89,7 +81,7 @@ async def find_expert(
 ) -> ExpertCard:
     """An expert by certificate number (CQGSYF-2022-0001) or by `#id`."""
     async with uows() as uow:
-        await _bureau(uow, by, admin_ids)
+        await bureau_actor(uow, by, admin_ids)
         key = key.strip()
         expert_id = (
             int(key[1:])
@@ -102,8 +94,6 @@ async def find_expert(
 
 
 async def _card(uow: UnitOfWork, expert_id: int) -> ExpertCard:
-    from bot.services.registry_ports import ExpertFilter
-
     expert = await _expert(uow, expert_id)
     rows, _ = await uow.registry.experts(ExpertFilter(person_id=expert.person_id), limit=1)
     return ExpertCard(
@@ -238,7 +228,7 @@ async def record_evaluation(
     """年度评价 (or, with `term`, the evaluation at the term's end, with health); 不合格 twice
     in a term is flagged on the card."""
     async with uows() as uow:
-        await _bureau(uow, by, admin_ids)
+        await bureau_actor(uow, by, admin_ids)
         card = await _card(uow, expert_id)
         if not card.terms:
             raise NotAllowed(t.NO_TERM)
@@ -281,7 +271,7 @@ async def renew(
 ) -> Renewed:
     """续聘: a new five-year term and a new certificate number."""
     async with uows() as uow:
-        actor_name = await _bureau(uow, by, admin_ids)
+        actor_name = await bureau_actor(uow, by, admin_ids)
         card = await _card(uow, expert_id)
         running = card.terms[-1]
         if term_start <= running.starts_on:
@@ -371,7 +361,7 @@ async def _end(
     reason = _reason(reason)
     today = local(now).date()
     async with uows() as uow:
-        actor_name = await _bureau(uow, by, admin_ids)
+        actor_name = await bureau_actor(uow, by, admin_ids)
         card = await _card(uow, expert_id)
         await _move(uow, card.expert, action, reason=reason, by=by, actor_name=actor_name, now=now)
         running = card.terms[-1]
@@ -459,7 +449,7 @@ async def confirm_withdrawal(
 ) -> ExpertCard:
     """The bureau confirms 申请退出: the term ends today, the history stays."""
     async with uows() as uow:
-        actor_name = await _bureau(uow, by, admin_ids)
+        actor_name = await bureau_actor(uow, by, admin_ids)
         card = await _card(uow, expert_id)
         reason = card.expert.withdrawal_reason
         if not reason:

@@ -38,8 +38,9 @@ from bot.texts import registry as t
 REFERENCE_MAX = 100
 
 
-async def _bureau(uow: UnitOfWork, by: int | None, admin_ids: Iterable[int]) -> str:
-    """Refuses anyone but a bureau admin; the actor's name for the audit trail."""
+async def bureau_actor(uow: UnitOfWork, by: int | None, admin_ids: Iterable[int]) -> str:
+    """Refuses anyone but a bureau admin (`by=None`: the trusted command line); the actor's
+    name for the audit trail. In an open unit of work."""
     if by is None:
         return t.COMMAND_LINE
     if not any(g.role is RoleKind.BUREAU for g in await grants_of(uow, by, admin_ids)):
@@ -125,7 +126,7 @@ async def overview(
 ) -> Overview:
     """The current campaign after qualification: who waits for the meeting, each batch."""
     async with uows() as uow:
-        await _bureau(uow, by, admin_ids)
+        await bureau_actor(uow, by, admin_ids)
         campaign = await uow.campaigns.current_campaign()
         if campaign is None:
             raise NotFound(t.NO_CAMPAIGN)
@@ -143,7 +144,7 @@ async def batch_view(
     uows: UnitOfWorkFactory, *, batch_id: int, by: int | None, admin_ids: Iterable[int] = ()
 ) -> BatchView:
     async with uows() as uow:
-        await _bureau(uow, by, admin_ids)
+        await bureau_actor(uow, by, admin_ids)
         await _counting_batch(uow, batch_id)
         view = await _view(uow, batch_id)
     assert view is not None
@@ -192,7 +193,7 @@ async def record_batch(
     if not wanted:
         raise NotAllowed(t.BATCH_EMPTY)
     async with uows() as uow:
-        actor_name = await _bureau(uow, by, admin_ids)
+        actor_name = await bureau_actor(uow, by, admin_ids)
         earlier = await _counting_batch(uow, corrects) if corrects is not None else None
         kept = set(earlier.app_ids) if earlier else set()
         apps = [await _application(uow, a) for a in wanted]
@@ -266,7 +267,7 @@ async def open_publicity(
     if ends_on < starts_on:
         raise NotAllowed(t.WINDOW_BACKWARDS)
     async with uows() as uow:
-        await _bureau(uow, by, admin_ids)
+        await bureau_actor(uow, by, admin_ids)
         batch = await _counting_batch(uow, batch_id)
         if starts_on < batch.meeting_on:
             raise NotAllowed(t.WINDOW_BEFORE_MEETING.format(meeting_on=batch.meeting_on))
@@ -284,7 +285,7 @@ async def publicity_list(
 ) -> Published:
     """The publicity list of a batch whose window is open or past, to print again."""
     async with uows() as uow:
-        await _bureau(uow, by, admin_ids)
+        await bureau_actor(uow, by, admin_ids)
         batch = await _counting_batch(uow, batch_id)
         window = await uow.registry.publicity_of(batch_id)
         if window is None:
@@ -349,7 +350,7 @@ async def record_objection(
     if not summary:
         raise NotAllowed(t.SUMMARY_NEEDED)
     async with uows() as uow:
-        await _bureau(uow, by, admin_ids)
+        await bureau_actor(uow, by, admin_ids)
         app = await _application(uow, app_id)
         if app.status is not Status.CONFIRMED:
             raise NotAllowed(t.NOT_PUBLISHED.format(app_id=app_id))
@@ -382,7 +383,7 @@ async def decide_objection(
     if not reason:
         raise NotAllowed(t.REASON_NEEDED)
     async with uows() as uow:
-        actor_name = await _bureau(uow, by, admin_ids)
+        actor_name = await bureau_actor(uow, by, admin_ids)
         objection = await uow.registry.objection(objection_id)
         if objection is None:
             raise NotFound(t.OBJECTION_NOT_FOUND.format(objection_id=objection_id))
@@ -442,7 +443,7 @@ async def appoint_batch(
     objection: a certificate number, a five-year term, and a message to each expert, their unit
     and their district."""
     async with uows() as uow:
-        actor_name = await _bureau(uow, by, admin_ids)
+        actor_name = await bureau_actor(uow, by, admin_ids)
         batch = await _counting_batch(uow, batch_id)
         window = await uow.registry.publicity_of(batch_id)
         if window is None:
@@ -597,7 +598,7 @@ async def experts_page(
 ) -> ExpertsPage:
     """A page of the registry for /experts (the handler masks contact data)."""
     async with uows() as uow:
-        await _bureau(uow, by, admin_ids)
+        await bureau_actor(uow, by, admin_ids)
         rows, total = await uow.registry.experts(
             what, limit=EXPERTS_PAGE, offset=max(page, 0) * EXPERTS_PAGE
         )
@@ -614,7 +615,7 @@ async def registry_rows(
 ) -> Sequence[ExpertListRow]:
     """Every expert for the registry export (入库专家名册), with contact data; logged."""
     async with uows() as uow:
-        await _bureau(uow, by, admin_ids)
+        await bureau_actor(uow, by, admin_ids)
         what = what or ExpertFilter()
         rows, _ = await uow.registry.experts(what)
         await uow.documents.add_access(
