@@ -154,7 +154,7 @@ async def on_act(
             await send(await asyncio.to_thread(files.registry_file, rows, today), t.CAPTION_REGISTRY)
             return
         case RegistryDo.CERTIFICATE:
-            mine = await svc.my_expert(uows, person_id=person_id)
+            mine = await svc.my_certificate(uows, person_id=person_id, now=clock.now())
             if mine is None:
                 await query.answer(t.NOT_EXPERT, show_alert=True)
                 return

@@ -30,6 +30,9 @@ class Access(StrEnum):
     REPORT_BATCH = "report_batch"
     DOWNLOAD_LINK = "download_link"
     EXPORT_REGISTRY = "export_registry"
+    EXPORT_CERTIFICATES = "export_certificates"
+    DOWNLOAD_CERTIFICATE = "download_certificate"
+    EXPORT_LETTER = "export_letter"
 
 
 RECOMMENDED_BY_DISTRICT: frozenset[Status] = frozenset(

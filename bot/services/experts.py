@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from bot.clock import local
 from bot.domain import keys, parsers
 from bot.domain.errors import AlreadyHandled, NotAllowed, NotFound
+from bot.domain.exports import Access
 from bot.domain.registry import (
     ExpertAction,
     Rating,
@@ -369,6 +370,13 @@ async def _end(
         if action is ExpertAction.DISMISS:
             await uow.registry.end_term(running.id, effective)
         await _tell(uow, card, action.value, now, reason=reason, effective_on=effective.isoformat())
+        await uow.documents.add_access(
+            actor_id=by,
+            action=Access.EXPORT_LETTER.value,
+            target=f"expert:{expert_id}",
+            detail={"decision": action.value},
+            now=now,
+        )
         await uow.commit()
     return Ended(
         action=action,

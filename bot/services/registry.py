@@ -524,6 +524,13 @@ async def appoint_batch(
         if not appointed:
             raise NotAllowed(t.NOBODY_TO_APPOINT.format(batch_id=batch_id))
         await uow.campaigns.add_notices(await _appointment_notices(uow, batch, appointed), now)
+        await uow.documents.add_access(
+            actor_id=by,
+            action=Access.EXPORT_CERTIFICATES.value,
+            target=f"batch:{batch_id}",
+            detail={"experts": [a.expert_id for a in appointed]},
+            now=now,
+        )
         await uow.commit()
     return appointed
 
@@ -634,3 +641,22 @@ async def my_expert(uows: UnitOfWorkFactory, *, person_id: int) -> ExpertListRow
     async with uows() as uow:
         rows, _ = await uow.registry.experts(ExpertFilter(person_id=person_id), limit=1)
     return rows[0] if rows else None
+
+
+async def my_certificate(
+    uows: UnitOfWorkFactory, *, person_id: int, now: datetime
+) -> ExpertListRow | None:
+    """The expert's own entry, to print their certificate from; the download is logged."""
+    async with uows() as uow:
+        rows, _ = await uow.registry.experts(ExpertFilter(person_id=person_id), limit=1)
+        if not rows:
+            return None
+        await uow.documents.add_access(
+            actor_id=person_id,
+            action=Access.DOWNLOAD_CERTIFICATE.value,
+            target=f"expert:{rows[0].expert_id}",
+            detail={"certificate": rows[0].certificate_no},
+            now=now,
+        )
+        await uow.commit()
+    return rows[0]

@@ -66,6 +66,11 @@ ACCESS = {
     "download_annex1": "下载推荐表",
     "view_full_record": "查看全部",
     "report_batch": "上报市局",
+    "download_link": "下载链接",
+    "export_registry": "导出专家名册",
+    "export_certificates": "生成聘书",
+    "download_certificate": "下载本人聘书",
+    "export_letter": "生成书面函告",
 }
 AUDIT_HEADER = "访问日志（最近 {n} 条，新的在前）："
 AUDIT_LINE = "{when} · {actor} · {action} · {target}{detail}"

@@ -16,7 +16,14 @@ from handlers.callbacks import RegistryAct, RegistryDo
 from handlers.sending import TelegramSender
 from storage.models import Application
 from storage.uow import unit_of_work_factory
-from tests.flows.export_helpers import documents, docx_text, seed_app, sheet_rows, zip_entries
+from tests.flows.export_helpers import (
+    access_log,
+    documents,
+    docx_text,
+    seed_app,
+    sheet_rows,
+    zip_entries,
+)
 from tests.flows.review_helpers import BUREAU_ADMIN, DISTRICT_REVIEWER, standard_reviewers
 
 
@@ -164,6 +171,8 @@ async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
     assert registry_file.document[0].startswith("重庆市工伤预防专家库入库专家名册_")
     rows = sheet_rows(registry_file.document[1])
     assert any("13900000001" in map(str, r) for r in rows), "the bureau's own list has the phone"
+    actions = [row[1] for row in await access_log(sessionmaker)]
+    assert {"export_certificates", "download_certificate", "export_registry"} <= set(actions)
     await admin.send("/export")
     await admin.press("入库专家名册")
     from_export = documents(admin)[-1]
