@@ -287,9 +287,10 @@ _EXTENSIONS.append(_register_people_verbs)
 
 
 def _register_registry_verbs(verbs: Any) -> None:
-    from bot.cli_registry import register
+    from bot.cli_registry import register, register_import
 
     register(verbs)
+    register_import(verbs)
 
 
 _EXTENSIONS.append(_register_registry_verbs)

@@ -54,6 +54,50 @@ def register(verbs: Any) -> None:
     appoint.set_defaults(handler=cmd_appoint)
 
 
+def register_import(verbs: Any) -> None:
+    imports = verbs.add_parser("import", help="applications that arrived on paper").add_subparsers(
+        metavar="WHAT"
+    )
+    annex2 = imports.add_parser("annex2", help="a district's 附件2 推荐汇总表 (.xlsx)")
+    annex2.add_argument("file", help="the .xlsx in the official layout")
+    annex2.add_argument("--district", required=True, help="district code or name")
+    annex2.add_argument(
+        "--skip-bad", action="store_true", help="enter the good rows even when some fail"
+    )
+    annex2.set_defaults(handler=cmd_import_annex2)
+
+
+async def cmd_import_annex2(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from bot.clock import SystemClock
+    from bot.domain.errors import DomainError
+    from bot.services import paper
+    from exports.annex2_read import Annex2FormatError, read_annex2
+
+    try:
+        rows = read_annex2(Path(args.file).read_bytes())
+    except (OSError, Annex2FormatError) as problem:
+        raise CliError(f"{args.file}: {problem}") from None
+    async with open_uows(settings) as uows:
+        try:
+            report = await paper.import_annex2(
+                uows, rows, district=args.district, skip_bad=args.skip_bad, now=SystemClock().now()
+            )
+        except (DomainError, ValueError) as refused:
+            raise CliError(str(refused)) from None
+    for refused in report.refused:
+        out(f"row {refused.row_no}: refused: {refused.reason}")
+    if not report.stored:
+        raise CliError(
+            f"{len(report.refused)} of {len(rows)} rows refused; nothing imported "
+            "(fix them, or --skip-bad to enter the others)"
+        )
+    out(f"{report.district}: {len(report.created)} applications entered as district-approved, "
+        f"{len(report.refused)} refused")  # fmt: skip
+    return 0
+
+
 def _date(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())

@@ -211,3 +211,12 @@ ASK_CONTACT = "请输入新的{label}："
 CONTACT_DONE = "已更新{label}：{value}。市局可以看到这次修改。"
 EXPERT_CONTACTS = "\n联系方式变更：\n{lines}"
 EXPERT_CONTACT_LINE = "· {at} {label}：{old} → {new}"
+
+# paper applications (expertbot import annex2) ----------------------------------------------------
+
+PAPER_GENDER = "性别“{gender}”与身份证号码不符（应为{derived}）"
+PAPER_GROUP = "拟报专业组“{group}”不是通知所列的专业组"
+PAPER_DUPLICATE = "该身份证号码在本批次已有申报"
+PAPER_EMPTY = "表中没有数据行。"
+PAPER_NO_CAMPAIGN = "没有这个区县或没有进行中的征集批次。"
+PAPER_NOTE = "纸质推荐汇总表由市局录入（{district}）"

@@ -20,6 +20,7 @@ DONE = {
     "accept": "决定入库",
     "not_accept": "决定不入库",
     "erase": "删除个人信息",
+    "enter": "录入纸质申报",
 }
 """By workflow action: what someone did, as in “由 X 于 T 审核通过”."""
 SOMEONE = "其他审核人"
