@@ -88,7 +88,9 @@ async def test_a_colleague_takes_over_a_unit_reviewer_and_approves_the_pending_c
     assert "您的申报已通过单位审核" in applicant.last().text
 
     async with sessionmaker() as session:
-        actors = (await session.scalars(select(ApplicationEvent.actor_id))).all()
+        actors = (
+            await session.scalars(select(ApplicationEvent.actor_id).order_by(ApplicationEvent.id))
+        ).all()
         audit = (await session.execute(select(PersonEvent.action, PersonEvent.person_id))).all()
     assert actors[-1] == reviewer, "the decision is the same person's, from the new account"
     assert ("rebind", reviewer) in audit and ("rebind_link", reviewer) in audit

@@ -235,7 +235,9 @@ async def test_publicity_objections_and_appointment(setup, sessionmaker) -> None
                 .order_by(Reminder.id)
             )
         ).all()
-        numbers = list(await session.scalars(select(ExpertTerm.certificate_no)))
+        numbers = list(
+            await session.scalars(select(ExpertTerm.certificate_no).order_by(ExpertTerm.id))
+        )
     whats = [p["what"] for _, p in notices]
     assert whats.count("appointed") == 2 and whats.count("not_accepted") == 1
     lists = [p["names"] for _, p in notices if p["what"] == "appointed_list"]
