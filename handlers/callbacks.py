@@ -221,6 +221,8 @@ class ExpertDo(StrEnum):
     CONFIRM_WITHDRAWAL = "cw"
     WITHDRAW = "wd"
     CONTACT = "ct"
+    TERM_EVALUATE = "te"
+    TERM_RATE = "tr"
 
 
 class ExpertAct(CallbackData, prefix="xa"):
@@ -232,9 +234,15 @@ class ExpertAct(CallbackData, prefix="xa"):
 
 
 class ExpertsPage(CallbackData, prefix="ex"):
-    """A page of /experts; the search, if any, waits in the conversation data."""
+    """A page of /experts with its filters; the search, if any, waits in the conversation data.
+
+    `group`: a professional group's position, -1 any; `standing`: 1-based in
+    `render_registry.STANDINGS`, 0 any; `choose`: 1 shows the groups, 2 the standings."""
 
     page: Page
+    group: GroupIndex = -1
+    standing: Index = 0
+    choose: Index = 0
 
 
 # exports ---------------------------------------------------------------------------

@@ -33,6 +33,8 @@ class ExpertInput(StatesGroup):
     renewal_start = State()
     withdrawal_reason = State()
     contact = State()
+    term_health = State()
+    term_work = State()
 
 
 CONTACT_FIELDS = tuple(t.CONTACT_FIELDS)
@@ -110,7 +112,10 @@ def card_keyboard(card: svc.ExpertCard, year: int) -> InlineKeyboardMarkup | Non
         return None
     id_ = card.expert.id
     rows = [
-        [_button(t.BUTTON_EVALUATE.format(year=year), ExpertDo.EVALUATE, id_)],
+        [
+            _button(t.BUTTON_EVALUATE.format(year=year), ExpertDo.EVALUATE, id_),
+            _button(t.BUTTON_TERM_EVALUATE, ExpertDo.TERM_EVALUATE, id_),
+        ],
         [
             _button(t.BUTTON_RENEW, ExpertDo.RENEW, id_),
             _button(t.BUTTON_NOT_RENEW, ExpertDo.NOT_RENEW, id_),
@@ -196,6 +201,37 @@ async def on_act(
                 t.EVALUATION_DONE.format(name=name, year=year, rating=rating.value)
                 + (f"\n{t.EXPERT_FLAG}" if card.flagged else "")
             )
+        case ExpertDo.TERM_EVALUATE:
+            await state.set_state(ExpertInput.term_health)
+            await state.update_data(expert_id=id_)
+            await query.answer()
+            await message.answer(t.ASK_TERM_HEALTH.format(name=name))
+        case ExpertDo.TERM_RATE:
+            data = await state.get_data()
+            if (
+                await state.get_state() != ExpertInput.term_work.state
+                or data.get("expert_id") != id_
+                or "work" not in data
+                or not 0 <= callback_data.pick < len(RATINGS)
+            ):
+                raise DomainError(t.STALE)
+            rating = RATINGS[callback_data.pick]
+            await svc.record_evaluation(
+                uows,
+                expert_id=id_,
+                year=year,
+                rating=rating,
+                notes=data["work"],
+                term=True,
+                health=data["health"],
+                now=clock.now(),
+                **who,
+            )
+            await state.clear()
+            await query.answer()
+            await message.edit_text(
+                t.TERM_EVALUATION_DONE.format(name=name, rating=rating.value, health=data["health"])
+            )
         case ExpertDo.RENEW:
             await state.set_state(ExpertInput.renewal_start)
             await state.update_data(expert_id=id_)
@@ -267,6 +303,22 @@ async def on_typed(
                 shown = mask_phone(value) if field == "mobile" else value
                 await message.answer(
                     t.CONTACT_DONE.format(label=t.CONTACT_FIELDS[field], value=shown)
+                )
+            case ExpertInput.term_health.state:
+                await state.update_data(health=clean_text(text)[:20])
+                await state.set_state(ExpertInput.term_work)
+                await message.answer(t.ASK_TERM_WORK)
+            case ExpertInput.term_work.state:
+                expert_id = data["expert_id"]
+                await state.update_data(work=clean_text(text)[: svc.REASON_MAX])
+                card = await svc.find_expert(uows, key=f"#{expert_id}", **who)
+                rows = [
+                    [_button(r.value, ExpertDo.TERM_RATE, expert_id, i)]
+                    for i, r in enumerate(RATINGS)
+                ]
+                await message.answer(
+                    t.PICK_TERM_RATING.format(name=card.row.name),
+                    reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
                 )
             case ExpertInput.renewal_start.state:
                 start = parse_day(text)

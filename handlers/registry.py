@@ -98,14 +98,11 @@ async def on_experts_page(
     admin_ids: tuple[int, ...],
 ) -> None:
     search = await state.get_value("experts_search")
+    what = rg.experts_filter(search, callback_data.group, callback_data.standing)
     view = await svc.experts_page(
-        uows,
-        what=ExpertFilter(search=search),
-        page=callback_data.page,
-        by=person_id,
-        admin_ids=admin_ids,
+        uows, what=what, page=callback_data.page, by=person_id, admin_ids=admin_ids
     )
-    text, markup = rg.experts(view)
+    text, markup = rg.experts(view, callback_data)
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_text(text, reply_markup=markup)

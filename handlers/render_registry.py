@@ -7,7 +7,7 @@ from datetime import date
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain import keys
+from bot.domain import keys, vocab
 from bot.domain.application import ApplicationSnapshot
 from bot.domain.idcard import mask_phone
 from bot.services.registry import (
@@ -17,7 +17,7 @@ from bot.services.registry import (
     Overview,
     PublicityEntry,
 )
-from bot.services.registry_ports import ExpertListRow, ObjectionRow
+from bot.services.registry_ports import ExpertFilter, ExpertListRow, ObjectionRow
 from bot.texts import registry as t
 from handlers.callbacks import ExpertAct, ExpertDo, RegistryAct, RegistryDo
 from handlers.callbacks import ExpertsPage as ExpertsPageData
@@ -106,7 +106,9 @@ def pick(
     return t.PICK.format(count=len(chosen)), InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def confirm(text: str, label: str, do: RegistryDo, id_: int = 0) -> tuple[str, InlineKeyboardMarkup]:
+def confirm(
+    text: str, label: str, do: RegistryDo, id_: int = 0
+) -> tuple[str, InlineKeyboardMarkup]:
     return text, InlineKeyboardMarkup(inline_keyboard=[[_button(label, do, id_)], cancel_row()])
 
 
@@ -169,31 +171,78 @@ def me_keyboard(row: ExpertListRow) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def experts(view: ExpertsPage) -> tuple[str, InlineKeyboardMarkup | None]:
+STANDINGS = tuple(t.STANDING)
+"""The standings /experts filters by, in this order (ExpertsPage.standing is 1-based)."""
+
+
+def experts_filter(search: str | None, group: int, standing: int) -> ExpertFilter:
+    groups = vocab.PROFESSIONAL_GROUPS
+    return ExpertFilter(
+        search=search,
+        group=groups[group] if 0 <= group < len(groups) else None,
+        standing=STANDINGS[standing - 1] if 0 < standing <= len(STANDINGS) else None,
+    )
+
+
+def experts(
+    view: ExpertsPage, pick: ExpertsPageData | None = None
+) -> tuple[str, InlineKeyboardMarkup | None]:
     """A page of the registry; phones masked (the export has them whole, logged)."""
+    pick = pick or ExpertsPageData(page=0)
     lines = []
     if view.what.search:
         lines.append(t.EXPERTS_SEARCH.format(search=view.what.search))
     lines.append(t.EXPERTS.format(total=view.total, page=view.page + 1, pages=view.pages))
+    lines.append(
+        t.EXPERTS_FILTERS.format(
+            group=view.what.group or t.ANY,
+            standing=t.STANDING.get(view.what.standing or "", t.ANY),
+        )
+    )
     lines += [expert_line(r) for r in view.rows] or [t.NO_EXPERTS]
     lines += ["", t.EXPERTS_HELP]
-    buttons = []
+
+    def to(**changes: int) -> str:
+        return pick.model_copy(update={"choose": 0, **changes}).pack()
+
+    rows: list[list[InlineKeyboardButton]] = []
+    if pick.choose == 1:
+        names = vocab.PROFESSIONAL_GROUPS
+        buttons = [
+            InlineKeyboardButton(text=g, callback_data=to(group=i, page=0))
+            for i, g in enumerate(names)
+        ]
+        rows += [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    elif pick.choose == 2:
+        rows.append(
+            [
+                InlineKeyboardButton(text=t.STANDING[s], callback_data=to(standing=i, page=0))
+                for i, s in enumerate(STANDINGS, start=1)
+            ]
+        )
+    nav = []
     if view.page > 0:
-        buttons.append(
-            InlineKeyboardButton(
-                text=t.BUTTON_PREVIOUS, callback_data=ExpertsPageData(page=view.page - 1).pack()
-            )
+        nav.append(
+            InlineKeyboardButton(text=t.BUTTON_PREVIOUS, callback_data=to(page=view.page - 1))
         )
     if view.page + 1 < view.pages:
-        buttons.append(
-            InlineKeyboardButton(
-                text=t.BUTTON_NEXT_PAGE, callback_data=ExpertsPageData(page=view.page + 1).pack()
-            )
+        nav.append(
+            InlineKeyboardButton(text=t.BUTTON_NEXT_PAGE, callback_data=to(page=view.page + 1))
         )
-    rows = [buttons] if buttons else []
+    if nav:
+        rows.append(nav)
+    rows.append(
+        [
+            InlineKeyboardButton(text=t.BUTTON_BY_GROUP, callback_data=to(choose=1)),
+            InlineKeyboardButton(text=t.BUTTON_BY_STANDING, callback_data=to(choose=2)),
+            InlineKeyboardButton(
+                text=t.BUTTON_ALL_EXPERTS, callback_data=ExpertsPageData(page=0).pack()
+            ),
+        ]
+    )
     if view.total:
         rows.append([_button(t.BUTTON_EXPORT_REGISTRY, RegistryDo.EXPORT)])
-    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def expert_line(r: ExpertListRow) -> str:

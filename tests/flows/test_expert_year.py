@@ -65,6 +65,13 @@ async def test_from_district_approval_to_a_renewed_expert_who_withdraws(
     await sender_pass(world, sessionmaker, clock)
     assert "聘期将于 2027-11-09 届满" in admin.last().text
     await admin.send("/expert CQGSYF-2022-0001")
+    await admin.press("期满考核")
+    await admin.send("健康")
+    await admin.send("聘期内参加评审12次、隐患排查5次")
+    await admin.press("合格")
+    assert "已记录 张三 期满考核：合格（健康状况：健康）" in admin.last().text
+    await admin.send("/expert CQGSYF-2022-0001")
+    assert "2023年年度评价：合格；2027年期满考核：合格" in admin.last().text
     await admin.press("续聘")
     await admin.send("2027-11-10")
     await admin.press("确认续聘")
