@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import exists, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
 
 from bot.services.registry_ports import (
     BatchRow,
@@ -391,20 +392,24 @@ class RegistryRepository:
         )
         return [EvaluationRow(r.kind, r.year, r.rating, r.health, r.notes, r.term_id) for r in rows]
 
-    async def terms_ending(self, first: date, last: date) -> Sequence[tuple[int, int, date]]:
-        """(expert id, term id, end) of terms still running that end between the two days."""
+    async def terms_ending(self, first: date, last: date) -> Sequence[tuple[date, str, str]]:
+        """(end, name, certificate number) of the running terms, each an expert's latest, that
+        end between the two days."""
+        later = aliased(ExpertTerm)
         rows = await self.session.execute(
-            select(ExpertTerm.expert_id, ExpertTerm.id, ExpertTerm.ends_on)
+            select(ExpertTerm.ends_on, Application.name, ExpertTerm.certificate_no)
             .join(Expert, Expert.id == ExpertTerm.expert_id)
+            .join(Application, Application.id == Expert.application_id)
             .where(
                 ExpertTerm.ends_on >= first,
                 ExpertTerm.ends_on <= last,
                 ExpertTerm.ended_on.is_(None),
                 Expert.standing.in_(["appointed", "due"]),
+                ~exists().where(later.expert_id == ExpertTerm.expert_id, later.id > ExpertTerm.id),
             )
             .order_by(ExpertTerm.ends_on, ExpertTerm.id)
         )
-        return [(r[0], r[1], r[2]) for r in rows]
+        return [(r.ends_on, r.name or "", r.certificate_no) for r in rows]
 
     async def add_contact_change(
         self, expert_id: int, field: str, old: str | None, new: str | None, now: datetime

@@ -175,7 +175,16 @@ async def test_the_bureau_hears_90_and_30_days_before_terms_end_once_each(
         and "王建筑（CQGSYF-2022-0001）、李矿山（CQGSYF-2022-0002）" in first
     )
     assert await pass_at(datetime(2027, 8, 17, 9, 0, tzinfo=TZ)) == []
+    first_expert = appointed[2][0]
+    await experts.renew(
+        uows,
+        expert_id=first_expert,
+        term_start=date(2027, 11, 15),
+        now=datetime(2027, 9, 1, tzinfo=TZ),
+        **who,
+    )
     [second] = await pass_at(datetime(2027, 10, 15, 9, 0, tzinfo=TZ))
     assert "（30 天内）" in second
+    assert "王建筑" not in second and "李矿山（CQGSYF-2022-0002）" in second, "renewed: not due"
     assert await pass_at(datetime(2027, 10, 16, 9, 0, tzinfo=TZ)) == []
     await bot.session.close()
