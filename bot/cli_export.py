@@ -43,10 +43,12 @@ def register(verbs: Any) -> None:
     _common(full)
     full.set_defaults(handler=cmd_export_full)
 
+    from bot.domain.registry import Standing
+
     experts = export.add_parser("experts", help="入库专家名册, the registry with contact data (.xlsx)")
     experts.add_argument("--group", help="one professional group")
     experts.add_argument(
-        "--standing", choices=["appointed", "due", "ended", "withdrawn", "dismissed"]
+        "--standing", choices=[s.value for s in Standing]
     )
     experts.add_argument("-o", "--output", required=True, help="file to write")
     experts.set_defaults(handler=cmd_export_experts)

@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.domain.errors import DomainError
 from bot.domain.idcard import mask_phone
 from bot.domain.parsers import clean_text, parse_day
-from bot.domain.registry import Rating, term_end
+from bot.domain.registry import SERVING, Rating, Standing, term_end
 from bot.services import experts as svc
 from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import registry as t
@@ -108,7 +108,7 @@ def _shown(field: str, value: str | None) -> str:
 
 
 def card_keyboard(card: svc.ExpertCard, year: int) -> InlineKeyboardMarkup | None:
-    if card.row.standing not in ("appointed", "due"):
+    if Standing(card.row.standing) not in SERVING:
         return None
     id_ = card.expert.id
     rows = [

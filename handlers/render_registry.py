@@ -10,6 +10,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.domain import keys, vocab
 from bot.domain.application import ApplicationSnapshot
 from bot.domain.idcard import mask_phone
+from bot.domain.registry import SERVING, Standing
 from bot.services.registry import (
     Appointment,
     BatchView,
@@ -150,7 +151,7 @@ def appointed_lines(appointed: Sequence[Appointment]) -> str:
 
 def me_keyboard(row: ExpertListRow) -> InlineKeyboardMarkup:
     rows = [[_button(t.BUTTON_MY_CERTIFICATE, RegistryDo.CERTIFICATE)]]
-    if row.standing in ("appointed", "due"):
+    if Standing(row.standing) in SERVING:
         rows.append(
             [
                 InlineKeyboardButton(

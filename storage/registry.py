@@ -14,6 +14,7 @@ from sqlalchemy import exists, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
+from bot.domain.registry import SERVING
 from bot.services.registry_ports import (
     BatchRow,
     ContactChangeRow,
@@ -404,7 +405,7 @@ class RegistryRepository:
                 ExpertTerm.ends_on >= first,
                 ExpertTerm.ends_on <= last,
                 ExpertTerm.ended_on.is_(None),
-                Expert.standing.in_(["appointed", "due"]),
+                Expert.standing.in_([s.value for s in SERVING]),
                 ~exists().where(later.expert_id == ExpertTerm.expert_id, later.id > ExpertTerm.id),
             )
             .order_by(ExpertTerm.ends_on, ExpertTerm.id)

@@ -60,6 +60,8 @@ EXPERT_MOVES: dict[tuple[Standing, ExpertAction], Standing] = {
 """Renewal may be decided ahead of the term's end (within the reminder window) or after it."""
 
 EXPERT_FINAL = frozenset({S.ENDED, S.WITHDRAWN, S.DISMISSED})
+SERVING = frozenset({S.APPOINTED, S.DUE})
+"""Standings of an expert in a term: evaluated, renewed, ended, may withdraw or change contacts."""
 LETTER_FOR = frozenset({XA.NOT_RENEW, XA.DISMISS})
 """Moves that produce a written notice (书面函告) to the expert and the unit."""
 

@@ -19,6 +19,7 @@ from bot.domain import keys, parsers
 from bot.domain.errors import AlreadyHandled, NotAllowed, NotFound
 from bot.domain.exports import Access
 from bot.domain.registry import (
+    SERVING,
     ExpertAction,
     Rating,
     Standing,
@@ -406,7 +407,7 @@ async def ask_withdrawal(
     reason = _reason(reason)
     async with uows() as uow:
         expert = await uow.registry.expert_of(person_id)
-        if expert is None or Standing(expert.standing) not in (Standing.APPOINTED, Standing.DUE):
+        if expert is None or Standing(expert.standing) not in SERVING:
             raise NotAllowed(t.NOT_EXPERT)
         if expert.withdrawal_reason:
             raise AlreadyHandled(t.WITHDRAWAL_WAITING)
@@ -493,7 +494,7 @@ async def change_contact(
     value = parse(text)
     async with uows() as uow:
         expert = await uow.registry.expert_of(person_id)
-        if expert is None or Standing(expert.standing) not in (Standing.APPOINTED, Standing.DUE):
+        if expert is None or Standing(expert.standing) not in SERVING:
             raise NotAllowed(t.NOT_EXPERT)
         app = await uow.applications.application(expert.app_id)
         assert app is not None
