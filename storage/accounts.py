@@ -65,14 +65,6 @@ class AccountRepository:
         ).one_or_none()
         return None if row is None else _row(row)
 
-    async def account(self, account_id: int) -> AccountRow | None:
-        row = (
-            await self.session.execute(
-                ACCOUNTS.where(_account.c.id == account_id)
-            )
-        ).one_or_none()
-        return None if row is None else _row(row)
-
     async def add_person(self, full_name: str, now: datetime) -> int:
         result = await self.session.execute(
             insert(Person).values(full_name=full_name, created_at=now).returning(Person.id)

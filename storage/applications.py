@@ -436,6 +436,15 @@ class ApplicationRepository:
             times.setdefault(app_id, {})[to_status] = aware_utc(at)
         return times
 
+    async def applications(self, app_ids: Sequence[int]) -> dict[int, ApplicationSnapshot]:
+        """These applications in one read, by id (missing ids are absent)."""
+        if not app_ids:
+            return {}
+        rows = await self.session.execute(
+            self._applications().where(Application.id.in_(list(app_ids)))
+        )
+        return {snap.id: snap for snap in map(snapshot_of, rows)}
+
     async def applications_in(
         self, campaign_id: int, statuses: Sequence[str]
     ) -> Sequence[ApplicationSnapshot]:

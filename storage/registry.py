@@ -302,9 +302,6 @@ class RegistryRepository:
             for r in rows
         ]
 
-    async def expert_count(self) -> int:
-        return int(await self.session.scalar(select(func.count(Expert.id))) or 0)
-
     async def expert(self, expert_id: int) -> ExpertRow | None:
         row = await self.session.get(Expert, expert_id)
         return None if row is None else _expert(row)

@@ -28,7 +28,9 @@ from datetime import datetime, timedelta
 from bot.clock import format_local
 from bot.domain import keys
 from bot.domain.errors import NotAllowed, NotFound
+from bot.domain.exports import is_bureau
 from bot.domain.review import Grant, RoleKind
+from bot.domain.workflow import EDITABLE
 from bot.services.repositories import UnitOfWork, UnitOfWorkFactory
 from bot.services.roles import grants_of
 from bot.texts import accounts as t
@@ -250,7 +252,7 @@ def may_rebind(
     (someone who also holds a role elsewhere is the bureau's to move).
 
     `unit_districts`: the district of each unit in `target`'s roles."""
-    if any(g.role is RoleKind.BUREAU for g in actor):
+    if is_bureau(actor):
         return True
     districts = {g.district_id for g in actor if g.role is RoleKind.DISTRICT}
     return (
@@ -285,7 +287,7 @@ async def managed_people(
     async with uows() as uow:
         actor = await grants_of(uow, person_id, admin_ids)
         holders = await uow.people.role_holders()
-    bureau = any(g.role is RoleKind.BUREAU for g in actor)
+    bureau = is_bureau(actor)
     districts = {g.district_id for g in actor if g.role is RoleKind.DISTRICT}
     roles: dict[int, list[tuple[str, int | None]]] = {}
     names: dict[int, str] = {}
@@ -353,7 +355,7 @@ async def create_rebind_link_for_application(
     """A bureau admin moves the applicant of application `app_id` (their old account is lost)."""
     admins = tuple(admin_ids)
     async with uows() as uow:
-        if not any(g.role is RoleKind.BUREAU for g in await grants_of(uow, by, admins)):
+        if not is_bureau(await grants_of(uow, by, admins)):
             raise NotAllowed(t.NOT_ALLOWED)
         app = await uow.applications.application(app_id)
     if app is None:
@@ -430,7 +432,7 @@ async def _rebind(
         now,
     )
     apps = await uow.applications.applications_of(person_id)
-    live = [a for a in apps if a.status.value in ("draft", "returned")]
+    live = [a for a in apps if a.status in EDITABLE]
     named = [a.values.get(keys.NAME) for a in apps if a.values.get(keys.NAME)]
     return Rebound(
         person_id=person_id,

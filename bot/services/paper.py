@@ -78,7 +78,7 @@ def check_row(row: SheetRow, today: Any) -> dict[str, Any]:
         keys.GENDER: number.gender,
         keys.BIRTH_DATE: number.birth_date,
         keys.ID_CONFIRMED: True,
-        keys.UNIT_NAME: parsers.text_parser(parsers.MAX_UNIT_NAME)(row.unit),
+        keys.UNIT_NAME: parsers.parse_unit_name(row.unit),
         keys.POSITION: parsers.text_parser(parsers.MAX_POSITION)(row.position),
         keys.TITLE: parsers.text_parser(parsers.MAX_TITLE)(title),
         keys.TITLE_LEVEL: level,
@@ -159,7 +159,8 @@ async def _enter(
         "submitted_at": now,
         keys.FILLED_AT: local(now).date(),
     }
-    assert await uow.applications.update_application(app_id, 1, stored, now)
+    if not await uow.applications.update_application(app_id, 1, stored, now):
+        raise RuntimeError(f"application {app_id} changed while it was being entered")
     await uow.applications.add_event(
         app_id=app_id,
         actor_id=None,

@@ -19,10 +19,10 @@ from bot.clock import local
 from bot.domain import keys
 from bot.domain.application import ApplicationSnapshot, Campaign
 from bot.domain.errors import AlreadyHandled, NotAllowed, NotFound
-from bot.domain.exports import Access
+from bot.domain.exports import Access, is_bureau
 from bot.domain.registry import Standing, certificate_number, term_end
 from bot.domain.reminders import Notice, NoticeKind
-from bot.domain.review import RoleKind
+from bot.domain.review import Grant, RoleKind, scope_of
 from bot.domain.workflow import Action, Actor, Status, next_status
 from bot.services.registry_ports import (
     BatchRow,
@@ -43,7 +43,7 @@ async def bureau_actor(uow: UnitOfWork, by: int | None, admin_ids: Iterable[int]
     name for the audit trail. In an open unit of work."""
     if by is None:
         return t.COMMAND_LINE
-    if not any(g.role is RoleKind.BUREAU for g in await grants_of(uow, by, admin_ids)):
+    if not is_bureau(await grants_of(uow, by, admin_ids)):
         raise NotAllowed(t.NOT_BUREAU)
     return await uow.people.person_name(by)
 
@@ -136,8 +136,10 @@ async def overview(
             view = await _view(uow, batch_id)
             if view is not None:
                 views.append(view)
-        accepted = await uow.applications.applications_in(campaign.id, [Status.ACCEPTED.value])
-    return Overview(campaign, qualified, views, len(accepted))
+        counts = await uow.applications.status_counts(
+            scope_of([Grant(role=RoleKind.BUREAU)]), campaign.id
+        )
+    return Overview(campaign, qualified, views, counts.get(Status.ACCEPTED.value, 0))
 
 
 async def batch_view(
@@ -157,7 +159,8 @@ async def _view(uow: UnitOfWork, batch_id: int) -> BatchView | None:
         return None
     window = await uow.registry.publicity_of(batch_id)
     objections = await uow.registry.objections(window.id) if window else []
-    apps = [await _application(uow, a) for a in batch.app_ids]
+    found = await uow.applications.applications(batch.app_ids)
+    apps = [found[a] for a in batch.app_ids if a in found]
     return BatchView(batch, window, apps, [o for o in objections if o.outcome == "open"])
 
 
@@ -196,14 +199,18 @@ async def record_batch(
         actor_name = await bureau_actor(uow, by, admin_ids)
         earlier = await _counting_batch(uow, corrects) if corrects is not None else None
         kept = set(earlier.app_ids) if earlier else set()
-        apps = [await _application(uow, a) for a in wanted]
+        found = await uow.applications.applications([*wanted, *kept])
+        missing = [a for a in wanted if a not in found]
+        if missing:
+            raise NotFound(t.APPLICATION_NOT_FOUND.format(app_id=missing[0]))
+        apps = [found[a] for a in wanted]
         campaigns = {a.campaign.id for a in apps}
         if len(campaigns) != 1 or (earlier and earlier.campaign_id not in campaigns):
             raise NotAllowed(t.ONE_CAMPAIGN)
-        if earlier is not None:
-            for app_id in earlier.app_ids:
-                if (await _application(uow, app_id)).status is Status.ACCEPTED:
-                    raise NotAllowed(t.BATCH_APPOINTED.format(batch_id=earlier.id))
+        if earlier is not None and any(
+            found[a].status is Status.ACCEPTED for a in earlier.app_ids if a in found
+        ):
+            raise NotAllowed(t.BATCH_APPOINTED.format(batch_id=earlier.id))
         note = t.BATCH_NOTE.format(reference=reference, meeting_on=meeting_on)
         confirmed = []
         for app in apps:
@@ -213,7 +220,7 @@ async def record_batch(
             confirmed.append(app)
         dropped = []
         for app_id in sorted(kept - set(wanted)):
-            app = await _application(uow, app_id)
+            app = found[app_id]
             await _move(
                 uow, app, Action.DROP_FROM_BATCH, by=by, actor_name=actor_name, note=note, now=now
             )
@@ -295,8 +302,8 @@ async def publicity_list(
 
 async def _entries(uow: UnitOfWork, batch: BatchRow) -> list[PublicityEntry]:
     entries = []
-    for app_id in batch.app_ids:
-        app = await _application(uow, app_id)
+    found = await uow.applications.applications(batch.app_ids)
+    for app in (found[a] for a in batch.app_ids if a in found):
         if app.status not in (Status.CONFIRMED, Status.ACCEPTED):
             continue
         v = app.values
@@ -455,8 +462,8 @@ async def appoint_batch(
         template = await uow.registry.certificate_format(batch.campaign_id)
         series = template.replace("{year}", str(term_start.year))
         appointed = []
-        for app_id in batch.app_ids:
-            app = await _application(uow, app_id)
+        found = await uow.applications.applications(batch.app_ids)
+        for app in (found[a] for a in batch.app_ids if a in found):
             if app.status is not Status.CONFIRMED:
                 continue
             number = await uow.registry.next_certificate_number(series)
@@ -523,7 +530,8 @@ async def appoint_batch(
             )
         if not appointed:
             raise NotAllowed(t.NOBODY_TO_APPOINT.format(batch_id=batch_id))
-        await uow.campaigns.add_notices(await _appointment_notices(uow, batch, appointed), now)
+        notices = await _appointment_notices(uow, batch, appointed, found)
+        await uow.campaigns.add_notices(notices, now)
         await uow.documents.add_access(
             actor_id=by,
             action=Access.EXPORT_CERTIFICATES.value,
@@ -536,10 +544,13 @@ async def appoint_batch(
 
 
 async def _appointment_notices(
-    uow: UnitOfWork, batch: BatchRow, appointed: Sequence[Appointment]
+    uow: UnitOfWork,
+    batch: BatchRow,
+    appointed: Sequence[Appointment],
+    apps: dict[int, ApplicationSnapshot],
 ) -> list[Notice]:
     """Each expert hears of their appointment; each unit and district reviewer once, with the
-    names of their experts."""
+    names of their experts (reviewers read once per district and unit)."""
     notices = [
         Notice(
             key=f"a:{batch.id}:{a.person_id}",
@@ -557,12 +568,20 @@ async def _appointment_notices(
         )
         for a in appointed
     ]
+    district_reviewers: dict[int, Sequence[int]] = {}
+    unit_reviewers: dict[int, Sequence[int]] = {}
     names: dict[int, list[str]] = {}
     for a in appointed:
-        app = await _application(uow, a.app_id)
-        told = list(await uow.people.district_reviewers(app.district_id))
+        app = apps[a.app_id]
+        if app.district_id not in district_reviewers:
+            district_reviewers[app.district_id] = await uow.people.district_reviewers(
+                app.district_id
+            )
+        told = list(district_reviewers[app.district_id])
         if app.unit_id is not None and app.unit_confirmed:
-            told += await uow.people.unit_reviewers(app.unit_id)
+            if app.unit_id not in unit_reviewers:
+                unit_reviewers[app.unit_id] = await uow.people.unit_reviewers(app.unit_id)
+            told += unit_reviewers[app.unit_id]
         for person_id in dict.fromkeys(told):
             names.setdefault(person_id, []).append(a.name)
     notices += [

@@ -47,7 +47,6 @@ CODE_FORMAT = "验证码是 6 位数字，请重新输入。发送 /cancel 取�
 CODE_NONE = "没有待确认的验证码，或已经过期。请重新发送 /rebind。"
 CODE_WRONG = "验证码不对，还可以再试 {left} 次。"
 CODE_DEAD = "验证码输错次数太多，已作废。请重新发送 /rebind。"
-REBIND_CANCELLED = "已取消换绑。"
 
 MANAGED_HEADER = "您可以为以下人员换绑账号（接替的同事或新手机号）："
 MANAGED_BUTTON = "为 {name} 换绑账号"
