@@ -99,8 +99,10 @@ async def cmd_import_annex2(args: argparse.Namespace, settings: Settings) -> int
 
 
 def _date(text: str) -> date:
+    from bot.domain.parsers import parse_day
+
     try:
-        return date.fromisoformat(text.strip())
+        return parse_day(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from None
 

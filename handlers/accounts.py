@@ -7,7 +7,6 @@ command menu goes back to an applicant's.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Sequence
 
@@ -17,7 +16,7 @@ from aiogram.filters import Command, CommandObject, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.fsm.storage.base import BaseStorage, StorageKey
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock, format_local
 from bot.domain.idcard import parse_id_number
@@ -26,7 +25,9 @@ from bot.domain.review import Grant
 from bot.services import accounts
 from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import accounts as t
-from handlers.callbacks import CardAction, CardDo, RebindFor
+from handlers import render
+from handlers.callbacks import RebindFor
+from handlers.common import deleted
 from handlers.notify import TelegramNotifier
 from handlers.review import refresh_menu
 
@@ -156,7 +157,7 @@ async def on_id_number(
     except ValueError as wrong:
         await message.answer(str(wrong))
         return
-    await _delete(message)
+    await deleted(message)  # the ID number leaves the chat once read
     sent = await accounts.request_code(
         uows, asker=accounts.Identity(person_id, account_id), id_number=number, now=now
     )
@@ -214,17 +215,9 @@ async def _rebound(
     await state.clear()
     await message.answer(t.REBOUND_NEW.format(name=rebound.name))
     if rebound.app_id is not None:
-        markup = InlineKeyboardMarkup(
-            inline_keyboard=[
-                [
-                    InlineKeyboardButton(
-                        text=t.BUTTON_CONTINUE,
-                        callback_data=CardAction(app_id=rebound.app_id, do=CardDo.CONTINUE).pack(),
-                    )
-                ]
-            ]
+        await message.answer(
+            t.REBOUND_CONTINUE, reply_markup=render.continue_keyboard(rebound.app_id)
         )
-        await message.answer(t.REBOUND_CONTINUE, reply_markup=markup)
     await refresh_menu(bot, message.chat.id, rebound.grants)
     no_roles: Sequence[Grant] = ()
     for chat in rebound.old_chats:
@@ -235,12 +228,6 @@ async def _rebound(
             await bot.send_message(chat, t.REBOUND_OLD.format(name=rebound.name))
         except (TelegramForbiddenError, TelegramBadRequest) as problem:
             log.info("old account not told of the rebind: %s", problem)
-
-
-async def _delete(message: Message) -> None:
-    """The ID number leaves the chat once read: Telegram is the front end, not the archive."""
-    with contextlib.suppress(TelegramBadRequest):
-        await message.delete()
 
 
 def _who(message: Message) -> str:

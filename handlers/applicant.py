@@ -51,6 +51,7 @@ from handlers.callbacks import (
     UnitPage,
     UnitPick,
 )
+from handlers.common import deleted
 from handlers.limits import telegram_file_too_big
 from handlers.stages import enter
 from handlers.together import together
@@ -450,7 +451,7 @@ async def on_form_message(
         case svc.SaveAndExit(app):
             await _save_and_exit(message, state, app)
         case svc.AskAgain(app, f, problem):
-            if f.key == keys.ID_NUMBER and message.text and await _deleted(message):
+            if f.key == keys.ID_NUMBER and message.text and await deleted(message):
                 problem = f"{problem}\n{t.ID_REJECTED_DELETED}"
             await message.answer(problem)
             await _ask(message, app, f, questions)
@@ -506,18 +507,9 @@ async def _download_portrait(
     return jpeg, size, item.file_unique_id
 
 
-async def _deleted(message: Message) -> bool:
-    """Removes a message from the chat; False when Telegram would not (too old, already gone)."""
-    try:
-        await message.delete()
-    except TelegramBadRequest:
-        return False
-    return True
-
-
 async def _delete_id_message(message: Message, app: ApplicationSnapshot) -> None:
     """Removes the typed ID number from the chat: Telegram is the front end, not the archive."""
-    if not await _deleted(message):
+    if not await deleted(message):
         return
     await message.answer(
         t.ID_MESSAGE_DELETED.format(masked=mask_id_number(app.values[keys.ID_NUMBER]))
@@ -777,7 +769,7 @@ async def on_status(message: Message, uows: UnitOfWorkFactory, person_id: int) -
         await message.answer(t.STATUS_NONE)
         return
     for app in apps[:5]:
-        markup = render.continue_keyboard(app) if app.status in EDITABLE else None
+        markup = render.continue_keyboard(app.id) if app.status in EDITABLE else None
         await message.answer(render.status_text(app), reply_markup=markup)
 
 

@@ -200,7 +200,6 @@ class RegistryDo(StrEnum):
     APPOINT = "ap"
     CONFIRM_APPOINT = "ca"
     CANCEL = "cx"
-    EXPORT = "xp"
     CERTIFICATE = "ce"
 
 

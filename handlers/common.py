@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiogram import Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
@@ -24,6 +25,15 @@ def build_fallback_router() -> Router:
     router.message.register(on_unknown)
     router.callback_query.register(on_unknown_button)
     return router
+
+
+async def deleted(message: Message) -> bool:
+    """Removes a message from the chat; False when Telegram would not (too old, already gone)."""
+    try:
+        await message.delete()
+    except TelegramBadRequest:
+        return False
+    return True
 
 
 async def on_help(message: Message) -> None:

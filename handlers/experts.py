@@ -150,7 +150,6 @@ async def on_act(
     query: CallbackQuery,
     callback_data: ExpertAct,
     state: FSMContext,
-    bot: Bot,
     uows: UnitOfWorkFactory,
     clock: Clock,
     person_id: int,

@@ -145,11 +145,6 @@ async def on_act(
         )  # fmt: skip
 
     match do:
-        case RegistryDo.EXPORT:
-            rows = await svc.registry_rows(uows, now=clock.now(), **who)
-            await query.answer()
-            await send(await asyncio.to_thread(files.registry_file, rows, today), t.CAPTION_REGISTRY)
-            return
         case RegistryDo.CERTIFICATE:
             mine = await svc.my_certificate(uows, person_id=person_id, now=clock.now())
             if mine is None:

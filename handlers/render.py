@@ -76,14 +76,14 @@ def _consent_keyboard(agreed: frozenset[str]) -> InlineKeyboardMarkup:
     ]
     buttons.append(_button(t.CONSENT_ALL, ConsentPick(item=ConsentItem.ALL)))
     buttons.append(_button(t.BUTTON_DISAGREE, ConsentPick(item=ConsentItem.REFUSE)))
-    return InlineKeyboardMarkup(inline_keyboard=_grid(buttons, 1))
+    return InlineKeyboardMarkup(inline_keyboard=grid(buttons, 1))
 
 
 def _button(text: str, data: Any) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=data.pack())
 
 
-def _grid(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
+def grid(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
     """Rows of `width` buttons: what the keyboard builder's adjust does, without its deep copies."""
     return [buttons[i : i + width] for i in range(0, len(buttons), width)]
 
@@ -112,15 +112,15 @@ def _district_page(districts: tuple[DistrictRow, ...], page: int) -> tuple[str, 
     pages = max(1, -(-len(districts) // DISTRICTS_PER_PAGE))
     page = min(max(page, 0), pages - 1)
     chunk = districts[page * DISTRICTS_PER_PAGE : (page + 1) * DISTRICTS_PER_PAGE]
-    rows = _grid([_button(d.name, DistrictPick(district_id=d.id)) for d in chunk], 3)
-    pager = _pager(page, pages, lambda p: DistrictPage(page=p).pack())
-    markup = InlineKeyboardMarkup(inline_keyboard=[*rows, pager] if pager else rows)
+    rows = grid([_button(d.name, DistrictPick(district_id=d.id)) for d in chunk], 3)
+    nav = pager(page, pages, lambda p: DistrictPage(page=p).pack())
+    markup = InlineKeyboardMarkup(inline_keyboard=[*rows, nav] if nav else rows)
     return t.CHOOSE_DISTRICT_PAGE.format(page=page + 1, pages=pages), markup
 
 
 def district_matches(districts: Sequence[DistrictRow]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        inline_keyboard=_grid(
+        inline_keyboard=grid(
             [_button(d.name, DistrictPick(district_id=d.id)) for d in districts], 3
         )
     )
@@ -140,16 +140,17 @@ def _unit_page(
     pages = max(1, -(-len(units) // UNITS_PER_PAGE))
     page = min(max(page, 0), pages - 1)
     chunk = units[page * UNITS_PER_PAGE : (page + 1) * UNITS_PER_PAGE]
-    rows = _grid([_button(u.name, UnitPick(unit_id=u.id)) for u in chunk], 1)
-    pager = _pager(page, pages, lambda p: UnitPage(district_id=district.id, page=p).pack())
-    if pager:
-        rows.append(pager)
+    rows = grid([_button(u.name, UnitPick(unit_id=u.id)) for u in chunk], 1)
+    nav = pager(page, pages, lambda p: UnitPage(district_id=district.id, page=p).pack())
+    if nav:
+        rows.append(nav)
     rows.append([_button(t.UNIT_NOT_LISTED, UnitNotListed(district_id=district.id))])
     text = (t.CHOOSE_UNIT if units else t.NO_UNITS).format(district=district.name)
     return text, InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def _pager(page: int, pages: int, pack: Any) -> list[InlineKeyboardButton]:
+def pager(page: int, pages: int, pack: Any) -> list[InlineKeyboardButton]:
+    """◀ 上一页 / 下一页 ▶ around `page` of `pages`; `pack(p)` is page p's callback data."""
     buttons = []
     if page > 0:
         buttons.append(InlineKeyboardButton(text=t.BUTTON_PREV_PAGE, callback_data=pack(page - 1)))
@@ -331,5 +332,9 @@ def withdraw_confirm(app: ApplicationSnapshot) -> InlineKeyboardMarkup:
     )
 
 
-def continue_keyboard(app: ApplicationSnapshot) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[[_card(app, CardDo.CONTINUE, t.BUTTON_CONTINUE)]])
+def continue_keyboard(app_id: int) -> InlineKeyboardMarkup:
+    """继续填写: opens the form at its cursor (CardDo.CONTINUE)."""
+    button = InlineKeyboardButton(
+        text=t.BUTTON_CONTINUE, callback_data=CardAction(app_id=app_id, do=CardDo.CONTINUE).pack()
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[[button]])

@@ -20,8 +20,9 @@ from bot.services.registry import (
 )
 from bot.services.registry_ports import ExpertFilter, ExpertListRow, ObjectionRow
 from bot.texts import registry as t
-from handlers.callbacks import ExpertAct, ExpertDo, RegistryAct, RegistryDo
+from handlers.callbacks import ExpertAct, ExpertDo, ExportGo, ExportKind, RegistryAct, RegistryDo
 from handlers.callbacks import ExpertsPage as ExpertsPageData
+from handlers.render import grid, pager
 
 PICK_SHOWN = 60
 """Applications offered for a batch in one message; a larger meeting uses the command line."""
@@ -213,7 +214,7 @@ def experts(
             InlineKeyboardButton(text=g, callback_data=to(group=i, page=0))
             for i, g in enumerate(names)
         ]
-        rows += [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+        rows += grid(buttons, 3)
     elif pick.choose == 2:
         rows.append(
             [
@@ -221,16 +222,7 @@ def experts(
                 for i, s in enumerate(STANDINGS, start=1)
             ]
         )
-    nav = []
-    if view.page > 0:
-        nav.append(
-            InlineKeyboardButton(text=t.BUTTON_PREVIOUS, callback_data=to(page=view.page - 1))
-        )
-    if view.page + 1 < view.pages:
-        nav.append(
-            InlineKeyboardButton(text=t.BUTTON_NEXT_PAGE, callback_data=to(page=view.page + 1))
-        )
-    if nav:
+    if nav := pager(view.page, view.pages, lambda p: to(page=p)):
         rows.append(nav)
     rows.append(
         [
@@ -242,7 +234,10 @@ def experts(
         ]
     )
     if view.total:
-        rows.append([_button(t.BUTTON_EXPORT_REGISTRY, RegistryDo.EXPORT)])
+        export = ExportGo(kind=ExportKind.REGISTRY, group=pick.group)
+        rows.append(
+            [InlineKeyboardButton(text=t.BUTTON_EXPORT_REGISTRY, callback_data=export.pack())]
+        )
     return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
 
 

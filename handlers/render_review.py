@@ -5,7 +5,7 @@ No bot, no I/O. ID numbers and phones are always masked.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from aiogram.types import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
@@ -55,7 +55,7 @@ from handlers.callbacks import (
     ReviewView,
 )
 from handlers.reminders import nudge_button
-from handlers.render import display, flag_reasons, with_markup_on_last
+from handlers.render import display, flag_reasons, pager, with_markup_on_last
 
 DISTRICTS_PER_PAGE = 15
 LISTED_STATUSES: tuple[Status, ...] = (
@@ -586,15 +586,6 @@ def _open_buttons(kb: InlineKeyboardBuilder, page: Page) -> None:
         kb.row(*row)
 
 
-def _pager(page: int, pages: int, pack: Callable[[int], str]) -> list[InlineKeyboardButton]:
-    buttons = []
-    if page > 0:
-        buttons.append(InlineKeyboardButton(text=ct.BUTTON_PREV_PAGE, callback_data=pack(page - 1)))
-    if page < pages - 1:
-        buttons.append(InlineKeyboardButton(text=ct.BUTTON_NEXT_PAGE, callback_data=pack(page + 1)))
-    return buttons
-
-
 def pending_page(page: Page) -> tuple[str, InlineKeyboardMarkup | None]:
     if not page.total:
         return t.PENDING_NONE, None
@@ -602,7 +593,7 @@ def pending_page(page: Page) -> tuple[str, InlineKeyboardMarkup | None]:
     lines += [list_line(a) for a in page.items]
     kb = InlineKeyboardBuilder()
     _open_buttons(kb, page)
-    kb.row(*_pager(page.page, page.pages, lambda p: PendingPage(page=p).pack()))
+    kb.row(*pager(page.page, page.pages, lambda p: PendingPage(page=p).pack()))
     return "\n".join(lines), kb.as_markup()
 
 
@@ -639,7 +630,7 @@ def app_list(
     kb = InlineKeyboardBuilder()
     _open_buttons(kb, page)
     kb.row(
-        *_pager(
+        *pager(
             page.page, page.pages, lambda p: current.model_copy(update={"page": p}).pack()
         )
     )
@@ -727,7 +718,7 @@ def invite_district_page(
     for d in districts[page * DISTRICTS_PER_PAGE : (page + 1) * DISTRICTS_PER_PAGE]:
         kb.button(text=d.name, callback_data=InviteFor(role=RoleKind.DISTRICT, target_id=d.id))
     kb.adjust(3)
-    kb.row(*_pager(page, pages, lambda p: InviteDistrictPage(page=p).pack()))
+    kb.row(*pager(page, pages, lambda p: InviteDistrictPage(page=p).pack()))
     kb.row(
         InlineKeyboardButton(
             text=t.BUTTON_INVITE_BUREAU_REVIEWER,

@@ -416,10 +416,9 @@ async def on_roles(
     grants = await roles.roles_of(uows, person_id, admin_ids)
     await message.answer(rr.roles_text(grants))
     await refresh_menu(bot, message.chat.id, grants)
-    if any(g.role in (RoleKind.BUREAU, RoleKind.DISTRICT) for g in grants):
-        people = await accounts.managed_people(uows, person_id=person_id, admin_ids=admin_ids)
-        if people:
-            await message.answer(at.MANAGED_HEADER, reply_markup=rr.managed_keyboard(people))
+    people = await accounts.managed_people(uows, person_id=person_id, admin_ids=admin_ids)
+    if people:
+        await message.answer(at.MANAGED_HEADER, reply_markup=rr.managed_keyboard(people))
 
 
 async def on_invite(

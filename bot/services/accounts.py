@@ -286,9 +286,11 @@ async def managed_people(
     reviewers and other admins, a district reviewer the unit reviewers of their district."""
     async with uows() as uow:
         actor = await grants_of(uow, person_id, admin_ids)
+        bureau = is_bureau(actor)
+        districts = {g.district_id for g in actor if g.role is RoleKind.DISTRICT}
+        if not (bureau or districts):
+            return []
         holders = await uow.people.role_holders()
-    bureau = is_bureau(actor)
-    districts = {g.district_id for g in actor if g.role is RoleKind.DISTRICT}
     roles: dict[int, list[tuple[str, int | None]]] = {}
     names: dict[int, str] = {}
     for holder in holders:

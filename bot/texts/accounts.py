@@ -27,7 +27,6 @@ REBOUND_OLD = (
     "如果这不是您或您单位的安排，请立即联系市局。"
 )
 LINK_USED_TOLD = "您生成的换绑链接已使用：{name} 的账号已换绑到新账号（{new}）。"
-BUTTON_CONTINUE = "继续填写"
 
 ASK_ID_NUMBER = (
     "换了新的 Telegram 账号？请输入您申报时填写的身份证号码。\n"

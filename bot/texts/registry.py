@@ -128,8 +128,6 @@ EXPERTS_SEARCH = "查找“{search}”："
 EXPERT_LINE = "{certificate_no} {name}（{gender}）· {group} · {district} {unit} · {standing} · 聘期至 {ends_on} · {mobile}"
 NO_EXPERTS = "没有符合条件的专家。"
 EXPERTS_HELP = "按姓名或聘书编号查找：/experts 张三 或 /experts CQGSYF-2022-0001"
-BUTTON_PREVIOUS = "上一页"
-BUTTON_NEXT_PAGE = "下一页"
 ME = (
     "您是重庆市工伤预防专家库专家。\n状态：{standing}\n聘书编号：{certificate_no}\n"
     "专业组：{group}\n聘期：{starts_on} 至 {ends_on}"
