@@ -35,7 +35,7 @@ ACCOUNTS = select(
 ACCOUNT_BY_EXTERNAL = ACCOUNTS.where(
     _account.c.channel == bindparam("channel"),
     _account.c.external_id == bindparam("external_id"),
-    _account.c.detached_at.is_(None),
+    ATTACHED,
 )
 """The one statement every update runs: built once."""
 
@@ -121,14 +121,14 @@ class AccountRepository:
             select(Account.person_id, Account.chat_id).where(
                 Account.person_id.in_(list(person_ids)),
                 Account.channel == channel,
-                Account.detached_at.is_(None),
+                ATTACHED,
             )
         )
         return {r.person_id: r.chat_id for r in rows}
 
     async def accounts_of(self, person_id: int) -> Sequence[AccountRow]:
         rows = await self.session.execute(
-            ACCOUNTS.where(Account.person_id == person_id, Account.detached_at.is_(None))
+            ACCOUNTS.where(Account.person_id == person_id, ATTACHED)
             .order_by(Account.id)
         )
         return [_row(r) for r in rows]
@@ -136,7 +136,7 @@ class AccountRepository:
     async def detach(self, account_id: int, now: datetime) -> bool:
         result = await self.session.execute(
             update(Account)
-            .where(Account.id == account_id, Account.detached_at.is_(None))
+            .where(Account.id == account_id, ATTACHED)
             .values(detached_at=now)
         )
         return result.rowcount == 1

@@ -38,6 +38,7 @@ from bot.domain.workflow import Status as AppStatus
 from bot.services.ports import DuplicateRow, EventRow, ListFilter
 from bot.services.privacy import ExpiredApplication
 from bot.services.reminder_ports import BatchFacts
+from storage.accounts import ATTACHED
 from storage.crypto import blind_index
 from storage.db import DbSession, core
 from storage.models import (
@@ -74,7 +75,7 @@ from storage.rows import (
 
 def _attached_account(person_id: Any) -> Any:
     """Join condition: the person's attached account (people without one cannot be reminded)."""
-    return and_(Account.person_id == person_id, Account.detached_at.is_(None))
+    return and_(Account.person_id == person_id, ATTACHED)
 
 
 class ApplicationRepository:
@@ -279,7 +280,7 @@ class ApplicationRepository:
             .where(
                 Account.person_id == person_id,
                 Account.channel == "telegram",
-                Account.detached_at.is_(None),
+                ATTACHED,
             )
         )
         await self.session.execute(
@@ -293,7 +294,7 @@ class ApplicationRepository:
         rows = await self.session.execute(
             select(Account.chat_id, CardMessage.message_id)
             .join(Account, Account.id == CardMessage.account_id)
-            .where(CardMessage.application_id == app_id, Account.detached_at.is_(None))
+            .where(CardMessage.application_id == app_id, ATTACHED)
             .order_by(CardMessage.id)
         )
         return [(int(r.chat_id), r.message_id) for r in rows]

@@ -88,9 +88,20 @@ def term_end(start: date, years: int = TERM_YEARS) -> date:
     return anniversary - timedelta(days=1)
 
 
-def renewal_reminders(end: date, days_before: tuple[int, ...] = (90, 30)) -> tuple[date, ...]:
+TERM_REMINDERS = (90, 30)
+"""Days before a term ends on which the bureau is told who is due."""
+
+
+def renewal_reminders(end: date, days_before: tuple[int, ...] = TERM_REMINDERS) -> tuple[date, ...]:
     """The days on which the bureau is told that a term ends at `end`."""
     return tuple(end - timedelta(days=d) for d in days_before)
+
+
+def due_reminder(end: date, today: date) -> int | None:
+    """The latest reminder due `today` for a term ending at `end` (90, then 30 days before);
+    None before the first."""
+    due = [d for d in TERM_REMINDERS if end - timedelta(days=d) <= today]
+    return min(due) if due else None
 
 
 # Certificates --------------------------------------------------------------------------

@@ -20,10 +20,12 @@ from bot.domain.errors import AlreadyHandled, NotAllowed, NotFound
 from bot.domain.exports import Access
 from bot.domain.registry import (
     SERVING,
+    TERM_REMINDERS,
     ExpertAction,
     Rating,
     Standing,
     certificate_number,
+    due_reminder,
     flagged,
     next_standing,
     term_end,
@@ -174,10 +176,6 @@ async def _tell(
 
 # terms ending -----------------------------------------------------------------------------------
 
-TERM_REMINDERS = (90, 30)
-"""Days before a term ends on which the bureau is told who is due (renewal_reminders)."""
-
-
 async def term_notices(uow: UnitOfWork, today: date, admins: Sequence[int]) -> list[Notice]:
     """In the caller's unit of work: for every day on which terms end within 90 days, the
     latest reminder due (90, then 30 days before), one per bureau admin, naming everyone due
@@ -190,7 +188,9 @@ async def term_notices(uow: UnitOfWork, today: date, admins: Sequence[int]) -> l
         ending.setdefault(ends_on, []).append(f"{name}（{certificate_no}）")
     notices = []
     for ends_on, names in ending.items():
-        days = min(d for d in TERM_REMINDERS if ends_on - timedelta(days=d) <= today)
+        days = due_reminder(ends_on, today)
+        if days is None:
+            continue
         notices += [
             Notice(
                 key=f"t:{ends_on:%Y%m%d}:{days}:{admin}",

@@ -83,3 +83,13 @@ def test_publicity_ends_after_five_working_days_and_says_the_weekday() -> None:
 def test_failing_twice_in_a_term_is_flagged() -> None:
     assert not flagged([Rating.PASS, Rating.FAIL, Rating.EXCELLENT])
     assert flagged([Rating.FAIL, Rating.PASS, Rating.FAIL])
+
+
+def test_the_latest_term_reminder_due() -> None:
+    from bot.domain.registry import due_reminder
+
+    end = date(2027, 11, 14)
+    assert due_reminder(end, date(2027, 8, 15)) is None
+    assert due_reminder(end, date(2027, 8, 16)) == 90
+    assert due_reminder(end, date(2027, 10, 15)) == 30
+    assert due_reminder(end, date(2027, 11, 14)) == 30
