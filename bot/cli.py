@@ -296,6 +296,15 @@ def _register_registry_verbs(verbs: Any) -> None:
 _EXTENSIONS.append(_register_registry_verbs)
 
 
+def _register_draw_verbs(verbs: Any) -> None:
+    from bot.cli_draws import register
+
+    register(verbs)
+
+
+_EXTENSIONS.append(_register_draw_verbs)
+
+
 def _register_export_verbs(verbs: Any) -> None:
     from bot.cli_export import register
 

@@ -51,10 +51,11 @@ def _target_args(p: argparse.ArgumentParser) -> None:
         "--role",
         required=True,
         choices=[r.value for r in RoleKind],
-        help="bureau (admin), bureau_rv (bureau reviewer: qualification review), district, unit",
+        help="bureau (admin), bureau_rv (bureau reviewer: qualification review), district, unit, "
+        "user (using unit: draws experts)",
     )
     p.add_argument("--district", help="district code or name (for --role district)")
-    p.add_argument("--unit", help="unit code (for --role unit)")
+    p.add_argument("--unit", help="unit code (for --role unit), using unit code (for --role user)")
 
 
 @asynccontextmanager
@@ -87,10 +88,11 @@ async def _target(uows: UnitOfWorkFactory, args: argparse.Namespace) -> Grant:
             raise CliError(f"unknown district: {args.district}")
         return target
     if not args.unit or args.district:
-        raise CliError("--role unit needs --unit CODE and no --district")
+        raise CliError(f"--role {role.value} needs --unit CODE and no --district")
     target = await roles.find_target(uows, role, args.unit.strip().upper())
     if target is None:
-        raise CliError(f"unknown unit code: {args.unit} (see: expertbot unit list)")
+        where = "expertbot draw units" if role is RoleKind.USER else "expertbot unit list"
+        raise CliError(f"unknown unit code: {args.unit} (see: {where})")
     return target
 
 
@@ -101,6 +103,8 @@ def describe(g: Grant) -> str:
         return "bureau reviewer (qualification review)"
     if g.role is RoleKind.DISTRICT:
         return f"district reviewer of {g.district_name}"
+    if g.role is RoleKind.USER:
+        return f"using unit {g.unit_name} ({g.unit_code})"
     return f"unit reviewer of {g.unit_name} ({g.unit_code})"
 
 

@@ -288,3 +288,35 @@ class ReportGo(CallbackData, prefix="rp"):
 
     district_id: Id
     confirm: bool = False
+
+
+# draws -------------------------------------------------------------------------------
+
+
+class DrawDo(StrEnum):
+    GROUP = "g"
+    GROUPS_DONE = "G"
+    KIND = "k"
+    DISTRICT = "d"
+    DISTRICTS_DONE = "D"
+    AVOID_NONE = "n"
+    FILE = "f"
+    QUIT = "q"
+    OPEN = "o"
+    DRAW = "r"
+    CANCEL = "c"
+    ACCEPT = "a"
+    DECLINE = "x"
+    NO_REASON = "N"
+    WORK = "w"
+    RATING = "s"
+    NO_COMMENT = "C"
+    CONFIRM_WORK = "y"
+    DISPUTE_WORK = "z"
+
+
+class DrawAct(CallbackData, prefix="dr"):
+    """A draw screen's button: `id` is a request, an invitation, a district, or a choice's position."""
+
+    do: DrawDo
+    id: Id = 0

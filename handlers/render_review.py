@@ -34,6 +34,7 @@ from bot.services.review import Outcome, Page, ReviewCard
 from bot.services.roles import NewInvite
 from bot.texts import accounts as at
 from bot.texts import chat as ct
+from bot.texts import draws as dt
 from bot.texts import review as t
 from bot.texts.limits import CAPTION, MESSAGE, clip, fits, split_message
 from handlers.callbacks import (
@@ -97,6 +98,8 @@ def role_line(g: Grant) -> str:
         return t.ROLE_BUREAU_REVIEWER
     if g.role is RoleKind.DISTRICT:
         return t.ROLE_DISTRICT.format(district=g.district_name)
+    if g.role is RoleKind.USER:
+        return dt.ROLE_USER.format(unit=g.unit_name, code=g.unit_code)
     return t.ROLE_UNIT.format(unit=g.unit_name, code=g.unit_code)
 
 
@@ -131,7 +134,7 @@ def commands_for(grants: Sequence[Grant]) -> list[BotCommand]:
     names = ["start", "status", "download"]
     if reviews(grants):
         names.append("pending")
-    if roles - {RoleKind.BUREAU_REVIEWER}:
+    if roles - {RoleKind.BUREAU_REVIEWER, RoleKind.USER}:
         names.append("export")
     if RoleKind.DISTRICT in roles:
         names.append("report")
@@ -143,6 +146,10 @@ def commands_for(grants: Sequence[Grant]) -> list[BotCommand]:
         names.append("history")
     if roles & {RoleKind.DISTRICT, RoleKind.BUREAU}:
         names.append("invite")
+    if RoleKind.USER in roles:
+        names.append("draw")
+    if roles & {RoleKind.USER, RoleKind.BUREAU}:
+        names.append("draws")
     if roles:
         names.append("roles")
     names.append("help")

@@ -21,13 +21,14 @@ from aiogram.exceptions import (
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.clock import Clock
-from bot.domain.reminders import Audience, Notice
+from bot.domain.reminders import Audience, Notice, NoticeKind
 from bot.ratelimit import RateLimiter
 from bot.services.accounts import telegram_chats
 from bot.services.reminder_ports import Outcome
 from bot.services.reminders import notice_text, resumes_form
 from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import reminders as t
+from handlers import render_draws
 from handlers.callbacks import CardAction, CardDo
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,15 @@ MAX_RETRY_AFTER = 5
 
 
 def notice_markup(notice: Notice) -> InlineKeyboardMarkup | None:
-    """继续填写 (or 修改) resumes the applicant's form exactly at its cursor."""
+    """继续填写 (or 修改) resumes the applicant's form exactly at its cursor; an invitation
+    carries 接受 / 婉拒, a work record 确认 / 有异议."""
+    if notice.kind is NoticeKind.DRAW:
+        what, invitation_id = notice.payload["what"], notice.payload.get("invitation_id", 0)
+        if what == "invite":
+            return render_draws.invitation_keyboard(invitation_id)
+        if what == "work":
+            return render_draws.work_keyboard(invitation_id)
+        return None
     app_id = resumes_form(notice)
     if app_id is None:
         return None

@@ -207,7 +207,8 @@ class Rebind(Base):
 
 
 class Role(Base):
-    """A granted role: bureau (everything), district (one district) or unit (one unit)."""
+    """A granted role: bureau (everything), district (one district), unit (one unit) or user
+    (one using unit, which draws experts)."""
 
     __tablename__ = "role"
 
@@ -216,6 +217,8 @@ class Role(Base):
     role: Mapped[str] = mapped_column(String(10))
     district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    using_unit_id: Mapped[int | None] = mapped_column(ForeignKey("using_unit.id"))
+    """The using unit of a `user` role (使用单位)."""
     granted_by: Mapped[int | None] = mapped_column(BigInteger)
     """Person id of the granter; None from the command line or an invite."""
     granted_at: Mapped[datetime]
@@ -412,6 +415,7 @@ class Invite(Base):
     role: Mapped[str] = mapped_column(String(10))
     district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    using_unit_id: Mapped[int | None] = mapped_column(ForeignKey("using_unit.id"))
     created_by: Mapped[int | None] = mapped_column(BigInteger)
     """Person id of the inviter (None when made from the CLI); told when the link is used."""
     created_at: Mapped[datetime]
@@ -706,4 +710,156 @@ class ExpertContactChange(Base):
     """`mobile`, `email` or `home_address` (bot.domain.keys)."""
     old_value: Mapped[str | None] = mapped_column(EncryptedString("expert_contact_change.old_value"))
     new_value: Mapped[str | None] = mapped_column(EncryptedString("expert_contact_change.new_value"))
+    at: Mapped[datetime]
+
+
+class UsingUnit(Base):
+    """A using unit (使用单位): a district HR bureau, a bureau division or a registered project
+    unit that draws experts. Its people hold the `user` role on it."""
+
+    __tablename__ = "using_unit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    """`hr` (区县人社局), `division` (市局处室) or `project` (项目单位)."""
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    """The same organisation as an employer, so that its own experts are always avoided (回避)."""
+    created_at: Mapped[datetime]
+
+
+class DrawRequest(Base):
+    """A using unit's request for experts: what, when, where, who to avoid, and the committed key."""
+
+    __tablename__ = "draw_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    using_unit_id: Mapped[int] = mapped_column(ForeignKey("using_unit.id"), index=True)
+    requested_by: Mapped[int] = mapped_column(BigInteger, ForeignKey("person.id"))
+    groups: Mapped[list[Any]] = mapped_column(JSON)
+    days: Mapped[list[Any]] = mapped_column(JSON)
+    """ISO dates, sorted."""
+    place: Mapped[str] = mapped_column(String(100))
+    project: Mapped[str] = mapped_column(String(100))
+    work_kind: Mapped[str] = mapped_column(String(10))
+    wanted: Mapped[int] = mapped_column(Integer)
+    preferred_districts: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    avoid_units: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    """Unit names named for 回避 beside the requesting unit."""
+    avoid_experts: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    """Expert ids named for 回避."""
+    reply_hours: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10), default="filed", index=True)
+    key_hex: Mapped[str] = mapped_column(String(64))
+    """The draw key; only its commitment is shown until the first draw reveals it."""
+    commitment: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    filed_at: Mapped[datetime]
+    cancelled_at: Mapped[datetime | None]
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class DrawRound(Base):
+    """One draw of a request, as the audit record: the pool, its hash, who came out in what order."""
+
+    __tablename__ = "draw_round"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("draw_request.id"), index=True)
+    round_no: Mapped[int] = mapped_column(Integer)
+    wanted: Mapped[int] = mapped_column(Integer)
+    """Experts this round was to find: the request's number less those already accepted."""
+    pool: Mapped[str] = mapped_column(Text)
+    """`bot.domain.draws.pool_text`: sorted expert ids, `*` after a preferred one."""
+    pool_hash: Mapped[str] = mapped_column(String(64))
+    drawn: Mapped[list[Any]] = mapped_column(JSON)
+    reserve: Mapped[list[Any]] = mapped_column(JSON)
+    drawn_by: Mapped[int | None] = mapped_column(BigInteger)
+    drawn_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("request_id", "round_no", name="uq_draw_round_request_round"),)
+
+
+class Invitation(Base):
+    """One drawn expert's invitation; `position` is their place in the round's order."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("draw_request.id"), index=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("draw_round.id"))
+    expert_id: Mapped[int] = mapped_column(ForeignKey("expert.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    """`bot.domain.draws.InvitationStatus` value."""
+    invited_at: Mapped[datetime]
+    reply_by: Mapped[datetime | None] = mapped_column(index=True)
+    answered_at: Mapped[datetime | None]
+    reason: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __table_args__ = (
+        UniqueConstraint("request_id", "expert_id", name="uq_invitation_request_expert"),
+    )
+
+
+class Booking(Base):
+    """A day an expert is held by an invitation (open or accepted): the key makes a double booking
+    impossible, whatever two draws do at once."""
+
+    __tablename__ = "booking"
+
+    expert_id: Mapped[int] = mapped_column(ForeignKey("expert.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitation.id"), index=True)
+
+
+class WorkRecord(Base):
+    """What the using unit recorded after the work, and the expert's answer."""
+
+    __tablename__ = "work_record"
+
+    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitation.id"), primary_key=True)
+    hours: Mapped[int] = mapped_column(Integer)
+    """Tenths of an hour."""
+    rating: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+    fee_fen: Mapped[int] = mapped_column(BigInteger)
+    """专家费用 in fen (0.01 yuan)."""
+    recorded_by: Mapped[int | None] = mapped_column(BigInteger)
+    recorded_at: Mapped[datetime]
+    answer: Mapped[str | None] = mapped_column(String(10))
+    """`confirmed` or `disputed` (bot.domain.draws.WorkAnswer); None until the expert answers."""
+    answer_note: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime | None]
+
+
+class ExpertLeave(Base):
+    """A period an expert cannot be drawn (请假), recorded by the bureau."""
+
+    __tablename__ = "expert_leave"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("expert.id"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[int | None] = mapped_column(BigInteger)
+    recorded_at: Mapped[datetime]
+
+
+class DrawEvent(Base):
+    """The audit trail of requests, draws, invitations and work records."""
+
+    __tablename__ = "draw_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("draw_request.id"), index=True)
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id"))
+    action: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    actor_id: Mapped[int | None] = mapped_column(BigInteger)
+    """Person id; None for the bot itself (a timeout) or the command line."""
     at: Mapped[datetime]

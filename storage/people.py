@@ -35,6 +35,7 @@ from storage.models import (
     Person,
     Role,
     Unit,
+    UsingUnit,
 )
 from storage.rows import (
     ADD_CONSENT,
@@ -105,12 +106,14 @@ class PeopleRepository:
                 Role.role,
                 Role.district_id,
                 Role.unit_id,
+                Role.using_unit_id,
                 District.name.label("district_name"),
-                Unit.name.label("unit_name"),
-                Unit.code.label("unit_code"),
+                func.coalesce(Unit.name, UsingUnit.name).label("unit_name"),
+                func.coalesce(Unit.code, UsingUnit.code).label("unit_code"),
             )
             .outerjoin(District, District.id == Role.district_id)
             .outerjoin(Unit, Unit.id == Role.unit_id)
+            .outerjoin(UsingUnit, UsingUnit.id == Role.using_unit_id)
             .where(Role.person_id == person_id)
             .order_by(Role.id)
         )
@@ -119,6 +122,7 @@ class PeopleRepository:
                 role=RoleKind(r.role),
                 district_id=r.district_id,
                 unit_id=r.unit_id,
+                using_unit_id=r.using_unit_id,
                 district_name=r.district_name or "",
                 unit_name=r.unit_name or "",
                 unit_code=r.unit_code or "",
@@ -133,6 +137,9 @@ class PeopleRepository:
             if grant.district_id is None
             else Role.district_id == grant.district_id,
             Role.unit_id.is_(None) if grant.unit_id is None else Role.unit_id == grant.unit_id,
+            Role.using_unit_id.is_(None)
+            if grant.using_unit_id is None
+            else Role.using_unit_id == grant.using_unit_id,
         )
 
     async def add_grant(
@@ -150,6 +157,7 @@ class PeopleRepository:
                 role=grant.role.value,
                 district_id=grant.district_id,
                 unit_id=grant.unit_id,
+                using_unit_id=grant.using_unit_id,
                 granted_by=granted_by,
                 granted_at=now,
             )
@@ -187,6 +195,7 @@ class PeopleRepository:
                 role=grant.role.value,
                 district_id=grant.district_id,
                 unit_id=grant.unit_id,
+                using_unit_id=grant.using_unit_id,
                 created_by=created_by,
                 created_at=now,
                 expires_at=expires_at,

@@ -317,6 +317,7 @@ def invite_of(r: Invite) -> InviteRow:
         role=r.role,
         district_id=r.district_id,
         unit_id=r.unit_id,
+        using_unit_id=r.using_unit_id,
         created_by=r.created_by,
         created_at=r.created_at,
         expires_at=r.expires_at,

@@ -21,6 +21,7 @@ from storage.applications import ApplicationRepository
 from storage.campaigns import CampaignRepository
 from storage.db import Database, DbSession
 from storage.documents import DocumentRepository
+from storage.draws import DrawRepository
 from storage.people import PeopleRepository
 from storage.registry import RegistryRepository
 
@@ -32,6 +33,7 @@ class SqlUnitOfWork:
     campaigns: CampaignRepository
     documents: DocumentRepository
     registry: RegistryRepository
+    draws: DrawRepository
 
     def __init__(self, database: Database) -> None:
         self._database = database
@@ -48,6 +50,7 @@ class SqlUnitOfWork:
         self.campaigns = CampaignRepository(session)
         self.documents = DocumentRepository(session)
         self.registry = RegistryRepository(session)
+        self.draws = DrawRepository(session)
         self._flag = unit_of_work_open.set(True)
         return self
 

@@ -65,6 +65,8 @@ class NoticeKind(StrEnum):
     """催办 by a reviewer or the bureau."""
     REGISTRY = "registry"
     """The expert database: appointed, not accepted after an objection (payload `what`)."""
+    DRAW = "draw"
+    """Draws: invitations, answers, timeouts, work records (payload `what`, bot.services.draws)."""
 
 
 class Status(StrEnum):

@@ -25,6 +25,8 @@ class RoleKind(StrEnum):
     """市局审核人: decides qualifications (资格审核) and sees every application to do so."""
     DISTRICT = "district"
     UNIT = "unit"
+    USER = "user"
+    """使用单位: draws experts for its work (notice § 四(七)); reviews nothing."""
 
 
 BUREAU_ROLES = frozenset({RoleKind.BUREAU, RoleKind.BUREAU_REVIEWER})
@@ -79,6 +81,7 @@ class Grant:
     role: RoleKind
     district_id: int | None = None
     unit_id: int | None = None
+    using_unit_id: int | None = None
     district_name: str = field(default="", compare=False)
     unit_name: str = field(default="", compare=False)
     unit_code: str = field(default="", compare=False)

@@ -126,6 +126,7 @@ class InviteRow:
     role: str
     district_id: int | None
     unit_id: int | None
+    using_unit_id: int | None
     created_by: int | None
     created_at: datetime
     expires_at: datetime

@@ -49,6 +49,7 @@ from bot.domain.reminders import (
 )
 from bot.domain.review import Grant, RoleKind
 from bot.domain.workflow import Status as AppStatus
+from bot.services.draws import draw_text, expire_overdue
 from bot.services.experts import term_notices
 from bot.services.reminder_ports import CampaignPlan, NoticeSender, Outcome
 from bot.services.repositories import UnitOfWork, UnitOfWorkFactory
@@ -169,6 +170,8 @@ async def send_due_reminders(
     Claims are renewed every `renew_every` seconds (a third of the lease by
     default) and released when the pass ends, however it ends.
     """
+    if not dry_run:
+        await expire_overdue(uows, clock.now())
     async with uows() as uow:
         notices, dropped = await plan_pass(uow, clock.now(), lease, admin_ids)
         if not dry_run:
@@ -608,6 +611,8 @@ def notice_text(notice: Notice, now: datetime) -> str:
         return t.UNREACHABLE.format(role=t.ROLE_NAME[p["role"]], name=p["name"], label=p["label"])
     if notice.kind is NoticeKind.REGISTRY:
         return registry_text(p)
+    if notice.kind is NoticeKind.DRAW:
+        return draw_text(p)
     deadline = datetime.fromisoformat(p["deadline"])
     common = {
         "deadline_name": t.DEADLINE_NAME[p["deadline_kind"]],

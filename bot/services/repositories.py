@@ -1,4 +1,4 @@
-"""What use cases read and write through: six repositories reached through one unit of work.
+"""What use cases read and write through: seven repositories reached through one unit of work.
 
 storage implements them (storage.uow); services open a unit of work per use
 case, commit it, and return a plain result for the handler to send once it is
@@ -15,10 +15,21 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from bot.domain.application import ApplicationSnapshot, Campaign
+    from bot.domain.draws import Candidate
     from bot.domain.reminders import DeadlineKind, Notice, Recorded, Schedule, Status, Todo
     from bot.domain.review import Grant, Scope
     from bot.domain.workflow import Status as AppStatus
     from bot.services.downloads import Claim, StoredDownload
+    from bot.services.draw_ports import (
+        InvitationRow,
+        NewRequest,
+        RequestListRow,
+        RequestRow,
+        RoundRow,
+        UsingUnitRow,
+        WorkRow,
+        WorkSummary,
+    )
     from bot.services.export_ports import AccessRow, ReportRow
     from bot.services.ports import (
         AccountRow,
@@ -412,6 +423,70 @@ class RegistryRepository(Protocol):
     ) -> tuple[Sequence[ExpertListRow], int]: ...
 
 
+class DrawRepository(Protocol):
+    """Using units, draw requests, rounds, invitations, bookings, work and leave (storage.draws)."""
+
+    async def add_using_unit(
+        self, *, code: str, name: str, kind: str, district_id: int | None, unit_id: int | None,
+        now: datetime,
+    ) -> int: ...  # fmt: skip
+    async def using_unit(self, using_unit_id: int) -> UsingUnitRow | None: ...
+    async def using_unit_by(self, *, code: str = "", name: str = "") -> UsingUnitRow | None: ...
+    async def using_units(self) -> Sequence[UsingUnitRow]: ...
+    async def add_request(
+        self, new: NewRequest, *, key_hex: str, commitment: str, now: datetime
+    ) -> int: ...
+    async def request(self, request_id: int) -> RequestRow | None: ...
+    async def set_request_status(
+        self, request_id: int, version: int, status: str, *, reason: str | None = None,
+        now: datetime | None = None,
+    ) -> bool: ...  # fmt: skip
+    async def requests_of(
+        self, using_unit_ids: Sequence[int], limit: int
+    ) -> Sequence[RequestListRow]: ...
+    async def candidates(self, groups: Sequence[str], days: Sequence[date]) -> Sequence[Candidate]: ...
+    async def add_round(
+        self, *, request_id: int, round_no: int, wanted: int, pool: str, pool_hash: str,
+        drawn: Sequence[int], reserve: Sequence[int], by: int | None, now: datetime,
+    ) -> int: ...  # fmt: skip
+    async def rounds(self, request_id: int) -> Sequence[RoundRow]: ...
+    async def add_invitation(
+        self, *, request_id: int, round_id: int, expert_id: int, position: int, status: str,
+        reply_by: datetime | None, now: datetime,
+    ) -> int: ...  # fmt: skip
+    async def book(self, invitation_id: int, expert_id: int, days: Sequence[date]) -> bool: ...
+    async def is_booked(self, expert_id: int, days: Sequence[date]) -> bool: ...
+    async def release(self, invitation_id: int) -> None: ...
+    async def invitations(self, request_id: int) -> Sequence[InvitationRow]: ...
+    async def invitation(self, invitation_id: int) -> InvitationRow | None: ...
+    async def overdue(self, now: datetime, limit: int = 100) -> Sequence[InvitationRow]: ...
+    async def move_invitation(
+        self, invitation_id: int, version: int, status: str, *, reason: str | None, now: datetime
+    ) -> bool: ...
+    async def invited_experts(self, request_id: int) -> set[int]: ...
+    async def add_work(
+        self, *, invitation_id: int, hours_tenths: int, rating: int, comment: str | None,
+        fee_fen: int, by: int | None, now: datetime,
+    ) -> bool: ...  # fmt: skip
+    async def work(self, invitation_id: int) -> WorkRow | None: ...
+    async def answer_work(
+        self, invitation_id: int, answer: str, note: str | None, now: datetime
+    ) -> bool: ...
+    async def work_summary(self, expert_id: int, first: datetime, last: datetime) -> WorkSummary: ...
+    async def add_leave(
+        self, *, expert_id: int, starts_on: date, ends_on: date, reason: str | None,
+        by: int | None, now: datetime,
+    ) -> None: ...  # fmt: skip
+    async def add_event(
+        self, *, request_id: int, action: str, detail: dict[str, Any], actor_id: int | None,
+        now: datetime, invitation_id: int | None = None,
+    ) -> None: ...  # fmt: skip
+    async def events(
+        self, request_id: int
+    ) -> Sequence[tuple[str, dict[str, Any], int | None, datetime]]: ...
+    async def monthly_invitations(self, since: datetime) -> Sequence[tuple[str, int, int]]: ...
+
+
 class UnitOfWork(Protocol):
     """One use case's transaction: rolls back unless committed; nothing reaches Telegram while open."""
 
@@ -421,6 +496,7 @@ class UnitOfWork(Protocol):
     campaigns: CampaignRepository
     documents: DocumentRepository
     registry: RegistryRepository
+    draws: DrawRepository
 
     async def commit(self) -> None: ...
     async def rollback(self) -> None: ...

@@ -49,11 +49,16 @@ async def roles_of(
 
 
 async def find_target(uows: UnitOfWorkFactory, role: RoleKind, code: str = "") -> Grant | None:
-    """The role on the district or unit with this code (the command line names them so);
-    None when there is no such district or unit."""
+    """The role on the district, unit or using unit with this code (the command line names them
+    so); None when there is none."""
     if role in (RoleKind.BUREAU, RoleKind.BUREAU_REVIEWER):
         return Grant(role=role)
     async with uows() as uow:
+        if role is RoleKind.USER:
+            using = await uow.draws.using_unit_by(code=code)
+            if using is None:
+                return None
+            return Grant(role=role, using_unit_id=using.id, unit_name=using.name, unit_code=using.code)
         if role is RoleKind.DISTRICT:
             district = await uow.campaigns.district_by_code(code)
             if district is None:
@@ -137,7 +142,7 @@ def may_invite(grants: Sequence[Grant], target: Grant, unit: UnitRow | None = No
     """Bureau admins invite bureau and district reviewers; district reviewers invite unit
     reviewers of their district (bureau admins may too)."""
     bureau = any(g.role is RoleKind.BUREAU for g in grants)
-    if target.role in (RoleKind.DISTRICT, RoleKind.BUREAU_REVIEWER):
+    if target.role in (RoleKind.DISTRICT, RoleKind.BUREAU_REVIEWER, RoleKind.USER):
         return bureau
     if target.role is RoleKind.UNIT and unit is not None:
         return bureau or any(
@@ -273,6 +278,10 @@ def _check_usable(row: InviteRow, now: datetime) -> None:
 
 async def _grant_of(uow: UnitOfWork, row: InviteRow) -> Grant:
     role = RoleKind(row.role)
+    if role is RoleKind.USER and row.using_unit_id is not None:
+        using = await uow.draws.using_unit(row.using_unit_id)
+        assert using is not None
+        return Grant(role=role, using_unit_id=using.id, unit_name=using.name, unit_code=using.code)
     if role is RoleKind.UNIT and row.unit_id is not None:
         unit = await uow.campaigns.unit(row.unit_id)
         assert unit is not None

@@ -51,6 +51,8 @@ COMMANDS = {
     "applications": "申报列表与统计",
     "history": "查看申报审核记录",
     "invite": "邀请审核人",
+    "draw": "申请抽取专家",
+    "draws": "抽取申请与结果",
     "roles": "我的角色",
     "help": "帮助",
 }

@@ -1,0 +1,306 @@
+"""Drawing experts for a using unit (notice § 四(七)): who may be drawn, the draw, its proof.
+
+A draw must be shown fair afterwards, so it is a pure function of data that
+is written down before and during it:
+
+1. When the request is filed, a random 32-byte key is made and only its
+   SHA-256 (the commitment) is written to the audit trail. Nobody, the
+   requester included, can know the draw's order yet.
+2. At the draw the pool is formed (`eligible`) and written down, with its
+   SHA-256 over the sorted entries. The key is revealed beside it.
+3. Round r's seed is HMAC-SHA256(key, "draw:<request id>:<r>"). Each expert
+   in the pool gets the score HMAC-SHA256(seed, "<expert id>"); experts from
+   a preferred district come first, then everyone by score (bytes, ascending).
+   The first N are invited, the next ones are the ordered reserve.
+
+Anyone with the record can recompute every step (`verify`): the key
+matches the commitment, the pool matches its hash, and the order matches
+the scores. Standard library only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import hmac
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+MAX_EXPERTS = 20
+"""Experts one request may ask for."""
+MAX_DAYS = 10
+"""Days one request may cover."""
+REPLY_HOURS = 24
+"""How long a drawn expert has to answer by default."""
+MAX_FEE_YUAN = 100_000
+
+
+class WorkKind(StrEnum):
+    REVIEW = "review"
+    ACCEPTANCE = "accept"
+    INSPECTION = "inspect"
+    TRAINING = "training"
+    ACCIDENT = "accident"
+    OTHER = "other"
+
+
+class RequestStatus(StrEnum):
+    FILED = "filed"
+    """Key committed; the pool is shown, nobody drawn yet."""
+    DRAWN = "drawn"
+    """Invitations are out or answered."""
+    CANCELLED = "cancelled"
+
+
+class InvitationStatus(StrEnum):
+    INVITED = "invited"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    """No answer by the reply deadline."""
+    SKIPPED = "skipped"
+    """A reserve whose turn came when they could no longer go (booked, left, on leave)."""
+    CANCELLED = "cancelled"
+    """The request was cancelled."""
+
+
+class InvitationAction(StrEnum):
+    ACCEPT = "accept"
+    DECLINE = "decline"
+    EXPIRE = "expire"
+    CANCEL = "cancel"
+
+
+IS, IA = InvitationStatus, InvitationAction
+
+INVITATION_MOVES: dict[tuple[InvitationStatus, InvitationAction], InvitationStatus] = {
+    (IS.INVITED, IA.ACCEPT): IS.ACCEPTED,
+    (IS.INVITED, IA.DECLINE): IS.DECLINED,
+    (IS.INVITED, IA.EXPIRE): IS.EXPIRED,
+    (IS.INVITED, IA.CANCEL): IS.CANCELLED,
+    (IS.ACCEPTED, IA.CANCEL): IS.CANCELLED,
+}
+"""An accepted expert may still be released by the unit's cancellation; a declined one stays declined."""
+
+HOLDS_DAY = frozenset({IS.INVITED, IS.ACCEPTED})
+"""Invitations that book the expert's days: nobody else may invite them for those days."""
+OPENS_RESERVE = frozenset({IA.DECLINE, IA.EXPIRE})
+"""Moves after which the next in the reserve is invited."""
+
+
+def next_invitation(state: InvitationStatus, action: InvitationAction) -> InvitationStatus | None:
+    return INVITATION_MOVES.get((state, action))
+
+
+class WorkAnswer(StrEnum):
+    """The expert's answer to the unit's record of the work."""
+
+    CONFIRMED = "confirmed"
+    DISPUTED = "disputed"
+
+
+# The request ----------------------------------------------------------------------------
+
+
+def check_days(days: Sequence[date], today: date) -> tuple[date, ...]:
+    """The request's days, sorted and unique; ValueError when none, too many, or past."""
+    unique = tuple(sorted(set(days)))
+    if not unique:
+        raise ValueError("no day")
+    if len(unique) > MAX_DAYS:
+        raise ValueError("too many days")
+    if unique[0] <= today:
+        raise ValueError("past")
+    return unique
+
+
+def reply_deadline_hours(first_day: date, today: date) -> int:
+    """The default reply window, shortened when the work starts sooner: the reserve needs time too."""
+    days_ahead = (first_day - today).days
+    return REPLY_HOURS if days_ahead > 2 else max(2, min(REPLY_HOURS, days_ahead * 6))
+
+
+def reserve_size(wanted: int) -> int:
+    """How many to keep in line behind the drawn: declines are common, a redraw costs a day."""
+    return max(2 * wanted, 5)
+
+
+# The pool --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Candidate:
+    """One expert as the pool sees them."""
+
+    expert_id: int
+    person_id: int
+    group: str
+    district_id: int
+    unit_id: int | None
+    unit_name: str
+    term_start: date
+    term_end: date
+    """The last day of the current term (an early end already applied)."""
+    serving: bool
+    """Appointed and not asked to withdraw."""
+    on_leave: bool = False
+    """On leave on one of the request's days."""
+    booked: bool = False
+    """Held by another invitation on one of the request's days."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Avoid:
+    """回避: the requesting unit always, and whatever units and persons the request names."""
+
+    unit_ids: frozenset[int] = frozenset()
+    unit_names: frozenset[str] = frozenset()
+    """Normalised with `unit_key`."""
+    expert_ids: frozenset[int] = frozenset()
+
+
+def unit_key(name: str) -> str:
+    """A unit's name as compared for 回避: no spaces, brackets unified."""
+    return "".join(name.split()).replace("（", "(").replace("）", ")")
+
+
+def why_not(c: Candidate, groups: frozenset[str], days: Sequence[date], avoid: Avoid) -> str | None:
+    """Why this expert is not in the pool (a short code), or None if they are."""
+    if c.group not in groups:
+        return "group"
+    if not c.serving:
+        return "standing"
+    if not (c.term_start <= days[0] and days[-1] <= c.term_end):
+        return "term"
+    if c.on_leave:
+        return "leave"
+    if c.expert_id in avoid.expert_ids:
+        return "avoid_person"
+    if (c.unit_id is not None and c.unit_id in avoid.unit_ids) or unit_key(c.unit_name) in avoid.unit_names:
+        return "avoid_unit"
+    if c.booked:
+        return "booked"
+    return None
+
+
+def eligible(
+    candidates: Iterable[Candidate], groups: frozenset[str], days: Sequence[date], avoid: Avoid
+) -> list[Candidate]:
+    return [c for c in candidates if why_not(c, groups, days, avoid) is None]
+
+
+# The draw --------------------------------------------------------------------------------
+
+
+def new_key() -> bytes:
+    return secrets.token_bytes(32)
+
+
+def commitment(key: bytes) -> str:
+    return hashlib.sha256(key).hexdigest()
+
+
+def seed_of(key: bytes, request_id: int, round_no: int) -> bytes:
+    return hmac.digest(key, f"draw:{request_id}:{round_no}".encode(), "sha256")
+
+
+@dataclass(frozen=True)
+class PoolEntry:
+    expert_id: int
+    preferred: bool
+
+
+def pool_text(pool: Iterable[PoolEntry]) -> str:
+    """The pool as written in the record: sorted ids, `*` after a preferred one, comma-separated."""
+    return ",".join(
+        f"{e.expert_id}{'*' if e.preferred else ''}" for e in sorted(pool, key=lambda e: e.expert_id)
+    )
+
+
+def parse_pool(text: str) -> list[PoolEntry]:
+    return [PoolEntry(int(part.rstrip("*")), part.endswith("*")) for part in text.split(",") if part]
+
+
+def pool_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def ranked(seed: bytes, pool: Iterable[PoolEntry], count: int) -> list[int]:
+    """The first `count` of the pool in draw order: preferred districts first, then by score."""
+    return [
+        e.expert_id
+        for e in heapq.nsmallest(
+            count,
+            pool,
+            key=lambda e: (not e.preferred, hmac.digest(seed, str(e.expert_id).encode(), "sha256")),
+        )
+    ]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Draw:
+    """One round's result: who is invited now, who waits in line, and what proves it."""
+
+    round_no: int
+    seed: bytes
+    pool: str
+    pool_hash: str
+    drawn: tuple[int, ...]
+    reserve: tuple[int, ...]
+
+
+def draw(
+    key: bytes, request_id: int, round_no: int, pool: Sequence[PoolEntry], wanted: int
+) -> Draw:
+    seed = seed_of(key, request_id, round_no)
+    text = pool_text(pool)
+    order = ranked(seed, pool, wanted + reserve_size(wanted))
+    return Draw(
+        round_no=round_no,
+        seed=seed,
+        pool=text,
+        pool_hash=pool_hash(text),
+        drawn=tuple(order[:wanted]),
+        reserve=tuple(order[wanted:]),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Record:
+    """What the audit trail holds of one round, as written at the time."""
+
+    request_id: int
+    round_no: int
+    commitment: str
+    key_hex: str
+    pool: str
+    pool_hash: str
+    wanted: int
+    drawn: tuple[int, ...]
+    reserve: tuple[int, ...]
+
+
+def verify(record: Record) -> list[str]:
+    """What does not hold in a recorded round (empty when the draw is proven)."""
+    problems: list[str] = []
+    try:
+        key = bytes.fromhex(record.key_hex)
+    except ValueError:
+        return ["key"]
+    if commitment(key) != record.commitment:
+        problems.append("commitment")
+    if pool_hash(record.pool) != record.pool_hash:
+        problems.append("pool_hash")
+    pool = parse_pool(record.pool)
+    if pool_text(pool) != record.pool:
+        problems.append("pool_form")
+    again = draw(key, record.request_id, record.round_no, pool, record.wanted)
+    if again.drawn != record.drawn:
+        problems.append("drawn")
+    if again.reserve != record.reserve:
+        problems.append("reserve")
+    return problems
+

@@ -1,0 +1,915 @@
+"""Use cases of drawing experts: file a request, draw, answer, expire, cancel, record the work, verify.
+
+Each opens one unit of work and commits it before anything is sent. What must
+reach someone (an invitation, an answer, the next in line) is written to the
+reminder outbox in the same transaction, so it goes out exactly once: a use
+case that runs in a handler claims its notices for a holder and the handler
+delivers them once the unit of work is closed (`bot.services.reminders.deliver`);
+anything it could not deliver, and everything a timeout causes, the next
+reminder pass sends.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from bot.clock import format_local, local
+from bot.domain import draws as d
+from bot.domain.errors import (
+    AlreadyHandled,
+    DeadlinePassed,
+    DomainError,
+    NotAllowed,
+    NotFound,
+)
+from bot.domain.parsers import TIMEZONE
+from bot.domain.reminders import DEFAULT_LEASE, Notice, NoticeKind
+from bot.domain.review import Grant, RoleKind
+from bot.domain.units import new_unit_code
+from bot.services.draw_ports import (
+    InvitationRow,
+    NewRequest,
+    RequestListRow,
+    RequestRow,
+    RoundRow,
+    UsingUnitRow,
+    WorkSummary,
+)
+from bot.services.ports import DistrictRow
+from bot.services.registry import is_bureau
+from bot.services.repositories import UnitOfWork, UnitOfWorkFactory
+from bot.services.roles import grants_of
+from bot.texts import draws as t
+
+log = logging.getLogger(__name__)
+
+DRAW_ATTEMPTS = 5
+"""Draws retried when another draw booked one of ours first; each retry forms the pool again."""
+LIST_LIMIT = 20
+
+
+# who may do what ------------------------------------------------------------------------------
+
+
+def using_units_of(grants: Iterable[Grant]) -> list[int]:
+    return [g.using_unit_id for g in grants if g.role is RoleKind.USER and g.using_unit_id]
+
+
+async def _request_for(
+    uow: UnitOfWork, request_id: int, person_id: int, admin_ids: Iterable[int], *, act: bool
+) -> RequestRow:
+    """The request if this person's unit filed it (or, to look only, the bureau)."""
+    request = await uow.draws.request(request_id)
+    if request is None:
+        raise NotFound(t.NOT_FOUND.format(request_id=request_id))
+    grants = await grants_of(uow, person_id, admin_ids)
+    if request.using_unit_id in using_units_of(grants):
+        return request
+    if not act and is_bureau(grants):
+        return request
+    log.warning("person %s refused on draw request %s", person_id, request_id)
+    raise NotAllowed(t.NOT_YOURS)
+
+
+# the request's card -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestView:
+    request: RequestRow
+    unit: UsingUnitRow
+    pool_size: int | None
+    """Experts who could be drawn now (before a draw, or when a redraw is possible)."""
+    rounds: Sequence[RoundRow]
+    invitations: Sequence[InvitationRow]
+    worked: frozenset[int] = frozenset()
+    """Invitations whose work is recorded."""
+    district_names: Sequence[str] = ()
+    may_act: bool = False
+
+    @property
+    def accepted(self) -> int:
+        return sum(1 for i in self.invitations if i.status == d.IS.ACCEPTED)
+
+    @property
+    def open(self) -> int:
+        return sum(1 for i in self.invitations if i.status == d.IS.INVITED)
+
+    @property
+    def missing(self) -> int:
+        return max(0, self.request.wanted - self.accepted - self.open)
+
+    @property
+    def reserve_left(self) -> int:
+        if not self.rounds:
+            return 0
+        invited = {i.expert_id for i in self.invitations}
+        return sum(1 for e in self.rounds[-1].reserve if e not in invited)
+
+    @property
+    def may_draw(self) -> bool:
+        """First draw, or a redraw once the reserve is used up and people are still missing."""
+        if self.request.status == d.RequestStatus.FILED:
+            return True
+        return (
+            self.request.status == d.RequestStatus.DRAWN
+            and self.missing > 0
+            and self.reserve_left == 0
+        )
+
+
+async def _pool(uow: UnitOfWork, request: RequestRow, unit: UsingUnitRow) -> list[d.PoolEntry]:
+    """Who could be drawn for this request now; experts invited before by it are left out."""
+    avoid = d.Avoid(
+        unit_ids=frozenset({unit.unit_id} if unit.unit_id else ()),
+        unit_names=frozenset({d.unit_key(unit.name), *(d.unit_key(n) for n in request.avoid_units)}),
+        expert_ids=frozenset({*request.avoid_experts, *await uow.draws.invited_experts(request.id)}),
+    )
+    found = d.eligible(
+        await uow.draws.candidates(request.groups, request.days),
+        frozenset(request.groups),
+        request.days,
+        avoid,
+    )
+    preferred = set(request.preferred_districts)
+    return [d.PoolEntry(c.expert_id, c.district_id in preferred) for c in found]
+
+
+async def _view(uow: UnitOfWork, request: RequestRow, *, may_act: bool) -> RequestView:
+    unit = await uow.draws.using_unit(request.using_unit_id)
+    assert unit is not None
+    invitations = await uow.draws.invitations(request.id)
+    worked = frozenset(
+        [i.id for i in invitations if i.status == d.IS.ACCEPTED and await uow.draws.work(i.id)]
+    )
+    names = []
+    for district_id in request.preferred_districts:
+        district = await uow.campaigns.district(district_id)
+        names.append(district.name if district else str(district_id))
+    view = RequestView(
+        request=request,
+        unit=unit,
+        pool_size=None,
+        rounds=await uow.draws.rounds(request.id),
+        invitations=invitations,
+        worked=worked,
+        district_names=names,
+        may_act=may_act,
+    )
+    if view.may_draw:
+        view = RequestView(**{**view.__dict__, "pool_size": len(await _pool(uow, request, unit))})
+    return view
+
+
+async def request_view(
+    uows: UnitOfWorkFactory, *, person_id: int, request_id: int, admin_ids: Iterable[int] = ()
+) -> RequestView:
+    async with uows() as uow:
+        request = await _request_for(uow, request_id, person_id, admin_ids, act=False)
+        grants = await grants_of(uow, person_id, admin_ids)
+        return await _view(uow, request, may_act=request.using_unit_id in using_units_of(grants))
+
+
+# filing -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class RequestForm:
+    """What the chat (or a test) collected; checked again here."""
+
+    groups: tuple[str, ...]
+    days: tuple[date, ...]
+    place: str
+    project: str
+    work_kind: str
+    wanted: int
+    preferred_districts: tuple[int, ...] = ()
+    avoid_units: tuple[str, ...] = ()
+    avoid_certificates: tuple[str, ...] = ()
+
+
+async def form_unit(
+    uows: UnitOfWorkFactory, person_id: int, admin_ids: Iterable[int] = ()
+) -> UsingUnitRow:
+    """The using unit this person files for; refused for anyone without the role."""
+    async with uows() as uow:
+        units = using_units_of(await grants_of(uow, person_id, admin_ids))
+        if not units:
+            raise NotAllowed(t.NOT_USER)
+        unit = await uow.draws.using_unit(units[0])
+        assert unit is not None
+        return unit
+
+
+async def resolve_avoid(uows: UnitOfWorkFactory, entries: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(unit names, certificate numbers) from the lines typed; an unknown number raises NotFound."""
+    units, certificates = [], []
+    async with uows() as uow:
+        for entry in entries:
+            value = entry.strip()
+            if not value:
+                continue
+            if await uow.registry.expert_by_certificate(value.upper()) is not None:
+                certificates.append(value.upper())
+            elif value[:1].isascii() and any(ch.isdigit() for ch in value) and "-" in value:
+                raise NotFound(t.AVOID_UNKNOWN_CERT.format(certificate_no=value))
+            else:
+                units.append(value)
+    return units, certificates
+
+
+async def file_request(
+    uows: UnitOfWorkFactory,
+    *,
+    person_id: int,
+    form: RequestForm,
+    now: datetime,
+    admin_ids: Iterable[int] = (),
+) -> RequestView:
+    """Files the request and commits to its draw key before anyone knows the pool."""
+    today = local(now).date()
+    days = d.check_days(form.days, today)
+    if not 1 <= form.wanted <= d.MAX_EXPERTS or not form.groups:
+        raise DomainError(t.BAD_WANTED.format(max=d.MAX_EXPERTS))
+    async with uows() as uow:
+        units = using_units_of(await grants_of(uow, person_id, admin_ids))
+        if not units:
+            raise NotAllowed(t.NOT_USER)
+        avoid_experts = []
+        for number in form.avoid_certificates:
+            expert_id = await uow.registry.expert_by_certificate(number)
+            if expert_id is None:
+                raise NotFound(t.AVOID_UNKNOWN_CERT.format(certificate_no=number))
+            avoid_experts.append(expert_id)
+        key = d.new_key()
+        new = NewRequest(
+            using_unit_id=units[0],
+            requested_by=person_id,
+            groups=tuple(dict.fromkeys(form.groups)),
+            days=days,
+            place=form.place,
+            project=form.project,
+            work_kind=form.work_kind,
+            wanted=form.wanted,
+            preferred_districts=tuple(dict.fromkeys(form.preferred_districts)),
+            avoid_units=tuple(dict.fromkeys(form.avoid_units)),
+            avoid_experts=tuple(dict.fromkeys(avoid_experts)),
+            reply_hours=d.reply_deadline_hours(days[0], today),
+        )
+        commitment = d.commitment(key)
+        request_id = await uow.draws.add_request(
+            new, key_hex=key.hex(), commitment=commitment, now=now
+        )
+        await uow.draws.add_event(
+            request_id=request_id,
+            action="filed",
+            detail={"commitment": commitment, "groups": list(new.groups), "wanted": new.wanted,
+                    "days": [x.isoformat() for x in days]},
+            actor_id=person_id,
+            now=now,
+        )  # fmt: skip
+        request = await uow.draws.request(request_id)
+        assert request is not None
+        view = await _view(uow, request, may_act=True)
+        await uow.commit()
+    return view
+
+
+# drawing --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """A use case's result: the card to show and the notices it claimed for the handler to send."""
+
+    view: RequestView | None = None
+    text: str = ""
+    claimed: list[Notice] = field(default_factory=list)
+
+
+def _invite_notice(request: RequestRow, unit_name: str, inv_id: int, person_id: int,
+                   reply_by: datetime) -> Notice:  # fmt: skip
+    return Notice(
+        key=f"iv:{inv_id}",
+        kind=NoticeKind.DRAW,
+        recipient_id=person_id,
+        payload={
+            "what": "invite",
+            "invitation_id": inv_id,
+            "request_id": request.id,
+            "unit": unit_name,
+            "project": request.project,
+            "kind": request.work_kind,
+            "days": [x.isoformat() for x in request.days],
+            "place": request.place,
+            "reply_by": reply_by.isoformat(),
+        },
+        deadline_at=reply_by,
+    )
+
+
+def _to_unit(request: RequestRow, key: str, payload: dict[str, object]) -> Notice:
+    return Notice(
+        key=key, kind=NoticeKind.DRAW, recipient_id=request.requested_by,
+        payload={"request_id": request.id, "project": request.project, **payload},
+    )  # fmt: skip
+
+
+async def draw(
+    uows: UnitOfWorkFactory,
+    *,
+    person_id: int,
+    request_id: int,
+    now: datetime,
+    holder: str,
+    admin_ids: Iterable[int] = (),
+    lease: timedelta = DEFAULT_LEASE,
+) -> Outcome:
+    """Draws the experts the request still needs, invites them and books their days.
+
+    Two draws at once can pick the same expert: the second one's booking finds
+    the day taken, rolls back and draws again from the pool as it is then.
+    """
+    for _ in range(DRAW_ATTEMPTS):
+        async with uows() as uow:
+            request = await _request_for(uow, request_id, person_id, admin_ids, act=True)
+            view = await _view(uow, request, may_act=True)
+            if not view.may_draw:
+                why = (
+                    t.WHY_CANCELLED
+                    if request.status == d.RequestStatus.CANCELLED
+                    else t.WHY_FILLED
+                    if view.missing == 0
+                    else t.WHY_OPEN
+                )
+                raise AlreadyHandled(t.NOTHING_TO_DRAW.format(why=why))
+            pool = await _pool(uow, request, view.unit)
+            if not pool:
+                raise DomainError(t.POOL_EMPTY)
+            if not await uow.draws.set_request_status(request.id, request.version, d.RequestStatus.DRAWN):
+                raise AlreadyHandled(t.ALREADY_DRAWN)
+            round_no = len(view.rounds) + 1
+            result = d.draw(bytes.fromhex(request.key_hex), request.id, round_no, pool, view.missing)
+            round_id = await uow.draws.add_round(
+                request_id=request.id, round_no=round_no, wanted=view.missing, pool=result.pool,
+                pool_hash=result.pool_hash, drawn=result.drawn, reserve=result.reserve,
+                by=person_id, now=now,
+            )  # fmt: skip
+            reply_by = now + timedelta(hours=request.reply_hours)
+            notices, booked_all = [], True
+            for position, expert_id in enumerate(result.drawn, start=1):
+                inv_id = await uow.draws.add_invitation(
+                    request_id=request.id, round_id=round_id, expert_id=expert_id,
+                    position=position, status=d.IS.INVITED, reply_by=reply_by, now=now,
+                )  # fmt: skip
+                if not await uow.draws.book(inv_id, expert_id, request.days):
+                    booked_all = False
+                    break
+                inv = await uow.draws.invitation(inv_id)
+                assert inv is not None
+                notices.append(_invite_notice(request, view.unit.name, inv_id, inv.person_id, reply_by))
+            if not booked_all:
+                await uow.rollback()
+                continue
+            await uow.draws.add_event(
+                request_id=request.id,
+                action="drawn",
+                detail={
+                    "round": round_no, "key": request.key_hex, "seed": result.seed.hex(),
+                    "pool_size": len(pool), "pool_hash": result.pool_hash,
+                    "drawn": list(result.drawn), "reserve": list(result.reserve),
+                },
+                actor_id=person_id,
+                now=now,
+            )  # fmt: skip
+            claimed = await uow.campaigns.claim(notices, now, lease, holder)
+            refreshed = await uow.draws.request(request.id)
+            assert refreshed is not None
+            view = await _view(uow, refreshed, may_act=True)
+            await uow.commit()
+        text = t.DRAWN.format(round_no=round_no, count=len(result.drawn), reserve=len(result.reserve))
+        return Outcome(view=view, text=text, claimed=claimed)
+    raise DomainError(t.DRAW_BUSY)
+
+
+async def _invite_next(
+    uow: UnitOfWork, request: RequestRow, now: datetime
+) -> tuple[list[Notice], str]:
+    """Invites the next in the latest round's reserve who can still go; the notices and a line
+    for the unit. Reserves who can no longer go are recorded as skipped, in order."""
+    rounds = await uow.draws.rounds(request.id)
+    if not rounds:
+        return [], ""
+    latest = rounds[-1]
+    holding = sum(1 for i in await uow.draws.invitations(request.id) if i.status in d.HOLDS_DAY)
+    if holding >= request.wanted:
+        return [], ""
+    unit = await uow.draws.using_unit(request.using_unit_id)
+    assert unit is not None
+    invited = await uow.draws.invited_experts(request.id)
+    available = {e.expert_id for e in await _pool(uow, request, unit)}
+    reply_by = now + timedelta(hours=request.reply_hours)
+    for offset, expert_id in enumerate(latest.reserve):
+        if expert_id in invited:
+            continue
+        position = len(latest.drawn) + offset + 1
+        usable = expert_id in available
+        inv_id = await uow.draws.add_invitation(
+            request_id=request.id, round_id=latest.id, expert_id=expert_id, position=position,
+            status=d.IS.INVITED if usable else d.IS.SKIPPED, reply_by=reply_by if usable else None,
+            now=now,
+        )  # fmt: skip
+        if usable and not await uow.draws.book(inv_id, expert_id, request.days):
+            usable = False  # booked by a draw that committed after the pool was read
+            await uow.draws.move_invitation(inv_id, 1, d.IS.SKIPPED, reason="booked", now=now)
+        await uow.draws.add_event(
+            request_id=request.id, invitation_id=inv_id,
+            action="invited" if usable else "skipped", detail={"position": position},
+            actor_id=None, now=now,
+        )  # fmt: skip
+        if usable:
+            inv = await uow.draws.invitation(inv_id)
+            assert inv is not None
+            return [_invite_notice(request, unit.name, inv_id, inv.person_id, reply_by)], t.NEXT_INVITED.format(name=inv.name)
+    missing = request.wanted - holding
+    notice = _to_unit(request, f"re:{request.id}:{latest.round_no}:{missing}",
+                      {"what": "reserve_empty", "missing": missing})  # fmt: skip
+    return [notice], ""
+
+
+async def _close_invitation(
+    uow: UnitOfWork,
+    inv: InvitationRow,
+    request: RequestRow,
+    action: d.InvitationAction,
+    *,
+    reason: str | None,
+    actor_id: int | None,
+    now: datetime,
+) -> list[Notice]:
+    """One move of an invitation with everything it causes: the days freed, the unit told, the
+    next in line invited. Raises AlreadyHandled when someone else moved it first."""
+    target = d.next_invitation(d.InvitationStatus(inv.status), action)
+    if target is None or not await uow.draws.move_invitation(
+        inv.id, inv.version, target, reason=reason, now=now
+    ):
+        raise AlreadyHandled(t.INVITATION_CLOSED.format(status=t.INVITATION_STATUS[inv.status]))
+    if target not in d.HOLDS_DAY:
+        await uow.draws.release(inv.id)
+    await uow.draws.add_event(
+        request_id=request.id, invitation_id=inv.id, action=action.value,
+        detail={"reason": reason} if reason else {}, actor_id=actor_id, now=now,
+    )  # fmt: skip
+    notices: list[Notice] = []
+    extra = ""
+    if action in d.OPENS_RESERVE and request.status == d.RequestStatus.DRAWN:
+        notices, extra = await _invite_next(uow, request, now)
+    if action is not d.IA.CANCEL:
+        notices.append(
+            _to_unit(request, f"ia:{inv.id}", {
+                "what": "answer", "name": inv.name, "status": target.value,
+                "reason": reason or "", "extra": extra,
+            })
+        )  # fmt: skip
+    return notices
+
+
+async def answer_invitation(
+    uows: UnitOfWorkFactory,
+    *,
+    person_id: int,
+    invitation_id: int,
+    accept: bool,
+    reason: str | None,
+    now: datetime,
+    holder: str,
+    lease: timedelta = DEFAULT_LEASE,
+) -> Outcome:
+    """接受 or 婉拒 by the invited expert only; the unit is told, a decline invites the next."""
+    async with uows() as uow:
+        inv = await uow.draws.invitation(invitation_id)
+        if inv is None:
+            raise NotFound(t.INVITATION_NOT_FOUND)
+        if inv.person_id != person_id:
+            log.warning("person %s answered invitation %s of person %s", person_id, inv.id, inv.person_id)
+            raise NotAllowed(t.NOT_YOUR_INVITATION)
+        request = await uow.draws.request(inv.request_id)
+        assert request is not None
+        if inv.status != d.IS.INVITED:
+            raise AlreadyHandled(t.INVITATION_CLOSED.format(status=t.INVITATION_STATUS[inv.status]))
+        if inv.reply_by is not None and now >= inv.reply_by:
+            raise DeadlinePassed(t.INVITATION_LATE.format(reply_by=format_local(inv.reply_by)))
+        action = d.IA.ACCEPT if accept else d.IA.DECLINE
+        notices = await _close_invitation(
+            uow, inv, request, action, reason=reason, actor_id=person_id, now=now
+        )
+        claimed = await uow.campaigns.claim(notices, now, lease, holder)
+        await uow.commit()
+    days = "、".join(x.isoformat() for x in request.days)
+    text = (t.ACCEPTED_OWN if accept else t.DECLINED_OWN).format(
+        request_id=request.id, project=request.project, days=days
+    )
+    return Outcome(text=text, claimed=claimed)
+
+
+async def expire_overdue(uows: UnitOfWorkFactory, now: datetime) -> int:
+    """Turns unanswered invitations past their deadline into timeouts, each in its own unit of
+    work, and puts what that causes in the outbox for the pass to send; how many expired."""
+    async with uows() as uow:
+        overdue = await uow.draws.overdue(now)
+    expired = 0
+    for inv in overdue:
+        async with uows() as uow:
+            request = await uow.draws.request(inv.request_id)
+            assert request is not None
+            try:
+                notices = await _close_invitation(
+                    uow, inv, request, d.IA.EXPIRE, reason=None, actor_id=None, now=now
+                )
+            except AlreadyHandled:
+                continue  # answered or expired by someone else meanwhile
+            notices.append(
+                Notice(
+                    key=f"ix:{inv.id}", kind=NoticeKind.DRAW, recipient_id=inv.person_id,
+                    payload={"what": "expired", "request_id": request.id, "project": request.project},
+                )  # fmt: skip
+            )
+            await uow.campaigns.add_notices(notices, now)
+            await uow.commit()
+            expired += 1
+    return expired
+
+
+async def cancel_request(
+    uows: UnitOfWorkFactory,
+    *,
+    person_id: int,
+    request_id: int,
+    reason: str,
+    now: datetime,
+    holder: str,
+    admin_ids: Iterable[int] = (),
+    lease: timedelta = DEFAULT_LEASE,
+) -> Outcome:
+    """The unit cancels: every held day is freed and every invited or accepted expert told."""
+    async with uows() as uow:
+        request = await _request_for(uow, request_id, person_id, admin_ids, act=True)
+        if request.status == d.RequestStatus.CANCELLED:
+            raise AlreadyHandled(t.ALREADY_CANCELLED)
+        if not await uow.draws.set_request_status(
+            request.id, request.version, d.RequestStatus.CANCELLED, reason=reason, now=now
+        ):
+            raise AlreadyHandled(t.ALREADY_CANCELLED)
+        notices = []
+        for inv in await uow.draws.invitations(request.id):
+            if inv.status in d.HOLDS_DAY:
+                await _close_invitation(
+                    uow, inv, request, d.IA.CANCEL, reason=reason, actor_id=person_id, now=now
+                )
+                notices.append(
+                    Notice(
+                        key=f"ic:{inv.id}", kind=NoticeKind.DRAW, recipient_id=inv.person_id,
+                        payload={"what": "cancelled", "request_id": request.id,
+                                 "project": request.project, "reason": reason,
+                                 "days": [x.isoformat() for x in request.days]},
+                    )
+                )  # fmt: skip
+        await uow.draws.add_event(
+            request_id=request.id, action="cancelled", detail={"reason": reason},
+            actor_id=person_id, now=now,
+        )  # fmt: skip
+        claimed = await uow.campaigns.claim(notices, now, lease, holder)
+        refreshed = await uow.draws.request(request.id)
+        assert refreshed is not None
+        view = await _view(uow, refreshed, may_act=True)
+        await uow.commit()
+    return Outcome(view=view, text=t.CANCELLED.format(request_id=request.id), claimed=claimed)
+
+
+# after the work --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class WorkForm:
+    hours_tenths: int
+    rating: int
+    comment: str | None
+    fee_fen: int
+
+
+def format_hours(tenths: int) -> str:
+    return f"{tenths // 10}" if tenths % 10 == 0 else f"{tenths / 10:.1f}"
+
+
+def format_fee(fen: int) -> str:
+    return f"{fen // 100}" if fen % 100 == 0 else f"{fen / 100:.2f}"
+
+
+async def work_target(
+    uows: UnitOfWorkFactory, *, person_id: int, invitation_id: int, now: datetime,
+    admin_ids: Iterable[int] = (),
+) -> InvitationRow:  # fmt: skip
+    """The accepted invitation whose work this unit may record now."""
+    async with uows() as uow:
+        inv = await uow.draws.invitation(invitation_id)
+        if inv is None:
+            raise NotFound(t.INVITATION_NOT_FOUND)
+        request = await _request_for(uow, inv.request_id, person_id, admin_ids, act=True)
+        _check_workable(inv, request, now)
+        if await uow.draws.work(inv.id) is not None:
+            raise AlreadyHandled(t.WORK_ALREADY)
+        return inv
+
+
+def _check_workable(inv: InvitationRow, request: RequestRow, now: datetime) -> None:
+    if inv.status != d.IS.ACCEPTED:
+        raise DomainError(t.WORK_NOT_ACCEPTED)
+    if local(now).date() < request.days[0]:
+        raise DomainError(t.WORK_TOO_EARLY.format(day=request.days[0].isoformat()))
+
+
+async def record_work(
+    uows: UnitOfWorkFactory,
+    *,
+    person_id: int,
+    invitation_id: int,
+    work: WorkForm,
+    now: datetime,
+    holder: str,
+    admin_ids: Iterable[int] = (),
+    lease: timedelta = DEFAULT_LEASE,
+) -> Outcome:
+    """The unit records hours, rating and fee once; the expert is asked to confirm."""
+    if not 1 <= work.rating <= 5 or work.hours_tenths <= 0 or work.fee_fen < 0:
+        raise DomainError(t.BAD_HOURS)
+    async with uows() as uow:
+        inv = await uow.draws.invitation(invitation_id)
+        if inv is None:
+            raise NotFound(t.INVITATION_NOT_FOUND)
+        request = await _request_for(uow, inv.request_id, person_id, admin_ids, act=True)
+        _check_workable(inv, request, now)
+        if not await uow.draws.add_work(
+            invitation_id=inv.id, hours_tenths=work.hours_tenths, rating=work.rating,
+            comment=work.comment, fee_fen=work.fee_fen, by=person_id, now=now,
+        ):  # fmt: skip
+            raise AlreadyHandled(t.WORK_ALREADY)
+        await uow.draws.add_event(
+            request_id=request.id, invitation_id=inv.id, action="work",
+            detail={"hours_tenths": work.hours_tenths, "rating": work.rating,
+                    "fee_fen": work.fee_fen, "comment": work.comment},
+            actor_id=person_id, now=now,
+        )  # fmt: skip
+        unit = await uow.draws.using_unit(request.using_unit_id)
+        assert unit is not None
+        notice = Notice(
+            key=f"iw:{inv.id}", kind=NoticeKind.DRAW, recipient_id=inv.person_id,
+            payload={"what": "work", "invitation_id": inv.id, "unit": unit.name,
+                     "project": request.project, "hours": format_hours(work.hours_tenths),
+                     "rating": work.rating, "fee": format_fee(work.fee_fen),
+                     "comment": work.comment or ""},
+        )  # fmt: skip
+        claimed = await uow.campaigns.claim([notice], now, lease, holder)
+        view = await _view(uow, request, may_act=True)
+        await uow.commit()
+    text = t.WORK_RECORDED.format(
+        name=inv.name, hours=format_hours(work.hours_tenths), rating=work.rating,
+        fee=format_fee(work.fee_fen),
+    )  # fmt: skip
+    return Outcome(view=view, text=text, claimed=claimed)
+
+
+async def answer_work(
+    uows: UnitOfWorkFactory,
+    *,
+    person_id: int,
+    invitation_id: int,
+    confirm: bool,
+    note: str | None,
+    now: datetime,
+    holder: str,
+    lease: timedelta = DEFAULT_LEASE,
+) -> Outcome:
+    """The expert confirms or disputes the record, once; the unit is told."""
+    async with uows() as uow:
+        inv = await uow.draws.invitation(invitation_id)
+        if inv is None or inv.person_id != person_id:
+            raise NotAllowed(t.NOT_YOUR_WORK)
+        request = await uow.draws.request(inv.request_id)
+        assert request is not None
+        answer = d.WorkAnswer.CONFIRMED if confirm else d.WorkAnswer.DISPUTED
+        if not await uow.draws.answer_work(inv.id, answer, note, now):
+            raise AlreadyHandled(t.WORK_ANSWERED)
+        await uow.draws.add_event(
+            request_id=request.id, invitation_id=inv.id, action=f"work_{answer.value}",
+            detail={"note": note} if note else {}, actor_id=person_id, now=now,
+        )  # fmt: skip
+        notice = _to_unit(request, f"wa:{inv.id}", {
+            "what": "work_answer", "name": inv.name, "answer": answer.value, "note": note or "",
+        })  # fmt: skip
+        claimed = await uow.campaigns.claim([notice], now, lease, holder)
+        await uow.commit()
+    return Outcome(text=t.WORK_CONFIRMED_OWN if confirm else t.WORK_DISPUTED_OWN, claimed=claimed)
+
+
+async def open_invitation(
+    uows: UnitOfWorkFactory, *, person_id: int, invitation_id: int, now: datetime
+) -> InvitationRow:
+    """The person's own invitation, still open: checked before asking why they decline."""
+    async with uows() as uow:
+        inv = await uow.draws.invitation(invitation_id)
+    if inv is None:
+        raise NotFound(t.INVITATION_NOT_FOUND)
+    if inv.person_id != person_id:
+        log.warning("person %s pressed invitation %s of person %s", person_id, inv.id, inv.person_id)
+        raise NotAllowed(t.NOT_YOUR_INVITATION)
+    if inv.status != d.IS.INVITED:
+        raise AlreadyHandled(t.INVITATION_CLOSED.format(status=t.INVITATION_STATUS[inv.status]))
+    if inv.reply_by is not None and now >= inv.reply_by:
+        raise DeadlinePassed(t.INVITATION_LATE.format(reply_by=format_local(inv.reply_by)))
+    return inv
+
+
+async def work_of_expert(uows: UnitOfWorkFactory, *, person_id: int, invitation_id: int) -> None:
+    """The person's own work record, not answered yet: checked before asking what is wrong."""
+    async with uows() as uow:
+        inv = await uow.draws.invitation(invitation_id)
+        work = await uow.draws.work(invitation_id) if inv else None
+    if inv is None or work is None or inv.person_id != person_id:
+        raise NotAllowed(t.NOT_YOUR_WORK)
+    if work.answer is not None:
+        raise AlreadyHandled(t.WORK_ANSWERED)
+
+
+async def districts(uows: UnitOfWorkFactory) -> Sequence[DistrictRow]:
+    async with uows() as uow:
+        return await uow.campaigns.districts()
+
+
+# the bureau's side ----------------------------------------------------------------------------
+
+
+async def add_using_unit(
+    uows: UnitOfWorkFactory, *, name: str, kind: str, district_id: int | None,
+    unit_code: str | None, now: datetime,
+) -> UsingUnitRow:  # fmt: skip
+    """Registers a using unit; its people get the `user` role by invite or grant."""
+    if kind not in t.USING_UNIT_KINDS:
+        raise DomainError(f"kind: one of {', '.join(t.USING_UNIT_KINDS)}")
+    async with uows() as uow:
+        if await uow.draws.using_unit_by(name=name) is not None:
+            raise AlreadyHandled(f"a using unit named {name} exists")
+        unit_id = None
+        if unit_code:
+            unit = await uow.campaigns.unit_by_code(unit_code)
+            if unit is None:
+                raise NotFound(f"unknown unit code: {unit_code}")
+            unit_id = unit.id
+        using_unit_id = await uow.draws.add_using_unit(
+            code=new_unit_code(), name=name, kind=kind, district_id=district_id, unit_id=unit_id,
+            now=now,
+        )  # fmt: skip
+        row = await uow.draws.using_unit(using_unit_id)
+        assert row is not None
+        await uow.commit()
+    return row
+
+
+async def using_units(uows: UnitOfWorkFactory) -> Sequence[UsingUnitRow]:
+    async with uows() as uow:
+        return await uow.draws.using_units()
+
+
+async def record_leave(
+    uows: UnitOfWorkFactory, *, certificate_no: str, starts_on: date, ends_on: date,
+    reason: str | None, by: int | None, now: datetime,
+) -> int:  # fmt: skip
+    """An expert's leave (请假): not drawn on those days. Returns the expert id."""
+    if ends_on < starts_on:
+        raise DomainError("the leave ends before it starts")
+    async with uows() as uow:
+        expert_id = await uow.registry.expert_by_certificate(certificate_no.upper())
+        if expert_id is None:
+            raise NotFound(f"unknown certificate number: {certificate_no}")
+        await uow.draws.add_leave(
+            expert_id=expert_id, starts_on=starts_on, ends_on=ends_on, reason=reason, by=by, now=now
+        )
+        await uow.commit()
+    return expert_id
+
+
+# lists, figures and proof ----------------------------------------------------------------------
+
+
+async def requests_list(
+    uows: UnitOfWorkFactory, *, person_id: int, admin_ids: Iterable[int] = ()
+) -> Sequence[RequestListRow]:
+    """A using unit's requests, newest first (the bureau: every unit's)."""
+    async with uows() as uow:
+        grants = await grants_of(uow, person_id, admin_ids)
+        units = using_units_of(grants)
+        if is_bureau(grants):
+            units = [u.id for u in await uow.draws.using_units()]
+        elif not units:
+            raise NotAllowed(t.NOT_USER)
+        return await uow.draws.requests_of(units, LIST_LIMIT)
+
+
+async def work_summary(uow: UnitOfWork, expert_id: int, year: int) -> WorkSummary:
+    """An expert's drawn work recorded in a calendar year (Asia/Shanghai), in an open unit of work."""
+    first = datetime(year, 1, 1, tzinfo=TIMEZONE)
+    return await uow.draws.work_summary(expert_id, first, first.replace(year=year + 1))
+
+
+@dataclass(frozen=True)
+class RoundCheck:
+    round_no: int
+    problems: tuple[str, ...]
+    pool_size: int
+    drawn: tuple[int, ...]
+
+
+async def verify(uows: UnitOfWorkFactory, request_id: int) -> list[RoundCheck]:
+    """Recomputes every round of a request from the audit record alone: the commitment written
+    when it was filed, and each round's revealed key, pool and order."""
+    async with uows() as uow:
+        if await uow.draws.request(request_id) is None:
+            raise NotFound(t.NOT_FOUND.format(request_id=request_id))
+        events = await uow.draws.events(request_id)
+        rounds = {r.round_no: r for r in await uow.draws.rounds(request_id)}
+    filed = next((detail for action, detail, _, _ in events if action == "filed"), {})
+    checks = []
+    for action, detail, _, _ in events:
+        if action != "drawn":
+            continue
+        stored = rounds.get(int(detail["round"]))
+        record = d.Record(
+            request_id=request_id,
+            round_no=int(detail["round"]),
+            commitment=str(filed.get("commitment", "")),
+            key_hex=str(detail["key"]),
+            pool=stored.pool if stored else "",
+            pool_hash=str(detail["pool_hash"]),
+            wanted=stored.wanted if stored else 0,
+            drawn=tuple(detail["drawn"]),
+            reserve=tuple(detail["reserve"]),
+        )
+        checks.append(
+            RoundCheck(record.round_no, tuple(d.verify(record)), int(detail["pool_size"]), record.drawn)
+        )
+    return checks
+
+
+# what the notices say -------------------------------------------------------------------------
+
+
+def _days_text(days: Sequence[str]) -> str:
+    return "、".join(days)
+
+
+def draw_text(p: dict[str, Any]) -> str:
+    """The message of a draw notice (NoticeKind.DRAW)."""
+    match p["what"]:
+        case "invite":
+            return t.INVITE.format(
+                unit=p["unit"], project=p["project"], kind=t.WORK_KINDS.get(p["kind"], p["kind"]),
+                days=_days_text(p["days"]), place=p["place"],
+                reply_by=format_local(datetime.fromisoformat(p["reply_by"])),
+            )  # fmt: skip
+        case "answer":
+            answer = {
+                "accepted": t.ANSWER_ACCEPTED, "declined": t.ANSWER_DECLINED,
+                "expired": t.ANSWER_EXPIRED,
+            }[p["status"]]  # fmt: skip
+            extra = " ".join(
+                x for x in (t.ANSWER_REASON.format(reason=p["reason"]) if p["reason"] else "",
+                            p["extra"]) if x
+            )  # fmt: skip
+            return t.ANSWER_TO_UNIT.format(
+                request_id=p["request_id"], name=p["name"], answer=answer, extra=extra
+            ).rstrip()
+        case "reserve_empty":
+            return t.RESERVE_EMPTY_NOTICE.format(request_id=p["request_id"], missing=p["missing"])
+        case "expired":
+            return t.EXPIRED_OWN.format(request_id=p["request_id"], project=p["project"])
+        case "cancelled":
+            return t.REQUEST_CANCELLED_OWN.format(
+                request_id=p["request_id"], project=p["project"], days=_days_text(p["days"]),
+                reason=p["reason"],
+            )  # fmt: skip
+        case "work":
+            comment = t.WORK_COMMENT.format(comment=p["comment"]) if p["comment"] else ""
+            return t.WORK_TO_EXPERT.format(
+                unit=p["unit"], project=p["project"], hours=p["hours"], rating=p["rating"],
+                fee=p["fee"], comment=comment,
+            )  # fmt: skip
+        case "work_answer":
+            answer = t.WORK_ANSWER_CONFIRMED if p["answer"] == "confirmed" else t.WORK_ANSWER_DISPUTED
+            note = t.WORK_ANSWER_NOTE.format(note=p["note"]) if p["note"] else ""
+            return t.WORK_ANSWER_TO_UNIT.format(
+                name=p["name"], project=p["project"], answer=answer, note=note
+            ).rstrip()
+    raise ValueError(p["what"])

@@ -1,0 +1,179 @@
+"""What the bot says about drawing experts (抽取专家), invitations and work records."""
+
+from __future__ import annotations
+
+WORK_KINDS = {
+    "review": "评审",
+    "accept": "验收",
+    "inspect": "调研检查",
+    "training": "培训",
+    "accident": "事故分析",
+    "other": "其他",
+}
+USING_UNIT_KINDS = {"hr": "区县人社局", "division": "市局处室", "project": "项目单位"}
+ROLE_USER = "{unit}（{code}）使用单位"
+
+INVITATION_STATUS = {
+    "invited": "待答复",
+    "accepted": "已接受",
+    "declined": "已婉拒",
+    "expired": "逾期未答复",
+    "skipped": "已跳过（不再可用）",
+    "cancelled": "已取消",
+}
+REQUEST_STATUS = {"filed": "待抽取", "drawn": "已抽取", "cancelled": "已取消"}
+
+NOT_USER = "只有使用单位可以申请抽取专家。请联系市人力社保局开通。"
+NOT_YOURS = "这不是您单位的抽取申请。"
+NOT_FOUND = "找不到第 {request_id} 号抽取申请。"
+INVITATION_NOT_FOUND = "找不到这份邀请。"
+NOT_YOUR_INVITATION = "这份邀请不是发给您的。"
+STALE = "该操作已失效，请重新打开。"
+
+# the request, step by step
+ASK_GROUPS = "第 1 步（共 8 步）：需要哪个专业组的专家？可多选，选好后点“下一步”。"
+ASK_DAYS = (
+    "第 2 步：工作日期。请输入一个或多个日期，用逗号或空格分开，例如 2026-12-10, 2026-12-11。"
+    "日期须晚于今天，最多 {max_days} 天。"
+)
+ASK_PLACE = "第 3 步：工作地点（不超过 100 字）。"
+ASK_PROJECT = "第 4 步：项目名称（不超过 100 字）。"
+ASK_KIND = "第 5 步：工作类型。"
+ASK_WANTED = "第 6 步：需要几位专家？请输入 1–{max} 的数字。"
+ASK_DISTRICTS = (
+    "第 7 步：优先从哪些区县抽取？可多选；不选则全市范围抽取。"
+    "优先区县的专家排在前面，人数不足时再从其他区县补足。"
+)
+ASK_AVOID = (
+    "第 8 步：回避。本单位的专家一律回避。还需回避的单位名称或专家证书编号，"
+    "每行一个；没有请点“无”。"
+)
+BUTTON_NEXT = "下一步"
+BUTTON_NONE = "无"
+BUTTON_FILE = "提交申请"
+BUTTON_CANCEL_FORM = "放弃"
+FORM_CANCELLED = "已放弃这份抽取申请，没有保存任何内容。"
+PICK_AT_LEAST_ONE = "请至少选择一个专业组。"
+BAD_DAYS = "没有看懂日期。请按 2026-12-10 的格式输入，多个日期用逗号分开。"
+DAYS_PAST = "日期须晚于今天（{today}）。"
+DAYS_TOO_MANY = "一次申请最多 {max_days} 天。"
+BAD_WANTED = "请输入 1–{max} 之间的整数。"
+TEXT_TOO_LONG = "内容过长：最多 {max} 字，您输入了 {length} 字。"
+TEXT_EXPECTED = "这一步需要文字回答。"
+AVOID_UNKNOWN_CERT = "找不到证书编号 {certificate_no}，请检查后重新输入（其余内容不变）。"
+TOO_MANY_AVOID = "回避名单最多 {max} 项。"
+
+CONFIRM = (
+    "请核对抽取申请：\n"
+    "使用单位：{unit}\n"
+    "专业组：{groups}\n"
+    "日期：{days}\n"
+    "地点：{place}\n"
+    "项目：{project}（{kind}）\n"
+    "人数：{wanted} 人\n"
+    "优先区县：{districts}\n"
+    "回避：本单位；{avoid}\n"
+    "答复期限：邀请发出后 {reply_hours} 小时"
+)
+ANY_DISTRICT = "不限"
+NO_EXTRA_AVOID = "无其他"
+
+# the request's card
+CARD = (
+    "抽取申请 第 {request_id} 号（{status}）\n"
+    "使用单位：{unit}\n"
+    "项目：{project}（{kind}）\n"
+    "日期：{days}　地点：{place}\n"
+    "专业组：{groups}　人数：{wanted} 人\n"
+    "优先区县：{districts}\n"
+    "回避：本单位；{avoid}\n"
+    "密钥承诺值：{commitment}"
+)
+CARD_POOL = "当前可抽取专家：{size} 人。"
+CARD_POOL_SHORT = "当前可抽取专家只有 {size} 人，少于所需的 {wanted} 人：抽取后只能邀请 {size} 人。"
+CARD_POOL_EMPTY = "当前没有符合条件的专家（专业组、任期、回避、请假和已有预约都已排除），无法抽取。"
+CARD_ROUND = "第 {round_no} 轮抽取：候选池 {pool_size} 人，摘要 {pool_hash}"
+CARD_INVITATION = "{position}. {name}（{unit}）：{status}"
+CARD_ACCEPTED = "已接受 {accepted} / {wanted} 人。"
+CARD_RESERVE_EMPTY = "备选名单已用完，仍缺 {missing} 人：可以重新抽取。"
+BUTTON_DRAW = "抽取专家"
+BUTTON_REDRAW = "重新抽取（补足人数）"
+BUTTON_CANCEL_REQUEST = "取消申请"
+BUTTON_RECORD_WORK = "登记工作：{name}"
+BUTTON_REFRESH = "刷新"
+FILED = "已提交第 {request_id} 号抽取申请。密钥承诺值已记入审计记录，抽取顺序此时已确定但无人知晓。"
+DRAWN = "第 {round_no} 轮抽取完成：邀请 {count} 人，备选 {reserve} 人。专家的答复会逐一告诉您。"
+POOL_EMPTY = "没有符合条件的专家，未进行抽取。"
+NOTHING_TO_DRAW = "现在不需要抽取：{why}"
+WHY_FILLED = "人数已满。"
+WHY_OPEN = "还有邀请在等待答复，或备选名单尚未用完。"
+WHY_CANCELLED = "申请已取消。"
+DRAW_BUSY = "同一时间有其他抽取在进行，请稍后再点一次“抽取专家”。"
+ALREADY_DRAWN = "这份申请刚刚已经抽取过了。"
+ASK_CANCEL_REASON = "请输入取消原因（会告知已受邀的专家）。"
+CANCELLED = "已取消第 {request_id} 号抽取申请。"
+ALREADY_CANCELLED = "这份申请已经取消。"
+
+# invitations
+INVITE = (
+    "【专家邀请】{unit} 通过随机抽取邀请您参加：\n"
+    "项目：{project}（{kind}）\n"
+    "日期：{days}\n"
+    "地点：{place}\n"
+    "请在 {reply_by} 前答复；逾期视为婉拒，将依次邀请备选专家。"
+)
+BUTTON_ACCEPT = "接受"
+BUTTON_DECLINE = "婉拒"
+ASK_DECLINE_REASON = "请输入婉拒原因（可选），或点“不说明”。"
+BUTTON_NO_REASON = "不说明"
+ACCEPTED_OWN = "您已接受第 {request_id} 号邀请（{project}，{days}）。这些日期已为您保留。"
+DECLINED_OWN = "您已婉拒第 {request_id} 号邀请。谢谢告知。"
+INVITATION_CLOSED = "这份邀请已经{status}，无需再答复。"
+INVITATION_LATE = "答复期限 {reply_by} 已过，这份邀请已失效。"
+INVITATION_CANCELLED_REQUEST = "这份邀请所属的申请已取消。"
+ANSWER_TO_UNIT = "第 {request_id} 号申请：{name} {answer}。{extra}"
+ANSWER_ACCEPTED = "已接受"
+ANSWER_DECLINED = "已婉拒"
+ANSWER_EXPIRED = "逾期未答复"
+ANSWER_REASON = "原因：{reason}"
+NEXT_INVITED = "已依次邀请备选专家 {name}。"
+RESERVE_EMPTY_NOTICE = "第 {request_id} 号申请的备选名单已用完，仍缺 {missing} 人。可在 /draws 中重新抽取。"
+EXPIRED_OWN = "第 {request_id} 号邀请（{project}）已过答复期限，视为婉拒。"
+REQUEST_CANCELLED_OWN = "第 {request_id} 号邀请（{project}，{days}）已由使用单位取消：{reason}。这些日期不再为您保留。"
+
+# after the work
+ASK_HOURS = "登记 {name} 的工作：实际工作时长（小时，可有一位小数，如 3.5）。"
+ASK_RATING = "评分（1–5 分）："
+ASK_COMMENT = "评价意见（可选），或点“无”。"
+ASK_FEE = "支付的专家费用（元，可有两位小数，如 800 或 800.50；未支付填 0）。"
+BAD_HOURS = "请输入 0.5–240 之间的小时数，最多一位小数。"
+BAD_FEE = "请输入 0–{max} 之间的金额，最多两位小数。"
+WORK_TOO_EARLY = "工作日期 {day} 还没到，之后才能登记。"
+WORK_NOT_ACCEPTED = "只有已接受邀请的专家可以登记工作。"
+WORK_RECORDED = "已登记：{name}，{hours} 小时，{rating} 分，费用 {fee} 元。已请专家确认。"
+WORK_ALREADY = "这位专家的工作已经登记过。"
+WORK_TO_EXPERT = (
+    "{unit} 登记了您在“{project}”的工作：{hours} 小时，评分 {rating} 分，费用 {fee} 元。{comment}\n"
+    "如无异议请点“确认”；有出入请点“有异议”并说明。"
+)
+WORK_COMMENT = "评价：{comment}"
+BUTTON_CONFIRM_WORK = "确认"
+BUTTON_DISPUTE_WORK = "有异议"
+ASK_DISPUTE = "请说明哪里有出入（会转告使用单位和市局）。"
+WORK_CONFIRMED_OWN = "已确认。"
+WORK_DISPUTED_OWN = "已记录您的异议。"
+WORK_ANSWER_TO_UNIT = "{name} 对“{project}”的工作登记{answer}。{note}"
+WORK_ANSWER_CONFIRMED = "已确认"
+WORK_ANSWER_DISPUTED = "提出异议"
+WORK_ANSWER_NOTE = "说明：{note}"
+WORK_ANSWERED = "您已答复过这条工作登记。"
+NOT_YOUR_WORK = "这条工作登记不是您的。"
+
+# lists
+DRAWS_EMPTY = "还没有抽取申请。发送 /draw 开始申请。"
+DRAWS_HEAD = "抽取申请（最近 {count} 份）："
+DRAWS_LINE = "第 {request_id} 号　{project}　{days}　{status}　已接受 {accepted}/{wanted}"
+BUTTON_OPEN = "第 {request_id} 号"
+WORK_SUMMARY = "{year} 年参加抽取工作 {count} 次，共 {hours} 小时，平均评分 {rating}，费用 {fee} 元{disputed}"
+WORK_SUMMARY_DISPUTED = "（{count} 条有异议）"
+NO_RATING = "—"

@@ -1,0 +1,469 @@
+"""/draw, /draws and the buttons of draws: a using unit asks for experts, draws them, records
+their work; an expert answers an invitation and confirms the work.
+
+What the unit has typed so far waits in the conversation state until it files
+the request; each press and each answer is one use case of bot.services.draws,
+and the notices it claimed are sent once its unit of work is closed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+
+from bot.clock import Clock, local
+from bot.domain import draws as d
+from bot.domain.errors import DomainError
+from bot.domain.parsers import clean_text, parse_day
+from bot.domain.reminders import Notice
+from bot.domain.vocab import PROFESSIONAL_GROUPS
+from bot.ratelimit import RateLimiter
+from bot.services import draws as svc
+from bot.services.reminders import deliver, new_holder
+from bot.services.repositories import UnitOfWorkFactory
+from bot.texts import draws as t
+from handlers import render_draws as rd
+from handlers.callbacks import DrawAct, DrawDo
+from handlers.sending import TelegramSender
+
+TEXT_MAX = 100
+REASON_MAX = 500
+AVOID_MAX = 20
+
+
+class DrawInput(StatesGroup):
+    groups = State()
+    days = State()
+    place = State()
+    project = State()
+    kind = State()
+    wanted = State()
+    districts = State()
+    avoid = State()
+    confirm = State()
+    cancel_reason = State()
+    decline_reason = State()
+    hours = State()
+    rating = State()
+    comment = State()
+    fee = State()
+    dispute = State()
+
+
+def build_router() -> Router:
+    router = Router(name="draws")
+    router.message.register(on_draw, Command("draw"))
+    router.message.register(on_draws, Command("draws"))
+    router.callback_query.register(on_act, DrawAct.filter())
+    typed = F.text & ~F.text.startswith("/")
+    router.message.register(on_typed, StateFilter(DrawInput), typed)
+    router.message.register(on_not_text, StateFilter(DrawInput), ~F.text)
+    return router
+
+
+class Send:
+    """Sends what a use case claimed, after its unit of work is closed."""
+
+    def __init__(self, bot: Bot, uows: UnitOfWorkFactory, limiter: RateLimiter, clock: Clock) -> None:
+        self.sender = TelegramSender(bot, limiter, clock, uows)
+        self.uows = uows
+        self.clock = clock
+        self.holder = new_holder()
+
+    async def __call__(self, claimed: list[Notice]) -> None:
+        if claimed:
+            await deliver(self.uows, self.sender, claimed, self.clock, holder=self.holder)
+
+
+# commands -----------------------------------------------------------------------------------
+
+
+async def on_draw(
+    message: Message, state: FSMContext, uows: UnitOfWorkFactory, person_id: int,
+    admin_ids: tuple[int, ...],
+) -> None:  # fmt: skip
+    """Starts a request: refused at once for anyone who is not a using unit."""
+    await svc.form_unit(uows, person_id, admin_ids)
+    await state.set_state(DrawInput.groups)
+    await state.set_data({"groups": []})
+    await message.answer(t.ASK_GROUPS, reply_markup=rd.groups_keyboard(set()))
+
+
+async def on_draws(
+    message: Message, uows: UnitOfWorkFactory, person_id: int, admin_ids: tuple[int, ...]
+) -> None:
+    rows = await svc.requests_list(uows, person_id=person_id, admin_ids=admin_ids)
+    text, markup = rd.request_list(rows)
+    await message.answer(text, reply_markup=markup)
+
+
+# typed answers ----------------------------------------------------------------------------------
+
+
+def _short(text: str, limit: int) -> str:
+    value = clean_text(text)
+    if not value:
+        raise DomainError(t.TEXT_EXPECTED)
+    if len(value) > limit:
+        raise DomainError(t.TEXT_TOO_LONG.format(max=limit, length=len(value)))
+    return value
+
+
+def parse_days(text: str) -> list[str]:
+    parts = [p for p in re.split(r"[\s,，、;；]+", text.strip()) if p]
+    try:
+        return [parse_day(p).isoformat() for p in parts]
+    except ValueError:
+        raise DomainError(t.BAD_DAYS) from None
+
+
+def parse_tenths(text: str, low: Decimal, high: Decimal, places: int) -> int:
+    """A decimal with at most `places` places in [low, high], in units of 10**-places."""
+    try:
+        value = Decimal(text.strip().rstrip("元小时hH "))
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not value.is_finite() or not low <= value <= high or value != round(value, places):
+        raise ValueError(text)
+    return int(value * 10**places)
+
+
+async def on_not_text(message: Message) -> None:
+    await message.answer(t.TEXT_EXPECTED)
+
+
+async def on_typed(
+    message: Message, state: FSMContext, bot: Bot, uows: UnitOfWorkFactory, limiter: RateLimiter,
+    clock: Clock, person_id: int, admin_ids: tuple[int, ...],
+) -> None:  # fmt: skip
+    """Every typed step; a wrong answer is refused and changes nothing."""
+    text = message.text or ""
+    current = await state.get_state()
+    data = await state.get_data()
+    send = Send(bot, uows, limiter, clock)
+    today = local(clock.now()).date()
+    if current == DrawInput.days.state:
+        days = parse_days(text)
+        try:
+            d.check_days([parse_day(x) for x in days], today)
+        except ValueError as bad:
+            reason = str(bad)
+            if reason == "past":
+                raise DomainError(t.DAYS_PAST.format(today=today.isoformat())) from None
+            if reason == "too many days":
+                raise DomainError(t.DAYS_TOO_MANY.format(max_days=d.MAX_DAYS)) from None
+            raise DomainError(t.BAD_DAYS) from None
+        await state.update_data(days=sorted(set(days)))
+        await state.set_state(DrawInput.place)
+        await message.answer(t.ASK_PLACE)
+    elif current == DrawInput.place.state:
+        await state.update_data(place=_short(text, TEXT_MAX))
+        await state.set_state(DrawInput.project)
+        await message.answer(t.ASK_PROJECT)
+    elif current == DrawInput.project.state:
+        await state.update_data(project=_short(text, TEXT_MAX))
+        await state.set_state(DrawInput.kind)
+        await message.answer(t.ASK_KIND, reply_markup=rd.kinds_keyboard())
+    elif current == DrawInput.wanted.state:
+        value = text.strip()
+        if not value.isdigit() or not 1 <= int(value) <= d.MAX_EXPERTS:
+            raise DomainError(t.BAD_WANTED.format(max=d.MAX_EXPERTS))
+        await state.update_data(wanted=int(value), districts=[])
+        await state.set_state(DrawInput.districts)
+        await _ask_districts(message, uows, set())
+    elif current == DrawInput.avoid.state:
+        lines = [clean_text(x) for x in text.splitlines() if clean_text(x)]
+        if len(lines) > AVOID_MAX:
+            raise DomainError(t.TOO_MANY_AVOID.format(max=AVOID_MAX))
+        for line in lines:
+            _short(line, TEXT_MAX)
+        units, certificates = await svc.resolve_avoid(uows, lines)
+        await state.update_data(avoid_units=units, avoid_certificates=certificates)
+        await _confirm(message, state, today)
+    elif current == DrawInput.cancel_reason.state:
+        reason = _short(text, REASON_MAX)
+        done = await svc.cancel_request(
+            uows, person_id=person_id, request_id=data["request_id"], reason=reason,
+            now=clock.now(), holder=send.holder, admin_ids=admin_ids,
+        )  # fmt: skip
+        await state.clear()
+        await _show(message, done)
+        await send(done.claimed)
+    elif current == DrawInput.decline_reason.state:
+        await _decline(message, state, uows, send, clock, person_id, _short(text, REASON_MAX))
+    elif current == DrawInput.hours.state:
+        try:
+            hours = parse_tenths(text, Decimal("0.5"), Decimal(240), 1)
+        except ValueError:
+            raise DomainError(t.BAD_HOURS) from None
+        await state.update_data(hours=hours)
+        await state.set_state(DrawInput.rating)
+        await message.answer(t.ASK_RATING, reply_markup=rd.rating_keyboard())
+    elif current == DrawInput.comment.state:
+        await state.update_data(comment=_short(text, REASON_MAX))
+        await state.set_state(DrawInput.fee)
+        await message.answer(t.ASK_FEE)
+    elif current == DrawInput.fee.state:
+        try:
+            fee = parse_tenths(text, Decimal(0), Decimal(d.MAX_FEE_YUAN), 2)
+        except ValueError:
+            raise DomainError(t.BAD_FEE.format(max=d.MAX_FEE_YUAN)) from None
+        done = await svc.record_work(
+            uows, person_id=person_id, invitation_id=data["invitation_id"],
+            work=svc.WorkForm(hours_tenths=data["hours"], rating=data["rating"],
+                              comment=data.get("comment"), fee_fen=fee),
+            now=clock.now(), holder=send.holder, admin_ids=admin_ids,
+        )  # fmt: skip
+        await state.clear()
+        await _show(message, done)
+        await send(done.claimed)
+    elif current == DrawInput.dispute.state:
+        done = await svc.answer_work(
+            uows, person_id=person_id, invitation_id=data["invitation_id"], confirm=False,
+            note=_short(text, REASON_MAX), now=clock.now(), holder=send.holder,
+        )  # fmt: skip
+        await state.clear()
+        await message.answer(done.text)
+        await send(done.claimed)
+    else:  # a step answered with buttons
+        await message.answer(t.STALE)
+
+
+async def _ask_districts(message: Message, uows: UnitOfWorkFactory, chosen: set[int]) -> None:
+    districts = await svc.districts(uows)
+    await message.answer(t.ASK_DISTRICTS, reply_markup=rd.districts_keyboard(districts, chosen))
+
+
+async def _confirm(message: Message, state: FSMContext, today: date) -> None:
+    data = await state.get_data()
+    await state.set_state(DrawInput.confirm)
+    text = t.CONFIRM.format(
+        unit=data.get("unit_name", ""),
+        groups="、".join(PROFESSIONAL_GROUPS[i] for i in data["groups"]),
+        days=rd.days_text(data["days"]),
+        place=data["place"],
+        project=data["project"],
+        kind=t.WORK_KINDS[data["kind"]],
+        wanted=data["wanted"],
+        districts="、".join(data.get("district_names", [])) or t.ANY_DISTRICT,
+        avoid=rd.avoid_text(data.get("avoid_units", []), data.get("avoid_certificates", [])),
+        reply_hours=d.reply_deadline_hours(parse_day(data["days"][0]), today),
+    )
+    await message.answer(text, reply_markup=rd.confirm_keyboard())
+
+
+async def _show(message: Message, done: svc.Outcome) -> None:
+    if done.text:
+        await message.answer(done.text)
+    if done.view is not None:
+        text, markup = rd.card(done.view)
+        await message.answer(text, reply_markup=markup)
+
+
+async def _decline(
+    message: Message, state: FSMContext, uows: UnitOfWorkFactory, send: Send, clock: Clock,
+    person_id: int, reason: str | None,
+) -> None:  # fmt: skip
+    data = await state.get_data()
+    done = await svc.answer_invitation(
+        uows, person_id=person_id, invitation_id=data["invitation_id"], accept=False,
+        reason=reason, now=clock.now(), holder=send.holder,
+    )  # fmt: skip
+    await state.clear()
+    await message.answer(done.text)
+    await send(done.claimed)
+
+
+# buttons --------------------------------------------------------------------------------------------
+
+
+async def on_act(
+    query: CallbackQuery, callback_data: DrawAct, state: FSMContext, bot: Bot,
+    uows: UnitOfWorkFactory, limiter: RateLimiter, clock: Clock, person_id: int,
+    admin_ids: tuple[int, ...],
+) -> None:  # fmt: skip
+    """Every draw button; the service re-checks who may press it and whether it still applies."""
+    message = query.message
+    if not isinstance(message, Message):
+        raise DomainError(t.STALE)
+    do, id_ = callback_data.do, callback_data.id
+    current = await state.get_state()
+    data = await state.get_data()
+    send = Send(bot, uows, limiter, clock)
+
+    def expect(step: State) -> None:
+        if current != step.state:
+            raise DomainError(t.STALE)
+
+    match do:
+        case DrawDo.GROUP:
+            expect(DrawInput.groups)
+            if id_ >= len(PROFESSIONAL_GROUPS):
+                raise DomainError(t.STALE)
+            chosen = set(data.get("groups", [])) ^ {id_}
+            await state.update_data(groups=sorted(chosen))
+            await query.answer()
+            await message.edit_reply_markup(reply_markup=rd.groups_keyboard(chosen))
+        case DrawDo.GROUPS_DONE:
+            expect(DrawInput.groups)
+            if not data.get("groups"):
+                await query.answer(t.PICK_AT_LEAST_ONE, show_alert=True)
+                return
+            unit = await svc.form_unit(uows, person_id, admin_ids)
+            await state.update_data(unit_name=unit.name)
+            await state.set_state(DrawInput.days)
+            await query.answer()
+            await message.edit_reply_markup(reply_markup=None)
+            await message.answer(t.ASK_DAYS.format(max_days=d.MAX_DAYS))
+        case DrawDo.KIND:
+            expect(DrawInput.kind)
+            if id_ >= len(rd.WORK_KINDS):
+                raise DomainError(t.STALE)
+            await state.update_data(kind=rd.WORK_KINDS[id_].value)
+            await state.set_state(DrawInput.wanted)
+            await query.answer()
+            await message.edit_reply_markup(reply_markup=None)
+            await message.answer(t.ASK_WANTED.format(max=d.MAX_EXPERTS))
+        case DrawDo.DISTRICT:
+            expect(DrawInput.districts)
+            districts = await svc.districts(uows)
+            if id_ not in {x.id for x in districts}:
+                raise DomainError(t.STALE)
+            chosen = set(data.get("districts", [])) ^ {id_}
+            await state.update_data(
+                districts=sorted(chosen),
+                district_names=[x.name for x in districts if x.id in chosen],
+            )
+            await query.answer()
+            await message.edit_reply_markup(reply_markup=rd.districts_keyboard(districts, chosen))
+        case DrawDo.DISTRICTS_DONE:
+            expect(DrawInput.districts)
+            await state.set_state(DrawInput.avoid)
+            await query.answer()
+            await message.edit_reply_markup(reply_markup=None)
+            await message.answer(t.ASK_AVOID, reply_markup=rd.none_keyboard())
+        case DrawDo.AVOID_NONE:
+            expect(DrawInput.avoid)
+            await state.update_data(avoid_units=[], avoid_certificates=[])
+            await query.answer()
+            await message.edit_reply_markup(reply_markup=None)
+            await _confirm(message, state, local(clock.now()).date())
+        case DrawDo.QUIT:
+            await state.clear()
+            await query.answer()
+            await message.edit_reply_markup(reply_markup=None)
+            await message.answer(t.FORM_CANCELLED)
+        case DrawDo.FILE:
+            expect(DrawInput.confirm)
+            form = svc.RequestForm(
+                groups=tuple(PROFESSIONAL_GROUPS[i] for i in data["groups"]),
+                days=tuple(parse_day(x) for x in data["days"]),
+                place=data["place"],
+                project=data["project"],
+                work_kind=data["kind"],
+                wanted=data["wanted"],
+                preferred_districts=tuple(data.get("districts", [])),
+                avoid_units=tuple(data.get("avoid_units", [])),
+                avoid_certificates=tuple(data.get("avoid_certificates", [])),
+            )
+            view = await svc.file_request(
+                uows, person_id=person_id, form=form, now=clock.now(), admin_ids=admin_ids
+            )
+            await state.clear()
+            await query.answer()
+            await message.edit_reply_markup(reply_markup=None)
+            await _show(message, svc.Outcome(view=view, text=t.FILED.format(request_id=view.request.id)))
+        case DrawDo.OPEN:
+            view = await svc.request_view(
+                uows, person_id=person_id, request_id=id_, admin_ids=admin_ids
+            )
+            await query.answer()
+            await _show(message, svc.Outcome(view=view))
+        case DrawDo.DRAW:
+            done = await svc.draw(
+                uows, person_id=person_id, request_id=id_, now=clock.now(), holder=send.holder,
+                admin_ids=admin_ids,
+            )  # fmt: skip
+            await query.answer()
+            await message.edit_reply_markup(reply_markup=None)
+            await _show(message, done)
+            await send(done.claimed)
+        case DrawDo.CANCEL:
+            await svc.request_view(uows, person_id=person_id, request_id=id_, admin_ids=admin_ids)
+            await state.set_state(DrawInput.cancel_reason)
+            await state.update_data(request_id=id_)
+            await query.answer()
+            await message.answer(t.ASK_CANCEL_REASON)
+        case DrawDo.ACCEPT:
+            done = await svc.answer_invitation(
+                uows, person_id=person_id, invitation_id=id_, accept=True, reason=None,
+                now=clock.now(), holder=send.holder,
+            )  # fmt: skip
+            await query.answer()
+            await message.edit_reply_markup(reply_markup=None)
+            await message.answer(done.text)
+            await send(done.claimed)
+        case DrawDo.DECLINE:
+            await svc.open_invitation(uows, person_id=person_id, invitation_id=id_, now=clock.now())
+            await state.set_state(DrawInput.decline_reason)
+            await state.update_data(invitation_id=id_)
+            await query.answer()
+            await message.edit_reply_markup(reply_markup=None)
+            await message.answer(
+                t.ASK_DECLINE_REASON, reply_markup=rd.single_keyboard(t.BUTTON_NO_REASON, DrawDo.NO_REASON, id_)
+            )
+        case DrawDo.NO_REASON:
+            expect(DrawInput.decline_reason)
+            if data.get("invitation_id") != id_:
+                raise DomainError(t.STALE)
+            await query.answer()
+            await message.edit_reply_markup(reply_markup=None)
+            await _decline(message, state, uows, send, clock, person_id, None)
+        case DrawDo.WORK:
+            inv = await svc.work_target(
+                uows, person_id=person_id, invitation_id=id_, now=clock.now(), admin_ids=admin_ids
+            )
+            await state.set_state(DrawInput.hours)
+            await state.set_data({"invitation_id": id_})
+            await query.answer()
+            await message.answer(t.ASK_HOURS.format(name=inv.name))
+        case DrawDo.RATING:
+            expect(DrawInput.rating)
+            if not 1 <= id_ <= 5:
+                raise DomainError(t.STALE)
+            await state.update_data(rating=id_)
+            await state.set_state(DrawInput.comment)
+            await query.answer()
+            await message.edit_reply_markup(reply_markup=None)
+            await message.answer(
+                t.ASK_COMMENT, reply_markup=rd.single_keyboard(t.BUTTON_NONE, DrawDo.NO_COMMENT)
+            )
+        case DrawDo.NO_COMMENT:
+            expect(DrawInput.comment)
+            await state.update_data(comment=None)
+            await state.set_state(DrawInput.fee)
+            await query.answer()
+            await message.edit_reply_markup(reply_markup=None)
+            await message.answer(t.ASK_FEE)
+        case DrawDo.CONFIRM_WORK:
+            done = await svc.answer_work(
+                uows, person_id=person_id, invitation_id=id_, confirm=True, note=None,
+                now=clock.now(), holder=send.holder,
+            )  # fmt: skip
+            await query.answer()
+            await message.edit_reply_markup(reply_markup=None)
+            await message.answer(done.text)
+            await send(done.claimed)
+        case DrawDo.DISPUTE_WORK:
+            await svc.work_of_expert(uows, person_id=person_id, invitation_id=id_)
+            await state.set_state(DrawInput.dispute)
+            await state.set_data({"invitation_id": id_})
+            await query.answer()
+            await message.answer(t.ASK_DISPUTE)

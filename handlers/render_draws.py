@@ -1,0 +1,177 @@
+"""Text and keyboards of the draw screens: the request form's steps, its card, /draws."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.domain import draws as d
+from bot.domain.vocab import PROFESSIONAL_GROUPS
+from bot.services.draw_ports import RequestListRow
+from bot.services.draws import RequestView
+from bot.services.ports import DistrictRow
+from bot.texts import draws as t
+from handlers.callbacks import DrawAct, DrawDo
+from handlers.render import grid
+
+WORK_KINDS = tuple(d.WorkKind)
+
+
+def _button(text: str, do: DrawDo, id_: int = 0) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=DrawAct(do=do, id=id_).pack())
+
+
+def _mark(chosen: bool, label: str) -> str:
+    return f"✅ {label}" if chosen else label
+
+
+def groups_keyboard(chosen: set[int]) -> InlineKeyboardMarkup:
+    buttons = [
+        _button(_mark(i in chosen, g), DrawDo.GROUP, i) for i, g in enumerate(PROFESSIONAL_GROUPS)
+    ]
+    rows = grid(buttons, 2)
+    rows.append([_button(t.BUTTON_NEXT, DrawDo.GROUPS_DONE), _button(t.BUTTON_CANCEL_FORM, DrawDo.QUIT)])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def kinds_keyboard() -> InlineKeyboardMarkup:
+    buttons = [_button(t.WORK_KINDS[k.value], DrawDo.KIND, i) for i, k in enumerate(WORK_KINDS)]
+    return InlineKeyboardMarkup(inline_keyboard=grid(buttons, 3))
+
+
+def districts_keyboard(districts: Sequence[DistrictRow], chosen: set[int]) -> InlineKeyboardMarkup:
+    buttons = [_button(_mark(x.id in chosen, x.name), DrawDo.DISTRICT, x.id) for x in districts]
+    rows = grid(buttons, 3)
+    rows.append([_button(t.BUTTON_NEXT, DrawDo.DISTRICTS_DONE)])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def none_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[_button(t.BUTTON_NONE, DrawDo.AVOID_NONE)]])
+
+
+def confirm_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[_button(t.BUTTON_FILE, DrawDo.FILE), _button(t.BUTTON_CANCEL_FORM, DrawDo.QUIT)]]
+    )
+
+
+def days_text(days: Sequence[object]) -> str:
+    return "、".join(str(x) for x in days)
+
+
+def avoid_text(units: Sequence[str], certificates: Sequence[str]) -> str:
+    named = [*units, *certificates]
+    return "、".join(named) if named else t.NO_EXTRA_AVOID
+
+
+def card(view: RequestView) -> tuple[str, InlineKeyboardMarkup | None]:
+    r = view.request
+    lines = [
+        t.CARD.format(
+            request_id=r.id,
+            status=t.REQUEST_STATUS[r.status],
+            unit=view.unit.name,
+            project=r.project,
+            kind=t.WORK_KINDS.get(r.work_kind, r.work_kind),
+            days=days_text(r.days),
+            place=r.place,
+            groups="、".join(r.groups),
+            wanted=r.wanted,
+            districts="、".join(view.district_names) or t.ANY_DISTRICT,
+            avoid=avoid_text(r.avoid_units, [str(e) for e in r.avoid_experts]),
+            commitment=r.commitment[:16] + "…",
+        )
+    ]
+    for rnd in view.rounds:
+        lines.append(
+            t.CARD_ROUND.format(
+                round_no=rnd.round_no,
+                pool_size=rnd.pool.count(",") + 1 if rnd.pool else 0,
+                pool_hash=rnd.pool_hash[:16] + "…",
+            )
+        )
+    for inv in view.invitations:
+        lines.append(
+            t.CARD_INVITATION.format(
+                position=inv.position, name=inv.name, unit=inv.unit,
+                status=t.INVITATION_STATUS[inv.status],
+            )  # fmt: skip
+        )
+    if view.invitations:
+        lines.append(t.CARD_ACCEPTED.format(accepted=view.accepted, wanted=r.wanted))
+    if view.pool_size is not None and r.status != d.RequestStatus.CANCELLED:
+        missing = view.missing
+        if view.pool_size == 0:
+            lines.append(t.CARD_POOL_EMPTY)
+        elif view.pool_size < missing:
+            lines.append(t.CARD_POOL_SHORT.format(size=view.pool_size, wanted=missing))
+        else:
+            lines.append(t.CARD_POOL.format(size=view.pool_size))
+        if r.status == d.RequestStatus.DRAWN:
+            lines.append(t.CARD_RESERVE_EMPTY.format(missing=missing))
+    if r.status == d.RequestStatus.CANCELLED and r.cancel_reason:
+        lines.append(r.cancel_reason)
+    return "\n".join(lines), card_keyboard(view)
+
+
+def card_keyboard(view: RequestView) -> InlineKeyboardMarkup | None:
+    if not view.may_act:
+        return None
+    r = view.request
+    rows: list[list[InlineKeyboardButton]] = []
+    if r.status != d.RequestStatus.CANCELLED:
+        if view.may_draw and view.pool_size:
+            label = t.BUTTON_DRAW if r.status == d.RequestStatus.FILED else t.BUTTON_REDRAW
+            rows.append([_button(label, DrawDo.DRAW, r.id)])
+        for inv in view.invitations:
+            if inv.status == d.IS.ACCEPTED and inv.id not in view.worked:
+                rows.append([_button(t.BUTTON_RECORD_WORK.format(name=inv.name), DrawDo.WORK, inv.id)])
+        rows.append(
+            [_button(t.BUTTON_REFRESH, DrawDo.OPEN, r.id), _button(t.BUTTON_CANCEL_REQUEST, DrawDo.CANCEL, r.id)]
+        )
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+def request_list(rows: Sequence[RequestListRow]) -> tuple[str, InlineKeyboardMarkup | None]:
+    if not rows:
+        return t.DRAWS_EMPTY, None
+    lines = [t.DRAWS_HEAD.format(count=len(rows))]
+    lines += [
+        t.DRAWS_LINE.format(
+            request_id=r.id, project=r.project, days=days_text(r.days),
+            status=t.REQUEST_STATUS[r.status], accepted=r.accepted, wanted=r.wanted,
+        )  # fmt: skip
+        for r in rows
+    ]
+    buttons = [_button(t.BUTTON_OPEN.format(request_id=r.id), DrawDo.OPEN, r.id) for r in rows]
+    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=grid(buttons, 4))
+
+
+def invitation_keyboard(invitation_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[
+            _button(t.BUTTON_ACCEPT, DrawDo.ACCEPT, invitation_id),
+            _button(t.BUTTON_DECLINE, DrawDo.DECLINE, invitation_id),
+        ]]
+    )  # fmt: skip
+
+
+def work_keyboard(invitation_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[
+            _button(t.BUTTON_CONFIRM_WORK, DrawDo.CONFIRM_WORK, invitation_id),
+            _button(t.BUTTON_DISPUTE_WORK, DrawDo.DISPUTE_WORK, invitation_id),
+        ]]
+    )  # fmt: skip
+
+
+def rating_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[_button(f"{n} 分", DrawDo.RATING, n) for n in range(1, 6)]]
+    )
+
+
+def single_keyboard(text: str, do: DrawDo, id_: int = 0) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[_button(text, do, id_)]])

@@ -1,0 +1,480 @@
+"""Using units, draw requests, rounds, invitations, bookings, work records and leave.
+
+Nothing here commits: the unit of work does (storage.uow). A booking's key
+(expert, day) is what keeps two draws at once from holding one expert twice:
+`book` inserts with ON CONFLICT DO NOTHING and reports whether every day was
+taken, and the caller rolls back when one was not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, case, delete, exists, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from bot.domain.draws import Candidate, InvitationStatus
+from bot.domain.registry import SERVING
+from bot.services.draw_ports import (
+    InvitationRow,
+    NewRequest,
+    RequestListRow,
+    RequestRow,
+    RoundRow,
+    UsingUnitRow,
+    WorkRow,
+    WorkSummary,
+)
+from storage.db import DbSession
+from storage.models import (
+    Application,
+    Booking,
+    DrawEvent,
+    DrawRequest,
+    DrawRound,
+    Expert,
+    ExpertLeave,
+    ExpertTerm,
+    Invitation,
+    UsingUnit,
+    WorkRecord,
+)
+
+
+class DrawRepository:
+    def __init__(self, session: DbSession) -> None:
+        self.session = session
+
+    def _dialect(self) -> Any:
+        return postgresql if self.session.bind.dialect.name == "postgresql" else sqlite
+
+    # using units ----------------------------------------------------------------------------
+
+    async def add_using_unit(
+        self, *, code: str, name: str, kind: str, district_id: int | None, unit_id: int | None,
+        now: datetime,
+    ) -> int:  # fmt: skip
+        result = await self.session.execute(
+            insert(UsingUnit)
+            .values(
+                code=code, name=name, kind=kind, district_id=district_id, unit_id=unit_id,
+                created_at=now,
+            )  # fmt: skip
+            .returning(UsingUnit.id)
+        )
+        return int(result.scalar_one())
+
+    async def using_unit(self, using_unit_id: int) -> UsingUnitRow | None:
+        row = await self.session.get(UsingUnit, using_unit_id)
+        return None if row is None else _using_unit(row)
+
+    async def using_unit_by(self, *, code: str = "", name: str = "") -> UsingUnitRow | None:
+        column, value = (UsingUnit.code, code) if code else (UsingUnit.name, name)
+        row = await self.session.scalar(select(UsingUnit).where(column == value))
+        return None if row is None else _using_unit(row)
+
+    async def using_units(self) -> Sequence[UsingUnitRow]:
+        rows = await self.session.scalars(select(UsingUnit).order_by(UsingUnit.id))
+        return [_using_unit(r) for r in rows]
+
+    # requests -------------------------------------------------------------------------------
+
+    async def add_request(
+        self, new: NewRequest, *, key_hex: str, commitment: str, now: datetime
+    ) -> int:
+        result = await self.session.execute(
+            insert(DrawRequest)
+            .values(
+                using_unit_id=new.using_unit_id,
+                requested_by=new.requested_by,
+                groups=list(new.groups),
+                days=[d.isoformat() for d in new.days],
+                place=new.place,
+                project=new.project,
+                work_kind=new.work_kind,
+                wanted=new.wanted,
+                preferred_districts=list(new.preferred_districts),
+                avoid_units=list(new.avoid_units),
+                avoid_experts=list(new.avoid_experts),
+                reply_hours=new.reply_hours,
+                status="filed",
+                key_hex=key_hex,
+                commitment=commitment,
+                version=1,
+                filed_at=now,
+            )
+            .returning(DrawRequest.id)
+        )
+        return int(result.scalar_one())
+
+    async def request(self, request_id: int) -> RequestRow | None:
+        row = (
+            await self.session.execute(
+                select(DrawRequest, UsingUnit.name)
+                .join(UsingUnit, UsingUnit.id == DrawRequest.using_unit_id)
+                .where(DrawRequest.id == request_id)
+            )
+        ).first()
+        return None if row is None else _request(row[0], row[1])
+
+    async def set_request_status(
+        self, request_id: int, version: int, status: str, *, reason: str | None = None,
+        now: datetime | None = None,
+    ) -> bool:  # fmt: skip
+        values: dict[str, Any] = {"status": status, "version": version + 1}
+        if status == "cancelled":
+            values.update(cancelled_at=now, cancel_reason=reason)
+        result = await self.session.execute(
+            update(DrawRequest)
+            .where(DrawRequest.id == request_id, DrawRequest.version == version)
+            .values(**values)
+        )
+        return bool(result.rowcount)
+
+    async def requests_of(self, using_unit_ids: Sequence[int], limit: int) -> Sequence[RequestListRow]:
+        counts = (
+            select(
+                Invitation.request_id,
+                func.sum(case((Invitation.status == "accepted", 1), else_=0)).label("accepted"),
+                func.sum(case((Invitation.status == "invited", 1), else_=0)).label("open"),
+            )
+            .group_by(Invitation.request_id)
+            .subquery()
+        )
+        rows = await self.session.execute(
+            select(
+                DrawRequest.id, DrawRequest.project, DrawRequest.days, DrawRequest.wanted,
+                DrawRequest.status, DrawRequest.filed_at, counts.c.accepted, counts.c.open,
+            )  # fmt: skip
+            .outerjoin(counts, counts.c.request_id == DrawRequest.id)
+            .where(DrawRequest.using_unit_id.in_(using_unit_ids))
+            .order_by(DrawRequest.id.desc())
+            .limit(limit)
+        )
+        return [
+            RequestListRow(
+                id=r.id,
+                project=r.project,
+                days=tuple(date.fromisoformat(d) for d in r.days),
+                wanted=r.wanted,
+                status=r.status,
+                accepted=int(r.accepted or 0),
+                open=int(r.open or 0),
+                filed_at=r.filed_at,
+            )
+            for r in rows
+        ]
+
+    # the pool ---------------------------------------------------------------------------------
+
+    async def candidates(
+        self, groups: Sequence[str], days: Sequence[date]
+    ) -> Sequence[Candidate]:
+        """Experts of these groups in a term that covers every day, with their leave and bookings
+        on those days; the domain decides the rest (bot.domain.draws.why_not)."""
+        first, last = min(days), max(days)
+        on_leave = exists().where(
+            ExpertLeave.expert_id == Expert.id,
+            or_(*(and_(ExpertLeave.starts_on <= d, ExpertLeave.ends_on >= d) for d in days)),
+        )
+        booked = exists().where(Booking.expert_id == Expert.id, Booking.day.in_(list(days)))
+        rows = await self.session.execute(
+            select(
+                Expert.id,
+                Expert.person_id,
+                Expert.professional_group,
+                Expert.standing,
+                Expert.withdrawal_asked_at,
+                Application.district_id,
+                Application.unit_id,
+                Application.unit_name,
+                ExpertTerm.starts_on,
+                ExpertTerm.ends_on,
+                on_leave.label("on_leave"),
+                booked.label("booked"),
+            )
+            .join(Application, Application.id == Expert.application_id)
+            .join(
+                ExpertTerm,
+                and_(
+                    ExpertTerm.expert_id == Expert.id,
+                    ExpertTerm.ended_on.is_(None),
+                    ExpertTerm.starts_on <= first,
+                    ExpertTerm.ends_on >= last,
+                ),
+            )
+            .where(
+                Expert.professional_group.in_(list(groups)),
+                Expert.standing.in_([s.value for s in SERVING]),
+            )
+        )
+        return [
+            Candidate(
+                expert_id=r.id,
+                person_id=r.person_id,
+                group=r.professional_group,
+                district_id=r.district_id,
+                unit_id=r.unit_id,
+                unit_name=r.unit_name or "",
+                term_start=r.starts_on,
+                term_end=r.ends_on,
+                serving=r.withdrawal_asked_at is None,
+                on_leave=bool(r.on_leave),
+                booked=bool(r.booked),
+            )
+            for r in rows
+        ]
+
+    # rounds and invitations ---------------------------------------------------------------------
+
+    async def add_round(
+        self, *, request_id: int, round_no: int, wanted: int, pool: str, pool_hash: str,
+        drawn: Sequence[int], reserve: Sequence[int], by: int | None, now: datetime,
+    ) -> int:  # fmt: skip
+        result = await self.session.execute(
+            insert(DrawRound)
+            .values(
+                request_id=request_id, round_no=round_no, wanted=wanted, pool=pool,
+                pool_hash=pool_hash,
+                drawn=list(drawn), reserve=list(reserve), drawn_by=by, drawn_at=now,
+            )  # fmt: skip
+            .returning(DrawRound.id)
+        )
+        return int(result.scalar_one())
+
+    async def rounds(self, request_id: int) -> Sequence[RoundRow]:
+        rows = await self.session.scalars(
+            select(DrawRound).where(DrawRound.request_id == request_id).order_by(DrawRound.round_no)
+        )
+        return [
+            RoundRow(
+                id=r.id, request_id=r.request_id, round_no=r.round_no, wanted=r.wanted, pool=r.pool,
+                pool_hash=r.pool_hash, drawn=tuple(r.drawn), reserve=tuple(r.reserve),
+                drawn_at=r.drawn_at,
+            )  # fmt: skip
+            for r in rows
+        ]
+
+    async def add_invitation(
+        self, *, request_id: int, round_id: int, expert_id: int, position: int, status: str,
+        reply_by: datetime | None, now: datetime,
+    ) -> int:  # fmt: skip
+        result = await self.session.execute(
+            insert(Invitation)
+            .values(
+                request_id=request_id, round_id=round_id, expert_id=expert_id, position=position,
+                status=status, invited_at=now, reply_by=reply_by, version=1,
+            )  # fmt: skip
+            .returning(Invitation.id)
+        )
+        return int(result.scalar_one())
+
+    async def book(self, invitation_id: int, expert_id: int, days: Sequence[date]) -> bool:
+        """Holds the expert's days for this invitation; False (nothing more to do but roll back)
+        when another invitation holds one of them."""
+        result = await self.session.execute(
+            self._dialect()
+            .insert(Booking)
+            .values([{"expert_id": expert_id, "day": d, "invitation_id": invitation_id} for d in days])
+            .on_conflict_do_nothing()
+        )
+        return result.rowcount == len(days)
+
+    async def is_booked(self, expert_id: int, days: Sequence[date]) -> bool:
+        found = await self.session.scalar(
+            select(Booking.invitation_id).where(
+                Booking.expert_id == expert_id, Booking.day.in_(list(days))
+            ).limit(1)
+        )
+        return found is not None
+
+    async def release(self, invitation_id: int) -> None:
+        await self.session.execute(delete(Booking).where(Booking.invitation_id == invitation_id))
+
+    async def invitations(self, request_id: int) -> Sequence[InvitationRow]:
+        return await self._invitations(Invitation.request_id == request_id)
+
+    async def invitation(self, invitation_id: int) -> InvitationRow | None:
+        rows = await self._invitations(Invitation.id == invitation_id)
+        return rows[0] if rows else None
+
+    async def overdue(self, now: datetime, limit: int = 100) -> Sequence[InvitationRow]:
+        """Open invitations whose reply deadline has passed."""
+        return await self._invitations(
+            Invitation.status == InvitationStatus.INVITED.value,
+            Invitation.reply_by <= now,
+            limit=limit,
+        )
+
+    async def _invitations(self, *where: Any, limit: int | None = None) -> Sequence[InvitationRow]:
+        query = (
+            select(Invitation, Expert.person_id, Application.name, Application.unit_name)
+            .join(Expert, Expert.id == Invitation.expert_id)
+            .join(Application, Application.id == Expert.application_id)
+            .where(*where)
+            .order_by(Invitation.id)
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        return [
+            InvitationRow(
+                id=i.id, request_id=i.request_id, round_id=i.round_id, expert_id=i.expert_id,
+                person_id=person_id, name=name or "", unit=unit or "", position=i.position,
+                status=i.status, invited_at=i.invited_at, reply_by=i.reply_by, reason=i.reason,
+                version=i.version,
+            )  # fmt: skip
+            for i, person_id, name, unit in await self.session.execute(query)
+        ]
+
+    async def move_invitation(
+        self, invitation_id: int, version: int, status: str, *, reason: str | None, now: datetime
+    ) -> bool:
+        result = await self.session.execute(
+            update(Invitation)
+            .where(Invitation.id == invitation_id, Invitation.version == version)
+            .values(status=status, reason=reason, answered_at=now, version=version + 1)
+        )
+        return bool(result.rowcount)
+
+    async def invited_experts(self, request_id: int) -> set[int]:
+        return set(
+            await self.session.scalars(
+                select(Invitation.expert_id).where(Invitation.request_id == request_id)
+            )
+        )
+
+    # work records ---------------------------------------------------------------------------------
+
+    async def add_work(
+        self, *, invitation_id: int, hours_tenths: int, rating: int, comment: str | None,
+        fee_fen: int, by: int | None, now: datetime,
+    ) -> bool:  # fmt: skip
+        result = await self.session.execute(
+            self._dialect()
+            .insert(WorkRecord)
+            .values(
+                invitation_id=invitation_id, hours=hours_tenths, rating=rating, comment=comment,
+                fee_fen=fee_fen, recorded_by=by, recorded_at=now,
+            )  # fmt: skip
+            .on_conflict_do_nothing()
+        )
+        return bool(result.rowcount)
+
+    async def work(self, invitation_id: int) -> WorkRow | None:
+        r = await self.session.get(WorkRecord, invitation_id)
+        if r is None:
+            return None
+        return WorkRow(
+            invitation_id=r.invitation_id, hours_tenths=r.hours, rating=r.rating,
+            comment=r.comment, fee_fen=r.fee_fen, answer=r.answer, answer_note=r.answer_note,
+        )  # fmt: skip
+
+    async def answer_work(
+        self, invitation_id: int, answer: str, note: str | None, now: datetime
+    ) -> bool:
+        result = await self.session.execute(
+            update(WorkRecord)
+            .where(WorkRecord.invitation_id == invitation_id, WorkRecord.answer.is_(None))
+            .values(answer=answer, answer_note=note, answered_at=now)
+        )
+        return bool(result.rowcount)
+
+    async def work_summary(self, expert_id: int, first: datetime, last: datetime) -> WorkSummary:
+        """The expert's recorded work between two moments (recorded_at), for the yearly evaluation."""
+        r = (
+            await self.session.execute(
+                select(
+                    func.count(),
+                    func.coalesce(func.sum(WorkRecord.hours), 0),
+                    func.avg(WorkRecord.rating),
+                    func.coalesce(func.sum(WorkRecord.fee_fen), 0),
+                    func.coalesce(func.sum(case((WorkRecord.answer == "disputed", 1), else_=0)), 0),
+                )
+                .join(Invitation, Invitation.id == WorkRecord.invitation_id)
+                .where(
+                    Invitation.expert_id == expert_id,
+                    WorkRecord.recorded_at >= first,
+                    WorkRecord.recorded_at < last,
+                )
+            )
+        ).one()
+        return WorkSummary(
+            count=int(r[0]), hours_tenths=int(r[1]),
+            rating_avg=None if r[2] is None else float(r[2]), fee_fen=int(r[3]), disputed=int(r[4]),
+        )  # fmt: skip
+
+    # leave and audit ------------------------------------------------------------------------------
+
+    async def add_leave(
+        self, *, expert_id: int, starts_on: date, ends_on: date, reason: str | None,
+        by: int | None, now: datetime,
+    ) -> None:  # fmt: skip
+        await self.session.execute(
+            insert(ExpertLeave).values(
+                expert_id=expert_id, starts_on=starts_on, ends_on=ends_on, reason=reason,
+                recorded_by=by, recorded_at=now,
+            )  # fmt: skip
+        )
+
+    async def add_event(
+        self, *, request_id: int, action: str, detail: dict[str, Any], actor_id: int | None,
+        now: datetime, invitation_id: int | None = None,
+    ) -> None:  # fmt: skip
+        await self.session.execute(
+            insert(DrawEvent).values(
+                request_id=request_id, invitation_id=invitation_id, action=action, detail=detail,
+                actor_id=actor_id, at=now,
+            )  # fmt: skip
+        )
+
+    async def events(self, request_id: int) -> Sequence[tuple[str, dict[str, Any], int | None, datetime]]:
+        rows = await self.session.execute(
+            select(DrawEvent.action, DrawEvent.detail, DrawEvent.actor_id, DrawEvent.at)
+            .where(DrawEvent.request_id == request_id)
+            .order_by(DrawEvent.id)
+        )
+        return [(a, d, who, at) for a, d, who, at in rows]
+
+    async def monthly_invitations(self, since: datetime) -> Sequence[tuple[str, int, int]]:
+        """(YYYY-MM in UTC of the invitation, invitations, accepted) since a moment."""
+        rows = await self.session.execute(
+            select(Invitation.invited_at, Invitation.status)
+            .where(Invitation.invited_at >= since, Invitation.status != "skipped")
+        )
+        months: dict[str, list[int]] = {}
+        for at, status in rows:
+            m = months.setdefault(f"{at:%Y-%m}", [0, 0])
+            m[0] += 1
+            m[1] += status == "accepted"
+        return [(k, v[0], v[1]) for k, v in sorted(months.items())]
+
+
+def _using_unit(r: UsingUnit) -> UsingUnitRow:
+    return UsingUnitRow(r.id, r.code, r.name, r.kind, r.district_id, r.unit_id)
+
+
+def _request(r: DrawRequest, unit_name: str) -> RequestRow:
+    return RequestRow(
+        id=r.id,
+        using_unit_id=r.using_unit_id,
+        unit_name=unit_name,
+        requested_by=r.requested_by,
+        groups=tuple(r.groups),
+        days=tuple(date.fromisoformat(d) for d in r.days),
+        place=r.place,
+        project=r.project,
+        work_kind=r.work_kind,
+        wanted=r.wanted,
+        preferred_districts=tuple(r.preferred_districts or ()),
+        avoid_units=tuple(r.avoid_units or ()),
+        avoid_experts=tuple(r.avoid_experts or ()),
+        reply_hours=r.reply_hours,
+        status=r.status,
+        key_hex=r.key_hex,
+        commitment=r.commitment,
+        version=r.version,
+        filed_at=r.filed_at,
+        cancel_reason=r.cancel_reason,
+    )

@@ -1,0 +1,228 @@
+"""Drawing experts through the real Dispatcher (issue #20's done-when): a using unit files a
+request, draws, one expert declines and the next in the reserve is invited, the others accept,
+the work is recorded and rated, the expert confirms, and `expertbot draw verify` matches.
+A forged press on someone else's invitation is refused."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import datetime
+
+import pytest
+from sqlalchemy import select
+
+from bot.clock import TZ
+from bot.domain.review import RoleKind
+from bot.offline import OfflineUser, OfflineWorld
+from bot.services import draws, roles
+from bot.services.accounts import person_of_telegram
+from handlers.callbacks import DrawAct, DrawDo
+from storage.models import Booking, DrawEvent, Invitation
+from storage.uow import unit_of_work_factory
+from tests.flows.review_helpers import last_answer
+from tests.flows.test_registry import sender_pass
+from tests.storage.test_cli_review import run
+from tests.support.experts import Spec, appointed
+
+USER = 5001
+EXPERTS = {
+    6001: ("甲专家", "CQU001"),
+    6002: ("乙专家", "CQJT01"),
+    6003: ("丙专家", "CQU001"),
+    6004: ("丁专家", "CQJT01"),
+    6005: ("戊专家", "CQAJ01"),
+}
+"""矿山 experts; 戊 works at the requesting unit's own organisation, so is always avoided."""
+OTHER_GROUP = 6006
+FILED_AT = datetime(2022, 12, 1, 10, 0, tzinfo=TZ)
+
+
+async def using_unit(sessionmaker, clock) -> None:
+    uows = unit_of_work_factory(sessionmaker)
+    unit = await draws.add_using_unit(
+        uows, name="重庆市安全生产科学研究院项目部", kind="project", district_id=None,
+        unit_code="CQAJ01", now=clock.now(),
+    )  # fmt: skip
+    target = await roles.find_target(uows, RoleKind.USER, unit.code)
+    assert target is not None
+    person_id = await person_of_telegram(uows, USER, clock.now())
+    await roles.grant(uows, person_id, target, granted_by=None, full_name="项目负责人", now=clock.now())
+
+
+async def file_request(unit: OfflineUser, wanted: str = "2") -> None:
+    await unit.send("/draw")
+    await unit.press("矿山")
+    await unit.press("下一步")
+    await unit.send("2022-12-10")
+    await unit.send("渝北区某矿井")
+    await unit.send("某煤矿隐患排查治理验收")
+    await unit.press("验收")
+    await unit.send(wanted)
+    await unit.press("下一步")
+    await unit.press("无")
+    assert "请核对抽取申请" in unit.last().text
+    await unit.press("提交申请")
+
+
+def invited(world: OfflineWorld) -> list[int]:
+    """Experts whose newest message is an open invitation."""
+    out = []
+    for telegram_id in EXPERTS:
+        inbox = world.session.inbox(telegram_id)
+        if inbox and "【专家邀请】" in inbox[-1].text:
+            out.append(telegram_id)
+    return out
+
+
+@pytest.fixture
+async def ready(world: OfflineWorld, sessionmaker, clock) -> OfflineUser:
+    clock.at = FILED_AT
+    await using_unit(sessionmaker, clock)
+    await appointed(
+        sessionmaker,
+        *(Spec(tid, name, unit_code=code) for tid, (name, code) in EXPERTS.items()),
+        Spec(OTHER_GROUP, "己专家", group="危化"),
+    )
+    return world.user(USER, "项目负责人")
+
+
+async def test_a_request_is_drawn_declined_redrawn_accepted_worked_rated_and_verified(
+    world: OfflineWorld, sessionmaker, clock, ready: OfflineUser, capsys, monkeypatch
+) -> None:
+    unit = ready
+    await file_request(unit)
+    card = unit.last().text
+    assert "抽取申请 第 1 号（待抽取）" in card
+    assert "当前可抽取专家：4 人。" in card, "戊 (own unit) and 己 (other group) are not in the pool"
+    assert "密钥承诺值" in card
+
+    await unit.press("抽取专家")
+    assert "第 1 轮抽取完成：邀请 2 人，备选 2 人。" in unit.texts()[-2]
+    first, second = invited(world)
+    experts = {tid: world.user(tid, EXPERTS[tid][0]) for tid in EXPERTS}
+    assert "请在 2022-12-02 10:00 前答复" in experts[first].last().text
+
+    # someone else's invitation: a forged press is refused and changes nothing
+    outsider = next(t for t in EXPERTS if t not in (first, second))
+    forged = DrawAct(do=DrawDo.ACCEPT, id=1).pack()
+    await experts[outsider].press_data(forged, sent=experts[first].last())
+    assert last_answer(world) == "这份邀请不是发给您的。"
+    async with unit_of_work_factory(sessionmaker)() as uow:
+        assert (await uow.draws.invitation(1)).status == "invited"
+
+    await experts[first].press("婉拒")
+    await experts[first].press("不说明")
+    assert "您已婉拒第 1 号邀请" in experts[first].last().text
+    assert "已婉拒" in unit.last().text and "已依次邀请备选专家" in unit.last().text
+    third = next(t for t in invited(world) if t not in (first, second))
+    assert EXPERTS[third][0] in unit.last().text
+
+    accept = dict(experts[second].last().buttons())["接受"]
+    await experts[second].press("接受")
+    assert "您已接受第 1 号邀请" in experts[second].last().text
+    await experts[third].press("接受")
+    assert f"{EXPERTS[third][0]} 已接受" in unit.last().text
+    await experts[second].press_data(accept)
+    assert "无需再答复" in last_answer(world), "a double press changes nothing"
+
+    await unit.send("/draws")
+    assert "第 1 号　某煤矿隐患排查治理验收　2022-12-10　已抽取　已接受 2/2" in unit.last().text
+
+    clock.at = datetime(2022, 12, 10, 18, 0, tzinfo=TZ)
+    await unit.press("第 1 号")
+    await unit.press(f"登记工作：{EXPERTS[second][0]}")
+    await unit.send("三小时")
+    assert "小时数" in unit.last().text
+    await unit.send("3.5")
+    await unit.press("5 分")
+    await unit.send("认真负责，意见具体")
+    await unit.send("800")
+    assert f"已登记：{EXPERTS[second][0]}，3.5 小时，5 分，费用 800 元" in unit.texts()[-2]
+    assert "评分 5 分，费用 800 元" in experts[second].last().text
+    await experts[second].press("确认")
+    assert "对“某煤矿隐患排查治理验收”的工作登记已确认" in unit.last().text
+
+    async with unit_of_work_factory(sessionmaker)() as uow:
+        expert_id = (await uow.draws.invitation(DrawAct.unpack(accept).id)).expert_id
+        summary = await draws.work_summary(uow, expert_id, 2022)
+    assert (summary.count, summary.hours_tenths, summary.rating_avg, summary.fee_fen) == (
+        1, 35, 5.0, 80000,
+    )  # fmt: skip
+
+    monkeypatch.setenv("DATABASE_URL", sessionmaker.url_string())
+    code, out, _ = await asyncio.to_thread(run, capsys, "draw", "verify", "1")
+    assert code == 0, out
+    assert re.search(r"round 1: pool of 4, drawn \d+, \d+: matches", out)
+
+
+async def test_an_unanswered_invitation_times_out_and_the_reserve_is_invited(
+    world: OfflineWorld, sessionmaker, clock, ready: OfflineUser
+) -> None:
+    unit = ready
+    await file_request(unit, wanted="1")
+    await unit.press("抽取专家")
+    (first,) = invited(world)
+    clock.at = datetime(2022, 12, 2, 10, 1, tzinfo=TZ)
+    await sender_pass(world, sessionmaker, clock)
+    assert "已过答复期限" in world.session.inbox(first)[-1].text
+    assert "逾期未答复" in world.session.inbox(USER)[-2].text + world.session.inbox(USER)[-1].text
+    (second,) = invited(world)
+    assert second != first
+    expert = world.user(first, EXPERTS[first][0])
+    await expert.press_data(DrawAct(do=DrawDo.ACCEPT, id=1).pack(), sent=world.session.inbox(first)[-2])
+    assert "无需再答复" in last_answer(world)
+    await sender_pass(world, sessionmaker, clock)
+    assert [m.text for m in world.session.inbox(second)].count(world.session.inbox(second)[-1].text) == 1, (
+        "sent exactly once"
+    )
+
+
+async def test_two_requests_for_the_same_day_never_book_one_expert_twice(
+    sessionmaker, clock, ready: OfflineUser
+) -> None:
+    uows = unit_of_work_factory(sessionmaker)
+    async with uows() as uow:
+        user = (await uow.accounts.attached("telegram", str(USER))).person_id
+    form = draws.RequestForm(
+        groups=("矿山",), days=(datetime(2022, 12, 10).date(),), place="某地", project="某项目",
+        work_kind="review", wanted=3,
+    )  # fmt: skip
+    ids = [
+        (await draws.file_request(uows, person_id=user, form=form, now=clock.now())).request.id
+        for _ in range(3)
+    ]
+    results = await asyncio.gather(
+        *(
+            draws.draw(uows, person_id=user, request_id=i, now=clock.now(), holder=f"h{i}")
+            for i in ids
+        ),
+        return_exceptions=True,
+    )
+    async with uows() as uow:
+        rows = (await uow.session.execute(select(Booking.expert_id, Booking.day))).all()
+        invitations = (await uow.session.execute(select(Invitation.status))).all()
+    assert len(rows) == len(set(rows)) == 4, "the four in the pool, each booked once"
+    assert sum(1 for (s,) in invitations if s == "invited") == 4
+    assert sum(1 for r in results if not isinstance(r, Exception)) >= 2
+    for r in results:
+        if isinstance(r, Exception):
+            assert "没有符合条件的专家" in str(r)
+
+
+async def test_a_draw_is_recorded_so_that_tampering_is_found(sessionmaker, clock, ready) -> None:
+    uows = unit_of_work_factory(sessionmaker)
+    async with uows() as uow:
+        user = (await uow.accounts.attached("telegram", str(USER))).person_id
+    form = draws.RequestForm(
+        groups=("矿山",), days=(datetime(2022, 12, 10).date(),), place="某地", project="某项目",
+        work_kind="review", wanted=1,
+    )  # fmt: skip
+    view = await draws.file_request(uows, person_id=user, form=form, now=clock.now())
+    await draws.draw(uows, person_id=user, request_id=view.request.id, now=clock.now(), holder="h")
+    assert [c.problems for c in await draws.verify(uows, view.request.id)] == [()]
+    async with uows() as uow:
+        event = await uow.session.scalar(select(DrawEvent).where(DrawEvent.action == "drawn"))
+        event.detail = {**event.detail, "drawn": list(reversed(event.detail["reserve"]))[:1]}
+        await uow.commit()
+    assert "drawn" in (await draws.verify(uows, view.request.id))[0].problems
