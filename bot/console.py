@@ -16,7 +16,7 @@ from aiogram import Bot
 
 from bot.clock import SystemClock, format_local
 from bot.config import Settings
-from bot.demo import seed_demo, seed_demo_qualified, seed_demo_reviewers
+from bot.demo import seed_demo, seed_demo_experts, seed_demo_qualified, seed_demo_reviewers
 from bot.main import create_dispatcher
 from bot.offline import OfflineSession, OfflineUser, OfflineWorld, Sent
 from storage.crypto import Keyring, configure, generate_key, keyring_from
@@ -42,6 +42,9 @@ DEMO_USERS = {
     3001: "区县审核人（沙坪坝区） 赵科长",
     9001: "市局管理员 周处长",
     9002: "市局审核人 钱科员",
+    9003: "使用单位（安科院项目部） 孙主任",
+    1201: "入库专家（矿山） 周矿山",
+    1202: "入库专家（矿山） 吴矿山",
 }
 
 
@@ -62,6 +65,7 @@ async def run_console(settings: Settings, db_path: str) -> None:
         await seed_demo_reviewers(uow, now)
         await seed_demo_qualified(uow, now)
         await uow.commit()
+    await seed_demo_experts(unit_of_work_factory(database), now)
     bot = Bot(token="42:OFFLINE", session=OfflineSession())
     # One person at a keyboard (or a script): the per-user flood limit would only get in the way.
     settings = settings.model_copy(update={"rate_limit": 0})

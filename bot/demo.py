@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 
-from bot.clock import TZ
+from bot.clock import TZ, local
 from bot.domain.review import Grant, RoleKind
 from bot.services.accounts import telegram_person
-from bot.services.repositories import UnitOfWork
+from bot.services.registry_ports import ExpertFilter
+from bot.services.repositories import UnitOfWork, UnitOfWorkFactory
 
 DEMO_UNITS = (
     ("CQU001", "重庆大学", "高等院校", "500106"),
@@ -84,11 +86,21 @@ async def seed_demo_qualified(uow: UnitOfWork, now: datetime) -> None:
     """Three qualified applications at 重庆大学, unless the campaign has some already; in the
     caller's open unit of work."""
     campaign = await uow.campaigns.current_campaign()
-    unit = await uow.campaigns.unit_by_code("CQU001")
-    assert campaign is not None and unit is not None
+    assert campaign is not None
     if await uow.applications.applications_in(campaign.id, ["qualified", "confirmed", "accepted"]):
         return
-    for telegram_id, name, group, title, level, gender in DEMO_QUALIFIED:
+    await _qualified(uow, DEMO_QUALIFIED, now)
+
+
+async def _qualified(
+    uow: UnitOfWork, people: Sequence[tuple[int, str, str, str, str, str]], now: datetime,
+    unit_code: str = "CQU001",
+) -> list[int]:  # fmt: skip
+    campaign = await uow.campaigns.current_campaign()
+    unit = await uow.campaigns.unit_by_code(unit_code)
+    assert campaign is not None and unit is not None
+    app_ids = []
+    for telegram_id, name, group, title, level, gender in people:
         person_id = await telegram_person(uow, telegram_id, now, name)
         app_id = await uow.applications.add_application(
             campaign_id=campaign.id,
@@ -105,3 +117,51 @@ async def seed_demo_qualified(uow: UnitOfWork, now: datetime) -> None:
             "title": title, "title_level": level, "position": "教授", "mobile": f"1390000{telegram_id}",
         }  # fmt: skip
         await uow.applications.update_application(app_id, 1, values, now)
+        app_ids.append(app_id)
+    return app_ids
+
+
+DEMO_EXPERTS = (
+    (1201, "周矿山", "矿山", "正高级工程师", "正高级", "男"),
+    (1202, "吴矿山", "矿山", "高级工程师", "副高级", "女"),
+    (1203, "郑矿山", "矿山", "高级工程师", "副高级", "男"),
+    (1204, "王矿山", "矿山", "正高级工程师", "正高级", "男"),
+    (1205, "冯危化", "危化", "高级工程师", "副高级", "女"),
+)
+"""Console experts, appointed through the registry's own use cases, so /draw has a pool."""
+DEMO_USER = 9003
+"""The console's using unit (使用单位)."""
+
+
+async def seed_demo_experts(uows: UnitOfWorkFactory, now: datetime) -> None:
+    """Appoints the demo experts (meeting, publicity, appointment, all in the past) and gives
+    the console's using unit its role, unless the database has experts already."""
+    from bot.services import draws, registry, roles
+
+    async with uows() as uow:
+        if (await uow.registry.experts(ExpertFilter(), limit=1))[1]:
+            return
+        app_ids = await _qualified(uow, DEMO_EXPERTS, now, unit_code="CQJT01")
+        await uow.commit()
+    today = local(now).date()
+    batch = await registry.record_batch(
+        uows, meeting_on=today - timedelta(days=30), reference="联席会议纪要（演示）",
+        app_ids=app_ids, by=None, now=now,
+    )  # fmt: skip
+    await registry.open_publicity(
+        uows, batch_id=batch.id, starts_on=today - timedelta(days=29),
+        ends_on=today - timedelta(days=23), by=None, now=now,
+    )  # fmt: skip
+    await registry.appoint_batch(
+        uows, batch_id=batch.id, term_start=today - timedelta(days=20), by=None, now=now
+    )
+    unit = await draws.add_using_unit(
+        uows, name="重庆市安全生产科学研究院项目部", kind="project", district_id=None,
+        unit_code="CQAJ01", now=now,
+    )  # fmt: skip
+    target = await roles.find_target(uows, RoleKind.USER, unit.code)
+    assert target is not None
+    async with uows() as uow:
+        person_id = await telegram_person(uow, DEMO_USER, now, "孙主任")
+        await uow.commit()
+    await roles.grant(uows, person_id, target, granted_by=None, full_name="孙主任", now=now)
