@@ -1,0 +1,111 @@
+"""The draw's pure rules: who is in the pool, the order, its proof, and the invitation moves."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+from collections import Counter
+from datetime import date
+
+import pytest
+
+from bot.domain import draws as d
+
+DAY = date(2022, 12, 10)
+
+
+def candidate(**kw: object) -> d.Candidate:
+    base: dict[str, object] = dict(
+        expert_id=1, person_id=1, group="矿山", district_id=1, unit_id=1, unit_name="重庆大学",
+        term_start=date(2022, 11, 10), term_end=date(2027, 11, 9), serving=True,
+    )  # fmt: skip
+    return d.Candidate(**{**base, **kw})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        ({}, None),
+        ({"group": "危化"}, "group"),
+        ({"serving": False}, "standing"),
+        ({"term_end": date(2022, 12, 9)}, "term"),
+        ({"term_start": date(2022, 12, 11)}, "term"),
+        ({"on_leave": True}, "leave"),
+        ({"expert_id": 7}, "avoid_person"),
+        ({"unit_id": 9}, "avoid_unit"),
+        ({"unit_id": None, "unit_name": "重庆 交通（集团）"}, "avoid_unit"),
+        ({"booked": True}, "booked"),
+    ],
+)
+def test_why_an_expert_is_not_in_the_pool(change: dict[str, object], why: str | None) -> None:
+    avoid = d.Avoid(
+        unit_ids=frozenset({9}), unit_names=frozenset({d.unit_key("重庆交通(集团)")}),
+        expert_ids=frozenset({7}),
+    )  # fmt: skip
+    assert d.why_not(candidate(**change), frozenset({"矿山"}), (DAY,), avoid) == why
+
+
+def test_every_invitation_move_is_in_the_table_or_refused() -> None:
+    allowed = {
+        (s, a)
+        for s, a in itertools.product(d.InvitationStatus, d.InvitationAction)
+        if d.next_invitation(s, a) is not None
+    }
+    assert allowed == set(d.INVITATION_MOVES)
+    for status in (d.IS.DECLINED, d.IS.EXPIRED, d.IS.SKIPPED, d.IS.CANCELLED):
+        assert all(d.next_invitation(status, a) is None for a in d.InvitationAction), status
+    assert d.next_invitation(d.IS.ACCEPTED, d.IA.DECLINE) is None, "an acceptance stands"
+
+
+def test_the_order_is_the_scores_and_anyone_can_recompute_it() -> None:
+    key = bytes(range(32))
+    pool = [d.PoolEntry(i, preferred=False) for i in range(1, 51)]
+    result = d.draw(key, request_id=3, round_no=1, pool=pool, wanted=2)
+    seed = hmac.new(key, b"draw:3:1", hashlib.sha256).digest()
+    by_hand = sorted(range(1, 51), key=lambda i: hmac.new(seed, str(i).encode(), "sha256").digest())
+    assert result.drawn == tuple(by_hand[:2])
+    assert result.reserve == tuple(by_hand[2:7]), "max(2N, 5) in reserve"
+    assert result.pool == ",".join(str(i) for i in range(1, 51))
+    assert result.pool_hash == hashlib.sha256(result.pool.encode()).hexdigest()
+
+
+def test_preferred_districts_come_first() -> None:
+    pool = [d.PoolEntry(i, preferred=i in (40, 41)) for i in range(1, 51)]
+    result = d.draw(b"k" * 32, 1, 1, pool, wanted=3)
+    assert set(result.drawn[:2]) == {40, 41}
+
+
+def test_the_draw_is_uniform_over_the_pool() -> None:
+    pool = [d.PoolEntry(i, preferred=False) for i in range(10)]
+    counts = Counter(d.draw(bytes([n % 256, n // 256]) * 16, n, 1, pool, 1).drawn[0] for n in range(5000))
+    assert set(counts) == set(range(10))
+    assert max(counts.values()) - min(counts.values()) < 160, counts  # ~500 each
+
+
+def test_verify_finds_any_change_to_the_record() -> None:
+    key = d.new_key()
+    pool = [d.PoolEntry(i, preferred=i == 5) for i in (3, 5, 8, 13, 21, 34)]
+    result = d.draw(key, 9, 2, pool, 2)
+    record = d.Record(
+        request_id=9, round_no=2, commitment=d.commitment(key), key_hex=key.hex(),
+        pool=result.pool, pool_hash=result.pool_hash, wanted=2, drawn=result.drawn,
+        reserve=result.reserve,
+    )  # fmt: skip
+    assert d.verify(record) == []
+    fake = d.Record(**{**record.__dict__, "key_hex": d.new_key().hex()})
+    assert "commitment" in d.verify(fake)
+    assert "pool_hash" in d.verify(d.Record(**{**record.__dict__, "pool": "3,5*,8,13,21"}))
+    swapped = d.Record(**{**record.__dict__, "drawn": result.drawn[::-1]})
+    assert d.verify(swapped) == ["drawn"]
+
+
+def test_days_and_the_reply_window() -> None:
+    today = date(2022, 12, 1)
+    assert d.check_days([DAY, DAY, date(2022, 12, 9)], today) == (date(2022, 12, 9), DAY)
+    eleven = [date(2022, 12, 2 + i) for i in range(d.MAX_DAYS + 1)]
+    for bad in ([], [today], eleven):
+        with pytest.raises(ValueError):
+            d.check_days(bad, today)
+    assert d.reply_deadline_hours(DAY, today) == 24
+    assert d.reply_deadline_hours(date(2022, 12, 2), today) == 6
