@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -185,7 +185,7 @@ async def test_two_requests_for_the_same_day_never_book_one_expert_twice(
     async with uows() as uow:
         user = (await uow.accounts.attached("telegram", str(USER))).person_id
     form = draws.RequestForm(
-        groups=("矿山",), days=(datetime(2022, 12, 10).date(),), place="某地", project="某项目",
+        groups=("矿山",), days=(date(2022, 12, 10),), place="某地", project="某项目",
         work_kind="review", wanted=3,
     )  # fmt: skip
     ids = [
@@ -215,7 +215,7 @@ async def test_a_draw_is_recorded_so_that_tampering_is_found(sessionmaker, clock
     async with uows() as uow:
         user = (await uow.accounts.attached("telegram", str(USER))).person_id
     form = draws.RequestForm(
-        groups=("矿山",), days=(datetime(2022, 12, 10).date(),), place="某地", project="某项目",
+        groups=("矿山",), days=(date(2022, 12, 10),), place="某地", project="某项目",
         work_kind="review", wanted=1,
     )  # fmt: skip
     view = await draws.file_request(uows, person_id=user, form=form, now=clock.now())
