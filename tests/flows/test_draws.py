@@ -17,6 +17,7 @@ from bot.domain.review import RoleKind
 from bot.offline import OfflineUser, OfflineWorld
 from bot.services import draws, roles
 from bot.services.accounts import person_of_telegram
+from bot.texts import draws as t
 from handlers.callbacks import DrawAct, DrawDo
 from storage.models import Booking, DrawEvent, Invitation
 from storage.uow import unit_of_work_factory
@@ -226,3 +227,71 @@ async def test_a_draw_is_recorded_so_that_tampering_is_found(sessionmaker, clock
         event.detail = {**event.detail, "drawn": list(reversed(event.detail["reserve"]))[:1]}
         await uow.commit()
     assert "drawn" in (await draws.verify(uows, view.request.id))[0].problems
+
+
+async def test_wrong_answers_in_the_request_form_are_refused_and_change_nothing(
+    world: OfflineWorld, sessionmaker, clock, ready: OfflineUser
+) -> None:
+    unit = ready
+    await unit.send("/draw")
+    await unit.press("下一步")
+    assert last_answer(world) == "请至少选择一个专业组。"
+    await unit.press("矿山")
+    await unit.press("下一步")
+    await unit.send("下周三")
+    assert "没有看懂日期" in unit.last().text
+    await unit.send("2022-11-30")
+    assert "日期须晚于今天（2022-12-01）" in unit.last().text
+    await unit.send_photo(b"not really a photo")
+    assert unit.last().text == "这一步需要文字回答。"
+    await unit.send("2022-12-10，2022-12-11")
+    await unit.send("地" * 101)
+    assert "最多 100 字，您输入了 101 字" in unit.last().text
+    await unit.send("渝北区")
+    await unit.send("某项目")
+    await unit.press("评审")
+    await unit.send("21")
+    assert "请输入 1–20 之间的整数" in unit.last().text
+    await unit.send("1")
+    await unit.press("下一步")
+    await unit.send("CQGSYF-2099-0001")
+    assert "找不到证书编号 CQGSYF-2099-0001" in unit.last().text
+    await unit.send("重庆大学\nCQGSYF-2022-9002")
+    confirm = unit.last()
+    file_press = dict(confirm.buttons())["提交申请"]
+    assert "日期：2022-12-10、2022-12-11" in confirm.text
+    assert "回避：本单位；重庆大学、CQGSYF-2022-9002" in confirm.text
+    await unit.press("提交申请")
+    assert "当前可抽取专家：1 人。" in unit.last().text, "重庆大学's two, 乙 by number, 戊 own unit"
+    await unit.press_data(file_press, sent=confirm)
+    assert last_answer(world) == t.STALE, "a second press files nothing"
+    async with unit_of_work_factory(sessionmaker)() as uow:
+        assert await uow.draws.request(2) is None
+
+
+async def test_a_late_answer_is_refused_even_before_the_timeout_is_processed(
+    world: OfflineWorld, sessionmaker, clock, ready: OfflineUser
+) -> None:
+    unit = ready
+    await file_request(unit, wanted="1")
+    await unit.press("抽取专家")
+    (first,) = invited(world)
+    expert = world.user(first, EXPERTS[first][0])
+    clock.at = datetime(2022, 12, 2, 10, 0, tzinfo=TZ)
+    await expert.press("接受")
+    assert last_answer(world) == "答复期限 2022-12-02 10:00 已过，这份邀请已失效。"
+    async with unit_of_work_factory(sessionmaker)() as uow:
+        assert (await uow.draws.invitation(1)).status == "invited", "left for the timeout pass"
+
+
+async def test_only_a_using_unit_may_ask_and_only_its_own_requests(
+    world: OfflineWorld, sessionmaker, clock, ready: OfflineUser
+) -> None:
+    stranger = world.user(6001, "甲专家")
+    await stranger.send("/draw")
+    assert stranger.last().text == "只有使用单位可以申请抽取专家。请联系市人力社保局开通。"
+    await file_request(ready)
+    await stranger.press_data(DrawAct(do=DrawDo.DRAW, id=1).pack())
+    assert last_answer(world) == "这不是您单位的抽取申请。"
+    await stranger.press_data(DrawAct(do=DrawDo.GROUP, id=999).pack())
+    assert "失效" in last_answer(world) or "过期" in last_answer(world)
