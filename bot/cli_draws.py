@@ -34,6 +34,10 @@ def register(verbs: Any) -> None:
     leave.add_argument("--reason")
     leave.set_defaults(handler=cmd_leave)
 
+    show = draw.add_parser("show", help="a request and its audit trail")
+    show.add_argument("request_id", type=int)
+    show.set_defaults(handler=cmd_show)
+
     verify = draw.add_parser("verify", help="recompute a past draw from its audit record")
     verify.add_argument("request_id", type=int)
     verify.set_defaults(handler=cmd_verify)
@@ -103,3 +107,21 @@ async def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
             f"{', '.join(map(str, check.drawn))}: {verdict}"
         )
     return 0 if all(not c.problems for c in checks) else 1
+
+
+async def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    from bot.clock import format_local
+    from bot.services import draws
+
+    request, events = await _call(settings, draws.trail, request_id=args.request_id)
+    out(
+        f"request {request.id} by {request.unit_name} ({request.status}): {request.project}, "
+        f"{', '.join(x.isoformat() for x in request.days)}, {request.wanted} of "
+        f"{', '.join(request.groups)}"
+    )
+    for action, detail, actor, at in events:
+        who = f"person {actor}" if actor is not None else "bot"
+        out(f"  {format_local(at)}  {action:<16} {who:<10} {json.dumps(detail, ensure_ascii=False)}")
+    return 0

@@ -133,6 +133,15 @@ class DrawRepository:
         )
         return bool(result.rowcount)
 
+    async def open_requests(self, using_unit_id: int, today: date) -> int:
+        """The unit's requests not cancelled whose last day is today or later."""
+        rows = await self.session.scalars(
+            select(DrawRequest.days).where(
+                DrawRequest.using_unit_id == using_unit_id, DrawRequest.status != "cancelled"
+            )
+        )
+        return sum(1 for days in rows if date.fromisoformat(max(days)) >= today)
+
     async def requests_of(self, using_unit_ids: Sequence[int], limit: int) -> Sequence[RequestListRow]:
         counts = (
             select(

@@ -36,6 +36,9 @@ MAX_DAYS = 10
 REPLY_HOURS = 24
 """How long a drawn expert has to answer by default."""
 MAX_FEE_YUAN = 100_000
+MAX_OPEN_REQUESTS = 30
+"""Requests a using unit may have open at once (not cancelled, work not yet past): a unit
+cannot hold the whole database by filing without end."""
 
 
 class WorkKind(StrEnum):

@@ -239,6 +239,8 @@ async def file_request(
         units = using_units_of(await grants_of(uow, person_id, admin_ids))
         if not units:
             raise NotAllowed(t.NOT_USER)
+        if await uow.draws.open_requests(units[0], today) >= d.MAX_OPEN_REQUESTS:
+            raise NotAllowed(t.TOO_MANY_OPEN.format(max=d.MAX_OPEN_REQUESTS))
         avoid_experts = []
         for number in form.avoid_certificates:
             expert_id = await uow.registry.expert_by_certificate(number)
@@ -822,6 +824,17 @@ async def work_summary(uow: UnitOfWork, expert_id: int, year: int) -> WorkSummar
     """An expert's drawn work recorded in a calendar year (Asia/Shanghai), in an open unit of work."""
     first = datetime(year, 1, 1, tzinfo=TIMEZONE)
     return await uow.draws.work_summary(expert_id, first, first.replace(year=year + 1))
+
+
+async def trail(
+    uows: UnitOfWorkFactory, request_id: int
+) -> tuple[RequestRow, Sequence[tuple[str, dict[str, Any], int | None, datetime]]]:
+    """A request and its audit trail, oldest first (for the command line)."""
+    async with uows() as uow:
+        request = await uow.draws.request(request_id)
+        if request is None:
+            raise NotFound(t.NOT_FOUND.format(request_id=request_id))
+        return request, await uow.draws.events(request_id)
 
 
 @dataclass(frozen=True)

@@ -441,6 +441,7 @@ class DrawRepository(Protocol):
         self, request_id: int, version: int, status: str, *, reason: str | None = None,
         now: datetime | None = None,
     ) -> bool: ...  # fmt: skip
+    async def open_requests(self, using_unit_id: int, today: date) -> int: ...
     async def requests_of(
         self, using_unit_ids: Sequence[int], limit: int
     ) -> Sequence[RequestListRow]: ...

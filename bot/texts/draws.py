@@ -23,6 +23,7 @@ INVITATION_STATUS = {
 }
 REQUEST_STATUS = {"filed": "待抽取", "drawn": "已抽取", "cancelled": "已取消"}
 
+TOO_MANY_OPEN = "本单位进行中的抽取申请已有 {max} 份，请先取消不再需要的申请。"
 NOT_USER = "只有使用单位可以申请抽取专家。请联系市人力社保局开通。"
 NOT_YOURS = "这不是您单位的抽取申请。"
 NOT_FOUND = "找不到第 {request_id} 号抽取申请。"

@@ -155,6 +155,10 @@ async def test_a_request_is_drawn_declined_redrawn_accepted_worked_rated_and_ver
     code, out, _ = await asyncio.to_thread(run, capsys, "draw", "verify", "1")
     assert code == 0, out
     assert re.search(r"round 1: pool of 4, drawn \d+, \d+: matches", out)
+    code, out, _ = await asyncio.to_thread(run, capsys, "draw", "show", "1")
+    assert code == 0
+    actions = [line.split()[2] for line in out.splitlines()[1:]]
+    assert actions == ["filed", "drawn", "decline", "invited", "accept", "accept", "work", "work_confirmed"]
 
 
 async def test_an_unanswered_invitation_times_out_and_the_reserve_is_invited(
