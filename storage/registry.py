@@ -14,7 +14,7 @@ from sqlalchemy import exists, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
-from bot.domain.registry import SERVING
+from bot.domain.registry import SERVING, Standing
 from bot.services.registry_ports import (
     BatchRow,
     ContactChangeRow,
@@ -408,6 +408,22 @@ class RegistryRepository:
             .order_by(ExpertTerm.ends_on, ExpertTerm.id)
         )
         return [(r.ends_on, r.name or "", r.certificate_no) for r in rows]
+
+    async def terms_over(self, today: date) -> Sequence[ExpertRow]:
+        """Appointed experts whose latest term's last day is before `today` (not ended early)."""
+        later = aliased(ExpertTerm)
+        rows = await self.session.scalars(
+            select(Expert)
+            .join(ExpertTerm, ExpertTerm.expert_id == Expert.id)
+            .where(
+                Expert.standing == Standing.APPOINTED.value,
+                ExpertTerm.ends_on < today,
+                ExpertTerm.ended_on.is_(None),
+                ~exists().where(later.expert_id == ExpertTerm.expert_id, later.id > ExpertTerm.id),
+            )
+            .order_by(Expert.id)
+        )
+        return [_expert(r) for r in rows]
 
     async def add_contact_change(
         self, expert_id: int, field: str, old: str | None, new: str | None, now: datetime

@@ -210,6 +210,26 @@ async def term_notices(uow: UnitOfWork, today: date, admins: Sequence[int]) -> l
     return [n for n in notices if n.key not in settled]
 
 
+async def end_terms(uows: UnitOfWorkFactory, now: datetime) -> int:
+    """Moves every appointed expert whose term's last day has passed (Asia/Shanghai) to 聘期已满，
+    待续聘, audited like any move; returns how many moved. Its own unit of work, run by each
+    reminder pass: a second pass, or one running at the same time, finds nobody or loses the
+    version race and skips that expert."""
+    moved = 0
+    async with uows() as uow:
+        for expert in await uow.registry.terms_over(local(now).date()):
+            try:
+                await _move(
+                    uow, expert, ExpertAction.TERM_ENDS, reason=None, by=None,
+                    actor_name=t.TERM_CLOCK, now=now,
+                )  # fmt: skip
+            except AlreadyHandled:
+                continue
+            moved += 1
+        await uow.commit()
+    return moved
+
+
 # evaluations ------------------------------------------------------------------------------------
 
 

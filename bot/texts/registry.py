@@ -148,6 +148,8 @@ BUTTON_MY_CERTIFICATE = "下载聘书"
 
 EXPERT_NOT_FOUND = "没有专家 #{expert_id}。"
 EXPERT_UNKNOWN = "没有找到“{key}”：请用聘书编号（如 CQGSYF-2022-0001）或 #专家编号。"
+TERM_CLOCK = "系统（聘期届满）"
+"""The actor of the move to 聘期已满，待续聘 in the expert's history: nobody pressed anything."""
 EXPERT_WRONG_STANDING = "该专家目前“{standing}”，不能这样处理。"
 REASON_LIMIT = "请写明理由（不超过 {limit} 个字）。"
 NO_TERM = "该专家没有聘期记录。"
