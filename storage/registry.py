@@ -252,6 +252,27 @@ class RegistryRepository:
             or ""
         )
 
+    async def certificate_formats(self) -> dict[int, str]:
+        """Every campaign's format, by campaign id."""
+        rows = await self.session.execute(select(Campaign.id, Campaign.certificate_format))
+        return {key: value for key, value in rows}
+
+    async def set_certificate_format(self, campaign_id: int, template: str) -> None:
+        await self.session.execute(
+            update(Campaign).where(Campaign.id == campaign_id).values(certificate_format=template)
+        )
+
+    async def certificate_numbers(self) -> Sequence[str]:
+        """Every certificate number given so far."""
+        return list(await self.session.scalars(select(ExpertTerm.certificate_no)))
+
+    async def certificate_counters(self) -> dict[str, int]:
+        """The last number taken in each series."""
+        rows = await self.session.execute(
+            select(CertificateCounter.series, CertificateCounter.last_number)
+        )
+        return {key: value for key, value in rows}
+
     async def next_certificate_number(self, series: str) -> int:
         """The next number of `series`, taken for good (one atomic statement, never reused)."""
         dialect = postgresql if self.session.bind.dialect.name == "postgresql" else sqlite

@@ -28,6 +28,7 @@ from bot.domain.registry import (
     due_reminder,
     flagged,
     next_standing,
+    series_of,
     term_end,
 )
 from bot.domain.reminders import Notice, NoticeKind
@@ -301,7 +302,7 @@ async def renew(
         assert app is not None
         template = await uow.registry.certificate_format(app.campaign.id)
         number = await uow.registry.next_certificate_number(
-            template.replace("{year}", str(term_start.year))
+            series_of(template, term_start.year)
         )
         certificate_no = certificate_number(template, term_start.year, number)
         await _move(

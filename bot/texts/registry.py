@@ -34,6 +34,9 @@ REASON_NEEDED = "请写明理由。"
 OBJECTION_NOT_FOUND = "没有异议 #{objection_id}。"
 OBJECTION_DECIDED = "异议 #{objection_id} 已经有处理结果。"
 
+FORMAT_CLASHES = "第 {campaign_id} 个征集批次的聘书编号格式 {other} 可能编出相同的号码，请换一个格式（如更换字母前缀）。"
+FORMAT_REUSES = "这个格式会再次编出已发出的聘书编号 {number}，聘书编号不能重复使用，请换一个格式。"
+
 PUBLICITY_RUNNING = "公示期到 {ends_on} 才结束，结束后才能聘任。"
 OBJECTIONS_OPEN = "还有未处理的异议：{ids}，处理后才能聘任。"
 NOBODY_TO_APPOINT = "第 {batch_id} 批没有待聘任的专家。"
