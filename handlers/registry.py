@@ -26,7 +26,7 @@ from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import registry as t
 from handlers import registry_files as files
 from handlers import render_registry as rg
-from handlers.callbacks import ExpertsPage, RegistryAct, RegistryDo
+from handlers.callbacks import ExpertsChoose, ExpertsPage, RegistryAct, RegistryDo
 from handlers.exports import deliver
 
 SUMMARY_MAX = 500
@@ -94,13 +94,20 @@ async def on_experts_page(
     callback_data: ExpertsPage,
     state: FSMContext,
     uows: UnitOfWorkFactory,
+    clock: Clock,
     person_id: int,
     admin_ids: tuple[int, ...],
 ) -> None:
+    """Another page, a filter's choices, or the page with a filter chosen (the search kept)."""
     search = await state.get_value("experts_search")
-    what = rg.experts_filter(search, callback_data.group, callback_data.standing)
+    what = rg.experts_filter(search, callback_data, local(clock.now()).date())
     view = await svc.experts_page(
-        uows, what=what, page=callback_data.page, by=person_id, admin_ids=admin_ids
+        uows,
+        what=what,
+        page=callback_data.page,
+        with_districts=callback_data.choose is ExpertsChoose.DISTRICTS,
+        by=person_id,
+        admin_ids=admin_ids,
     )
     text, markup = rg.experts(view, callback_data)
     await query.answer()

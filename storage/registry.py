@@ -501,6 +501,12 @@ class RegistryRepository:
             query = query.where(Expert.standing == what.standing)
         if what.person_id is not None:
             query = query.where(Expert.person_id == what.person_id)
+        if what.ends_from or what.ends_to:
+            query = query.where(Expert.standing.in_([s.value for s in SERVING]))
+        if what.ends_from:
+            query = query.where(ExpertTerm.ends_on >= what.ends_from)
+        if what.ends_to:
+            query = query.where(ExpertTerm.ends_on <= what.ends_to)
         if what.search:
             needle = what.search.strip()
             query = query.where(

@@ -104,6 +104,22 @@ def due_reminder(end: date, today: date) -> int | None:
     return min(due) if due else None
 
 
+class TermEnd(StrEnum):
+    """/experts' filter by the end of the expert's latest term (experts in a term only)."""
+
+    SOON = "soon"
+    """The last day is today or within the reminders' 90 days."""
+    PASSED = "passed"
+    """The last day has passed: waiting for the renewal decision."""
+
+
+def term_end_range(which: TermEnd, today: date) -> tuple[date | None, date | None]:
+    """The first and last day (None: open) on which the latest term ends, for the filter."""
+    if which is TermEnd.SOON:
+        return today, today + timedelta(days=max(TERM_REMINDERS))
+    return None, today - timedelta(days=1)
+
+
 # Certificates --------------------------------------------------------------------------
 
 _PATTERN = re.compile(r"^([A-Z][A-Z0-9-]{0,19})\{year\}([A-Z0-9-]{0,9})\{number:0([3-6])d\}$")

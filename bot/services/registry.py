@@ -32,6 +32,7 @@ from bot.domain.registry import (
 from bot.domain.reminders import Notice, NoticeKind
 from bot.domain.review import Grant, RoleKind, scope_of
 from bot.domain.workflow import Action, Actor, Status, next_status
+from bot.services.ports import DistrictRow
 from bot.services.registry_ports import (
     BatchRow,
     ExpertFilter,
@@ -667,6 +668,10 @@ class ExpertsPage:
     total: int
     page: int
     what: ExpertFilter
+    district: str | None = None
+    """The name of the district filtered by, if any."""
+    districts: Sequence[DistrictRow] = ()
+    """Every district, when asked for (to choose one)."""
 
     @property
     def pages(self) -> int:
@@ -678,16 +683,22 @@ async def experts_page(
     *,
     what: ExpertFilter,
     page: int = 0,
+    with_districts: bool = False,
     by: int | None,
     admin_ids: Iterable[int] = (),
 ) -> ExpertsPage:
-    """A page of the registry for /experts (the handler masks contact data)."""
+    """A page of the registry for /experts (the handler masks contact data); `with_districts`
+    adds every district, to filter by."""
     async with uows() as uow:
         await bureau_actor(uow, by, admin_ids)
         rows, total = await uow.registry.experts(
             what, limit=EXPERTS_PAGE, offset=max(page, 0) * EXPERTS_PAGE
         )
-    return ExpertsPage(rows, total, max(page, 0), what)
+        district = await uow.campaigns.district(what.district_id) if what.district_id else None
+        districts = await uow.campaigns.districts() if with_districts else ()
+    return ExpertsPage(
+        rows, total, max(page, 0), what, district.name if district else None, districts
+    )
 
 
 async def registry_rows(
@@ -707,7 +718,12 @@ async def registry_rows(
             actor_id=by,
             action=Access.EXPORT_REGISTRY.value,
             target="registry",
-            detail={"rows": len(rows), "group": what.group, "standing": what.standing},
+            detail={
+                "rows": len(rows),
+                "group": what.group,
+                "district": what.district_id,
+                "standing": what.standing,
+            },
             now=now,
         )
         await uow.commit()
