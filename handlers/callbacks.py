@@ -222,6 +222,7 @@ class ExpertDo(StrEnum):
     CONTACT = "ct"
     TERM_EVALUATE = "te"
     TERM_RATE = "tr"
+    SKIP_NOTES = "sn"
 
 
 class ExpertAct(CallbackData, prefix="xa"):

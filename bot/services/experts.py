@@ -74,6 +74,10 @@ class ExpertCard:
     contact_changes: Sequence[ContactChangeRow] = ()
     """The expert's own changes of phone, e-mail and address, oldest first."""
 
+    def evaluated(self, year: int) -> bool:
+        """Whether the yearly evaluation of `year` is recorded already."""
+        return any(e.kind == "year" and e.year == year for e in self.evaluations)
+
     @property
     def flagged(self) -> bool:
         """不合格 twice in the running term."""

@@ -192,7 +192,13 @@ BUTTON_DISMISS = "解聘"
 BUTTON_CONFIRM_WITHDRAWAL = "确认退出"
 BUTTON_WITHDRAW = "申请退出专家库"
 PICK_RATING = "{name} {year} 年度评价："
+ASK_EVALUATION_NOTES = (
+    "{name} {year} 年度评价：{rating}。\n请输入评价说明（如：全年参加评审3次、隐患排查2次），"
+    "或点“跳过”："
+)
+BUTTON_SKIP_NOTES = "跳过"
 EVALUATION_DONE = "已记录 {name} {year} 年度评价：{rating}。"
+EVALUATION_NOTES = "（{notes}）"
 ASK_RENEWAL_START = "续聘 {name}：请输入新聘期的第一天（如 2027-11-15）："
 CONFIRM_RENEWAL = "续聘 {name}，新聘期 {start} 至 {end}，将生成新的聘书编号。"
 BUTTON_CONFIRM_RENEWAL = "确认续聘"
