@@ -201,6 +201,7 @@ class RegistryDo(StrEnum):
     CONFIRM_APPOINT = "ca"
     CANCEL = "cx"
     CERTIFICATE = "ce"
+    CORRECT = "co"
 
 
 class RegistryAct(CallbackData, prefix="rg"):

@@ -167,19 +167,26 @@ async def on_act(
             await message.edit_reply_markup(reply_markup=None)
             await message.answer(t.CANCELLED)
             return
-        case RegistryDo.NEW_BATCH | RegistryDo.PICK | RegistryDo.ALL:
+        case RegistryDo.NEW_BATCH | RegistryDo.CORRECT | RegistryDo.PICK | RegistryDo.ALL:
+            if do is RegistryDo.CORRECT:  # the batch as it stands, unless a later one corrected it
+                corrected = await svc.batch_view(uows, batch_id=id_, **who)
+                corrects, chosen = id_, {a.id for a in corrected.waiting()}
+            elif do is RegistryDo.NEW_BATCH:
+                corrects, chosen = None, set()
+            else:
+                corrects, chosen = data.get("corrects"), set(data.get("chosen", []))
             view = await svc.overview(uows, **who)
-            chosen = set(data.get("chosen", [])) if do is not RegistryDo.NEW_BATCH else set()
-            offered = {a.id for a in view.qualified}
+            apps = view.offered(corrects)
+            offered = {a.id for a in apps}
             if do is RegistryDo.PICK and id_ in offered:
                 chosen ^= {id_}
             if do is RegistryDo.ALL:
                 chosen = offered
             await state.set_state(RegistryInput.picking)
-            await state.update_data(chosen=sorted(chosen & offered))
-            text, markup = rg.pick(view.qualified, chosen)
+            await state.update_data(chosen=sorted(chosen & offered), corrects=corrects)
+            text, markup = rg.pick(apps, chosen, corrects)
             await query.answer()
-            if do is RegistryDo.NEW_BATCH:
+            if do in (RegistryDo.NEW_BATCH, RegistryDo.CORRECT):
                 await message.answer(text, reply_markup=markup)
             else:
                 await message.edit_text(text, reply_markup=markup)
@@ -198,22 +205,20 @@ async def on_act(
         case RegistryDo.CONFIRM_BATCH:
             if await state.get_state() != RegistryInput.reference.state or "reference" not in data:
                 raise DomainError(t.STALE)
+            corrects = data.get("corrects")
             recorded = await svc.record_batch(
                 uows,
                 meeting_on=parse_day(data["meeting_on"]),
                 reference=data["reference"],
                 app_ids=data["chosen"],
+                corrects=corrects,
                 now=clock.now(),
                 **who,
             )
             await state.clear()
             await query.answer()
             await message.edit_reply_markup(reply_markup=None)
-            await message.answer(
-                t.BATCH_RECORDED.format(
-                    id=recorded.id, reference=recorded.reference, count=len(recorded.confirmed)
-                )
-            )
+            await message.answer(rg.recorded(recorded, len(data["chosen"]), corrects))
             return
         case RegistryDo.PUBLICITY:
             await svc.batch_view(uows, batch_id=id_, **who)
@@ -336,11 +341,14 @@ async def on_typed(
             case RegistryInput.reference.state:
                 reference = clean_text(text)
                 view = await svc.overview(uows, **who)
-                names = "、".join(rg.name_of(a) for a in view.qualified if a.id in data["chosen"])
+                corrects = data.get("corrects")
+                offered = view.offered(corrects)
+                names = "、".join(rg.name_of(a) for a in offered if a.id in data["chosen"])
                 await state.update_data(reference=reference)
                 body = t.CONFIRM_BATCH.format(
                     meeting_on=data["meeting_on"],
                     reference=reference,
+                    corrects=t.CORRECTS.format(id=corrects) if corrects else "",
                     count=len(data["chosen"]),
                     names=names,
                 )

@@ -18,6 +18,7 @@ from bot.services.registry import (
     ExpertsPage,
     Overview,
     PublicityEntry,
+    RecordedBatch,
 )
 from bot.services.registry_ports import ExpertFilter, ExpertListRow, ObjectionRow
 from bot.texts import registry as t
@@ -84,18 +85,19 @@ def batch_buttons(b: BatchView, today: date) -> list[list[InlineKeyboardButton]]
     id_ = b.batch.id
     if not b.waiting():
         return []
+    correct = [_button(t.BUTTON_CORRECT.format(id=id_), RegistryDo.CORRECT, id_)]
     if b.window is None:
-        return [[_button(t.BUTTON_PUBLICITY.format(id=id_), RegistryDo.PUBLICITY, id_)]]
+        return [[_button(t.BUTTON_PUBLICITY.format(id=id_), RegistryDo.PUBLICITY, id_)], correct]
     rows = [[_button(t.BUTTON_OBJECTION.format(id=id_), RegistryDo.OBJECTION, id_)]]
     if b.open_objections:
         rows.append([_button(t.BUTTON_DECIDE.format(id=id_), RegistryDo.DECIDE, id_)])
     elif today > b.window.ends_on:
         rows.append([_button(t.BUTTON_APPOINT.format(id=id_), RegistryDo.APPOINT, id_)])
-    return rows
+    return [*rows, correct]
 
 
 def pick(
-    qualified: Sequence[ApplicationSnapshot], chosen: Collection[int]
+    qualified: Sequence[ApplicationSnapshot], chosen: Collection[int], corrects: int | None = None
 ) -> tuple[str, InlineKeyboardMarkup]:
     rows = [
         [
@@ -109,7 +111,22 @@ def pick(
     ]
     rows.append([_button(t.BUTTON_ALL, RegistryDo.ALL), _button(t.BUTTON_NEXT, RegistryDo.NEXT)])
     rows.append(cancel_row())
-    return t.PICK.format(count=len(chosen)), InlineKeyboardMarkup(inline_keyboard=rows)
+    text = (t.PICK_CORRECTION if corrects else t.PICK).format(id=corrects, count=len(chosen))
+    return text, InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def recorded(batch: RecordedBatch, count: int, corrects: int | None) -> str:
+    """What the admin is told once a batch (or a correction) is recorded."""
+    text = t.BATCH_RECORDED.format(
+        id=batch.id,
+        corrects=t.CORRECTS.format(id=corrects) if corrects else "",
+        reference=batch.reference,
+        count=count,
+    )
+    if batch.dropped:
+        names = "、".join(name_of(a) for a in batch.dropped)
+        text += "\n" + t.BATCH_DROPPED.format(count=len(batch.dropped), names=names)
+    return text
 
 
 def confirm(

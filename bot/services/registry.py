@@ -180,6 +180,12 @@ class Overview:
     """The batches that count (a corrected one is left out), oldest first."""
     appointed: int
 
+    def offered(self, corrects: int | None) -> list[ApplicationSnapshot]:
+        """What a new batch may name: for a correction, what the corrected batch still
+        confirms; and the qualified applications."""
+        kept = [a for b in self.batches if b.batch.id == corrects for a in b.waiting()]
+        return [*kept, *self.qualified]
+
 
 async def overview(
     uows: UnitOfWorkFactory, *, by: int | None, admin_ids: Iterable[int] = ()
@@ -281,6 +287,8 @@ async def record_batch(
         dropped = []
         for app_id in sorted(kept - set(wanted)):
             app = found[app_id]
+            if app.status is not Status.CONFIRMED:  # an upheld objection took them out already
+                continue
             await _move(
                 uow, app, Action.DROP_FROM_BATCH, by=by, actor_name=actor_name, note=note, now=now
             )

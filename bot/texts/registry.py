@@ -79,14 +79,21 @@ BUTTON_UPHOLD = "#{id} 异议成立"
 BUTTON_OVERRULE = "#{id} 异议不成立"
 
 PICK = "请选择本次联席会议确认入库的申报（已选 {count} 份），选好后点“下一步”："
+PICK_CORRECTION = (
+    "更正第{id}批：请选择更正后确认入库的申报（已选 {count} 份），选好后点“下一步”。"
+    "未选的将移出该批，回到待联席会议确认。"
+)
 PICK_NONE = "请至少选择一份申报。"
 ASK_MEETING_DATE = "请输入联席会议日期，如 2022-10-28："
 ASK_REFERENCE = "请输入会议纪要文号，如：联席会议纪要〔2022〕3号"
 CONFIRM_BATCH = (
-    "将记录：{meeting_on} {reference}\n确认入库 {count} 份：\n{names}\n\n"
-    "记录后不能修改；如需更正，请另记一批（命令行 expertbot registry batch --corrects）。"
+    "将记录：{meeting_on} {reference}{corrects}\n确认入库 {count} 份：\n{names}\n\n"
+    "记录后不能修改；如需更正，请在 /registry 点“第N批：更正”，另记一批。"
 )
-BATCH_RECORDED = "已记录第{id}批：{reference}，确认入库 {count} 份。下一步：开始公示。"
+CORRECTS = "（更正第{id}批）"
+BATCH_RECORDED = "已记录第{id}批{corrects}：{reference}，确认入库 {count} 份。下一步：开始公示。"
+BATCH_DROPPED = "移出 {count} 份，回到待联席会议确认：{names}"
+BUTTON_CORRECT = "第{id}批：更正"
 
 ASK_PUBLICITY_START = "第{id}批公示的第一天（如 2022-11-01）："
 CONFIRM_PUBLICITY = (
