@@ -5,7 +5,8 @@
 Seeds persons, applications, experts and terms with plain inserts (the
 encrypted phone through the same column type as the bot), then times the
 use case /experts calls: the first page, a search by a name's part, a
-search by a certificate number, and the last page. Prints the median and
+search by a certificate number, the filters (group, district, term end),
+and the last page. Prints the median and
 the slowest of `--repeat` runs; nothing here asserts.
 """
 
@@ -111,12 +112,23 @@ async def main(count: int, repeat: int, url: str | None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         database, admin = await seed(url or f"sqlite:///{Path(tmp) / 'experts.db'}", count)
         uows = unit_of_work_factory(database)
+        async with uows() as uow:
+            unit = await uow.campaigns.unit_by_code("CQU001")
+            assert unit is not None
+            district_id = unit.district_id
         who = {"by": admin, "admin_ids": (admin,)}
         cases = {
             "first page": ExpertFilter(),
             "search by name part": ExpertFilter(search="专家4242"),
             "search by certificate": ExpertFilter(search=f"CQGSYF-2022-{count // 2:05d}"),
             "one group": ExpertFilter(group="建筑"),
+            "one district": ExpertFilter(district_id=district_id),
+            "terms ending within 90 days": ExpertFilter(
+                ends_from=date(2027, 9, 1), ends_to=date(2027, 11, 30)
+            ),
+            "group, district and term end": ExpertFilter(
+                group="建筑", district_id=district_id, ends_to=date(2027, 11, 30)
+            ),
         }
         kind = "PostgreSQL" if url and url.startswith("postgresql") else "SQLite"
         print(f"{kind}, {count:,} experts, {repeat} runs each (goal: < 50 ms)")

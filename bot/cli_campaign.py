@@ -1,4 +1,4 @@
-"""`expertbot campaign show|extend|close|open|reminders` and `expertbot remind`.
+"""`expertbot campaign show|extend|close|open|reminders|certificates` and `expertbot remind`.
 
 Registered through `bot.cli._EXTENSIONS`. aiogram is imported only when a
 reminder is actually sent (`remind` without `--dry-run`).
@@ -42,6 +42,15 @@ def register(verbs: Any) -> None:
     schedule.add_argument("--offsets", required=True, help="e.g. 7d,3d,1d,3h")
     schedule.add_argument("--quiet", help="e.g. 22:00-08:00, or none")
     schedule.set_defaults(handler=cmd_schedule)
+
+    numbers = campaign.add_parser(
+        "certificates", help="set the certificate number format (聘书编号), e.g. CQGSYF-{year}-{number:04d}"
+    )
+    numbers.add_argument("--id", type=int, help="campaign id (default: the current one)")
+    numbers.add_argument(
+        "--format", required=True, help="capitals, {year}, then a 3-6 digit serial: {number:04d}"
+    )
+    numbers.set_defaults(handler=cmd_certificates)
 
     remind = verbs.add_parser(
         "remind", help="send due reminders (every minute; --once for cron / systemd timers)"
@@ -102,6 +111,21 @@ async def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
     async with open_uows(settings) as uows:
         plan = await campaigns.set_schedule(uows, args.offsets, args.quiet, campaign_id=args.id)
     out(campaigns.describe(plan))
+    return 0
+
+
+async def cmd_certificates(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.clock import SystemClock
+    from bot.services import registry
+
+    async with open_uows(settings) as uows:
+        done = await registry.set_certificate_format(
+            uows, args.format, campaign_id=args.id, by=None, now=SystemClock().now()
+        )
+    out(
+        f"campaign #{done.campaign.id} {done.campaign.name}: certificates numbered "
+        f"{done.template} (e.g. {done.example})"
+    )
     return 0
 
 

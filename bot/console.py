@@ -19,6 +19,9 @@ from bot.config import Settings
 from bot.demo import seed_demo, seed_demo_experts, seed_demo_qualified, seed_demo_reviewers
 from bot.main import create_dispatcher
 from bot.offline import OfflineSession, OfflineUser, OfflineWorld, Sent
+from bot.ratelimit import RateLimiter
+from bot.services.reminders import send_due_reminders
+from handlers.sending import TelegramSender
 from storage.crypto import Keyring, configure, generate_key, keyring_from
 from storage.db import create_database
 from storage.keystore import check_keys
@@ -33,6 +36,8 @@ HELP = """\
   :user ID    switch to Telegram account ID :users      accounts and the persons behind them
   :user new   a new Telegram account (e.g. a colleague taking over, or a new phone)
   :save DIR   write the latest file the bot sent you into DIR (default: here)
+  :remind     one reminder pass now: what waits in the outbox goes out (appointments,
+              term reminders, …) and experts whose term's last day has passed become due
   :help       this help                     :quit       leave"""
 
 DEMO_USERS = {
@@ -42,6 +47,9 @@ DEMO_USERS = {
     3001: "区县审核人（沙坪坝区） 赵科长",
     9001: "市局管理员 周处长",
     9002: "市局审核人 钱科员",
+    1101: "资格审核已通过 刘安全（聘任后为专家）",
+    1102: "资格审核已通过 陈卫生（聘任后为专家）",
+    1103: "资格审核已通过 杨建筑（聘任后为专家）",
     9003: "使用单位（安科院项目部） 孙主任",
     1201: "入库专家（矿山） 周矿山",
     1202: "入库专家（矿山） 吴矿山",
@@ -97,6 +105,10 @@ async def run_console(settings: Settings, db_path: str) -> None:
                 for uid in users:
                     print(f"  {await _account_line(uows, uid)}")
                 continue
+            elif line == ":remind":
+                sender = TelegramSender(bot, RateLimiter(sleep=_no_wait), clock, uows)
+                report = await send_due_reminders(uows, sender, clock)
+                print(f"  （提醒）发出 {report.sent} 条；切换用户（:user ID）可看到发给他们的消息")
             elif line.startswith(":save"):
                 parts = line.split(maxsplit=1)
                 print(f"  {_save(user, Path(parts[1] if len(parts) > 1 else '.'))}")
@@ -137,6 +149,10 @@ async def run_console(settings: Settings, db_path: str) -> None:
         buttons = _show(user) or buttons
     await world.close()
     await database.dispose()
+
+
+async def _no_wait(_: float) -> None:
+    """One person at a keyboard: the reminder pass need not pace itself."""
 
 
 async def _account_line(uows: Any, telegram_id: int) -> str:

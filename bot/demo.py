@@ -7,9 +7,12 @@ from datetime import datetime, timedelta
 
 from bot.clock import TZ, local
 from bot.domain.review import Grant, RoleKind
+from bot.domain.workflow import ENTERED, Status
 from bot.services.accounts import telegram_person
+from bot.services.ports import UnitRow
 from bot.services.registry_ports import ExpertFilter
 from bot.services.repositories import UnitOfWork, UnitOfWorkFactory
+from bot.texts import registry as rt
 
 DEMO_UNITS = (
     ("CQU001", "重庆大学", "高等院校", "500106"),
@@ -79,17 +82,21 @@ DEMO_QUALIFIED = (
     (1102, "陈卫生", "职业卫生", "主任医师", "正高级", "女"),
     (1103, "杨建筑", "建筑", "高级工程师", "副高级", "男"),
 )
-"""Console applicants whose forms the bureau has already qualified, so /registry has work."""
+"""Console applicants whose forms the bureau has already qualified, so /registry has work; once
+appointed they are experts, and `:user 1101` in the console sees their /me."""
 
 
 async def seed_demo_qualified(uow: UnitOfWork, now: datetime) -> None:
-    """Three qualified applications at 重庆大学, unless the campaign has some already; in the
-    caller's open unit of work."""
+    """Three qualified applications at 重庆大学 and one entered from paper, unless the campaign
+    has qualified ones already; in the caller's open unit of work."""
     campaign = await uow.campaigns.current_campaign()
     assert campaign is not None
     if await uow.applications.applications_in(campaign.id, ["qualified", "confirmed", "accepted"]):
         return
     await _qualified(uow, DEMO_QUALIFIED, now)
+    unit = await uow.campaigns.unit_by_code("CQU001")
+    assert unit is not None
+    await _seed_entered(uow, campaign.id, unit, now)
 
 
 async def _qualified(
@@ -119,6 +126,39 @@ async def _qualified(
         await uow.applications.update_application(app_id, 1, values, now)
         app_ids.append(app_id)
     return app_ids
+
+
+DEMO_ENTERED = ("孙纸质", "危化", "正高级工程师", "正高级", "男")
+"""A paper application the bureau entered (录入), so the bureau reviewer's /pending has a card."""
+
+
+async def _seed_entered(uow: UnitOfWork, campaign_id: int, unit: UnitRow, now: datetime) -> None:
+    name, group, title, level, gender = DEMO_ENTERED
+    app_id = await uow.applications.add_application(
+        campaign_id=campaign_id,
+        person_id=await uow.accounts.add_person(name, now),
+        district_id=unit.district_id,
+        unit_id=unit.id,
+        unit_name=unit.name,
+        unit_confirmed=True,
+        cursor=None,
+        now=now,
+    )
+    values = {
+        "status": Status.DISTRICT_APPROVED.value, "group": group, "name": name, "gender": gender,
+        "title": title, "title_level": level, "position": "总工程师", "submitted_at": now,
+    }  # fmt: skip
+    await uow.applications.update_application(app_id, 1, values, now)
+    await uow.applications.add_event(
+        app_id=app_id,
+        actor_id=None,
+        actor_name=rt.COMMAND_LINE,
+        action=ENTERED,
+        from_status=None,
+        to_status=Status.DISTRICT_APPROVED.value,
+        note=rt.PAPER_NOTE.format(district="沙坪坝区"),
+        now=now,
+    )
 
 
 DEMO_EXPERTS = (

@@ -6,7 +6,7 @@ them against the server's state.
 
 from __future__ import annotations
 
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
@@ -201,6 +201,7 @@ class RegistryDo(StrEnum):
     CONFIRM_APPOINT = "ca"
     CANCEL = "cx"
     CERTIFICATE = "ce"
+    CORRECT = "co"
 
 
 class RegistryAct(CallbackData, prefix="rg"):
@@ -222,6 +223,7 @@ class ExpertDo(StrEnum):
     CONTACT = "ct"
     TERM_EVALUATE = "te"
     TERM_RATE = "tr"
+    SKIP_NOTES = "sn"
 
 
 class ExpertAct(CallbackData, prefix="xa"):
@@ -232,16 +234,29 @@ class ExpertAct(CallbackData, prefix="xa"):
     pick: Index = 0
 
 
+class ExpertsChoose(IntEnum):
+    """Which filter's choices /experts shows above the page."""
+
+    NONE = 0
+    GROUPS = 1
+    STANDINGS = 2
+    DISTRICTS = 3
+    TERM_ENDS = 4
+
+
 class ExpertsPage(CallbackData, prefix="ex"):
     """A page of /experts with its filters; the search, if any, waits in the conversation data.
 
     `group`: a professional group's position, -1 any; `standing`: 1-based in
-    `render_registry.STANDINGS`, 0 any; `choose`: 1 shows the groups, 2 the standings."""
+    `render_registry.STANDINGS`, 0 any; `district`: a district's id, 0 any; `ends`: 1-based
+    in `render_registry.TERM_ENDS`, 0 any."""
 
     page: Page
     group: GroupIndex = -1
     standing: Index = 0
-    choose: Index = 0
+    district: Id = 0
+    ends: Index = 0
+    choose: ExpertsChoose = ExpertsChoose.NONE
 
 
 # exports ---------------------------------------------------------------------------

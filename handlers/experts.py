@@ -5,6 +5,8 @@ bot.services.experts, re-checked on the server."""
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
+from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
@@ -14,7 +16,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 
 from bot.clock import Clock, local
 from bot.config import Settings
-from bot.domain.errors import DomainError
+from bot.domain.errors import AlreadyHandled, DomainError
 from bot.domain.idcard import mask_phone
 from bot.domain.parsers import clean_text, parse_day
 from bot.domain.registry import SERVING, Rating, Standing, term_end
@@ -35,6 +37,7 @@ class ExpertInput(StatesGroup):
     contact = State()
     term_health = State()
     term_work = State()
+    year_notes = State()
 
 
 CONTACT_FIELDS = tuple(t.CONTACT_FIELDS)
@@ -68,6 +71,7 @@ def card_text(card: svc.ExpertCard) -> str:
     )
     evaluations = "；".join(
         t.EVALUATION.format(year=e.year, kind=t.EVALUATION_KIND[e.kind], rating=e.rating)
+        + (t.EVALUATION_NOTES.format(notes=_short(e.notes)) if e.notes else "")
         for e in card.evaluations
     )
     text = t.EXPERT_CARD.format(
@@ -98,6 +102,14 @@ def card_text(card: svc.ExpertCard) -> str:
     if card.expert.withdrawal_reason:
         text += t.EXPERT_WITHDRAWAL.format(reason=card.expert.withdrawal_reason)
     return text
+
+
+NOTES_SHOWN = 40
+"""Characters of an evaluation's notes on the card, so that years of them fit one message."""
+
+
+def _short(notes: str) -> str:
+    return notes if len(notes) <= NOTES_SHOWN else notes[: NOTES_SHOWN - 1] + "…"
 
 
 def _shown(field: str, value: str | None) -> str:
@@ -179,6 +191,8 @@ async def on_act(
     name = card.row.name
     match do:
         case ExpertDo.EVALUATE:
+            if card.evaluated(year):
+                raise AlreadyHandled(t.EVALUATED.format(year=year))
             rows = [
                 [_button(t.BUTTON_RATING.format(year=year, rating=r.value), ExpertDo.RATE, id_, i)]
                 for i, r in enumerate(RATINGS)
@@ -191,15 +205,25 @@ async def on_act(
         case ExpertDo.RATE:
             if not 0 <= callback_data.pick < len(RATINGS):
                 raise DomainError(t.STALE)
+            if card.evaluated(year):
+                raise AlreadyHandled(t.EVALUATED.format(year=year))
             rating = RATINGS[callback_data.pick]
-            card = await svc.record_evaluation(
-                uows, expert_id=id_, year=year, rating=rating, now=clock.now(), **who
-            )
+            await state.set_state(ExpertInput.year_notes)
+            await state.update_data(expert_id=id_, year=year, rating=callback_data.pick)
+            skip = _button(t.BUTTON_SKIP_NOTES, ExpertDo.SKIP_NOTES, id_)
             await query.answer()
             await message.edit_text(
-                t.EVALUATION_DONE.format(name=name, year=year, rating=rating.value)
-                + (f"\n{t.EXPERT_FLAG}" if card.flagged else "")
+                t.ASK_EVALUATION_NOTES.format(name=name, year=year, rating=rating.value),
+                reply_markup=InlineKeyboardMarkup(inline_keyboard=[[skip]]),
             )
+        case ExpertDo.SKIP_NOTES:
+            data = await state.get_data()
+            if await state.get_state() != ExpertInput.year_notes.state or data.get("expert_id") != id_:
+                raise DomainError(t.STALE)
+            text = await _evaluate(uows, data, notes="", now=clock.now(), who=who)
+            await state.clear()
+            await query.answer()
+            await message.edit_text(text)
         case ExpertDo.TERM_EVALUATE:
             await state.set_state(ExpertInput.term_health)
             await state.update_data(expert_id=id_)
@@ -267,6 +291,21 @@ async def on_act(
             await message.answer(t.WITHDRAWAL_DONE.format(name=name))
 
 
+async def _evaluate(
+    uows: UnitOfWorkFactory, data: dict[str, Any], *, notes: str, now: datetime, who: dict[str, Any]
+) -> str:
+    """Records the yearly evaluation chosen (in `data`) with its notes; what to tell the admin."""
+    rating = RATINGS[data["rating"]]
+    card = await svc.record_evaluation(
+        uows, expert_id=data["expert_id"], year=data["year"], rating=rating, notes=notes,
+        now=now, **who,
+    )  # fmt: skip
+    done = t.EVALUATION_DONE.format(name=card.row.name, year=data["year"], rating=rating.value)
+    if notes:
+        done += t.EVALUATION_NOTES.format(notes=notes)
+    return done + (f"\n{t.EXPERT_FLAG}" if card.flagged else "")
+
+
 async def on_typed(
     message: Message,
     state: FSMContext,
@@ -303,6 +342,11 @@ async def on_typed(
                 await message.answer(
                     t.CONTACT_DONE.format(label=t.CONTACT_FIELDS[field], value=shown)
                 )
+            case ExpertInput.year_notes.state:
+                notes = clean_text(text)[: svc.REASON_MAX]
+                answer = await _evaluate(uows, data, notes=notes, now=clock.now(), who=who)
+                await state.clear()
+                await message.answer(answer)
             case ExpertInput.term_health.state:
                 await state.update_data(health=clean_text(text)[:20])
                 await state.set_state(ExpertInput.term_work)

@@ -194,7 +194,11 @@ async def on_export_go(
             caption = rx.archive_caption(district, len(forms))
         case ExportKind.REGISTRY:
             experts = await registry.registry_rows(
-                uows, what=ExpertFilter(group=group), by=actor_id, admin_ids=admins, now=now
+                uows,
+                what=ExpertFilter(group=group, district_id=district_id),
+                by=actor_id,
+                admin_ids=admins,
+                now=now,
             )
             await query.answer()
             name, data = await asyncio.to_thread(registry_file, experts, local(now).date())

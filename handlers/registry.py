@@ -26,7 +26,7 @@ from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import registry as t
 from handlers import registry_files as files
 from handlers import render_registry as rg
-from handlers.callbacks import ExpertsPage, RegistryAct, RegistryDo
+from handlers.callbacks import ExpertsChoose, ExpertsPage, RegistryAct, RegistryDo
 from handlers.exports import deliver
 
 SUMMARY_MAX = 500
@@ -94,13 +94,20 @@ async def on_experts_page(
     callback_data: ExpertsPage,
     state: FSMContext,
     uows: UnitOfWorkFactory,
+    clock: Clock,
     person_id: int,
     admin_ids: tuple[int, ...],
 ) -> None:
+    """Another page, a filter's choices, or the page with a filter chosen (the search kept)."""
     search = await state.get_value("experts_search")
-    what = rg.experts_filter(search, callback_data.group, callback_data.standing)
+    what = rg.experts_filter(search, callback_data, local(clock.now()).date())
     view = await svc.experts_page(
-        uows, what=what, page=callback_data.page, by=person_id, admin_ids=admin_ids
+        uows,
+        what=what,
+        page=callback_data.page,
+        with_districts=callback_data.choose is ExpertsChoose.DISTRICTS,
+        by=person_id,
+        admin_ids=admin_ids,
     )
     text, markup = rg.experts(view, callback_data)
     await query.answer()
@@ -160,19 +167,26 @@ async def on_act(
             await message.edit_reply_markup(reply_markup=None)
             await message.answer(t.CANCELLED)
             return
-        case RegistryDo.NEW_BATCH | RegistryDo.PICK | RegistryDo.ALL:
+        case RegistryDo.NEW_BATCH | RegistryDo.CORRECT | RegistryDo.PICK | RegistryDo.ALL:
+            if do is RegistryDo.CORRECT:  # the batch as it stands, unless a later one corrected it
+                corrected = await svc.batch_view(uows, batch_id=id_, **who)
+                corrects, chosen = id_, {a.id for a in corrected.waiting()}
+            elif do is RegistryDo.NEW_BATCH:
+                corrects, chosen = None, set()
+            else:
+                corrects, chosen = data.get("corrects"), set(data.get("chosen", []))
             view = await svc.overview(uows, **who)
-            chosen = set(data.get("chosen", [])) if do is not RegistryDo.NEW_BATCH else set()
-            offered = {a.id for a in view.qualified}
+            apps = view.offered(corrects)
+            offered = {a.id for a in apps}
             if do is RegistryDo.PICK and id_ in offered:
                 chosen ^= {id_}
             if do is RegistryDo.ALL:
                 chosen = offered
             await state.set_state(RegistryInput.picking)
-            await state.update_data(chosen=sorted(chosen & offered))
-            text, markup = rg.pick(view.qualified, chosen)
+            await state.update_data(chosen=sorted(chosen & offered), corrects=corrects)
+            text, markup = rg.pick(apps, chosen, corrects)
             await query.answer()
-            if do is RegistryDo.NEW_BATCH:
+            if do in (RegistryDo.NEW_BATCH, RegistryDo.CORRECT):
                 await message.answer(text, reply_markup=markup)
             else:
                 await message.edit_text(text, reply_markup=markup)
@@ -191,22 +205,20 @@ async def on_act(
         case RegistryDo.CONFIRM_BATCH:
             if await state.get_state() != RegistryInput.reference.state or "reference" not in data:
                 raise DomainError(t.STALE)
+            corrects = data.get("corrects")
             recorded = await svc.record_batch(
                 uows,
                 meeting_on=parse_day(data["meeting_on"]),
                 reference=data["reference"],
                 app_ids=data["chosen"],
+                corrects=corrects,
                 now=clock.now(),
                 **who,
             )
             await state.clear()
             await query.answer()
             await message.edit_reply_markup(reply_markup=None)
-            await message.answer(
-                t.BATCH_RECORDED.format(
-                    id=recorded.id, reference=recorded.reference, count=len(recorded.confirmed)
-                )
-            )
+            await message.answer(rg.recorded(recorded, len(data["chosen"]), corrects))
             return
         case RegistryDo.PUBLICITY:
             await svc.batch_view(uows, batch_id=id_, **who)
@@ -329,11 +341,14 @@ async def on_typed(
             case RegistryInput.reference.state:
                 reference = clean_text(text)
                 view = await svc.overview(uows, **who)
-                names = "、".join(rg.name_of(a) for a in view.qualified if a.id in data["chosen"])
+                corrects = data.get("corrects")
+                offered = view.offered(corrects)
+                names = "、".join(rg.name_of(a) for a in offered if a.id in data["chosen"])
                 await state.update_data(reference=reference)
                 body = t.CONFIRM_BATCH.format(
                     meeting_on=data["meeting_on"],
                     reference=reference,
+                    corrects=t.CORRECTS.format(id=corrects) if corrects else "",
                     count=len(data["chosen"]),
                     names=names,
                 )

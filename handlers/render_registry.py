@@ -4,25 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import date
+from typing import TypeVar
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain import keys, vocab
 from bot.domain.application import ApplicationSnapshot
 from bot.domain.idcard import mask_phone
-from bot.domain.registry import SERVING, Standing
+from bot.domain.registry import SERVING, Standing, TermEnd, term_end_range
 from bot.services.registry import (
     Appointment,
     BatchView,
     ExpertsPage,
     Overview,
     PublicityEntry,
+    RecordedBatch,
 )
 from bot.services.registry_ports import ExpertFilter, ExpertListRow, ObjectionRow
 from bot.texts import registry as t
 from handlers.callbacks import ExpertAct, ExpertDo, ExportGo, ExportKind, RegistryAct, RegistryDo
+from handlers.callbacks import ExpertsChoose as Choose
 from handlers.callbacks import ExpertsPage as ExpertsPageData
 from handlers.render import grid, pager
+
+T = TypeVar("T")
 
 PICK_SHOWN = 60
 """Applications offered for a batch in one message; a larger meeting uses the command line."""
@@ -80,18 +85,19 @@ def batch_buttons(b: BatchView, today: date) -> list[list[InlineKeyboardButton]]
     id_ = b.batch.id
     if not b.waiting():
         return []
+    correct = [_button(t.BUTTON_CORRECT.format(id=id_), RegistryDo.CORRECT, id_)]
     if b.window is None:
-        return [[_button(t.BUTTON_PUBLICITY.format(id=id_), RegistryDo.PUBLICITY, id_)]]
+        return [[_button(t.BUTTON_PUBLICITY.format(id=id_), RegistryDo.PUBLICITY, id_)], correct]
     rows = [[_button(t.BUTTON_OBJECTION.format(id=id_), RegistryDo.OBJECTION, id_)]]
     if b.open_objections:
         rows.append([_button(t.BUTTON_DECIDE.format(id=id_), RegistryDo.DECIDE, id_)])
     elif today > b.window.ends_on:
         rows.append([_button(t.BUTTON_APPOINT.format(id=id_), RegistryDo.APPOINT, id_)])
-    return rows
+    return [*rows, correct]
 
 
 def pick(
-    qualified: Sequence[ApplicationSnapshot], chosen: Collection[int]
+    qualified: Sequence[ApplicationSnapshot], chosen: Collection[int], corrects: int | None = None
 ) -> tuple[str, InlineKeyboardMarkup]:
     rows = [
         [
@@ -105,7 +111,22 @@ def pick(
     ]
     rows.append([_button(t.BUTTON_ALL, RegistryDo.ALL), _button(t.BUTTON_NEXT, RegistryDo.NEXT)])
     rows.append(cancel_row())
-    return t.PICK.format(count=len(chosen)), InlineKeyboardMarkup(inline_keyboard=rows)
+    text = (t.PICK_CORRECTION if corrects else t.PICK).format(id=corrects, count=len(chosen))
+    return text, InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def recorded(batch: RecordedBatch, count: int, corrects: int | None) -> str:
+    """What the admin is told once a batch (or a correction) is recorded."""
+    text = t.BATCH_RECORDED.format(
+        id=batch.id,
+        corrects=t.CORRECTS.format(id=corrects) if corrects else "",
+        reference=batch.reference,
+        count=count,
+    )
+    if batch.dropped:
+        names = "、".join(name_of(a) for a in batch.dropped)
+        text += "\n" + t.BATCH_DROPPED.format(count=len(batch.dropped), names=names)
+    return text
 
 
 def confirm(
@@ -175,14 +196,26 @@ def me_keyboard(row: ExpertListRow) -> InlineKeyboardMarkup:
 
 STANDINGS = tuple(t.STANDING)
 """The standings /experts filters by, in this order (ExpertsPage.standing is 1-based)."""
+TERM_ENDS = tuple(TermEnd)
+"""The term-end filters, in this order (ExpertsPage.ends is 1-based)."""
 
 
-def experts_filter(search: str | None, group: int, standing: int) -> ExpertFilter:
-    groups = vocab.PROFESSIONAL_GROUPS
+def _nth(choices: Sequence[T], n: int) -> T | None:
+    """The `n`th choice, 1-based; None for 0 (any) or a forged number."""
+    return choices[n - 1] if 0 < n <= len(choices) else None
+
+
+def experts_filter(search: str | None, pick: ExpertsPageData, today: date) -> ExpertFilter:
+    """What a page's buttons and the conversation's search ask for."""
+    ends = _nth(TERM_ENDS, pick.ends)
+    ends_from, ends_to = term_end_range(ends, today) if ends else (None, None)
     return ExpertFilter(
         search=search,
-        group=groups[group] if 0 <= group < len(groups) else None,
-        standing=STANDINGS[standing - 1] if 0 < standing <= len(STANDINGS) else None,
+        group=_nth(vocab.PROFESSIONAL_GROUPS, pick.group + 1),
+        district_id=pick.district or None,
+        standing=_nth(STANDINGS, pick.standing),
+        ends_from=ends_from,
+        ends_to=ends_to,
     )
 
 
@@ -195,46 +228,58 @@ def experts(
     if view.what.search:
         lines.append(t.EXPERTS_SEARCH.format(search=view.what.search))
     lines.append(t.EXPERTS.format(total=view.total, page=view.page + 1, pages=view.pages))
+    ends = _nth(TERM_ENDS, pick.ends)
     lines.append(
         t.EXPERTS_FILTERS.format(
             group=view.what.group or t.ANY,
+            district=view.district or t.ANY,
             standing=t.STANDING.get(view.what.standing or "", t.ANY),
+            ends=t.TERM_ENDS[ends] if ends else t.ANY,
         )
     )
     lines += [expert_line(r) for r in view.rows] or [t.NO_EXPERTS]
     lines += ["", t.EXPERTS_HELP]
 
     def to(**changes: int) -> str:
-        return pick.model_copy(update={"choose": 0, **changes}).pack()
+        return pick.model_copy(update={"choose": Choose.NONE, **changes}).pack()
+
+    def button(text: str, **changes: int) -> InlineKeyboardButton:
+        return InlineKeyboardButton(text=text, callback_data=to(**changes))
 
     rows: list[list[InlineKeyboardButton]] = []
-    if pick.choose == 1:
-        names = vocab.PROFESSIONAL_GROUPS
-        buttons = [
-            InlineKeyboardButton(text=g, callback_data=to(group=i, page=0))
-            for i, g in enumerate(names)
-        ]
-        rows += grid(buttons, 3)
-    elif pick.choose == 2:
-        rows.append(
-            [
-                InlineKeyboardButton(text=t.STANDING[s], callback_data=to(standing=i, page=0))
-                for i, s in enumerate(STANDINGS, start=1)
-            ]
-        )
+    match pick.choose:
+        case Choose.GROUPS:
+            groups = vocab.PROFESSIONAL_GROUPS
+            rows += grid([button(g, group=i, page=0) for i, g in enumerate(groups)], 3)
+        case Choose.STANDINGS:
+            rows.append(
+                [button(t.STANDING[s], standing=i, page=0) for i, s in enumerate(STANDINGS, 1)]
+            )
+        case Choose.DISTRICTS:
+            rows += grid([button(d.name, district=d.id, page=0) for d in view.districts], 4)
+        case Choose.TERM_ENDS:
+            rows.append(
+                [button(t.TERM_ENDS[e], ends=i, page=0) for i, e in enumerate(TERM_ENDS, 1)]
+            )
     if nav := pager(view.page, view.pages, lambda p: to(page=p)):
         rows.append(nav)
     rows.append(
         [
-            InlineKeyboardButton(text=t.BUTTON_BY_GROUP, callback_data=to(choose=1)),
-            InlineKeyboardButton(text=t.BUTTON_BY_STANDING, callback_data=to(choose=2)),
+            button(t.BUTTON_BY_GROUP, choose=Choose.GROUPS),
+            button(t.BUTTON_BY_DISTRICT, choose=Choose.DISTRICTS),
+            button(t.BUTTON_BY_STANDING, choose=Choose.STANDINGS),
+        ]
+    )
+    rows.append(
+        [
+            button(t.BUTTON_BY_TERM_END, choose=Choose.TERM_ENDS),
             InlineKeyboardButton(
                 text=t.BUTTON_ALL_EXPERTS, callback_data=ExpertsPageData(page=0).pack()
             ),
         ]
     )
     if view.total:
-        export = ExportGo(kind=ExportKind.REGISTRY, group=pick.group)
+        export = ExportGo(kind=ExportKind.REGISTRY, group=pick.group, district_id=pick.district)
         rows.append(
             [InlineKeyboardButton(text=t.BUTTON_EXPORT_REGISTRY, callback_data=export.pack())]
         )

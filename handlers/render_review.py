@@ -27,7 +27,7 @@ from bot.domain.review import (
     action_of,
     reviews,
 )
-from bot.domain.workflow import Status
+from bot.domain.workflow import ENTERED, Status
 from bot.services.accounts import Managed
 from bot.services.ports import DistrictRow, EventRow, UnitRow
 from bot.services.review import Outcome, Page, ReviewCard
@@ -294,11 +294,11 @@ def _review_blocks(card: ReviewCard, changes: list[str]) -> list[str]:
                 who=card.unit_approval.actor_name, when=format_local(card.unit_approval.at)
             )
         )
-    if card.district_approval is not None:
+    if (approval := card.district_approval) is not None:
+        line = t.CARD_ENTERED if approval.action == ENTERED else t.CARD_DISTRICT_APPROVED
         blocks.append(
-            t.CARD_DISTRICT_APPROVED.format(
-                who=card.district_approval.actor_name,
-                when=format_local(card.district_approval.at),
+            line.format(
+                who=approval.actor_name, when=format_local(approval.at), note=approval.note
             )
         )
     if card.bureau_return is not None:

@@ -58,6 +58,7 @@ from storage.rows import (
     ADD_APPLICATION,
     ADD_EVENT,
     ADD_PHOTO,
+    ENTERED_BY_BUREAU,
     ERASED_COLUMNS,
     HIDDEN_FROM_REVIEWERS,
     ID_NUMBER_IN_USE,
@@ -541,6 +542,7 @@ class ApplicationRepository:
                 .where(
                     Application.campaign_id == campaign_id,
                     Application.status == AppStatus.DISTRICT_APPROVED.value,
+                    ~ENTERED_BY_BUREAU,
                 )
                 .group_by(Application.district_id)
             )

@@ -14,7 +14,7 @@ from sqlalchemy import exists, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
-from bot.domain.registry import SERVING
+from bot.domain.registry import SERVING, Standing
 from bot.services.registry_ports import (
     BatchRow,
     ContactChangeRow,
@@ -252,6 +252,27 @@ class RegistryRepository:
             or ""
         )
 
+    async def certificate_formats(self) -> dict[int, str]:
+        """Every campaign's format, by campaign id."""
+        rows = await self.session.execute(select(Campaign.id, Campaign.certificate_format))
+        return {key: value for key, value in rows}
+
+    async def set_certificate_format(self, campaign_id: int, template: str) -> None:
+        await self.session.execute(
+            update(Campaign).where(Campaign.id == campaign_id).values(certificate_format=template)
+        )
+
+    async def certificate_numbers(self) -> Sequence[str]:
+        """Every certificate number given so far."""
+        return list(await self.session.scalars(select(ExpertTerm.certificate_no)))
+
+    async def certificate_counters(self) -> dict[str, int]:
+        """The last number taken in each series."""
+        rows = await self.session.execute(
+            select(CertificateCounter.series, CertificateCounter.last_number)
+        )
+        return {key: value for key, value in rows}
+
     async def next_certificate_number(self, series: str) -> int:
         """The next number of `series`, taken for good (one atomic statement, never reused)."""
         dialect = postgresql if self.session.bind.dialect.name == "postgresql" else sqlite
@@ -409,6 +430,22 @@ class RegistryRepository:
         )
         return [(r.ends_on, r.name or "", r.certificate_no) for r in rows]
 
+    async def terms_over(self, today: date) -> Sequence[ExpertRow]:
+        """Appointed experts whose latest term's last day is before `today` (not ended early)."""
+        later = aliased(ExpertTerm)
+        rows = await self.session.scalars(
+            select(Expert)
+            .join(ExpertTerm, ExpertTerm.expert_id == Expert.id)
+            .where(
+                Expert.standing == Standing.APPOINTED.value,
+                ExpertTerm.ends_on < today,
+                ExpertTerm.ended_on.is_(None),
+                ~exists().where(later.expert_id == ExpertTerm.expert_id, later.id > ExpertTerm.id),
+            )
+            .order_by(Expert.id)
+        )
+        return [_expert(r) for r in rows]
+
     async def add_contact_change(
         self, expert_id: int, field: str, old: str | None, new: str | None, now: datetime
     ) -> None:
@@ -464,6 +501,12 @@ class RegistryRepository:
             query = query.where(Expert.standing == what.standing)
         if what.person_id is not None:
             query = query.where(Expert.person_id == what.person_id)
+        if what.ends_from or what.ends_to:
+            query = query.where(Expert.standing.in_([s.value for s in SERVING]))
+        if what.ends_from:
+            query = query.where(ExpertTerm.ends_on >= what.ends_from)
+        if what.ends_to:
+            query = query.where(ExpertTerm.ends_on <= what.ends_to)
         if what.search:
             needle = what.search.strip()
             query = query.where(

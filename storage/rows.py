@@ -31,7 +31,7 @@ from bot.domain.reminders import (
     NoticeKind,
 )
 from bot.domain.review import RoleKind, Scope
-from bot.domain.workflow import LIVE, Status
+from bot.domain.workflow import ENTERED, LIVE, Status
 from bot.services.export_ports import ReportRow
 from bot.services.ports import InviteRow, UnitRow
 from storage.models import (
@@ -263,12 +263,21 @@ UNIT_REVIEWER = (
 )
 
 
-REPORTED = exists().where(
-    BatchReport.campaign_id == Application.campaign_id,
-    BatchReport.district_id == Application.district_id,
-    BatchReport.replaced.is_(False),
+ENTERED_BY_BUREAU = exists().where(
+    ApplicationEvent.application_id == Application.id, ApplicationEvent.action == ENTERED
 )
-"""The application's district has reported its batch of the application's campaign."""
+"""The bureau entered the application from a district's paper sheet (录入)."""
+
+REPORTED = or_(
+    exists().where(
+        BatchReport.campaign_id == Application.campaign_id,
+        BatchReport.district_id == Application.district_id,
+        BatchReport.replaced.is_(False),
+    ),
+    ENTERED_BY_BUREAU,
+)
+"""The bureau has the application: its district reported its batch of the application's
+campaign, or the bureau entered it itself."""
 
 
 def pending_for(scope: Scope) -> Any:

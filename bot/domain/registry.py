@@ -104,9 +104,25 @@ def due_reminder(end: date, today: date) -> int | None:
     return min(due) if due else None
 
 
+class TermEnd(StrEnum):
+    """/experts' filter by the end of the expert's latest term (experts in a term only)."""
+
+    SOON = "soon"
+    """The last day is today or within the reminders' 90 days."""
+    PASSED = "passed"
+    """The last day has passed: waiting for the renewal decision."""
+
+
+def term_end_range(which: TermEnd, today: date) -> tuple[date | None, date | None]:
+    """The first and last day (None: open) on which the latest term ends, for the filter."""
+    if which is TermEnd.SOON:
+        return today, today + timedelta(days=max(TERM_REMINDERS))
+    return None, today - timedelta(days=1)
+
+
 # Certificates --------------------------------------------------------------------------
 
-_PATTERN = re.compile(r"^[A-Z][A-Z0-9-]{0,19}\{year\}[A-Z0-9-]{0,9}\{number:0([3-6])d\}$")
+_PATTERN = re.compile(r"^([A-Z][A-Z0-9-]{0,19})\{year\}([A-Z0-9-]{0,9})\{number:0([3-6])d\}$")
 
 
 def check_certificate_format(template: str) -> str:
@@ -118,14 +134,51 @@ def check_certificate_format(template: str) -> str:
     return template
 
 
+def _parts(template: str) -> tuple[str, str, int]:
+    """(the letters before the year, those between the year and the serial, the serial's width)."""
+    head, middle, width = _PATTERN.match(check_certificate_format(template)).groups()  # type: ignore[union-attr]
+    return head, middle, int(width)
+
+
+def series_of(template: str, year: int) -> str:
+    """The counter a format numbers from in `year`: one per format and year."""
+    return template.replace("{year}", str(year))
+
+
 def certificate_number(template: str, year: int, number: int) -> str:
     """The `number`th certificate of `year`; numbers are never reused, so callers pass the next unused one."""
     if number < 1:
         raise ValueError("证书序号从 1 开始")
-    width = int(_PATTERN.match(check_certificate_format(template)).group(1))  # type: ignore[union-attr]
+    width = _parts(template)[2]
     if number >= 10**width:
         raise ValueError(f"证书序号超出 {width} 位")
     return template.format(year=year, number=number)
+
+
+def made_by(template: str, certificate_no: str) -> tuple[int, int] | None:
+    """(year, serial) if the format could have made this number, else None."""
+    head, middle, width = _parts(template)
+    found = re.fullmatch(
+        rf"{re.escape(head)}(\d{{4}}){re.escape(middle)}(\d{{{width}}})", certificate_no
+    )
+    return (int(found[1]), int(found[2])) if found else None
+
+
+def formats_clash(a: str, b: str) -> bool:
+    """Whether two formats, each counting on its own, could make the same number (a format
+    never clashes with itself: it shares its counters)."""
+    if a == b:
+        return False
+
+    def shape(template: str) -> str:  # '#' stands for any digit of the year or the serial
+        head, middle, width = _parts(template)
+        return f"{head}####{middle}{'#' * width}"
+
+    def fits(x: str, y: str) -> bool:
+        return x == y or ("#" in (x, y) and (x + y).replace("#", "").isdigit())
+
+    x, y = shape(a), shape(b)
+    return len(x) == len(y) and all(fits(p, q) for p, q in zip(x, y, strict=True))
 
 
 # Publicity -----------------------------------------------------------------------------

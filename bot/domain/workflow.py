@@ -59,6 +59,10 @@ class Action(StrEnum):
     """Left out by a batch that corrects an earlier one: qualified again, for a later batch."""
 
 
+ENTERED = "enter"
+"""The event of an application the bureau entered from a district's paper Annex 2 (录入): it
+starts district-approved and is at the bureau already, with no district report to wait for."""
+
 S, A, R = Status, Action, Actor
 
 TRANSITIONS: dict[tuple[Status, Actor, Action], Status] = {

@@ -28,6 +28,7 @@ from bot.domain.registry import (
     due_reminder,
     flagged,
     next_standing,
+    series_of,
     term_end,
 )
 from bot.domain.reminders import Notice, NoticeKind
@@ -72,6 +73,10 @@ class ExpertCard:
     events: Sequence[ExpertEventRow]
     contact_changes: Sequence[ContactChangeRow] = ()
     """The expert's own changes of phone, e-mail and address, oldest first."""
+
+    def evaluated(self, year: int) -> bool:
+        """Whether the yearly evaluation of `year` is recorded already."""
+        return any(e.kind == "year" and e.year == year for e in self.evaluations)
 
     @property
     def flagged(self) -> bool:
@@ -210,6 +215,26 @@ async def term_notices(uow: UnitOfWork, today: date, admins: Sequence[int]) -> l
     return [n for n in notices if n.key not in settled]
 
 
+async def end_terms(uows: UnitOfWorkFactory, now: datetime) -> int:
+    """Moves every appointed expert whose term's last day has passed (Asia/Shanghai) to 聘期已满，
+    待续聘, audited like any move; returns how many moved. Its own unit of work, run by each
+    reminder pass: a second pass, or one running at the same time, finds nobody or loses the
+    version race and skips that expert."""
+    moved = 0
+    async with uows() as uow:
+        for expert in await uow.registry.terms_over(local(now).date()):
+            try:
+                await _move(
+                    uow, expert, ExpertAction.TERM_ENDS, reason=None, by=None,
+                    actor_name=t.TERM_CLOCK, now=now,
+                )  # fmt: skip
+            except AlreadyHandled:
+                continue
+            moved += 1
+        await uow.commit()
+    return moved
+
+
 # evaluations ------------------------------------------------------------------------------------
 
 
@@ -281,7 +306,7 @@ async def renew(
         assert app is not None
         template = await uow.registry.certificate_format(app.campaign.id)
         number = await uow.registry.next_certificate_number(
-            template.replace("{year}", str(term_start.year))
+            series_of(template, term_start.year)
         )
         certificate_no = certificate_number(template, term_start.year, number)
         await _move(

@@ -19,7 +19,7 @@ from bot.clock import local
 from bot.domain import keys, parsers, vocab
 from bot.domain.errors import NotAllowed, NotFound
 from bot.domain.idcard import parse_id_number
-from bot.domain.workflow import Status
+from bot.domain.workflow import ENTERED, Status
 from bot.services.repositories import UnitOfWork, UnitOfWorkFactory
 from bot.texts import registry as t
 
@@ -38,8 +38,6 @@ class SheetRow(Protocol):
     contact: str
 
 
-ENTERED = "enter"
-"""The event of an application entered from paper (录入): created as district-approved."""
 _TITLE_LEVEL = re.compile(r"^(.+?)[（(](正高级|副高级|中级|初级)[）)]$")
 
 

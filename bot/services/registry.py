@@ -20,10 +20,19 @@ from bot.domain import keys
 from bot.domain.application import ApplicationSnapshot, Campaign
 from bot.domain.errors import AlreadyHandled, NotAllowed, NotFound
 from bot.domain.exports import Access, is_bureau
-from bot.domain.registry import Standing, certificate_number, term_end
+from bot.domain.registry import (
+    Standing,
+    certificate_number,
+    check_certificate_format,
+    formats_clash,
+    made_by,
+    series_of,
+    term_end,
+)
 from bot.domain.reminders import Notice, NoticeKind
 from bot.domain.review import Grant, RoleKind, scope_of
 from bot.domain.workflow import Action, Actor, Status, next_status
+from bot.services.ports import DistrictRow
 from bot.services.registry_ports import (
     BatchRow,
     ExpertFilter,
@@ -97,6 +106,57 @@ async def _application(uow: UnitOfWork, app_id: int) -> ApplicationSnapshot:
     return app
 
 
+# the campaign's certificate numbers ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CertificateFormat:
+    campaign: Campaign
+    template: str
+    example: str
+    """The first number of this year, as the format makes it."""
+
+
+async def set_certificate_format(
+    uows: UnitOfWorkFactory,
+    template: str,
+    *,
+    campaign_id: int | None = None,
+    by: int | None,
+    admin_ids: Iterable[int] = (),
+    now: datetime,
+) -> CertificateFormat:
+    """Sets how the campaign's certificates are numbered from now on (the current campaign by
+    default). A number is never given twice, so the format is refused when it could make a
+    number already given (unless its own counter is past it) or one that another campaign's
+    format could make from its own counter; numbers already given stay as they are."""
+    template = template.strip()
+    try:
+        check_certificate_format(template)
+    except ValueError as wrong:
+        raise NotAllowed(str(wrong)) from None
+    async with uows() as uow:
+        await bureau_actor(uow, by, admin_ids)
+        campaign = await (
+            uow.campaigns.current_campaign()
+            if campaign_id is None
+            else uow.campaigns.campaign(campaign_id)
+        )
+        if campaign is None:
+            raise NotFound(t.NO_CAMPAIGN)
+        for other_id, other in (await uow.registry.certificate_formats()).items():
+            if other_id != campaign.id and formats_clash(template, other):
+                raise NotAllowed(t.FORMAT_CLASHES.format(campaign_id=other_id, other=other))
+        counters = await uow.registry.certificate_counters()
+        for given in await uow.registry.certificate_numbers():
+            made = made_by(template, given)
+            if made and counters.get(series_of(template, made[0]), 0) < made[1]:
+                raise NotAllowed(t.FORMAT_REUSES.format(number=given))
+        await uow.registry.set_certificate_format(campaign.id, template)
+        await uow.commit()
+    return CertificateFormat(campaign, template, certificate_number(template, local(now).year, 1))
+
+
 # what the bureau admin sees ---------------------------------------------------------------------
 
 
@@ -119,6 +179,12 @@ class Overview:
     batches: Sequence[BatchView]
     """The batches that count (a corrected one is left out), oldest first."""
     appointed: int
+
+    def offered(self, corrects: int | None) -> list[ApplicationSnapshot]:
+        """What a new batch may name: for a correction, what the corrected batch still
+        confirms; and the qualified applications."""
+        kept = [a for b in self.batches if b.batch.id == corrects for a in b.waiting()]
+        return [*kept, *self.qualified]
 
 
 async def overview(
@@ -221,6 +287,8 @@ async def record_batch(
         dropped = []
         for app_id in sorted(kept - set(wanted)):
             app = found[app_id]
+            if app.status is not Status.CONFIRMED:  # an upheld objection took them out already
+                continue
             await _move(
                 uow, app, Action.DROP_FROM_BATCH, by=by, actor_name=actor_name, note=note, now=now
             )
@@ -460,7 +528,7 @@ async def appoint_batch(
         if open_ := [o.id for o in await uow.registry.objections(window.id) if o.outcome == "open"]:
             raise NotAllowed(t.OBJECTIONS_OPEN.format(ids="、".join(f"#{i}" for i in open_)))
         template = await uow.registry.certificate_format(batch.campaign_id)
-        series = template.replace("{year}", str(term_start.year))
+        series = series_of(template, term_start.year)
         appointed = []
         found = await uow.applications.applications(batch.app_ids)
         for app in (found[a] for a in batch.app_ids if a in found):
@@ -608,6 +676,10 @@ class ExpertsPage:
     total: int
     page: int
     what: ExpertFilter
+    district: str | None = None
+    """The name of the district filtered by, if any."""
+    districts: Sequence[DistrictRow] = ()
+    """Every district, when asked for (to choose one)."""
 
     @property
     def pages(self) -> int:
@@ -619,16 +691,22 @@ async def experts_page(
     *,
     what: ExpertFilter,
     page: int = 0,
+    with_districts: bool = False,
     by: int | None,
     admin_ids: Iterable[int] = (),
 ) -> ExpertsPage:
-    """A page of the registry for /experts (the handler masks contact data)."""
+    """A page of the registry for /experts (the handler masks contact data); `with_districts`
+    adds every district, to filter by."""
     async with uows() as uow:
         await bureau_actor(uow, by, admin_ids)
         rows, total = await uow.registry.experts(
             what, limit=EXPERTS_PAGE, offset=max(page, 0) * EXPERTS_PAGE
         )
-    return ExpertsPage(rows, total, max(page, 0), what)
+        district = await uow.campaigns.district(what.district_id) if what.district_id else None
+        districts = await uow.campaigns.districts() if with_districts else ()
+    return ExpertsPage(
+        rows, total, max(page, 0), what, district.name if district else None, districts
+    )
 
 
 async def registry_rows(
@@ -648,7 +726,12 @@ async def registry_rows(
             actor_id=by,
             action=Access.EXPORT_REGISTRY.value,
             target="registry",
-            detail={"rows": len(rows), "group": what.group, "standing": what.standing},
+            detail={
+                "rows": len(rows),
+                "group": what.group,
+                "district": what.district_id,
+                "standing": what.standing,
+            },
             now=now,
         )
         await uow.commit()

@@ -91,6 +91,9 @@ class ExpertFilter:
     search: str | None = None
     """A name (part of it) or a certificate number."""
     person_id: int | None = None
+    ends_from: date | None = None
+    ends_to: date | None = None
+    """The latest term's last day, each bound inclusive; with either, experts in a term only."""
 
 
 @dataclass(frozen=True)

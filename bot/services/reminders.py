@@ -50,7 +50,7 @@ from bot.domain.reminders import (
 from bot.domain.review import Grant, RoleKind
 from bot.domain.workflow import Status as AppStatus
 from bot.services.draws import draw_text, expire_overdue
-from bot.services.experts import term_notices
+from bot.services.experts import end_terms, term_notices
 from bot.services.reminder_ports import CampaignPlan, NoticeSender, Outcome
 from bot.services.repositories import UnitOfWork, UnitOfWorkFactory
 from bot.texts import chat as ct
@@ -165,12 +165,14 @@ async def send_due_reminders(
     stop: asyncio.Event | None = None,
     renew_every: float | None = None,
 ) -> PassReport:
-    """One pass: plan, then claim and send chunk by chunk. Safe to run twice at once.
+    """One pass: experts whose term ended move to DUE, then plan, then claim and send chunk by
+    chunk. Safe to run twice at once.
 
     Claims are renewed every `renew_every` seconds (a third of the lease by
     default) and released when the pass ends, however it ends.
     """
     if not dry_run:
+        await end_terms(uows, clock.now())
         await expire_overdue(uows, clock.now())
     async with uows() as uow:
         notices, dropped = await plan_pass(uow, clock.now(), lease, admin_ids)

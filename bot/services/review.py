@@ -43,7 +43,7 @@ from bot.domain.review import (
     scope_of,
     waits_at,
 )
-from bot.domain.workflow import Action, Status, next_status
+from bot.domain.workflow import ENTERED, Action, Status, next_status
 from bot.services import reminders
 from bot.services.ports import DuplicateRow, EventRow, ListFilter, UnitRow
 from bot.services.repositories import UnitOfWork, UnitOfWorkFactory
@@ -172,9 +172,12 @@ async def _covers(uow: UnitOfWork, app: ApplicationSnapshot) -> bool:
 
 
 async def _reported(uow: UnitOfWork, app: ApplicationSnapshot) -> bool:
-    """Whether the application's district has reported its batch of the campaign (上报市局)."""
+    """Whether the bureau has the application: its district reported its batch of the campaign
+    (上报市局), or the bureau entered it from paper itself (录入)."""
     reports = await uow.campaigns.reports(app.campaign.id, app.district_id)
-    return any(not r.replaced for r in reports)
+    if any(not r.replaced for r in reports):
+        return True
+    return any(e.action == ENTERED for e in await uow.applications.events_of(app.id))
 
 
 async def _waits_at(uow: UnitOfWork, app: ApplicationSnapshot) -> ReviewLevel | None:

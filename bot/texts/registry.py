@@ -34,6 +34,9 @@ REASON_NEEDED = "请写明理由。"
 OBJECTION_NOT_FOUND = "没有异议 #{objection_id}。"
 OBJECTION_DECIDED = "异议 #{objection_id} 已经有处理结果。"
 
+FORMAT_CLASHES = "第 {campaign_id} 个征集批次的聘书编号格式 {other} 可能编出相同的号码，请换一个格式（如更换字母前缀）。"
+FORMAT_REUSES = "这个格式会再次编出已发出的聘书编号 {number}，聘书编号不能重复使用，请换一个格式。"
+
 PUBLICITY_RUNNING = "公示期到 {ends_on} 才结束，结束后才能聘任。"
 OBJECTIONS_OPEN = "还有未处理的异议：{ids}，处理后才能聘任。"
 NOBODY_TO_APPOINT = "第 {batch_id} 批没有待聘任的专家。"
@@ -76,14 +79,21 @@ BUTTON_UPHOLD = "#{id} 异议成立"
 BUTTON_OVERRULE = "#{id} 异议不成立"
 
 PICK = "请选择本次联席会议确认入库的申报（已选 {count} 份），选好后点“下一步”："
+PICK_CORRECTION = (
+    "更正第{id}批：请选择更正后确认入库的申报（已选 {count} 份），选好后点“下一步”。"
+    "未选的将移出该批，回到待联席会议确认。"
+)
 PICK_NONE = "请至少选择一份申报。"
 ASK_MEETING_DATE = "请输入联席会议日期，如 2022-10-28："
 ASK_REFERENCE = "请输入会议纪要文号，如：联席会议纪要〔2022〕3号"
 CONFIRM_BATCH = (
-    "将记录：{meeting_on} {reference}\n确认入库 {count} 份：\n{names}\n\n"
-    "记录后不能修改；如需更正，请另记一批（命令行 expertbot registry batch --corrects）。"
+    "将记录：{meeting_on} {reference}{corrects}\n确认入库 {count} 份：\n{names}\n\n"
+    "记录后不能修改；如需更正，请在 /registry 点“第N批：更正”，另记一批。"
 )
-BATCH_RECORDED = "已记录第{id}批：{reference}，确认入库 {count} 份。下一步：开始公示。"
+CORRECTS = "（更正第{id}批）"
+BATCH_RECORDED = "已记录第{id}批{corrects}：{reference}，确认入库 {count} 份。下一步：开始公示。"
+BATCH_DROPPED = "移出 {count} 份，回到待联席会议确认：{names}"
+BUTTON_CORRECT = "第{id}批：更正"
 
 ASK_PUBLICITY_START = "第{id}批公示的第一天（如 2022-11-01）："
 CONFIRM_PUBLICITY = (
@@ -148,6 +158,8 @@ BUTTON_MY_CERTIFICATE = "下载聘书"
 
 EXPERT_NOT_FOUND = "没有专家 #{expert_id}。"
 EXPERT_UNKNOWN = "没有找到“{key}”：请用聘书编号（如 CQGSYF-2022-0001）或 #专家编号。"
+TERM_CLOCK = "系统（聘期届满）"
+"""The actor of the move to 聘期已满，待续聘 in the expert's history: nobody pressed anything."""
 EXPERT_WRONG_STANDING = "该专家目前“{standing}”，不能这样处理。"
 REASON_LIMIT = "请写明理由（不超过 {limit} 个字）。"
 NO_TERM = "该专家没有聘期记录。"
@@ -187,7 +199,13 @@ BUTTON_DISMISS = "解聘"
 BUTTON_CONFIRM_WITHDRAWAL = "确认退出"
 BUTTON_WITHDRAW = "申请退出专家库"
 PICK_RATING = "{name} {year} 年度评价："
+ASK_EVALUATION_NOTES = (
+    "{name} {year} 年度评价：{rating}。\n请输入评价说明（如：全年参加评审3次、隐患排查2次），"
+    "或点“跳过”："
+)
+BUTTON_SKIP_NOTES = "跳过"
 EVALUATION_DONE = "已记录 {name} {year} 年度评价：{rating}。"
+EVALUATION_NOTES = "（{notes}）"
 ASK_RENEWAL_START = "续聘 {name}：请输入新聘期的第一天（如 2027-11-15）："
 CONFIRM_RENEWAL = "续聘 {name}，新聘期 {start} 至 {end}，将生成新的聘书编号。"
 BUTTON_CONFIRM_RENEWAL = "确认续聘"
@@ -223,7 +241,10 @@ ASK_TERM_HEALTH = "{name} 期满考核：请输入健康状况（如：健康）
 ASK_TERM_WORK = "请简述聘期内的工作情况（参加评审、检查、培训等）："
 PICK_TERM_RATING = "{name} 期满考核结果："
 TERM_EVALUATION_DONE = "已记录 {name} 期满考核：{rating}（健康状况：{health}）。可在卡片上决定续聘或不予续聘。"
-EXPERTS_FILTERS = "专业组：{group} · 状态：{standing}"
+EXPERTS_FILTERS = "专业组：{group} · 区县：{district} · 状态：{standing} · 聘期：{ends}"
+TERM_ENDS = {"soon": "任期90天内届满", "passed": "已届满待续聘"}
+BUTTON_BY_DISTRICT = "按区县"
+BUTTON_BY_TERM_END = "按聘期届满"
 ANY = "全部"
 BUTTON_BY_GROUP = "按专业组"
 BUTTON_BY_STANDING = "按状态"

@@ -59,7 +59,8 @@ async def test_from_district_approval_to_a_renewed_expert_who_withdraws(
     await admin.send("/expert CQGSYF-2022-0001")
     await admin.press("2023年度评价")
     await admin.press("2023年：合格")
-    assert "已记录 张三 2023 年度评价：合格" in admin.last().text
+    await admin.send("全年参加评审3次")
+    assert "已记录 张三 2023 年度评价：合格。（全年参加评审3次）" in admin.last().text
 
     clock.at = datetime(2027, 10, 20, 9, 0, tzinfo=TZ)
     await sender_pass(world, sessionmaker, clock)
@@ -71,7 +72,10 @@ async def test_from_district_approval_to_a_renewed_expert_who_withdraws(
     await admin.press("合格")
     assert "已记录 张三 期满考核：合格（健康状况：健康）" in admin.last().text
     await admin.send("/expert CQGSYF-2022-0001")
-    assert "2023年年度评价：合格；2027年期满考核：合格" in admin.last().text
+    assert (
+        "2023年年度评价：合格（全年参加评审3次）；2027年期满考核：合格（聘期内参加评审12次、隐患排查5次）"
+        in admin.last().text
+    )
     await admin.press("续聘")
     await admin.send("2027-11-10")
     await admin.press("确认续聘")

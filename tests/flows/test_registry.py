@@ -153,7 +153,7 @@ async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
     await admin.press("按专业组")
     await admin.press("矿山")
     assert "共 1 人" in admin.last().text and "李矿山" in admin.last().text
-    assert "专业组：矿山 · 状态：全部" in admin.last().text
+    assert "专业组：矿山 · 区县：全部 · 状态：全部 · 聘期：全部" in admin.last().text
     await admin.press("按状态")
     await admin.press("已退出")
     assert "没有符合条件的专家" in admin.last().text
@@ -194,6 +194,8 @@ async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
     assert "专家 #1 · 王建筑（男）· 建筑" in admin.last().text and "评价：暂无" in admin.last().text
     await admin.press("2022年度评价")
     await admin.press("2022年：优秀")
+    assert "请输入评价说明" in admin.last().text
+    await admin.press("跳过")
     assert "已记录 王建筑 2022 年度评价：优秀" in admin.last().text
     await admin.send("/expert CQGSYF-2022-0001")
     await admin.press("续聘")

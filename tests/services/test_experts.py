@@ -188,3 +188,36 @@ async def test_the_bureau_hears_90_and_30_days_before_terms_end_once_each(
     assert "王建筑" not in second and "李矿山（CQGSYF-2022-0002）" in second, "renewed: not due"
     assert await pass_at(datetime(2027, 10, 16, 9, 0, tzinfo=TZ)) == []
     await bot.session.close()
+
+
+async def test_the_pass_moves_experts_whose_term_ended_to_due_once(appointed, sessionmaker) -> None:
+    import asyncio
+
+    from storage.models import Expert, ExpertEvent
+
+    uows, who, (first, second) = appointed
+    await experts.dismiss(uows, expert_id=second, reason="违反纪律", now=LATER, **who)
+    last_day = datetime(2027, 11, 14, 23, 30, tzinfo=TZ)
+    assert await experts.end_terms(uows, last_day) == 0, "the term's last day is still in it"
+    next_morning = datetime(2027, 11, 15, 0, 30, tzinfo=TZ)  # 2027-11-14 16:30 UTC
+    moved = await asyncio.gather(
+        experts.end_terms(uows, next_morning), experts.end_terms(uows, next_morning)
+    )
+    assert sorted(moved) == [0, 1], "two passes at once move the expert once"
+    assert await experts.end_terms(uows, next_morning) == 0
+    async with sessionmaker() as session:
+        standings = dict((await session.execute(select(Expert.id, Expert.standing))).all())
+        events = (
+            await session.execute(
+                select(ExpertEvent.action, ExpertEvent.from_standing, ExpertEvent.to_standing, ExpertEvent.actor_name)
+                .where(ExpertEvent.expert_id == first)
+                .order_by(ExpertEvent.id)
+            )
+        ).all()  # fmt: skip
+    assert standings == {first: "due", second: "dismissed"}
+    assert events[-1] == (ExpertAction.TERM_ENDS.value, "appointed", "due", "系统（聘期届满）")
+    card = await experts.renew(
+        uows, expert_id=first, term_start=date(2027, 11, 15), now=next_morning, **who
+    )
+    assert card.certificate_no == "CQGSYF-2027-0001"
+    assert await experts.end_terms(uows, next_morning) == 0, "the new term runs"

@@ -272,3 +272,54 @@ async def test_certificate_numbers_only_go_up(setup, sessionmaker) -> None:
             now=AFTER_PUBLICITY,
         )
     assert appointed.certificate_no == "CQGSYF-2022-0002"
+
+
+async def _appoint(uows, who, app_id: int) -> str:
+    batch = await registry.record_batch(
+        uows, meeting_on=MEETING, reference=REFERENCE, app_ids=[app_id], now=AT, **who
+    )
+    await registry.open_publicity(
+        uows, batch_id=batch.id, starts_on=date(2022, 11, 1), ends_on=date(2022, 11, 7), now=AT,
+        **who,
+    )  # fmt: skip
+    [appointed] = await registry.appoint_batch(
+        uows, batch_id=batch.id, term_start=date(2022, 11, 10), now=AFTER_PUBLICITY, **who
+    )
+    return appointed.certificate_no
+
+
+async def test_a_certificate_format_is_refused_when_it_could_give_a_number_twice(setup) -> None:
+    uows, admins, admin, district, apps = setup
+    who = {"by": admin, "admin_ids": admins}
+    assert await _appoint(uows, who, apps[0]) == "CQGSYF-2022-0001"
+    with pytest.raises(NotAllowed, match="只有市局管理员"):
+        await registry.set_certificate_format(
+            uows, "CQRS-{year}-{number:04d}", by=district, admin_ids=admins, now=AT
+        )
+    with pytest.raises(NotAllowed, match="证书编号格式应形如"):
+        await registry.set_certificate_format(uows, "cq-{number}", now=AT, **who)
+    with pytest.raises(NotAllowed, match="会再次编出已发出的聘书编号 CQGSYF-2022-0001"):
+        await registry.set_certificate_format(uows, "CQGSYF-{year}-0{number:03d}", now=AT, **who)
+
+    changed = await registry.set_certificate_format(uows, " CQRS-{year}-{number:04d} ", now=AT, **who)
+    assert (changed.template, changed.example) == ("CQRS-{year}-{number:04d}", "CQRS-2022-0001")
+    assert await _appoint(uows, who, apps[1]) == "CQRS-2022-0001"
+    back = await registry.set_certificate_format(uows, "CQGSYF-{year}-{number:04d}", now=AT, **who)
+    assert back.example == "CQGSYF-2022-0001", "the example is the format's, not the next number"
+    assert await _appoint(uows, who, apps[2]) == "CQGSYF-2022-0002", "its counter carries on"
+
+    async with uows() as uow:
+        top_up = await uow.campaigns.add_campaign(
+            name="2023年补选",
+            unit_deadline=datetime(2023, 9, 30, 18, 0, tzinfo=TZ),
+            district_deadline=datetime(2023, 10, 15, 18, 0, tzinfo=TZ),
+            now=AT,
+        )
+        await uow.commit()
+    with pytest.raises(NotAllowed, match="第 1 个征集批次的聘书编号格式"):
+        await registry.set_certificate_format(
+            uows, "CQGSYF-{year}-9{number:03d}", campaign_id=top_up, now=AT, **who
+        )
+    await registry.set_certificate_format(
+        uows, "CQGSYF-{year}-{number:04d}", campaign_id=top_up, now=AT, **who
+    )

@@ -19,3 +19,16 @@ def test_campaign_verbs_print_the_campaign(tmp_path, monkeypatch, capsys: pytest
     assert code == 0 and "2030-10-08 17:00" in out
     code, out, _ = run(capsys, "campaign", "close")
     assert code == 0 and "状态：已关闭" in out
+
+
+def test_campaign_certificates_sets_the_number_format(tmp_path, monkeypatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/cli.db")
+    monkeypatch.chdir(tmp_path)
+    code, _, _ = run(capsys, "campaign", "create", "--name", "2030年征集",
+                     "--unit-deadline", "2030-10-01 17:00", "--district-deadline", "2030-10-15 17:00")  # fmt: skip
+    assert code == 0
+    code, out, _ = run(capsys, "campaign", "certificates", "--format", "CQRS-{year}-{number:05d}")
+    assert code == 0 and "certificates numbered CQRS-{year}-{number:05d} (e.g. CQRS-" in out
+    assert "-00001)" in out
+    code, _, err = run(capsys, "campaign", "certificates", "--format", "cq-{number}")
+    assert code == 2 and "证书编号格式应形如" in err

@@ -19,9 +19,12 @@ from bot.domain.registry import (
     certificate_number,
     check_certificate_format,
     flagged,
+    formats_clash,
+    made_by,
     may_apply,
     next_standing,
     renewal_reminders,
+    series_of,
     term_end,
     weekday_of,
     working_days_after,
@@ -70,6 +73,19 @@ def test_certificate_numbers_follow_the_campaigns_format() -> None:
     for bad in ("cq-{year}-{number:04d}", "CQ-{number:04d}", "CQ-{year}-{number}", "CQ-{year}-{number:02d}"):
         with pytest.raises(ValueError):
             check_certificate_format(bad)
+
+
+def test_formats_that_could_make_the_same_number_clash() -> None:
+    default = "CQGSYF-{year}-{number:04d}"
+    assert not formats_clash(default, default), "one format shares its counters"
+    assert formats_clash(default, "CQGSYF-{year}-0{number:03d}")
+    assert formats_clash("CQ{year}{number:04d}", "CQ{year}1{number:03d}")
+    assert not formats_clash(default, "CQRS-{year}-{number:04d}")
+    assert not formats_clash(default, "CQGSYF-{year}-{number:05d}")
+    assert made_by(default, "CQGSYF-2022-0012") == (2022, 12)
+    assert made_by("CQGSYF-{year}-0{number:03d}", "CQGSYF-2022-0012") == (2022, 12)
+    assert made_by(default, "CQGSYF-2022-00012") is None
+    assert series_of(default, 2027) == "CQGSYF-2027-{number:04d}"
 
 
 def test_publicity_ends_after_five_working_days_and_says_the_weekday() -> None:

@@ -1,0 +1,87 @@
+"""/experts through the real Dispatcher: by district and by the end of the term, together with
+the other filters and the search; and the pass that moves an expert whose term ran out to
+聘期已满，待续聘."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.clock import TZ
+from bot.offline import OfflineWorld
+from bot.services import experts, registry
+from storage.uow import unit_of_work_factory
+from tests.flows.export_helpers import seed_app
+from tests.flows.review_helpers import BUREAU_ADMIN, standard_reviewers
+from tests.flows.test_registry import sender_pass
+from tests.support.people import person
+
+
+async def appointed(sessionmaker, clock) -> None:
+    """王建筑 (沙坪坝区, 建筑), 李矿山 (渝中区, 矿山) and 张危化 (沙坪坝区, 危化), appointed
+    from 2022-11-15 (the term ends 2027-11-14); 张危化 is dismissed."""
+    await standard_reviewers(sessionmaker)
+    uows = unit_of_work_factory(sessionmaker)
+    admin = await person(uows, BUREAU_ADMIN)
+    who = {"by": admin, "admin_ids": (admin,)}
+    apps = [
+        await seed_app(sessionmaker, telegram_id=5001, unit_code="CQU001", status="qualified",
+                       name="王建筑", group="建筑", id_number="500106198501011234"),
+        await seed_app(sessionmaker, telegram_id=5002, unit_code="CQJT01", status="qualified",
+                       name="李矿山", group="矿山", id_number="500106198601011235"),
+        await seed_app(sessionmaker, telegram_id=5003, unit_code="CQU001", status="qualified",
+                       name="张危化", group="危化", id_number="11010519491231002X"),
+    ]  # fmt: skip
+    at = datetime(2022, 10, 28, 15, 0, tzinfo=TZ)
+    batch = await registry.record_batch(uows, meeting_on=date(2022, 10, 28), reference="纪要3号", app_ids=apps, now=at, **who)  # fmt: skip
+    await registry.open_publicity(uows, batch_id=batch.id, starts_on=date(2022, 11, 1), ends_on=date(2022, 11, 7), now=at, **who)  # fmt: skip
+    done = await registry.appoint_batch(uows, batch_id=batch.id, term_start=date(2022, 11, 15), now=datetime(2022, 11, 14, 9, 0, tzinfo=TZ), **who)  # fmt: skip
+    await experts.dismiss(uows, expert_id=done[2].expert_id, reason="违反纪律", now=at, **who)
+
+
+async def test_experts_by_district_and_term_end_with_the_other_filters_and_the_search(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    await appointed(sessionmaker, clock)
+    admin = world.user(BUREAU_ADMIN, "局长")
+    clock.at = datetime(2027, 9, 1, 9, 0, tzinfo=TZ)
+    await admin.send("/experts")
+    assert "共 3 人" in admin.last().text
+    await admin.press("按区县")
+    assert {"沙坪坝区", "渝中区", "渝北区"} <= {label for label, _ in admin.last().buttons()}
+    await admin.press("沙坪坝区")
+    page = admin.last().text
+    assert "共 2 人" in page and "王建筑" in page and "张危化" in page
+    assert "专业组：全部 · 区县：沙坪坝区 · 状态：全部 · 聘期：全部" in page
+    await admin.press("按聘期届满")
+    await admin.press("任期90天内届满")
+    page = admin.last().text
+    assert "共 1 人" in page and "王建筑" in page, "a dismissed expert's term is not ending"
+    assert "区县：沙坪坝区" in page and "聘期：任期90天内届满" in page
+    await admin.press("按专业组")
+    await admin.press("矿山")
+    assert "没有符合条件的专家" in admin.last().text
+    await admin.press("全部专家")
+    await admin.press("按聘期届满")
+    await admin.press("已届满待续聘")
+    assert "没有符合条件的专家" in admin.last().text
+
+    clock.at = datetime(2027, 11, 15, 0, 30, tzinfo=TZ)  # the terms' last day has just passed
+    await admin.send("/experts 李")
+    await admin.press("按聘期届满")
+    await admin.press("已届满待续聘")
+    page = admin.last().text
+    assert "查找“李”" in page and "共 1 人" in page and "李矿山" in page
+    assert "在聘" in page, "before the pass the standing still says appointed"
+    await admin.press("按区县")
+    await admin.press("沙坪坝区")
+    assert "查找“李”" in admin.last().text and "没有符合条件的专家" in admin.last().text
+
+    await sender_pass(world, sessionmaker, clock)
+    await admin.send("/experts")
+    await admin.press("按状态")
+    await admin.press("聘期已满，待续聘")
+    page = admin.last().text
+    assert "共 2 人" in page and "王建筑" in page and "李矿山" in page
+    await admin.send("/expert CQGSYF-2022-0001")
+    assert "状态：聘期已满，待续聘" in admin.last().text
+    assert "续聘" in [label for label, _ in admin.last().buttons()]
