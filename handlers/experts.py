@@ -21,7 +21,9 @@ from bot.domain.idcard import mask_phone
 from bot.domain.parsers import clean_text, parse_day
 from bot.domain.registry import SERVING, Rating, Standing, term_end
 from bot.services import experts as svc
+from bot.services.draws import format_fee, format_hours
 from bot.services.repositories import UnitOfWorkFactory
+from bot.texts import draws as dt
 from bot.texts import registry as t
 from handlers import registry_files as files
 from handlers.callbacks import ExpertAct, ExpertDo
@@ -88,6 +90,8 @@ def card_text(card: svc.ExpertCard) -> str:
         terms=terms,
         evaluations=evaluations or t.NO_EVALUATIONS,
     )
+    if card.work:
+        text += "\n" + "\n".join(work_line(card, year).strip() for year, _ in card.work)
     if card.contact_changes:
         lines = "\n".join(
             t.EXPERT_CONTACT_LINE.format(
@@ -102,6 +106,19 @@ def card_text(card: svc.ExpertCard) -> str:
     if card.expert.withdrawal_reason:
         text += t.EXPERT_WITHDRAWAL.format(reason=card.expert.withdrawal_reason)
     return text
+
+
+def work_line(card: svc.ExpertCard, year: int) -> str:
+    """The drawn work using units recorded for the year, as the yearly evaluation weighs it."""
+    work = dict(card.work).get(year)
+    if work is None:
+        return ""
+    disputed = dt.WORK_SUMMARY_DISPUTED.format(count=work.disputed) if work.disputed else ""
+    return "\n" + dt.WORK_SUMMARY.format(
+        year=year, count=work.count, hours=format_hours(work.hours_tenths),
+        rating=f"{work.rating_avg:.1f}" if work.rating_avg is not None else dt.NO_RATING,
+        fee=format_fee(work.fee_fen), disputed=disputed,
+    )  # fmt: skip
 
 
 NOTES_SHOWN = 40
@@ -199,7 +216,7 @@ async def on_act(
             ]
             await query.answer()
             await message.answer(
-                t.PICK_RATING.format(name=name, year=year),
+                t.PICK_RATING.format(name=name, year=year) + work_line(card, year),
                 reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
             )
         case ExpertDo.RATE:

@@ -390,29 +390,26 @@ class DrawRepository:
         )
         return bool(result.rowcount)
 
-    async def work_summary(self, expert_id: int, first: datetime, last: datetime) -> WorkSummary:
-        """The expert's recorded work between two moments (recorded_at), for the yearly evaluation."""
-        r = (
-            await self.session.execute(
-                select(
-                    func.count(),
-                    func.coalesce(func.sum(WorkRecord.hours), 0),
-                    func.avg(WorkRecord.rating),
-                    func.coalesce(func.sum(WorkRecord.fee_fen), 0),
-                    func.coalesce(func.sum(case((WorkRecord.answer == "disputed", 1), else_=0)), 0),
-                )
-                .join(Invitation, Invitation.id == WorkRecord.invitation_id)
-                .where(
-                    Invitation.expert_id == expert_id,
-                    WorkRecord.recorded_at >= first,
-                    WorkRecord.recorded_at < last,
-                )
-            )
-        ).one()
-        return WorkSummary(
-            count=int(r[0]), hours_tenths=int(r[1]),
-            rating_avg=None if r[2] is None else float(r[2]), fee_fen=int(r[3]), disputed=int(r[4]),
-        )  # fmt: skip
+    async def work_years(self, expert_id: int) -> Sequence[tuple[int, WorkSummary]]:
+        """The expert's recorded work per year of the work's first day, oldest first."""
+        rows = await self.session.execute(
+            select(DrawRequest.days, WorkRecord.hours, WorkRecord.rating, WorkRecord.fee_fen,
+                   WorkRecord.answer)  # fmt: skip
+            .join(Invitation, Invitation.id == WorkRecord.invitation_id)
+            .join(DrawRequest, DrawRequest.id == Invitation.request_id)
+            .where(Invitation.expert_id == expert_id)
+        )
+        years: dict[int, list[tuple[int, int, int, str | None]]] = {}
+        for days, hours, rating, fee, answer in rows:
+            years.setdefault(int(min(days)[:4]), []).append((hours, rating, fee, answer))
+        return [
+            (year, WorkSummary(
+                count=len(w), hours_tenths=sum(x[0] for x in w),
+                rating_avg=sum(x[1] for x in w) / len(w), fee_fen=sum(x[2] for x in w),
+                disputed=sum(1 for x in w if x[3] == "disputed"),
+            ))  # fmt: skip
+            for year, w in sorted(years.items())
+        ]
 
     # leave and audit ------------------------------------------------------------------------------
 

@@ -26,7 +26,6 @@ from bot.domain.errors import (
     NotAllowed,
     NotFound,
 )
-from bot.domain.parsers import TIMEZONE
 from bot.domain.reminders import DEFAULT_LEASE, Notice, NoticeKind
 from bot.domain.review import Grant, RoleKind
 from bot.domain.units import new_unit_code
@@ -37,7 +36,6 @@ from bot.services.draw_ports import (
     RequestRow,
     RoundRow,
     UsingUnitRow,
-    WorkSummary,
 )
 from bot.services.ports import DistrictRow
 from bot.services.registry import is_bureau
@@ -818,12 +816,6 @@ async def requests_list(
         elif not units:
             raise NotAllowed(t.NOT_USER)
         return await uow.draws.requests_of(units, LIST_LIMIT)
-
-
-async def work_summary(uow: UnitOfWork, expert_id: int, year: int) -> WorkSummary:
-    """An expert's drawn work recorded in a calendar year (Asia/Shanghai), in an open unit of work."""
-    first = datetime(year, 1, 1, tzinfo=TIMEZONE)
-    return await uow.draws.work_summary(expert_id, first, first.replace(year=year + 1))
 
 
 async def trail(

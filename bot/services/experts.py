@@ -32,6 +32,7 @@ from bot.domain.registry import (
     term_end,
 )
 from bot.domain.reminders import Notice, NoticeKind
+from bot.services.draw_ports import WorkSummary
 from bot.services.registry import bureau_actor
 from bot.services.registry_ports import (
     ContactChangeRow,
@@ -73,6 +74,8 @@ class ExpertCard:
     events: Sequence[ExpertEventRow]
     contact_changes: Sequence[ContactChangeRow] = ()
     """The expert's own changes of phone, e-mail and address, oldest first."""
+    work: Sequence[tuple[int, WorkSummary]] = ()
+    """Drawn work the using units recorded, per year (for the yearly evaluation)."""
 
     def evaluated(self, year: int) -> bool:
         """Whether the yearly evaluation of `year` is recorded already."""
@@ -112,6 +115,7 @@ async def _card(uow: UnitOfWork, expert_id: int) -> ExpertCard:
         evaluations=await uow.registry.evaluations(expert_id),
         events=await uow.registry.expert_events(expert_id),
         contact_changes=await uow.registry.contact_changes(expert_id),
+        work=await uow.draws.work_years(expert_id),
     )
 
 

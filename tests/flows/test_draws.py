@@ -146,10 +146,13 @@ async def test_a_request_is_drawn_declined_redrawn_accepted_worked_rated_and_ver
 
     async with unit_of_work_factory(sessionmaker)() as uow:
         expert_id = (await uow.draws.invitation(DrawAct.unpack(accept).id)).expert_id
-        summary = await draws.work_summary(uow, expert_id, 2022)
-    assert (summary.count, summary.hours_tenths, summary.rating_avg, summary.fee_fen) == (
-        1, 35, 5.0, 80000,
+        [(year, summary)] = await uow.draws.work_years(expert_id)
+    assert (year, summary.count, summary.hours_tenths, summary.rating_avg, summary.fee_fen) == (
+        2022, 1, 35, 5.0, 80000,
     )  # fmt: skip
+    admin = world.user(900, "局长")
+    await admin.send(f"/expert #{expert_id}")
+    assert "2022 年参加抽取工作 1 次，共 3.5 小时，平均评分 5.0，费用 800 元" in admin.last().text
 
     monkeypatch.setenv("DATABASE_URL", sessionmaker.url_string())
     code, out, _ = await asyncio.to_thread(run, capsys, "draw", "verify", "1")
