@@ -408,7 +408,8 @@ async def on_act(
             )  # fmt: skip
             await query.answer()
             await message.edit_reply_markup(reply_markup=None)
-            await message.answer(done.text)
+            cannot = rd.single_keyboard(t.BUTTON_CANNOT_COME, DrawDo.DECLINE, id_)
+            await message.answer(done.text, reply_markup=cannot)
             await send(done.claimed)
         case DrawDo.DECLINE:
             await svc.open_invitation(uows, person_id=person_id, invitation_id=id_, now=clock.now())

@@ -84,9 +84,11 @@ INVITATION_MOVES: dict[tuple[InvitationStatus, InvitationAction], InvitationStat
     (IS.INVITED, IA.DECLINE): IS.DECLINED,
     (IS.INVITED, IA.EXPIRE): IS.EXPIRED,
     (IS.INVITED, IA.CANCEL): IS.CANCELLED,
+    (IS.ACCEPTED, IA.DECLINE): IS.DECLINED,
     (IS.ACCEPTED, IA.CANCEL): IS.CANCELLED,
 }
-"""An accepted expert may still be released by the unit's cancellation; a declined one stays declined."""
+"""An expert who accepted may still find they cannot come (the service allows it until the day
+before the work), and the unit's cancellation releases them; a declined one stays declined."""
 
 HOLDS_DAY = frozenset({IS.INVITED, IS.ACCEPTED})
 """Invitations that book the expert's days: nobody else may invite them for those days."""

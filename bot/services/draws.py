@@ -470,9 +470,9 @@ async def _close_invitation(
         notices, extra = await _invite_next(uow, request, now)
     if action is not d.IA.CANCEL:
         notices.append(
-            _to_unit(request, f"ia:{inv.id}", {
+            _to_unit(request, f"ia:{inv.id}:{target.value}", {
                 "what": "answer", "name": inv.name, "status": target.value,
-                "reason": reason or "", "extra": extra,
+                "reason": reason or "", "extra": extra, "was": inv.status,
             })
         )  # fmt: skip
     return notices
@@ -489,20 +489,10 @@ async def answer_invitation(
     holder: str,
     lease: timedelta = DEFAULT_LEASE,
 ) -> Outcome:
-    """接受 or 婉拒 by the invited expert only; the unit is told, a decline invites the next."""
+    """接受 or 婉拒 by the invited expert only; the unit is told, a decline invites the next.
+    An expert who accepted may still say they cannot come, until the day before the work."""
     async with uows() as uow:
-        inv = await uow.draws.invitation(invitation_id)
-        if inv is None:
-            raise NotFound(t.INVITATION_NOT_FOUND)
-        if inv.person_id != person_id:
-            log.warning("person %s answered invitation %s of person %s", person_id, inv.id, inv.person_id)
-            raise NotAllowed(t.NOT_YOUR_INVITATION)
-        request = await uow.draws.request(inv.request_id)
-        assert request is not None
-        if inv.status != d.IS.INVITED:
-            raise AlreadyHandled(t.INVITATION_CLOSED.format(status=t.INVITATION_STATUS[inv.status]))
-        if inv.reply_by is not None and now >= inv.reply_by:
-            raise DeadlinePassed(t.INVITATION_LATE.format(reply_by=format_local(inv.reply_by)))
+        inv, request = await _answerable(uow, invitation_id, person_id, accept=accept, now=now)
         action = d.IA.ACCEPT if accept else d.IA.DECLINE
         notices = await _close_invitation(
             uow, inv, request, action, reason=reason, actor_id=person_id, now=now
@@ -718,19 +708,33 @@ async def answer_work(
 async def open_invitation(
     uows: UnitOfWorkFactory, *, person_id: int, invitation_id: int, now: datetime
 ) -> InvitationRow:
-    """The person's own invitation, still open: checked before asking why they decline."""
+    """The person's own invitation, still open to a decline: checked before asking why."""
     async with uows() as uow:
-        inv = await uow.draws.invitation(invitation_id)
+        inv, _ = await _answerable(uow, invitation_id, person_id, accept=False, now=now)
+    return inv
+
+
+async def _answerable(
+    uow: UnitOfWork, invitation_id: int, person_id: int, *, accept: bool, now: datetime
+) -> tuple[InvitationRow, RequestRow]:
+    """The invitation and its request if this person may answer it so now; refusals say why."""
+    inv = await uow.draws.invitation(invitation_id)
     if inv is None:
         raise NotFound(t.INVITATION_NOT_FOUND)
     if inv.person_id != person_id:
         log.warning("person %s pressed invitation %s of person %s", person_id, inv.id, inv.person_id)
         raise NotAllowed(t.NOT_YOUR_INVITATION)
+    request = await uow.draws.request(inv.request_id)
+    assert request is not None
+    if inv.status == d.IS.ACCEPTED and not accept:
+        if local(now).date() >= request.days[0]:
+            raise DeadlinePassed(t.TOO_LATE_TO_WITHDRAW.format(day=request.days[0].isoformat()))
+        return inv, request
     if inv.status != d.IS.INVITED:
         raise AlreadyHandled(t.INVITATION_CLOSED.format(status=t.INVITATION_STATUS[inv.status]))
     if inv.reply_by is not None and now >= inv.reply_by:
         raise DeadlinePassed(t.INVITATION_LATE.format(reply_by=format_local(inv.reply_by)))
-    return inv
+    return inv, request
 
 
 async def work_of_expert(uows: UnitOfWorkFactory, *, person_id: int, invitation_id: int) -> None:
@@ -889,6 +893,8 @@ def draw_text(p: dict[str, Any]) -> str:
                 "accepted": t.ANSWER_ACCEPTED, "declined": t.ANSWER_DECLINED,
                 "expired": t.ANSWER_EXPIRED,
             }[p["status"]]  # fmt: skip
+            if p.get("was") == d.IS.ACCEPTED:
+                answer = t.ANSWER_WITHDRAWN
             extra = " ".join(
                 x for x in (t.ANSWER_REASON.format(reason=p["reason"]) if p["reason"] else "",
                             p["extra"]) if x

@@ -302,3 +302,25 @@ async def test_only_a_using_unit_may_ask_and_only_its_own_requests(
     assert last_answer(world) == "这不是您单位的抽取申请。"
     await stranger.press_data(DrawAct(do=DrawDo.GROUP, id=999).pack())
     assert "失效" in last_answer(world) or "过期" in last_answer(world)
+
+
+async def test_an_expert_who_accepted_may_still_say_they_cannot_come_before_the_day(
+    world: OfflineWorld, sessionmaker, clock, ready: OfflineUser
+) -> None:
+    unit = ready
+    await file_request(unit, wanted="1")
+    await unit.press("抽取专家")
+    (first,) = invited(world)
+    expert = world.user(first, EXPERTS[first][0])
+    await expert.press("接受")
+    await expert.press("无法参加")
+    await expert.send("临时出差")
+    assert "您已婉拒第 1 号邀请" in expert.last().text
+    assert "接受后告知无法参加。原因：临时出差 已依次邀请备选专家" in unit.last().text
+    (second,) = invited(world)
+    assert second != first
+    late = world.user(second, EXPERTS[second][0])
+    await late.press("接受")
+    clock.at = datetime(2022, 12, 10, 8, 0, tzinfo=TZ)
+    await late.press("无法参加")
+    assert last_answer(world) == t.TOO_LATE_TO_WITHDRAW.format(day="2022-12-10")

@@ -55,7 +55,8 @@ def test_every_invitation_move_is_in_the_table_or_refused() -> None:
     assert allowed == set(d.INVITATION_MOVES)
     for status in (d.IS.DECLINED, d.IS.EXPIRED, d.IS.SKIPPED, d.IS.CANCELLED):
         assert all(d.next_invitation(status, a) is None for a in d.InvitationAction), status
-    assert d.next_invitation(d.IS.ACCEPTED, d.IA.DECLINE) is None, "an acceptance stands"
+    assert d.next_invitation(d.IS.ACCEPTED, d.IA.ACCEPT) is None
+    assert d.next_invitation(d.IS.ACCEPTED, d.IA.EXPIRE) is None, "an acceptance does not time out"
 
 
 def test_the_order_is_the_scores_and_anyone_can_recompute_it() -> None:
