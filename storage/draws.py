@@ -347,6 +347,21 @@ class DrawRepository:
         )
         return bool(result.rowcount)
 
+    async def accepted(self) -> Sequence[tuple[InvitationRow, RequestRow, bool]]:
+        """Accepted invitations of requests not cancelled, each with its request and whether its
+        work is recorded: what the day-before and work-to-record reminders look at."""
+        worked = set(await self.session.scalars(select(WorkRecord.invitation_id)))
+        invitations = await self._invitations(Invitation.status == InvitationStatus.ACCEPTED.value)
+        requests: dict[int, RequestRow | None] = {}
+        out = []
+        for inv in invitations:
+            if inv.request_id not in requests:
+                requests[inv.request_id] = await self.request(inv.request_id)
+            request = requests[inv.request_id]
+            if request is not None and request.status != "cancelled":
+                out.append((inv, request, inv.id in worked))
+        return out
+
     async def invited_experts(self, request_id: int) -> set[int]:
         return set(
             await self.session.scalars(

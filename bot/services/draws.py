@@ -506,6 +506,40 @@ async def answer_invitation(
     return Outcome(text=text, claimed=claimed)
 
 
+REMIND_HOURS = range(9, 21)
+"""Local hours in which draw reminders are planned: nobody is told about tomorrow at midnight."""
+
+
+async def draw_reminders(uow: UnitOfWork, now: datetime) -> list[Notice]:
+    """In the caller's unit of work: the day before the work, each accepted expert is reminded;
+    once the work's last day is over, the unit is asked to record whoever's work it has not.
+    Each key goes out once; the pass's claim drops those sent already."""
+    moment = local(now)
+    if moment.hour not in REMIND_HOURS:
+        return []
+    today = moment.date()
+    notices: list[Notice] = []
+    unrecorded: dict[int, tuple[RequestRow, list[str]]] = {}
+    for inv, request, worked in await uow.draws.accepted():
+        if request.days[0] == today + timedelta(days=1):
+            notices.append(
+                Notice(
+                    key=f"i1:{inv.id}", kind=NoticeKind.DRAW, recipient_id=inv.person_id,
+                    payload={"what": "tomorrow", "request_id": request.id,
+                             "project": request.project, "place": request.place,
+                             "days": [x.isoformat() for x in request.days]},
+                )  # fmt: skip
+            )
+        if request.days[-1] < today and not worked:
+            unrecorded.setdefault(request.id, (request, []))[1].append(inv.name)
+    for request, names in unrecorded.values():
+        notices.append(
+            _to_unit(request, f"rw:{request.id}", {"what": "record_work", "names": names})
+        )
+    settled = await uow.campaigns.settled_keys([n.key for n in notices])
+    return [n for n in notices if n.key not in settled]
+
+
 async def expire_overdue(uows: UnitOfWorkFactory, now: datetime) -> int:
     """Turns unanswered invitations past their deadline into timeouts, each in its own unit of
     work, and puts what that causes in the outbox for the pass to send; how many expired."""
@@ -902,6 +936,14 @@ def draw_text(p: dict[str, Any]) -> str:
             return t.ANSWER_TO_UNIT.format(
                 request_id=p["request_id"], name=p["name"], answer=answer, extra=extra
             ).rstrip()
+        case "tomorrow":
+            return t.TOMORROW.format(
+                request_id=p["request_id"], project=p["project"], place=p["place"],
+                days=_days_text(p["days"]),
+            )  # fmt: skip
+        case "record_work":
+            return t.RECORD_WORK.format(request_id=p["request_id"], project=p["project"],
+                                        names="、".join(p["names"]))  # fmt: skip
         case "reserve_empty":
             return t.RESERVE_EMPTY_NOTICE.format(request_id=p["request_id"], missing=p["missing"])
         case "expired":

@@ -49,7 +49,7 @@ from bot.domain.reminders import (
 )
 from bot.domain.review import Grant, RoleKind
 from bot.domain.workflow import Status as AppStatus
-from bot.services.draws import draw_text, expire_overdue
+from bot.services.draws import draw_reminders, draw_text, expire_overdue
 from bot.services.experts import end_terms, term_notices
 from bot.services.reminder_ports import CampaignPlan, NoticeSender, Outcome
 from bot.services.repositories import UnitOfWork, UnitOfWorkFactory
@@ -133,6 +133,7 @@ async def plan_pass(
     """(what to send now, waiting notices whose recipient became unreachable), in an open unit of work."""
     admins = sorted({*admin_ids, *await uow.people.bureau_admins()})
     notices: list[Notice] = await term_notices(uow, local(now).date(), admins)
+    notices += await draw_reminders(uow, now)
     dropped: list[Notice] = []
     for n in await uow.campaigns.waiting_notices(now, lease):
         (dropped if await uow.people.is_unreachable(n.recipient_id) else notices).append(n)

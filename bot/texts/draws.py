@@ -148,6 +148,12 @@ RESERVE_EMPTY_NOTICE = "第 {request_id} 号申请的备选名单已用完，仍
 EXPIRED_OWN = "第 {request_id} 号邀请（{project}）已过答复期限，视为婉拒。"
 REQUEST_CANCELLED_OWN = "第 {request_id} 号邀请（{project}，{days}）已由使用单位取消：{reason}。这些日期不再为您保留。"
 
+TOMORROW = "提醒：明天起您参加第 {request_id} 号邀请“{project}”（{days}，{place}）。"
+RECORD_WORK = (
+    "第 {request_id} 号申请“{project}”的工作日期已过，尚未登记以下专家的工作：{names}。"
+    "请在 /draws 打开该申请，点“登记工作”。"
+)
+
 # after the work
 ASK_HOURS = "登记 {name} 的工作：实际工作时长（小时，可有一位小数，如 3.5）。"
 ASK_RATING = "评分（1–5 分）："

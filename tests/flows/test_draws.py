@@ -324,3 +324,26 @@ async def test_an_expert_who_accepted_may_still_say_they_cannot_come_before_the_
     clock.at = datetime(2022, 12, 10, 8, 0, tzinfo=TZ)
     await late.press("无法参加")
     assert last_answer(world) == t.TOO_LATE_TO_WITHDRAW.format(day="2022-12-10")
+
+
+async def test_the_expert_is_reminded_the_day_before_and_the_unit_to_record_the_work(
+    world: OfflineWorld, sessionmaker, clock, ready: OfflineUser
+) -> None:
+    unit = ready
+    await file_request(unit, wanted="1")
+    await unit.press("抽取专家")
+    (first,) = invited(world)
+    expert = world.user(first, EXPERTS[first][0])
+    await expert.press("接受")
+    clock.at = datetime(2022, 12, 9, 7, 0, tzinfo=TZ)
+    await sender_pass(world, sessionmaker, clock)
+    assert "明天" not in expert.last().text, "not before nine in the morning"
+    clock.at = datetime(2022, 12, 9, 9, 30, tzinfo=TZ)
+    await sender_pass(world, sessionmaker, clock)
+    assert expert.last().text == "提醒：明天起您参加第 1 号邀请“某煤矿隐患排查治理验收”（2022-12-10，渝北区某矿井）。"
+    before = len(expert.inbox())
+    await sender_pass(world, sessionmaker, clock)
+    assert len(expert.inbox()) == before, "once"
+    clock.at = datetime(2022, 12, 11, 10, 0, tzinfo=TZ)
+    await sender_pass(world, sessionmaker, clock)
+    assert f"尚未登记以下专家的工作：{EXPERTS[first][0]}" in unit.last().text
