@@ -194,7 +194,6 @@ class DrawRepository:
                 Expert.id,
                 Expert.person_id,
                 Expert.professional_group,
-                Expert.standing,
                 Expert.withdrawal_asked_at,
                 Application.district_id,
                 Application.unit_id,
@@ -219,21 +218,26 @@ class DrawRepository:
                 Expert.standing.in_([s.value for s in SERVING]),
             )
         )
+        # unpacked, not read by name: over a group's ~1,400 experts reading a Row's attributes
+        # cost about as much as the query (benchmarks/draws.py)
         return [
             Candidate(
-                expert_id=r.id,
-                person_id=r.person_id,
-                group=r.professional_group,
-                district_id=r.district_id,
-                unit_id=r.unit_id,
-                unit_name=r.unit_name or "",
-                term_start=r.starts_on,
-                term_end=r.ends_on,
-                serving=r.withdrawal_asked_at is None,
-                on_leave=bool(r.on_leave),
-                booked=bool(r.booked),
+                expert_id=expert_id,
+                person_id=person_id,
+                group=group,
+                district_id=district_id,
+                unit_id=unit_id,
+                unit_name=unit_name or "",
+                term_start=starts_on,
+                term_end=ends_on,
+                serving=withdrawal_asked_at is None,
+                on_leave=bool(leave),
+                booked=bool(held),
             )
-            for r in rows
+            for (
+                expert_id, person_id, group, withdrawal_asked_at, district_id, unit_id, unit_name,
+                starts_on, ends_on, leave, held,
+            ) in rows  # fmt: skip
         ]
 
     # rounds and invitations ---------------------------------------------------------------------

@@ -137,7 +137,10 @@ async def _pool(uow: UnitOfWork, request: RequestRow, unit: UsingUnitRow) -> lis
     return [d.PoolEntry(c.expert_id, c.district_id in preferred) for c in found]
 
 
-async def _view(uow: UnitOfWork, request: RequestRow, *, may_act: bool) -> RequestView:
+async def _view(
+    uow: UnitOfWork, request: RequestRow, *, may_act: bool, size_pool: bool = True
+) -> RequestView:
+    """The card; without `size_pool` its pool_size stays None (the caller forms the pool itself)."""
     unit = await uow.draws.using_unit(request.using_unit_id)
     assert unit is not None
     invitations = await uow.draws.invitations(request.id)
@@ -158,7 +161,7 @@ async def _view(uow: UnitOfWork, request: RequestRow, *, may_act: bool) -> Reque
         district_names=names,
         may_act=may_act,
     )
-    if view.may_draw:
+    if size_pool and view.may_draw:
         view = RequestView(**{**view.__dict__, "pool_size": len(await _pool(uow, request, unit))})
     return view
 
@@ -337,7 +340,8 @@ async def draw(
     for _ in range(DRAW_ATTEMPTS):
         async with uows() as uow:
             request = await _request_for(uow, request_id, person_id, admin_ids, act=True)
-            view = await _view(uow, request, may_act=True)
+            # the pool is formed once, below: forming it costs more than the rest of the card
+            view = await _view(uow, request, may_act=True, size_pool=False)
             if not view.may_draw:
                 why = (
                     t.WHY_CANCELLED
