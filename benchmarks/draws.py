@@ -90,7 +90,7 @@ FIRST_DAY = date(2022, 12, 5)
 DAYS = 60
 """The seeded requests' days: FIRST_DAY and the 59 after it."""
 UNITS = 40
-USING_UNITS = 10
+USING_UNITS = 50
 WANTED = 5
 CONCURRENT = 100
 HOLDER = "bench"
@@ -128,7 +128,7 @@ async def seed(url: str, experts: int, requests: int) -> tuple[object, list[tupl
         kind = ("hr", "division", "project")[i % 3]
         using = await draws.add_using_unit(
             uows, name=f"使用单位{i}", kind=kind, district_id=None,
-            unit_code=units[i].code if i % 2 == 0 else None, now=NOW,
+            unit_code=units[i % UNITS].code if i % 2 == 0 else None, now=NOW,
         )  # fmt: skip
         target = await roles.find_target(uows, RoleKind.USER, using.code)
         assert target is not None
