@@ -20,6 +20,7 @@ def build_routers() -> list[Router]:
         registry,
         reminders,
         review,
+        stats,
     )
 
     return [
@@ -33,6 +34,7 @@ def build_routers() -> list[Router]:
         review.build_router(),
         exports.build_router(),
         registry.build_router(),
+        stats.build_router(),
         experts.build_router(),
         applicant.build_router(),
         common.build_fallback_router(),
