@@ -43,6 +43,8 @@ DPI = 110
 WIDTH = 9.0
 """Inches: at DPI, about 1,000 pixels, which Telegram shows without shrinking the labels."""
 LABEL_SIZE = 10
+PNG_COMPRESSION = 3
+"""zlib level: 6 (the default) took about 0.07 s more a chart for files at most 5 % smaller."""
 TITLE_SIZE = 15
 
 STATUS_COLORS: dict[Status, str] = {
@@ -144,18 +146,11 @@ def applications_png(data: Applications) -> bytes:
 
     def draw(fig: Figure, ax: Axes) -> None:
         rows = range(len(districts))
-        left = [0] * len(districts)
-        for status in shown:
-            values = [counts.get((d, status.value), 0) for d in districts]
-            ax.barh(
-                rows,
-                values,
-                left=left,
-                height=0.72 if len(districts) > 3 else 0.45,
-                color=STATUS_COLORS[status],
-                label=t.STATUS[status.value],
-            )
-            left = [a + b for a, b in zip(left, values, strict=True)]
+        layers = [
+            (t.STATUS[s.value], STATUS_COLORS[s], [counts.get((d, s.value), 0) for d in districts])
+            for s in shown
+        ]
+        left = _stacked(ax, layers, len(districts), 0.72 if len(districts) > 3 else 0.45, True)
         for row, total in zip(rows, left, strict=True):
             if total:
                 ax.text(total, row, f" {total}", va="center", fontsize=LABEL_SIZE - 1, **_font())
@@ -183,23 +178,21 @@ def experts_png(rows: Sequence[GroupLevelCount]) -> bytes:
 
     def draw(fig: Figure, ax: Axes) -> None:
         columns = range(len(groups))
-        bottom = [0] * len(groups)
-        for level in shown:
-            values = [counts.get((g, level), 0) for g in groups]
-            ax.bar(
-                columns,
-                values,
-                bottom=bottom,
-                width=0.7,
-                color=LEVEL_COLORS.get(level, LEVEL_COLORS[None]),
-                label=level or t.LEVEL_UNKNOWN,
+        layers = [
+            (
+                level or t.LEVEL_UNKNOWN,
+                LEVEL_COLORS.get(level, LEVEL_COLORS[None]),
+                [counts.get((g, level), 0) for g in groups],
             )
-            bottom = [a + b for a, b in zip(bottom, values, strict=True)]
+            for level in shown
+        ]
+        bottom = _stacked(ax, layers, len(groups), 0.7, False)
         for column, total in zip(columns, bottom, strict=True):
             if total:
                 ax.text(column, total, str(total), ha="center", va="bottom",
                         fontsize=LABEL_SIZE - 1, **_font())  # fmt: skip
         ax.set_xticks(list(columns), groups)
+        ax.set_xlim(-0.6, len(groups) - 0.4)
         ax.set_ylabel(t.EXPERTS_AXIS, **_font())
         _count_axis(ax.yaxis, max(bottom, default=0), headroom=1.08)
         ax.grid(axis="y", color=GRID_COLOR)
@@ -303,10 +296,41 @@ def _render(width: float, height: float, draw: Callable[[Figure, Axes], None]) -
         _style(ax)
         draw(fig, ax)
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+        fig.savefig(
+            buffer,
+            format="png",
+            dpi=DPI,
+            metadata={"Software": None},
+            pil_kwargs={"compress_level": PNG_COMPRESSION},
+        )
         return buffer.getvalue()
     finally:
         fig.clear()
+
+
+def _stacked(
+    ax: Axes, layers: Sequence[tuple[str, str, Sequence[int]]], n: int, width: float, across: bool
+) -> list[int]:
+    """Stacked bars, one PolyCollection per layer (label, colour, a value per bar), bars at
+    0 … n-1, `across` for horizontal ones; the totals. ax.bar makes an artist per bar: 451
+    of them (41 districts, 11 statuses) took twice as long as all the rest of the chart."""
+    from matplotlib.collections import PolyCollection
+
+    base = [0] * n
+    for label, color, values in layers:
+        boxes = []
+        for i, (start, value) in enumerate(zip(base, values, strict=True)):
+            if value:
+                a, b = i - width / 2, i + width / 2
+                end = start + value
+                boxes.append(
+                    [(start, a), (end, a), (end, b), (start, b)]
+                    if across
+                    else [(a, start), (b, start), (b, end), (a, end)]
+                )
+        ax.add_collection(PolyCollection(boxes, facecolors=color, edgecolors="none", label=label))
+        base = [x + v for x, v in zip(base, values, strict=True)]
+    return base
 
 
 def _style(ax: Axes) -> None:
