@@ -31,7 +31,7 @@ from bot.domain.stats import (
     Statistics,
 )
 from bot.domain.workflow import Status
-from bot.texts import stats as t
+from exports import chart_texts as t
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

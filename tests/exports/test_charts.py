@@ -32,7 +32,8 @@ from bot.domain.stats import (
     every_month,
     months_back,
 )
-from bot.texts import stats as t
+from bot.texts.exports import STATUS as EXPORT_STATUS
+from exports import chart_texts as t
 from exports import charts
 from storage.db import Database
 from storage.uow import unit_of_work_factory
@@ -143,6 +144,10 @@ def test_every_text_the_charts_print_is_in_the_font() -> None:
         *vocab.PROFESSIONAL_GROUPS, *TITLE_LEVELS,
     ]  # fmt: skip
     assert [text for text in texts if not charts.drawable(text)] == []
+
+
+def test_the_legend_names_statuses_as_the_full_export_does() -> None:
+    assert {s.value: EXPORT_STATUS[s.value] for s in CHART_STATUSES} == t.STATUS
 
 
 def test_captions_say_what_each_chart_counts() -> None:
