@@ -5,9 +5,10 @@
 The source is the Simplified Chinese face of Noto Sans CJK 2.004 (SIL OFL 1.1),
 as Debian's fonts-noto-cjk ships it. The subset keeps every character of
 GB 2312 (6,763 hanzi and its symbols), printable ASCII, the punctuation charts
-use, and every character of the project's vocabularies (bot/domain/data) and
-texts (bot/texts), so a new district or status name is covered when the
-subset is made again. Hinting is dropped (matplotlib hints with FreeType's
+use, and every character of the project's vocabularies (bot/domain/data),
+texts (bot/texts) and the charts' words (exports/chart_texts.py), so a new
+district or status name is covered when the subset is made again. The source's timestamp is kept, so the same source
+makes the same bytes. Hinting is dropped (matplotlib hints with FreeType's
 autohinter). The family is renamed so that no installed Noto font can stand
 in for it. Run again after a vocabulary gains a character outside GB 2312;
 tests/exports/test_charts.py says which.
@@ -41,7 +42,11 @@ def gb2312() -> set[str]:
 
 def project_characters() -> set[str]:
     chars: set[str] = set()
-    for folder, pattern in ((ROOT / "bot/domain/data", "*.csv"), (ROOT / "bot/texts", "*.py")):
+    for folder, pattern in (
+        (ROOT / "bot/domain/data", "*.csv"),
+        (ROOT / "bot/texts", "*.py"),
+        (ROOT / "exports", "chart_texts.py"),
+    ):
         for path in folder.glob(pattern):
             chars |= {c for c in path.read_text(encoding="utf-8") if ord(c) > 0x7F}
     return chars
@@ -55,11 +60,11 @@ def wanted() -> set[str]:
 
 def source_face(path: str) -> TTFont:
     if path.endswith((".ttc", ".otc")):
-        for font in TTCollection(path).fonts:
+        for font in TTCollection(path, recalcTimestamp=False).fonts:
             if font["name"].getDebugName(6) == SOURCE_FACE:
                 return font
         raise SystemExit(f"{path} has no {SOURCE_FACE} face")
-    return TTFont(path)
+    return TTFont(path, recalcTimestamp=False)
 
 
 def main(source: str) -> None:
