@@ -94,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 _EXTENSIONS: list[Callable[[Any], None]] = []
-"""Other modules' verbs (review, exports, reminders) register here."""
+"""Other modules' verbs (review, exports, stats, reminders) register here."""
 
 
 async def _open(settings: Settings) -> Any:
@@ -312,6 +312,15 @@ def _register_export_verbs(verbs: Any) -> None:
 
 
 _EXTENSIONS.append(_register_export_verbs)
+
+
+def _register_stats_verbs(verbs: Any) -> None:
+    from bot.cli_stats import register
+
+    register(verbs)
+
+
+_EXTENSIONS.append(_register_stats_verbs)
 
 
 def _register_privacy_verbs(verbs: Any) -> None:

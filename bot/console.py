@@ -3,11 +3,14 @@
 Messages the bot sends are printed with their buttons numbered. Type text
 to answer, `#N` to press button N, and `:help` for the rest. Commands are
 read line by line from standard input, so a session can also be scripted.
+A photo the bot sends (a review card's portrait, a /stats chart) is written
+to a temporary folder and its path printed, to open in an image viewer.
 """
 
 from __future__ import annotations
 
 import sys
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -35,7 +38,8 @@ HELP = """\
   :contact    share your phone number (:contact 13800000000 to choose it)
   :user ID    switch to Telegram account ID :users      accounts and the persons behind them
   :user new   a new Telegram account (e.g. a colleague taking over, or a new phone)
-  :save DIR   write the latest file the bot sent you into DIR (default: here)
+  :save DIR   write the latest file or photo the bot sent you into DIR (default: here)
+              (photos are also written at once to a temporary folder, whose path is printed)
   :remind     one reminder pass now: what waits in the outbox goes out (appointments,
               term reminders, …) and experts whose term's last day has passed become due
   :help       this help                     :quit       leave"""
@@ -84,6 +88,7 @@ async def run_console(settings: Settings, db_path: str) -> None:
     user = users[1001]
     print(f"离线控制台 · 数据库 {db_path} · 当前用户 {user.id} {DEMO_USERS[user.id]}")
     print(f"演示批次截止：{format_local(now + timedelta(days=14))}；输入 /start 开始，:help 查看操作")
+    photos = Path(tempfile.mkdtemp(prefix="expertbot-console-"))
     interactive = sys.stdin.isatty()
     buttons: list[tuple[str, str, Sent]] = []
     while True:
@@ -122,7 +127,7 @@ async def run_console(settings: Settings, db_path: str) -> None:
                     wanted = str(uid)
                 user = users[int(wanted)]
                 print(f"  当前：{await _account_line(uows, user.id)}")
-                buttons = _show(user, all_new=True)
+                buttons = _show(user, photos, all_new=True)
                 continue
             elif line.startswith("#"):
                 number = int(line[1:]) if line[1:].isdigit() else 0
@@ -146,7 +151,7 @@ async def run_console(settings: Settings, db_path: str) -> None:
         except (IndexError, ValueError, KeyError, OSError, LookupError) as problem:
             print(f"  (无法执行：{problem!r}；:help 查看用法)")
             continue
-        buttons = _show(user) or buttons
+        buttons = _show(user, photos) or buttons
     await world.close()
     await database.dispose()
 
@@ -184,8 +189,11 @@ def console_keys(settings: Settings, db_path: str) -> Keyring:
     return keyring
 
 
-def _show(user: OfflineUser, all_new: bool = False) -> list[tuple[str, str, Sent]]:
-    """Prints what the bot sent since last time and numbers the inline buttons."""
+def _show(
+    user: OfflineUser, photos: Path, all_new: bool = False
+) -> list[tuple[str, str, Sent]]:
+    """Prints what the bot sent since last time and numbers the inline buttons; writes each
+    photo into `photos` and prints its path."""
     shown_before = {m.message_id for m in user.inbox() if m.revision <= user.seen}
     fresh = user.new_messages()
     numbered: list[tuple[str, str, Sent]] = []
@@ -194,6 +202,8 @@ def _show(user: OfflineUser, all_new: bool = False) -> list[tuple[str, str, Sent
         print(sent.text)
         if sent.document:
             print(f"  📎 {sent.document[0]} ({len(sent.document[1])} bytes)")
+        if sent.photo:
+            print(f"  🖼 {_photo_file(sent, photos)}")
         for text, data in sent.buttons():
             numbered.append((text, data, sent))
             print(f"  [#{len(numbered)}] {text}")
@@ -203,12 +213,23 @@ def _show(user: OfflineUser, all_new: bool = False) -> list[tuple[str, str, Sent
     return numbered
 
 
+def _photo_file(sent: Sent, folder: Path) -> str:
+    """Writes a photo the bot sent into `folder` (named after its message); says where."""
+    assert sent.photo is not None
+    name, data = sent.photo
+    if not data:
+        return f"照片 {name}（按 file_id 再次发送，无内容）"
+    target = folder / f"{sent.message_id}_{Path(name).name or 'photo.jpg'}"
+    target.write_bytes(data)
+    return f"照片已保存：{target}（{len(data)} 字节，可用图片查看器打开）"
+
+
 def _save(user: OfflineUser, folder: Path) -> str:
-    """Writes the newest document in the user's chat into `folder`; says where."""
-    sent = next((m for m in reversed(user.inbox()) if m.document), None)
-    if sent is None or sent.document is None:
+    """Writes the newest document or photo in the user's chat into `folder`; says where."""
+    sent = next((m for m in reversed(user.inbox()) if m.document or m.photo), None)
+    if sent is None:
         return "(还没有收到文件)"
-    name, data = sent.document
+    name, data = sent.document or sent.photo or ("", b"")
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / (Path(name).name or "file")
     target.write_bytes(data)

@@ -26,6 +26,7 @@ from aiogram.methods import (
     GetFile,
     GetMe,
     SendDocument,
+    SendMediaGroup,
     SendMessage,
     SendPhoto,
     SetMyCommands,
@@ -68,6 +69,9 @@ class Sent:
     document: tuple[str, bytes] | None = None
     revision: int = 0
     """Raised on every send or edit, so a viewer can tell what changed since it last looked."""
+    photo: tuple[str, bytes] | None = None
+    """A photo's file name and bytes (sendPhoto, or one of a sendMediaGroup album); the text
+    is its caption. A photo sent again by file_id has the id and no bytes."""
 
     def buttons(self) -> list[tuple[str, str]]:
         """Inline buttons as (text, callback_data), in reading order."""
@@ -91,6 +95,10 @@ def _over_limit(method: TelegramMethod[Any]) -> str | None:
         case SendMessage() | EditMessageText() if not fits(method.text, MESSAGE):
             return "Bad Request: message is too long"
         case SendPhoto() | SendDocument() if method.caption and not fits(method.caption, CAPTION):
+            return "Bad Request: message caption is too long"
+        case SendMediaGroup() if any(
+            m.caption and not fits(m.caption, CAPTION) for m in method.media
+        ):
             return "Bad Request: message caption is too long"
         case AnswerCallbackQuery() if method.text and not fits(method.text, ALERT):
             return "Bad Request: MESSAGE_TOO_LONG"
@@ -151,7 +159,21 @@ class OfflineSession(BaseSession):
                     method.chat_id, method.caption or "", method.reply_markup, document=payload
                 )
             case SendPhoto():
-                return self._record(method.chat_id, method.caption or "", method.reply_markup)
+                return self._record(
+                    method.chat_id,
+                    method.caption or "",
+                    method.reply_markup,
+                    photo=_input_file(method.photo),
+                )
+            case SendMediaGroup():
+                if not 2 <= len(method.media) <= 10:
+                    raise TelegramBadRequest(
+                        method=method, message="Bad Request: wrong number of media"
+                    )
+                return [
+                    self._record(method.chat_id, m.caption or "", None, photo=_input_file(m.media))
+                    for m in method.media
+                ]
             case EditMessageText():
                 sent = self._find(method.chat_id, method.message_id)
                 sent.text, sent.reply_markup = method.text, method.reply_markup
@@ -193,10 +215,17 @@ class OfflineSession(BaseSession):
         yield self.files[url.rsplit("/", 1)[-1]]
 
     def _record(
-        self, chat_id: Any, text: str, markup: Any, document: tuple[str, bytes] | None = None
+        self,
+        chat_id: Any,
+        text: str,
+        markup: Any,
+        document: tuple[str, bytes] | None = None,
+        photo: tuple[str, bytes] | None = None,
     ) -> Message:
         message_id = next(self._ids)
-        sent = Sent(message_id, int(chat_id), text, markup, document, next(self._revisions))
+        sent = Sent(
+            message_id, int(chat_id), text, markup, document, next(self._revisions), photo
+        )
         self.messages[(int(chat_id), message_id)] = sent
         self._by_chat.setdefault(int(chat_id), []).append(sent)
         return Message(
@@ -232,6 +261,13 @@ class OfflineSession(BaseSession):
 def _input_file_bytes(doc: Any) -> bytes:
     data = getattr(doc, "data", None)
     return data if isinstance(data, bytes) else b""
+
+
+def _input_file(media: Any) -> tuple[str, bytes]:
+    """(file name, bytes) of an uploaded file; (file_id, b"") of one sent again by id."""
+    if isinstance(media, str):
+        return media, b""
+    return getattr(media, "filename", "") or "", _input_file_bytes(media)
 
 
 @dataclass

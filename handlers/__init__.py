@@ -21,6 +21,7 @@ def build_routers() -> list[Router]:
         registry,
         reminders,
         review,
+        stats,
     )
 
     return [
@@ -35,6 +36,7 @@ def build_routers() -> list[Router]:
         exports.build_router(),
         registry.build_router(),
         draws.build_router(),
+        stats.build_router(),
         experts.build_router(),
         applicant.build_router(),
         common.build_fallback_router(),

@@ -141,7 +141,7 @@ def commands_for(grants: Sequence[Grant]) -> list[BotCommand]:
     if RoleKind.BUREAU in roles:
         names += ["audit", "registry", "experts", "expert"]
     if roles & {RoleKind.DISTRICT, *BUREAU_ROLES}:
-        names.append("applications")
+        names += ["applications", "stats"]
     if roles:
         names.append("history")
     if roles & {RoleKind.DISTRICT, RoleKind.BUREAU}:

@@ -33,6 +33,7 @@ from bot.domain.reminders import (
     Todo,
 )
 from bot.domain.review import Scope
+from bot.domain.stats import DistrictStatusCount
 from bot.domain.workflow import Status
 from bot.domain.workflow import Status as AppStatus
 from bot.services.ports import DuplicateRow, EventRow, ListFilter
@@ -348,6 +349,25 @@ class ApplicationRepository:
             select(Application.status, func.count()).where(*clauses).group_by(Application.status)
         )
         return {status: count for status, count in rows}
+
+    async def district_status_counts(
+        self, campaign_id: int, district_ids: Sequence[int] | None
+    ) -> Sequence[DistrictStatusCount]:
+        """Submitted applications of the campaign by district and status (`district_ids` None:
+        every district); drafts are not counted."""
+        query = (
+            select(District.name, Application.status, func.count())
+            .join(District, District.id == Application.district_id)
+            .where(
+                Application.campaign_id == campaign_id,
+                Application.status.not_in(HIDDEN_FROM_REVIEWERS),
+            )
+            .group_by(District.name, Application.status)
+        )
+        if district_ids is not None:
+            query = query.where(Application.district_id.in_(list(district_ids)))
+        rows = await self.session.execute(query)
+        return [DistrictStatusCount(name, status, count) for name, status, count in rows]
 
     async def expired_applications(
         self, statuses: Sequence[str], changed_before: datetime

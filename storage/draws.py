@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import and_, case, delete, exists, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from bot.clock import local
 from bot.domain.draws import Candidate, InvitationStatus
 from bot.domain.registry import SERVING
 from bot.services.draw_ports import (
@@ -463,14 +464,14 @@ class DrawRepository:
         return [(a, d, who, at) for a, d, who, at in rows]
 
     async def monthly_invitations(self, since: datetime) -> Sequence[tuple[str, int, int]]:
-        """(YYYY-MM in UTC of the invitation, invitations, accepted) since a moment."""
+        """(YYYY-MM of the invitation in Asia/Shanghai, invitations, accepted) since a moment."""
         rows = await self.session.execute(
             select(Invitation.invited_at, Invitation.status)
             .where(Invitation.invited_at >= since, Invitation.status != "skipped")
         )
         months: dict[str, list[int]] = {}
         for at, status in rows:
-            m = months.setdefault(f"{at:%Y-%m}", [0, 0])
+            m = months.setdefault(f"{local(at):%Y-%m}", [0, 0])
             m[0] += 1
             m[1] += status == "accepted"
         return [(k, v[0], v[1]) for k, v in sorted(months.items())]

@@ -463,6 +463,19 @@ class RegistryRepository:
         )
         return [ContactChangeRow(r.field, r.old_value, r.new_value, r.at) for r in rows]
 
+    async def group_title_counts(self) -> Sequence[tuple[str, str | None, str | None, int]]:
+        """(group, title level, title, how many) of the experts in a term, from the application
+        that made each an expert; bot.domain.stats.fold_levels adds them up by level."""
+        rows = await self.session.execute(
+            select(
+                Expert.professional_group, Application.title_level, Application.title, func.count()
+            )
+            .join(Application, Application.id == Expert.application_id)
+            .where(Expert.standing.in_([s.value for s in SERVING]))
+            .group_by(Expert.professional_group, Application.title_level, Application.title)
+        )
+        return [(group, level, title, count) for group, level, title, count in rows]
+
     def _listing(self, what: ExpertFilter) -> Any:
         latest = (
             select(ExpertTerm.expert_id, func.max(ExpertTerm.id).label("term_id"))

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from bot.domain.draws import Candidate
     from bot.domain.reminders import DeadlineKind, Notice, Recorded, Schedule, Status, Todo
     from bot.domain.review import Grant, Scope
+    from bot.domain.stats import DistrictStatusCount
     from bot.domain.workflow import Status as AppStatus
     from bot.services.downloads import Claim, StoredDownload
     from bot.services.draw_ports import (
@@ -113,6 +114,9 @@ class ApplicationRepository(Protocol):
         self, scope: Scope, campaign_id: int, what: ListFilter, offset: int, limit: int
     ) -> tuple[Sequence[ApplicationSnapshot], int]: ...
     async def status_counts(self, scope: Scope, campaign_id: int) -> dict[str, int]: ...
+    async def district_status_counts(
+        self, campaign_id: int, district_ids: Sequence[int] | None
+    ) -> Sequence[DistrictStatusCount]: ...
     async def expired_applications(
         self, statuses: Sequence[str], changed_before: datetime
     ) -> Sequence[ExpiredApplication]: ...
@@ -426,6 +430,7 @@ class RegistryRepository(Protocol):
     async def experts(
         self, what: ExpertFilter, *, limit: int | None = None, offset: int = 0
     ) -> tuple[Sequence[ExpertListRow], int]: ...
+    async def group_title_counts(self) -> Sequence[tuple[str, str | None, str | None, int]]: ...
 
 
 class DrawRepository(Protocol):

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from bot.clock import TZ
 from bot.domain.review import RoleKind
 from bot.offline import OfflineUser, OfflineWorld
-from bot.services import draws, roles
+from bot.services import draws, roles, stats
 from bot.services.accounts import person_of_telegram
 from bot.texts import draws as t
 from handlers.callbacks import DrawAct, DrawDo
@@ -153,6 +153,10 @@ async def test_a_request_is_drawn_declined_redrawn_accepted_worked_rated_and_ver
     admin = world.user(900, "局长")
     await admin.send(f"/expert #{expert_id}")
     assert "2022 年参加抽取工作 1 次，共 3.5 小时，平均评分 5.0，费用 800 元" in admin.last().text
+
+    charts = await stats.statistics(unit_of_work_factory(sessionmaker), by=None, today=date(2022, 12, 31))
+    december = [m for m in charts.draws if m.month == "2022-12"]
+    assert [(m.invited, m.accepted) for m in december] == [(3, 2)], "declined, then two accepted"
 
     monkeypatch.setenv("DATABASE_URL", sessionmaker.url_string())
     code, out, _ = await asyncio.to_thread(run, capsys, "draw", "verify", "1")
