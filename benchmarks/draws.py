@@ -64,6 +64,7 @@ from bot.clock import TZ
 from bot.demo import seed_demo
 from bot.domain import draws as d
 from bot.domain.review import RoleKind
+from bot.main import freeze_startup_objects
 from bot.services import draws, roles
 from bot.services.accounts import person_of_telegram
 from storage import crypto
@@ -428,6 +429,7 @@ async def main(experts: int, requests: int, repeat: int, url: str | None) -> Non
         started = time.perf_counter()
         database, users = await seed(own_url, experts, requests)
         seeded = time.perf_counter() - started
+        freeze_startup_objects()  # the collector as `expertbot run` sets it
         uows = unit_of_work_factory(database)
         async with uows() as uow:
             bookings = await uow.session.scalar(select(func.count()).select_from(Booking))

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, delete, exists, func, insert, or_, select, update
+from sqlalchemy import and_, case, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.clock import local
@@ -28,7 +28,7 @@ from bot.services.draw_ports import (
     WorkRow,
     WorkSummary,
 )
-from storage.db import DbSession
+from storage.db import DbSession, core
 from storage.models import (
     Application,
     Booking,
@@ -182,63 +182,57 @@ class DrawRepository:
     async def candidates(
         self, groups: Sequence[str], days: Sequence[date]
     ) -> Sequence[Candidate]:
-        """Experts of these groups in a term that covers every day, with their leave and bookings
-        on those days; the domain decides the rest (bot.domain.draws.why_not)."""
-        first, last = min(days), max(days)
-        on_leave = exists().where(
-            ExpertLeave.expert_id == Expert.id,
-            or_(*(and_(ExpertLeave.starts_on <= d, ExpertLeave.ends_on >= d) for d in days)),
+        """Experts of these groups in a term that covers every day, with whether they are on leave
+        or held on one of the days; the domain decides the rest (bot.domain.draws.why_not).
+
+        Core statements, no ORM loading: the days' bookings and leave as two sets, then the
+        experts with only the columns the pool needs. Over a group's ~1,400 experts, per-row
+        subqueries, converted dates and the ORM's row loading cost more than the query itself;
+        joining the two sets in instead made SQLite's plan slower (benchmarks/draws.py)."""
+        wanted = list(days)
+        booking, leave = Booking.__table__.c, ExpertLeave.__table__.c
+        expert, app, term = Expert.__table__.c, Application.__table__.c, ExpertTerm.__table__.c
+        held = set(
+            (await core(self.session, select(booking.expert_id).where(booking.day.in_(wanted))))
+            .scalars()
         )
-        booked = exists().where(Booking.expert_id == Expert.id, Booking.day.in_(list(days)))
-        rows = await self.session.execute(
+        away = set(
+            (await core(self.session, select(leave.expert_id).where(
+                or_(*(and_(leave.starts_on <= d, leave.ends_on >= d) for d in wanted))
+            ))).scalars()
+        )  # fmt: skip
+        rows = await core(
+            self.session,
             select(
-                Expert.id,
-                Expert.person_id,
-                Expert.professional_group,
-                Expert.withdrawal_asked_at,
-                Application.district_id,
-                Application.unit_id,
-                Application.unit_name,
-                ExpertTerm.starts_on,
-                ExpertTerm.ends_on,
-                on_leave.label("on_leave"),
-                booked.label("booked"),
+                expert.id,
+                expert.professional_group,
+                expert.withdrawal_asked_at.is_(None),
+                app.district_id,
+                app.unit_id,
+                app.unit_name,
             )
-            .join(Application, Application.id == Expert.application_id)
+            .join_from(Expert.__table__, Application.__table__, app.id == expert.application_id)
             .join(
-                ExpertTerm,
+                ExpertTerm.__table__,
                 and_(
-                    ExpertTerm.expert_id == Expert.id,
-                    ExpertTerm.ended_on.is_(None),
-                    ExpertTerm.starts_on <= first,
-                    ExpertTerm.ends_on >= last,
+                    term.expert_id == expert.id,
+                    term.ended_on.is_(None),
+                    term.starts_on <= min(wanted),
+                    term.ends_on >= max(wanted),
                 ),
             )
             .where(
-                Expert.professional_group.in_(list(groups)),
-                Expert.standing.in_([s.value for s in SERVING]),
-            )
+                expert.professional_group.in_(list(groups)),
+                expert.standing.in_([s.value for s in SERVING]),
+            ),
         )
-        # unpacked, not read by name: over a group's ~1,400 experts reading a Row's attributes
-        # cost about as much as the query (benchmarks/draws.py)
         return [
             Candidate(
-                expert_id=expert_id,
-                person_id=person_id,
-                group=group,
-                district_id=district_id,
-                unit_id=unit_id,
-                unit_name=unit_name or "",
-                term_start=starts_on,
-                term_end=ends_on,
-                serving=withdrawal_asked_at is None,
-                on_leave=bool(leave),
-                booked=bool(held),
-            )
-            for (
-                expert_id, person_id, group, withdrawal_asked_at, district_id, unit_id, unit_name,
-                starts_on, ends_on, leave, held,
-            ) in rows  # fmt: skip
+                expert_id=expert_id, group=group, district_id=district_id, unit_id=unit_id,
+                unit_name=unit_name or "", serving=bool(serving), on_leave=expert_id in away,
+                booked=expert_id in held,
+            )  # fmt: skip
+            for expert_id, group, serving, district_id, unit_id, unit_name in rows
         ]
 
     # rounds and invitations ---------------------------------------------------------------------

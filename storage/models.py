@@ -812,7 +812,8 @@ class Booking(Base):
     __tablename__ = "booking"
 
     expert_id: Mapped[int] = mapped_column(ForeignKey("expert.id"), primary_key=True)
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True, index=True)
+    """Indexed on its own too: the pool asks who is held on given days."""
     invitation_id: Mapped[int] = mapped_column(ForeignKey("invitation.id"), index=True)
 
 

@@ -20,6 +20,7 @@ the scores. Standard library only.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import heapq
 import hmac
@@ -28,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
 
 MAX_EXPERTS = 20
 """Experts one request may ask for."""
@@ -136,19 +138,15 @@ def reserve_size(wanted: int) -> int:
 # The pool --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
-class Candidate:
-    """One expert as the pool sees them."""
+class Candidate(NamedTuple):
+    """One expert in a term that covers the request's days, as the pool sees them (a tuple:
+    a group's pool is built of a thousand or more of them per draw)."""
 
     expert_id: int
-    person_id: int
     group: str
     district_id: int
     unit_id: int | None
     unit_name: str
-    term_start: date
-    term_end: date
-    """The last day of the current term (an early end already applied)."""
     serving: bool
     """Appointed and not asked to withdraw."""
     on_leave: bool = False
@@ -167,19 +165,18 @@ class Avoid:
     expert_ids: frozenset[int] = frozenset()
 
 
+@functools.lru_cache(maxsize=4096)
 def unit_key(name: str) -> str:
     """A unit's name as compared for 回避: no spaces, brackets unified."""
     return "".join(name.split()).replace("（", "(").replace("）", ")")
 
 
-def why_not(c: Candidate, groups: frozenset[str], days: Sequence[date], avoid: Avoid) -> str | None:
+def why_not(c: Candidate, groups: frozenset[str], avoid: Avoid) -> str | None:
     """Why this expert is not in the pool (a short code), or None if they are."""
     if c.group not in groups:
         return "group"
     if not c.serving:
         return "standing"
-    if not (c.term_start <= days[0] and days[-1] <= c.term_end):
-        return "term"
     if c.on_leave:
         return "leave"
     if c.expert_id in avoid.expert_ids:
@@ -191,10 +188,8 @@ def why_not(c: Candidate, groups: frozenset[str], days: Sequence[date], avoid: A
     return None
 
 
-def eligible(
-    candidates: Iterable[Candidate], groups: frozenset[str], days: Sequence[date], avoid: Avoid
-) -> list[Candidate]:
-    return [c for c in candidates if why_not(c, groups, days, avoid) is None]
+def eligible(candidates: Iterable[Candidate], groups: frozenset[str], avoid: Avoid) -> list[Candidate]:
+    return [c for c in candidates if why_not(c, groups, avoid) is None]
 
 
 # The draw --------------------------------------------------------------------------------

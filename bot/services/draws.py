@@ -130,7 +130,6 @@ async def _pool(uow: UnitOfWork, request: RequestRow, unit: UsingUnitRow) -> lis
     found = d.eligible(
         await uow.draws.candidates(request.groups, request.days),
         frozenset(request.groups),
-        request.days,
         avoid,
     )
     preferred = set(request.preferred_districts)

@@ -84,7 +84,14 @@ async def ready(world: OfflineWorld, sessionmaker, clock) -> OfflineUser:
         sessionmaker,
         *(Spec(tid, name, unit_code=code) for tid, (name, code) in EXPERTS.items()),
         Spec(OTHER_GROUP, "己专家", group="危化"),
+        Spec(6007, "庚专家", ends_on=date(2022, 12, 5)),
+        Spec(6008, "辛专家"),
     )
+    await draws.record_leave(
+        unit_of_work_factory(sessionmaker), certificate_no="CQGSYF-2022-9008",
+        starts_on=date(2022, 12, 9), ends_on=date(2022, 12, 12), reason="出国", by=None,
+        now=clock.now(),
+    )  # fmt: skip
     return world.user(USER, "项目负责人")
 
 
@@ -95,7 +102,9 @@ async def test_a_request_is_drawn_declined_redrawn_accepted_worked_rated_and_ver
     await file_request(unit)
     card = unit.last().text
     assert "抽取申请 第 1 号（待抽取）" in card
-    assert "当前可抽取专家：4 人。" in card, "戊 (own unit) and 己 (other group) are not in the pool"
+    assert "当前可抽取专家：4 人。" in card, (
+        "戊 (own unit), 己 (other group), 庚 (term over), 辛 (on leave) are not in the pool"
+    )
     assert "密钥承诺值" in card
 
     await unit.press("抽取专家")

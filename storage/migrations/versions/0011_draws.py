@@ -136,6 +136,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('expert_id', 'day', name=op.f('pk_booking'))
     )
     with op.batch_alter_table('booking', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_booking_day'), ['day'], unique=False)
         batch_op.create_index(batch_op.f('ix_booking_invitation_id'), ['invitation_id'], unique=False)
 
     op.create_table('draw_event',
@@ -196,6 +197,7 @@ def downgrade() -> None:
     op.drop_table('draw_event')
     with op.batch_alter_table('booking', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_booking_invitation_id'))
+        batch_op.drop_index(batch_op.f('ix_booking_day'))
 
     op.drop_table('booking')
     with op.batch_alter_table('invitation', schema=None) as batch_op:
