@@ -65,7 +65,7 @@ from bot.demo import seed_demo
 from bot.domain import draws as d
 from bot.domain.review import RoleKind
 from bot.main import freeze_startup_objects
-from bot.services import draws, roles
+from bot.services import draw_admin, draws, roles
 from bot.services.accounts import person_of_telegram
 from storage import crypto
 from storage.db import create_database
@@ -127,7 +127,7 @@ async def seed(url: str, experts: int, requests: int) -> tuple[object, list[tupl
     for i in range(USING_UNITS):
         # half of the using units are an employer of experts too, so 回避 takes someone out
         kind = ("hr", "division", "project")[i % 3]
-        using = await draws.add_using_unit(
+        using = await draw_admin.add_using_unit(
             uows, name=f"使用单位{i}", kind=kind, district_id=None,
             unit_code=units[i % UNITS].code if i % 2 == 0 else None, now=NOW,
         )  # fmt: skip

@@ -56,7 +56,7 @@ async def _call(settings: Settings, use_case: Any, **kw: Any) -> Any:
 async def cmd_unit(args: argparse.Namespace, settings: Settings) -> int:
     from bot.clock import SystemClock
     from bot.domain.vocab import resolve_district
-    from bot.services import draws
+    from bot.services import draw_admin
 
     district_id = None
     if args.district:
@@ -64,7 +64,7 @@ async def cmd_unit(args: argparse.Namespace, settings: Settings) -> int:
             row = await uow.campaigns.district_by_code(resolve_district(args.district).code)
             district_id = row.id if row else None
     row = await _call(
-        settings, draws.add_using_unit, name=args.name.strip(), kind=args.kind,
+        settings, draw_admin.add_using_unit, name=args.name.strip(), kind=args.kind,
         district_id=district_id, unit_code=(args.unit or "").strip().upper() or None,
         now=SystemClock().now(),
     )  # fmt: skip
@@ -74,19 +74,19 @@ async def cmd_unit(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_units(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.services import draws
+    from bot.services import draw_admin
 
-    for row in await _call(settings, draws.using_units):
+    for row in await _call(settings, draw_admin.using_units):
         out(f"{row.id}\t{row.code}\t{row.kind}\t{row.name}")
     return 0
 
 
 async def cmd_leave(args: argparse.Namespace, settings: Settings) -> int:
     from bot.clock import SystemClock
-    from bot.services import draws
+    from bot.services import draw_admin
 
     expert_id = await _call(
-        settings, draws.record_leave, certificate_no=args.certificate_no,
+        settings, draw_admin.record_leave, certificate_no=args.certificate_no,
         starts_on=args.starts_on, ends_on=args.ends_on, reason=args.reason, by=None,
         now=SystemClock().now(),
     )  # fmt: skip
@@ -95,9 +95,9 @@ async def cmd_leave(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.services import draws
+    from bot.services import draw_admin
 
-    checks = await _call(settings, draws.verify, request_id=args.request_id)
+    checks = await _call(settings, draw_admin.verify, request_id=args.request_id)
     if not checks:
         raise CliError(f"request {args.request_id} has not been drawn")
     for check in checks:
@@ -113,9 +113,9 @@ async def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     import json
 
     from bot.clock import format_local
-    from bot.services import draws
+    from bot.services import draw_admin
 
-    request, events = await _call(settings, draws.trail, request_id=args.request_id)
+    request, events = await _call(settings, draw_admin.trail, request_id=args.request_id)
     out(
         f"request {request.id} by {request.unit_name} ({request.status}): {request.project}, "
         f"{', '.join(x.isoformat() for x in request.days)}, {request.wanted} of "

@@ -176,7 +176,7 @@ DEMO_USER = 9003
 async def seed_demo_experts(uows: UnitOfWorkFactory, now: datetime) -> None:
     """Appoints the demo experts (meeting, publicity, appointment, all in the past) and gives
     the console's using unit its role, unless the database has experts already."""
-    from bot.services import draws, registry, roles
+    from bot.services import draw_admin, registry, roles
 
     async with uows() as uow:
         if (await uow.registry.experts(ExpertFilter(), limit=1))[1]:
@@ -195,7 +195,7 @@ async def seed_demo_experts(uows: UnitOfWorkFactory, now: datetime) -> None:
     await registry.appoint_batch(
         uows, batch_id=batch.id, term_start=today - timedelta(days=20), by=None, now=now
     )
-    unit = await draws.add_using_unit(
+    unit = await draw_admin.add_using_unit(
         uows, name="重庆市安全生产科学研究院项目部", kind="project", district_id=None,
         unit_code="CQAJ01", now=now,
     )  # fmt: skip

@@ -25,6 +25,7 @@ from bot.domain.parsers import clean_text, parse_day
 from bot.domain.reminders import Notice
 from bot.domain.vocab import PROFESSIONAL_GROUPS
 from bot.ratelimit import RateLimiter
+from bot.services import draw_work as work
 from bot.services import draws as svc
 from bot.services.reminders import deliver, new_holder
 from bot.services.repositories import UnitOfWorkFactory
@@ -215,9 +216,9 @@ async def on_typed(
             fee = parse_tenths(text, Decimal(0), Decimal(d.MAX_FEE_YUAN), 2)
         except ValueError:
             raise DomainError(t.BAD_FEE.format(max=d.MAX_FEE_YUAN)) from None
-        done = await svc.record_work(
+        done = await work.record_work(
             uows, person_id=person_id, invitation_id=data["invitation_id"],
-            work=svc.WorkForm(hours_tenths=data["hours"], rating=data["rating"],
+            work=work.WorkForm(hours_tenths=data["hours"], rating=data["rating"],
                               comment=data.get("comment"), fee_fen=fee),
             now=clock.now(), holder=send.holder, admin_ids=admin_ids,
         )  # fmt: skip
@@ -225,7 +226,7 @@ async def on_typed(
         await _show(message, done)
         await send(done.claimed)
     elif current == DrawInput.dispute.state:
-        done = await svc.answer_work(
+        done = await work.answer_work(
             uows, person_id=person_id, invitation_id=data["invitation_id"], confirm=False,
             note=_short(text, REASON_MAX), now=clock.now(), holder=send.holder,
         )  # fmt: skip
@@ -428,7 +429,7 @@ async def on_act(
             await message.edit_reply_markup(reply_markup=None)
             await _decline(message, state, uows, send, clock, person_id, None)
         case DrawDo.WORK:
-            inv = await svc.work_target(
+            inv = await work.work_target(
                 uows, person_id=person_id, invitation_id=id_, now=clock.now(), admin_ids=admin_ids
             )
             await state.set_state(DrawInput.hours)
@@ -454,7 +455,7 @@ async def on_act(
             await message.edit_reply_markup(reply_markup=None)
             await message.answer(t.ASK_FEE)
         case DrawDo.CONFIRM_WORK:
-            done = await svc.answer_work(
+            done = await work.answer_work(
                 uows, person_id=person_id, invitation_id=id_, confirm=True, note=None,
                 now=clock.now(), holder=send.holder,
             )  # fmt: skip
@@ -463,7 +464,7 @@ async def on_act(
             await message.answer(done.text)
             await send(done.claimed)
         case DrawDo.DISPUTE_WORK:
-            await svc.work_of_expert(uows, person_id=person_id, invitation_id=id_)
+            await work.work_of_expert(uows, person_id=person_id, invitation_id=id_)
             await state.set_state(DrawInput.dispute)
             await state.set_data({"invitation_id": id_})
             await query.answer()

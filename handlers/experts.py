@@ -21,7 +21,7 @@ from bot.domain.idcard import mask_phone
 from bot.domain.parsers import clean_text, parse_day
 from bot.domain.registry import SERVING, Rating, Standing, term_end
 from bot.services import experts as svc
-from bot.services.draws import format_fee, format_hours
+from bot.services.draw_work import format_fee, format_hours
 from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import draws as dt
 from bot.texts import registry as t

@@ -15,7 +15,6 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from bot.clock import format_local, local
 from bot.domain import draws as d
@@ -28,7 +27,6 @@ from bot.domain.errors import (
 )
 from bot.domain.reminders import DEFAULT_LEASE, Notice, NoticeKind
 from bot.domain.review import Grant, RoleKind
-from bot.domain.units import new_unit_code
 from bot.services.draw_ports import (
     InvitationRow,
     NewRequest,
@@ -57,7 +55,7 @@ def using_units_of(grants: Iterable[Grant]) -> list[int]:
     return [g.using_unit_id for g in grants if g.role is RoleKind.USER and g.using_unit_id]
 
 
-async def _request_for(
+async def request_for(
     uow: UnitOfWork, request_id: int, person_id: int, admin_ids: Iterable[int], *, act: bool
 ) -> RequestRow:
     """The request if this person's unit filed it (or, to look only, the bureau)."""
@@ -136,7 +134,7 @@ async def _pool(uow: UnitOfWork, request: RequestRow, unit: UsingUnitRow) -> lis
     return [d.PoolEntry(c.expert_id, c.district_id in preferred) for c in found]
 
 
-async def _view(
+async def view_of(
     uow: UnitOfWork, request: RequestRow, *, may_act: bool, size_pool: bool = True
 ) -> RequestView:
     """The card; without `size_pool` its pool_size stays None (the caller forms the pool itself)."""
@@ -169,9 +167,9 @@ async def request_view(
     uows: UnitOfWorkFactory, *, person_id: int, request_id: int, admin_ids: Iterable[int] = ()
 ) -> RequestView:
     async with uows() as uow:
-        request = await _request_for(uow, request_id, person_id, admin_ids, act=False)
+        request = await request_for(uow, request_id, person_id, admin_ids, act=False)
         grants = await grants_of(uow, person_id, admin_ids)
-        return await _view(uow, request, may_act=request.using_unit_id in using_units_of(grants))
+        return await view_of(uow, request, may_act=request.using_unit_id in using_units_of(grants))
 
 
 # filing -----------------------------------------------------------------------------------------
@@ -276,7 +274,7 @@ async def file_request(
         )  # fmt: skip
         request = await uow.draws.request(request_id)
         assert request is not None
-        view = await _view(uow, request, may_act=True)
+        view = await view_of(uow, request, may_act=True)
         await uow.commit()
     return view
 
@@ -314,7 +312,7 @@ def _invite_notice(request: RequestRow, unit_name: str, inv_id: int, person_id: 
     )
 
 
-def _to_unit(request: RequestRow, key: str, payload: dict[str, object]) -> Notice:
+def to_unit(request: RequestRow, key: str, payload: dict[str, object]) -> Notice:
     return Notice(
         key=key, kind=NoticeKind.DRAW, recipient_id=request.requested_by,
         payload={"request_id": request.id, "project": request.project, **payload},
@@ -338,9 +336,9 @@ async def draw(
     """
     for _ in range(DRAW_ATTEMPTS):
         async with uows() as uow:
-            request = await _request_for(uow, request_id, person_id, admin_ids, act=True)
+            request = await request_for(uow, request_id, person_id, admin_ids, act=True)
             # the pool is formed once, below: forming it costs more than the rest of the card
-            view = await _view(uow, request, may_act=True, size_pool=False)
+            view = await view_of(uow, request, may_act=True, size_pool=False)
             if not view.may_draw:
                 why = (
                     t.WHY_CANCELLED
@@ -392,7 +390,7 @@ async def draw(
             claimed = await uow.campaigns.claim(notices, now, lease, holder)
             refreshed = await uow.draws.request(request.id)
             assert refreshed is not None
-            view = await _view(uow, refreshed, may_act=True)
+            view = await view_of(uow, refreshed, may_act=True)
             await uow.commit()
         text = t.DRAWN.format(round_no=round_no, count=len(result.drawn), reserve=len(result.reserve))
         return Outcome(view=view, text=text, claimed=claimed)
@@ -439,7 +437,7 @@ async def _invite_next(
             assert inv is not None
             return [_invite_notice(request, unit.name, inv_id, inv.person_id, reply_by)], t.NEXT_INVITED.format(name=inv.name)
     missing = request.wanted - holding
-    notice = _to_unit(request, f"re:{request.id}:{latest.round_no}:{missing}",
+    notice = to_unit(request, f"re:{request.id}:{latest.round_no}:{missing}",
                       {"what": "reserve_empty", "missing": missing})  # fmt: skip
     return [notice], ""
 
@@ -473,7 +471,7 @@ async def _close_invitation(
         notices, extra = await _invite_next(uow, request, now)
     if action is not d.IA.CANCEL:
         notices.append(
-            _to_unit(request, f"ia:{inv.id}:{target.value}", {
+            to_unit(request, f"ia:{inv.id}:{target.value}", {
                 "what": "answer", "name": inv.name, "status": target.value,
                 "reason": reason or "", "extra": extra, "was": inv.status,
             })
@@ -537,7 +535,7 @@ async def draw_reminders(uow: UnitOfWork, now: datetime) -> list[Notice]:
             unrecorded.setdefault(request.id, (request, []))[1].append(inv.name)
     for request, names in unrecorded.values():
         notices.append(
-            _to_unit(request, f"rw:{request.id}", {"what": "record_work", "names": names})
+            to_unit(request, f"rw:{request.id}", {"what": "record_work", "names": names})
         )
     settled = await uow.campaigns.settled_keys([n.key for n in notices])
     return [n for n in notices if n.key not in settled]
@@ -584,7 +582,7 @@ async def cancel_request(
 ) -> Outcome:
     """The unit cancels: every held day is freed and every invited or accepted expert told."""
     async with uows() as uow:
-        request = await _request_for(uow, request_id, person_id, admin_ids, act=True)
+        request = await request_for(uow, request_id, person_id, admin_ids, act=True)
         if request.status == d.RequestStatus.CANCELLED:
             raise AlreadyHandled(t.ALREADY_CANCELLED)
         if not await uow.draws.set_request_status(
@@ -612,134 +610,9 @@ async def cancel_request(
         claimed = await uow.campaigns.claim(notices, now, lease, holder)
         refreshed = await uow.draws.request(request.id)
         assert refreshed is not None
-        view = await _view(uow, refreshed, may_act=True)
+        view = await view_of(uow, refreshed, may_act=True)
         await uow.commit()
     return Outcome(view=view, text=t.CANCELLED.format(request_id=request.id), claimed=claimed)
-
-
-# after the work --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, kw_only=True)
-class WorkForm:
-    hours_tenths: int
-    rating: int
-    comment: str | None
-    fee_fen: int
-
-
-def format_hours(tenths: int) -> str:
-    return f"{tenths // 10}" if tenths % 10 == 0 else f"{tenths / 10:.1f}"
-
-
-def format_fee(fen: int) -> str:
-    return f"{fen // 100}" if fen % 100 == 0 else f"{fen / 100:.2f}"
-
-
-async def work_target(
-    uows: UnitOfWorkFactory, *, person_id: int, invitation_id: int, now: datetime,
-    admin_ids: Iterable[int] = (),
-) -> InvitationRow:  # fmt: skip
-    """The accepted invitation whose work this unit may record now."""
-    async with uows() as uow:
-        inv = await uow.draws.invitation(invitation_id)
-        if inv is None:
-            raise NotFound(t.INVITATION_NOT_FOUND)
-        request = await _request_for(uow, inv.request_id, person_id, admin_ids, act=True)
-        _check_workable(inv, request, now)
-        if await uow.draws.work(inv.id) is not None:
-            raise AlreadyHandled(t.WORK_ALREADY)
-        return inv
-
-
-def _check_workable(inv: InvitationRow, request: RequestRow, now: datetime) -> None:
-    if inv.status != d.IS.ACCEPTED:
-        raise DomainError(t.WORK_NOT_ACCEPTED)
-    if local(now).date() < request.days[0]:
-        raise DomainError(t.WORK_TOO_EARLY.format(day=request.days[0].isoformat()))
-
-
-async def record_work(
-    uows: UnitOfWorkFactory,
-    *,
-    person_id: int,
-    invitation_id: int,
-    work: WorkForm,
-    now: datetime,
-    holder: str,
-    admin_ids: Iterable[int] = (),
-    lease: timedelta = DEFAULT_LEASE,
-) -> Outcome:
-    """The unit records hours, rating and fee once; the expert is asked to confirm."""
-    if not 1 <= work.rating <= 5 or work.hours_tenths <= 0 or work.fee_fen < 0:
-        raise DomainError(t.BAD_HOURS)
-    async with uows() as uow:
-        inv = await uow.draws.invitation(invitation_id)
-        if inv is None:
-            raise NotFound(t.INVITATION_NOT_FOUND)
-        request = await _request_for(uow, inv.request_id, person_id, admin_ids, act=True)
-        _check_workable(inv, request, now)
-        if not await uow.draws.add_work(
-            invitation_id=inv.id, hours_tenths=work.hours_tenths, rating=work.rating,
-            comment=work.comment, fee_fen=work.fee_fen, by=person_id, now=now,
-        ):  # fmt: skip
-            raise AlreadyHandled(t.WORK_ALREADY)
-        await uow.draws.add_event(
-            request_id=request.id, invitation_id=inv.id, action="work",
-            detail={"hours_tenths": work.hours_tenths, "rating": work.rating,
-                    "fee_fen": work.fee_fen, "comment": work.comment},
-            actor_id=person_id, now=now,
-        )  # fmt: skip
-        unit = await uow.draws.using_unit(request.using_unit_id)
-        assert unit is not None
-        notice = Notice(
-            key=f"iw:{inv.id}", kind=NoticeKind.DRAW, recipient_id=inv.person_id,
-            payload={"what": "work", "invitation_id": inv.id, "unit": unit.name,
-                     "project": request.project, "hours": format_hours(work.hours_tenths),
-                     "rating": work.rating, "fee": format_fee(work.fee_fen),
-                     "comment": work.comment or ""},
-        )  # fmt: skip
-        claimed = await uow.campaigns.claim([notice], now, lease, holder)
-        view = await _view(uow, request, may_act=True)
-        await uow.commit()
-    text = t.WORK_RECORDED.format(
-        name=inv.name, hours=format_hours(work.hours_tenths), rating=work.rating,
-        fee=format_fee(work.fee_fen),
-    )  # fmt: skip
-    return Outcome(view=view, text=text, claimed=claimed)
-
-
-async def answer_work(
-    uows: UnitOfWorkFactory,
-    *,
-    person_id: int,
-    invitation_id: int,
-    confirm: bool,
-    note: str | None,
-    now: datetime,
-    holder: str,
-    lease: timedelta = DEFAULT_LEASE,
-) -> Outcome:
-    """The expert confirms or disputes the record, once; the unit is told."""
-    async with uows() as uow:
-        inv = await uow.draws.invitation(invitation_id)
-        if inv is None or inv.person_id != person_id:
-            raise NotAllowed(t.NOT_YOUR_WORK)
-        request = await uow.draws.request(inv.request_id)
-        assert request is not None
-        answer = d.WorkAnswer.CONFIRMED if confirm else d.WorkAnswer.DISPUTED
-        if not await uow.draws.answer_work(inv.id, answer, note, now):
-            raise AlreadyHandled(t.WORK_ANSWERED)
-        await uow.draws.add_event(
-            request_id=request.id, invitation_id=inv.id, action=f"work_{answer.value}",
-            detail={"note": note} if note else {}, actor_id=person_id, now=now,
-        )  # fmt: skip
-        notice = _to_unit(request, f"wa:{inv.id}", {
-            "what": "work_answer", "name": inv.name, "answer": answer.value, "note": note or "",
-        })  # fmt: skip
-        claimed = await uow.campaigns.claim([notice], now, lease, holder)
-        await uow.commit()
-    return Outcome(text=t.WORK_CONFIRMED_OWN if confirm else t.WORK_DISPUTED_OWN, claimed=claimed)
 
 
 async def open_invitation(
@@ -774,75 +647,12 @@ async def _answerable(
     return inv, request
 
 
-async def work_of_expert(uows: UnitOfWorkFactory, *, person_id: int, invitation_id: int) -> None:
-    """The person's own work record, not answered yet: checked before asking what is wrong."""
-    async with uows() as uow:
-        inv = await uow.draws.invitation(invitation_id)
-        work = await uow.draws.work(invitation_id) if inv else None
-    if inv is None or work is None or inv.person_id != person_id:
-        raise NotAllowed(t.NOT_YOUR_WORK)
-    if work.answer is not None:
-        raise AlreadyHandled(t.WORK_ANSWERED)
-
-
 async def districts(uows: UnitOfWorkFactory) -> Sequence[DistrictRow]:
     async with uows() as uow:
         return await uow.campaigns.districts()
 
 
-# the bureau's side ----------------------------------------------------------------------------
-
-
-async def add_using_unit(
-    uows: UnitOfWorkFactory, *, name: str, kind: str, district_id: int | None,
-    unit_code: str | None, now: datetime,
-) -> UsingUnitRow:  # fmt: skip
-    """Registers a using unit; its people get the `user` role by invite or grant."""
-    if kind not in t.USING_UNIT_KINDS:
-        raise DomainError(f"kind: one of {', '.join(t.USING_UNIT_KINDS)}")
-    async with uows() as uow:
-        if await uow.draws.using_unit_by(name=name) is not None:
-            raise AlreadyHandled(f"a using unit named {name} exists")
-        unit_id = None
-        if unit_code:
-            unit = await uow.campaigns.unit_by_code(unit_code)
-            if unit is None:
-                raise NotFound(f"unknown unit code: {unit_code}")
-            unit_id = unit.id
-        using_unit_id = await uow.draws.add_using_unit(
-            code=new_unit_code(), name=name, kind=kind, district_id=district_id, unit_id=unit_id,
-            now=now,
-        )  # fmt: skip
-        row = await uow.draws.using_unit(using_unit_id)
-        assert row is not None
-        await uow.commit()
-    return row
-
-
-async def using_units(uows: UnitOfWorkFactory) -> Sequence[UsingUnitRow]:
-    async with uows() as uow:
-        return await uow.draws.using_units()
-
-
-async def record_leave(
-    uows: UnitOfWorkFactory, *, certificate_no: str, starts_on: date, ends_on: date,
-    reason: str | None, by: int | None, now: datetime,
-) -> int:  # fmt: skip
-    """An expert's leave (请假): not drawn on those days. Returns the expert id."""
-    if ends_on < starts_on:
-        raise DomainError("the leave ends before it starts")
-    async with uows() as uow:
-        expert_id = await uow.registry.expert_by_certificate(certificate_no.upper())
-        if expert_id is None:
-            raise NotFound(f"unknown certificate number: {certificate_no}")
-        await uow.draws.add_leave(
-            expert_id=expert_id, starts_on=starts_on, ends_on=ends_on, reason=reason, by=by, now=now
-        )
-        await uow.commit()
-    return expert_id
-
-
-# lists, figures and proof ----------------------------------------------------------------------
+# lists --------------------------------------------------------------------------------------------
 
 
 async def requests_list(
@@ -857,115 +667,3 @@ async def requests_list(
         elif not units:
             raise NotAllowed(t.NOT_USER)
         return await uow.draws.requests_of(units, LIST_LIMIT)
-
-
-async def trail(
-    uows: UnitOfWorkFactory, request_id: int
-) -> tuple[RequestRow, Sequence[tuple[str, dict[str, Any], int | None, datetime]]]:
-    """A request and its audit trail, oldest first (for the command line)."""
-    async with uows() as uow:
-        request = await uow.draws.request(request_id)
-        if request is None:
-            raise NotFound(t.NOT_FOUND.format(request_id=request_id))
-        return request, await uow.draws.events(request_id)
-
-
-@dataclass(frozen=True)
-class RoundCheck:
-    round_no: int
-    problems: tuple[str, ...]
-    pool_size: int
-    drawn: tuple[int, ...]
-
-
-async def verify(uows: UnitOfWorkFactory, request_id: int) -> list[RoundCheck]:
-    """Recomputes every round of a request from the audit record alone: the commitment written
-    when it was filed, and each round's revealed key, pool and order."""
-    async with uows() as uow:
-        if await uow.draws.request(request_id) is None:
-            raise NotFound(t.NOT_FOUND.format(request_id=request_id))
-        events = await uow.draws.events(request_id)
-        rounds = {r.round_no: r for r in await uow.draws.rounds(request_id)}
-    filed = next((detail for action, detail, _, _ in events if action == "filed"), {})
-    checks = []
-    for action, detail, _, _ in events:
-        if action != "drawn":
-            continue
-        stored = rounds.get(int(detail["round"]))
-        record = d.Record(
-            request_id=request_id,
-            round_no=int(detail["round"]),
-            commitment=str(filed.get("commitment", "")),
-            key_hex=str(detail["key"]),
-            pool=stored.pool if stored else "",
-            pool_hash=str(detail["pool_hash"]),
-            wanted=stored.wanted if stored else 0,
-            drawn=tuple(detail["drawn"]),
-            reserve=tuple(detail["reserve"]),
-        )
-        checks.append(
-            RoundCheck(record.round_no, tuple(d.verify(record)), int(detail["pool_size"]), record.drawn)
-        )
-    return checks
-
-
-# what the notices say -------------------------------------------------------------------------
-
-
-def _days_text(days: Sequence[str]) -> str:
-    return "、".join(days)
-
-
-def draw_text(p: dict[str, Any]) -> str:
-    """The message of a draw notice (NoticeKind.DRAW)."""
-    match p["what"]:
-        case "invite":
-            return t.INVITE.format(
-                unit=p["unit"], project=p["project"], kind=t.WORK_KINDS.get(p["kind"], p["kind"]),
-                days=_days_text(p["days"]), place=p["place"],
-                reply_by=format_local(datetime.fromisoformat(p["reply_by"])),
-            )  # fmt: skip
-        case "answer":
-            answer = {
-                "accepted": t.ANSWER_ACCEPTED, "declined": t.ANSWER_DECLINED,
-                "expired": t.ANSWER_EXPIRED,
-            }[p["status"]]  # fmt: skip
-            if p.get("was") == d.IS.ACCEPTED:
-                answer = t.ANSWER_WITHDRAWN
-            extra = " ".join(
-                x for x in (t.ANSWER_REASON.format(reason=p["reason"]) if p["reason"] else "",
-                            p["extra"]) if x
-            )  # fmt: skip
-            return t.ANSWER_TO_UNIT.format(
-                request_id=p["request_id"], name=p["name"], answer=answer, extra=extra
-            ).rstrip()
-        case "tomorrow":
-            return t.TOMORROW.format(
-                request_id=p["request_id"], project=p["project"], place=p["place"],
-                days=_days_text(p["days"]),
-            )  # fmt: skip
-        case "record_work":
-            return t.RECORD_WORK.format(request_id=p["request_id"], project=p["project"],
-                                        names="、".join(p["names"]))  # fmt: skip
-        case "reserve_empty":
-            return t.RESERVE_EMPTY_NOTICE.format(request_id=p["request_id"], missing=p["missing"])
-        case "expired":
-            return t.EXPIRED_OWN.format(request_id=p["request_id"], project=p["project"])
-        case "cancelled":
-            return t.REQUEST_CANCELLED_OWN.format(
-                request_id=p["request_id"], project=p["project"], days=_days_text(p["days"]),
-                reason=p["reason"],
-            )  # fmt: skip
-        case "work":
-            comment = t.WORK_COMMENT.format(comment=p["comment"]) if p["comment"] else ""
-            return t.WORK_TO_EXPERT.format(
-                unit=p["unit"], project=p["project"], hours=p["hours"], rating=p["rating"],
-                fee=p["fee"], comment=comment,
-            )  # fmt: skip
-        case "work_answer":
-            answer = t.WORK_ANSWER_CONFIRMED if p["answer"] == "confirmed" else t.WORK_ANSWER_DISPUTED
-            note = t.WORK_ANSWER_NOTE.format(note=p["note"]) if p["note"] else ""
-            return t.WORK_ANSWER_TO_UNIT.format(
-                name=p["name"], project=p["project"], answer=answer, note=note
-            ).rstrip()
-    raise ValueError(p["what"])

@@ -49,7 +49,8 @@ from bot.domain.reminders import (
 )
 from bot.domain.review import Grant, RoleKind
 from bot.domain.workflow import Status as AppStatus
-from bot.services.draws import draw_reminders, draw_text, expire_overdue
+from bot.services.draw_notices import draw_text
+from bot.services.draws import draw_reminders, expire_overdue
 from bot.services.experts import end_terms, term_notices
 from bot.services.reminder_ports import CampaignPlan, NoticeSender, Outcome
 from bot.services.repositories import UnitOfWork, UnitOfWorkFactory

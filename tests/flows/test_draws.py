@@ -15,7 +15,7 @@ from sqlalchemy import select
 from bot.clock import TZ
 from bot.domain.review import RoleKind
 from bot.offline import OfflineUser, OfflineWorld
-from bot.services import draws, roles, stats
+from bot.services import draw_admin, draws, roles, stats
 from bot.services.accounts import person_of_telegram
 from bot.texts import draws as t
 from handlers.callbacks import DrawAct, DrawDo
@@ -41,7 +41,7 @@ FILED_AT = datetime(2022, 12, 1, 10, 0, tzinfo=TZ)
 
 async def using_unit(sessionmaker, clock) -> None:
     uows = unit_of_work_factory(sessionmaker)
-    unit = await draws.add_using_unit(
+    unit = await draw_admin.add_using_unit(
         uows, name="重庆市安全生产科学研究院项目部", kind="project", district_id=None,
         unit_code="CQAJ01", now=clock.now(),
     )  # fmt: skip
@@ -87,7 +87,7 @@ async def ready(world: OfflineWorld, sessionmaker, clock) -> OfflineUser:
         Spec(6007, "庚专家", ends_on=date(2022, 12, 5)),
         Spec(6008, "辛专家"),
     )
-    await draws.record_leave(
+    await draw_admin.record_leave(
         unit_of_work_factory(sessionmaker), certificate_no="CQGSYF-2022-9008",
         starts_on=date(2022, 12, 9), ends_on=date(2022, 12, 12), reason="出国", by=None,
         now=clock.now(),
@@ -241,12 +241,12 @@ async def test_a_draw_is_recorded_so_that_tampering_is_found(sessionmaker, clock
     )  # fmt: skip
     view = await draws.file_request(uows, person_id=user, form=form, now=clock.now())
     await draws.draw(uows, person_id=user, request_id=view.request.id, now=clock.now(), holder="h")
-    assert [c.problems for c in await draws.verify(uows, view.request.id)] == [()]
+    assert [c.problems for c in await draw_admin.verify(uows, view.request.id)] == [()]
     async with uows() as uow:
         event = await uow.session.scalar(select(DrawEvent).where(DrawEvent.action == "drawn"))
         event.detail = {**event.detail, "drawn": list(reversed(event.detail["reserve"]))[:1]}
         await uow.commit()
-    assert "drawn" in (await draws.verify(uows, view.request.id))[0].problems
+    assert "drawn" in (await draw_admin.verify(uows, view.request.id))[0].problems
 
 
 async def test_wrong_answers_in_the_request_form_are_refused_and_change_nothing(

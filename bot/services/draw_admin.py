@@ -1,0 +1,115 @@
+"""The bureau's and the command line's side of draws: using units, experts' leave, and a
+request's audit trail with the proof that recomputes its draws from it alone."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from bot.domain import draws as d
+from bot.domain.errors import AlreadyHandled, DomainError, NotFound
+from bot.domain.units import new_unit_code
+from bot.services.draw_ports import RequestRow, UsingUnitRow
+from bot.services.repositories import UnitOfWorkFactory
+from bot.texts import draws as t
+
+
+async def add_using_unit(
+    uows: UnitOfWorkFactory, *, name: str, kind: str, district_id: int | None,
+    unit_code: str | None, now: datetime,
+) -> UsingUnitRow:  # fmt: skip
+    """Registers a using unit; its people get the `user` role by invite or grant."""
+    if kind not in t.USING_UNIT_KINDS:
+        raise DomainError(f"kind: one of {', '.join(t.USING_UNIT_KINDS)}")
+    async with uows() as uow:
+        if await uow.draws.using_unit_by(name=name) is not None:
+            raise AlreadyHandled(f"a using unit named {name} exists")
+        unit_id = None
+        if unit_code:
+            unit = await uow.campaigns.unit_by_code(unit_code)
+            if unit is None:
+                raise NotFound(f"unknown unit code: {unit_code}")
+            unit_id = unit.id
+        using_unit_id = await uow.draws.add_using_unit(
+            code=new_unit_code(), name=name, kind=kind, district_id=district_id, unit_id=unit_id,
+            now=now,
+        )  # fmt: skip
+        row = await uow.draws.using_unit(using_unit_id)
+        assert row is not None
+        await uow.commit()
+    return row
+
+
+async def using_units(uows: UnitOfWorkFactory) -> Sequence[UsingUnitRow]:
+    async with uows() as uow:
+        return await uow.draws.using_units()
+
+
+async def record_leave(
+    uows: UnitOfWorkFactory, *, certificate_no: str, starts_on: date, ends_on: date,
+    reason: str | None, by: int | None, now: datetime,
+) -> int:  # fmt: skip
+    """An expert's leave (请假): not drawn on those days. Returns the expert id."""
+    if ends_on < starts_on:
+        raise DomainError("the leave ends before it starts")
+    async with uows() as uow:
+        expert_id = await uow.registry.expert_by_certificate(certificate_no.upper())
+        if expert_id is None:
+            raise NotFound(f"unknown certificate number: {certificate_no}")
+        await uow.draws.add_leave(
+            expert_id=expert_id, starts_on=starts_on, ends_on=ends_on, reason=reason, by=by, now=now
+        )
+        await uow.commit()
+    return expert_id
+
+
+async def trail(
+    uows: UnitOfWorkFactory, request_id: int
+) -> tuple[RequestRow, Sequence[tuple[str, dict[str, Any], int | None, datetime]]]:
+    """A request and its audit trail, oldest first (for the command line)."""
+    async with uows() as uow:
+        request = await uow.draws.request(request_id)
+        if request is None:
+            raise NotFound(t.NOT_FOUND.format(request_id=request_id))
+        return request, await uow.draws.events(request_id)
+
+
+@dataclass(frozen=True)
+class RoundCheck:
+    round_no: int
+    problems: tuple[str, ...]
+    pool_size: int
+    drawn: tuple[int, ...]
+
+
+async def verify(uows: UnitOfWorkFactory, request_id: int) -> list[RoundCheck]:
+    """Recomputes every round of a request from the audit record alone: the commitment written
+    when it was filed, and each round's revealed key, pool and order."""
+    async with uows() as uow:
+        if await uow.draws.request(request_id) is None:
+            raise NotFound(t.NOT_FOUND.format(request_id=request_id))
+        events = await uow.draws.events(request_id)
+        rounds = {r.round_no: r for r in await uow.draws.rounds(request_id)}
+    filed = next((detail for action, detail, _, _ in events if action == "filed"), {})
+    checks = []
+    for action, detail, _, _ in events:
+        if action != "drawn":
+            continue
+        stored = rounds.get(int(detail["round"]))
+        record = d.Record(
+            request_id=request_id,
+            round_no=int(detail["round"]),
+            commitment=str(filed.get("commitment", "")),
+            key_hex=str(detail["key"]),
+            pool=stored.pool if stored else "",
+            pool_hash=str(detail["pool_hash"]),
+            wanted=stored.wanted if stored else 0,
+            drawn=tuple(detail["drawn"]),
+            reserve=tuple(detail["reserve"]),
+        )
+        checks.append(
+            RoundCheck(record.round_no, tuple(d.verify(record)), int(detail["pool_size"]), record.drawn)
+        )
+    return checks

@@ -1,0 +1,70 @@
+"""What a draw notice (NoticeKind.DRAW) says: invitations, answers, timeouts, reminders, work."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from bot.clock import format_local
+from bot.domain import draws as d
+from bot.texts import draws as t
+
+
+def _days_text(days: Sequence[str]) -> str:
+    return "、".join(days)
+
+
+def draw_text(p: dict[str, Any]) -> str:
+    """The message of a draw notice (NoticeKind.DRAW)."""
+    match p["what"]:
+        case "invite":
+            return t.INVITE.format(
+                unit=p["unit"], project=p["project"], kind=t.WORK_KINDS.get(p["kind"], p["kind"]),
+                days=_days_text(p["days"]), place=p["place"],
+                reply_by=format_local(datetime.fromisoformat(p["reply_by"])),
+            )  # fmt: skip
+        case "answer":
+            answer = {
+                "accepted": t.ANSWER_ACCEPTED, "declined": t.ANSWER_DECLINED,
+                "expired": t.ANSWER_EXPIRED,
+            }[p["status"]]  # fmt: skip
+            if p.get("was") == d.IS.ACCEPTED:
+                answer = t.ANSWER_WITHDRAWN
+            extra = " ".join(
+                x for x in (t.ANSWER_REASON.format(reason=p["reason"]) if p["reason"] else "",
+                            p["extra"]) if x
+            )  # fmt: skip
+            return t.ANSWER_TO_UNIT.format(
+                request_id=p["request_id"], name=p["name"], answer=answer, extra=extra
+            ).rstrip()
+        case "tomorrow":
+            return t.TOMORROW.format(
+                request_id=p["request_id"], project=p["project"], place=p["place"],
+                days=_days_text(p["days"]),
+            )  # fmt: skip
+        case "record_work":
+            return t.RECORD_WORK.format(request_id=p["request_id"], project=p["project"],
+                                        names="、".join(p["names"]))  # fmt: skip
+        case "reserve_empty":
+            return t.RESERVE_EMPTY_NOTICE.format(request_id=p["request_id"], missing=p["missing"])
+        case "expired":
+            return t.EXPIRED_OWN.format(request_id=p["request_id"], project=p["project"])
+        case "cancelled":
+            return t.REQUEST_CANCELLED_OWN.format(
+                request_id=p["request_id"], project=p["project"], days=_days_text(p["days"]),
+                reason=p["reason"],
+            )  # fmt: skip
+        case "work":
+            comment = t.WORK_COMMENT.format(comment=p["comment"]) if p["comment"] else ""
+            return t.WORK_TO_EXPERT.format(
+                unit=p["unit"], project=p["project"], hours=p["hours"], rating=p["rating"],
+                fee=p["fee"], comment=comment,
+            )  # fmt: skip
+        case "work_answer":
+            answer = t.WORK_ANSWER_CONFIRMED if p["answer"] == "confirmed" else t.WORK_ANSWER_DISPUTED
+            note = t.WORK_ANSWER_NOTE.format(note=p["note"]) if p["note"] else ""
+            return t.WORK_ANSWER_TO_UNIT.format(
+                name=p["name"], project=p["project"], answer=answer, note=note
+            ).rstrip()
+    raise ValueError(p["what"])
