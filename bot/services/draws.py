@@ -1,4 +1,4 @@
-"""Use cases of drawing experts: file a request, draw, answer, expire, cancel, record the work, verify.
+"""Use cases of drawing experts: file a request, draw, answer, expire, cancel, remind.
 
 Each opens one unit of work and commits it before anything is sent. What must
 reach someone (an invitation, an answer, the next in line) is written to the
