@@ -58,7 +58,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, insert, select
 
-from benchmarks.experts import GROUPS, _name
+from benchmarks.experts import GROUPS, insert_experts
 from benchmarks.pipeline import fresh_database
 from bot.clock import TZ
 from bot.demo import seed_demo
@@ -72,17 +72,13 @@ from storage.db import create_database
 from storage.draws import DrawRepository
 from storage.migrate import upgrade
 from storage.models import (
-    Application,
     Booking,
     District,
     DrawEvent,
     DrawRequest,
     DrawRound,
-    Expert,
     ExpertLeave,
-    ExpertTerm,
     Invitation,
-    Person,
 )
 from storage.uow import unit_of_work_factory
 
@@ -139,48 +135,7 @@ async def seed(url: str, experts: int, requests: int) -> tuple[object, list[tupl
 
     async with uows() as uow:
         session = uow.session
-        base = 1000
-        await session.execute(
-            Person.__table__.insert(),
-            [{"id": base + i, "full_name": "", "created_at": NOW} for i in range(experts)],
-        )
-        await session.execute(
-            Application.__table__.insert(),
-            [
-                {
-                    "id": base + i, "campaign_id": campaign.id, "person_id": base + i,
-                    "district_id": units[i % UNITS].district_id, "unit_id": units[i % UNITS].id,
-                    "unit_confirmed": True, "status": "accepted", "version": 1, "flags": [],
-                    "name": _name(i), "gender": "男" if i % 2 else "女",
-                    "unit_name": units[i % UNITS].name, "position": "总工程师", "title": "高级工程师",
-                    "group": GROUPS[i % len(GROUPS)], "mobile": f"139{i:08d}",
-                    "created_at": NOW, "updated_at": NOW,
-                }
-                for i in range(experts)
-            ],
-        )  # fmt: skip
-        await session.execute(
-            Expert.__table__.insert(),
-            [
-                {
-                    "id": i + 1, "person_id": base + i, "application_id": base + i,
-                    "professional_group": GROUPS[i % len(GROUPS)], "standing": "appointed",
-                    "version": 1, "created_at": NOW, "updated_at": NOW,
-                }
-                for i in range(experts)
-            ],
-        )  # fmt: skip
-        await session.execute(
-            ExpertTerm.__table__.insert(),
-            [
-                {
-                    "expert_id": i + 1, "certificate_no": f"CQGSYF-2022-{i + 1:05d}",
-                    "starts_on": date(2022, 11, 15), "ends_on": date(2027, 11, 14),
-                    "appointed_at": NOW,
-                }
-                for i in range(experts)
-            ],
-        )  # fmt: skip
+        await insert_experts(session, campaign.id, units, experts)
         leave = rng.sample(range(1, experts + 1), experts // 50)
         await session.execute(
             ExpertLeave.__table__.insert(),

@@ -48,50 +48,55 @@ async def seed(url: str, count: int) -> tuple[object, int]:
         await uow.commit()
     admin = await person_of_telegram(uows, 900, NOW)
     async with uows() as uow:
-        session = uow.session
-        base = 1000
-        await session.execute(
-            Person.__table__.insert(),
-            [{"id": base + i, "full_name": "", "created_at": NOW} for i in range(count)],
-        )
-        await session.execute(
-            Application.__table__.insert(),
-            [
-                {
-                    "id": base + i, "campaign_id": campaign.id, "person_id": base + i,
-                    "district_id": unit.district_id, "unit_id": unit.id, "unit_confirmed": True,
-                    "status": "accepted", "version": 1, "flags": [], "name": _name(i),
-                    "gender": "男" if i % 2 else "女", "unit_name": unit.name,
-                    "position": "总工程师", "title": "高级工程师", "group": GROUPS[i % len(GROUPS)],
-                    "mobile": f"139{i:08d}", "created_at": NOW, "updated_at": NOW,
-                }
-                for i in range(count)
-            ],
-        )  # fmt: skip
-        await session.execute(
-            Expert.__table__.insert(),
-            [
-                {
-                    "id": i + 1, "person_id": base + i, "application_id": base + i,
-                    "professional_group": GROUPS[i % len(GROUPS)], "standing": "appointed",
-                    "version": 1, "created_at": NOW, "updated_at": NOW,
-                }
-                for i in range(count)
-            ],
-        )  # fmt: skip
-        await session.execute(
-            ExpertTerm.__table__.insert(),
-            [
-                {
-                    "expert_id": i + 1, "certificate_no": f"CQGSYF-2022-{i + 1:05d}",
-                    "starts_on": date(2022, 11, 15), "ends_on": date(2027, 11, 14),
-                    "appointed_at": NOW,
-                }
-                for i in range(count)
-            ],
-        )  # fmt: skip
+        await insert_experts(uow.session, campaign.id, [unit], count)
         await uow.commit()
     return database, admin
+
+
+async def insert_experts(session, campaign_id: int, units: list, count: int, base: int = 1000) -> None:
+    """`count` appointed experts in a term, spread over `units` (rows with id, district_id and
+    name) and the groups, with plain inserts: persons from `base` on, experts from 1."""
+    await session.execute(
+        Person.__table__.insert(),
+        [{"id": base + i, "full_name": "", "created_at": NOW} for i in range(count)],
+    )
+    await session.execute(
+        Application.__table__.insert(),
+        [
+            {
+                "id": base + i, "campaign_id": campaign_id, "person_id": base + i,
+                "district_id": units[i % len(units)].district_id,
+                "unit_id": units[i % len(units)].id, "unit_confirmed": True,
+                "status": "accepted", "version": 1, "flags": [], "name": _name(i),
+                "gender": "男" if i % 2 else "女", "unit_name": units[i % len(units)].name,
+                "position": "总工程师", "title": "高级工程师", "group": GROUPS[i % len(GROUPS)],
+                "mobile": f"139{i:08d}", "created_at": NOW, "updated_at": NOW,
+            }
+            for i in range(count)
+        ],
+    )  # fmt: skip
+    await session.execute(
+        Expert.__table__.insert(),
+        [
+            {
+                "id": i + 1, "person_id": base + i, "application_id": base + i,
+                "professional_group": GROUPS[i % len(GROUPS)], "standing": "appointed",
+                "version": 1, "created_at": NOW, "updated_at": NOW,
+            }
+            for i in range(count)
+        ],
+    )  # fmt: skip
+    await session.execute(
+        ExpertTerm.__table__.insert(),
+        [
+            {
+                "expert_id": i + 1, "certificate_no": f"CQGSYF-2022-{i + 1:05d}",
+                "starts_on": date(2022, 11, 15), "ends_on": date(2027, 11, 14),
+                "appointed_at": NOW,
+            }
+            for i in range(count)
+        ],
+    )  # fmt: skip
 
 
 def _name(i: int) -> str:
