@@ -76,6 +76,14 @@ def invited(world: OfflineWorld) -> list[int]:
     return out
 
 
+async def one_drawn(world: OfflineWorld, unit: OfflineUser) -> OfflineUser:
+    """Files a request for one expert and draws: the expert invited."""
+    await file_request(unit, wanted="1")
+    await unit.press("抽取专家")
+    (first,) = invited(world)
+    return world.user(first, EXPERTS[first][0])
+
+
 @pytest.fixture
 async def ready(world: OfflineWorld, sessionmaker, clock) -> OfflineUser:
     clock.at = FILED_AT
@@ -180,17 +188,14 @@ async def test_a_request_is_drawn_declined_redrawn_accepted_worked_rated_and_ver
 async def test_an_unanswered_invitation_times_out_and_the_reserve_is_invited(
     world: OfflineWorld, sessionmaker, clock, ready: OfflineUser
 ) -> None:
-    unit = ready
-    await file_request(unit, wanted="1")
-    await unit.press("抽取专家")
-    (first,) = invited(world)
+    expert = await one_drawn(world, ready)
+    first = expert.id
     clock.at = datetime(2022, 12, 2, 10, 1, tzinfo=TZ)
     await sender_pass(world, sessionmaker, clock)
     assert "已过答复期限" in world.session.inbox(first)[-1].text
     assert "逾期未答复" in world.session.inbox(USER)[-2].text + world.session.inbox(USER)[-1].text
     (second,) = invited(world)
     assert second != first
-    expert = world.user(first, EXPERTS[first][0])
     await expert.press_data(DrawAct(do=DrawDo.ACCEPT, id=1).pack(), sent=world.session.inbox(first)[-2])
     assert "无需再答复" in last_answer(world)
     await sender_pass(world, sessionmaker, clock)
@@ -293,10 +298,8 @@ async def test_a_late_answer_is_refused_even_before_the_timeout_is_processed(
     world: OfflineWorld, sessionmaker, clock, ready: OfflineUser
 ) -> None:
     unit = ready
-    await file_request(unit, wanted="1")
-    await unit.press("抽取专家")
-    (first,) = invited(world)
-    expert = world.user(first, EXPERTS[first][0])
+    expert = await one_drawn(world, unit)
+    first = expert.id
     clock.at = datetime(2022, 12, 2, 10, 0, tzinfo=TZ)
     await expert.press("接受")
     assert last_answer(world) == "答复期限 2022-12-02 10:00 已过，这份邀请已失效。"
@@ -321,10 +324,8 @@ async def test_an_expert_who_accepted_may_still_say_they_cannot_come_before_the_
     world: OfflineWorld, sessionmaker, clock, ready: OfflineUser
 ) -> None:
     unit = ready
-    await file_request(unit, wanted="1")
-    await unit.press("抽取专家")
-    (first,) = invited(world)
-    expert = world.user(first, EXPERTS[first][0])
+    expert = await one_drawn(world, unit)
+    first = expert.id
     await expert.press("接受")
     await expert.press("无法参加")
     await expert.send("临时出差")
@@ -343,10 +344,8 @@ async def test_the_expert_is_reminded_the_day_before_and_the_unit_to_record_the_
     world: OfflineWorld, sessionmaker, clock, ready: OfflineUser
 ) -> None:
     unit = ready
-    await file_request(unit, wanted="1")
-    await unit.press("抽取专家")
-    (first,) = invited(world)
-    expert = world.user(first, EXPERTS[first][0])
+    expert = await one_drawn(world, unit)
+    first = expert.id
     await expert.press("接受")
     clock.at = datetime(2022, 12, 9, 7, 0, tzinfo=TZ)
     await sender_pass(world, sessionmaker, clock)
