@@ -299,7 +299,6 @@ async def test_a_late_answer_is_refused_even_before_the_timeout_is_processed(
 ) -> None:
     unit = ready
     expert = await one_drawn(world, unit)
-    first = expert.id
     clock.at = datetime(2022, 12, 2, 10, 0, tzinfo=TZ)
     await expert.press("接受")
     assert last_answer(world) == "答复期限 2022-12-02 10:00 已过，这份邀请已失效。"
