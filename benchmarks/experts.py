@@ -81,6 +81,8 @@ async def insert_experts(session, campaign_id: int, units: list, count: int, bas
             {
                 "id": i + 1, "person_id": base + i, "application_id": base + i,
                 "professional_group": GROUPS[i % len(GROUPS)], "standing": "appointed",
+                "district_id": units[i % len(units)].district_id,
+                "unit_id": units[i % len(units)].id, "unit_name": units[i % len(units)].name,
                 "version": 1, "created_at": NOW, "updated_at": NOW,
             }
             for i in range(count)

@@ -191,7 +191,7 @@ class DrawRepository:
         joining the two sets in instead made SQLite's plan slower (benchmarks/draws.py)."""
         wanted = list(days)
         booking, leave = Booking.__table__.c, ExpertLeave.__table__.c
-        expert, app, term = Expert.__table__.c, Application.__table__.c, ExpertTerm.__table__.c
+        expert, term = Expert.__table__.c, ExpertTerm.__table__.c
         held = set(
             (await core(self.session, select(booking.expert_id).where(booking.day.in_(wanted))))
             .scalars()
@@ -207,12 +207,12 @@ class DrawRepository:
                 expert.id,
                 expert.professional_group,
                 expert.withdrawal_asked_at.is_(None),
-                app.district_id,
-                app.unit_id,
-                app.unit_name,
+                expert.district_id,
+                expert.unit_id,
+                expert.unit_name,
             )
-            .join_from(Expert.__table__, Application.__table__, app.id == expert.application_id)
-            .join(
+            .join_from(
+                Expert.__table__,
                 ExpertTerm.__table__,
                 and_(
                     term.expert_id == expert.id,
@@ -229,7 +229,7 @@ class DrawRepository:
         return [
             Candidate(
                 expert_id=expert_id, group=group, district_id=district_id, unit_id=unit_id,
-                unit_name=unit_name or "", serving=bool(serving), on_leave=expert_id in away,
+                unit_name=unit_name, serving=bool(serving), on_leave=expert_id in away,
                 booked=expert_id in held,
             )  # fmt: skip
             for expert_id, group, serving, district_id, unit_id, unit_name in rows

@@ -617,6 +617,11 @@ class Expert(Base):
     professional_group: Mapped[str] = mapped_column(String(20), index=True)
     standing: Mapped[str] = mapped_column(String(12), index=True)
     """`bot.domain.registry.Standing` value."""
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    unit_name: Mapped[str] = mapped_column(String(100), default="")
+    """Where the expert works, as the application that made them one says: the draw's pool
+    (回避 by unit, preferred districts) reads this one table, not every application."""
     withdrawal_reason: Mapped[str | None] = mapped_column(Text)
     """申请退出: the expert's reason, waiting for the bureau's confirmation."""
     withdrawal_asked_at: Mapped[datetime | None]

@@ -215,8 +215,9 @@ class RegistryRepository:
         return None if row is None else _expert(row)
 
     async def add_expert(
-        self, *, person_id: int, app_id: int, group: str, standing: str, now: datetime
-    ) -> int:
+        self, *, person_id: int, app_id: int, group: str, standing: str, now: datetime,
+        district_id: int | None = None, unit_id: int | None = None, unit_name: str = "",
+    ) -> int:  # fmt: skip
         return (
             await self.session.execute(
                 insert(Expert)
@@ -225,6 +226,9 @@ class RegistryRepository:
                     application_id=app_id,
                     professional_group=group,
                     standing=standing,
+                    district_id=district_id,
+                    unit_id=unit_id,
+                    unit_name=unit_name,
                     version=1,
                     created_at=now,
                     updated_at=now,

@@ -144,7 +144,7 @@ class Candidate(NamedTuple):
 
     expert_id: int
     group: str
-    district_id: int
+    district_id: int | None
     unit_id: int | None
     unit_name: str
     serving: bool

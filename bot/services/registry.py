@@ -537,6 +537,9 @@ async def appoint_batch(
             number = await uow.registry.next_certificate_number(series)
             certificate_no = certificate_number(template, term_start.year, number)
             group = app.values.get(keys.GROUP) or ""
+            workplace = {
+                "district_id": app.district_id, "unit_id": app.unit_id, "unit_name": app.unit_name
+            }
             expert = await uow.registry.expert_of(app.person_id)
             if expert is None:
                 expert_id = await uow.registry.add_expert(
@@ -545,6 +548,7 @@ async def appoint_batch(
                     group=group,
                     standing=Standing.APPOINTED.value,
                     now=now,
+                    **workplace,
                 )
             else:
                 moved = await uow.registry.update_expert(
@@ -554,6 +558,7 @@ async def appoint_batch(
                     application_id=app.id,
                     professional_group=group,
                     standing=Standing.APPOINTED.value,
+                    **workplace,
                 )
                 if not moved:
                     raise AlreadyHandled(t.CHANGED_ELSEWHERE)

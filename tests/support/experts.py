@@ -52,6 +52,7 @@ async def appointed(database: Database, *specs: Spec) -> list[int]:
             expert = Expert(
                 person_id=person_id, application_id=app.id, professional_group=spec.group,
                 standing=spec.standing, version=1, created_at=APPOINTED_AT, updated_at=APPOINTED_AT,
+                district_id=unit.district_id, unit_id=unit.id, unit_name=unit.name,
             )  # fmt: skip
             session.add(expert)
             await session.flush()
