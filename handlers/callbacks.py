@@ -328,6 +328,10 @@ class DrawDo(StrEnum):
     NO_COMMENT = "C"
     CONFIRM_WORK = "y"
     DISPUTE_WORK = "z"
+    KEEP = "K"
+    """不取消: leaves the cancel-reason step."""
+    BACK = "b"
+    """返回（不婉拒）: leaves the decline-reason step with the invitation as it was."""
 
 
 class DrawAct(CallbackData, prefix="dr"):

@@ -174,7 +174,7 @@ async def on_typed(
         await message.answer(t.ASK_KIND, reply_markup=rd.kinds_keyboard())
     elif current == DrawInput.wanted.state:
         value = text.strip()
-        if not value.isdigit() or not 1 <= int(value) <= d.MAX_EXPERTS:
+        if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= d.MAX_EXPERTS:
             raise DomainError(t.BAD_WANTED.format(max=d.MAX_EXPERTS))
         await state.update_data(wanted=int(value), districts=[])
         await state.set_state(DrawInput.districts)
@@ -383,7 +383,7 @@ async def on_act(
             await _show(message, svc.Outcome(view=view, text=t.FILED.format(request_id=view.request.id)))
         case DrawDo.OPEN:
             view = await svc.request_view(
-                uows, person_id=person_id, request_id=id_, admin_ids=admin_ids
+                uows, person_id=person_id, request_id=id_, now=clock.now(), admin_ids=admin_ids
             )
             await query.answer()
             await _show(message, svc.Outcome(view=view))
@@ -397,11 +397,24 @@ async def on_act(
             await _show(message, done)
             await send(done.claimed)
         case DrawDo.CANCEL:
-            await svc.request_view(uows, person_id=person_id, request_id=id_, admin_ids=admin_ids)
+            view = await svc.request_view(
+                uows, person_id=person_id, request_id=id_, now=clock.now(), admin_ids=admin_ids,
+                act=True,
+            )  # fmt: skip
+            if view.started:
+                raise DomainError(t.CANCEL_TOO_LATE.format(day=view.request.days[0].isoformat()))
             await state.set_state(DrawInput.cancel_reason)
             await state.update_data(request_id=id_)
             await query.answer()
-            await message.answer(t.ASK_CANCEL_REASON)
+            await message.answer(
+                t.ASK_CANCEL_REASON, reply_markup=rd.single_keyboard(t.BUTTON_KEEP_REQUEST, DrawDo.KEEP)
+            )
+        case DrawDo.KEEP:
+            expect(DrawInput.cancel_reason)
+            await state.clear()
+            await query.answer()
+            await message.edit_reply_markup(reply_markup=None)
+            await message.answer(t.KEPT)
         case DrawDo.ACCEPT:
             done = await svc.answer_invitation(
                 uows, person_id=person_id, invitation_id=id_, accept=True, reason=None,
@@ -418,9 +431,22 @@ async def on_act(
             await state.update_data(invitation_id=id_)
             await query.answer()
             await message.edit_reply_markup(reply_markup=None)
-            await message.answer(
-                t.ASK_DECLINE_REASON, reply_markup=rd.single_keyboard(t.BUTTON_NO_REASON, DrawDo.NO_REASON, id_)
+            await message.answer(t.ASK_DECLINE_REASON, reply_markup=rd.decline_keyboard(id_))
+        case DrawDo.BACK:
+            expect(DrawInput.decline_reason)
+            if data.get("invitation_id") != id_:
+                raise DomainError(t.STALE)
+            inv = await svc.open_invitation(
+                uows, person_id=person_id, invitation_id=id_, now=clock.now()
             )
+            await state.clear()
+            await query.answer()
+            await message.edit_reply_markup(reply_markup=None)
+            if inv.status == "accepted":
+                kept = rd.single_keyboard(t.BUTTON_CANNOT_COME, DrawDo.DECLINE, id_)
+                await message.answer(t.STILL_ACCEPTED, reply_markup=kept)
+            else:
+                await message.answer(t.STILL_INVITED, reply_markup=rd.invitation_keyboard(id_))
         case DrawDo.NO_REASON:
             expect(DrawInput.decline_reason)
             if data.get("invitation_id") != id_:

@@ -80,8 +80,8 @@ def card(view: RequestView) -> tuple[str, InlineKeyboardMarkup | None]:
             groups="、".join(r.groups),
             wanted=r.wanted,
             districts="、".join(view.district_names) or t.ANY_DISTRICT,
-            avoid=avoid_text(r.avoid_units, [str(e) for e in r.avoid_experts]),
-            commitment=r.commitment[:16] + "…",
+            avoid=avoid_text(r.avoid_units, view.avoided),
+            commitment=r.commitment,
         )
     ]
     for rnd in view.rounds:
@@ -128,9 +128,10 @@ def card_keyboard(view: RequestView) -> InlineKeyboardMarkup | None:
         for inv in view.invitations:
             if inv.status == d.IS.ACCEPTED and inv.id not in view.worked:
                 rows.append([_button(t.BUTTON_RECORD_WORK.format(name=inv.name), DrawDo.WORK, inv.id)])
-        rows.append(
-            [_button(t.BUTTON_REFRESH, DrawDo.OPEN, r.id), _button(t.BUTTON_CANCEL_REQUEST, DrawDo.CANCEL, r.id)]
-        )
+        last = [_button(t.BUTTON_REFRESH, DrawDo.OPEN, r.id)]
+        if not view.started:
+            last.append(_button(t.BUTTON_CANCEL_REQUEST, DrawDo.CANCEL, r.id))
+        rows.append(last)
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
@@ -163,6 +164,15 @@ def work_keyboard(invitation_id: int) -> InlineKeyboardMarkup:
         inline_keyboard=[[
             _button(t.BUTTON_CONFIRM_WORK, DrawDo.CONFIRM_WORK, invitation_id),
             _button(t.BUTTON_DISPUTE_WORK, DrawDo.DISPUTE_WORK, invitation_id),
+        ]]
+    )  # fmt: skip
+
+
+def decline_keyboard(invitation_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[
+            _button(t.BUTTON_NO_REASON, DrawDo.NO_REASON, invitation_id),
+            _button(t.BUTTON_BACK_TO_INVITATION, DrawDo.BACK, invitation_id),
         ]]
     )  # fmt: skip
 

@@ -120,6 +120,22 @@ class DrawRepository:
         ).first()
         return None if row is None else _request(row[0], row[1])
 
+    async def lock_request(self, request_id: int) -> bool:
+        """Takes the request for this unit of work: a write first, so that on PostgreSQL the row
+        stays locked until the commit and on SQLite the write lock is held; what is read after it
+        is what the last change to the request left. False when there is no such request."""
+        result = await self.session.execute(
+            update(DrawRequest)
+            .where(DrawRequest.id == request_id)
+            .values(version=DrawRequest.version + 1)
+        )
+        return bool(result.rowcount)
+
+    async def set_key(self, request_id: int, key_hex: str) -> None:
+        await self.session.execute(
+            update(DrawRequest).where(DrawRequest.id == request_id).values(key_hex=key_hex)
+        )
+
     async def set_request_status(
         self, request_id: int, version: int, status: str, *, reason: str | None = None,
         now: datetime | None = None,

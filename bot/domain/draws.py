@@ -7,15 +7,21 @@ is written down before and during it:
    SHA-256 (the commitment) is written to the audit trail. Nobody, the
    requester included, can know the draw's order yet.
 2. At the draw the pool is formed (`eligible`) and written down, with its
-   SHA-256 over the sorted entries. The key is revealed beside it.
+   SHA-256 over the sorted entries. The key is revealed beside it, and the
+   next round's key is made and committed, so a redraw is as unknown.
 3. Round r's seed is HMAC-SHA256(key, "draw:<request id>:<r>"). Each expert
    in the pool gets the score HMAC-SHA256(seed, "<expert id>"); experts from
    a preferred district come first, then everyone by score (bytes, ascending).
    The first N are invited, the next ones are the ordered reserve.
 
 Anyone with the record can recompute every step (`verify`): the key
-matches the commitment, the pool matches its hash, and the order matches
-the scores. Standard library only.
+matches the commitment, the pool matches its hash, the order matches the
+scores, and the invitations went down that order (`followed_order`).
+
+What it does not prove: that the pool was right. Whoever can read the
+database before a draw can see its key; leave, bookings and 回避 that shape
+a pool are each recorded with who and when, for the audit to check.
+Standard library only.
 """
 
 from __future__ import annotations
@@ -27,9 +33,11 @@ import hmac
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import NamedTuple
+
+from bot.domain.parsers import TIMEZONE
 
 MAX_EXPERTS = 20
 """Experts one request may ask for."""
@@ -128,6 +136,13 @@ def reply_deadline_hours(first_day: date, today: date) -> int:
     """The default reply window, shortened when the work starts sooner: the reserve needs time too."""
     days_ahead = (first_day - today).days
     return REPLY_HOURS if days_ahead > 2 else max(2, min(REPLY_HOURS, days_ahead * 6))
+
+
+def reply_deadline(now: datetime, first_day: date, hours: int) -> datetime:
+    """When an invitation sent `now` must be answered: after `hours`, and never later than the
+    start of the work's first day (Asia/Shanghai), so that nobody accepts work already begun."""
+    start = datetime.combine(first_day, time(0, 0), tzinfo=TIMEZONE)
+    return min(now + timedelta(hours=hours), start)
 
 
 def reserve_size(wanted: int) -> int:
@@ -281,6 +296,16 @@ class Record:
     wanted: int
     drawn: tuple[int, ...]
     reserve: tuple[int, ...]
+
+
+def followed_order(order: Sequence[int], invited: Iterable[tuple[int, int]]) -> bool:
+    """Whether a round's invitations (position, expert) went down its order without a gap:
+    position p is the p-th in the order, and positions run 1, 2, 3 …"""
+    seen = sorted(invited)
+    return all(
+        position == n and position <= len(order) and order[position - 1] == expert
+        for n, (position, expert) in enumerate(seen, start=1)
+    )
 
 
 def verify(record: Record) -> list[str]:

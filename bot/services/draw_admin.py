@@ -85,14 +85,19 @@ class RoundCheck:
 
 
 async def verify(uows: UnitOfWorkFactory, request_id: int) -> list[RoundCheck]:
-    """Recomputes every round of a request from the audit record alone: the commitment written
-    when it was filed, and each round's revealed key, pool and order."""
+    """Recomputes every round of a request from the audit record alone.
+
+    Round 1's key must match the commitment written when the request was filed, and each
+    later round's the commitment written when the round before was drawn; the pool must match
+    its hash, the order the scores; and the invitations must have followed that order: the
+    drawn first, then the reserve one by one (invited or skipped), nobody else."""
     async with uows() as uow:
         if await uow.draws.request(request_id) is None:
             raise NotFound(t.NOT_FOUND.format(request_id=request_id))
         events = await uow.draws.events(request_id)
         rounds = {r.round_no: r for r in await uow.draws.rounds(request_id)}
-    filed = next((detail for action, detail, _, _ in events if action == "filed"), {})
+        invitations = await uow.draws.invitations(request_id)
+    committed = next((str(x.get("commitment", "")) for a, x, _, _ in events if a == "filed"), "")
     checks = []
     for action, detail, _, _ in events:
         if action != "drawn":
@@ -101,7 +106,7 @@ async def verify(uows: UnitOfWorkFactory, request_id: int) -> list[RoundCheck]:
         record = d.Record(
             request_id=request_id,
             round_no=int(detail["round"]),
-            commitment=str(filed.get("commitment", "")),
+            commitment=committed,
             key_hex=str(detail["key"]),
             pool=stored.pool if stored else "",
             pool_hash=str(detail["pool_hash"]),
@@ -109,7 +114,14 @@ async def verify(uows: UnitOfWorkFactory, request_id: int) -> list[RoundCheck]:
             drawn=tuple(detail["drawn"]),
             reserve=tuple(detail["reserve"]),
         )
+        problems = d.verify(record)
+        if stored is not None and not d.followed_order(
+            record.drawn + record.reserve,
+            [(i.position, i.expert_id) for i in invitations if i.round_id == stored.id],
+        ):
+            problems.append("invitations")
         checks.append(
-            RoundCheck(record.round_no, tuple(d.verify(record)), int(detail["pool_size"]), record.drawn)
+            RoundCheck(record.round_no, tuple(problems), int(detail["pool_size"]), record.drawn)
         )
+        committed = str(detail.get("next_commitment", ""))
     return checks

@@ -46,6 +46,8 @@ def draw_text(p: dict[str, Any]) -> str:
         case "record_work":
             return t.RECORD_WORK.format(request_id=p["request_id"], project=p["project"],
                                         names="、".join(p["names"]))  # fmt: skip
+        case "too_late":
+            return t.RESERVE_TOO_LATE.format(request_id=p["request_id"], missing=p["missing"])
         case "reserve_empty":
             return t.RESERVE_EMPTY_NOTICE.format(request_id=p["request_id"], missing=p["missing"])
         case "expired":

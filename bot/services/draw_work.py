@@ -97,7 +97,7 @@ async def record_work(
                      "comment": work.comment or ""},
         )  # fmt: skip
         claimed = await uow.campaigns.claim([notice], now, lease, holder)
-        view = await view_of(uow, request, may_act=True)
+        view = await view_of(uow, request, may_act=True, now=now)
         await uow.commit()
     text = t.WORK_RECORDED.format(
         name=inv.name, hours=format_hours(work.hours_tenths), rating=work.rating,

@@ -71,6 +71,24 @@ async def request_for(
     raise NotAllowed(t.NOT_YOURS)
 
 
+async def _locked(
+    uow: UnitOfWork, request_id: int, person_id: int, admin_ids: Iterable[int]
+) -> RequestRow:
+    """The request, checked for this person's unit and then locked for the unit of work: two
+    changes to one request (a draw, answers, a timeout, a cancellation) run one after the other,
+    the second on what the first left."""
+    await request_for(uow, request_id, person_id, admin_ids, act=True)
+    return await _lock(uow, request_id)
+
+
+async def _lock(uow: UnitOfWork, request_id: int) -> RequestRow:
+    if not await uow.draws.lock_request(request_id):
+        raise NotFound(t.NOT_FOUND.format(request_id=request_id))
+    request = await uow.draws.request(request_id)
+    assert request is not None
+    return request
+
+
 # the request's card -------------------------------------------------------------------------------
 
 
@@ -86,6 +104,10 @@ class RequestView:
     """Invitations whose work is recorded."""
     district_names: Sequence[str] = ()
     may_act: bool = False
+    started: bool = False
+    """The work's first day has come: no more draws, invitations or cancelling."""
+    avoided: Sequence[str] = ()
+    """The experts named for 回避, by certificate number."""
 
     @property
     def accepted(self) -> int:
@@ -109,6 +131,8 @@ class RequestView:
     @property
     def may_draw(self) -> bool:
         """First draw, or a redraw once the reserve is used up and people are still missing."""
+        if self.started:
+            return False
         if self.request.status == d.RequestStatus.FILED:
             return True
         return (
@@ -135,7 +159,7 @@ async def _pool(uow: UnitOfWork, request: RequestRow, unit: UsingUnitRow) -> lis
 
 
 async def view_of(
-    uow: UnitOfWork, request: RequestRow, *, may_act: bool, size_pool: bool = True
+    uow: UnitOfWork, request: RequestRow, *, may_act: bool, now: datetime, size_pool: bool = True
 ) -> RequestView:
     """The card; without `size_pool` its pool_size stays None (the caller forms the pool itself)."""
     unit = await uow.draws.using_unit(request.using_unit_id)
@@ -157,19 +181,30 @@ async def view_of(
         worked=worked,
         district_names=names,
         may_act=may_act,
+        started=local(now).date() >= request.days[0],
+        avoided=[await _certificate(uow, e) for e in request.avoid_experts],
     )
     if size_pool and view.may_draw:
         view = RequestView(**{**view.__dict__, "pool_size": len(await _pool(uow, request, unit))})
     return view
 
 
+async def _certificate(uow: UnitOfWork, expert_id: int) -> str:
+    terms = await uow.registry.terms_of(expert_id)
+    return terms[-1].certificate_no if terms else f"#{expert_id}"
+
+
 async def request_view(
-    uows: UnitOfWorkFactory, *, person_id: int, request_id: int, admin_ids: Iterable[int] = ()
-) -> RequestView:
+    uows: UnitOfWorkFactory, *, person_id: int, request_id: int, now: datetime,
+    admin_ids: Iterable[int] = (), act: bool = False,
+) -> RequestView:  # fmt: skip
+    """The card of a request its unit (or, to look only, the bureau) opens; `act` refuses the
+    bureau too, for a step that changes the request."""
     async with uows() as uow:
-        request = await request_for(uow, request_id, person_id, admin_ids, act=False)
+        request = await request_for(uow, request_id, person_id, admin_ids, act=act)
         grants = await grants_of(uow, person_id, admin_ids)
-        return await view_of(uow, request, may_act=request.using_unit_id in using_units_of(grants))
+        may_act = request.using_unit_id in using_units_of(grants)
+        return await view_of(uow, request, may_act=may_act, now=now)
 
 
 # filing -----------------------------------------------------------------------------------------
@@ -274,7 +309,7 @@ async def file_request(
         )  # fmt: skip
         request = await uow.draws.request(request_id)
         assert request is not None
-        view = await view_of(uow, request, may_act=True)
+        view = await view_of(uow, request, may_act=True, now=now)
         await uow.commit()
     return view
 
@@ -336,13 +371,15 @@ async def draw(
     """
     for _ in range(DRAW_ATTEMPTS):
         async with uows() as uow:
-            request = await request_for(uow, request_id, person_id, admin_ids, act=True)
+            request = await _locked(uow, request_id, person_id, admin_ids)
             # the pool is formed once, below: forming it costs more than the rest of the card
-            view = await view_of(uow, request, may_act=True, size_pool=False)
+            view = await view_of(uow, request, may_act=True, now=now, size_pool=False)
             if not view.may_draw:
                 why = (
                     t.WHY_CANCELLED
                     if request.status == d.RequestStatus.CANCELLED
+                    else t.WHY_STARTED
+                    if view.started
                     else t.WHY_FILLED
                     if view.missing == 0
                     else t.WHY_OPEN
@@ -355,12 +392,15 @@ async def draw(
                 raise AlreadyHandled(t.ALREADY_DRAWN)
             round_no = len(view.rounds) + 1
             result = d.draw(bytes.fromhex(request.key_hex), request.id, round_no, pool, view.missing)
+            # the next round's key, committed now, before its pool can be known
+            next_key = d.new_key()
+            await uow.draws.set_key(request.id, next_key.hex())
             round_id = await uow.draws.add_round(
                 request_id=request.id, round_no=round_no, wanted=view.missing, pool=result.pool,
                 pool_hash=result.pool_hash, drawn=result.drawn, reserve=result.reserve,
                 by=person_id, now=now,
             )  # fmt: skip
-            reply_by = now + timedelta(hours=request.reply_hours)
+            reply_by = d.reply_deadline(now, request.days[0], request.reply_hours)
             notices, booked_all = [], True
             for position, expert_id in enumerate(result.drawn, start=1):
                 inv_id = await uow.draws.add_invitation(
@@ -383,6 +423,7 @@ async def draw(
                     "round": round_no, "key": request.key_hex, "seed": result.seed.hex(),
                     "pool_size": len(pool), "pool_hash": result.pool_hash,
                     "drawn": list(result.drawn), "reserve": list(result.reserve),
+                    "next_commitment": d.commitment(next_key),
                 },
                 actor_id=person_id,
                 now=now,
@@ -390,7 +431,7 @@ async def draw(
             claimed = await uow.campaigns.claim(notices, now, lease, holder)
             refreshed = await uow.draws.request(request.id)
             assert refreshed is not None
-            view = await view_of(uow, refreshed, may_act=True)
+            view = await view_of(uow, refreshed, may_act=True, now=now)
             await uow.commit()
         text = t.DRAWN.format(round_no=round_no, count=len(result.drawn), reserve=len(result.reserve))
         return Outcome(view=view, text=text, claimed=claimed)
@@ -409,11 +450,15 @@ async def _invite_next(
     holding = sum(1 for i in await uow.draws.invitations(request.id) if i.status in d.HOLDS_DAY)
     if holding >= request.wanted:
         return [], ""
+    missing = request.wanted - holding
+    if local(now).date() >= request.days[0]:
+        return [to_unit(request, f"rl:{request.id}:{missing}",
+                        {"what": "too_late", "missing": missing})], ""  # fmt: skip
     unit = await uow.draws.using_unit(request.using_unit_id)
     assert unit is not None
     invited = await uow.draws.invited_experts(request.id)
     available = {e.expert_id for e in await _pool(uow, request, unit)}
-    reply_by = now + timedelta(hours=request.reply_hours)
+    reply_by = d.reply_deadline(now, request.days[0], request.reply_hours)
     for offset, expert_id in enumerate(latest.reserve):
         if expert_id in invited:
             continue
@@ -426,6 +471,7 @@ async def _invite_next(
         )  # fmt: skip
         if usable and not await uow.draws.book(inv_id, expert_id, request.days):
             usable = False  # booked by a draw that committed after the pool was read
+            await uow.draws.release(inv_id)  # the days it did get
             await uow.draws.move_invitation(inv_id, 1, d.IS.SKIPPED, reason="booked", now=now)
         await uow.draws.add_event(
             request_id=request.id, invitation_id=inv_id,
@@ -436,7 +482,6 @@ async def _invite_next(
             inv = await uow.draws.invitation(inv_id)
             assert inv is not None
             return [_invite_notice(request, unit.name, inv_id, inv.person_id, reply_by)], t.NEXT_INVITED.format(name=inv.name)
-    missing = request.wanted - holding
     notice = to_unit(request, f"re:{request.id}:{latest.round_no}:{missing}",
                       {"what": "reserve_empty", "missing": missing})  # fmt: skip
     return [notice], ""
@@ -493,7 +538,9 @@ async def answer_invitation(
     """接受 or 婉拒 by the invited expert only; the unit is told, a decline invites the next.
     An expert who accepted may still say they cannot come, until the day before the work."""
     async with uows() as uow:
-        inv, request = await _answerable(uow, invitation_id, person_id, accept=accept, now=now)
+        inv, request = await _answerable(
+            uow, invitation_id, person_id, accept=accept, now=now, lock=True
+        )
         action = d.IA.ACCEPT if accept else d.IA.DECLINE
         notices = await _close_invitation(
             uow, inv, request, action, reason=reason, actor_id=person_id, now=now
@@ -547,26 +594,32 @@ async def expire_overdue(uows: UnitOfWorkFactory, now: datetime) -> int:
     async with uows() as uow:
         overdue = await uow.draws.overdue(now)
     expired = 0
-    for inv in overdue:
-        async with uows() as uow:
-            request = await uow.draws.request(inv.request_id)
-            assert request is not None
-            try:
-                notices = await _close_invitation(
-                    uow, inv, request, d.IA.EXPIRE, reason=None, actor_id=None, now=now
-                )
-            except AlreadyHandled:
-                continue  # answered or expired by someone else meanwhile
-            notices.append(
-                Notice(
-                    key=f"ix:{inv.id}", kind=NoticeKind.DRAW, recipient_id=inv.person_id,
-                    payload={"what": "expired", "request_id": request.id, "project": request.project},
-                )  # fmt: skip
-            )
-            await uow.campaigns.add_notices(notices, now)
-            await uow.commit()
-            expired += 1
+    for late in overdue:
+        try:
+            expired += await _expire(uows, late.id, late.request_id, now)
+        except Exception:  # one failing must not stop the pass, nor the others
+            log.exception("could not expire invitation %s", late.id)
     return expired
+
+
+async def _expire(uows: UnitOfWorkFactory, invitation_id: int, request_id: int, now: datetime) -> int:
+    async with uows() as uow:
+        request = await _lock(uow, request_id)
+        inv = await uow.draws.invitation(invitation_id)
+        if inv is None or inv.status != d.IS.INVITED or inv.reply_by is None or inv.reply_by > now:
+            return 0  # answered meanwhile
+        notices = await _close_invitation(
+            uow, inv, request, d.IA.EXPIRE, reason=None, actor_id=None, now=now
+        )
+        notices.append(
+            Notice(
+                key=f"ix:{inv.id}", kind=NoticeKind.DRAW, recipient_id=inv.person_id,
+                payload={"what": "expired", "request_id": request.id, "project": request.project},
+            )  # fmt: skip
+        )
+        await uow.campaigns.add_notices(notices, now)
+        await uow.commit()
+    return 1
 
 
 async def cancel_request(
@@ -582,9 +635,11 @@ async def cancel_request(
 ) -> Outcome:
     """The unit cancels: every held day is freed and every invited or accepted expert told."""
     async with uows() as uow:
-        request = await request_for(uow, request_id, person_id, admin_ids, act=True)
+        request = await _locked(uow, request_id, person_id, admin_ids)
         if request.status == d.RequestStatus.CANCELLED:
             raise AlreadyHandled(t.ALREADY_CANCELLED)
+        if local(now).date() >= request.days[0]:
+            raise DeadlinePassed(t.CANCEL_TOO_LATE.format(day=request.days[0].isoformat()))
         if not await uow.draws.set_request_status(
             request.id, request.version, d.RequestStatus.CANCELLED, reason=reason, now=now
         ):
@@ -610,7 +665,7 @@ async def cancel_request(
         claimed = await uow.campaigns.claim(notices, now, lease, holder)
         refreshed = await uow.draws.request(request.id)
         assert refreshed is not None
-        view = await view_of(uow, refreshed, may_act=True)
+        view = await view_of(uow, refreshed, may_act=True, now=now)
         await uow.commit()
     return Outcome(view=view, text=t.CANCELLED.format(request_id=request.id), claimed=claimed)
 
@@ -625,17 +680,27 @@ async def open_invitation(
 
 
 async def _answerable(
-    uow: UnitOfWork, invitation_id: int, person_id: int, *, accept: bool, now: datetime
+    uow: UnitOfWork, invitation_id: int, person_id: int, *, accept: bool, now: datetime,
+    lock: bool = False,
 ) -> tuple[InvitationRow, RequestRow]:
-    """The invitation and its request if this person may answer it so now; refusals say why."""
+    """The invitation and its request if this person may answer it so now; refusals say why.
+    With `lock`, the request is locked first and both are read as the last change left them."""
     inv = await uow.draws.invitation(invitation_id)
     if inv is None:
         raise NotFound(t.INVITATION_NOT_FOUND)
     if inv.person_id != person_id:
         log.warning("person %s pressed invitation %s of person %s", person_id, inv.id, inv.person_id)
         raise NotAllowed(t.NOT_YOUR_INVITATION)
-    request = await uow.draws.request(inv.request_id)
-    assert request is not None
+    if lock:
+        request = await _lock(uow, inv.request_id)
+        inv = await uow.draws.invitation(invitation_id)
+        assert inv is not None
+    else:
+        found = await uow.draws.request(inv.request_id)
+        assert found is not None
+        request = found
+    if accept and local(now).date() >= request.days[0]:
+        raise DeadlinePassed(t.WORK_STARTED.format(day=request.days[0].isoformat()))
     if inv.status == d.IS.ACCEPTED and not accept:
         if local(now).date() >= request.days[0]:
             raise DeadlinePassed(t.TOO_LATE_TO_WITHDRAW.format(day=request.days[0].isoformat()))

@@ -248,6 +248,15 @@ async def test_a_draw_is_recorded_so_that_tampering_is_found(sessionmaker, clock
     await draws.draw(uows, person_id=user, request_id=view.request.id, now=clock.now(), holder="h")
     assert [c.problems for c in await draw_admin.verify(uows, view.request.id)] == [()]
     async with uows() as uow:
+        invitation = await uow.session.scalar(select(Invitation))
+        invitation.position = 2  # as if the first in the order had been passed over
+        await uow.commit()
+    assert (await draw_admin.verify(uows, view.request.id))[0].problems == ("invitations",)
+    async with uows() as uow:
+        invitation = await uow.session.scalar(select(Invitation))
+        invitation.position = 1
+        await uow.commit()
+    async with uows() as uow:
         event = await uow.session.scalar(select(DrawEvent).where(DrawEvent.action == "drawn"))
         event.detail = {**event.detail, "drawn": list(reversed(event.detail["reserve"]))[:1]}
         await uow.commit()
@@ -358,3 +367,99 @@ async def test_the_expert_is_reminded_the_day_before_and_the_unit_to_record_the_
     clock.at = datetime(2022, 12, 11, 10, 0, tzinfo=TZ)
     await sender_pass(world, sessionmaker, clock)
     assert f"尚未登记以下专家的工作：{EXPERTS[first][0]}" in unit.last().text
+
+
+async def test_a_redraw_round_has_its_own_committed_key_and_both_rounds_verify(
+    sessionmaker, clock, ready: OfflineUser
+) -> None:
+    uows = unit_of_work_factory(sessionmaker)
+    async with uows() as uow:
+        user = (await uow.accounts.attached("telegram", str(USER))).person_id
+    form = draws.RequestForm(
+        groups=("矿山",), days=(date(2022, 12, 10),), place="某地", project="某项目",
+        work_kind="review", wanted=5,
+    )  # fmt: skip
+    view = await draws.file_request(uows, person_id=user, form=form, now=clock.now())
+    first = await draws.draw(uows, person_id=user, request_id=view.request.id, now=clock.now(), holder="h")
+    assert len(first.view.invitations) == 4 and first.view.may_draw, "the pool had only four"
+    await appointed(
+        sessionmaker, Spec(6009, "壬专家", unit_code="CQJT01", certificate_no="CQGSYF-2022-9009")
+    )
+    second = await draws.draw(uows, person_id=user, request_id=view.request.id, now=clock.now(), holder="h")
+    assert [r.round_no for r in second.view.rounds] == [1, 2]
+    checks = await draw_admin.verify(uows, view.request.id)
+    assert [(c.round_no, c.problems, c.pool_size) for c in checks] == [(1, (), 4), (2, (), 1)]
+    async with uows() as uow:
+        events = await uow.draws.events(view.request.id)
+    keys = [detail["key"] for action, detail, _, _ in events if action == "drawn"]
+    assert keys[0] != keys[1], "a fresh key for the redraw, committed when round 1 was drawn"
+
+
+async def test_two_declines_at_once_on_one_request_invite_two_reserves(
+    world: OfflineWorld, sessionmaker, clock, ready: OfflineUser
+) -> None:
+    uows = unit_of_work_factory(sessionmaker)
+    await file_request(ready)  # two of the four
+    await ready.press("抽取专家")
+    async with uows() as uow:
+        invitations = await uow.draws.invitations(1)
+    results = await asyncio.gather(
+        *(
+            draws.answer_invitation(
+                uows, person_id=i.person_id, invitation_id=i.id, accept=False, reason=None,
+                now=clock.now(), holder=f"h{i.id}",
+            )  # fmt: skip
+            for i in invitations
+        ),
+        return_exceptions=True,
+    )
+    assert not [r for r in results if isinstance(r, BaseException)]
+    async with uows() as uow:
+        statuses = sorted(i.status for i in await uow.draws.invitations(1))
+    assert statuses == ["declined", "declined", "invited", "invited"], "each decline its own reserve"
+
+
+async def test_nothing_is_drawn_accepted_or_cancelled_once_the_work_has_begun(
+    world: OfflineWorld, sessionmaker, clock, ready: OfflineUser
+) -> None:
+    unit = ready
+    await file_request(unit, wanted="1")
+    clock.at = datetime(2022, 12, 9, 22, 0, tzinfo=TZ)
+    await unit.press("抽取专家")
+    (first,) = invited(world)
+    expert = world.user(first, EXPERTS[first][0])
+    assert "请在 2022-12-10 00:00 前答复" in expert.last().text, "not after the work has begun"
+    clock.at = datetime(2022, 12, 10, 8, 0, tzinfo=TZ)
+    await expert.press("接受")
+    assert last_answer(world) == "工作已于 2022-12-10 开始，不能再接受这份邀请。"
+    await unit.send("/draws")
+    await unit.press("第 1 号")
+    assert "取消申请" not in [label for label, _ in unit.last().buttons()]
+    await unit.press_data(DrawAct(do=DrawDo.CANCEL, id=1).pack())
+    assert last_answer(world) == "工作已于 2022-12-10 开始，不能再取消；请登记专家的工作。"
+
+
+async def test_the_unit_may_step_back_from_cancelling_and_the_expert_from_declining(
+    world: OfflineWorld, sessionmaker, clock, ready: OfflineUser
+) -> None:
+    unit = ready
+    expert = await one_drawn(world, unit)
+    await unit.press("取消申请")
+    await unit.press("不取消")
+    await unit.send("随便说点什么")
+    async with unit_of_work_factory(sessionmaker)() as uow:
+        assert (await uow.draws.request(1)).status == "drawn", "typing after 不取消 cancels nothing"
+    await expert.press("婉拒")
+    await expert.press("返回")
+    assert expert.last().text == "邀请仍待您答复："
+    await expert.press("接受")
+    assert "您已接受第 1 号邀请" in expert.last().text
+    await unit.send("/draw")
+    await unit.press("矿山")
+    await unit.press("下一步")
+    await unit.send("2022-12-10")
+    await unit.send("某地")
+    await unit.send("某项目")
+    await unit.press("评审")
+    await unit.send("²")
+    assert "请输入 1–20 之间的整数" in unit.last().text

@@ -25,6 +25,8 @@ class Spec:
     starts_on: date = date(2022, 11, 10)
     ends_on: date = date(2027, 11, 9)
     standing: str = "appointed"
+    certificate_no: str = ""
+    """Default: CQGSYF-2022-90NN, NN the spec's place in its call."""
 
 
 async def appointed(database: Database, *specs: Spec) -> list[int]:
@@ -58,7 +60,8 @@ async def appointed(database: Database, *specs: Spec) -> list[int]:
             await session.flush()
             session.add(
                 ExpertTerm(
-                    expert_id=expert.id, certificate_no=f"CQGSYF-2022-{9000 + n:04d}",
+                    expert_id=expert.id,
+                    certificate_no=spec.certificate_no or f"CQGSYF-2022-{9000 + n:04d}",
                     starts_on=spec.starts_on, ends_on=spec.ends_on, appointed_at=APPOINTED_AT,
                 )  # fmt: skip
             )

@@ -107,3 +107,12 @@ def test_days_and_the_reply_window() -> None:
             d.check_days(bad, today)
     assert d.reply_deadline_hours(DAY, today) == 24
     assert d.reply_deadline_hours(date(2022, 12, 2), today) == 6
+
+
+def test_invitations_must_go_down_the_order_without_a_gap() -> None:
+    order = (7, 3, 9, 1)
+    assert d.followed_order(order, [(1, 7), (2, 3), (3, 9)])
+    assert d.followed_order(order, [])
+    assert not d.followed_order(order, [(1, 7), (2, 9)]), "9 is third"
+    assert not d.followed_order(order, [(1, 7), (3, 9)]), "a gap: the second was passed over"
+    assert not d.followed_order(order, [(1, 7), (2, 3), (3, 9), (4, 1), (5, 8)]), "beyond the order"
