@@ -190,7 +190,8 @@ async def seed_requests(
             [
                 {
                     "using_unit_id": using_id, "requested_by": person_id, "groups": [group],
-                    "days": [x.isoformat() for x in days], "place": "某区某项目现场",
+                    "days": [x.isoformat() for x in days], "first_day": days[0], "last_day": days[-1],
+                    "place": "某区某项目现场",
                     "project": f"某项目{r}验收", "work_kind": "accept", "wanted": wanted,
                     "preferred_districts": [], "avoid_units": [], "avoid_experts": [],
                     "reply_hours": 24, "status": "drawn", "key_hex": "00" * 32,

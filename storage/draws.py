@@ -92,6 +92,8 @@ class DrawRepository:
                 requested_by=new.requested_by,
                 groups=list(new.groups),
                 days=[d.isoformat() for d in new.days],
+                first_day=min(new.days),
+                last_day=max(new.days),
                 place=new.place,
                 project=new.project,
                 work_kind=new.work_kind,
@@ -362,19 +364,40 @@ class DrawRepository:
         )
         return bool(result.rowcount)
 
-    async def accepted(self) -> Sequence[tuple[InvitationRow, RequestRow, bool]]:
-        """Accepted invitations of requests not cancelled, each with its request and whether its
-        work is recorded: what the day-before and work-to-record reminders look at."""
-        worked = set(await self.session.scalars(select(WorkRecord.invitation_id)))
-        invitations = await self._invitations(Invitation.status == InvitationStatus.ACCEPTED.value)
-        requests: dict[int, RequestRow | None] = {}
+    async def accepted(
+        self, *, starting: date, ended_after: date, ended_before: date
+    ) -> Sequence[tuple[InvitationRow, RequestRow, bool]]:
+        """Accepted invitations of requests not cancelled that start on `starting`, or whose last
+        day is in [ended_after, ended_before) with the work not recorded; each with its request
+        and whether its work is recorded. Bounded by the dates, however many draws there were."""
+        wanted = (
+            select(Invitation.id, DrawRequest.id, WorkRecord.invitation_id.is_not(None))
+            .join(DrawRequest, DrawRequest.id == Invitation.request_id)
+            .outerjoin(WorkRecord, WorkRecord.invitation_id == Invitation.id)
+            .where(
+                Invitation.status == InvitationStatus.ACCEPTED.value,
+                DrawRequest.status != "cancelled",
+                or_(
+                    DrawRequest.first_day == starting,
+                    and_(
+                        DrawRequest.last_day >= ended_after,
+                        DrawRequest.last_day < ended_before,
+                        WorkRecord.invitation_id.is_(None),
+                    ),
+                ),
+            )
+        )
+        found = {inv_id: (request_id, bool(worked)) for inv_id, request_id, worked in
+                 await self.session.execute(wanted)}  # fmt: skip
+        if not found:
+            return []
+        requests = {r: await self.request(r) for r in {r for r, _ in found.values()}}
         out = []
-        for inv in invitations:
-            if inv.request_id not in requests:
-                requests[inv.request_id] = await self.request(inv.request_id)
-            request = requests[inv.request_id]
-            if request is not None and request.status != "cancelled":
-                out.append((inv, request, inv.id in worked))
+        for inv in await self._invitations(Invitation.id.in_(list(found))):
+            request_id, worked = found[inv.id]
+            request = requests[request_id]
+            assert request is not None
+            out.append((inv, request, worked))
         return out
 
     async def invited_experts(self, request_id: int) -> set[int]:

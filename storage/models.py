@@ -746,6 +746,9 @@ class DrawRequest(Base):
     groups: Mapped[list[Any]] = mapped_column(JSON)
     days: Mapped[list[Any]] = mapped_column(JSON)
     """ISO dates, sorted."""
+    first_day: Mapped[date] = mapped_column(Date, index=True)
+    last_day: Mapped[date] = mapped_column(Date, index=True)
+    """The first and last of `days`, for the reminders' queries."""
     place: Mapped[str] = mapped_column(String(100))
     project: Mapped[str] = mapped_column(String(100))
     work_kind: Mapped[str] = mapped_column(String(10))

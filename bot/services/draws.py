@@ -554,6 +554,9 @@ async def answer_invitation(
     return Outcome(text=text, claimed=claimed)
 
 
+WORK_REMINDER_WINDOW = timedelta(days=30)
+"""How long after the work a pass still asks the unit to record it (sent once; a pass that was
+down for a while still catches up)."""
 REMIND_HOURS = range(9, 21)
 """Local hours in which draw reminders are planned: nobody is told about tomorrow at midnight."""
 
@@ -568,7 +571,12 @@ async def draw_reminders(uow: UnitOfWork, now: datetime) -> list[Notice]:
     today = moment.date()
     notices: list[Notice] = []
     unrecorded: dict[int, tuple[RequestRow, list[str]]] = {}
-    for inv, request, worked in await uow.draws.accepted():
+    recent = await uow.draws.accepted(
+        starting=today + timedelta(days=1),
+        ended_after=today - WORK_REMINDER_WINDOW,
+        ended_before=today,
+    )
+    for inv, request, worked in recent:
         if request.days[0] == today + timedelta(days=1):
             notices.append(
                 Notice(

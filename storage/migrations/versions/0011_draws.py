@@ -50,6 +50,8 @@ def upgrade() -> None:
     sa.Column('requested_by', sa.BigInteger(), nullable=False),
     sa.Column('groups', sa.JSON(), nullable=False),
     sa.Column('days', sa.JSON(), nullable=False),
+    sa.Column('first_day', sa.Date(), nullable=False),
+    sa.Column('last_day', sa.Date(), nullable=False),
     sa.Column('place', sa.String(length=100), nullable=False),
     sa.Column('project', sa.String(length=100), nullable=False),
     sa.Column('work_kind', sa.String(length=10), nullable=False),
@@ -70,6 +72,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_draw_request'))
     )
     with op.batch_alter_table('draw_request', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_draw_request_first_day'), ['first_day'], unique=False)
+        batch_op.create_index(batch_op.f('ix_draw_request_last_day'), ['last_day'], unique=False)
         batch_op.create_index(batch_op.f('ix_draw_request_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_draw_request_using_unit_id'), ['using_unit_id'], unique=False)
 
@@ -240,6 +244,8 @@ def downgrade() -> None:
 
     op.drop_table('draw_round')
     with op.batch_alter_table('draw_request', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_draw_request_last_day'))
+        batch_op.drop_index(batch_op.f('ix_draw_request_first_day'))
         batch_op.drop_index(batch_op.f('ix_draw_request_using_unit_id'))
         batch_op.drop_index(batch_op.f('ix_draw_request_status'))
 
