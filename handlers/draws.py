@@ -185,8 +185,10 @@ async def on_typed(
             raise DomainError(t.TOO_MANY_AVOID.format(max=AVOID_MAX))
         for line in lines:
             _short(line, TEXT_MAX)
-        units, certificates = await svc.resolve_avoid(uows, lines)
-        await state.update_data(avoid_units=units, avoid_certificates=certificates)
+        avoid = await svc.resolve_avoid(uows, lines)
+        await state.update_data(
+            avoid_units=avoid.units, avoid_certificates=avoid.certificates, avoid_shown=avoid.shown
+        )
         await _confirm(message, state, today)
     elif current == DrawInput.cancel_reason.state:
         reason = _short(text, REASON_MAX)
@@ -254,7 +256,7 @@ async def _confirm(message: Message, state: FSMContext, today: date) -> None:
         kind=t.WORK_KINDS[data["kind"]],
         wanted=data["wanted"],
         districts="、".join(data.get("district_names", [])) or t.ANY_DISTRICT,
-        avoid=rd.avoid_text(data.get("avoid_units", []), data.get("avoid_certificates", [])),
+        avoid="、".join(data.get("avoid_shown", [])) or t.NO_EXTRA_AVOID,
         reply_hours=d.reply_deadline_hours(parse_day(data["days"][0]), today),
     )
     await message.answer(text, reply_markup=rd.confirm_keyboard())
@@ -352,7 +354,7 @@ async def on_act(
             await message.answer(t.ASK_AVOID, reply_markup=rd.none_keyboard())
         case DrawDo.AVOID_NONE:
             expect(DrawInput.avoid)
-            await state.update_data(avoid_units=[], avoid_certificates=[])
+            await state.update_data(avoid_units=[], avoid_certificates=[], avoid_shown=[])
             await query.answer()
             await message.edit_reply_markup(reply_markup=None)
             await _confirm(message, state, local(clock.now()).date())

@@ -25,6 +25,7 @@ from bot.domain.errors import (
     NotAllowed,
     NotFound,
 )
+from bot.domain.registry import SERVING
 from bot.domain.reminders import DEFAULT_LEASE, Notice, NoticeKind
 from bot.domain.review import Grant, RoleKind
 from bot.services.draw_ports import (
@@ -37,6 +38,7 @@ from bot.services.draw_ports import (
 )
 from bot.services.ports import DistrictRow
 from bot.services.registry import is_bureau
+from bot.services.registry_ports import ExpertFilter
 from bot.services.repositories import UnitOfWork, UnitOfWorkFactory
 from bot.services.roles import grants_of
 from bot.texts import draws as t
@@ -238,21 +240,40 @@ async def form_unit(
         return unit
 
 
-async def resolve_avoid(uows: UnitOfWorkFactory, entries: Sequence[str]) -> tuple[list[str], list[str]]:
-    """(unit names, certificate numbers) from the lines typed; an unknown number raises NotFound."""
-    units, certificates = [], []
+@dataclass(frozen=True)
+class AvoidList:
+    """The 回避 lines as understood: units by name, experts by certificate number, and how each
+    line reads back on the confirmation card."""
+
+    units: list[str]
+    certificates: list[str]
+    shown: list[str]
+
+
+async def resolve_avoid(uows: UnitOfWorkFactory, entries: Sequence[str]) -> AvoidList:
+    """Each line is a certificate number, an expert's full name (every serving expert of that
+    name), or else a unit's name; an unknown certificate number raises NotFound."""
+    found = AvoidList([], [], [])
     async with uows() as uow:
         for entry in entries:
             value = entry.strip()
             if not value:
                 continue
             if await uow.registry.expert_by_certificate(value.upper()) is not None:
-                certificates.append(value.upper())
-            elif value[:1].isascii() and any(ch.isdigit() for ch in value) and "-" in value:
+                found.certificates.append(value.upper())
+                found.shown.append(value.upper())
+                continue
+            if value[:1].isascii() and any(ch.isdigit() for ch in value) and "-" in value:
                 raise NotFound(t.AVOID_UNKNOWN_CERT.format(certificate_no=value))
+            rows, _ = await uow.registry.experts(ExpertFilter(search=value), limit=50)
+            named = [r for r in rows if r.name == value and r.standing in SERVING]
+            if named:
+                found.certificates.extend(r.certificate_no for r in named)
+                found.shown.extend(f"{r.name}（{r.certificate_no}）" for r in named)
             else:
-                units.append(value)
-    return units, certificates
+                found.units.append(value)
+                found.shown.append(t.AVOID_UNIT.format(unit=value))
+    return found
 
 
 async def file_request(

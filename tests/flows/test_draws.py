@@ -290,11 +290,11 @@ async def test_wrong_answers_in_the_request_form_are_refused_and_change_nothing(
     await unit.press("下一步")
     await unit.send("CQGSYF-2099-0001")
     assert "找不到证书编号 CQGSYF-2099-0001" in unit.last().text
-    await unit.send("重庆大学\nCQGSYF-2022-9002")
+    await unit.send("重庆大学\nCQGSYF-2022-9002\n丙专家")
     confirm = unit.last()
     file_press = dict(confirm.buttons())["提交申请"]
     assert "日期：2022-12-10、2022-12-11" in confirm.text
-    assert "回避：本单位；重庆大学、CQGSYF-2022-9002" in confirm.text
+    assert "回避：本单位；单位：重庆大学、CQGSYF-2022-9002、丙专家（CQGSYF-2022-9003）" in confirm.text
     await unit.press("提交申请")
     assert "当前可抽取专家：1 人。" in unit.last().text, "重庆大学's two, 乙 by number, 戊 own unit"
     await unit.press_data(file_press, sent=confirm)
