@@ -76,6 +76,18 @@ def invited(world: OfflineWorld) -> list[int]:
     return out
 
 
+async def service_side(sessionmaker, wanted: int) -> tuple[object, int, draws.RequestForm]:
+    """The use cases without the chat: units of work, the using unit's person, a request form."""
+    uows = unit_of_work_factory(sessionmaker)
+    async with uows() as uow:
+        user = (await uow.accounts.attached("telegram", str(USER))).person_id
+    form = draws.RequestForm(
+        groups=("矿山",), days=(date(2022, 12, 10),), place="某地", project="某项目",
+        work_kind="review", wanted=wanted,
+    )  # fmt: skip
+    return uows, user, form
+
+
 async def one_drawn(world: OfflineWorld, unit: OfflineUser) -> OfflineUser:
     """Files a request for one expert and draws: the expert invited."""
     await file_request(unit, wanted="1")
@@ -207,13 +219,7 @@ async def test_an_unanswered_invitation_times_out_and_the_reserve_is_invited(
 async def test_two_requests_for_the_same_day_never_book_one_expert_twice(
     sessionmaker, clock, ready: OfflineUser
 ) -> None:
-    uows = unit_of_work_factory(sessionmaker)
-    async with uows() as uow:
-        user = (await uow.accounts.attached("telegram", str(USER))).person_id
-    form = draws.RequestForm(
-        groups=("矿山",), days=(date(2022, 12, 10),), place="某地", project="某项目",
-        work_kind="review", wanted=3,
-    )  # fmt: skip
+    uows, user, form = await service_side(sessionmaker, wanted=3)
     ids = [
         (await draws.file_request(uows, person_id=user, form=form, now=clock.now())).request.id
         for _ in range(3)
@@ -237,13 +243,7 @@ async def test_two_requests_for_the_same_day_never_book_one_expert_twice(
 
 
 async def test_a_draw_is_recorded_so_that_tampering_is_found(sessionmaker, clock, ready) -> None:
-    uows = unit_of_work_factory(sessionmaker)
-    async with uows() as uow:
-        user = (await uow.accounts.attached("telegram", str(USER))).person_id
-    form = draws.RequestForm(
-        groups=("矿山",), days=(date(2022, 12, 10),), place="某地", project="某项目",
-        work_kind="review", wanted=1,
-    )  # fmt: skip
+    uows, user, form = await service_side(sessionmaker, wanted=1)
     view = await draws.file_request(uows, person_id=user, form=form, now=clock.now())
     await draws.draw(uows, person_id=user, request_id=view.request.id, now=clock.now(), holder="h")
     assert [c.problems for c in await draw_admin.verify(uows, view.request.id)] == [()]
@@ -372,13 +372,7 @@ async def test_the_expert_is_reminded_the_day_before_and_the_unit_to_record_the_
 async def test_a_redraw_round_has_its_own_committed_key_and_both_rounds_verify(
     sessionmaker, clock, ready: OfflineUser
 ) -> None:
-    uows = unit_of_work_factory(sessionmaker)
-    async with uows() as uow:
-        user = (await uow.accounts.attached("telegram", str(USER))).person_id
-    form = draws.RequestForm(
-        groups=("矿山",), days=(date(2022, 12, 10),), place="某地", project="某项目",
-        work_kind="review", wanted=5,
-    )  # fmt: skip
+    uows, user, form = await service_side(sessionmaker, wanted=5)
     view = await draws.file_request(uows, person_id=user, form=form, now=clock.now())
     first = await draws.draw(uows, person_id=user, request_id=view.request.id, now=clock.now(), holder="h")
     assert len(first.view.invitations) == 4 and first.view.may_draw, "the pool had only four"
