@@ -131,10 +131,10 @@ async def answer_work(
             request_id=request.id, invitation_id=inv.id, action=f"work_{answer.value}",
             detail={"note": note} if note else {}, actor_id=person_id, now=now,
         )  # fmt: skip
-        notice = to_unit(request, f"wa:{inv.id}", {
+        notices = await to_unit(uow, request, f"wa:{inv.id}", {
             "what": "work_answer", "name": inv.name, "answer": answer.value, "note": note or "",
         })  # fmt: skip
-        claimed = await uow.campaigns.claim([notice], now, lease, holder)
+        claimed = await uow.campaigns.claim(notices, now, lease, holder)
         await uow.commit()
     return Outcome(text=t.WORK_CONFIRMED_OWN if confirm else t.WORK_DISPUTED_OWN, claimed=claimed)
 

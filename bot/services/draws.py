@@ -368,11 +368,21 @@ def _invite_notice(request: RequestRow, unit_name: str, inv_id: int, person_id: 
     )
 
 
-def to_unit(request: RequestRow, key: str, payload: dict[str, object]) -> Notice:
-    return Notice(
-        key=key, kind=NoticeKind.DRAW, recipient_id=request.requested_by,
-        payload={"request_id": request.id, "project": request.project, **payload},
-    )  # fmt: skip
+async def to_unit(
+    uow: UnitOfWork, request: RequestRow, key: str, payload: dict[str, object]
+) -> list[Notice]:
+    """A notice to the using unit: everyone who holds its role now (or, if nobody does any
+    more, whoever filed the request), each with a key of their own."""
+    people = await uow.people.reviewer_ids(
+        Grant(role=RoleKind.USER, using_unit_id=request.using_unit_id)
+    )
+    return [
+        Notice(
+            key=f"{key}:{person}", kind=NoticeKind.DRAW, recipient_id=person,
+            payload={"request_id": request.id, "project": request.project, **payload},
+        )  # fmt: skip
+        for person in (people or [request.requested_by])
+    ]
 
 
 async def draw(
@@ -473,8 +483,8 @@ async def _invite_next(
         return [], ""
     missing = request.wanted - holding
     if local(now).date() >= request.days[0]:
-        return [to_unit(request, f"rl:{request.id}:{missing}",
-                        {"what": "too_late", "missing": missing})], ""  # fmt: skip
+        return await to_unit(uow, request, f"rl:{request.id}:{missing}",
+                             {"what": "too_late", "missing": missing}), ""  # fmt: skip
     unit = await uow.draws.using_unit(request.using_unit_id)
     assert unit is not None
     invited = await uow.draws.invited_experts(request.id)
@@ -503,9 +513,9 @@ async def _invite_next(
             inv = await uow.draws.invitation(inv_id)
             assert inv is not None
             return [_invite_notice(request, unit.name, inv_id, inv.person_id, reply_by)], t.NEXT_INVITED.format(name=inv.name)
-    notice = to_unit(request, f"re:{request.id}:{latest.round_no}:{missing}",
-                      {"what": "reserve_empty", "missing": missing})  # fmt: skip
-    return [notice], ""
+    notices = await to_unit(uow, request, f"re:{request.id}:{latest.round_no}:{missing}",
+                            {"what": "reserve_empty", "missing": missing})  # fmt: skip
+    return notices, ""
 
 
 async def _close_invitation(
@@ -536,12 +546,10 @@ async def _close_invitation(
     if action in d.OPENS_RESERVE and request.status == d.RequestStatus.DRAWN:
         notices, extra = await _invite_next(uow, request, now)
     if action is not d.IA.CANCEL:
-        notices.append(
-            to_unit(request, f"ia:{inv.id}:{target.value}", {
-                "what": "answer", "name": inv.name, "status": target.value,
-                "reason": reason or "", "extra": extra, "was": inv.status,
-            })
-        )  # fmt: skip
+        notices += await to_unit(uow, request, f"ia:{inv.id}:{target.value}", {
+            "what": "answer", "name": inv.name, "status": target.value,
+            "reason": reason or "", "extra": extra, "was": inv.status,
+        })  # fmt: skip
     return notices
 
 
@@ -610,8 +618,8 @@ async def draw_reminders(uow: UnitOfWork, now: datetime) -> list[Notice]:
         if request.days[-1] < today and not worked:
             unrecorded.setdefault(request.id, (request, []))[1].append(inv.name)
     for request, names in unrecorded.values():
-        notices.append(
-            to_unit(request, f"rw:{request.id}", {"what": "record_work", "names": names})
+        notices += await to_unit(
+            uow, request, f"rw:{request.id}", {"what": "record_work", "names": names}
         )
     settled = await uow.campaigns.settled_keys([n.key for n in notices])
     return [n for n in notices if n.key not in settled]
