@@ -8,9 +8,8 @@ and the notices it claimed are sent once its unit of work is closed.
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
@@ -117,25 +116,6 @@ def _short(text: str, limit: int) -> str:
     return value
 
 
-def parse_days(text: str) -> list[str]:
-    parts = [p for p in re.split(r"[\s,，、;；]+", text.strip()) if p]
-    try:
-        return [parse_day(p).isoformat() for p in parts]
-    except ValueError:
-        raise DomainError(t.BAD_DAYS) from None
-
-
-def parse_tenths(text: str, low: Decimal, high: Decimal, places: int) -> int:
-    """A decimal with at most `places` places in [low, high], in units of 10**-places."""
-    try:
-        value = Decimal(text.strip().rstrip("元小时hH "))
-    except InvalidOperation:
-        raise ValueError(text) from None
-    if not value.is_finite() or not low <= value <= high or value != round(value, places):
-        raise ValueError(text)
-    return int(value * 10**places)
-
-
 async def on_not_text(message: Message) -> None:
     await message.answer(t.TEXT_EXPECTED)
 
@@ -151,17 +131,11 @@ async def on_typed(
     send = Send(bot, uows, limiter, clock)
     today = local(clock.now()).date()
     if current == DrawInput.days.state:
-        days = parse_days(text)
         try:
-            d.check_days([parse_day(x) for x in days], today)
+            days = d.parse_days(text, today)
         except ValueError as bad:
-            reason = str(bad)
-            if reason == "past":
-                raise DomainError(t.DAYS_PAST.format(today=today.isoformat())) from None
-            if reason == "too many days":
-                raise DomainError(t.DAYS_TOO_MANY.format(max_days=d.MAX_DAYS)) from None
-            raise DomainError(t.BAD_DAYS) from None
-        await state.update_data(days=sorted(set(days)))
+            raise DomainError(str(bad)) from None
+        await state.update_data(days=[x.isoformat() for x in days])
         await state.set_state(DrawInput.place)
         await message.answer(t.ASK_PLACE)
     elif current == DrawInput.place.state:
@@ -203,7 +177,7 @@ async def on_typed(
         await _decline(message, state, uows, send, clock, person_id, _short(text, REASON_MAX))
     elif current == DrawInput.hours.state:
         try:
-            hours = parse_tenths(text, Decimal("0.5"), Decimal(240), 1)
+            hours = d.parse_amount(text, Decimal("0.5"), Decimal(240), 1)
         except ValueError:
             raise DomainError(t.BAD_HOURS) from None
         await state.update_data(hours=hours)
@@ -215,7 +189,7 @@ async def on_typed(
         await message.answer(t.ASK_FEE)
     elif current == DrawInput.fee.state:
         try:
-            fee = parse_tenths(text, Decimal(0), Decimal(d.MAX_FEE_YUAN), 2)
+            fee = d.parse_amount(text, Decimal(0), Decimal(d.MAX_FEE_YUAN), 2)
         except ValueError:
             raise DomainError(t.BAD_FEE.format(max=d.MAX_FEE_YUAN)) from None
         done = await work.record_work(

@@ -433,6 +433,16 @@ class DrawRepository:
             comment=r.comment, fee_fen=r.fee_fen, answer=r.answer, answer_note=r.answer_note,
         )  # fmt: skip
 
+    async def worked(self, request_id: int) -> set[int]:
+        """The request's invitations whose work is recorded."""
+        return set(
+            await self.session.scalars(
+                select(WorkRecord.invitation_id)
+                .join(Invitation, Invitation.id == WorkRecord.invitation_id)
+                .where(Invitation.request_id == request_id)
+            )
+        )
+
     async def answer_work(
         self, invitation_id: int, answer: str, note: str | None, now: datetime
     ) -> bool:

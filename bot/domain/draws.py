@@ -30,14 +30,17 @@ import functools
 import hashlib
 import heapq
 import hmac
+import re
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import NamedTuple
 
-from bot.domain.parsers import TIMEZONE
+from bot.domain.parsers import TIMEZONE, parse_day
+from bot.texts import draws as t
 
 MAX_EXPERTS = 20
 """Experts one request may ask for."""
@@ -121,15 +124,38 @@ class WorkAnswer(StrEnum):
 
 
 def check_days(days: Sequence[date], today: date) -> tuple[date, ...]:
-    """The request's days, sorted and unique; ValueError when none, too many, or past."""
+    """The request's days, sorted and unique; ValueError (its message for the user) when there
+    are none, too many, or one is not after today."""
     unique = tuple(sorted(set(days)))
     if not unique:
-        raise ValueError("no day")
+        raise ValueError(t.BAD_DAYS)
     if len(unique) > MAX_DAYS:
-        raise ValueError("too many days")
+        raise ValueError(t.DAYS_TOO_MANY.format(max_days=MAX_DAYS))
     if unique[0] <= today:
-        raise ValueError("past")
+        raise ValueError(t.DAYS_PAST.format(today=today.isoformat()))
     return unique
+
+
+def parse_days(text: str, today: date) -> tuple[date, ...]:
+    """Days typed as 2022-12-10 (or as `parse_day` reads), separated by commas or spaces."""
+    parts = [p for p in re.split(r"[\s,，、;；]+", text.strip()) if p]
+    try:
+        days = [parse_day(p) for p in parts]
+    except ValueError:
+        raise ValueError(t.BAD_DAYS) from None
+    return check_days(days, today)
+
+
+def parse_amount(text: str, low: Decimal, high: Decimal, places: int) -> int:
+    """A decimal with at most `places` places in [low, high], in units of 10**-places (hours in
+    tenths, yuan in fen); a plain ValueError when it is not one."""
+    try:
+        value = Decimal(text.strip().rstrip("元小时hH "))
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not value.is_finite() or not low <= value <= high or value != round(value, places):
+        raise ValueError(text)
+    return int(value * 10**places)
 
 
 def reply_deadline_hours(first_day: date, today: date) -> int:

@@ -167,13 +167,11 @@ async def view_of(
     unit = await uow.draws.using_unit(request.using_unit_id)
     assert unit is not None
     invitations = await uow.draws.invitations(request.id)
-    worked = frozenset(
-        [i.id for i in invitations if i.status == d.IS.ACCEPTED and await uow.draws.work(i.id)]
-    )
-    names = []
-    for district_id in request.preferred_districts:
-        district = await uow.campaigns.district(district_id)
-        names.append(district.name if district else str(district_id))
+    worked = frozenset(await uow.draws.worked(request.id))
+    names: list[str] = []
+    if request.preferred_districts:
+        district_names = {x.id: x.name for x in await uow.campaigns.districts()}
+        names = [district_names.get(i, str(i)) for i in request.preferred_districts]
     view = RequestView(
         request=request,
         unit=unit,
@@ -286,7 +284,10 @@ async def file_request(
 ) -> RequestView:
     """Files the request and commits to its draw key before anyone knows the pool."""
     today = local(now).date()
-    days = d.check_days(form.days, today)
+    try:
+        days = d.check_days(form.days, today)
+    except ValueError as bad:
+        raise DomainError(str(bad)) from None
     if not 1 <= form.wanted <= d.MAX_EXPERTS or not form.groups:
         raise DomainError(t.BAD_WANTED.format(max=d.MAX_EXPERTS))
     async with uows() as uow:
