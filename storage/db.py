@@ -1,8 +1,9 @@
 """The database: one way to open a session, the same for every caller, on SQLite and PostgreSQL.
 
 `Database.session()` gives what repositories talk to: an AsyncSession on
-PostgreSQL, and on SQLite a `SqliteSession`, the same interface over a plain
-synchronous Session run in the event loop's thread. Both are public
+PostgreSQL, and on SQLite a `SqliteSession`, the same interface over one
+synchronous Connection run in the event loop's thread (an ORM Session is
+joined to it only when a repository uses the ORM). Both are public
 SQLAlchemy APIs; nothing here reaches into a driver.
 
 Why SQLite runs in the loop: its statements take microseconds, and every
@@ -17,6 +18,10 @@ loop, p50 101 ms against 0.45 ms). Two things a thread gave must be kept:
 - One session at a time on the one connection: an asyncio lock is held
   from the session's start to its end. A session opened again in the task
   that holds one is a bug (it would wait for itself) and raises at once.
+
+The Connection stays open between sessions (a checkout and a reset per
+answer cost as much as the answer's statements); whatever a session leaves
+open is rolled back when it gives the connection back.
 """
 
 from __future__ import annotations
@@ -138,29 +143,34 @@ class SqliteDatabase(Database):
         event.listen(self.engine, "connect", _sqlite_connected)
         self._lock = asyncio.Lock()
         self._holder: asyncio.Task[Any] | None = None
+        self._connection: Connection | None = None
 
-    @asynccontextmanager
-    async def _connection_lent(self) -> AsyncIterator[None]:
+    async def _lend(self) -> Connection:
+        """The connection, once the session before has given it back."""
         task = asyncio.current_task()
         if task is not None and self._holder is task:
             raise RuntimeError("a database session is already open in this task")
-        async with asyncio.timeout(CHECKOUT_TIMEOUT):
-            await self._lock.acquire()
+        if self._lock.locked():
+            async with asyncio.timeout(CHECKOUT_TIMEOUT):
+                await self._lock.acquire()
+        else:
+            await self._lock.acquire()  # free: taken at once, without a timer
         self._holder = task
+        if self._connection is None or self._connection.closed or self._connection.invalidated:
+            self._connection = self.engine.connect()
+        return self._connection
+
+    def _give_back(self) -> None:
+        """Ends whatever transaction is left and frees the connection for the next session."""
         try:
-            yield
+            if self._connection is not None and self._connection.in_transaction():
+                self._connection.rollback()
         finally:
             self._holder = None
             self._lock.release()
 
-    @asynccontextmanager
-    async def session(self) -> AsyncIterator[SqliteSession]:
-        async with self._connection_lent():
-            session = SqliteSession(Session(self.engine, expire_on_commit=False))
-            try:
-                yield session
-            finally:
-                session.sync_session.close()
+    def session(self) -> SqliteSession:
+        return SqliteSession(self)
 
     @property
     def sync_engine(self) -> Engine:
@@ -169,25 +179,30 @@ class SqliteDatabase(Database):
     async def run_sync(self, work: Callable[[Connection], T], *, schema_change: bool = False) -> T:
         """`schema_change`: foreign keys are off while tables are rebuilt (SQLite cannot do it
         with them on) and checked as a whole before the commit."""
-        async with self._connection_lent():
-            with self.engine.connect() as connection:
+        connection = await self._lend()
+        try:
+            if schema_change:
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            try:
+                await begin_immediate(connection)
+                result = work(connection)
                 if schema_change:
-                    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-                try:
-                    await begin_immediate(connection)
-                    result = work(connection)
-                    if schema_change:
-                        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
-                        if broken:
-                            connection.rollback()
-                            raise RuntimeError(f"the schema change breaks foreign keys: {broken[:5]}")
-                    connection.commit()
-                finally:
-                    if schema_change:
-                        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
-                return result
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        connection.rollback()
+                        raise RuntimeError(f"the schema change breaks foreign keys: {broken[:5]}")
+                connection.commit()
+            finally:
+                if schema_change:
+                    connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            return result
+        finally:
+            self._give_back()
 
     async def dispose(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
         self.engine.dispose()
 
 
@@ -206,22 +221,35 @@ def _sqlite_connected(dbapi_connection: sqlite3.Connection, _record: Any) -> Non
 
 async def begin_immediate(connection: Connection) -> None:
     """BEGIN IMMEDIATE, retried after asynchronous pauses while another process writes."""
+    if _try_begin(connection):
+        return
     pause = 0.001
     async with asyncio.timeout(CHECKOUT_TIMEOUT):
         while True:
-            try:
-                connection.exec_driver_sql("BEGIN IMMEDIATE")
-                return
-            except OperationalError as error:
-                if getattr(error.orig, "sqlite_errorcode", None) not in _BUSY_CODES:
-                    raise
-                connection.rollback()
             await asyncio.sleep(pause)
             pause = min(pause * 2, 0.05)
+            if _try_begin(connection):
+                return
+
+
+def _try_begin(connection: Connection) -> bool:
+    """BEGIN IMMEDIATE once; False when another connection holds the write lock."""
+    try:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        return True
+    except OperationalError as error:
+        if getattr(error.orig, "sqlite_errorcode", None) not in _BUSY_CODES:
+            raise
+        connection.rollback()
+        return False
 
 
 class SqliteSession:
-    """The part of AsyncSession's interface that repositories use, on a synchronous Session.
+    """The part of AsyncSession's interface that repositories use, on one SQLite Connection.
+
+    Core statements run on the Connection itself; an ORM Session is made on
+    the first ORM call, joined to the Connection's transaction. Most units of
+    work never make one: a Session costs more than SQLite's work for an answer.
 
     Reads before the first write run on their own, as pysqlite's own
     transactions would have them, so a session that only reads never keeps
@@ -231,23 +259,49 @@ class SqliteSession:
     can be refused as busy. Commit and rollback end it.
     """
 
-    def __init__(self, session: Session) -> None:
-        self.sync_session = session
+    def __init__(self, database: SqliteDatabase) -> None:
+        self._database = database
+        self._orm: Session | None = None
+
+    async def __aenter__(self) -> SqliteSession:
+        self._connection = await self._database._lend()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        try:
+            self._end_orm()
+        finally:
+            self._database._give_back()
+
+    @property
+    def sync_session(self) -> Session:
+        """The ORM Session, in the Connection's transaction; it never commits on its own."""
+        if self._orm is None:
+            if not self._connection.in_transaction():
+                self._connection.begin()
+            self._orm = Session(
+                bind=self._connection,
+                expire_on_commit=False,
+                join_transaction_mode="rollback_only",
+            )
+        return self._orm
 
     @property
     def bind(self) -> Engine:
-        return self.sync_session.get_bind()  # type: ignore[return-value]
+        return self._connection.engine
 
     def _pending(self) -> bool:
-        session = self.sync_session
-        return bool(session.new or session.dirty or session.deleted)
+        orm = self._orm
+        return orm is not None and bool(orm.new or orm.dirty or orm.deleted)
+
+    async def _lock_for_write(self) -> None:
+        if not self._connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+            await begin_immediate(self._connection)
 
     async def _ready(self, writes: bool = False) -> Session:
-        """The session, holding the write lock first if this call may write."""
+        """The ORM Session, holding the write lock first if this call may write."""
         if writes or self._pending():
-            connection = self.sync_session.connection()
-            if not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
-                await begin_immediate(connection)
+            await self._lock_for_write()
         return self.sync_session
 
     async def execute(self, statement: Any, params: Any = None, **kw: Any) -> Any:
@@ -272,16 +326,26 @@ class SqliteSession:
         (await self._ready(writes=True)).delete(instance)
 
     async def flush(self) -> None:
-        (await self._ready()).flush()
+        if self._pending():
+            (await self._ready()).flush()
 
     async def commit(self) -> None:
-        (await self._ready()).commit()
+        await self.flush()
+        self._end_orm()
+        self._connection.commit()
 
     async def rollback(self) -> None:
-        self.sync_session.rollback()
+        self._end_orm()
+        self._connection.rollback()
+
+    def _end_orm(self) -> None:
+        """The transaction ends: the Session goes (its objects keep what they loaded)."""
+        if self._orm is not None:
+            self._orm.close()
+            self._orm = None
 
     async def close(self) -> None:
-        self.sync_session.close()
+        self._end_orm()
 
     async def run_sync(self, work: Callable[..., T], *args: Any, **kw: Any) -> T:
         return work(await self._ready(writes=True), *args, **kw)
@@ -291,7 +355,7 @@ class SqliteSession:
         return SqliteConnection(self)
 
     def in_transaction(self) -> bool:
-        return self.sync_session.in_transaction()
+        return self._connection.in_transaction()
 
     @asynccontextmanager
     async def begin(self) -> AsyncIterator[SqliteSession]:
@@ -299,7 +363,7 @@ class SqliteSession:
         try:
             yield self
         except BaseException:
-            self.sync_session.rollback()
+            await self.rollback()
             raise
         await self.commit()
 
@@ -307,8 +371,8 @@ class SqliteSession:
 class SqliteConnection:
     """Core statements on a SqliteSession's connection, without the ORM layer around each.
 
-    The same call as AsyncConnection.execute; what the session holds is
-    flushed first, as the session would before any statement.
+    The same call as AsyncConnection.execute; what the ORM Session holds is
+    flushed first, as the Session would before any statement.
     """
 
     def __init__(self, session: SqliteSession) -> None:
@@ -316,10 +380,10 @@ class SqliteConnection:
 
     async def execute(self, statement: Any, params: Any = None) -> Any:
         session = self._session
-        if session._pending():
-            await session.flush()
-        sync = await session._ready(_writes(statement))
-        return sync.connection().execute(statement, params)
+        await session.flush()
+        if _writes(statement):
+            await session._lock_for_write()
+        return session._connection.execute(statement, params)
 
     async def scalar(self, statement: Any, params: Any = None) -> Any:
         return (await self.execute(statement, params)).scalar()
