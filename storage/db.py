@@ -1,9 +1,11 @@
 """The database: one way to open a session, the same for every caller, on SQLite and PostgreSQL.
 
-`Database.session()` gives what repositories talk to: an AsyncSession on
-PostgreSQL, and on SQLite a `SqliteSession`, the same interface over one
-synchronous Connection run in the event loop's thread (an ORM Session is
-joined to it only when a repository uses the ORM). Both are public
+`Database.session()` gives what repositories talk to: the part of
+AsyncSession's interface they use, over one connection. Core statements run
+on the connection itself; an ORM session joins its transaction only when a
+repository uses the ORM (most units of work never do). On PostgreSQL that is
+a pooled AsyncConnection (`ServerSession`); on SQLite one synchronous
+Connection run in the event loop's thread (`SqliteSession`). Both are public
 SQLAlchemy APIs; nothing here reaches into a driver.
 
 Why SQLite runs in the loop: its statements take microseconds, and every
@@ -37,9 +39,9 @@ from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
-    async_sessionmaker,
     create_async_engine,
 )
 from sqlalchemy.orm import Session
@@ -97,7 +99,7 @@ def create_database(url: str, pool_size: int = 5) -> Database:
 
 
 class ServerDatabase(Database):
-    """AsyncSession over a pool; a connection is checked out from a session's first statement to its end."""
+    """Sessions over a pool; a connection is checked out from a session's first statement to its end."""
 
     def __init__(self, url: URL, pool_size: int) -> None:
         self.url = url
@@ -106,12 +108,9 @@ class ServerDatabase(Database):
             self.engine: AsyncEngine = create_async_engine(url, poolclass=NullPool)
         else:
             self.engine = create_async_engine(url, pool_pre_ping=True, pool_size=pool_size)
-        self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
-    @asynccontextmanager
-    async def session(self) -> AsyncIterator[AsyncSession]:
-        async with self._sessions() as session:
-            yield session
+    def session(self) -> ServerSession:
+        return ServerSession(self.engine)
 
     @property
     def sync_engine(self) -> Engine:
@@ -123,6 +122,144 @@ class ServerDatabase(Database):
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+class ServerSession:
+    """AsyncSession's interface on one pooled AsyncConnection, as SqliteSession on SQLite.
+
+    Core statements go to the connection: one await each, where the
+    AsyncSession's layer adds a hop per statement and per commit. An
+    AsyncSession joins the connection's transaction on the first ORM call;
+    objects added before it are handed to it then.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._connection: AsyncConnection | None = None
+        self._orm: AsyncSession | None = None
+        self._added: list[object] = []
+
+    async def __aenter__(self) -> ServerSession:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @property
+    def bind(self) -> Engine:
+        return self._engine.sync_engine
+
+    async def _connected(self) -> AsyncConnection:
+        if self._connection is None:
+            self._connection = await self._engine.connect()
+        return self._connection
+
+    async def _session(self) -> AsyncSession:
+        if self._orm is None:
+            connection = await self._connected()
+            if not connection.in_transaction():
+                await connection.begin()
+            self._orm = AsyncSession(
+                bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only"
+            )
+        if self._added:
+            self._orm.add_all(self._added)
+            self._added.clear()
+        return self._orm
+
+    def _pending(self) -> bool:
+        orm = self._orm
+        return bool(self._added) or (orm is not None and bool(orm.new or orm.dirty or orm.deleted))
+
+    async def execute(self, statement: Any, params: Any = None, **kw: Any) -> Any:
+        return await (await self._session()).execute(statement, params, **kw)
+
+    async def scalar(self, statement: Any, params: Any = None, **kw: Any) -> Any:
+        return await (await self._session()).scalar(statement, params, **kw)
+
+    async def scalars(self, statement: Any, params: Any = None, **kw: Any) -> Any:
+        return await (await self._session()).scalars(statement, params, **kw)
+
+    async def get(self, entity: Any, ident: Any, **kw: Any) -> Any:
+        return await (await self._session()).get(entity, ident, **kw)
+
+    def add(self, instance: object) -> None:
+        if self._orm is not None:
+            self._orm.add(instance)
+        else:
+            self._added.append(instance)
+
+    def add_all(self, instances: Any) -> None:
+        for instance in instances:
+            self.add(instance)
+
+    async def delete(self, instance: object) -> None:
+        await (await self._session()).delete(instance)
+
+    async def flush(self) -> None:
+        if self._pending():
+            await (await self._session()).flush()
+
+    async def commit(self) -> None:
+        await self.flush()
+        await self._end_orm()
+        if self._connection is not None:
+            await self._connection.commit()
+
+    async def rollback(self) -> None:
+        self._added.clear()
+        await self._end_orm()
+        if self._connection is not None:
+            await self._connection.rollback()
+
+    async def _end_orm(self) -> None:
+        """The transaction ends: the AsyncSession goes (its objects keep what they loaded)."""
+        if self._orm is not None:
+            orm, self._orm = self._orm, None
+            await orm.close()
+
+    async def close(self) -> None:
+        """Gives the connection back to the pool, which rolls back what was not committed."""
+        self._added.clear()
+        await self._end_orm()
+        if self._connection is not None:
+            connection, self._connection = self._connection, None
+            await connection.close()
+
+    async def run_sync(self, work: Callable[..., T], *args: Any, **kw: Any) -> T:
+        return await (await self._session()).run_sync(work, *args, **kw)
+
+    async def connection(self) -> ServerConnection:
+        """The session's connection, for Core statements (as AsyncSession.connection())."""
+        return ServerConnection(self)
+
+    def in_transaction(self) -> bool:
+        return self._connection is not None and self._connection.in_transaction()
+
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[ServerSession]:
+        """Commits at the end of the block, or rolls back on an error, as AsyncSession.begin()."""
+        try:
+            yield self
+        except BaseException:
+            await self.rollback()
+            raise
+        await self.commit()
+
+
+class ServerConnection:
+    """Core statements on a ServerSession's connection, after flushing what the ORM holds."""
+
+    def __init__(self, session: ServerSession) -> None:
+        self._session = session
+
+    async def execute(self, statement: Any, params: Any = None) -> Any:
+        session = self._session
+        await session.flush()
+        return await (await session._connected()).execute(statement, params)
+
+    async def scalar(self, statement: Any, params: Any = None) -> Any:
+        return (await self.execute(statement, params)).scalar()
 
 
 # SQLite ------------------------------------------------------------------------------
@@ -389,7 +526,7 @@ class SqliteConnection:
         return (await self.execute(statement, params)).scalar()
 
 
-async def core(session: AsyncSession | SqliteSession, statement: Any, params: Any = None) -> Any:
+async def core(session: DbSession, statement: Any, params: Any = None) -> Any:
     """Runs a Core statement on the unit of work's connection: the ORM layer costs more than SQLite.
 
     For statements built on tables, never on mapped classes: they load no objects.
@@ -405,5 +542,5 @@ def _writes(statement: Any) -> bool:
     return not getattr(statement, "is_select", False)
 
 
-DbSession = AsyncSession | SqliteSession
+DbSession = ServerSession | SqliteSession
 """What repositories hold: the session of one unit of work, on either database."""
