@@ -100,6 +100,26 @@ def create_database(url: str, pool_size: int = 10) -> Database:
 # PostgreSQL ------------------------------------------------------------------------
 
 
+class _UnitSession:
+    """What both sessions share: `begin()` as AsyncSession has it."""
+
+    async def commit(self) -> None:
+        raise NotImplementedError
+
+    async def rollback(self) -> None:
+        raise NotImplementedError
+
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[Any]:
+        """Commits at the end of the block, or rolls back on an error, as AsyncSession.begin()."""
+        try:
+            yield self
+        except BaseException:
+            await self.rollback()
+            raise
+        await self.commit()
+
+
 class ServerDatabase(Database):
     """Sessions over a pool; a connection is checked out from a session's first statement to its end."""
 
@@ -132,7 +152,7 @@ class ServerDatabase(Database):
         await self.engine.dispose()
 
 
-class ServerSession:
+class ServerSession(_UnitSession):
     """AsyncSession's interface on one pooled AsyncConnection, as SqliteSession on SQLite.
 
     Core statements go to the connection: one await each, where the
@@ -243,16 +263,6 @@ class ServerSession:
 
     def in_transaction(self) -> bool:
         return self._connection is not None and self._connection.in_transaction()
-
-    @asynccontextmanager
-    async def begin(self) -> AsyncIterator[ServerSession]:
-        """Commits at the end of the block, or rolls back on an error, as AsyncSession.begin()."""
-        try:
-            yield self
-        except BaseException:
-            await self.rollback()
-            raise
-        await self.commit()
 
 
 class ServerConnection:
@@ -389,7 +399,7 @@ def _try_begin(connection: Connection) -> bool:
         return False
 
 
-class SqliteSession:
+class SqliteSession(_UnitSession):
     """The part of AsyncSession's interface that repositories use, on one SQLite Connection.
 
     Core statements run on the Connection itself; an ORM Session is made on
@@ -501,16 +511,6 @@ class SqliteSession:
 
     def in_transaction(self) -> bool:
         return self._connection.in_transaction()
-
-    @asynccontextmanager
-    async def begin(self) -> AsyncIterator[SqliteSession]:
-        """Commits at the end of the block, or rolls back on an error, as AsyncSession.begin()."""
-        try:
-            yield self
-        except BaseException:
-            await self.rollback()
-            raise
-        await self.commit()
 
 
 class SqliteConnection:
