@@ -311,8 +311,13 @@ class SqliteDatabase(Database):
         else:
             await self._lock.acquire()  # free: taken at once, without a timer
         self._holder = task
-        if self._connection is None or self._connection.closed or self._connection.invalidated:
-            self._connection = self.engine.connect()
+        try:
+            if self._connection is None or self._connection.closed or self._connection.invalidated:
+                self._connection = self.engine.connect()
+        except BaseException:
+            self._holder = None
+            self._lock.release()
+            raise
         return self._connection
 
     def _give_back(self) -> None:
