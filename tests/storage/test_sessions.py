@@ -56,10 +56,10 @@ async def test_sqlite_gives_the_connection_back_when_opening_it_fails(engine) ->
     if engine.dialect_name != "sqlite":
         pytest.skip("SQLite lends one connection; a server pool has its own")
     await engine.dispose()
-    with mock.patch.object(engine.sync_engine, "connect", side_effect=OSError("disk")):
-        with pytest.raises(OSError):
-            async with engine.session():
-                pass
+    failing = mock.patch.object(engine.sync_engine, "connect", side_effect=OSError("disk"))
+    with failing, pytest.raises(OSError):
+        async with engine.session():
+            pass
     async with engine.session() as session:
         assert (await session.execute(text("SELECT 1"))).scalar() == 1
 
