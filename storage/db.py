@@ -21,9 +21,9 @@ loop, p50 101 ms against 0.45 ms). Two things a thread gave must be kept:
   from the session's start to its end. A session opened again in the task
   that holds one is a bug (it would wait for itself) and raises at once.
 
-The Connection stays open between sessions (a checkout and a reset per
-answer cost as much as the answer's statements); whatever a session leaves
-open is rolled back when it gives the connection back.
+The Connection stays open between sessions (a pool checkout and reset per
+unit of work cost about 25 µs of an answer's 200); whatever a session
+leaves open is rolled back when it gives the connection back.
 """
 
 from __future__ import annotations
