@@ -97,9 +97,6 @@ def create_database(url: str, pool_size: int = 10) -> Database:
     return ServerDatabase(parsed, pool_size)
 
 
-# PostgreSQL ------------------------------------------------------------------------
-
-
 class _UnitSession:
     """What both sessions share: `begin()` as AsyncSession has it."""
 
@@ -118,6 +115,9 @@ class _UnitSession:
             await self.rollback()
             raise
         await self.commit()
+
+
+# PostgreSQL ------------------------------------------------------------------------
 
 
 class ServerDatabase(Database):
