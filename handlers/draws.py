@@ -373,12 +373,9 @@ async def on_act(
             await _show(message, done)
             await send(done.claimed)
         case DrawDo.CANCEL:
-            view = await svc.request_view(
-                uows, person_id=person_id, request_id=id_, now=clock.now(), admin_ids=admin_ids,
-                act=True,
-            )  # fmt: skip
-            if view.started:
-                raise DomainError(t.CANCEL_TOO_LATE.format(day=view.request.days[0].isoformat()))
+            await svc.check_cancellable(
+                uows, person_id=person_id, request_id=id_, now=clock.now(), admin_ids=admin_ids
+            )
             await state.set_state(DrawInput.cancel_reason)
             await state.update_data(request_id=id_)
             await query.answer()

@@ -327,6 +327,17 @@ class RegistryRepository:
             for r in rows
         ]
 
+    async def latest_certificates(self, expert_ids: Sequence[int]) -> dict[int, str]:
+        """Each expert's certificate number of their latest term, in one query."""
+        if not expert_ids:
+            return {}
+        rows = await self.session.execute(
+            select(ExpertTerm.expert_id, ExpertTerm.certificate_no)
+            .where(ExpertTerm.expert_id.in_(list(expert_ids)))
+            .order_by(ExpertTerm.id)
+        )
+        return {expert_id: certificate for expert_id, certificate in rows}
+
     async def expert(self, expert_id: int) -> ExpertRow | None:
         row = await self.session.get(Expert, expert_id)
         return None if row is None else _expert(row)

@@ -73,6 +73,16 @@ async def request_for(
     raise NotAllowed(t.NOT_YOURS)
 
 
+def _begun(request: RequestRow, now: datetime) -> bool:
+    """The work's first day has come (Asia/Shanghai): no more draws, acceptances or cancelling."""
+    return local(now).date() >= request.days[0]
+
+
+def _refuse_cancel_once_begun(request: RequestRow, now: datetime) -> None:
+    if _begun(request, now):
+        raise DeadlinePassed(t.CANCEL_TOO_LATE.format(day=request.days[0].isoformat()))
+
+
 async def _locked(
     uow: UnitOfWork, request_id: int, person_id: int, admin_ids: Iterable[int]
 ) -> RequestRow:
@@ -172,6 +182,7 @@ async def view_of(
     if request.preferred_districts:
         district_names = {x.id: x.name for x in await uow.campaigns.districts()}
         names = [district_names.get(i, str(i)) for i in request.preferred_districts]
+    certificates = await uow.registry.latest_certificates(request.avoid_experts)
     view = RequestView(
         request=request,
         unit=unit,
@@ -181,27 +192,21 @@ async def view_of(
         worked=worked,
         district_names=names,
         may_act=may_act,
-        started=local(now).date() >= request.days[0],
-        avoided=[await _certificate(uow, e) for e in request.avoid_experts],
+        started=_begun(request, now),
+        avoided=[certificates.get(e, f"#{e}") for e in request.avoid_experts],
     )
     if size_pool and view.may_draw:
         view = RequestView(**{**view.__dict__, "pool_size": len(await _pool(uow, request, unit))})
     return view
 
 
-async def _certificate(uow: UnitOfWork, expert_id: int) -> str:
-    terms = await uow.registry.terms_of(expert_id)
-    return terms[-1].certificate_no if terms else f"#{expert_id}"
-
-
 async def request_view(
     uows: UnitOfWorkFactory, *, person_id: int, request_id: int, now: datetime,
-    admin_ids: Iterable[int] = (), act: bool = False,
+    admin_ids: Iterable[int] = (),
 ) -> RequestView:  # fmt: skip
-    """The card of a request its unit (or, to look only, the bureau) opens; `act` refuses the
-    bureau too, for a step that changes the request."""
+    """The card of a request its unit (or, to look only, the bureau) opens."""
     async with uows() as uow:
-        request = await request_for(uow, request_id, person_id, admin_ids, act=act)
+        request = await request_for(uow, request_id, person_id, admin_ids, act=False)
         grants = await grants_of(uow, person_id, admin_ids)
         may_act = request.using_unit_id in using_units_of(grants)
         return await view_of(uow, request, may_act=may_act, now=now)
@@ -483,7 +488,7 @@ async def _invite_next(
     if holding >= request.wanted:
         return [], ""
     missing = request.wanted - holding
-    if local(now).date() >= request.days[0]:
+    if _begun(request, now):
         return await to_unit(uow, request, f"rl:{request.id}:{missing}",
                              {"what": "too_late", "missing": missing}), ""  # fmt: skip
     unit = await uow.draws.using_unit(request.using_unit_id)
@@ -660,6 +665,17 @@ async def _expire(uows: UnitOfWorkFactory, invitation_id: int, request_id: int, 
     return 1
 
 
+async def check_cancellable(
+    uows: UnitOfWorkFactory, *, person_id: int, request_id: int, now: datetime,
+    admin_ids: Iterable[int] = (),
+) -> None:
+    """Before the cancel reason is asked: the request is this unit's and its work has not begun
+    (cancel_request checks both again, on the locked request)."""
+    async with uows() as uow:
+        request = await request_for(uow, request_id, person_id, admin_ids, act=True)
+    _refuse_cancel_once_begun(request, now)
+
+
 async def cancel_request(
     uows: UnitOfWorkFactory,
     *,
@@ -676,8 +692,7 @@ async def cancel_request(
         request = await _locked(uow, request_id, person_id, admin_ids)
         if request.status == d.RequestStatus.CANCELLED:
             raise AlreadyHandled(t.ALREADY_CANCELLED)
-        if local(now).date() >= request.days[0]:
-            raise DeadlinePassed(t.CANCEL_TOO_LATE.format(day=request.days[0].isoformat()))
+        _refuse_cancel_once_begun(request, now)
         if not await uow.draws.set_request_status(
             request.id, request.version, d.RequestStatus.CANCELLED, reason=reason, now=now
         ):
@@ -737,10 +752,10 @@ async def _answerable(
         found = await uow.draws.request(inv.request_id)
         assert found is not None
         request = found
-    if accept and local(now).date() >= request.days[0]:
+    if accept and _begun(request, now):
         raise DeadlinePassed(t.WORK_STARTED.format(day=request.days[0].isoformat()))
     if inv.status == d.IS.ACCEPTED and not accept:
-        if local(now).date() >= request.days[0]:
+        if _begun(request, now):
             raise DeadlinePassed(t.TOO_LATE_TO_WITHDRAW.format(day=request.days[0].isoformat()))
         return inv, request
     if inv.status != d.IS.INVITED:
