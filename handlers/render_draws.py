@@ -150,31 +150,32 @@ def request_list(rows: Sequence[RequestListRow]) -> tuple[str, InlineKeyboardMar
     return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=grid(buttons, 4))
 
 
+def _choice(invitation_id: int, *choices: tuple[str, DrawDo]) -> InlineKeyboardMarkup:
+    """One row of buttons on one invitation."""
+    row = [_button(label, do, invitation_id) for label, do in choices]
+    return InlineKeyboardMarkup(inline_keyboard=[row])
+
+
 def invitation_keyboard(invitation_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[[
-            _button(t.BUTTON_ACCEPT, DrawDo.ACCEPT, invitation_id),
-            _button(t.BUTTON_DECLINE, DrawDo.DECLINE, invitation_id),
-        ]]
-    )  # fmt: skip
+    return _choice(
+        invitation_id, (t.BUTTON_ACCEPT, DrawDo.ACCEPT), (t.BUTTON_DECLINE, DrawDo.DECLINE)
+    )
 
 
 def work_keyboard(invitation_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[[
-            _button(t.BUTTON_CONFIRM_WORK, DrawDo.CONFIRM_WORK, invitation_id),
-            _button(t.BUTTON_DISPUTE_WORK, DrawDo.DISPUTE_WORK, invitation_id),
-        ]]
-    )  # fmt: skip
+    return _choice(
+        invitation_id,
+        (t.BUTTON_CONFIRM_WORK, DrawDo.CONFIRM_WORK),
+        (t.BUTTON_DISPUTE_WORK, DrawDo.DISPUTE_WORK),
+    )
 
 
 def decline_keyboard(invitation_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[[
-            _button(t.BUTTON_NO_REASON, DrawDo.NO_REASON, invitation_id),
-            _button(t.BUTTON_BACK_TO_INVITATION, DrawDo.BACK, invitation_id),
-        ]]
-    )  # fmt: skip
+    return _choice(
+        invitation_id,
+        (t.BUTTON_NO_REASON, DrawDo.NO_REASON),
+        (t.BUTTON_BACK_TO_INVITATION, DrawDo.BACK),
+    )
 
 
 def rating_keyboard() -> InlineKeyboardMarkup:
