@@ -62,7 +62,8 @@ async def using_unit(sessionmaker, clock) -> None:
     await roles.grant(uows, person_id, target, granted_by=None, full_name="项目负责人", now=clock.now())
 
 
-async def file_request(unit: OfflineUser, wanted: str = "2") -> None:
+async def start_request(unit: OfflineUser) -> None:
+    """/draw up to the question of how many experts."""
     await unit.send("/draw")
     await unit.press("矿山")
     await unit.press("下一步")
@@ -70,6 +71,10 @@ async def file_request(unit: OfflineUser, wanted: str = "2") -> None:
     await unit.send("渝北区某矿井")
     await unit.send("某煤矿隐患排查治理验收")
     await unit.press("验收")
+
+
+async def file_request(unit: OfflineUser, wanted: str = "2") -> None:
+    await start_request(unit)
     await unit.send(wanted)
     await unit.press("下一步")
     await unit.press("无")
@@ -461,12 +466,6 @@ async def test_the_unit_may_step_back_from_cancelling_and_the_expert_from_declin
     assert expert.last().text == "邀请仍待您答复："
     await expert.press("接受")
     assert "您已接受第 1 号邀请" in expert.last().text
-    await unit.send("/draw")
-    await unit.press("矿山")
-    await unit.press("下一步")
-    await unit.send("2022-12-10")
-    await unit.send("某地")
-    await unit.send("某项目")
-    await unit.press("评审")
+    await start_request(unit)
     await unit.send("²")
     assert "请输入 1–20 之间的整数" in unit.last().text
