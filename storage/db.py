@@ -24,12 +24,24 @@ loop, p50 101 ms against 0.45 ms). Two things a thread gave must be kept:
 The Connection stays open between sessions (a pool checkout and reset per
 unit of work cost about 25 µs of an answer's 200); whatever a session
 leaves open is rolled back when it gives the connection back.
+
+On both databases a session's reads before its first write run on their
+own, outside a transaction: under READ COMMITTED (PostgreSQL's default)
+each statement sees its own snapshot anyway, so a transaction around them
+adds only its BEGIN and COMMIT round trips. The transaction begins at the
+first write (or the first ORM call on PostgreSQL). A session opened with
+`single_write=True` never begins one: its one write statement commits by
+itself, so an answer on PostgreSQL is two round trips (the load and the
+conditional update). It was seven: the pool's pre-ping (BEGIN, a ping and
+ROLLBACK outside autocommit), BEGIN, the load, the update and COMMIT.
+Connections are pinged only after they rested in the pool (`_ping_when_rested`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
@@ -37,7 +49,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine, TextClause, event
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -51,6 +63,8 @@ T = TypeVar("T")
 
 CHECKOUT_TIMEOUT = 60.0
 """How long a session waits for the connection (SQLite) or the write lock before it fails."""
+PING_AFTER_IDLE = 30.0
+"""Seconds a pooled PostgreSQL connection may rest before it is pinged at checkout."""
 _BUSY_CODES = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
@@ -60,8 +74,13 @@ class Database:
     url: URL
     dialect_name: str
 
-    def session(self) -> Any:
-        """An async context manager giving a session that rolls back unless committed."""
+    def session(self, *, single_write: bool = False) -> Any:
+        """An async context manager giving a session that rolls back unless committed.
+
+        `single_write`: the session writes at most one statement, a Core one, and
+        nothing after it but the commit. It runs without a transaction and that
+        statement commits by itself; a second write raises.
+        """
         raise NotImplementedError
 
     def __call__(self) -> Any:
@@ -98,7 +117,16 @@ def create_database(url: str, pool_size: int = 10) -> Database:
 
 
 class _UnitSession:
-    """What both sessions share: `begin()` as AsyncSession has it."""
+    """What both sessions share: `begin()` as AsyncSession has it, and the single-write rule."""
+
+    single_write = False
+    _wrote = False
+
+    def _one_write(self) -> None:
+        """Counts the write of a single-write session: a second one is a bug in the use case."""
+        if self._wrote:
+            raise RuntimeError("a single_write session wrote twice: open it without single_write")
+        self._wrote = True
 
     async def commit(self) -> None:
         raise NotImplementedError
@@ -121,51 +149,95 @@ class _UnitSession:
 
 
 class ServerDatabase(Database):
-    """Sessions over a pool; a connection is checked out from a session's first statement to its end."""
+    """Sessions over a pool; a connection is checked out from a session's first statement to its end.
+
+    Connections rest in the pool in autocommit: a session's reads run on their
+    own, and `ServerSession` switches its connection to the server's isolation
+    level before its first write. The pool sets it back at checkin.
+    """
 
     def __init__(self, url: URL, pool_size: int) -> None:
         self.url = url
         self.dialect_name = url.get_backend_name()
         if pool_size == 0:
-            self.engine: AsyncEngine = create_async_engine(url, poolclass=NullPool)
+            self.engine: AsyncEngine = create_async_engine(
+                url, poolclass=NullPool, isolation_level="AUTOCOMMIT"
+            )
         else:
             # No overflow: under a steady load the pool's overflow connections were closed
             # as soon as they came back and opened again a moment later, each a new
             # asyncpg connection (TLS probe, startup, type codecs) costing several round
             # trips; 54-158 of them per 3,700 updates.
             self.engine = create_async_engine(
-                url, pool_pre_ping=True, pool_size=pool_size, max_overflow=0
+                url, isolation_level="AUTOCOMMIT", pool_size=pool_size, max_overflow=0
             )
+            _ping_when_rested(self.engine.sync_engine)
 
-    def session(self) -> ServerSession:
-        return ServerSession(self.engine)
+    def session(self, *, single_write: bool = False) -> ServerSession:
+        return ServerSession(self.engine, single_write=single_write)
 
     @property
     def sync_engine(self) -> Engine:
         return self.engine.sync_engine
 
     async def run_sync(self, work: Callable[[Connection], T], *, schema_change: bool = False) -> T:
-        async with self.engine.begin() as connection:
-            return await connection.run_sync(work)
+        async with self.engine.connect() as connection:
+            await connection.execution_options(
+                isolation_level=connection.default_isolation_level
+            )
+            async with connection.begin():
+                return await connection.run_sync(work)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def _ping_when_rested(engine: Engine) -> None:
+    """Pings a connection at checkout when it has rested in the pool a while, not every time.
+
+    pool_pre_ping would cost a round trip on every checkout, one of an answer's
+    three. A connection that was in use seconds ago is as good as a ping; one
+    that rested may have been cut (a server restart, a firewall's idle timeout),
+    and the pool replaces it before the session sees it.
+    """
+
+    def rested_from(_dbapi_connection: Any, record: Any) -> None:
+        record.info["rested_from"] = time.monotonic()
+
+    def check(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get("rested_from", 0.0) < PING_AFTER_IDLE:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error:
+            alive = False
+        if not alive:
+            raise DisconnectionError("the pooled connection did not answer a ping")
+
+    event.listen(engine, "connect", rested_from)
+    event.listen(engine, "checkin", rested_from)
+    event.listen(engine, "checkout", check)
 
 
 class ServerSession(_UnitSession):
     """AsyncSession's interface on one pooled AsyncConnection, as SqliteSession on SQLite.
 
     Core statements go to the connection: one await each, where the
-    AsyncSession's layer adds a hop per statement and per commit. An
-    AsyncSession joins the connection's transaction on the first ORM call;
-    objects added before it are handed to it then.
+    AsyncSession's layer adds a hop per statement and per commit. Reads run
+    in the pool's autocommit until the first write or ORM call; then the
+    connection takes the server's isolation level and a transaction begins
+    (the driver sends BEGIN with the next statement). An AsyncSession joins
+    that transaction on the first ORM call; objects added before it are
+    handed to it then. A single-write session stays in autocommit.
     """
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, single_write: bool = False) -> None:
         self._engine = engine
         self._connection: AsyncConnection | None = None
         self._orm: AsyncSession | None = None
         self._added: list[object] = []
+        self._in_transactions = False
+        self.single_write = single_write
 
     async def __aenter__(self) -> ServerSession:
         return self
@@ -182,11 +254,36 @@ class ServerSession(_UnitSession):
             self._connection = await self._engine.connect()
         return self._connection
 
-    async def _session(self) -> AsyncSession:
+    async def _transactional(self) -> AsyncConnection:
+        """The connection in a transaction: from the first write or ORM call to the commit."""
+        connection = await self._connected()
+        if not self._in_transactions:
+            if connection.in_transaction():
+                await connection.commit()  # the reads' autocommit block: nothing to send
+            await connection.execution_options(
+                isolation_level=connection.default_isolation_level
+            )
+            self._in_transactions = True
+        if not connection.in_transaction():
+            await connection.begin()
+        return connection
+
+    async def _for_write(self) -> AsyncConnection:
+        if self.single_write:
+            self._one_write()
+            return await self._connected()
+        return await self._transactional()
+
+    async def _session(self, writes: bool = False) -> AsyncSession:
+        if self.single_write and (writes or self._pending()):
+            raise RuntimeError("a single_write session writes one Core statement, not ORM objects")
         if self._orm is None:
-            connection = await self._connected()
-            if not connection.in_transaction():
-                await connection.begin()
+            if self.single_write:
+                connection = await self._connected()
+                if not connection.in_transaction():
+                    await connection.begin()
+            else:
+                connection = await self._transactional()
             self._orm = AsyncSession(
                 bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only"
             )
@@ -200,13 +297,13 @@ class ServerSession(_UnitSession):
         return bool(self._added) or (orm is not None and bool(orm.new or orm.dirty or orm.deleted))
 
     async def execute(self, statement: Any, params: Any = None, **kw: Any) -> Any:
-        return await (await self._session()).execute(statement, params, **kw)
+        return await (await self._session(_writes(statement))).execute(statement, params, **kw)
 
     async def scalar(self, statement: Any, params: Any = None, **kw: Any) -> Any:
-        return await (await self._session()).scalar(statement, params, **kw)
+        return await (await self._session(_writes(statement))).scalar(statement, params, **kw)
 
     async def scalars(self, statement: Any, params: Any = None, **kw: Any) -> Any:
-        return await (await self._session()).scalars(statement, params, **kw)
+        return await (await self._session(_writes(statement))).scalars(statement, params, **kw)
 
     async def get(self, entity: Any, ident: Any, **kw: Any) -> Any:
         return await (await self._session()).get(entity, ident, **kw)
@@ -222,7 +319,7 @@ class ServerSession(_UnitSession):
             self.add(instance)
 
     async def delete(self, instance: object) -> None:
-        await (await self._session()).delete(instance)
+        await (await self._session(writes=True)).delete(instance)
 
     async def flush(self) -> None:
         if self._pending():
@@ -255,7 +352,7 @@ class ServerSession(_UnitSession):
             await connection.close()
 
     async def run_sync(self, work: Callable[..., T], *args: Any, **kw: Any) -> T:
-        return await (await self._session()).run_sync(work, *args, **kw)
+        return await (await self._session(writes=True)).run_sync(work, *args, **kw)
 
     async def connection(self) -> ServerConnection:
         """The session's connection, for Core statements (as AsyncSession.connection())."""
@@ -274,7 +371,11 @@ class ServerConnection:
     async def execute(self, statement: Any, params: Any = None) -> Any:
         session = self._session
         await session.flush()
-        return await (await session._connected()).execute(statement, params)
+        if _writes(statement):
+            connection = await session._for_write()
+        else:
+            connection = await session._connected()
+        return await connection.execute(statement, params)
 
     async def scalar(self, statement: Any, params: Any = None) -> Any:
         return (await self.execute(statement, params)).scalar()
@@ -329,8 +430,8 @@ class SqliteDatabase(Database):
             self._holder = None
             self._lock.release()
 
-    def session(self) -> SqliteSession:
-        return SqliteSession(self)
+    def session(self, *, single_write: bool = False) -> SqliteSession:
+        return SqliteSession(self, single_write=single_write)
 
     @property
     def sync_engine(self) -> Engine:
@@ -381,27 +482,35 @@ def _sqlite_connected(dbapi_connection: sqlite3.Connection, _record: Any) -> Non
 
 async def begin_immediate(connection: Connection) -> None:
     """BEGIN IMMEDIATE, retried after asynchronous pauses while another process writes."""
-    if _try_begin(connection):
-        return
+    await _when_free(connection, lambda: connection.exec_driver_sql("BEGIN IMMEDIATE"))
+
+
+async def _when_free(connection: Connection, attempt: Callable[[], T]) -> T:
+    """`attempt()`, retried after asynchronous pauses while SQLite refuses it as busy.
+
+    Only for what takes the write lock first or not at all (BEGIN IMMEDIATE, a
+    statement on its own): a refusal then has changed nothing.
+    """
+    try:
+        return attempt()
+    except OperationalError as error:
+        _unless_busy(connection, error)
     pause = 0.001
     async with asyncio.timeout(CHECKOUT_TIMEOUT):
         while True:
             await asyncio.sleep(pause)
             pause = min(pause * 2, 0.05)
-            if _try_begin(connection):
-                return
+            try:
+                return attempt()
+            except OperationalError as error:
+                _unless_busy(connection, error)
 
 
-def _try_begin(connection: Connection) -> bool:
-    """BEGIN IMMEDIATE once; False when another connection holds the write lock."""
-    try:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-        return True
-    except OperationalError as error:
-        if getattr(error.orig, "sqlite_errorcode", None) not in _BUSY_CODES:
-            raise
-        connection.rollback()
-        return False
+def _unless_busy(connection: Connection, error: OperationalError) -> None:
+    """Re-raises anything but "busy"; after "busy", ends the refused attempt's transaction."""
+    if getattr(error.orig, "sqlite_errorcode", None) not in _BUSY_CODES:
+        raise error
+    connection.rollback()
 
 
 class SqliteSession(_UnitSession):
@@ -416,12 +525,14 @@ class SqliteSession(_UnitSession):
     another connection from writing. Before the first write (a DML
     statement, or a flush of pending objects) the session takes SQLite's
     write lock with BEGIN IMMEDIATE; from then on nothing in the transaction
-    can be refused as busy. Commit and rollback end it.
+    can be refused as busy. Commit and rollback end it. A single-write
+    session's write runs on its own, as its reads do, retried while busy.
     """
 
-    def __init__(self, database: SqliteDatabase) -> None:
+    def __init__(self, database: SqliteDatabase, *, single_write: bool = False) -> None:
         self._database = database
         self._orm: Session | None = None
+        self.single_write = single_write
 
     async def __aenter__(self) -> SqliteSession:
         self._connection = await self._database._lend()
@@ -460,6 +571,8 @@ class SqliteSession(_UnitSession):
 
     async def _ready(self, writes: bool = False) -> Session:
         """The ORM Session, holding the write lock first if this call may write."""
+        if self.single_write and (writes or self._pending()):
+            raise RuntimeError("a single_write session writes one Core statement, not ORM objects")
         if writes or self._pending():
             await self._lock_for_write()
         return self.sync_session
@@ -531,9 +644,13 @@ class SqliteConnection:
     async def execute(self, statement: Any, params: Any = None) -> Any:
         session = self._session
         await session.flush()
+        connection = session._connection
         if _writes(statement):
+            if session.single_write:
+                session._one_write()
+                return await _when_free(connection, lambda: connection.execute(statement, params))
             await session._lock_for_write()
-        return session._connection.execute(statement, params)
+        return connection.execute(statement, params)
 
     async def scalar(self, statement: Any, params: Any = None) -> Any:
         return (await self.execute(statement, params)).scalar()

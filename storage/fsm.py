@@ -43,7 +43,7 @@ class DatabaseStorage(BaseStorage):
         """Writes through before the handler goes on."""
         if self._cache.get(k) == (state, data):
             return
-        async with self._database.session() as session:
+        async with self._database.session(single_write=True) as session:
             if state is None and not data:
                 await core(session, _DELETE, {"key": k})
             else:

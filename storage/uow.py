@@ -7,6 +7,11 @@
 
 It rolls back unless committed, and it is closed before anything goes to
 Telegram (bot.services.transaction). Repositories never commit.
+
+`uows(single_write=True)` is for a use case whose only write is one Core
+statement, its last before the commit (an answer's conditional update): no
+transaction is opened and that statement commits by itself, which saves
+PostgreSQL's BEGIN and COMMIT round trips. A second write raises.
 """
 
 from __future__ import annotations
@@ -35,13 +40,14 @@ class SqlUnitOfWork:
     registry: RegistryRepository
     draws: DrawRepository
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, *, single_write: bool = False) -> None:
         self._database = database
+        self._single_write = single_write
         self._opened: Any = None
         self._flag: Any = None
 
     async def __aenter__(self) -> SqlUnitOfWork:
-        self._opened = self._database.session()
+        self._opened = self._database.session(single_write=self._single_write)
         session: DbSession = await self._opened.__aenter__()
         self.session = session
         self.applications = ApplicationRepository(session)
@@ -70,6 +76,10 @@ class SqlUnitOfWork:
         await self._opened.__aexit__(exc_type, exc, tb)
 
 
-def unit_of_work_factory(database: Database) -> Callable[[], SqlUnitOfWork]:
-    """Makes a fresh unit of work per call."""
-    return lambda: SqlUnitOfWork(database)
+def unit_of_work_factory(database: Database) -> Callable[..., SqlUnitOfWork]:
+    """Makes a fresh unit of work per call (`single_write`: see `UnitOfWorkFactory`)."""
+
+    def unit_of_work(*, single_write: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(database, single_write=single_write)
+
+    return unit_of_work

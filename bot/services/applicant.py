@@ -458,9 +458,10 @@ async def take_answer(
     `contact` is a shared contact's phone number and the user it belongs to.
     With `questions`, a message to a question that never reached the person,
     whatever it says, brings the question instead of answering it.
-    One load, one conditional write, one commit: this is nearly every update.
+    One load, one conditional write (its only write, so it needs no transaction):
+    this is nearly every update.
     """
-    async with uows() as uow:
+    async with uows(single_write=True) as uow:
         app = await _own(uow, person_id, app_id)
         if app is None:
             return NoApplication()
@@ -618,7 +619,7 @@ async def edit(
     uows: UnitOfWorkFactory, *, person_id: int, app_id: int | None, key: str, now: datetime
 ) -> Step | None:
     """Opens one field from the summary card; answering it returns to the card. None: no application."""
-    async with uows() as uow:
+    async with uows(single_write=True) as uow:
         app = await _own(uow, person_id, app_id)
         if app is None:
             return None
@@ -637,8 +638,10 @@ async def _on_asked(
     key: str,
     move: Callable[[UnitOfWork, ApplicationSnapshot], Awaitable[Step | None]],
 ) -> Step | None:
-    """Runs `move` on the presser's application if `key` is the field asked now, and commits."""
-    async with uows() as uow:
+    """Runs `move` on the presser's application if `key` is the field asked now, and commits.
+
+    Every move is one conditional write (`_write`), so no transaction is opened."""
+    async with uows(single_write=True) as uow:
         asked = await _asked(uow, person_id, app_id, key)
         if asked is None:
             return None

@@ -8,7 +8,7 @@ at run time through this module.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol
@@ -528,5 +528,10 @@ class UnitOfWork(Protocol):
     ) -> None: ...
 
 
-UnitOfWorkFactory = Callable[[], UnitOfWork]
-"""Injected into handlers as `uows`: each call makes a fresh unit of work for one use case."""
+class UnitOfWorkFactory(Protocol):
+    """Injected into handlers as `uows`: each call makes a fresh unit of work for one use case."""
+
+    def __call__(self, *, single_write: bool = False) -> UnitOfWork:
+        """`single_write`: the use case writes at most one Core statement, as its last before
+        the commit; it runs without a transaction and commits by itself (storage.uow)."""
+        ...

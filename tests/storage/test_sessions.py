@@ -1,7 +1,10 @@
-"""storage.db's sessions: Core on the connection, the ORM joined only when used, one transaction."""
+"""storage.db's sessions: Core on the connection, the ORM joined only when used, one transaction
+(begun at the first write, or never for a single write)."""
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from datetime import datetime
 from unittest import mock
 
@@ -9,11 +12,18 @@ import pytest
 from sqlalchemy import func, select, text
 
 from bot.clock import TZ
-from storage.db import Database, core
+from storage import db
+from storage.db import Database, core, create_database
 from storage.models import Person
 
 NOW = datetime(2022, 9, 1, 9, 0, tzinfo=TZ)
 PEOPLE = select(func.count()).select_from(Person.__table__)
+XID = text("SELECT pg_current_xact_id()::text")
+"""The transaction a statement runs in, on PostgreSQL (assigning one if it has none)."""
+
+
+def add_person(name: str) -> object:
+    return Person.__table__.insert().values(full_name=name, created_at=NOW)
 
 
 async def people(database: Database) -> int:
@@ -71,3 +81,73 @@ async def test_sqlite_refuses_a_second_session_in_the_same_task(engine) -> None:
         with pytest.raises(RuntimeError, match="already open"):
             async with engine.session():
                 pass
+
+
+async def test_a_single_write_commits_by_itself_and_a_second_write_is_refused(engine) -> None:
+    before = await people(engine)
+    async with engine.session(single_write=True) as session:
+        await core(session, add_person("吴十"))
+        with pytest.raises(RuntimeError, match="wrote twice"):
+            await core(session, add_person("郑十一"))
+    assert await people(engine) == before + 1, "the one write stands without a commit"
+
+
+async def test_a_single_write_session_refuses_orm_objects(engine) -> None:
+    before = await people(engine)
+    async with engine.session(single_write=True) as session:
+        session.add(Person(full_name="王十二", created_at=NOW))
+        with pytest.raises(RuntimeError, match="not ORM objects"):
+            await session.commit()
+    assert await people(engine) == before
+
+
+async def test_postgresql_reads_run_on_their_own_until_the_first_write(engine) -> None:
+    if engine.dialect_name != "postgresql":
+        pytest.skip("a transaction id is PostgreSQL's")
+    before = await people(engine)
+    async with engine.session() as session:
+        first, second = [(await core(session, XID)).scalar() for _ in range(2)]
+        assert first != second, "each read before the first write is its own transaction"
+        await core(session, add_person("冯十三"))
+        third, fourth = [(await core(session, XID)).scalar() for _ in range(2)]
+        assert third == fourth, "from the first write on, one transaction"
+        await session.rollback()
+    assert await people(engine) == before
+
+
+async def test_postgresql_replaces_a_rested_connection_that_was_cut(engine, monkeypatch) -> None:
+    if engine.dialect_name != "postgresql":
+        pytest.skip("SQLite has no pool to rest in")
+    backend = text("SELECT pg_backend_pid()")
+    async with engine.session() as session:
+        pid = (await core(session, backend)).scalar()
+    other = create_database(engine.url_string(), pool_size=0)
+    async with other.session() as session:  # as a server restart would, while it rests
+        await core(session, text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid})
+    await other.dispose()
+    monkeypatch.setattr(db, "PING_AFTER_IDLE", 0.0)
+    async with engine.session() as session:
+        assert (await core(session, backend)).scalar() != pid
+
+
+@pytest.mark.parametrize("single_write", [False, True])
+async def test_sqlite_waits_for_another_process_s_write_lock(engine, single_write) -> None:
+    if engine.dialect_name != "sqlite":
+        pytest.skip("SQLite's write lock")
+    before = await people(engine)
+    other = sqlite3.connect(engine.url.database, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+
+    async def write() -> None:
+        async with engine.session(single_write=single_write) as session:
+            await core(session, add_person("陈十四"))
+            await session.commit()
+
+    task = asyncio.create_task(write())
+    for _ in range(3):
+        await asyncio.sleep(0)
+    assert not task.done(), "the write waits, and the event loop runs meanwhile"
+    other.execute("COMMIT")
+    other.close()
+    await task
+    assert await people(engine) == before + 1
