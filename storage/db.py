@@ -34,7 +34,9 @@ first write (or the first ORM call on PostgreSQL). A session opened with
 itself, so an answer on PostgreSQL is two round trips (the load and the
 conditional update). It was seven: the pool's pre-ping (BEGIN, a ping and
 ROLLBACK outside autocommit), BEGIN, the load, the update and COMMIT.
-Connections are pinged only after they rested in the pool (`_ping_when_rested`).
+Connections are pinged only after they rested in the pool (`_ping_when_rested`),
+and a session's first statement, a read, is retried once on a new connection
+if the pooled one turns out cut.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine, TextClause, event
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DisconnectionError, OperationalError
+from sqlalchemy.exc import DBAPIError, InvalidatePoolError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -65,6 +67,9 @@ CHECKOUT_TIMEOUT = 60.0
 """How long a session waits for the connection (SQLite) or the write lock before it fails."""
 PING_AFTER_IDLE = 30.0
 """Seconds a pooled PostgreSQL connection may rest before it is pinged at checkout."""
+ISOLATION = "READ COMMITTED"
+"""PostgreSQL's level for a unit of work's transaction: the design's (reads before the first
+write run on their own, writes are guarded by versions), whatever the server's default."""
 _BUSY_CODES = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
@@ -152,8 +157,8 @@ class ServerDatabase(Database):
     """Sessions over a pool; a connection is checked out from a session's first statement to its end.
 
     Connections rest in the pool in autocommit: a session's reads run on their
-    own, and `ServerSession` switches its connection to the server's isolation
-    level before its first write. The pool sets it back at checkin.
+    own, and `ServerSession` switches its connection to READ COMMITTED before
+    its first write. The pool sets it back at checkin.
     """
 
     def __init__(self, url: URL, pool_size: int) -> None:
@@ -182,9 +187,7 @@ class ServerDatabase(Database):
 
     async def run_sync(self, work: Callable[[Connection], T], *, schema_change: bool = False) -> T:
         async with self.engine.connect() as connection:
-            await connection.execution_options(
-                isolation_level=connection.default_isolation_level
-            )
+            await connection.execution_options(isolation_level=ISOLATION)
             async with connection.begin():
                 return await connection.run_sync(work)
 
@@ -197,8 +200,10 @@ def _ping_when_rested(engine: Engine) -> None:
 
     pool_pre_ping would cost a round trip on every checkout, one of an answer's
     three. A connection that was in use seconds ago is as good as a ping; one
-    that rested may have been cut (a server restart, a firewall's idle timeout),
-    and the pool replaces it before the session sees it.
+    that rested may have been cut (a server restart, a firewall's idle timeout).
+    A failed ping replaces every pooled connection at once, as after a restart.
+    One cut while resting less than that is caught by the retry of the session's
+    first read (`ServerSession._read`).
     """
 
     def rested_from(_dbapi_connection: Any, record: Any) -> None:
@@ -212,7 +217,7 @@ def _ping_when_rested(engine: Engine) -> None:
         except engine.dialect.loaded_dbapi.Error:
             alive = False
         if not alive:
-            raise DisconnectionError("the pooled connection did not answer a ping")
+            raise InvalidatePoolError("a pooled connection did not answer a ping")
 
     event.listen(engine, "connect", rested_from)
     event.listen(engine, "checkin", rested_from)
@@ -225,8 +230,8 @@ class ServerSession(_UnitSession):
     Core statements go to the connection: one await each, where the
     AsyncSession's layer adds a hop per statement and per commit. Reads run
     in the pool's autocommit until the first write or ORM call; then the
-    connection takes the server's isolation level and a transaction begins
-    (the driver sends BEGIN with the next statement). An AsyncSession joins
+    connection takes READ COMMITTED and a transaction begins (the driver
+    sends BEGIN, a round trip of its own, before the next statement). An AsyncSession joins
     that transaction on the first ORM call; objects added before it are
     handed to it then. A single-write session stays in autocommit.
     """
@@ -260,9 +265,7 @@ class ServerSession(_UnitSession):
         if not self._in_transactions:
             if connection.in_transaction():
                 await connection.commit()  # the reads' autocommit block: nothing to send
-            await connection.execution_options(
-                isolation_level=connection.default_isolation_level
-            )
+            await connection.execution_options(isolation_level=ISOLATION)
             self._in_transactions = True
         if not connection.in_transaction():
             await connection.begin()
@@ -296,6 +299,20 @@ class ServerSession(_UnitSession):
         orm = self._orm
         return bool(self._added) or (orm is not None and bool(orm.new or orm.dirty or orm.deleted))
 
+    async def _read(self, statement: Any, params: Any) -> Any:
+        """A Core read. The session's first statement is retried once on a new connection if
+        the pooled one turns out cut (a server restart): nothing was done on it yet."""
+        first = self._connection is None
+        try:
+            return await (await self._connected()).execute(statement, params)
+        except DBAPIError as error:
+            if not (first and error.connection_invalidated):
+                raise
+        cut, self._connection = self._connection, None
+        if cut is not None:
+            await cut.close()
+        return await (await self._connected()).execute(statement, params)
+
     async def execute(self, statement: Any, params: Any = None, **kw: Any) -> Any:
         return await (await self._session(_writes(statement))).execute(statement, params, **kw)
 
@@ -309,6 +326,8 @@ class ServerSession(_UnitSession):
         return await (await self._session()).get(entity, ident, **kw)
 
     def add(self, instance: object) -> None:
+        if self.single_write:
+            raise RuntimeError("a single_write session writes one Core statement, not ORM objects")
         if self._orm is not None:
             self._orm.add(instance)
         else:
@@ -372,10 +391,8 @@ class ServerConnection:
         session = self._session
         await session.flush()
         if _writes(statement):
-            connection = await session._for_write()
-        else:
-            connection = await session._connected()
-        return await connection.execute(statement, params)
+            return await (await session._for_write()).execute(statement, params)
+        return await session._read(statement, params)
 
     async def scalar(self, statement: Any, params: Any = None) -> Any:
         return (await self.execute(statement, params)).scalar()
@@ -590,10 +607,13 @@ class SqliteSession(_UnitSession):
         return (await self._ready()).get(entity, ident, **kw)
 
     def add(self, instance: object) -> None:
+        if self.single_write:
+            raise RuntimeError("a single_write session writes one Core statement, not ORM objects")
         self.sync_session.add(instance)
 
     def add_all(self, instances: Any) -> None:
-        self.sync_session.add_all(instances)
+        for instance in instances:
+            self.add(instance)
 
     async def delete(self, instance: object) -> None:
         (await self._ready(writes=True)).delete(instance)
@@ -666,7 +686,12 @@ async def core(session: DbSession, statement: Any, params: Any = None) -> Any:
 
 
 def _writes(statement: Any) -> bool:
-    """Whether a statement may write: DML, or any text that is not a plain SELECT."""
+    """Whether a statement may write: DML, or any text that is not a plain SELECT.
+
+    What is not a write runs outside the transaction until the first write, so a
+    lock taken by a read (SELECT ... FOR UPDATE, an advisory lock) would be let go
+    at once: take a lock with a write first, as `DrawRepository.lock_request` does.
+    """
     if isinstance(statement, str | TextClause):
         return not str(statement).lstrip().upper().startswith(("SELECT", "WITH", "PRAGMA"))
     return not getattr(statement, "is_select", False)

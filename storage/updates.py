@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.db import Database
+from storage.db import Database, core
 from storage.models import Base
 
 
@@ -31,14 +31,18 @@ class ProcessedUpdate(Base):
 
 
 async def claim_update(database: Database, update_id: int, now: datetime) -> bool:
-    """Records the id; False when an earlier delivery (in any process) already did."""
-    async with database.session() as session, session.begin():
-        insert = pg_insert if database.dialect_name == "postgresql" else sqlite_insert
-        result = await session.execute(
-            insert(ProcessedUpdate)
-            .values(update_id=update_id, received_at=now)
-            .on_conflict_do_nothing(index_elements=[ProcessedUpdate.update_id])
-        )
+    """Records the id; False when an earlier delivery (in any process) already did.
+
+    One statement on every webhook update: a single write, no transaction around it."""
+    insert = pg_insert if database.dialect_name == "postgresql" else sqlite_insert
+    claim = (
+        insert(ProcessedUpdate.__table__)
+        .values(update_id=update_id, received_at=now)
+        .on_conflict_do_nothing(index_elements=["update_id"])
+    )
+    async with database.session(single_write=True) as session:
+        result = await core(session, claim)
+        await session.commit()
     return result.rowcount == 1
 
 

@@ -92,12 +92,12 @@ async def test_a_single_write_commits_by_itself_and_a_second_write_is_refused(en
     assert await people(engine) == before + 1, "the one write stands without a commit"
 
 
-async def test_a_single_write_session_refuses_orm_objects(engine) -> None:
+async def test_a_single_write_session_refuses_orm_objects_before_any_write(engine) -> None:
     before = await people(engine)
     async with engine.session(single_write=True) as session:
-        session.add(Person(full_name="王十二", created_at=NOW))
         with pytest.raises(RuntimeError, match="not ORM objects"):
-            await session.commit()
+            session.add(Person(full_name="王十二", created_at=NOW))
+        await session.commit()
     assert await people(engine) == before
 
 
@@ -115,19 +115,41 @@ async def test_postgresql_reads_run_on_their_own_until_the_first_write(engine) -
     assert await people(engine) == before
 
 
-async def test_postgresql_replaces_a_rested_connection_that_was_cut(engine, monkeypatch) -> None:
-    if engine.dialect_name != "postgresql":
-        pytest.skip("SQLite has no pool to rest in")
-    backend = text("SELECT pg_backend_pid()")
+BACKEND = text("SELECT pg_backend_pid()")
+
+
+async def cut_pooled_connection(engine: Database) -> int:
+    """Uses a pooled connection, then ends it from the server's side, as a restart would."""
     async with engine.session() as session:
-        pid = (await core(session, backend)).scalar()
+        pid = (await core(session, BACKEND)).scalar()
     other = create_database(engine.url_string(), pool_size=0)
-    async with other.session() as session:  # as a server restart would, while it rests
+    async with other.session() as session:
         await core(session, text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid})
     await other.dispose()
+    return pid
+
+
+@pytest.mark.parametrize("first", ["read", "write"])
+async def test_postgresql_replaces_a_rested_connection_that_was_cut(engine, monkeypatch, first) -> None:
+    if engine.dialect_name != "postgresql":
+        pytest.skip("SQLite has no pool to rest in")
+    before = await people(engine)
+    pid = await cut_pooled_connection(engine)
     monkeypatch.setattr(db, "PING_AFTER_IDLE", 0.0)
     async with engine.session() as session:
-        assert (await core(session, backend)).scalar() != pid
+        if first == "write":
+            await core(session, add_person("褚十五"))
+        assert (await core(session, BACKEND)).scalar() != pid
+        await session.commit()
+    assert await people(engine) == before + (first == "write")
+
+
+async def test_postgresql_retries_a_first_read_on_a_connection_cut_moments_ago(engine) -> None:
+    if engine.dialect_name != "postgresql":
+        pytest.skip("SQLite has no pool")
+    pid = await cut_pooled_connection(engine)  # no ping: it rested less than PING_AFTER_IDLE
+    async with engine.session() as session:
+        assert (await core(session, BACKEND)).scalar() != pid
 
 
 @pytest.mark.parametrize("single_write", [False, True])
