@@ -51,7 +51,7 @@ from handlers.callbacks import (
     UnitPage,
     UnitPick,
 )
-from handlers.common import deleted
+from handlers.common import NamedCommand, deleted
 from handlers.limits import telegram_file_too_big
 from handlers.stages import enter
 from handlers.together import together
@@ -72,14 +72,15 @@ def build_router() -> Router:
     """The applicant's commands; /start stays behind the reviewers' invite links.
 
     The answer handlers are registered here too, behind every command: a text
-    starting with "/" that no command takes (such as "/", "none" on Chinese
-    forms) is still an answer, as it always was.
+    starting with "/" that no command takes is still an answer ("/" is "none"
+    on Chinese forms), unless it is a /command by Telegram's rules: a mistyped
+    or unknown command goes to the fallback, which says so.
     """
     router = Router(name="applicant")
     router.message.register(on_start, CommandStart())
     router.callback_query.register(on_apply_myself, ApplyMyself.filter())
     router.message.register(on_status, Command("status"))
-    _register_answers(router)
+    _register_answers(router, ~NamedCommand())
     return router
 
 
@@ -109,13 +110,13 @@ def build_conversation_router() -> Router:
     return router
 
 
-def _register_answers(router: Router) -> None:
-    router.message.register(on_form_message, StateFilter(Apply.form))
-    router.message.register(on_district_text, StateFilter(Apply.district))
-    router.message.register(on_unit_text, StateFilter(Apply.unit))
-    router.message.register(on_unit_name, StateFilter(Apply.unit_name))
-    router.message.register(on_signature, StateFilter(Apply.signature))
-    router.message.register(on_consent_text, StateFilter(Apply.consent))
+def _register_answers(router: Router, *filters: Filter) -> None:
+    router.message.register(on_form_message, StateFilter(Apply.form), *filters)
+    router.message.register(on_district_text, StateFilter(Apply.district), *filters)
+    router.message.register(on_unit_text, StateFilter(Apply.unit), *filters)
+    router.message.register(on_unit_name, StateFilter(Apply.unit_name), *filters)
+    router.message.register(on_signature, StateFilter(Apply.signature), *filters)
+    router.message.register(on_consent_text, StateFilter(Apply.consent), *filters)
 
 
 class NotCommand(Filter):

@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import re
+
 from aiogram import Router
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import Command
+from aiogram.filters import Command, Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
 from bot.texts import chat as t
+from bot.texts.limits import clip
+
+_COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@\w+)?(?=\s|$)")
+
+
+class NamedCommand(Filter):
+    """A /command as Telegram marks one: "/" and a name of Latin letters, digits or "_".
+
+    "/" alone, or followed by Chinese ("/无"), is not one: forms write it for "none".
+    """
+
+    async def __call__(self, message: Message) -> bool:
+        return bool(message.text and _COMMAND.match(message.text))
 
 
 def build_router() -> Router:
@@ -22,6 +37,7 @@ def build_router() -> Router:
 def build_fallback_router() -> Router:
     """Included last: anything nobody else took gets a short pointer, never silence."""
     router = Router(name="fallback")
+    router.message.register(on_unknown_command, NamedCommand())
     router.message.register(on_unknown)
     router.callback_query.register(on_unknown_button)
     return router
@@ -56,6 +72,12 @@ async def on_edited(message: Message) -> None:
 
 async def on_unknown(message: Message) -> None:
     await message.answer(t.UNKNOWN_INPUT)
+
+
+async def on_unknown_command(message: Message) -> None:
+    """A mistyped or foreign command: said so, and never taken as an answer."""
+    command = _COMMAND.match(message.text or "")
+    await message.answer(t.UNKNOWN_COMMAND.format(command=clip(command[0] if command else "", 20)))
 
 
 async def on_unknown_button(query: CallbackQuery) -> None:

@@ -187,4 +187,5 @@ HELP = (
     "全部填完后会显示汇总页，可逐项修改，再签名提交。"
 )
 UNKNOWN_INPUT = "没有理解您的意思。发送 /start 开始或继续申报，/help 查看帮助。"
+UNKNOWN_COMMAND = "没有 {command} 这个命令，这条消息未作为回答保存。发送 /help 查看可用命令。"
 INTERNAL_ERROR = "抱歉，处理时出现问题，您的已填写内容不受影响。请稍后再试。"

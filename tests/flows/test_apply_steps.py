@@ -499,3 +499,12 @@ async def test_an_answer_starting_with_a_slash_is_an_answer_and_commands_still_w
     assert "/start" in user.last().text and "职务" not in user.last().text
     await user.send("/")  # "none", as Chinese forms write it
     assert "社会兼职" in user.last().text
+
+
+async def test_an_unknown_command_is_said_so_and_never_taken_as_an_answer(world) -> None:
+    user = await _started(world)
+    await user.press("矿山")
+    await user.send("/stauts")  # a typo of /status
+    assert "没有 /stauts 这个命令" in user.last().text
+    await user.send("张三")  # the name is still the field asked
+    assert "身份证" in user.last().text
