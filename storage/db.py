@@ -133,6 +133,11 @@ class _UnitSession:
             raise RuntimeError("a single_write session wrote twice: open it without single_write")
         self._wrote = True
 
+    def _no_orm_writes(self) -> None:
+        """A single-write session's one write is a Core statement; ORM objects would be flushed late."""
+        if self.single_write:
+            raise RuntimeError("a single_write session writes one Core statement, not ORM objects")
+
     async def commit(self) -> None:
         raise NotImplementedError
 
@@ -260,15 +265,14 @@ class ServerSession(_UnitSession):
         return self._connection
 
     async def _transactional(self) -> AsyncConnection:
-        """The connection in a transaction: from the first write or ORM call to the commit."""
+        """The connection out of autocommit: from now on the driver begins a transaction before
+        the next statement, and the commit ends it."""
         connection = await self._connected()
         if not self._in_transactions:
             if connection.in_transaction():
                 await connection.commit()  # the reads' autocommit block: nothing to send
             await connection.execution_options(isolation_level=ISOLATION)
             self._in_transactions = True
-        if not connection.in_transaction():
-            await connection.begin()
         return connection
 
     async def _for_write(self) -> AsyncConnection:
@@ -278,15 +282,12 @@ class ServerSession(_UnitSession):
         return await self._transactional()
 
     async def _session(self, writes: bool = False) -> AsyncSession:
-        if self.single_write and (writes or self._pending()):
-            raise RuntimeError("a single_write session writes one Core statement, not ORM objects")
+        if writes or self._pending():
+            self._no_orm_writes()
         if self._orm is None:
-            if self.single_write:
-                connection = await self._connected()
-                if not connection.in_transaction():
-                    await connection.begin()
-            else:
-                connection = await self._transactional()
+            connection = await (self._connected() if self.single_write else self._transactional())
+            if not connection.in_transaction():
+                await connection.begin()  # for the AsyncSession to join, not to begin its own
             self._orm = AsyncSession(
                 bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only"
             )
@@ -326,8 +327,7 @@ class ServerSession(_UnitSession):
         return await (await self._session()).get(entity, ident, **kw)
 
     def add(self, instance: object) -> None:
-        if self.single_write:
-            raise RuntimeError("a single_write session writes one Core statement, not ORM objects")
+        self._no_orm_writes()
         if self._orm is not None:
             self._orm.add(instance)
         else:
@@ -588,9 +588,8 @@ class SqliteSession(_UnitSession):
 
     async def _ready(self, writes: bool = False) -> Session:
         """The ORM Session, holding the write lock first if this call may write."""
-        if self.single_write and (writes or self._pending()):
-            raise RuntimeError("a single_write session writes one Core statement, not ORM objects")
         if writes or self._pending():
+            self._no_orm_writes()
             await self._lock_for_write()
         return self.sync_session
 
@@ -607,8 +606,7 @@ class SqliteSession(_UnitSession):
         return (await self._ready()).get(entity, ident, **kw)
 
     def add(self, instance: object) -> None:
-        if self.single_write:
-            raise RuntimeError("a single_write session writes one Core statement, not ORM objects")
+        self._no_orm_writes()
         self.sync_session.add(instance)
 
     def add_all(self, instances: Any) -> None:
