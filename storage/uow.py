@@ -17,6 +17,7 @@ PostgreSQL's BEGIN and COMMIT round trips. A second write raises.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from types import TracebackType
 from typing import Any
 
@@ -78,8 +79,4 @@ class SqlUnitOfWork:
 
 def unit_of_work_factory(database: Database) -> Callable[..., SqlUnitOfWork]:
     """Makes a fresh unit of work per call (`single_write`: see `UnitOfWorkFactory`)."""
-
-    def unit_of_work(*, single_write: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(database, single_write=single_write)
-
-    return unit_of_work
+    return partial(SqlUnitOfWork, database)
