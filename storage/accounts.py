@@ -66,8 +66,9 @@ class AccountRepository:
         return None if row is None else _row(row)
 
     async def add_person(self, full_name: str, now: datetime) -> int:
-        result = await self.session.execute(
-            insert(Person).values(full_name=full_name, created_at=now).returning(Person.id)
+        result = await core(
+            self.session,
+            insert(Person).values(full_name=full_name, created_at=now).returning(Person.id),
         )
         return result.scalar_one()
 
@@ -84,7 +85,8 @@ class AccountRepository:
     ) -> int | None:
         """The new account's id; None when that account is already attached (a race lost)."""
         dialect = postgresql if self.session.bind.dialect.name == "postgresql" else sqlite
-        result = await self.session.execute(
+        result = await core(
+            self.session,
             dialect.insert(Account)
             .values(
                 person_id=person_id,
@@ -101,7 +103,7 @@ class AccountRepository:
                 index_elements=["channel", "external_id"],
                 index_where=Account.detached_at.is_(None),
             )
-            .returning(Account.id)
+            .returning(Account.id),
         )
         return result.scalar_one_or_none()
 
@@ -117,12 +119,13 @@ class AccountRepository:
 
     async def chats_of(self, person_ids: Sequence[int], channel: str) -> dict[int, str]:
         """Person id -> chat of their attached account on `channel`; people without one are absent."""
-        rows = await self.session.execute(
+        rows = await core(
+            self.session,
             select(Account.person_id, Account.chat_id).where(
                 Account.person_id.in_(list(person_ids)),
                 Account.channel == channel,
                 ATTACHED,
-            )
+            ),
         )
         return {r.person_id: r.chat_id for r in rows}
 

@@ -64,6 +64,7 @@ from storage.rows import (
     HIDDEN_FROM_REVIEWERS,
     ID_NUMBER_IN_USE,
     LIVE_APPLICATION,
+    PHOTO_OF,
     REPLACE_PHOTO,
     SNAPSHOT,
     SNAPSHOT_BY_ID,
@@ -213,7 +214,8 @@ class ApplicationRepository:
             await core(self.session, ADD_PHOTO, {**photo, "application_id": app_id})
 
     async def photo(self, app_id: int) -> bytes | None:
-        return await self.session.scalar(select(Photo.jpeg).where(Photo.application_id == app_id))
+        found = await core(self.session, PHOTO_OF, {"app_id": app_id})
+        return found.scalar()
 
     async def add_event(
         self,
@@ -246,8 +248,9 @@ class ApplicationRepository:
 
     async def events_of(self, app_id: int) -> Sequence[EventRow]:
         events = ApplicationEvent.__table__
-        rows = await self.session.execute(
-            select(events).where(events.c.application_id == app_id).order_by(events.c.id)
+        rows = await core(
+            self.session,
+            select(events).where(events.c.application_id == app_id).order_by(events.c.id),
         )
         return [
             EventRow(
@@ -285,10 +288,11 @@ class ApplicationRepository:
                 ATTACHED,
             )
         )
-        await self.session.execute(
+        await core(
+            self.session,
             insert(CardMessage).from_select(
                 ["application_id", "account_id", "message_id", "sent_at"], account
-            )
+            ),
         )
 
     async def card_messages(self, app_id: int) -> Sequence[tuple[int, int]]:

@@ -33,7 +33,7 @@ from bot.domain.reminders import (
 from bot.services.export_ports import ReportRow
 from bot.services.ports import DistrictRow, UnitRow
 from bot.services.reminder_ports import CampaignPlan
-from storage.db import DbSession
+from storage.db import DbSession, core
 from storage.models import (
     BatchReport,
     CampaignSchedule,
@@ -63,11 +63,11 @@ class CampaignRepository:
         self.session = session
 
     async def current_campaign(self) -> Campaign | None:
-        row = (await self.session.execute(CURRENT_CAMPAIGN)).one_or_none()
+        row = (await core(self.session, CURRENT_CAMPAIGN)).one_or_none()
         return campaign_of(row) if row else None
 
     async def campaign(self, campaign_id: int) -> Campaign | None:
-        row = (await self.session.execute(CAMPAIGN_BY_ID, {"id": campaign_id})).one_or_none()
+        row = (await core(self.session, CAMPAIGN_BY_ID, {"id": campaign_id})).one_or_none()
         return campaign_of(row) if row else None
 
     async def add_campaign(
@@ -85,27 +85,27 @@ class CampaignRepository:
         return row.id
 
     async def districts(self) -> Sequence[DistrictRow]:
-        rows = await self.session.execute(DISTRICTS)
+        rows = await core(self.session, DISTRICTS)
         return [DistrictRow(id=r.id, code=r.code, name=r.name) for r in rows]
 
     async def district(self, district_id: int) -> DistrictRow | None:
-        r = (await self.session.execute(DISTRICT_BY_ID, {"id": district_id})).one_or_none()
+        r = (await core(self.session, DISTRICT_BY_ID, {"id": district_id})).one_or_none()
         return DistrictRow(id=r.id, code=r.code, name=r.name) if r else None
 
     async def district_by_code(self, code: str) -> DistrictRow | None:
-        r = (await self.session.execute(DISTRICT_BY_CODE, {"code": code})).one_or_none()
+        r = (await core(self.session, DISTRICT_BY_CODE, {"code": code})).one_or_none()
         return DistrictRow(id=r.id, code=r.code, name=r.name) if r else None
 
     async def units_in(self, district_id: int) -> Sequence[UnitRow]:
-        rows = await self.session.execute(UNITS_IN, {"district_id": district_id})
+        rows = await core(self.session, UNITS_IN, {"district_id": district_id})
         return [unit_of(r) for r in rows]
 
     async def unit(self, unit_id: int) -> UnitRow | None:
-        r = (await self.session.execute(UNIT_BY_ID, {"id": unit_id})).one_or_none()
+        r = (await core(self.session, UNIT_BY_ID, {"id": unit_id})).one_or_none()
         return unit_of(r) if r else None
 
     async def unit_by_code(self, code: str) -> UnitRow | None:
-        r = (await self.session.execute(UNIT_BY_CODE, {"code": code})).one_or_none()
+        r = (await core(self.session, UNIT_BY_CODE, {"code": code})).one_or_none()
         return unit_of(r) if r else None
 
     async def add_unit(

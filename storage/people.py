@@ -101,7 +101,8 @@ class PeopleRepository:
         )
 
     async def grants_of(self, person_id: int) -> Sequence[Grant]:
-        rows = await self.session.execute(
+        rows = await core(
+            self.session,
             select(
                 Role.role,
                 Role.district_id,
@@ -115,7 +116,7 @@ class PeopleRepository:
             .outerjoin(Unit, Unit.id == Role.unit_id)
             .outerjoin(UsingUnit, UsingUnit.id == Role.using_unit_id)
             .where(Role.person_id == person_id)
-            .order_by(Role.id)
+            .order_by(Role.id),
         )
         return [
             Grant(
@@ -171,13 +172,17 @@ class PeopleRepository:
         return bool(result.rowcount)
 
     async def reviewer_ids(self, grant: Grant) -> Sequence[int]:
-        rows = await self.session.scalars(
-            select(Role.person_id).where(self._grant_match(grant)).order_by(Role.id)
-        )
+        rows = (
+            await core(
+                self.session,
+                select(Role.person_id).where(self._grant_match(grant)).order_by(Role.id),
+            )
+        ).scalars()
         return list(dict.fromkeys(rows))
 
     async def unit_has_reviewer(self, unit_id: int) -> bool:
-        return await self.session.scalar(UNIT_REVIEWER, {"unit_id": unit_id}) is not None
+        found = await core(self.session, UNIT_REVIEWER, {"unit_id": unit_id})
+        return found.first() is not None
 
     async def add_invite(
         self,
@@ -261,7 +266,8 @@ class PeopleRepository:
                 .values(sha256=digest, version=version, text=notice, first_used_at=now)
                 .on_conflict_do_nothing(index_elements=["sha256"]),
             )
-        await self.session.execute(
+        await core(
+            self.session,
             ADD_CONSENT,
             {
                 "person_id": person_id,

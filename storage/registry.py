@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import exists, func, insert, or_, select, update
+from sqlalchemy import Row, exists, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
@@ -27,7 +27,7 @@ from bot.services.registry_ports import (
     PublicityRow,
     TermRow,
 )
-from storage.db import DbSession
+from storage.db import DbSession, core
 from storage.models import (
     Application,
     Campaign,
@@ -43,6 +43,7 @@ from storage.models import (
     Objection,
     Publicity,
 )
+from storage.rows import EXPERT_OF_PERSON
 
 
 class RegistryRepository:
@@ -211,7 +212,7 @@ class RegistryRepository:
     # experts and terms ----------------------------------------------------------------------
 
     async def expert_of(self, person_id: int) -> ExpertRow | None:
-        row = await self.session.scalar(select(Expert).where(Expert.person_id == person_id))
+        row = (await core(self.session, EXPERT_OF_PERSON, {"person_id": person_id})).first()
         return None if row is None else _expert(row)
 
     async def add_expert(
@@ -580,7 +581,7 @@ class RegistryRepository:
         ], total
 
 
-def _expert(row: Expert) -> ExpertRow:
+def _expert(row: Expert | Row[Any]) -> ExpertRow:
     return ExpertRow(
         id=row.id,
         person_id=row.person_id,

@@ -40,6 +40,7 @@ from storage.models import (
     BatchReport,
     ConsentRecord,
     District,
+    Expert,
     Invite,
     Person,
     Photo,
@@ -148,7 +149,6 @@ UPDATE_PERSON = update(_person_t).where(_person_t.c.id == bindparam("person_id")
 """Sets the person's columns named in the parameters (`person_id` picks the row)."""
 
 
-
 _LIVE = [s.value for s in LIVE]
 
 
@@ -188,6 +188,9 @@ REPLACE_PHOTO = update(_photo_t).where(_photo_t.c.application_id == bindparam("a
 
 
 ADD_PHOTO = insert(_photo_t)
+
+
+PHOTO_OF = select(_photo_t.c.jpeg).where(_photo_t.c.application_id == bindparam("app_id"))
 
 
 APP_COLUMNS = tuple(_app.c.keys())
@@ -346,6 +349,9 @@ ERASED_COLUMNS = tuple(
         + [keys.GENDER, keys.BIRTH_DATE, keys.FILLED_AT, "id_hash", "relaxation_reason"]
     )
 )
+
+
+EXPERT_OF_PERSON = select(Expert.__table__).where(Expert.person_id == bindparam("person_id"))
 
 
 ADD_CONSENT = insert(ConsentRecord.__table__)
