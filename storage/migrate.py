@@ -12,9 +12,15 @@ MIGRATION_LOCK = 0x657870657274  # "expert"
 
 
 def alembic_config(url: str) -> Config:
+    """Alembic's configuration for the database at `url`.
+
+    Its options go through ConfigParser, which reads "%" as interpolation: a
+    URL with an escaped character (a password with "@", a Unix socket's
+    "?host=%2Fvar%2Frun%2Fpostgresql") must have it doubled.
+    """
     config = Config()
     config.set_main_option("script_location", "storage:migrations")
-    config.set_main_option("sqlalchemy.url", url)
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
 
 
