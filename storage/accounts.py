@@ -113,9 +113,7 @@ class AccountRepository:
 
     async def seen(self, account_id: int, **changes: Any) -> None:
         """Writes what changed about the account: username, display name, last seen, reachable."""
-        await self.session.execute(
-            update(Account).where(Account.id == account_id).values(**changes)
-        )
+        await core(self.session, update(Account).where(Account.id == account_id).values(**changes))
 
     async def chats_of(self, person_ids: Sequence[int], channel: str) -> dict[int, str]:
         """Person id -> chat of their attached account on `channel`; people without one are absent."""

@@ -297,16 +297,17 @@ class ApplicationRepository:
 
     async def card_messages(self, app_id: int) -> Sequence[tuple[int, int]]:
         """(chat, message) of every copy of the card in a chat still attached to its person."""
-        rows = await self.session.execute(
+        rows = await core(
+            self.session,
             select(Account.chat_id, CardMessage.message_id)
             .join(Account, Account.id == CardMessage.account_id)
             .where(CardMessage.application_id == app_id, ATTACHED)
-            .order_by(CardMessage.id)
+            .order_by(CardMessage.id),
         )
         return [(int(r.chat_id), r.message_id) for r in rows]
 
     async def drop_card_messages(self, app_id: int) -> None:
-        await self.session.execute(delete(CardMessage).where(CardMessage.application_id == app_id))
+        await core(self.session, delete(CardMessage).where(CardMessage.application_id == app_id))
 
     def _scoped(self, scope: Scope, campaign_id: int, what: ListFilter) -> list[Any]:
         """WHERE clauses for the scope and the filter."""
@@ -335,22 +336,25 @@ class ApplicationRepository:
         self, scope: Scope, campaign_id: int, what: ListFilter, offset: int, limit: int
     ) -> tuple[Sequence[ApplicationSnapshot], int]:
         clauses = self._scoped(scope, campaign_id, what)
-        total = await self.session.scalar(
-            select(func.count()).select_from(Application).where(*clauses)
+        counted = await core(
+            self.session, select(func.count()).select_from(Application).where(*clauses)
         )
-        rows = await self.session.execute(
+        total = counted.scalar()
+        rows = await core(
+            self.session,
             self._applications()
             .where(*clauses)
             .order_by(Application.submitted_at, Application.id)
             .offset(offset)
-            .limit(limit)
+            .limit(limit),
         )
         return [snapshot_of(r) for r in rows], int(total or 0)
 
     async def status_counts(self, scope: Scope, campaign_id: int) -> dict[str, int]:
         clauses = self._scoped(scope, campaign_id, ListFilter())
-        rows = await self.session.execute(
-            select(Application.status, func.count()).where(*clauses).group_by(Application.status)
+        rows = await core(
+            self.session,
+            select(Application.status, func.count()).where(*clauses).group_by(Application.status),
         )
         return {status: count for status, count in rows}
 
