@@ -677,7 +677,10 @@ class SqliteConnection:
 async def core(session: DbSession, statement: Any, params: Any = None) -> Any:
     """Runs a Core statement on the unit of work's connection: the ORM layer costs more than SQLite.
 
-    For statements built on tables, never on mapped classes: they load no objects.
+    For statements that return rows: built on tables, or on a mapped class's columns,
+    never selecting a whole mapped class (that would come back as a row, not an
+    object). An update or delete here does not refresh objects the ORM Session
+    already loaded; the repositories that use it load none of those rows as objects.
     """
     connection = await session.connection()
     return await connection.execute(statement, params)
