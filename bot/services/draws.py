@@ -438,21 +438,21 @@ async def draw(
                 by=person_id, now=now,
             )  # fmt: skip
             reply_by = d.reply_deadline(now, request.days[0], request.reply_hours)
-            notices, booked_all = [], True
+            invited: list[tuple[int, int]] = []
             for position, expert_id in enumerate(result.drawn, start=1):
                 inv_id = await uow.draws.add_invitation(
                     request_id=request.id, round_id=round_id, expert_id=expert_id,
                     position=position, status=d.IS.INVITED, reply_by=reply_by, now=now,
                 )  # fmt: skip
-                if not await uow.draws.book(inv_id, expert_id, request.days):
-                    booked_all = False
-                    break
+                invited.append((inv_id, expert_id))
+            if not await _book_all(uow, invited, request.days):
+                await uow.rollback()
+                continue
+            notices = []
+            for inv_id, _ in invited:
                 inv = await uow.draws.invitation(inv_id)
                 assert inv is not None
                 notices.append(_invite_notice(request, view.unit.name, inv_id, inv.person_id, reply_by))
-            if not booked_all:
-                await uow.rollback()
-                continue
             await uow.draws.add_event(
                 request_id=request.id,
                 action="drawn",
@@ -473,6 +473,21 @@ async def draw(
         text = t.DRAWN.format(round_no=round_no, count=len(result.drawn), reserve=len(result.reserve))
         return Outcome(view=view, text=text, claimed=claimed)
     raise DomainError(t.DRAW_BUSY)
+
+
+async def _book_all(uow: UnitOfWork, invited: list[tuple[int, int]], days: Sequence[date]) -> bool:
+    """Books every invited expert's days, or returns False at the first one already taken.
+
+    Experts are booked in the order of their ids, whatever the draw's order: two draws
+    at once that picked the same two experts in opposite orders would otherwise each
+    hold one and wait for the other's (on PostgreSQL, a deadlock: one of them failed).
+    In one order, the later draw waits for the earlier one's commit, finds the day
+    taken and draws again.
+    """
+    for inv_id, expert_id in sorted(invited, key=lambda pair: pair[1]):
+        if not await uow.draws.book(inv_id, expert_id, days):
+            return False
+    return True
 
 
 async def _invite_next(
