@@ -16,7 +16,7 @@ from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import Command, CommandObject, CommandStart, Filter, StateFilter
+from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
@@ -69,18 +69,11 @@ class Apply(StatesGroup):
 
 
 def build_router() -> Router:
-    """The applicant's commands; /start stays behind the reviewers' invite links.
-
-    The answer handlers are registered here too, behind every command: a text
-    starting with "/" that no command takes is still an answer ("/" is "none"
-    on Chinese forms), unless it is a /command by Telegram's rules: a mistyped
-    or unknown command goes to the fallback, which says so.
-    """
+    """The applicant's commands; /start stays behind the reviewers' invite links."""
     router = Router(name="applicant")
     router.message.register(on_start, CommandStart())
     router.callback_query.register(on_apply_myself, ApplyMyself.filter())
     router.message.register(on_status, Command("status"))
-    _register_answers(router, ~NamedCommand())
     return router
 
 
@@ -88,11 +81,13 @@ def build_conversation_router() -> Router:
     """Buttons and answers of the conversation: what nearly every update is.
 
     Included first, so an answer does not walk every other router's filters.
-    That is safe because callback prefixes are disjoint, and texts starting
-    with "/" are left to the routers behind: /help or /cancel work at any step.
+    That is safe because callback prefixes are disjoint, and /commands (by
+    Telegram's rules, `NamedCommand`) are left to the routers behind: /help or
+    /cancel work at any step, and a mistyped one reaches the fallback, which
+    says so. Any other text is an answer, "/" too ("none" on Chinese forms).
     """
     router = Router(name="applicant-conversation")
-    router.message.filter(NotCommand())
+    router.message.filter(~NamedCommand())
     # The form's own buttons first: each handler passed costs a parse of the callback data.
     router.callback_query.register(on_form_choice, FormChoice.filter())
     router.callback_query.register(on_form_nav, FormNav.filter())
@@ -106,24 +101,13 @@ def build_conversation_router() -> Router:
     router.callback_query.register(on_sign, CardAction.filter(F.do == CardDo.SIGN))
     router.callback_query.register(on_withdraw, CardAction.filter(F.do == CardDo.WITHDRAW_CONFIRM))
     router.callback_query.register(on_card_action, CardAction.filter())
-    _register_answers(router)
+    router.message.register(on_form_message, StateFilter(Apply.form))
+    router.message.register(on_district_text, StateFilter(Apply.district))
+    router.message.register(on_unit_text, StateFilter(Apply.unit))
+    router.message.register(on_unit_name, StateFilter(Apply.unit_name))
+    router.message.register(on_signature, StateFilter(Apply.signature))
+    router.message.register(on_consent_text, StateFilter(Apply.consent))
     return router
-
-
-def _register_answers(router: Router, *filters: Filter) -> None:
-    router.message.register(on_form_message, StateFilter(Apply.form), *filters)
-    router.message.register(on_district_text, StateFilter(Apply.district), *filters)
-    router.message.register(on_unit_text, StateFilter(Apply.unit), *filters)
-    router.message.register(on_unit_name, StateFilter(Apply.unit_name), *filters)
-    router.message.register(on_signature, StateFilter(Apply.signature), *filters)
-    router.message.register(on_consent_text, StateFilter(Apply.consent), *filters)
-
-
-class NotCommand(Filter):
-    """Anything but a typed /command."""
-
-    async def __call__(self, message: Message) -> bool:
-        return not (message.text or "").startswith("/")
 
 
 # /start and consent ---------------------------------------------------------------
