@@ -7,6 +7,7 @@ while most reminders are still to be sent.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import signal
@@ -14,6 +15,7 @@ import sys
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
+import pytest
 from aiohttp.test_utils import TestServer
 
 from bot.demo import seed_demo
@@ -90,3 +92,34 @@ async def test_a_remind_pass_stopped_by_sigterm_leaves_the_rest_to_an_immediate_
         assert again.returncode == 0, err.decode()
         assert f"{len(PEOPLE) - len(stopped_at)} sent" in out.decode(), out.decode()
     assert received() == {p: 1 for p in PEOPLE}, "someone got the reminder twice, or none"
+
+
+async def test_a_remind_process_keeps_its_startup_heap_out_of_the_collector(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As `expertbot run` does: full collections over the imported libraries stopped a pass
+    for 250-300 ms, and the sends they held back left together into 429s."""
+    import bot.main
+    from bot.cli_campaign import cmd_remind
+    from bot.config import Settings
+
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    await seed(url)
+    telegram = FakeTelegram()
+    sent_when_frozen: list[int] = []
+
+    def count_sent() -> int:
+        return sum(len(telegram.inbox(p)) for p in PEOPLE)
+
+    monkeypatch.setattr(
+        bot.main, "freeze_startup_objects", lambda: sent_when_frozen.append(count_sent())
+    )
+    async with TestServer(telegram.app) as api:
+        settings = Settings(
+            bot_token=TOKEN,
+            database_url=url,
+            telegram_api_base=str(api.make_url("")).rstrip("/"),
+        )
+        assert await cmd_remind(argparse.Namespace(once=True, dry_run=False), settings) == 0
+    assert sent_when_frozen == [0], "frozen once, before the first message"
+    assert count_sent() == len(PEOPLE)
