@@ -72,6 +72,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import random
 import statistics
 import sys
@@ -82,6 +83,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TextIO
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.types import Message
@@ -99,7 +101,8 @@ async def start_bot(database_url: str, session: OfflineSession) -> tuple[Offline
     from bot.clock import TZ, FixedClock
     from bot.config import Settings
     from bot.demo import seed_demo, seed_demo_reviewers
-    from bot.main import create_dispatcher, freeze_startup_objects
+    from bot.logs import configure_logging
+    from bot.main import create_bot, create_dispatcher, freeze_startup_objects
     from storage import crypto
     from storage.db import create_database
     from storage.migrate import upgrade
@@ -116,7 +119,9 @@ async def start_bot(database_url: str, session: OfflineSession) -> tuple[Offline
         await uow.commit()
     settings = Settings(bot_token="42:BENCH", rate_limit=0)  # simulated users type faster than people
     dp = create_dispatcher(settings=settings, database=engine, clock=clock)
-    world = OfflineWorld(dp, Bot(token=settings.bot_token, session=session), now=clock.now)
+    # As production: a line per update and per Bot API call, JSON at INFO (into /dev/null).
+    configure_logging("json", "INFO", stream=_devnull())
+    world = OfflineWorld(dp, create_bot(settings, session), now=clock.now)
     freeze_startup_objects()  # as `expertbot run` does once started
 
     async def close() -> None:
@@ -124,6 +129,11 @@ async def start_bot(database_url: str, session: OfflineSession) -> tuple[Offline
         await engine.dispose()
 
     return world, close
+
+
+def _devnull() -> TextIO:
+    """Where the bot's log lines go: formatted and written as in production, read by nobody."""
+    return open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (open as long as the process)
 
 
 @contextlib.asynccontextmanager
@@ -304,7 +314,9 @@ class FirstErrorOnly(logging.Filter):
     @classmethod
     def install(cls) -> FirstErrorOnly:
         errors = cls()
-        logging.getLogger(cls.LOGGER).addFilter(errors)
+        logger = logging.getLogger(cls.LOGGER)
+        logger.addFilter(errors)
+        logger.addHandler(logging.StreamHandler(sys.stderr))  # the bot's other lines: /dev/null
         return errors
 
 

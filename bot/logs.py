@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TextIO
 
 from aiogram import BaseMiddleware, Bot
 from aiogram.client.session.middlewares.base import (
@@ -79,9 +79,10 @@ class TextFormatter(logging.Formatter):
         return mask_secrets(text)
 
 
-def configure_logging(fmt: str = "json", level: str = "INFO") -> None:
-    """Sends every log line to stderr (systemd's journal picks it up) in the chosen format."""
-    handler = logging.StreamHandler(sys.stderr)
+def configure_logging(fmt: str = "json", level: str = "INFO", stream: TextIO | None = None) -> None:
+    """Sends every log line to stderr (systemd's journal picks it up) in the chosen format;
+    `stream` elsewhere (benchmarks log as production does, into /dev/null)."""
+    handler = logging.StreamHandler(sys.stderr if stream is None else stream)
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
