@@ -509,13 +509,12 @@ async def on_invite_new_unit(
 
 async def on_unit_name(message: Message, state: FSMContext) -> None:
     """Takes the new unit's name and asks for its kind."""
-    text = normalize(message.text or "")
-    if text == t.CANCEL_WORD:
+    if normalize(message.text or "") == t.CANCEL_WORD:
         await state.clear()
         await message.answer(t.REASON_CANCELLED)
         return
     try:
-        text = parse_unit_name(text)
+        text = parse_unit_name(message.text or "")
     except ValueError as problem:
         await message.answer(str(problem))
         return

@@ -42,16 +42,29 @@ _LINE_BREAKS = {"\n", "\r", "\u2028", "\u2029", "\x85", "\x0b", "\x0c"}
 _NOT_TEXT = frozenset({"Cc", "Cf", "Cs"})
 
 
-def normalize(text: str, keep_newlines: bool = False) -> str:
-    """NFKC, no control or format characters, single spaces, stripped: the one cleaning of free text.
+_CJK_PUNCTUATION = re.compile("([，：；（）！？…])")
+"""The full-width marks Chinese prose is written in. NFKC makes them ASCII: a position of
+安全处处长（兼） would be stored, reviewed and printed on Annex 1 as 安全处处长(兼)."""
+
+
+def normalize(text: str, keep_newlines: bool = False, *, keep_cjk_punctuation: bool = False) -> str:
+    """NFKC, no control or format characters, single spaces, stripped: the one cleaning of typed text.
 
     Tabs and line breaks become spaces unless `keep_newlines`, in which case
     lines are kept (each stripped) and runs of blank lines shrink to one.
     Removed: controls (NUL, ESC, DEL …), format characters (zero-width
     spaces and joiners, BOM, bidi overrides such as U+202E) and lone
     surrogates, which no UTF-8 database or Telegram message can carry.
+    `keep_cjk_punctuation`: ，：；（）！？… stay as typed (free text that is
+    kept); full-width letters and digits still become ASCII.
     """
-    text = unicodedata.normalize("NFKC", text).replace("\r\n", "\n")
+    if keep_cjk_punctuation:
+        parts = _CJK_PUNCTUATION.split(text)
+        parts[::2] = [unicodedata.normalize("NFKC", part) for part in parts[::2]]
+        text = "".join(parts)
+    else:
+        text = unicodedata.normalize("NFKC", text)
+    text = text.replace("\r\n", "\n")
     chars = []
     for ch in text:
         if ch in _LINE_BREAKS:
@@ -64,9 +77,15 @@ def normalize(text: str, keep_newlines: bool = False) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
+def same_text(a: str, b: str) -> bool:
+    """Equal once normalized: 重庆大学（虎溪校区） and 重庆大学(虎溪校区) name one unit."""
+    return normalize(a) == normalize(b)
+
+
 def clean_text(text: str, *, multiline: bool = False) -> str:
-    """`normalize`, refusing text that is empty once cleaned, with a message saying why."""
-    cleaned = normalize(text, keep_newlines=multiline)
+    """Free text as it is kept: `normalize` with Chinese punctuation as typed, refusing text that
+    is empty once cleaned, with a message saying why."""
+    cleaned = normalize(text, keep_newlines=multiline, keep_cjk_punctuation=True)
     if not cleaned:
         raise ValueError(msg.EMPTY if not text.strip() else msg.EMPTY_AFTER_CLEANING)
     return cleaned
@@ -106,7 +125,8 @@ def long_text_parser(max_len: int, min_len: int = 1) -> Callable[[str], str]:
 
 def parse_specialties(text: str) -> list[str]:
     """Up to four specialties, one per line or separated by 、，；."""
-    items = [s.strip() for s in re.split(r"[\n,;、]", normalize(text, keep_newlines=True))]
+    typed = normalize(text, keep_newlines=True, keep_cjk_punctuation=True)
+    items = [s.strip() for s in re.split(r"[\n,;、，；]", typed)]
     items = [s for s in items if s]
     if not items:
         raise ValueError(msg.EMPTY)
@@ -278,10 +298,10 @@ def parse_year_month(text: str) -> str:
 
 PRESENT = "至今"
 _RESUME_LINE = re.compile(
-    rf"(?P<start>{_YM})\s*(?:(?:[-~—–]+|至|到)\s*)?(?P<end>{_YM}|至今|今|现在|目前)\s*[.,;、:]?\s*(?P<rest>.*)"
+    rf"(?P<start>{_YM})\s*(?:(?:[-~—–]+|至|到)\s*)?(?P<end>{_YM}|至今|今|现在|目前)\s*[.,;、:，；：]?\s*(?P<rest>.*)"
 )
-_BULLET = re.compile(r"^(?:\(?\d{1,2}[.、)]|[•·*])\s*(?=\d{4})")
-_RESUME_SPLIT = re.compile(r"[\s,;]+")
+_BULLET = re.compile(r"^(?:[(（]?\d{1,2}[.、)）]|[•·*])\s*(?=\d{4})")
+_RESUME_SPLIT = re.compile(r"[\s,;，；]+")
 """Words of a résumé line. 、 is not among them: it joins items of one list,
 as in 教授、副院长, and only separates unit from position when nothing else does."""
 
@@ -295,7 +315,7 @@ def parse_resume(text: str) -> list[dict[str, str]]:
     the line has no other separator (某公司、工程师). Entries keep the order
     in which they were typed.
     """
-    lines = normalize(text, keep_newlines=True).split("\n")
+    lines = normalize(text, keep_newlines=True, keep_cjk_punctuation=True).split("\n")
     numbered = [(i, line) for i, line in enumerate(lines, start=1) if line]
     if not numbered:
         raise ValueError(msg.RESUME_EMPTY)

@@ -406,8 +406,8 @@ async def find_units(
     choice = await units_of(uows, district_id)
     if choice is None:
         return None
-    query = normalize(typed)
-    return replace(choice, units=[u for u in choice.units if query and query in u.name])
+    query = normalize(typed)  # both sides: names keep their （）, a search may type ()
+    return replace(choice, units=[u for u in choice.units if query and query in normalize(u.name)])
 
 
 async def start_with_unit(

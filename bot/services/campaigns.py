@@ -16,7 +16,7 @@ from datetime import datetime
 from bot.clock import format_local
 from bot.domain.application import Campaign
 from bot.domain.errors import DomainError, NotAllowed, NotFound
-from bot.domain.parsers import clean_text
+from bot.domain.parsers import clean_text, same_text
 from bot.domain.reminders import (
     DeadlineKind,
     Notice,
@@ -308,7 +308,7 @@ async def add_unit(
     async with uows() as uow:
         district = await uow.campaigns.district_by_code(district_code)
         assert district is not None, "every district of the vocabulary is stored by the migrations"
-        if any(u.name == name for u in await uow.campaigns.units_in(district.id)):
+        if any(same_text(u.name, name) for u in await uow.campaigns.units_in(district.id)):
             return None
         unit = await uow.campaigns.add_unit(
             code=code, name=name, kind=kind, district_id=district.id, now=now

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 
 from bot.clock import format_local
 from bot.domain.errors import NotAllowed, NotFound
+from bot.domain.parsers import same_text
 from bot.domain.review import Grant, RoleKind
 from bot.domain.units import new_unit_code
 from bot.services.ports import DistrictRow, InviteRow, UnitRow
@@ -341,7 +342,7 @@ async def add_unit_and_invite(
     async with uows() as uow:
         if not _may_add_unit(await grants_of(uow, person_id, admin_ids), district_id):
             raise NotAllowed(t.NOT_ALLOWED_INVITE)
-        if any(u.name == name for u in await uow.campaigns.units_in(district_id)):
+        if any(same_text(u.name, name) for u in await uow.campaigns.units_in(district_id)):
             raise NotAllowed(t.UNIT_EXISTS.format(name=name))
         unit = await uow.campaigns.add_unit(
             code=new_unit_code(), name=name, kind=kind, district_id=district_id, now=now

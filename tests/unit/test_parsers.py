@@ -353,3 +353,29 @@ def test_parsers_raise_nothing_but_value_error_with_a_message(parse, text):
         parse(text)
     except ValueError as e:
         assert str(e)
+
+
+# Chinese punctuation in free text -------------------------------------------------------
+
+
+def test_free_text_keeps_chinese_punctuation_and_turns_full_width_digits_ascii() -> None:
+    assert parsers.text_parser(30)("安全处处长（兼）") == "安全处处长（兼）"
+    assert parsers.clean_text("５号楼，２单元：左转！") == "5号楼，2单元：左转！"
+    assert parsers.parse_reason("请补充社会兼职信息；核对职务（应为全称）……") == (
+        "请补充社会兼职信息；核对职务（应为全称）……"
+    )
+
+
+def test_lists_split_on_chinese_separators_and_keep_them_inside_items() -> None:
+    assert parsers.parse_specialties("矿山安全，危化品；建筑、消防") == [
+        "矿山安全", "危化品", "建筑", "消防",
+    ]  # fmt: skip
+    [entry] = parsers.parse_resume("（1）2010.07－2015.06，重庆大学（虎溪校区），讲师")
+    assert entry == {
+        "start": "2010-07", "end": "2015-06", "unit": "重庆大学（虎溪校区）", "position": "讲师",
+    }  # fmt: skip
+
+
+def test_structured_answers_still_read_full_width_marks() -> None:
+    assert parsers.normalize("（０２３）６１２３４５６７") == "(023)61234567"
+    assert parsers.same_text("重庆大学（虎溪校区）", "重庆大学(虎溪校区)")
