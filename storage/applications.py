@@ -317,6 +317,8 @@ class ApplicationRepository:
         ]
         if what.pending_only:
             clauses.append(pending_for(scope))
+        if what.not_of_person is not None:
+            clauses.append(Application.person_id != what.not_of_person)
         elif not scope.everything:
             clauses.append(
                 or_(

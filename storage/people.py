@@ -180,8 +180,10 @@ class PeopleRepository:
         ).scalars()
         return list(dict.fromkeys(rows))
 
-    async def unit_has_reviewer(self, unit_id: int) -> bool:
-        found = await core(self.session, UNIT_REVIEWER, {"unit_id": unit_id})
+    async def unit_has_reviewer(self, unit_id: int, applicant_id: int) -> bool:
+        """Whether someone other than the applicant reviews the unit's applications."""
+        params = {"unit_id": unit_id, "applicant_id": applicant_id}
+        found = await core(self.session, UNIT_REVIEWER, params)
         return found.first() is not None
 
     async def add_invite(

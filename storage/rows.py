@@ -261,9 +261,14 @@ HIDDEN_FROM_REVIEWERS = (Status.DRAFT.value,)
 
 UNIT_REVIEWER = (
     select(Role.id)
-    .where(Role.role == RoleKind.UNIT.value, Role.unit_id == bindparam("unit_id"))
+    .where(
+        Role.role == RoleKind.UNIT.value,
+        Role.unit_id == bindparam("unit_id"),
+        Role.person_id != bindparam("applicant_id"),
+    )
     .limit(1)
 )
+"""A reviewer of the unit other than the applicant: nobody reviews their own application."""
 
 
 ENTERED_BY_BUREAU = exists().where(
@@ -301,7 +306,9 @@ def _waits_for_bureau() -> Any:
 
 def _waits_for_units_and_districts(scope: Scope) -> Any:
     unit_reviewed = exists().where(
-        Role.role == RoleKind.UNIT.value, Role.unit_id == Application.unit_id
+        Role.role == RoleKind.UNIT.value,
+        Role.unit_id == Application.unit_id,
+        Role.person_id != Application.person_id,  # as UNIT_REVIEWER
     )
     district_covers = and_(
         Application.district_id.in_(scope.district_ids),

@@ -278,7 +278,7 @@ async def _reviewer_home(
             if await _has_consent(uow, person_id)
             else ConsentNeeded(app.campaign, CONSENT_VERSION)
         )
-    return ReviewerHome(grants, await pending_count(uow, grants), applicant)
+    return ReviewerHome(grants, await pending_count(uow, person_id, grants), applicant)
 
 
 async def give_consent(

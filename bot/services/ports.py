@@ -144,5 +144,7 @@ class ListFilter:
     group: str | None = None
     pending_only: bool = False
     """Only what waits for a decision by the scope's holder (unit or district level)."""
+    not_of_person: int | None = None
+    """Leaves out this person's own application: a reviewer's queue never holds it (回避)."""
 
 

@@ -165,7 +165,9 @@ class Listing:
 
 
 async def _covers(uow: UnitOfWork, app: ApplicationSnapshot) -> bool:
-    has_reviewer = bool(app.unit_id) and await uow.people.unit_has_reviewer(app.unit_id or 0)
+    has_reviewer = bool(app.unit_id) and await uow.people.unit_has_reviewer(
+        app.unit_id or 0, app.person_id
+    )
     return district_acts_for_unit(
         unit_id=app.unit_id, unit_confirmed=app.unit_confirmed, unit_has_reviewer=has_reviewer
     )
@@ -206,7 +208,7 @@ async def _audience(uow: UnitOfWork, app: ApplicationSnapshot) -> Audience | Non
         target = Grant(role=RoleKind.UNIT, unit_id=app.unit_id)
     else:
         target = Grant(role=RoleKind.DISTRICT, district_id=app.district_id)
-    ids = await uow.people.reviewer_ids(target)
+    ids = [i for i in await uow.people.reviewer_ids(target) if i != app.person_id]
     if not ids:
         log.warning("application %s waits at level %s but has no reviewer", app.id, level.name)
     return Audience(level, ids, covers)
@@ -339,6 +341,9 @@ async def _load_for_decision(
             level.name,
         )
         raise NotAllowed(t.NOT_YOUR_APPLICATION)
+    if app.person_id == actor_id:
+        log.warning("review press by %s on their own application %s refused", actor_id, app_id)
+        raise NotAllowed(t.OWN_APPLICATION)
     if app.status is not STATUS_OF_LEVEL[level] or app.version != version:
         log.info("stale review press by %s on application %s", actor_id, app_id)
         raise await _handled_error(uow, app)
@@ -574,16 +579,18 @@ async def pending(
         grants = await grants_of(uow, person_id, admin_ids)
         if not reviews(grants):
             raise NotAllowed(t.NOT_A_REVIEWER)
-        shown = await _page(uow, ListFilter(pending_only=True), page, scope_of(grants))
+        queue = ListFilter(pending_only=True, not_of_person=person_id)
+        shown = await _page(uow, queue, page, scope_of(grants))
         return await _with_nudges(uow, shown, grants)
 
 
-async def pending_count(uow: UnitOfWork, grants: Sequence[Grant]) -> int | None:
+async def pending_count(uow: UnitOfWork, person_id: int, grants: Sequence[Grant]) -> int | None:
     """How many applications wait for this person's decision (in an open unit of work);
     None when they review at no level."""
     if not reviews(grants):
         return None
-    return (await _page(uow, ListFilter(pending_only=True), 0, scope_of(grants))).total
+    queue = ListFilter(pending_only=True, not_of_person=person_id)
+    return (await _page(uow, queue, 0, scope_of(grants))).total
 
 
 async def list_applications(

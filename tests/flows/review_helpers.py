@@ -52,9 +52,18 @@ async def standard_reviewers(sessionmaker: async_sessionmaker[AsyncSession]) -> 
     await grant(sessionmaker, OTHER_UNIT_REVIEWER, "孙交通", RoleKind.UNIT, "CQJT01")
 
 
-async def submitted_application(world: OfflineWorld, user_id: int = APPLICANT) -> OfflineUser:
+async def submitted_application(
+    world: OfflineWorld, user_id: int = APPLICANT, *, reviewer: bool = False
+) -> OfflineUser:
+    """张三's application to 重庆大学, submitted; `reviewer`: the user holds a role and starts
+    with 本人申报 on their home screen."""
     user = world.user(user_id, "三", last_name="张")
-    await consent(user)
+    if reviewer:
+        await user.send("/start")
+        await user.press("本人申报")
+        await user.press("全部同意")
+    else:
+        await consent(user)
     await choose_unit(user)
     await fill_form(user)
     await user.press("签名提交")

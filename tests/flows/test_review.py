@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from aiogram.methods import SendPhoto
 
 from bot.clock import FixedClock
@@ -242,6 +243,39 @@ async def test_district_reviews_at_unit_level_when_the_unit_has_no_reviewer(
     assert "待区县审核" in card_of(district).text
     await district.press("通过")
     assert (await application(sessionmaker)).status == "district_approved"
+
+
+async def test_a_reviewer_never_decides_on_their_own_application(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    """回避: the unit's other reviewer gets the card, never the applicant; a forged press by the
+    applicant-reviewer is refused and changes nothing."""
+    await standard_reviewers(sessionmaker)
+    await grant(sessionmaker, UNIT_REVIEWER_2, "李单位", RoleKind.UNIT, "CQU001")
+    applicant = await submitted_application(world, UNIT_REVIEWER, reviewer=True)
+    with pytest.raises(LookupError):
+        card_of(applicant)
+    data = review_data(world.user(UNIT_REVIEWER_2, "单位二"))["通过"]
+    await applicant.press_data(data)
+    assert last_answer(world) == "这是您本人的申报。按回避要求，本人的申报由其他审核人员审核，您不能作出决定。"
+    assert (await application(sessionmaker)).status == "submitted"
+    assert [a for a, _, _ in await events(sessionmaker)] == ["submit"]
+
+
+async def test_the_district_reviews_at_unit_level_when_the_only_unit_reviewer_applies(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    await standard_reviewers(sessionmaker)
+    applicant = await submitted_application(world, UNIT_REVIEWER, reviewer=True)
+    with pytest.raises(LookupError):
+        card_of(applicant)
+    await applicant.send("/pending")
+    assert applicant.last().text == "目前没有待您审核的申报。"
+    district = world.user(DISTRICT_REVIEWER, "区县")
+    card = card_of(district)
+    assert "待单位审核" in card.text and "审核人即申报人本人" in card.text
+    await district.press("通过")
+    assert "待区县审核" in card_of(district).text
 
 
 async def test_a_blocked_reviewer_does_not_stop_the_others(world: OfflineWorld, sessionmaker) -> None:
