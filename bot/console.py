@@ -19,7 +19,13 @@ from aiogram import Bot
 
 from bot.clock import SystemClock, format_local
 from bot.config import Settings
-from bot.demo import seed_demo, seed_demo_experts, seed_demo_qualified, seed_demo_reviewers
+from bot.demo import (
+    DEMO_EXPERTS,
+    seed_demo,
+    seed_demo_experts,
+    seed_demo_qualified,
+    seed_demo_reviewers,
+)
 from bot.main import create_dispatcher
 from bot.offline import OfflineSession, OfflineUser, OfflineWorld, Sent
 from bot.ratelimit import RateLimiter
@@ -55,8 +61,7 @@ DEMO_USERS = {
     1102: "资格审核已通过 陈卫生（聘任后为专家）",
     1103: "资格审核已通过 杨建筑（聘任后为专家）",
     9003: "使用单位（安科院项目部） 孙主任",
-    1201: "入库专家（矿山） 周矿山",
-    1202: "入库专家（矿山） 吴矿山",
+    **{uid: f"入库专家（{group}） {name}" for uid, name, group, *_ in DEMO_EXPERTS},
 }
 
 
@@ -125,6 +130,9 @@ async def run_console(settings: Settings, db_path: str) -> None:
                     users[uid] = world.user(uid, f"新账号{uid}")
                     DEMO_USERS[uid] = f"新的 Telegram 账号 {uid}"
                     wanted = str(uid)
+                if not wanted.isdigit() or int(wanted) not in users:
+                    print(f"  (没有用户 {wanted}：:users 列出全部，:user new 新建一个)")
+                    continue
                 user = users[int(wanted)]
                 print(f"  当前：{await _account_line(uows, user.id)}")
                 buttons = _show(user, photos, all_new=True)

@@ -89,3 +89,14 @@ async def test_the_console_walks_the_expert_database_from_its_demo_seeds(
     ):
         assert screen in out, screen
     assert "无法执行" not in out and "格式不正确" not in out
+
+
+async def test_every_demo_expert_can_be_switched_to_and_an_unknown_user_is_said_so(
+    tmp_path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(":user 1204\n:user 1205\n:user 1299\n:user 张三\n"))
+    await run_console(Settings(), str(tmp_path / "demo.db"))
+    out = capsys.readouterr().out
+    assert "入库专家（矿山） 王矿山" in out and "入库专家（危化） 冯危化" in out
+    assert "(没有用户 1299：:users 列出全部，:user new 新建一个)" in out
+    assert "(没有用户 张三：" in out and "无法执行" not in out
