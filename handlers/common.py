@@ -57,12 +57,17 @@ async def on_help(message: Message) -> None:
 
 
 async def on_cancel(message: Message, state: FSMContext) -> None:
-    """Leaves the current step; answers already stored stay."""
-    if await state.get_state() is None:
+    """Leaves the current step. An applicant's answers are stored as they come, so they stay;
+    a reviewer's or the bureau's half-typed input (a reason, dates) was never stored."""
+    current = await state.get_state()
+    if current is None:
         await message.answer(t.NOTHING_TO_CANCEL, reply_markup=ReplyKeyboardRemove())
         return
     await state.clear()
-    await message.answer(t.CANCELLED, reply_markup=ReplyKeyboardRemove())
+    applying = current.startswith("Apply:")  # handlers.applicant.Apply, the form's steps
+    await message.answer(
+        t.CANCELLED if applying else t.CANCELLED_INPUT, reply_markup=ReplyKeyboardRemove()
+    )
 
 
 async def on_edited(message: Message) -> None:

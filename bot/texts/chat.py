@@ -89,6 +89,7 @@ CURRENT_VALUE = "当前填写：{value}"
 
 SAVED_AND_EXIT = "已保存。您可以随时发送 /start 继续填写，截止时间 {deadline}。"
 CANCELLED = "已退出当前步骤，已填写的内容都已保存。发送 /start 可继续。"
+CANCELLED_INPUT = "已取消，刚才正在输入的内容未保存，其他一切保持原状。"
 NOTHING_TO_CANCEL = "当前没有进行中的操作。"
 RESUMING = "欢迎回来，继续填写您的推荐表。"
 NOT_SHOWN_YET = "您上一项的回答已保存。请回答下面这一项（刚才发送的内容未作为本项答案）："

@@ -118,6 +118,11 @@ async def test_cancel_keeps_the_application_as_it_was(world: OfflineWorld, sessi
     assert "保持原状" in unit.last().text
     assert (await application(sessionmaker)).status == "submitted"
     assert card_of(unit).buttons()
+    await unit.press("退回修改")
+    await unit.send("/cancel")  # the command every step knows: never the applicant's "已填写的内容都已保存"
+    assert unit.last().text == "已取消，刚才正在输入的内容未保存，其他一切保持原状。"
+    await unit.send("请补充")
+    assert (await application(sessionmaker)).status == "submitted"
 
 
 async def test_decline_is_final_and_told_with_its_reason(world: OfflineWorld, sessionmaker) -> None:
