@@ -75,7 +75,8 @@ class TelegramNotifier:
 
     async def application_decided(self, outcome: review.Outcome) -> None:
         """Every copy of the card shows the outcome; the applicant hears it; whoever decides
-        next gets the card; the district hears of a disqualification."""
+        next gets the card; the level below hears of a disqualification, a return or a decline
+        that reaches it without a card."""
         app = outcome.after
         next_ids = outcome.next_cards.person_ids if outcome.next_cards is not None else ()
         sends = await self._sends([app.person_id, *next_ids, *outcome.told])
@@ -88,7 +89,7 @@ class TelegramNotifier:
         if outcome.next_cards is not None:
             await self._send_cards(outcome.next_cards, sends)
         if outcome.told:
-            notice = render_review.district_told(outcome)
+            notice = render_review.reviewers_told(outcome)
             for person_id in outcome.told:
                 await self._tell(person_id, notice, None, sends)
         await self._record(app.id, sends)

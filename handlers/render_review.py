@@ -539,9 +539,15 @@ def _applicant_qualification(o: Outcome, when: str) -> str:
     return t.APPLICANT_NOT_QUALIFIED.format(when=when, reason=o.reason, district=district)
 
 
-def district_told(o: Outcome) -> str:
-    """What the district's reviewers hear of the bureau's disqualification."""
-    return t.DISTRICT_TOLD_NOT_QUALIFIED.format(
+def reviewers_told(o: Outcome) -> str:
+    """What the level below hears: the district, of the bureau's disqualification; the unit,
+    of the district's return or decline."""
+    template = {
+        Status.NOT_QUALIFIED: t.DISTRICT_TOLD_NOT_QUALIFIED,
+        Status.RETURNED: t.UNIT_TOLD_RETURNED,
+        Status.DECLINED: t.UNIT_TOLD_DECLINED,
+    }[o.after.status]
+    return template.format(
         id=o.after.id,
         name=o.after.values.get(keys.NAME) or "",
         unit=o.after.unit_name,

@@ -113,7 +113,7 @@ class Outcome:
     the bureau after the approval of a district that has reported."""
     told: Sequence[int] = ()
     """Reviewers below to tell of a decision that reaches them without a card: the district's,
-    of a disqualification."""
+    of a disqualification; the unit's (who approved it), of the district's return or decline."""
 
 
 @dataclass(frozen=True)
@@ -458,6 +458,10 @@ async def decide(
             told = await uow.people.reviewer_ids(
                 Grant(role=RoleKind.DISTRICT, district_id=app.district_id)
             )
+        elif level is ReviewLevel.DISTRICT and to in (Status.RETURNED, Status.DECLINED):
+            unit = Grant(role=RoleKind.UNIT, unit_id=app.unit_id) if app.unit_id else None
+            unit_reviewers = await uow.people.reviewer_ids(unit) if unit else ()
+            told = [i for i in unit_reviewers if i != app.person_id]
         await uow.commit()
     return Outcome(
         app, after, level, decision, actor_id, actor_name, reason, now, cards, next_cards, told

@@ -186,6 +186,13 @@ APPLICANT_RETURNED_TO_DISTRICT = (
 DISTRICT_TOLD_NOT_QUALIFIED = (
     "❌ 申报编号 {id}（{name}，{unit}）未通过市局资格审核：{who} 于 {when}。\n理由：{reason}"
 )
+UNIT_TOLD_RETURNED = (
+    "↩️ 贵单位审核通过的申报编号 {id}（{name}，{unit}）被区县退回修改：{who} 于 {when}。\n"
+    "理由：{reason}\n申报人修改并重新提交后，将再次由单位审核。"
+)
+UNIT_TOLD_DECLINED = (
+    "❌ 贵单位审核通过的申报编号 {id}（{name}，{unit}）区县审核不同意：{who} 于 {when}。\n理由：{reason}"
+)
 APPLICANT_DECLINED = (
     "❌ 您的申报未获{level}同意（{when}）。\n理由：{reason}\n\n本批次申报到此结束，如有疑问请联系所在单位。"
 )

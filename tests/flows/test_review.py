@@ -125,6 +125,29 @@ async def test_cancel_keeps_the_application_as_it_was(world: OfflineWorld, sessi
     assert (await application(sessionmaker)).status == "submitted"
 
 
+async def test_the_unit_hears_why_the_district_returned_or_declined_what_it_approved(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    await standard_reviewers(sessionmaker)
+    applicant = await submitted_application(world)
+    unit = world.user(UNIT_REVIEWER, "单位")
+    district = world.user(DISTRICT_REVIEWER, "区县")
+    await unit.press("通过")
+    await district.press("退回修改")
+    await district.send("请上传清晰的照片（正面免冠）。")
+    told = unit.texts()[-1]
+    assert "被区县退回修改：区县 于 2022-09-20 10:00" in told
+    assert "理由：请上传清晰的照片（正面免冠）。" in told
+    assert world.user(OTHER_UNIT_REVIEWER, "交通").inbox() == []
+
+    await applicant.press("签名提交")
+    await applicant.send("张三")
+    await unit.press("通过")
+    await district.press("不同意")
+    await district.send("不符合申报条件")
+    assert "区县审核不同意：区县 于 2022-09-20 10:00。\n理由：不符合申报条件" in unit.texts()[-1]
+
+
 async def test_decline_is_final_and_told_with_its_reason(world: OfflineWorld, sessionmaker) -> None:
     await standard_reviewers(sessionmaker)
     applicant = await submitted_application(world)

@@ -248,7 +248,7 @@ def test_the_bureaus_decisions_with_the_longest_reason_fit_one_message(ch: str) 
             before=app, after=app, level=ReviewLevel.BUREAU, decision=Decision(decision),
             actor_id=1, actor_name="审" * 200, reason=reason, at=NOW,
         )  # fmt: skip
-        for text in (rr.outcome_text(outcome), rr.applicant_decision(outcome), rr.district_told(outcome)):
+        for text in (rr.outcome_text(outcome), rr.applicant_decision(outcome), rr.reviewers_told(outcome)):
             assert units(text) <= MESSAGE and reason in text
     district = ReviewCard(
         app=snapshot(ch, Status.UNIT_APPROVED),
