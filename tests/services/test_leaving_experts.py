@@ -12,7 +12,6 @@ from sqlalchemy import select
 from bot.clock import TZ
 from bot.domain.errors import NotAllowed
 from bot.services import draw_notices, draws, experts
-from bot.texts import draws as t
 from storage.models import Booking, Reminder
 from tests.flows.test_draws import EXPERTS, FILED_AT, service_side, using_unit
 from tests.support.experts import Spec, appointed
@@ -59,8 +58,8 @@ async def booked(sessionmaker) -> dict[int, int]:
 async def assert_left_and_reserve_invited(sessionmaker, uows, user: int, first) -> None:
     async with uows() as uow:
         invitations = await uow.draws.invitations(first.request_id)
-    assert [(i.expert_id, i.status) for i in invitations][0] == (first.expert_id, "left")
-    reserve = invitations[1]
+    left, reserve = invitations
+    assert (left.expert_id, left.status) == (first.expert_id, "left")
     assert reserve.status == "invited" and reserve.expert_id != first.expert_id
     assert await booked(sessionmaker) == {reserve.id: reserve.expert_id}, "the leaver's day is free"
     told = await outbox(sessionmaker)
@@ -110,7 +109,7 @@ async def test_an_answer_after_leaving_is_refused_and_changes_nothing(sessionmak
     )
     before = await booked(sessionmaker)
     for accept in (True, False):
-        with pytest.raises(NotAllowed, match=t.NOT_SERVING):
+        with pytest.raises(NotAllowed, match="不再担任专家库专家"):
             await draws.answer_invitation(
                 uows, person_id=first.person_id, invitation_id=first.id, accept=accept,
                 reason=None, now=LEFT_AT, holder="h",
