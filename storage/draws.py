@@ -16,7 +16,7 @@ from sqlalchemy import and_, case, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.clock import local
-from bot.domain.draws import Candidate, InvitationStatus
+from bot.domain.draws import HOLDS_DAY, Candidate, InvitationStatus
 from bot.domain.registry import SERVING
 from bot.services.draw_ports import (
     InvitationRow,
@@ -332,6 +332,17 @@ class DrawRepository:
             Invitation.status == InvitationStatus.INVITED.value,
             Invitation.reply_by <= now,
             limit=limit,
+        )
+
+    async def holding(self, expert_id: int, since: date) -> Sequence[InvitationRow]:
+        """The expert's invitations that hold their days (invited or accepted) in requests whose
+        last day is `since` or later."""
+        return await self._invitations(
+            Invitation.expert_id == expert_id,
+            Invitation.status.in_([s.value for s in HOLDS_DAY]),
+            Invitation.request_id.in_(
+                select(DrawRequest.id).where(DrawRequest.last_day >= since)
+            ),
         )
 
     async def _invitations(self, *where: Any, limit: int | None = None) -> Sequence[InvitationRow]:

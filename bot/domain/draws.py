@@ -81,6 +81,8 @@ class InvitationStatus(StrEnum):
     """A reserve whose turn came when they could no longer go (booked, left, on leave)."""
     CANCELLED = "cancelled"
     """The request was cancelled."""
+    LEFT = "left"
+    """The expert left service (解聘, 退出, 不予续聘) before the work."""
 
 
 class InvitationAction(StrEnum):
@@ -88,6 +90,7 @@ class InvitationAction(StrEnum):
     DECLINE = "decline"
     EXPIRE = "expire"
     CANCEL = "cancel"
+    LEAVE = "leave"
 
 
 IS, IA = InvitationStatus, InvitationAction
@@ -99,13 +102,16 @@ INVITATION_MOVES: dict[tuple[InvitationStatus, InvitationAction], InvitationStat
     (IS.INVITED, IA.CANCEL): IS.CANCELLED,
     (IS.ACCEPTED, IA.DECLINE): IS.DECLINED,
     (IS.ACCEPTED, IA.CANCEL): IS.CANCELLED,
+    (IS.INVITED, IA.LEAVE): IS.LEFT,
+    (IS.ACCEPTED, IA.LEAVE): IS.LEFT,
 }
 """An expert who accepted may still find they cannot come (the service allows it until the day
-before the work), and the unit's cancellation releases them; a declined one stays declined."""
+before the work), and the unit's cancellation releases them; a declined one stays declined.
+An expert who leaves service leaves every invitation still holding their days."""
 
 HOLDS_DAY = frozenset({IS.INVITED, IS.ACCEPTED})
 """Invitations that book the expert's days: nobody else may invite them for those days."""
-OPENS_RESERVE = frozenset({IA.DECLINE, IA.EXPIRE})
+OPENS_RESERVE = frozenset({IA.DECLINE, IA.EXPIRE, IA.LEAVE})
 """Moves after which the next in the reserve is invited."""
 
 

@@ -27,9 +27,9 @@ def draw_text(p: dict[str, Any]) -> str:
         case "answer":
             answer = {
                 "accepted": t.ANSWER_ACCEPTED, "declined": t.ANSWER_DECLINED,
-                "expired": t.ANSWER_EXPIRED,
+                "expired": t.ANSWER_EXPIRED, "left": t.ANSWER_LEFT,
             }[p["status"]]  # fmt: skip
-            if p.get("was") == d.IS.ACCEPTED:
+            if p["status"] == d.IS.DECLINED and p.get("was") == d.IS.ACCEPTED:
                 answer = t.ANSWER_WITHDRAWN
             extra = " ".join(
                 x for x in (t.ANSWER_REASON.format(reason=p["reason"]) if p["reason"] else "",

@@ -574,6 +574,24 @@ async def _close_invitation(
     return notices
 
 
+async def leave_draws(
+    uow: UnitOfWork, expert_id: int, *, actor_id: int | None, now: datetime
+) -> list[Notice]:
+    """In the caller's unit of work, when an expert leaves service: each invitation of theirs
+    still holding days not yet past ends as a decline would, their days freed, the unit told and
+    the next in the reserve invited. Requests are locked in order of id, as answers lock them."""
+    notices: list[Notice] = []
+    holding = await uow.draws.holding(expert_id, local(now).date())
+    for request_id in sorted({i.request_id for i in holding}):
+        request = await _lock(uow, request_id)
+        for inv in await uow.draws.invitations(request_id):
+            if inv.expert_id == expert_id and inv.status in d.HOLDS_DAY:
+                notices += await _close_invitation(
+                    uow, inv, request, d.IA.LEAVE, reason=None, actor_id=actor_id, now=now
+                )
+    return notices
+
+
 async def answer_invitation(
     uows: UnitOfWorkFactory,
     *,
@@ -767,6 +785,9 @@ async def _answerable(
         found = await uow.draws.request(inv.request_id)
         assert found is not None
         request = found
+    expert = await uow.registry.expert(inv.expert_id)
+    if expert is None or expert.standing not in SERVING:
+        raise NotAllowed(t.NOT_SERVING)
     if accept and _begun(request, now):
         raise DeadlinePassed(t.WORK_STARTED.format(day=request.days[0].isoformat()))
     if inv.status == d.IS.ACCEPTED and not accept:

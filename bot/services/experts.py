@@ -4,8 +4,10 @@ The moves follow bot.domain.registry's table; each is the bureau admin's
 (`by=None`: the command line), except asking to withdraw, which is the
 expert's own. Every move is in the expert's audit trail, ends the running
 term when it should, and tells the expert and their unit and district
-reviewers through the reminder outbox in the same transaction. 不予续聘 and
-解聘 return what the written notice (书面函告) needs.
+reviewers through the reminder outbox in the same transaction. A move out of
+service also ends the expert's invitations still to come (using units told,
+reserves invited), in that transaction too. 不予续聘 and 解聘 return what the
+written notice (书面函告) needs.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from bot.domain.registry import (
 )
 from bot.domain.reminders import Notice, NoticeKind
 from bot.services.draw_ports import WorkSummary
+from bot.services.draws import leave_draws
 from bot.services.registry import bureau_actor
 from bot.services.registry_ports import (
     ContactChangeRow,
@@ -130,6 +133,8 @@ async def _move(
     now: datetime,
     **values: object,
 ) -> Standing:
+    """The move in the domain's table, audited. Leaving service (out of SERVING) leaves the
+    expert's draws in the same unit of work; what that causes goes to the outbox."""
     after = next_standing(Standing(expert.standing), action)
     if after is None:
         raise NotAllowed(
@@ -149,6 +154,9 @@ async def _move(
         actor_name=actor_name,
         now=now,
     )
+    if expert.standing in SERVING and after not in SERVING:
+        left = await leave_draws(uow, expert.id, actor_id=by, now=now)
+        await uow.campaigns.add_notices(left, now)
     return after
 
 

@@ -20,6 +20,7 @@ INVITATION_STATUS = {
     "expired": "逾期未答复",
     "skipped": "已跳过（不再可用）",
     "cancelled": "已取消",
+    "left": "已终止（专家已不在库）",
 }
 REQUEST_STATUS = {"filed": "待抽取", "drawn": "已抽取", "cancelled": "已取消"}
 
@@ -29,6 +30,7 @@ NOT_YOURS = "这不是您单位的抽取申请。"
 NOT_FOUND = "找不到第 {request_id} 号抽取申请。"
 INVITATION_NOT_FOUND = "找不到这份邀请。"
 NOT_YOUR_INVITATION = "这份邀请不是发给您的。"
+NOT_SERVING = "您已不再担任专家库专家，不能再答复这份邀请。"
 STALE = "该操作已失效，请重新打开。"
 
 # the request, step by step
@@ -150,6 +152,7 @@ ANSWER_ACCEPTED = "已接受"
 ANSWER_DECLINED = "已婉拒"
 ANSWER_EXPIRED = "逾期未答复"
 ANSWER_WITHDRAWN = "接受后告知无法参加"
+ANSWER_LEFT = "已不再担任专家"
 TOO_LATE_TO_WITHDRAW = "工作已于 {day} 开始，无法再改为不参加；如有变化请直接联系使用单位。"
 BUTTON_CANNOT_COME = "无法参加（告知使用单位）"
 ANSWER_REASON = "原因：{reason}"

@@ -469,3 +469,65 @@ async def test_the_unit_may_step_back_from_cancelling_and_the_expert_from_declin
     await start_request(unit)
     await unit.send("²")
     assert "请输入 1–20 之间的整数" in unit.last().text
+
+
+async def expert_of_invitation(sessionmaker, invitation_id: int) -> int:
+    async with unit_of_work_factory(sessionmaker)() as uow:
+        return (await uow.draws.invitation(invitation_id)).expert_id
+
+
+async def test_a_dismissed_experts_acceptance_ends_the_reserve_is_invited_and_a_stale_press_is_refused(
+    world: OfflineWorld, sessionmaker, clock, ready: OfflineUser
+) -> None:
+    unit = ready
+    expert = await one_drawn(world, unit)
+    name, invitation = EXPERTS[expert.id][0], expert.last()
+    await expert.press("接受")
+    admin = world.user(900, "局长")
+    await admin.send(f"/expert #{await expert_of_invitation(sessionmaker, 1)}")
+    await admin.press("解聘")
+    await admin.send("违反专家工作纪律")
+    assert f"已解聘 {name}" in admin.texts()[-2]
+    async with unit_of_work_factory(sessionmaker)() as uow:
+        assert (await uow.draws.invitation(1)).status == "left", "in the dismissal's transaction"
+        booked = (await uow.session.execute(select(Booking.invitation_id))).scalars().all()
+    assert 1 not in booked, "the accepted day is free"
+
+    await sender_pass(world, sessionmaker, clock)
+    (reserve,) = invited(world)
+    assert reserve != expert.id
+    assert (
+        f"第 1 号申请：{name} 已不再担任专家。已依次邀请备选专家 {EXPERTS[reserve][0]}。"
+        in unit.texts()
+    )
+    await expert.press_data(DrawAct(do=DrawDo.ACCEPT, id=1).pack(), sent=invitation)
+    assert last_answer(world) == t.NOT_SERVING
+    async with unit_of_work_factory(sessionmaker)() as uow:
+        assert (await uow.draws.invitation(1)).status == "left", "the press changed nothing"
+        assert (await uow.draws.invitation(2)).status == "invited"
+    await unit.send("/draws")
+    await unit.press("第 1 号")
+    assert f"{name}（" in unit.last().text and "已终止（专家已不在库）" in unit.last().text
+
+
+async def test_a_confirmed_withdrawal_ends_a_pending_invitation_as_a_dismissal_does(
+    world: OfflineWorld, sessionmaker, clock, ready: OfflineUser
+) -> None:
+    unit = ready
+    expert = await one_drawn(world, unit)
+    name = EXPERTS[expert.id][0]
+    await expert.send("/me")
+    await expert.press("申请退出专家库")
+    await expert.send("工作调动")
+    admin = world.user(900, "局长")
+    await admin.send(f"/expert #{await expert_of_invitation(sessionmaker, 1)}")
+    await admin.press("确认退出")
+    assert admin.last().text == f"已确认 {name} 退出专家库。"
+    await sender_pass(world, sessionmaker, clock)
+    (reserve,) = invited(world)
+    assert reserve != expert.id
+    assert f"第 1 号申请：{name} 已不再担任专家。已依次邀请备选专家" in unit.last().text
+    await expert.press_data(DrawAct(do=DrawDo.DECLINE, id=1).pack())
+    assert last_answer(world) == t.NOT_SERVING
+    async with unit_of_work_factory(sessionmaker)() as uow:
+        assert [i.status for i in await uow.draws.invitations(1)] == ["left", "invited"]

@@ -50,10 +50,13 @@ def test_every_invitation_move_is_in_the_table_or_refused() -> None:
         if d.next_invitation(s, a) is not None
     }
     assert allowed == set(d.INVITATION_MOVES)
-    for status in (d.IS.DECLINED, d.IS.EXPIRED, d.IS.SKIPPED, d.IS.CANCELLED):
+    for status in (d.IS.DECLINED, d.IS.EXPIRED, d.IS.SKIPPED, d.IS.CANCELLED, d.IS.LEFT):
         assert all(d.next_invitation(status, a) is None for a in d.InvitationAction), status
     assert d.next_invitation(d.IS.ACCEPTED, d.IA.ACCEPT) is None
     assert d.next_invitation(d.IS.ACCEPTED, d.IA.EXPIRE) is None, "an acceptance does not time out"
+    assert {d.next_invitation(s, d.IA.LEAVE) for s in d.HOLDS_DAY} == {d.IS.LEFT}, (
+        "an expert who leaves service leaves whatever holds their days"
+    )
 
 
 def test_the_order_is_the_scores_and_anyone_can_recompute_it() -> None:
