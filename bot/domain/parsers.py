@@ -410,7 +410,11 @@ def parse_reason(text: str | None) -> str:
     except ValueError:
         raise ValueError(review_msg.REASON_EMPTY) from None
     if not MIN_REASON <= len(reason) <= MAX_REASON:
-        raise ValueError(review_msg.REASON_LENGTH.format(low=MIN_REASON, high=MAX_REASON))
+        raise ValueError(
+            review_msg.REASON_LENGTH.format(low=MIN_REASON, high=MAX_REASON, length=len(reason))
+        )
+    if not any(ch.isalnum() for ch in reason):
+        raise ValueError(review_msg.REASON_NO_WORDS)  # 🙂🙂🙂 or "……" tell the applicant nothing
     return reason
 
 

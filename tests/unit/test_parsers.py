@@ -379,3 +379,14 @@ def test_lists_split_on_chinese_separators_and_keep_them_inside_items() -> None:
 def test_structured_answers_still_read_full_width_marks() -> None:
     assert parsers.normalize("（０２３）６１２３４５６７") == "(023)61234567"
     assert parsers.same_text("重庆大学（虎溪校区）", "重庆大学(虎溪校区)")
+
+
+@pytest.mark.parametrize("typed", ["🙂🙂🙂", "……！！", "？？"])
+def test_a_reason_of_emoji_or_punctuation_only_is_refused(typed: str) -> None:
+    with pytest.raises(ValueError, match="理由需要用文字写明"):
+        parsers.parse_reason(typed)
+
+
+def test_a_reason_too_long_says_how_long_it_was() -> None:
+    with pytest.raises(ValueError, match="您输入了 501 个"):
+        parsers.parse_reason("理" * 501)
