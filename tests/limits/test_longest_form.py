@@ -110,7 +110,7 @@ async def test_the_longest_form_goes_through_return_both_reviews_and_view_all(
 
     unit = world.user(UNIT_REVIEWER, "单位")
     await unit.press(rt.DECISION["r"])
-    await unit.send(ch * 500)
+    await unit.send(HAN + ch * 499)  # a reason says something in words: not emoji alone
     assert (await application(sessionmaker)).status == "returned"
 
     other = longest(HAN if ch != HAN else EXT_B)
