@@ -407,7 +407,9 @@ async def on_typed(
                 )
             case RegistryInput.term_start.state:
                 start = parse_day(text)
-                view = await svc.batch_view(uows, batch_id=data["batch_id"], **who)
+                view = await svc.check_term_start(
+                    uows, batch_id=data["batch_id"], term_start=start, **who
+                )
                 await state.update_data(start=start.isoformat())
                 body = t.CONFIRM_APPOINT.format(
                     id=data["batch_id"], count=len(view.waiting()), start=start, end=term_end(start)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from bot.clock import local
 from bot.domain import keys
@@ -505,6 +505,38 @@ class Appointment:
     ends_on: date
 
 
+def _check_term_start(window: PublicityRow, term_start: date) -> None:
+    """A term starts after the publicity window's last day (so after the joint meeting too:
+    a window never opens before it)."""
+    if term_start <= window.ends_on:
+        raise NotAllowed(
+            t.TERM_START_IN_PUBLICITY.format(
+                ends_on=window.ends_on, first=window.ends_on + timedelta(days=1)
+            )
+        )
+
+
+async def check_term_start(
+    uows: UnitOfWorkFactory,
+    *,
+    batch_id: int,
+    term_start: date,
+    by: int | None,
+    admin_ids: Iterable[int] = (),
+) -> BatchView:
+    """The batch to appoint, once the typed first day of the term is one `appoint_batch` takes
+    (it checks again): refused while the batch has no publicity or the day is inside it."""
+    async with uows() as uow:
+        await bureau_actor(uow, by, admin_ids)
+        await _counting_batch(uow, batch_id)
+        view = await _view(uow, batch_id)
+    assert view is not None
+    if view.window is None:
+        raise NotAllowed(t.NO_PUBLICITY.format(batch_id=batch_id))
+    _check_term_start(view.window, term_start)
+    return view
+
+
 async def appoint_batch(
     uows: UnitOfWorkFactory,
     *,
@@ -525,6 +557,7 @@ async def appoint_batch(
             raise NotAllowed(t.NO_PUBLICITY.format(batch_id=batch_id))
         if local(now).date() <= window.ends_on:
             raise NotAllowed(t.PUBLICITY_RUNNING.format(ends_on=window.ends_on))
+        _check_term_start(window, term_start)
         if open_ := [o.id for o in await uow.registry.objections(window.id) if o.outcome == "open"]:
             raise NotAllowed(t.OBJECTIONS_OPEN.format(ids="、".join(f"#{i}" for i in open_)))
         template = await uow.registry.certificate_format(batch.campaign_id)

@@ -38,6 +38,7 @@ FORMAT_CLASHES = "第 {campaign_id} 个征集批次的聘书编号格式 {other}
 FORMAT_REUSES = "这个格式会再次编出已发出的聘书编号 {number}，聘书编号不能重复使用，请换一个格式。"
 
 PUBLICITY_RUNNING = "公示期到 {ends_on} 才结束，结束后才能聘任。"
+TERM_START_IN_PUBLICITY = "聘期须在公示期结束（{ends_on}）之后开始，请输入 {first} 或更晚的日期。"
 OBJECTIONS_OPEN = "还有未处理的异议：{ids}，处理后才能聘任。"
 NOBODY_TO_APPOINT = "第 {batch_id} 批没有待聘任的专家。"
 

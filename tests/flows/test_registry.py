@@ -258,3 +258,35 @@ async def test_a_current_expert_is_not_asked_to_apply_again_in_a_top_up_call(
     await expert.send("/start")
     await expert.press("全部同意")  # seeded without consent, as an applicant of 2022 might be
     assert "无需再次申报" in expert.last().text
+
+
+async def test_a_term_typed_inside_the_publicity_window_is_refused_and_asked_again(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    from datetime import date
+
+    from bot.services import registry
+    from tests.support.people import person
+
+    uows = unit_of_work_factory(sessionmaker)
+    admin_id = await person(uows, BUREAU_ADMIN)
+    who = {"by": admin_id, "admin_ids": (admin_id,)}
+    app_id = await seed_app(sessionmaker, telegram_id=5001, unit_code="CQU001", status="qualified",
+                            name="王建筑", group="建筑", id_number="500106198501011234")  # fmt: skip
+    clock.at = datetime(2021, 10, 20, 15, 0, tzinfo=TZ)
+    batch = await registry.record_batch(uows, meeting_on=date(2021, 10, 20), reference="纪要3号", app_ids=[app_id], now=clock.now(), **who)  # fmt: skip
+    await registry.open_publicity(uows, batch_id=batch.id, starts_on=date(2021, 10, 22), ends_on=date(2021, 10, 28), now=clock.now(), **who)  # fmt: skip
+    clock.at = datetime(2021, 11, 2, 9, 0, tzinfo=TZ)
+    admin = world.user(BUREAU_ADMIN, "局长")
+    await admin.send("/registry")
+    await admin.press("第1批：聘任")
+    await admin.send("2021-10-27")
+    assert admin.last().text == "聘期须在公示期结束（2021-10-28）之后开始，请输入 2021-10-29 或更晚的日期。"
+    assert not admin.last().buttons()
+    await admin.send("2021-10-29")
+    assert "聘期 2021-10-29 至 2026-10-28" in admin.last().text
+    await admin.press("确认聘任")
+    assert any(m.text and "已聘任 1 人" in m.text for m in admin.inbox())
+    async with sessionmaker() as session:
+        [status] = await session.scalars(select(Application.status))
+    assert status == "accepted"

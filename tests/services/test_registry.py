@@ -323,3 +323,35 @@ async def test_a_certificate_format_is_refused_when_it_could_give_a_number_twice
     await registry.set_certificate_format(
         uows, "CQGSYF-{year}-{number:04d}", campaign_id=top_up, now=AT, **who
     )
+
+
+async def test_a_term_cannot_start_inside_the_publicity_window(setup, sessionmaker) -> None:
+    """QA: batch 2's window ran 2021-10-22 to 2021-10-28, and a term from 2021-10-27 went
+    through; the term starts after the window's last day, which is after the meeting too."""
+    uows, admins, admin, _, apps = setup
+    who = {"by": admin, "admin_ids": admins}
+    at = datetime(2021, 10, 20, 15, 0, tzinfo=TZ)
+    batch = await registry.record_batch(
+        uows, meeting_on=date(2021, 10, 20), reference=REFERENCE, app_ids=apps[:1], now=at, **who
+    )
+    await registry.open_publicity(
+        uows, batch_id=batch.id, starts_on=date(2021, 10, 22), ends_on=date(2021, 10, 28), now=at,
+        **who,
+    )  # fmt: skip
+    after = datetime(2021, 11, 2, 9, 0, tzinfo=TZ)
+    for start in (date(2021, 10, 19), date(2021, 10, 27), date(2021, 10, 28)):
+        with pytest.raises(NotAllowed, match="聘期须在公示期结束（2021-10-28）之后开始"):
+            await registry.check_term_start(uows, batch_id=batch.id, term_start=start, **who)
+        with pytest.raises(NotAllowed, match="请输入 2021-10-29 或更晚的日期"):
+            await registry.appoint_batch(
+                uows, batch_id=batch.id, term_start=start, now=after, **who
+            )
+    assert await statuses(sessionmaker) == ["confirmed", "qualified", "qualified"]
+    view = await registry.check_term_start(
+        uows, batch_id=batch.id, term_start=date(2021, 10, 29), **who
+    )
+    assert [a.id for a in view.waiting()] == apps[:1]
+    [appointed] = await registry.appoint_batch(
+        uows, batch_id=batch.id, term_start=date(2021, 10, 29), now=after, **who
+    )
+    assert (appointed.starts_on, appointed.ends_on) == (date(2021, 10, 29), date(2026, 10, 28))

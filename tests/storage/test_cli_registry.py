@@ -60,6 +60,10 @@ def test_a_batch_from_the_meeting_to_the_certificates(tmp_path, monkeypatch, cap
         capsys, "registry", "decide", "1", "--overruled", "--reason", "经核实资历符合"
     )
     assert code == 0 and f"#{second} is confirmed" in out
+    code, _, err = run(capsys, "registry", "appoint", "--batch", "1", "--start", "2022-11-10")
+    assert code == 2 and err == (
+        "expertbot: 聘期须在公示期结束（2022-11-10）之后开始，请输入 2022-11-11 或更晚的日期。\n"
+    ), "the window's last day is still in it"
     code, _, err = run(capsys, "registry", "batch", "--meeting-date", "bad", "--reference", "x",
                        "--applications", "1")  # fmt: skip
     assert code == 2 and "not a date" in err
