@@ -165,7 +165,10 @@ EXPERT_WRONG_STANDING = "该专家目前“{standing}”，不能这样处理。
 REASON_LIMIT = "请写明理由（不超过 {limit} 个字）。"
 NO_TERM = "该专家没有聘期记录。"
 EVALUATED = "该专家 {year} 年的评价已经记录过。"
-RENEWAL_TOO_EARLY = "新聘期须晚于当前聘期的开始（{start}）。"
+RENEWAL_TOO_EARLY = "新聘期须在当前聘期届满（{ends_on}）之后开始，请输入 {first} 或更晚的日期。"
+TERM_DECISION_EARLY = "聘期到 {ends_on} 届满：续聘或不予续聘须在届满前 {days} 天内决定，即 {opens} 起。"
+RENEWAL_NEEDS_REVIEW = "续聘前须先完成本聘期的期满考核（卡片上的“期满考核”），考核合格后才能续聘。"
+RENEWAL_REVIEW_FAILED = "本聘期的期满考核结果为“{rating}”，不能续聘。"
 WITHDRAWAL_WAITING = "您的退出申请已提交，正等待市局确认。"
 NO_WITHDRAWAL = "该专家没有待确认的退出申请。"
 

@@ -197,6 +197,12 @@ async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
     assert "请输入评价说明" in admin.last().text
     await admin.press("跳过")
     assert "已记录 王建筑 2022 年度评价：优秀" in admin.last().text
+    clock.at = datetime(2027, 9, 1, 9, 0, tzinfo=TZ)  # renewal: within 90 days of the term's end
+    await admin.send("/expert CQGSYF-2022-0001")
+    await admin.press("期满考核")
+    await admin.send("健康")
+    await admin.send("聘期内参加评审12次")
+    await admin.press("合格")
     await admin.send("/expert CQGSYF-2022-0001")
     await admin.press("续聘")
     await admin.send("2027-11-15")
