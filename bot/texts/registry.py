@@ -23,6 +23,7 @@ BATCH_CORRECTED = "第 {batch_id} 批已由第 {by} 批更正，请对最新一�
 BATCH_APPOINTED = "第 {batch_id} 批已有专家聘任，不能再更正。"
 ONE_CAMPAIGN = "一批入库确认只能包含同一征集批次的申报。"
 BATCH_NOTE = "联席会议（{meeting_on}）{reference}"
+MEETING_IN_FUTURE = "联席会议日期 {meeting_on} 晚于今天（{today}）：请在会议召开后记录，输入会议实际召开的日期。"
 
 WINDOW_BACKWARDS = "公示结束日期不能早于开始日期。"
 WINDOW_BEFORE_MEETING = "公示不能早于联席会议（{meeting_on}）开始。"
@@ -33,6 +34,8 @@ SUMMARY_NEEDED = "请写明异议的主要内容。"
 REASON_NEEDED = "请写明理由。"
 OBJECTION_NOT_FOUND = "没有异议 #{objection_id}。"
 OBJECTION_DECIDED = "异议 #{objection_id} 已经有处理结果。"
+RECEIVED_IN_FUTURE = "收到异议的日期 {received_on} 晚于今天（{today}），请输入实际收到的日期。"
+RECEIVED_BEFORE_PUBLICITY = "收到异议的日期 {received_on} 早于公示开始（{starts_on}），请输入公示开始当天或之后的日期。"
 
 FORMAT_CLASHES = "第 {campaign_id} 个征集批次的聘书编号格式 {other} 可能编出相同的号码，请换一个格式（如更换字母前缀）。"
 FORMAT_REUSES = "这个格式会再次编出已发出的聘书编号 {number}，聘书编号不能重复使用，请换一个格式。"

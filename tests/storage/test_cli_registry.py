@@ -67,6 +67,22 @@ def test_a_batch_from_the_meeting_to_the_certificates(tmp_path, monkeypatch, cap
     code, _, err = run(capsys, "registry", "batch", "--meeting-date", "bad", "--reference", "x",
                        "--applications", "1")  # fmt: skip
     assert code == 2 and "not a date" in err
+    code, _, err = run(capsys, "registry", "batch", "--meeting-date", "2030-01-01",
+                       "--reference", "x", "--applications", "1")  # fmt: skip
+    assert code == 2 and "联席会议日期 2030-01-01 晚于今天" in err
+    code, _, err = run(
+        capsys, "registry", "objection", "--application", str(second), "--received", "2022-10-20",
+        "--summary", "早于会议和公示",
+    )  # fmt: skip
+    assert code == 2 and err == (
+        "expertbot: 收到异议的日期 2022-10-20 早于公示开始（2022-11-04），"
+        "请输入公示开始当天或之后的日期。\n"
+    )
+    code, _, err = run(
+        capsys, "registry", "objection", "--application", str(second), "--received", "2030-01-01",
+        "--summary", "日期在将来",
+    )  # fmt: skip
+    assert code == 2 and "收到异议的日期 2030-01-01 晚于今天" in err
 
 
 @pytest.mark.parametrize("argv", [["registry", "appoint", "--batch", "9", "--start", "2022-11-15"]])
