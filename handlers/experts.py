@@ -5,7 +5,7 @@ bot.services.experts, re-checked on the server."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from aiogram import Bot, F, Router
@@ -16,10 +16,10 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 
 from bot.clock import Clock, local
 from bot.config import Settings
-from bot.domain.errors import AlreadyHandled, DomainError
+from bot.domain.errors import AlreadyHandled, DomainError, NotAllowed
 from bot.domain.idcard import mask_phone
 from bot.domain.parsers import clean_text, parse_day
-from bot.domain.registry import SERVING, Rating, Standing, term_end
+from bot.domain.registry import SERVING, Rating, Standing, passed, term_end
 from bot.services import experts as svc
 from bot.services.draw_work import format_fee, format_hours
 from bot.services.repositories import UnitOfWorkFactory
@@ -136,20 +136,24 @@ def _shown(field: str, value: str | None) -> str:
     return mask_phone(value) if field == "mobile" else value
 
 
-def card_keyboard(card: svc.ExpertCard, year: int) -> InlineKeyboardMarkup | None:
+def card_keyboard(card: svc.ExpertCard, today: date) -> InlineKeyboardMarkup | None:
+    """The card's buttons; 续聘 and 不予续聘 only once they can be decided (within 90 days of the
+    term's end), and 续聘 not after a failed 期满考核 (without one, its press says to do it)."""
     if Standing(card.row.standing) not in SERVING:
         return None
     id_ = card.expert.id
+    decisions = []
+    if card.decision_refusal(today) is None:
+        review = card.term_review()
+        if review is None or passed(Rating(review.rating)):
+            decisions.append(_button(t.BUTTON_RENEW, ExpertDo.RENEW, id_))
+        decisions.append(_button(t.BUTTON_NOT_RENEW, ExpertDo.NOT_RENEW, id_))
     rows = [
         [
-            _button(t.BUTTON_EVALUATE.format(year=year), ExpertDo.EVALUATE, id_),
+            _button(t.BUTTON_EVALUATE.format(year=today.year), ExpertDo.EVALUATE, id_),
             _button(t.BUTTON_TERM_EVALUATE, ExpertDo.TERM_EVALUATE, id_),
         ],
-        [
-            _button(t.BUTTON_RENEW, ExpertDo.RENEW, id_),
-            _button(t.BUTTON_NOT_RENEW, ExpertDo.NOT_RENEW, id_),
-            _button(t.BUTTON_DISMISS, ExpertDo.DISMISS, id_),
-        ],
+        [*decisions, _button(t.BUTTON_DISMISS, ExpertDo.DISMISS, id_)],
     ]
     if card.expert.withdrawal_reason:
         rows.append([_button(t.BUTTON_CONFIRM_WITHDRAWAL, ExpertDo.CONFIRM_WITHDRAWAL, id_)])
@@ -171,8 +175,7 @@ async def on_expert(
         return
     card = await svc.find_expert(uows, key=command.args, by=person_id, admin_ids=admin_ids)
     await state.clear()
-    year = local(clock.now()).year
-    await message.answer(card_text(card), reply_markup=card_keyboard(card, year))
+    await message.answer(card_text(card), reply_markup=card_keyboard(card, local(clock.now()).date()))
 
 
 async def on_act(
@@ -273,6 +276,8 @@ async def on_act(
                 t.TERM_EVALUATION_DONE.format(name=name, rating=rating.value, health=data["health"])
             )
         case ExpertDo.RENEW:
+            if why := card.renewal_refusal(local(clock.now()).date()):
+                raise NotAllowed(why)
             await state.set_state(ExpertInput.renewal_start)
             await state.update_data(expert_id=id_)
             await query.answer()
@@ -296,6 +301,8 @@ async def on_act(
             )
         case ExpertDo.NOT_RENEW | ExpertDo.DISMISS:
             action = "not_renew" if do is ExpertDo.NOT_RENEW else "dismiss"
+            if action == "not_renew" and (why := card.decision_refusal(local(clock.now()).date())):
+                raise NotAllowed(why)
             await state.set_state(ExpertInput.reason)
             await state.update_data(expert_id=id_, action=action)
             await query.answer()
@@ -383,6 +390,8 @@ async def on_typed(
             case ExpertInput.renewal_start.state:
                 start = parse_day(text)
                 card = await svc.find_expert(uows, key=f"#{data['expert_id']}", **who)
+                if why := card.renewal_start_refusal(start):
+                    raise NotAllowed(why)
                 await state.update_data(start=start.isoformat())
                 confirm = InlineKeyboardMarkup(
                     inline_keyboard=[

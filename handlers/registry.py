@@ -335,7 +335,9 @@ async def on_typed(
     try:
         match await state.get_state():
             case RegistryInput.meeting_date.state:
-                await state.update_data(meeting_on=parse_day(text).isoformat())
+                meeting_on = parse_day(text)
+                svc.check_meeting_day(meeting_on, now=clock.now())
+                await state.update_data(meeting_on=meeting_on.isoformat())
                 await state.set_state(RegistryInput.reference)
                 await message.answer(t.ASK_REFERENCE)
             case RegistryInput.reference.state:
@@ -373,7 +375,11 @@ async def on_typed(
                 )
                 await message.answer(answer, reply_markup=markup)
             case RegistryInput.received.state:
-                await state.update_data(received=parse_day(text).isoformat())
+                received = parse_day(text)
+                await svc.check_received_day(
+                    uows, app_id=data["app_id"], received_on=received, now=clock.now(), **who
+                )
+                await state.update_data(received=received.isoformat())
                 await state.set_state(RegistryInput.summary)
                 await message.answer(t.ASK_SUMMARY)
             case RegistryInput.summary.state:
@@ -407,7 +413,9 @@ async def on_typed(
                 )
             case RegistryInput.term_start.state:
                 start = parse_day(text)
-                view = await svc.batch_view(uows, batch_id=data["batch_id"], **who)
+                view = await svc.check_term_start(
+                    uows, batch_id=data["batch_id"], term_start=start, **who
+                )
                 await state.update_data(start=start.isoformat())
                 body = t.CONFIRM_APPOINT.format(
                     id=data["batch_id"], count=len(view.waiting()), start=start, end=term_end(start)

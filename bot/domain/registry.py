@@ -57,7 +57,11 @@ EXPERT_MOVES: dict[tuple[Standing, ExpertAction], Standing] = {
     (S.APPOINTED, XA.DISMISS): S.DISMISSED,
     (S.DUE, XA.DISMISS): S.DISMISSED,
 }
-"""Renewal may be decided ahead of the term's end (within the reminder window) or after it."""
+"""续聘 and 不予续聘 are decided from the first term reminder on (`decisions_open`), and 续聘 only
+after a passing 期满考核 (the services check both); withdrawal and dismissal at any time."""
+
+DECIDED_AT_TERM_END = frozenset({XA.RENEW, XA.NOT_RENEW})
+"""What follows a term (notice § 四(四)): decided when the term is over or about to be."""
 
 EXPERT_FINAL = frozenset({S.ENDED, S.WITHDRAWN, S.DISMISSED})
 SERVING = frozenset({S.APPOINTED, S.DUE})
@@ -95,6 +99,12 @@ TERM_REMINDERS = (90, 30)
 def renewal_reminders(end: date, days_before: tuple[int, ...] = TERM_REMINDERS) -> tuple[date, ...]:
     """The days on which the bureau is told that a term ends at `end`."""
     return tuple(end - timedelta(days=d) for d in days_before)
+
+
+def decisions_open(end: date) -> date:
+    """The first day on which 续聘 or 不予续聘 may be decided for a term ending at `end`: the
+    first reminder's (90 days before); the term runs on until `end` whatever is decided."""
+    return end - timedelta(days=max(TERM_REMINDERS))
 
 
 def due_reminder(end: date, today: date) -> int | None:
@@ -210,6 +220,11 @@ class Rating(StrEnum):
     EXCELLENT = "优秀"
     PASS = "合格"
     FAIL = "不合格"
+
+
+def passed(rating: Rating) -> bool:
+    """A rating that is not 不合格."""
+    return rating is not Rating.FAIL
 
 
 def flagged(ratings_in_term: list[Rating]) -> bool:

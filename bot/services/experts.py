@@ -21,15 +21,18 @@ from bot.domain import keys, parsers
 from bot.domain.errors import AlreadyHandled, NotAllowed, NotFound
 from bot.domain.exports import Access
 from bot.domain.registry import (
+    DECIDED_AT_TERM_END,
     SERVING,
     TERM_REMINDERS,
     ExpertAction,
     Rating,
     Standing,
     certificate_number,
+    decisions_open,
     due_reminder,
     flagged,
     next_standing,
+    passed,
     series_of,
     term_end,
 )
@@ -90,6 +93,51 @@ class ExpertCard:
         term = self.terms[-1].id if self.terms else None
         return flagged([Rating(e.rating) for e in self.evaluations if e.kind == "year" and e.term_id == term])
 
+    def term_review(self) -> EvaluationRow | None:
+        """The latest 期满考核 of the running term, if any."""
+        term = self.terms[-1].id if self.terms else None
+        reviews = [e for e in self.evaluations if e.kind == "term" and e.term_id == term]
+        return reviews[-1] if reviews else None
+
+    def decision_refusal(self, today: date) -> str | None:
+        """Why 续聘 or 不予续聘 cannot be decided `today` (None: it can): not serving, or the
+        running term's end is not within the reminders' window yet."""
+        if Standing(self.expert.standing) not in SERVING:
+            return t.EXPERT_WRONG_STANDING.format(
+                standing=t.STANDING.get(self.expert.standing, self.expert.standing)
+            )
+        if not self.terms:
+            return t.NO_TERM
+        return _too_early(self.terms[-1].ends_on, today)
+
+    def renewal_refusal(self, today: date) -> str | None:
+        """Why 续聘 cannot be decided `today`: as `decision_refusal`, and the running term's
+        期满考核 must be on record and passed (notice § 四(四): evaluated, then decided)."""
+        if why := self.decision_refusal(today):
+            return why
+        review = self.term_review()
+        if review is None:
+            return t.RENEWAL_NEEDS_REVIEW
+        if not passed(Rating(review.rating)):
+            return t.RENEWAL_REVIEW_FAILED.format(rating=review.rating)
+        return None
+
+    def renewal_start_refusal(self, term_start: date) -> str | None:
+        """A new term starts after the running one's last day: it never cuts it short."""
+        ends_on = self.terms[-1].ends_on
+        if term_start <= ends_on:
+            return t.RENEWAL_TOO_EARLY.format(ends_on=ends_on, first=ends_on + timedelta(days=1))
+        return None
+
+
+def _too_early(ends_on: date, today: date) -> str | None:
+    opens = decisions_open(ends_on)
+    if today < opens:
+        return t.TERM_DECISION_EARLY.format(
+            ends_on=ends_on, opens=opens, days=max(TERM_REMINDERS)
+        )
+    return None
+
 
 async def find_expert(
     uows: UnitOfWorkFactory, *, key: str, by: int | None, admin_ids: Iterable[int] = ()
@@ -140,6 +188,10 @@ async def _move(
         raise NotAllowed(
             t.EXPERT_WRONG_STANDING.format(standing=t.STANDING.get(expert.standing, expert.standing))
         )
+    if action in DECIDED_AT_TERM_END:  # 续聘, 不予续聘: only when the term is (nearly) over
+        terms = await uow.registry.terms_of(expert.id)
+        if terms and (why := _too_early(terms[-1].ends_on, local(now).date())):
+            raise NotAllowed(why)
     if not await uow.registry.update_expert(
         expert.id, expert.version, now, standing=after.value, **values
     ):
@@ -307,13 +359,14 @@ async def renew(
     admin_ids: Iterable[int] = (),
     now: datetime,
 ) -> Renewed:
-    """续聘: a new five-year term and a new certificate number."""
+    """续聘: a new five-year term from the day after the running one ends (or later) and a new
+    certificate number; only within 90 days of the term's end or after it, and after a passing
+    期满考核 of the term."""
     async with uows() as uow:
         actor_name = await bureau_actor(uow, by, admin_ids)
         card = await _card(uow, expert_id)
-        running = card.terms[-1]
-        if term_start <= running.starts_on:
-            raise NotAllowed(t.RENEWAL_TOO_EARLY.format(start=running.starts_on))
+        if why := card.renewal_refusal(local(now).date()) or card.renewal_start_refusal(term_start):
+            raise NotAllowed(why)
         app = await uow.applications.application(card.expert.app_id)
         assert app is not None
         template = await uow.registry.certificate_format(app.campaign.id)
@@ -325,8 +378,6 @@ async def renew(
             uow, card.expert, ExpertAction.RENEW, reason=certificate_no, by=by,
             actor_name=actor_name, now=now,
         )  # fmt: skip
-        if running.ended_on is None and running.ends_on >= term_start:
-            await uow.registry.end_term(running.id, term_start)
         ends_on = term_end(term_start)
         await uow.registry.add_term(
             expert_id=expert_id,

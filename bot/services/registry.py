@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from bot.clock import local
 from bot.domain import keys
@@ -243,6 +243,13 @@ class RecordedBatch:
     """A correction's left-out applications: qualified again, for a later batch."""
 
 
+def check_meeting_day(meeting_on: date, *, now: datetime) -> None:
+    """The joint meeting has met when it is recorded: its day is today or before."""
+    today = local(now).date()
+    if meeting_on > today:
+        raise NotAllowed(t.MEETING_IN_FUTURE.format(meeting_on=meeting_on, today=today))
+
+
 async def record_batch(
     uows: UnitOfWorkFactory,
     *,
@@ -255,6 +262,7 @@ async def record_batch(
     now: datetime,
 ) -> RecordedBatch:
     """Records the joint meeting's decision: which qualified applications enter (入库确认)."""
+    check_meeting_day(meeting_on, now=now)
     reference = reference.strip()
     if not reference or len(reference) > REFERENCE_MAX:
         raise NotAllowed(t.REFERENCE_NEEDED.format(limit=REFERENCE_MAX))
@@ -403,6 +411,32 @@ async def _window_of(uow: UnitOfWork, app_id: int) -> tuple[BatchRow, PublicityR
     raise NotAllowed(t.NOT_PUBLISHED.format(app_id=app_id))
 
 
+def _check_received(window: PublicityRow, received_on: date, today: date) -> None:
+    """An objection arrives once the list is published, and by today."""
+    if received_on > today:
+        raise NotAllowed(t.RECEIVED_IN_FUTURE.format(received_on=received_on, today=today))
+    if received_on < window.starts_on:
+        raise NotAllowed(
+            t.RECEIVED_BEFORE_PUBLICITY.format(received_on=received_on, starts_on=window.starts_on)
+        )
+
+
+async def check_received_day(
+    uows: UnitOfWorkFactory,
+    *,
+    app_id: int,
+    received_on: date,
+    by: int | None,
+    admin_ids: Iterable[int] = (),
+    now: datetime,
+) -> None:
+    """Whether `record_objection` would take this day (it checks again), to ask at once."""
+    async with uows() as uow:
+        await bureau_actor(uow, by, admin_ids)
+        _, window = await _window_of(uow, app_id)
+    _check_received(window, received_on, local(now).date())
+
+
 @dataclass(frozen=True)
 class RecordedObjection:
     id: int
@@ -430,6 +464,7 @@ async def record_objection(
         if app.status is not Status.CONFIRMED:
             raise NotAllowed(t.NOT_PUBLISHED.format(app_id=app_id))
         _, window = await _window_of(uow, app_id)
+        _check_received(window, received_on, local(now).date())
         objection_id = await uow.registry.add_objection(
             publicity_id=window.id,
             app_id=app_id,
@@ -505,6 +540,38 @@ class Appointment:
     ends_on: date
 
 
+def _check_term_start(window: PublicityRow, term_start: date) -> None:
+    """A term starts after the publicity window's last day (so after the joint meeting too:
+    a window never opens before it)."""
+    if term_start <= window.ends_on:
+        raise NotAllowed(
+            t.TERM_START_IN_PUBLICITY.format(
+                ends_on=window.ends_on, first=window.ends_on + timedelta(days=1)
+            )
+        )
+
+
+async def check_term_start(
+    uows: UnitOfWorkFactory,
+    *,
+    batch_id: int,
+    term_start: date,
+    by: int | None,
+    admin_ids: Iterable[int] = (),
+) -> BatchView:
+    """The batch to appoint, once the typed first day of the term is one `appoint_batch` takes
+    (it checks again): refused while the batch has no publicity or the day is inside it."""
+    async with uows() as uow:
+        await bureau_actor(uow, by, admin_ids)
+        await _counting_batch(uow, batch_id)
+        view = await _view(uow, batch_id)
+    assert view is not None
+    if view.window is None:
+        raise NotAllowed(t.NO_PUBLICITY.format(batch_id=batch_id))
+    _check_term_start(view.window, term_start)
+    return view
+
+
 async def appoint_batch(
     uows: UnitOfWorkFactory,
     *,
@@ -525,6 +592,7 @@ async def appoint_batch(
             raise NotAllowed(t.NO_PUBLICITY.format(batch_id=batch_id))
         if local(now).date() <= window.ends_on:
             raise NotAllowed(t.PUBLICITY_RUNNING.format(ends_on=window.ends_on))
+        _check_term_start(window, term_start)
         if open_ := [o.id for o in await uow.registry.objections(window.id) if o.outcome == "open"]:
             raise NotAllowed(t.OBJECTIONS_OPEN.format(ids="、".join(f"#{i}" for i in open_)))
         template = await uow.registry.certificate_format(batch.campaign_id)

@@ -23,6 +23,7 @@ BATCH_CORRECTED = "第 {batch_id} 批已由第 {by} 批更正，请对最新一�
 BATCH_APPOINTED = "第 {batch_id} 批已有专家聘任，不能再更正。"
 ONE_CAMPAIGN = "一批入库确认只能包含同一征集批次的申报。"
 BATCH_NOTE = "联席会议（{meeting_on}）{reference}"
+MEETING_IN_FUTURE = "联席会议日期 {meeting_on} 晚于今天（{today}）：请在会议召开后记录，输入会议实际召开的日期。"
 
 WINDOW_BACKWARDS = "公示结束日期不能早于开始日期。"
 WINDOW_BEFORE_MEETING = "公示不能早于联席会议（{meeting_on}）开始。"
@@ -33,11 +34,14 @@ SUMMARY_NEEDED = "请写明异议的主要内容。"
 REASON_NEEDED = "请写明理由。"
 OBJECTION_NOT_FOUND = "没有异议 #{objection_id}。"
 OBJECTION_DECIDED = "异议 #{objection_id} 已经有处理结果。"
+RECEIVED_IN_FUTURE = "收到异议的日期 {received_on} 晚于今天（{today}），请输入实际收到的日期。"
+RECEIVED_BEFORE_PUBLICITY = "收到异议的日期 {received_on} 早于公示开始（{starts_on}），请输入公示开始当天或之后的日期。"
 
 FORMAT_CLASHES = "第 {campaign_id} 个征集批次的聘书编号格式 {other} 可能编出相同的号码，请换一个格式（如更换字母前缀）。"
 FORMAT_REUSES = "这个格式会再次编出已发出的聘书编号 {number}，聘书编号不能重复使用，请换一个格式。"
 
 PUBLICITY_RUNNING = "公示期到 {ends_on} 才结束，结束后才能聘任。"
+TERM_START_IN_PUBLICITY = "聘期须在公示期结束（{ends_on}）之后开始，请输入 {first} 或更晚的日期。"
 OBJECTIONS_OPEN = "还有未处理的异议：{ids}，处理后才能聘任。"
 NOBODY_TO_APPOINT = "第 {batch_id} 批没有待聘任的专家。"
 
@@ -164,7 +168,10 @@ EXPERT_WRONG_STANDING = "该专家目前“{standing}”，不能这样处理。
 REASON_LIMIT = "请写明理由（不超过 {limit} 个字）。"
 NO_TERM = "该专家没有聘期记录。"
 EVALUATED = "该专家 {year} 年的评价已经记录过。"
-RENEWAL_TOO_EARLY = "新聘期须晚于当前聘期的开始（{start}）。"
+RENEWAL_TOO_EARLY = "新聘期须在当前聘期届满（{ends_on}）之后开始，请输入 {first} 或更晚的日期。"
+TERM_DECISION_EARLY = "聘期到 {ends_on} 届满：续聘或不予续聘须在届满前 {days} 天内决定，即 {opens} 起。"
+RENEWAL_NEEDS_REVIEW = "续聘前须先完成本聘期的期满考核（卡片上的“期满考核”），考核合格后才能续聘。"
+RENEWAL_REVIEW_FAILED = "本聘期的期满考核结果为“{rating}”，不能续聘。"
 WITHDRAWAL_WAITING = "您的退出申请已提交，正等待市局确认。"
 NO_WITHDRAWAL = "该专家没有待确认的退出申请。"
 

@@ -36,7 +36,7 @@ async def test_a_batch_is_corrected_by_a_new_batch_from_the_registry_screen(
     ]  # fmt: skip
     first = await registry.record_batch(uows, meeting_on=date(2022, 10, 28), reference="纪要3号", app_ids=apps[:3], now=AT, **who)  # fmt: skip
     await registry.open_publicity(uows, batch_id=first.id, starts_on=date(2022, 11, 1), ends_on=date(2022, 11, 7), now=AT, **who)  # fmt: skip
-    objection = await registry.record_objection(uows, app_id=apps[2], received_on=date(2022, 11, 2), summary="已退休", now=AT, **who)  # fmt: skip
+    objection = await registry.record_objection(uows, app_id=apps[2], received_on=date(2022, 11, 2), summary="已退休", now=datetime(2022, 11, 2, 9, 0, tzinfo=TZ), **who)  # fmt: skip
     await registry.decide_objection(uows, objection_id=objection.id, upheld=True, reason="经核实已退休", now=AT, **who)  # fmt: skip
 
     admin = world.user(BUREAU_ADMIN, "局长")

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -54,3 +54,61 @@ async def test_the_bureau_records_a_yearly_result_with_notes_and_two_fails_are_f
         (2023, "不合格", "全年未参加专家库活动"),
         (2024, "不合格", None),
     ]
+
+
+async def test_renewal_is_offered_near_the_term_end_and_only_after_a_passing_term_review(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    """The terms run 2022-11-15 to 2027-11-14: 续聘 and 不予续聘 from 2027-08-16 on; 续聘 after a
+    passing 期满考核. A stale button is refused and changes nothing."""
+    from handlers.callbacks import ExpertAct, ExpertDo
+    from storage.models import ExpertTerm
+
+    await appointed(sessionmaker, clock)
+    admin = world.user(BUREAU_ADMIN, "局长")
+    clock.at = datetime(2022, 12, 6, 9, 0, tzinfo=TZ)  # three weeks into the term
+    await admin.send("/expert CQGSYF-2022-0001")
+    card = admin.last()
+    labels = [label for label, _ in card.buttons()]
+    assert "续聘" not in labels and "不予续聘" not in labels and "解聘" in labels
+    await admin.press_data(ExpertAct(do=ExpertDo.RENEW, id=1).pack(), card)
+    assert admin.alert == "聘期到 2027-11-14 届满：续聘或不予续聘须在届满前 90 天内决定，即 2027-08-16 起。"
+    await admin.press_data(ExpertAct(do=ExpertDo.NOT_RENEW, id=1).pack(), card)
+    assert admin.alert is not None and "2027-08-16 起" in admin.alert
+
+    clock.at = datetime(2027, 9, 1, 9, 0, tzinfo=TZ)
+    await admin.send("/expert CQGSYF-2022-0001")
+    assert [label for label, _ in admin.last().buttons()][-3:] == ["续聘", "不予续聘", "解聘"]
+    await admin.press("续聘")
+    assert admin.alert == "续聘前须先完成本聘期的期满考核（卡片上的“期满考核”），考核合格后才能续聘。"
+    await admin.press("期满考核")
+    await admin.send("健康")
+    await admin.send("聘期内未参加专家库活动")
+    await admin.press("不合格")
+    await admin.send("/expert CQGSYF-2022-0001")
+    after_fail = admin.last()
+    labels = [label for label, _ in after_fail.buttons()]
+    assert "续聘" not in labels and "不予续聘" in labels
+    await admin.press_data(ExpertAct(do=ExpertDo.RENEW, id=1).pack(), after_fail)
+    assert admin.alert == "本聘期的期满考核结果为“不合格”，不能续聘。"
+
+    await admin.send("/expert CQGSYF-2022-0002")  # 李矿山 passes and is renewed
+    await admin.press("期满考核")
+    await admin.send("健康")
+    await admin.send("聘期内参加评审12次")
+    await admin.press("合格")
+    await admin.send("/expert CQGSYF-2022-0002")
+    await admin.press("续聘")
+    await admin.send("2027-10-01")
+    assert admin.last().text == "新聘期须在当前聘期届满（2027-11-14）之后开始，请输入 2027-11-15 或更晚的日期。"
+    await admin.send("2027-11-15")
+    await admin.press("确认续聘")
+    assert "已续聘 李矿山：CQGSYF-2027-0001，聘期 2027-11-15 至 2032-11-14" in admin.last().text
+    async with sessionmaker() as session:
+        terms = (await session.execute(select(ExpertTerm.certificate_no, ExpertTerm.ended_on).order_by(ExpertTerm.id))).all()  # fmt: skip
+    assert [tuple(t) for t in terms] == [
+        ("CQGSYF-2022-0001", None),
+        ("CQGSYF-2022-0002", None),
+        ("CQGSYF-2022-0003", date(2022, 10, 28)),
+        ("CQGSYF-2027-0001", None),
+    ], "nobody's term was cut short"

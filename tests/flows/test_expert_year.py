@@ -37,6 +37,7 @@ async def test_from_district_approval_to_a_renewed_expert_who_withdraws(
     await admin.press("第1批：开始公示")
     await admin.send("2022-11-01")
     await admin.press("确认公示")
+    clock.at = datetime(2022, 11, 3, 16, 0, tzinfo=TZ)  # in the window
     await admin.send("/registry")
     await admin.press("第1批：记录异议")
     await admin.press("张三")

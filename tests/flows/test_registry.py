@@ -54,6 +54,7 @@ async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
     assert "只有市局管理员" in district.last().text
 
     admin = world.user(BUREAU_ADMIN, "局长")
+    clock.at = datetime(2022, 10, 28, 15, 0, tzinfo=TZ)  # the meeting has met
     await admin.send("/registry")
     assert "资格审核通过、待联席会议确认：2 份" in admin.last().text
     await admin.press("记录联席会议确认")
@@ -93,6 +94,7 @@ async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
     assert "1. 王建筑 男 重庆大学 高级工程师 建筑" in published
     assert "500106" not in published and "139" not in published
 
+    clock.at = datetime(2022, 11, 7, 16, 0, tzinfo=TZ)  # in the window
     await admin.send("/registry")
     await admin.press("第1批：记录异议")
     await admin.press("李矿山")
@@ -197,6 +199,12 @@ async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
     assert "请输入评价说明" in admin.last().text
     await admin.press("跳过")
     assert "已记录 王建筑 2022 年度评价：优秀" in admin.last().text
+    clock.at = datetime(2027, 9, 1, 9, 0, tzinfo=TZ)  # renewal: within 90 days of the term's end
+    await admin.send("/expert CQGSYF-2022-0001")
+    await admin.press("期满考核")
+    await admin.send("健康")
+    await admin.send("聘期内参加评审12次")
+    await admin.press("合格")
     await admin.send("/expert CQGSYF-2022-0001")
     await admin.press("续聘")
     await admin.send("2027-11-15")
@@ -241,6 +249,7 @@ async def test_a_current_expert_is_not_asked_to_apply_again_in_a_top_up_call(
     who = {"by": admin, "admin_ids": (admin,)}
     app_id = await seed_app(sessionmaker, telegram_id=5001, unit_code="CQU001", status="qualified",
                             name="王建筑", group="建筑", id_number="500106198501011234")  # fmt: skip
+    clock.at = datetime(2022, 10, 28, 15, 0, tzinfo=TZ)  # the meeting has met
     batch = await registry.record_batch(uows, meeting_on=date(2022, 10, 28), reference="纪要3号", app_ids=[app_id], now=clock.now(), **who)  # fmt: skip
     await registry.open_publicity(uows, batch_id=batch.id, starts_on=date(2022, 11, 1), ends_on=date(2022, 11, 1), now=clock.now(), **who)  # fmt: skip
     clock.at = datetime(2022, 11, 2, 9, 0, tzinfo=TZ)
@@ -258,3 +267,80 @@ async def test_a_current_expert_is_not_asked_to_apply_again_in_a_top_up_call(
     await expert.send("/start")
     await expert.press("全部同意")  # seeded without consent, as an applicant of 2022 might be
     assert "无需再次申报" in expert.last().text
+
+
+async def test_a_term_typed_inside_the_publicity_window_is_refused_and_asked_again(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    from datetime import date
+
+    from bot.services import registry
+    from tests.support.people import person
+
+    uows = unit_of_work_factory(sessionmaker)
+    admin_id = await person(uows, BUREAU_ADMIN)
+    who = {"by": admin_id, "admin_ids": (admin_id,)}
+    app_id = await seed_app(sessionmaker, telegram_id=5001, unit_code="CQU001", status="qualified",
+                            name="王建筑", group="建筑", id_number="500106198501011234")  # fmt: skip
+    clock.at = datetime(2021, 10, 20, 15, 0, tzinfo=TZ)
+    batch = await registry.record_batch(uows, meeting_on=date(2021, 10, 20), reference="纪要3号", app_ids=[app_id], now=clock.now(), **who)  # fmt: skip
+    await registry.open_publicity(uows, batch_id=batch.id, starts_on=date(2021, 10, 22), ends_on=date(2021, 10, 28), now=clock.now(), **who)  # fmt: skip
+    clock.at = datetime(2021, 11, 2, 9, 0, tzinfo=TZ)
+    admin = world.user(BUREAU_ADMIN, "局长")
+    await admin.send("/registry")
+    await admin.press("第1批：聘任")
+    await admin.send("2021-10-27")
+    assert admin.last().text == "聘期须在公示期结束（2021-10-28）之后开始，请输入 2021-10-29 或更晚的日期。"
+    assert not admin.last().buttons()
+    await admin.send("2021-10-29")
+    assert "聘期 2021-10-29 至 2026-10-28" in admin.last().text
+    await admin.press("确认聘任")
+    assert any(m.text and "已聘任 1 人" in m.text for m in admin.inbox())
+    async with sessionmaker() as session:
+        [status] = await session.scalars(select(Application.status))
+    assert status == "accepted"
+
+
+async def test_a_meeting_day_after_today_and_an_objection_before_the_window_are_asked_again(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    from storage.models import Objection
+
+    await standard_reviewers(sessionmaker)
+    await seed_app(sessionmaker, telegram_id=5001, unit_code="CQU001", status="qualified",
+                   name="王建筑", group="建筑", id_number="500106198501011234")  # fmt: skip
+    clock.at = datetime(2026, 10, 28, 15, 0, tzinfo=TZ)
+    admin = world.user(BUREAU_ADMIN, "局长")
+    await admin.send("/registry")
+    await admin.press("记录联席会议确认")
+    await admin.press("王建筑")
+    await admin.press("下一步")
+    await admin.send("2027-01-01")
+    assert admin.last().text == (
+        "联席会议日期 2027-01-01 晚于今天（2026-10-28）：请在会议召开后记录，输入会议实际召开的日期。"
+    )
+    await admin.send("2026-10-28")
+    await admin.send("联席会议纪要〔2026〕3号")
+    assert "将记录：2026-10-28 联席会议纪要〔2026〕3号" in admin.last().text
+    await admin.press("确认记录")
+    await admin.send("/registry")
+    await admin.press("第1批：开始公示")
+    await admin.send("2026-11-02")
+    await admin.press("确认公示")
+
+    clock.at = datetime(2026, 11, 3, 10, 0, tzinfo=TZ)
+    await admin.send("/registry")
+    await admin.press("第1批：记录异议")
+    await admin.press("王建筑")
+    await admin.send("2030-01-01")
+    assert admin.last().text == "收到异议的日期 2030-01-01 晚于今天（2026-11-03），请输入实际收到的日期。"
+    await admin.send("2026-10-30")
+    assert admin.last().text == (
+        "收到异议的日期 2026-10-30 早于公示开始（2026-11-02），请输入公示开始当天或之后的日期。"
+    )
+    async with sessionmaker() as session:
+        assert not (await session.scalars(select(Objection))).all()
+    await admin.send("2026-11-03")
+    assert admin.last().text == "请输入异议的主要内容："
+    await admin.send("反映其资历材料不实")
+    assert "已记录异议 #1（王建筑）" in admin.last().text

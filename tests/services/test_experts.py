@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
-from bot.clock import TZ
+from bot.clock import TZ, local
 from bot.domain.errors import AlreadyHandled, NotAllowed
 from bot.domain.registry import ExpertAction, Rating
 from bot.services import experts, registry
@@ -19,6 +19,8 @@ from tests.support.people import person
 
 AT = datetime(2022, 10, 28, 15, 0, tzinfo=TZ)
 LATER = datetime(2022, 11, 20, 9, 0, tzinfo=TZ)
+DUE_SOON = datetime(2027, 9, 1, 9, 0, tzinfo=TZ)
+"""Within 90 days of the terms' end (2027-11-14): 续聘 and 不予续聘 may be decided."""
 
 
 @pytest.fixture
@@ -52,6 +54,14 @@ async def appointed(sessionmaker):
     return uows, who, [a.expert_id for a in done]
 
 
+async def reviewed(uows, who, expert_id: int, now: datetime, rating: Rating = Rating.PASS) -> None:
+    """期满考核 of the running term, which 续聘 needs (passed)."""
+    await experts.record_evaluation(
+        uows, expert_id=expert_id, year=local(now).year, rating=rating, notes="聘期内参加评审9次",
+        term=True, health="健康", now=now, **who,
+    )  # fmt: skip
+
+
 async def kinds(sessionmaker) -> list[str]:
     async with sessionmaker() as session:
         payloads = await session.scalars(
@@ -80,8 +90,9 @@ async def test_two_failed_yearly_evaluations_in_a_term_are_flagged(appointed) ->
 
 async def test_renewal_starts_a_new_term_with_a_new_number(appointed, sessionmaker) -> None:
     uows, who, (first, _) = appointed
+    await reviewed(uows, who, first, DUE_SOON)
     renewed = await experts.renew(
-        uows, expert_id=first, term_start=date(2027, 11, 15), now=LATER, **who
+        uows, expert_id=first, term_start=date(2027, 11, 15), now=DUE_SOON, **who
     )
     assert (renewed.certificate_no, renewed.ends_on) == ("CQGSYF-2027-0001", date(2032, 11, 14))
     card = await experts.find_expert(uows, key=f"#{first}", **who)
@@ -97,14 +108,16 @@ async def test_not_renewed_ends_with_the_term_and_cannot_be_renewed_after(
 ) -> None:
     uows, who, (first, _) = appointed
     with pytest.raises(NotAllowed, match="理由"):
-        await experts.not_renew(uows, expert_id=first, reason=" ", now=LATER, **who)
+        await experts.not_renew(uows, expert_id=first, reason=" ", now=DUE_SOON, **who)
     ended = await experts.not_renew(
-        uows, expert_id=first, reason="年度评价两次不合格", now=LATER, **who
+        uows, expert_id=first, reason="年度评价两次不合格", now=DUE_SOON, **who
     )
     assert ended.action is ExpertAction.NOT_RENEW and ended.effective_on == date(2027, 11, 14)
     assert ended.certificate_no == "CQGSYF-2022-0001" and ended.unit == "重庆大学"
     with pytest.raises(NotAllowed, match="不再续聘"):
-        await experts.renew(uows, expert_id=first, term_start=date(2027, 11, 15), now=LATER, **who)
+        await experts.renew(
+            uows, expert_id=first, term_start=date(2027, 11, 15), now=DUE_SOON, **who
+        )
 
 
 async def test_withdrawal_is_asked_by_the_expert_and_confirmed_by_the_bureau(
@@ -176,6 +189,7 @@ async def test_the_bureau_hears_90_and_30_days_before_terms_end_once_each(
     )
     assert await pass_at(datetime(2027, 8, 17, 9, 0, tzinfo=TZ)) == []
     first_expert = appointed[2][0]
+    await reviewed(uows, who, first_expert, datetime(2027, 9, 1, tzinfo=TZ))
     await experts.renew(
         uows,
         expert_id=first_expert,
@@ -216,8 +230,61 @@ async def test_the_pass_moves_experts_whose_term_ended_to_due_once(appointed, se
         ).all()  # fmt: skip
     assert standings == {first: "due", second: "dismissed"}
     assert events[-1] == (ExpertAction.TERM_ENDS.value, "appointed", "due", "系统（聘期届满）")
+    await reviewed(uows, who, first, next_morning)
     card = await experts.renew(
         uows, expert_id=first, term_start=date(2027, 11, 15), now=next_morning, **who
     )
     assert card.certificate_no == "CQGSYF-2027-0001"
     assert await experts.end_terms(uows, next_morning) == 0, "the new term runs"
+
+
+async def _unchanged(sessionmaker) -> tuple[list[tuple], list[str]]:
+    from storage.models import Expert
+
+    async with sessionmaker() as session:
+        terms = (await session.execute(select(ExpertTerm.certificate_no, ExpertTerm.ends_on, ExpertTerm.ended_on).order_by(ExpertTerm.id))).all()  # fmt: skip
+        standings = list(await session.scalars(select(Expert.standing).order_by(Expert.id)))
+    return [tuple(t) for t in terms], standings + await kinds(sessionmaker)
+
+
+async def test_renewal_waits_for_the_end_of_the_term_and_a_passing_term_review(
+    appointed, sessionmaker
+) -> None:
+    """QA: three weeks into a term 续聘 cut it short, and 续聘 followed 期满考核：不合格. Notice
+    § 四(四): when the term is over the bureau evaluates, then renewal is decided."""
+    uows, who, (first, second) = appointed
+    before = await _unchanged(sessionmaker)
+    three_weeks_in = datetime(2022, 12, 6, 9, 0, tzinfo=TZ)
+    for now in (three_weeks_in, datetime(2027, 8, 15, 9, 0, tzinfo=TZ)):
+        with pytest.raises(NotAllowed, match="续聘或不予续聘须在届满前 90 天内决定，即 2027-08-16 起"):
+            await experts.renew(uows, expert_id=first, term_start=date(2027, 11, 15), now=now, **who)
+        with pytest.raises(NotAllowed, match="即 2027-08-16 起"):
+            await experts.not_renew(uows, expert_id=second, reason="年度评价两次不合格", now=now, **who)  # fmt: skip
+    with pytest.raises(NotAllowed, match="续聘前须先完成本聘期的期满考核"):
+        await experts.renew(
+            uows, expert_id=second, term_start=date(2027, 11, 15), now=DUE_SOON, **who
+        )
+    await reviewed(uows, who, second, DUE_SOON, Rating.FAIL)
+    with pytest.raises(NotAllowed, match="本聘期的期满考核结果为“不合格”，不能续聘"):
+        await experts.renew(
+            uows, expert_id=second, term_start=date(2027, 11, 15), now=DUE_SOON, **who
+        )
+    assert await _unchanged(sessionmaker) == before, "a refusal changes nothing"
+
+    await reviewed(uows, who, first, DUE_SOON)
+    with pytest.raises(NotAllowed, match="新聘期须在当前聘期届满（2027-11-14）之后开始，请输入 2027-11-15"):
+        await experts.renew(uows, expert_id=first, term_start=date(2027, 9, 1), now=DUE_SOON, **who)  # fmt: skip
+    renewed = await experts.renew(
+        uows, expert_id=first, term_start=date(2027, 11, 15), now=DUE_SOON, **who
+    )
+    assert renewed.certificate_no == "CQGSYF-2027-0001", "refusals used no number"
+    card = await experts.find_expert(uows, key=f"#{first}", **who)
+    assert [(t.ends_on, t.ended_on) for t in card.terms] == [
+        (date(2027, 11, 14), None),
+        (date(2032, 11, 14), None),
+    ], "the first term runs to its end"
+    assert card.renewal_refusal(DUE_SOON.date()) is not None, "the new term has no review yet"
+    ended = await experts.not_renew(
+        uows, expert_id=second, reason="期满考核不合格", now=DUE_SOON, **who
+    )
+    assert ended.effective_on == date(2027, 11, 14)

@@ -3,6 +3,7 @@ appointment with certificate numbers that are never given twice."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 import pytest
@@ -21,6 +22,7 @@ from tests.support.people import person
 MEETING = date(2022, 10, 28)
 AT = datetime(2022, 10, 28, 15, 0, tzinfo=TZ)
 AFTER_PUBLICITY = datetime(2022, 11, 8, 9, 0, tzinfo=TZ)
+IN_PUBLICITY = datetime(2022, 11, 4, 16, 0, tzinfo=TZ)
 REFERENCE = "联席会议纪要〔2022〕3号"
 
 
@@ -150,11 +152,11 @@ async def test_publicity_objections_and_appointment(setup, sessionmaker) -> None
 
     overruled = (await registry.record_objection(
         uows, app_id=apps[0], received_on=date(2022, 11, 3), summary="反映其职称材料不实", by=admin,
-        admin_ids=admins, now=AT,
+        admin_ids=admins, now=IN_PUBLICITY,
     )).id  # fmt: skip
     upheld = (await registry.record_objection(
         uows, app_id=apps[1], received_on=date(2022, 11, 4), summary="反映其已退休", by=admin,
-        admin_ids=admins, now=AT,
+        admin_ids=admins, now=IN_PUBLICITY,
     )).id  # fmt: skip
     with pytest.raises(NotAllowed, match="公示期到 2022-11-07 才结束"):
         await registry.appoint_batch(
@@ -323,3 +325,85 @@ async def test_a_certificate_format_is_refused_when_it_could_give_a_number_twice
     await registry.set_certificate_format(
         uows, "CQGSYF-{year}-{number:04d}", campaign_id=top_up, now=AT, **who
     )
+
+
+async def test_a_term_cannot_start_inside_the_publicity_window(setup, sessionmaker) -> None:
+    """QA: batch 2's window ran 2021-10-22 to 2021-10-28, and a term from 2021-10-27 went
+    through; the term starts after the window's last day, which is after the meeting too."""
+    uows, admins, admin, _, apps = setup
+    who = {"by": admin, "admin_ids": admins}
+    at = datetime(2021, 10, 20, 15, 0, tzinfo=TZ)
+    batch = await registry.record_batch(
+        uows, meeting_on=date(2021, 10, 20), reference=REFERENCE, app_ids=apps[:1], now=at, **who
+    )
+    await registry.open_publicity(
+        uows, batch_id=batch.id, starts_on=date(2021, 10, 22), ends_on=date(2021, 10, 28), now=at,
+        **who,
+    )  # fmt: skip
+    after = datetime(2021, 11, 2, 9, 0, tzinfo=TZ)
+    for start in (date(2021, 10, 19), date(2021, 10, 27), date(2021, 10, 28)):
+        with pytest.raises(NotAllowed, match="聘期须在公示期结束（2021-10-28）之后开始"):
+            await registry.check_term_start(uows, batch_id=batch.id, term_start=start, **who)
+        with pytest.raises(NotAllowed, match="请输入 2021-10-29 或更晚的日期"):
+            await registry.appoint_batch(
+                uows, batch_id=batch.id, term_start=start, now=after, **who
+            )
+    assert await statuses(sessionmaker) == ["confirmed", "qualified", "qualified"]
+    view = await registry.check_term_start(
+        uows, batch_id=batch.id, term_start=date(2021, 10, 29), **who
+    )
+    assert [a.id for a in view.waiting()] == apps[:1]
+    [appointed] = await registry.appoint_batch(
+        uows, batch_id=batch.id, term_start=date(2021, 10, 29), now=after, **who
+    )
+    assert (appointed.starts_on, appointed.ends_on) == (date(2021, 10, 29), date(2026, 10, 28))
+
+
+async def test_a_meeting_or_an_objection_cannot_be_dated_after_today_or_before_the_window(
+    setup, sessionmaker
+) -> None:
+    """QA: a joint meeting on 2027-01-01 (chat) or 2030-01-01 (CLI) was recorded, and so was an
+    objection received on 2030-01-01 or before the list was published."""
+    from storage.models import Objection
+
+    uows, admins, admin, _, apps = setup
+    who = {"by": admin, "admin_ids": admins}
+    for meeting_on in (date(2022, 10, 29), date(2027, 1, 1), date(2030, 1, 1)):
+        with pytest.raises(NotAllowed, match=f"联席会议日期 {meeting_on} 晚于今天（2022-10-28）"):
+            await registry.record_batch(
+                uows, meeting_on=meeting_on, reference=REFERENCE, app_ids=apps, now=AT, **who
+            )
+    assert await statuses(sessionmaker) == ["qualified"] * 3
+    batch = await registry.record_batch(
+        uows, meeting_on=MEETING, reference=REFERENCE, app_ids=apps, now=AT, **who
+    )
+    await registry.open_publicity(
+        uows, batch_id=batch.id, starts_on=date(2022, 11, 1), ends_on=date(2022, 11, 7), now=AT,
+        **who,
+    )  # fmt: skip
+    refused = {
+        date(2030, 1, 1): "收到异议的日期 2030-01-01 晚于今天（2022-11-04）",
+        date(2022, 11, 5): "收到异议的日期 2022-11-05 晚于今天（2022-11-04）",
+        date(2022, 10, 31): "收到异议的日期 2022-10-31 早于公示开始（2022-11-01）",
+        date(2022, 10, 20): "早于公示开始（2022-11-01）",
+    }
+    for received_on, why in refused.items():
+        with pytest.raises(NotAllowed, match=re.escape(why)):
+            await registry.check_received_day(
+                uows, app_id=apps[0], received_on=received_on, now=IN_PUBLICITY, **who
+            )
+        with pytest.raises(NotAllowed, match=re.escape(why)):
+            await registry.record_objection(
+                uows, app_id=apps[0], received_on=received_on, summary="反映其已退休",
+                now=IN_PUBLICITY, **who,
+            )  # fmt: skip
+    async with sessionmaker() as session:
+        assert not (await session.scalars(select(Objection))).all()
+    for received_on in (date(2022, 11, 1), date(2022, 11, 4)):
+        await registry.check_received_day(
+            uows, app_id=apps[0], received_on=received_on, now=IN_PUBLICITY, **who
+        )
+        await registry.record_objection(
+            uows, app_id=apps[0], received_on=received_on, summary="反映其已退休",
+            now=IN_PUBLICITY, **who,
+        )  # fmt: skip

@@ -60,9 +60,29 @@ def test_a_batch_from_the_meeting_to_the_certificates(tmp_path, monkeypatch, cap
         capsys, "registry", "decide", "1", "--overruled", "--reason", "经核实资历符合"
     )
     assert code == 0 and f"#{second} is confirmed" in out
+    code, _, err = run(capsys, "registry", "appoint", "--batch", "1", "--start", "2022-11-10")
+    assert code == 2 and err == (
+        "expertbot: 聘期须在公示期结束（2022-11-10）之后开始，请输入 2022-11-11 或更晚的日期。\n"
+    ), "the window's last day is still in it"
     code, _, err = run(capsys, "registry", "batch", "--meeting-date", "bad", "--reference", "x",
                        "--applications", "1")  # fmt: skip
     assert code == 2 and "not a date" in err
+    code, _, err = run(capsys, "registry", "batch", "--meeting-date", "2030-01-01",
+                       "--reference", "x", "--applications", "1")  # fmt: skip
+    assert code == 2 and "联席会议日期 2030-01-01 晚于今天" in err
+    code, _, err = run(
+        capsys, "registry", "objection", "--application", str(second), "--received", "2022-10-20",
+        "--summary", "早于会议和公示",
+    )  # fmt: skip
+    assert code == 2 and err == (
+        "expertbot: 收到异议的日期 2022-10-20 早于公示开始（2022-11-04），"
+        "请输入公示开始当天或之后的日期。\n"
+    )
+    code, _, err = run(
+        capsys, "registry", "objection", "--application", str(second), "--received", "2030-01-01",
+        "--summary", "日期在将来",
+    )  # fmt: skip
+    assert code == 2 and "收到异议的日期 2030-01-01 晚于今天" in err
 
 
 @pytest.mark.parametrize("argv", [["registry", "appoint", "--batch", "9", "--start", "2022-11-15"]])
