@@ -754,8 +754,7 @@ async def on_status(message: Message, uows: UnitOfWorkFactory, person_id: int) -
         await message.answer(t.STATUS_NONE)
         return
     for app in apps[:5]:
-        markup = render.continue_keyboard(app.id) if app.status in EDITABLE else None
-        await message.answer(render.status_text(app), reply_markup=markup)
+        await message.answer(render.status_text(app), reply_markup=render.status_keyboard(app))
 
 
 # shared steps ------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from bot.domain.application import ApplicationSnapshot
 from bot.domain.eligibility import FLAG_TEXT, Flag
 from bot.domain.form import FIELDS, Field, Kind, describe, progress
 from bot.domain.idcard import mask_id_number, mask_phone
+from bot.domain.workflow import EDITABLE, Action, Actor, next_status
 from bot.services.ports import DistrictRow, UnitRow
 from bot.texts import chat as t
 from bot.texts import form as ft
@@ -330,6 +331,18 @@ def withdraw_confirm(app: ApplicationSnapshot) -> InlineKeyboardMarkup:
             ]
         ]
     )
+
+
+def status_keyboard(app: ApplicationSnapshot) -> InlineKeyboardMarkup | None:
+    """Under /status: 继续填写 while the applicant may edit; 撤回申报 while the reviewers still
+    have it (any state before a final one may be withdrawn); nothing once it is decided."""
+    if app.status in EDITABLE:
+        return continue_keyboard(app.id)
+    if next_status(app.status, Actor.APPLICANT, Action.WITHDRAW) is not None:
+        return InlineKeyboardMarkup(
+            inline_keyboard=[[_card(app, CardDo.WITHDRAW, t.BUTTON_WITHDRAW)]]
+        )
+    return None
 
 
 def continue_keyboard(app_id: int) -> InlineKeyboardMarkup:

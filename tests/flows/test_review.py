@@ -177,6 +177,23 @@ async def test_withdrawal_closes_reviewers_cards(world: OfflineWorld, sessionmak
     assert "撤回申报" in last_answer(world)
 
 
+async def test_a_submitted_application_can_be_withdrawn_from_status_until_it_is_decided(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    await standard_reviewers(sessionmaker)
+    applicant = await submitted_application(world)
+    await world.user(UNIT_REVIEWER, "单位").press("通过")
+    await applicant.send("/status")
+    assert [label for label, _ in applicant.last().buttons()] == ["撤回申报"]
+    await applicant.press("撤回申报", message=applicant.last())
+    await applicant.press("确定撤回")
+    assert (await application(sessionmaker)).status == "withdrawn"
+    district = world.user(DISTRICT_REVIEWER, "区县")
+    assert any("申报人已于 2022-09-20 10:00 撤回申报" in sent.text for sent in district.inbox())
+    await applicant.send("/status")
+    assert applicant.last().buttons() == []
+
+
 async def test_double_press_moves_once_and_names_who_was_first(
     world: OfflineWorld, sessionmaker
 ) -> None:
