@@ -196,6 +196,13 @@ def _bureau_return(events: Sequence[EventRow]) -> EventRow | None:
     return last if last is not None and last.action == Action.RETURN_TO_DISTRICT.value else None
 
 
+async def _reviewers_other_than_applicant(
+    uow: UnitOfWork, grant: Grant, app: ApplicationSnapshot
+) -> list[int]:
+    """Who holds `grant`, but never the applicant: nobody reviews their own application (回避)."""
+    return [i for i in await uow.people.reviewer_ids(grant) if i != app.person_id]
+
+
 async def _audience(uow: UnitOfWork, app: ApplicationSnapshot) -> Audience | None:
     """Who must decide next; None when the application waits for nobody."""
     level = await _waits_at(uow, app)
@@ -208,7 +215,7 @@ async def _audience(uow: UnitOfWork, app: ApplicationSnapshot) -> Audience | Non
         target = Grant(role=RoleKind.UNIT, unit_id=app.unit_id)
     else:
         target = Grant(role=RoleKind.DISTRICT, district_id=app.district_id)
-    ids = [i for i in await uow.people.reviewer_ids(target) if i != app.person_id]
+    ids = await _reviewers_other_than_applicant(uow, target, app)
     if not ids:
         log.warning("application %s waits at level %s but has no reviewer", app.id, level.name)
     return Audience(level, ids, covers)
@@ -458,10 +465,9 @@ async def decide(
             told = await uow.people.reviewer_ids(
                 Grant(role=RoleKind.DISTRICT, district_id=app.district_id)
             )
-        elif level is ReviewLevel.DISTRICT and to in (Status.RETURNED, Status.DECLINED):
-            unit = Grant(role=RoleKind.UNIT, unit_id=app.unit_id) if app.unit_id else None
-            unit_reviewers = await uow.people.reviewer_ids(unit) if unit else ()
-            told = [i for i in unit_reviewers if i != app.person_id]
+        elif level is ReviewLevel.DISTRICT and to in (Status.RETURNED, Status.DECLINED) and app.unit_id:
+            unit = Grant(role=RoleKind.UNIT, unit_id=app.unit_id)
+            told = await _reviewers_other_than_applicant(uow, unit, app)
         await uow.commit()
     return Outcome(
         app, after, level, decision, actor_id, actor_name, reason, now, cards, next_cards, told
