@@ -137,8 +137,9 @@ def _shown(field: str, value: str | None) -> str:
 
 
 def card_keyboard(card: svc.ExpertCard, today: date) -> InlineKeyboardMarkup | None:
-    """The card's buttons; 续聘 and 不予续聘 only once they can be decided (within 90 days of the
-    term's end), and 续聘 not after a failed 期满考核 (without one, its press says to do it)."""
+    """The card's buttons, none once the expert is out of service; 年度评价 until this year's is
+    recorded; 续聘 and 不予续聘 only once they can be decided (within 90 days of the term's end),
+    and 续聘 not after a failed 期满考核 (without one, its press says to do it)."""
     if Standing(card.row.standing) not in SERVING:
         return None
     id_ = card.expert.id
@@ -148,11 +149,11 @@ def card_keyboard(card: svc.ExpertCard, today: date) -> InlineKeyboardMarkup | N
         if review is None or passed(Rating(review.rating)):
             decisions.append(_button(t.BUTTON_RENEW, ExpertDo.RENEW, id_))
         decisions.append(_button(t.BUTTON_NOT_RENEW, ExpertDo.NOT_RENEW, id_))
+    evaluate = [] if card.evaluated(today.year) else [
+        _button(t.BUTTON_EVALUATE.format(year=today.year), ExpertDo.EVALUATE, id_)
+    ]  # fmt: skip
     rows = [
-        [
-            _button(t.BUTTON_EVALUATE.format(year=today.year), ExpertDo.EVALUATE, id_),
-            _button(t.BUTTON_TERM_EVALUATE, ExpertDo.TERM_EVALUATE, id_),
-        ],
+        [*evaluate, _button(t.BUTTON_TERM_EVALUATE, ExpertDo.TERM_EVALUATE, id_)],
         [*decisions, _button(t.BUTTON_DISMISS, ExpertDo.DISMISS, id_)],
     ]
     if card.expert.withdrawal_reason:
@@ -208,6 +209,8 @@ async def on_act(
         await message.answer(t.ASK_CONTACT.format(label=t.CONTACT_FIELDS[field]))
         return
     card = await svc.find_expert(uows, key=f"#{id_}", **who)
+    if why := card.standing_refusal():  # a card, or a step of one, shown before they left
+        raise NotAllowed(why)
     name = card.row.name
     match do:
         case ExpertDo.EVALUATE:

@@ -99,13 +99,20 @@ class ExpertCard:
         reviews = [e for e in self.evaluations if e.kind == "term" and e.term_id == term]
         return reviews[-1] if reviews else None
 
-    def decision_refusal(self, today: date) -> str | None:
-        """Why 续聘 or 不予续聘 cannot be decided `today` (None: it can): not serving, or the
-        running term's end is not within the reminders' window yet."""
+    def standing_refusal(self) -> str | None:
+        """Why nothing on the card can be done (None: it can): the expert is out of service
+        (解聘, 退出, 不再续聘), so a card shown before that is stale."""
         if Standing(self.expert.standing) not in SERVING:
             return t.EXPERT_WRONG_STANDING.format(
                 standing=t.STANDING.get(self.expert.standing, self.expert.standing)
             )
+        return None
+
+    def decision_refusal(self, today: date) -> str | None:
+        """Why 续聘 or 不予续聘 cannot be decided `today` (None: it can): not serving, or the
+        running term's end is not within the reminders' window yet."""
+        if why := self.standing_refusal():
+            return why
         if not self.terms:
             return t.NO_TERM
         return _too_early(self.terms[-1].ends_on, today)
@@ -315,11 +322,13 @@ async def record_evaluation(
     admin_ids: Iterable[int] = (),
     now: datetime,
 ) -> ExpertCard:
-    """年度评价 (or, with `term`, the evaluation at the term's end, with health); 不合格 twice
-    in a term is flagged on the card."""
+    """年度评价 (or, with `term`, the evaluation at the term's end, with health) of an expert in
+    service; 不合格 twice in a term is flagged on the card."""
     async with uows() as uow:
         await bureau_actor(uow, by, admin_ids)
         card = await _card(uow, expert_id)
+        if why := card.standing_refusal():
+            raise NotAllowed(why)
         if not card.terms:
             raise NotAllowed(t.NO_TERM)
         added = await uow.registry.add_evaluation(

@@ -288,3 +288,14 @@ async def test_renewal_waits_for_the_end_of_the_term_and_a_passing_term_review(
         uows, expert_id=second, reason="期满考核不合格", now=DUE_SOON, **who
     )
     assert ended.effective_on == date(2027, 11, 14)
+
+
+async def test_an_expert_out_of_service_is_not_evaluated(appointed, sessionmaker) -> None:
+    uows, who, (first, _) = appointed
+    await experts.dismiss(uows, expert_id=first, reason="违反纪律", now=LATER, **who)
+    with pytest.raises(NotAllowed, match="该专家目前“已解聘”"):
+        await experts.record_evaluation(
+            uows, expert_id=first, year=2022, rating=Rating.PASS, now=LATER, **who
+        )
+    card = await experts.find_expert(uows, key=f"#{first}", **who)
+    assert not card.evaluations
