@@ -62,7 +62,8 @@ async def _expert(uow: UnitOfWork, expert_id: int) -> ExpertRow:
     return expert
 
 
-def _reason(text: str) -> str:
+def check_reason(text: str) -> str:
+    """A reason for the record and the written notice: said, and not too long."""
     reason = text.strip()
     if not reason or len(reason) > REASON_MAX:
         raise NotAllowed(t.REASON_LIMIT.format(limit=REASON_MAX))
@@ -128,6 +129,23 @@ class ExpertCard:
         if not passed(Rating(review.rating)):
             return t.RENEWAL_REVIEW_FAILED.format(rating=review.rating)
         return None
+
+    def end_refusal(self, action: ExpertAction, today: date) -> str | None:
+        """Why 解聘 (any day of service) or 不予续聘 (as `decision_refusal`) cannot be decided
+        `today`; None: it can."""
+        if action is ExpertAction.NOT_RENEW:
+            return self.decision_refusal(today)
+        return self.standing_refusal() or (None if self.terms else t.NO_TERM)
+
+    def effective_on(self, action: ExpertAction, today: date) -> date:
+        """When 解聘 (today, or the term's last day if that has passed) or 不予续聘 (the term's
+        last day) takes effect."""
+        ends_on = self.terms[-1].ends_on
+        return min(today, ends_on) if action is ExpertAction.DISMISS else ends_on
+
+    def withdrawal_refusal(self) -> str | None:
+        """Why the bureau cannot confirm a withdrawal (None: it can): out of service, or none asked."""
+        return self.standing_refusal() or (None if self.expert.withdrawal_reason else t.NO_WITHDRAWAL)
 
     def renewal_start_refusal(self, term_start: date) -> str | None:
         """A new term starts after the running one's last day: it never cuts it short."""
@@ -456,14 +474,16 @@ async def _end(
     admin_ids: Iterable[int],
     now: datetime,
 ) -> Ended:
-    reason = _reason(reason)
+    reason = check_reason(reason)
     today = local(now).date()
     async with uows() as uow:
         actor_name = await bureau_actor(uow, by, admin_ids)
         card = await _card(uow, expert_id)
+        if why := card.end_refusal(action, today):
+            raise NotAllowed(why)
         await _move(uow, card.expert, action, reason=reason, by=by, actor_name=actor_name, now=now)
         running = card.terms[-1]
-        effective = min(today, running.ends_on) if action is ExpertAction.DISMISS else running.ends_on
+        effective = card.effective_on(action, today)
         if action is ExpertAction.DISMISS:
             await uow.registry.end_term(running.id, effective)
         await _tell(uow, card, action.value, now, reason=reason, effective_on=effective.isoformat())
@@ -501,7 +521,7 @@ async def ask_withdrawal(
     now: datetime,
 ) -> None:
     """申请退出: the expert's own request, waiting for the bureau's confirmation."""
-    reason = _reason(reason)
+    reason = check_reason(reason)
     async with uows() as uow:
         expert = await uow.registry.expert_of(person_id)
         if expert is None or Standing(expert.standing) not in SERVING:
@@ -556,9 +576,9 @@ async def confirm_withdrawal(
     async with uows() as uow:
         actor_name = await bureau_actor(uow, by, admin_ids)
         card = await _card(uow, expert_id)
+        if why := card.withdrawal_refusal():
+            raise NotAllowed(why)
         reason = card.expert.withdrawal_reason
-        if not reason:
-            raise NotAllowed(t.NO_WITHDRAWAL)
         await _move(
             uow, card.expert, ExpertAction.WITHDRAW, reason=reason, by=by,
             actor_name=actor_name, now=now, withdrawal_reason=None,

@@ -218,6 +218,29 @@ CONFIRM_RENEWAL = "续聘 {name}，新聘期 {start} 至 {end}，将生成新的
 BUTTON_CONFIRM_RENEWAL = "确认续聘"
 RENEWAL_DONE = "已续聘 {name}：{certificate_no}，聘期 {start} 至 {end}。"
 ASK_END_REASON = "{decision} {name}：请输入理由（将写入书面函告）："
+CONFIRM_END = {
+    "dismiss": (
+        "确认解聘 {name}（{certificate_no}）？\n理由：{reason}\n"
+        "解聘自 {effective_on} 起生效：聘期提前结束，不再参加专家抽取（已接受的邀请随即终止）；"
+        "书面函告致本人并抄送所在单位，本人、单位和区县将收到通知。\n解聘后不能撤销。"
+    ),
+    "not_renew": (
+        "确认不予续聘 {name}（{certificate_no}）？\n理由：{reason}\n"
+        "聘期至 {effective_on} 届满后不再续聘；自即日起不再参加专家抽取（已接受的邀请随即终止）；"
+        "书面函告致本人并抄送所在单位，本人、单位和区县将收到通知。\n决定后不能撤销。"
+    ),
+    "withdraw": (
+        "确认 {name}（{certificate_no}）退出专家库？\n退出原因：{reason}\n"
+        "确认后聘期于今日（{effective_on}）结束，不再参加专家抽取（已接受的邀请随即终止），"
+        "本人、单位和区县将收到通知。\n确认后不能撤销。"
+    ),
+}
+"""The last step before 解聘, 不予续聘 or 确认退出 takes effect: what will happen, and that it is final."""
+BUTTON_CONFIRM_END = {"dismiss": "确认解聘", "not_renew": "确认不予续聘", "withdraw": "确认退出"}
+BUTTON_CANCEL_END = "取消"
+CONFIRM_PRESS = "请点上面的“{button}”或“取消”；要修改理由，请点“取消”后重新办理。"
+CONFIRM_STALE = "这个确认已失效（之后已取消或办理了其他操作）。请重新发送 /expert {certificate_no}，在卡片上重新办理。"
+END_CANCELLED = "已取消，{name} 的状态没有改变。"
 END_DONE = "已{decision} {name}。书面函告见附件，盖章后送达本人及其单位。"
 WITHDRAWAL_DONE = "已确认 {name} 退出专家库。"
 ASK_WITHDRAWAL_REASON = "申请退出专家库：请简要说明原因（市局确认后生效）："

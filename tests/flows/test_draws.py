@@ -487,6 +487,7 @@ async def test_a_dismissed_experts_acceptance_ends_the_reserve_is_invited_and_a_
     await admin.send(f"/expert #{await expert_of_invitation(sessionmaker, 1)}")
     await admin.press("解聘")
     await admin.send("违反专家工作纪律")
+    await admin.press("确认解聘")
     assert f"已解聘 {name}" in admin.texts()[-2]
     async with unit_of_work_factory(sessionmaker)() as uow:
         assert (await uow.draws.invitation(1)).status == "left", "in the dismissal's transaction"
@@ -522,6 +523,7 @@ async def test_a_confirmed_withdrawal_ends_a_pending_invitation_as_a_dismissal_d
     admin = world.user(900, "局长")
     await admin.send(f"/expert #{await expert_of_invitation(sessionmaker, 1)}")
     await admin.press("确认退出")
+    await admin.press("确认退出")  # the confirmation's
     assert admin.last().text == f"已确认 {name} 退出专家库。"
     await sender_pass(world, sessionmaker, clock)
     (reserve,) = invited(world)

@@ -12,8 +12,9 @@ from bot.clock import TZ
 from bot.offline import OfflineWorld
 from bot.services import experts
 from handlers.callbacks import ExpertAct, ExpertDo
-from storage.models import ExpertEvaluation
+from storage.models import Expert, ExpertEvaluation, ExpertEvent
 from storage.uow import unit_of_work_factory
+from tests.flows.export_helpers import documents
 from tests.flows.review_helpers import BUREAU_ADMIN
 from tests.flows.test_experts_filters import appointed
 
@@ -68,3 +69,101 @@ async def test_the_yearly_evaluation_is_offered_until_the_years_is_recorded(
     await admin.press("跳过")
     await admin.send("/expert CQGSYF-2022-0001")
     assert "2023年度评价" not in [label for label, _ in admin.last().buttons()]
+
+
+async def standings(sessionmaker) -> dict[int, str]:
+    async with sessionmaker() as session:
+        return dict((await session.execute(select(Expert.id, Expert.standing))).all())
+
+
+async def moves(sessionmaker, expert_id: int) -> list[str]:
+    async with sessionmaker() as session:
+        return list(
+            await session.scalars(
+                select(ExpertEvent.action)
+                .where(ExpertEvent.expert_id == expert_id)
+                .order_by(ExpertEvent.id)
+            )
+        )
+
+
+async def test_dismissal_takes_effect_only_at_its_confirmation_once(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    await appointed(sessionmaker, clock)
+    admin = world.user(BUREAU_ADMIN, "局长")
+    clock.at = datetime(2023, 3, 1, 9, 0, tzinfo=TZ)
+    await admin.send("/expert CQGSYF-2022-0001")
+    card = admin.last()
+    await admin.press("解聘")
+    await admin.send(" ")
+    assert admin.last().text == "内容不能为空，请重新输入。"
+    await admin.send("违反专家工作纪律")
+    asked = admin.last()
+    assert asked.text.startswith("确认解聘 王建筑（CQGSYF-2022-0001）？\n理由：违反专家工作纪律\n")
+    assert "解聘自 2023-03-01 起生效" in asked.text and "解聘后不能撤销" in asked.text
+    assert [label for label, _ in asked.buttons()] == ["确认解聘", "取消"]
+    assert (await standings(sessionmaker))[1] == "appointed", "nothing happens before 确认"
+    await admin.send("另一个理由")
+    assert admin.last().text == "请点上面的“确认解聘”或“取消”；要修改理由，请点“取消”后重新办理。"
+
+    await admin.press("取消", message=asked)
+    assert admin.last().text == "已取消，王建筑 的状态没有改变。" and not asked.buttons()
+    await admin.press_data(ExpertAct(do=ExpertDo.CONFIRM_END, id=1).pack(), asked)
+    assert admin.alert == "这个确认已失效（之后已取消或办理了其他操作）。请重新发送 /expert CQGSYF-2022-0001，在卡片上重新办理。"
+    assert (await standings(sessionmaker))[1] == "appointed"
+
+    await admin.press("解聘", message=card)
+    await admin.send("违反专家工作纪律")
+    confirmation = admin.last()
+    await admin.press("确认解聘")
+    assert "已解聘 王建筑。书面函告见附件" in admin.texts()[-2]
+    assert documents(admin)[-1].document[0] == "书面函告_解聘_CQGSYF-2022-0001.docx"
+    assert not confirmation.buttons() and not card.buttons(), "the card offers nothing more"
+    await admin.press_data(ExpertAct(do=ExpertDo.CONFIRM_END, id=1).pack(), confirmation)
+    assert admin.alert == DISMISSED, "a second press"
+    assert await moves(sessionmaker, 1) == ["appoint", "dismiss"]
+
+
+async def test_a_confirmation_left_behind_by_another_step_is_stale(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    await appointed(sessionmaker, clock)
+    admin = world.user(BUREAU_ADMIN, "局长")
+    clock.at = datetime(2023, 3, 1, 9, 0, tzinfo=TZ)
+    await admin.send("/expert CQGSYF-2022-0001")
+    await admin.press("解聘")
+    await admin.send("违反专家工作纪律")
+    first = admin.last()
+    await admin.send("/expert CQGSYF-2022-0002")
+    await admin.press("解聘")
+    await admin.send("多次无故拒绝邀请")
+    second = admin.last()
+    await admin.press("确认解聘", message=first)
+    assert admin.alert is not None and admin.alert.startswith("这个确认已失效")
+    await admin.press("确认解聘", message=second)
+    assert await standings(sessionmaker) == {1: "appointed", 2: "dismissed", 3: "dismissed"}
+
+
+async def test_a_withdrawal_is_confirmed_on_a_second_press_showing_the_reason(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    await appointed(sessionmaker, clock)
+    clock.at = datetime(2023, 3, 1, 9, 0, tzinfo=TZ)
+    expert = world.user(5001, "建筑")
+    await expert.send("/me")
+    await expert.press("申请退出专家库")
+    await expert.send("工作调动")
+    admin = world.user(BUREAU_ADMIN, "局长")
+    await admin.send("/expert CQGSYF-2022-0001")
+    await admin.press("确认退出")
+    asked = admin.last()
+    assert asked.text.startswith("确认 王建筑（CQGSYF-2022-0001）退出专家库？\n退出原因：工作调动\n")
+    assert "聘期于今日（2023-03-01）结束" in asked.text
+    assert (await standings(sessionmaker))[1] == "appointed"
+    [(_, confirm), _] = asked.buttons()
+    await admin.press_data(confirm, asked)
+    assert admin.last().text == "已确认 王建筑 退出专家库。" and not asked.buttons()
+    await admin.press_data(confirm, asked)
+    assert admin.alert == "该专家目前“已退出”，不能这样处理。"
+    assert await moves(sessionmaker, 1) == ["appoint", "ask_withdrawal", "withdraw"]

@@ -220,6 +220,8 @@ async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
     await admin.send("/expert CQGSYF-2027-0001")
     assert "退出申请：工作调动" in admin.last().text
     await admin.press("确认退出")
+    assert "确认 王建筑（CQGSYF-2027-0001）退出专家库？\n退出原因：工作调动" in admin.last().text
+    await admin.press("确认退出")
     assert "已确认 王建筑 退出专家库" in admin.last().text
     await admin.send("/expert #1")
     assert "状态：已退出" in admin.last().text and not admin.last().buttons()
@@ -227,6 +229,8 @@ async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
     await admin.send("/expert CQGSYF-2022-0002")
     await admin.press("解聘")
     await admin.send("违反专家工作纪律")
+    assert "确认解聘 李矿山（CQGSYF-2022-0002）？\n理由：违反专家工作纪律" in admin.last().text
+    await admin.press("确认解聘")
     letter = documents(admin)[-1]
     assert letter.document[0] == "书面函告_解聘_CQGSYF-2022-0002.docx"
     assert "违反专家工作纪律" in docx_text(letter.document[1])
