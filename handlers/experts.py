@@ -201,6 +201,7 @@ async def on_act(
     do, id_ = callback_data.do, callback_data.id
     year = local(clock.now()).year
     if do is ExpertDo.WITHDRAW:
+        await svc.check_own(uows, person_id=person_id, withdrawing=True)
         await state.set_state(ExpertInput.withdrawal_reason)
         await query.answer()
         await message.answer(t.ASK_WITHDRAWAL_REASON)
@@ -209,6 +210,7 @@ async def on_act(
         if not 0 <= callback_data.pick < len(CONTACT_FIELDS):
             raise DomainError(t.STALE)
         field = CONTACT_FIELDS[callback_data.pick]
+        await svc.check_own(uows, person_id=person_id)
         await state.set_state(ExpertInput.contact)
         await state.update_data(field=field)
         await query.answer()

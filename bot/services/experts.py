@@ -512,6 +512,22 @@ async def _end(
 # withdrawal -------------------------------------------------------------------------------------
 
 
+def _check_own(expert: ExpertRow | None, *, withdrawing: bool = False) -> None:
+    """What an expert may do from /me: only in service, and ask to withdraw once."""
+    if expert is None or Standing(expert.standing) not in SERVING:
+        raise NotAllowed(t.NOT_EXPERT)
+    if withdrawing and expert.withdrawal_reason:
+        raise AlreadyHandled(t.WITHDRAWAL_WAITING)
+
+
+async def check_own(uows: UnitOfWorkFactory, *, person_id: int, withdrawing: bool = False) -> None:
+    """At the press of a /me button, before asking anything: whether `ask_withdrawal` or
+    `change_contact` would refuse (they check again)."""
+    async with uows() as uow:
+        expert = await uow.registry.expert_of(person_id)
+    _check_own(expert, withdrawing=withdrawing)
+
+
 async def ask_withdrawal(
     uows: UnitOfWorkFactory,
     *,
@@ -524,10 +540,8 @@ async def ask_withdrawal(
     reason = check_reason(reason)
     async with uows() as uow:
         expert = await uow.registry.expert_of(person_id)
-        if expert is None or Standing(expert.standing) not in SERVING:
-            raise NotAllowed(t.NOT_EXPERT)
-        if expert.withdrawal_reason:
-            raise AlreadyHandled(t.WITHDRAWAL_WAITING)
+        _check_own(expert, withdrawing=True)
+        assert expert is not None
         if not await uow.registry.update_expert(
             expert.id, expert.version, now, withdrawal_reason=reason, withdrawal_asked_at=now
         ):
@@ -611,8 +625,8 @@ async def change_contact(
     value = parse(text)
     async with uows() as uow:
         expert = await uow.registry.expert_of(person_id)
-        if expert is None or Standing(expert.standing) not in SERVING:
-            raise NotAllowed(t.NOT_EXPERT)
+        _check_own(expert)
+        assert expert is not None
         app = await uow.applications.application(expert.app_id)
         assert app is not None
         old = app.values.get(field)

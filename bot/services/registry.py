@@ -21,6 +21,7 @@ from bot.domain.application import ApplicationSnapshot, Campaign
 from bot.domain.errors import AlreadyHandled, NotAllowed, NotFound
 from bot.domain.exports import Access, is_bureau
 from bot.domain.registry import (
+    SERVING,
     Standing,
     certificate_number,
     check_certificate_format,
@@ -811,21 +812,42 @@ async def registry_rows(
     return rows
 
 
-async def my_expert(uows: UnitOfWorkFactory, *, person_id: int) -> ExpertListRow | None:
-    """The person's own entry in the registry, for /me; None when they are not an expert."""
+@dataclass(frozen=True)
+class MyEntry:
+    """What /me says: the person's entry in the registry and a withdrawal they asked for."""
+
+    row: ExpertListRow
+    withdrawal_reason: str | None = None
+    """申请退出 waiting for the bureau's confirmation (the expert is still in service)."""
+
+    @property
+    def serving(self) -> bool:
+        return Standing(self.row.standing) in SERVING
+
+
+async def my_expert(uows: UnitOfWorkFactory, *, person_id: int) -> MyEntry | None:
+    """The person's own entry in the registry, for /me; None when they never were an expert."""
     async with uows() as uow:
         rows, _ = await uow.registry.experts(ExpertFilter(person_id=person_id), limit=1)
-    return rows[0] if rows else None
+        expert = await uow.registry.expert_of(person_id) if rows else None
+    if not rows or expert is None:
+        return None
+    return MyEntry(rows[0], expert.withdrawal_reason)
 
 
 async def my_certificate(
     uows: UnitOfWorkFactory, *, person_id: int, now: datetime
 ) -> ExpertListRow | None:
-    """The expert's own entry, to print their certificate from; the download is logged."""
+    """The expert's own entry, to print their certificate from, while in service (a former
+    expert's would show a term they no longer hold); the download is logged."""
     async with uows() as uow:
         rows, _ = await uow.registry.experts(ExpertFilter(person_id=person_id), limit=1)
         if not rows:
             return None
+        if Standing(rows[0].standing) not in SERVING:
+            raise NotAllowed(
+                t.CERTIFICATE_FORMER.format(standing=t.STANDING.get(rows[0].standing, ""))
+            )
         await uow.documents.add_access(
             actor_id=person_id,
             action=Access.DOWNLOAD_CERTIFICATE.value,

@@ -146,6 +146,23 @@ ME = (
     "您是重庆市工伤预防专家库专家。\n状态：{standing}\n聘书编号：{certificate_no}\n"
     "专业组：{group}\n聘期：{starts_on} 至 {ends_on}"
 )
+ME_WITHDRAWAL_ASKED = "\n退出申请：已提交（原因：{reason}），等待市局确认；确认前您仍是专家库专家。"
+ME_FORMER = {
+    "ended": (
+        "市局已决定聘期届满后不再续聘您为重庆市工伤预防专家库专家。\n状态：不再续聘\n"
+        "聘书编号：{certificate_no}\n专业组：{group}\n聘期：{starts_on} 至 {ends_on}"
+    ),
+    "withdrawn": (
+        "您已于 {ended_on} 退出重庆市工伤预防专家库，不再是专家库专家。\n状态：已退出\n"
+        "原聘书编号：{certificate_no}\n专业组：{group}\n原聘期：{starts_on} 至 {ends_on}（{ended_on} 退出）"
+    ),
+    "dismissed": (
+        "您已被解聘，自 {ended_on} 起不再是重庆市工伤预防专家库专家。\n状态：已解聘\n"
+        "原聘书编号：{certificate_no}\n专业组：{group}\n原聘期：{starts_on} 至 {ends_on}（{ended_on} 解聘）"
+    ),
+}
+"""/me of a former expert, by standing: they are told what they no longer are."""
+CERTIFICATE_FORMER = "您目前“{standing}”，不再是专家库专家，不能再下载聘书。"
 NOT_EXPERT = "您目前不是专家库专家。申报进度请发送 /status。"
 
 OBJECTIONS_TO = "重庆市人力资源和社会保障局工伤保险处（联系电话：023-88152128）"

@@ -167,3 +167,48 @@ async def test_a_withdrawal_is_confirmed_on_a_second_press_showing_the_reason(
     await admin.press_data(confirm, asked)
     assert admin.alert == "该专家目前“已退出”，不能这样处理。"
     assert await moves(sessionmaker, 1) == ["appoint", "ask_withdrawal", "withdraw"]
+
+
+async def test_me_says_one_thing_per_standing_and_its_stale_buttons_are_refused(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    await appointed(sessionmaker, clock)
+    clock.at = datetime(2023, 3, 1, 9, 0, tzinfo=TZ)
+    expert = world.user(5001, "建筑")
+    await expert.send("/me")
+    serving = expert.last()
+    assert serving.text.startswith("您是重庆市工伤预防专家库专家。\n状态：在聘")
+    await expert.press("申请退出专家库")
+    await expert.send("工作调动")
+
+    await expert.send("/me")
+    asked = expert.last()
+    assert asked.text.startswith("您是重庆市工伤预防专家库专家。\n状态：在聘")
+    assert asked.text.endswith("退出申请：已提交（原因：工作调动），等待市局确认；确认前您仍是专家库专家。")
+    labels = [label for label, _ in asked.buttons()]
+    assert "申请退出专家库" not in labels and "下载聘书" in labels and "修改移动电话" in labels
+    await expert.press("申请退出专家库", message=serving)
+    assert expert.alert == "您的退出申请已提交，正等待市局确认。", "refused at the press"
+
+    admin = world.user(BUREAU_ADMIN, "局长")
+    await admin.send("/expert CQGSYF-2022-0001")
+    await admin.press("确认退出")
+    await admin.press("确认退出")
+    await expert.send("/me")
+    gone = expert.last()
+    assert gone.text.startswith("您已于 2023-03-01 退出重庆市工伤预防专家库，不再是专家库专家。\n状态：已退出")
+    assert "原聘期：2022-11-15 至 2027-11-14（2023-03-01 退出）" in gone.text
+    assert "您是重庆市工伤预防专家库专家" not in gone.text and not gone.buttons()
+    await expert.press("下载聘书", message=asked)
+    assert expert.alert == "您目前“已退出”，不再是专家库专家，不能再下载聘书。"
+    await expert.press("修改移动电话", message=asked)
+    assert expert.alert == "您目前不是专家库专家。申报进度请发送 /status。"
+    await expert.send("13812345678")
+    assert "已更新" not in expert.last().text
+
+    dismissed = world.user(5003, "危化")
+    await dismissed.send("/me")
+    assert dismissed.last().text.startswith(
+        "您已被解聘，自 2022-10-28 起不再是重庆市工伤预防专家库专家。\n状态：已解聘"
+    )
+    assert not dismissed.last().buttons()
