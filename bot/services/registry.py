@@ -225,10 +225,24 @@ async def _view(uow: UnitOfWork, batch_id: int) -> BatchView | None:
     if batch is None or batch.corrected_by_id is not None:
         return None
     window = await uow.registry.publicity_of(batch_id)
-    objections = await uow.registry.objections(window.id) if window else []
     found = await uow.applications.applications(batch.app_ids)
     apps = [found[a] for a in batch.app_ids if a in found]
-    return BatchView(batch, window, apps, [o for o in objections if o.outcome == "open"])
+    return BatchView(batch, window, apps, await _open_objections(uow, window, apps))
+
+
+async def _open_objections(
+    uow: UnitOfWork, window: PublicityRow | None, apps: Sequence[ApplicationSnapshot]
+) -> list[ObjectionRow]:
+    """The window's undecided objections against people the batch still confirms: one
+    against someone already out of it (another objection upheld) holds nobody up."""
+    if window is None:
+        return []
+    waiting = {a.id for a in apps if a.status is Status.CONFIRMED}
+    return [
+        o
+        for o in await uow.registry.objections(window.id)
+        if o.outcome == "open" and o.app_id in waiting
+    ]
 
 
 # the joint meeting ----------------------------------------------------------------------------
@@ -498,10 +512,17 @@ async def decide_objection(
         objection = await uow.registry.objection(objection_id)
         if objection is None:
             raise NotFound(t.OBJECTION_NOT_FOUND.format(objection_id=objection_id))
+        app = await _application(uow, objection.app_id)
+        if objection.outcome == "open" and app.status is not Status.CONFIRMED:
+            raise NotAllowed(
+                t.OBJECTION_MOOT.format(
+                    objection_id=objection_id, name=app.values.get(keys.NAME) or f"#{app.id}",
+                    status=t.STATUS.get(app.status, app.status),
+                )
+            )  # fmt: skip
         outcome = "upheld" if upheld else "overruled"
         if not await uow.registry.decide_objection(objection_id, outcome, reason, by, now):
             raise AlreadyHandled(t.OBJECTION_DECIDED.format(objection_id=objection_id))
-        app = await _application(uow, objection.app_id)
         if upheld:
             await _move(
                 uow, app, Action.NOT_ACCEPT, by=by, actor_name=actor_name, note=reason, now=now
@@ -594,12 +615,13 @@ async def appoint_batch(
         if local(now).date() <= window.ends_on:
             raise NotAllowed(t.PUBLICITY_RUNNING.format(ends_on=window.ends_on))
         _check_term_start(window, term_start)
-        if open_ := [o.id for o in await uow.registry.objections(window.id) if o.outcome == "open"]:
-            raise NotAllowed(t.OBJECTIONS_OPEN.format(ids="、".join(f"#{i}" for i in open_)))
+        found = await uow.applications.applications(batch.app_ids)
+        if open_ := await _open_objections(uow, window, list(found.values())):
+            ids = "、".join(f"#{o.id}" for o in open_)
+            raise NotAllowed(t.OBJECTIONS_OPEN.format(ids=ids))
         template = await uow.registry.certificate_format(batch.campaign_id)
         series = series_of(template, term_start.year)
         appointed = []
-        found = await uow.applications.applications(batch.app_ids)
         for app in (found[a] for a in batch.app_ids if a in found):
             if app.status is not Status.CONFIRMED:
                 continue

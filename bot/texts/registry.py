@@ -34,6 +34,7 @@ SUMMARY_NEEDED = "请写明异议的主要内容。"
 REASON_NEEDED = "请写明理由。"
 OBJECTION_NOT_FOUND = "没有异议 #{objection_id}。"
 OBJECTION_DECIDED = "异议 #{objection_id} 已经有处理结果。"
+OBJECTION_MOOT = "异议 #{objection_id} 针对的{name}已不在待聘任名单中（{status}），无需再处理，也不影响其他人聘任。"
 RECEIVED_IN_FUTURE = "收到异议的日期 {received_on} 晚于今天（{today}），请输入实际收到的日期。"
 RECEIVED_BEFORE_PUBLICITY = "收到异议的日期 {received_on} 早于公示开始（{starts_on}），请输入公示开始当天或之后的日期。"
 

@@ -348,3 +348,58 @@ async def test_a_meeting_day_after_today_and_an_objection_before_the_window_are_
     assert admin.last().text == "请输入异议的主要内容："
     await admin.send("反映其资历材料不实")
     assert "已记录异议 #1（王建筑）" in admin.last().text
+
+
+async def test_an_objection_against_someone_already_out_of_the_batch_holds_nobody_up(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    """Two objections against 李矿山; the first upheld takes him out of the batch. The second
+    no longer blocks 王建筑's appointment, and deciding it is refused as moot."""
+    from datetime import date
+
+    from bot.services import registry
+    from tests.support.people import person
+
+    uows = unit_of_work_factory(sessionmaker)
+    admin_id = await person(uows, BUREAU_ADMIN)
+    who = {"by": admin_id, "admin_ids": (admin_id,)}
+    apps = [
+        await seed_app(sessionmaker, telegram_id=5001, unit_code="CQU001", status="qualified",
+                       name="王建筑", group="建筑", id_number="500106198501011234"),
+        await seed_app(sessionmaker, telegram_id=5002, unit_code="CQU001", status="qualified",
+                       name="李矿山", group="矿山", id_number="500106198601011235"),
+    ]  # fmt: skip
+    clock.at = datetime(2022, 10, 28, 15, 0, tzinfo=TZ)
+    batch = await registry.record_batch(uows, meeting_on=date(2022, 10, 28), reference="纪要3号", app_ids=apps, now=clock.now(), **who)  # fmt: skip
+    await registry.open_publicity(uows, batch_id=batch.id, starts_on=date(2022, 11, 1), ends_on=date(2022, 11, 7), now=clock.now(), **who)  # fmt: skip
+    clock.at = datetime(2022, 11, 3, 9, 0, tzinfo=TZ)
+    for summary in ("反映其资历材料不实", "反映其曾受行政处罚"):
+        await registry.record_objection(uows, app_id=apps[1], received_on=date(2022, 11, 3), summary=summary, now=clock.now(), **who)  # fmt: skip
+
+    clock.at = datetime(2022, 11, 8, 9, 0, tzinfo=TZ)
+    admin = world.user(BUREAU_ADMIN, "局长")
+    await admin.send("/registry")
+    assert "待处理异议 2 件" in admin.last().text
+    await admin.press("第1批：处理异议")
+    both = admin.last()
+    await admin.press("#1 异议成立")
+    await admin.send("经核实材料不实")
+    assert "异议 #1 已处理：成立" in admin.last().text
+
+    await admin.send("/registry")
+    overview = admin.last()
+    assert "待处理异议" not in overview.text and "待聘任 1 人" in overview.text
+    assert "第1批：聘任" in [label for label, _ in overview.buttons()]
+    await admin.press_data(RegistryAct(do=RegistryDo.OVERRULE, id=2).pack(), both)  # as listed
+    await admin.send("经核实未受处罚")
+    assert admin.last().text == (
+        "异议 #2 针对的李矿山已不在待聘任名单中（未入库），无需再处理，也不影响其他人聘任。"
+    )
+    await admin.send("/registry")
+    await admin.press("第1批：聘任")
+    await admin.send("2022-11-15")
+    await admin.press("确认聘任")
+    assert any(m.text and "已聘任 1 人" in m.text and "王建筑" in m.text for m in admin.inbox())
+    async with sessionmaker() as session:
+        statuses = list(await session.scalars(select(Application.status).order_by(Application.id)))
+    assert statuses == ["accepted", "not_accepted"]
