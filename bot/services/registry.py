@@ -362,13 +362,10 @@ async def open_publicity(
     now: datetime,
 ) -> Published:
     """Opens the batch's publicity window (公示), first and last day inclusive."""
-    if ends_on < starts_on:
-        raise NotAllowed(t.WINDOW_BACKWARDS)
     async with uows() as uow:
         await bureau_actor(uow, by, admin_ids)
         batch = await _counting_batch(uow, batch_id)
-        if starts_on < batch.meeting_on:
-            raise NotAllowed(t.WINDOW_BEFORE_MEETING.format(meeting_on=batch.meeting_on))
+        _check_window(batch, starts_on, ends_on)
         if await uow.registry.publicity_of(batch_id) is not None:
             raise AlreadyHandled(t.PUBLICITY_EXISTS.format(batch_id=batch_id))
         publicity_id = await uow.registry.add_publicity(batch_id, starts_on, ends_on, by, now)
@@ -376,6 +373,30 @@ async def open_publicity(
         await uow.commit()
     window = PublicityRow(publicity_id, batch_id, starts_on, ends_on)
     return Published(window, entries, batch.reference)
+
+
+def _check_window(batch: BatchRow, starts_on: date, ends_on: date) -> None:
+    """A window runs forwards and opens on the joint meeting's day or after."""
+    if ends_on < starts_on:
+        raise NotAllowed(t.WINDOW_BACKWARDS.format(start=starts_on, end=ends_on))
+    if starts_on < batch.meeting_on:
+        raise NotAllowed(t.WINDOW_BEFORE_MEETING.format(meeting_on=batch.meeting_on))
+
+
+async def check_publicity_window(
+    uows: UnitOfWorkFactory,
+    *,
+    batch_id: int,
+    starts_on: date,
+    ends_on: date,
+    by: int | None,
+    admin_ids: Iterable[int] = (),
+) -> None:
+    """Whether `open_publicity` would take this window (it checks again), to ask at once."""
+    async with uows() as uow:
+        await bureau_actor(uow, by, admin_ids)
+        batch = await _counting_batch(uow, batch_id)
+    _check_window(batch, starts_on, ends_on)
 
 
 async def publicity_list(

@@ -25,8 +25,8 @@ ONE_CAMPAIGN = "一批入库确认只能包含同一征集批次的申报。"
 BATCH_NOTE = "联席会议（{meeting_on}）{reference}"
 MEETING_IN_FUTURE = "联席会议日期 {meeting_on} 晚于今天（{today}）：请在会议召开后记录，输入会议实际召开的日期。"
 
-WINDOW_BACKWARDS = "公示结束日期不能早于开始日期。"
-WINDOW_BEFORE_MEETING = "公示不能早于联席会议（{meeting_on}）开始。"
+WINDOW_BACKWARDS = "公示的最后一天 {end} 早于第一天 {start}：最后一天应为 {start} 或之后的日期。"
+WINDOW_BEFORE_MEETING = "公示不能早于联席会议（{meeting_on}）开始，请输入 {meeting_on} 或之后的日期。"
 PUBLICITY_EXISTS = "第 {batch_id} 批已经开始公示。"
 NO_PUBLICITY = "第 {batch_id} 批还没有公示。"
 NOT_PUBLISHED = "申报 #{app_id} 不在公示中的名单里。"
@@ -102,9 +102,11 @@ BUTTON_CORRECT = "第{id}批：更正"
 
 ASK_PUBLICITY_START = "第{id}批公示的第一天（如 2022-11-01）："
 CONFIRM_PUBLICITY = (
-    "公示期：{start}（{start_weekday}）至 {end}（{end_weekday}），按 5 个工作日计算。\n"
-    "本机器人没有节假日日历：如遇节假日，请直接输入公示的最后一天；无误请点“确认公示”。"
+    "公示期：{start}（{start_weekday}）至 {end}（{end_weekday}），共 {days} 天，其中周一至周五 {weekdays} 天{proposed}。\n"
+    "本机器人没有节假日日历：如遇节假日，请直接输入公示的最后一天；"
+    "要改第一天，请在 /registry 重新点“第{id}批：开始公示”。无误请点“确认公示”。"
 )
+PROPOSED = "（按 {count} 个工作日推算）"
 PUBLICITY_OPENED = "第{id}批已开始公示：{start} 至 {end}，共 {count} 人。\n{lines}"
 
 PICK_OBJECTED = "异议针对第{id}批中的哪一位？"

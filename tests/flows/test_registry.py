@@ -403,3 +403,44 @@ async def test_an_objection_against_someone_already_out_of_the_batch_holds_nobod
     async with sessionmaker() as session:
         statuses = list(await session.scalars(select(Application.status).order_by(Application.id)))
     assert statuses == ["accepted", "not_accepted"]
+
+
+async def test_a_publicity_window_that_ends_before_it_starts_is_refused_as_typed(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    from datetime import date
+
+    from bot.services import registry
+    from storage.models import Publicity
+    from tests.support.people import person
+
+    uows = unit_of_work_factory(sessionmaker)
+    admin_id = await person(uows, BUREAU_ADMIN)
+    who = {"by": admin_id, "admin_ids": (admin_id,)}
+    app_id = await seed_app(sessionmaker, telegram_id=5001, unit_code="CQU001", status="qualified",
+                            name="王建筑", group="建筑", id_number="500106198501011234")  # fmt: skip
+    clock.at = datetime(2022, 10, 28, 15, 0, tzinfo=TZ)
+    await registry.record_batch(uows, meeting_on=date(2022, 10, 28), reference="纪要3号", app_ids=[app_id], now=clock.now(), **who)  # fmt: skip
+    admin = world.user(BUREAU_ADMIN, "局长")
+    await admin.send("/registry")
+    await admin.press("第1批：开始公示")
+    await admin.send("2022-10-27")
+    assert admin.last().text == (
+        "公示不能早于联席会议（2022-10-28）开始，请输入 2022-10-28 或之后的日期。"
+    )
+    await admin.send("2022-11-04")
+    assert admin.last().text.startswith(
+        "公示期：2022-11-04（星期五）至 2022-11-10（星期四），共 7 天，其中周一至周五 5 天（按 5 个工作日推算）。"
+    )
+    await admin.send("2022-11-01")  # typed as the last day, before the first
+    assert admin.last().text == (
+        "公示的最后一天 2022-11-01 早于第一天 2022-11-04：最后一天应为 2022-11-04 或之后的日期。"
+    )
+    assert not admin.last().buttons()
+    await admin.press("确认公示")  # the window still waiting is the one last shown
+    async with sessionmaker() as session:
+        window = (await session.execute(select(Publicity.starts_on, Publicity.ends_on))).one()
+    assert tuple(window) == (date(2022, 11, 4), date(2022, 11, 10))
+
+    await admin.send("/registry")
+    assert "公示 2022-11-04 至 2022-11-10" in admin.last().text
