@@ -142,8 +142,8 @@ def _shown(field: str, value: str | None) -> str:
 
 def card_keyboard(card: svc.ExpertCard, today: date) -> InlineKeyboardMarkup | None:
     """The card's buttons, none once the expert is out of service; 年度评价 until this year's is
-    recorded; 续聘 and 不予续聘 only once they can be decided (within 90 days of the term's end),
-    and 续聘 not after a failed 期满考核 (without one, its press says to do it)."""
+    recorded; 期满考核, 续聘 and 不予续聘 only within 90 days of the term's end (or after it),
+    and 续聘 not after a failed 期满考核 (without one, its press and 不予续聘's say to do it)."""
     if Standing(card.row.standing) not in SERVING:
         return None
     id_ = card.expert.id
@@ -153,13 +153,13 @@ def card_keyboard(card: svc.ExpertCard, today: date) -> InlineKeyboardMarkup | N
         if review is None or passed(Rating(review.rating)):
             decisions.append(_button(t.BUTTON_RENEW, ExpertDo.RENEW, id_))
         decisions.append(_button(t.BUTTON_NOT_RENEW, ExpertDo.NOT_RENEW, id_))
-    evaluate = [] if card.evaluated(today.year) else [
-        _button(t.BUTTON_EVALUATE.format(year=today.year), ExpertDo.EVALUATE, id_)
-    ]  # fmt: skip
-    rows = [
-        [*evaluate, _button(t.BUTTON_TERM_EVALUATE, ExpertDo.TERM_EVALUATE, id_)],
-        [*decisions, _button(t.BUTTON_DISMISS, ExpertDo.DISMISS, id_)],
-    ]
+    evaluate = []
+    if not card.evaluated(today.year):
+        evaluate.append(_button(t.BUTTON_EVALUATE.format(year=today.year), ExpertDo.EVALUATE, id_))
+    if card.term_review_refusal(today) is None and not card.evaluated(today.year, "term"):
+        evaluate.append(_button(t.BUTTON_TERM_EVALUATE, ExpertDo.TERM_EVALUATE, id_))
+    rows = [evaluate] if evaluate else []
+    rows.append([*decisions, _button(t.BUTTON_DISMISS, ExpertDo.DISMISS, id_)])
     if card.expert.withdrawal_reason:
         rows.append([_button(t.BUTTON_CONFIRM_WITHDRAWAL, ExpertDo.CONFIRM_WITHDRAWAL, id_)])
     return InlineKeyboardMarkup(inline_keyboard=rows)
@@ -264,6 +264,10 @@ async def on_act(
             await query.answer()
             await message.edit_text(text)
         case ExpertDo.TERM_EVALUATE:
+            if why := card.term_review_refusal(today):
+                raise NotAllowed(why)
+            if card.evaluated(year, "term"):
+                raise AlreadyHandled(t.EVALUATED.format(year=year))
             await state.set_state(ExpertInput.term_health)
             await state.update_data(expert_id=id_)
             await query.answer()

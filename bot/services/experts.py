@@ -84,9 +84,9 @@ class ExpertCard:
     work: Sequence[tuple[int, WorkSummary]] = ()
     """Drawn work the using units recorded, per year (for the yearly evaluation)."""
 
-    def evaluated(self, year: int) -> bool:
-        """Whether the yearly evaluation of `year` is recorded already."""
-        return any(e.kind == "year" and e.year == year for e in self.evaluations)
+    def evaluated(self, year: int, kind: str = "year") -> bool:
+        """Whether the yearly evaluation (`kind` "term": a 期满考核) of `year` is recorded already."""
+        return any(e.kind == kind and e.year == year for e in self.evaluations)
 
     @property
     def flagged(self) -> bool:
@@ -118,6 +118,19 @@ class ExpertCard:
             return t.NO_TERM
         return _too_early(self.terms[-1].ends_on, today)
 
+    def term_review_refusal(self, today: date) -> str | None:
+        """Why the 期满考核 cannot be recorded `today` (None: it can): it weighs the whole term
+        (notice § 四(四): 聘用期满…进行考评), so it belongs to the term's last 90 days, when
+        续聘 and 不予续聘 are decided, or after."""
+        if why := self.standing_refusal():
+            return why
+        if not self.terms:
+            return t.NO_TERM
+        ends_on = self.terms[-1].ends_on
+        if today < (opens := decisions_open(ends_on)):
+            return t.TERM_REVIEW_EARLY.format(ends_on=ends_on, opens=opens, days=max(TERM_REMINDERS))
+        return None
+
     def renewal_refusal(self, today: date) -> str | None:
         """Why 续聘 cannot be decided `today`: as `decision_refusal`, and the running term's
         期满考核 must be on record and passed (notice § 四(四): evaluated, then decided)."""
@@ -131,10 +144,11 @@ class ExpertCard:
         return None
 
     def end_refusal(self, action: ExpertAction, today: date) -> str | None:
-        """Why 解聘 (any day of service) or 不予续聘 (as `decision_refusal`) cannot be decided
-        `today`; None: it can."""
-        if action is ExpertAction.NOT_RENEW:
-            return self.decision_refusal(today)
+        """Why 解聘 (any day of service) or 不予续聘 (as `decision_refusal`, and after a 期满考核 of
+        the term, whatever its result) cannot be decided `today`; None: it can."""
+        if action is ExpertAction.NOT_RENEW:  # decided on the term's review, as 续聘 is
+            why = self.decision_refusal(today)
+            return why or (t.NOT_RENEWAL_NEEDS_REVIEW if self.term_review() is None else None)
         return self.standing_refusal() or (None if self.terms else t.NO_TERM)
 
     def effective_on(self, action: ExpertAction, today: date) -> date:
@@ -340,12 +354,13 @@ async def record_evaluation(
     admin_ids: Iterable[int] = (),
     now: datetime,
 ) -> ExpertCard:
-    """年度评价 (or, with `term`, the evaluation at the term's end, with health) of an expert in
-    service; 不合格 twice in a term is flagged on the card."""
+    """年度评价 (or, with `term`, the 期满考核 with health, from 90 days before the term's end)
+    of an expert in service; 不合格 twice in a term is flagged on the card."""
     async with uows() as uow:
         await bureau_actor(uow, by, admin_ids)
         card = await _card(uow, expert_id)
-        if why := card.standing_refusal():
+        today = local(now).date()
+        if why := card.term_review_refusal(today) if term else card.standing_refusal():
             raise NotAllowed(why)
         if not card.terms:
             raise NotAllowed(t.NO_TERM)

@@ -49,9 +49,11 @@ async def test_a_card_and_its_steps_shown_before_a_dismissal_change_nothing(
     assert admin.alert == DISMISSED
     await admin.press_data(ExpertAct(do=ExpertDo.RATE, id=1, pick=0).pack(), ratings)
     assert admin.alert == DISMISSED
-    for label in ("2023年度评价", "期满考核", "解聘"):
+    for label in ("2023年度评价", "解聘"):
         await admin.press(label, message=card)
         assert admin.alert == DISMISSED, label
+    await admin.press_data(ExpertAct(do=ExpertDo.TERM_EVALUATE, id=1).pack(), card)
+    assert admin.alert == DISMISSED
     assert await evaluations(sessionmaker) == 0
     await admin.send("/expert CQGSYF-2022-0001")
     assert "状态：已解聘" in admin.last().text and not admin.last().buttons()
