@@ -224,6 +224,9 @@ class ExpertDo(StrEnum):
     TERM_EVALUATE = "te"
     TERM_RATE = "tr"
     SKIP_NOTES = "sn"
+    CONFIRM_END = "ok"
+    """The last step of 解聘, 不予续聘 or 确认退出 (which one: the conversation says)."""
+    CANCEL_END = "no"
 
 
 class ExpertAct(CallbackData, prefix="xa"):

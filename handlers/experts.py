@@ -5,10 +5,12 @@ bot.services.experts, re-checked on the server."""
 from __future__ import annotations
 
 import asyncio
+from contextlib import suppress
 from datetime import date, datetime
 from typing import Any
 
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -19,7 +21,7 @@ from bot.config import Settings
 from bot.domain.errors import AlreadyHandled, DomainError, NotAllowed
 from bot.domain.idcard import mask_phone
 from bot.domain.parsers import clean_text, parse_day
-from bot.domain.registry import SERVING, Rating, Standing, passed, term_end
+from bot.domain.registry import SERVING, ExpertAction, Rating, Standing, passed, term_end
 from bot.services import experts as svc
 from bot.services.draw_work import format_fee, format_hours
 from bot.services.repositories import UnitOfWorkFactory
@@ -34,6 +36,8 @@ RATINGS = tuple(Rating)
 
 class ExpertInput(StatesGroup):
     reason = State()
+    confirm = State()
+    """解聘, 不予续聘 or 确认退出 shown with what it will do, waiting for 确认 or 取消."""
     renewal_start = State()
     withdrawal_reason = State()
     contact = State()
@@ -137,8 +141,9 @@ def _shown(field: str, value: str | None) -> str:
 
 
 def card_keyboard(card: svc.ExpertCard, today: date) -> InlineKeyboardMarkup | None:
-    """The card's buttons; 续聘 and 不予续聘 only once they can be decided (within 90 days of the
-    term's end), and 续聘 not after a failed 期满考核 (without one, its press says to do it)."""
+    """The card's buttons, none once the expert is out of service; 年度评价 until this year's is
+    recorded; 期满考核, 续聘 and 不予续聘 only within 90 days of the term's end (or after it),
+    and 续聘 not after a failed 期满考核 (without one, its press and 不予续聘's say to do it)."""
     if Standing(card.row.standing) not in SERVING:
         return None
     id_ = card.expert.id
@@ -148,13 +153,13 @@ def card_keyboard(card: svc.ExpertCard, today: date) -> InlineKeyboardMarkup | N
         if review is None or passed(Rating(review.rating)):
             decisions.append(_button(t.BUTTON_RENEW, ExpertDo.RENEW, id_))
         decisions.append(_button(t.BUTTON_NOT_RENEW, ExpertDo.NOT_RENEW, id_))
-    rows = [
-        [
-            _button(t.BUTTON_EVALUATE.format(year=today.year), ExpertDo.EVALUATE, id_),
-            _button(t.BUTTON_TERM_EVALUATE, ExpertDo.TERM_EVALUATE, id_),
-        ],
-        [*decisions, _button(t.BUTTON_DISMISS, ExpertDo.DISMISS, id_)],
-    ]
+    evaluate = []
+    if not card.evaluated(today.year):
+        evaluate.append(_button(t.BUTTON_EVALUATE.format(year=today.year), ExpertDo.EVALUATE, id_))
+    if card.term_review_refusal(today) is None and not card.evaluated(today.year, "term"):
+        evaluate.append(_button(t.BUTTON_TERM_EVALUATE, ExpertDo.TERM_EVALUATE, id_))
+    rows = [evaluate] if evaluate else []
+    rows.append([*decisions, _button(t.BUTTON_DISMISS, ExpertDo.DISMISS, id_)])
     if card.expert.withdrawal_reason:
         rows.append([_button(t.BUTTON_CONFIRM_WITHDRAWAL, ExpertDo.CONFIRM_WITHDRAWAL, id_)])
     return InlineKeyboardMarkup(inline_keyboard=rows)
@@ -182,8 +187,10 @@ async def on_act(
     query: CallbackQuery,
     callback_data: ExpertAct,
     state: FSMContext,
+    bot: Bot,
     uows: UnitOfWorkFactory,
     clock: Clock,
+    settings: Settings,
     person_id: int,
     admin_ids: tuple[int, ...],
 ) -> None:
@@ -194,6 +201,7 @@ async def on_act(
     do, id_ = callback_data.do, callback_data.id
     year = local(clock.now()).year
     if do is ExpertDo.WITHDRAW:
+        await svc.check_own(uows, person_id=person_id, withdrawing=True)
         await state.set_state(ExpertInput.withdrawal_reason)
         await query.answer()
         await message.answer(t.ASK_WITHDRAWAL_REASON)
@@ -202,6 +210,7 @@ async def on_act(
         if not 0 <= callback_data.pick < len(CONTACT_FIELDS):
             raise DomainError(t.STALE)
         field = CONTACT_FIELDS[callback_data.pick]
+        await svc.check_own(uows, person_id=person_id)
         await state.set_state(ExpertInput.contact)
         await state.update_data(field=field)
         await query.answer()
@@ -209,6 +218,16 @@ async def on_act(
         return
     card = await svc.find_expert(uows, key=f"#{id_}", **who)
     name = card.row.name
+    today = local(clock.now()).date()
+    if do is ExpertDo.CANCEL_END:  # changes nothing, whatever the expert's standing is now
+        if await _pending(state, id_, message) is not None:
+            await state.clear()
+        await query.answer()
+        await message.edit_reply_markup(reply_markup=None)
+        await message.answer(t.END_CANCELLED.format(name=name))
+        return
+    if why := card.standing_refusal():  # a card, or a step of one, shown before they left
+        raise NotAllowed(why)
     match do:
         case ExpertDo.EVALUATE:
             if card.evaluated(year):
@@ -245,6 +264,10 @@ async def on_act(
             await query.answer()
             await message.edit_text(text)
         case ExpertDo.TERM_EVALUATE:
+            if why := card.term_review_refusal(today):
+                raise NotAllowed(why)
+            if card.evaluated(year, "term"):
+                raise AlreadyHandled(t.EVALUATED.format(year=year))
             await state.set_state(ExpertInput.term_health)
             await state.update_data(expert_id=id_)
             await query.answer()
@@ -300,19 +323,105 @@ async def on_act(
                 )
             )
         case ExpertDo.NOT_RENEW | ExpertDo.DISMISS:
-            action = "not_renew" if do is ExpertDo.NOT_RENEW else "dismiss"
-            if action == "not_renew" and (why := card.decision_refusal(local(clock.now()).date())):
+            action = ExpertAction.NOT_RENEW if do is ExpertDo.NOT_RENEW else ExpertAction.DISMISS
+            if why := card.end_refusal(action, today):
                 raise NotAllowed(why)
             await state.set_state(ExpertInput.reason)
-            await state.update_data(expert_id=id_, action=action)
+            await state.update_data(
+                expert_id=id_, action=action.value, card_message=message.message_id
+            )
             await query.answer()
             await message.answer(
-                t.ASK_END_REASON.format(decision=t.LETTER_DECISION[action], name=name)
+                t.ASK_END_REASON.format(decision=t.LETTER_DECISION[action.value], name=name)
             )
         case ExpertDo.CONFIRM_WITHDRAWAL:
-            await svc.confirm_withdrawal(uows, expert_id=id_, now=clock.now(), **who)
+            if why := card.withdrawal_refusal():
+                raise NotAllowed(why)
             await query.answer()
-            await message.answer(t.WITHDRAWAL_DONE.format(name=name))
+            await _ask_confirmation(
+                message, state, card, ExpertAction.WITHDRAW,
+                reason=card.expert.withdrawal_reason or "", effective_on=today,
+                card_message=message.message_id,
+            )  # fmt: skip
+        case ExpertDo.CONFIRM_END:
+            pending = await _pending(state, id_, message)
+            if pending is None:
+                raise NotAllowed(t.CONFIRM_STALE.format(certificate_no=card.row.certificate_no))
+            action = pending["action"]
+            ended = None
+            if action == ExpertAction.WITHDRAW.value:
+                await svc.confirm_withdrawal(uows, expert_id=id_, now=clock.now(), **who)
+                done = t.WITHDRAWAL_DONE.format(name=name)
+            else:
+                end = svc.not_renew if action == ExpertAction.NOT_RENEW.value else svc.dismiss
+                ended = await end(
+                    uows, expert_id=id_, reason=pending["reason"], now=clock.now(), **who
+                )
+                done = t.END_DONE.format(decision=t.LETTER_DECISION[action], name=name)
+            await state.clear()
+            await query.answer()
+            await message.edit_reply_markup(reply_markup=None)
+            await _close_card(bot, message.chat.id, pending.get("card_message"))
+            await message.answer(done)
+            if ended is not None:
+                decision = t.LETTER_DECISION[action]
+                file_name, content = await asyncio.to_thread(files.letter_file, ended)
+                await deliver(
+                    bot, message.chat.id, person_id, file_name, content,
+                    t.CAPTION_LETTER.format(decision=decision),
+                    settings=settings, clock=clock, uows=uows,
+                )  # fmt: skip
+
+
+async def _ask_confirmation(
+    message: Message,
+    state: FSMContext,
+    card: svc.ExpertCard,
+    action: ExpertAction,
+    *,
+    reason: str,
+    effective_on: date,
+    card_message: int | None,
+) -> None:
+    """What 解聘, 不予续聘 or 确认退出 will do, with 确认 and 取消. Only the latest such message's
+    确认 carries it out: another step, /expert or /cancel makes it stale."""
+    id_ = card.expert.id
+    buttons = [
+        _button(t.BUTTON_CONFIRM_END[action.value], ExpertDo.CONFIRM_END, id_),
+        _button(t.BUTTON_CANCEL_END, ExpertDo.CANCEL_END, id_),
+    ]
+    sent = await message.answer(
+        t.CONFIRM_END[action.value].format(
+            name=card.row.name, certificate_no=card.row.certificate_no, reason=reason,
+            effective_on=effective_on,
+        ),  # fmt: skip
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[buttons]),
+    )
+    await state.set_state(ExpertInput.confirm)
+    await state.update_data(
+        expert_id=id_, action=action.value, reason=reason, confirm_message=sent.message_id,
+        card_message=card_message,
+    )  # fmt: skip
+
+
+async def _pending(state: FSMContext, expert_id: int, message: Message) -> dict[str, Any] | None:
+    """The decision this confirmation message shows, if it is still the one waiting."""
+    data = await state.get_data()
+    if (
+        await state.get_state() == ExpertInput.confirm.state
+        and data.get("expert_id") == expert_id
+        and data.get("confirm_message") == message.message_id
+    ):
+        return data
+    return None
+
+
+async def _close_card(bot: Bot, chat_id: int, message_id: int | None) -> None:
+    """The card a decision started from loses its buttons: the expert has left service."""
+    if message_id is None:
+        return
+    with suppress(TelegramBadRequest):  # too old to edit, or deleted: its presses are refused
+        await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=None)
 
 
 async def _evaluate(
@@ -333,14 +442,13 @@ async def _evaluate(
 async def on_typed(
     message: Message,
     state: FSMContext,
-    bot: Bot,
     uows: UnitOfWorkFactory,
     clock: Clock,
-    settings: Settings,
     person_id: int,
     admin_ids: tuple[int, ...],
 ) -> None:
-    """A reason, a renewal's first day, or the expert's own reason for leaving."""
+    """A reason (then the confirmation), a renewal's first day, or the expert's own reason for
+    leaving."""
     text = message.text or ""
     data = await state.get_data()
     who = {"by": person_id, "admin_ids": admin_ids}
@@ -409,22 +517,19 @@ async def on_typed(
                     reply_markup=confirm,
                 )
             case ExpertInput.reason.state:
-                end = svc.not_renew if data["action"] == "not_renew" else svc.dismiss
-                ended = await end(
-                    uows,
-                    expert_id=data["expert_id"],
-                    reason=clean_text(text),
-                    now=clock.now(),
-                    **who,
-                )
-                await state.clear()
-                decision = t.LETTER_DECISION[data["action"]]
-                await message.answer(t.END_DONE.format(decision=decision, name=ended.name))
-                name, content = await asyncio.to_thread(files.letter_file, ended)
-                await deliver(
-                    bot, message.chat.id, person_id, name, content,
-                    t.CAPTION_LETTER.format(decision=decision),
-                    settings=settings, clock=clock, uows=uows,
+                reason = svc.check_reason(clean_text(text))
+                card = await svc.find_expert(uows, key=f"#{data['expert_id']}", **who)
+                action = ExpertAction(data["action"])
+                today = local(clock.now()).date()
+                if why := card.end_refusal(action, today):
+                    raise NotAllowed(why)
+                await _ask_confirmation(
+                    message, state, card, action, reason=reason,
+                    effective_on=card.effective_on(action, today),
+                    card_message=data.get("card_message"),
                 )  # fmt: skip
+            case ExpertInput.confirm.state:
+                button = t.BUTTON_CONFIRM_END[data["action"]]
+                await message.answer(t.CONFIRM_PRESS.format(button=button))
     except ValueError as wrong:
         await message.answer(str(wrong))

@@ -19,7 +19,13 @@ from bot.clock import Clock, local
 from bot.config import Settings
 from bot.domain.errors import DomainError
 from bot.domain.parsers import clean_text, parse_day
-from bot.domain.registry import term_end, weekday_of, working_days_after
+from bot.domain.registry import (
+    PUBLICITY_WORKING_DAYS,
+    term_end,
+    weekday_of,
+    weekdays_in,
+    working_days_after,
+)
 from bot.services import registry as svc
 from bot.services.registry_ports import ExpertFilter
 from bot.services.repositories import UnitOfWorkFactory
@@ -358,17 +364,25 @@ async def on_typed(
                 await message.answer(answer, reply_markup=markup)
             case RegistryInput.publicity_start.state | RegistryInput.publicity_end.state as now_in:
                 day = parse_day(text)
-                if now_in == RegistryInput.publicity_start.state:
+                proposed = now_in == RegistryInput.publicity_start.state
+                if proposed:  # the first day: the last proposed
                     start, end = day, working_days_after(day)
-                else:
+                else:  # then whatever is typed is the last day
                     start, end = parse_day(data["start"]), day
+                await svc.check_publicity_window(
+                    uows, batch_id=data["batch_id"], starts_on=start, ends_on=end, **who
+                )
                 await state.update_data(start=start.isoformat(), end=end.isoformat())
                 await state.set_state(RegistryInput.publicity_end)
                 body = t.CONFIRM_PUBLICITY.format(
+                    id=data["batch_id"],
                     start=start,
                     start_weekday=weekday_of(start),
                     end=end,
                     end_weekday=weekday_of(end),
+                    days=(end - start).days + 1,
+                    weekdays=weekdays_in(start, end),
+                    proposed=t.PROPOSED.format(count=PUBLICITY_WORKING_DAYS) if proposed else "",
                 )
                 answer, markup = rg.confirm(
                     body, t.BUTTON_CONFIRM_PUBLICITY, RegistryDo.CONFIRM_PUBLICITY

@@ -11,11 +11,12 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.domain import keys, vocab
 from bot.domain.application import ApplicationSnapshot
 from bot.domain.idcard import mask_phone
-from bot.domain.registry import SERVING, Standing, TermEnd, term_end_range
+from bot.domain.registry import TermEnd, term_end_range
 from bot.services.registry import (
     Appointment,
     BatchView,
     ExpertsPage,
+    MyEntry,
     Overview,
     PublicityEntry,
     RecordedBatch,
@@ -171,18 +172,22 @@ def appointed_lines(appointed: Sequence[Appointment]) -> str:
     )
 
 
-def me_keyboard(row: ExpertListRow) -> InlineKeyboardMarkup:
-    rows = [[_button(t.BUTTON_MY_CERTIFICATE, RegistryDo.CERTIFICATE)]]
-    if Standing(row.standing) in SERVING:
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    text=t.BUTTON_CONTACT.format(label=label),
-                    callback_data=ExpertAct(do=ExpertDo.CONTACT, pick=i).pack(),
-                )
-                for i, label in enumerate(t.CONTACT_FIELDS.values())
-            ]
-        )
+def me_keyboard(mine: MyEntry) -> InlineKeyboardMarkup | None:
+    """An expert in service: the certificate, contact changes, and 申请退出 unless asked
+    already; a former expert: nothing."""
+    if not mine.serving:
+        return None
+    rows = [
+        [_button(t.BUTTON_MY_CERTIFICATE, RegistryDo.CERTIFICATE)],
+        [
+            InlineKeyboardButton(
+                text=t.BUTTON_CONTACT.format(label=label),
+                callback_data=ExpertAct(do=ExpertDo.CONTACT, pick=i).pack(),
+            )
+            for i, label in enumerate(t.CONTACT_FIELDS.values())
+        ],
+    ]
+    if not mine.withdrawal_reason:
         rows.append(
             [
                 InlineKeyboardButton(
@@ -300,11 +305,17 @@ def expert_line(r: ExpertListRow) -> str:
     )
 
 
-def me(r: ExpertListRow) -> str:
-    return t.ME.format(
-        standing=t.STANDING.get(r.standing, r.standing),
-        certificate_no=r.certificate_no,
-        group=r.group,
-        starts_on=r.starts_on,
-        ends_on=r.ended_on or r.ends_on,
-    )
+def me(mine: MyEntry) -> str:
+    """One account of the person's standing: in service (with a withdrawal waiting, if asked),
+    or what they no longer are."""
+    r = mine.row
+    facts = {
+        "certificate_no": r.certificate_no, "group": r.group, "starts_on": r.starts_on,
+        "ends_on": r.ends_on, "ended_on": r.ended_on or r.ends_on,
+    }  # fmt: skip
+    if not mine.serving:
+        return t.ME_FORMER[r.standing].format(**facts)
+    text = t.ME.format(standing=t.STANDING.get(r.standing, r.standing), **facts)
+    if mine.withdrawal_reason:
+        text += t.ME_WITHDRAWAL_ASKED.format(reason=mine.withdrawal_reason)
+    return text

@@ -19,7 +19,8 @@ from enum import StrEnum
 
 TERM_YEARS = 5
 PUBLICITY_WORKING_DAYS = 5
-"""The notice's publicity period; without a holiday calendar the admin confirms the end date."""
+"""The publicity period the bot proposes (the notice says 予以公示 and sets no length); without
+a holiday calendar the admin confirms the end date or types another."""
 
 
 class Standing(StrEnum):
@@ -207,6 +208,11 @@ def working_days_after(start: date, days: int = PUBLICITY_WORKING_DAYS) -> date:
             if counted == days:
                 return current
         current += timedelta(days=1)
+
+
+def weekdays_in(start: date, end: date) -> int:
+    """Monday to Friday from `start` to `end`, both included (holidays not known)."""
+    return sum((start + timedelta(days=n)).weekday() < 5 for n in range((end - start).days + 1))
 
 
 def weekday_of(day: date) -> str:

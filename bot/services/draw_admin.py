@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from bot.clock import local
 from bot.domain import draws as d
-from bot.domain.errors import AlreadyHandled, DomainError, NotFound
+from bot.domain.errors import AlreadyHandled, DomainError, NotAllowed, NotFound
 from bot.domain.units import new_unit_code
 from bot.services.draw_ports import RequestRow, UsingUnitRow
 from bot.services.repositories import UnitOfWorkFactory
@@ -51,9 +52,12 @@ async def record_leave(
     uows: UnitOfWorkFactory, *, certificate_no: str, starts_on: date, ends_on: date,
     reason: str | None, by: int | None, now: datetime,
 ) -> int:  # fmt: skip
-    """An expert's leave (请假): not drawn on those days. Returns the expert id."""
+    """An expert's leave (请假): not drawn on those days, so it ends today or later. Returns
+    the expert id."""
     if ends_on < starts_on:
-        raise DomainError("the leave ends before it starts")
+        raise NotAllowed(t.LEAVE_BACKWARDS.format(starts_on=starts_on, ends_on=ends_on))
+    if ends_on < (today := local(now).date()):
+        raise NotAllowed(t.LEAVE_PAST.format(ends_on=ends_on, today=today))
     async with uows() as uow:
         expert_id = await uow.registry.expert_by_certificate(certificate_no.upper())
         if expert_id is None:

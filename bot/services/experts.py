@@ -62,7 +62,8 @@ async def _expert(uow: UnitOfWork, expert_id: int) -> ExpertRow:
     return expert
 
 
-def _reason(text: str) -> str:
+def check_reason(text: str) -> str:
+    """A reason for the record and the written notice: said, and not too long."""
     reason = text.strip()
     if not reason or len(reason) > REASON_MAX:
         raise NotAllowed(t.REASON_LIMIT.format(limit=REASON_MAX))
@@ -83,9 +84,9 @@ class ExpertCard:
     work: Sequence[tuple[int, WorkSummary]] = ()
     """Drawn work the using units recorded, per year (for the yearly evaluation)."""
 
-    def evaluated(self, year: int) -> bool:
-        """Whether the yearly evaluation of `year` is recorded already."""
-        return any(e.kind == "year" and e.year == year for e in self.evaluations)
+    def evaluated(self, year: int, kind: str = "year") -> bool:
+        """Whether the yearly evaluation (`kind` "term": a 期满考核) of `year` is recorded already."""
+        return any(e.kind == kind and e.year == year for e in self.evaluations)
 
     @property
     def flagged(self) -> bool:
@@ -99,16 +100,36 @@ class ExpertCard:
         reviews = [e for e in self.evaluations if e.kind == "term" and e.term_id == term]
         return reviews[-1] if reviews else None
 
-    def decision_refusal(self, today: date) -> str | None:
-        """Why 续聘 or 不予续聘 cannot be decided `today` (None: it can): not serving, or the
-        running term's end is not within the reminders' window yet."""
+    def standing_refusal(self) -> str | None:
+        """Why nothing on the card can be done (None: it can): the expert is out of service
+        (解聘, 退出, 不再续聘), so a card shown before that is stale."""
         if Standing(self.expert.standing) not in SERVING:
             return t.EXPERT_WRONG_STANDING.format(
                 standing=t.STANDING.get(self.expert.standing, self.expert.standing)
             )
+        return None
+
+    def decision_refusal(self, today: date) -> str | None:
+        """Why 续聘 or 不予续聘 cannot be decided `today` (None: it can): not serving, or the
+        running term's end is not within the reminders' window yet."""
+        if why := self.standing_refusal():
+            return why
         if not self.terms:
             return t.NO_TERM
         return _too_early(self.terms[-1].ends_on, today)
+
+    def term_review_refusal(self, today: date) -> str | None:
+        """Why the 期满考核 cannot be recorded `today` (None: it can): it weighs the whole term
+        (notice § 四(四): 聘用期满…进行考评), so it belongs to the term's last 90 days, when
+        续聘 and 不予续聘 are decided, or after."""
+        if why := self.standing_refusal():
+            return why
+        if not self.terms:
+            return t.NO_TERM
+        ends_on = self.terms[-1].ends_on
+        if today < (opens := decisions_open(ends_on)):
+            return t.TERM_REVIEW_EARLY.format(ends_on=ends_on, opens=opens, days=max(TERM_REMINDERS))
+        return None
 
     def renewal_refusal(self, today: date) -> str | None:
         """Why 续聘 cannot be decided `today`: as `decision_refusal`, and the running term's
@@ -121,6 +142,24 @@ class ExpertCard:
         if not passed(Rating(review.rating)):
             return t.RENEWAL_REVIEW_FAILED.format(rating=review.rating)
         return None
+
+    def end_refusal(self, action: ExpertAction, today: date) -> str | None:
+        """Why 解聘 (any day of service) or 不予续聘 (as `decision_refusal`, and after a 期满考核 of
+        the term, whatever its result) cannot be decided `today`; None: it can."""
+        if action is ExpertAction.NOT_RENEW:  # decided on the term's review, as 续聘 is
+            why = self.decision_refusal(today)
+            return why or (t.NOT_RENEWAL_NEEDS_REVIEW if self.term_review() is None else None)
+        return self.standing_refusal() or (None if self.terms else t.NO_TERM)
+
+    def effective_on(self, action: ExpertAction, today: date) -> date:
+        """When 解聘 (today, or the term's last day if that has passed) or 不予续聘 (the term's
+        last day) takes effect."""
+        ends_on = self.terms[-1].ends_on
+        return min(today, ends_on) if action is ExpertAction.DISMISS else ends_on
+
+    def withdrawal_refusal(self) -> str | None:
+        """Why the bureau cannot confirm a withdrawal (None: it can): out of service, or none asked."""
+        return self.standing_refusal() or (None if self.expert.withdrawal_reason else t.NO_WITHDRAWAL)
 
     def renewal_start_refusal(self, term_start: date) -> str | None:
         """A new term starts after the running one's last day: it never cuts it short."""
@@ -315,11 +354,14 @@ async def record_evaluation(
     admin_ids: Iterable[int] = (),
     now: datetime,
 ) -> ExpertCard:
-    """年度评价 (or, with `term`, the evaluation at the term's end, with health); 不合格 twice
-    in a term is flagged on the card."""
+    """年度评价 (or, with `term`, the 期满考核 with health, from 90 days before the term's end)
+    of an expert in service; 不合格 twice in a term is flagged on the card."""
     async with uows() as uow:
         await bureau_actor(uow, by, admin_ids)
         card = await _card(uow, expert_id)
+        today = local(now).date()
+        if why := card.term_review_refusal(today) if term else card.standing_refusal():
+            raise NotAllowed(why)
         if not card.terms:
             raise NotAllowed(t.NO_TERM)
         added = await uow.registry.add_evaluation(
@@ -447,14 +489,16 @@ async def _end(
     admin_ids: Iterable[int],
     now: datetime,
 ) -> Ended:
-    reason = _reason(reason)
+    reason = check_reason(reason)
     today = local(now).date()
     async with uows() as uow:
         actor_name = await bureau_actor(uow, by, admin_ids)
         card = await _card(uow, expert_id)
+        if why := card.end_refusal(action, today):
+            raise NotAllowed(why)
         await _move(uow, card.expert, action, reason=reason, by=by, actor_name=actor_name, now=now)
         running = card.terms[-1]
-        effective = min(today, running.ends_on) if action is ExpertAction.DISMISS else running.ends_on
+        effective = card.effective_on(action, today)
         if action is ExpertAction.DISMISS:
             await uow.registry.end_term(running.id, effective)
         await _tell(uow, card, action.value, now, reason=reason, effective_on=effective.isoformat())
@@ -483,6 +527,22 @@ async def _end(
 # withdrawal -------------------------------------------------------------------------------------
 
 
+def _check_own(expert: ExpertRow | None, *, withdrawing: bool = False) -> None:
+    """What an expert may do from /me: only in service, and ask to withdraw once."""
+    if expert is None or Standing(expert.standing) not in SERVING:
+        raise NotAllowed(t.NOT_EXPERT)
+    if withdrawing and expert.withdrawal_reason:
+        raise AlreadyHandled(t.WITHDRAWAL_WAITING)
+
+
+async def check_own(uows: UnitOfWorkFactory, *, person_id: int, withdrawing: bool = False) -> None:
+    """At the press of a /me button, before asking anything: whether `ask_withdrawal` or
+    `change_contact` would refuse (they check again)."""
+    async with uows() as uow:
+        expert = await uow.registry.expert_of(person_id)
+    _check_own(expert, withdrawing=withdrawing)
+
+
 async def ask_withdrawal(
     uows: UnitOfWorkFactory,
     *,
@@ -492,13 +552,11 @@ async def ask_withdrawal(
     now: datetime,
 ) -> None:
     """申请退出: the expert's own request, waiting for the bureau's confirmation."""
-    reason = _reason(reason)
+    reason = check_reason(reason)
     async with uows() as uow:
         expert = await uow.registry.expert_of(person_id)
-        if expert is None or Standing(expert.standing) not in SERVING:
-            raise NotAllowed(t.NOT_EXPERT)
-        if expert.withdrawal_reason:
-            raise AlreadyHandled(t.WITHDRAWAL_WAITING)
+        _check_own(expert, withdrawing=True)
+        assert expert is not None
         if not await uow.registry.update_expert(
             expert.id, expert.version, now, withdrawal_reason=reason, withdrawal_asked_at=now
         ):
@@ -547,9 +605,9 @@ async def confirm_withdrawal(
     async with uows() as uow:
         actor_name = await bureau_actor(uow, by, admin_ids)
         card = await _card(uow, expert_id)
+        if why := card.withdrawal_refusal():
+            raise NotAllowed(why)
         reason = card.expert.withdrawal_reason
-        if not reason:
-            raise NotAllowed(t.NO_WITHDRAWAL)
         await _move(
             uow, card.expert, ExpertAction.WITHDRAW, reason=reason, by=by,
             actor_name=actor_name, now=now, withdrawal_reason=None,
@@ -582,8 +640,8 @@ async def change_contact(
     value = parse(text)
     async with uows() as uow:
         expert = await uow.registry.expert_of(person_id)
-        if expert is None or Standing(expert.standing) not in SERVING:
-            raise NotAllowed(t.NOT_EXPERT)
+        _check_own(expert)
+        assert expert is not None
         app = await uow.applications.application(expert.app_id)
         assert app is not None
         old = app.values.get(field)

@@ -21,6 +21,7 @@ from bot.domain.application import ApplicationSnapshot, Campaign
 from bot.domain.errors import AlreadyHandled, NotAllowed, NotFound
 from bot.domain.exports import Access, is_bureau
 from bot.domain.registry import (
+    SERVING,
     Standing,
     certificate_number,
     check_certificate_format,
@@ -224,10 +225,24 @@ async def _view(uow: UnitOfWork, batch_id: int) -> BatchView | None:
     if batch is None or batch.corrected_by_id is not None:
         return None
     window = await uow.registry.publicity_of(batch_id)
-    objections = await uow.registry.objections(window.id) if window else []
     found = await uow.applications.applications(batch.app_ids)
     apps = [found[a] for a in batch.app_ids if a in found]
-    return BatchView(batch, window, apps, [o for o in objections if o.outcome == "open"])
+    return BatchView(batch, window, apps, await _open_objections(uow, window, apps))
+
+
+async def _open_objections(
+    uow: UnitOfWork, window: PublicityRow | None, apps: Sequence[ApplicationSnapshot]
+) -> list[ObjectionRow]:
+    """The window's undecided objections against people the batch still confirms: one
+    against someone already out of it (another objection upheld) holds nobody up."""
+    if window is None:
+        return []
+    waiting = {a.id for a in apps if a.status is Status.CONFIRMED}
+    return [
+        o
+        for o in await uow.registry.objections(window.id)
+        if o.outcome == "open" and o.app_id in waiting
+    ]
 
 
 # the joint meeting ----------------------------------------------------------------------------
@@ -347,13 +362,10 @@ async def open_publicity(
     now: datetime,
 ) -> Published:
     """Opens the batch's publicity window (公示), first and last day inclusive."""
-    if ends_on < starts_on:
-        raise NotAllowed(t.WINDOW_BACKWARDS)
     async with uows() as uow:
         await bureau_actor(uow, by, admin_ids)
         batch = await _counting_batch(uow, batch_id)
-        if starts_on < batch.meeting_on:
-            raise NotAllowed(t.WINDOW_BEFORE_MEETING.format(meeting_on=batch.meeting_on))
+        _check_window(batch, starts_on, ends_on)
         if await uow.registry.publicity_of(batch_id) is not None:
             raise AlreadyHandled(t.PUBLICITY_EXISTS.format(batch_id=batch_id))
         publicity_id = await uow.registry.add_publicity(batch_id, starts_on, ends_on, by, now)
@@ -361,6 +373,30 @@ async def open_publicity(
         await uow.commit()
     window = PublicityRow(publicity_id, batch_id, starts_on, ends_on)
     return Published(window, entries, batch.reference)
+
+
+def _check_window(batch: BatchRow, starts_on: date, ends_on: date) -> None:
+    """A window runs forwards and opens on the joint meeting's day or after."""
+    if ends_on < starts_on:
+        raise NotAllowed(t.WINDOW_BACKWARDS.format(start=starts_on, end=ends_on))
+    if starts_on < batch.meeting_on:
+        raise NotAllowed(t.WINDOW_BEFORE_MEETING.format(meeting_on=batch.meeting_on))
+
+
+async def check_publicity_window(
+    uows: UnitOfWorkFactory,
+    *,
+    batch_id: int,
+    starts_on: date,
+    ends_on: date,
+    by: int | None,
+    admin_ids: Iterable[int] = (),
+) -> None:
+    """Whether `open_publicity` would take this window (it checks again), to ask at once."""
+    async with uows() as uow:
+        await bureau_actor(uow, by, admin_ids)
+        batch = await _counting_batch(uow, batch_id)
+    _check_window(batch, starts_on, ends_on)
 
 
 async def publicity_list(
@@ -497,10 +533,17 @@ async def decide_objection(
         objection = await uow.registry.objection(objection_id)
         if objection is None:
             raise NotFound(t.OBJECTION_NOT_FOUND.format(objection_id=objection_id))
+        app = await _application(uow, objection.app_id)
+        if objection.outcome == "open" and app.status is not Status.CONFIRMED:
+            raise NotAllowed(
+                t.OBJECTION_MOOT.format(
+                    objection_id=objection_id, name=app.values.get(keys.NAME) or f"#{app.id}",
+                    status=t.STATUS.get(app.status, app.status),
+                )
+            )  # fmt: skip
         outcome = "upheld" if upheld else "overruled"
         if not await uow.registry.decide_objection(objection_id, outcome, reason, by, now):
             raise AlreadyHandled(t.OBJECTION_DECIDED.format(objection_id=objection_id))
-        app = await _application(uow, objection.app_id)
         if upheld:
             await _move(
                 uow, app, Action.NOT_ACCEPT, by=by, actor_name=actor_name, note=reason, now=now
@@ -593,12 +636,13 @@ async def appoint_batch(
         if local(now).date() <= window.ends_on:
             raise NotAllowed(t.PUBLICITY_RUNNING.format(ends_on=window.ends_on))
         _check_term_start(window, term_start)
-        if open_ := [o.id for o in await uow.registry.objections(window.id) if o.outcome == "open"]:
-            raise NotAllowed(t.OBJECTIONS_OPEN.format(ids="、".join(f"#{i}" for i in open_)))
+        found = await uow.applications.applications(batch.app_ids)
+        if open_ := await _open_objections(uow, window, list(found.values())):
+            ids = "、".join(f"#{o.id}" for o in open_)
+            raise NotAllowed(t.OBJECTIONS_OPEN.format(ids=ids))
         template = await uow.registry.certificate_format(batch.campaign_id)
         series = series_of(template, term_start.year)
         appointed = []
-        found = await uow.applications.applications(batch.app_ids)
         for app in (found[a] for a in batch.app_ids if a in found):
             if app.status is not Status.CONFIRMED:
                 continue
@@ -811,21 +855,42 @@ async def registry_rows(
     return rows
 
 
-async def my_expert(uows: UnitOfWorkFactory, *, person_id: int) -> ExpertListRow | None:
-    """The person's own entry in the registry, for /me; None when they are not an expert."""
+@dataclass(frozen=True)
+class MyEntry:
+    """What /me says: the person's entry in the registry and a withdrawal they asked for."""
+
+    row: ExpertListRow
+    withdrawal_reason: str | None = None
+    """申请退出 waiting for the bureau's confirmation (the expert is still in service)."""
+
+    @property
+    def serving(self) -> bool:
+        return Standing(self.row.standing) in SERVING
+
+
+async def my_expert(uows: UnitOfWorkFactory, *, person_id: int) -> MyEntry | None:
+    """The person's own entry in the registry, for /me; None when they never were an expert."""
     async with uows() as uow:
         rows, _ = await uow.registry.experts(ExpertFilter(person_id=person_id), limit=1)
-    return rows[0] if rows else None
+        expert = await uow.registry.expert_of(person_id) if rows else None
+    if not rows or expert is None:
+        return None
+    return MyEntry(rows[0], expert.withdrawal_reason)
 
 
 async def my_certificate(
     uows: UnitOfWorkFactory, *, person_id: int, now: datetime
 ) -> ExpertListRow | None:
-    """The expert's own entry, to print their certificate from; the download is logged."""
+    """The expert's own entry, to print their certificate from, while in service (a former
+    expert's would show a term they no longer hold); the download is logged."""
     async with uows() as uow:
         rows, _ = await uow.registry.experts(ExpertFilter(person_id=person_id), limit=1)
         if not rows:
             return None
+        if Standing(rows[0].standing) not in SERVING:
+            raise NotAllowed(
+                t.CERTIFICATE_FORMER.format(standing=t.STANDING.get(rows[0].standing, ""))
+            )
         await uow.documents.add_access(
             actor_id=person_id,
             action=Access.DOWNLOAD_CERTIFICATE.value,

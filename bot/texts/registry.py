@@ -25,8 +25,8 @@ ONE_CAMPAIGN = "一批入库确认只能包含同一征集批次的申报。"
 BATCH_NOTE = "联席会议（{meeting_on}）{reference}"
 MEETING_IN_FUTURE = "联席会议日期 {meeting_on} 晚于今天（{today}）：请在会议召开后记录，输入会议实际召开的日期。"
 
-WINDOW_BACKWARDS = "公示结束日期不能早于开始日期。"
-WINDOW_BEFORE_MEETING = "公示不能早于联席会议（{meeting_on}）开始。"
+WINDOW_BACKWARDS = "公示的最后一天 {end} 早于第一天 {start}：最后一天应为 {start} 或之后的日期。"
+WINDOW_BEFORE_MEETING = "公示不能早于联席会议（{meeting_on}）开始，请输入 {meeting_on} 或之后的日期。"
 PUBLICITY_EXISTS = "第 {batch_id} 批已经开始公示。"
 NO_PUBLICITY = "第 {batch_id} 批还没有公示。"
 NOT_PUBLISHED = "申报 #{app_id} 不在公示中的名单里。"
@@ -34,6 +34,7 @@ SUMMARY_NEEDED = "请写明异议的主要内容。"
 REASON_NEEDED = "请写明理由。"
 OBJECTION_NOT_FOUND = "没有异议 #{objection_id}。"
 OBJECTION_DECIDED = "异议 #{objection_id} 已经有处理结果。"
+OBJECTION_MOOT = "异议 #{objection_id} 针对的{name}已不在待聘任名单中（{status}），无需再处理，也不影响其他人聘任。"
 RECEIVED_IN_FUTURE = "收到异议的日期 {received_on} 晚于今天（{today}），请输入实际收到的日期。"
 RECEIVED_BEFORE_PUBLICITY = "收到异议的日期 {received_on} 早于公示开始（{starts_on}），请输入公示开始当天或之后的日期。"
 
@@ -101,9 +102,11 @@ BUTTON_CORRECT = "第{id}批：更正"
 
 ASK_PUBLICITY_START = "第{id}批公示的第一天（如 2022-11-01）："
 CONFIRM_PUBLICITY = (
-    "公示期：{start}（{start_weekday}）至 {end}（{end_weekday}），按 5 个工作日计算。\n"
-    "本机器人没有节假日日历：如遇节假日，请直接输入公示的最后一天；无误请点“确认公示”。"
+    "公示期：{start}（{start_weekday}）至 {end}（{end_weekday}），共 {days} 天，其中周一至周五 {weekdays} 天{proposed}。\n"
+    "本机器人没有节假日日历：如遇节假日，请直接输入公示的最后一天；"
+    "要改第一天，请在 /registry 重新点“第{id}批：开始公示”。无误请点“确认公示”。"
 )
+PROPOSED = "（按 {count} 个工作日推算）"
 PUBLICITY_OPENED = "第{id}批已开始公示：{start} 至 {end}，共 {count} 人。\n{lines}"
 
 PICK_OBJECTED = "异议针对第{id}批中的哪一位？"
@@ -146,6 +149,23 @@ ME = (
     "您是重庆市工伤预防专家库专家。\n状态：{standing}\n聘书编号：{certificate_no}\n"
     "专业组：{group}\n聘期：{starts_on} 至 {ends_on}"
 )
+ME_WITHDRAWAL_ASKED = "\n退出申请：已提交（原因：{reason}），等待市局确认；确认前您仍是专家库专家。"
+ME_FORMER = {
+    "ended": (
+        "市局已决定聘期届满后不再续聘您为重庆市工伤预防专家库专家。\n状态：不再续聘\n"
+        "聘书编号：{certificate_no}\n专业组：{group}\n聘期：{starts_on} 至 {ends_on}"
+    ),
+    "withdrawn": (
+        "您已于 {ended_on} 退出重庆市工伤预防专家库，不再是专家库专家。\n状态：已退出\n"
+        "原聘书编号：{certificate_no}\n专业组：{group}\n原聘期：{starts_on} 至 {ends_on}（{ended_on} 退出）"
+    ),
+    "dismissed": (
+        "您已被解聘，自 {ended_on} 起不再是重庆市工伤预防专家库专家。\n状态：已解聘\n"
+        "原聘书编号：{certificate_no}\n专业组：{group}\n原聘期：{starts_on} 至 {ends_on}（{ended_on} 解聘）"
+    ),
+}
+"""/me of a former expert, by standing: they are told what they no longer are."""
+CERTIFICATE_FORMER = "您目前“{standing}”，不再是专家库专家，不能再下载聘书。"
 NOT_EXPERT = "您目前不是专家库专家。申报进度请发送 /status。"
 
 OBJECTIONS_TO = "重庆市人力资源和社会保障局工伤保险处（联系电话：023-88152128）"
@@ -171,6 +191,8 @@ EVALUATED = "该专家 {year} 年的评价已经记录过。"
 RENEWAL_TOO_EARLY = "新聘期须在当前聘期届满（{ends_on}）之后开始，请输入 {first} 或更晚的日期。"
 TERM_DECISION_EARLY = "聘期到 {ends_on} 届满：续聘或不予续聘须在届满前 {days} 天内决定，即 {opens} 起。"
 RENEWAL_NEEDS_REVIEW = "续聘前须先完成本聘期的期满考核（卡片上的“期满考核”），考核合格后才能续聘。"
+NOT_RENEWAL_NEEDS_REVIEW = "不予续聘前须先完成本聘期的期满考核（卡片上的“期满考核”），再据考核结果作出决定。"
+TERM_REVIEW_EARLY = "聘期到 {ends_on} 届满：期满考核在届满前 {days} 天内进行，即 {opens} 起。"
 RENEWAL_REVIEW_FAILED = "本聘期的期满考核结果为“{rating}”，不能续聘。"
 WITHDRAWAL_WAITING = "您的退出申请已提交，正等待市局确认。"
 NO_WITHDRAWAL = "该专家没有待确认的退出申请。"
@@ -218,6 +240,29 @@ CONFIRM_RENEWAL = "续聘 {name}，新聘期 {start} 至 {end}，将生成新的
 BUTTON_CONFIRM_RENEWAL = "确认续聘"
 RENEWAL_DONE = "已续聘 {name}：{certificate_no}，聘期 {start} 至 {end}。"
 ASK_END_REASON = "{decision} {name}：请输入理由（将写入书面函告）："
+CONFIRM_END = {
+    "dismiss": (
+        "确认解聘 {name}（{certificate_no}）？\n理由：{reason}\n"
+        "解聘自 {effective_on} 起生效：聘期提前结束，不再参加专家抽取（已接受的邀请随即终止）；"
+        "书面函告致本人并抄送所在单位，本人、单位和区县将收到通知。\n解聘后不能撤销。"
+    ),
+    "not_renew": (
+        "确认不予续聘 {name}（{certificate_no}）？\n理由：{reason}\n"
+        "聘期至 {effective_on} 届满后不再续聘；自即日起不再参加专家抽取（已接受的邀请随即终止）；"
+        "书面函告致本人并抄送所在单位，本人、单位和区县将收到通知。\n决定后不能撤销。"
+    ),
+    "withdraw": (
+        "确认 {name}（{certificate_no}）退出专家库？\n退出原因：{reason}\n"
+        "确认后聘期于今日（{effective_on}）结束，不再参加专家抽取（已接受的邀请随即终止），"
+        "本人、单位和区县将收到通知。\n确认后不能撤销。"
+    ),
+}
+"""The last step before 解聘, 不予续聘 or 确认退出 takes effect: what will happen, and that it is final."""
+BUTTON_CONFIRM_END = {"dismiss": "确认解聘", "not_renew": "确认不予续聘", "withdraw": "确认退出"}
+BUTTON_CANCEL_END = "取消"
+CONFIRM_PRESS = "请点上面的“{button}”或“取消”；要修改理由，请点“取消”后重新办理。"
+CONFIRM_STALE = "这个确认已失效（之后已取消或办理了其他操作）。请重新发送 /expert {certificate_no}，在卡片上重新办理。"
+END_CANCELLED = "已取消，{name} 的状态没有改变。"
 END_DONE = "已{decision} {name}。书面函告见附件，盖章后送达本人及其单位。"
 WITHDRAWAL_DONE = "已确认 {name} 退出专家库。"
 ASK_WITHDRAWAL_REASON = "申请退出专家库：请简要说明原因（市局确认后生效）："

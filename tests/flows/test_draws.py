@@ -487,6 +487,7 @@ async def test_a_dismissed_experts_acceptance_ends_the_reserve_is_invited_and_a_
     await admin.send(f"/expert #{await expert_of_invitation(sessionmaker, 1)}")
     await admin.press("解聘")
     await admin.send("违反专家工作纪律")
+    await admin.press("确认解聘")
     assert f"已解聘 {name}" in admin.texts()[-2]
     async with unit_of_work_factory(sessionmaker)() as uow:
         assert (await uow.draws.invitation(1)).status == "left", "in the dismissal's transaction"
@@ -522,6 +523,7 @@ async def test_a_confirmed_withdrawal_ends_a_pending_invitation_as_a_dismissal_d
     admin = world.user(900, "局长")
     await admin.send(f"/expert #{await expert_of_invitation(sessionmaker, 1)}")
     await admin.press("确认退出")
+    await admin.press("确认退出")  # the confirmation's
     assert admin.last().text == f"已确认 {name} 退出专家库。"
     await sender_pass(world, sessionmaker, clock)
     (reserve,) = invited(world)
@@ -531,3 +533,40 @@ async def test_a_confirmed_withdrawal_ends_a_pending_invitation_as_a_dismissal_d
     assert last_answer(world) == t.NOT_SERVING
     async with unit_of_work_factory(sessionmaker)() as uow:
         assert [i.status for i in await uow.draws.invitations(1)] == ["left", "invited"]
+
+
+async def test_leave_that_is_over_already_is_refused(
+    sessionmaker, clock, ready: OfflineUser, capsys, monkeypatch
+) -> None:
+    """A leave keeps an expert out of draws from now on: one whose last day has passed (at
+    FILED_AT, 2022-12-01) is refused, here and from the command line; one ending today is not."""
+    from bot.domain.errors import NotAllowed
+    from storage.models import ExpertLeave
+
+    uows = unit_of_work_factory(sessionmaker)
+
+    async def leave(starts_on: date, ends_on: date) -> int:
+        return await draw_admin.record_leave(
+            uows, certificate_no="CQGSYF-2022-9001", starts_on=starts_on, ends_on=ends_on,
+            reason=None, by=None, now=clock.now(),
+        )  # fmt: skip
+
+    with pytest.raises(NotAllowed) as past:
+        await leave(date(2022, 11, 1), date(2022, 11, 30))
+    assert str(past.value) == (
+        "请假期间已经过去（最后一天 2022-11-30 早于今天 2022-12-01）：请假须到今天或以后才结束。"
+    )
+    with pytest.raises(NotAllowed, match="请假的最后一天 2022-12-05 早于第一天 2022-12-09"):
+        await leave(date(2022, 12, 9), date(2022, 12, 5))
+    await leave(date(2022, 11, 28), date(2022, 12, 1))
+    monkeypatch.setenv("DATABASE_URL", sessionmaker.url_string())
+    code, _, err = await asyncio.to_thread(
+        run, capsys, "draw", "leave", "CQGSYF-2022-9001", "--from", "2022-01-03", "--to", "2022-01-07"
+    )
+    assert code == 2 and "请假期间已经过去（最后一天 2022-01-07" in err
+    async with sessionmaker() as session:
+        kept = (await session.execute(select(ExpertLeave.starts_on, ExpertLeave.ends_on))).all()
+    assert sorted(tuple(k) for k in kept) == [
+        (date(2022, 11, 28), date(2022, 12, 1)),
+        (date(2022, 12, 9), date(2022, 12, 12)),  # 辛专家's, from the fixture
+    ]

@@ -112,3 +112,41 @@ async def test_renewal_is_offered_near_the_term_end_and_only_after_a_passing_ter
         ("CQGSYF-2022-0003", date(2022, 10, 28)),
         ("CQGSYF-2027-0001", None),
     ], "nobody's term was cut short"
+
+
+async def test_the_term_review_waits_for_the_terms_last_90_days_and_non_renewal_for_it(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    from handlers.callbacks import ExpertAct, ExpertDo
+    from storage.models import Expert
+    from tests.flows.export_helpers import documents
+
+    await appointed(sessionmaker, clock)
+    admin = world.user(BUREAU_ADMIN, "局长")
+    clock.at = datetime(2023, 12, 20, 9, 0, tzinfo=TZ)  # mid-term
+    await admin.send("/expert CQGSYF-2022-0001")
+    card = admin.last()
+    assert "期满考核" not in [label for label, _ in card.buttons()]
+    await admin.press_data(ExpertAct(do=ExpertDo.TERM_EVALUATE, id=1).pack(), card)
+    assert admin.alert == "聘期到 2027-11-14 届满：期满考核在届满前 90 天内进行，即 2027-08-16 起。"
+
+    clock.at = datetime(2027, 9, 1, 9, 0, tzinfo=TZ)
+    await admin.send("/expert CQGSYF-2022-0001")
+    assert [label for label, _ in admin.last().buttons()][:2] == ["2027年度评价", "期满考核"]
+    await admin.press("不予续聘")
+    assert admin.alert == "不予续聘前须先完成本聘期的期满考核（卡片上的“期满考核”），再据考核结果作出决定。"
+    await admin.press("期满考核")
+    await admin.send("健康状况欠佳")
+    await admin.send("聘期内参加评审2次")
+    await admin.press("不合格")
+    await admin.send("/expert CQGSYF-2022-0001")
+    labels = [label for label, _ in admin.last().buttons()]
+    assert "期满考核" not in labels and "不予续聘" in labels, "reviewed this year"
+    await admin.press("不予续聘")
+    await admin.send("期满考核不合格")
+    assert "确认不予续聘 王建筑（CQGSYF-2022-0001）？" in admin.last().text
+    assert "聘期至 2027-11-14 届满后不再续聘" in admin.last().text
+    await admin.press("确认不予续聘")
+    assert documents(admin)[-1].document[0] == "书面函告_不予续聘_CQGSYF-2022-0001.docx"
+    async with sessionmaker() as session:
+        assert await session.scalar(select(Expert.standing).where(Expert.id == 1)) == "ended"

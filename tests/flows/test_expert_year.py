@@ -102,6 +102,7 @@ async def test_from_district_approval_to_a_renewed_expert_who_withdraws(
     assert "张三（CQGSYF-2027-0001）申请退出专家库" in admin.last().text
     await admin.send("/expert CQGSYF-2027-0001")
     await admin.press("确认退出")
+    await admin.press("确认退出")  # the confirmation's
     await sender_pass(world, sessionmaker, clock)
     assert "市局已确认您的退出申请" in applicant.last().text
     await applicant.send("/me")

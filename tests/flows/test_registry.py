@@ -220,6 +220,8 @@ async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
     await admin.send("/expert CQGSYF-2027-0001")
     assert "退出申请：工作调动" in admin.last().text
     await admin.press("确认退出")
+    assert "确认 王建筑（CQGSYF-2027-0001）退出专家库？\n退出原因：工作调动" in admin.last().text
+    await admin.press("确认退出")
     assert "已确认 王建筑 退出专家库" in admin.last().text
     await admin.send("/expert #1")
     assert "状态：已退出" in admin.last().text and not admin.last().buttons()
@@ -227,6 +229,8 @@ async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
     await admin.send("/expert CQGSYF-2022-0002")
     await admin.press("解聘")
     await admin.send("违反专家工作纪律")
+    assert "确认解聘 李矿山（CQGSYF-2022-0002）？\n理由：违反专家工作纪律" in admin.last().text
+    await admin.press("确认解聘")
     letter = documents(admin)[-1]
     assert letter.document[0] == "书面函告_解聘_CQGSYF-2022-0002.docx"
     assert "违反专家工作纪律" in docx_text(letter.document[1])
@@ -344,3 +348,99 @@ async def test_a_meeting_day_after_today_and_an_objection_before_the_window_are_
     assert admin.last().text == "请输入异议的主要内容："
     await admin.send("反映其资历材料不实")
     assert "已记录异议 #1（王建筑）" in admin.last().text
+
+
+async def test_an_objection_against_someone_already_out_of_the_batch_holds_nobody_up(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    """Two objections against 李矿山; the first upheld takes him out of the batch. The second
+    no longer blocks 王建筑's appointment, and deciding it is refused as moot."""
+    from datetime import date
+
+    from bot.services import registry
+    from tests.support.people import person
+
+    uows = unit_of_work_factory(sessionmaker)
+    admin_id = await person(uows, BUREAU_ADMIN)
+    who = {"by": admin_id, "admin_ids": (admin_id,)}
+    apps = [
+        await seed_app(sessionmaker, telegram_id=5001, unit_code="CQU001", status="qualified",
+                       name="王建筑", group="建筑", id_number="500106198501011234"),
+        await seed_app(sessionmaker, telegram_id=5002, unit_code="CQU001", status="qualified",
+                       name="李矿山", group="矿山", id_number="500106198601011235"),
+    ]  # fmt: skip
+    clock.at = datetime(2022, 10, 28, 15, 0, tzinfo=TZ)
+    batch = await registry.record_batch(uows, meeting_on=date(2022, 10, 28), reference="纪要3号", app_ids=apps, now=clock.now(), **who)  # fmt: skip
+    await registry.open_publicity(uows, batch_id=batch.id, starts_on=date(2022, 11, 1), ends_on=date(2022, 11, 7), now=clock.now(), **who)  # fmt: skip
+    clock.at = datetime(2022, 11, 3, 9, 0, tzinfo=TZ)
+    for summary in ("反映其资历材料不实", "反映其曾受行政处罚"):
+        await registry.record_objection(uows, app_id=apps[1], received_on=date(2022, 11, 3), summary=summary, now=clock.now(), **who)  # fmt: skip
+
+    clock.at = datetime(2022, 11, 8, 9, 0, tzinfo=TZ)
+    admin = world.user(BUREAU_ADMIN, "局长")
+    await admin.send("/registry")
+    assert "待处理异议 2 件" in admin.last().text
+    await admin.press("第1批：处理异议")
+    both = admin.last()
+    await admin.press("#1 异议成立")
+    await admin.send("经核实材料不实")
+    assert "异议 #1 已处理：成立" in admin.last().text
+
+    await admin.send("/registry")
+    overview = admin.last()
+    assert "待处理异议" not in overview.text and "待聘任 1 人" in overview.text
+    assert "第1批：聘任" in [label for label, _ in overview.buttons()]
+    await admin.press_data(RegistryAct(do=RegistryDo.OVERRULE, id=2).pack(), both)  # as listed
+    await admin.send("经核实未受处罚")
+    assert admin.last().text == (
+        "异议 #2 针对的李矿山已不在待聘任名单中（未入库），无需再处理，也不影响其他人聘任。"
+    )
+    await admin.send("/registry")
+    await admin.press("第1批：聘任")
+    await admin.send("2022-11-15")
+    await admin.press("确认聘任")
+    assert any(m.text and "已聘任 1 人" in m.text and "王建筑" in m.text for m in admin.inbox())
+    async with sessionmaker() as session:
+        statuses = list(await session.scalars(select(Application.status).order_by(Application.id)))
+    assert statuses == ["accepted", "not_accepted"]
+
+
+async def test_a_publicity_window_that_ends_before_it_starts_is_refused_as_typed(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    from datetime import date
+
+    from bot.services import registry
+    from storage.models import Publicity
+    from tests.support.people import person
+
+    uows = unit_of_work_factory(sessionmaker)
+    admin_id = await person(uows, BUREAU_ADMIN)
+    who = {"by": admin_id, "admin_ids": (admin_id,)}
+    app_id = await seed_app(sessionmaker, telegram_id=5001, unit_code="CQU001", status="qualified",
+                            name="王建筑", group="建筑", id_number="500106198501011234")  # fmt: skip
+    clock.at = datetime(2022, 10, 28, 15, 0, tzinfo=TZ)
+    await registry.record_batch(uows, meeting_on=date(2022, 10, 28), reference="纪要3号", app_ids=[app_id], now=clock.now(), **who)  # fmt: skip
+    admin = world.user(BUREAU_ADMIN, "局长")
+    await admin.send("/registry")
+    await admin.press("第1批：开始公示")
+    await admin.send("2022-10-27")
+    assert admin.last().text == (
+        "公示不能早于联席会议（2022-10-28）开始，请输入 2022-10-28 或之后的日期。"
+    )
+    await admin.send("2022-11-04")
+    assert admin.last().text.startswith(
+        "公示期：2022-11-04（星期五）至 2022-11-10（星期四），共 7 天，其中周一至周五 5 天（按 5 个工作日推算）。"
+    )
+    await admin.send("2022-11-01")  # typed as the last day, before the first
+    assert admin.last().text == (
+        "公示的最后一天 2022-11-01 早于第一天 2022-11-04：最后一天应为 2022-11-04 或之后的日期。"
+    )
+    assert not admin.last().buttons()
+    await admin.press("确认公示")  # the window still waiting is the one last shown
+    async with sessionmaker() as session:
+        window = (await session.execute(select(Publicity.starts_on, Publicity.ends_on))).one()
+    assert tuple(window) == (date(2022, 11, 4), date(2022, 11, 10))
+
+    await admin.send("/registry")
+    assert "公示 2022-11-04 至 2022-11-10" in admin.last().text

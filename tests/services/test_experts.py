@@ -109,6 +109,7 @@ async def test_not_renewed_ends_with_the_term_and_cannot_be_renewed_after(
     uows, who, (first, _) = appointed
     with pytest.raises(NotAllowed, match="理由"):
         await experts.not_renew(uows, expert_id=first, reason=" ", now=DUE_SOON, **who)
+    await reviewed(uows, who, first, DUE_SOON, Rating.FAIL)
     ended = await experts.not_renew(
         uows, expert_id=first, reason="年度评价两次不合格", now=DUE_SOON, **who
     )
@@ -288,3 +289,34 @@ async def test_renewal_waits_for_the_end_of_the_term_and_a_passing_term_review(
         uows, expert_id=second, reason="期满考核不合格", now=DUE_SOON, **who
     )
     assert ended.effective_on == date(2027, 11, 14)
+
+
+async def test_an_expert_out_of_service_is_not_evaluated(appointed, sessionmaker) -> None:
+    uows, who, (first, _) = appointed
+    await experts.dismiss(uows, expert_id=first, reason="违反纪律", now=LATER, **who)
+    with pytest.raises(NotAllowed, match="该专家目前“已解聘”"):
+        await experts.record_evaluation(
+            uows, expert_id=first, year=2022, rating=Rating.PASS, now=LATER, **who
+        )
+    card = await experts.find_expert(uows, key=f"#{first}", **who)
+    assert not card.evaluations
+
+
+async def test_the_term_review_belongs_to_the_terms_end_and_non_renewal_follows_it(
+    appointed, sessionmaker
+) -> None:
+    """QA: a 期满考核 could be recorded three weeks into a term, and 不予续聘 needed none. Notice
+    § 四(四): when the term is over the bureau evaluates (考评), then renewal or not is decided."""
+    uows, who, (first, _) = appointed
+    for now in (datetime(2022, 12, 6, 9, 0, tzinfo=TZ), datetime(2027, 8, 15, 9, 0, tzinfo=TZ)):
+        with pytest.raises(NotAllowed, match="期满考核在届满前 90 天内进行，即 2027-08-16 起"):
+            await reviewed(uows, who, first, now)
+    with pytest.raises(NotAllowed, match="不予续聘前须先完成本聘期的期满考核"):
+        await experts.not_renew(uows, expert_id=first, reason="年度评价两次不合格", now=DUE_SOON, **who)  # fmt: skip
+    card = await experts.find_expert(uows, key=f"#{first}", **who)
+    assert not card.evaluations and card.row.standing == "appointed", "refusals change nothing"
+    await reviewed(uows, who, first, datetime(2027, 8, 16, 9, 0, tzinfo=TZ), Rating.PASS)
+    ended = await experts.not_renew(
+        uows, expert_id=first, reason="本人不再适合现场工作", now=DUE_SOON, **who
+    )
+    assert ended.effective_on == date(2027, 11, 14), "a passing review may still end in 不予续聘"
