@@ -570,14 +570,16 @@ def qualification_waiting(district: str, count: int) -> tuple[str, InlineKeyboar
 
 
 def list_line(app: ApplicationSnapshot) -> str:
-    return t.LIST_LINE.format(
-        id=app.id,
-        name=app.values.get(keys.NAME) or "",
-        unit=app.unit_name,
-        group=app.values.get(keys.GROUP) or "",
-        status=SHORT_STATUS[app.status],
-        submitted=format_local(app.submitted_at) if app.submitted_at else "",
+    """`#12 张三 · 重庆大学 · 矿山 · 待单位审核 · 2022-09-20 10:00`; a part not known (the
+    submission time of an application entered from paper) is left out with its separator."""
+    parts = (
+        app.unit_name,
+        app.values.get(keys.GROUP) or "",
+        SHORT_STATUS[app.status],
+        format_local(app.submitted_at) if app.submitted_at else "",
     )
+    head = t.LIST_LINE.format(id=app.id, name=app.values.get(keys.NAME) or "")
+    return t.LIST_SEPARATOR.join([head, *(p for p in parts if p)])
 
 
 def _open_buttons(kb: InlineKeyboardBuilder, page: Page) -> None:

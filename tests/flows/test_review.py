@@ -11,6 +11,7 @@ from bot.clock import FixedClock
 from bot.domain.review import RoleKind
 from bot.offline import OfflineWorld
 from bot.services.transaction import unit_of_work_open
+from tests.flows.helpers import choose_unit, consent, fill_form
 from tests.flows.review_helpers import (
     DISTRICT_REVIEWER,
     OTHER_UNIT_REVIEWER,
@@ -434,3 +435,20 @@ async def test_refusals_wrong_reasons_and_notifications_all_reach_telegram_after
     assert open_at_call and not any(open_at_call)
     assert "unhandled error" not in caplog.text
     assert await is_unreachable(sessionmaker, applicant.id) is True
+
+
+async def test_a_list_line_without_a_submission_time_ends_with_its_status(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    """A draft withdrawn before it was ever submitted is listed without a time, and without a
+    separator left hanging where the time would be."""
+    await standard_reviewers(sessionmaker)
+    applicant = world.user(1001, "三", last_name="张")
+    await consent(applicant)
+    await choose_unit(applicant)
+    await fill_form(applicant)
+    await applicant.press("撤回申报")
+    await applicant.press("确定撤回")
+    district = world.user(DISTRICT_REVIEWER, "区县")
+    await district.send("/applications")
+    assert "#1 张三 · 重庆大学 · 矿山 · 已撤回" in district.last().text.splitlines()
