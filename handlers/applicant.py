@@ -233,10 +233,10 @@ async def _open(
             await message.answer(
                 render.consent_text(version), reply_markup=render.consent_keyboard([])
             )
-        case svc.Resumed(app):
+        case svc.Resumed(app, stage):
             await enter(state, Apply.form, {"app_id": app.id})
             if app.status not in EDITABLE:
-                await message.answer(render.status_text(app))
+                await message.answer(render.status_text(app, stage))
                 return
             await message.answer(t.RESUMING)
             await _continue(message, app, questions)
@@ -429,8 +429,8 @@ async def on_form_message(
     match answered:
         case svc.NoApplication():
             await _no_application(message, state)
-        case svc.NotEditable(app):
-            await message.answer(render.status_text(app))
+        case svc.NotEditable(app, stage):
+            await message.answer(render.status_text(app, stage))
         case svc.AtCard(app):
             await _show_card(message, app)
         case svc.SaveAndExit(app):
@@ -749,12 +749,12 @@ async def on_signature(
 
 async def on_status(message: Message, uows: UnitOfWorkFactory, person_id: int) -> None:
     """Shows the person's applications and their states."""
-    apps = await svc.applications_of(uows, person_id)
-    if not apps:
+    shown = await svc.applications_of(uows, person_id)
+    if not shown:
         await message.answer(t.STATUS_NONE)
         return
-    for app in apps[:5]:
-        await message.answer(render.status_text(app), reply_markup=render.status_keyboard(app))
+    for app, stage in ((p.app, p.stage) for p in shown):
+        await message.answer(render.status_text(app, stage), reply_markup=render.status_keyboard(app))
 
 
 # shared steps ------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from bot.domain.application import ApplicationSnapshot
 from bot.domain.eligibility import FLAG_TEXT, Flag
 from bot.domain.form import FIELDS, Field, Kind, describe, progress
 from bot.domain.idcard import mask_id_number, mask_phone
+from bot.domain.review import Stage
 from bot.domain.workflow import EDITABLE, Action, Actor, next_status
 from bot.services.ports import DistrictRow, UnitRow
 from bot.texts import chat as t
@@ -310,11 +311,17 @@ def _card(app: ApplicationSnapshot, do: CardDo, text: str) -> InlineKeyboardButt
     return InlineKeyboardButton(text=text, callback_data=CardAction(app_id=app.id, do=do).pack())
 
 
-def status_text(app: ApplicationSnapshot) -> str:
+def status_label(app: ApplicationSnapshot, stage: Stage | None = None) -> str:
+    """The state in words, with where the application stands when the state alone does not say."""
+    status = t.STATUS[app.status]
+    return t.STAGE[stage].format(status=status) if stage is not None else status
+
+
+def status_text(app: ApplicationSnapshot, stage: Stage | None = None) -> str:
     text = t.STATUS_LINE.format(
         id=app.id,
         campaign=app.campaign.name,
-        status=t.STATUS[app.status],
+        status=status_label(app, stage),
         updated=format_local(app.updated_at) if app.updated_at else "",
     )
     if app.status == "returned" and app.return_reason:

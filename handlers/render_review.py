@@ -24,6 +24,7 @@ from bot.domain.review import (
     Grant,
     ReviewLevel,
     RoleKind,
+    Stage,
     action_of,
     reviews,
 )
@@ -517,7 +518,12 @@ def applicant_decision(o: Outcome) -> str:
     if o.decision is Decision.APPROVE:
         if o.level is ReviewLevel.UNIT:
             return t.APPLICANT_UNIT_APPROVED.format(when=when, district=o.after.district_name)
-        return t.APPLICANT_DISTRICT_APPROVED.format(when=when, district=o.after.district_name)
+        template = (
+            t.APPLICANT_DISTRICT_APPROVED_AT_BUREAU
+            if o.stage is Stage.AT_BUREAU
+            else t.APPLICANT_DISTRICT_APPROVED
+        )
+        return template.format(when=when, district=o.after.district_name)
     if o.decision is Decision.RETURN:
         return t.APPLICANT_RETURNED.format(
             level=level,
@@ -564,6 +570,11 @@ def qualification_waiting(district: str, count: int) -> tuple[str, InlineKeyboar
         t.QUALIFICATION_WAITING.format(district=district, count=count),
         InlineKeyboardMarkup(inline_keyboard=[[button]]),
     )
+
+
+def reported_to_applicant(district: str, when: datetime) -> str:
+    """What an applicant hears when their district reports the batch their application is in."""
+    return t.APPLICANT_REPORTED.format(district=district, when=format_local(when))
 
 
 # lists ------------------------------------------------------------------------------------

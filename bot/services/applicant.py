@@ -32,12 +32,12 @@ from bot.domain.form import (
 from bot.domain.idcard import IdNumber
 from bot.domain.parsers import normalize, parse_mobile, parse_unit_name
 from bot.domain.registry import Standing, may_apply
-from bot.domain.review import Grant, answer_snapshot
+from bot.domain.review import Grant, Stage, answer_snapshot
 from bot.domain.vocab import find_districts as districts_named
 from bot.domain.workflow import EDITABLE, Action, Actor, Status, next_status
 from bot.services.ports import DistrictRow, UnitRow
 from bot.services.privacy import record_consent_given
-from bot.services.review import pending_count
+from bot.services.review import pending_count, stage_of
 from bot.services.roles import grants_of
 from bot.texts import chat as t
 
@@ -45,6 +45,8 @@ if TYPE_CHECKING:
     from bot.services.repositories import UnitOfWork, UnitOfWorkFactory
 
 CONSENT_VERSION = "2026.1"
+STATUS_SHOWN = 5
+"""Applications /status shows, newest first."""
 
 
 # results ---------------------------------------------------------------------------------
@@ -76,6 +78,8 @@ class Resumed:
     """The person's live application, to continue where its cursor is (or to show its state)."""
 
     app: ApplicationSnapshot
+    stage: Stage | None = None
+    """Where it stands beyond its state (`bot.services.review.stage_of`)."""
 
 
 @dataclass(frozen=True)
@@ -135,6 +139,15 @@ class NotEditable:
     """Submitted or closed: only its state is shown."""
 
     app: ApplicationSnapshot
+    stage: Stage | None = None
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One of the person's applications as /status shows it."""
+
+    app: ApplicationSnapshot
+    stage: Stage | None = None
 
 
 @dataclass(frozen=True)
@@ -274,7 +287,7 @@ async def _reviewer_home(
     app = await _current(uow, person_id)
     if app is not None:
         applicant = (
-            Resumed(app)
+            Resumed(app, await stage_of(uow, app))
             if await _has_consent(uow, person_id)
             else ConsentNeeded(app.campaign, CONSENT_VERSION)
         )
@@ -320,7 +333,7 @@ async def _resume_or_choose(
 ) -> Opening:
     app = await _current(uow, person_id)
     if app is not None:
-        return Resumed(app)
+        return Resumed(app, await stage_of(uow, app))
     if await _current_expert(uow, person_id):
         return AlreadyExpert()
     if unit_code:
@@ -466,7 +479,7 @@ async def take_answer(
         if app is None:
             return NoApplication()
         if app.status not in EDITABLE:
-            return NotEditable(app)
+            return NotEditable(app, await stage_of(uow, app))
         if app.cursor is None:
             return AtCard(app)
         f = BY_KEY[app.cursor]
@@ -814,10 +827,11 @@ async def withdraw(
     return Withdrawn(done, app.status)
 
 
-async def applications_of(uows: UnitOfWorkFactory, person_id: int) -> Sequence[ApplicationSnapshot]:
-    """The person's applications, newest first."""
+async def applications_of(uows: UnitOfWorkFactory, person_id: int) -> Sequence[Progress]:
+    """The person's applications, newest first, with where each stands (the first five)."""
     async with uows() as uow:
-        return await uow.applications.applications_of(person_id)
+        apps = (await uow.applications.applications_of(person_id))[:STATUS_SHOWN]
+        return [Progress(app, await stage_of(uow, app)) for app in apps]
 
 
 # shared steps ----------------------------------------------------------------------------

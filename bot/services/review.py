@@ -33,6 +33,7 @@ from bot.domain.review import (
     ReviewLevel,
     RoleKind,
     Scope,
+    Stage,
     action_of,
     deadline_of,
     diff_answers,
@@ -114,6 +115,8 @@ class Outcome:
     told: Sequence[int] = ()
     """Reviewers below to tell of a decision that reaches them without a card: the district's,
     of a disqualification; the unit's (who approved it), of the district's return or decline."""
+    stage: Stage | None = None
+    """Where the application stands now beyond its state (`stage_of`), for the applicant."""
 
 
 @dataclass(frozen=True)
@@ -188,6 +191,14 @@ async def _waits_at(uow: UnitOfWork, app: ApplicationSnapshot) -> ReviewLevel | 
     if level is ReviewLevel.BUREAU:
         return waits_at(app.status, district_reported=await _reported(uow, app))
     return level
+
+
+async def stage_of(uow: UnitOfWork, app: ApplicationSnapshot) -> Stage | None:
+    """Where the application stands beyond its state, as its applicant is told (in an open
+    unit of work): a district-approved one is at the bureau only once its district reported."""
+    if app.status is Status.DISTRICT_APPROVED:
+        return Stage.AT_BUREAU if await _reported(uow, app) else Stage.AWAITING_REPORT
+    return None
 
 
 def _bureau_return(events: Sequence[EventRow]) -> EventRow | None:
@@ -460,6 +471,7 @@ async def decide(
         assert after is not None
         cards = await _take_cards(uow, app.id)
         next_cards = await _delivery(uow, after)
+        stage = await stage_of(uow, after)
         told: Sequence[int] = ()
         if to is Status.NOT_QUALIFIED:
             told = await uow.people.reviewer_ids(
@@ -470,7 +482,7 @@ async def decide(
             told = await _reviewers_other_than_applicant(uow, unit, app)
         await uow.commit()
     return Outcome(
-        app, after, level, decision, actor_id, actor_name, reason, now, cards, next_cards, told
+        app, after, level, decision, actor_id, actor_name, reason, now, cards, next_cards, told, stage
     )
 
 

@@ -4,7 +4,7 @@ STATUS = {
     "draft": "草稿（未提交）",
     "submitted": "已提交，待单位审核",
     "unit_approved": "单位已同意，待区县审核",
-    "district_approved": "区县已同意，已推荐至市人力社保局",
+    "district_approved": "区县已同意",
     "qualified": "市局资格审核通过，待联席会议确认",
     "not_qualified": "市局资格审核未通过",
     "confirmed": "联席会议已确认入库，公示后聘任",
@@ -14,6 +14,13 @@ STATUS = {
     "accepted": "已入库",
     "not_accepted": "未入库",
 }
+
+STAGE = {
+    "awaiting_report": "{status}，待区县报送市人力社保局",
+    "at_bureau": "{status}，已报送市人力社保局，待资格审核",
+}
+"""By `bot.domain.review.Stage`: the state as /status says it, when the state alone does not
+tell where the application stands."""
 
 WELCOME = (
     "您好！这里是重庆市工伤预防专家库申报机器人。\n\n"

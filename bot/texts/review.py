@@ -166,7 +166,17 @@ APPLICANT_UNIT_APPROVED = (
     "✅ 您的申报已通过单位审核（{when}），已报送{district}人力社保部门审核。发送 /status 查看进度。"
 )
 APPLICANT_DISTRICT_APPROVED = (
-    "✅ 您的申报已通过{district}人力社保部门审核（{when}），已推荐至市人力社保局。"
+    "✅ 您的申报已通过{district}人力社保部门审核（{when}），将由区县汇总后报送市人力社保局进行资格审核。"
+    "发送 /status 查看进度。"
+)
+APPLICANT_DISTRICT_APPROVED_AT_BUREAU = (
+    "✅ 您的申报已通过{district}人力社保部门审核（{when}），已报送市人力社保局进行资格审核。"
+    "发送 /status 查看进度。"
+)
+"""When the district had reported its batch already: the application goes on to the bureau at once."""
+APPLICANT_REPORTED = (
+    "📮 {district}人力社保部门已将您的申报报送市人力社保局（{when}），等待资格审核。"
+    "发送 /status 查看进度。"
 )
 APPLICANT_RETURNED = (
     "↩️ 您的申报被{level}退回修改（{when}）。\n原因：{reason}\n\n"

@@ -59,7 +59,7 @@ async def test_unit_then_district_approval_reaches_everyone(world: OfflineWorld,
     assert "单位审核：单位 于 2022-09-20 10:00 同意" in district_card.text
 
     await district.press("通过")
-    assert "已推荐至市人力社保局" in applicant.texts()[-1]
+    assert "已通过沙坪坝区人力社保部门审核（2022-09-20 10:00），将由区县汇总后报送市人力社保局" in applicant.texts()[-1]
     assert "区县审核" in district_card.text and district_card.buttons() == []
     app = await application(sessionmaker)
     assert app.status == "district_approved"
