@@ -716,6 +716,7 @@ async def on_signature(
     clock: Clock,
     notifier: Notifier,
     person_id: int,
+    admin_ids: tuple[int, ...],
 ) -> None:
     """Takes the typed full name as signature and submits."""
     if not message.text:
@@ -723,28 +724,20 @@ async def on_signature(
         return
     user = message.from_user
     assert user is not None
-    app = await svc.submit(
+    submitted = await svc.submit(
         uows,
         person_id=person_id,
         app_id=await state.get_value("app_id"),
         signature=message.text,
         actor_name=user.full_name,
         now=clock.now(),
+        admin_ids=admin_ids,
     )
-    if app is None:
+    if submitted is None:
         return await _no_application(message, state)
     await state.set_state(Apply.form)
-    reviewer = (
-        t.REVIEWER_UNIT.format(unit=app.unit_name)
-        if app.unit_confirmed
-        else t.REVIEWER_DISTRICT.format(district=app.district_name)
-    )
-    await message.answer(
-        t.SUBMITTED.format(
-            filled_at=f"{app.values[keys.FILLED_AT]:%Y年%m月%d日}", reviewer=reviewer
-        )
-    )
-    await notifier.application_submitted(app)
+    await message.answer(render.submitted_text(submitted.app, submitted.onward))
+    await notifier.application_submitted(submitted)
 
 
 async def on_status(message: Message, uows: UnitOfWorkFactory, person_id: int) -> None:

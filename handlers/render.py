@@ -26,6 +26,7 @@ from bot.domain.idcard import mask_id_number, mask_phone
 from bot.domain.review import Stage
 from bot.domain.workflow import EDITABLE, Action, Actor, next_status
 from bot.services.ports import DistrictRow, UnitRow
+from bot.services.review import Onward
 from bot.texts import chat as t
 from bot.texts import form as ft
 from bot.texts.limits import MESSAGE, split_message
@@ -309,6 +310,20 @@ def _edit_button(f: Field) -> InlineKeyboardButton:
 
 def _card(app: ApplicationSnapshot, do: CardDo, text: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=CardAction(app_id=app.id, do=do).pack())
+
+
+def submitted_text(app: ApplicationSnapshot, onward: Onward) -> str:
+    """The applicant's confirmation of a submission: who reviews it next, or that nobody may yet."""
+    filled_at = f"{app.values[keys.FILLED_AT]:%Y年%m月%d日}"
+    if onward.stage is Stage.NO_REVIEWER:
+        return t.SUBMITTED_NO_REVIEWER.format(filled_at=filled_at, district=app.district_name)
+    if not app.unit_confirmed:
+        reviewer = t.REVIEWER_DISTRICT.format(district=app.district_name)
+    elif onward.cards is not None and onward.cards.card.district_covers_unit:
+        reviewer = t.REVIEWER_DISTRICT_FOR_UNIT.format(district=app.district_name)
+    else:
+        reviewer = t.REVIEWER_UNIT.format(unit=app.unit_name)
+    return t.SUBMITTED.format(filled_at=filled_at, reviewer=reviewer)
 
 
 def status_label(app: ApplicationSnapshot, stage: Stage | None = None) -> str:

@@ -19,6 +19,7 @@ from bot.domain.form import BY_KEY, FIELDS, facts_of
 from bot.domain.idcard import mask_phone
 from bot.domain.review import (
     BUREAU_ROLES,
+    LEVEL_OF_STATUS,
     Change,
     Decision,
     Grant,
@@ -569,6 +570,19 @@ def qualification_waiting(district: str, count: int) -> tuple[str, InlineKeyboar
     return (
         t.QUALIFICATION_WAITING.format(district=district, count=count),
         InlineKeyboardMarkup(inline_keyboard=[[button]]),
+    )
+
+
+def unassigned_notice(app: ApplicationSnapshot) -> str:
+    """What the bureau admins hear of an application that waits where nobody may decide."""
+    level = LEVEL_OF_STATUS[app.status]
+    district = app.district_name
+    return t.UNASSIGNED.format(
+        id=app.id,
+        unit=app.unit_name,
+        district=district,
+        level=t.LEVEL[level],
+        why=t.UNASSIGNED_WHY[level].format(district=district),
     )
 
 

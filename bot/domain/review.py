@@ -43,6 +43,8 @@ class ReviewLevel(IntEnum):
 class Stage(StrEnum):
     """Where an application stands beyond its state, as its applicant is told (/status)."""
 
+    NO_REVIEWER = "no_reviewer"
+    """It waits at unit or district level, and nobody holds the role to decide there yet."""
     AWAITING_REPORT = "awaiting_report"
     """Approved by its district, which has not reported its batch to the bureau yet."""
     AT_BUREAU = "at_bureau"

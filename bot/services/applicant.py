@@ -37,7 +37,7 @@ from bot.domain.vocab import find_districts as districts_named
 from bot.domain.workflow import EDITABLE, Action, Actor, Status, next_status
 from bot.services.ports import DistrictRow, UnitRow
 from bot.services.privacy import record_consent_given
-from bot.services.review import pending_count, stage_of
+from bot.services.review import Onward, onward, pending_count, stage_of
 from bot.services.roles import grants_of
 from bot.texts import chat as t
 
@@ -240,6 +240,15 @@ class ShownQuestions:
         self._known.move_to_end(app_id)
         while len(self._known) > self._size:
             self._known.popitem(last=False)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """A submission, and where it goes: the card for its reviewers, or, when nobody may review
+    it yet, the bureau admins to tell."""
+
+    app: ApplicationSnapshot
+    onward: Onward
 
 
 @dataclass(frozen=True)
@@ -777,8 +786,10 @@ async def submit(
     signature: str,
     actor_name: str,
     now: datetime,
-) -> ApplicationSnapshot | None:
-    """Signs and submits: checks the deadline, completeness and the signature, then moves state.
+    admin_ids: Iterable[int] = (),
+) -> Submitted | None:
+    """Signs and submits: checks the deadline, completeness and the signature, then moves state,
+    and says where the application goes (`bot.services.review.onward`).
 
     None: the person has no application to submit.
     """
@@ -807,8 +818,9 @@ async def submit(
         }
         changes = {"answers": answer_snapshot(app.values)}
         submitted = await _move(uow, app, Action.SUBMIT, to, values, actor_name, now, changes)
+        goes = await onward(uow, submitted, admin_ids)
         await uow.commit()
-    return submitted
+    return Submitted(submitted, goes)
 
 
 async def withdraw(

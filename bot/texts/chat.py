@@ -16,6 +16,7 @@ STATUS = {
 }
 
 STAGE = {
+    "no_reviewer": "{status}（目前还没有可以审核的人员，待指定审核人后审核）",
     "awaiting_report": "{status}，待区县报送市人力社保局",
     "at_bureau": "{status}，已报送市人力社保局，待资格审核",
 }
@@ -169,6 +170,13 @@ SUBMITTED = (
 )
 REVIEWER_UNIT = "您所在单位“{unit}”的审核人员"
 REVIEWER_DISTRICT = "{district}人力社保部门（您的单位尚未登记，由区县确认单位后审核）"
+REVIEWER_DISTRICT_FOR_UNIT = "{district}人力社保部门（您的单位暂无审核人员，由区县代为审核）"
+SUBMITTED_NO_REVIEWER = (
+    "✅ 申报已提交（{filled_at}）。\n"
+    "目前{district}还没有可以审核的人员，申报将在市人力社保局指定审核人后进入审核，"
+    "审核结果会通过本机器人通知您。\n"
+    "发送 /status 可随时查看进度。"
+)
 SUBMIT_DEADLINE_PASSED = "申报提交截止时间 {deadline} 已过，不能再提交。"
 MISSING_FIELD = "“{label}”尚未填写，请先补充。"
 WITHDRAWN = "您的申报已撤回。"

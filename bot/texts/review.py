@@ -208,6 +208,18 @@ APPLICANT_DECLINED = (
     "❌ 您的申报未获{level}同意（{when}）。\n理由：{reason}\n\n本批次申报到此结束，如有疑问请联系所在单位。"
 )
 
+UNASSIGNED = (
+    "⚠️ 申报编号 {id}（{unit}，{district}）正在等待{level}，但无人可以审核：{why}。\n"
+    "请发送 /invite 邀请{district}的区县审核人（或在服务器上执行 expertbot grant 授权），"
+    "授权后对方即可在 /pending 中审核。"
+)
+"""To the bureau admins: an application waits where nobody holds the role to decide."""
+UNASSIGNED_WHY = {
+    1: "该单位无人审核，应由区县代为进行单位审核，但{district}还没有区县审核人",
+    2: "{district}还没有区县审核人",
+}
+"""By `ReviewLevel` value."""
+
 # lists and history -------------------------------------------------------------------
 
 PENDING_HEADER = "待您审核的申报：共 {total} 份（第 {page}/{pages} 页，按提交时间从早到晚）"

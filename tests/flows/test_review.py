@@ -13,6 +13,8 @@ from bot.offline import OfflineWorld
 from bot.services.transaction import unit_of_work_open
 from tests.flows.helpers import choose_unit, consent, fill_form
 from tests.flows.review_helpers import (
+    APPLICANT,
+    BUREAU_ADMIN,
     DISTRICT_REVIEWER,
     OTHER_UNIT_REVIEWER,
     UNIT_REVIEWER,
@@ -452,3 +454,59 @@ async def test_a_list_line_without_a_submission_time_ends_with_its_status(
     district = world.user(DISTRICT_REVIEWER, "区县")
     await district.send("/applications")
     assert "#1 张三 · 重庆大学 · 矿山 · 已撤回" in district.last().text.splitlines()
+
+
+async def _submit_to_cqjt(world: OfflineWorld):
+    """张三's application to 重庆交通运输集团有限公司 (渝中区), submitted."""
+    applicant = world.user(APPLICANT, "三", last_name="张")
+    await consent(applicant)
+    await choose_unit(applicant, "渝中区", "重庆交通运输集团有限公司")
+    await fill_form(applicant)
+    await applicant.press("签名提交")
+    await applicant.send("张三")
+    return applicant
+
+
+async def test_an_application_nobody_may_review_is_told_to_the_bureau_and_the_applicant(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    admin = world.user(BUREAU_ADMIN, "周处长")
+    await admin.send("/roles")
+    applicant = await _submit_to_cqjt(world)
+    confirmation = applicant.last().text
+    assert "申报已提交" in confirmation and "目前渝中区还没有可以审核的人员" in confirmation
+    assert "单位“重庆交通运输集团有限公司”的审核人员" not in confirmation
+    assert admin.last().text == (
+        "⚠️ 申报编号 1（重庆交通运输集团有限公司，渝中区）正在等待单位审核，但无人可以审核："
+        "该单位无人审核，应由区县代为进行单位审核，但渝中区还没有区县审核人。\n"
+        "请发送 /invite 邀请渝中区的区县审核人（或在服务器上执行 expertbot grant 授权），"
+        "授权后对方即可在 /pending 中审核。"
+    )
+    await applicant.send("/status")
+    assert "状态：已提交，待单位审核（目前还没有可以审核的人员，待指定审核人后审核）" in applicant.last().text
+
+    await grant(sessionmaker, DISTRICT_REVIEWER, "钱区县", RoleKind.DISTRICT, "500103")
+    district = world.user(DISTRICT_REVIEWER, "区县")
+    await district.send("/pending")
+    assert "#1 张三 · 重庆交通运输集团有限公司" in district.last().text
+    await applicant.send("/status")
+    assert "状态：已提交，待单位审核\n" in applicant.last().text
+
+
+async def test_a_unit_approval_that_reaches_a_district_without_reviewers_is_told_to_the_bureau(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    await grant(sessionmaker, OTHER_UNIT_REVIEWER, "孙交通", RoleKind.UNIT, "CQJT01")
+    admin = world.user(BUREAU_ADMIN, "周处长")
+    await admin.send("/roles")
+    applicant = await _submit_to_cqjt(world)
+    assert "单位“重庆交通运输集团有限公司”的审核人员" in applicant.last().text
+    told = len(admin.texts())
+    await world.user(OTHER_UNIT_REVIEWER, "交通").press("通过")
+    assert len(admin.texts()) == told + 1
+    assert admin.last().text.startswith(
+        "⚠️ 申报编号 1（重庆交通运输集团有限公司，渝中区）正在等待区县审核，但无人可以审核："
+        "渝中区还没有区县审核人。"
+    )
+    await applicant.send("/status")
+    assert "状态：单位已同意，待区县审核（目前还没有可以审核的人员，待指定审核人后审核）" in applicant.last().text
