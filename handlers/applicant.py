@@ -28,6 +28,7 @@ from bot.domain.application import ApplicationSnapshot
 from bot.domain.errors import DomainError
 from bot.domain.form import BY_KEY, Field, Kind
 from bot.domain.idcard import mask_id_number, mask_phone
+from bot.domain.review import Stage
 from bot.domain.workflow import EDITABLE
 from bot.images import portrait_jpeg_async
 from bot.services import applicant as svc
@@ -235,8 +236,10 @@ async def _open(
             )
         case svc.Resumed(app, stage):
             await enter(state, Apply.form, {"app_id": app.id})
-            if app.status not in EDITABLE:
+            if app.status not in EDITABLE or stage is Stage.CLOSED:
                 await message.answer(render.status_text(app, stage))
+                if stage is Stage.CLOSED:
+                    await message.answer(svc.closed_problem(app))
                 return
             await message.answer(t.RESUMING)
             await _continue(message, app, questions)
@@ -429,6 +432,8 @@ async def on_form_message(
     match answered:
         case svc.NoApplication():
             await _no_application(message, state)
+        case svc.NotEditable(app, stage) if stage is Stage.CLOSED:
+            await message.answer(f"{t.INPUT_NOT_SAVED}{svc.closed_problem(app)}")
         case svc.NotEditable(app, stage):
             await message.answer(render.status_text(app, stage))
         case svc.AtCard(app):
@@ -687,10 +692,12 @@ async def on_card_action(
     callback_data: CardAction,
     state: FSMContext,
     uows: UnitOfWorkFactory,
+    clock: Clock,
     questions: svc.ShownQuestions,
     person_id: int,
 ) -> None:
-    """Save, continue, and the withdrawal question on the card; the application must be the presser's."""
+    """Save, continue, and the withdrawal question on the card; the application must be the
+    presser's. 继续填写 on a form the deadline closed says so instead of asking a field."""
     message = _message_of(query)
     app = await svc.own_application(uows, person_id=person_id, app_id=callback_data.app_id)
     if app is None:
@@ -700,6 +707,8 @@ async def on_card_action(
     match callback_data.do:
         case CardDo.SAVE:
             await _save_and_exit(message, state, app)
+        case CardDo.CONTINUE if app.closed_to_applicant(clock.now()):
+            await message.answer(svc.closed_problem(app))
         case CardDo.CONTINUE:
             await enter(state, Apply.form, {"app_id": app.id})
             await _continue(message, app, questions)
@@ -740,14 +749,17 @@ async def on_signature(
     await notifier.application_submitted(submitted)
 
 
-async def on_status(message: Message, uows: UnitOfWorkFactory, person_id: int) -> None:
+async def on_status(
+    message: Message, uows: UnitOfWorkFactory, clock: Clock, person_id: int
+) -> None:
     """Shows the person's applications and their states."""
-    shown = await svc.applications_of(uows, person_id)
+    shown = await svc.applications_of(uows, person_id, clock.now())
     if not shown:
         await message.answer(t.STATUS_NONE)
         return
     for app, stage in ((p.app, p.stage) for p in shown):
-        await message.answer(render.status_text(app, stage), reply_markup=render.status_keyboard(app))
+        markup = render.status_keyboard(app, stage)
+        await message.answer(render.status_text(app, stage), reply_markup=markup)
 
 
 # shared steps ------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, Message
 
 from bot.clock import Clock
 from bot.domain.application import ApplicationSnapshot
+from bot.domain.review import Stage
 from bot.domain.workflow import Status
 from bot.services import review
 from bot.services.accounts import KnownAccounts, telegram_chats
@@ -77,7 +78,8 @@ class TelegramNotifier:
         await self._record(app.id, sends)
 
     async def application_decided(self, outcome: review.Outcome) -> None:
-        """Every copy of the card shows the outcome; the applicant hears it; whoever decides
+        """Every copy of the card shows the outcome; the applicant hears it (with the summary card
+        to edit, of a return they can still resubmit after); whoever decides
         next gets the card; the level below hears of a disqualification, a return or a decline
         that reaches it without a card; when nobody may decide next, the bureau admins hear it."""
         app = outcome.after
@@ -85,7 +87,7 @@ class TelegramNotifier:
         sends = await self._sends([app.person_id, *next_ids, *outcome.told, *outcome.unassigned])
         await self._rewrite(outcome.closed_cards, render_review.outcome_text(outcome))
         await self._tell(app.person_id, render_review.applicant_decision(outcome), None, sends)
-        if app.status is Status.RETURNED:
+        if app.status is Status.RETURNED and outcome.stage is not Stage.CLOSED:
             for text, markup in render.card_parts(app):
                 if not await self._tell(app.person_id, text, markup, sends):
                     break

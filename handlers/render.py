@@ -355,10 +355,13 @@ def withdraw_confirm(app: ApplicationSnapshot) -> InlineKeyboardMarkup:
     )
 
 
-def status_keyboard(app: ApplicationSnapshot) -> InlineKeyboardMarkup | None:
+def status_keyboard(
+    app: ApplicationSnapshot, stage: Stage | None = None
+) -> InlineKeyboardMarkup | None:
     """Under /status: 继续填写 while the applicant may edit; 撤回申报 while the reviewers still
-    have it (any state before a final one may be withdrawn); nothing once it is decided."""
-    if app.status in EDITABLE:
+    have it, or once the deadline closed the form (any state before a final one may be
+    withdrawn); nothing once it is decided."""
+    if app.status in EDITABLE and stage is not Stage.CLOSED:
         return continue_keyboard(app.id)
     if next_status(app.status, Actor.APPLICANT, Action.WITHDRAW) is not None:
         return InlineKeyboardMarkup(

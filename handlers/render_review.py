@@ -465,11 +465,16 @@ def _clip(text: str, limit: int = MESSAGE) -> str:
 
 
 def reason_prompt(
-    app: ApplicationSnapshot, decision: Decision, level: ReviewLevel
+    app: ApplicationSnapshot, decision: Decision, level: ReviewLevel, now: datetime
 ) -> tuple[str, InlineKeyboardMarkup]:
+    """Asks for the reason; a return to the applicant after the unit deadline says first that
+    they could not resubmit (`ApplicationSnapshot.closed_to_applicant`)."""
     text = t.ASK_REASON.format(
         id=app.id, name=app.values.get(keys.NAME) or "", decision=decision_label(level, decision)
     )
+    deadline = app.campaign.unit_deadline
+    if decision is Decision.RETURN and level is not ReviewLevel.BUREAU and now > deadline:
+        text = t.RETURN_AFTER_DEADLINE.format(deadline=format_local(deadline)) + "\n" + text
     markup = InlineKeyboardMarkup(
         inline_keyboard=[
             [
@@ -526,11 +531,13 @@ def applicant_decision(o: Outcome) -> str:
         )
         return template.format(when=when, district=o.after.district_name)
     if o.decision is Decision.RETURN:
-        return t.APPLICANT_RETURNED.format(
+        template = t.APPLICANT_RETURNED_CLOSED if o.stage is Stage.CLOSED else t.APPLICANT_RETURNED
+        return template.format(
             level=level,
             when=when,
             reason=o.reason,
             deadline=format_local(o.after.campaign.unit_deadline),
+            district=o.after.district_name,
         )
     return t.APPLICANT_DECLINED.format(level=level, when=when, reason=o.reason)
 

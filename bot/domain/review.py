@@ -43,6 +43,9 @@ class ReviewLevel(IntEnum):
 class Stage(StrEnum):
     """Where an application stands beyond its state, as its applicant is told (/status)."""
 
+    CLOSED = "closed"
+    """A draft or a returned form after the unit deadline (`closed_to_applicant`): it can be
+    neither changed nor submitted."""
     NO_REVIEWER = "no_reviewer"
     """It waits at unit or district level, and nobody holds the role to decide there yet."""
     AWAITING_REPORT = "awaiting_report"

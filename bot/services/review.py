@@ -208,10 +208,13 @@ async def _waits_at(uow: UnitOfWork, app: ApplicationSnapshot) -> ReviewLevel | 
     return level
 
 
-async def stage_of(uow: UnitOfWork, app: ApplicationSnapshot) -> Stage | None:
+async def stage_of(uow: UnitOfWork, app: ApplicationSnapshot, now: datetime) -> Stage | None:
     """Where the application stands beyond its state, as its applicant is told (in an open
-    unit of work): a district-approved one is at the bureau only once its district reported;
-    one waiting at unit or district level may have nobody to decide it."""
+    unit of work): a form may be closed by the deadline; a district-approved one is at the
+    bureau only once its district reported; one waiting at unit or district level may have
+    nobody to decide it."""
+    if app.closed_to_applicant(now):
+        return Stage.CLOSED
     if app.status is Status.DISTRICT_APPROVED:
         return Stage.AT_BUREAU if await _reported(uow, app) else Stage.AWAITING_REPORT
     if app.status in (Status.SUBMITTED, Status.UNIT_APPROVED):
@@ -289,13 +292,13 @@ async def _review_card(uow: UnitOfWork, app: ApplicationSnapshot) -> ReviewCard:
 
 
 async def onward(
-    uow: UnitOfWork, app: ApplicationSnapshot, admin_ids: Iterable[int]
+    uow: UnitOfWork, app: ApplicationSnapshot, admin_ids: Iterable[int], now: datetime
 ) -> Onward:
     """Where the application goes now that it moved (in an open unit of work): the card for
     those who decide next; when it waits at unit or district level with nobody to decide, the
     bureau admins (`admin_ids` from the settings, and those granted the role) to tell."""
     audience = await _audience(uow, app)
-    stage = await stage_of(uow, app)
+    stage = await stage_of(uow, app, now)
     if audience is None:
         return Onward(None, stage)
     if not audience.person_ids:
@@ -500,7 +503,7 @@ async def decide(
         after = await uow.applications.application(app.id)
         assert after is not None
         cards = await _take_cards(uow, app.id)
-        goes = await onward(uow, after, admins)
+        goes = await onward(uow, after, admins, now)
         told: Sequence[int] = ()
         if to is Status.NOT_QUALIFIED:
             told = await uow.people.reviewer_ids(

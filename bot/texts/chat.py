@@ -16,6 +16,7 @@ STATUS = {
 }
 
 STAGE = {
+    "closed": "{status}（提交截止时间已过，不能再修改或提交）",
     "no_reviewer": "{status}（目前还没有可以审核的人员，待指定审核人后审核）",
     "awaiting_report": "{status}，待区县报送市人力社保局",
     "at_bureau": "{status}，已报送市人力社保局，待资格审核",
@@ -177,7 +178,13 @@ SUBMITTED_NO_REVIEWER = (
     "审核结果会通过本机器人通知您。\n"
     "发送 /status 可随时查看进度。"
 )
-SUBMIT_DEADLINE_PASSED = "申报提交截止时间 {deadline} 已过，不能再提交。"
+FORM_CLOSED = (
+    "个人及单位提交截止时间 {deadline} 已过，申报不能再修改或提交。"
+    "如市人力社保局延长截止时间，机器人会通知您，届时可继续修改并提交；"
+    "如有疑问请联系所在单位或{district}人力社保部门。"
+)
+"""A draft or a returned form after the unit deadline: why nothing more can be done with it."""
+INPUT_NOT_SAVED = "您刚才发送的内容未保存。"
 MISSING_FIELD = "“{label}”尚未填写，请先补充。"
 WITHDRAWN = "您的申报已撤回。"
 CONFIRM_WITHDRAW = "确定要撤回申报吗？撤回后本批次不能再以此申报。"

@@ -140,6 +140,10 @@ FULL_TITLE = "📄 申报编号 {id} 全部内容（{status}）"
 # deciding ----------------------------------------------------------------------------
 
 ASK_REASON = "申报编号 {id}（{name}）：请输入“{decision}”的理由，申请人会看到。\n发送“取消”则申报保持原状。"
+RETURN_AFTER_DEADLINE = (
+    "⚠️ 个人及单位提交截止时间 {deadline} 已过：退回后申报人不能再修改和重新提交"
+    "（除非市人力社保局延长截止时间）。"
+)
 CANCEL_WORD = "取消"
 BUTTON_CANCEL = "取消"
 REASON_CANCELLED = "已取消，申报保持原状。"
@@ -182,6 +186,13 @@ APPLICANT_RETURNED = (
     "↩️ 您的申报被{level}退回修改（{when}）。\n原因：{reason}\n\n"
     "请在下方汇总页修改后重新签名提交，截止时间 {deadline}。"
 )
+APPLICANT_RETURNED_CLOSED = (
+    "↩️ 您的申报被{level}退回修改（{when}）。\n原因：{reason}\n\n"
+    "个人及单位提交截止时间 {deadline} 已过，申报不能再修改或重新提交。"
+    "如市人力社保局延长截止时间，机器人会通知您，届时可修改后重新提交；"
+    "如有疑问请联系所在单位或{district}人力社保部门。"
+)
+"""A return after the unit deadline: the applicant could change nothing that could be submitted."""
 APPLICANT_QUALIFIED = (
     "✅ 您的申报已通过市人力社保局资格审核（{when}），将提交市工伤预防联席会议确认入库。"
     "发送 /status 查看进度。"

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 
 import pytest
 from aiogram.methods import SendPhoto
 
-from bot.clock import FixedClock
+from bot.clock import TZ, FixedClock
+from bot.domain.reminders import DeadlineKind
 from bot.domain.review import RoleKind
 from bot.offline import OfflineWorld
+from bot.services import campaigns
 from bot.services.transaction import unit_of_work_open
+from storage.uow import unit_of_work_factory
 from tests.flows.helpers import choose_unit, consent, fill_form
 from tests.flows.review_helpers import (
     APPLICANT,
@@ -510,3 +514,76 @@ async def test_a_unit_approval_that_reaches_a_district_without_reviewers_is_told
     )
     await applicant.send("/status")
     assert "状态：单位已同意，待区县审核（目前还没有可以审核的人员，待指定审核人后审核）" in applicant.last().text
+
+
+async def test_a_return_after_the_unit_deadline_says_so_and_keeps_the_form_closed(
+    world: OfflineWorld, sessionmaker, clock: FixedClock
+) -> None:
+    """The district may return an application until its own deadline, but nothing the applicant
+    changed after the unit deadline could be submitted (the unit could not review it again):
+    the return says so, and the form takes no edits until the bureau extends the deadline."""
+    await standard_reviewers(sessionmaker)
+    applicant = await submitted_application(world)
+    await world.user(UNIT_REVIEWER, "单位").press("通过")
+    district = world.user(DISTRICT_REVIEWER, "区县")
+    clock.advance(days=11)  # 2022-10-01 10:00: after the unit deadline, before the district's
+    await district.press("退回修改")
+    assert district.last().text.startswith(
+        "⚠️ 个人及单位提交截止时间 2022-09-30 18:00 已过：退回后申报人不能再修改和重新提交"
+    )
+    await district.send("职务填写不完整")
+    assert (await application(sessionmaker)).status == "returned"
+    told = applicant.last()
+    assert "被区县审核退回修改（2022-10-01 10:00）" in told.text and "原因：职务填写不完整" in told.text
+    assert "个人及单位提交截止时间 2022-09-30 18:00 已过，申报不能再修改或重新提交" in told.text
+    assert told.buttons() == [], "no summary card to edit came with it"
+
+    await applicant.send("/status")
+    status = applicant.last()
+    assert "状态：已退回修改（提交截止时间已过，不能再修改或提交）" in status.text
+    assert "退回修改原因：职务填写不完整" in status.text
+    assert [label for label, _ in status.buttons()] == ["撤回申报"]
+
+    await applicant.send("/start")
+    assert applicant.texts()[-1].startswith("个人及单位提交截止时间 2022-09-30 18:00 已过")
+    await applicant.send("安全环保部部长兼总工程师")
+    assert applicant.last().text.startswith("您刚才发送的内容未保存。个人及单位提交截止时间")
+    await applicant.press("修改 职务")  # the summary card from before the submission
+    assert applicant.alert is not None and "2022-09-30 18:00 已过" in applicant.alert
+    app = await application(sessionmaker)
+    assert (app.status, app.position, app.cursor) == ("returned", "安全环保部部长", None)
+
+
+async def test_a_form_left_open_at_the_deadline_takes_no_more_answers_until_it_is_extended(
+    world: OfflineWorld, sessionmaker, clock: FixedClock
+) -> None:
+    await standard_reviewers(sessionmaker)
+    applicant = await submitted_application(world)
+    unit = world.user(UNIT_REVIEWER, "单位")
+    await unit.press("退回修改")
+    await unit.send("职务填写不完整")
+    [before_deadline] = await applicant.send("/status")
+    assert [label for label, _ in before_deadline.buttons()] == ["继续填写"]
+    await applicant.press("修改 职务")
+    assert "当前填写：安全环保部部长" in applicant.last().text
+    clock.advance(days=11)
+    await applicant.send("安全环保部部长兼总工程师")
+    assert applicant.last().text.startswith(
+        "您刚才发送的内容未保存。个人及单位提交截止时间 2022-09-30 18:00 已过"
+    )
+    assert (await application(sessionmaker)).position == "安全环保部部长"
+    await applicant.press("继续填写", message=before_deadline)
+    assert applicant.last().text.startswith("个人及单位提交截止时间 2022-09-30 18:00 已过")
+    await applicant.send("/status")
+    assert [label for label, _ in applicant.last().buttons()] == ["撤回申报"]
+
+    extended = datetime(2022, 10, 8, 18, 0, tzinfo=TZ)
+    uows = unit_of_work_factory(sessionmaker)
+    await campaigns.extend_deadline(uows, {DeadlineKind.UNIT: extended}, clock.now())
+    await applicant.send("/status")
+    assert [label for label, _ in applicant.last().buttons()] == ["继续填写"]
+    await applicant.press("继续填写")
+    await applicant.send("安全环保部部长兼总工程师")
+    await applicant.press("签名提交")
+    await applicant.send("张三")
+    assert (await application(sessionmaker)).status == "submitted"
