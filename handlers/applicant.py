@@ -433,7 +433,10 @@ async def on_form_message(
         case svc.NoApplication():
             await _no_application(message, state)
         case svc.NotEditable(app, stage) if stage is Stage.CLOSED:
-            await message.answer(f"{t.INPUT_NOT_SAVED}{svc.closed_problem(app)}")
+            refusal = f"{t.INPUT_NOT_SAVED}{svc.closed_problem(app)}"
+            if app.cursor == keys.ID_NUMBER and message.text and await deleted(message):
+                refusal = f"{refusal}\n{t.ID_REJECTED_DELETED}"
+            await message.answer(refusal)
         case svc.NotEditable(app, stage):
             await message.answer(render.status_text(app, stage))
         case svc.AtCard(app):

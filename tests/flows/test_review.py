@@ -15,7 +15,7 @@ from bot.offline import OfflineWorld
 from bot.services import campaigns
 from bot.services.transaction import unit_of_work_open
 from storage.uow import unit_of_work_factory
-from tests.flows.helpers import choose_unit, consent, fill_form
+from tests.flows.helpers import VALID_ID, choose_unit, consent, fill_form
 from tests.flows.review_helpers import (
     APPLICANT,
     BUREAU_ADMIN,
@@ -552,6 +552,23 @@ async def test_a_return_after_the_unit_deadline_says_so_and_keeps_the_form_close
     assert applicant.alert is not None and "2022-09-30 18:00 已过" in applicant.alert
     app = await application(sessionmaker)
     assert (app.status, app.position, app.cursor) == ("returned", "安全环保部部长", None)
+
+
+async def test_an_id_number_typed_into_a_closed_form_is_deleted_from_the_chat(
+    world: OfflineWorld, sessionmaker, clock: FixedClock
+) -> None:
+    await standard_reviewers(sessionmaker)
+    applicant = await submitted_application(world)
+    unit = world.user(UNIT_REVIEWER, "单位")
+    await unit.press("退回修改")
+    await unit.send("身份证号有误")
+    await applicant.press("修改 身份证号")
+    clock.advance(days=11)
+    before = len(world.session.deleted)
+    await applicant.send(VALID_ID)
+    refusal = applicant.last().text
+    assert refusal.startswith("您刚才发送的内容未保存。") and "含身份证号的消息已从聊天中删除" in refusal
+    assert len(world.session.deleted) == before + 1
 
 
 async def test_a_form_left_open_at_the_deadline_takes_no_more_answers_until_it_is_extended(
