@@ -71,6 +71,8 @@ class TelegramNotifier:
         nobody may decide, the bureau admins hear of it."""
         app, onward = submitted.app, submitted.onward
         delivery = onward.cards
+        if delivery is None and not onward.unassigned:
+            return
         sends = await self._sends([*(delivery.person_ids if delivery else ()), *onward.unassigned])
         if delivery is not None:
             await self._send_cards(delivery, sends)
@@ -78,10 +80,10 @@ class TelegramNotifier:
         await self._record(app.id, sends)
 
     async def application_decided(self, outcome: review.Outcome) -> None:
-        """Every copy of the card shows the outcome; the applicant hears it (with the summary card
-        to edit, of a return they can still resubmit after); whoever decides
-        next gets the card; the level below hears of a disqualification, a return or a decline
-        that reaches it without a card; when nobody may decide next, the bureau admins hear it."""
+        """Every copy of the card shows the outcome; the applicant hears it (and, of a return
+        they can still resubmit, gets the summary card to edit); whoever decides next gets the
+        card; the level below hears of a disqualification, a return or a decline that reaches
+        it without a card; when nobody may decide next, the bureau admins hear it."""
         app = outcome.after
         next_ids = outcome.next_cards.person_ids if outcome.next_cards is not None else ()
         sends = await self._sends([app.person_id, *next_ids, *outcome.told, *outcome.unassigned])

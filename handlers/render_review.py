@@ -468,7 +468,7 @@ def reason_prompt(
     app: ApplicationSnapshot, decision: Decision, level: ReviewLevel, now: datetime
 ) -> tuple[str, InlineKeyboardMarkup]:
     """Asks for the reason; a return to the applicant after the unit deadline says first that
-    they could not resubmit (`ApplicationSnapshot.closed_to_applicant`)."""
+    they could not resubmit it (the form is closed to them, `closed_to_applicant`)."""
     text = t.ASK_REASON.format(
         id=app.id, name=app.values.get(keys.NAME) or "", decision=decision_label(level, decision)
     )
@@ -603,7 +603,7 @@ def reported_to_applicant(district: str, when: datetime) -> str:
 
 def list_line(app: ApplicationSnapshot) -> str:
     """`#12 张三 · 重庆大学 · 矿山 · 待单位审核 · 2022-09-20 10:00`; a part not known (the
-    submission time of an application entered from paper) is left out with its separator."""
+    submission time of a draft withdrawn unsubmitted) is left out with its separator."""
     parts = (
         app.unit_name,
         app.values.get(keys.GROUP) or "",

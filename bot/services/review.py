@@ -208,17 +208,19 @@ async def _waits_at(uow: UnitOfWork, app: ApplicationSnapshot) -> ReviewLevel | 
     return level
 
 
-async def stage_of(uow: UnitOfWork, app: ApplicationSnapshot, now: datetime) -> Stage | None:
+async def stage_of(
+    uow: UnitOfWork, app: ApplicationSnapshot, now: datetime, audience: Audience | None = None
+) -> Stage | None:
     """Where the application stands beyond its state, as its applicant is told (in an open
     unit of work): a form may be closed by the deadline; a district-approved one is at the
     bureau only once its district reported; one waiting at unit or district level may have
-    nobody to decide it."""
+    nobody to decide it (`audience`: its `_audience`, when the caller has it already)."""
     if app.closed_to_applicant(now):
         return Stage.CLOSED
     if app.status is Status.DISTRICT_APPROVED:
         return Stage.AT_BUREAU if await _reported(uow, app) else Stage.AWAITING_REPORT
     if app.status in (Status.SUBMITTED, Status.UNIT_APPROVED):
-        audience = await _audience(uow, app)
+        audience = audience or await _audience(uow, app)
         return Stage.NO_REVIEWER if audience is not None and not audience.person_ids else None
     return None
 
@@ -298,7 +300,7 @@ async def onward(
     those who decide next; when it waits at unit or district level with nobody to decide, the
     bureau admins (`admin_ids` from the settings, and those granted the role) to tell."""
     audience = await _audience(uow, app)
-    stage = await stage_of(uow, app, now)
+    stage = await stage_of(uow, app, now, audience)
     if audience is None:
         return Onward(None, stage)
     if not audience.person_ids:
