@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -83,7 +84,9 @@ async def run_console(settings: Settings, db_path: str) -> None:
         await seed_demo_qualified(uow, now)
         await uow.commit()
     await seed_demo_experts(unit_of_work_factory(database), now)
-    bot = Bot(token="42:OFFLINE", session=OfflineSession())
+    # The database remembers the ids of cards sent in earlier runs (to rewrite them on a decision):
+    # this run's ids start above theirs, as a chat's ids only grow on Telegram.
+    bot = Bot(token="42:OFFLINE", session=OfflineSession(first_message_id=time.time_ns() // 1000))
     # One person at a keyboard (or a script): the per-user flood limit would only get in the way.
     settings = settings.model_copy(update={"rate_limit": 0})
     dp = create_dispatcher(settings=settings, database=database, clock=clock)

@@ -112,10 +112,12 @@ class OfflineSession(BaseSession):
     far away; the default answers at once. `history` keeps only that many
     messages per chat and no request log: a long benchmark run would otherwise
     hold every message it ever sent, and the collector's pauses over that heap
-    would be counted as the bot's.
+    would be counted as the bot's. Message ids count up from `first_message_id`.
     """
 
-    def __init__(self, latency: float = 0.0, history: int | None = None) -> None:
+    def __init__(
+        self, latency: float = 0.0, history: int | None = None, first_message_id: int = 1000
+    ) -> None:
         super().__init__()
         self.latency = latency
         self.history = history
@@ -127,7 +129,7 @@ class OfflineSession(BaseSession):
         self.callback_answers: dict[str, str] = {}
         self.deleted: list[tuple[int, int]] = []
         """callback_query_id -> the text of answerCallbackQuery ("" when answered silently)."""
-        self._ids = itertools.count(1000)
+        self._ids = itertools.count(first_message_id)
         self._revisions = itertools.count(1)
 
     async def close(self) -> None:

@@ -28,6 +28,7 @@ from bot.domain.application import ApplicationSnapshot
 from bot.domain.errors import DomainError
 from bot.domain.form import BY_KEY, Field, Kind
 from bot.domain.idcard import mask_id_number, mask_phone
+from bot.domain.review import Stage
 from bot.domain.workflow import EDITABLE
 from bot.images import portrait_jpeg_async
 from bot.services import applicant as svc
@@ -233,10 +234,12 @@ async def _open(
             await message.answer(
                 render.consent_text(version), reply_markup=render.consent_keyboard([])
             )
-        case svc.Resumed(app):
+        case svc.Resumed(app, stage):
             await enter(state, Apply.form, {"app_id": app.id})
-            if app.status not in EDITABLE:
-                await message.answer(render.status_text(app))
+            if app.status not in EDITABLE or stage is Stage.CLOSED:
+                await message.answer(render.status_text(app, stage))
+                if stage is Stage.CLOSED:
+                    await message.answer(svc.closed_problem(app))
                 return
             await message.answer(t.RESUMING)
             await _continue(message, app, questions)
@@ -429,8 +432,13 @@ async def on_form_message(
     match answered:
         case svc.NoApplication():
             await _no_application(message, state)
-        case svc.NotEditable(app):
-            await message.answer(render.status_text(app))
+        case svc.NotEditable(app, stage) if stage is Stage.CLOSED:
+            refusal = f"{t.INPUT_NOT_SAVED}{svc.closed_problem(app)}"
+            if app.cursor == keys.ID_NUMBER and message.text and await deleted(message):
+                refusal = f"{refusal}\n{t.ID_REJECTED_DELETED}"
+            await message.answer(refusal)
+        case svc.NotEditable(app, stage):
+            await message.answer(render.status_text(app, stage))
         case svc.AtCard(app):
             await _show_card(message, app)
         case svc.SaveAndExit(app):
@@ -687,10 +695,12 @@ async def on_card_action(
     callback_data: CardAction,
     state: FSMContext,
     uows: UnitOfWorkFactory,
+    clock: Clock,
     questions: svc.ShownQuestions,
     person_id: int,
 ) -> None:
-    """Save, continue, and the withdrawal question on the card; the application must be the presser's."""
+    """Save, continue, and the withdrawal question on the card; the application must be the
+    presser's. 继续填写 on a form the deadline closed says so instead of asking a field."""
     message = _message_of(query)
     app = await svc.own_application(uows, person_id=person_id, app_id=callback_data.app_id)
     if app is None:
@@ -700,6 +710,8 @@ async def on_card_action(
     match callback_data.do:
         case CardDo.SAVE:
             await _save_and_exit(message, state, app)
+        case CardDo.CONTINUE if app.closed_to_applicant(clock.now()):
+            await message.answer(svc.closed_problem(app))
         case CardDo.CONTINUE:
             await enter(state, Apply.form, {"app_id": app.id})
             await _continue(message, app, questions)
@@ -716,6 +728,7 @@ async def on_signature(
     clock: Clock,
     notifier: Notifier,
     person_id: int,
+    admin_ids: tuple[int, ...],
 ) -> None:
     """Takes the typed full name as signature and submits."""
     if not message.text:
@@ -723,38 +736,33 @@ async def on_signature(
         return
     user = message.from_user
     assert user is not None
-    app = await svc.submit(
+    submitted = await svc.submit(
         uows,
         person_id=person_id,
         app_id=await state.get_value("app_id"),
         signature=message.text,
         actor_name=user.full_name,
         now=clock.now(),
+        admin_ids=admin_ids,
     )
-    if app is None:
+    if submitted is None:
         return await _no_application(message, state)
     await state.set_state(Apply.form)
-    reviewer = (
-        t.REVIEWER_UNIT.format(unit=app.unit_name)
-        if app.unit_confirmed
-        else t.REVIEWER_DISTRICT.format(district=app.district_name)
-    )
-    await message.answer(
-        t.SUBMITTED.format(
-            filled_at=f"{app.values[keys.FILLED_AT]:%Y年%m月%d日}", reviewer=reviewer
-        )
-    )
-    await notifier.application_submitted(app)
+    await message.answer(render.submitted_text(submitted.app, submitted.onward))
+    await notifier.application_submitted(submitted)
 
 
-async def on_status(message: Message, uows: UnitOfWorkFactory, person_id: int) -> None:
+async def on_status(
+    message: Message, uows: UnitOfWorkFactory, clock: Clock, person_id: int
+) -> None:
     """Shows the person's applications and their states."""
-    apps = await svc.applications_of(uows, person_id)
-    if not apps:
+    shown = await svc.applications_of(uows, person_id, clock.now())
+    if not shown:
         await message.answer(t.STATUS_NONE)
         return
-    for app in apps[:5]:
-        await message.answer(render.status_text(app), reply_markup=render.status_keyboard(app))
+    for app, stage in ((p.app, p.stage) for p in shown):
+        markup = render.status_keyboard(app, stage)
+        await message.answer(render.status_text(app, stage), reply_markup=markup)
 
 
 # shared steps ------------------------------------------------------------------------------

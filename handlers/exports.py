@@ -302,7 +302,8 @@ async def on_report_go(
     person_id: int,
 ) -> None:
     """Reports to the bureau (上报市局): asks first; on 确认上报 records it, sends the Annex 2 to
-    the bureau's admins, and tells the bureau's reviewers what now waits for their review."""
+    the bureau's admins, tells the bureau's reviewers what now waits for their review, and the
+    applicants whose applications it brought to the bureau."""
     chat_id = _chat_of(query)
     admins = admin_ids
     if not callback_data.confirm:
@@ -346,6 +347,8 @@ async def on_report_go(
     if report.waiting:
         text, markup = render_review.qualification_waiting(export.district, report.waiting)
         await notifier.tell_many(report.qualifiers, text, markup)
+    told = render_review.reported_to_applicant(export.district, report.row.reported_at)
+    await notifier.tell_many(report.applicants, told)
 
 
 # the access log ---------------------------------------------------------------------------------

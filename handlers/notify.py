@@ -21,9 +21,11 @@ from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, Message
 
 from bot.clock import Clock
 from bot.domain.application import ApplicationSnapshot
+from bot.domain.review import Stage
 from bot.domain.workflow import Status
 from bot.services import review
 from bot.services.accounts import KnownAccounts, telegram_chats
+from bot.services.applicant import Submitted
 from bot.services.repositories import UnitOfWorkFactory
 from handlers import render, render_review
 
@@ -64,25 +66,30 @@ class TelegramNotifier:
         """Starts a notification to these people, with the chats of their Telegram accounts."""
         return _Sends(chats=await telegram_chats(self.uows, person_ids))
 
-    async def application_submitted(self, app: ApplicationSnapshot) -> None:
-        """Every reviewer who must decide next gets the card, with the photo above it."""
-        delivery = await review.cards_for_submitted(self.uows, app.id)
-        if delivery is None:
+    async def application_submitted(self, submitted: Submitted) -> None:
+        """Every reviewer who must decide next gets the card, with the photo above it; when
+        nobody may decide, the bureau admins hear of it."""
+        app, onward = submitted.app, submitted.onward
+        delivery = onward.cards
+        if delivery is None and not onward.unassigned:
             return
-        sends = await self._sends(delivery.person_ids)
-        await self._send_cards(delivery, sends)
+        sends = await self._sends([*(delivery.person_ids if delivery else ()), *onward.unassigned])
+        if delivery is not None:
+            await self._send_cards(delivery, sends)
+        await self._tell_unassigned(app, onward.unassigned, sends)
         await self._record(app.id, sends)
 
     async def application_decided(self, outcome: review.Outcome) -> None:
-        """Every copy of the card shows the outcome; the applicant hears it; whoever decides
-        next gets the card; the level below hears of a disqualification, a return or a decline
-        that reaches it without a card."""
+        """Every copy of the card shows the outcome; the applicant hears it (and, of a return
+        they can still resubmit, gets the summary card to edit); whoever decides next gets the
+        card; the level below hears of a disqualification, a return or a decline that reaches
+        it without a card; when nobody may decide next, the bureau admins hear it."""
         app = outcome.after
         next_ids = outcome.next_cards.person_ids if outcome.next_cards is not None else ()
-        sends = await self._sends([app.person_id, *next_ids, *outcome.told])
+        sends = await self._sends([app.person_id, *next_ids, *outcome.told, *outcome.unassigned])
         await self._rewrite(outcome.closed_cards, render_review.outcome_text(outcome))
         await self._tell(app.person_id, render_review.applicant_decision(outcome), None, sends)
-        if app.status is Status.RETURNED:
+        if app.status is Status.RETURNED and outcome.stage is not Stage.CLOSED:
             for text, markup in render.card_parts(app):
                 if not await self._tell(app.person_id, text, markup, sends):
                     break
@@ -92,7 +99,17 @@ class TelegramNotifier:
             notice = render_review.reviewers_told(outcome)
             for person_id in outcome.told:
                 await self._tell(person_id, notice, None, sends)
+        await self._tell_unassigned(app, outcome.unassigned, sends)
         await self._record(app.id, sends)
+
+    async def _tell_unassigned(
+        self, app: ApplicationSnapshot, admin_ids: Sequence[int], sends: _Sends
+    ) -> None:
+        """The bureau admins hear that nobody may decide where the application waits."""
+        if admin_ids:
+            notice = render_review.unassigned_notice(app)
+            for person_id in admin_ids:
+                await self._tell(person_id, notice, None, sends)
 
     async def tell_many(
         self, person_ids: Sequence[int], text: str, markup: InlineKeyboardMarkup | None = None

@@ -23,8 +23,10 @@ from bot.domain.application import ApplicationSnapshot
 from bot.domain.eligibility import FLAG_TEXT, Flag
 from bot.domain.form import FIELDS, Field, Kind, describe, progress
 from bot.domain.idcard import mask_id_number, mask_phone
+from bot.domain.review import Stage
 from bot.domain.workflow import EDITABLE, Action, Actor, next_status
 from bot.services.ports import DistrictRow, UnitRow
+from bot.services.review import Onward
 from bot.texts import chat as t
 from bot.texts import form as ft
 from bot.texts.limits import MESSAGE, split_message
@@ -310,11 +312,31 @@ def _card(app: ApplicationSnapshot, do: CardDo, text: str) -> InlineKeyboardButt
     return InlineKeyboardButton(text=text, callback_data=CardAction(app_id=app.id, do=do).pack())
 
 
-def status_text(app: ApplicationSnapshot) -> str:
+def submitted_text(app: ApplicationSnapshot, onward: Onward) -> str:
+    """The applicant's confirmation of a submission: who reviews it next, or that nobody may yet."""
+    filled_at = f"{app.values[keys.FILLED_AT]:%Y年%m月%d日}"
+    if onward.stage is Stage.NO_REVIEWER:
+        return t.SUBMITTED_NO_REVIEWER.format(filled_at=filled_at, district=app.district_name)
+    if not app.unit_confirmed:
+        reviewer = t.REVIEWER_DISTRICT.format(district=app.district_name)
+    elif onward.cards is not None and onward.cards.card.district_covers_unit:
+        reviewer = t.REVIEWER_DISTRICT_FOR_UNIT.format(district=app.district_name)
+    else:
+        reviewer = t.REVIEWER_UNIT.format(unit=app.unit_name)
+    return t.SUBMITTED.format(filled_at=filled_at, reviewer=reviewer)
+
+
+def status_label(app: ApplicationSnapshot, stage: Stage | None = None) -> str:
+    """The state in words, with where the application stands when the state alone does not say."""
+    status = t.STATUS[app.status]
+    return t.STAGE[stage].format(status=status) if stage is not None else status
+
+
+def status_text(app: ApplicationSnapshot, stage: Stage | None = None) -> str:
     text = t.STATUS_LINE.format(
         id=app.id,
         campaign=app.campaign.name,
-        status=t.STATUS[app.status],
+        status=status_label(app, stage),
         updated=format_local(app.updated_at) if app.updated_at else "",
     )
     if app.status == "returned" and app.return_reason:
@@ -333,10 +355,13 @@ def withdraw_confirm(app: ApplicationSnapshot) -> InlineKeyboardMarkup:
     )
 
 
-def status_keyboard(app: ApplicationSnapshot) -> InlineKeyboardMarkup | None:
+def status_keyboard(
+    app: ApplicationSnapshot, stage: Stage | None = None
+) -> InlineKeyboardMarkup | None:
     """Under /status: 继续填写 while the applicant may edit; 撤回申报 while the reviewers still
-    have it (any state before a final one may be withdrawn); nothing once it is decided."""
-    if app.status in EDITABLE:
+    have it, or once the deadline closed the form (any state before a final one may be
+    withdrawn); nothing once it is decided."""
+    if app.status in EDITABLE and stage is not Stage.CLOSED:
         return continue_keyboard(app.id)
     if next_status(app.status, Actor.APPLICANT, Action.WITHDRAW) is not None:
         return InlineKeyboardMarkup(

@@ -19,11 +19,13 @@ from bot.domain.form import BY_KEY, FIELDS, facts_of
 from bot.domain.idcard import mask_phone
 from bot.domain.review import (
     BUREAU_ROLES,
+    LEVEL_OF_STATUS,
     Change,
     Decision,
     Grant,
     ReviewLevel,
     RoleKind,
+    Stage,
     action_of,
     reviews,
 )
@@ -463,11 +465,16 @@ def _clip(text: str, limit: int = MESSAGE) -> str:
 
 
 def reason_prompt(
-    app: ApplicationSnapshot, decision: Decision, level: ReviewLevel
+    app: ApplicationSnapshot, decision: Decision, level: ReviewLevel, now: datetime
 ) -> tuple[str, InlineKeyboardMarkup]:
+    """Asks for the reason; a return to the applicant after the unit deadline says first that
+    they could not resubmit it (the form is closed to them, `closed_to_applicant`)."""
     text = t.ASK_REASON.format(
         id=app.id, name=app.values.get(keys.NAME) or "", decision=decision_label(level, decision)
     )
+    deadline = app.campaign.unit_deadline
+    if decision is Decision.RETURN and level is not ReviewLevel.BUREAU and now > deadline:
+        text = t.RETURN_AFTER_DEADLINE.format(deadline=format_local(deadline)) + "\n" + text
     markup = InlineKeyboardMarkup(
         inline_keyboard=[
             [
@@ -517,13 +524,20 @@ def applicant_decision(o: Outcome) -> str:
     if o.decision is Decision.APPROVE:
         if o.level is ReviewLevel.UNIT:
             return t.APPLICANT_UNIT_APPROVED.format(when=when, district=o.after.district_name)
-        return t.APPLICANT_DISTRICT_APPROVED.format(when=when, district=o.after.district_name)
+        template = (
+            t.APPLICANT_DISTRICT_APPROVED_AT_BUREAU
+            if o.stage is Stage.AT_BUREAU
+            else t.APPLICANT_DISTRICT_APPROVED
+        )
+        return template.format(when=when, district=o.after.district_name)
     if o.decision is Decision.RETURN:
-        return t.APPLICANT_RETURNED.format(
+        template = t.APPLICANT_RETURNED_CLOSED if o.stage is Stage.CLOSED else t.APPLICANT_RETURNED
+        return template.format(
             level=level,
             when=when,
             reason=o.reason,
             deadline=format_local(o.after.campaign.unit_deadline),
+            district=o.after.district_name,
         )
     return t.APPLICANT_DECLINED.format(level=level, when=when, reason=o.reason)
 
@@ -566,18 +580,38 @@ def qualification_waiting(district: str, count: int) -> tuple[str, InlineKeyboar
     )
 
 
+def unassigned_notice(app: ApplicationSnapshot) -> str:
+    """What the bureau admins hear of an application that waits where nobody may decide."""
+    level = LEVEL_OF_STATUS[app.status]
+    district = app.district_name
+    return t.UNASSIGNED.format(
+        id=app.id,
+        unit=app.unit_name,
+        district=district,
+        level=t.LEVEL[level],
+        why=t.UNASSIGNED_WHY[level].format(district=district),
+    )
+
+
+def reported_to_applicant(district: str, when: datetime) -> str:
+    """What an applicant hears when their district reports the batch their application is in."""
+    return t.APPLICANT_REPORTED.format(district=district, when=format_local(when))
+
+
 # lists ------------------------------------------------------------------------------------
 
 
 def list_line(app: ApplicationSnapshot) -> str:
-    return t.LIST_LINE.format(
-        id=app.id,
-        name=app.values.get(keys.NAME) or "",
-        unit=app.unit_name,
-        group=app.values.get(keys.GROUP) or "",
-        status=SHORT_STATUS[app.status],
-        submitted=format_local(app.submitted_at) if app.submitted_at else "",
+    """`#12 张三 · 重庆大学 · 矿山 · 待单位审核 · 2022-09-20 10:00`; a part not known (the
+    submission time of a draft withdrawn unsubmitted) is left out with its separator."""
+    parts = (
+        app.unit_name,
+        app.values.get(keys.GROUP) or "",
+        SHORT_STATUS[app.status],
+        format_local(app.submitted_at) if app.submitted_at else "",
     )
+    head = t.LIST_LINE.format(id=app.id, name=app.values.get(keys.NAME) or "")
+    return t.LIST_SEPARATOR.join([head, *(p for p in parts if p)])
 
 
 def _open_buttons(kb: InlineKeyboardBuilder, page: Page) -> None:

@@ -147,7 +147,7 @@ async def on_review_action(
         pending = {"app_id": app.id, "v": app.version, "level": int(callback_data.level)}
         await enter(state, ReviewInput.reason, {**pending, "d": decision.value})
         await query.answer()
-        text, markup = rr.reason_prompt(app, decision, callback_data.level)
+        text, markup = rr.reason_prompt(app, decision, callback_data.level, clock.now())
         await _message_of(query).answer(text, reply_markup=markup)
         return
     outcome = await review.decide(

@@ -66,6 +66,7 @@ from storage.rows import (
     LIVE_APPLICATION,
     PHOTO_OF,
     REPLACE_PHOTO,
+    REPORTED,
     SNAPSHOT,
     SNAPSHOT_BY_ID,
     UPDATE_IF_VERSION,
@@ -451,6 +452,21 @@ class ApplicationRepository:
             self._applications().where(*clauses).order_by(Application.id)
         )
         return [snapshot_of(r) for r in rows]
+
+    async def awaiting_report(self, campaign_id: int, district_id: int) -> Sequence[int]:
+        """Applicants whose district-approved applications the bureau does not have yet: they
+        wait for their district's report (上报市局)."""
+        rows = await self.session.scalars(
+            select(Application.person_id)
+            .where(
+                Application.campaign_id == campaign_id,
+                Application.district_id == district_id,
+                Application.status == AppStatus.DISTRICT_APPROVED.value,
+                ~REPORTED,
+            )
+            .order_by(Application.id)
+        )
+        return list(rows)
 
     async def decision_times(self, campaign_id: int) -> dict[int, dict[str, datetime]]:
         rows = await self.session.execute(

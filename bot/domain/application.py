@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.domain.workflow import Status
+from bot.domain.workflow import EDITABLE, Status
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,3 +41,11 @@ class ApplicationSnapshot:
     @property
     def unit_name(self) -> str:
         return self.values.get("unit_name") or ""
+
+    def closed_to_applicant(self, now: datetime) -> bool:
+        """A draft or a returned form that can no longer be submitted (the unit deadline has
+        passed, or the campaign is closed): it is not to be changed either, until the bureau
+        extends the deadline (DESIGN: after a deadline the action it closes is refused)."""
+        return self.status in EDITABLE and (
+            not self.campaign.is_open or now > self.campaign.unit_deadline
+        )

@@ -40,6 +40,21 @@ class ReviewLevel(IntEnum):
     """The bureau's qualification review (资格审核) of a district-approved, reported application."""
 
 
+class Stage(StrEnum):
+    """Where an application stands beyond its state, as its applicant is told (/status)."""
+
+    CLOSED = "closed"
+    """A draft or a returned form after the unit deadline (`closed_to_applicant`): it can be
+    neither changed nor submitted."""
+    NO_REVIEWER = "no_reviewer"
+    """It waits at unit or district level, and nobody holds the role to decide there yet."""
+    AWAITING_REPORT = "awaiting_report"
+    """Approved by its district, which has not reported its batch to the bureau yet."""
+    AT_BUREAU = "at_bureau"
+    """Approved by its district and at the bureau: reported (or entered from paper by the
+    bureau), it waits for the qualification review."""
+
+
 class Decision(StrEnum):
     """What a reviewer's button asks for; short values because they travel in callback data.
 

@@ -32,12 +32,12 @@ from bot.domain.form import (
 from bot.domain.idcard import IdNumber
 from bot.domain.parsers import normalize, parse_mobile, parse_unit_name
 from bot.domain.registry import Standing, may_apply
-from bot.domain.review import Grant, answer_snapshot
+from bot.domain.review import Grant, Stage, answer_snapshot
 from bot.domain.vocab import find_districts as districts_named
 from bot.domain.workflow import EDITABLE, Action, Actor, Status, next_status
 from bot.services.ports import DistrictRow, UnitRow
 from bot.services.privacy import record_consent_given
-from bot.services.review import pending_count
+from bot.services.review import Onward, onward, pending_count, stage_of
 from bot.services.roles import grants_of
 from bot.texts import chat as t
 
@@ -45,6 +45,8 @@ if TYPE_CHECKING:
     from bot.services.repositories import UnitOfWork, UnitOfWorkFactory
 
 CONSENT_VERSION = "2026.1"
+STATUS_SHOWN = 5
+"""Applications /status shows, newest first."""
 
 
 # results ---------------------------------------------------------------------------------
@@ -76,6 +78,8 @@ class Resumed:
     """The person's live application, to continue where its cursor is (or to show its state)."""
 
     app: ApplicationSnapshot
+    stage: Stage | None = None
+    """Where it stands beyond its state (`bot.services.review.stage_of`)."""
 
 
 @dataclass(frozen=True)
@@ -135,6 +139,15 @@ class NotEditable:
     """Submitted or closed: only its state is shown."""
 
     app: ApplicationSnapshot
+    stage: Stage | None = None
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One of the person's applications as /status shows it."""
+
+    app: ApplicationSnapshot
+    stage: Stage | None = None
 
 
 @dataclass(frozen=True)
@@ -230,6 +243,15 @@ class ShownQuestions:
 
 
 @dataclass(frozen=True)
+class Submitted:
+    """A submission, and where it goes: the card for its reviewers, or, when nobody may review
+    it yet, the bureau admins to tell."""
+
+    app: ApplicationSnapshot
+    onward: Onward
+
+
+@dataclass(frozen=True)
 class Withdrawn:
     app: ApplicationSnapshot
     previous: Status
@@ -274,7 +296,7 @@ async def _reviewer_home(
     app = await _current(uow, person_id)
     if app is not None:
         applicant = (
-            Resumed(app)
+            Resumed(app, await stage_of(uow, app, now))
             if await _has_consent(uow, person_id)
             else ConsentNeeded(app.campaign, CONSENT_VERSION)
         )
@@ -320,7 +342,7 @@ async def _resume_or_choose(
 ) -> Opening:
     app = await _current(uow, person_id)
     if app is not None:
-        return Resumed(app)
+        return Resumed(app, await stage_of(uow, app, now))
     if await _current_expert(uow, person_id):
         return AlreadyExpert()
     if unit_code:
@@ -465,8 +487,8 @@ async def take_answer(
         app = await _own(uow, person_id, app_id)
         if app is None:
             return NoApplication()
-        if app.status not in EDITABLE:
-            return NotEditable(app)
+        if app.status not in EDITABLE or app.closed_to_applicant(now):
+            return NotEditable(app, await stage_of(uow, app, now))
         if app.cursor is None:
             return AtCard(app)
         f = BY_KEY[app.cursor]
@@ -536,7 +558,7 @@ async def save_photo(
     meanwhile, the conditional write refuses and the photo is not kept.
     """
     async with uows() as uow:
-        _check_editable(app, keys.PHOTO)
+        _check_editable(app, keys.PHOTO, now)
         await uow.applications.save_photo(app.id, jpeg, size[0], size[1], file_unique_id)
         step = await _write(uow, app, {keys.PHOTO: True}, now, after=keys.PHOTO)
         await uow.commit()
@@ -625,7 +647,7 @@ async def edit(
             return None
         if key not in BY_KEY or not BY_KEY[key].applies(app.values):
             raise DomainError(t.STALE_BUTTON)
-        _check_editable(app, None)
+        _check_editable(app, None, now)
         step = await _write(uow, app, {}, now, cursor=key)
         await uow.commit()
     return step
@@ -655,7 +677,7 @@ async def _answer(
     uow: UnitOfWork, app: ApplicationSnapshot, key: str, value: Any, now: datetime
 ) -> Step:
     """Stores a parsed answer to `key` and moves the cursor on."""
-    _check_editable(app, key)
+    _check_editable(app, key, now)
     values: dict[str, Any] = {key: value}
     if isinstance(value, IdNumber):
         if await _id_number_in_use(uow, app, value):
@@ -680,7 +702,7 @@ async def _add_list_item(
     uow: UnitOfWork, app: ApplicationSnapshot, key: str, item: str, now: datetime
 ) -> Step:
     """Appends one entry to a list field; the list closes itself when it is full."""
-    _check_editable(app, key)
+    _check_editable(app, key, now)
     f = BY_KEY[key]
     items = [*(app.values.get(key) or [])]
     if item in items:
@@ -692,26 +714,26 @@ async def _add_list_item(
 
 
 async def _finish_list(uow: UnitOfWork, app: ApplicationSnapshot, key: str, now: datetime) -> Step:
-    _check_editable(app, key)
+    _check_editable(app, key, now)
     if not app.values.get(key):
         raise DomainError(t.LIST_EMPTY)
     return await _write(uow, app, {}, now, after=key)
 
 
 async def _clear_list(uow: UnitOfWork, app: ApplicationSnapshot, key: str, now: datetime) -> Step:
-    _check_editable(app, key)
+    _check_editable(app, key, now)
     return await _write(uow, app, {key: None}, now, cursor=key)
 
 
 async def _skip(uow: UnitOfWork, app: ApplicationSnapshot, key: str, now: datetime) -> Step:
-    _check_editable(app, key)
+    _check_editable(app, key, now)
     if BY_KEY[key].required:
         raise DomainError(t.CANNOT_SKIP)
     return await _write(uow, app, {key: None}, now, after=key)
 
 
 async def _back(uow: UnitOfWork, app: ApplicationSnapshot, key: str, now: datetime) -> Step:
-    _check_editable(app, key)
+    _check_editable(app, key, now)
     prev = previous_field(app.values, key)
     if prev is None:
         raise DomainError(t.AT_FIRST_FIELD)
@@ -742,14 +764,22 @@ async def open_signature(
     return app
 
 
+def closed_problem(app: ApplicationSnapshot) -> str:
+    """Why a form closed to its applicant (`closed_to_applicant`) can be neither changed nor
+    submitted, and what may reopen it."""
+    if not app.campaign.is_open:
+        return t.CAMPAIGN_CLOSED
+    return t.FORM_CLOSED.format(
+        deadline=format_local(app.campaign.unit_deadline), district=app.district_name
+    )
+
+
 def submit_problem(app: ApplicationSnapshot, now: datetime) -> str | None:
     """Why the application cannot be submitted now, or None."""
     if app.status not in EDITABLE:
         return t.NOT_EDITABLE.format(status=t.STATUS[app.status])
-    if not app.campaign.is_open:
-        return t.CAMPAIGN_CLOSED
-    if now > app.campaign.unit_deadline:
-        return t.SUBMIT_DEADLINE_PASSED.format(deadline=format_local(app.campaign.unit_deadline))
+    if app.closed_to_applicant(now):
+        return closed_problem(app)
     missing = first_missing(app.values)
     if missing is not None:
         return t.MISSING_FIELD.format(label=missing.label)
@@ -764,8 +794,10 @@ async def submit(
     signature: str,
     actor_name: str,
     now: datetime,
-) -> ApplicationSnapshot | None:
-    """Signs and submits: checks the deadline, completeness and the signature, then moves state.
+    admin_ids: Iterable[int] = (),
+) -> Submitted | None:
+    """Signs and submits: checks the deadline, completeness and the signature, then moves state,
+    and says where the application goes (`bot.services.review.onward`).
 
     None: the person has no application to submit.
     """
@@ -794,8 +826,9 @@ async def submit(
         }
         changes = {"answers": answer_snapshot(app.values)}
         submitted = await _move(uow, app, Action.SUBMIT, to, values, actor_name, now, changes)
+        goes = await onward(uow, submitted, admin_ids, now)
         await uow.commit()
-    return submitted
+    return Submitted(submitted, goes)
 
 
 async def withdraw(
@@ -814,10 +847,13 @@ async def withdraw(
     return Withdrawn(done, app.status)
 
 
-async def applications_of(uows: UnitOfWorkFactory, person_id: int) -> Sequence[ApplicationSnapshot]:
-    """The person's applications, newest first."""
+async def applications_of(
+    uows: UnitOfWorkFactory, person_id: int, now: datetime
+) -> Sequence[Progress]:
+    """The person's applications, newest first, with where each stands (the first five)."""
     async with uows() as uow:
-        return await uow.applications.applications_of(person_id)
+        apps = (await uow.applications.applications_of(person_id))[:STATUS_SHOWN]
+        return [Progress(app, await stage_of(uow, app, now)) for app in apps]
 
 
 # shared steps ----------------------------------------------------------------------------
@@ -878,9 +914,11 @@ async def _asked(
     return app, f
 
 
-def _check_editable(app: ApplicationSnapshot, key: str | None) -> None:
+def _check_editable(app: ApplicationSnapshot, key: str | None, now: datetime) -> None:
     if app.status not in EDITABLE:
         raise DomainError(t.NOT_EDITABLE.format(status=t.STATUS[app.status]))
+    if app.closed_to_applicant(now):
+        raise DeadlinePassed(closed_problem(app))
     if key is not None and app.cursor != key:
         raise DomainError(t.STALE_BUTTON)
 

@@ -120,6 +120,8 @@ class Report:
     """The district's applications that now wait for the bureau's qualification review."""
     qualifiers: Sequence[int] = ()
     """Bureau reviewers, to tell (once, not a card each) that `waiting` applications wait."""
+    applicants: Sequence[int] = ()
+    """Applicants whose district-approved applications this report brought to the bureau."""
 
 
 @dataclass(frozen=True)
@@ -602,7 +604,8 @@ async def report_batch(
     Only the district's own reviewers report, and only until the district
     deadline. The Annex 2 holds district-approved rows only. From now on the
     district's district-approved applications wait for the bureau's qualification
-    review (`bot.domain.review.waits_at`).
+    review (`bot.domain.review.waits_at`); the applicants of those that were waiting
+    for this report are named, to be told.
     """
     admins = list(admin_ids)
     async with uows() as uow:
@@ -614,6 +617,7 @@ async def report_batch(
         )
         reports = await uow.campaigns.reports(campaign.id, district_id)
         previous = [r for r in reports if not r.replaced]
+        applicants = await uow.applications.awaiting_report(campaign.id, district_id)
         row = await uow.campaigns.add_report(
             campaign_id=campaign.id,
             district_id=district_id,
@@ -642,6 +646,7 @@ async def report_batch(
         list(dict.fromkeys(admins)),
         counts.get(Status.DISTRICT_APPROVED.value, 0),
         qualifiers,
+        applicants,
     )
 
 

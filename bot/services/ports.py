@@ -84,7 +84,10 @@ class RebindRow:
 class Notifier(Protocol):
     """Tells people what happened; the Telegram adapter lives in handlers."""
 
-    async def application_submitted(self, app: ApplicationSnapshot) -> None: ...
+    async def application_submitted(self, submitted: Any) -> None:
+        """An applicant submitted (`bot.services.applicant.Submitted`)."""
+        ...
+
     async def application_decided(self, outcome: Any) -> None:
         """A reviewer decided (`bot.services.review.Outcome`)."""
         ...

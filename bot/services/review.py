@@ -33,6 +33,7 @@ from bot.domain.review import (
     ReviewLevel,
     RoleKind,
     Scope,
+    Stage,
     action_of,
     deadline_of,
     diff_answers,
@@ -95,6 +96,19 @@ class CardDelivery:
 
 
 @dataclass(frozen=True)
+class Onward:
+    """Where an application goes once it moved (submitted, or decided at some level)."""
+
+    cards: CardDelivery | None
+    """The card for whoever decides next, if anyone may."""
+    stage: Stage | None
+    """Where it stands now beyond its state (`stage_of`), for the applicant."""
+    unassigned: Sequence[int] = ()
+    """Bureau admins, when it waits at unit or district level and nobody holds the role to
+    decide there: they grant it (`expertbot grant`) or invite a district reviewer (/invite)."""
+
+
+@dataclass(frozen=True)
 class Outcome:
     """A decision that was made, and what it leaves to send."""
 
@@ -114,6 +128,10 @@ class Outcome:
     told: Sequence[int] = ()
     """Reviewers below to tell of a decision that reaches them without a card: the district's,
     of a disqualification; the unit's (who approved it), of the district's return or decline."""
+    stage: Stage | None = None
+    """Where the application stands now beyond its state (`stage_of`), for the applicant."""
+    unassigned: Sequence[int] = ()
+    """Bureau admins to tell that nobody may decide where it waits now (`Onward.unassigned`)."""
 
 
 @dataclass(frozen=True)
@@ -190,6 +208,23 @@ async def _waits_at(uow: UnitOfWork, app: ApplicationSnapshot) -> ReviewLevel | 
     return level
 
 
+async def stage_of(
+    uow: UnitOfWork, app: ApplicationSnapshot, now: datetime, audience: Audience | None = None
+) -> Stage | None:
+    """Where the application stands beyond its state, as its applicant is told (in an open
+    unit of work): a form may be closed by the deadline; a district-approved one is at the
+    bureau only once its district reported; one waiting at unit or district level may have
+    nobody to decide it (`audience`: its `_audience`, when the caller has it already)."""
+    if app.closed_to_applicant(now):
+        return Stage.CLOSED
+    if app.status is Status.DISTRICT_APPROVED:
+        return Stage.AT_BUREAU if await _reported(uow, app) else Stage.AWAITING_REPORT
+    if app.status in (Status.SUBMITTED, Status.UNIT_APPROVED):
+        audience = audience or await _audience(uow, app)
+        return Stage.NO_REVIEWER if audience is not None and not audience.person_ids else None
+    return None
+
+
 def _bureau_return(events: Sequence[EventRow]) -> EventRow | None:
     """The bureau's return to the district, when that was the application's last move."""
     last = events[-1] if events else None
@@ -215,10 +250,7 @@ async def _audience(uow: UnitOfWork, app: ApplicationSnapshot) -> Audience | Non
         target = Grant(role=RoleKind.UNIT, unit_id=app.unit_id)
     else:
         target = Grant(role=RoleKind.DISTRICT, district_id=app.district_id)
-    ids = await _reviewers_other_than_applicant(uow, target, app)
-    if not ids:
-        log.warning("application %s waits at level %s but has no reviewer", app.id, level.name)
-    return Audience(level, ids, covers)
+    return Audience(level, await _reviewers_other_than_applicant(uow, target, app), covers)
 
 
 async def _review_card(uow: UnitOfWork, app: ApplicationSnapshot) -> ReviewCard:
@@ -261,12 +293,25 @@ async def _review_card(uow: UnitOfWork, app: ApplicationSnapshot) -> ReviewCard:
     )
 
 
-async def _delivery(uow: UnitOfWork, app: ApplicationSnapshot) -> CardDelivery | None:
+async def onward(
+    uow: UnitOfWork, app: ApplicationSnapshot, admin_ids: Iterable[int], now: datetime
+) -> Onward:
+    """Where the application goes now that it moved (in an open unit of work): the card for
+    those who decide next; when it waits at unit or district level with nobody to decide, the
+    bureau admins (`admin_ids` from the settings, and those granted the role) to tell."""
     audience = await _audience(uow, app)
-    if audience is None or not audience.person_ids:
-        return None
+    stage = await stage_of(uow, app, now, audience)
+    if audience is None:
+        return Onward(None, stage)
+    if not audience.person_ids:
+        log.warning("application %s waits at level %s but has no reviewer", app.id, audience.level.name)
+        if stage is not Stage.NO_REVIEWER:
+            return Onward(None, stage)  # at the bureau, whose admins decide it themselves
+        admins = sorted({*admin_ids, *await uow.people.bureau_admins()})
+        return Onward(None, stage, admins)
     card = await _review_card(uow, app)
-    return CardDelivery(card, audience.person_ids, await uow.applications.photo(app.id))
+    photo = await uow.applications.photo(app.id)
+    return Onward(CardDelivery(card, audience.person_ids, photo), stage)
 
 
 async def _take_cards(uow: UnitOfWork, app_id: int) -> Sequence[CardRef]:
@@ -428,8 +473,9 @@ async def decide(
 ) -> Outcome:
     """Approves, returns or declines at `level`, once; commits the move, its audit event, and
     forgets the card copies it hands back for rewriting."""
+    admins = tuple(admin_ids)
     async with uows() as uow:
-        grants = await grants_of(uow, actor_id, admin_ids)
+        grants = await grants_of(uow, actor_id, admins)
         app = await _load_for_decision(
             uow, app_id=app_id, version=version, level=level, actor_id=actor_id, grants=grants, now=now
         )
@@ -459,7 +505,7 @@ async def decide(
         after = await uow.applications.application(app.id)
         assert after is not None
         cards = await _take_cards(uow, app.id)
-        next_cards = await _delivery(uow, after)
+        goes = await onward(uow, after, admins, now)
         told: Sequence[int] = ()
         if to is Status.NOT_QUALIFIED:
             told = await uow.people.reviewer_ids(
@@ -470,15 +516,9 @@ async def decide(
             told = await _reviewers_other_than_applicant(uow, unit, app)
         await uow.commit()
     return Outcome(
-        app, after, level, decision, actor_id, actor_name, reason, now, cards, next_cards, told
-    )
-
-
-async def cards_for_submitted(uows: UnitOfWorkFactory, app_id: int) -> CardDelivery | None:
-    """The card for every reviewer who must decide next; None when nobody is to get it."""
-    async with uows() as uow:
-        app = await uow.applications.application(app_id)
-        return await _delivery(uow, app) if app is not None else None
+        app, after, level, decision, actor_id, actor_name, reason, now, cards, goes.cards, told,
+        goes.stage, goes.unassigned,
+    )  # fmt: skip
 
 
 async def withdraw_cards(

@@ -4,7 +4,7 @@ STATUS = {
     "draft": "草稿（未提交）",
     "submitted": "已提交，待单位审核",
     "unit_approved": "单位已同意，待区县审核",
-    "district_approved": "区县已同意，已推荐至市人力社保局",
+    "district_approved": "区县已同意",
     "qualified": "市局资格审核通过，待联席会议确认",
     "not_qualified": "市局资格审核未通过",
     "confirmed": "联席会议已确认入库，公示后聘任",
@@ -14,6 +14,15 @@ STATUS = {
     "accepted": "已入库",
     "not_accepted": "未入库",
 }
+
+STAGE = {
+    "closed": "{status}（提交截止时间已过，不能再修改或提交）",
+    "no_reviewer": "{status}（目前还没有可以审核的人员，待指定审核人后审核）",
+    "awaiting_report": "{status}，待区县报送市人力社保局",
+    "at_bureau": "{status}，已报送市人力社保局，待资格审核",
+}
+"""By `bot.domain.review.Stage`: the state as /status says it, when the state alone does not
+tell where the application stands."""
 
 WELCOME = (
     "您好！这里是重庆市工伤预防专家库申报机器人。\n\n"
@@ -162,7 +171,20 @@ SUBMITTED = (
 )
 REVIEWER_UNIT = "您所在单位“{unit}”的审核人员"
 REVIEWER_DISTRICT = "{district}人力社保部门（您的单位尚未登记，由区县确认单位后审核）"
-SUBMIT_DEADLINE_PASSED = "申报提交截止时间 {deadline} 已过，不能再提交。"
+REVIEWER_DISTRICT_FOR_UNIT = "{district}人力社保部门（您的单位暂无审核人员，由区县代为审核）"
+SUBMITTED_NO_REVIEWER = (
+    "✅ 申报已提交（{filled_at}）。\n"
+    "目前{district}还没有可以审核的人员，申报将在市人力社保局指定审核人后进入审核，"
+    "审核结果会通过本机器人通知您。\n"
+    "发送 /status 可随时查看进度。"
+)
+FORM_CLOSED = (
+    "个人及单位提交截止时间 {deadline} 已过，申报不能再修改或提交。"
+    "如市人力社保局延长截止时间，机器人会通知您，届时可继续修改并提交；"
+    "如有疑问请联系所在单位或{district}人力社保部门。"
+)
+"""A draft or a returned form after the unit deadline: why nothing more can be done with it."""
+INPUT_NOT_SAVED = "您刚才发送的内容未保存。"
 MISSING_FIELD = "“{label}”尚未填写，请先补充。"
 WITHDRAWN = "您的申报已撤回。"
 CONFIRM_WITHDRAW = "确定要撤回申报吗？撤回后本批次不能再以此申报。"

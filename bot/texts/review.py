@@ -140,6 +140,10 @@ FULL_TITLE = "📄 申报编号 {id} 全部内容（{status}）"
 # deciding ----------------------------------------------------------------------------
 
 ASK_REASON = "申报编号 {id}（{name}）：请输入“{decision}”的理由，申请人会看到。\n发送“取消”则申报保持原状。"
+RETURN_AFTER_DEADLINE = (
+    "⚠️ 个人及单位提交截止时间 {deadline} 已过：退回后申报人不能再修改和重新提交"
+    "（除非市人力社保局延长截止时间）。"
+)
 CANCEL_WORD = "取消"
 BUTTON_CANCEL = "取消"
 REASON_CANCELLED = "已取消，申报保持原状。"
@@ -166,12 +170,29 @@ APPLICANT_UNIT_APPROVED = (
     "✅ 您的申报已通过单位审核（{when}），已报送{district}人力社保部门审核。发送 /status 查看进度。"
 )
 APPLICANT_DISTRICT_APPROVED = (
-    "✅ 您的申报已通过{district}人力社保部门审核（{when}），已推荐至市人力社保局。"
+    "✅ 您的申报已通过{district}人力社保部门审核（{when}），将由区县汇总后报送市人力社保局进行资格审核。"
+    "发送 /status 查看进度。"
+)
+APPLICANT_DISTRICT_APPROVED_AT_BUREAU = (
+    "✅ 您的申报已通过{district}人力社保部门审核（{when}），已报送市人力社保局进行资格审核。"
+    "发送 /status 查看进度。"
+)
+"""When the district had reported its batch already: the application goes on to the bureau at once."""
+APPLICANT_REPORTED = (
+    "📮 {district}人力社保部门已将您的申报报送市人力社保局（{when}），等待资格审核。"
+    "发送 /status 查看进度。"
 )
 APPLICANT_RETURNED = (
     "↩️ 您的申报被{level}退回修改（{when}）。\n原因：{reason}\n\n"
     "请在下方汇总页修改后重新签名提交，截止时间 {deadline}。"
 )
+APPLICANT_RETURNED_CLOSED = (
+    "↩️ 您的申报被{level}退回修改（{when}）。\n原因：{reason}\n\n"
+    "个人及单位提交截止时间 {deadline} 已过，申报不能再修改或重新提交。"
+    "如市人力社保局延长截止时间，机器人会通知您，届时可修改后重新提交；"
+    "如有疑问请联系所在单位或{district}人力社保部门。"
+)
+"""A return after the unit deadline: the applicant could change nothing that could be submitted."""
 APPLICANT_QUALIFIED = (
     "✅ 您的申报已通过市人力社保局资格审核（{when}），将提交市工伤预防联席会议确认入库。"
     "发送 /status 查看进度。"
@@ -198,13 +219,27 @@ APPLICANT_DECLINED = (
     "❌ 您的申报未获{level}同意（{when}）。\n理由：{reason}\n\n本批次申报到此结束，如有疑问请联系所在单位。"
 )
 
+UNASSIGNED = (
+    "⚠️ 申报编号 {id}（{unit}，{district}）正在等待{level}，但无人可以审核：{why}。\n"
+    "请发送 /invite 邀请{district}的区县审核人（或在服务器上执行 expertbot grant 授权），"
+    "授权后对方即可在 /pending 中审核。"
+)
+"""To the bureau admins: an application waits where nobody holds the role to decide."""
+UNASSIGNED_WHY = {
+    1: "该单位无人审核，应由区县代为进行单位审核，但{district}还没有区县审核人",
+    2: "{district}还没有区县审核人",
+}
+"""By `ReviewLevel` value."""
+
 # lists and history -------------------------------------------------------------------
 
 PENDING_HEADER = "待您审核的申报：共 {total} 份（第 {page}/{pages} 页，按提交时间从早到晚）"
 PENDING_NONE = "目前没有待您审核的申报。"
 QUALIFICATION_WAITING = "📋 {district}上报了 {count} 份申报，待资格审核。"
 BUTTON_OPEN_PENDING = "查看待审核的申报"
-LIST_LINE = "#{id} {name} · {unit} · {group} · {status} · {submitted}"
+LIST_LINE = "#{id} {name}"
+LIST_SEPARATOR = " · "
+"""Between the parts of a list line: unit, group, status, submission time (those known)."""
 BUTTON_OPEN = "#{id} {name}"
 BUTTON_NUDGE_ENTRY = "催办 #{id}"
 APPS_HEADER = "本批次申报（{scope}）"

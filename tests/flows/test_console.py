@@ -11,6 +11,8 @@ import pytest
 
 from bot.config import Settings
 from bot.console import run_console
+from storage.db import create_database
+from storage.uow import unit_of_work_factory
 
 WALK = """\
 :user 9002
@@ -100,3 +102,22 @@ async def test_every_demo_expert_can_be_switched_to_and_an_unknown_user_is_said_
     assert "入库专家（矿山） 王矿山" in out and "入库专家（危化） 冯危化" in out
     assert "(没有用户 1299：:users 列出全部，:user new 新建一个)" in out
     assert "(没有用户 张三：" in out and "无法执行" not in out
+
+
+async def test_a_second_run_on_the_same_database_sends_messages_under_new_ids(
+    tmp_path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The database keeps the ids of the cards a run sent; the next run's messages must not
+    reuse them (a card opened again was refused by the store, and a decision would rewrite
+    whatever message of the new run had the old card's id)."""
+    db = str(tmp_path / "demo.db")
+    for _ in range(2):
+        monkeypatch.setattr(sys, "stdin", io.StringIO(":user 9002\n/pending\n#1\n"))
+        await run_console(Settings(), db)
+        out = capsys.readouterr().out
+        assert "📝 待资格审核" in out and "处理时出现问题" not in out
+    database = create_database(f"sqlite:///{db}")
+    async with unit_of_work_factory(database)() as uow:
+        cards = await uow.applications.card_messages(4)  # 孙纸质, opened once in each run
+    await database.dispose()
+    assert len({message_id for _, message_id in cards}) == 2

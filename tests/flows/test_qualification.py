@@ -104,6 +104,35 @@ async def test_a_reported_application_reaches_the_bureau_once_and_is_qualified(
     assert bureau.last().text == "目前没有待您审核的申报。"
 
 
+async def test_the_applicant_hears_of_the_district_approval_and_then_of_the_report(
+    world: OfflineWorld, sessionmaker, clock: FixedClock
+) -> None:
+    """The district's approval does not take the application to the bureau: its report does.
+    The applicant is told each when it happens, and /status says where it stands."""
+    applicant = await district_approved(world, sessionmaker)
+    approved = applicant.texts()[-1]
+    assert "已通过沙坪坝区人力社保部门审核（2022-09-20 10:00），将由区县汇总后报送市人力社保局" in approved
+    assert "已报送" not in approved and "已推荐" not in approved
+    await applicant.send("/status")
+    assert "状态：区县已同意，待区县报送市人力社保局" in applicant.last().text
+
+    clock.advance(hours=1)
+    await report(world)
+    assert applicant.texts()[-1] == (
+        "📮 沙坪坝区人力社保部门已将您的申报报送市人力社保局（2022-09-20 11:00），等待资格审核。"
+        "发送 /status 查看进度。"
+    )
+    await applicant.send("/status")
+    assert "状态：区县已同意，已报送市人力社保局，待资格审核" in applicant.last().text
+
+    told = len(applicant.texts())
+    district = world.user(DISTRICT_REVIEWER, "区县")
+    await district.send("/report")
+    await district.press("确认上报")  # replaces the first report: nothing new reaches the bureau
+    assert "重新上报 沙坪坝区 的推荐汇总表" in district.last().text
+    assert len(applicant.texts()) == told
+
+
 async def test_a_return_to_the_district_is_decided_again_there_after_its_deadline_then_qualified(
     world: OfflineWorld, sessionmaker, clock: FixedClock
 ) -> None:
@@ -132,6 +161,9 @@ async def test_a_return_to_the_district_is_decided_again_there_after_its_deadlin
 
     await district.press("通过", message=district_card)
     assert (await application(sessionmaker)).status == "district_approved"
+    assert "已通过沙坪坝区人力社保部门审核（2022-10-20 10:00），已报送市人力社保局进行资格审核" in (
+        applicant.texts()[-1]
+    ), "the district reported already: the application is at the bureau again at once"
     again = card_of(bureau)
     assert again is not card and "📝 待资格审核" in again.text
     await bureau.press("资格审核通过", message=again)

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 
 import pytest
 from aiogram.methods import SendPhoto
 
-from bot.clock import FixedClock
+from bot.clock import TZ, FixedClock
+from bot.domain.reminders import DeadlineKind
 from bot.domain.review import RoleKind
 from bot.offline import OfflineWorld
+from bot.services import campaigns
 from bot.services.transaction import unit_of_work_open
+from storage.uow import unit_of_work_factory
+from tests.flows.helpers import VALID_ID, choose_unit, consent, fill_form
 from tests.flows.review_helpers import (
+    APPLICANT,
+    BUREAU_ADMIN,
     DISTRICT_REVIEWER,
     OTHER_UNIT_REVIEWER,
     UNIT_REVIEWER,
@@ -58,7 +65,7 @@ async def test_unit_then_district_approval_reaches_everyone(world: OfflineWorld,
     assert "单位审核：单位 于 2022-09-20 10:00 同意" in district_card.text
 
     await district.press("通过")
-    assert "已推荐至市人力社保局" in applicant.texts()[-1]
+    assert "已通过沙坪坝区人力社保部门审核（2022-09-20 10:00），将由区县汇总后报送市人力社保局" in applicant.texts()[-1]
     assert "区县审核" in district_card.text and district_card.buttons() == []
     app = await application(sessionmaker)
     assert app.status == "district_approved"
@@ -434,3 +441,166 @@ async def test_refusals_wrong_reasons_and_notifications_all_reach_telegram_after
     assert open_at_call and not any(open_at_call)
     assert "unhandled error" not in caplog.text
     assert await is_unreachable(sessionmaker, applicant.id) is True
+
+
+async def test_a_list_line_without_a_submission_time_ends_with_its_status(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    """A draft withdrawn before it was ever submitted is listed without a time, and without a
+    separator left hanging where the time would be."""
+    await standard_reviewers(sessionmaker)
+    applicant = world.user(1001, "三", last_name="张")
+    await consent(applicant)
+    await choose_unit(applicant)
+    await fill_form(applicant)
+    await applicant.press("撤回申报")
+    await applicant.press("确定撤回")
+    district = world.user(DISTRICT_REVIEWER, "区县")
+    await district.send("/applications")
+    assert "#1 张三 · 重庆大学 · 矿山 · 已撤回" in district.last().text.splitlines()
+
+
+async def _submit_to_cqjt(world: OfflineWorld):
+    """张三's application to 重庆交通运输集团有限公司 (渝中区), submitted."""
+    applicant = world.user(APPLICANT, "三", last_name="张")
+    await consent(applicant)
+    await choose_unit(applicant, "渝中区", "重庆交通运输集团有限公司")
+    await fill_form(applicant)
+    await applicant.press("签名提交")
+    await applicant.send("张三")
+    return applicant
+
+
+async def test_an_application_nobody_may_review_is_told_to_the_bureau_and_the_applicant(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    admin = world.user(BUREAU_ADMIN, "周处长")
+    await admin.send("/roles")
+    applicant = await _submit_to_cqjt(world)
+    confirmation = applicant.last().text
+    assert "申报已提交" in confirmation and "目前渝中区还没有可以审核的人员" in confirmation
+    assert "单位“重庆交通运输集团有限公司”的审核人员" not in confirmation
+    assert admin.last().text == (
+        "⚠️ 申报编号 1（重庆交通运输集团有限公司，渝中区）正在等待单位审核，但无人可以审核："
+        "该单位无人审核，应由区县代为进行单位审核，但渝中区还没有区县审核人。\n"
+        "请发送 /invite 邀请渝中区的区县审核人（或在服务器上执行 expertbot grant 授权），"
+        "授权后对方即可在 /pending 中审核。"
+    )
+    await applicant.send("/status")
+    assert "状态：已提交，待单位审核（目前还没有可以审核的人员，待指定审核人后审核）" in applicant.last().text
+
+    await grant(sessionmaker, DISTRICT_REVIEWER, "钱区县", RoleKind.DISTRICT, "500103")
+    district = world.user(DISTRICT_REVIEWER, "区县")
+    await district.send("/pending")
+    assert "#1 张三 · 重庆交通运输集团有限公司" in district.last().text
+    await applicant.send("/status")
+    assert "状态：已提交，待单位审核\n" in applicant.last().text
+
+
+async def test_a_unit_approval_that_reaches_a_district_without_reviewers_is_told_to_the_bureau(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    await grant(sessionmaker, OTHER_UNIT_REVIEWER, "孙交通", RoleKind.UNIT, "CQJT01")
+    admin = world.user(BUREAU_ADMIN, "周处长")
+    await admin.send("/roles")
+    applicant = await _submit_to_cqjt(world)
+    assert "单位“重庆交通运输集团有限公司”的审核人员" in applicant.last().text
+    told = len(admin.texts())
+    await world.user(OTHER_UNIT_REVIEWER, "交通").press("通过")
+    assert len(admin.texts()) == told + 1
+    assert admin.last().text.startswith(
+        "⚠️ 申报编号 1（重庆交通运输集团有限公司，渝中区）正在等待区县审核，但无人可以审核："
+        "渝中区还没有区县审核人。"
+    )
+    await applicant.send("/status")
+    assert "状态：单位已同意，待区县审核（目前还没有可以审核的人员，待指定审核人后审核）" in applicant.last().text
+
+
+async def test_a_return_after_the_unit_deadline_says_so_and_keeps_the_form_closed(
+    world: OfflineWorld, sessionmaker, clock: FixedClock
+) -> None:
+    """The district may return an application until its own deadline, but nothing the applicant
+    changed after the unit deadline could be submitted (the unit could not review it again):
+    the return says so, and the form takes no edits until the bureau extends the deadline."""
+    await standard_reviewers(sessionmaker)
+    applicant = await submitted_application(world)
+    await world.user(UNIT_REVIEWER, "单位").press("通过")
+    district = world.user(DISTRICT_REVIEWER, "区县")
+    clock.advance(days=11)  # 2022-10-01 10:00: after the unit deadline, before the district's
+    await district.press("退回修改")
+    assert district.last().text.startswith(
+        "⚠️ 个人及单位提交截止时间 2022-09-30 18:00 已过：退回后申报人不能再修改和重新提交"
+    )
+    await district.send("职务填写不完整")
+    assert (await application(sessionmaker)).status == "returned"
+    told = applicant.last()
+    assert "被区县审核退回修改（2022-10-01 10:00）" in told.text and "原因：职务填写不完整" in told.text
+    assert "个人及单位提交截止时间 2022-09-30 18:00 已过，申报不能再修改或重新提交" in told.text
+    assert told.buttons() == [], "no summary card to edit came with it"
+
+    await applicant.send("/status")
+    status = applicant.last()
+    assert "状态：已退回修改（提交截止时间已过，不能再修改或提交）" in status.text
+    assert "退回修改原因：职务填写不完整" in status.text
+    assert [label for label, _ in status.buttons()] == ["撤回申报"]
+
+    await applicant.send("/start")
+    assert applicant.texts()[-1].startswith("个人及单位提交截止时间 2022-09-30 18:00 已过")
+    await applicant.send("安全环保部部长兼总工程师")
+    assert applicant.last().text.startswith("您刚才发送的内容未保存。个人及单位提交截止时间")
+    await applicant.press("修改 职务")  # the summary card from before the submission
+    assert applicant.alert is not None and "2022-09-30 18:00 已过" in applicant.alert
+    app = await application(sessionmaker)
+    assert (app.status, app.position, app.cursor) == ("returned", "安全环保部部长", None)
+
+
+async def test_an_id_number_typed_into_a_closed_form_is_deleted_from_the_chat(
+    world: OfflineWorld, sessionmaker, clock: FixedClock
+) -> None:
+    await standard_reviewers(sessionmaker)
+    applicant = await submitted_application(world)
+    unit = world.user(UNIT_REVIEWER, "单位")
+    await unit.press("退回修改")
+    await unit.send("身份证号有误")
+    await applicant.press("修改 身份证号")
+    clock.advance(days=11)
+    before = len(world.session.deleted)
+    await applicant.send(VALID_ID)
+    refusal = applicant.last().text
+    assert refusal.startswith("您刚才发送的内容未保存。") and "含身份证号的消息已从聊天中删除" in refusal
+    assert len(world.session.deleted) == before + 1
+
+
+async def test_a_form_left_open_at_the_deadline_takes_no_more_answers_until_it_is_extended(
+    world: OfflineWorld, sessionmaker, clock: FixedClock
+) -> None:
+    await standard_reviewers(sessionmaker)
+    applicant = await submitted_application(world)
+    unit = world.user(UNIT_REVIEWER, "单位")
+    await unit.press("退回修改")
+    await unit.send("职务填写不完整")
+    [before_deadline] = await applicant.send("/status")
+    assert [label for label, _ in before_deadline.buttons()] == ["继续填写"]
+    await applicant.press("修改 职务")
+    assert "当前填写：安全环保部部长" in applicant.last().text
+    clock.advance(days=11)
+    await applicant.send("安全环保部部长兼总工程师")
+    assert applicant.last().text.startswith(
+        "您刚才发送的内容未保存。个人及单位提交截止时间 2022-09-30 18:00 已过"
+    )
+    assert (await application(sessionmaker)).position == "安全环保部部长"
+    await applicant.press("继续填写", message=before_deadline)
+    assert applicant.last().text.startswith("个人及单位提交截止时间 2022-09-30 18:00 已过")
+    await applicant.send("/status")
+    assert [label for label, _ in applicant.last().buttons()] == ["撤回申报"]
+
+    extended = datetime(2022, 10, 8, 18, 0, tzinfo=TZ)
+    uows = unit_of_work_factory(sessionmaker)
+    await campaigns.extend_deadline(uows, {DeadlineKind.UNIT: extended}, clock.now())
+    await applicant.send("/status")
+    assert [label for label, _ in applicant.last().buttons()] == ["继续填写"]
+    await applicant.press("继续填写")
+    await applicant.send("安全环保部部长兼总工程师")
+    await applicant.press("签名提交")
+    await applicant.send("张三")
+    assert (await application(sessionmaker)).status == "submitted"
