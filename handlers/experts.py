@@ -194,11 +194,12 @@ async def on_act(
     person_id: int,
     admin_ids: tuple[int, ...],
 ) -> None:
-    message = query.message
-    if not isinstance(message, Message):
-        raise DomainError(t.STALE)
-    who = {"by": person_id, "admin_ids": admin_ids}
     do, id_ = callback_data.do, callback_data.id
+    message = query.message
+    if not isinstance(message, Message):  # too old for Telegram to hand back
+        own = do in (ExpertDo.WITHDRAW, ExpertDo.CONTACT)
+        raise DomainError(t.STALE_ME if own else t.STALE_CARD.format(key=f"#{id_}"))
+    who = {"by": person_id, "admin_ids": admin_ids}
     year = local(clock.now()).year
     if do is ExpertDo.WITHDRAW:
         await svc.check_own(uows, person_id=person_id, withdrawing=True)
@@ -208,7 +209,7 @@ async def on_act(
         return
     if do is ExpertDo.CONTACT:
         if not 0 <= callback_data.pick < len(CONTACT_FIELDS):
-            raise DomainError(t.STALE)
+            raise DomainError(t.STALE_ME)
         field = CONTACT_FIELDS[callback_data.pick]
         await svc.check_own(uows, person_id=person_id)
         await state.set_state(ExpertInput.contact)
@@ -218,6 +219,7 @@ async def on_act(
         return
     card = await svc.find_expert(uows, key=f"#{id_}", **who)
     name = card.row.name
+    stale = DomainError(t.STALE_CARD.format(key=card.row.certificate_no))
     today = local(clock.now()).date()
     if do is ExpertDo.CANCEL_END:  # changes nothing, whatever the expert's standing is now
         if await _pending(state, id_, message) is not None:
@@ -243,7 +245,7 @@ async def on_act(
             )
         case ExpertDo.RATE:
             if not 0 <= callback_data.pick < len(RATINGS):
-                raise DomainError(t.STALE)
+                raise stale
             if card.evaluated(year):
                 raise AlreadyHandled(t.EVALUATED.format(year=year))
             rating = RATINGS[callback_data.pick]
@@ -258,7 +260,7 @@ async def on_act(
         case ExpertDo.SKIP_NOTES:
             data = await state.get_data()
             if await state.get_state() != ExpertInput.year_notes.state or data.get("expert_id") != id_:
-                raise DomainError(t.STALE)
+                raise stale
             text = await _evaluate(uows, data, notes="", now=clock.now(), who=who)
             await state.clear()
             await query.answer()
@@ -280,7 +282,7 @@ async def on_act(
                 or "work" not in data
                 or not 0 <= callback_data.pick < len(RATINGS)
             ):
-                raise DomainError(t.STALE)
+                raise stale
             rating = RATINGS[callback_data.pick]
             await svc.record_evaluation(
                 uows,
@@ -308,7 +310,7 @@ async def on_act(
         case ExpertDo.CONFIRM_RENEWAL:
             data = await state.get_data()
             if await state.get_state() != ExpertInput.renewal_start.state or "start" not in data:
-                raise DomainError(t.STALE)
+                raise stale
             renewed = await svc.renew(
                 uows, expert_id=id_, term_start=parse_day(data["start"]), now=clock.now(), **who
             )

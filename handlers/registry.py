@@ -142,11 +142,11 @@ async def on_act(
     admin_ids: tuple[int, ...],
 ) -> None:
     """Every button of /registry; the service re-checks role and state on each."""
-    message = query.message
-    if not isinstance(message, Message):
-        raise DomainError(t.STALE)
-    who = {"by": person_id, "admin_ids": admin_ids}
     do, id_ = callback_data.do, callback_data.id
+    message = query.message
+    if not isinstance(message, Message):  # too old for Telegram to hand back
+        raise DomainError(t.STALE_ME if do is RegistryDo.CERTIFICATE else t.STALE)
+    who = {"by": person_id, "admin_ids": admin_ids}
     data = await state.get_data()
     today = local(clock.now()).date()
 

@@ -636,7 +636,7 @@ async def change_contact(
     old value is kept in the history the bureau sees. Returns the stored value."""
     parse = CONTACT_PARSERS.get(field)
     if parse is None:
-        raise NotAllowed(t.STALE)
+        raise NotAllowed(t.STALE_ME)
     value = parse(text)
     async with uows() as uow:
         expert = await uow.registry.expert_of(person_id)

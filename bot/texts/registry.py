@@ -130,6 +130,11 @@ APPOINTED_LINE = "{certificate_no} {name}（{group}）"
 
 CANCELLED = "已取消。"
 STALE = "该操作已过期，请重新发送 /registry。"
+STALE_CARD = "该操作已过期，请重新发送 /expert {key}，在卡片上重新办理。"
+"""A press on an expert's card, or a step of one, that no longer holds (`key`: the certificate
+number, or #专家编号 when the card is not at hand)."""
+STALE_ME = "该操作已过期，请重新发送 /me。"
+"""A press on the expert's own /me, or a step of one, that no longer holds."""
 
 # the registry (/experts, /me) -------------------------------------------------------------------
 
