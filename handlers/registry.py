@@ -411,7 +411,7 @@ async def on_typed(
                     t.OBJECTION_RECORDED.format(id=recorded.id, name=recorded.name)
                 )
             case RegistryInput.reason.state:
-                await svc.decide_objection(
+                decided = await svc.decide_objection(
                     uows,
                     objection_id=data["objection_id"],
                     upheld=data["upheld"],
@@ -421,9 +421,7 @@ async def on_typed(
                 )
                 await state.clear()
                 await message.answer(
-                    t.OBJECTION_DONE.format(
-                        id=data["objection_id"], outcome=t.OUTCOME[data["upheld"]]
-                    )
+                    rg.objection_done(data["objection_id"], data["upheld"], decided.moot)
                 )
             case RegistryInput.term_start.state:
                 start = parse_day(text)

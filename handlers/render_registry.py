@@ -154,6 +154,14 @@ def objections(b: BatchView, names: dict[int, str]) -> tuple[str, InlineKeyboard
     return text, InlineKeyboardMarkup(inline_keyboard=[*rows, cancel_row()])
 
 
+def objection_done(objection_id: int, upheld: bool, moot: Sequence[int]) -> str:
+    """The decision, and the objections against the same person it closed."""
+    text = t.OBJECTION_DONE.format(id=objection_id, outcome=t.OUTCOME[upheld])
+    if moot:
+        text += "\n" + t.OBJECTIONS_MOOT.format(ids="、".join(f"#{i}" for i in moot))
+    return text
+
+
 def objection_line(o: ObjectionRow, name: str) -> str:
     return t.OBJECTION_LINE.format(id=o.id, name=name, summary=o.summary, received_on=o.received_on)
 

@@ -597,7 +597,9 @@ class Objection(Base):
     received_on: Mapped[date] = mapped_column(Date)
     summary: Mapped[str] = mapped_column(Text)
     outcome: Mapped[str] = mapped_column(String(10), default="open")
-    """`open`, `upheld` (the person leaves the batch) or `overruled`."""
+    """`open`, `upheld` (the person leaves the batch), `overruled`, or `moot`: closed without
+    a decision because the person left the batch otherwise (another objection upheld, or a
+    correction that left them out); `reason` says which."""
     reason: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[int | None] = mapped_column(BigInteger)
     recorded_at: Mapped[datetime]

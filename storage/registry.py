@@ -209,6 +209,25 @@ class RegistryRepository:
         )
         return result.rowcount == 1
 
+    async def close_open_objections(
+        self, app_id: int, reason: str, by: int | None, now: datetime
+    ) -> Sequence[int]:
+        """Closes every objection still open against the application as `moot`; their ids."""
+        ids = list(
+            await self.session.scalars(
+                select(Objection.id)
+                .where(Objection.application_id == app_id, Objection.outcome == "open")
+                .order_by(Objection.id)
+            )
+        )
+        if ids:
+            await self.session.execute(
+                update(Objection)
+                .where(Objection.id.in_(ids), Objection.outcome == "open")
+                .values(outcome="moot", reason=reason, decided_by=by, decided_at=now)
+            )
+        return ids
+
     # experts and terms ----------------------------------------------------------------------
 
     async def expert_of(self, person_id: int) -> ExpertRow | None:

@@ -513,6 +513,14 @@ async def record_objection(
     return RecordedObjection(objection_id, app.values.get(keys.NAME) or "")
 
 
+@dataclass(frozen=True)
+class DecidedObjection:
+    app: ApplicationSnapshot
+    """The person it was against, as they stand now."""
+    moot: tuple[int, ...] = ()
+    """Other objections against them closed with it (无需处理): they left the batch."""
+
+
 async def decide_objection(
     uows: UnitOfWorkFactory,
     *,
@@ -522,9 +530,10 @@ async def decide_objection(
     by: int | None,
     admin_ids: Iterable[int] = (),
     now: datetime,
-) -> ApplicationSnapshot:
+) -> DecidedObjection:
     """异议成立 takes the person out of the batch (not accepted, with the reason, and they are
-    told); 不成立 leaves them in."""
+    told) and closes the other objections still open against them as moot, so no record stays
+    open about someone no longer in it; 不成立 leaves them in."""
     reason = reason.strip()
     if not reason:
         raise NotAllowed(t.REASON_NEEDED)
@@ -534,7 +543,7 @@ async def decide_objection(
         if objection is None:
             raise NotFound(t.OBJECTION_NOT_FOUND.format(objection_id=objection_id))
         app = await _application(uow, objection.app_id)
-        if objection.outcome == "open" and app.status is not Status.CONFIRMED:
+        if objection.outcome in ("open", "moot") and app.status is not Status.CONFIRMED:
             raise NotAllowed(
                 t.OBJECTION_MOOT.format(
                     objection_id=objection_id, name=app.values.get(keys.NAME) or f"#{app.id}",
@@ -561,9 +570,12 @@ async def decide_objection(
                 ],
                 now,
             )
+            moot = await uow.registry.close_open_objections(
+                app.id, t.MOOT_UPHELD.format(id=objection_id), by, now
+            )
             app = await _application(uow, app.id)
         await uow.commit()
-    return app
+    return DecidedObjection(app, tuple(moot) if upheld else ())
 
 
 # appointment ----------------------------------------------------------------------------------

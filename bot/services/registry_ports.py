@@ -35,7 +35,7 @@ class ObjectionRow:
     received_on: date
     summary: str
     outcome: str
-    """`open`, `upheld` or `overruled`."""
+    """`open`, `upheld`, `overruled` or `moot` (closed: the person left the batch otherwise)."""
     reason: str | None
 
 

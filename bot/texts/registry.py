@@ -119,6 +119,9 @@ NO_OPEN_OBJECTIONS = "第{id}批没有待处理的异议。"
 ASK_DECISION_REASON = "异议 #{id}{outcome}，请输入理由："
 OUTCOME = {True: "成立（此人不再入库）", False: "不成立"}
 OBJECTION_DONE = "异议 #{id} 已处理：{outcome}。"
+OBJECTIONS_MOOT = "针对同一人的异议 {ids} 随之结案（无需处理）。"
+MOOT_UPHELD = "针对同一人的异议 #{id} 已成立，此人不再入库，本异议无需处理。"
+"""The reason recorded on an objection closed because another against the person was upheld."""
 
 ASK_TERM_START = "第{id}批聘任：请输入聘期的第一天（如 2022-11-10）："
 CONFIRM_APPOINT = (
