@@ -141,6 +141,10 @@ async def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
         out(f"  confirmed #{app.id} {app.values.get('name') or ''}")
     for app in recorded.dropped:
         out(f"  left out #{app.id} {app.values.get('name') or ''} (qualified again)")
+    for objection_id in recorded.carried:
+        out(f"  objection {objection_id} still open: decide it before appointing this batch")
+    for objection_id in recorded.moot:
+        out(f"  objection {objection_id}: moot (against someone left out)")
     return 0
 
 

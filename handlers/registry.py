@@ -359,7 +359,7 @@ async def on_typed(
                     corrects=t.CORRECTS.format(id=corrects) if corrects else "",
                     count=len(data["chosen"]),
                     names=names,
-                )
+                ) + rg.correction_objections(view, corrects)
                 answer, markup = rg.confirm(body, t.BUTTON_CONFIRM_BATCH, RegistryDo.CONFIRM_BATCH)
                 await message.answer(answer, reply_markup=markup)
             case RegistryInput.publicity_start.state | RegistryInput.publicity_end.state as now_in:

@@ -87,11 +87,13 @@ def batch_buttons(b: BatchView, today: date) -> list[list[InlineKeyboardButton]]
     if not b.waiting():
         return []
     correct = [_button(t.BUTTON_CORRECT.format(id=id_), RegistryDo.CORRECT, id_)]
-    if b.window is None:
-        return [[_button(t.BUTTON_PUBLICITY.format(id=id_), RegistryDo.PUBLICITY, id_)], correct]
+    decide = [[_button(t.BUTTON_DECIDE.format(id=id_), RegistryDo.DECIDE, id_)]]
+    if b.window is None:  # a correction's objections carried over may be decided already
+        publicity = [_button(t.BUTTON_PUBLICITY.format(id=id_), RegistryDo.PUBLICITY, id_)]
+        return [publicity, *(decide if b.open_objections else []), correct]
     rows = [[_button(t.BUTTON_OBJECTION.format(id=id_), RegistryDo.OBJECTION, id_)]]
     if b.open_objections:
-        rows.append([_button(t.BUTTON_DECIDE.format(id=id_), RegistryDo.DECIDE, id_)])
+        rows += decide
     elif today > b.window.ends_on:
         rows.append([_button(t.BUTTON_APPOINT.format(id=id_), RegistryDo.APPOINT, id_)])
     return [*rows, correct]
@@ -127,7 +129,25 @@ def recorded(batch: RecordedBatch, count: int, corrects: int | None) -> str:
     if batch.dropped:
         names = "、".join(name_of(a) for a in batch.dropped)
         text += "\n" + t.BATCH_DROPPED.format(count=len(batch.dropped), names=names)
+    if batch.carried:
+        text += "\n" + t.CORRECTION_CARRIED.format(
+            corrects=corrects, id=batch.id, ids=_ids(batch.carried)
+        )
+    if batch.moot:
+        text += "\n" + t.CORRECTION_MOOT.format(ids=_ids(batch.moot))
     return text
+
+
+def correction_objections(view: Overview, corrects: int | None) -> str:
+    """Before a correction is recorded: what becomes of the corrected batch's open objections."""
+    open_ = [o.id for b in view.batches if b.batch.id == corrects for o in b.open_objections]
+    if not open_:
+        return ""
+    return "\n" + t.CORRECTION_OBJECTIONS.format(corrects=corrects, ids=_ids(open_))
+
+
+def _ids(ids: Sequence[int]) -> str:
+    return "、".join(f"#{i}" for i in ids)
 
 
 def confirm(
@@ -158,7 +178,7 @@ def objection_done(objection_id: int, upheld: bool, moot: Sequence[int]) -> str:
     """The decision, and the objections against the same person it closed."""
     text = t.OBJECTION_DONE.format(id=objection_id, outcome=t.OUTCOME[upheld])
     if moot:
-        text += "\n" + t.OBJECTIONS_MOOT.format(ids="、".join(f"#{i}" for i in moot))
+        text += "\n" + t.OBJECTIONS_MOOT.format(ids=_ids(moot))
     return text
 
 

@@ -99,6 +99,14 @@ CORRECTS = "（更正第{id}批）"
 BATCH_RECORDED = "已记录第{id}批{corrects}：{reference}，确认入库 {count} 份。下一步：开始公示。"
 BATCH_DROPPED = "移出 {count} 份，回到待联席会议确认：{names}"
 BUTTON_CORRECT = "第{id}批：更正"
+CORRECTION_OBJECTIONS = (
+    "第{corrects}批有待处理的异议 {ids}：针对仍在本批的人的，转入本批，聘任前须处理；"
+    "针对移出的人的，随之结案（无需处理）。"
+)
+CORRECTION_CARRIED = "第{corrects}批待处理的异议 {ids} 转入第{id}批，聘任前须处理：/registry →“第{id}批：处理异议”。"
+CORRECTION_MOOT = "针对移出者的异议 {ids} 随之结案（无需处理）。"
+MOOT_DROPPED = "第{corrects}批已由第{id}批更正，此人不在更正后的名单中，本异议无需处理。"
+"""The reason recorded on an objection closed because a correction left its person out."""
 
 ASK_PUBLICITY_START = "第{id}批公示的第一天（如 2022-11-01）："
 CONFIRM_PUBLICITY = (
