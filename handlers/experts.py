@@ -109,6 +109,10 @@ def card_text(card: svc.ExpertCard) -> str:
         text += t.EXPERT_CONTACTS.format(lines=lines)
     if card.expert.withdrawal_reason:
         text += t.EXPERT_WITHDRAWAL.format(reason=card.expert.withdrawal_reason)
+    if card.expert.not_renewed_on and Standing(r.standing) in SERVING:
+        text += t.EXPERT_NOT_RENEWED.format(
+            decided_on=card.expert.not_renewed_on, ends_on=card.terms[-1].ends_on
+        )
     return text
 
 
@@ -342,7 +346,7 @@ async def on_act(
             await query.answer()
             await _ask_confirmation(
                 message, state, card, ExpertAction.WITHDRAW,
-                reason=card.expert.withdrawal_reason or "", effective_on=today,
+                reason=card.expert.withdrawal_reason or "", effective_on=today, today=today,
                 card_message=message.message_id,
             )  # fmt: skip
         case ExpertDo.CONFIRM_END:
@@ -359,7 +363,10 @@ async def on_act(
                 ended = await end(
                     uows, expert_id=id_, reason=pending["reason"], now=clock.now(), **who
                 )
-                done = t.END_DONE.format(decision=t.LETTER_DECISION[action], name=name)
+                if ended.action is ExpertAction.NOT_RENEW and ended.effective_on >= today:
+                    done = t.NOT_RENEW_DONE.format(name=name, effective_on=ended.effective_on)
+                else:
+                    done = t.END_DONE.format(decision=t.LETTER_DECISION[action], name=name)
             await state.clear()
             await query.answer()
             await message.edit_reply_markup(reply_markup=None)
@@ -383,17 +390,20 @@ async def _ask_confirmation(
     *,
     reason: str,
     effective_on: date,
+    today: date,
     card_message: int | None,
 ) -> None:
-    """What 解聘, 不予续聘 or 确认退出 will do, with 确认 and 取消. Only the latest such message's
-    确认 carries it out: another step, /expert or /cancel makes it stale."""
+    """What 解聘, 不予续聘 (in service to the term's last day, or at once when that has passed)
+    or 确认退出 will do, with 确认 and 取消. Only the latest such message's 确认 carries it out:
+    another step, /expert or /cancel makes it stale."""
     id_ = card.expert.id
     buttons = [
         _button(t.BUTTON_CONFIRM_END[action.value], ExpertDo.CONFIRM_END, id_),
         _button(t.BUTTON_CANCEL_END, ExpertDo.CANCEL_END, id_),
     ]
+    over = action is ExpertAction.NOT_RENEW and effective_on < today
     sent = await message.answer(
-        t.CONFIRM_END[action.value].format(
+        t.CONFIRM_END["not_renew_over" if over else action.value].format(
             name=card.row.name, certificate_no=card.row.certificate_no, reason=reason,
             effective_on=effective_on,
         ),  # fmt: skip
@@ -527,7 +537,7 @@ async def on_typed(
                     raise NotAllowed(why)
                 await _ask_confirmation(
                     message, state, card, action, reason=reason,
-                    effective_on=card.effective_on(action, today),
+                    effective_on=card.effective_on(action, today), today=today,
                     card_message=data.get("card_message"),
                 )  # fmt: skip
             case ExpertInput.confirm.state:

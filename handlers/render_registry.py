@@ -334,8 +334,8 @@ def expert_line(r: ExpertListRow) -> str:
 
 
 def me(mine: MyEntry) -> str:
-    """One account of the person's standing: in service (with a withdrawal waiting, if asked),
-    or what they no longer are."""
+    """One account of the person's standing: in service (with 不予续聘 decided or a withdrawal
+    waiting, if so), or what they no longer are."""
     r = mine.row
     facts = {
         "certificate_no": r.certificate_no, "group": r.group, "starts_on": r.starts_on,
@@ -344,6 +344,8 @@ def me(mine: MyEntry) -> str:
     if not mine.serving:
         return t.ME_FORMER[r.standing].format(**facts)
     text = t.ME.format(standing=t.STANDING.get(r.standing, r.standing), **facts)
+    if mine.not_renewed_on:
+        text += t.ME_NOT_RENEWED.format(ends_on=r.ends_on)
     if mine.withdrawal_reason:
         text += t.ME_WITHDRAWAL_ASKED.format(reason=mine.withdrawal_reason)
     return text

@@ -627,6 +627,9 @@ class Expert(Base):
     withdrawal_reason: Mapped[str | None] = mapped_column(Text)
     """申请退出: the expert's reason, waiting for the bureau's confirmation."""
     withdrawal_asked_at: Mapped[datetime | None]
+    not_renewed_on: Mapped[date | None] = mapped_column(Date)
+    """The day 不予续聘 was decided. The expert serves to their term's last day, and the
+    reminder pass after it moves them to `ended` (not renewed)."""
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

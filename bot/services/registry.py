@@ -909,6 +909,8 @@ class MyEntry:
     row: ExpertListRow
     withdrawal_reason: str | None = None
     """申请退出 waiting for the bureau's confirmation (the expert is still in service)."""
+    not_renewed_on: date | None = None
+    """不予续聘 decided: the expert serves to the term's last day."""
 
     @property
     def serving(self) -> bool:
@@ -922,7 +924,7 @@ async def my_expert(uows: UnitOfWorkFactory, *, person_id: int) -> MyEntry | Non
         expert = await uow.registry.expert_of(person_id) if rows else None
     if not rows or expert is None:
         return None
-    return MyEntry(rows[0], expert.withdrawal_reason)
+    return MyEntry(rows[0], expert.withdrawal_reason, expert.not_renewed_on)
 
 
 async def my_certificate(
