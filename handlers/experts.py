@@ -356,13 +356,14 @@ async def on_act(
             action = pending["action"]
             ended = None
             if action == ExpertAction.WITHDRAW.value:
-                await svc.confirm_withdrawal(uows, expert_id=id_, now=clock.now(), **who)
+                after = await svc.confirm_withdrawal(uows, expert_id=id_, now=clock.now(), **who)
                 done = t.WITHDRAWAL_DONE.format(name=name)
             else:
                 end = svc.not_renew if action == ExpertAction.NOT_RENEW.value else svc.dismiss
                 ended = await end(
                     uows, expert_id=id_, reason=pending["reason"], now=clock.now(), **who
                 )
+                after = ended.card
                 if ended.action is ExpertAction.NOT_RENEW and ended.effective_on >= today:
                     done = t.NOT_RENEW_DONE.format(name=name, effective_on=ended.effective_on)
                 else:
@@ -370,7 +371,7 @@ async def on_act(
             await state.clear()
             await query.answer()
             await message.edit_reply_markup(reply_markup=None)
-            await _close_card(bot, message.chat.id, pending.get("card_message"))
+            await _refresh_card(bot, message.chat.id, pending.get("card_message"), after, today)
             await message.answer(done)
             if ended is not None:
                 decision = t.LETTER_DECISION[action]
@@ -428,12 +429,18 @@ async def _pending(state: FSMContext, expert_id: int, message: Message) -> dict[
     return None
 
 
-async def _close_card(bot: Bot, chat_id: int, message_id: int | None) -> None:
-    """The card a decision started from loses its buttons: the expert has left service."""
+async def _refresh_card(
+    bot: Bot, chat_id: int, message_id: int | None, card: svc.ExpertCard, today: date
+) -> None:
+    """The card a decision started from shows the expert as the decision left them: the new
+    standing, and no buttons once they have left service."""
     if message_id is None:
         return
     with suppress(TelegramBadRequest):  # too old to edit, or deleted: its presses are refused
-        await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=None)
+        await bot.edit_message_text(
+            chat_id=chat_id, message_id=message_id, text=card_text(card),
+            reply_markup=card_keyboard(card, today),
+        )  # fmt: skip
 
 
 async def _evaluate(

@@ -455,6 +455,8 @@ class Ended:
     reason: str
     decided_on: date
     effective_on: date
+    card: ExpertCard
+    """The expert as the decision left them, for the card it was made from."""
 
 
 async def not_renew(
@@ -521,6 +523,7 @@ async def _end(
             detail={"decision": action.value},
             now=now,
         )
+        after = await _card(uow, expert_id)
         await uow.commit()
     return Ended(
         action=action,
@@ -533,6 +536,7 @@ async def _end(
         reason=reason,
         decided_on=today,
         effective_on=effective,
+        card=after,
     )
 
 

@@ -174,6 +174,7 @@ async def test_not_renewed_serves_to_the_terms_last_day_and_leaves_after_it(
     await admin.send("聘期内参加评审2次")
     await admin.press("不合格")
     await admin.send("/expert CQGSYF-2022-0001")
+    started_from = admin.last()
     await admin.press("不予续聘")
     await admin.send("期满考核不合格")
     asked = admin.last().text
@@ -181,6 +182,8 @@ async def test_not_renewed_serves_to_the_terms_last_day_and_leaves_after_it(
     assert "自即日起不再参加专家抽取" not in asked
     await admin.press("确认不予续聘")
     assert "已决定不予续聘 王建筑：聘期至 2027-11-14 届满，届满前仍在聘，届满后不再续聘。" in admin.texts()[-2]
+    assert "不予续聘：2027-09-01 决定" in started_from.text, "the card is rewritten"
+    assert "不予续聘" not in [label for label, _ in started_from.buttons()]
 
     await admin.send("/expert CQGSYF-2022-0001")
     card = admin.last()
