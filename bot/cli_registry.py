@@ -141,6 +141,10 @@ async def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
         out(f"  confirmed #{app.id} {app.values.get('name') or ''}")
     for app in recorded.dropped:
         out(f"  left out #{app.id} {app.values.get('name') or ''} (qualified again)")
+    for objection_id in recorded.carried:
+        out(f"  objection {objection_id} still open: decide it before appointing this batch")
+    for objection_id in recorded.moot:
+        out(f"  objection {objection_id}: moot (against someone left out)")
     return 0
 
 
@@ -180,15 +184,18 @@ async def cmd_objection(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_decide(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import registry
 
-    app = await _run(
+    decided = await _run(
         settings,
         registry.decide_objection,
         objection_id=args.objection_id,
         upheld=args.upheld,
         reason=args.reason,
     )
+    app = decided.app
     out(f"objection {args.objection_id}: {'upheld' if args.upheld else 'overruled'}; "
         f"#{app.id} is {app.status.value}")  # fmt: skip
+    for moot in decided.moot:
+        out(f"objection {moot}: moot (against the same person, closed with it)")
     return 0
 
 

@@ -109,6 +109,10 @@ def card_text(card: svc.ExpertCard) -> str:
         text += t.EXPERT_CONTACTS.format(lines=lines)
     if card.expert.withdrawal_reason:
         text += t.EXPERT_WITHDRAWAL.format(reason=card.expert.withdrawal_reason)
+    if card.expert.not_renewed_on and Standing(r.standing) in SERVING:
+        text += t.EXPERT_NOT_RENEWED.format(
+            decided_on=card.expert.not_renewed_on, ends_on=card.terms[-1].ends_on
+        )
     return text
 
 
@@ -194,11 +198,12 @@ async def on_act(
     person_id: int,
     admin_ids: tuple[int, ...],
 ) -> None:
-    message = query.message
-    if not isinstance(message, Message):
-        raise DomainError(t.STALE)
-    who = {"by": person_id, "admin_ids": admin_ids}
     do, id_ = callback_data.do, callback_data.id
+    message = query.message
+    if not isinstance(message, Message):  # too old for Telegram to hand back
+        own = do in (ExpertDo.WITHDRAW, ExpertDo.CONTACT)
+        raise DomainError(t.STALE_ME if own else t.STALE_CARD.format(key=f"#{id_}"))
+    who = {"by": person_id, "admin_ids": admin_ids}
     year = local(clock.now()).year
     if do is ExpertDo.WITHDRAW:
         await svc.check_own(uows, person_id=person_id, withdrawing=True)
@@ -208,7 +213,7 @@ async def on_act(
         return
     if do is ExpertDo.CONTACT:
         if not 0 <= callback_data.pick < len(CONTACT_FIELDS):
-            raise DomainError(t.STALE)
+            raise DomainError(t.STALE_ME)
         field = CONTACT_FIELDS[callback_data.pick]
         await svc.check_own(uows, person_id=person_id)
         await state.set_state(ExpertInput.contact)
@@ -218,6 +223,7 @@ async def on_act(
         return
     card = await svc.find_expert(uows, key=f"#{id_}", **who)
     name = card.row.name
+    stale = DomainError(t.STALE_CARD.format(key=card.row.certificate_no))
     today = local(clock.now()).date()
     if do is ExpertDo.CANCEL_END:  # changes nothing, whatever the expert's standing is now
         if await _pending(state, id_, message) is not None:
@@ -243,7 +249,7 @@ async def on_act(
             )
         case ExpertDo.RATE:
             if not 0 <= callback_data.pick < len(RATINGS):
-                raise DomainError(t.STALE)
+                raise stale
             if card.evaluated(year):
                 raise AlreadyHandled(t.EVALUATED.format(year=year))
             rating = RATINGS[callback_data.pick]
@@ -258,7 +264,7 @@ async def on_act(
         case ExpertDo.SKIP_NOTES:
             data = await state.get_data()
             if await state.get_state() != ExpertInput.year_notes.state or data.get("expert_id") != id_:
-                raise DomainError(t.STALE)
+                raise stale
             text = await _evaluate(uows, data, notes="", now=clock.now(), who=who)
             await state.clear()
             await query.answer()
@@ -280,7 +286,7 @@ async def on_act(
                 or "work" not in data
                 or not 0 <= callback_data.pick < len(RATINGS)
             ):
-                raise DomainError(t.STALE)
+                raise stale
             rating = RATINGS[callback_data.pick]
             await svc.record_evaluation(
                 uows,
@@ -308,7 +314,7 @@ async def on_act(
         case ExpertDo.CONFIRM_RENEWAL:
             data = await state.get_data()
             if await state.get_state() != ExpertInput.renewal_start.state or "start" not in data:
-                raise DomainError(t.STALE)
+                raise stale
             renewed = await svc.renew(
                 uows, expert_id=id_, term_start=parse_day(data["start"]), now=clock.now(), **who
             )
@@ -340,7 +346,7 @@ async def on_act(
             await query.answer()
             await _ask_confirmation(
                 message, state, card, ExpertAction.WITHDRAW,
-                reason=card.expert.withdrawal_reason or "", effective_on=today,
+                reason=card.expert.withdrawal_reason or "", effective_on=today, today=today,
                 card_message=message.message_id,
             )  # fmt: skip
         case ExpertDo.CONFIRM_END:
@@ -350,18 +356,22 @@ async def on_act(
             action = pending["action"]
             ended = None
             if action == ExpertAction.WITHDRAW.value:
-                await svc.confirm_withdrawal(uows, expert_id=id_, now=clock.now(), **who)
+                after = await svc.confirm_withdrawal(uows, expert_id=id_, now=clock.now(), **who)
                 done = t.WITHDRAWAL_DONE.format(name=name)
             else:
                 end = svc.not_renew if action == ExpertAction.NOT_RENEW.value else svc.dismiss
                 ended = await end(
                     uows, expert_id=id_, reason=pending["reason"], now=clock.now(), **who
                 )
-                done = t.END_DONE.format(decision=t.LETTER_DECISION[action], name=name)
+                after = ended.card
+                if ended.action is ExpertAction.NOT_RENEW and ended.effective_on >= today:
+                    done = t.NOT_RENEW_DONE.format(name=name, effective_on=ended.effective_on)
+                else:
+                    done = t.END_DONE.format(decision=t.LETTER_DECISION[action], name=name)
             await state.clear()
             await query.answer()
             await message.edit_reply_markup(reply_markup=None)
-            await _close_card(bot, message.chat.id, pending.get("card_message"))
+            await _refresh_card(bot, message.chat.id, pending.get("card_message"), after, today)
             await message.answer(done)
             if ended is not None:
                 decision = t.LETTER_DECISION[action]
@@ -381,17 +391,20 @@ async def _ask_confirmation(
     *,
     reason: str,
     effective_on: date,
+    today: date,
     card_message: int | None,
 ) -> None:
-    """What 解聘, 不予续聘 or 确认退出 will do, with 确认 and 取消. Only the latest such message's
-    确认 carries it out: another step, /expert or /cancel makes it stale."""
+    """What 解聘, 不予续聘 (in service to the term's last day, or at once when that has passed)
+    or 确认退出 will do, with 确认 and 取消. Only the latest such message's 确认 carries it out:
+    another step, /expert or /cancel makes it stale."""
     id_ = card.expert.id
     buttons = [
         _button(t.BUTTON_CONFIRM_END[action.value], ExpertDo.CONFIRM_END, id_),
         _button(t.BUTTON_CANCEL_END, ExpertDo.CANCEL_END, id_),
     ]
+    over = action is ExpertAction.NOT_RENEW and effective_on < today
     sent = await message.answer(
-        t.CONFIRM_END[action.value].format(
+        t.CONFIRM_END["not_renew_over" if over else action.value].format(
             name=card.row.name, certificate_no=card.row.certificate_no, reason=reason,
             effective_on=effective_on,
         ),  # fmt: skip
@@ -416,12 +429,18 @@ async def _pending(state: FSMContext, expert_id: int, message: Message) -> dict[
     return None
 
 
-async def _close_card(bot: Bot, chat_id: int, message_id: int | None) -> None:
-    """The card a decision started from loses its buttons: the expert has left service."""
+async def _refresh_card(
+    bot: Bot, chat_id: int, message_id: int | None, card: svc.ExpertCard, today: date
+) -> None:
+    """The card a decision started from shows the expert as the decision left them: the new
+    standing, and no buttons once they have left service."""
     if message_id is None:
         return
     with suppress(TelegramBadRequest):  # too old to edit, or deleted: its presses are refused
-        await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=None)
+        await bot.edit_message_text(
+            chat_id=chat_id, message_id=message_id, text=card_text(card),
+            reply_markup=card_keyboard(card, today),
+        )  # fmt: skip
 
 
 async def _evaluate(
@@ -525,7 +544,7 @@ async def on_typed(
                     raise NotAllowed(why)
                 await _ask_confirmation(
                     message, state, card, action, reason=reason,
-                    effective_on=card.effective_on(action, today),
+                    effective_on=card.effective_on(action, today), today=today,
                     card_message=data.get("card_message"),
                 )  # fmt: skip
             case ExpertInput.confirm.state:

@@ -142,11 +142,11 @@ async def on_act(
     admin_ids: tuple[int, ...],
 ) -> None:
     """Every button of /registry; the service re-checks role and state on each."""
-    message = query.message
-    if not isinstance(message, Message):
-        raise DomainError(t.STALE)
-    who = {"by": person_id, "admin_ids": admin_ids}
     do, id_ = callback_data.do, callback_data.id
+    message = query.message
+    if not isinstance(message, Message):  # too old for Telegram to hand back
+        raise DomainError(t.STALE_ME if do is RegistryDo.CERTIFICATE else t.STALE)
+    who = {"by": person_id, "admin_ids": admin_ids}
     data = await state.get_data()
     today = local(clock.now()).date()
 
@@ -359,7 +359,7 @@ async def on_typed(
                     corrects=t.CORRECTS.format(id=corrects) if corrects else "",
                     count=len(data["chosen"]),
                     names=names,
-                )
+                ) + rg.correction_objections(view, corrects)
                 answer, markup = rg.confirm(body, t.BUTTON_CONFIRM_BATCH, RegistryDo.CONFIRM_BATCH)
                 await message.answer(answer, reply_markup=markup)
             case RegistryInput.publicity_start.state | RegistryInput.publicity_end.state as now_in:
@@ -411,7 +411,7 @@ async def on_typed(
                     t.OBJECTION_RECORDED.format(id=recorded.id, name=recorded.name)
                 )
             case RegistryInput.reason.state:
-                await svc.decide_objection(
+                decided = await svc.decide_objection(
                     uows,
                     objection_id=data["objection_id"],
                     upheld=data["upheld"],
@@ -421,9 +421,7 @@ async def on_typed(
                 )
                 await state.clear()
                 await message.answer(
-                    t.OBJECTION_DONE.format(
-                        id=data["objection_id"], outcome=t.OUTCOME[data["upheld"]]
-                    )
+                    rg.objection_done(data["objection_id"], data["upheld"], decided.moot)
                 )
             case RegistryInput.term_start.state:
                 start = parse_day(text)

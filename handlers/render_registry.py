@@ -87,11 +87,13 @@ def batch_buttons(b: BatchView, today: date) -> list[list[InlineKeyboardButton]]
     if not b.waiting():
         return []
     correct = [_button(t.BUTTON_CORRECT.format(id=id_), RegistryDo.CORRECT, id_)]
-    if b.window is None:
-        return [[_button(t.BUTTON_PUBLICITY.format(id=id_), RegistryDo.PUBLICITY, id_)], correct]
+    decide = [[_button(t.BUTTON_DECIDE.format(id=id_), RegistryDo.DECIDE, id_)]]
+    if b.window is None:  # a correction's objections carried over may be decided already
+        publicity = [_button(t.BUTTON_PUBLICITY.format(id=id_), RegistryDo.PUBLICITY, id_)]
+        return [publicity, *(decide if b.open_objections else []), correct]
     rows = [[_button(t.BUTTON_OBJECTION.format(id=id_), RegistryDo.OBJECTION, id_)]]
     if b.open_objections:
-        rows.append([_button(t.BUTTON_DECIDE.format(id=id_), RegistryDo.DECIDE, id_)])
+        rows += decide
     elif today > b.window.ends_on:
         rows.append([_button(t.BUTTON_APPOINT.format(id=id_), RegistryDo.APPOINT, id_)])
     return [*rows, correct]
@@ -127,7 +129,25 @@ def recorded(batch: RecordedBatch, count: int, corrects: int | None) -> str:
     if batch.dropped:
         names = "、".join(name_of(a) for a in batch.dropped)
         text += "\n" + t.BATCH_DROPPED.format(count=len(batch.dropped), names=names)
+    if batch.carried:
+        text += "\n" + t.CORRECTION_CARRIED.format(
+            corrects=corrects, id=batch.id, ids=_ids(batch.carried)
+        )
+    if batch.moot:
+        text += "\n" + t.CORRECTION_MOOT.format(ids=_ids(batch.moot))
     return text
+
+
+def correction_objections(view: Overview, corrects: int | None) -> str:
+    """Before a correction is recorded: what becomes of the corrected batch's open objections."""
+    open_ = [o.id for b in view.batches if b.batch.id == corrects for o in b.open_objections]
+    if not open_:
+        return ""
+    return "\n" + t.CORRECTION_OBJECTIONS.format(corrects=corrects, ids=_ids(open_))
+
+
+def _ids(ids: Sequence[int]) -> str:
+    return "、".join(f"#{i}" for i in ids)
 
 
 def confirm(
@@ -152,6 +172,14 @@ def objections(b: BatchView, names: dict[int, str]) -> tuple[str, InlineKeyboard
     ]
     text = t.OBJECTIONS.format(id=b.batch.id, lines="\n".join(lines))
     return text, InlineKeyboardMarkup(inline_keyboard=[*rows, cancel_row()])
+
+
+def objection_done(objection_id: int, upheld: bool, moot: Sequence[int]) -> str:
+    """The decision, and the objections against the same person it closed."""
+    text = t.OBJECTION_DONE.format(id=objection_id, outcome=t.OUTCOME[upheld])
+    if moot:
+        text += "\n" + t.OBJECTIONS_MOOT.format(ids=_ids(moot))
+    return text
 
 
 def objection_line(o: ObjectionRow, name: str) -> str:
@@ -306,8 +334,8 @@ def expert_line(r: ExpertListRow) -> str:
 
 
 def me(mine: MyEntry) -> str:
-    """One account of the person's standing: in service (with a withdrawal waiting, if asked),
-    or what they no longer are."""
+    """One account of the person's standing: in service (with 不予续聘 decided or a withdrawal
+    waiting, if so), or what they no longer are."""
     r = mine.row
     facts = {
         "certificate_no": r.certificate_no, "group": r.group, "starts_on": r.starts_on,
@@ -316,6 +344,8 @@ def me(mine: MyEntry) -> str:
     if not mine.serving:
         return t.ME_FORMER[r.standing].format(**facts)
     text = t.ME.format(standing=t.STANDING.get(r.standing, r.standing), **facts)
+    if mine.not_renewed_on:
+        text += t.ME_NOT_RENEWED.format(ends_on=r.ends_on)
     if mine.withdrawal_reason:
         text += t.ME_WITHDRAWAL_ASKED.format(reason=mine.withdrawal_reason)
     return text

@@ -597,7 +597,9 @@ class Objection(Base):
     received_on: Mapped[date] = mapped_column(Date)
     summary: Mapped[str] = mapped_column(Text)
     outcome: Mapped[str] = mapped_column(String(10), default="open")
-    """`open`, `upheld` (the person leaves the batch) or `overruled`."""
+    """`open`, `upheld` (the person leaves the batch), `overruled`, or `moot`: closed without
+    a decision because the person left the batch otherwise (another objection upheld, or a
+    correction that left them out); `reason` says which."""
     reason: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[int | None] = mapped_column(BigInteger)
     recorded_at: Mapped[datetime]
@@ -625,6 +627,9 @@ class Expert(Base):
     withdrawal_reason: Mapped[str | None] = mapped_column(Text)
     """申请退出: the expert's reason, waiting for the bureau's confirmation."""
     withdrawal_asked_at: Mapped[datetime | None]
+    not_renewed_on: Mapped[date | None] = mapped_column(Date)
+    """The day 不予续聘 was decided. The expert serves to their term's last day, and the
+    reminder pass after it moves them to `ended` (not renewed)."""
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

@@ -209,6 +209,25 @@ class RegistryRepository:
         )
         return result.rowcount == 1
 
+    async def close_open_objections(
+        self, app_id: int, reason: str, by: int | None, now: datetime
+    ) -> Sequence[int]:
+        """Closes every objection still open against the application as `moot`; their ids."""
+        ids = list(
+            await self.session.scalars(
+                select(Objection.id)
+                .where(Objection.application_id == app_id, Objection.outcome == "open")
+                .order_by(Objection.id)
+            )
+        )
+        if ids:
+            await self.session.execute(
+                update(Objection)
+                .where(Objection.id.in_(ids), Objection.outcome == "open")
+                .values(outcome="moot", reason=reason, decided_by=by, decided_at=now)
+            )
+        return ids
+
     # experts and terms ----------------------------------------------------------------------
 
     async def expert_of(self, person_id: int) -> ExpertRow | None:
@@ -429,7 +448,7 @@ class RegistryRepository:
 
     async def terms_ending(self, first: date, last: date) -> Sequence[tuple[date, str, str]]:
         """(end, name, certificate number) of the running terms, each an expert's latest, that
-        end between the two days."""
+        end between the two days, whose renewal is still to decide (not 不予续聘 already)."""
         later = aliased(ExpertTerm)
         rows = await self.session.execute(
             select(ExpertTerm.ends_on, Application.name, ExpertTerm.certificate_no)
@@ -440,6 +459,7 @@ class RegistryRepository:
                 ExpertTerm.ends_on <= last,
                 ExpertTerm.ended_on.is_(None),
                 Expert.standing.in_([s.value for s in SERVING]),
+                Expert.not_renewed_on.is_(None),
                 ~exists().where(later.expert_id == ExpertTerm.expert_id, later.id > ExpertTerm.id),
             )
             .order_by(ExpertTerm.ends_on, ExpertTerm.id)
@@ -590,4 +610,5 @@ def _expert(row: Expert | Row[Any]) -> ExpertRow:
         standing=row.standing,
         version=row.version,
         withdrawal_reason=row.withdrawal_reason,
+        not_renewed_on=row.not_renewed_on,
     )

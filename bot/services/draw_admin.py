@@ -11,10 +11,12 @@ from typing import Any
 from bot.clock import local
 from bot.domain import draws as d
 from bot.domain.errors import AlreadyHandled, DomainError, NotAllowed, NotFound
+from bot.domain.registry import SERVING, Standing
 from bot.domain.units import new_unit_code
 from bot.services.draw_ports import RequestRow, UsingUnitRow
 from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import draws as t
+from bot.texts import registry as rt
 
 
 async def add_using_unit(
@@ -52,21 +54,29 @@ async def record_leave(
     uows: UnitOfWorkFactory, *, certificate_no: str, starts_on: date, ends_on: date,
     reason: str | None, by: int | None, now: datetime,
 ) -> int:  # fmt: skip
-    """An expert's leave (请假): not drawn on those days, so it ends today or later. Returns
-    the expert id."""
+    """An expert's leave (请假): not drawn on those days, so it ends today or later, and only
+    for an expert in service (a former one is never drawn). Returns the expert id."""
     if ends_on < starts_on:
         raise NotAllowed(t.LEAVE_BACKWARDS.format(starts_on=starts_on, ends_on=ends_on))
     if ends_on < (today := local(now).date()):
         raise NotAllowed(t.LEAVE_PAST.format(ends_on=ends_on, today=today))
     async with uows() as uow:
         expert_id = await uow.registry.expert_by_certificate(certificate_no.upper())
-        if expert_id is None:
+        expert = await uow.registry.expert(expert_id) if expert_id is not None else None
+        if expert is None:
             raise NotFound(f"unknown certificate number: {certificate_no}")
+        if Standing(expert.standing) not in SERVING:
+            raise NotAllowed(
+                t.LEAVE_NOT_SERVING.format(
+                    certificate_no=certificate_no.upper(),
+                    standing=rt.STANDING.get(expert.standing, expert.standing),
+                )
+            )
         await uow.draws.add_leave(
-            expert_id=expert_id, starts_on=starts_on, ends_on=ends_on, reason=reason, by=by, now=now
+            expert_id=expert.id, starts_on=starts_on, ends_on=ends_on, reason=reason, by=by, now=now
         )
         await uow.commit()
-    return expert_id
+    return expert.id
 
 
 async def trail(

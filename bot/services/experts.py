@@ -110,12 +110,14 @@ class ExpertCard:
         return None
 
     def decision_refusal(self, today: date) -> str | None:
-        """Why 续聘 or 不予续聘 cannot be decided `today` (None: it can): not serving, or the
-        running term's end is not within the reminders' window yet."""
+        """Why 续聘 or 不予续聘 cannot be decided `today` (None: it can): not serving, 不予续聘
+        decided already, or the running term's end is not within the reminders' window yet."""
         if why := self.standing_refusal():
             return why
         if not self.terms:
             return t.NO_TERM
+        if decided := self.expert.not_renewed_on:
+            return t.NOT_RENEWAL_DECIDED.format(decided_on=decided, ends_on=self.terms[-1].ends_on)
         return _too_early(self.terms[-1].ends_on, today)
 
     def term_review_refusal(self, today: date) -> str | None:
@@ -153,7 +155,7 @@ class ExpertCard:
 
     def effective_on(self, action: ExpertAction, today: date) -> date:
         """When 解聘 (today, or the term's last day if that has passed) or 不予续聘 (the term's
-        last day) takes effect."""
+        last day: the expert serves to it, and leaves after it) takes effect."""
         ends_on = self.terms[-1].ends_on
         return min(today, ends_on) if action is ExpertAction.DISMISS else ends_on
 
@@ -320,17 +322,18 @@ async def term_notices(uow: UnitOfWork, today: date, admins: Sequence[int]) -> l
 
 async def end_terms(uows: UnitOfWorkFactory, now: datetime) -> int:
     """Moves every appointed expert whose term's last day has passed (Asia/Shanghai) to 聘期已满，
-    待续聘, audited like any move; returns how many moved. Its own unit of work, run by each
-    reminder pass: a second pass, or one running at the same time, finds nobody or loses the
-    version race and skips that expert."""
+    待续聘, or to 不再续聘 when 不予续聘 was decided during the term (leaving their draws),
+    audited like any move; returns how many moved. Its own unit of work, run by each reminder
+    pass: a second pass, or one running at the same time, finds nobody or loses the version
+    race and skips that expert."""
     moved = 0
     async with uows() as uow:
         for expert in await uow.registry.terms_over(local(now).date()):
+            action = ExpertAction.NOT_RENEW if expert.not_renewed_on else ExpertAction.TERM_ENDS
             try:
                 await _move(
-                    uow, expert, ExpertAction.TERM_ENDS, reason=None, by=None,
-                    actor_name=t.TERM_CLOCK, now=now,
-                )  # fmt: skip
+                    uow, expert, action, reason=None, by=None, actor_name=t.TERM_CLOCK, now=now
+                )
             except AlreadyHandled:
                 continue
             moved += 1
@@ -452,6 +455,8 @@ class Ended:
     reason: str
     decided_on: date
     effective_on: date
+    card: ExpertCard
+    """The expert as the decision left them, for the card it was made from."""
 
 
 async def not_renew(
@@ -463,7 +468,10 @@ async def not_renew(
     admin_ids: Iterable[int] = (),
     now: datetime,
 ) -> Ended:
-    """不予续聘: the term runs out and is not renewed; a letter to the expert and the unit."""
+    """不予续聘: the term runs out and is not renewed; a letter to the expert and the unit. The
+    decision is recorded now; the expert serves (and is drawn) to the term's last day, and the
+    reminder pass after it moves them to 不再续聘 (`end_terms`). Decided after the term's last
+    day (聘期已满，待续聘), it takes effect at once."""
     return await _end(uows, expert_id, ExpertAction.NOT_RENEW, reason, by, admin_ids, now)
 
 
@@ -496,9 +504,15 @@ async def _end(
         card = await _card(uow, expert_id)
         if why := card.end_refusal(action, today):
             raise NotAllowed(why)
-        await _move(uow, card.expert, action, reason=reason, by=by, actor_name=actor_name, now=now)
         running = card.terms[-1]
         effective = card.effective_on(action, today)
+        if action is ExpertAction.NOT_RENEW and today <= running.ends_on:
+            await _decide_not_to_renew(uow, card.expert, reason, by, actor_name, now)
+        else:
+            await _move(
+                uow, card.expert, action, reason=reason, by=by, actor_name=actor_name, now=now,
+                **({"not_renewed_on": today} if action is ExpertAction.NOT_RENEW else {}),
+            )  # fmt: skip
         if action is ExpertAction.DISMISS:
             await uow.registry.end_term(running.id, effective)
         await _tell(uow, card, action.value, now, reason=reason, effective_on=effective.isoformat())
@@ -509,6 +523,7 @@ async def _end(
             detail={"decision": action.value},
             now=now,
         )
+        after = await _card(uow, expert_id)
         await uow.commit()
     return Ended(
         action=action,
@@ -521,6 +536,29 @@ async def _end(
         reason=reason,
         decided_on=today,
         effective_on=effective,
+        card=after,
+    )
+
+
+async def _decide_not_to_renew(
+    uow: UnitOfWork, expert: ExpertRow, reason: str, by: int | None, actor_name: str,
+    now: datetime,
+) -> None:  # fmt: skip
+    """不予续聘 during the term: recorded with its day and audited; the standing stays until
+    the term is over."""
+    if not await uow.registry.update_expert(
+        expert.id, expert.version, now, not_renewed_on=local(now).date()
+    ):
+        raise AlreadyHandled(t.CHANGED_ELSEWHERE)
+    await uow.registry.add_expert_event(
+        expert_id=expert.id,
+        action="decide_not_renew",
+        from_standing=expert.standing,
+        to_standing=expert.standing,
+        reason=reason,
+        actor_id=by,
+        actor_name=actor_name,
+        now=now,
     )
 
 
@@ -636,7 +674,7 @@ async def change_contact(
     old value is kept in the history the bureau sees. Returns the stored value."""
     parse = CONTACT_PARSERS.get(field)
     if parse is None:
-        raise NotAllowed(t.STALE)
+        raise NotAllowed(t.STALE_ME)
     value = parse(text)
     async with uows() as uow:
         expert = await uow.registry.expert_of(person_id)

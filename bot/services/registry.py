@@ -11,7 +11,7 @@ transaction, so it is sent exactly once after the commit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -227,22 +227,38 @@ async def _view(uow: UnitOfWork, batch_id: int) -> BatchView | None:
     window = await uow.registry.publicity_of(batch_id)
     found = await uow.applications.applications(batch.app_ids)
     apps = [found[a] for a in batch.app_ids if a in found]
-    return BatchView(batch, window, apps, await _open_objections(uow, window, apps))
+    waiting = {a.id for a in apps if a.status is Status.CONFIRMED}
+    return BatchView(batch, window, apps, await _open_objections(uow, batch, waiting))
+
+
+async def _chain(uow: UnitOfWork, batch: BatchRow) -> list[BatchRow]:
+    """The batch and the batches it corrects, newest first."""
+    chain = [batch]
+    while chain[-1].corrects_id is not None:
+        earlier = await uow.registry.batch(chain[-1].corrects_id)
+        if earlier is None:
+            break
+        chain.append(earlier)
+    return chain
 
 
 async def _open_objections(
-    uow: UnitOfWork, window: PublicityRow | None, apps: Sequence[ApplicationSnapshot]
+    uow: UnitOfWork, batch: BatchRow, waiting: Collection[int]
 ) -> list[ObjectionRow]:
-    """The window's undecided objections against people the batch still confirms: one
-    against someone already out of it (another objection upheld) holds nobody up."""
-    if window is None:
-        return []
-    waiting = {a.id for a in apps if a.status is Status.CONFIRMED}
-    return [
-        o
-        for o in await uow.registry.objections(window.id)
-        if o.outcome == "open" and o.app_id in waiting
-    ]
+    """Undecided objections against people the batch still confirms (`waiting`), received in
+    its publicity or in that of a batch it corrects: a correction carries them over, so they
+    are decided before anyone is appointed. One against someone already out of the batch
+    holds nobody up (it is closed as moot when they leave)."""
+    found = []
+    for each in await _chain(uow, batch):
+        window = await uow.registry.publicity_of(each.id)
+        if window is not None:
+            found += [
+                o
+                for o in await uow.registry.objections(window.id)
+                if o.outcome == "open" and o.app_id in waiting
+            ]
+    return sorted(found, key=lambda o: o.id)
 
 
 # the joint meeting ----------------------------------------------------------------------------
@@ -256,6 +272,10 @@ class RecordedBatch:
     """Applications this batch confirmed (for a correction: the ones it added)."""
     dropped: Sequence[ApplicationSnapshot]
     """A correction's left-out applications: qualified again, for a later batch."""
+    carried: Sequence[int] = ()
+    """A correction's open objections against people it keeps: now this batch's to decide."""
+    moot: Sequence[int] = ()
+    """A correction's open objections against people it left out, closed (无需处理)."""
 
 
 def check_meeting_day(meeting_on: date, *, now: datetime) -> None:
@@ -276,7 +296,9 @@ async def record_batch(
     admin_ids: Iterable[int] = (),
     now: datetime,
 ) -> RecordedBatch:
-    """Records the joint meeting's decision: which qualified applications enter (入库确认)."""
+    """Records the joint meeting's decision: which qualified applications enter (入库确认).
+    A correction carries the open objections against the people it keeps (they are decided
+    before this batch is appointed) and closes as moot those against the people it leaves out."""
     check_meeting_day(meeting_on, now=now)
     reference = reference.strip()
     if not reference or len(reference) > REFERENCE_MAX:
@@ -325,8 +347,18 @@ async def record_batch(
             recorded_by=by,
             now=now,
         )
+        moot = []
+        for app in dropped:
+            moot += await uow.registry.close_open_objections(
+                app.id, t.MOOT_DROPPED.format(corrects=corrects, id=batch_id), by, now
+            )
+        carried = []
+        if earlier is not None:
+            recorded = await uow.registry.batch(batch_id)
+            assert recorded is not None
+            carried = [o.id for o in await _open_objections(uow, recorded, wanted)]
         await uow.commit()
-    return RecordedBatch(batch_id, reference, confirmed, dropped)
+    return RecordedBatch(batch_id, reference, confirmed, dropped, carried, moot)
 
 
 # publicity ------------------------------------------------------------------------------------
@@ -435,15 +467,17 @@ async def _entries(uow: UnitOfWork, batch: BatchRow) -> list[PublicityEntry]:
 
 
 async def _window_of(uow: UnitOfWork, app_id: int) -> tuple[BatchRow, PublicityRow]:
-    """The counting batch that names the application, and its publicity window."""
+    """The counting batch that names the application, and the latest publicity window that
+    listed them: its own, or, before a correction has its own, that of the batch it corrects."""
     app = await _application(uow, app_id)
     for batch_id in reversed(await uow.registry.batches(app.campaign.id)):
         batch = await uow.registry.batch(batch_id)
         if batch is None or batch.corrected_by_id is not None or app_id not in batch.app_ids:
             continue
-        window = await uow.registry.publicity_of(batch_id)
-        if window is not None:
-            return batch, window
+        for each in await _chain(uow, batch):
+            window = await uow.registry.publicity_of(each.id)
+            if window is not None and app_id in each.app_ids:
+                return batch, window
     raise NotAllowed(t.NOT_PUBLISHED.format(app_id=app_id))
 
 
@@ -513,6 +547,14 @@ async def record_objection(
     return RecordedObjection(objection_id, app.values.get(keys.NAME) or "")
 
 
+@dataclass(frozen=True)
+class DecidedObjection:
+    app: ApplicationSnapshot
+    """The person it was against, as they stand now."""
+    moot: tuple[int, ...] = ()
+    """Other objections against them closed with it (无需处理): they left the batch."""
+
+
 async def decide_objection(
     uows: UnitOfWorkFactory,
     *,
@@ -522,9 +564,10 @@ async def decide_objection(
     by: int | None,
     admin_ids: Iterable[int] = (),
     now: datetime,
-) -> ApplicationSnapshot:
+) -> DecidedObjection:
     """异议成立 takes the person out of the batch (not accepted, with the reason, and they are
-    told); 不成立 leaves them in."""
+    told) and closes the other objections still open against them as moot, so no record stays
+    open about someone no longer in it; 不成立 leaves them in."""
     reason = reason.strip()
     if not reason:
         raise NotAllowed(t.REASON_NEEDED)
@@ -534,7 +577,7 @@ async def decide_objection(
         if objection is None:
             raise NotFound(t.OBJECTION_NOT_FOUND.format(objection_id=objection_id))
         app = await _application(uow, objection.app_id)
-        if objection.outcome == "open" and app.status is not Status.CONFIRMED:
+        if objection.outcome in ("open", "moot") and app.status is not Status.CONFIRMED:
             raise NotAllowed(
                 t.OBJECTION_MOOT.format(
                     objection_id=objection_id, name=app.values.get(keys.NAME) or f"#{app.id}",
@@ -561,9 +604,12 @@ async def decide_objection(
                 ],
                 now,
             )
+            moot = await uow.registry.close_open_objections(
+                app.id, t.MOOT_UPHELD.format(id=objection_id), by, now
+            )
             app = await _application(uow, app.id)
         await uow.commit()
-    return app
+    return DecidedObjection(app, tuple(moot) if upheld else ())
 
 
 # appointment ----------------------------------------------------------------------------------
@@ -637,7 +683,8 @@ async def appoint_batch(
             raise NotAllowed(t.PUBLICITY_RUNNING.format(ends_on=window.ends_on))
         _check_term_start(window, term_start)
         found = await uow.applications.applications(batch.app_ids)
-        if open_ := await _open_objections(uow, window, list(found.values())):
+        waiting = {a.id for a in found.values() if a.status is Status.CONFIRMED}
+        if open_ := await _open_objections(uow, batch, waiting):
             ids = "、".join(f"#{o.id}" for o in open_)
             raise NotAllowed(t.OBJECTIONS_OPEN.format(ids=ids))
         template = await uow.registry.certificate_format(batch.campaign_id)
@@ -862,6 +909,8 @@ class MyEntry:
     row: ExpertListRow
     withdrawal_reason: str | None = None
     """申请退出 waiting for the bureau's confirmation (the expert is still in service)."""
+    not_renewed_on: date | None = None
+    """不予续聘 decided: the expert serves to the term's last day."""
 
     @property
     def serving(self) -> bool:
@@ -875,7 +924,7 @@ async def my_expert(uows: UnitOfWorkFactory, *, person_id: int) -> MyEntry | Non
         expert = await uow.registry.expert_of(person_id) if rows else None
     if not rows or expert is None:
         return None
-    return MyEntry(rows[0], expert.withdrawal_reason)
+    return MyEntry(rows[0], expert.withdrawal_reason, expert.not_renewed_on)
 
 
 async def my_certificate(

@@ -35,7 +35,7 @@ class ObjectionRow:
     received_on: date
     summary: str
     outcome: str
-    """`open`, `upheld` or `overruled`."""
+    """`open`, `upheld`, `overruled` or `moot` (closed: the person left the batch otherwise)."""
     reason: str | None
 
 
@@ -49,6 +49,8 @@ class ExpertRow:
     version: int
     withdrawal_reason: str | None = None
     """申请退出 waiting for the bureau."""
+    not_renewed_on: date | None = None
+    """不予续聘 decided on that day: in service to the term's last day, `ended` after it."""
 
 
 @dataclass(frozen=True)

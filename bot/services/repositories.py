@@ -367,6 +367,9 @@ class RegistryRepository(Protocol):
     async def decide_objection(
         self, objection_id: int, outcome: str, reason: str, by: int | None, now: datetime
     ) -> bool: ...
+    async def close_open_objections(
+        self, app_id: int, reason: str, by: int | None, now: datetime
+    ) -> Sequence[int]: ...
     async def expert_of(self, person_id: int) -> ExpertRow | None: ...
     async def add_expert(
         self, *, person_id: int, app_id: int, group: str, standing: str, now: datetime,

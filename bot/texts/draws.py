@@ -32,6 +32,7 @@ INVITATION_NOT_FOUND = "找不到这份邀请。"
 NOT_YOUR_INVITATION = "这份邀请不是发给您的。"
 LEAVE_BACKWARDS = "请假的最后一天 {ends_on} 早于第一天 {starts_on}。"
 LEAVE_PAST = "请假期间已经过去（最后一天 {ends_on} 早于今天 {today}）：请假须到今天或以后才结束。"
+LEAVE_NOT_SERVING = "{certificate_no} 的专家目前“{standing}”，已不在专家库中任职，不能登记请假。"
 NOT_SERVING = "您已不再担任专家库专家，不能再答复这份邀请。"
 STALE = "该操作已失效，请重新打开。"
 

@@ -99,6 +99,14 @@ CORRECTS = "（更正第{id}批）"
 BATCH_RECORDED = "已记录第{id}批{corrects}：{reference}，确认入库 {count} 份。下一步：开始公示。"
 BATCH_DROPPED = "移出 {count} 份，回到待联席会议确认：{names}"
 BUTTON_CORRECT = "第{id}批：更正"
+CORRECTION_OBJECTIONS = (
+    "第{corrects}批有待处理的异议 {ids}：针对仍在本批的人的，转入本批，聘任前须处理；"
+    "针对移出的人的，随之结案（无需处理）。"
+)
+CORRECTION_CARRIED = "第{corrects}批待处理的异议 {ids} 转入第{id}批，聘任前须处理：/registry →“第{id}批：处理异议”。"
+CORRECTION_MOOT = "针对移出者的异议 {ids} 随之结案（无需处理）。"
+MOOT_DROPPED = "第{corrects}批已由第{id}批更正，此人不在更正后的名单中，本异议无需处理。"
+"""The reason recorded on an objection closed because a correction left its person out."""
 
 ASK_PUBLICITY_START = "第{id}批公示的第一天（如 2022-11-01）："
 CONFIRM_PUBLICITY = (
@@ -119,6 +127,9 @@ NO_OPEN_OBJECTIONS = "第{id}批没有待处理的异议。"
 ASK_DECISION_REASON = "异议 #{id}{outcome}，请输入理由："
 OUTCOME = {True: "成立（此人不再入库）", False: "不成立"}
 OBJECTION_DONE = "异议 #{id} 已处理：{outcome}。"
+OBJECTIONS_MOOT = "针对同一人的异议 {ids} 随之结案（无需处理）。"
+MOOT_UPHELD = "针对同一人的异议 #{id} 已成立，此人不再入库，本异议无需处理。"
+"""The reason recorded on an objection closed because another against the person was upheld."""
 
 ASK_TERM_START = "第{id}批聘任：请输入聘期的第一天（如 2022-11-10）："
 CONFIRM_APPOINT = (
@@ -130,6 +141,11 @@ APPOINTED_LINE = "{certificate_no} {name}（{group}）"
 
 CANCELLED = "已取消。"
 STALE = "该操作已过期，请重新发送 /registry。"
+STALE_CARD = "该操作已过期，请重新发送 /expert {key}，在卡片上重新办理。"
+"""A press on an expert's card, or a step of one, that no longer holds (`key`: the certificate
+number, or #专家编号 when the card is not at hand)."""
+STALE_ME = "该操作已过期，请重新发送 /me。"
+"""A press on the expert's own /me, or a step of one, that no longer holds."""
 
 # the registry (/experts, /me) -------------------------------------------------------------------
 
@@ -150,10 +166,11 @@ ME = (
     "专业组：{group}\n聘期：{starts_on} 至 {ends_on}"
 )
 ME_WITHDRAWAL_ASKED = "\n退出申请：已提交（原因：{reason}），等待市局确认；确认前您仍是专家库专家。"
+ME_NOT_RENEWED = "\n市局已决定聘期届满后不再续聘：聘期至 {ends_on} 届满，届满前您仍是专家库专家，之后不再担任。"
 ME_FORMER = {
     "ended": (
-        "市局已决定聘期届满后不再续聘您为重庆市工伤预防专家库专家。\n状态：不再续聘\n"
-        "聘书编号：{certificate_no}\n专业组：{group}\n聘期：{starts_on} 至 {ends_on}"
+        "您的聘期已于 {ends_on} 届满，市局决定不再续聘，您不再是重庆市工伤预防专家库专家。\n"
+        "状态：不再续聘\n原聘书编号：{certificate_no}\n专业组：{group}\n原聘期：{starts_on} 至 {ends_on}"
     ),
     "withdrawn": (
         "您已于 {ended_on} 退出重庆市工伤预防专家库，不再是专家库专家。\n状态：已退出\n"
@@ -193,6 +210,7 @@ TERM_DECISION_EARLY = "聘期到 {ends_on} 届满：续聘或不予续聘须在�
 RENEWAL_NEEDS_REVIEW = "续聘前须先完成本聘期的期满考核（卡片上的“期满考核”），考核合格后才能续聘。"
 NOT_RENEWAL_NEEDS_REVIEW = "不予续聘前须先完成本聘期的期满考核（卡片上的“期满考核”），再据考核结果作出决定。"
 TERM_REVIEW_EARLY = "聘期到 {ends_on} 届满：期满考核在届满前 {days} 天内进行，即 {opens} 起。"
+NOT_RENEWAL_DECIDED = "市局已于 {decided_on} 决定聘期届满后不再续聘（聘期至 {ends_on}），不能续聘，也不必再次决定。"
 RENEWAL_REVIEW_FAILED = "本聘期的期满考核结果为“{rating}”，不能续聘。"
 WITHDRAWAL_WAITING = "您的退出申请已提交，正等待市局确认。"
 NO_WITHDRAWAL = "该专家没有待确认的退出申请。"
@@ -219,6 +237,7 @@ NO_EVALUATIONS = "暂无"
 EVALUATION = "{year}年{kind}：{rating}"
 EVALUATION_KIND = {"year": "年度评价", "term": "期满考核"}
 EXPERT_WITHDRAWAL = "\n退出申请：{reason}"
+EXPERT_NOT_RENEWED = "\n不予续聘：{decided_on} 决定，聘期至 {ends_on} 届满，届满前仍在聘、参加专家抽取，届满后不再续聘。"
 EXPERT_USAGE = "查看一位专家：/expert 聘书编号（如 /expert CQGSYF-2022-0001）或 /expert #专家编号"
 BUTTON_EVALUATE = "{year}年度评价"
 BUTTON_RATING = "{year}年：{rating}"
@@ -248,7 +267,13 @@ CONFIRM_END = {
     ),
     "not_renew": (
         "确认不予续聘 {name}（{certificate_no}）？\n理由：{reason}\n"
-        "聘期至 {effective_on} 届满后不再续聘；自即日起不再参加专家抽取（已接受的邀请随即终止）；"
+        "聘期至 {effective_on} 届满后不再续聘：届满前仍在聘，照常参加专家抽取、履行已接受的邀请；"
+        "届满后不再是专家库专家；"
+        "书面函告致本人并抄送所在单位，本人、单位和区县将收到通知。\n决定后不能撤销。"
+    ),
+    "not_renew_over": (
+        "确认不予续聘 {name}（{certificate_no}）？\n理由：{reason}\n"
+        "聘期已于 {effective_on} 届满，确认后即不再续聘，不再参加专家抽取；"
         "书面函告致本人并抄送所在单位，本人、单位和区县将收到通知。\n决定后不能撤销。"
     ),
     "withdraw": (
@@ -264,6 +289,10 @@ CONFIRM_PRESS = "请点上面的“{button}”或“取消”；要修改理由�
 CONFIRM_STALE = "这个确认已失效（之后已取消或办理了其他操作）。请重新发送 /expert {certificate_no}，在卡片上重新办理。"
 END_CANCELLED = "已取消，{name} 的状态没有改变。"
 END_DONE = "已{decision} {name}。书面函告见附件，盖章后送达本人及其单位。"
+NOT_RENEW_DONE = (
+    "已决定不予续聘 {name}：聘期至 {effective_on} 届满，届满前仍在聘，届满后不再续聘。"
+    "书面函告见附件，盖章后送达本人及其单位。"
+)
 WITHDRAWAL_DONE = "已确认 {name} 退出专家库。"
 ASK_WITHDRAWAL_REASON = "申请退出专家库：请简要说明原因（市局确认后生效）："
 WITHDRAWAL_ASKED_OWN = "退出申请已提交，市局确认后会通知您。"

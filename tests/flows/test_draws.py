@@ -570,3 +570,32 @@ async def test_leave_that_is_over_already_is_refused(
         (date(2022, 11, 28), date(2022, 12, 1)),
         (date(2022, 12, 9), date(2022, 12, 12)),  # 辛专家's, from the fixture
     ]
+
+
+async def test_leave_for_an_expert_out_of_service_is_refused(
+    sessionmaker, clock, ready: OfflineUser, capsys, monkeypatch
+) -> None:
+    """QA: `draw leave` recorded leave for a dismissed expert. A former expert is never drawn,
+    so their leave means nothing: refused in Chinese, here and from the command line."""
+    from bot.domain.errors import NotAllowed
+    from bot.services import experts
+    from storage.models import ExpertLeave
+
+    uows = unit_of_work_factory(sessionmaker)
+    await experts.dismiss(uows, expert_id=1, reason="违反纪律", by=None, now=clock.now())
+    with pytest.raises(NotAllowed) as refused:
+        await draw_admin.record_leave(
+            uows, certificate_no="cqgsyf-2022-9001", starts_on=date(2022, 12, 9),
+            ends_on=date(2022, 12, 12), reason=None, by=None, now=clock.now(),
+        )  # fmt: skip
+    assert str(refused.value) == (
+        "CQGSYF-2022-9001 的专家目前“已解聘”，已不在专家库中任职，不能登记请假。"
+    )
+    monkeypatch.setenv("DATABASE_URL", sessionmaker.url_string())
+    code, _, err = await asyncio.to_thread(
+        run, capsys, "draw", "leave", "CQGSYF-2022-9001", "--from", "2099-01-05", "--to", "2099-01-09"
+    )  # the command line's clock is the machine's: days still to come
+    assert code == 2 and "已解聘" in err and "不能登记请假" in err
+    async with sessionmaker() as session:
+        kept = list(await session.scalars(select(ExpertLeave.expert_id)))
+    assert 1 not in kept

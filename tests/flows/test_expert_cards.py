@@ -214,3 +214,54 @@ async def test_me_says_one_thing_per_standing_and_its_stale_buttons_are_refused(
         "您已被解聘，自 2022-10-28 起不再是重庆市工伤预防专家库专家。\n状态：已解聘"
     )
     assert not dismissed.last().buttons()
+
+
+async def test_an_expired_press_points_to_the_command_that_shows_it_again(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    """QA: an expired press on an expert's card or on /me said 请重新发送 /registry, a screen
+    that shows neither: the card's points to /expert with its number, /me's to /me."""
+    await appointed(sessionmaker, clock)
+    admin = world.user(BUREAU_ADMIN, "局长")
+    clock.at = datetime(2023, 12, 20, 9, 0, tzinfo=TZ)
+    await admin.send("/expert CQGSYF-2022-0001")
+    card = admin.last()
+    again = "该操作已过期，请重新发送 /expert CQGSYF-2022-0001，在卡片上重新办理。"
+    for do, pick in ((ExpertDo.SKIP_NOTES, 0), (ExpertDo.CONFIRM_RENEWAL, 0), (ExpertDo.RATE, 9)):
+        await admin.press_data(ExpertAct(do=do, id=1, pick=pick).pack(), card)
+        assert admin.alert == again, do
+
+    expert = world.user(5001, "建筑")
+    await expert.send("/me")
+    await expert.press_data(ExpertAct(do=ExpertDo.CONTACT, pick=9).pack(), expert.last())
+    assert expert.alert == "该操作已过期，请重新发送 /me。"
+    assert await evaluations(sessionmaker) == 0
+
+
+async def test_the_card_a_decision_started_from_shows_the_new_standing(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    """QA: after 确认解聘 or 确认退出 the card lost its buttons but still said 状态：在聘 until
+    /expert was sent again. The card is now rewritten from the service's result."""
+    await appointed(sessionmaker, clock)
+    admin = world.user(BUREAU_ADMIN, "局长")
+    clock.at = datetime(2023, 3, 1, 9, 0, tzinfo=TZ)
+    await admin.send("/expert CQGSYF-2022-0001")
+    card = admin.last()
+    assert "状态：在聘" in card.text
+    await admin.press("解聘")
+    await admin.send("违反专家工作纪律")
+    await admin.press("确认解聘")
+    assert "状态：已解聘" in card.text and "（2023-03-01 提前结束）" in card.text
+    assert not card.buttons()
+
+    expert = world.user(5002, "矿山")
+    await expert.send("/me")
+    await expert.press("申请退出专家库")
+    await expert.send("工作调动")
+    await admin.send("/expert CQGSYF-2022-0002")
+    card = admin.last()
+    await admin.press("确认退出")
+    await admin.press("确认退出")
+    assert "状态：已退出" in card.text and "退出申请" not in card.text
+    assert not card.buttons()

@@ -149,4 +149,73 @@ async def test_the_term_review_waits_for_the_terms_last_90_days_and_non_renewal_
     await admin.press("确认不予续聘")
     assert documents(admin)[-1].document[0] == "书面函告_不予续聘_CQGSYF-2022-0001.docx"
     async with sessionmaker() as session:
+        standing = await session.scalar(select(Expert.standing).where(Expert.id == 1))
+    assert standing == "appointed", "the term runs to its last day"
+
+
+async def test_not_renewed_serves_to_the_terms_last_day_and_leaves_after_it(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    """QA: 不予续聘 made the expert 不再续聘 and took them out of draws the day it was decided,
+    while the term runs to its last day (notice § 四(四), (五); the letter says 聘期届满后). Now the
+    card, /me, the confirmation and draws keep them in service to 2027-11-14; the reminder
+    pass after it moves them to 不再续聘."""
+    from bot.services import experts
+    from storage.models import Expert, ExpertEvent
+    from storage.uow import unit_of_work_factory
+    from tests.flows.test_registry import sender_pass
+
+    await appointed(sessionmaker, clock)
+    admin = world.user(BUREAU_ADMIN, "局长")
+    clock.at = datetime(2027, 9, 1, 9, 0, tzinfo=TZ)
+    await admin.send("/expert CQGSYF-2022-0001")
+    await admin.press("期满考核")
+    await admin.send("健康")
+    await admin.send("聘期内参加评审2次")
+    await admin.press("不合格")
+    await admin.send("/expert CQGSYF-2022-0001")
+    started_from = admin.last()
+    await admin.press("不予续聘")
+    await admin.send("期满考核不合格")
+    asked = admin.last().text
+    assert "聘期至 2027-11-14 届满后不再续聘：届满前仍在聘，照常参加专家抽取" in asked
+    assert "自即日起不再参加专家抽取" not in asked
+    await admin.press("确认不予续聘")
+    assert "已决定不予续聘 王建筑：聘期至 2027-11-14 届满，届满前仍在聘，届满后不再续聘。" in admin.texts()[-2]
+    assert "不予续聘：2027-09-01 决定" in started_from.text, "the card is rewritten"
+    assert "不予续聘" not in [label for label, _ in started_from.buttons()]
+
+    await admin.send("/expert CQGSYF-2022-0001")
+    card = admin.last()
+    assert "状态：在聘" in card.text
+    assert "不予续聘：2027-09-01 决定，聘期至 2027-11-14 届满" in card.text
+    labels = [label for label, _ in card.buttons()]
+    assert "续聘" not in labels and "不予续聘" not in labels and "解聘" in labels
+    expert = world.user(5001, "建筑")
+    await expert.send("/me")
+    mine = expert.last()
+    assert mine.text.startswith("您是重庆市工伤预防专家库专家。\n状态：在聘")
+    assert "市局已决定聘期届满后不再续聘：聘期至 2027-11-14 届满，届满前您仍是专家库专家" in mine.text
+    assert "下载聘书" in [label for label, _ in mine.buttons()]
+    async with unit_of_work_factory(sessionmaker)() as uow:
+        pool = await uow.draws.candidates(["建筑"], [date(2027, 11, 14)])
+    assert [c.expert_id for c in pool] == [1], "drawn to the term's last day"
+
+    clock.at = datetime(2027, 11, 14, 20, 0, tzinfo=TZ)  # the last day: still in service
+    assert await experts.end_terms(unit_of_work_factory(sessionmaker), clock.now()) == 0
+    clock.at = datetime(2027, 11, 15, 0, 30, tzinfo=TZ)
+    await sender_pass(world, sessionmaker, clock)
+    async with sessionmaker() as session:
         assert await session.scalar(select(Expert.standing).where(Expert.id == 1)) == "ended"
+        events = (await session.execute(select(ExpertEvent.action, ExpertEvent.to_standing, ExpertEvent.actor_name).where(ExpertEvent.expert_id == 1).order_by(ExpertEvent.id))).all()  # fmt: skip
+    assert [tuple(e)[:2] for e in events] == [
+        ("appoint", "appointed"), ("decide_not_renew", "appointed"), ("not_renew", "ended"),
+    ]
+    assert events[-1].actor_name == "系统（聘期届满）"
+    await expert.send("/me")
+    assert expert.last().text.startswith(
+        "您的聘期已于 2027-11-14 届满，市局决定不再续聘，您不再是重庆市工伤预防专家库专家。\n状态：不再续聘"
+    )
+    assert not expert.last().buttons()
+    await admin.send("/expert CQGSYF-2022-0001")
+    assert "状态：不再续聘" in admin.last().text and not admin.last().buttons()

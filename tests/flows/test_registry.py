@@ -385,6 +385,7 @@ async def test_an_objection_against_someone_already_out_of_the_batch_holds_nobod
     await admin.press("#1 异议成立")
     await admin.send("经核实材料不实")
     assert "异议 #1 已处理：成立" in admin.last().text
+    assert "针对同一人的异议 #2 随之结案（无需处理）。" in admin.last().text
 
     await admin.send("/registry")
     overview = admin.last()

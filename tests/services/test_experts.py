@@ -320,3 +320,35 @@ async def test_the_term_review_belongs_to_the_terms_end_and_non_renewal_follows_
         uows, expert_id=first, reason="本人不再适合现场工作", now=DUE_SOON, **who
     )
     assert ended.effective_on == date(2027, 11, 14), "a passing review may still end in 不予续聘"
+
+
+async def test_not_renewed_serves_to_the_terms_end_unless_it_has_passed_already(
+    appointed, sessionmaker
+) -> None:
+    """不予续聘 within the term's last 90 days is recorded with its day and the expert stays in
+    service (and leaves the bureau's term reminders: nothing is left to decide); decided once
+    the term is over (聘期已满，待续聘), it takes effect at once."""
+    uows, who, (first, second) = appointed
+    await reviewed(uows, who, first, DUE_SOON, Rating.FAIL)
+    ended = await experts.not_renew(uows, expert_id=first, reason="期满考核不合格", now=DUE_SOON, **who)  # fmt: skip
+    assert ended.effective_on == date(2027, 11, 14)
+    card = await experts.find_expert(uows, key=f"#{first}", **who)
+    assert card.row.standing == "appointed" and card.expert.not_renewed_on == date(2027, 9, 1)
+    assert card.terms[-1].ended_on is None
+    with pytest.raises(NotAllowed, match="市局已于 2027-09-01 决定聘期届满后不再续聘"):
+        await experts.not_renew(uows, expert_id=first, reason="再次决定", now=DUE_SOON, **who)
+    async with uows() as uow:
+        notices = await experts.term_notices(uow, date(2027, 10, 15), who["admin_ids"])
+    assert [n.payload["names"] for n in notices] == [["李矿山（CQGSYF-2022-0002）"]]
+
+    after = datetime(2027, 11, 20, 9, 0, tzinfo=TZ)
+    assert await experts.end_terms(uows, after) == 2
+    async with uows() as uow:
+        assert (await uow.registry.expert(first)).standing == "ended"
+        assert (await uow.registry.expert(second)).standing == "due"
+    await reviewed(uows, who, second, after, Rating.FAIL)
+    late = await experts.not_renew(uows, expert_id=second, reason="期满考核不合格", now=after, **who)  # fmt: skip
+    assert late.effective_on == date(2027, 11, 14)
+    async with uows() as uow:
+        expert = await uow.registry.expert(second)
+    assert (expert.standing, expert.not_renewed_on) == ("ended", date(2027, 11, 20))

@@ -118,3 +118,44 @@ async def test_an_answer_after_leaving_is_refused_and_changes_nothing(sessionmak
         assert (await uow.draws.invitation(first.id)).status == "left"
     assert await booked(sessionmaker) == before
 
+
+
+async def test_not_renewed_keeps_their_invitations_to_the_terms_last_day(
+    sessionmaker, clock
+) -> None:
+    """QA: 不予续聘 ended the expert's invitations the day it was decided, though they serve to
+    the term's last day. Terms here end 2022-12-31: the accepted work of 2022-12-10 stays, and
+    the expert leaves the pool only after the term."""
+    from datetime import date
+
+    from bot.domain.registry import Rating
+
+    clock.at = FILED_AT
+    await using_unit(sessionmaker, clock)
+    await appointed(
+        sessionmaker,
+        *(Spec(tid, name, unit_code=code, ends_on=date(2022, 12, 31)) for tid, (name, code) in EXPERTS.items()),
+    )  # fmt: skip
+    uows, user, form = await service_side(sessionmaker, wanted=1)
+    view = await draws.file_request(uows, person_id=user, form=form, now=clock.now())
+    done = await draws.draw(uows, person_id=user, request_id=view.request.id, now=clock.now(), holder="h")  # fmt: skip
+    (first,) = done.view.invitations
+    await draws.answer_invitation(
+        uows, person_id=first.person_id, invitation_id=first.id, accept=True, reason=None,
+        now=FILED_AT, holder="h",
+    )  # fmt: skip
+    await experts.record_evaluation(
+        uows, expert_id=first.expert_id, year=2022, rating=Rating.PASS, term=True, health="健康",
+        by=None, now=LEFT_AT,
+    )  # fmt: skip
+    await experts.not_renew(uows, expert_id=first.expert_id, reason="本人年事已高", by=None, now=LEFT_AT)  # fmt: skip
+
+    async with uows() as uow:
+        assert (await uow.draws.invitation(first.id)).status == "accepted"
+        pool = await uow.draws.candidates(["矿山"], [date(2022, 12, 20)])
+    assert await booked(sessionmaker) == {first.id: first.expert_id}
+    assert first.expert_id in {c.expert_id for c in pool}
+    assert await experts.end_terms(uows, datetime(2023, 1, 1, 9, 0, tzinfo=TZ)) == len(EXPERTS)
+    async with uows() as uow:
+        assert (await uow.registry.expert(first.expert_id)).standing == "ended"
+        assert (await uow.draws.invitation(first.id)).status == "accepted", "the work was done"

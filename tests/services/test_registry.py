@@ -194,7 +194,7 @@ async def test_publicity_objections_and_appointment(setup, sessionmaker) -> None
         admin_ids=admins,
         now=AT,
     )
-    assert taken_out.status.value == "not_accepted"
+    assert taken_out.app.status.value == "not_accepted"
     with pytest.raises(AlreadyHandled):
         await registry.decide_objection(
             uows,
@@ -407,3 +407,44 @@ async def test_a_meeting_or_an_objection_cannot_be_dated_after_today_or_before_t
             uows, app_id=apps[0], received_on=received_on, summary="反映其已退休",
             now=IN_PUBLICITY, **who,
         )  # fmt: skip
+
+
+async def objection_records(sessionmaker) -> list[tuple]:
+    from storage.models import Objection
+
+    async with sessionmaker() as session:
+        rows = await session.execute(
+            select(Objection.id, Objection.outcome, Objection.reason, Objection.decided_by)
+            .order_by(Objection.id)
+        )
+        return [tuple(r) for r in rows]
+
+
+async def test_upholding_an_objection_closes_the_others_against_that_person_as_moot(
+    setup, sessionmaker
+) -> None:
+    """QA: with two objections against 李四 and the first upheld, the second was hidden and
+    refused but stayed `open` in the records. It is now closed as moot with a reason in the
+    same unit of work; an objection against someone still in the batch stays open."""
+    uows, admins, admin, _, apps = setup
+    who = {"by": admin, "admin_ids": admins}
+    batch = await registry.record_batch(uows, meeting_on=MEETING, reference=REFERENCE, app_ids=apps, now=AT, **who)  # fmt: skip
+    await registry.open_publicity(uows, batch_id=batch.id, starts_on=date(2022, 11, 1), ends_on=date(2022, 11, 7), now=AT, **who)  # fmt: skip
+    for app_id, summary in ((apps[1], "反映其已退休"), (apps[1], "反映其曾受处罚"), (apps[0], "反映其职称材料不实")):
+        await registry.record_objection(uows, app_id=app_id, received_on=date(2022, 11, 3), summary=summary, now=IN_PUBLICITY, **who)  # fmt: skip
+
+    decided = await registry.decide_objection(
+        uows, objection_id=1, upheld=True, reason="经核实已退休", now=IN_PUBLICITY, **who
+    )
+    assert decided.app.status.value == "not_accepted" and decided.moot == (2,)
+    assert await objection_records(sessionmaker) == [
+        (1, "upheld", "经核实已退休", admin),
+        (2, "moot", "针对同一人的异议 #1 已成立，此人不再入库，本异议无需处理。", admin),
+        (3, "open", None, None),
+    ]
+    with pytest.raises(NotAllowed, match="异议 #2 针对的李四已不在待聘任名单中"):
+        await registry.decide_objection(uows, objection_id=2, upheld=False, reason="再议", now=IN_PUBLICITY, **who)  # fmt: skip
+    overruled = await registry.decide_objection(
+        uows, objection_id=3, upheld=False, reason="经核实材料真实", now=IN_PUBLICITY, **who
+    )
+    assert overruled.moot == () and overruled.app.status.value == "confirmed"
