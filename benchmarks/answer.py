@@ -20,7 +20,6 @@ from 2.5–2.9 ms to 1.2–1.7 ms, and on SQLite from 172–211 µs to 159–163
 from __future__ import annotations
 
 import argparse
-import asyncio
 import statistics
 import tempfile
 import time
@@ -28,6 +27,7 @@ from datetime import datetime
 
 from bot.clock import TZ
 from bot.demo import seed_demo
+from bot.loop import run
 from bot.services.accounts import telegram_person
 from storage import crypto
 from storage.db import create_database
@@ -94,4 +94,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    run(main())

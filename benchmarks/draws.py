@@ -64,6 +64,7 @@ from bot.clock import TZ
 from bot.demo import seed_demo
 from bot.domain import draws as d
 from bot.domain.review import RoleKind
+from bot.loop import run
 from bot.main import freeze_startup_objects
 from bot.services import draw_admin, draws, roles
 from bot.services.accounts import person_of_telegram
@@ -423,4 +424,4 @@ if __name__ == "__main__":
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--database-url", help="default: a temporary SQLite file")
     args = parser.parse_args()
-    asyncio.run(main(args.experts, args.requests, args.repeat, args.database_url))
+    run(main(args.experts, args.requests, args.repeat, args.database_url))

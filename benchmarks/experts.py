@@ -13,7 +13,6 @@ the slowest of `--repeat` runs; nothing here asserts.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import statistics
 import tempfile
 import time
@@ -22,6 +21,7 @@ from pathlib import Path
 
 from bot.clock import TZ
 from bot.demo import seed_demo
+from bot.loop import run
 from bot.services import registry
 from bot.services.accounts import person_of_telegram
 from bot.services.registry_ports import ExpertFilter
@@ -160,4 +160,4 @@ if __name__ == "__main__":
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--database-url")
     args = parser.parse_args()
-    asyncio.run(main(args.experts, args.repeat, args.database_url))
+    run(main(args.experts, args.repeat, args.database_url))

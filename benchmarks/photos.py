@@ -24,6 +24,7 @@ import time
 from PIL import Image
 
 from bot.images import portrait_jpeg, portrait_jpeg_async
+from bot.loop import run
 
 LIMIT = 20 * 2**20
 """Telegram's download limit: the largest file the photo step could be handed."""
@@ -93,4 +94,4 @@ if __name__ == "__main__":
     parser.add_argument("--width", type=int, default=2999)
     parser.add_argument("--height", type=int, default=4000)
     args = parser.parse_args()
-    asyncio.run(main(args.photos, args.width, args.height))
+    run(main(args.photos, args.width, args.height))

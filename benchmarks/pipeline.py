@@ -89,6 +89,7 @@ from aiogram import Bot, Dispatcher, Router
 from aiogram.types import Message
 
 from benchmarks.walk import Action, UpdateFailed, mistakes_in, next_update, perform, plan
+from bot.loop import run
 from bot.offline import OfflineSession, OfflineUser, OfflineWorld
 
 # setup: the only code that knows the bot's wiring and storage APIs ---------------------
@@ -665,4 +666,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    run(main())

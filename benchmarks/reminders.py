@@ -29,6 +29,7 @@ from aiohttp import web
 
 from bot.clock import TZ, FixedClock
 from bot.demo import seed_demo
+from bot.loop import run
 from bot.ratelimit import TELEGRAM_CHAT_INTERVAL, TELEGRAM_RATE, RateLimiter
 from storage.db import create_database
 from storage.migrate import upgrade
@@ -125,7 +126,7 @@ def _serve(limit: float, ports: Any, stop: Any) -> None:
     """The fake Bot API in a process of its own, so the bot's busy loop cannot skew its clock."""
     api = FakeBotApi(limit)
 
-    async def run() -> None:
+    async def serve() -> None:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", api.handle)
         runner = web.AppRunner(app, access_log=None)
@@ -138,7 +139,7 @@ def _serve(limit: float, ports: Any, stop: Any) -> None:
         ports.put((api.accepted, api.too_many, api.chat_refusals, api.first, api.latest))
         await runner.cleanup()
 
-    asyncio.run(run())
+    asyncio.run(serve())
 
 
 async def main(recipients: int, limit: float) -> None:
@@ -193,4 +194,4 @@ if __name__ == "__main__":
     parser.add_argument("--recipients", type=int, default=10_000)
     parser.add_argument("--limit", type=float, default=30.0, help="the fake server's msg/s")
     args = parser.parse_args()
-    asyncio.run(main(args.recipients, args.limit))
+    run(main(args.recipients, args.limit))

@@ -24,7 +24,6 @@ Prints a table; nothing here asserts.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import random
 import statistics
 import subprocess
@@ -38,6 +37,7 @@ from bot.clock import TZ
 from bot.demo import seed_demo
 from bot.domain import vocab
 from bot.domain.stats import CHART_STATUSES, Statistics
+from bot.loop import run
 from bot.services import stats as svc
 from storage import crypto
 from storage.db import create_database
@@ -195,4 +195,4 @@ if __name__ == "__main__":
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--database-url")
     args = parser.parse_args()
-    asyncio.run(main(args.experts, args.applications, args.repeat, args.database_url))
+    run(main(args.experts, args.applications, args.repeat, args.database_url))

@@ -8,7 +8,6 @@ only by the verbs that talk to Telegram, since importing it is slow.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -17,6 +16,7 @@ from typing import Any
 from bot.config import Settings, SettingsError, load_settings
 from bot.domain.errors import DomainError
 from bot.domain.units import new_unit_code
+from bot.loop import run
 
 Handler = Callable[[argparse.Namespace, Settings], Awaitable[int | None]]
 
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(2)
     try:
         settings = load_settings()
-        code = asyncio.run(args.handler(args, settings))
+        code = run(args.handler(args, settings))
     except (SettingsError, CliError, DomainError, ValueError) as problem:
         print(f"expertbot: {problem}", file=sys.stderr)
         raise SystemExit(2) from None

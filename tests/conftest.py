@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import ipaddress
 import socket
@@ -14,6 +15,7 @@ from aiogram import Bot
 
 from bot.clock import TZ, FixedClock
 from bot.config import Settings
+from bot.loop import new_event_loop
 from bot.main import create_dispatcher
 from bot.offline import OfflineSession, OfflineWorld
 from storage import crypto
@@ -22,6 +24,15 @@ from storage.migrate import upgrade
 from storage.uow import unit_of_work_factory
 from tests.support import services
 from tests.support.seed import seed_demo
+
+
+def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> dict[str, Any]:
+    """Tests marked `production_loop` run on the loop `expertbot` runs on (uvloop where
+    installed, `bot.loop`); the others on asyncio's own, where the network guard below sees
+    every connection (uvloop connects in C, past Python's socket methods)."""
+    if item.get_closest_marker("production_loop"):
+        return {"production": new_event_loop}
+    return {"asyncio": asyncio.new_event_loop}
 
 
 @pytest.fixture(autouse=True)

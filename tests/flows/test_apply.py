@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from bot.offline import OfflineWorld
@@ -9,6 +10,7 @@ from storage.models import Application, ApplicationEvent, Photo
 from tests.flows.helpers import VALID_ID, choose_unit, consent, fill_form
 
 
+@pytest.mark.production_loop
 async def test_full_application_is_submitted_and_stored(world: OfflineWorld, sessionmaker) -> None:
     user = world.user(1001, "三", last_name="张")
     await consent(user)

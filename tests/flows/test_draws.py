@@ -131,6 +131,7 @@ async def ready(world: OfflineWorld, sessionmaker, clock) -> OfflineUser:
     return world.user(USER, "项目负责人")
 
 
+@pytest.mark.production_loop
 async def test_a_request_is_drawn_declined_redrawn_accepted_worked_rated_and_verified(
     world: OfflineWorld, sessionmaker, clock, ready: OfflineUser, capsys, monkeypatch
 ) -> None:
@@ -234,6 +235,7 @@ async def test_an_unanswered_invitation_times_out_and_the_reserve_is_invited(
     )
 
 
+@pytest.mark.production_loop
 async def test_two_requests_for_the_same_day_never_book_one_expert_twice(
     sessionmaker, clock, ready: OfflineUser
 ) -> None:

@@ -36,6 +36,7 @@ from tests.flows.review_helpers import (
 from tests.support.people import is_unreachable
 
 
+@pytest.mark.production_loop
 async def test_unit_then_district_approval_reaches_everyone(world: OfflineWorld, sessionmaker) -> None:
     await standard_reviewers(sessionmaker)
     applicant = await submitted_application(world)
