@@ -2,8 +2,9 @@
 
 uvloop where it is installed (Linux and macOS), as aiogram's own
 `Dispatcher.run_polling` chooses it; asyncio's own loop elsewhere. On uvloop
-the same bot answered 10–40 % more updates a second (`benchmarks.pipeline`,
-PostgreSQL most: its driver's socket work is the loop's).
+the same bot answered 3–40 % more updates a second in alternating runs of
+`benchmarks.pipeline` (PostgreSQL gaining most: its driver's socket work is
+the loop's).
 """
 
 from __future__ import annotations
