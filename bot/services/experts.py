@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from bot.clock import local
 from bot.domain import keys, parsers
@@ -546,13 +547,22 @@ async def _decide_not_to_renew(
 ) -> None:  # fmt: skip
     """不予续聘 during the term: recorded with its day and audited; the standing stays until
     the term is over."""
-    if not await uow.registry.update_expert(
-        expert.id, expert.version, now, not_renewed_on=local(now).date()
-    ):
+    await _note(
+        uow, expert, "decide_not_renew", reason=reason, by=by, actor_name=actor_name, now=now,
+        not_renewed_on=local(now).date(),
+    )  # fmt: skip
+
+
+async def _note(
+    uow: UnitOfWork, expert: ExpertRow, action: str, *, reason: str, by: int | None,
+    actor_name: str, now: datetime, **changes: Any,
+) -> None:  # fmt: skip
+    """A change to the expert that keeps their standing, on the version seen and audited."""
+    if not await uow.registry.update_expert(expert.id, expert.version, now, **changes):
         raise AlreadyHandled(t.CHANGED_ELSEWHERE)
     await uow.registry.add_expert_event(
         expert_id=expert.id,
-        action="decide_not_renew",
+        action=action,
         from_standing=expert.standing,
         to_standing=expert.standing,
         reason=reason,
@@ -595,20 +605,11 @@ async def ask_withdrawal(
         expert = await uow.registry.expert_of(person_id)
         _check_own(expert, withdrawing=True)
         assert expert is not None
-        if not await uow.registry.update_expert(
-            expert.id, expert.version, now, withdrawal_reason=reason, withdrawal_asked_at=now
-        ):
-            raise AlreadyHandled(t.CHANGED_ELSEWHERE)
-        await uow.registry.add_expert_event(
-            expert_id=expert.id,
-            action="ask_withdrawal",
-            from_standing=expert.standing,
-            to_standing=expert.standing,
-            reason=reason,
-            actor_id=person_id,
-            actor_name=await uow.people.person_name(person_id),
-            now=now,
-        )
+        await _note(
+            uow, expert, "ask_withdrawal", reason=reason, by=person_id,
+            actor_name=await uow.people.person_name(person_id), now=now,
+            withdrawal_reason=reason, withdrawal_asked_at=now,
+        )  # fmt: skip
         admins = sorted({*admin_ids, *await uow.people.bureau_admins()})
         card = await _card(uow, expert.id)
         await uow.campaigns.add_notices(
