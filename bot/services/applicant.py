@@ -714,6 +714,9 @@ async def _add_list_item(
     items = [*(app.values.get(key) or [])]
     if item in items:
         raise DomainError(t.LIST_DUPLICATE)
+    if len(items) >= f.max_items:
+        # Reopened from the card when full: Annex 1 prints only max_items rows.
+        raise DomainError(t.LIST_FULL.format(limit=f.max_items))
     items.append(item)
     if len(items) >= f.max_items:
         return await _write(uow, app, {key: items}, now, after=key)

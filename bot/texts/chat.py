@@ -108,7 +108,7 @@ ID_NUMBER_IN_USE = "该身份证号在本批次已有申报，同一人只能申
 
 LIST_DUPLICATE = "这一条已经添加过了。"
 LIST_EMPTY = "请至少填写一条，再点“完成”。"
-LIST_FULL = "已填满 {limit} 条。"
+LIST_FULL = "已填满 {limit} 条。如需更换，请点“清空重填”后重新输入；不改请点“完成”。"
 CANNOT_SKIP = "这一项为必填项，不能跳过。"
 AT_FIRST_FIELD = "这已经是第一项了。"
 STALE_BUTTON = "该按钮已失效，请按最新消息操作。"
