@@ -94,3 +94,19 @@ async def test_a_full_list_reopened_from_the_card_takes_no_fifth_entry(
     assert "已填满 4 条" in "\n".join(user.texts()[-2:])
     stored = (await _app(sessionmaker)).main_specialties
     assert len(stored) == 4 and "建筑施工" not in stored
+
+
+async def test_an_id_number_typed_at_the_confirmation_is_deleted_from_the_chat(
+    world: OfflineWorld,
+) -> None:
+    user = world.user(1001, "三", last_name="张")
+    await consent(user)
+    await choose_unit(user)
+    await user.press("矿山")
+    await user.send("张三")
+    await user.send(VALID_ID)
+    assert "是否正确" in user.last().text
+    before = len(world.session.deleted)
+    await user.send("500106 19800102 998x")
+    assert [chat for chat, _ in world.session.deleted[before:]] == [user.id]
+    assert any("已从聊天中删除" in text for text in user.texts()[-3:])
