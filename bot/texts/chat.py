@@ -131,7 +131,7 @@ GROUP_CHAT = "为保护个人信息，请在与机器人的私聊中申报。"
 PHOTO_TOO_BIG = "照片文件过大（{size:.1f} MB），请上传不超过 {limit} MB 的照片。"
 PHOTO_NOT_IMAGE = "无法识别该文件为 JPEG 或 PNG 图片，请上传 JPEG 或 PNG 格式的证件照。"
 PHOTO_TOO_SMALL = "照片尺寸为 {w}×{h} 像素，至少需要 295×413 像素，请上传更清晰的照片。"
-PHOTO_NOT_PORTRAIT = "照片为横版（{w}×{h}），请上传竖版证件照（高度大于宽度）。"
+PHOTO_NOT_PORTRAIT = "照片尺寸为 {w}×{h}，不是竖版。请上传竖版证件照（高度大于宽度）。"
 PHOTO_BAD = "照片无法打开或已损坏，请重新上传。"
 PHOTO_TOO_MANY_PIXELS = (
     "照片为 {w}×{h} 像素，超过 {limit} 百万像素的上限。证件照不需要这么大，"
