@@ -27,7 +27,7 @@ from bot.domain import keys
 from bot.domain.application import ApplicationSnapshot
 from bot.domain.errors import DomainError
 from bot.domain.form import BY_KEY, Field, Kind
-from bot.domain.idcard import mask_id_number, mask_phone
+from bot.domain.idcard import contains_id_number, mask_id_number, mask_phone
 from bot.domain.review import Stage
 from bot.domain.workflow import EDITABLE
 from bot.images import portrait_jpeg_async
@@ -444,7 +444,12 @@ async def on_form_message(
         case svc.SaveAndExit(app):
             await _save_and_exit(message, state, app)
         case svc.AskAgain(app, f, problem):
-            if f.key == keys.ID_NUMBER and message.text and await deleted(message):
+            # An ID number typed at another step (at 确认 most often) leaves the chat too.
+            if (
+                message.text
+                and (f.key == keys.ID_NUMBER or contains_id_number(message.text))
+                and await deleted(message)
+            ):
                 problem = f"{problem}\n{t.ID_REJECTED_DELETED}"
             await message.answer(problem)
             await _ask(message, app, f, questions)

@@ -53,6 +53,15 @@ def _clean(raw: str) -> str:
     return _SEPARATORS.sub("", normalize(raw)).replace("x", "X")
 
 
+_LOOKS_LIKE_ID = re.compile(r"\d{17}[\dX]|\d{15}")
+
+
+def contains_id_number(raw: str) -> bool:
+    """Whether a message carries something shaped like an ID number (15 or 18 characters),
+    whatever field it was typed in: such a message is deleted from the chat."""
+    return bool(_LOOKS_LIKE_ID.search(_clean(raw)))
+
+
 def _first_bad_char(number: str) -> str | None:
     for ch in number:
         if not ("0" <= ch <= "9" or ch == "X"):

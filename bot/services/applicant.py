@@ -498,6 +498,13 @@ async def take_answer(
             step = await _back(uow, app, f.key, now)
         elif text == t.BUTTON_SAVE_EXIT:
             return SaveAndExit(app)
+        elif f.kind is Kind.LIST and text == t.BUTTON_DONE:
+            # A typed 完成 or 清空重填 means the button, never an entry called so.
+            step = await _finish_list(uow, app, f.key, now)
+        elif f.kind is Kind.LIST and text == t.BUTTON_CLEAR_LIST:
+            step = await _clear_list(uow, app, f.key, now)
+        elif not f.required and text == t.BUTTON_SKIP:
+            step = await _skip(uow, app, f.key, now)
         elif f.kind is Kind.PHOTO:
             return PhotoWanted(app, f)
         else:
@@ -707,6 +714,9 @@ async def _add_list_item(
     items = [*(app.values.get(key) or [])]
     if item in items:
         raise DomainError(t.LIST_DUPLICATE)
+    if len(items) >= f.max_items:
+        # Reopened from the card when full: Annex 1 prints only max_items rows.
+        raise DomainError(t.LIST_FULL.format(limit=f.max_items))
     items.append(item)
     if len(items) >= f.max_items:
         return await _write(uow, app, {key: items}, now, after=key)

@@ -108,7 +108,7 @@ ID_NUMBER_IN_USE = "该身份证号在本批次已有申报，同一人只能申
 
 LIST_DUPLICATE = "这一条已经添加过了。"
 LIST_EMPTY = "请至少填写一条，再点“完成”。"
-LIST_FULL = "已填满 {limit} 条。"
+LIST_FULL = "已填满 {limit} 条。如需更换，请点“清空重填”后重新输入；不改请点“完成”。"
 CANNOT_SKIP = "这一项为必填项，不能跳过。"
 AT_FIRST_FIELD = "这已经是第一项了。"
 STALE_BUTTON = "该按钮已失效，请按最新消息操作。"
@@ -131,7 +131,7 @@ GROUP_CHAT = "为保护个人信息，请在与机器人的私聊中申报。"
 PHOTO_TOO_BIG = "照片文件过大（{size:.1f} MB），请上传不超过 {limit} MB 的照片。"
 PHOTO_NOT_IMAGE = "无法识别该文件为 JPEG 或 PNG 图片，请上传 JPEG 或 PNG 格式的证件照。"
 PHOTO_TOO_SMALL = "照片尺寸为 {w}×{h} 像素，至少需要 295×413 像素，请上传更清晰的照片。"
-PHOTO_NOT_PORTRAIT = "照片为横版（{w}×{h}），请上传竖版证件照（高度大于宽度）。"
+PHOTO_NOT_PORTRAIT = "照片尺寸为 {w}×{h}，不是竖版。请上传竖版证件照（高度大于宽度）。"
 PHOTO_BAD = "照片无法打开或已损坏，请重新上传。"
 PHOTO_TOO_MANY_PIXELS = (
     "照片为 {w}×{h} 像素，超过 {limit} 百万像素的上限。证件照不需要这么大，"

@@ -127,3 +127,14 @@ def test_arbitrary_text_raises_nothing_but_value_error(text):
         parse_id_number(text, TODAY)
     except ValueError as e:
         assert str(e)
+
+
+def test_contains_id_number_finds_numbers_in_any_shape() -> None:
+    from bot.domain.idcard import contains_id_number
+
+    assert contains_id_number("500106 19800102 998x")
+    assert contains_id_number("５００１０６１９８００１０２９９８ｘ")
+    assert contains_id_number("我的号码是500103199001019997")
+    assert contains_id_number("500103900101999")
+    assert not contains_id_number("确认无误")
+    assert not contains_id_number("13800000000")

@@ -114,3 +114,11 @@ async def test_small_photos_are_decoded_on_the_loop(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(images, "_decode", where)
     await portrait_jpeg_async(camera_jpeg(orientation=6), 2**20)
     assert threads == [threading.main_thread().name]
+
+
+def test_a_square_photo_is_not_called_landscape() -> None:
+    with pytest.raises(ValueError) as refused:
+        out = io.BytesIO()
+        Image.new("RGB", (400, 400), "white").save(out, format="JPEG")
+        portrait_jpeg(out.getvalue(), max_bytes=2**20)
+    assert "横版" not in str(refused.value) and "400×400" in str(refused.value)
