@@ -209,8 +209,8 @@ async def on_typed(
         await state.clear()
         await message.answer(done.text)
         await send(done.claimed)
-    else:  # a step answered with buttons
-        await message.answer(t.STALE)
+    else:  # a step answered with buttons: say so rather than call the form expired
+        await message.answer(t.BUTTON_EXPECTED)
 
 
 async def _ask_districts(message: Message, uows: UnitOfWorkFactory, chosen: set[int]) -> None:

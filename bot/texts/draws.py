@@ -67,6 +67,7 @@ DAYS_TOO_MANY = "一次申请最多 {max_days} 天。"
 BAD_WANTED = "请输入 1–{max} 之间的整数。"
 TEXT_TOO_LONG = "内容过长：最多 {max} 字，您输入了 {length} 字。"
 TEXT_EXPECTED = "这一步需要文字回答。"
+BUTTON_EXPECTED = "这一步请点上面消息中的按钮，输入的文字没有保存。"
 AVOID_UNKNOWN_CERT = "找不到证书编号 {certificate_no}，请检查后重新输入（其余内容不变）。"
 TOO_MANY_AVOID = "回避名单最多 {max} 项。"
 

@@ -303,10 +303,14 @@ async def test_wrong_answers_in_the_request_form_are_refused_and_change_nothing(
     assert "最多 100 字，您输入了 101 字" in unit.last().text
     await unit.send("渝北区")
     await unit.send("某项目")
+    await unit.send("评审")
+    assert unit.last().text == t.BUTTON_EXPECTED, "typed where a button is asked: not 已失效"
     await unit.press("评审")
     await unit.send("21")
     assert "请输入 1–20 之间的整数" in unit.last().text
     await unit.send("1")
+    await unit.send("渝北区")
+    assert unit.last().text == t.BUTTON_EXPECTED
     await unit.press("下一步")
     await unit.send("CQGSYF-2099-0001")
     assert "找不到证书编号 CQGSYF-2099-0001" in unit.last().text
