@@ -399,12 +399,18 @@ async def on_act(
             await message.answer(done.text, reply_markup=cannot)
             await send(done.claimed)
         case DrawDo.DECLINE:
-            await svc.open_invitation(uows, person_id=person_id, invitation_id=id_, now=clock.now())
+            inv = await svc.open_invitation(
+                uows, person_id=person_id, invitation_id=id_, now=clock.now()
+            )
+            accepted = inv.status == "accepted"
             await state.set_state(DrawInput.decline_reason)
             await state.update_data(invitation_id=id_)
             await query.answer()
             await message.edit_reply_markup(reply_markup=None)
-            await message.answer(t.ASK_DECLINE_REASON, reply_markup=rd.decline_keyboard(id_))
+            await message.answer(
+                t.ASK_WITHDRAW_REASON if accepted else t.ASK_DECLINE_REASON,
+                reply_markup=rd.decline_keyboard(id_, accepted=accepted),
+            )
         case DrawDo.BACK:
             expect(DrawInput.decline_reason)
             if data.get("invitation_id") != id_:

@@ -170,12 +170,9 @@ def work_keyboard(invitation_id: int) -> InlineKeyboardMarkup:
     )
 
 
-def decline_keyboard(invitation_id: int) -> InlineKeyboardMarkup:
-    return _choice(
-        invitation_id,
-        (t.BUTTON_NO_REASON, DrawDo.NO_REASON),
-        (t.BUTTON_BACK_TO_INVITATION, DrawDo.BACK),
-    )
+def decline_keyboard(invitation_id: int, *, accepted: bool = False) -> InlineKeyboardMarkup:
+    back = t.BUTTON_BACK_TO_ACCEPTED if accepted else t.BUTTON_BACK_TO_INVITATION
+    return _choice(invitation_id, (t.BUTTON_NO_REASON, DrawDo.NO_REASON), (back, DrawDo.BACK))
 
 
 def rating_keyboard() -> InlineKeyboardMarkup:

@@ -360,9 +360,11 @@ async def test_an_expert_who_accepted_may_still_say_they_cannot_come_before_the_
     first = expert.id
     await expert.press("接受")
     await expert.press("无法参加")
-    await expert.send("临时出差")
-    assert "您已婉拒第 1 号邀请" in expert.last().text
-    assert "接受后告知无法参加。原因：临时出差 已依次邀请备选专家" in unit.last().text
+    assert expert.last().text == t.ASK_WITHDRAW_REASON, "not asked why they 婉拒 an accepted one"
+    assert "返回（仍参加）" in dict(expert.last().buttons())
+    await expert.send("临时出差。")
+    assert expert.last().text.startswith("已告知使用单位您无法参加第 1 号邀请")
+    assert "接受后告知无法参加。原因：临时出差。已依次邀请备选专家" in unit.last().text
     (second,) = invited(world)
     assert second != first
     late = world.user(second, EXPERTS[second][0])
