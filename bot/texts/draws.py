@@ -104,6 +104,7 @@ CARD_ROUND = "第 {round_no} 轮抽取：候选池 {pool_size} 人，摘要 {poo
 CARD_INVITATION = "{position}. {name}（{unit}）：{status}"
 CARD_ACCEPTED = "已接受 {accepted} / {wanted} 人。"
 CARD_RESERVE_EMPTY = "备选名单已用完，仍缺 {missing} 人：可以重新抽取。"
+CARD_RESERVE_EMPTY_NO_POOL = "备选名单已用完，仍缺 {missing} 人；目前没有可抽取的专家，暂不能重新抽取。"
 BUTTON_DRAW = "抽取专家"
 BUTTON_REDRAW = "重新抽取（补足人数）"
 BUTTON_CANCEL_REQUEST = "取消申请"

@@ -607,3 +607,22 @@ async def test_leave_for_an_expert_out_of_service_is_refused(
     async with sessionmaker() as session:
         kept = list(await session.scalars(select(ExpertLeave.expert_id)))
     assert 1 not in kept
+
+
+async def test_a_used_up_reserve_over_an_empty_pool_does_not_offer_a_redraw(
+    world: OfflineWorld, sessionmaker, clock, ready: OfflineUser
+) -> None:
+    unit = ready
+    await file_request(unit)
+    await unit.press("抽取专家")
+    while pending := invited(world):
+        for telegram_id in pending:
+            expert = world.user(telegram_id, EXPERTS[telegram_id][0])
+            await expert.press("婉拒")
+            await expert.press("不说明")
+    await unit.press_data(DrawAct(do=DrawDo.OPEN, id=1).pack())
+    card = unit.last()
+    assert t.CARD_POOL_EMPTY in card.text
+    assert "可以重新抽取" not in card.text, "no such button: the pool is empty"
+    assert t.CARD_RESERVE_EMPTY_NO_POOL.format(missing=2) in card.text
+    assert not any("重新抽取" in label for label, _ in card.buttons())
