@@ -572,6 +572,10 @@ async def test_leave_that_is_over_already_is_refused(
         run, capsys, "draw", "leave", "CQGSYF-2022-9001", "--from", "2022-01-03", "--to", "2022-01-07"
     )
     assert code == 2 and "请假期间已经过去（最后一天 2022-01-07" in err
+    code, _, err = await asyncio.to_thread(
+        run, capsys, "draw", "leave", "cqgsyf-2099-0001", "--from", "2099-12-03", "--to", "2099-12-07"
+    )
+    assert code == 2 and "找不到聘书编号 CQGSYF-2099-0001 的专家" in err, "not in English"
     async with sessionmaker() as session:
         kept = (await session.execute(select(ExpertLeave.starts_on, ExpertLeave.ends_on))).all()
     assert sorted(tuple(k) for k in kept) == [
