@@ -209,8 +209,8 @@ async def on_typed(
         await state.clear()
         await message.answer(done.text)
         await send(done.claimed)
-    else:  # a step answered with buttons
-        await message.answer(t.STALE)
+    else:  # a step answered with buttons: say so rather than call the form expired
+        await message.answer(t.BUTTON_EXPECTED)
 
 
 async def _ask_districts(message: Message, uows: UnitOfWorkFactory, chosen: set[int]) -> None:
@@ -399,12 +399,18 @@ async def on_act(
             await message.answer(done.text, reply_markup=cannot)
             await send(done.claimed)
         case DrawDo.DECLINE:
-            await svc.open_invitation(uows, person_id=person_id, invitation_id=id_, now=clock.now())
+            inv = await svc.open_invitation(
+                uows, person_id=person_id, invitation_id=id_, now=clock.now()
+            )
+            accepted = inv.status == "accepted"
             await state.set_state(DrawInput.decline_reason)
             await state.update_data(invitation_id=id_)
             await query.answer()
             await message.edit_reply_markup(reply_markup=None)
-            await message.answer(t.ASK_DECLINE_REASON, reply_markup=rd.decline_keyboard(id_))
+            await message.answer(
+                t.ASK_WITHDRAW_REASON if accepted else t.ASK_DECLINE_REASON,
+                reply_markup=rd.decline_keyboard(id_, accepted=accepted),
+            )
         case DrawDo.BACK:
             expect(DrawInput.decline_reason)
             if data.get("invitation_id") != id_:

@@ -109,8 +109,9 @@ def card(view: RequestView) -> tuple[str, InlineKeyboardMarkup | None]:
             lines.append(t.CARD_POOL_SHORT.format(size=view.pool_size, wanted=missing))
         else:
             lines.append(t.CARD_POOL.format(size=view.pool_size))
-        if r.status == d.RequestStatus.DRAWN:
-            lines.append(t.CARD_RESERVE_EMPTY.format(missing=missing))
+        if r.status == d.RequestStatus.DRAWN:  # no 重新抽取 button over an empty pool
+            empty = t.CARD_RESERVE_EMPTY if view.pool_size else t.CARD_RESERVE_EMPTY_NO_POOL
+            lines.append(empty.format(missing=missing))
     if r.status == d.RequestStatus.CANCELLED and r.cancel_reason:
         lines.append(r.cancel_reason)
     return "\n".join(lines), card_keyboard(view)
@@ -170,12 +171,9 @@ def work_keyboard(invitation_id: int) -> InlineKeyboardMarkup:
     )
 
 
-def decline_keyboard(invitation_id: int) -> InlineKeyboardMarkup:
-    return _choice(
-        invitation_id,
-        (t.BUTTON_NO_REASON, DrawDo.NO_REASON),
-        (t.BUTTON_BACK_TO_INVITATION, DrawDo.BACK),
-    )
+def decline_keyboard(invitation_id: int, *, accepted: bool = False) -> InlineKeyboardMarkup:
+    back = t.BUTTON_BACK_TO_ACCEPTED if accepted else t.BUTTON_BACK_TO_INVITATION
+    return _choice(invitation_id, (t.BUTTON_NO_REASON, DrawDo.NO_REASON), (back, DrawDo.BACK))
 
 
 def rating_keyboard() -> InlineKeyboardMarkup:

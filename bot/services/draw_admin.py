@@ -64,7 +64,7 @@ async def record_leave(
         expert_id = await uow.registry.expert_by_certificate(certificate_no.upper())
         expert = await uow.registry.expert(expert_id) if expert_id is not None else None
         if expert is None:
-            raise NotFound(f"unknown certificate number: {certificate_no}")
+            raise NotFound(t.LEAVE_UNKNOWN_CERT.format(certificate_no=certificate_no.upper()))
         if Standing(expert.standing) not in SERVING:
             raise NotAllowed(
                 t.LEAVE_NOT_SERVING.format(

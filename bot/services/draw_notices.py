@@ -31,8 +31,9 @@ def draw_text(p: dict[str, Any]) -> str:
             }[p["status"]]  # fmt: skip
             if p["status"] == d.IS.DECLINED and p.get("was") == d.IS.ACCEPTED:
                 answer = t.ANSWER_WITHDRAWN
-            extra = " ".join(
-                x for x in (t.ANSWER_REASON.format(reason=p["reason"]) if p["reason"] else "",
+            reason = p["reason"].rstrip("。.！!？?；;，, ")
+            extra = "".join(
+                x for x in (t.ANSWER_REASON.format(reason=reason) if reason else "",
                             p["extra"]) if x
             )  # fmt: skip
             return t.ANSWER_TO_UNIT.format(

@@ -303,10 +303,14 @@ async def test_wrong_answers_in_the_request_form_are_refused_and_change_nothing(
     assert "最多 100 字，您输入了 101 字" in unit.last().text
     await unit.send("渝北区")
     await unit.send("某项目")
+    await unit.send("评审")
+    assert unit.last().text == t.BUTTON_EXPECTED, "typed where a button is asked: not 已失效"
     await unit.press("评审")
     await unit.send("21")
     assert "请输入 1–20 之间的整数" in unit.last().text
     await unit.send("1")
+    await unit.send("渝北区")
+    assert unit.last().text == t.BUTTON_EXPECTED
     await unit.press("下一步")
     await unit.send("CQGSYF-2099-0001")
     assert "找不到证书编号 CQGSYF-2099-0001" in unit.last().text
@@ -356,9 +360,11 @@ async def test_an_expert_who_accepted_may_still_say_they_cannot_come_before_the_
     first = expert.id
     await expert.press("接受")
     await expert.press("无法参加")
-    await expert.send("临时出差")
-    assert "您已婉拒第 1 号邀请" in expert.last().text
-    assert "接受后告知无法参加。原因：临时出差 已依次邀请备选专家" in unit.last().text
+    assert expert.last().text == t.ASK_WITHDRAW_REASON, "not asked why they 婉拒 an accepted one"
+    assert "返回（仍参加）" in dict(expert.last().buttons())
+    await expert.send("临时出差。")
+    assert expert.last().text.startswith("已告知使用单位您无法参加第 1 号邀请")
+    assert "接受后告知无法参加。原因：临时出差。已依次邀请备选专家" in unit.last().text
     (second,) = invited(world)
     assert second != first
     late = world.user(second, EXPERTS[second][0])
@@ -566,6 +572,10 @@ async def test_leave_that_is_over_already_is_refused(
         run, capsys, "draw", "leave", "CQGSYF-2022-9001", "--from", "2022-01-03", "--to", "2022-01-07"
     )
     assert code == 2 and "请假期间已经过去（最后一天 2022-01-07" in err
+    code, _, err = await asyncio.to_thread(
+        run, capsys, "draw", "leave", "cqgsyf-2099-0001", "--from", "2099-12-03", "--to", "2099-12-07"
+    )
+    assert code == 2 and "找不到聘书编号 CQGSYF-2099-0001 的专家" in err, "not in English"
     async with sessionmaker() as session:
         kept = (await session.execute(select(ExpertLeave.starts_on, ExpertLeave.ends_on))).all()
     assert sorted(tuple(k) for k in kept) == [
@@ -601,3 +611,22 @@ async def test_leave_for_an_expert_out_of_service_is_refused(
     async with sessionmaker() as session:
         kept = list(await session.scalars(select(ExpertLeave.expert_id)))
     assert 1 not in kept
+
+
+async def test_a_used_up_reserve_over_an_empty_pool_does_not_offer_a_redraw(
+    world: OfflineWorld, sessionmaker, clock, ready: OfflineUser
+) -> None:
+    unit = ready
+    await file_request(unit)
+    await unit.press("抽取专家")
+    while pending := invited(world):
+        for telegram_id in pending:
+            expert = world.user(telegram_id, EXPERTS[telegram_id][0])
+            await expert.press("婉拒")
+            await expert.press("不说明")
+    await unit.press_data(DrawAct(do=DrawDo.OPEN, id=1).pack())
+    card = unit.last()
+    assert t.CARD_POOL_EMPTY in card.text
+    assert "可以重新抽取" not in card.text, "no such button: the pool is empty"
+    assert t.CARD_RESERVE_EMPTY_NO_POOL.format(missing=2) in card.text
+    assert not any("重新抽取" in label for label, _ in card.buttons())
