@@ -440,6 +440,7 @@ async def on_form_message(
         case svc.NotEditable(app, stage):
             await message.answer(render.status_text(app, stage))
         case svc.AtCard(app):
+            await message.answer(t.AT_CARD_TYPED)
             await _show_card(message, app)
         case svc.SaveAndExit(app):
             await _save_and_exit(message, state, app)

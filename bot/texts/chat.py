@@ -185,6 +185,11 @@ FORM_CLOSED = (
 )
 """A draft or a returned form after the unit deadline: why nothing more can be done with it."""
 INPUT_NOT_SAVED = "您刚才发送的内容未保存。"
+AT_CARD_TYPED = (
+    "您刚才发送的内容未保存：各项已填写完毕。要修改某一项，请点下方汇总页中该项的按钮；"
+    "核对无误请点“确认无误，签名提交”。"
+)
+"""Something sent while the summary card waits for a press."""
 MISSING_FIELD = "“{label}”尚未填写，请先补充。"
 WITHDRAWN = "您的申报已撤回。"
 CONFIRM_WITHDRAW = "确定要撤回申报吗？撤回后本批次不能再以此申报。"

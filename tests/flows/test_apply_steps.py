@@ -304,6 +304,18 @@ async def test_editing_a_field_from_the_card_returns_to_the_card(
     assert "推荐表汇总" in user.last().text and "职务：副院长" in user.last().text
 
 
+async def test_text_sent_at_the_summary_card_is_said_not_saved(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    user = await _started(world)
+    await fill_form(user)
+    before = (await _app(sessionmaker)).updated_at
+    replies = await user.send("职务改成副院长")
+    assert "未保存" in replies[0].text and "签名提交" in replies[0].text
+    assert "推荐表汇总" in user.last().text or "推荐表汇总" in replies[1].text
+    assert (await _app(sessionmaker)).updated_at == before
+
+
 async def test_signature_must_match_the_name(world: OfflineWorld, sessionmaker) -> None:
     user = await _started(world)
     await fill_form(user)
