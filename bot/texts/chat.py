@@ -101,7 +101,13 @@ CANCELLED = "已退出当前步骤，已填写的内容都已保存。发送 /st
 CANCELLED_INPUT = "已取消，刚才正在输入的内容未保存，其他一切保持原状。"
 NOTHING_TO_CANCEL = "当前没有进行中的操作。"
 RESUMING = "欢迎回来，继续填写您的推荐表。"
-NOT_SHOWN_YET = "您上一项的回答已保存。请回答下面这一项（刚才发送的内容未作为本项答案）："
+NOT_SHOWN_YET = (
+    "上一条提问可能未能送达您（例如机器人刚刚重新启动），为确保您看到的是当前要填的这一项，"
+    "刚才发送的内容未作为本项答案；"
+    "此前填写的内容都已保存。请回答下面这一项："
+)
+"""The question at the cursor may never have reached the person (a restart, or a failed send,
+after the commit): nothing is taken, and no previous answer is claimed (the first field has none)."""
 ID_MESSAGE_DELETED = "为保护您的信息，含身份证号的消息已从聊天中删除；系统仅显示 {masked}。"
 ID_REJECTED_DELETED = "为保护您的信息，这条含身份证号的消息已从聊天中删除。"
 ID_NUMBER_IN_USE = "该身份证号在本批次已有申报，同一人只能申报一次。如有疑问请联系所在单位。"
