@@ -34,8 +34,8 @@ def test_campaign_certificates_sets_the_number_format(tmp_path, monkeypatch, cap
                      "--unit-deadline", "2030-10-01 17:00", "--district-deadline", "2030-10-15 17:00")  # fmt: skip
     assert code == 0
     code, out, _ = run(capsys, "campaign", "certificates", "--format", "CQRS-{year}-{number:05d}")
-    assert code == 0 and "certificates numbered CQRS-{year}-{number:05d} (e.g. CQRS-" in out
-    assert "-00001)" in out
+    assert code == 0 and out.startswith("征集批次 #1 2030年征集：聘书编号格式为 CQRS-{year}-{number:05d}（如 CQRS-")
+    assert "-00001）" in out
     code, _, err = run(capsys, "campaign", "certificates", "--format", "cq-{number}")
     assert code == 2 and "证书编号格式应形如" in err
 
