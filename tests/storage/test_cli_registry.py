@@ -9,6 +9,7 @@ from datetime import datetime
 import pytest
 
 from bot.clock import TZ
+from bot.texts import cli as t
 from storage.db import create_database
 from storage.migrate import upgrade
 from storage.uow import unit_of_work_factory
@@ -107,6 +108,6 @@ def test_the_registry_export(tmp_path, monkeypatch, capsys) -> None:
     assert code == 0 and "CQGSYF-2022-0001\t王建筑\t建筑\t2022-11-15 to 2027-11-14" in out
     target = tmp_path / "experts.xlsx"
     code, out, _ = run(capsys, "export", "experts", "-o", str(target))
-    assert code == 0 and out == f"{target}: registry, 2 experts\n"
+    assert code == 0 and out == t.EXPERTS_WRITTEN.format(path=target, count=2) + "\n"
     rows = sheet_rows(target.read_bytes())
     assert any("CQGSYF-2022-0002" in map(str, r) for r in rows)
