@@ -10,7 +10,7 @@ import pytest
 
 from bot.cli import main
 from bot.texts import cli as t
-from storage.crypto import generate_key
+from storage.crypto import decode_key, generate_key, key_id
 from tests.conftest import TEST_DATA_KEY
 
 
@@ -80,7 +80,9 @@ def test_rotation_re_encrypts_everything_and_the_old_key_stops_working(
     new = generate_key()
     code, out, err = run(capsys, main, "keys", "rotate", "--new-key", new)
     assert code == 0, err
-    assert out.startswith("re-encrypted 3 values")
+    old_id, new_id = (key_id(decode_key(k, "key")) for k in (TEST_DATA_KEY, new))
+    assert out.splitlines()[0] == t.ROTATED.format(count=3, old=old_id, new=new_id)
+    assert out.splitlines()[1] == t.ROTATED_NEXT
     after = sqlite3.connect(cli_db).execute("SELECT id_number, id_hash FROM application").fetchone()
     assert after[0][:8] != before[0][:8] and after[1] != before[1]
 
