@@ -65,7 +65,7 @@ def _target(path: str) -> Path:
     """The output file, checked before any data is read."""
     target = Path(path)
     if target.is_dir():
-        raise CliError(t.NOT_A_FOLDER.format(path=path))
+        raise CliError(t.IS_A_FOLDER.format(path=path))
     if not target.parent.is_dir():
         raise CliError(t.NO_FOLDER.format(folder=target.parent))
     return target

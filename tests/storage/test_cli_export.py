@@ -103,7 +103,7 @@ def test_mistakes_are_one_line_errors(seeded, tmp_path, capsys) -> None:
         (("export", "annex2", "--group", "航天", "-o", out_file), "没有拟报专业组“航天”"),
         (("export", "annex2", "-o", str(tmp_path / "missing" / "x.xlsx")),
          t.NO_FOLDER.format(folder=tmp_path / "missing")),
-        (("export", "annex2", "-o", str(tmp_path)), t.NOT_A_FOLDER.format(path=tmp_path)),
+        (("export", "annex2", "-o", str(tmp_path)), t.IS_A_FOLDER.format(path=tmp_path)),
         (("export", "annex1", "--application", "999", "-o", out_file), "找不到该申报"),
         (("export", "annex1-archive", "--district", "all", "-o", out_file), t.ONE_DISTRICT),
         (("export", "annex2", "--campaign", "7", "-o", out_file), "目前没有征集批次"),
