@@ -26,7 +26,6 @@ H_DISTRICT_OR_ALL = "区县代码或名称，或 all（默认，全市）"
 H_GROUP = "只含一个拟报专业组，如 矿山"
 H_OUTPUT = "要写入的文件"
 H_APPLICATION = "申报编号"
-H_DAY = "YYYY-MM-DD"
 H_UNIT_DEADLINE = '个人及单位提交截止时间，"YYYY-MM-DD HH:MM"，北京时间'
 H_DISTRICT_DEADLINE = '区县审核报送截止时间，"YYYY-MM-DD HH:MM"，北京时间'
 
@@ -168,7 +167,6 @@ H_STATS_PNG = "保存图表的文件夹"
 # shared results and refusals ---------------------------------------------------------------
 
 START_WITHOUT_LINK = "/start {payload}  （设置 BOT_USERNAME 后可打印 t.me 链接）"
-BEIJING = "（北京时间）"
 FILE_PROBLEM = "{path}：{problem}"
 IS_A_FOLDER = "{path} 是文件夹，请给出文件名。"
 IS_A_FILE = "{path} 是文件，请给出文件夹。"
