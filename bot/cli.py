@@ -16,7 +16,9 @@ from typing import Any
 from bot.config import Settings, SettingsError, load_settings
 from bot.domain.errors import DomainError
 from bot.domain.units import new_unit_code
+from bot.domain.vocab import UNIT_KINDS
 from bot.loop import run
+from bot.texts import cli as t
 
 Handler = Callable[[argparse.Namespace, Settings], Awaitable[int | None]]
 
@@ -42,51 +44,49 @@ def main(argv: list[str] | None = None) -> None:
     raise SystemExit(code or 0)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="expertbot", description="重庆市工伤预防专家库申报 Telegram bot"
-    )
-    verbs = parser.add_subparsers(title="commands", metavar="COMMAND")
+class Parser(argparse.ArgumentParser):
+    """argparse's parser with its `-h` described in Chinese; sub-commands are built as this class too.
 
-    run = verbs.add_parser(
-        "run", help="run the bot: long polling, or a webhook server; applies migrations first"
-    )
-    run.add_argument(
-        "--webhook",
-        action="store_true",
-        help="serve Telegram's webhook (WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_HOST, WEBHOOK_PORT); "
-        "implied when WEBHOOK_URL is set",
-    )
+    The rest of argparse's own words (usage:, options:, error:) come from its gettext catalogue.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        add_help = kwargs.pop("add_help", True)
+        super().__init__(*args, add_help=False, **kwargs)
+        if add_help:
+            self.add_argument("-h", "--help", action="help", help=t.HELP)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(prog="expertbot", description=t.DESCRIPTION)
+    verbs = parser.add_subparsers(title=t.COMMANDS, metavar="COMMAND")
+
+    run = verbs.add_parser("run", help=t.H_RUN)
+    run.add_argument("--webhook", action="store_true", help=t.H_RUN_WEBHOOK)
     run.set_defaults(handler=cmd_run)
 
-    console = verbs.add_parser(
-        "console", help="chat with the bot offline in the terminal (no token, no network)"
-    )
-    console.add_argument("--db", default="expertbot-demo.db", help="demo database file")
+    console = verbs.add_parser("console", help=t.H_CONSOLE)
+    console.add_argument("--db", default="expertbot-demo.db", help=t.H_CONSOLE_DB)
     console.set_defaults(handler=cmd_console)
 
-    db = verbs.add_parser("db", help="database schema").add_subparsers(metavar="ACTION")
-    db.add_parser("upgrade", help="apply pending migrations").set_defaults(handler=cmd_db_upgrade)
+    db = verbs.add_parser("db", help=t.H_DB).add_subparsers(metavar="ACTION")
+    db.add_parser("upgrade", help=t.H_DB_UPGRADE).set_defaults(handler=cmd_db_upgrade)
 
-    campaign = verbs.add_parser("campaign", help="campaigns (征集批次)").add_subparsers(
-        metavar="ACTION"
-    )
-    create = campaign.add_parser("create", help="open a new campaign")
-    create.add_argument("--name", required=True)
-    create.add_argument("--unit-deadline", required=True, help='"YYYY-MM-DD HH:MM", Asia/Shanghai')
-    create.add_argument(
-        "--district-deadline", required=True, help='"YYYY-MM-DD HH:MM", Asia/Shanghai'
-    )
+    campaign = verbs.add_parser("campaign", help=t.H_CAMPAIGN).add_subparsers(metavar="ACTION")
+    create = campaign.add_parser("create", help=t.H_CAMPAIGN_CREATE)
+    create.add_argument("--name", required=True, help=t.H_CAMPAIGN_NAME)
+    create.add_argument("--unit-deadline", required=True, help=t.H_UNIT_DEADLINE)
+    create.add_argument("--district-deadline", required=True, help=t.H_DISTRICT_DEADLINE)
     create.set_defaults(handler=cmd_campaign_create)
-    campaign.add_parser("list", help="list campaigns").set_defaults(handler=cmd_campaign_list)
+    campaign.add_parser("list", help=t.H_CAMPAIGN_LIST).set_defaults(handler=cmd_campaign_list)
 
-    unit = verbs.add_parser("unit", help="units (工作单位)").add_subparsers(metavar="ACTION")
-    add = unit.add_parser("add", help="register a unit and print its applicant link")
-    add.add_argument("--district", required=True, help="district code or name")
-    add.add_argument("--name", required=True)
-    add.add_argument("--kind", default="企业", help="高等院校|科研机构|医疗卫生机构|行政机关|事业单位|企业|行业协会")
+    unit = verbs.add_parser("unit", help=t.H_UNIT).add_subparsers(metavar="ACTION")
+    add = unit.add_parser("add", help=t.H_UNIT_ADD)
+    add.add_argument("--district", required=True, help=t.H_DISTRICT)
+    add.add_argument("--name", required=True, help=t.H_UNIT_NAME)
+    add.add_argument("--kind", default="企业", help=t.H_UNIT_KIND.format(kinds="|".join(UNIT_KINDS)))
     add.set_defaults(handler=cmd_unit_add)
-    unit.add_parser("list", help="list units").set_defaults(handler=cmd_unit_list)
+    unit.add_parser("list", help=t.H_UNIT_LIST).set_defaults(handler=cmd_unit_list)
 
     for register in _EXTENSIONS:
         register(verbs)
@@ -133,15 +133,12 @@ async def database_session(settings: Settings) -> AsyncIterator[Any]:
 
 async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.bot_token:
-        raise CliError(
-            "BOT_TOKEN is not set. Put it in the environment or .env; "
-            "to try the bot without Telegram, run: expertbot console"
-        )
+        raise CliError(t.NO_TOKEN)
     from bot.logs import configure_logging
-    from bot.main import MISSING_KEY, configure_keys, run_polling, run_webhook
+    from bot.main import configure_keys, run_polling, run_webhook
 
     if configure_keys(settings) is None:
-        raise SettingsError(MISSING_KEY)
+        raise CliError(t.MISSING_KEY)
 
     if getattr(args, "webhook", False) or settings.webhook_url:
         from bot.webhook import check_webhook_settings
@@ -165,7 +162,7 @@ async def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     database = await _open(settings)
     await database.dispose()
-    print("database is up to date")
+    out(t.DB_UP_TO_DATE)
     return 0
 
 
@@ -178,12 +175,12 @@ async def cmd_campaign_create(args: argparse.Namespace, settings: Settings) -> i
         unit_deadline = parse_deadline(args.unit_deadline)
         district_deadline = parse_deadline(args.district_deadline)
     except ValueError as problem:
-        raise CliError(f"bad deadline: {problem}") from None
+        raise CliError(t.BAD_DEADLINE.format(problem=problem)) from None
     if district_deadline <= unit_deadline:
-        raise CliError("the district deadline must come after the unit deadline")
+        raise CliError(t.DEADLINES_ORDER)
     name = args.name.strip()
     if not name or len(name) > 100:
-        raise CliError("the name must be 1 to 100 characters")
+        raise CliError(t.CAMPAIGN_NAME_LENGTH)
     async with open_uows(settings) as uows:
         campaign_id = await campaigns.create_campaign(
             uows,
@@ -192,9 +189,13 @@ async def cmd_campaign_create(args: argparse.Namespace, settings: Settings) -> i
             district_deadline=district_deadline,
             now=SystemClock().now(),
         )
-    print(
-        f"campaign {campaign_id}: {name}; unit deadline {format_local(unit_deadline)}, "
-        f"district deadline {format_local(district_deadline)} (Asia/Shanghai)"
+    out(
+        t.CAMPAIGN_CREATED.format(
+            id=campaign_id,
+            name=name,
+            unit_deadline=format_local(unit_deadline),
+            district_deadline=format_local(district_deadline),
+        )
     )
     return 0
 
@@ -207,7 +208,7 @@ async def cmd_campaign_list(args: argparse.Namespace, settings: Settings) -> int
         found = await campaigns.all_campaigns(uows)
     for c in found:
         state = "open" if c.is_open else "closed"
-        print(
+        out(
             f"{c.id}\t{c.name}\t{format_local(c.unit_deadline)}\t"
             f"{format_local(c.district_deadline)}\t{state}"
         )
@@ -216,15 +217,15 @@ async def cmd_campaign_list(args: argparse.Namespace, settings: Settings) -> int
 
 async def cmd_unit_add(args: argparse.Namespace, settings: Settings) -> int:
     from bot.clock import SystemClock
-    from bot.domain.vocab import UNIT_KINDS, resolve_district
+    from bot.domain.vocab import resolve_district
     from bot.services import campaigns
 
     if args.kind not in UNIT_KINDS:
-        raise CliError(f"--kind must be one of: {'|'.join(UNIT_KINDS)}")
+        raise CliError(t.UNIT_KIND.format(kinds="|".join(UNIT_KINDS)))
     district = resolve_district(args.district)
     name = args.name.strip()
     if not 2 <= len(name) <= 100:
-        raise CliError("the unit name must be 2 to 100 characters")
+        raise CliError(t.UNIT_NAME_LENGTH)
     async with open_uows(settings) as uows:
         unit = await campaigns.add_unit(
             uows,
@@ -235,9 +236,9 @@ async def cmd_unit_add(args: argparse.Namespace, settings: Settings) -> int:
             now=SystemClock().now(),
         )
     if unit is None:
-        raise CliError(f"{district.name} already has a unit named {name}")
-    print(f"unit {unit.code}: {unit.name} ({unit.kind}, {unit.district_name})")
-    print(f"applicant link: {await applicant_link(settings, unit.code)}")
+        raise CliError(t.UNIT_EXISTS.format(district=district.name, name=name))
+    out(t.UNIT_ADDED.format(code=unit.code, name=unit.name, kind=unit.kind, district=unit.district_name))
+    out(t.APPLICANT_LINK.format(link=await applicant_link(settings, unit.code)))
     return 0
 
 
@@ -247,7 +248,7 @@ async def cmd_unit_list(args: argparse.Namespace, settings: Settings) -> int:
     async with open_uows(settings) as uows:
         units = await campaigns.all_units(uows)
     for u in units:
-        print(f"{u.code}\t{u.name}\t{u.kind}\t{u.district_name}")
+        out(f"{u.code}\t{u.name}\t{u.kind}\t{u.district_name}")
     return 0
 
 
@@ -256,7 +257,7 @@ async def applicant_link(settings: Settings, unit_code: str) -> str:
     username = settings.bot_username
     if username:
         return f"https://t.me/{username}?start=u_{unit_code}"
-    return f"/start u_{unit_code}  (set BOT_USERNAME to print a t.me link)"
+    return t.START_WITHOUT_LINK.format(payload=f"u_{unit_code}")
 
 
 def _register_campaign_verbs(verbs: Any) -> None:

@@ -12,53 +12,44 @@ from typing import Any
 
 from bot.cli import CliError, open_uows, out
 from bot.config import Settings
+from bot.texts import cli as t
 
 
 def register(verbs: Any) -> None:
     campaign = _subparsers(verbs.choices["campaign"])
 
-    show = campaign.add_parser("show", help="a campaign with its deadlines and reminder schedule")
-    show.add_argument("--id", type=int, help="campaign id (default: the current one)")
+    show = campaign.add_parser("show", help=t.H_CAMPAIGN_SHOW)
+    show.add_argument("--id", type=int, help=t.H_CAMPAIGN_ID)
     show.set_defaults(handler=cmd_show)
 
-    extend = campaign.add_parser(
-        "extend", help="move a deadline later and announce it to everyone it concerns"
-    )
-    extend.add_argument("--id", type=int, help="campaign id (default: the current one)")
-    extend.add_argument("--unit-deadline", help='"YYYY-MM-DD HH:MM", Asia/Shanghai')
-    extend.add_argument("--district-deadline", help='"YYYY-MM-DD HH:MM", Asia/Shanghai')
+    extend = campaign.add_parser("extend", help=t.H_CAMPAIGN_EXTEND)
+    extend.add_argument("--id", type=int, help=t.H_CAMPAIGN_ID)
+    extend.add_argument("--unit-deadline", help=t.H_NEW_UNIT_DEADLINE)
+    extend.add_argument("--district-deadline", help=t.H_NEW_DISTRICT_DEADLINE)
     extend.set_defaults(handler=cmd_extend)
 
     for verb, is_open, text in (
-        ("close", False, "stop submissions and reminders"),
-        ("open", True, "reopen a closed campaign"),
+        ("close", False, t.H_CAMPAIGN_CLOSE),
+        ("open", True, t.H_CAMPAIGN_OPEN),
     ):
         p = campaign.add_parser(verb, help=text)
-        p.add_argument("--id", type=int, help="campaign id (default: the current one)")
+        p.add_argument("--id", type=int, help=t.H_CAMPAIGN_ID)
         p.set_defaults(handler=cmd_set_open, is_open=is_open)
 
-    schedule = campaign.add_parser("reminders", help="set reminder offsets and quiet hours")
-    schedule.add_argument("--id", type=int, help="campaign id (default: the current one)")
-    schedule.add_argument("--offsets", required=True, help="e.g. 7d,3d,1d,3h")
-    schedule.add_argument("--quiet", help="e.g. 22:00-08:00, or none")
+    schedule = campaign.add_parser("reminders", help=t.H_CAMPAIGN_REMINDERS)
+    schedule.add_argument("--id", type=int, help=t.H_CAMPAIGN_ID)
+    schedule.add_argument("--offsets", required=True, help=t.H_OFFSETS)
+    schedule.add_argument("--quiet", help=t.H_QUIET)
     schedule.set_defaults(handler=cmd_schedule)
 
-    numbers = campaign.add_parser(
-        "certificates", help="set the certificate number format (聘书编号), e.g. CQGSYF-{year}-{number:04d}"
-    )
-    numbers.add_argument("--id", type=int, help="campaign id (default: the current one)")
-    numbers.add_argument(
-        "--format", required=True, help="capitals, {year}, then a 3-6 digit serial: {number:04d}"
-    )
+    numbers = campaign.add_parser("certificates", help=t.H_CERTIFICATES)
+    numbers.add_argument("--id", type=int, help=t.H_CAMPAIGN_ID)
+    numbers.add_argument("--format", required=True, help=t.H_CERTIFICATE_FORMAT)
     numbers.set_defaults(handler=cmd_certificates)
 
-    remind = verbs.add_parser(
-        "remind", help="send due reminders (every minute; --once for cron / systemd timers)"
-    )
-    remind.add_argument("--once", action="store_true", help="one pass, then exit")
-    remind.add_argument(
-        "--dry-run", action="store_true", help="list who would get what; send and record nothing"
-    )
+    remind = verbs.add_parser("remind", help=t.H_REMIND)
+    remind.add_argument("--once", action="store_true", help=t.H_REMIND_ONCE)
+    remind.add_argument("--dry-run", action="store_true", help=t.H_REMIND_DRY_RUN)
     remind.set_defaults(handler=cmd_remind)
 
 
@@ -83,11 +74,11 @@ async def cmd_extend(args: argparse.Namespace, settings: Settings) -> int:
 
     given = {DeadlineKind.UNIT: args.unit_deadline, DeadlineKind.DISTRICT: args.district_deadline}
     if not any(given.values()):
-        raise CliError("give --unit-deadline and/or --district-deadline")
+        raise CliError(t.GIVE_A_DEADLINE)
     try:
         changes = {kind: parse_deadline(text) for kind, text in given.items() if text}
     except ValueError as problem:
-        raise CliError(f"bad deadline: {problem}") from None
+        raise CliError(t.BAD_DEADLINE.format(problem=problem)) from None
     async with open_uows(settings) as uows:
         extended = await campaigns.extend_deadline(
             uows, changes, SystemClock().now(), campaign_id=args.id
@@ -123,8 +114,9 @@ async def cmd_certificates(args: argparse.Namespace, settings: Settings) -> int:
             uows, args.format, campaign_id=args.id, by=None, now=SystemClock().now()
         )
     out(
-        f"campaign #{done.campaign.id} {done.campaign.name}: certificates numbered "
-        f"{done.template} (e.g. {done.example})"
+        t.CERTIFICATE_FORMAT_SET.format(
+            id=done.campaign.id, name=done.campaign.name, template=done.template, example=done.example
+        )
     )
     return 0
 
@@ -141,10 +133,10 @@ async def cmd_remind(args: argparse.Namespace, settings: Settings) -> int:
             for n in report.planned:
                 due = format_local(n.due_at) if n.due_at else "now"
                 out(f"{due}\t{n.recipient_id}\t{reminders.notice_text(n, now).replace(chr(10), ' / ')}")
-            out(f"{len(report.planned)} due; nothing sent (dry run)")
+            out(t.DRY_RUN_DONE.format(due=len(report.planned)))
             return 0
         if not settings.bot_token:
-            raise CliError("BOT_TOKEN is not set; use --dry-run to see what would be sent")
+            raise CliError(t.REMIND_NEEDS_TOKEN)
         from bot.main import create_bot, freeze_startup_objects
         from bot.ratelimit import RateLimiter
         from bot.services.accounts import configured_admins
@@ -166,8 +158,13 @@ async def cmd_remind(args: argparse.Namespace, settings: Settings) -> int:
                     uows, sender, clock, admin_ids=admins, stop=stop
                 )
                 out(
-                    f"{len(report.planned)} due: {report.sent} sent, {report.unreachable} "
-                    f"unreachable, {report.failed} failed, {report.retry} to retry"
+                    t.REMIND_DONE.format(
+                        due=len(report.planned),
+                        sent=report.sent,
+                        unreachable=report.unreachable,
+                        failed=report.failed,
+                        retry=report.retry,
+                    )
                 )
             else:
                 await reminders.run_reminders(

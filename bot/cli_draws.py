@@ -12,35 +12,41 @@ from typing import Any
 
 from bot.cli import CliError, open_uows, out
 from bot.config import Settings
+from bot.texts import cli as t
 
 
 def register(verbs: Any) -> None:
-    draw = verbs.add_parser("draw", help="expert draws: using units, leave, verification").add_subparsers(
-        metavar="ACTION"
-    )
-    unit = draw.add_parser("unit", help="register a using unit (使用单位)")
-    unit.add_argument("name")
+    draw = verbs.add_parser("draw", help=t.H_DRAW).add_subparsers(metavar="ACTION")
+    unit = draw.add_parser("unit", help=t.H_DRAW_UNIT)
+    unit.add_argument("name", help=t.H_DRAW_UNIT_NAME)
     unit.add_argument("--kind", required=True, choices=["hr", "division", "project"],
-                      help="hr 区县人社局, division 市局处室, project 项目单位")  # fmt: skip
-    unit.add_argument("--district", help="district code or name, if it has one")
-    unit.add_argument("--unit", help="the same organisation's employer unit code, so its experts are avoided")
+                      help=t.H_DRAW_UNIT_KIND)  # fmt: skip
+    unit.add_argument("--district", help=t.H_DRAW_UNIT_DISTRICT)
+    unit.add_argument("--unit", help=t.H_DRAW_UNIT_UNIT)
     unit.set_defaults(handler=cmd_unit)
-    draw.add_parser("units", help="list using units").set_defaults(handler=cmd_units)
+    draw.add_parser("units", help=t.H_DRAW_UNITS).set_defaults(handler=cmd_units)
 
-    leave = draw.add_parser("leave", help="record an expert's leave (请假): not drawn on those days")
-    leave.add_argument("certificate_no")
-    leave.add_argument("--from", dest="starts_on", type=date.fromisoformat, required=True)
-    leave.add_argument("--to", dest="ends_on", type=date.fromisoformat, required=True)
-    leave.add_argument("--reason")
+    leave = draw.add_parser("leave", help=t.H_LEAVE)
+    leave.add_argument("certificate_no", help=t.H_CERTIFICATE_NO)
+    leave.add_argument("--from", dest="starts_on", type=_day, required=True, help=t.H_LEAVE_FROM)
+    leave.add_argument("--to", dest="ends_on", type=_day, required=True, help=t.H_LEAVE_TO)
+    leave.add_argument("--reason", help=t.H_LEAVE_REASON)
     leave.set_defaults(handler=cmd_leave)
 
-    show = draw.add_parser("show", help="a request and its audit trail")
-    show.add_argument("request_id", type=int)
+    show = draw.add_parser("show", help=t.H_DRAW_SHOW)
+    show.add_argument("request_id", type=int, help=t.H_REQUEST_ID)
     show.set_defaults(handler=cmd_show)
 
-    verify = draw.add_parser("verify", help="recompute a past draw from its audit record")
-    verify.add_argument("request_id", type=int)
+    verify = draw.add_parser("verify", help=t.H_DRAW_VERIFY)
+    verify.add_argument("request_id", type=int, help=t.H_REQUEST_ID)
     verify.set_defaults(handler=cmd_verify)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(t.NOT_A_DATE.format(text=text)) from None
 
 
 async def _call(settings: Settings, use_case: Any, **kw: Any) -> Any:
@@ -68,8 +74,8 @@ async def cmd_unit(args: argparse.Namespace, settings: Settings) -> int:
         district_id=district_id, unit_code=(args.unit or "").strip().upper() or None,
         now=SystemClock().now(),
     )  # fmt: skip
-    out(f"using unit {row.id}: {row.name} (code {row.code})")
-    out(f"  invite its people: expertbot invite create --role user --unit {row.code}")
+    out(t.USING_UNIT_ADDED.format(id=row.id, name=row.name, code=row.code))
+    out(t.USING_UNIT_INVITE.format(code=row.code))
     return 0
 
 
@@ -90,7 +96,7 @@ async def cmd_leave(args: argparse.Namespace, settings: Settings) -> int:
         starts_on=args.starts_on, ends_on=args.ends_on, reason=args.reason, by=None,
         now=SystemClock().now(),
     )  # fmt: skip
-    out(f"expert {expert_id}: on leave {args.starts_on} to {args.ends_on}")
+    out(t.LEAVE_RECORDED.format(expert_id=expert_id, starts_on=args.starts_on, ends_on=args.ends_on))
     return 0
 
 
@@ -99,12 +105,20 @@ async def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
 
     checks = await _call(settings, draw_admin.verify, request_id=args.request_id)
     if not checks:
-        raise CliError(f"request {args.request_id} has not been drawn")
+        raise CliError(t.NOT_DRAWN.format(request_id=args.request_id))
     for check in checks:
-        verdict = "matches" if not check.problems else "DOES NOT MATCH: " + ", ".join(check.problems)
+        verdict = (
+            t.VERIFY_DIFFERS.format(problems="、".join(t.VERIFY_PROBLEMS.get(p, p) for p in check.problems))
+            if check.problems
+            else t.VERIFY_MATCHES
+        )
         out(
-            f"round {check.round_no}: pool of {check.pool_size}, drawn "
-            f"{', '.join(map(str, check.drawn))}: {verdict}"
+            t.VERIFY_ROUND.format(
+                round_no=check.round_no,
+                pool=check.pool_size,
+                drawn=", ".join(map(str, check.drawn)),
+                verdict=verdict,
+            )
         )
     return 0 if all(not c.problems for c in checks) else 1
 
@@ -117,11 +131,18 @@ async def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
 
     request, events = await _call(settings, draw_admin.trail, request_id=args.request_id)
     out(
-        f"request {request.id} by {request.unit_name} ({request.status}): {request.project}, "
-        f"{', '.join(x.isoformat() for x in request.days)}, {request.wanted} of "
-        f"{', '.join(request.groups)}"
+        t.REQUEST.format(
+            id=request.id,
+            unit=request.unit_name,
+            status=t.request_status(request.status),
+            project=request.project,
+            days="、".join(x.isoformat() for x in request.days),
+            groups="、".join(request.groups),
+            wanted=request.wanted,
+        )
     )
     for action, detail, actor, at in events:
-        who = f"person {actor}" if actor is not None else "bot"
-        out(f"  {format_local(at)}  {action:<16} {who:<10} {json.dumps(detail, ensure_ascii=False)}")
+        who = t.BY_PERSON.format(id=actor) if actor is not None else t.BY_BOT
+        detail_text = json.dumps(detail, ensure_ascii=False)
+        out(t.REQUEST_EVENT.format(at=format_local(at), action=action, who=who, detail=detail_text))
     return 0

@@ -13,66 +13,61 @@ from typing import Any
 
 from bot.cli import CliError, open_uows, out
 from bot.config import Settings
+from bot.texts import cli as t
 
 
 def register(verbs: Any) -> None:
-    export = verbs.add_parser("export", help="Annex 2, Annex 1 and the full export as files").add_subparsers(
-        metavar="WHAT"
-    )
-    annex2 = export.add_parser("annex2", help="附件2 推荐汇总表 (.xlsx)")
-    annex2.add_argument("--district", default="all", help="district code or name, or all (default)")
-    annex2.add_argument("--group", help="one professional group (拟报专业组), e.g. 矿山")
-    annex2.add_argument("--include-pending", action="store_true", help="add rows still in review (备注 审核中)")
+    export = verbs.add_parser("export", help=t.H_EXPORT).add_subparsers(metavar="WHAT")
+    annex2 = export.add_parser("annex2", help=t.H_EXPORT_ANNEX2)
+    annex2.add_argument("--district", default="all", help=t.H_DISTRICT_OR_ALL)
+    annex2.add_argument("--group", help=t.H_GROUP)
+    annex2.add_argument("--include-pending", action="store_true", help=t.H_INCLUDE_PENDING)
     _common(annex2)
     annex2.set_defaults(handler=cmd_export_annex2)
 
-    annex1 = export.add_parser("annex1", help="附件1 推荐表 of one application (.docx)")
-    annex1.add_argument("--application", type=int, required=True, help="application number")
-    annex1.add_argument("-o", "--output", required=True, help="file to write")
+    annex1 = export.add_parser("annex1", help=t.H_EXPORT_ANNEX1)
+    annex1.add_argument("--application", type=int, required=True, help=t.H_APPLICATION)
+    annex1.add_argument("-o", "--output", required=True, help=t.H_OUTPUT)
     annex1.set_defaults(handler=cmd_export_annex1)
 
-    archive = export.add_parser("annex1-archive", help="every 附件1 of a district's batch (.zip)")
-    archive.add_argument("--district", required=True, help="district code or name")
-    archive.add_argument("--include-pending", action="store_true", help="add forms still in review")
+    archive = export.add_parser("annex1-archive", help=t.H_EXPORT_ARCHIVE)
+    archive.add_argument("--district", required=True, help=t.H_DISTRICT)
+    archive.add_argument("--include-pending", action="store_true", help=t.H_INCLUDE_PENDING_FORMS)
     _common(archive)
     archive.set_defaults(handler=cmd_export_archive)
 
-    full = export.add_parser("full", help="every field of every submitted application (.xlsx)")
-    full.add_argument("--district", default="all", help="district code or name, or all (default)")
-    full.add_argument("--group", help="one professional group")
+    full = export.add_parser("full", help=t.H_EXPORT_FULL)
+    full.add_argument("--district", default="all", help=t.H_DISTRICT_OR_ALL)
+    full.add_argument("--group", help=t.H_GROUP)
     _common(full)
     full.set_defaults(handler=cmd_export_full)
 
     from bot.domain.registry import Standing
 
-    experts = export.add_parser("experts", help="入库专家名册, the registry with contact data (.xlsx)")
-    experts.add_argument("--group", help="one professional group")
-    experts.add_argument(
-        "--standing", choices=[s.value for s in Standing]
-    )
-    experts.add_argument("-o", "--output", required=True, help="file to write")
+    experts = export.add_parser("experts", help=t.H_EXPORT_EXPERTS)
+    experts.add_argument("--group", help=t.H_GROUP)
+    experts.add_argument("--standing", choices=[s.value for s in Standing], help=t.H_STANDING)
+    experts.add_argument("-o", "--output", required=True, help=t.H_OUTPUT)
     experts.set_defaults(handler=cmd_export_experts)
 
-    audit = verbs.add_parser("audit", help="the access log of exports and views").add_subparsers(
-        metavar="ACTION"
-    )
-    listing = audit.add_parser("list", help="newest entries first")
-    listing.add_argument("-n", "--limit", type=int, default=50, help="how many (50, at most 200)")
+    audit = verbs.add_parser("audit", help=t.H_AUDIT).add_subparsers(metavar="ACTION")
+    listing = audit.add_parser("list", help=t.H_AUDIT_LIST)
+    listing.add_argument("-n", "--limit", type=int, default=50, help=t.H_AUDIT_LIMIT)
     listing.set_defaults(handler=cmd_audit_list)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--campaign", type=int, help="campaign id (default: the current one)")
-    p.add_argument("-o", "--output", required=True, help="file to write")
+    p.add_argument("--campaign", type=int, help=t.H_CAMPAIGN_ID)
+    p.add_argument("-o", "--output", required=True, help=t.H_OUTPUT)
 
 
 def _target(path: str) -> Path:
     """The output file, checked before any data is read."""
     target = Path(path)
     if target.is_dir():
-        raise CliError(f"{path} is a folder; give a file name")
+        raise CliError(t.IS_A_FOLDER.format(path=path))
     if not target.parent.is_dir():
-        raise CliError(f"folder {target.parent} does not exist")
+        raise CliError(t.NO_FOLDER.format(folder=target.parent))
     return target
 
 
@@ -90,7 +85,7 @@ async def _district_id(uows: Any, text: str | None) -> int | None:
         return None
     found = await district_id_of(uows, resolve_district(text).code)
     if found is None:
-        raise CliError(f"unknown district: {text}")
+        raise CliError(t.UNKNOWN_DISTRICT.format(text=text))
     return found
 
 
@@ -101,7 +96,7 @@ def _group(text: str | None) -> str | None:
         return None
     group = text.strip()
     if group not in PROFESSIONAL_GROUPS:
-        raise CliError(f"unknown --group {text}; one of: {' '.join(PROFESSIONAL_GROUPS)}")
+        raise CliError(t.UNKNOWN_GROUP.format(text=text, groups=" ".join(PROFESSIONAL_GROUPS)))
     return group
 
 
@@ -122,8 +117,7 @@ async def cmd_export_annex2(args: argparse.Namespace, settings: Settings) -> int
             uows, request, actor_id=None, now=SystemClock().now(), campaign_id=args.campaign
         )
     path = _write(target, write_annex2(export.rows, export.district, export.filled_on, group=group))
-    pending = f", {export.pending} in review" if export.pending else ""
-    out(f"{path}: Annex 2 of {export.scope}, {len(export.rows)} rows{pending}")
+    out(t.annex2_written(path, export.scope, len(export.rows), export.pending))
     return 0
 
 
@@ -136,7 +130,7 @@ async def cmd_export_annex1(args: argparse.Namespace, settings: Settings) -> int
     async with open_uows(settings) as uows:
         form = await svc.annex1(uows, args.application, actor_id=None, now=SystemClock().now())
     path = _write(target, render_annex1_docx(form.form))
-    out(f"{path}: Annex 1 of application {form.app_id}")
+    out(t.ANNEX1_WRITTEN.format(path=path, id=form.app_id))
     return 0
 
 
@@ -151,7 +145,7 @@ async def cmd_export_archive(args: argparse.Namespace, settings: Settings) -> in
     async with open_uows(settings) as uows:
         district_id = await _district_id(uows, args.district)
         if district_id is None:
-            raise CliError("--district must name one district")
+            raise CliError(t.ONE_DISTRICT)
         district, forms = await svc.annex1_archive(
             uows,
             district_id,
@@ -162,7 +156,7 @@ async def cmd_export_archive(args: argparse.Namespace, settings: Settings) -> in
         )
     data = annex1_archive((annex1_filename(None, f.app_id), render_annex1_docx(f.form)) for f in forms)
     path = _write(target, data)
-    out(f"{path}: {len(forms)} Annex 1 forms of {district}")
+    out(t.ARCHIVE_WRITTEN.format(path=path, district=district, count=len(forms)))
     return 0
 
 
@@ -182,7 +176,7 @@ async def cmd_export_full(args: argparse.Namespace, settings: Settings) -> int:
             group=group,
         )
     path = _write(target, write_full_export(full.headers, full.rows))
-    out(f"{path}: full export, {len(full.rows)} rows")
+    out(t.FULL_WRITTEN.format(path=path, rows=len(full.rows)))
     return 0
 
 
@@ -200,7 +194,7 @@ async def cmd_export_experts(args: argparse.Namespace, settings: Settings) -> in
         )
     _, data = registry_file(rows, local(now).date())
     path = _write(target, data)
-    out(f"{path}: registry, {len(rows)} experts")
+    out(t.EXPERTS_WRITTEN.format(path=path, count=len(rows)))
     return 0
 
 
@@ -211,7 +205,7 @@ async def cmd_audit_list(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import audit
 
     if not 1 <= args.limit <= audit.MAX_ENTRIES:
-        raise CliError(f"--limit must be between 1 and {audit.MAX_ENTRIES}")
+        raise CliError(t.LIMIT_RANGE.format(max=audit.MAX_ENTRIES))
     async with open_uows(settings) as uows:
         entries = await audit.recent(uows, args.limit)
     for r in entries.rows:

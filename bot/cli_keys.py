@@ -11,34 +11,21 @@ from typing import Any
 
 from bot.cli import CliError, _open, out
 from bot.config import Settings
+from bot.texts import cli as t
 
 
 def register(verbs: Any) -> None:
-    keys = verbs.add_parser("keys", help="the data key that encrypts personal data").add_subparsers(
-        metavar="ACTION"
-    )
-    keys.add_parser("generate", help="print a fresh random key for DATA_KEY").set_defaults(
-        handler=cmd_keys_generate
-    )
-    rotate = keys.add_parser(
-        "rotate", help="re-encrypt everything under a new key (stop the bot first)"
-    )
+    keys = verbs.add_parser("keys", help=t.H_KEYS).add_subparsers(metavar="ACTION")
+    keys.add_parser("generate", help=t.H_KEYS_GENERATE).set_defaults(handler=cmd_keys_generate)
+    rotate = keys.add_parser("rotate", help=t.H_KEYS_ROTATE)
     new = rotate.add_mutually_exclusive_group(required=True)
-    new.add_argument("--new-key", help="the new key, base64 (from: expertbot keys generate)")
-    new.add_argument("--new-key-file", help="a file holding the new key")
-    rotate.add_argument(
-        "--new-index-key",
-        help="a new INDEX_KEY for the ID-number hashes (default: derived from the new key, "
-        "or INDEX_KEY if it is set)",
-    )
+    new.add_argument("--new-key", help=t.H_NEW_KEY)
+    new.add_argument("--new-key-file", help=t.H_NEW_KEY_FILE)
+    rotate.add_argument("--new-index-key", help=t.H_NEW_INDEX_KEY)
     rotate.set_defaults(handler=cmd_keys_rotate)
 
-    purge = verbs.add_parser(
-        "purge",
-        help="erase personal data of withdrawn, declined and not-accepted applications older than "
-        "RETENTION_DAYS",
-    )
-    purge.add_argument("--dry-run", action="store_true", help="list what would be erased, change nothing")
+    purge = verbs.add_parser("purge", help=t.H_PURGE)
+    purge.add_argument("--dry-run", action="store_true", help=t.H_PURGE_DRY_RUN)
     purge.set_defaults(handler=cmd_purge)
 
 
@@ -61,7 +48,7 @@ async def cmd_keys_rotate(args: argparse.Namespace, settings: Settings) -> int:
     try:
         old = configure_keys(settings)
         if old is None:
-            raise CliError("DATA_KEY (the current key) is not set: rotation needs both keys")
+            raise CliError(t.ROTATE_NEEDS_OLD_KEY)
         index_text = args.new_index_key or (
             settings.index_key.get_secret_value() if settings.index_key else None
         )
@@ -72,8 +59,8 @@ async def cmd_keys_rotate(args: argparse.Namespace, settings: Settings) -> int:
         count = await rotate_keys(database, old, new, SystemClock().now())
     finally:
         await database.dispose()
-    out(f"re-encrypted {count} values from key {old.current_id} to key {key_id(new_key)}")
-    out("now set DATA_KEY to the new key (and INDEX_KEY if you gave --new-index-key), then start the bot")
+    out(t.ROTATED.format(count=count, old=old.current_id, new=key_id(new_key)))
+    out(t.ROTATED_NEXT)
     return 0
 
 
@@ -81,7 +68,7 @@ def _read(path: str) -> str:
     try:
         return Path(path).read_text(encoding="ascii").strip()
     except OSError as problem:
-        raise CliError(f"{path}: {problem.strerror or problem}") from None
+        raise CliError(t.FILE_PROBLEM.format(path=path, problem=problem.strerror or problem)) from None
 
 
 async def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
@@ -99,11 +86,14 @@ async def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
         )
     finally:
         await database.dispose()
-    verb = "would erase" if report.dry_run else "erased"
     for app in report.applications:
         out(f"{app.id}\t{app.name}\t{app.status}\tlast change {format_local(app.updated_at)}")
+    summary = t.PURGE_PLANNED if report.dry_run else t.PURGED
     out(
-        f"{verb} personal data of {len(report.applications)} application(s) "
-        f"unchanged since {format_local(report.cutoff)} ({settings.retention_days} days)"
+        summary.format(
+            count=len(report.applications),
+            cutoff=format_local(report.cutoff),
+            days=settings.retention_days,
+        )
     )
     return 0

@@ -12,27 +12,24 @@ from typing import Any
 
 from bot.cli import CliError, open_uows, out
 from bot.config import Settings
+from bot.texts import cli as t
 
 
 def register(verbs: Any) -> None:
-    person = verbs.add_parser("person", help="persons and their accounts").add_subparsers(
-        metavar="ACTION"
-    )
-    show = person.add_parser("show", help="a person's accounts, roles and account history")
+    person = verbs.add_parser("person", help=t.H_PERSON).add_subparsers(metavar="ACTION")
+    show = person.add_parser("show", help=t.H_PERSON_SHOW)
     _who_args(show)
     show.set_defaults(handler=cmd_show)
-    rebind = person.add_parser(
-        "rebind", help="a one-time link that makes whoever opens it this person's account"
-    )
+    rebind = person.add_parser("rebind", help=t.H_PERSON_REBIND)
     _who_args(rebind)
-    rebind.add_argument("--days", type=int, default=3, help="valid for this many days (3)")
+    rebind.add_argument("--days", type=int, default=3, help=t.H_REBIND_DAYS)
     rebind.set_defaults(handler=cmd_rebind)
 
 
 def _who_args(p: argparse.ArgumentParser) -> None:
     who = p.add_mutually_exclusive_group(required=True)
-    who.add_argument("--person", type=int, help="the person's id")
-    who.add_argument("--telegram", type=int, help="the Telegram user id of their account")
+    who.add_argument("--person", type=int, help=t.H_PERSON_ID)
+    who.add_argument("--telegram", type=int, help=t.H_PERSON_TELEGRAM)
 
 
 async def _person(uows: Any, args: argparse.Namespace) -> int:
@@ -43,7 +40,7 @@ async def _person(uows: Any, args: argparse.Namespace) -> int:
     async with uows() as uow:
         account = await uow.accounts.attached(accounts.TELEGRAM, str(args.telegram))
     if account is None:
-        raise CliError(f"no person has the Telegram account {args.telegram}")
+        raise CliError(t.NO_SUCH_ACCOUNT.format(telegram=args.telegram))
     return account.person_id
 
 
@@ -57,22 +54,23 @@ async def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
         async with uows() as uow:
             row = await uow.people.person(person_id)
             if row is None:
-                raise CliError(f"no person {person_id}")
+                raise CliError(t.NO_SUCH_PERSON.format(id=person_id))
             held = await uow.accounts.accounts_of(person_id)
             grants = await grants_of(uow, person_id)
             apps = await uow.applications.applications_of(person_id)
             events = await uow.accounts.events_of(person_id)
-    out(f"person {person_id}: {row.full_name or '(no name)'}")
+    out(t.PERSON.format(id=person_id, name=row.full_name or t.NO_NAME))
     for a in held:
-        seen = format_local(a.last_seen_at) if a.last_seen_at else "never"
-        flag = ", unreachable" if a.unreachable else ""
-        out(f"  account {a.id}: @{a.username or '-'} {a.display_name}, last seen {seen}{flag}")
+        seen = format_local(a.last_seen_at) if a.last_seen_at else t.NEVER
+        flag = t.UNREACHABLE if a.unreachable else ""
+        who = " ".join(x for x in (f"@{a.username or '-'}", a.display_name) if x)
+        out(t.ACCOUNT.format(id=a.id, who=who, seen=seen, flag=flag))
     for g in grants:
-        out(f"  role: {describe(g)}")
-    out(f"  applications: {len(apps)}")
+        out(t.ROLE.format(role=describe(g)))
+    out(t.APPLICATIONS.format(count=len(apps)))
     for action, actor, detail, at in events:
-        by = f"person {actor}" if actor is not None else "command line"
-        out(f"  {format_local(at)} {action} by {by} {detail}")
+        by = t.BY_PERSON.format(id=actor) if actor is not None else t.COMMAND_LINE
+        out(t.PERSON_EVENT.format(at=format_local(at), action=action, by=by, detail=detail))
     return 0
 
 
@@ -82,7 +80,7 @@ async def cmd_rebind(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import accounts
 
     if not 1 <= args.days <= 14:
-        raise CliError("--days must be between 1 and 14")
+        raise CliError(t.DAYS_RANGE.format(low=1, high=14))
     async with open_uows(settings) as uows:
         person_id = await _person(uows, args)
         now = SystemClock().now()
@@ -99,12 +97,14 @@ async def cmd_rebind(args: argparse.Namespace, settings: Settings) -> int:
         except DomainError as refused:
             raise CliError(str(refused)) from None
     out(
-        f"rebind link for person {person_id} ({link.person_name or 'no name'}), valid until "
-        f"{format_local(link.expires_at)} (Asia/Shanghai), one use; whoever opens it becomes "
-        "this person's Telegram account and the old one is detached"
+        t.REBIND_LINK.format(
+            id=person_id,
+            name=link.person_name or t.REBIND_NO_NAME,
+            until=format_local(link.expires_at),
+        )
     )
     if settings.bot_username:
         out(f"https://t.me/{settings.bot_username}?start={link.payload}")
     else:
-        out(f"/start {link.payload}  (set BOT_USERNAME to print a t.me link)")
+        out(t.START_WITHOUT_LINK.format(payload=link.payload))
     return 0

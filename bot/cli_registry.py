@@ -12,58 +12,51 @@ from typing import Any
 
 from bot.cli import CliError, open_uows, out
 from bot.config import Settings
+from bot.texts import cli as t
 
 
 def register(verbs: Any) -> None:
-    registry = verbs.add_parser(
-        "registry", help="the expert database: meeting batches, publicity, appointment"
-    ).add_subparsers(metavar="ACTION")
+    registry = verbs.add_parser("registry", help=t.H_REGISTRY).add_subparsers(metavar="ACTION")
 
-    batch = registry.add_parser("batch", help="record the joint meeting's decision (入库确认)")
-    batch.add_argument("--meeting-date", type=_date, required=True, help="YYYY-MM-DD")
-    batch.add_argument("--reference", required=True, help="e.g. 联席会议纪要〔2022〕3号")
-    batch.add_argument("--applications", type=_ids, required=True, help="application ids: 1,2,3")
-    batch.add_argument("--corrects", type=int, help="the batch this one corrects")
+    batch = registry.add_parser("batch", help=t.H_BATCH)
+    batch.add_argument("--meeting-date", type=_date, required=True, help=t.H_MEETING_DATE)
+    batch.add_argument("--reference", required=True, help=t.H_REFERENCE)
+    batch.add_argument("--applications", type=_ids, required=True, help=t.H_APPLICATIONS)
+    batch.add_argument("--corrects", type=int, help=t.H_CORRECTS)
     batch.set_defaults(handler=cmd_batch)
 
-    publicity = registry.add_parser("publicity", help="open a batch's publicity window (公示)")
-    publicity.add_argument("--batch", type=int, required=True)
-    publicity.add_argument("--start", type=_date, required=True, help="first day, YYYY-MM-DD")
-    publicity.add_argument(
-        "--end", type=_date, help="last day (default: the 5th working day; no holidays known)"
-    )
+    publicity = registry.add_parser("publicity", help=t.H_PUBLICITY)
+    publicity.add_argument("--batch", type=int, required=True, help=t.H_BATCH_ID)
+    publicity.add_argument("--start", type=_date, required=True, help=t.H_PUBLICITY_START)
+    publicity.add_argument("--end", type=_date, help=t.H_PUBLICITY_END)
     publicity.set_defaults(handler=cmd_publicity)
 
-    objection = registry.add_parser("objection", help="record an objection (异议) received")
-    objection.add_argument("--application", type=int, required=True)
-    objection.add_argument("--received", type=_date, required=True, help="YYYY-MM-DD")
-    objection.add_argument("--summary", required=True)
+    objection = registry.add_parser("objection", help=t.H_OBJECTION)
+    objection.add_argument("--application", type=int, required=True, help=t.H_APPLICATION)
+    objection.add_argument("--received", type=_date, required=True, help=t.H_RECEIVED)
+    objection.add_argument("--summary", required=True, help=t.H_SUMMARY)
     objection.set_defaults(handler=cmd_objection)
 
-    decide = registry.add_parser("decide", help="decide an objection")
-    decide.add_argument("objection_id", type=int)
+    decide = registry.add_parser("decide", help=t.H_DECIDE)
+    decide.add_argument("objection_id", type=int, help=t.H_OBJECTION_ID)
     outcome = decide.add_mutually_exclusive_group(required=True)
-    outcome.add_argument("--upheld", action="store_true", help="异议成立: the person leaves")
-    outcome.add_argument("--overruled", action="store_true", help="异议不成立")
-    decide.add_argument("--reason", required=True)
+    outcome.add_argument("--upheld", action="store_true", help=t.H_UPHELD)
+    outcome.add_argument("--overruled", action="store_true", help=t.H_OVERRULED)
+    decide.add_argument("--reason", required=True, help=t.H_REASON)
     decide.set_defaults(handler=cmd_decide)
 
-    appoint = registry.add_parser("appoint", help="appoint a batch after its publicity (聘任)")
-    appoint.add_argument("--batch", type=int, required=True)
-    appoint.add_argument("--start", type=_date, required=True, help="first day of the term")
+    appoint = registry.add_parser("appoint", help=t.H_APPOINT)
+    appoint.add_argument("--batch", type=int, required=True, help=t.H_BATCH_ID)
+    appoint.add_argument("--start", type=_date, required=True, help=t.H_TERM_START)
     appoint.set_defaults(handler=cmd_appoint)
 
 
 def register_import(verbs: Any) -> None:
-    imports = verbs.add_parser("import", help="applications that arrived on paper").add_subparsers(
-        metavar="WHAT"
-    )
-    annex2 = imports.add_parser("annex2", help="a district's 附件2 推荐汇总表 (.xlsx)")
-    annex2.add_argument("file", help="the .xlsx in the official layout")
-    annex2.add_argument("--district", required=True, help="district code or name")
-    annex2.add_argument(
-        "--skip-bad", action="store_true", help="enter the good rows even when some fail"
-    )
+    imports = verbs.add_parser("import", help=t.H_IMPORT).add_subparsers(metavar="WHAT")
+    annex2 = imports.add_parser("annex2", help=t.H_IMPORT_ANNEX2)
+    annex2.add_argument("file", help=t.H_IMPORT_FILE)
+    annex2.add_argument("--district", required=True, help=t.H_DISTRICT)
+    annex2.add_argument("--skip-bad", action="store_true", help=t.H_SKIP_BAD)
     annex2.set_defaults(handler=cmd_import_annex2)
 
 
@@ -78,7 +71,7 @@ async def cmd_import_annex2(args: argparse.Namespace, settings: Settings) -> int
     try:
         rows = read_annex2(Path(args.file).read_bytes())
     except (OSError, Annex2FormatError) as problem:
-        raise CliError(f"{args.file}: {problem}") from None
+        raise CliError(t.FILE_PROBLEM.format(path=args.file, problem=problem)) from None
     async with open_uows(settings) as uows:
         try:
             report = await paper.import_annex2(
@@ -87,14 +80,11 @@ async def cmd_import_annex2(args: argparse.Namespace, settings: Settings) -> int
         except (DomainError, ValueError) as refused:
             raise CliError(str(refused)) from None
     for refused in report.refused:
-        out(f"row {refused.row_no}: refused: {refused.reason}")
+        out(t.ROW_REFUSED.format(row=refused.row_no, reason=refused.reason))
     if not report.stored:
-        raise CliError(
-            f"{len(report.refused)} of {len(rows)} rows refused; nothing imported "
-            "(fix them, or --skip-bad to enter the others)"
-        )
-    out(f"{report.district}: {len(report.created)} applications entered as district-approved, "
-        f"{len(report.refused)} refused")  # fmt: skip
+        raise CliError(t.NOTHING_IMPORTED.format(rows=len(rows), refused=len(report.refused)))
+    out(t.IMPORTED.format(district=report.district, created=len(report.created),
+                          refused=len(report.refused)))  # fmt: skip
     return 0
 
 
@@ -104,14 +94,14 @@ def _date(text: str) -> date:
     try:
         return parse_day(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from None
+        raise argparse.ArgumentTypeError(t.NOT_A_DATE.format(text=text)) from None
 
 
 def _ids(text: str) -> list[int]:
     try:
         return [int(part) for part in text.replace("，", ",").split(",") if part.strip()]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a list of ids: {text}") from None
+        raise argparse.ArgumentTypeError(t.NOT_IDS.format(text=text)) from None
 
 
 async def _run(settings: Settings, use_case: Any, **kw: Any) -> Any:
@@ -136,15 +126,15 @@ async def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
         app_ids=args.applications,
         corrects=args.corrects,
     )
-    out(f"batch {recorded.id}: {recorded.reference}")
+    out(t.BATCH.format(id=recorded.id, reference=recorded.reference))
     for app in recorded.confirmed:
-        out(f"  confirmed #{app.id} {app.values.get('name') or ''}")
+        out(t.BATCH_CONFIRMED.format(id=app.id, name=app.values.get("name") or ""))
     for app in recorded.dropped:
-        out(f"  left out #{app.id} {app.values.get('name') or ''} (qualified again)")
+        out(t.BATCH_LEFT_OUT.format(id=app.id, name=app.values.get("name") or ""))
     for objection_id in recorded.carried:
-        out(f"  objection {objection_id} still open: decide it before appointing this batch")
+        out(t.BATCH_CARRIED.format(id=objection_id))
     for objection_id in recorded.moot:
-        out(f"  objection {objection_id}: moot (against someone left out)")
+        out(t.BATCH_MOOT.format(id=objection_id))
     return 0
 
 
@@ -158,8 +148,14 @@ async def cmd_publicity(args: argparse.Namespace, settings: Settings) -> int:
     )
     window = published.window
     out(
-        f"publicity of batch {window.batch_id}: {window.starts_on} ({weekday_of(window.starts_on)}) "
-        f"to {window.ends_on} ({weekday_of(window.ends_on)}), {len(published.entries)} people"
+        t.PUBLICITY.format(
+            batch=window.batch_id,
+            start=window.starts_on,
+            start_day=weekday_of(window.starts_on),
+            end=window.ends_on,
+            end_day=weekday_of(window.ends_on),
+            count=len(published.entries),
+        )
     )
     for i, e in enumerate(published.entries, start=1):
         out(f"  {i}\t{e.name}\t{e.gender}\t{e.unit}\t{e.title}\t{e.group}")
@@ -176,8 +172,7 @@ async def cmd_objection(args: argparse.Namespace, settings: Settings) -> int:
         received_on=args.received,
         summary=args.summary,
     )
-    out(f"objection {recorded.id} recorded against #{args.application}; decide it with "
-        f"'expertbot registry decide {recorded.id} --upheld|--overruled --reason …'")  # fmt: skip
+    out(t.OBJECTION_RECORDED.format(id=recorded.id, app_id=args.application))
     return 0
 
 
@@ -192,10 +187,11 @@ async def cmd_decide(args: argparse.Namespace, settings: Settings) -> int:
         reason=args.reason,
     )
     app = decided.app
-    out(f"objection {args.objection_id}: {'upheld' if args.upheld else 'overruled'}; "
-        f"#{app.id} is {app.status.value}")  # fmt: skip
+    outcome = t.UPHELD if args.upheld else t.OVERRULED
+    out(t.OBJECTION_DECIDED.format(id=args.objection_id, outcome=outcome, app_id=app.id,
+                                   status=t.status(app.status.value)))  # fmt: skip
     for moot in decided.moot:
-        out(f"objection {moot}: moot (against the same person, closed with it)")
+        out(t.OBJECTION_CLOSED_MOOT.format(id=moot))
     return 0
 
 
@@ -207,5 +203,5 @@ async def cmd_appoint(args: argparse.Namespace, settings: Settings) -> int:
     )
     for a in appointed:
         out(f"{a.certificate_no}\t{a.name}\t{a.group}\t{a.starts_on} to {a.ends_on}")
-    out(f"{len(appointed)} appointed; each is told in chat by the running bot")
+    out(t.APPOINTED.format(count=len(appointed)))
     return 0

@@ -15,47 +15,36 @@ from bot.cli import CliError, out
 from bot.config import Settings
 from bot.domain.review import Grant, RoleKind
 from bot.services.repositories import UnitOfWorkFactory
+from bot.texts import cli as t
 
 
 def register(verbs: Any) -> None:
     for name, handler, help_text in (
-        ("grant", cmd_grant, "give a person a reviewer or admin role"),
-        ("revoke", cmd_revoke, "take a role away"),
+        ("grant", cmd_grant, t.H_GRANT),
+        ("revoke", cmd_revoke, t.H_REVOKE),
     ):
         p = verbs.add_parser(name, help=help_text)
-        p.add_argument("telegram_id", type=int, help="the person's Telegram user id")
+        p.add_argument("telegram_id", type=int, help=t.H_TELEGRAM_ID)
         _target_args(p)
         if name == "grant":
-            p.add_argument("--name", default="", help="the person's name, if not yet known")
+            p.add_argument("--name", default="", help=t.H_GRANT_NAME)
         p.set_defaults(handler=handler)
 
-    invite = verbs.add_parser("invite", help="one-time invite links").add_subparsers(
-        metavar="ACTION"
-    )
-    create = invite.add_parser(
-        "create", help="make a link that grants a bureau reviewer, district or unit role"
-    )
+    invite = verbs.add_parser("invite", help=t.H_INVITE).add_subparsers(metavar="ACTION")
+    create = invite.add_parser("create", help=t.H_INVITE_CREATE)
     _target_args(create)
-    create.add_argument("--days", type=int, default=7, help="valid for this many days (7)")
+    create.add_argument("--days", type=int, default=7, help=t.H_INVITE_DAYS)
     create.set_defaults(handler=cmd_invite_create)
-    invite.add_parser("list", help="list unused, unexpired invites").set_defaults(
-        handler=cmd_invite_list
-    )
-    revoke = invite.add_parser("revoke", help="revoke an unused invite")
-    revoke.add_argument("invite_id", type=int)
+    invite.add_parser("list", help=t.H_INVITE_LIST).set_defaults(handler=cmd_invite_list)
+    revoke = invite.add_parser("revoke", help=t.H_INVITE_REVOKE)
+    revoke.add_argument("invite_id", type=int, help=t.H_INVITE_ID)
     revoke.set_defaults(handler=cmd_invite_revoke)
 
 
 def _target_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--role",
-        required=True,
-        choices=[r.value for r in RoleKind],
-        help="bureau (admin), bureau_rv (bureau reviewer: qualification review), district, unit, "
-        "user (using unit: draws experts)",
-    )
-    p.add_argument("--district", help="district code or name (for --role district)")
-    p.add_argument("--unit", help="unit code (for --role unit), using unit code (for --role user)")
+    p.add_argument("--role", required=True, choices=[r.value for r in RoleKind], help=t.H_ROLE)
+    p.add_argument("--district", help=t.H_ROLE_DISTRICT)
+    p.add_argument("--unit", help=t.H_ROLE_UNIT)
 
 
 @asynccontextmanager
@@ -78,34 +67,35 @@ async def _target(uows: UnitOfWorkFactory, args: argparse.Namespace) -> Grant:
     role = RoleKind(args.role)
     if role in (RoleKind.BUREAU, RoleKind.BUREAU_REVIEWER):
         if args.district or args.unit:
-            raise CliError(f"--role {role.value} takes neither --district nor --unit")
+            raise CliError(t.ROLE_TAKES_NO_PLACE.format(role=role.value))
         return Grant(role=role)
     if role is RoleKind.DISTRICT:
         if not args.district or args.unit:
-            raise CliError("--role district needs --district (code or name) and no --unit")
+            raise CliError(t.ROLE_DISTRICT_NEEDS)
         target = await roles.find_target(uows, role, resolve_district(args.district).code)
         if target is None:
-            raise CliError(f"unknown district: {args.district}")
+            raise CliError(t.UNKNOWN_DISTRICT.format(text=args.district))
         return target
     if not args.unit or args.district:
-        raise CliError(f"--role {role.value} needs --unit CODE and no --district")
+        raise CliError(t.ROLE_UNIT_NEEDS.format(role=role.value))
     target = await roles.find_target(uows, role, args.unit.strip().upper())
     if target is None:
         where = "expertbot draw units" if role is RoleKind.USER else "expertbot unit list"
-        raise CliError(f"unknown unit code: {args.unit} (see: {where})")
+        raise CliError(t.UNKNOWN_UNIT_CODE.format(code=args.unit, where=where))
     return target
 
 
 def describe(g: Grant) -> str:
+    """The role as the chat's /roles names it."""
     if g.role is RoleKind.BUREAU:
-        return "bureau admin"
+        return t.ROLE_BUREAU
     if g.role is RoleKind.BUREAU_REVIEWER:
-        return "bureau reviewer (qualification review)"
+        return t.ROLE_BUREAU_REVIEWER
     if g.role is RoleKind.DISTRICT:
-        return f"district reviewer of {g.district_name}"
+        return t.ROLE_DISTRICT.format(district=g.district_name)
     if g.role is RoleKind.USER:
-        return f"using unit {g.unit_name} ({g.unit_code})"
-    return f"unit reviewer of {g.unit_name} ({g.unit_code})"
+        return t.ROLE_USER.format(unit=g.unit_name, code=g.unit_code)
+    return t.ROLE_UNIT.format(unit=g.unit_name, code=g.unit_code)
 
 
 async def cmd_grant(args: argparse.Namespace, settings: Settings) -> int:
@@ -124,8 +114,8 @@ async def cmd_grant(args: argparse.Namespace, settings: Settings) -> int:
             full_name=args.name.strip(),
             now=SystemClock().now(),
         )
-    state = "is now" if added else "already was"
-    out(f"Telegram {args.telegram_id} (person {person_id}) {state} {describe(target)}")
+    said = t.GRANTED if added else t.ALREADY_GRANTED
+    out(said.format(telegram=args.telegram_id, person=person_id, role=describe(target)))
     return 0
 
 
@@ -139,10 +129,10 @@ async def cmd_revoke(args: argparse.Namespace, settings: Settings) -> int:
             account = await uow.accounts.attached(TELEGRAM, str(args.telegram_id))
         removed = account is not None and await roles.revoke(uows, account.person_id, target)
     if not removed:
-        raise CliError(f"{args.telegram_id} does not hold that role")
-    out(f"{args.telegram_id} is no longer {describe(target)}")
+        raise CliError(t.NOT_HELD.format(telegram=args.telegram_id))
+    out(t.REVOKED.format(telegram=args.telegram_id, role=describe(target)))
     if target.role is RoleKind.BUREAU and args.telegram_id in settings.bureau_admin_ids:
-        out("note: the id is still in BUREAU_ADMIN_IDS, which grants bureau admin by itself")
+        out(t.STILL_CONFIGURED)
     return 0
 
 
@@ -151,9 +141,9 @@ async def cmd_invite_create(args: argparse.Namespace, settings: Settings) -> int
     from bot.services import roles
 
     if args.role == RoleKind.BUREAU.value:
-        raise CliError("bureau admins are granted directly: expertbot grant ID --role bureau")
+        raise CliError(t.BUREAU_GRANTED_DIRECTLY)
     if not 1 <= args.days <= 60:
-        raise CliError("--days must be between 1 and 60")
+        raise CliError(t.DAYS_RANGE.format(low=1, high=60))
     async with _units_of_work(settings) as uows:
         target = await _target(uows, args)
         invite = await roles.create_invite(
@@ -163,12 +153,15 @@ async def cmd_invite_create(args: argparse.Namespace, settings: Settings) -> int
             now=SystemClock().now(),
             ttl=timedelta(days=args.days),
         )
-    out(f"invite {invite.id} for {describe(invite.grant)}, valid until "
-         f"{format_local(invite.expires_at)} (Asia/Shanghai), one use")
+    out(
+        t.INVITE_MADE.format(
+            id=invite.id, role=describe(invite.grant), until=format_local(invite.expires_at)
+        )
+    )
     if settings.bot_username:
         out(f"https://t.me/{settings.bot_username}?start={invite.payload}")
     else:
-        out(f"/start {invite.payload}  (set BOT_USERNAME to print a t.me link)")
+        out(t.START_WITHOUT_LINK.format(payload=invite.payload))
     return 0
 
 
@@ -198,5 +191,5 @@ async def cmd_invite_revoke(args: argparse.Namespace, settings: Settings) -> int
 
     async with _units_of_work(settings) as uows:
         await roles.revoke_invite(uows, args.invite_id, by=None, now=SystemClock().now())
-    out(f"invite {args.invite_id} revoked")
+    out(t.INVITE_REVOKED.format(id=args.invite_id))
     return 0

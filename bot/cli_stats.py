@@ -12,11 +12,12 @@ from typing import Any
 
 from bot.cli import CliError, open_uows, out
 from bot.config import Settings
+from bot.texts import cli as t
 
 
 def register(verbs: Any) -> None:
-    stats = verbs.add_parser("stats", help="the /stats charts (applications, experts, draws) as PNG")
-    stats.add_argument("--png", required=True, metavar="DIR", help="folder to write the charts into")
+    stats = verbs.add_parser("stats", help=t.H_STATS)
+    stats.add_argument("--png", required=True, metavar="DIR", help=t.H_STATS_PNG)
     stats.set_defaults(handler=cmd_stats)
 
 
@@ -27,9 +28,9 @@ async def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
 
     folder = Path(args.png)
     if folder.exists() and not folder.is_dir():
-        raise CliError(f"{folder} is a file; give a folder")
+        raise CliError(t.IS_A_FILE.format(path=folder))
     if not folder.parent.is_dir():
-        raise CliError(f"folder {folder.parent} does not exist")
+        raise CliError(t.NO_FOLDER.format(folder=folder.parent))
     async with open_uows(settings) as uows:
         stats = await svc.statistics(uows, by=None, today=local(SystemClock().now()).date())
     folder.mkdir(exist_ok=True)

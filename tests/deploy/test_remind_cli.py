@@ -90,7 +90,7 @@ async def test_a_remind_pass_stopped_by_sigterm_leaves_the_rest_to_an_immediate_
         again = await remind()
         out, err = await asyncio.wait_for(again.communicate(), 60)
         assert again.returncode == 0, err.decode()
-        assert f"{len(PEOPLE) - len(stopped_at)} sent" in out.decode(), out.decode()
+        assert f"已发送 {len(PEOPLE) - len(stopped_at)} 条" in out.decode(), out.decode()
     assert received() == {p: 1 for p in PEOPLE}, "someone got the reminder twice, or none"
 
 

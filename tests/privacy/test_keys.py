@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from bot.cli import main
-from storage.crypto import generate_key
+from bot.texts import cli as t
+from storage.crypto import decode_key, generate_key, key_id
 from tests.conftest import TEST_DATA_KEY
 
 
@@ -79,7 +80,9 @@ def test_rotation_re_encrypts_everything_and_the_old_key_stops_working(
     new = generate_key()
     code, out, err = run(capsys, main, "keys", "rotate", "--new-key", new)
     assert code == 0, err
-    assert out.startswith("re-encrypted 3 values")
+    old_id, new_id = (key_id(decode_key(k, "key")) for k in (TEST_DATA_KEY, new))
+    assert out.splitlines()[0] == t.ROTATED.format(count=3, old=old_id, new=new_id)
+    assert out.splitlines()[1] == t.ROTATED_NEXT
     after = sqlite3.connect(cli_db).execute("SELECT id_number, id_hash FROM application").fetchone()
     assert after[0][:8] != before[0][:8] and after[1] != before[1]
 
@@ -137,8 +140,7 @@ def test_run_refuses_to_start_without_a_key_even_on_a_fresh_database(
     monkeypatch.delenv("WEBHOOK_URL", raising=False)
     code, _, err = run(capsys, main, "run")
     assert code == 2
-    assert err.startswith("expertbot: DATA_KEY is not set: the bot does not start without the key")
-    assert err.count("\n") == 1
+    assert err == f"expertbot: {t.MISSING_KEY}\n"
 
 
 def test_other_verbs_work_on_a_fresh_database_without_a_key(cli_db: str, monkeypatch, capsys) -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from bot.cli import main
 from bot.clock import TZ
+from bot.texts import cli as t
 from storage.db import create_database
 from storage.migrate import upgrade
 from storage.uow import unit_of_work_factory
@@ -52,18 +53,18 @@ def seeded(tmp_path, monkeypatch) -> dict[str, int]:
 def test_annex2_for_the_city_a_district_and_a_group(seeded, tmp_path, capsys) -> None:
     out_file = tmp_path / "a2.xlsx"
     code, out, _ = run(capsys, "export", "annex2", "-o", str(out_file))
-    assert code == 0 and out == f"{out_file}: Annex 2 of 全市, 2 rows\n"
+    assert code == 0 and out == t.annex2_written(out_file, "全市", 2, 0) + "\n"
     assert [r[1] for r in annex2_body(out_file.read_bytes())] == ["王建筑", "孙渝中"]
 
     code, out, _ = run(capsys, "export", "annex2", "--district", "沙坪坝区", "--include-pending", "-o", str(out_file))
-    assert code == 0 and "2 rows, 1 in review" in out
+    assert code == 0 and out == t.annex2_written(out_file, "沙坪坝区", 2, 1) + "\n"
     body = annex2_body(out_file.read_bytes())
     assert [(r[1], r[3], r[9]) for r in body] == [
         ("李矿山", "500106198601011235", "审核中"),
         ("王建筑", "500106198501011234", None),
     ]
     code, out, _ = run(capsys, "export", "annex2", "--district", "500103", "--group", "交通", "-o", str(out_file))
-    assert code == 0 and "渝中区 · 交通, 1 rows" in out
+    assert code == 0 and out == t.annex2_written(out_file, "渝中区 · 交通", 1, 0) + "\n"
     assert sheet_rows(out_file.read_bytes())[1][0] == "填报区县（盖章）：渝中区　　拟报专业组：交通"
 
 
@@ -74,14 +75,14 @@ def test_annex1_archive_and_full_export(seeded, tmp_path, capsys) -> None:
 
     archive = tmp_path / "forms.zip"
     code, out, _ = run(capsys, "export", "annex1-archive", "--district", "沙坪坝区", "-o", str(archive))
-    assert code == 0 and out.endswith("1 Annex 1 forms of 沙坪坝区\n")
+    assert code == 0 and out == t.ARCHIVE_WRITTEN.format(path=archive, district="沙坪坝区", count=1) + "\n"
     entries = zip_entries(archive.read_bytes())
     assert list(entries) == [f"附件1_推荐表_{seeded['approved']}.docx"]
     assert "王建筑" in docx_text(entries[f"附件1_推荐表_{seeded['approved']}.docx"])
 
     full = tmp_path / "full.xlsx"
     code, out, _ = run(capsys, "export", "full", "-o", str(full))
-    assert code == 0 and "3 rows" in out
+    assert code == 0 and out == t.FULL_WRITTEN.format(path=full, rows=3) + "\n"
     rows = sheet_rows(full.read_bytes())
     assert len(rows) == 4 and rows[0][0] == "申报编号"
 
@@ -99,12 +100,14 @@ def test_mistakes_are_one_line_errors(seeded, tmp_path, capsys) -> None:
     out_file = str(tmp_path / "x.xlsx")
     for argv, message in (
         (("export", "annex2", "--district", "火星区", "-o", out_file), "expertbot: "),
-        (("export", "annex2", "--group", "航天", "-o", out_file), "unknown --group"),
-        (("export", "annex2", "-o", str(tmp_path / "missing" / "x.xlsx")), "does not exist"),
+        (("export", "annex2", "--group", "航天", "-o", out_file), "没有拟报专业组“航天”"),
+        (("export", "annex2", "-o", str(tmp_path / "missing" / "x.xlsx")),
+         t.NO_FOLDER.format(folder=tmp_path / "missing")),
+        (("export", "annex2", "-o", str(tmp_path)), t.IS_A_FOLDER.format(path=tmp_path)),
         (("export", "annex1", "--application", "999", "-o", out_file), "找不到该申报"),
-        (("export", "annex1-archive", "--district", "all", "-o", out_file), "must name one district"),
+        (("export", "annex1-archive", "--district", "all", "-o", out_file), t.ONE_DISTRICT),
         (("export", "annex2", "--campaign", "7", "-o", out_file), "目前没有征集批次"),
-        (("audit", "list", "-n", "0"), "--limit"),
+        (("audit", "list", "-n", "0"), t.LIMIT_RANGE.format(max=200)),
     ):
         code, out, err = run(capsys, *argv)
         assert code == 2 and out == "" and message in err and err.count("\n") == 1, argv

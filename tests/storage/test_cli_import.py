@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from bot.clock import TZ
+from bot.texts import cli as t
 from exports.annex2 import write_annex2
 from exports.annex2_read import read_annex2
 from exports.rows import Annex2Row
@@ -62,14 +63,14 @@ def test_a_paper_sheet_goes_in_whole_or_with_skip_bad(tmp_path, monkeypatch, cap
     ] or len(read_annex2(sheet.read_bytes())) == 3
 
     code, out, err = run(capsys, "import", "annex2", str(sheet), "--district", "沙坪坝区")
-    assert code == 2 and "nothing imported" in err
-    assert "refused" in out and out.count("refused") == 1, out
+    assert code == 2 and err == f"expertbot: {t.NOTHING_IMPORTED.format(rows=3, refused=1)}\n"
+    assert out.startswith("第 ") and out.count("未录入") == 1, out
     assert asyncio.run(_entered(url)) == []
 
     code, out, _ = run(
         capsys, "import", "annex2", str(sheet), "--district", "沙坪坝区", "--skip-bad"
     )
-    assert code == 0 and "2 applications entered as district-approved, 1 refused" in out
+    assert code == 0 and out.splitlines()[-1] == t.IMPORTED.format(district="沙坪坝区", created=2, refused=1)
     entered = asyncio.run(_entered(url))
     assert sorted(entered) == sorted(
         [("赵纸质", "district_approved", True), ("钱纸质", "district_approved", False)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.texts import cli as t
 from tests.storage.test_cli_review import run
 
 
@@ -14,21 +15,21 @@ def test_a_person_is_shown_by_account_and_a_rebind_link_is_made(
     code, out, _ = run(
         capsys, "grant", "5001", "--role", "district", "--district", "沙坪坝区", "--name", "赵科长"
     )
-    assert code == 0 and "(person 1)" in out
+    assert code == 0 and "（人员 1）" in out
 
     code, out, _ = run(capsys, "person", "show", "--telegram", "5001")
     assert code == 0
-    assert out.splitlines()[0] == "person 1: 赵科长"
-    assert "role: district reviewer of 沙坪坝区" in out
+    assert out.splitlines()[0] == t.PERSON.format(id=1, name="赵科长")
+    assert t.ROLE.format(role=t.ROLE_DISTRICT.format(district="沙坪坝区")) in out.splitlines()
 
     code, out, _ = run(capsys, "person", "rebind", "--person", "1", "--days", "2")
-    assert code == 0 and "rebind link for person 1 (赵科长)" in out
+    assert code == 0 and out.startswith("人员 1（赵科长）的换绑链接，")
     assert "https://t.me/cq_expert_bot?start=b_" in out
     code, out, _ = run(capsys, "person", "show", "--person", "1")
-    assert "rebind_link by command line" in out
+    assert f"rebind_link，操作人：{t.COMMAND_LINE}" in out
 
     code, _, err = run(capsys, "person", "show", "--telegram", "777")
-    assert code == 2 and err == "expertbot: no person has the Telegram account 777\n"
+    assert code == 2 and err == f"expertbot: {t.NO_SUCH_ACCOUNT.format(telegram=777)}\n"
     code, _, err = run(capsys, "person", "rebind", "--person", "99")
     assert code == 2 and "没有找到这个人" in err
     assert run(capsys, "person", "rebind")[0] == 2, "--person or --telegram is required"

@@ -11,6 +11,7 @@ from PIL import Image
 
 from bot.cli import main
 from bot.clock import TZ
+from bot.texts import cli as t
 from storage.db import create_database
 from storage.migrate import upgrade
 from storage.uow import unit_of_work_factory
@@ -68,9 +69,9 @@ def test_stats_writes_the_three_charts_of_the_city_into_the_folder(seeded, tmp_p
 def test_stats_refuses_a_file_or_a_missing_parent_folder(seeded, tmp_path, capsys) -> None:
     (tmp_path / "taken").write_text("x")
     code, _, err = run(capsys, "stats", "--png", str(tmp_path / "taken"))
-    assert code == 2 and "is a file; give a folder" in err
+    assert code == 2 and err == f"expertbot: {t.IS_A_FILE.format(path=tmp_path / 'taken')}\n"
     code, _, err = run(capsys, "stats", "--png", str(tmp_path / "no" / "such"))
-    assert code == 2 and "does not exist" in err
+    assert code == 2 and err == f"expertbot: {t.NO_FOLDER.format(folder=tmp_path / 'no')}\n"
 
 
 def _day(line: str) -> str:
