@@ -123,18 +123,36 @@ def long_text_parser(max_len: int, min_len: int = 1) -> Callable[[str], str]:
     return parse
 
 
-def parse_specialties(text: str) -> list[str]:
-    """Up to four specialties, one per line or separated by 、，；."""
-    typed = normalize(text, keep_newlines=True, keep_cjk_punctuation=True)
-    items = [s.strip() for s in re.split(r"[\n,;、，；]", typed)]
-    items = [s for s in items if s]
+_LIST_SEPARATORS = re.compile(r"[\n,;、，；]")
+_LIST_NUMBERS = re.compile(
+    r"(?:(?:^|(?<=[\s,;、，；]))\d{1,2}\s*[.．、)）]|[(（]\d{1,2}[)）])\s*(?=\D)"
+)
+"""1. 矿山安全 / (2) 职业卫生 / 3、应急管理: the number of an entry, which separates entries too."""
+
+
+def parse_specialties(text: str, max_items: int = MAX_SPECIALTIES) -> list[str]:
+    """One or more specialties in one message: one per line or separated by 、，；(numbered
+    or not); each at most MAX_SPECIALTY characters, at most `max_items` of them, repeats once."""
+    cleaned = normalize(text, keep_newlines=True, keep_cjk_punctuation=True)
+    items: list[str] = []
+    for item in _LIST_SEPARATORS.split(_LIST_NUMBERS.sub("\n", cleaned)):
+        item = item.strip().rstrip("。.")
+        if item and item not in items:
+            items.append(item)
     if not items:
-        raise ValueError(msg.EMPTY)
-    if len(items) > MAX_SPECIALTIES:
-        raise ValueError(
-            msg.SPECIALTIES_TOO_MANY.format(max_items=MAX_SPECIALTIES, count=len(items))
-        )
-    return [_check_length(s, MAX_SPECIALTY, 1) for s in items]
+        raise ValueError(msg.EMPTY_AFTER_CLEANING if text.strip() and not cleaned else msg.EMPTY)
+    if len(items) > max_items:
+        raise ValueError(msg.SPECIALTIES_TOO_MANY.format(max_items=max_items, count=len(items)))
+    for item in items:
+        if len(item) > MAX_SPECIALTY:
+            if len(items) == 1:
+                raise ValueError(msg.TOO_LONG.format(max_len=MAX_SPECIALTY, length=len(item)))
+            raise ValueError(
+                msg.SPECIALTY_TOO_LONG.format(
+                    item=excerpt(item), max_len=MAX_SPECIALTY, length=len(item)
+                )
+            )
+    return items
 
 
 # Names --------------------------------------------------------------------------------

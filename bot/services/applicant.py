@@ -24,6 +24,7 @@ from bot.domain.form import (
     Field,
     Kind,
     ParseContext,
+    add_to_list,
     first_missing,
     flags_of,
     next_field,
@@ -513,7 +514,7 @@ async def take_answer(
             except ValueError as problem:
                 return AskAgain(app, f, str(problem))
             if f.kind is Kind.LIST:
-                step = await _add_list_item(uow, app, f.key, value, now)
+                step = await _add_list_items(uow, app, f.key, value, now)
             elif isinstance(value, IdNumber) and await _id_number_in_use(uow, app, value):
                 return AskAgain(app, f, t.ID_NUMBER_IN_USE)
             else:
@@ -705,19 +706,16 @@ async def _id_number_in_use(uow: UnitOfWork, app: ApplicationSnapshot, value: Id
     return await uow.applications.id_number_in_use(app.campaign.id, value.number, app.id)
 
 
-async def _add_list_item(
-    uow: UnitOfWork, app: ApplicationSnapshot, key: str, item: str, now: datetime
+async def _add_list_items(
+    uow: UnitOfWork, app: ApplicationSnapshot, key: str, typed: list[str], now: datetime
 ) -> Step:
-    """Appends one entry to a list field; the list closes itself when it is full."""
+    """Appends the entries of one message to a list field; the list closes itself when full."""
     _check_editable(app, key, now)
     f = BY_KEY[key]
-    items = [*(app.values.get(key) or [])]
-    if item in items:
-        raise DomainError(t.LIST_DUPLICATE)
-    if len(items) >= f.max_items:
-        # Reopened from the card when full: Annex 1 prints only max_items rows.
-        raise DomainError(t.LIST_FULL.format(limit=f.max_items))
-    items.append(item)
+    try:
+        items = add_to_list(f, app.values.get(key) or [], typed)
+    except ValueError as problem:
+        raise DomainError(str(problem)) from None
     if len(items) >= f.max_items:
         return await _write(uow, app, {key: items}, now, after=key)
     return await _write(uow, app, {key: items}, now, cursor=key)

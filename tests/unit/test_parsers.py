@@ -87,10 +87,37 @@ def test_long_text_parser_keeps_line_breaks():
 
 def test_parse_specialties_splits_on_lines_and_enumeration_commas():
     assert parse_specialties("安全评价、职业卫生\n矿山通风") == ["安全评价", "职业卫生", "矿山通风"]
-    with pytest.raises(ValueError, match="最多填写4项，您填写了5项"):
+    with pytest.raises(ValueError, match="最多印4条，您这次输入了5条"):
         parse_specialties("a、b、c、d、e")
     with pytest.raises(ValueError, match="最多可填20个字"):
         parse_specialties("专" * 21)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "矿山安全、职业卫生，应急管理",
+        "矿山安全；职业卫生;应急管理",
+        "矿山安全\n职业卫生\n\n应急管理",
+        "1.矿山安全\n2.职业卫生\n3.应急管理",
+        "1、矿山安全 2、职业卫生 3、应急管理",
+        "（1）矿山安全（2）职业卫生（3）应急管理。",
+        "矿山安全、职业卫生、矿山安全、应急管理",
+    ],
+)
+def test_parse_specialties_reads_several_entries_however_they_are_separated(typed):
+    assert parse_specialties(typed) == ["矿山安全", "职业卫生", "应急管理"]
+
+
+def test_parse_specialties_keeps_digits_that_are_part_of_a_name():
+    assert parse_specialties("10kV电气安全、5G通信") == ["10kV电气安全", "5G通信"]
+
+
+def test_parse_specialties_names_the_entry_that_is_too_long():
+    with pytest.raises(ValueError, match="“矿山通风与防尘.*”有21个字，每条最多20个字"):
+        parse_specialties("职业卫生、矿山通风与防尘" + "专" * 14)
+    with pytest.raises(ValueError, match="不能为空"):
+        parse_specialties("、；，")
 
 
 @pytest.mark.parametrize(
