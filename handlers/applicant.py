@@ -412,9 +412,14 @@ async def on_form_message(
     settings: Settings,
     bot: Bot,
     questions: svc.ShownQuestions,
+    overlong: svc.OverlongTexts,
     person_id: int,
 ) -> None:
     """Takes the answer to the field being asked, checks it, stores it and asks the next one."""
+    # Before any await: the parts of a split text are told apart in the order they arrived.
+    split_rest = message.text is not None and overlong.continues(
+        message.chat.id, message.date, len(message.text)
+    )
     if message.forward_origin or message.via_bot or message.is_automatic_forward:
         await message.answer(t.FORWARDED)
         return
@@ -428,6 +433,7 @@ async def on_form_message(
         contact=(contact.phone_number, contact.user_id == message.chat.id) if contact else None,
         now=now,
         questions=questions,
+        split_rest=split_rest,
     )
     match answered:
         case svc.NoApplication():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -22,6 +22,22 @@ from bot.texts.chat import PLEDGE_STATEMENT
 
 PLEDGE = PLEDGE_STATEMENT
 """The pledge the applicant signs with their name: asked in chat, printed on Annex 1."""
+
+
+OVERLONG_TEXT = 2000
+"""Characters no answer reaches (the longest, a 15-entry 工作简历, stays under 1,800). Telegram
+splits a text over 4,096 into messages sent one straight after the other: a text this long is
+the first part of such a split as likely as not, and what follows it at once is its rest."""
+
+SPLIT_SECONDS = 2
+"""The parts of one split carry the same send time, give or take the second it ticked over in."""
+
+
+def continues_overlong(previous: datetime | None, sent_at: datetime) -> bool:
+    """Whether a text sent at `sent_at` is the rest of an over-long one sent at `previous`."""
+    if previous is None:
+        return False
+    return timedelta(0) <= sent_at - previous <= timedelta(seconds=SPLIT_SECONDS)
 
 
 class Kind(StrEnum):

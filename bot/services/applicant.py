@@ -21,10 +21,12 @@ from bot.domain.application import ApplicationSnapshot, Campaign
 from bot.domain.errors import AlreadyHandled, DeadlinePassed, DomainError, NotAllowed, NotFound
 from bot.domain.form import (
     BY_KEY,
+    OVERLONG_TEXT,
     Field,
     Kind,
     ParseContext,
     add_to_list,
+    continues_overlong,
     first_missing,
     flags_of,
     next_field,
@@ -241,6 +243,34 @@ class ShownQuestions:
         self._known.move_to_end(app_id)
         while len(self._known) > self._size:
             self._known.popitem(last=False)
+
+
+class OverlongTexts:
+    """When each chat last sent a text too long for any answer, as this process saw it.
+
+    Telegram splits a text over its 4,096 characters into messages sent at
+    once; the first is refused as too long, and the rest, short enough to
+    pass, would be taken as this field's answer (or, had the first been
+    taken, the next one's). `continues` says whether a text is such a rest.
+    It is asked before the handler's first await, in the order the updates
+    arrived, and touches no storage: an ordinary answer costs a dict lookup.
+    """
+
+    def __init__(self, size: int = ROWS_REMEMBERED) -> None:
+        self._size = size
+        self._sent: OrderedDict[int, datetime] = OrderedDict()
+
+    def continues(self, chat_id: int, sent_at: datetime, length: int) -> bool:
+        """Whether this text is the rest of an over-long one; remembers it if it may have a rest."""
+        rest = continues_overlong(self._sent.get(chat_id), sent_at)
+        if rest or length >= OVERLONG_TEXT:
+            self._sent[chat_id] = sent_at
+            self._sent.move_to_end(chat_id)
+            while len(self._sent) > self._size:
+                self._sent.popitem(last=False)
+        elif chat_id in self._sent:
+            del self._sent[chat_id]
+        return rest
 
 
 @dataclass(frozen=True)
@@ -475,12 +505,15 @@ async def take_answer(
     contact: tuple[str, bool] | None = None,
     now: datetime,
     questions: ShownQuestions | None = None,
+    split_rest: bool = False,
 ) -> Answered:
     """Takes a message to the field being asked: stores it and moves on, or says what is wrong.
 
     `contact` is a shared contact's phone number and the user it belongs to.
     With `questions`, a message to a question that never reached the person,
     whatever it says, brings the question instead of answering it.
+    `split_rest`: the text is the rest of one Telegram split (`OverlongTexts`),
+    refused like its first part, whatever it says.
     One load, one conditional write (its only write, so it needs no transaction):
     this is nearly every update.
     """
@@ -495,6 +528,8 @@ async def take_answer(
         f = BY_KEY[app.cursor]
         if questions is not None and not questions.was_shown(app):
             return NotShownYet(app, f)
+        if split_rest:
+            return AskAgain(app, f, t.SPLIT_REST)
         if text == t.BUTTON_BACK:
             step = await _back(uow, app, f.key, now)
         elif text == t.BUTTON_SAVE_EXIT:

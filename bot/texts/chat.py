@@ -194,6 +194,11 @@ FORM_CLOSED = (
     "如有疑问请联系所在单位或{district}人力社保部门。"
 )
 """A draft or a returned form after the unit deadline: why nothing more can be done with it."""
+SPLIT_REST = (
+    "这条消息紧跟在上一条过长的内容之后，是 Telegram 把超长内容自动拆开的后一部分，"
+    "没有作为这一项的答案保存（前一部分也没有保存）。请精简到这一项的字数以内，作为一条消息重新发送。"
+)
+"""The rest of a text Telegram split: it is never an answer, to this field or the next."""
 INPUT_NOT_SAVED = "您刚才发送的内容未保存。"
 AT_CARD_TYPED = (
     "您刚才发送的内容未保存：各项已填写完毕。要修改某一项，请点下方汇总页中该项的按钮；"
