@@ -445,9 +445,13 @@ async def on_form_message(
             await message.answer(refusal)
         case svc.NotEditable(app, stage):
             await message.answer(render.status_text(app, stage))
-        case svc.AtCard(app):
-            await message.answer(t.AT_CARD_TYPED)
+        case svc.AtCard(app, problem):
+            await message.answer(problem)
             await _show_card(message, app)
+        case svc.ResumeExtended(step, added):
+            total = len(step.app.values[keys.RESUME])
+            await message.answer(t.RESUME_EXTENDED.format(count=added, total=total))
+            await _after_step(message, step, questions)
         case svc.SaveAndExit(app):
             await _save_and_exit(message, state, app)
         case svc.AskAgain(app, f, problem):

@@ -33,7 +33,7 @@ from bot.domain.form import (
     previous_field,
 )
 from bot.domain.idcard import IdNumber
-from bot.domain.parsers import normalize, parse_mobile, parse_unit_name
+from bot.domain.parsers import MAX_RESUME_ENTRIES, normalize, parse_mobile, parse_unit_name
 from bot.domain.registry import Standing, may_apply
 from bot.domain.review import Grant, Stage, answer_snapshot
 from bot.domain.vocab import find_districts as districts_named
@@ -158,6 +158,17 @@ class AtCard:
     """Nothing is being asked: the summary card is shown again."""
 
     app: ApplicationSnapshot
+    problem: str = t.AT_CARD_TYPED
+    """Why what was sent is not saved."""
+
+
+@dataclass(frozen=True)
+class ResumeExtended:
+    """Lines of 工作简历 sent at the card, as a computer's Enter sends each line on its own:
+    added to the résumé, and the card shown again."""
+
+    step: Step
+    added: int
 
 
 @dataclass(frozen=True)
@@ -194,7 +205,15 @@ class NotShownYet:
 
 
 Answered = (
-    Step | NoApplication | NotEditable | AtCard | SaveAndExit | PhotoWanted | AskAgain | NotShownYet
+    Step
+    | NoApplication
+    | NotEditable
+    | AtCard
+    | ResumeExtended
+    | SaveAndExit
+    | PhotoWanted
+    | AskAgain
+    | NotShownYet
 )
 
 
@@ -524,7 +543,10 @@ async def take_answer(
         if app.status not in EDITABLE or app.closed_to_applicant(now):
             return NotEditable(app, await stage_of(uow, app, now))
         if app.cursor is None:
-            return AtCard(app)
+            at_card = await _extend_resume(uow, app, text, now) if text and not split_rest else None
+            if isinstance(at_card, ResumeExtended):
+                await uow.commit()
+            return at_card or AtCard(app)
         f = BY_KEY[app.cursor]
         if questions is not None and not questions.was_shown(app):
             return NotShownYet(app, f)
@@ -735,6 +757,32 @@ async def _answer(
         values = {keys.ID_NUMBER: None, keys.BIRTH_DATE: None, keys.GENDER: None, key: None}
         return await _write(uow, app, values, now, cursor=keys.ID_NUMBER)
     return await _write(uow, app, values, now, after=key)
+
+
+async def _extend_resume(
+    uow: UnitOfWork, app: ApplicationSnapshot, text: str, now: datetime
+) -> ResumeExtended | AtCard | None:
+    """Adds résumé lines typed at the card to 工作简历; None when the text is not only such lines.
+
+    Lines that would take the résumé past the entries Annex 1 holds add nothing, and say so."""
+    f = BY_KEY[keys.RESUME]
+    try:
+        typed = parse_answer(app, f, text, now)
+    except ValueError:
+        return None
+    entries = list(app.values.get(keys.RESUME) or [])
+    new = [entry for entry in typed if entry not in entries]
+    if not new:
+        return None
+    if len(entries) + len(new) > MAX_RESUME_ENTRIES:
+        return AtCard(
+            app,
+            t.RESUME_FULL_AT_CARD.format(
+                max_entries=MAX_RESUME_ENTRIES, count=len(entries), new=len(new)
+            ),
+        )
+    step = await _write(uow, app, {keys.RESUME: entries + new}, now, cursor=None)
+    return ResumeExtended(replace(step, asked=f), len(new))
 
 
 async def _id_number_in_use(uow: UnitOfWork, app: ApplicationSnapshot, value: IdNumber) -> bool:

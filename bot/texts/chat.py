@@ -205,6 +205,15 @@ AT_CARD_TYPED = (
     "核对无误请点“确认无误，签名提交”。"
 )
 """Something sent while the summary card waits for a press."""
+RESUME_EXTENDED = (
+    "已将刚才发送的 {count} 段经历添加到工作简历末尾（现共 {total} 段）。"
+    "如需整体重填，请点汇总页中的“修改 工作简历”。"
+)
+"""Résumé lines sent at the card: a computer's Enter sends each line as a message of its own."""
+RESUME_FULL_AT_CARD = (
+    "您刚才发送的经历未保存：工作简历已有 {count} 段，再加 {new} 段就超过了推荐表能填的 {max_entries} 段。"
+    "请点汇总页中的“修改 工作简历”，合并或删去较早的经历后整体重填。"
+)
 MISSING_FIELD = "“{label}”尚未填写，请先补充。"
 WITHDRAWN = "您的申报已撤回。"
 CONFIRM_WITHDRAW = "确定要撤回申报吗？撤回后本批次不能再以此申报。"

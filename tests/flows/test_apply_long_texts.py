@@ -66,3 +66,34 @@ async def test_quick_ordinary_answers_are_not_taken_for_the_rest_of_a_split(
     await user.press("修改 单位地址")
     await user.send("重庆市渝中区某某路1号")
     assert (await _app(sessionmaker)).unit_address == "重庆市渝中区某某路1号"
+
+
+async def test_resume_lines_sent_one_by_one_are_added_at_the_card(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    user = world.user(1001, "三", last_name="张")
+    await consent(user)
+    await choose_unit(user)
+    await fill_form(user)
+    await user.press("修改 工作简历")
+    await user.send("1998.07-2005.06 重庆钢铁集团 技术员")  # Enter on a computer sends the line
+    await user.send("2005.07-2012.06 重庆大学 讲师")
+    await user.send("2012.07-至今 重庆大学 教授")
+    said = "\n".join(user.texts()[-3:])
+    assert "添加到工作简历末尾（现共 3 段）" in said
+    assert "推荐表汇总" in said
+    stored = (await _app(sessionmaker)).resume
+    assert [entry["start"] for entry in stored] == ["1998-07", "2005-07", "2012-07"]
+    await user.send("2012.07-至今 重庆大学 教授")
+    assert "未保存" in "\n".join(user.texts()[-3:])
+    assert len((await _app(sessionmaker)).resume) == 3
+
+
+async def test_resume_lines_past_fifteen_at_the_card_add_nothing_and_say_why(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    user = await _at_resume(world)
+    await user.send("\n".join(f"{2000 + i}.01-{2000 + i}.12 重庆大学 讲师" for i in range(14)))
+    await user.send("2015.01-2015.12 重庆大学 教授\n2016.01-至今 重庆大学 教授")
+    assert "再加 2 段就超过了推荐表能填的 15 段" in "\n".join(user.texts()[-3:])
+    assert len((await _app(sessionmaker)).resume) == 14
