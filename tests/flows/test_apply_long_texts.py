@@ -97,3 +97,13 @@ async def test_resume_lines_past_fifteen_at_the_card_add_nothing_and_say_why(
     await user.send("2015.01-2015.12 重庆大学 教授\n2016.01-至今 重庆大学 教授")
     assert "再加 2 段就超过了推荐表能填的 15 段" in "\n".join(user.texts()[-3:])
     assert len((await _app(sessionmaker)).resume) == 14
+
+
+async def test_two_resume_entries_typed_on_one_line_are_stored_as_two(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    user = await _at_resume(world)
+    await user.send("2005.07-2012.06 重庆大学 讲师 2012.07-至今 重庆大学 教授")
+    assert "推荐表汇总" in "\n".join(user.texts()[-3:])
+    stored = (await _app(sessionmaker)).resume
+    assert [(e["unit"], e["position"]) for e in stored] == [("重庆大学", "讲师"), ("重庆大学", "教授")]

@@ -417,3 +417,31 @@ def test_a_reason_of_emoji_or_punctuation_only_is_refused(typed: str) -> None:
 def test_a_reason_too_long_says_how_long_it_was() -> None:
     with pytest.raises(ValueError, match="您输入了 501 个"):
         parsers.parse_reason("理" * 501)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "2005.07-2012.06 重庆大学 讲师 2012.07-至今 重庆大学 教授",
+        "2005.07-2012.06 重庆大学 讲师；2012.07-至今 重庆大学 教授。",
+        "1. 2005.07-2012.06 重庆大学 讲师 2. 2012.07-至今 重庆大学 教授",
+        "（1）2005.07-2012.06，重庆大学，讲师（2）2012.07-至今，重庆大学，教授",
+        "2005年7月至2012年6月 重庆大学 讲师、2012年7月至今 重庆大学 教授",
+    ],
+)
+def test_resume_entries_run_together_on_one_line_are_taken_apart(typed):
+    assert parse_resume(typed) == [
+        {"start": "2005-07", "end": "2012-06", "unit": "重庆大学", "position": "讲师"},
+        {"start": "2012-07", "end": "至今", "unit": "重庆大学", "position": "教授"},
+    ]
+
+
+def test_a_date_range_inside_a_position_stays_there():
+    [entry] = parse_resume("2005.07-2012.06 重庆大学 讲师（2008.01-2009.12借调）")
+    assert entry["position"] == "讲师（2008.01-2009.12借调）"
+
+
+def test_entries_on_one_line_count_towards_the_fifteen():
+    line = " ".join(f"{2000 + i}.01-{2000 + i}.12 重庆大学 讲师" for i in range(16))
+    with pytest.raises(ValueError, match="最多15条，您填写了16条"):
+        parse_resume(line)
