@@ -29,7 +29,7 @@ from bot.domain.errors import DomainError
 from bot.domain.form import BY_KEY, Field, Kind
 from bot.domain.idcard import contains_id_number, mask_id_number, mask_phone
 from bot.domain.review import Stage
-from bot.domain.workflow import EDITABLE
+from bot.domain.workflow import EDITABLE, TRANSITIONS, Status
 from bot.images import portrait_jpeg_async
 from bot.services import applicant as svc
 from bot.services.ports import Notifier
@@ -56,6 +56,9 @@ from handlers.common import NamedCommand, deleted
 from handlers.limits import telegram_file_too_big
 from handlers.stages import enter
 from handlers.together import together
+
+IN_REVIEW = frozenset(state for (state, _, _), to in TRANSITIONS.items() if to is Status.RETURNED)
+"""Where a reviewer may still return the form to its applicant for a change."""
 
 CONSENT_ITEMS = (ConsentItem.GENERAL.value, ConsentItem.SENSITIVE.value, ConsentItem.TRANSFER.value)
 
@@ -444,7 +447,8 @@ async def on_form_message(
                 refusal = f"{refusal}\n{t.ID_REJECTED_DELETED}"
             await message.answer(refusal)
         case svc.NotEditable(app, stage):
-            await message.answer(render.status_text(app, stage))
+            said = t.SENT_TO_SUBMITTED if app.status in IN_REVIEW else t.INPUT_NOT_SAVED
+            await message.answer(f"{said}\n\n{render.status_text(app, stage)}")
         case svc.AtCard(app, problem):
             await message.answer(problem)
             await _show_card(message, app)
@@ -716,11 +720,16 @@ async def on_card_action(
     person_id: int,
 ) -> None:
     """Save, continue, and the withdrawal question on the card; the application must be the
-    presser's. 继续填写 on a form the deadline closed says so instead of asking a field."""
+    presser's. 继续填写 on a form the deadline closed says so instead of asking a field; save
+    and continue on a form already submitted say it can no longer be changed."""
     message = _message_of(query)
     app = await svc.own_application(uows, person_id=person_id, app_id=callback_data.app_id)
     if app is None:
         await query.answer(t.STALE_BUTTON)
+        return
+    if callback_data.do in (CardDo.SAVE, CardDo.CONTINUE) and app.status not in EDITABLE:
+        # Left behind on an old card or /status: the form is no longer the applicant's to fill.
+        await query.answer(t.NOT_EDITABLE.format(status=t.STATUS[app.status]))
         return
     await query.answer()
     match callback_data.do:

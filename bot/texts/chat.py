@@ -205,6 +205,11 @@ AT_CARD_TYPED = (
     "核对无误请点“确认无误，签名提交”。"
 )
 """Something sent while the summary card waits for a press."""
+SENT_TO_SUBMITTED = (
+    "您刚才发送的内容未保存：申报已提交，不能再在这里修改。"
+    "如需更正，请联系正在审核的单位或区县人力社保部门将申报退回，退回后即可修改并重新提交。"
+)
+"""Something sent to a form that is out of the applicant's hands, above its state."""
 RESUME_EXTENDED = (
     "已将刚才发送的 {count} 段经历添加到工作简历末尾（现共 {total} 段）。"
     "如需整体重填，请点汇总页中的“修改 工作简历”。"
