@@ -419,7 +419,7 @@ async def on_form_message(
     person_id: int,
 ) -> None:
     """Takes the answer to the field being asked, checks it, stores it and asks the next one."""
-    # Before any await: the parts of a split text are told apart in the order they arrived.
+    # Before this handler's first await, so the parts of a split text are seen in order.
     split_rest = message.text is not None and overlong.continues(
         message.chat.id, message.date, len(message.text)
     )

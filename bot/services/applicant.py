@@ -271,8 +271,10 @@ class OverlongTexts:
     once; the first is refused as too long, and the rest, short enough to
     pass, would be taken as this field's answer (or, had the first been
     taken, the next one's). `continues` says whether a text is such a rest.
-    It is asked before the handler's first await, in the order the updates
-    arrived, and touches no storage: an ordinary answer costs a dict lookup.
+    The handler asks it before its first await, so parts that reach it in
+    order are told apart; it touches no storage, so an ordinary answer costs
+    a dict lookup. Kept per process: with several (REDIS_URL), parts handled
+    by different processes are not recognised.
     """
 
     def __init__(self, size: int = ROWS_REMEMBERED) -> None:
