@@ -51,7 +51,7 @@ def create_dispatcher(
     import handlers
     from bot.ratelimit import RateLimiter
     from bot.services.accounts import KnownAccounts
-    from bot.services.applicant import ShownQuestions
+    from bot.services.applicant import OverlongTexts, ShownQuestions
     from handlers.middlewares import (
         IdentifyPerson,
         PrivateChatsOnly,
@@ -70,6 +70,7 @@ def create_dispatcher(
         uows=unit_of_work_factory(database),
         clock=clock,
         questions=ShownQuestions(started_at=clock.now() if after_crash else None),
+        overlong=OverlongTexts(),
         settings=settings,
         limiter=RateLimiter(),
         in_flight=UpdatesInFlight(),

@@ -29,7 +29,7 @@ from bot.domain.errors import DomainError
 from bot.domain.form import BY_KEY, Field, Kind
 from bot.domain.idcard import contains_id_number, mask_id_number, mask_phone
 from bot.domain.review import Stage
-from bot.domain.workflow import EDITABLE
+from bot.domain.workflow import EDITABLE, TRANSITIONS, Status
 from bot.images import portrait_jpeg_async
 from bot.services import applicant as svc
 from bot.services.ports import Notifier
@@ -56,6 +56,9 @@ from handlers.common import NamedCommand, deleted
 from handlers.limits import telegram_file_too_big
 from handlers.stages import enter
 from handlers.together import together
+
+IN_REVIEW = frozenset(state for (state, _, _), to in TRANSITIONS.items() if to is Status.RETURNED)
+"""Where a reviewer may still return the form to its applicant for a change."""
 
 CONSENT_ITEMS = (ConsentItem.GENERAL.value, ConsentItem.SENSITIVE.value, ConsentItem.TRANSFER.value)
 
@@ -412,9 +415,14 @@ async def on_form_message(
     settings: Settings,
     bot: Bot,
     questions: svc.ShownQuestions,
+    overlong: svc.OverlongTexts,
     person_id: int,
 ) -> None:
     """Takes the answer to the field being asked, checks it, stores it and asks the next one."""
+    # Before this handler's first await, so the parts of a split text are seen in order.
+    split_rest = message.text is not None and overlong.continues(
+        message.chat.id, message.date, len(message.text)
+    )
     if message.forward_origin or message.via_bot or message.is_automatic_forward:
         await message.answer(t.FORWARDED)
         return
@@ -428,6 +436,7 @@ async def on_form_message(
         contact=(contact.phone_number, contact.user_id == message.chat.id) if contact else None,
         now=now,
         questions=questions,
+        split_rest=split_rest,
     )
     match answered:
         case svc.NoApplication():
@@ -438,10 +447,15 @@ async def on_form_message(
                 refusal = f"{refusal}\n{t.ID_REJECTED_DELETED}"
             await message.answer(refusal)
         case svc.NotEditable(app, stage):
-            await message.answer(render.status_text(app, stage))
-        case svc.AtCard(app):
-            await message.answer(t.AT_CARD_TYPED)
+            said = t.SENT_TO_SUBMITTED if app.status in IN_REVIEW else t.INPUT_NOT_SAVED
+            await message.answer(f"{said}\n\n{render.status_text(app, stage)}")
+        case svc.AtCard(app, problem):
+            await message.answer(problem)
             await _show_card(message, app)
+        case svc.ResumeExtended(step, added):
+            total = len(step.app.values[keys.RESUME])
+            await message.answer(t.RESUME_EXTENDED.format(count=added, total=total))
+            await _after_step(message, step, questions)
         case svc.SaveAndExit(app):
             await _save_and_exit(message, state, app)
         case svc.AskAgain(app, f, problem):
@@ -706,11 +720,16 @@ async def on_card_action(
     person_id: int,
 ) -> None:
     """Save, continue, and the withdrawal question on the card; the application must be the
-    presser's. 继续填写 on a form the deadline closed says so instead of asking a field."""
+    presser's. 继续填写 on a form the deadline closed says so instead of asking a field; save
+    and continue on a form already submitted say it can no longer be changed."""
     message = _message_of(query)
     app = await svc.own_application(uows, person_id=person_id, app_id=callback_data.app_id)
     if app is None:
         await query.answer(t.STALE_BUTTON)
+        return
+    if callback_data.do in (CardDo.SAVE, CardDo.CONTINUE) and app.status not in EDITABLE:
+        # Left behind on an old card or /status: the form is no longer the applicant's to fill.
+        await query.answer(t.NOT_EDITABLE.format(status=t.STATUS[app.status]))
         return
     await query.answer()
     match callback_data.do:

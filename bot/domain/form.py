@@ -9,18 +9,35 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from bot.domain import keys, parsers, vocab
 from bot.domain.eligibility import Facts, Flag, check_adult, check_eligibility
 from bot.domain.idcard import parse_id_number
+from bot.texts import chat
 from bot.texts import form as t
 from bot.texts.chat import PLEDGE_STATEMENT
 
 PLEDGE = PLEDGE_STATEMENT
 """The pledge the applicant signs with their name: asked in chat, printed on Annex 1."""
+
+
+OVERLONG_TEXT = 2000
+"""Characters no answer reaches (the longest, a 15-entry 工作简历, stays under 1,800). Telegram
+splits a text over 4,096 into messages sent one straight after the other: a text this long is
+the first part of such a split as likely as not, and what follows it at once is its rest."""
+
+SPLIT_SECONDS = 2
+"""The parts of one split carry the same send time, give or take the second it ticked over in."""
+
+
+def continues_overlong(previous: datetime | None, sent_at: datetime) -> bool:
+    """Whether a text sent at `sent_at` is the rest of an over-long one sent at `previous`."""
+    if previous is None:
+        return False
+    return timedelta(0) <= sent_at - previous <= timedelta(seconds=SPLIT_SECONDS)
 
 
 class Kind(StrEnum):
@@ -220,7 +237,7 @@ FIELDS: tuple[Field, ...] = (
         prompt=t.PROMPT_MAIN_SPECIALTIES,
         kind=Kind.LIST,
         max_items=4,
-        parse=plain(parsers.text_parser(parsers.MAX_SPECIALTY)),
+        parse=plain(parsers.parse_specialties),
     ),
     Field(
         key=keys.FAMILIAR_SPECIALTIES,
@@ -228,7 +245,7 @@ FIELDS: tuple[Field, ...] = (
         prompt=t.PROMPT_FAMILIAR_SPECIALTIES,
         kind=Kind.LIST,
         max_items=4,
-        parse=plain(parsers.text_parser(parsers.MAX_SPECIALTY)),
+        parse=plain(parsers.parse_specialties),
     ),
     Field(
         key=keys.UNIT_ADDRESS,
@@ -363,6 +380,29 @@ def describe(f: Field, value: Any) -> str:
 
 def _resume_line(entry: Mapping[str, str]) -> str:
     return f"{entry['start']}—{entry['end']} {entry['unit']} {entry['position']}".strip()
+
+
+def add_to_list(f: Field, existing: Sequence[str], typed: Sequence[str]) -> list[str]:
+    """A list field after the entries of one message; ValueError says why none is added.
+
+    Entries already there are passed over; Annex 1 prints `max_items` rows, so a
+    message that would go past them adds nothing rather than some of them.
+    """
+    new = [item for item in typed if item not in existing]
+    if not new:
+        raise ValueError(chat.LIST_DUPLICATE)
+    if len(existing) >= f.max_items:
+        raise ValueError(chat.LIST_FULL.format(limit=f.max_items))
+    if len(existing) + len(new) > f.max_items:
+        raise ValueError(
+            chat.LIST_TOO_MANY.format(
+                count=len(existing),
+                new=len(new),
+                limit=f.max_items,
+                room=f.max_items - len(existing),
+            )
+        )
+    return [*existing, *new]
 
 
 def choices_of(f: Field) -> Sequence[str]:

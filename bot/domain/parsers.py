@@ -123,18 +123,36 @@ def long_text_parser(max_len: int, min_len: int = 1) -> Callable[[str], str]:
     return parse
 
 
-def parse_specialties(text: str) -> list[str]:
-    """Up to four specialties, one per line or separated by 、，；."""
-    typed = normalize(text, keep_newlines=True, keep_cjk_punctuation=True)
-    items = [s.strip() for s in re.split(r"[\n,;、，；]", typed)]
-    items = [s for s in items if s]
+_LIST_SEPARATORS = re.compile(r"[\n,;、，；]")
+_LIST_NUMBERS = re.compile(
+    r"(?:(?:^|(?<=[\s,;、，；]))\d{1,2}\s*[.．、)）]|[(（]\d{1,2}[)）])\s*(?=\D)"
+)
+"""1. 矿山安全 / (2) 职业卫生 / 3、应急管理: the number of an entry, which separates entries too."""
+
+
+def parse_specialties(text: str, max_items: int = MAX_SPECIALTIES) -> list[str]:
+    """One or more specialties in one message: one per line or separated by 、，；(numbered
+    or not); each at most MAX_SPECIALTY characters, at most `max_items` of them, repeats once."""
+    cleaned = normalize(text, keep_newlines=True, keep_cjk_punctuation=True)
+    items: list[str] = []
+    for item in _LIST_SEPARATORS.split(_LIST_NUMBERS.sub("\n", cleaned)):
+        item = item.strip().rstrip("。.")
+        if item and item not in items:
+            items.append(item)
     if not items:
-        raise ValueError(msg.EMPTY)
-    if len(items) > MAX_SPECIALTIES:
-        raise ValueError(
-            msg.SPECIALTIES_TOO_MANY.format(max_items=MAX_SPECIALTIES, count=len(items))
-        )
-    return [_check_length(s, MAX_SPECIALTY, 1) for s in items]
+        raise ValueError(msg.EMPTY_AFTER_CLEANING if text.strip() and not cleaned else msg.EMPTY)
+    if len(items) > max_items:
+        raise ValueError(msg.SPECIALTIES_TOO_MANY.format(max_items=max_items, count=len(items)))
+    for item in items:
+        if len(item) > MAX_SPECIALTY:
+            if len(items) == 1:
+                raise ValueError(msg.TOO_LONG.format(max_len=MAX_SPECIALTY, length=len(item)))
+            raise ValueError(
+                msg.SPECIALTY_TOO_LONG.format(
+                    item=excerpt(item), max_len=MAX_SPECIALTY, length=len(item)
+                )
+            )
+    return items
 
 
 # Names --------------------------------------------------------------------------------
@@ -301,6 +319,15 @@ _RESUME_LINE = re.compile(
     rf"(?P<start>{_YM})\s*(?:(?:[-~—–]+|至|到)\s*)?(?P<end>{_YM}|至今|今|现在|目前)\s*[.,;、:，；：]?\s*(?P<rest>.*)"
 )
 _BULLET = re.compile(r"^(?:[(（]?\d{1,2}[.、)）]|[•·*])\s*(?=\d{4})")
+_RANGE_AHEAD = rf"(?:{_YM})\s*(?:[-~—–]+|至|到)\s*(?:\d{{4}}|至今|今|现在|目前)"
+_NEXT_ENTRY = re.compile(
+    rf"(?<=[\s,;，；、。])(?=(?:\d{{1,2}}[.、)）]\s*)?{_RANGE_AHEAD})|(?=[(（]\d{{1,2}}[)）]\s*{_RANGE_AHEAD})"
+)
+"""Where a second entry starts on the same line: 2005.07-2012.06 重庆大学 讲师 2012.07-至今 …,
+typed where Enter sends the message, or run together to save lines."""
+_BETWEEN_ENTRIES = " ,;，；、。"
+_ENUMERATOR = re.compile(r"[(（]?\d{0,2}[.、)）]?")
+"""What is left between two entries on one line: separators, or the number of the next."""
 _RESUME_SPLIT = re.compile(r"[\s,;，；]+")
 """Words of a résumé line. 、 is not among them: it joins items of one list,
 as in 教授、副院长, and only separates unit from position when nothing else does."""
@@ -309,6 +336,7 @@ as in 教授、副院长, and only separates unit from position when nothing els
 def parse_resume(text: str) -> list[dict[str, str]]:
     """Work history, one entry per line: "2010.07-2015.06 重庆大学 讲师".
 
+    Entries typed on one line (after a space or a separator) are taken apart.
     The last word of a line is the position and the words before it the unit;
     a line with one word is a unit without a position. Words are separated
     by spaces, commas or semicolons; 、 stays inside a word (教授、副院长) unless
@@ -316,7 +344,12 @@ def parse_resume(text: str) -> list[dict[str, str]]:
     in which they were typed.
     """
     lines = normalize(text, keep_newlines=True, keep_cjk_punctuation=True).split("\n")
-    numbered = [(i, line) for i, line in enumerate(lines, start=1) if line]
+    numbered = [
+        (i, entry.strip(_BETWEEN_ENTRIES))
+        for i, line in enumerate(lines, start=1)
+        for entry in _NEXT_ENTRY.split(line)
+        if not _ENUMERATOR.fullmatch(entry.strip(_BETWEEN_ENTRIES))
+    ]
     if not numbered:
         raise ValueError(msg.RESUME_EMPTY)
     if len(numbered) > MAX_RESUME_ENTRIES:

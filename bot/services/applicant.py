@@ -21,16 +21,19 @@ from bot.domain.application import ApplicationSnapshot, Campaign
 from bot.domain.errors import AlreadyHandled, DeadlinePassed, DomainError, NotAllowed, NotFound
 from bot.domain.form import (
     BY_KEY,
+    OVERLONG_TEXT,
     Field,
     Kind,
     ParseContext,
+    add_to_list,
+    continues_overlong,
     first_missing,
     flags_of,
     next_field,
     previous_field,
 )
 from bot.domain.idcard import IdNumber
-from bot.domain.parsers import normalize, parse_mobile, parse_unit_name
+from bot.domain.parsers import MAX_RESUME_ENTRIES, normalize, parse_mobile, parse_unit_name
 from bot.domain.registry import Standing, may_apply
 from bot.domain.review import Grant, Stage, answer_snapshot
 from bot.domain.vocab import find_districts as districts_named
@@ -155,6 +158,17 @@ class AtCard:
     """Nothing is being asked: the summary card is shown again."""
 
     app: ApplicationSnapshot
+    problem: str = t.AT_CARD_TYPED
+    """Why what was sent is not saved."""
+
+
+@dataclass(frozen=True)
+class ResumeExtended:
+    """Lines of 工作简历 sent at the card, as a computer's Enter sends each line on its own:
+    added to the résumé, and the card shown again."""
+
+    step: Step
+    added: int
 
 
 @dataclass(frozen=True)
@@ -191,7 +205,15 @@ class NotShownYet:
 
 
 Answered = (
-    Step | NoApplication | NotEditable | AtCard | SaveAndExit | PhotoWanted | AskAgain | NotShownYet
+    Step
+    | NoApplication
+    | NotEditable
+    | AtCard
+    | ResumeExtended
+    | SaveAndExit
+    | PhotoWanted
+    | AskAgain
+    | NotShownYet
 )
 
 
@@ -240,6 +262,36 @@ class ShownQuestions:
         self._known.move_to_end(app_id)
         while len(self._known) > self._size:
             self._known.popitem(last=False)
+
+
+class OverlongTexts:
+    """When each chat last sent a text too long for any answer, as this process saw it.
+
+    Telegram splits a text over its 4,096 characters into messages sent at
+    once; the first is refused as too long, and the rest, short enough to
+    pass, would be taken as this field's answer (or, had the first been
+    taken, the next one's). `continues` says whether a text is such a rest.
+    The handler asks it before its first await, so parts that reach it in
+    order are told apart; it touches no storage, so an ordinary answer costs
+    a dict lookup. Kept per process: with several (REDIS_URL), parts handled
+    by different processes are not recognised.
+    """
+
+    def __init__(self, size: int = ROWS_REMEMBERED) -> None:
+        self._size = size
+        self._sent: OrderedDict[int, datetime] = OrderedDict()
+
+    def continues(self, chat_id: int, sent_at: datetime, length: int) -> bool:
+        """Whether this text is the rest of an over-long one; remembers it if it may have a rest."""
+        rest = continues_overlong(self._sent.get(chat_id), sent_at)
+        if rest or length >= OVERLONG_TEXT:
+            self._sent[chat_id] = sent_at
+            self._sent.move_to_end(chat_id)
+            while len(self._sent) > self._size:
+                self._sent.popitem(last=False)
+        elif chat_id in self._sent:
+            del self._sent[chat_id]
+        return rest
 
 
 @dataclass(frozen=True)
@@ -474,12 +526,15 @@ async def take_answer(
     contact: tuple[str, bool] | None = None,
     now: datetime,
     questions: ShownQuestions | None = None,
+    split_rest: bool = False,
 ) -> Answered:
     """Takes a message to the field being asked: stores it and moves on, or says what is wrong.
 
     `contact` is a shared contact's phone number and the user it belongs to.
     With `questions`, a message to a question that never reached the person,
     whatever it says, brings the question instead of answering it.
+    `split_rest`: the text is the rest of one Telegram split (`OverlongTexts`),
+    refused like its first part, whatever it says.
     One load, one conditional write (its only write, so it needs no transaction):
     this is nearly every update.
     """
@@ -490,10 +545,15 @@ async def take_answer(
         if app.status not in EDITABLE or app.closed_to_applicant(now):
             return NotEditable(app, await stage_of(uow, app, now))
         if app.cursor is None:
-            return AtCard(app)
+            at_card = await _extend_resume(uow, app, text, now) if text and not split_rest else None
+            if isinstance(at_card, ResumeExtended):
+                await uow.commit()
+            return at_card or AtCard(app)
         f = BY_KEY[app.cursor]
         if questions is not None and not questions.was_shown(app):
             return NotShownYet(app, f)
+        if split_rest:
+            return AskAgain(app, f, t.SPLIT_REST)
         if text == t.BUTTON_BACK:
             step = await _back(uow, app, f.key, now)
         elif text == t.BUTTON_SAVE_EXIT:
@@ -513,7 +573,7 @@ async def take_answer(
             except ValueError as problem:
                 return AskAgain(app, f, str(problem))
             if f.kind is Kind.LIST:
-                step = await _add_list_item(uow, app, f.key, value, now)
+                step = await _add_list_items(uow, app, f.key, value, now)
             elif isinstance(value, IdNumber) and await _id_number_in_use(uow, app, value):
                 return AskAgain(app, f, t.ID_NUMBER_IN_USE)
             else:
@@ -701,23 +761,46 @@ async def _answer(
     return await _write(uow, app, values, now, after=key)
 
 
+async def _extend_resume(
+    uow: UnitOfWork, app: ApplicationSnapshot, text: str, now: datetime
+) -> ResumeExtended | AtCard | None:
+    """Adds résumé lines typed at the card to 工作简历; None when the text is not only such lines.
+
+    Lines that would take the résumé past the entries Annex 1 holds add nothing, and say so."""
+    f = BY_KEY[keys.RESUME]
+    try:
+        typed = parse_answer(app, f, text, now)
+    except ValueError:
+        return None
+    entries = list(app.values.get(keys.RESUME) or [])
+    new = [entry for entry in typed if entry not in entries]
+    if not new:
+        return None
+    if len(entries) + len(new) > MAX_RESUME_ENTRIES:
+        return AtCard(
+            app,
+            t.RESUME_FULL_AT_CARD.format(
+                max_entries=MAX_RESUME_ENTRIES, count=len(entries), new=len(new)
+            ),
+        )
+    step = await _write(uow, app, {keys.RESUME: entries + new}, now, cursor=None)
+    return ResumeExtended(replace(step, asked=f), len(new))
+
+
 async def _id_number_in_use(uow: UnitOfWork, app: ApplicationSnapshot, value: IdNumber) -> bool:
     return await uow.applications.id_number_in_use(app.campaign.id, value.number, app.id)
 
 
-async def _add_list_item(
-    uow: UnitOfWork, app: ApplicationSnapshot, key: str, item: str, now: datetime
+async def _add_list_items(
+    uow: UnitOfWork, app: ApplicationSnapshot, key: str, typed: list[str], now: datetime
 ) -> Step:
-    """Appends one entry to a list field; the list closes itself when it is full."""
+    """Appends the entries of one message to a list field; the list closes itself when full."""
     _check_editable(app, key, now)
     f = BY_KEY[key]
-    items = [*(app.values.get(key) or [])]
-    if item in items:
-        raise DomainError(t.LIST_DUPLICATE)
-    if len(items) >= f.max_items:
-        # Reopened from the card when full: Annex 1 prints only max_items rows.
-        raise DomainError(t.LIST_FULL.format(limit=f.max_items))
-    items.append(item)
+    try:
+        items = add_to_list(f, app.values.get(key) or [], typed)
+    except ValueError as problem:
+        raise DomainError(str(problem)) from None
     if len(items) >= f.max_items:
         return await _write(uow, app, {key: items}, now, after=key)
     return await _write(uow, app, {key: items}, now, cursor=key)

@@ -114,6 +114,10 @@ ID_NUMBER_IN_USE = "该身份证号在本批次已有申报，同一人只能申
 
 LIST_DUPLICATE = "这一条已经添加过了。"
 LIST_EMPTY = "请至少填写一条，再点“完成”。"
+LIST_TOO_MANY = (
+    "已添加 {count} 条，这次又输入了 {new} 条，合计超过推荐表能印的 {limit} 条，本次输入未保存。"
+    "还能添加 {room} 条，请删减后重新输入；如需整体更换，请点“清空重填”。"
+)
 LIST_FULL = "已填满 {limit} 条。如需更换，请点“清空重填”后重新输入；不改请点“完成”。"
 CANNOT_SKIP = "这一项为必填项，不能跳过。"
 AT_FIRST_FIELD = "这已经是第一项了。"
@@ -190,12 +194,31 @@ FORM_CLOSED = (
     "如有疑问请联系所在单位或{district}人力社保部门。"
 )
 """A draft or a returned form after the unit deadline: why nothing more can be done with it."""
+SPLIT_REST = (
+    "这条消息紧跟在上一条过长的内容之后，是 Telegram 把超长内容自动拆开的后一部分，"
+    "没有作为这一项的答案保存（前一部分也没有保存）。请精简到这一项的字数以内，作为一条消息重新发送。"
+)
+"""The rest of a text Telegram split: it is never an answer, to this field or the next."""
 INPUT_NOT_SAVED = "您刚才发送的内容未保存。"
 AT_CARD_TYPED = (
     "您刚才发送的内容未保存：各项已填写完毕。要修改某一项，请点下方汇总页中该项的按钮；"
     "核对无误请点“确认无误，签名提交”。"
 )
 """Something sent while the summary card waits for a press."""
+SENT_TO_SUBMITTED = (
+    "您刚才发送的内容未保存：申报已提交，不能再在这里修改。"
+    "如需更正，请联系正在审核的单位或区县人力社保部门将申报退回，退回后即可修改并重新提交。"
+)
+"""Something sent to a form that is out of the applicant's hands, above its state."""
+RESUME_EXTENDED = (
+    "已将刚才发送的 {count} 段经历添加到工作简历末尾（现共 {total} 段）。"
+    "如需整体重填，请点汇总页中的“修改 工作简历”。"
+)
+"""Résumé lines sent at the card: a computer's Enter sends each line as a message of its own."""
+RESUME_FULL_AT_CARD = (
+    "您刚才发送的经历未保存：工作简历已有 {count} 段，再加 {new} 段就超过了推荐表能填的 {max_entries} 段。"
+    "请点汇总页中的“修改 工作简历”，合并或删去较早的经历后整体重填。"
+)
 MISSING_FIELD = "“{label}”尚未填写，请先补充。"
 WITHDRAWN = "您的申报已撤回。"
 CONFIRM_WITHDRAW = "确定要撤回申报吗？撤回后本批次不能再以此申报。"

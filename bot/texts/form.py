@@ -30,9 +30,13 @@ PROMPT_MAJOR = "请输入您所学的专业（如：安全工程）："
 PROMPT_DISCIPLINE = "请选择所学专业所属的学科类别；不在所列18类中请选“其他”："
 PROMPT_DISCIPLINE_GUESS = "“{major}”一般属于 {discipline}。请确认或选择："
 PROMPT_MAIN_SPECIALTIES = (
-    "请输入您主要从事的专业，一条一条发送，最多4条；输入完毕请点“完成”。"
+    "请输入您主要从事的专业，最多4条：可一条一条发送，也可在一条消息里用顿号“、”、逗号或换行分开；"
+    "输入完毕请点“完成”。"
 )
-PROMPT_FAMILIAR_SPECIALTIES = "请输入您熟悉的专业，一条一条发送，最多4条；输入完毕请点“完成”。"
+PROMPT_FAMILIAR_SPECIALTIES = (
+    "请输入您熟悉的专业，最多4条：可一条一条发送，也可在一条消息里用顿号“、”、逗号或换行分开；"
+    "输入完毕请点“完成”。"
+)
 PROMPT_LIST_SO_FAR = "已添加（{count}/{limit}）：{items}"
 PROMPT_UNIT_ADDRESS = "请输入您的单位地址："
 PROMPT_MOBILE = "请输入您的手机号码，或点击下方“分享我的手机号”按钮："

@@ -11,7 +11,10 @@ EMPTY_AFTER_CLEANING = "内容不能为空：您输入的只有空格或不可�
 TOO_LONG = "最多可填{max_len}个字，您输入了{length}个。"
 TOO_SHORT = "至少需要{min_len}个字，您输入了{length}个。"
 SINGLE_LINE = "请在一行内填写，不要换行。"
-SPECIALTIES_TOO_MANY = "最多填写{max_items}项，您填写了{count}项。"
+SPECIALTIES_TOO_MANY = (
+    "推荐表这一项最多印{max_items}条，您这次输入了{count}条，请删减到{max_items}条以内后重新输入。"
+)
+SPECIALTY_TOO_LONG = "“{item}”有{length}个字，每条最多{max_len}个字，请精简后重新输入（本次输入的各条都未保存）。"
 
 # Choices
 CHOICE_UNKNOWN = "请从以下选项中选择：{options}。"

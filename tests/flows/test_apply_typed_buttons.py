@@ -110,3 +110,27 @@ async def test_an_id_number_typed_at_the_confirmation_is_deleted_from_the_chat(
     await user.send("500106 19800102 998x")
     assert [chat for chat, _ in world.session.deleted[before:]] == [user.id]
     assert any("已从聊天中删除" in text for text in user.texts()[-3:])
+
+
+async def test_several_specialties_in_one_message_are_stored_as_several_entries(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    user = await _to_main_specialties(world)
+    await user.send("矿山安全、职业卫生；应急管理")
+    assert "已添加（3/4）：矿山安全；职业卫生；应急管理" in user.last().text
+    assert (await _app(sessionmaker)).main_specialties == ["矿山安全", "职业卫生", "应急管理"]
+    await user.send("1. 消防\n2. 危化")
+    assert "还能添加 1 条" in "\n".join(user.texts()[-2:])
+    assert len((await _app(sessionmaker)).main_specialties) == 3
+    await user.send("消防")
+    assert "熟悉专业" in user.last().text
+
+
+async def test_five_specialties_in_one_message_are_refused_and_none_is_kept(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    user = await _to_main_specialties(world)
+    await user.send("矿山安全，职业卫生，应急管理，消防，危化")
+    assert "最多印4条，您这次输入了5条" in "\n".join(user.texts()[-2:])
+    assert not (await _app(sessionmaker)).main_specialties
+    assert "主要从事专业" in user.last().text

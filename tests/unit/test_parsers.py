@@ -87,10 +87,37 @@ def test_long_text_parser_keeps_line_breaks():
 
 def test_parse_specialties_splits_on_lines_and_enumeration_commas():
     assert parse_specialties("安全评价、职业卫生\n矿山通风") == ["安全评价", "职业卫生", "矿山通风"]
-    with pytest.raises(ValueError, match="最多填写4项，您填写了5项"):
+    with pytest.raises(ValueError, match="最多印4条，您这次输入了5条"):
         parse_specialties("a、b、c、d、e")
     with pytest.raises(ValueError, match="最多可填20个字"):
         parse_specialties("专" * 21)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "矿山安全、职业卫生，应急管理",
+        "矿山安全；职业卫生;应急管理",
+        "矿山安全\n职业卫生\n\n应急管理",
+        "1.矿山安全\n2.职业卫生\n3.应急管理",
+        "1、矿山安全 2、职业卫生 3、应急管理",
+        "（1）矿山安全（2）职业卫生（3）应急管理。",
+        "矿山安全、职业卫生、矿山安全、应急管理",
+    ],
+)
+def test_parse_specialties_reads_several_entries_however_they_are_separated(typed):
+    assert parse_specialties(typed) == ["矿山安全", "职业卫生", "应急管理"]
+
+
+def test_parse_specialties_keeps_digits_that_are_part_of_a_name():
+    assert parse_specialties("10kV电气安全、5G通信") == ["10kV电气安全", "5G通信"]
+
+
+def test_parse_specialties_names_the_entry_that_is_too_long():
+    with pytest.raises(ValueError, match="“矿山通风与防尘.*”有21个字，每条最多20个字"):
+        parse_specialties("职业卫生、矿山通风与防尘" + "专" * 14)
+    with pytest.raises(ValueError, match="不能为空"):
+        parse_specialties("、；，")
 
 
 @pytest.mark.parametrize(
@@ -390,3 +417,31 @@ def test_a_reason_of_emoji_or_punctuation_only_is_refused(typed: str) -> None:
 def test_a_reason_too_long_says_how_long_it_was() -> None:
     with pytest.raises(ValueError, match="您输入了 501 个"):
         parsers.parse_reason("理" * 501)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "2005.07-2012.06 重庆大学 讲师 2012.07-至今 重庆大学 教授",
+        "2005.07-2012.06 重庆大学 讲师；2012.07-至今 重庆大学 教授。",
+        "1. 2005.07-2012.06 重庆大学 讲师 2. 2012.07-至今 重庆大学 教授",
+        "（1）2005.07-2012.06，重庆大学，讲师（2）2012.07-至今，重庆大学，教授",
+        "2005年7月至2012年6月 重庆大学 讲师、2012年7月至今 重庆大学 教授",
+    ],
+)
+def test_resume_entries_run_together_on_one_line_are_taken_apart(typed):
+    assert parse_resume(typed) == [
+        {"start": "2005-07", "end": "2012-06", "unit": "重庆大学", "position": "讲师"},
+        {"start": "2012-07", "end": "至今", "unit": "重庆大学", "position": "教授"},
+    ]
+
+
+def test_a_date_range_inside_a_position_stays_there():
+    [entry] = parse_resume("2005.07-2012.06 重庆大学 讲师（2008.01-2009.12借调）")
+    assert entry["position"] == "讲师（2008.01-2009.12借调）"
+
+
+def test_entries_on_one_line_count_towards_the_fifteen():
+    line = " ".join(f"{2000 + i}.01-{2000 + i}.12 重庆大学 讲师" for i in range(16))
+    with pytest.raises(ValueError, match="最多15条，您填写了16条"):
+        parse_resume(line)
