@@ -29,7 +29,7 @@ from bot.domain.errors import DomainError
 from bot.domain.form import BY_KEY, Field, Kind
 from bot.domain.idcard import contains_id_number, mask_id_number, mask_phone
 from bot.domain.review import Stage
-from bot.domain.workflow import EDITABLE, TRANSITIONS, Status
+from bot.domain.workflow import EDITABLE, RETURNABLE
 from bot.images import portrait_jpeg_async
 from bot.services import applicant as svc
 from bot.services.ports import Notifier
@@ -56,9 +56,6 @@ from handlers.common import NamedCommand, deleted
 from handlers.limits import telegram_file_too_big
 from handlers.stages import enter
 from handlers.together import together
-
-IN_REVIEW = frozenset(state for (state, _, _), to in TRANSITIONS.items() if to is Status.RETURNED)
-"""Where a reviewer may still return the form to its applicant for a change."""
 
 CONSENT_ITEMS = (ConsentItem.GENERAL.value, ConsentItem.SENSITIVE.value, ConsentItem.TRANSFER.value)
 
@@ -447,7 +444,7 @@ async def on_form_message(
                 refusal = f"{refusal}\n{t.ID_REJECTED_DELETED}"
             await message.answer(refusal)
         case svc.NotEditable(app, stage):
-            said = t.SENT_TO_SUBMITTED if app.status in IN_REVIEW else t.INPUT_NOT_SAVED
+            said = t.SENT_TO_SUBMITTED if app.status in RETURNABLE else t.INPUT_NOT_SAVED
             await message.answer(f"{said}\n\n{render.status_text(app, stage)}")
         case svc.AtCard(app, problem):
             await message.answer(problem)

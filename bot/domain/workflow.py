@@ -97,6 +97,8 @@ TRANSITIONS: dict[tuple[Status, Actor, Action], Status] = {
 FINAL = frozenset({S.DECLINED, S.WITHDRAWN, S.NOT_QUALIFIED, S.ACCEPTED, S.NOT_ACCEPTED})
 EDITABLE = frozenset({S.DRAFT, S.RETURNED})
 """States in which the applicant may change answers."""
+RETURNABLE = frozenset(state for (state, _, _), to in TRANSITIONS.items() if to is S.RETURNED)
+"""Where a reviewer may still return the form to its applicant for a change."""
 LIVE = frozenset(set(Status) - {S.DECLINED, S.WITHDRAWN, S.NOT_QUALIFIED, S.NOT_ACCEPTED})
 """States that count as the one application of an ID number in a campaign."""
 
