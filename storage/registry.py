@@ -536,6 +536,7 @@ class RegistryRepository:
                 ExpertTerm.ends_on,
                 ExpertTerm.ended_on,
                 Application.mobile,
+                Expert.not_renewed_on,
             )
             .join(Application, Application.id == Expert.application_id)
             .join(District, District.id == Application.district_id)
@@ -556,6 +557,8 @@ class RegistryRepository:
             query = query.where(ExpertTerm.ends_on >= what.ends_from)
         if what.ends_to:
             query = query.where(ExpertTerm.ends_on <= what.ends_to)
+        if what.undecided:
+            query = query.where(Expert.not_renewed_on.is_(None))
         if what.search:
             needle = what.search.strip()
             query = query.where(
@@ -596,6 +599,7 @@ class RegistryRepository:
                 ends_on=r.ends_on,
                 ended_on=r.ended_on,
                 mobile=r.mobile or "",
+                not_renewed_on=r.not_renewed_on,
             )
             for r in rows
         ], total

@@ -156,6 +156,9 @@ STANDING = {
     "withdrawn": "已退出",
     "dismissed": "已解聘",
 }
+STANDING_NOT_RENEWED = "在聘（不予续聘）"
+"""A line of /experts for an expert in service whose 不予续聘 is decided: they serve to the
+term's last day, which the line gives, and are 不再续聘 after it."""
 EXPERTS = "入库专家名册：共 {total} 人（第 {page}/{pages} 页）"
 EXPERTS_SEARCH = "查找“{search}”："
 EXPERT_LINE = "{certificate_no} {name}（{gender}）· {group} · {district} {unit} · {standing} · 聘期至 {ends_on} · {mobile}"
