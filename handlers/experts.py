@@ -308,7 +308,7 @@ async def on_act(
             if why := card.renewal_refusal(local(clock.now()).date()):
                 raise NotAllowed(why)
             await state.set_state(ExpertInput.renewal_start)
-            await state.update_data(expert_id=id_)
+            await state.set_data({"expert_id": id_, "card_message": message.message_id})
             await query.answer()
             await message.answer(t.ASK_RENEWAL_START.format(name=name))
         case ExpertDo.CONFIRM_RENEWAL:
@@ -328,6 +328,7 @@ async def on_act(
                     end=renewed.ends_on,
                 )
             )
+            await _refresh_card(bot, message.chat.id, data.get("card_message"), renewed.card, today)
         case ExpertDo.NOT_RENEW | ExpertDo.DISMISS:
             action = ExpertAction.NOT_RENEW if do is ExpertDo.NOT_RENEW else ExpertAction.DISMISS
             if why := card.end_refusal(action, today):
@@ -433,7 +434,7 @@ async def _refresh_card(
     bot: Bot, chat_id: int, message_id: int | None, card: svc.ExpertCard, today: date
 ) -> None:
     """The card a decision started from shows the expert as the decision left them: the new
-    standing, and no buttons once they have left service."""
+    standing and, after 续聘, the new term; no buttons once they have left service."""
     if message_id is None:
         return
     with suppress(TelegramBadRequest):  # too old to edit, or deleted: its presses are refused

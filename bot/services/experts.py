@@ -394,6 +394,8 @@ class Renewed:
     certificate_no: str
     starts_on: date
     ends_on: date
+    card: ExpertCard
+    """The expert as the renewal left them, for the card it was decided from."""
 
 
 async def renew(
@@ -438,8 +440,9 @@ async def renew(
             uow, card, "renewed", now, certificate_no=certificate_no,
             starts_on=term_start.isoformat(), ends_on=ends_on.isoformat(),
         )  # fmt: skip
+        after = await _card(uow, expert_id)
         await uow.commit()
-    return Renewed(certificate_no, term_start, ends_on)
+    return Renewed(certificate_no, term_start, ends_on, after)
 
 
 @dataclass(frozen=True)

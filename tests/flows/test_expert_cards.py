@@ -265,3 +265,31 @@ async def test_the_card_a_decision_started_from_shows_the_new_standing(
     await admin.press("确认退出")
     assert "状态：已退出" in card.text and "退出申请" not in card.text
     assert not card.buttons()
+
+
+async def test_the_card_a_renewal_was_decided_from_shows_the_new_term_and_standing(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    """QA: after 确认续聘 the card still said 聘期已满，待续聘 with the old term and offered 续聘
+    again, while 解聘, 不予续聘 and 确认退出 rewrite theirs."""
+    await appointed(sessionmaker, clock)
+    clock.at = datetime(2027, 11, 20, 9, 0, tzinfo=TZ)  # the term ended on 2027-11-14
+    assert await experts.end_terms(unit_of_work_factory(sessionmaker), clock.now()) == 2
+    admin = world.user(BUREAU_ADMIN, "局长")
+    await admin.send("/expert CQGSYF-2022-0002")
+    await admin.press("期满考核")
+    await admin.send("健康")
+    await admin.send("聘期内参加评审12次")
+    await admin.press("合格")
+    await admin.send("/expert CQGSYF-2022-0002")
+    card = admin.last()
+    assert "状态：聘期已满，待续聘" in card.text and "续聘" in [b for b, _ in card.buttons()]
+    await admin.press("续聘")
+    await admin.send("2027-11-21")
+    await admin.press("确认续聘")
+    assert "已续聘 李矿山：CQGSYF-2027-0001，聘期 2027-11-21 至 2032-11-20" in admin.last().text
+    assert "状态：在聘" in card.text, "the card is rewritten"
+    assert "· CQGSYF-2027-0001 2027-11-21 至 2032-11-20" in card.text
+    labels = [label for label, _ in card.buttons()]
+    assert "续聘" not in labels and "不予续聘" not in labels and "解聘" in labels
+    assert (await standings(sessionmaker))[2] == "appointed"
