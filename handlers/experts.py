@@ -313,7 +313,11 @@ async def on_act(
             await message.answer(t.ASK_RENEWAL_START.format(name=name))
         case ExpertDo.CONFIRM_RENEWAL:
             data = await state.get_data()
-            if await state.get_state() != ExpertInput.renewal_start.state or "start" not in data:
+            if (  # only the latest confirmation, for the expert and the day it shows
+                await state.get_state() != ExpertInput.renewal_start.state
+                or data.get("expert_id") != id_
+                or data.get("confirm_message") != message.message_id
+            ):
                 raise stale
             renewed = await svc.renew(
                 uows, expert_id=id_, term_start=parse_day(data["start"]), now=clock.now(), **who
@@ -520,7 +524,6 @@ async def on_typed(
                 card = await svc.find_expert(uows, key=f"#{data['expert_id']}", **who)
                 if why := card.renewal_start_refusal(start):
                     raise NotAllowed(why)
-                await state.update_data(start=start.isoformat())
                 confirm = InlineKeyboardMarkup(
                     inline_keyboard=[
                         [
@@ -532,10 +535,11 @@ async def on_typed(
                         ]
                     ]
                 )
-                await message.answer(
+                sent = await message.answer(
                     t.CONFIRM_RENEWAL.format(name=card.row.name, start=start, end=term_end(start)),
                     reply_markup=confirm,
                 )
+                await state.update_data(start=start.isoformat(), confirm_message=sent.message_id)
             case ExpertInput.reason.state:
                 reason = svc.check_reason(clean_text(text))
                 card = await svc.find_expert(uows, key=f"#{data['expert_id']}", **who)

@@ -293,3 +293,45 @@ async def test_the_card_a_renewal_was_decided_from_shows_the_new_term_and_standi
     labels = [label for label, _ in card.buttons()]
     assert "续聘" not in labels and "不予续聘" not in labels and "解聘" in labels
     assert (await standings(sessionmaker))[2] == "appointed"
+
+
+async def test_only_the_latest_renewal_confirmation_acts_and_for_its_own_expert(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    """QA: 确认续聘 took the last day typed in the conversation, whichever confirmation it was
+    pressed on: one showing 2027-11-15, pressed after another day was typed (or after 续聘 of
+    another expert), renewed with that other day."""
+    from storage.models import ExpertTerm
+
+    await appointed(sessionmaker, clock)
+    clock.at = datetime(2027, 11, 20, 9, 0, tzinfo=TZ)
+    await experts.end_terms(unit_of_work_factory(sessionmaker), clock.now())
+    admin = world.user(BUREAU_ADMIN, "局长")
+    for number in ("CQGSYF-2022-0001", "CQGSYF-2022-0002"):
+        await admin.send(f"/expert {number}")
+        await admin.press("期满考核")
+        await admin.send("健康")
+        await admin.send("聘期内参加评审12次")
+        await admin.press("合格")
+
+    await admin.send("/expert CQGSYF-2022-0001")
+    await admin.press("续聘")
+    await admin.send("2027-11-21")
+    first = admin.last()
+    await admin.send("2027-12-01")
+    latest = admin.last()
+    assert "新聘期 2027-12-01 至 2032-11-30" in latest.text
+    await admin.press("确认续聘", message=first)
+    assert admin.alert == "该操作已过期，请重新发送 /expert CQGSYF-2022-0001，在卡片上重新办理。"
+    await admin.send("/expert CQGSYF-2022-0002")
+    await admin.press("续聘")
+    await admin.send("2028-01-01")
+    await admin.press("确认续聘", message=latest)
+    assert admin.alert is not None and admin.alert.startswith("该操作已过期"), "another expert's"
+    assert await standings(sessionmaker) == {1: "due", 2: "due", 3: "dismissed"}
+
+    await admin.press("确认续聘")
+    assert "已续聘 李矿山：CQGSYF-2028-0001，聘期 2028-01-01 至 2032-12-31" in admin.last().text
+    async with sessionmaker() as session:
+        terms = await session.scalars(select(ExpertTerm.id).where(ExpertTerm.expert_id == 1))
+        assert len(list(terms)) == 1, "王建筑 was not renewed by a confirmation left behind"
