@@ -71,7 +71,9 @@ def card_text(card: svc.ExpertCard) -> str:
             certificate_no=term.certificate_no,
             starts_on=term.starts_on,
             ends_on=term.ends_on,
-            ended=t.EXPERT_TERM_ENDED.format(ended_on=term.ended_on) if term.ended_on else "",
+            ended=t.EXPERT_TERM_ENDED.format(ended_on=term.ended_on)
+            if term.ended_on and term.ended_on < term.ends_on
+            else "",
         )
         for term in card.terms
     )
@@ -400,18 +402,18 @@ async def _ask_confirmation(
     card_message: int | None,
 ) -> None:
     """What 解聘, 不予续聘 (in service to the term's last day, or at once when that has passed)
-    or 确认退出 will do, with 确认 and 取消. Only the latest such message's 确认 carries it out:
+    or 确认退出 will do (nothing ends early once the term has run out), with 确认 and 取消. Only the latest such message's 确认 carries it out:
     another step, /expert or /cancel makes it stale."""
     id_ = card.expert.id
     buttons = [
         _button(t.BUTTON_CONFIRM_END[action.value], ExpertDo.CONFIRM_END, id_),
         _button(t.BUTTON_CANCEL_END, ExpertDo.CANCEL_END, id_),
     ]
-    over = action is ExpertAction.NOT_RENEW and effective_on < today
+    ends_on = card.running(today).ends_on
     sent = await message.answer(
-        t.CONFIRM_END["not_renew_over" if over else action.value].format(
+        t.CONFIRM_END[f"{action.value}_over" if ends_on < today else action.value].format(
             name=card.row.name, certificate_no=card.row.certificate_no, reason=reason,
-            effective_on=effective_on,
+            effective_on=effective_on, ends_on=ends_on,
         ),  # fmt: skip
         reply_markup=InlineKeyboardMarkup(inline_keyboard=[buttons]),
     )

@@ -335,3 +335,37 @@ async def test_only_the_latest_renewal_confirmation_acts_and_for_its_own_expert(
     async with sessionmaker() as session:
         terms = await session.scalars(select(ExpertTerm.id).where(ExpertTerm.expert_id == 1))
         assert len(list(terms)) == 1, "王建筑 was not renewed by a confirmation left behind"
+
+
+async def test_leaving_after_the_term_has_run_out_is_not_said_to_cut_it_short(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    """QA: for an expert 聘期已满，待续聘 the withdrawal's confirmation said 聘期于今日结束 and the
+    dismissal's 聘期提前结束, and the card then showed the term (ended 2027-11-14) as 提前结束."""
+    await appointed(sessionmaker, clock)
+    clock.at = datetime(2027, 11, 20, 9, 0, tzinfo=TZ)
+    assert await experts.end_terms(unit_of_work_factory(sessionmaker), clock.now()) == 2
+    expert = world.user(5001, "建筑")
+    await expert.send("/me")
+    await expert.press("申请退出专家库")
+    await expert.send("工作调动")
+    admin = world.user(BUREAU_ADMIN, "局长")
+    await admin.send("/expert CQGSYF-2022-0001")
+    card = admin.last()
+    await admin.press("确认退出")
+    asked = admin.last().text
+    assert "聘期已于 2027-11-14 届满，确认后今日（2027-11-20）即退出专家库" in asked
+    assert "聘期于今日" not in asked
+    await admin.press("确认退出")
+    assert "状态：已退出" in card.text and "提前结束" not in card.text
+    await expert.send("/me")
+    assert expert.last().text.startswith("您已于 2027-11-20 退出重庆市工伤预防专家库")
+
+    await admin.send("/expert CQGSYF-2022-0002")
+    card = admin.last()
+    await admin.press("解聘")
+    await admin.send("违反专家工作纪律")
+    asked = admin.last().text
+    assert "聘期已于 2027-11-14 届满，解聘自该日起生效" in asked and "提前结束" not in asked
+    await admin.press("确认解聘")
+    assert "状态：已解聘" in card.text and "提前结束" not in card.text
