@@ -93,7 +93,7 @@ def registry_file(rows: Sequence[ExpertListRow], today: date) -> File:
             group=r.group,
             district=r.district,
             term_start=r.starts_on,
-            term_end=r.ended_on or r.ends_on,
+            term_end=r.last_day,
             status=status_label(r.standing, not_renewed=r.not_renewed_on is not None),
             contact=r.mobile,
         )

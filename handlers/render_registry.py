@@ -329,7 +329,7 @@ def expert_line(r: ExpertListRow) -> str:
         district=r.district,
         unit=r.unit,
         standing=standing_of(r),
-        ends_on=r.ended_on or r.ends_on,
+        ends_on=r.last_day,
         mobile=mask_phone(r.mobile) if r.mobile else "",
     )
 

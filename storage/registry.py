@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, exists, func, insert, or_, select, update
+from sqlalchemy import Row, case, exists, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
@@ -513,8 +513,19 @@ class RegistryRepository:
         return [(group, level, title, count) for group, level, title, count in rows]
 
     def _listing(self, what: ExpertFilter) -> Any:
+        # The latest term, passing over a renewal ended before it began (解聘 or 退出 between
+        # 续聘 and the new term's first day): the row shows the term the expert left.
+        held = case(
+            (
+                or_(ExpertTerm.ended_on.is_(None), ExpertTerm.ended_on >= ExpertTerm.starts_on),
+                ExpertTerm.id,
+            )
+        )
         latest = (
-            select(ExpertTerm.expert_id, func.max(ExpertTerm.id).label("term_id"))
+            select(
+                ExpertTerm.expert_id,
+                func.coalesce(func.max(held), func.max(ExpertTerm.id)).label("term_id"),
+            )
             .group_by(ExpertTerm.expert_id)
             .subquery()
         )

@@ -86,6 +86,12 @@ class ExpertListRow:
     not_renewed_on: date | None = None
     """不予续聘 decided on that day: in service to the latest term's last day, `ended` after it."""
 
+    @property
+    def last_day(self) -> date:
+        """The term's last day as served: cut short by 解聘 or 退出, never past its end (one
+        who leaves after the term ran out, waiting for renewal, left on a later day)."""
+        return min(self.ended_on, self.ends_on) if self.ended_on else self.ends_on
+
 
 @dataclass(frozen=True)
 class ExpertFilter:

@@ -360,6 +360,8 @@ async def test_leaving_after_the_term_has_run_out_is_not_said_to_cut_it_short(
     assert "状态：已退出" in card.text and "提前结束" not in card.text
     await expert.send("/me")
     assert expert.last().text.startswith("您已于 2027-11-20 退出重庆市工伤预防专家库")
+    await admin.send("/experts 王建筑")
+    assert "· 已退出 · 聘期至 2027-11-14 ·" in admin.last().text, "the term ran to its end"
 
     await admin.send("/expert CQGSYF-2022-0002")
     card = admin.last()

@@ -384,6 +384,10 @@ async def test_after_an_early_renewal_the_term_in_force_is_the_one_left_and_eval
     assert [tuple(e) for e in evaluated] == [
         ("term", "CQGSYF-2022-0001"), ("year", "CQGSYF-2022-0001"),
     ]  # fmt: skip
+    (row,) = [r for r in await registry.registry_rows(uows, now=october, **who) if r.expert_id == first]  # fmt: skip
+    assert (row.certificate_no, row.starts_on, row.last_day) == (
+        "CQGSYF-2022-0001", date(2022, 11, 15), date(2027, 10, 8),
+    ), "the registry lists the term left, not the renewal that never began"  # fmt: skip
 
 
 async def test_a_withdrawal_after_an_early_renewal_ends_the_term_in_force(
