@@ -50,7 +50,7 @@ from exports.certificate import certificate_docx
 from exports.full import write_full_export
 from exports.letter import letter_docx
 from exports.publicity import publicity_docx, publicity_xlsx
-from exports.registry import STANDING_LABELS, write_registry
+from exports.registry import NOT_RENEWED_LABEL, STANDING_LABELS, write_registry
 from exports.registry_rows import (
     Certificate,
     Letter,
@@ -256,7 +256,8 @@ def publicity_rows(n: int = 60) -> list[PublicityRow]:
 
 
 def registry_rows(n: int = 60) -> list[RegistryRow]:
-    """The first `n` sample applicants as appointed experts, one in ten due for renewal."""
+    """The first `n` sample applicants as appointed experts, one in ten due for renewal and one
+    in ten serving out a term after 不予续聘."""
     rows = []
     for i in range(n):
         app = sample_application(i)
@@ -273,7 +274,9 @@ def registry_rows(n: int = 60) -> list[RegistryRow]:
                 district=app.district_name,
                 term_start=TERM_START,
                 term_end=term_end(TERM_START),
-                status=STANDING_LABELS[Standing.DUE if i % 10 == 9 else Standing.APPOINTED],
+                status=NOT_RENEWED_LABEL
+                if i % 10 == 8
+                else STANDING_LABELS[Standing.DUE if i % 10 == 9 else Standing.APPOINTED],
                 contact=row.contact,
             )
         )

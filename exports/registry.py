@@ -18,7 +18,10 @@ from exports.registry_rows import RegistryRow
 from exports.table import GROUP_ORDER, Column, Table, fit_width, format_cn_date
 from exports.xlsx import write_xlsx
 
-__all__ = ["REGISTRY_TITLE", "STANDING_LABELS", "registry_filename", "write_registry"]
+__all__ = [
+    "NOT_RENEWED_LABEL", "REGISTRY_TITLE", "STANDING_LABELS", "registry_filename", "status_label",
+    "write_registry",
+]  # fmt: skip
 
 REGISTRY_TITLE = "重庆市工伤预防专家库入库专家名册"
 DATE_LABEL = "制表日期："
@@ -33,6 +36,16 @@ STANDING_LABELS = {
     Standing.DISMISSED: "已解聘",
 }
 """What the 状态 column prints for each standing of the domain."""
+NOT_RENEWED_LABEL = "在聘（不予续聘）"
+"""The 状态 of an expert in service whose 不予续聘 is decided: they serve to 聘期止 (the card,
+/me and /experts say the same)."""
+
+
+def status_label(standing: str, *, not_renewed: bool = False) -> str:
+    """The 状态 column for a standing (a `Standing` value), with 不予续聘 decided or not."""
+    if not_renewed and standing == Standing.APPOINTED:
+        return NOT_RENEWED_LABEL
+    return STANDING_LABELS.get(standing, standing)
 
 
 def build_registry_table(
@@ -59,7 +72,7 @@ def build_registry_table(
         Column(header="所在区县", width=fit_width(values, 8, "所在区县", 10, 20), wrap=True),
         Column(header="聘期起", width=12, text=False),
         Column(header="聘期止", width=12, text=False),
-        Column(header="状态", width=9),
+        Column(header="状态", width=fit_width(values, 11, "状态", 9, 18)),
         Column(header="联系方式", width=14),
     )
     return Table(

@@ -71,7 +71,9 @@ def card_text(card: svc.ExpertCard) -> str:
             certificate_no=term.certificate_no,
             starts_on=term.starts_on,
             ends_on=term.ends_on,
-            ended=t.EXPERT_TERM_ENDED.format(ended_on=term.ended_on) if term.ended_on else "",
+            ended=t.EXPERT_TERM_ENDED.format(ended_on=term.ended_on)
+            if term.ended_on and term.ended_on < term.ends_on
+            else "",
         )
         for term in card.terms
     )
@@ -308,12 +310,16 @@ async def on_act(
             if why := card.renewal_refusal(local(clock.now()).date()):
                 raise NotAllowed(why)
             await state.set_state(ExpertInput.renewal_start)
-            await state.update_data(expert_id=id_)
+            await state.set_data({"expert_id": id_, "card_message": message.message_id})
             await query.answer()
             await message.answer(t.ASK_RENEWAL_START.format(name=name))
         case ExpertDo.CONFIRM_RENEWAL:
             data = await state.get_data()
-            if await state.get_state() != ExpertInput.renewal_start.state or "start" not in data:
+            if (  # only the latest confirmation, for the expert and the day it shows
+                await state.get_state() != ExpertInput.renewal_start.state
+                or data.get("expert_id") != id_
+                or data.get("confirm_message") != message.message_id
+            ):
                 raise stale
             renewed = await svc.renew(
                 uows, expert_id=id_, term_start=parse_day(data["start"]), now=clock.now(), **who
@@ -328,6 +334,7 @@ async def on_act(
                     end=renewed.ends_on,
                 )
             )
+            await _refresh_card(bot, message.chat.id, data.get("card_message"), renewed.card, today)
         case ExpertDo.NOT_RENEW | ExpertDo.DISMISS:
             action = ExpertAction.NOT_RENEW if do is ExpertDo.NOT_RENEW else ExpertAction.DISMISS
             if why := card.end_refusal(action, today):
@@ -395,18 +402,18 @@ async def _ask_confirmation(
     card_message: int | None,
 ) -> None:
     """What 解聘, 不予续聘 (in service to the term's last day, or at once when that has passed)
-    or 确认退出 will do, with 确认 and 取消. Only the latest such message's 确认 carries it out:
+    or 确认退出 will do (nothing ends early once the term has run out), with 确认 and 取消. Only the latest such message's 确认 carries it out:
     another step, /expert or /cancel makes it stale."""
     id_ = card.expert.id
     buttons = [
         _button(t.BUTTON_CONFIRM_END[action.value], ExpertDo.CONFIRM_END, id_),
         _button(t.BUTTON_CANCEL_END, ExpertDo.CANCEL_END, id_),
     ]
-    over = action is ExpertAction.NOT_RENEW and effective_on < today
+    ends_on = card.running(today).ends_on
     sent = await message.answer(
-        t.CONFIRM_END["not_renew_over" if over else action.value].format(
+        t.CONFIRM_END[f"{action.value}_over" if ends_on < today else action.value].format(
             name=card.row.name, certificate_no=card.row.certificate_no, reason=reason,
-            effective_on=effective_on,
+            effective_on=effective_on, ends_on=ends_on,
         ),  # fmt: skip
         reply_markup=InlineKeyboardMarkup(inline_keyboard=[buttons]),
     )
@@ -433,7 +440,7 @@ async def _refresh_card(
     bot: Bot, chat_id: int, message_id: int | None, card: svc.ExpertCard, today: date
 ) -> None:
     """The card a decision started from shows the expert as the decision left them: the new
-    standing, and no buttons once they have left service."""
+    standing and, after 续聘, the new term; no buttons once they have left service."""
     if message_id is None:
         return
     with suppress(TelegramBadRequest):  # too old to edit, or deleted: its presses are refused
@@ -519,7 +526,6 @@ async def on_typed(
                 card = await svc.find_expert(uows, key=f"#{data['expert_id']}", **who)
                 if why := card.renewal_start_refusal(start):
                     raise NotAllowed(why)
-                await state.update_data(start=start.isoformat())
                 confirm = InlineKeyboardMarkup(
                     inline_keyboard=[
                         [
@@ -531,10 +537,11 @@ async def on_typed(
                         ]
                     ]
                 )
-                await message.answer(
+                sent = await message.answer(
                     t.CONFIRM_RENEWAL.format(name=card.row.name, start=start, end=term_end(start)),
                     reply_markup=confirm,
                 )
+                await state.update_data(start=start.isoformat(), confirm_message=sent.message_id)
             case ExpertInput.reason.state:
                 reason = svc.check_reason(clean_text(text))
                 card = await svc.find_expert(uows, key=f"#{data['expert_id']}", **who)

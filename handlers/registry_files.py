@@ -23,7 +23,7 @@ from exports.names import (
     registry_filename,
 )
 from exports.publicity import publicity_docx, publicity_xlsx
-from exports.registry import STANDING_LABELS, write_registry
+from exports.registry import status_label, write_registry
 from exports.registry_rows import (
     Certificate,
     Letter,
@@ -93,8 +93,8 @@ def registry_file(rows: Sequence[ExpertListRow], today: date) -> File:
             group=r.group,
             district=r.district,
             term_start=r.starts_on,
-            term_end=r.ended_on or r.ends_on,
-            status=STANDING_LABELS.get(r.standing, r.standing),
+            term_end=r.last_day,
+            status=status_label(r.standing, not_renewed=r.not_renewed_on is not None),
             contact=r.mobile,
         )
         for r in rows

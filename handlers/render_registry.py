@@ -11,7 +11,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.domain import keys, vocab
 from bot.domain.application import ApplicationSnapshot
 from bot.domain.idcard import mask_phone
-from bot.domain.registry import TermEnd, term_end_range
+from bot.domain.registry import SERVING, Standing, TermEnd, term_end_range
 from bot.services.registry import (
     Appointment,
     BatchView,
@@ -249,6 +249,7 @@ def experts_filter(search: str | None, pick: ExpertsPageData, today: date) -> Ex
         standing=_nth(STANDINGS, pick.standing),
         ends_from=ends_from,
         ends_to=ends_to,
+        undecided=ends is TermEnd.PASSED,  # 已届满待续聘: not one whose 不予续聘 is decided
     )
 
 
@@ -327,10 +328,18 @@ def expert_line(r: ExpertListRow) -> str:
         group=r.group,
         district=r.district,
         unit=r.unit,
-        standing=t.STANDING.get(r.standing, r.standing),
-        ends_on=r.ended_on or r.ends_on,
+        standing=standing_of(r),
+        ends_on=r.last_day,
         mobile=mask_phone(r.mobile) if r.mobile else "",
     )
+
+
+def standing_of(r: ExpertListRow) -> str:
+    """The standing as a list says it: 在聘（不予续聘） while one whose 不予续聘 is decided serves
+    out the term, as their card and /me say."""
+    if r.not_renewed_on and Standing(r.standing) in SERVING:
+        return t.STANDING_NOT_RENEWED
+    return t.STANDING.get(r.standing, r.standing)
 
 
 def me(mine: MyEntry) -> str:

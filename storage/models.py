@@ -671,7 +671,8 @@ class ExpertEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     expert_id: Mapped[int] = mapped_column(ForeignKey("expert.id"), index=True)
     action: Mapped[str] = mapped_column(String(20))
-    """`bot.domain.registry.ExpertAction` value, or `ask_withdrawal`."""
+    """`bot.domain.registry.ExpertAction` value, or a change that keeps the standing
+    (`ask_withdrawal`, `decide_not_renew`), or `repair_not_renew` (migration 0013)."""
     from_standing: Mapped[str | None] = mapped_column(String(12))
     to_standing: Mapped[str] = mapped_column(String(12))
     reason: Mapped[str | None] = mapped_column(Text)

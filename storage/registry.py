@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, exists, func, insert, or_, select, update
+from sqlalchemy import Row, case, exists, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
@@ -513,8 +513,19 @@ class RegistryRepository:
         return [(group, level, title, count) for group, level, title, count in rows]
 
     def _listing(self, what: ExpertFilter) -> Any:
+        # The latest term, passing over a renewal ended before it began (解聘 or 退出 between
+        # 续聘 and the new term's first day): the row shows the term the expert left.
+        held = case(
+            (
+                or_(ExpertTerm.ended_on.is_(None), ExpertTerm.ended_on >= ExpertTerm.starts_on),
+                ExpertTerm.id,
+            )
+        )
         latest = (
-            select(ExpertTerm.expert_id, func.max(ExpertTerm.id).label("term_id"))
+            select(
+                ExpertTerm.expert_id,
+                func.coalesce(func.max(held), func.max(ExpertTerm.id)).label("term_id"),
+            )
             .group_by(ExpertTerm.expert_id)
             .subquery()
         )
@@ -536,6 +547,7 @@ class RegistryRepository:
                 ExpertTerm.ends_on,
                 ExpertTerm.ended_on,
                 Application.mobile,
+                Expert.not_renewed_on,
             )
             .join(Application, Application.id == Expert.application_id)
             .join(District, District.id == Application.district_id)
@@ -556,6 +568,8 @@ class RegistryRepository:
             query = query.where(ExpertTerm.ends_on >= what.ends_from)
         if what.ends_to:
             query = query.where(ExpertTerm.ends_on <= what.ends_to)
+        if what.undecided:
+            query = query.where(Expert.not_renewed_on.is_(None))
         if what.search:
             needle = what.search.strip()
             query = query.where(
@@ -596,6 +610,7 @@ class RegistryRepository:
                 ends_on=r.ends_on,
                 ended_on=r.ended_on,
                 mobile=r.mobile or "",
+                not_renewed_on=r.not_renewed_on,
             )
             for r in rows
         ], total

@@ -85,6 +85,16 @@ class ExpertCard:
     work: Sequence[tuple[int, WorkSummary]] = ()
     """Drawn work the using units recorded, per year (for the yearly evaluation)."""
 
+    def running(self, today: date) -> TermRow:
+        """The term in force `today`: the latest that has started (a renewal decided before the
+        old term's end adds one that starts later), or the first, not started yet."""
+        started = [term for term in self.terms if term.starts_on <= today]
+        return started[-1] if started else self.terms[0]
+
+    def from_running(self, today: date) -> Sequence[TermRow]:
+        """The term in force `today` and any renewal after it: what leaving service ends."""
+        return self.terms[list(self.terms).index(self.running(today)) :]
+
     def evaluated(self, year: int, kind: str = "year") -> bool:
         """Whether the yearly evaluation (`kind` "term": a 期满考核) of `year` is recorded already."""
         return any(e.kind == kind and e.year == year for e in self.evaluations)
@@ -157,7 +167,7 @@ class ExpertCard:
     def effective_on(self, action: ExpertAction, today: date) -> date:
         """When 解聘 (today, or the term's last day if that has passed) or 不予续聘 (the term's
         last day: the expert serves to it, and leaves after it) takes effect."""
-        ends_on = self.terms[-1].ends_on
+        ends_on = self.running(today).ends_on
         return min(today, ends_on) if action is ExpertAction.DISMISS else ends_on
 
     def withdrawal_refusal(self) -> str | None:
@@ -370,7 +380,7 @@ async def record_evaluation(
             raise NotAllowed(t.NO_TERM)
         added = await uow.registry.add_evaluation(
             expert_id=expert_id,
-            term_id=card.terms[-1].id,
+            term_id=(card.terms[-1] if term else card.running(today)).id,
             kind="term" if term else "year",
             year=year,
             rating=rating.value,
@@ -394,6 +404,8 @@ class Renewed:
     certificate_no: str
     starts_on: date
     ends_on: date
+    card: ExpertCard
+    """The expert as the renewal left them, for the card it was decided from."""
 
 
 async def renew(
@@ -438,8 +450,9 @@ async def renew(
             uow, card, "renewed", now, certificate_no=certificate_no,
             starts_on=term_start.isoformat(), ends_on=ends_on.isoformat(),
         )  # fmt: skip
+        after = await _card(uow, expert_id)
         await uow.commit()
-    return Renewed(certificate_no, term_start, ends_on)
+    return Renewed(certificate_no, term_start, ends_on, after)
 
 
 @dataclass(frozen=True)
@@ -505,7 +518,7 @@ async def _end(
         card = await _card(uow, expert_id)
         if why := card.end_refusal(action, today):
             raise NotAllowed(why)
-        running = card.terms[-1]
+        running = card.running(today)
         effective = card.effective_on(action, today)
         if action is ExpertAction.NOT_RENEW and today <= running.ends_on:
             await _decide_not_to_renew(uow, card.expert, reason, by, actor_name, now)
@@ -515,7 +528,8 @@ async def _end(
                 **({"not_renewed_on": today} if action is ExpertAction.NOT_RENEW else {}),
             )  # fmt: skip
         if action is ExpertAction.DISMISS:
-            await uow.registry.end_term(running.id, effective)
+            for term in card.from_running(today):  # a renewal not started yet ends with it
+                await uow.registry.end_term(term.id, effective)
         await _tell(uow, card, action.value, now, reason=reason, effective_on=effective.isoformat())
         await uow.documents.add_access(
             actor_id=by,
@@ -651,7 +665,9 @@ async def confirm_withdrawal(
             uow, card.expert, ExpertAction.WITHDRAW, reason=reason, by=by,
             actor_name=actor_name, now=now, withdrawal_reason=None,
         )  # fmt: skip
-        await uow.registry.end_term(card.terms[-1].id, local(now).date())
+        today = local(now).date()
+        for term in card.from_running(today):  # a renewal not started yet ends with it
+            await uow.registry.end_term(term.id, today)
         await _tell(uow, card, "withdrawn", now, reason=reason)
         card = await _card(uow, expert_id)
         await uow.commit()

@@ -83,6 +83,14 @@ class ExpertListRow:
     ends_on: date
     ended_on: date | None
     mobile: str
+    not_renewed_on: date | None = None
+    """不予续聘 decided on that day: in service to the latest term's last day, `ended` after it."""
+
+    @property
+    def last_day(self) -> date:
+        """The term's last day as served: cut short by 解聘 or 退出, never past its end (one
+        who leaves after the term ran out, waiting for renewal, left on a later day)."""
+        return min(self.ended_on, self.ends_on) if self.ended_on else self.ends_on
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,8 @@ class ExpertFilter:
     ends_from: date | None = None
     ends_to: date | None = None
     """The latest term's last day, each bound inclusive; with either, experts in a term only."""
+    undecided: bool = False
+    """Only experts whose renewal is still to decide: not those whose 不予续聘 is decided."""
 
 
 @dataclass(frozen=True)

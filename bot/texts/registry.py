@@ -156,6 +156,9 @@ STANDING = {
     "withdrawn": "已退出",
     "dismissed": "已解聘",
 }
+STANDING_NOT_RENEWED = "在聘（不予续聘）"
+"""A line of /experts for an expert in service whose 不予续聘 is decided: they serve to the
+term's last day, which the line gives, and are 不再续聘 after it."""
 EXPERTS = "入库专家名册：共 {total} 人（第 {page}/{pages} 页）"
 EXPERTS_SEARCH = "查找“{search}”："
 EXPERT_LINE = "{certificate_no} {name}（{gender}）· {group} · {district} {unit} · {standing} · 聘期至 {ends_on} · {mobile}"
@@ -233,6 +236,7 @@ EXPERT_CARD = (
 EXPERT_FLAG = "（本聘期年度评价两次不合格，请研究是否续聘）"
 EXPERT_TERM = "· {certificate_no} {starts_on} 至 {ends_on}{ended}"
 EXPERT_TERM_ENDED = "（{ended_on} 提前结束）"
+"""A term cut short (解聘, 退出 before its last day); one that had run out is not said to be."""
 NO_EVALUATIONS = "暂无"
 EVALUATION = "{year}年{kind}：{rating}"
 EVALUATION_KIND = {"year": "年度评价", "term": "期满考核"}
@@ -281,8 +285,20 @@ CONFIRM_END = {
         "确认后聘期于今日（{effective_on}）结束，不再参加专家抽取（已接受的邀请随即终止），"
         "本人、单位和区县将收到通知。\n确认后不能撤销。"
     ),
+    "dismiss_over": (
+        "确认解聘 {name}（{certificate_no}）？\n理由：{reason}\n"
+        "聘期已于 {ends_on} 届满，解聘自该日起生效：确认后不再续聘，不再参加专家抽取"
+        "（已接受的邀请随即终止）；书面函告致本人并抄送所在单位，本人、单位和区县将收到通知。\n"
+        "解聘后不能撤销。"
+    ),
+    "withdraw_over": (
+        "确认 {name}（{certificate_no}）退出专家库？\n退出原因：{reason}\n"
+        "聘期已于 {ends_on} 届满，确认后今日（{effective_on}）即退出专家库，不再续聘，不再参加专家抽取"
+        "（已接受的邀请随即终止），本人、单位和区县将收到通知。\n确认后不能撤销。"
+    ),
 }
-"""The last step before 解聘, 不予续聘 or 确认退出 takes effect: what will happen, and that it is final."""
+"""The last step before 解聘, 不予续聘 or 确认退出 takes effect: what will happen, and that it is
+final; `…_over` when the term has run out already (聘期已满，待续聘): nothing ends early."""
 BUTTON_CONFIRM_END = {"dismiss": "确认解聘", "not_renew": "确认不予续聘", "withdraw": "确认退出"}
 BUTTON_CANCEL_END = "取消"
 CONFIRM_PRESS = "请点上面的“{button}”或“取消”；要修改理由，请点“取消”后重新办理。"

@@ -7,7 +7,14 @@ from openpyxl import load_workbook
 
 from bot.domain.registry import Standing
 from exports.names import registry_filename
-from exports.registry import EMPTY, REGISTRY_TITLE, STANDING_LABELS, write_registry
+from exports.registry import (
+    EMPTY,
+    NOT_RENEWED_LABEL,
+    REGISTRY_TITLE,
+    STANDING_LABELS,
+    status_label,
+    write_registry,
+)
 from exports.registry_rows import RegistryRow
 from tests.exports.support import INJECTIONS, open_sheet, sheet_xml
 
@@ -142,3 +149,12 @@ def test_the_workbook_is_the_bureaus_and_named_by_day():
     props = load_workbook(io.BytesIO(write_registry([expert()], filled_on=DAY))).properties
     assert props.creator == "重庆市人力资源和社会保障局" and props.title == REGISTRY_TITLE
     assert registry_filename(DAY) == "重庆市工伤预防专家库入库专家名册_20261201.xlsx"
+
+
+def test_an_expert_serving_out_a_term_after_non_renewal_is_labelled_so():
+    assert status_label("appointed", not_renewed=True) == NOT_RENEWED_LABEL == "在聘（不予续聘）"
+    assert status_label("appointed") == "在聘"
+    assert status_label("ended", not_renewed=True) == "不予续聘", "the term is over"
+    ws = open_sheet(write_registry([expert(status=NOT_RENEWED_LABEL)], filled_on=DAY))
+    assert ws["L4"].value == "在聘（不予续聘）"
+    assert ws.column_dimensions["L"].width >= 8 * 2, "on one line"

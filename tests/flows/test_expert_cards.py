@@ -265,3 +265,109 @@ async def test_the_card_a_decision_started_from_shows_the_new_standing(
     await admin.press("确认退出")
     assert "状态：已退出" in card.text and "退出申请" not in card.text
     assert not card.buttons()
+
+
+async def test_the_card_a_renewal_was_decided_from_shows_the_new_term_and_standing(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    """QA: after 确认续聘 the card still said 聘期已满，待续聘 with the old term and offered 续聘
+    again, while 解聘, 不予续聘 and 确认退出 rewrite theirs."""
+    await appointed(sessionmaker, clock)
+    clock.at = datetime(2027, 11, 20, 9, 0, tzinfo=TZ)  # the term ended on 2027-11-14
+    assert await experts.end_terms(unit_of_work_factory(sessionmaker), clock.now()) == 2
+    admin = world.user(BUREAU_ADMIN, "局长")
+    await admin.send("/expert CQGSYF-2022-0002")
+    await admin.press("期满考核")
+    await admin.send("健康")
+    await admin.send("聘期内参加评审12次")
+    await admin.press("合格")
+    await admin.send("/expert CQGSYF-2022-0002")
+    card = admin.last()
+    assert "状态：聘期已满，待续聘" in card.text and "续聘" in [b for b, _ in card.buttons()]
+    await admin.press("续聘")
+    await admin.send("2027-11-21")
+    await admin.press("确认续聘")
+    assert "已续聘 李矿山：CQGSYF-2027-0001，聘期 2027-11-21 至 2032-11-20" in admin.last().text
+    assert "状态：在聘" in card.text, "the card is rewritten"
+    assert "· CQGSYF-2027-0001 2027-11-21 至 2032-11-20" in card.text
+    labels = [label for label, _ in card.buttons()]
+    assert "续聘" not in labels and "不予续聘" not in labels and "解聘" in labels
+    assert (await standings(sessionmaker))[2] == "appointed"
+
+
+async def test_only_the_latest_renewal_confirmation_acts_and_for_its_own_expert(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    """QA: 确认续聘 took the last day typed in the conversation, whichever confirmation it was
+    pressed on: one showing 2027-11-15, pressed after another day was typed (or after 续聘 of
+    another expert), renewed with that other day."""
+    from storage.models import ExpertTerm
+
+    await appointed(sessionmaker, clock)
+    clock.at = datetime(2027, 11, 20, 9, 0, tzinfo=TZ)
+    await experts.end_terms(unit_of_work_factory(sessionmaker), clock.now())
+    admin = world.user(BUREAU_ADMIN, "局长")
+    for number in ("CQGSYF-2022-0001", "CQGSYF-2022-0002"):
+        await admin.send(f"/expert {number}")
+        await admin.press("期满考核")
+        await admin.send("健康")
+        await admin.send("聘期内参加评审12次")
+        await admin.press("合格")
+
+    await admin.send("/expert CQGSYF-2022-0001")
+    await admin.press("续聘")
+    await admin.send("2027-11-21")
+    first = admin.last()
+    await admin.send("2027-12-01")
+    latest = admin.last()
+    assert "新聘期 2027-12-01 至 2032-11-30" in latest.text
+    await admin.press("确认续聘", message=first)
+    assert admin.alert == "该操作已过期，请重新发送 /expert CQGSYF-2022-0001，在卡片上重新办理。"
+    await admin.send("/expert CQGSYF-2022-0002")
+    await admin.press("续聘")
+    await admin.send("2028-01-01")
+    await admin.press("确认续聘", message=latest)
+    assert admin.alert is not None and admin.alert.startswith("该操作已过期"), "another expert's"
+    assert await standings(sessionmaker) == {1: "due", 2: "due", 3: "dismissed"}
+
+    await admin.press("确认续聘")
+    assert "已续聘 李矿山：CQGSYF-2028-0001，聘期 2028-01-01 至 2032-12-31" in admin.last().text
+    async with sessionmaker() as session:
+        terms = await session.scalars(select(ExpertTerm.id).where(ExpertTerm.expert_id == 1))
+        assert len(list(terms)) == 1, "王建筑 was not renewed by a confirmation left behind"
+
+
+async def test_leaving_after_the_term_has_run_out_is_not_said_to_cut_it_short(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    """QA: for an expert 聘期已满，待续聘 the withdrawal's confirmation said 聘期于今日结束 and the
+    dismissal's 聘期提前结束, and the card then showed the term (ended 2027-11-14) as 提前结束."""
+    await appointed(sessionmaker, clock)
+    clock.at = datetime(2027, 11, 20, 9, 0, tzinfo=TZ)
+    assert await experts.end_terms(unit_of_work_factory(sessionmaker), clock.now()) == 2
+    expert = world.user(5001, "建筑")
+    await expert.send("/me")
+    await expert.press("申请退出专家库")
+    await expert.send("工作调动")
+    admin = world.user(BUREAU_ADMIN, "局长")
+    await admin.send("/expert CQGSYF-2022-0001")
+    card = admin.last()
+    await admin.press("确认退出")
+    asked = admin.last().text
+    assert "聘期已于 2027-11-14 届满，确认后今日（2027-11-20）即退出专家库" in asked
+    assert "聘期于今日" not in asked
+    await admin.press("确认退出")
+    assert "状态：已退出" in card.text and "提前结束" not in card.text
+    await expert.send("/me")
+    assert expert.last().text.startswith("您已于 2027-11-20 退出重庆市工伤预防专家库")
+    await admin.send("/experts 王建筑")
+    assert "· 已退出 · 聘期至 2027-11-14 ·" in admin.last().text, "the term ran to its end"
+
+    await admin.send("/expert CQGSYF-2022-0002")
+    card = admin.last()
+    await admin.press("解聘")
+    await admin.send("违反专家工作纪律")
+    asked = admin.last().text
+    assert "聘期已于 2027-11-14 届满，解聘自该日起生效" in asked and "提前结束" not in asked
+    await admin.press("确认解聘")
+    assert "状态：已解聘" in card.text and "提前结束" not in card.text

@@ -85,3 +85,60 @@ async def test_experts_by_district_and_term_end_with_the_other_filters_and_the_s
     await admin.send("/expert CQGSYF-2022-0001")
     assert "状态：聘期已满，待续聘" in admin.last().text
     assert "续聘" in [label for label, _ in admin.last().buttons()]
+
+
+async def test_a_decided_non_renewal_reads_as_serving_out_the_term_in_the_list_and_the_export(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    """QA: after 不予续聘 decided during the term, /experts and 入库专家名册 said plain 在聘 while
+    the card and /me said the term would not be renewed. They say 在聘（不予续聘）now; the
+    standing filter keeps the expert under 在聘 until the term is over, and 已届满待续聘 leaves
+    them out (nothing is waiting to be decided)."""
+    from bot.domain.registry import Rating
+    from tests.flows.export_helpers import documents, sheet_rows
+
+    await appointed(sessionmaker, clock)
+    uows = unit_of_work_factory(sessionmaker)
+    admin_id = await person(uows, BUREAU_ADMIN)
+    who = {"by": admin_id, "admin_ids": (admin_id,)}
+    clock.at = datetime(2027, 9, 1, 9, 0, tzinfo=TZ)
+    await experts.record_evaluation(uows, expert_id=1, year=2027, rating=Rating.FAIL, term=True, health="健康", now=clock.now(), **who)  # fmt: skip
+    await experts.not_renew(uows, expert_id=1, reason="期满考核不合格", now=clock.now(), **who)
+
+    admin = world.user(BUREAU_ADMIN, "局长")
+    await admin.send("/experts")
+    lines = admin.last().text.splitlines()
+    assert any(
+        "王建筑" in line and "· 在聘（不予续聘） · 聘期至 2027-11-14 ·" in line for line in lines
+    )
+    assert any("李矿山" in line and "· 在聘 · 聘期至 2027-11-14 ·" in line for line in lines)
+    await admin.press("按状态")
+    await admin.press("在聘")
+    page = admin.last().text
+    assert "共 2 人" in page and "在聘（不予续聘）" in page, "in service to the term's last day"
+    await admin.press("按状态")
+    await admin.press("不再续聘")
+    assert "没有符合条件的专家" in admin.last().text
+    await admin.press("全部专家")
+    await admin.press("导出名册")
+    rows = sheet_rows(documents(admin)[-1].document[1])
+    status = {r[2]: r[11] for r in rows if isinstance(r[0], int)}
+    assert status == {"王建筑": "在聘（不予续聘）", "李矿山": "在聘", "张危化": "已解聘"}
+
+    clock.at = datetime(2027, 11, 15, 0, 30, tzinfo=TZ)  # the last day has passed, no pass yet
+    await admin.send("/experts")
+    await admin.press("按聘期届满")
+    await admin.press("已届满待续聘")
+    page = admin.last().text
+    assert "共 1 人" in page and "李矿山" in page and "王建筑" not in page
+
+    await sender_pass(world, sessionmaker, clock)
+    await admin.send("/experts")
+    await admin.press("按状态")
+    await admin.press("不再续聘")
+    page = admin.last().text
+    assert "共 1 人" in page and "王建筑" in page and "· 不再续聘 · 聘期至 2027-11-14 ·" in page
+    await admin.press("全部专家")
+    await admin.press("导出名册")
+    rows = sheet_rows(documents(admin)[-1].document[1])
+    assert {r[2]: r[11] for r in rows if isinstance(r[0], int)}["王建筑"] == "不予续聘"

@@ -352,3 +352,57 @@ async def test_not_renewed_serves_to_the_terms_end_unless_it_has_passed_already(
     async with uows() as uow:
         expert = await uow.registry.expert(second)
     assert (expert.standing, expert.not_renewed_on) == ("ended", date(2027, 11, 20))
+
+
+async def test_after_an_early_renewal_the_term_in_force_is_the_one_left_and_evaluated(
+    appointed, sessionmaker
+) -> None:
+    """QA: renewed within the last 90 days, the expert holds the old term to its end and a new
+    one from the day after. 解聘 then marked only the new term as ended early (the old one, in
+    force, ran on to its end on the card), and the letter named the new certificate and term;
+    a yearly evaluation went on the term not started yet."""
+    from storage.models import ExpertEvaluation
+
+    uows, who, (first, _) = appointed
+    await reviewed(uows, who, first, DUE_SOON)
+    await experts.renew(uows, expert_id=first, term_start=date(2027, 11, 15), now=DUE_SOON, **who)
+    october = datetime(2027, 10, 8, 9, 0, tzinfo=TZ)
+    await experts.record_evaluation(
+        uows, expert_id=first, year=2027, rating=Rating.FAIL, now=october, **who
+    )
+    ended = await experts.dismiss(uows, expert_id=first, reason="违反纪律", now=october, **who)
+    assert (ended.certificate_no, ended.term_start, ended.term_end, ended.effective_on) == (
+        "CQGSYF-2022-0001", date(2022, 11, 15), date(2027, 11, 14), date(2027, 10, 8),
+    )  # fmt: skip
+    async with sessionmaker() as session:
+        terms = (await session.execute(select(ExpertTerm.certificate_no, ExpertTerm.ended_on).where(ExpertTerm.expert_id == first).order_by(ExpertTerm.id))).all()  # fmt: skip
+        evaluated = (await session.execute(select(ExpertEvaluation.kind, ExpertTerm.certificate_no).join(ExpertTerm, ExpertTerm.id == ExpertEvaluation.term_id).where(ExpertEvaluation.expert_id == first).order_by(ExpertEvaluation.id))).all()  # fmt: skip
+    assert [tuple(t) for t in terms] == [
+        ("CQGSYF-2022-0001", date(2027, 10, 8)),
+        ("CQGSYF-2027-0001", date(2027, 10, 8)),
+    ], "the term in force ends, and the renewal with it"
+    assert [tuple(e) for e in evaluated] == [
+        ("term", "CQGSYF-2022-0001"), ("year", "CQGSYF-2022-0001"),
+    ]  # fmt: skip
+    (row,) = [r for r in await registry.registry_rows(uows, now=october, **who) if r.expert_id == first]  # fmt: skip
+    assert (row.certificate_no, row.starts_on, row.last_day) == (
+        "CQGSYF-2022-0001", date(2022, 11, 15), date(2027, 10, 8),
+    ), "the registry lists the term left, not the renewal that never began"  # fmt: skip
+
+
+async def test_a_withdrawal_after_an_early_renewal_ends_the_term_in_force(
+    appointed, sessionmaker
+) -> None:
+    uows, who, (first, _) = appointed
+    await reviewed(uows, who, first, DUE_SOON)
+    await experts.renew(uows, expert_id=first, term_start=date(2027, 11, 15), now=DUE_SOON, **who)
+    october = datetime(2027, 10, 8, 9, 0, tzinfo=TZ)
+    async with uows() as uow:
+        expert = await uow.registry.expert(first)
+    assert expert is not None
+    await experts.ask_withdrawal(uows, person_id=expert.person_id, reason="工作调动", now=october)
+    card = await experts.confirm_withdrawal(uows, expert_id=first, now=october, **who)
+    assert [(t.certificate_no, t.ended_on) for t in card.terms] == [
+        ("CQGSYF-2022-0001", date(2027, 10, 8)),
+        ("CQGSYF-2027-0001", date(2027, 10, 8)),
+    ]
