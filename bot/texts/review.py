@@ -222,9 +222,11 @@ APPLICANT_DECLINED = (
 UNASSIGNED = (
     "⚠️ 申报编号 {id}（{unit}，{district}）正在等待{level}，但无人可以审核：{why}。\n"
     "请发送 /invite 邀请{district}的区县审核人（或在服务器上执行 expertbot grant 授权），"
-    "授权后对方即可在 /pending 中审核。"
+    "授权后对方即可在 /pending 中审核。\n"
+    "在{district}有人可以审核之前，该区县后续等待审核的申报不再逐份通知，可发送 /applications 查看。"
 )
-"""To the bureau admins: an application waits where nobody holds the role to decide."""
+"""To the bureau admins, once per district: an application waits where nobody holds the role
+to decide, the first of its district to do so."""
 UNASSIGNED_WHY = {
     1: "该单位无人审核，应由区县代为进行单位审核，但{district}还没有区县审核人",
     2: "{district}还没有区县审核人",
