@@ -32,7 +32,7 @@ from bot.domain.exports import (
     title_with_level,
 )
 from bot.domain.form import FIELDS
-from bot.domain.review import Grant, RoleKind, may_view, scope_of
+from bot.domain.review import Grant, RoleKind, may_view
 from bot.domain.workflow import Status
 from bot.services import audit
 from bot.services.export_ports import ReportRow
@@ -117,7 +117,9 @@ class Report:
     recipients: Sequence[int]
     """Bureau admins to send the file to."""
     waiting: int = 0
-    """The district's applications that now wait for the bureau's qualification review."""
+    """The applications this report brought to the bureau's qualification review: those the
+    bureau did not have yet. Not those an earlier report brought, nor those that went to the
+    bureau one by one as the district approved them after it had reported."""
     qualifiers: Sequence[int] = ()
     """Bureau reviewers, to tell (once, not a card each) that `waiting` applications wait."""
     applicants: Sequence[int] = ()
@@ -634,9 +636,6 @@ async def report_batch(
             now=now,
         )
         admins += await uow.people.reviewer_ids(Grant(role=RoleKind.BUREAU))
-        counts = await uow.applications.status_counts(
-            scope_of([Grant(role=RoleKind.DISTRICT, district_id=district_id)]), campaign.id
-        )
         qualifiers = await uow.people.reviewer_ids(Grant(role=RoleKind.BUREAU_REVIEWER))
         await uow.commit()
     return Report(
@@ -644,7 +643,7 @@ async def report_batch(
         row,
         previous[0] if previous else None,
         list(dict.fromkeys(admins)),
-        counts.get(Status.DISTRICT_APPROVED.value, 0),
+        len(applicants),
         qualifiers,
         applicants,
     )
