@@ -216,15 +216,21 @@ async def on_reason(
 async def on_reason_cancel(
     query: CallbackQuery, callback_data: ReasonCancel, state: FSMContext
 ) -> None:
-    """Drops the reason being asked for; the application stays as it was."""
+    """Drops the reason being asked for; the application stays as it was. A prompt whose
+    reason was given (or cancelled, or asked again since) only loses its button: it must not
+    say that a decision already made was not."""
     data = await state.get_data()
+    message = _message_of(query)
     if (
-        await state.get_state() == ReviewInput.reason.state
-        and data.get("app_id") == callback_data.app_id
+        await state.get_state() != ReviewInput.reason.state
+        or data.get("app_id") != callback_data.app_id
     ):
-        await state.clear()
+        await query.answer(t.REASON_PROMPT_GONE, show_alert=True)
+        await message.edit_reply_markup(reply_markup=None)
+        return
+    await state.clear()
     await query.answer()
-    await _message_of(query).edit_text(t.REASON_CANCELLED, reply_markup=None)
+    await message.edit_text(t.REASON_CANCELLED, reply_markup=None)
 
 
 # looking -------------------------------------------------------------------------------------

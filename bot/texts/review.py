@@ -147,6 +147,7 @@ RETURN_AFTER_DEADLINE = (
 CANCEL_WORD = "取消"
 BUTTON_CANCEL = "取消"
 REASON_CANCELLED = "已取消，申报保持原状。"
+REASON_PROMPT_GONE = "这条提示已失效（理由已提交或已取消），无需再取消。申报的最新状态请看审核卡片或 /pending。"
 REASON_LENGTH = "理由应为 {low} 到 {high} 个字，您输入了 {length} 个，请重新输入（发送“取消”放弃）。"
 REASON_NO_WORDS = "理由需要用文字写明，只有表情或标点的内容不算，请重新输入（发送“取消”放弃）。"
 REASON_NOT_TEXT = "请用文字输入理由（发送“取消”放弃）。"

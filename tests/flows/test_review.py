@@ -136,6 +136,23 @@ async def test_cancel_keeps_the_application_as_it_was(world: OfflineWorld, sessi
     assert (await application(sessionmaker)).status == "submitted"
 
 
+async def test_cancel_on_a_prompt_whose_reason_was_given_does_not_claim_nothing_happened(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    await standard_reviewers(sessionmaker)
+    await submitted_application(world)
+    unit = world.user(UNIT_REVIEWER, "单位")
+    [prompt] = await unit.press("退回修改")
+    await unit.send("职务填写不完整")
+    assert (await application(sessionmaker)).status == "returned"
+
+    await unit.press("取消", message=prompt)
+    assert unit.alert is not None and "已失效" in unit.alert
+    assert prompt.text.startswith("申报编号 1（张三）：请输入“退回修改”的理由") and "已取消" not in prompt.text
+    assert prompt.buttons() == []
+    assert (await application(sessionmaker)).status == "returned"
+
+
 async def test_the_unit_hears_why_the_district_returned_or_declined_what_it_approved(
     world: OfflineWorld, sessionmaker
 ) -> None:
