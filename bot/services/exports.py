@@ -19,7 +19,7 @@ from typing import Any
 from bot.clock import format_local, local
 from bot.domain import keys, vocab
 from bot.domain.application import ApplicationSnapshot, Campaign
-from bot.domain.errors import DeadlinePassed, NotAllowed, NotFound
+from bot.domain.errors import AlreadyHandled, DeadlinePassed, NotAllowed, NotFound
 from bot.domain.exports import (
     REVIEWER_VISIBLE,
     Access,
@@ -600,8 +600,13 @@ async def report_batch(
     actor_id: int,
     now: datetime,
     admin_ids: Iterable[int] = (),
+    replaces: int | None = None,
 ) -> Report:
     """Records the district's report (replacing an earlier one) and returns its Annex 2.
+
+    `replaces` is the id of the report the confirmation was asked over (0: none yet): when
+    another report came since, as a second press of the same 确认上报 finds, nothing is
+    reported twice and the refusal says who reported when.
 
     Only the district's own reviewers report, and only until the district
     deadline. The Annex 2 holds district-approved rows only. From now on the
@@ -614,11 +619,21 @@ async def report_batch(
         grants = await grants_of(uow, actor_id, admins)
         campaign = await _campaign(uow, None)
         _check_reporter(grants, district_id, campaign, now)
+        reports = await uow.campaigns.reports(campaign.id, district_id)
+        previous = [r for r in reports if not r.replaced]
+        if replaces is not None and replaces != (previous[0].id if previous else 0):
+            raise AlreadyHandled(
+                t.REPORT_ALREADY.format(
+                    who=await uow.people.person_name(previous[0].reported_by) or t.SOMEONE,
+                    when=format_local(previous[0].reported_at),
+                    rows=previous[0].row_count,
+                )
+                if previous
+                else t.REPORT_STALE
+            )
         export, target = await _annex2(
             uow, grants, Annex2Request(district_id=district_id), now, campaign.id
         )
-        reports = await uow.campaigns.reports(campaign.id, district_id)
-        previous = [r for r in reports if not r.replaced]
         applicants = await uow.applications.awaiting_report(campaign.id, district_id)
         row = await uow.campaigns.add_report(
             campaign_id=campaign.id,
