@@ -120,7 +120,10 @@ async def test_the_bureau_hears_of_what_a_report_brought_not_of_what_it_had(
     await district.send("/pending")
     await district.press("#2 李四")
     await district.press("通过")
-    assert card_of(bureau).text.startswith("📝 待资格审核 · 申报编号 2")
+    card = card_of(bureau).text
+    assert card.startswith("📝 待资格审核 · 申报编号 2")
+    assert "所学专业及类别：未填\n" in card, "the seeded form has no major: said, not left blank"
+    assert "· 年龄：未知，须65周岁以下 ❔" in card
     told = len(bureau.texts())
 
     clock.advance(hours=1)
