@@ -737,10 +737,12 @@ def list_menu(
 # history --------------------------------------------------------------------------------
 
 
-def history_text(app: ApplicationSnapshot, events: Sequence[EventRow]) -> str:
-    lines = [t.HISTORY_HEADER.format(id=app.id, name=app.values.get(keys.NAME) or "")]
+def history_parts(app: ApplicationSnapshot, events: Sequence[EventRow]) -> list[str]:
+    """Every transition, oldest first, as messages within Telegram's limit split between
+    events: a form returned again and again with long reasons still shows its newest move."""
+    blocks = [t.HISTORY_HEADER.format(id=app.id, name=app.values.get(keys.NAME) or "")]
     for e in events:
-        lines.append(
+        lines = [
             t.HISTORY_LINE.format(
                 when=format_local(e.at),
                 who=e.actor_name or t.SOMEONE,
@@ -750,12 +752,13 @@ def history_text(app: ApplicationSnapshot, events: Sequence[EventRow]) -> str:
                 else "—",
                 to=SHORT_STATUS.get(Status(e.to_status), e.to_status),
             )
-        )
+        ]
         if e.note:
             lines.append(t.HISTORY_NOTE.format(note=e.note))
+        blocks.append("\n".join(lines))
     if not events:
-        lines.append(t.HISTORY_NONE)
-    return _clip("\n".join(lines))
+        blocks.append(t.HISTORY_NONE)
+    return split_message(blocks, MESSAGE)
 
 
 # invites ----------------------------------------------------------------------------------

@@ -253,7 +253,7 @@ async def on_review_show(
         case ReviewView.HISTORY:
             app, events = await review.history(uows, **who)
             await query.answer()
-            await message.answer(rr.history_text(app, events))
+            await _send_parts(message, [(part, None) for part in rr.history_parts(app, events)])
             return
         case ReviewView.ALL:
             app = await review.view_all(uows, **who, now=clock.now())
@@ -404,7 +404,7 @@ async def on_history(
         await message.answer(t.HISTORY_USAGE)
         return
     app, events = await review.history(uows, app_id=app_id, actor_id=person_id, admin_ids=admin_ids)
-    await message.answer(rr.history_text(app, events))
+    await _send_parts(message, [(part, None) for part in rr.history_parts(app, events)])
 
 
 # roles and invites -----------------------------------------------------------------------------
