@@ -100,6 +100,13 @@ def build_router() -> Router:
     return router
 
 
+def _is_cancel(text: str) -> bool:
+    """取消 as people type it: 取消。 or “取消！” cancels too, and never becomes a two-character
+    reason sent to the applicant."""
+    bare = "".join(ch for ch in normalize(text) if ch.isalnum())
+    return bare == t.CANCEL_WORD or text.strip() == "/cancel"
+
+
 def _message_of(query: CallbackQuery) -> Message:
     if not isinstance(query.message, Message):
         raise DomainError(t.STALE_CARD)
@@ -182,7 +189,7 @@ async def on_reason(
     if not message.text:
         await message.answer(t.REASON_NOT_TEXT)
         return
-    if message.text.strip() in (t.CANCEL_WORD, "/cancel"):
+    if _is_cancel(message.text):
         await state.clear()
         await message.answer(t.REASON_CANCELLED)
         return
@@ -515,7 +522,7 @@ async def on_invite_new_unit(
 
 async def on_unit_name(message: Message, state: FSMContext) -> None:
     """Takes the new unit's name and asks for its kind."""
-    if normalize(message.text or "") == t.CANCEL_WORD:
+    if _is_cancel(message.text or ""):
         await state.clear()
         await message.answer(t.REASON_CANCELLED)
         return

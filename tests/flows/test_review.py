@@ -136,6 +136,21 @@ async def test_cancel_keeps_the_application_as_it_was(world: OfflineWorld, sessi
     assert (await application(sessionmaker)).status == "submitted"
 
 
+async def test_cancel_typed_with_punctuation_cancels_and_is_no_reason(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    await standard_reviewers(sessionmaker)
+    applicant = await submitted_application(world)
+    told = len(applicant.texts())
+    unit = world.user(UNIT_REVIEWER, "单位")
+    for typed in ("取消。", " 取消！", "“取消”"):
+        await unit.press("退回修改")
+        await unit.send(typed)
+        assert unit.last().text == "已取消，申报保持原状。"
+    assert (await application(sessionmaker)).status == "submitted"
+    assert len(applicant.texts()) == told
+
+
 async def test_cancel_on_a_prompt_whose_reason_was_given_does_not_claim_nothing_happened(
     world: OfflineWorld, sessionmaker
 ) -> None:
