@@ -372,9 +372,9 @@ async def _viewable(
     app = await uow.applications.application(app_id)
     if app is None or not may_view(grants, district_id=app.district_id, unit_id=app.unit_id):
         log.warning("view of application %s by %s refused", app_id, actor_id)
-        raise NotAllowed(t.NOT_YOUR_APPLICATION)
+        raise NotAllowed(t.NOT_VIEWABLE.format(id=app_id))
     if app.status is Status.DRAFT:
-        raise NotAllowed(t.NOT_YOUR_APPLICATION)
+        raise NotAllowed(t.NOT_VIEWABLE.format(id=app_id))
     return app
 
 

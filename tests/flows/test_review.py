@@ -407,7 +407,10 @@ async def test_pending_applications_and_history(world: OfflineWorld, sessionmake
     history = district.last().text
     assert "提交申报" in history and "单位：审核通过" in history
     await world.user(OTHER_UNIT_REVIEWER, "交通").send("/history 1")
-    assert world.user(OTHER_UNIT_REVIEWER, "交通").last().text == "您无权处理这份申报。"
+    refusal = "没有找到您可以查看的申报编号 1，请核对编号。"
+    assert world.user(OTHER_UNIT_REVIEWER, "交通").last().text == refusal
+    await district.send("/history 999")
+    assert district.last().text == refusal.replace("编号 1", "编号 999")
 
 
 async def test_a_district_reviewer_nudges_the_unit_from_the_card_of_an_application_waiting_there(
