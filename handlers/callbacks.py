@@ -302,10 +302,13 @@ class Annex1Get(CallbackData, prefix="a1"):
 
 
 class ReportGo(CallbackData, prefix="rp"):
-    """`confirm` False asks first; True reports."""
+    """`confirm` False asks first; True reports, over the report `replaces` (0: none yet)."""
 
     district_id: Id
     confirm: bool = False
+    replaces: Id = 0
+    """The district's latest report when the confirmation was asked: a second press finds a
+    newer one and reports nothing."""
 
 
 # draws -------------------------------------------------------------------------------

@@ -315,7 +315,12 @@ async def on_report_go(
         await bot.send_message(chat_id, text, reply_markup=markup)
         return
     report = await svc.report_batch(
-        uows, callback_data.district_id, actor_id=person_id, now=clock.now(), admin_ids=admins
+        uows,
+        callback_data.district_id,
+        actor_id=person_id,
+        now=clock.now(),
+        admin_ids=admins,
+        replaces=callback_data.replaces,
     )
     await query.answer()
     if isinstance(query.message, Message):

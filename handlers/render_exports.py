@@ -176,7 +176,16 @@ def report_confirm(s: DistrictSummary) -> tuple[str, InlineKeyboardMarkup]:
     text = t.REPORT_CONFIRM.format(district=s.district, rows=s.approved, previous=previous)
     markup = InlineKeyboardMarkup(
         inline_keyboard=[
-            [_button(t.BUTTON_REPORT_CONFIRM, ReportGo(district_id=s.district_id, confirm=True))]
+            [
+                _button(
+                    t.BUTTON_REPORT_CONFIRM,
+                    ReportGo(
+                        district_id=s.district_id,
+                        confirm=True,
+                        replaces=s.report.id if s.report else 0,
+                    ),
+                )
+            ]
         ]
     )
     return text, markup

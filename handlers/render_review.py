@@ -182,22 +182,25 @@ def home(
 
 
 def _key_lines(app: ApplicationSnapshot) -> list[str]:
+    """The card's summary; a value not known (a paper application entered by the bureau has
+    no phone, major or birth date) reads 未填, not an empty line end."""
     v = app.values
     birth = v.get(keys.BIRTH_DATE)
     title = " ".join(x for x in (v.get(keys.TITLE), v.get(keys.TITLE_LEVEL)) if x)
     major = " ".join(x for x in (v.get(keys.MAJOR), v.get(keys.DISCIPLINE)) if x)
     mobile = v.get(keys.MOBILE)
+    gender = v.get(keys.GENDER) or t.UNKNOWN
     return [
-        f"{BY_KEY[keys.NAME].label}：{v.get(keys.NAME) or ''}",
-        f"{t.GENDER}：{v.get(keys.GENDER) or ''}　{t.BIRTH_MONTH}：{birth:%Y年%m月}"
+        f"{BY_KEY[keys.NAME].label}：{v.get(keys.NAME) or t.UNKNOWN}",
+        f"{t.GENDER}：{gender}　{t.BIRTH_MONTH}：{birth:%Y年%m月}"
         if birth
-        else f"{t.GENDER}：{v.get(keys.GENDER) or ''}",
-        f"{t.TITLE_AND_LEVEL}：{title}",
-        f"{BY_KEY[keys.GROUP].label}：{v.get(keys.GROUP) or ''}",
-        f"{t.MAJOR_AND_DISCIPLINE}：{major}",
+        else f"{t.GENDER}：{gender}",
+        f"{t.TITLE_AND_LEVEL}：{title or t.UNKNOWN}",
+        f"{BY_KEY[keys.GROUP].label}：{v.get(keys.GROUP) or t.UNKNOWN}",
+        f"{t.MAJOR_AND_DISCIPLINE}：{major or t.UNKNOWN}",
         f"{t.UNIT}：{_unit(app)}",
-        f"{BY_KEY[keys.POSITION].label}：{v.get(keys.POSITION) or ''}",
-        f"{BY_KEY[keys.MOBILE].label}：{mask_phone(mobile) if mobile else ''}",
+        f"{BY_KEY[keys.POSITION].label}：{v.get(keys.POSITION) or t.UNKNOWN}",
+        f"{BY_KEY[keys.MOBILE].label}：{mask_phone(mobile) if mobile else t.UNKNOWN}",
     ]
 
 
@@ -328,7 +331,9 @@ def _condition_lines(app: ApplicationSnapshot) -> list[str]:
     c = conditions(app)
     lines = [t.CONDITIONS_HEADER.format(deadline=f"{c.deadline:%Y-%m-%d}")]
     lines.append(
-        t.CONDITION_AGE.format(age=t.UNKNOWN if c.age is None else c.age, mark=t.MARK[c.age_ok])
+        t.CONDITION_AGE_UNKNOWN.format(mark=t.MARK[c.age_ok])
+        if c.age is None
+        else t.CONDITION_AGE.format(age=c.age, mark=t.MARK[c.age_ok])
     )
     level = c.title_level or t.UNKNOWN
     if c.emergency_expert:
@@ -732,10 +737,12 @@ def list_menu(
 # history --------------------------------------------------------------------------------
 
 
-def history_text(app: ApplicationSnapshot, events: Sequence[EventRow]) -> str:
-    lines = [t.HISTORY_HEADER.format(id=app.id, name=app.values.get(keys.NAME) or "")]
+def history_parts(app: ApplicationSnapshot, events: Sequence[EventRow]) -> list[str]:
+    """Every transition, oldest first, as messages within Telegram's limit split between
+    events: a form returned again and again with long reasons still shows its newest move."""
+    blocks = [t.HISTORY_HEADER.format(id=app.id, name=app.values.get(keys.NAME) or "")]
     for e in events:
-        lines.append(
+        lines = [
             t.HISTORY_LINE.format(
                 when=format_local(e.at),
                 who=e.actor_name or t.SOMEONE,
@@ -745,12 +752,13 @@ def history_text(app: ApplicationSnapshot, events: Sequence[EventRow]) -> str:
                 else "—",
                 to=SHORT_STATUS.get(Status(e.to_status), e.to_status),
             )
-        )
+        ]
         if e.note:
             lines.append(t.HISTORY_NOTE.format(note=e.note))
+        blocks.append("\n".join(lines))
     if not events:
-        lines.append(t.HISTORY_NONE)
-    return _clip("\n".join(lines))
+        blocks.append(t.HISTORY_NONE)
+    return split_message(blocks, MESSAGE)
 
 
 # invites ----------------------------------------------------------------------------------

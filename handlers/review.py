@@ -100,6 +100,13 @@ def build_router() -> Router:
     return router
 
 
+def _is_cancel(text: str) -> bool:
+    """取消 as people type it: 取消。 or “取消！” cancels too, and never becomes a two-character
+    reason sent to the applicant."""
+    bare = "".join(ch for ch in normalize(text) if ch.isalnum())
+    return bare == t.CANCEL_WORD or text.strip() == "/cancel"
+
+
 def _message_of(query: CallbackQuery) -> Message:
     if not isinstance(query.message, Message):
         raise DomainError(t.STALE_CARD)
@@ -182,7 +189,7 @@ async def on_reason(
     if not message.text:
         await message.answer(t.REASON_NOT_TEXT)
         return
-    if message.text.strip() in (t.CANCEL_WORD, "/cancel"):
+    if _is_cancel(message.text):
         await state.clear()
         await message.answer(t.REASON_CANCELLED)
         return
@@ -216,15 +223,21 @@ async def on_reason(
 async def on_reason_cancel(
     query: CallbackQuery, callback_data: ReasonCancel, state: FSMContext
 ) -> None:
-    """Drops the reason being asked for; the application stays as it was."""
+    """Drops the reason being asked for; the application stays as it was. A prompt whose
+    reason was given (or cancelled, or asked again since) only loses its button: it must not
+    say that a decision already made was not."""
     data = await state.get_data()
+    message = _message_of(query)
     if (
-        await state.get_state() == ReviewInput.reason.state
-        and data.get("app_id") == callback_data.app_id
+        await state.get_state() != ReviewInput.reason.state
+        or data.get("app_id") != callback_data.app_id
     ):
-        await state.clear()
+        await query.answer(t.REASON_PROMPT_GONE, show_alert=True)
+        await message.edit_reply_markup(reply_markup=None)
+        return
+    await state.clear()
     await query.answer()
-    await _message_of(query).edit_text(t.REASON_CANCELLED, reply_markup=None)
+    await message.edit_text(t.REASON_CANCELLED, reply_markup=None)
 
 
 # looking -------------------------------------------------------------------------------------
@@ -247,7 +260,7 @@ async def on_review_show(
         case ReviewView.HISTORY:
             app, events = await review.history(uows, **who)
             await query.answer()
-            await message.answer(rr.history_text(app, events))
+            await _send_parts(message, [(part, None) for part in rr.history_parts(app, events)])
             return
         case ReviewView.ALL:
             app = await review.view_all(uows, **who, now=clock.now())
@@ -398,7 +411,7 @@ async def on_history(
         await message.answer(t.HISTORY_USAGE)
         return
     app, events = await review.history(uows, app_id=app_id, actor_id=person_id, admin_ids=admin_ids)
-    await message.answer(rr.history_text(app, events))
+    await _send_parts(message, [(part, None) for part in rr.history_parts(app, events)])
 
 
 # roles and invites -----------------------------------------------------------------------------
@@ -509,7 +522,7 @@ async def on_invite_new_unit(
 
 async def on_unit_name(message: Message, state: FSMContext) -> None:
     """Takes the new unit's name and asks for its kind."""
-    if normalize(message.text or "") == t.CANCEL_WORD:
+    if _is_cancel(message.text or ""):
         await state.clear()
         await message.answer(t.REASON_CANCELLED)
         return

@@ -19,7 +19,7 @@ from typing import Any
 from bot.clock import format_local, local
 from bot.domain import keys, vocab
 from bot.domain.application import ApplicationSnapshot, Campaign
-from bot.domain.errors import DeadlinePassed, NotAllowed, NotFound
+from bot.domain.errors import AlreadyHandled, DeadlinePassed, NotAllowed, NotFound
 from bot.domain.exports import (
     REVIEWER_VISIBLE,
     Access,
@@ -32,7 +32,7 @@ from bot.domain.exports import (
     title_with_level,
 )
 from bot.domain.form import FIELDS
-from bot.domain.review import Grant, RoleKind, may_view, scope_of
+from bot.domain.review import Grant, RoleKind, may_view
 from bot.domain.workflow import Status
 from bot.services import audit
 from bot.services.export_ports import ReportRow
@@ -117,7 +117,9 @@ class Report:
     recipients: Sequence[int]
     """Bureau admins to send the file to."""
     waiting: int = 0
-    """The district's applications that now wait for the bureau's qualification review."""
+    """The applications this report brought to the bureau's qualification review: those the
+    bureau did not have yet. Not those an earlier report brought, nor those that went to the
+    bureau one by one as the district approved them after it had reported."""
     qualifiers: Sequence[int] = ()
     """Bureau reviewers, to tell (once, not a card each) that `waiting` applications wait."""
     applicants: Sequence[int] = ()
@@ -598,8 +600,13 @@ async def report_batch(
     actor_id: int,
     now: datetime,
     admin_ids: Iterable[int] = (),
+    replaces: int | None = None,
 ) -> Report:
     """Records the district's report (replacing an earlier one) and returns its Annex 2.
+
+    `replaces` is the id of the report the confirmation was asked over (0: none yet): when
+    another report came since, as a second press of the same 确认上报 finds, nothing is
+    reported twice and the refusal says who reported when.
 
     Only the district's own reviewers report, and only until the district
     deadline. The Annex 2 holds district-approved rows only. From now on the
@@ -612,11 +619,21 @@ async def report_batch(
         grants = await grants_of(uow, actor_id, admins)
         campaign = await _campaign(uow, None)
         _check_reporter(grants, district_id, campaign, now)
+        reports = await uow.campaigns.reports(campaign.id, district_id)
+        previous = [r for r in reports if not r.replaced]
+        if replaces is not None and replaces != (previous[0].id if previous else 0):
+            raise AlreadyHandled(
+                t.REPORT_ALREADY.format(
+                    who=await uow.people.person_name(previous[0].reported_by) or t.SOMEONE,
+                    when=format_local(previous[0].reported_at),
+                    rows=previous[0].row_count,
+                )
+                if previous
+                else t.REPORT_STALE
+            )
         export, target = await _annex2(
             uow, grants, Annex2Request(district_id=district_id), now, campaign.id
         )
-        reports = await uow.campaigns.reports(campaign.id, district_id)
-        previous = [r for r in reports if not r.replaced]
         applicants = await uow.applications.awaiting_report(campaign.id, district_id)
         row = await uow.campaigns.add_report(
             campaign_id=campaign.id,
@@ -634,9 +651,6 @@ async def report_batch(
             now=now,
         )
         admins += await uow.people.reviewer_ids(Grant(role=RoleKind.BUREAU))
-        counts = await uow.applications.status_counts(
-            scope_of([Grant(role=RoleKind.DISTRICT, district_id=district_id)]), campaign.id
-        )
         qualifiers = await uow.people.reviewer_ids(Grant(role=RoleKind.BUREAU_REVIEWER))
         await uow.commit()
     return Report(
@@ -644,7 +658,7 @@ async def report_batch(
         row,
         previous[0] if previous else None,
         list(dict.fromkeys(admins)),
-        counts.get(Status.DISTRICT_APPROVED.value, 0),
+        len(applicants),
         qualifiers,
         applicants,
     )

@@ -105,7 +105,8 @@ class Onward:
     """Where it stands now beyond its state (`stage_of`), for the applicant."""
     unassigned: Sequence[int] = ()
     """Bureau admins, when it waits at unit or district level and nobody holds the role to
-    decide there: they grant it (`expertbot grant`) or invite a district reviewer (/invite)."""
+    decide there, and it is the first of its district to (`_first_unassigned`): they grant it
+    (`expertbot grant`) or invite a district reviewer (/invite)."""
 
 
 @dataclass(frozen=True)
@@ -253,6 +254,25 @@ async def _audience(uow: UnitOfWork, app: ApplicationSnapshot) -> Audience | Non
     return Audience(level, await _reviewers_other_than_applicant(uow, target, app), covers)
 
 
+async def _first_unassigned(uow: UnitOfWork, app: ApplicationSnapshot) -> bool:
+    """Whether `app`, which waits with nobody to decide, is the only one of its district and
+    campaign that does (in an open unit of work).
+
+    What is missing is always a district reviewer (the district stands in for a unit nobody
+    reviews), so the bureau's admins are told once per district, with its first such
+    application, not once per application. The rest is read from the data, so a restart or a
+    second process changes nothing; once someone may review there, nothing waits for nobody,
+    and the next gap is told again.
+    """
+    district = Grant(role=RoleKind.DISTRICT, district_id=app.district_id)
+    if await uow.people.reviewer_ids(district):
+        return True  # its only reviewer is its applicant: the others' have a reviewer
+    waiting, _ = await uow.applications.list_applications(
+        scope_of([district]), app.campaign.id, ListFilter(pending_only=True), 0, 2
+    )
+    return all(other.id == app.id for other in waiting)
+
+
 async def _review_card(uow: UnitOfWork, app: ApplicationSnapshot) -> ReviewCard:
     events = await uow.applications.events_of(app.id)
     answers = [
@@ -297,8 +317,9 @@ async def onward(
     uow: UnitOfWork, app: ApplicationSnapshot, admin_ids: Iterable[int], now: datetime
 ) -> Onward:
     """Where the application goes now that it moved (in an open unit of work): the card for
-    those who decide next; when it waits at unit or district level with nobody to decide, the
-    bureau admins (`admin_ids` from the settings, and those granted the role) to tell."""
+    those who decide next; when it waits at unit or district level with nobody to decide, and
+    is the first of its district to, the bureau admins (`admin_ids` from the settings, and
+    those granted the role) to tell."""
     audience = await _audience(uow, app)
     stage = await stage_of(uow, app, now, audience)
     if audience is None:
@@ -307,6 +328,8 @@ async def onward(
         log.warning("application %s waits at level %s but has no reviewer", app.id, audience.level.name)
         if stage is not Stage.NO_REVIEWER:
             return Onward(None, stage)  # at the bureau, whose admins decide it themselves
+        if not await _first_unassigned(uow, app):
+            return Onward(None, stage)  # the admins heard of its district with the first one
         admins = sorted({*admin_ids, *await uow.people.bureau_admins()})
         return Onward(None, stage, admins)
     card = await _review_card(uow, app)
@@ -349,9 +372,9 @@ async def _viewable(
     app = await uow.applications.application(app_id)
     if app is None or not may_view(grants, district_id=app.district_id, unit_id=app.unit_id):
         log.warning("view of application %s by %s refused", app_id, actor_id)
-        raise NotAllowed(t.NOT_YOUR_APPLICATION)
+        raise NotAllowed(t.NOT_VIEWABLE.format(id=app_id))
     if app.status is Status.DRAFT:
-        raise NotAllowed(t.NOT_YOUR_APPLICATION)
+        raise NotAllowed(t.NOT_VIEWABLE.format(id=app_id))
     return app
 
 

@@ -110,6 +110,7 @@ CARD_ENTERED = "✅ 区县审核：{note}，{when} 录入"
 CARD_BUREAU_RETURN = "↩️ 市局资格审核退回区县重新审核：{who} 于 {when}\n退回理由：{reason}"
 CONDITIONS_HEADER = "申报条件（年龄按单位提交截止日 {deadline} 计算）："
 CONDITION_AGE = "· 年龄：{age} 周岁，须65周岁以下{mark}"
+CONDITION_AGE_UNKNOWN = "· 年龄：未知，须65周岁以下{mark}"
 CONDITION_TITLE = "· 职称：{level}，单位类型 {kind}，须{required}{mark}"
 CONDITION_TITLE_EMERGENCY = "· 职称：{level}，具有重庆市应急管理专家资格{mark}"
 CONDITION_DISCIPLINE = "· 学科类别：{discipline}{mark}"
@@ -147,6 +148,7 @@ RETURN_AFTER_DEADLINE = (
 CANCEL_WORD = "取消"
 BUTTON_CANCEL = "取消"
 REASON_CANCELLED = "已取消，申报保持原状。"
+REASON_PROMPT_GONE = "这条提示已失效（理由已提交或已取消），无需再取消。申报的最新状态请看审核卡片或 /pending。"
 REASON_LENGTH = "理由应为 {low} 到 {high} 个字，您输入了 {length} 个，请重新输入（发送“取消”放弃）。"
 REASON_NO_WORDS = "理由需要用文字写明，只有表情或标点的内容不算，请重新输入（发送“取消”放弃）。"
 REASON_NOT_TEXT = "请用文字输入理由（发送“取消”放弃）。"
@@ -156,6 +158,8 @@ DECIDED = "✅ 申报编号 {id}（{name}）已{decision}。"
 STALE_CARD = "该卡片已过期：申报已有新的变化，请按最新的卡片或 /pending 操作。"
 NOT_REPORTED_YET = "该申报所在区县尚未上报市局，暂不能进行资格审核。"
 NOT_YOUR_APPLICATION = "您无权处理这份申报。"
+NOT_VIEWABLE = "没有找到您可以查看的申报编号 {id}，请核对编号。"
+"""Not there, a draft, or out of the viewer's scope: the refusal does not tell which."""
 OWN_APPLICATION = "这是您本人的申报。按回避要求，本人的申报由其他审核人员审核，您不能作出决定。"
 ALREADY_HANDLED = "该申报已由 {who} 于 {when} {what}，无需重复处理。"
 DEADLINE_PASSED = "{level}截止时间 {deadline} 已过，不能再作出审核决定。如需延期请联系市人力社保局。"
@@ -222,9 +226,11 @@ APPLICANT_DECLINED = (
 UNASSIGNED = (
     "⚠️ 申报编号 {id}（{unit}，{district}）正在等待{level}，但无人可以审核：{why}。\n"
     "请发送 /invite 邀请{district}的区县审核人（或在服务器上执行 expertbot grant 授权），"
-    "授权后对方即可在 /pending 中审核。"
+    "授权后对方即可在 /pending 中审核。\n"
+    "在{district}有人可以审核之前，该区县后续等待审核的申报不再逐份通知，可发送 /applications 查看。"
 )
-"""To the bureau admins: an application waits where nobody holds the role to decide."""
+"""To the bureau admins, once per district: an application waits where nobody holds the role
+to decide, the first of its district to do so."""
 UNASSIGNED_WHY = {
     1: "该单位无人审核，应由区县代为进行单位审核，但{district}还没有区县审核人",
     2: "{district}还没有区县审核人",

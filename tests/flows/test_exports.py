@@ -303,6 +303,33 @@ async def test_report_reaches_the_bureau_is_replaced_and_is_refused_after_the_de
     assert "只有本区县的审核人" in (admin_alone.alert or "") and len(documents(admin_alone)) == before
 
 
+async def test_a_second_press_of_the_same_confirmation_reports_nothing_twice(
+    world: OfflineWorld, sessionmaker, clock: FixedClock
+) -> None:
+    await standard_reviewers(sessionmaker)
+    await seed_batch(sessionmaker)
+    district = world.user(DISTRICT_REVIEWER, "区县")
+    admin = world.user(BUREAU_ADMIN, "市局")
+    [confirm] = await district.send("/report")
+    [(_, data)] = confirm.buttons()
+    await district.press_data(data, confirm)
+    files = len(documents(admin))
+    clock.advance(minutes=1)
+    await district.press_data(data, confirm)  # a double tap: pressed before the button went
+    assert district.alert == (
+        "本区县的推荐汇总表已由 赵区县 于 2022-09-20 10:00 上报（2 人），这次确认不再重复上报。"
+        "如需更新，请重新发送 /report。"
+    )
+    assert len(documents(admin)) == files
+    async with sessionmaker() as session:
+        assert len((await session.execute(select(BatchReport))).scalars().all()) == 1
+
+    [again] = await district.send("/report")
+    assert "此前已于 2022-09-20 10:00 上报（2 人），再次上报将替换该次上报" in again.text
+    await district.press("确认上报", message=again)
+    assert "重新上报" in district.last().text and len(documents(admin)) == files + 1
+
+
 async def test_every_export_and_full_view_is_logged_and_the_bureau_reads_the_log(
     world: OfflineWorld, sessionmaker
 ) -> None:

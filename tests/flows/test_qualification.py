@@ -104,6 +104,37 @@ async def test_a_reported_application_reaches_the_bureau_once_and_is_qualified(
     assert bureau.last().text == "目前没有待您审核的申报。"
 
 
+async def test_the_bureau_hears_of_what_a_report_brought_not_of_what_it_had(
+    world: OfflineWorld, sessionmaker, clock: FixedClock
+) -> None:
+    """Once a district reported, what it approves goes to the bureau one by one, with a card;
+    a second report (replacing the first) brings nothing the bureau did not have."""
+    await district_approved(world, sessionmaker)
+    await report(world)
+    bureau = world.user(BUREAU_REVIEWER, "市局")
+    assert bureau.last().text == "📋 沙坪坝区上报了 1 份申报，待资格审核。"
+
+    await seed_app(sessionmaker, telegram_id=5001, unit_code="CQU001", status="unit_approved",
+                   name="李四")  # fmt: skip
+    district = world.user(DISTRICT_REVIEWER, "区县")
+    await district.send("/pending")
+    await district.press("#2 李四")
+    await district.press("通过")
+    card = card_of(bureau).text
+    assert card.startswith("📝 待资格审核 · 申报编号 2")
+    assert "所学专业及类别：未填\n" in card, "the seeded form has no major: said, not left blank"
+    assert "· 年龄：未知，须65周岁以下 ❔" in card
+    told = len(bureau.texts())
+
+    clock.advance(hours=1)
+    await district.send("/report")
+    await district.press("确认上报")
+    assert "重新上报 沙坪坝区 的推荐汇总表，共 2 人" in district.last().text
+    assert len(bureau.texts()) == told, "nothing new waits for the bureau's reviewers"
+    await bureau.send("/pending")
+    assert "待您审核的申报：共 2 份" in bureau.last().text
+
+
 async def test_the_applicant_hears_of_the_district_approval_and_then_of_the_report(
     world: OfflineWorld, sessionmaker, clock: FixedClock
 ) -> None:

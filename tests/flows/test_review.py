@@ -6,13 +6,16 @@ import asyncio
 from datetime import datetime
 
 import pytest
+from aiogram import Bot
 from aiogram.methods import SendPhoto
 
 from bot.clock import TZ, FixedClock
+from bot.config import Settings
 from bot.domain.reminders import DeadlineKind
 from bot.domain.review import RoleKind
-from bot.offline import OfflineWorld
-from bot.services import campaigns
+from bot.main import create_dispatcher
+from bot.offline import OfflineSession, OfflineWorld
+from bot.services import campaigns, roles
 from bot.services.transaction import unit_of_work_open
 from storage.uow import unit_of_work_factory
 from tests.flows.helpers import VALID_ID, choose_unit, consent, fill_form
@@ -131,6 +134,38 @@ async def test_cancel_keeps_the_application_as_it_was(world: OfflineWorld, sessi
     assert unit.last().text == "已取消，刚才正在输入的内容未保存，其他一切保持原状。"
     await unit.send("请补充")
     assert (await application(sessionmaker)).status == "submitted"
+
+
+async def test_cancel_typed_with_punctuation_cancels_and_is_no_reason(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    await standard_reviewers(sessionmaker)
+    applicant = await submitted_application(world)
+    told = len(applicant.texts())
+    unit = world.user(UNIT_REVIEWER, "单位")
+    for typed in ("取消。", " 取消！", "“取消”"):
+        await unit.press("退回修改")
+        await unit.send(typed)
+        assert unit.last().text == "已取消，申报保持原状。"
+    assert (await application(sessionmaker)).status == "submitted"
+    assert len(applicant.texts()) == told
+
+
+async def test_cancel_on_a_prompt_whose_reason_was_given_does_not_claim_nothing_happened(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    await standard_reviewers(sessionmaker)
+    await submitted_application(world)
+    unit = world.user(UNIT_REVIEWER, "单位")
+    [prompt] = await unit.press("退回修改")
+    await unit.send("职务填写不完整")
+    assert (await application(sessionmaker)).status == "returned"
+
+    await unit.press("取消", message=prompt)
+    assert unit.alert is not None and "已失效" in unit.alert
+    assert prompt.text.startswith("申报编号 1（张三）：请输入“退回修改”的理由") and "已取消" not in prompt.text
+    assert prompt.buttons() == []
+    assert (await application(sessionmaker)).status == "returned"
 
 
 async def test_the_unit_hears_why_the_district_returned_or_declined_what_it_approved(
@@ -372,7 +407,10 @@ async def test_pending_applications_and_history(world: OfflineWorld, sessionmake
     history = district.last().text
     assert "提交申报" in history and "单位：审核通过" in history
     await world.user(OTHER_UNIT_REVIEWER, "交通").send("/history 1")
-    assert world.user(OTHER_UNIT_REVIEWER, "交通").last().text == "您无权处理这份申报。"
+    refusal = "没有找到您可以查看的申报编号 1，请核对编号。"
+    assert world.user(OTHER_UNIT_REVIEWER, "交通").last().text == refusal
+    await district.send("/history 999")
+    assert district.last().text == refusal.replace("编号 1", "编号 999")
 
 
 async def test_a_district_reviewer_nudges_the_unit_from_the_card_of_an_application_waiting_there(
@@ -461,14 +499,16 @@ async def test_a_list_line_without_a_submission_time_ends_with_its_status(
     assert "#1 张三 · 重庆大学 · 矿山 · 已撤回" in district.last().text.splitlines()
 
 
-async def _submit_to_cqjt(world: OfflineWorld):
-    """张三's application to 重庆交通运输集团有限公司 (渝中区), submitted."""
-    applicant = world.user(APPLICANT, "三", last_name="张")
+async def _submit_to_cqjt(
+    world: OfflineWorld, user_id: int = APPLICANT, name: str = "张三", id_number: str = VALID_ID
+):
+    """An application (张三's unless told) to 重庆交通运输集团有限公司 (渝中区), submitted."""
+    applicant = world.user(user_id, name[1:], last_name=name[0])
     await consent(applicant)
     await choose_unit(applicant, "渝中区", "重庆交通运输集团有限公司")
-    await fill_form(applicant)
+    await fill_form(applicant, name=name, id_number=id_number)
     await applicant.press("签名提交")
-    await applicant.send("张三")
+    await applicant.send(name)
     return applicant
 
 
@@ -485,7 +525,8 @@ async def test_an_application_nobody_may_review_is_told_to_the_bureau_and_the_ap
         "⚠️ 申报编号 1（重庆交通运输集团有限公司，渝中区）正在等待单位审核，但无人可以审核："
         "该单位无人审核，应由区县代为进行单位审核，但渝中区还没有区县审核人。\n"
         "请发送 /invite 邀请渝中区的区县审核人（或在服务器上执行 expertbot grant 授权），"
-        "授权后对方即可在 /pending 中审核。"
+        "授权后对方即可在 /pending 中审核。\n"
+        "在渝中区有人可以审核之前，该区县后续等待审核的申报不再逐份通知，可发送 /applications 查看。"
     )
     await applicant.send("/status")
     assert "状态：已提交，待单位审核（目前还没有可以审核的人员，待指定审核人后审核）" in applicant.last().text
@@ -496,6 +537,52 @@ async def test_an_application_nobody_may_review_is_told_to_the_bureau_and_the_ap
     assert "#1 张三 · 重庆交通运输集团有限公司" in district.last().text
     await applicant.send("/status")
     assert "状态：已提交，待单位审核\n" in applicant.last().text
+
+
+async def test_the_bureau_hears_once_per_district_without_reviewers_not_once_per_application(
+    world: OfflineWorld, sessionmaker, clock: FixedClock, settings: Settings
+) -> None:
+    """Twenty applicants of an unstaffed district would otherwise bring twenty notices. The
+    first one is told; the rest wait silently (the state is the data, so a restart changes
+    nothing) until someone may review there; a later gap is told again."""
+    admin = world.user(BUREAU_ADMIN, "周处长")
+    await admin.send("/roles")
+    await _submit_to_cqjt(world)
+    told = len(admin.texts())
+    assert "无人可以审核" in admin.last().text
+
+    clock.advance(minutes=1)
+    dp = create_dispatcher(settings=settings, database=sessionmaker, clock=clock)
+    restarted = OfflineWorld(dp, Bot(token=settings.bot_token, session=OfflineSession()), clock.now)
+    try:
+        again = restarted.user(1002, "四", last_name="李")
+        await consent(again)
+        await choose_unit(again, "渝中区", "重庆交通运输集团有限公司")
+        await fill_form(again, name="李四", id_number="500103198801011236")
+        await again.press("签名提交")
+        await again.send("李四")
+        assert "目前渝中区还没有可以审核的人员" in again.last().text
+        assert restarted.user(BUREAU_ADMIN, "周处长").inbox() == []
+    finally:
+        await restarted.close()
+    assert len(admin.texts()) == told
+
+    district_id = await grant(sessionmaker, DISTRICT_REVIEWER, "钱区县", RoleKind.DISTRICT, "500103")
+    district = world.user(DISTRICT_REVIEWER, "区县")
+    await district.send("/pending")
+    assert "共 2 份" in district.last().text
+    for entry in ("#1 张三", "#2 李四"):
+        await district.press(entry)
+        await district.press("不同意")
+        await district.send("不符合条件")
+    uows = unit_of_work_factory(sessionmaker)
+    district_role = await roles.find_target(uows, RoleKind.DISTRICT, "500103")
+    assert district_role is not None
+    assert await roles.revoke(uows, district_id, district_role)
+
+    await _submit_to_cqjt(world, 1003, "王五", "500103198901011233")
+    assert len(admin.texts()) == told + 1
+    assert admin.last().text.startswith("⚠️ 申报编号 3（重庆交通运输集团有限公司，渝中区）")
 
 
 async def test_a_unit_approval_that_reaches_a_district_without_reviewers_is_told_to_the_bureau(

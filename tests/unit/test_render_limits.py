@@ -262,3 +262,15 @@ def test_the_bureaus_decisions_with_the_longest_reason_fit_one_message(ch: str) 
     parts = rr.review_card_parts(district)
     _check_parts(parts)
     assert reason in "\n".join(text for text, _ in parts)
+
+
+@CHARS
+def test_a_long_history_is_split_between_events_and_keeps_the_newest(ch: str) -> None:
+    """Returned twelve times with the longest reason: the clipped text lost the newest moves."""
+    app = snapshot(ch, Status.RETURNED)
+    events = [_event("return", "returned", f"{i}" + ch * (parsers.MAX_REASON - 2)) for i in range(12)]
+    parts = rr.history_parts(app, [*events, _event("withdraw", "withdrawn")])
+    assert len(parts) > 1 and all(units(part) <= MESSAGE for part in parts)
+    joined = "\n".join(parts)
+    assert all(rt.HISTORY_NOTE.format(note=e.note) in joined for e in events)
+    assert parts[-1].splitlines()[-1].endswith("撤回申报（— → 已撤回）")
