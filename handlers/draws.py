@@ -57,6 +57,22 @@ class DrawInput(StatesGroup):
     dispute = State()
 
 
+FORM_STEPS = frozenset(
+    s.state
+    for s in (
+        DrawInput.groups, DrawInput.days, DrawInput.place, DrawInput.project, DrawInput.kind,
+        DrawInput.wanted, DrawInput.districts, DrawInput.avoid, DrawInput.confirm,
+    )
+)  # fmt: skip
+"""The request form's steps, up to its confirmation card."""
+FORM_BUTTONS = frozenset(
+    {DrawDo.GROUP, DrawDo.GROUPS_DONE, DrawDo.KIND, DrawDo.DISTRICT, DrawDo.DISTRICTS_DONE,
+     DrawDo.AVOID_NONE, DrawDo.QUIT, DrawDo.FILE}
+)  # fmt: skip
+"""Buttons that act on the form being filled in: pressed on another form's message, they are
+refused, since the state they would change is the newer form's."""
+
+
 def build_router() -> Router:
     router = Router(name="draws")
     router.message.register(on_draw, Command("draw"))
@@ -92,8 +108,9 @@ async def on_draw(
     """Starts a request: refused at once for anyone who is not a using unit."""
     await svc.form_unit(uows, person_id, admin_ids)
     await state.set_state(DrawInput.groups)
-    await state.set_data({"groups": []})
-    await message.answer(t.ASK_GROUPS, reply_markup=rd.groups_keyboard(set()))
+    await state.set_data({"groups": [], "form_messages": []})
+    sent = await message.answer(t.ASK_GROUPS, reply_markup=rd.groups_keyboard(set()))
+    await _form_message(state, sent)
 
 
 async def on_draws(
@@ -145,14 +162,15 @@ async def on_typed(
     elif current == DrawInput.project.state:
         await state.update_data(project=_short(text, TEXT_MAX))
         await state.set_state(DrawInput.kind)
-        await message.answer(t.ASK_KIND, reply_markup=rd.kinds_keyboard())
+        sent = await message.answer(t.ASK_KIND, reply_markup=rd.kinds_keyboard())
+        await _form_message(state, sent)
     elif current == DrawInput.wanted.state:
         value = text.strip()
         if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= d.MAX_EXPERTS:
             raise DomainError(t.BAD_WANTED.format(max=d.MAX_EXPERTS))
         await state.update_data(wanted=int(value), districts=[])
         await state.set_state(DrawInput.districts)
-        await _ask_districts(message, uows, set())
+        await _ask_districts(message, state, uows, set())
     elif current == DrawInput.avoid.state:
         lines = [clean_text(x) for x in text.splitlines() if clean_text(x)]
         if len(lines) > AVOID_MAX:
@@ -213,9 +231,27 @@ async def on_typed(
         await message.answer(t.BUTTON_EXPECTED)
 
 
-async def _ask_districts(message: Message, uows: UnitOfWorkFactory, chosen: set[int]) -> None:
+async def _form_message(state: FSMContext, sent: Message) -> None:
+    """Remembers a message whose buttons belong to the form being filled in now."""
+    data = await state.get_data()
+    await state.update_data(form_messages=[*data.get("form_messages", []), sent.message_id])
+
+
+def _of_current_form(current: str | None, data: dict[str, object], message: Message) -> None:
+    """Refuses a form button that is not on a message of the form being filled in now: a form
+    left behind by a later /draw, or one already filed or given up. A form begun before forms
+    remembered their messages has no list and is taken as it is."""
+    known = data.get("form_messages")
+    if current not in FORM_STEPS or (isinstance(known, list) and message.message_id not in known):
+        raise DomainError(t.FORM_NOT_CURRENT)
+
+
+async def _ask_districts(
+    message: Message, state: FSMContext, uows: UnitOfWorkFactory, chosen: set[int]
+) -> None:
     districts = await svc.districts(uows)
-    await message.answer(t.ASK_DISTRICTS, reply_markup=rd.districts_keyboard(districts, chosen))
+    keyboard = rd.districts_keyboard(districts, chosen)
+    await _form_message(state, await message.answer(t.ASK_DISTRICTS, reply_markup=keyboard))
 
 
 async def _confirm(message: Message, state: FSMContext, today: date) -> None:
@@ -233,7 +269,7 @@ async def _confirm(message: Message, state: FSMContext, today: date) -> None:
         avoid="、".join(data.get("avoid_shown", [])) or t.NO_EXTRA_AVOID,
         reply_hours=d.reply_deadline_hours(parse_day(data["days"][0]), today),
     )
-    await message.answer(text, reply_markup=rd.confirm_keyboard())
+    await _form_message(state, await message.answer(text, reply_markup=rd.confirm_keyboard()))
 
 
 async def _show(message: Message, done: svc.Outcome) -> None:
@@ -279,6 +315,8 @@ async def on_act(
         if current != step.state:
             raise DomainError(t.STALE)
 
+    if do in FORM_BUTTONS:
+        _of_current_form(current, data, message)
     match do:
         case DrawDo.GROUP:
             expect(DrawInput.groups)
@@ -325,7 +363,8 @@ async def on_act(
             await state.set_state(DrawInput.avoid)
             await query.answer()
             await message.edit_reply_markup(reply_markup=None)
-            await message.answer(t.ASK_AVOID, reply_markup=rd.none_keyboard())
+            sent = await message.answer(t.ASK_AVOID, reply_markup=rd.none_keyboard())
+            await _form_message(state, sent)
         case DrawDo.AVOID_NONE:
             expect(DrawInput.avoid)
             await state.update_data(avoid_units=[], avoid_certificates=[], avoid_shown=[])

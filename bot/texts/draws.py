@@ -61,6 +61,10 @@ BUTTON_NONE = "无"
 BUTTON_FILE = "提交申请"
 BUTTON_CANCEL_FORM = "放弃"
 FORM_CANCELLED = "已放弃这份抽取申请，没有保存任何内容。"
+FORM_NOT_CURRENT = (
+    "这是之前的一份申请表，已失效，没有做任何更改。"
+    "请在最新的消息中继续填写，或发送 /draw 重新开始。"
+)
 PICK_AT_LEAST_ONE = "请至少选择一个专业组。"
 BAD_DAYS = "没有看懂日期。请按 2026-12-10 的格式输入，多个日期用逗号分开。"
 DAYS_PAST = "日期须晚于今天（{today}）。"

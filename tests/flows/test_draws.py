@@ -322,7 +322,7 @@ async def test_wrong_answers_in_the_request_form_are_refused_and_change_nothing(
     await unit.press("提交申请")
     assert "当前可抽取专家：1 人。" in unit.last().text, "重庆大学's two, 乙 by number, 戊 own unit"
     await unit.press_data(file_press, sent=confirm)
-    assert last_answer(world) == t.STALE, "a second press files nothing"
+    assert last_answer(world) == t.FORM_NOT_CURRENT, "a second press files nothing"
     async with unit_of_work_factory(sessionmaker)() as uow:
         assert await uow.draws.request(2) is None
 
