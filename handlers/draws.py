@@ -36,6 +36,8 @@ from handlers.sending import TelegramSender
 TEXT_MAX = 100
 REASON_MAX = 500
 AVOID_MAX = 20
+AVOID_FINISH = frozenset({t.BUTTON_NONE, t.BUTTON_AVOID_DONE, "没有"})
+"""Typed at the 回避 step, these act as its buttons rather than naming a unit."""
 
 
 class DrawInput(StatesGroup):
@@ -67,7 +69,8 @@ FORM_STEPS = frozenset(
 """The request form's steps, up to its confirmation card."""
 FORM_BUTTONS = frozenset(
     {DrawDo.GROUP, DrawDo.GROUPS_DONE, DrawDo.KIND, DrawDo.DISTRICT, DrawDo.DISTRICTS_DONE,
-     DrawDo.AVOID_NONE, DrawDo.QUIT, DrawDo.FILE}
+     DrawDo.AVOID_NONE, DrawDo.AVOID_DONE, DrawDo.AVOID_CLEAR, DrawDo.AVOID_EDIT, DrawDo.QUIT,
+     DrawDo.FILE}
 )  # fmt: skip
 """Buttons that act on the form being filled in: pressed on another form's message, they are
 refused, since the state they would change is the newer form's."""
@@ -172,16 +175,12 @@ async def on_typed(
         await state.set_state(DrawInput.districts)
         await _ask_districts(message, state, uows, set())
     elif current == DrawInput.avoid.state:
-        lines = [clean_text(x) for x in text.splitlines() if clean_text(x)]
-        if len(lines) > AVOID_MAX:
-            raise DomainError(t.TOO_MANY_AVOID.format(max=AVOID_MAX))
-        for line in lines:
-            _short(line, TEXT_MAX)
-        avoid = await svc.resolve_avoid(uows, lines)
-        await state.update_data(
-            avoid_units=avoid.units, avoid_certificates=avoid.certificates, avoid_shown=avoid.shown
-        )
-        await _confirm(message, state, today)
+        if text.strip() in AVOID_FINISH:
+            await _confirm(message, state, today)
+        else:
+            await _add_avoid(message, state, uows, text)
+    elif current == DrawInput.confirm.state:
+        await message.answer(t.CONFIRM_TEXT_NOT_SAVED)
     elif current == DrawInput.cancel_reason.state:
         reason = _short(text, REASON_MAX)
         done = await svc.cancel_request(
@@ -244,6 +243,56 @@ def _of_current_form(current: str | None, data: dict[str, object], message: Mess
     known = data.get("form_messages")
     if current not in FORM_STEPS or (isinstance(known, list) and message.message_id not in known):
         raise DomainError(t.FORM_NOT_CURRENT)
+
+
+def _avoid_lines(text: str) -> list[str]:
+    """A message's 回避 lines, cleaned, blank lines and repeats left out."""
+    lines = []
+    for raw in text.splitlines():
+        try:
+            lines.append(clean_text(raw))
+        except ValueError:
+            continue  # a blank line between two names
+    return list(dict.fromkeys(lines))
+
+
+async def _add_avoid(message: Message, state: FSMContext, uows: UnitOfWorkFactory, text: str) -> None:
+    """Adds a message's 回避 lines to those sent before and says what it added; a message that
+    cannot be taken whole is refused whole, saying so."""
+    data = await state.get_data()
+    listed: list[str] = list(data.get("avoid_shown", []))
+    lines = _avoid_lines(text)
+    if not lines:
+        raise DomainError(t.TEXT_EXPECTED)
+    for line in lines:
+        if len(line) > TEXT_MAX:
+            raise DomainError(t.AVOID_LINE_TOO_LONG.format(start=line[:10], max=TEXT_MAX))
+    too_many = DomainError(t.TOO_MANY_AVOID.format(max=AVOID_MAX, have=len(listed)))
+    if len(listed) + len(lines) > AVOID_MAX:
+        raise too_many
+    found = await svc.resolve_avoid(uows, lines)
+    keys: list[str] = list(data.get("avoid_keys", []))
+    units: list[str] = list(data.get("avoid_units", []))
+    certificates: list[str] = list(data.get("avoid_certificates", []))
+    added, repeated = [], []
+    for entry in found.entries:
+        if entry.key in keys:
+            repeated.append(entry.shown)
+            continue
+        keys.append(entry.key)
+        listed.append(entry.shown)
+        added.append(entry.shown)
+        if entry.certificate:
+            certificates.append(entry.certificate)
+        elif entry.unit:
+            units.append(entry.unit)
+    if len(listed) > AVOID_MAX:  # a name that is several experts' may pass the count above
+        raise too_many
+    await state.update_data(
+        avoid_keys=keys, avoid_units=units, avoid_certificates=certificates, avoid_shown=listed
+    )
+    reply = rd.avoid_reply(added=added, repeated=repeated, unknown=found.unknown, listed=listed)
+    await _form_message(state, await message.answer(reply, reply_markup=rd.avoid_keyboard()))
 
 
 async def _ask_districts(
@@ -367,10 +416,36 @@ async def on_act(
             await _form_message(state, sent)
         case DrawDo.AVOID_NONE:
             expect(DrawInput.avoid)
-            await state.update_data(avoid_units=[], avoid_certificates=[], avoid_shown=[])
+            if listed := data.get("avoid_shown"):  # 无 on the question, after lines were sent
+                await query.answer(t.AVOID_NONE_BUT_LISTED.format(count=len(listed)), show_alert=True)
+                return
             await query.answer()
             await message.edit_reply_markup(reply_markup=None)
             await _confirm(message, state, local(clock.now()).date())
+        case DrawDo.AVOID_DONE:
+            expect(DrawInput.avoid)
+            await query.answer()
+            await message.edit_reply_markup(reply_markup=None)
+            await _confirm(message, state, local(clock.now()).date())
+        case DrawDo.AVOID_CLEAR:
+            expect(DrawInput.avoid)
+            await state.update_data(
+                avoid_keys=[], avoid_units=[], avoid_certificates=[], avoid_shown=[]
+            )
+            await query.answer()
+            await message.edit_reply_markup(reply_markup=None)
+            sent = await message.answer(
+                rd.avoid_reply(listed=[], cleared=True), reply_markup=rd.avoid_keyboard()
+            )
+            await _form_message(state, sent)
+        case DrawDo.AVOID_EDIT:
+            expect(DrawInput.confirm)
+            await state.set_state(DrawInput.avoid)
+            await query.answer()
+            await message.edit_reply_markup(reply_markup=None)
+            listed = data.get("avoid_shown", [])
+            sent = await message.answer(rd.avoid_reply(listed=listed), reply_markup=rd.avoid_keyboard())
+            await _form_message(state, sent)
         case DrawDo.QUIT:
             await state.clear()
             await query.answer()

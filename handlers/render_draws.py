@@ -51,9 +51,38 @@ def none_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[[_button(t.BUTTON_NONE, DrawDo.AVOID_NONE)]])
 
 
+def avoid_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [_button(t.BUTTON_AVOID_DONE, DrawDo.AVOID_DONE), _button(t.BUTTON_AVOID_CLEAR, DrawDo.AVOID_CLEAR)]
+        ]
+    )
+
+
+def avoid_reply(
+    *, added: Sequence[str] = (), repeated: Sequence[str] = (), unknown: Sequence[str] = (),
+    listed: Sequence[str], cleared: bool = False,
+) -> str:  # fmt: skip
+    """What the 回避 step says after a message or a press: what was added, what was already there,
+    what could not be read, the whole list, and how to go on."""
+    lines = [t.AVOID_CLEARED] if cleared else []
+    if added:
+        lines.append(t.AVOID_ADDED.format(items="、".join(added)))
+    if repeated:
+        lines.append(t.AVOID_REPEATED.format(items="、".join(repeated)))
+    if unknown:
+        lines.append(t.AVOID_NOT_FOUND.format(numbers="、".join(unknown)))
+    lines.append(t.AVOID_SO_FAR.format(items="、".join(listed)) if listed else t.AVOID_ONLY_OWN)
+    lines.append(t.AVOID_MORE)
+    return "\n".join(lines)
+
+
 def confirm_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        inline_keyboard=[[_button(t.BUTTON_FILE, DrawDo.FILE), _button(t.BUTTON_CANCEL_FORM, DrawDo.QUIT)]]
+        inline_keyboard=[
+            [_button(t.BUTTON_FILE, DrawDo.FILE), _button(t.BUTTON_AVOID_EDIT, DrawDo.AVOID_EDIT)],
+            [_button(t.BUTTON_CANCEL_FORM, DrawDo.QUIT)],
+        ]
     )
 
 

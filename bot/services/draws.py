@@ -244,38 +244,53 @@ async def form_unit(
 
 
 @dataclass(frozen=True)
+class AvoidEntry:
+    """One avoided unit or expert, as read from a 回避 line."""
+
+    shown: str
+    """How it reads back on the form: 单位：…, a certificate number, or a name with its number."""
+    unit: str | None = None
+    certificate: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The same unit or expert typed twice has the same key."""
+        return f"c:{self.certificate}" if self.certificate else f"u:{d.unit_key(self.unit or '')}"
+
+
+@dataclass(frozen=True)
 class AvoidList:
-    """The 回避 lines as understood: units by name, experts by certificate number, and how each
-    line reads back on the confirmation card."""
+    """The 回避 lines as understood: units by name, experts by certificate number (a full name
+    gives every serving expert of that name); lines that look like a certificate number that
+    no expert holds are in `unknown`, not guessed at."""
 
-    units: list[str]
-    certificates: list[str]
-    shown: list[str]
+    entries: list[AvoidEntry]
+    unknown: list[str]
 
 
-async def resolve_avoid(uows: UnitOfWorkFactory, entries: Sequence[str]) -> AvoidList:
+async def resolve_avoid(uows: UnitOfWorkFactory, lines: Sequence[str]) -> AvoidList:
     """Each line is a certificate number, an expert's full name (every serving expert of that
-    name), or else a unit's name; an unknown certificate number raises NotFound."""
-    found = AvoidList([], [], [])
+    name), or else a unit's name."""
+    found = AvoidList([], [])
     async with uows() as uow:
-        for entry in entries:
-            value = entry.strip()
+        for line in lines:
+            value = line.strip()
             if not value:
                 continue
             if await uow.registry.expert_by_certificate(value.upper()) is not None:
-                found.certificates.append(value.upper())
-                found.shown.append(value.upper())
+                found.entries.append(AvoidEntry(value.upper(), certificate=value.upper()))
                 continue
             if value[:1].isascii() and any(ch.isdigit() for ch in value) and "-" in value:
-                raise NotFound(t.AVOID_UNKNOWN_CERT.format(certificate_no=value))
+                found.unknown.append(value)
+                continue
             rows, _ = await uow.registry.experts(ExpertFilter(search=value), limit=50)
             named = [r for r in rows if r.name == value and r.standing in SERVING]
-            if named:
-                found.certificates.extend(r.certificate_no for r in named)
-                found.shown.extend(f"{r.name}（{r.certificate_no}）" for r in named)
-            else:
-                found.units.append(value)
-                found.shown.append(t.AVOID_UNIT.format(unit=value))
+            found.entries.extend(
+                AvoidEntry(f"{r.name}（{r.certificate_no}）", certificate=r.certificate_no)
+                for r in named
+            )
+            if not named:
+                found.entries.append(AvoidEntry(t.AVOID_UNIT.format(unit=value), unit=value))
     return found
 
 

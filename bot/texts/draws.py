@@ -53,7 +53,25 @@ ASK_DISTRICTS = (
 )
 ASK_AVOID = (
     "第 8 步（共 8 步）：回避。本单位的专家一律回避。还需回避的单位名称、专家姓名或聘书编号，"
-    "每行一个；没有请点“无”。"
+    "每行一个，可分几条消息发送；没有请点“无”。"
+)
+AVOID_ADDED = "已加入回避：{items}。"
+AVOID_REPEATED = "已在回避名单中：{items}。"
+AVOID_NOT_FOUND = "找不到证书编号 {numbers}，没有加入，请检查后重新发送。"
+AVOID_SO_FAR = "目前回避：本单位；{items}。"
+AVOID_ONLY_OWN = "目前回避：仅本单位。"
+AVOID_MORE = "还需回避的请继续发送，每行一个；全部填好后点“完成”。"
+AVOID_CLEARED = "已清空回避名单（本单位的专家仍一律回避）。"
+AVOID_NONE_BUT_LISTED = (
+    "回避名单中已有 {count} 项，没有清空。按名单继续请点最新消息中的“完成”；"
+    "不需要回避请先点“清空重填”。"
+)
+AVOID_LINE_TOO_LONG = "“{start}…”一行过长（最多 {max} 字）：这条消息的内容都没有加入，请改短后重新发送。"
+BUTTON_AVOID_DONE = "完成"
+BUTTON_AVOID_CLEAR = "清空重填"
+BUTTON_AVOID_EDIT = "修改回避"
+CONFIRM_TEXT_NOT_SAVED = (
+    "请核对后点上面消息中的按钮，输入的文字没有保存。还需回避其他单位或专家，请点“修改回避”。"
 )
 AVOID_UNIT = "单位：{unit}"
 BUTTON_NEXT = "下一步"
@@ -74,7 +92,7 @@ TEXT_TOO_LONG = "内容过长：最多 {max} 字，您输入了 {length} 字。"
 TEXT_EXPECTED = "这一步需要文字回答。"
 BUTTON_EXPECTED = "这一步请点上面消息中的按钮，输入的文字没有保存。"
 AVOID_UNKNOWN_CERT = "找不到证书编号 {certificate_no}，请检查后重新输入（其余内容不变）。"
-TOO_MANY_AVOID = "回避名单最多 {max} 项。"
+TOO_MANY_AVOID = "回避名单最多 {max} 项，目前已有 {have} 项：这条消息的内容没有加入。"
 
 CONFIRM = (
     "请核对抽取申请：\n"

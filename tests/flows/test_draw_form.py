@@ -93,3 +93,57 @@ async def test_an_old_cancel_button_does_not_end_another_step_in_progress(
     assert last_answer(world) == t.FORM_NOT_CURRENT
     await unit.send("不再需要")
     assert unit.texts()[-2] == t.CANCELLED.format(request_id=1), "the reason step was kept"
+
+
+async def test_avoid_lines_sent_one_per_message_are_all_added(
+    world: OfflineWorld, sessionmaker, unit: OfflineUser
+) -> None:
+    await to_avoid_step(unit)
+    await unit.send("重庆大学")
+    assert unit.last().text.startswith("已加入回避：单位：重庆大学。\n目前回避：本单位；单位：重庆大学。")
+    assert t.AVOID_MORE in unit.last().text
+    assert [label for label, _ in unit.last().buttons()] == ["完成", "清空重填"]
+    await unit.send("丙专家")
+    assert "已加入回避：丙专家（CQGSYF-2022-9003）。" in unit.last().text
+    await unit.send("CQGSYF-2022-9002\n\nCQGSYF-2099-0001\n重庆大学")
+    reply = unit.last().text
+    assert "已加入回避：CQGSYF-2022-9002。" in reply, "a blank line between two is no error"
+    assert "已在回避名单中：单位：重庆大学。" in reply
+    assert "找不到证书编号 CQGSYF-2099-0001，没有加入" in reply
+    assert "目前回避：本单位；单位：重庆大学、丙专家（CQGSYF-2022-9003）、CQGSYF-2022-9002。" in reply
+    await unit.press("无")
+    assert last_answer(world) == t.AVOID_NONE_BUT_LISTED.format(count=3), "无 does not drop them"
+    await unit.send("完成")
+    confirm = unit.last().text
+    assert "回避：本单位；单位：重庆大学、丙专家（CQGSYF-2022-9003）、CQGSYF-2022-9002" in confirm
+    await unit.press("提交申请")
+    assert "当前可抽取专家：1 人。" in unit.last().text, "重庆大学's two, 乙 by number, 戊 own unit"
+    async with unit_of_work_factory(sessionmaker)() as uow:
+        request = await uow.draws.request(1)
+    assert request.avoid_units == ("重庆大学",) and len(request.avoid_experts) == 2
+
+
+async def test_text_at_the_confirmation_is_said_unsaved_and_the_avoid_list_can_be_changed(
+    world: OfflineWorld, sessionmaker, unit: OfflineUser
+) -> None:
+    await to_avoid_step(unit)
+    await unit.press("无")
+    await unit.send("重庆大学")
+    assert unit.last().text == t.CONFIRM_TEXT_NOT_SAVED
+    await unit.press("修改回避")
+    assert unit.last().text.startswith(t.AVOID_ONLY_OWN)
+    await unit.send("重庆大学")
+    await unit.send("丁专家")
+    await unit.press("清空重填")
+    assert unit.last().text.startswith(t.AVOID_CLEARED + "\n" + t.AVOID_ONLY_OWN)
+    await unit.send("重庆交通运输集团")
+    await unit.press("完成")
+    assert "回避：本单位；单位：重庆交通运输集团\n" in unit.last().text
+    await unit.press("修改回避")
+    assert "目前回避：本单位；单位：重庆交通运输集团。" in unit.last().text, "kept on the way back"
+    await unit.send("甲专家\n" + "\n".join(f"单位{n}" for n in range(19)))
+    assert unit.last().text == t.TOO_MANY_AVOID.format(max=20, have=1)
+    await unit.send("某" * 101)
+    assert "一行过长（最多 100 字）：这条消息的内容都没有加入" in unit.last().text
+    await unit.press("完成")
+    assert "回避：本单位；单位：重庆交通运输集团\n" in unit.last().text, "the refused ones are not in"

@@ -315,6 +315,7 @@ async def test_wrong_answers_in_the_request_form_are_refused_and_change_nothing(
     await unit.send("CQGSYF-2099-0001")
     assert "找不到证书编号 CQGSYF-2099-0001" in unit.last().text
     await unit.send("重庆大学\nCQGSYF-2022-9002\n丙专家")
+    await unit.press("完成")
     confirm = unit.last()
     file_press = dict(confirm.buttons())["提交申请"]
     assert "日期：2022-12-10、2022-12-11" in confirm.text
