@@ -8,6 +8,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain import draws as d
 from bot.domain.vocab import PROFESSIONAL_GROUPS
+from bot.services.draw_notices import shortfall_text
 from bot.services.draw_ports import RequestListRow
 from bot.services.draws import RequestView
 from bot.services.ports import DistrictRow
@@ -130,17 +131,19 @@ def card(view: RequestView) -> tuple[str, InlineKeyboardMarkup | None]:
         )
     if view.invitations:
         lines.append(t.CARD_ACCEPTED.format(accepted=view.accepted, wanted=r.wanted))
-    if view.pool_size is not None and r.status != d.RequestStatus.CANCELLED:
-        missing = view.missing
+    if view.pool_size is not None and r.status == d.RequestStatus.DRAWN:
+        lines.append(  # the card's button says 重新抽取 only over a pool that is not empty
+            shortfall_text(
+                pending=view.open, missing=view.missing, pool=view.pool_size, on_card=True
+            )
+        )
+    elif view.pool_size is not None and r.status == d.RequestStatus.FILED:
         if view.pool_size == 0:
             lines.append(t.CARD_POOL_EMPTY)
-        elif view.pool_size < missing:
-            lines.append(t.CARD_POOL_SHORT.format(size=view.pool_size, wanted=missing))
+        elif view.pool_size < view.missing:
+            lines.append(t.CARD_POOL_SHORT.format(size=view.pool_size, wanted=view.missing))
         else:
             lines.append(t.CARD_POOL.format(size=view.pool_size))
-        if r.status == d.RequestStatus.DRAWN:  # no 重新抽取 button over an empty pool
-            empty = t.CARD_RESERVE_EMPTY if view.pool_size else t.CARD_RESERVE_EMPTY_NO_POOL
-            lines.append(empty.format(missing=missing))
     if r.status == d.RequestStatus.CANCELLED and r.cancel_reason:
         lines.append(r.cancel_reason)
     return "\n".join(lines), card_keyboard(view)

@@ -433,6 +433,8 @@ async def draw(
                     else t.WHY_STARTED
                     if view.started
                     else t.WHY_FILLED
+                    if view.accepted >= request.wanted
+                    else t.WHY_PENDING
                     if view.missing == 0
                     else t.WHY_OPEN
                 )
@@ -507,20 +509,21 @@ async def _book_all(uow: UnitOfWork, invited: list[tuple[int, int]], days: Seque
 
 async def _invite_next(
     uow: UnitOfWork, request: RequestRow, now: datetime
-) -> tuple[list[Notice], str]:
-    """Invites the next in the latest round's reserve who can still go; the notices and a line
-    for the unit. Reserves who can no longer go are recorded as skipped, in order."""
+) -> tuple[list[Notice], dict[str, object]]:
+    """Invites the next in the latest round's reserve who can still go; the notices and what the
+    unit's notice of the answer adds: who was invited, or, with nobody left to invite, how many
+    are still missing (`short`). Reserves who can no longer go are recorded as skipped, in order."""
     rounds = await uow.draws.rounds(request.id)
     if not rounds:
-        return [], ""
+        return [], {}
     latest = rounds[-1]
     holding = sum(1 for i in await uow.draws.invitations(request.id) if i.status in d.HOLDS_DAY)
     if holding >= request.wanted:
-        return [], ""
+        return [], {}
     missing = request.wanted - holding
     if _begun(request, now):
         return await to_unit(uow, request, f"rl:{request.id}:{missing}",
-                             {"what": "too_late", "missing": missing}), ""  # fmt: skip
+                             {"what": "too_late", "missing": missing}), {}  # fmt: skip
     unit = await uow.draws.using_unit(request.using_unit_id)
     assert unit is not None
     invited = await uow.draws.invited_experts(request.id)
@@ -548,10 +551,11 @@ async def _invite_next(
         if usable:
             inv = await uow.draws.invitation(inv_id)
             assert inv is not None
-            return [_invite_notice(request, unit.name, inv_id, inv.person_id, reply_by)], t.NEXT_INVITED.format(name=inv.name)
-    notices = await to_unit(uow, request, f"re:{request.id}:{latest.round_no}:{missing}",
-                            {"what": "reserve_empty", "missing": missing})  # fmt: skip
-    return notices, ""
+            notice = _invite_notice(request, unit.name, inv_id, inv.person_id, reply_by)
+            return [notice], {"extra": t.NEXT_INVITED.format(name=inv.name)}
+    pending = sum(1 for i in await uow.draws.invitations(request.id) if i.status == d.IS.INVITED)
+    pool = len(await _pool(uow, request, unit))  # a redraw's, without those invited just now
+    return [], {"short": {"pending": pending, "missing": missing, "pool": pool}}
 
 
 async def _close_invitation(
@@ -578,13 +582,13 @@ async def _close_invitation(
         detail={"reason": reason} if reason else {}, actor_id=actor_id, now=now,
     )  # fmt: skip
     notices: list[Notice] = []
-    extra = ""
+    added: dict[str, object] = {}
     if action in d.OPENS_RESERVE and request.status == d.RequestStatus.DRAWN:
-        notices, extra = await _invite_next(uow, request, now)
-    if action is not d.IA.CANCEL:
-        notices += await to_unit(uow, request, f"ia:{inv.id}:{target.value}", {
+        notices, added = await _invite_next(uow, request, now)
+    if action is not d.IA.CANCEL:  # the answer first, then what it caused
+        notices[:0] = await to_unit(uow, request, f"ia:{inv.id}:{target.value}", {
             "what": "answer", "name": inv.name, "status": target.value,
-            "reason": reason or "", "extra": extra, "was": inv.status,
+            "reason": reason or "", "extra": "", "was": inv.status, **added,
         })  # fmt: skip
     return notices
 

@@ -126,8 +126,14 @@ CARD_POOL_EMPTY = "当前没有符合条件的专家（专业组、任期、回�
 CARD_ROUND = "第 {round_no} 轮抽取：候选池 {pool_size} 人，摘要 {pool_hash}"
 CARD_INVITATION = "{position}. {name}（{unit}）：{status}"
 CARD_ACCEPTED = "已接受 {accepted} / {wanted} 人。"
-CARD_RESERVE_EMPTY = "备选名单已用完，仍缺 {missing} 人：可以重新抽取。"
-CARD_RESERVE_EMPTY_NO_POOL = "备选名单已用完，仍缺 {missing} 人；目前没有可抽取的专家，暂不能重新抽取。"
+SHORT = "备选名单中已没有可邀请的专家，仍缺 {missing} 人。"
+SHORT_PENDING = (
+    "备选名单中已没有可邀请的专家。还有 {pending} 份邀请在等待答复，即使都接受，仍缺 {missing} 人。"
+)
+REDRAW_ON_CARD = "可以点“重新抽取（补足人数）”：目前符合条件的专家 {pool} 人。"
+REDRAW_IN_DRAWS = "可在 /draws 打开这份申请重新抽取：目前符合条件的专家 {pool} 人。"
+REDRAW_FEWER = "重新抽取后仍会少 {gap} 人。"
+NO_REDRAW = "目前没有其他符合条件的专家，暂不能重新抽取。"
 BUTTON_DRAW = "抽取专家"
 BUTTON_REDRAW = "重新抽取（补足人数）"
 BUTTON_CANCEL_REQUEST = "取消申请"
@@ -138,7 +144,8 @@ DRAWN = "第 {round_no} 轮抽取完成：邀请 {count} 人，备选 {reserve} 
 POOL_EMPTY = "没有符合条件的专家，未进行抽取。"
 NOTHING_TO_DRAW = "现在不需要抽取：{why}"
 WHY_FILLED = "人数已满。"
-WHY_OPEN = "还有邀请在等待答复，或备选名单尚未用完。"
+WHY_PENDING = "已邀请的专家人数已够，正在等待他们答复。"
+WHY_OPEN = "备选名单中还有专家，有人婉拒或逾期时会依次邀请。"
 WHY_CANCELLED = "申请已取消。"
 WHY_STARTED = "工作日期已到，不再抽取。"
 WORK_STARTED = "工作已于 {day} 开始，不能再接受这份邀请。"
@@ -188,7 +195,9 @@ TOO_LATE_TO_WITHDRAW = "工作已于 {day} 开始，无法再改为不参加；�
 BUTTON_CANNOT_COME = "无法参加（告知使用单位）"
 ANSWER_REASON = "原因：{reason}。"
 NEXT_INVITED = "已依次邀请备选专家 {name}。"
-RESERVE_EMPTY_NOTICE = "第 {request_id} 号申请的备选名单已用完，仍缺 {missing} 人。可在 /draws 中重新抽取。"
+RESERVE_EMPTY_NOTICE = (
+    "第 {request_id} 号申请的备选名单中已没有可邀请的专家，仍缺 {missing} 人。请在 /draws 打开该申请查看。"
+)
 EXPIRED_OWN = "第 {request_id} 号邀请（{project}）已过答复期限，视为婉拒。"
 REQUEST_CANCELLED_OWN = "第 {request_id} 号邀请（{project}，{days}）已由使用单位取消：{reason}。这些日期不再为您保留。"
 

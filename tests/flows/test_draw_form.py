@@ -9,7 +9,7 @@ from bot.offline import OfflineUser, OfflineWorld
 from bot.texts import draws as t
 from storage.uow import unit_of_work_factory
 from tests.flows.review_helpers import last_answer
-from tests.flows.test_draws import EXPERTS, FILED_AT, using_unit
+from tests.flows.test_draws import EXPERTS, FILED_AT, invited, using_unit
 from tests.support.experts import Spec, appointed
 
 
@@ -24,7 +24,9 @@ async def unit(world: OfflineWorld, sessionmaker, clock) -> OfflineUser:
     return world.user(5001, "项目负责人")
 
 
-async def to_avoid_step(unit: OfflineUser, project: str = "某煤矿隐患排查治理验收") -> None:
+async def to_avoid_step(
+    unit: OfflineUser, project: str = "某煤矿隐患排查治理验收", wanted: str = "1"
+) -> None:
     await unit.send("/draw")
     await unit.press("矿山")
     await unit.press("下一步")
@@ -32,7 +34,7 @@ async def to_avoid_step(unit: OfflineUser, project: str = "某煤矿隐患排查
     await unit.send("渝北区某矿井")
     await unit.send(project)
     await unit.press("验收")
-    await unit.send("1")
+    await unit.send(wanted)
     await unit.press("下一步")
     assert unit.last().text == t.ASK_AVOID
 
@@ -147,3 +149,83 @@ async def test_text_at_the_confirmation_is_said_unsaved_and_the_avoid_list_can_b
     assert "一行过长（最多 100 字）：这条消息的内容都没有加入" in unit.last().text
     await unit.press("完成")
     assert "回避：本单位；单位：重庆交通运输集团\n" in unit.last().text, "the refused ones are not in"
+
+
+
+async def decline(world: OfflineWorld, telegram_id: int) -> None:
+    expert = world.user(telegram_id, EXPERTS[telegram_id][0])
+    await expert.press("婉拒")
+    await expert.press("不说明")
+
+
+async def filed_and_drawn(unit: OfflineUser, wanted: str) -> None:
+    await to_avoid_step(unit, wanted=wanted)
+    await unit.press("无")
+    await unit.press("提交申请")
+    await unit.press("抽取专家")
+
+
+async def test_with_the_reserve_used_up_the_unit_hears_what_still_waits_and_what_is_missing(
+    world: OfflineWorld, sessionmaker, clock, unit: OfflineUser
+) -> None:
+    """Four in the pool (戊 is the unit's own), three wanted, so one in reserve."""
+    await filed_and_drawn(unit, wanted="3")
+    assert "邀请 3 人，备选 1 人" in unit.texts()[-2]
+    drawn = invited(world)
+    await decline(world, drawn[0])
+    assert "已依次邀请备选专家" in unit.last().text
+    await decline(world, drawn[1])
+    said = unit.last().text
+    assert said == (
+        f"第 1 号申请：{EXPERTS[drawn[1]][0]} 已婉拒。"
+        + t.SHORT_PENDING.format(pending=2, missing=1)
+        + t.NO_REDRAW
+    ), "two still wait, and even if both accept one is missing; the pool is empty"
+    assert not any("备选名单已用完" in x for x in unit.texts()), "said once, in the answer"
+    await unit.send("/draws")
+    await unit.press("第 1 号")
+    assert t.SHORT_PENDING.format(pending=2, missing=1) + t.NO_REDRAW in unit.last().text
+    assert not any("重新抽取" in label for label, _ in unit.last().buttons())
+
+    await appointed(
+        sessionmaker, Spec(6009, "壬专家", unit_code="CQJT01", certificate_no="CQGSYF-2022-9009")
+    )
+    await decline(world, drawn[2])
+    assert unit.last().text.endswith(
+        t.SHORT_PENDING.format(pending=1, missing=2)
+        + t.REDRAW_IN_DRAWS.format(pool=1)
+        + t.REDRAW_FEWER.format(gap=1)
+    ), unit.last().text
+    await unit.send("/draws")
+    await unit.press("第 1 号")
+    assert t.REDRAW_ON_CARD.format(pool=1) in unit.last().text
+    await unit.press("重新抽取")
+    assert "第 2 轮抽取完成：邀请 1 人，备选 0 人" in unit.texts()[-2]
+    assert t.SHORT_PENDING.format(pending=2, missing=1) + t.NO_REDRAW in unit.last().text
+
+
+async def test_a_draw_short_of_experts_says_its_invitations_wait_and_a_second_press_why_not(
+    world: OfflineWorld, sessionmaker, clock, unit: OfflineUser
+) -> None:
+    await filed_and_drawn(unit, wanted="5")
+    card = unit.last()
+    assert "邀请 4 人，备选 0 人" in unit.texts()[-2]
+    assert t.SHORT_PENDING.format(pending=4, missing=1) + t.NO_REDRAW in card.text
+    assert t.CARD_POOL_EMPTY not in card.text, "said once"
+    await to_avoid_step(unit)
+    await unit.press("无")
+    await unit.press("提交申请")
+    assert t.CARD_POOL_EMPTY in unit.last().text, "before a draw: all four hold that day"
+
+
+async def test_a_second_press_on_draw_says_the_invitations_are_waiting_not_that_all_accepted(
+    world: OfflineWorld, sessionmaker, clock, unit: OfflineUser
+) -> None:
+    await to_avoid_step(unit)
+    await unit.press("无")
+    await unit.press("提交申请")
+    card = unit.last()
+    draw = dict(card.buttons())["抽取专家"]
+    await unit.press_data(draw, sent=card)
+    await unit.press_data(draw, sent=card)
+    assert last_answer(world) == t.NOTHING_TO_DRAW.format(why=t.WHY_PENDING)

@@ -627,7 +627,6 @@ async def test_a_used_up_reserve_over_an_empty_pool_does_not_offer_a_redraw(
             await expert.press("不说明")
     await unit.press_data(DrawAct(do=DrawDo.OPEN, id=1).pack())
     card = unit.last()
-    assert t.CARD_POOL_EMPTY in card.text
-    assert "可以重新抽取" not in card.text, "no such button: the pool is empty"
-    assert t.CARD_RESERVE_EMPTY_NO_POOL.format(missing=2) in card.text
+    assert "重新抽取（补足人数）" not in card.text, "no such button: the pool is empty"
+    assert t.SHORT.format(missing=2) + t.NO_REDRAW in card.text
     assert not any("重新抽取" in label for label, _ in card.buttons())
