@@ -128,9 +128,10 @@ async def on_draws(
 
 
 def _short(text: str, limit: int) -> str:
-    value = clean_text(text)
-    if not value:
-        raise DomainError(t.TEXT_EXPECTED)
+    try:
+        value = clean_text(text)
+    except ValueError as bad:  # nothing left once invisible characters are taken out
+        raise DomainError(str(bad)) from None
     if len(value) > limit:
         raise DomainError(t.TEXT_TOO_LONG.format(max=limit, length=len(value)))
     return value
@@ -157,7 +158,15 @@ async def on_typed(
             raise DomainError(str(bad)) from None
         await state.update_data(days=[x.isoformat() for x in days])
         await state.set_state(DrawInput.place)
-        await message.answer(t.ASK_PLACE)
+        await message.answer(t.DAYS_SAVED.format(days=rd.days_text(days)) + "\n" + t.ASK_PLACE)
+    elif current == DrawInput.place.state and (more := d.read_days(text)) is not None:
+        # days sent one per message, as people do: the next one is a day, not the place
+        try:
+            days = d.check_days([*(parse_day(x) for x in data["days"]), *more], today)
+        except ValueError as bad:
+            raise DomainError(str(bad)) from None
+        await state.update_data(days=[x.isoformat() for x in days])
+        await message.answer(t.DAYS_ADDED.format(days=rd.days_text(days)) + "\n" + t.ASK_PLACE)
     elif current == DrawInput.place.state:
         await state.update_data(place=_short(text, TEXT_MAX))
         await state.set_state(DrawInput.project)

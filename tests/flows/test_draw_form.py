@@ -57,7 +57,7 @@ async def test_an_old_forms_cancel_button_leaves_the_newer_form_alone(
     await unit.press("放弃", message=old)
     assert last_answer(world) == t.FORM_NOT_CURRENT
     await unit.send("2022-12-10")
-    assert unit.last().text == t.ASK_PLACE, "the newer form goes on where it was"
+    assert unit.last().text.endswith(t.ASK_PLACE), "the newer form goes on where it was"
     await unit.press("矿山", message=old)
     assert last_answer(world) == t.FORM_NOT_CURRENT, "nor does an old form's other button act"
 
@@ -229,3 +229,32 @@ async def test_a_second_press_on_draw_says_the_invitations_are_waiting_not_that_
     await unit.press_data(draw, sent=card)
     await unit.press_data(draw, sent=card)
     assert last_answer(world) == t.NOTHING_TO_DRAW.format(why=t.WHY_PENDING)
+
+
+async def test_days_sent_one_per_message_are_all_kept_and_invisible_text_is_refused_plainly(
+    world: OfflineWorld, sessionmaker, unit: OfflineUser
+) -> None:
+    await unit.send("/draw")
+    await unit.press("矿山")
+    await unit.press("下一步")
+    await unit.send("2022-12-10")
+    assert unit.last().text == t.DAYS_SAVED.format(days="2022-12-10") + "\n" + t.ASK_PLACE
+    await unit.send("2022-12-11")
+    assert unit.last().text == (
+        t.DAYS_ADDED.format(days="2022-12-10、2022-12-11") + "\n" + t.ASK_PLACE
+    ), "a second day is a day, not the place"
+    await unit.send("2022-11-30")
+    assert unit.last().text == "日期须晚于今天（2022-12-01）。"
+    await unit.send("\u200b")
+    assert "只有空格或不可见字符" in unit.last().text, "not 处理时出现问题"
+    await unit.send("渝北区某矿井")
+    assert unit.last().text == t.ASK_PROJECT
+    await unit.send("\u200b\u200b")
+    assert "只有空格或不可见字符" in unit.last().text
+    await unit.send("某煤矿隐患排查治理验收")
+    await unit.press("验收")
+    await unit.send("1")
+    await unit.press("下一步")
+    await unit.press("无")
+    confirm = unit.last().text
+    assert "日期：2022-12-10、2022-12-11\n地点：渝北区某矿井\n" in confirm
