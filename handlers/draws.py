@@ -370,8 +370,8 @@ async def on_act(
     send = Send(bot, uows, limiter, clock)
 
     def expect(step: State) -> None:
-        if current != step.state:
-            raise DomainError(t.STALE)
+        if current != step.state:  # a second press, or a button of a step already answered
+            raise DomainError(t.FORM_STEP_DONE if do in FORM_BUTTONS else t.STALE)
 
     if do in FORM_BUTTONS:
         _of_current_form(current, data, message)

@@ -258,3 +258,17 @@ async def test_days_sent_one_per_message_are_all_kept_and_invisible_text_is_refu
     await unit.press("无")
     confirm = unit.last().text
     assert "日期：2022-12-10、2022-12-11\n地点：渝北区某矿井\n" in confirm
+
+
+async def test_a_second_press_on_a_step_already_answered_says_so(
+    world: OfflineWorld, sessionmaker, unit: OfflineUser
+) -> None:
+    await unit.send("/draw")
+    await unit.press("矿山")
+    groups = unit.last()
+    done = dict(groups.buttons())["下一步"]
+    await unit.press_data(done, sent=groups)
+    await unit.press_data(done, sent=groups)
+    assert last_answer(world) == t.FORM_STEP_DONE, "not 该操作已失效，请重新打开"
+    await unit.send("2022-12-10")
+    assert unit.last().text.endswith(t.ASK_PLACE), "and the form is where it was"
