@@ -145,7 +145,7 @@ def card(view: RequestView) -> tuple[str, InlineKeyboardMarkup | None]:
         else:
             lines.append(t.CARD_POOL.format(size=view.pool_size))
     if r.status == d.RequestStatus.CANCELLED and r.cancel_reason:
-        lines.append(r.cancel_reason)
+        lines.append(t.CARD_CANCEL_REASON.format(reason=r.cancel_reason))
     return "\n".join(lines), card_keyboard(view)
 
 

@@ -724,10 +724,12 @@ async def check_cancellable(
     uows: UnitOfWorkFactory, *, person_id: int, request_id: int, now: datetime,
     admin_ids: Iterable[int] = (),
 ) -> None:
-    """Before the cancel reason is asked: the request is this unit's and its work has not begun
-    (cancel_request checks both again, on the locked request)."""
+    """Before the cancel reason is asked: the request is this unit's, not cancelled already and
+    its work has not begun (cancel_request checks all again, on the locked request)."""
     async with uows() as uow:
         request = await request_for(uow, request_id, person_id, admin_ids, act=True)
+    if request.status == d.RequestStatus.CANCELLED:
+        raise AlreadyHandled(t.ALREADY_CANCELLED)
     _refuse_cancel_once_begun(request, now)
 
 

@@ -128,6 +128,7 @@ CARD_POOL_SHORT = "当前可抽取专家只有 {size} 人，少于所需的 {wan
 CARD_POOL_EMPTY = "当前没有符合条件的专家（专业组、任期、回避、请假和已有预约都已排除），无法抽取。"
 CARD_ROUND = "第 {round_no} 轮抽取：候选池 {pool_size} 人，摘要 {pool_hash}"
 CARD_INVITATION = "{position}. {name}（{unit}）：{status}"
+CARD_CANCEL_REASON = "取消原因：{reason}"
 CARD_ACCEPTED = "已接受 {accepted} / {wanted} 人。"
 SHORT = "备选名单中已没有可邀请的专家，仍缺 {missing} 人。"
 SHORT_PENDING = (

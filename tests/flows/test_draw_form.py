@@ -272,3 +272,19 @@ async def test_a_second_press_on_a_step_already_answered_says_so(
     assert last_answer(world) == t.FORM_STEP_DONE, "not 该操作已失效，请重新打开"
     await unit.send("2022-12-10")
     assert unit.last().text.endswith(t.ASK_PLACE), "and the form is where it was"
+
+
+async def test_an_old_cancel_button_on_a_cancelled_request_does_not_ask_for_a_reason_again(
+    world: OfflineWorld, sessionmaker, unit: OfflineUser
+) -> None:
+    await to_avoid_step(unit)
+    await unit.press("无")
+    await unit.press("提交申请")
+    card = unit.last()
+    await unit.press("取消申请", message=card)
+    await unit.send("项目延期")
+    assert unit.last().text.endswith("\n取消原因：项目延期")
+    await unit.press("取消申请", message=card)
+    assert last_answer(world) == t.ALREADY_CANCELLED
+    await unit.send("再说一次")
+    assert unit.last().text != t.ALREADY_CANCELLED, "no reason was asked, so none is refused"
