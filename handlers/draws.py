@@ -12,12 +12,13 @@ from datetime import date
 from decimal import Decimal
 
 from aiogram import Bot, F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
-from bot.clock import Clock, local
+from bot.clock import Clock, format_local, local
 from bot.domain import draws as d
 from bot.domain.errors import DomainError
 from bot.domain.parsers import clean_text, parse_day
@@ -84,6 +85,8 @@ def build_router() -> Router:
     typed = F.text & ~F.text.startswith("/")
     router.message.register(on_typed, StateFilter(DrawInput), typed)
     router.message.register(on_not_text, StateFilter(DrawInput), ~F.text)
+    answer_word = F.text.func(lambda text: text.strip() in t.ANSWER_WORDS)
+    router.message.register(on_typed_answer, StateFilter(None), answer_word)
     return router
 
 
@@ -122,6 +125,20 @@ async def on_draws(
     rows = await svc.requests_list(uows, person_id=person_id, admin_ids=admin_ids)
     text, markup = rd.request_list(rows)
     await message.answer(text, reply_markup=markup)
+
+
+async def on_typed_answer(
+    message: Message, uows: UnitOfWorkFactory, clock: Clock, person_id: int
+) -> None:
+    """接受 or 婉拒 typed by an expert with an invitation waiting: the buttons again, since text
+    answers nothing; anyone else goes on to the other handlers."""
+    waiting = await svc.waiting_invitations(uows, person_id=person_id, now=clock.now())
+    if not waiting:
+        raise SkipHandler
+    for inv in waiting:
+        assert inv.reply_by is not None
+        text = t.ANSWER_WITH_BUTTONS.format(request_id=inv.request_id, reply_by=format_local(inv.reply_by))
+        await message.answer(text, reply_markup=rd.invitation_keyboard(inv.id))
 
 
 # typed answers ----------------------------------------------------------------------------------

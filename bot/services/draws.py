@@ -789,6 +789,14 @@ async def open_invitation(
     return inv
 
 
+async def waiting_invitations(
+    uows: UnitOfWorkFactory, *, person_id: int, now: datetime
+) -> Sequence[InvitationRow]:
+    """The invitations this person can still answer, oldest first."""
+    async with uows() as uow:
+        return await uow.draws.waiting_for(person_id, now)
+
+
 async def _answerable(
     uow: UnitOfWork, invitation_id: int, person_id: int, *, accept: bool, now: datetime,
     lock: bool = False,

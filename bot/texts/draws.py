@@ -175,6 +175,9 @@ INVITE = (
     "地点：{place}\n"
     "请在 {reply_by} 前答复；逾期视为婉拒，将依次邀请备选专家。"
 )
+ANSWER_WORDS = ("接受", "婉拒", "同意", "参加", "可以参加", "不参加", "无法参加", "拒绝")
+"""Typed by an expert with an invitation waiting, these are taken as an attempt to answer it."""
+ANSWER_WITH_BUTTONS = "输入的文字不算答复。第 {request_id} 号邀请仍待您答复（{reply_by} 前），请点下面的按钮："
 BUTTON_ACCEPT = "接受"
 BUTTON_DECLINE = "婉拒"
 ASK_DECLINE_REASON = "请输入婉拒原因（可选），或点“不说明”。"

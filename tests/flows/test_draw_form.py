@@ -288,3 +288,23 @@ async def test_an_old_cancel_button_on_a_cancelled_request_does_not_ask_for_a_re
     assert last_answer(world) == t.ALREADY_CANCELLED
     await unit.send("再说一次")
     assert unit.last().text != t.ALREADY_CANCELLED, "no reason was asked, so none is refused"
+
+
+async def test_an_expert_who_types_an_answer_gets_the_buttons_again(
+    world: OfflineWorld, sessionmaker, unit: OfflineUser
+) -> None:
+    await to_avoid_step(unit)
+    await unit.press("无")
+    await unit.press("提交申请")
+    await unit.press("抽取专家")
+    (first,) = invited(world)
+    expert = world.user(first, EXPERTS[first][0])
+    await expert.send("接受")
+    assert expert.last().text == t.ANSWER_WITH_BUTTONS.format(request_id=1, reply_by="2022-12-02 10:00")
+    await expert.press("接受")
+    assert expert.last().text.startswith("您已接受第 1 号邀请")
+    await expert.send("接受")
+    assert expert.last().text != t.ANSWER_WITH_BUTTONS.format(request_id=1, reply_by="2022-12-02 10:00")
+    outsider = world.user(6008, "路人")
+    await outsider.send("接受")
+    assert "没有理解" in outsider.last().text, "nobody else is told about invitations"
