@@ -194,10 +194,11 @@ async def on_typed(
         sent = await message.answer(t.ASK_KIND, reply_markup=rd.kinds_keyboard())
         await _form_message(state, sent)
     elif current == DrawInput.wanted.state:
-        value = text.strip()
-        if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= d.MAX_EXPERTS:
-            raise DomainError(t.BAD_WANTED.format(max=d.MAX_EXPERTS))
-        await state.update_data(wanted=int(value), districts=[])
+        try:
+            wanted = d.parse_wanted(text)
+        except ValueError as bad:
+            raise DomainError(str(bad)) from None
+        await state.update_data(wanted=wanted, districts=[])
         await state.set_state(DrawInput.districts)
         await _ask_districts(message, state, uows, set())
     elif current == DrawInput.avoid.state:

@@ -159,6 +159,18 @@ def parse_days(text: str, today: date) -> tuple[date, ...]:
     return check_days(days, today)
 
 
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def parse_wanted(text: str) -> int:
+    """How many experts: 3, ３ (a Chinese keyboard's digits), 3人 or 3 位; ValueError otherwise
+    (² and other digit-like signs included)."""
+    value = text.strip().translate(_FULLWIDTH_DIGITS).rstrip("人位名 ")
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_EXPERTS:
+        raise ValueError(t.BAD_WANTED.format(max=MAX_EXPERTS))
+    return int(value)
+
+
 def parse_amount(text: str, low: Decimal, high: Decimal, places: int) -> int:
     """A decimal with at most `places` places in [low, high], in units of 10**-places (hours in
     tenths, yuan in fen); a plain ValueError when it is not one."""
