@@ -37,8 +37,8 @@ from handlers.sending import TelegramSender
 TEXT_MAX = 100
 REASON_MAX = 500
 AVOID_MAX = 20
-AVOID_FINISH = frozenset({t.BUTTON_NONE, t.BUTTON_AVOID_DONE, "没有"})
-"""Typed at the 回避 step, these act as its buttons rather than naming a unit."""
+AVOID_NONE_WORDS = frozenset({t.BUTTON_NONE, "没有", "无其他"})
+"""Typed at the 回避 step, these act as its 无 button (and 完成 as 完成) rather than naming a unit."""
 
 
 class DrawInput(StatesGroup):
@@ -202,7 +202,10 @@ async def on_typed(
         await state.set_state(DrawInput.districts)
         await _ask_districts(message, state, uows, set())
     elif current == DrawInput.avoid.state:
-        if text.strip() in AVOID_FINISH:
+        typed = text.strip()
+        if typed in AVOID_NONE_WORDS and (listed := data.get("avoid_shown")):
+            await message.answer(t.AVOID_NONE_BUT_LISTED.format(count=len(listed)))
+        elif typed in AVOID_NONE_WORDS or typed == t.BUTTON_AVOID_DONE:
             await _confirm(message, state, today)
         else:
             await _add_avoid(message, state, uows, text)

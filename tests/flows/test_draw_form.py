@@ -115,6 +115,8 @@ async def test_avoid_lines_sent_one_per_message_are_all_added(
     assert "目前回避：本单位；单位：重庆大学、丙专家（CQGSYF-2022-9003）、CQGSYF-2022-9002。" in reply
     await unit.press("无")
     assert last_answer(world) == t.AVOID_NONE_BUT_LISTED.format(count=3), "无 does not drop them"
+    await unit.send("无")
+    assert unit.last().text == t.AVOID_NONE_BUT_LISTED.format(count=3), "typed, no more than pressed"
     await unit.send("完成")
     confirm = unit.last().text
     assert "回避：本单位；单位：重庆大学、丙专家（CQGSYF-2022-9003）、CQGSYF-2022-9002" in confirm
