@@ -68,6 +68,12 @@ FORM_STEPS = frozenset(
     )
 )  # fmt: skip
 """The request form's steps, up to its confirmation card."""
+BUTTON_STEPS = frozenset(
+    s.state
+    for s in (DrawInput.groups, DrawInput.kind, DrawInput.districts, DrawInput.confirm,
+              DrawInput.rating)
+)  # fmt: skip
+"""Steps answered with the buttons of the message that asked."""
 FORM_BUTTONS = frozenset(
     {DrawDo.GROUP, DrawDo.GROUPS_DONE, DrawDo.KIND, DrawDo.DISTRICT, DrawDo.DISTRICTS_DONE,
      DrawDo.AVOID_NONE, DrawDo.AVOID_DONE, DrawDo.AVOID_CLEAR, DrawDo.AVOID_EDIT, DrawDo.QUIT,
@@ -154,8 +160,10 @@ def _short(text: str, limit: int) -> str:
     return value
 
 
-async def on_not_text(message: Message) -> None:
-    await message.answer(t.TEXT_EXPECTED)
+async def on_not_text(message: Message, state: FSMContext) -> None:
+    """A photo, sticker or file at a step: the step says what it wants, a button or text."""
+    current = await state.get_state()
+    await message.answer(t.BUTTON_EXPECTED_NOT_SAVED if current in BUTTON_STEPS else t.TEXT_EXPECTED)
 
 
 async def on_typed(
@@ -323,6 +331,13 @@ async def _add_avoid(message: Message, state: FSMContext, uows: UnitOfWorkFactor
     )
     reply = rd.avoid_reply(added=added, repeated=repeated, unknown=found.unknown, listed=listed)
     await _form_message(state, await message.answer(reply, reply_markup=rd.avoid_keyboard()))
+
+
+def _not_mid_form(current: str | None) -> None:
+    """A step of its own (a cancel reason, a work record) would leave the request form being
+    filled in: refused, saying so, so that the form is not lost on the way."""
+    if current in FORM_STEPS:
+        raise DomainError(t.FINISH_FORM_FIRST)
 
 
 async def _ask_districts(
@@ -517,6 +532,7 @@ async def on_act(
             await _show(message, done)
             await send(done.claimed)
         case DrawDo.CANCEL:
+            _not_mid_form(current)
             await svc.check_cancellable(
                 uows, person_id=person_id, request_id=id_, now=clock.now(), admin_ids=admin_ids
             )
@@ -578,6 +594,7 @@ async def on_act(
             await message.edit_reply_markup(reply_markup=None)
             await _decline(message, state, uows, send, clock, person_id, None)
         case DrawDo.WORK:
+            _not_mid_form(current)
             inv = await work.work_target(
                 uows, person_id=person_id, invitation_id=id_, now=clock.now(), admin_ids=admin_ids
             )

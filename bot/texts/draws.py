@@ -85,6 +85,7 @@ FORM_NOT_CURRENT = (
     "这是之前的一份申请表，已失效，没有做任何更改。"
     "请在最新的消息中继续填写，或发送 /draw 重新开始。"
 )
+FINISH_FORM_FIRST = "您正在填写一份抽取申请，请先提交或放弃它（或发送 /draw 重新开始），再做这一步。"
 FORM_STEP_DONE = "这一步已经填好了，请在最新的消息中继续。"
 PICK_AT_LEAST_ONE = "请至少选择一个专业组。"
 BAD_DAYS = "没有看懂日期。请按 2026-12-10 的格式输入，多个日期用逗号分开。"
@@ -94,6 +95,7 @@ BAD_WANTED = "请输入 1–{max} 之间的整数。"
 TEXT_TOO_LONG = "内容过长：最多 {max} 字，您输入了 {length} 字。"
 TEXT_EXPECTED = "这一步需要文字回答。"
 BUTTON_EXPECTED = "这一步请点上面消息中的按钮，输入的文字没有保存。"
+BUTTON_EXPECTED_NOT_SAVED = "这一步请点上面消息中的按钮，发送的内容没有保存。"
 AVOID_UNKNOWN_CERT = "找不到证书编号 {certificate_no}，请检查后重新输入（其余内容不变）。"
 TOO_MANY_AVOID = "回避名单最多 {max} 项，目前已有 {have} 项：这条消息的内容没有加入。"
 

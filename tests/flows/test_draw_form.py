@@ -310,3 +310,20 @@ async def test_an_expert_who_types_an_answer_gets_the_buttons_again(
     outsider = world.user(6008, "路人")
     await outsider.send("接受")
     assert "没有理解" in outsider.last().text, "nobody else is told about invitations"
+
+
+async def test_cancelling_a_request_mid_form_is_refused_so_the_form_is_not_lost(
+    world: OfflineWorld, sessionmaker, unit: OfflineUser
+) -> None:
+    await to_avoid_step(unit)
+    await unit.press("无")
+    await unit.press("提交申请")
+    card = unit.last()
+    await unit.send("/draw")
+    await unit.press("矿山")
+    await unit.send_photo(b"not really a photo")
+    assert unit.last().text == t.BUTTON_EXPECTED_NOT_SAVED, "a button step, not 这一步需要文字回答"
+    await unit.press("取消申请", message=card)
+    assert last_answer(world) == t.FINISH_FORM_FIRST
+    await unit.press("下一步")
+    assert unit.last().text.startswith("第 2 步"), "the form is where it was"
