@@ -12,12 +12,13 @@ from datetime import date
 from decimal import Decimal
 
 from aiogram import Bot, F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
-from bot.clock import Clock, local
+from bot.clock import Clock, format_local, local
 from bot.domain import draws as d
 from bot.domain.errors import DomainError
 from bot.domain.parsers import clean_text, parse_day
@@ -36,6 +37,8 @@ from handlers.sending import TelegramSender
 TEXT_MAX = 100
 REASON_MAX = 500
 AVOID_MAX = 20
+AVOID_NONE_WORDS = frozenset({t.BUTTON_NONE, "没有", "无其他"})
+"""Typed at the 回避 step, these act as its 无 button (and 完成 as 完成) rather than naming a unit."""
 
 
 class DrawInput(StatesGroup):
@@ -57,6 +60,29 @@ class DrawInput(StatesGroup):
     dispute = State()
 
 
+FORM_STEPS = frozenset(
+    s.state
+    for s in (
+        DrawInput.groups, DrawInput.days, DrawInput.place, DrawInput.project, DrawInput.kind,
+        DrawInput.wanted, DrawInput.districts, DrawInput.avoid, DrawInput.confirm,
+    )
+)  # fmt: skip
+"""The request form's steps, up to its confirmation card."""
+BUTTON_STEPS = frozenset(
+    s.state
+    for s in (DrawInput.groups, DrawInput.kind, DrawInput.districts, DrawInput.confirm,
+              DrawInput.rating)
+)  # fmt: skip
+"""Steps answered with the buttons of the message that asked."""
+FORM_BUTTONS = frozenset(
+    {DrawDo.GROUP, DrawDo.GROUPS_DONE, DrawDo.KIND, DrawDo.DISTRICT, DrawDo.DISTRICTS_DONE,
+     DrawDo.AVOID_NONE, DrawDo.AVOID_DONE, DrawDo.AVOID_CLEAR, DrawDo.AVOID_EDIT, DrawDo.QUIT,
+     DrawDo.FILE}
+)  # fmt: skip
+"""Buttons that act on the form being filled in: pressed on another form's message, they are
+refused, since the state they would change is the newer form's."""
+
+
 def build_router() -> Router:
     router = Router(name="draws")
     router.message.register(on_draw, Command("draw"))
@@ -65,6 +91,8 @@ def build_router() -> Router:
     typed = F.text & ~F.text.startswith("/")
     router.message.register(on_typed, StateFilter(DrawInput), typed)
     router.message.register(on_not_text, StateFilter(DrawInput), ~F.text)
+    answer_word = F.text.func(lambda text: text.strip() in t.ANSWER_WORDS)
+    router.message.register(on_typed_answer, StateFilter(None), answer_word)
     return router
 
 
@@ -92,8 +120,9 @@ async def on_draw(
     """Starts a request: refused at once for anyone who is not a using unit."""
     await svc.form_unit(uows, person_id, admin_ids)
     await state.set_state(DrawInput.groups)
-    await state.set_data({"groups": []})
-    await message.answer(t.ASK_GROUPS, reply_markup=rd.groups_keyboard(set()))
+    await state.set_data({"groups": [], "form_messages": []})
+    sent = await message.answer(t.ASK_GROUPS, reply_markup=rd.groups_keyboard(set()))
+    await _form_message(state, sent)
 
 
 async def on_draws(
@@ -104,20 +133,37 @@ async def on_draws(
     await message.answer(text, reply_markup=markup)
 
 
+async def on_typed_answer(
+    message: Message, uows: UnitOfWorkFactory, clock: Clock, person_id: int
+) -> None:
+    """接受 or 婉拒 typed by an expert with an invitation waiting: the buttons again, since text
+    answers nothing; anyone else goes on to the other handlers."""
+    waiting = await svc.waiting_invitations(uows, person_id=person_id, now=clock.now())
+    if not waiting:
+        raise SkipHandler
+    for inv in waiting:
+        assert inv.reply_by is not None
+        text = t.ANSWER_WITH_BUTTONS.format(request_id=inv.request_id, reply_by=format_local(inv.reply_by))
+        await message.answer(text, reply_markup=rd.invitation_keyboard(inv.id))
+
+
 # typed answers ----------------------------------------------------------------------------------
 
 
 def _short(text: str, limit: int) -> str:
-    value = clean_text(text)
-    if not value:
-        raise DomainError(t.TEXT_EXPECTED)
+    try:
+        value = clean_text(text)
+    except ValueError as bad:  # nothing left once invisible characters are taken out
+        raise DomainError(str(bad)) from None
     if len(value) > limit:
         raise DomainError(t.TEXT_TOO_LONG.format(max=limit, length=len(value)))
     return value
 
 
-async def on_not_text(message: Message) -> None:
-    await message.answer(t.TEXT_EXPECTED)
+async def on_not_text(message: Message, state: FSMContext) -> None:
+    """A photo, sticker or file at a step: the step says what it wants, a button or text."""
+    current = await state.get_state()
+    await message.answer(t.BUTTON_EXPECTED_NOT_SAVED if current in BUTTON_STEPS else t.TEXT_EXPECTED)
 
 
 async def on_typed(
@@ -137,7 +183,15 @@ async def on_typed(
             raise DomainError(str(bad)) from None
         await state.update_data(days=[x.isoformat() for x in days])
         await state.set_state(DrawInput.place)
-        await message.answer(t.ASK_PLACE)
+        await message.answer(t.DAYS_SAVED.format(days=rd.days_text(days)) + "\n" + t.ASK_PLACE)
+    elif current == DrawInput.place.state and (more := d.read_days(text)) is not None:
+        # days sent one per message, as people do: the next one is a day, not the place
+        try:
+            days = d.check_days([*(parse_day(x) for x in data["days"]), *more], today)
+        except ValueError as bad:
+            raise DomainError(str(bad)) from None
+        await state.update_data(days=[x.isoformat() for x in days])
+        await message.answer(t.DAYS_ADDED.format(days=rd.days_text(days)) + "\n" + t.ASK_PLACE)
     elif current == DrawInput.place.state:
         await state.update_data(place=_short(text, TEXT_MAX))
         await state.set_state(DrawInput.project)
@@ -145,25 +199,26 @@ async def on_typed(
     elif current == DrawInput.project.state:
         await state.update_data(project=_short(text, TEXT_MAX))
         await state.set_state(DrawInput.kind)
-        await message.answer(t.ASK_KIND, reply_markup=rd.kinds_keyboard())
+        sent = await message.answer(t.ASK_KIND, reply_markup=rd.kinds_keyboard())
+        await _form_message(state, sent)
     elif current == DrawInput.wanted.state:
-        value = text.strip()
-        if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= d.MAX_EXPERTS:
-            raise DomainError(t.BAD_WANTED.format(max=d.MAX_EXPERTS))
-        await state.update_data(wanted=int(value), districts=[])
+        try:
+            wanted = d.parse_wanted(text)
+        except ValueError as bad:
+            raise DomainError(str(bad)) from None
+        await state.update_data(wanted=wanted, districts=[])
         await state.set_state(DrawInput.districts)
-        await _ask_districts(message, uows, set())
+        await _ask_districts(message, state, uows, set())
     elif current == DrawInput.avoid.state:
-        lines = [clean_text(x) for x in text.splitlines() if clean_text(x)]
-        if len(lines) > AVOID_MAX:
-            raise DomainError(t.TOO_MANY_AVOID.format(max=AVOID_MAX))
-        for line in lines:
-            _short(line, TEXT_MAX)
-        avoid = await svc.resolve_avoid(uows, lines)
-        await state.update_data(
-            avoid_units=avoid.units, avoid_certificates=avoid.certificates, avoid_shown=avoid.shown
-        )
-        await _confirm(message, state, today)
+        typed = text.strip()
+        if typed in AVOID_NONE_WORDS and (listed := data.get("avoid_shown")):
+            await message.answer(t.AVOID_NONE_BUT_LISTED.format(count=len(listed)))
+        elif typed in AVOID_NONE_WORDS or typed == t.BUTTON_AVOID_DONE:
+            await _confirm(message, state, today)
+        else:
+            await _add_avoid(message, state, uows, text)
+    elif current == DrawInput.confirm.state:
+        await message.answer(t.CONFIRM_TEXT_NOT_SAVED)
     elif current == DrawInput.cancel_reason.state:
         reason = _short(text, REASON_MAX)
         done = await svc.cancel_request(
@@ -213,9 +268,84 @@ async def on_typed(
         await message.answer(t.BUTTON_EXPECTED)
 
 
-async def _ask_districts(message: Message, uows: UnitOfWorkFactory, chosen: set[int]) -> None:
+async def _form_message(state: FSMContext, sent: Message) -> None:
+    """Remembers a message whose buttons belong to the form being filled in now."""
+    data = await state.get_data()
+    await state.update_data(form_messages=[*data.get("form_messages", []), sent.message_id])
+
+
+def _of_current_form(current: str | None, data: dict[str, object], message: Message) -> None:
+    """Refuses a form button that is not on a message of the form being filled in now: a form
+    left behind by a later /draw, or one already filed or given up. A form begun before forms
+    remembered their messages has no list and is taken as it is."""
+    known = data.get("form_messages")
+    if current not in FORM_STEPS or (isinstance(known, list) and message.message_id not in known):
+        raise DomainError(t.FORM_NOT_CURRENT)
+
+
+def _avoid_lines(text: str) -> list[str]:
+    """A message's 回避 lines, cleaned, blank lines and repeats left out."""
+    lines = []
+    for raw in text.splitlines():
+        try:
+            lines.append(clean_text(raw))
+        except ValueError:
+            continue  # a blank line between two names
+    return list(dict.fromkeys(lines))
+
+
+async def _add_avoid(message: Message, state: FSMContext, uows: UnitOfWorkFactory, text: str) -> None:
+    """Adds a message's 回避 lines to those sent before and says what it added; a message that
+    cannot be taken whole is refused whole, saying so."""
+    data = await state.get_data()
+    listed: list[str] = list(data.get("avoid_shown", []))
+    lines = _avoid_lines(text)
+    if not lines:
+        raise DomainError(t.TEXT_EXPECTED)
+    for line in lines:
+        if len(line) > TEXT_MAX:
+            raise DomainError(t.AVOID_LINE_TOO_LONG.format(start=line[:10], max=TEXT_MAX))
+    too_many = DomainError(t.TOO_MANY_AVOID.format(max=AVOID_MAX, have=len(listed)))
+    if len(listed) + len(lines) > AVOID_MAX:
+        raise too_many
+    found = await svc.resolve_avoid(uows, lines)
+    keys: list[str] = list(data.get("avoid_keys", []))
+    units: list[str] = list(data.get("avoid_units", []))
+    certificates: list[str] = list(data.get("avoid_certificates", []))
+    added, repeated = [], []
+    for entry in found.entries:
+        if entry.key in keys:
+            repeated.append(entry.shown)
+            continue
+        keys.append(entry.key)
+        listed.append(entry.shown)
+        added.append(entry.shown)
+        if entry.certificate:
+            certificates.append(entry.certificate)
+        elif entry.unit:
+            units.append(entry.unit)
+    if len(listed) > AVOID_MAX:  # a name that is several experts' may pass the count above
+        raise too_many
+    await state.update_data(
+        avoid_keys=keys, avoid_units=units, avoid_certificates=certificates, avoid_shown=listed
+    )
+    reply = rd.avoid_reply(added=added, repeated=repeated, unknown=found.unknown, listed=listed)
+    await _form_message(state, await message.answer(reply, reply_markup=rd.avoid_keyboard()))
+
+
+def _not_mid_form(current: str | None) -> None:
+    """A step of its own (a cancel reason, a work record) would leave the request form being
+    filled in: refused, saying so, so that the form is not lost on the way."""
+    if current in FORM_STEPS:
+        raise DomainError(t.FINISH_FORM_FIRST)
+
+
+async def _ask_districts(
+    message: Message, state: FSMContext, uows: UnitOfWorkFactory, chosen: set[int]
+) -> None:
     districts = await svc.districts(uows)
-    await message.answer(t.ASK_DISTRICTS, reply_markup=rd.districts_keyboard(districts, chosen))
+    keyboard = rd.districts_keyboard(districts, chosen)
+    await _form_message(state, await message.answer(t.ASK_DISTRICTS, reply_markup=keyboard))
 
 
 async def _confirm(message: Message, state: FSMContext, today: date) -> None:
@@ -233,7 +363,7 @@ async def _confirm(message: Message, state: FSMContext, today: date) -> None:
         avoid="、".join(data.get("avoid_shown", [])) or t.NO_EXTRA_AVOID,
         reply_hours=d.reply_deadline_hours(parse_day(data["days"][0]), today),
     )
-    await message.answer(text, reply_markup=rd.confirm_keyboard())
+    await _form_message(state, await message.answer(text, reply_markup=rd.confirm_keyboard()))
 
 
 async def _show(message: Message, done: svc.Outcome) -> None:
@@ -276,9 +406,11 @@ async def on_act(
     send = Send(bot, uows, limiter, clock)
 
     def expect(step: State) -> None:
-        if current != step.state:
-            raise DomainError(t.STALE)
+        if current != step.state:  # a second press, or a button of a step already answered
+            raise DomainError(t.FORM_STEP_DONE if do in FORM_BUTTONS else t.STALE)
 
+    if do in FORM_BUTTONS:
+        _of_current_form(current, data, message)
     match do:
         case DrawDo.GROUP:
             expect(DrawInput.groups)
@@ -325,13 +457,40 @@ async def on_act(
             await state.set_state(DrawInput.avoid)
             await query.answer()
             await message.edit_reply_markup(reply_markup=None)
-            await message.answer(t.ASK_AVOID, reply_markup=rd.none_keyboard())
+            sent = await message.answer(t.ASK_AVOID, reply_markup=rd.none_keyboard())
+            await _form_message(state, sent)
         case DrawDo.AVOID_NONE:
             expect(DrawInput.avoid)
-            await state.update_data(avoid_units=[], avoid_certificates=[], avoid_shown=[])
+            if listed := data.get("avoid_shown"):  # 无 on the question, after lines were sent
+                await query.answer(t.AVOID_NONE_BUT_LISTED.format(count=len(listed)), show_alert=True)
+                return
             await query.answer()
             await message.edit_reply_markup(reply_markup=None)
             await _confirm(message, state, local(clock.now()).date())
+        case DrawDo.AVOID_DONE:
+            expect(DrawInput.avoid)
+            await query.answer()
+            await message.edit_reply_markup(reply_markup=None)
+            await _confirm(message, state, local(clock.now()).date())
+        case DrawDo.AVOID_CLEAR:
+            expect(DrawInput.avoid)
+            await state.update_data(
+                avoid_keys=[], avoid_units=[], avoid_certificates=[], avoid_shown=[]
+            )
+            await query.answer()
+            await message.edit_reply_markup(reply_markup=None)
+            sent = await message.answer(
+                rd.avoid_reply(listed=[], cleared=True), reply_markup=rd.avoid_keyboard()
+            )
+            await _form_message(state, sent)
+        case DrawDo.AVOID_EDIT:
+            expect(DrawInput.confirm)
+            await state.set_state(DrawInput.avoid)
+            await query.answer()
+            await message.edit_reply_markup(reply_markup=None)
+            listed = data.get("avoid_shown", [])
+            sent = await message.answer(rd.avoid_reply(listed=listed), reply_markup=rd.avoid_keyboard())
+            await _form_message(state, sent)
         case DrawDo.QUIT:
             await state.clear()
             await query.answer()
@@ -373,6 +532,7 @@ async def on_act(
             await _show(message, done)
             await send(done.claimed)
         case DrawDo.CANCEL:
+            _not_mid_form(current)
             await svc.check_cancellable(
                 uows, person_id=person_id, request_id=id_, now=clock.now(), admin_ids=admin_ids
             )
@@ -434,6 +594,7 @@ async def on_act(
             await message.edit_reply_markup(reply_markup=None)
             await _decline(message, state, uows, send, clock, person_id, None)
         case DrawDo.WORK:
+            _not_mid_form(current)
             inv = await work.work_target(
                 uows, person_id=person_id, invitation_id=id_, now=clock.now(), admin_ids=admin_ids
             )

@@ -8,6 +8,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain import draws as d
 from bot.domain.vocab import PROFESSIONAL_GROUPS
+from bot.services.draw_notices import shortfall_text
 from bot.services.draw_ports import RequestListRow
 from bot.services.draws import RequestView
 from bot.services.ports import DistrictRow
@@ -51,9 +52,38 @@ def none_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[[_button(t.BUTTON_NONE, DrawDo.AVOID_NONE)]])
 
 
+def avoid_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [_button(t.BUTTON_AVOID_DONE, DrawDo.AVOID_DONE), _button(t.BUTTON_AVOID_CLEAR, DrawDo.AVOID_CLEAR)]
+        ]
+    )
+
+
+def avoid_reply(
+    *, added: Sequence[str] = (), repeated: Sequence[str] = (), unknown: Sequence[str] = (),
+    listed: Sequence[str], cleared: bool = False,
+) -> str:  # fmt: skip
+    """What the 回避 step says after a message or a press: what was added, what was already there,
+    what could not be read, the whole list, and how to go on."""
+    lines = [t.AVOID_CLEARED] if cleared else []
+    if added:
+        lines.append(t.AVOID_ADDED.format(items="、".join(added)))
+    if repeated:
+        lines.append(t.AVOID_REPEATED.format(items="、".join(repeated)))
+    if unknown:
+        lines.append(t.AVOID_NOT_FOUND.format(numbers="、".join(unknown)))
+    lines.append(t.AVOID_SO_FAR.format(items="、".join(listed)) if listed else t.AVOID_ONLY_OWN)
+    lines.append(t.AVOID_MORE)
+    return "\n".join(lines)
+
+
 def confirm_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        inline_keyboard=[[_button(t.BUTTON_FILE, DrawDo.FILE), _button(t.BUTTON_CANCEL_FORM, DrawDo.QUIT)]]
+        inline_keyboard=[
+            [_button(t.BUTTON_FILE, DrawDo.FILE), _button(t.BUTTON_AVOID_EDIT, DrawDo.AVOID_EDIT)],
+            [_button(t.BUTTON_CANCEL_FORM, DrawDo.QUIT)],
+        ]
     )
 
 
@@ -101,19 +131,21 @@ def card(view: RequestView) -> tuple[str, InlineKeyboardMarkup | None]:
         )
     if view.invitations:
         lines.append(t.CARD_ACCEPTED.format(accepted=view.accepted, wanted=r.wanted))
-    if view.pool_size is not None and r.status != d.RequestStatus.CANCELLED:
-        missing = view.missing
+    if view.pool_size is not None and r.status == d.RequestStatus.DRAWN:
+        lines.append(  # the card's button says 重新抽取 only over a pool that is not empty
+            shortfall_text(
+                pending=view.open, missing=view.missing, pool=view.pool_size, on_card=True
+            )
+        )
+    elif view.pool_size is not None and r.status == d.RequestStatus.FILED:
         if view.pool_size == 0:
             lines.append(t.CARD_POOL_EMPTY)
-        elif view.pool_size < missing:
-            lines.append(t.CARD_POOL_SHORT.format(size=view.pool_size, wanted=missing))
+        elif view.pool_size < view.missing:
+            lines.append(t.CARD_POOL_SHORT.format(size=view.pool_size, wanted=view.missing))
         else:
             lines.append(t.CARD_POOL.format(size=view.pool_size))
-        if r.status == d.RequestStatus.DRAWN:  # no 重新抽取 button over an empty pool
-            empty = t.CARD_RESERVE_EMPTY if view.pool_size else t.CARD_RESERVE_EMPTY_NO_POOL
-            lines.append(empty.format(missing=missing))
     if r.status == d.RequestStatus.CANCELLED and r.cancel_reason:
-        lines.append(r.cancel_reason)
+        lines.append(t.CARD_CANCEL_REASON.format(reason=r.cancel_reason))
     return "\n".join(lines), card_keyboard(view)
 
 

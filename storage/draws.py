@@ -345,6 +345,14 @@ class DrawRepository:
             ),
         )
 
+    async def waiting_for(self, person_id: int, now: datetime) -> Sequence[InvitationRow]:
+        """The person's invitations still open to an answer: invited, the reply deadline ahead."""
+        return await self._invitations(
+            Expert.person_id == person_id,
+            Invitation.status == InvitationStatus.INVITED.value,
+            Invitation.reply_by > now,
+        )
+
     async def _invitations(self, *where: Any, limit: int | None = None) -> Sequence[InvitationRow]:
         query = (
             select(Invitation, Expert.person_id, Application.name, Application.unit_name)

@@ -142,14 +142,33 @@ def check_days(days: Sequence[date], today: date) -> tuple[date, ...]:
     return unique
 
 
-def parse_days(text: str, today: date) -> tuple[date, ...]:
-    """Days typed as 2022-12-10 (or as `parse_day` reads), separated by commas or spaces."""
+def read_days(text: str) -> list[date] | None:
+    """The days in a text that is nothing but days (as `parse_days` reads them), else None."""
     parts = [p for p in re.split(r"[\s,，、;；]+", text.strip()) if p]
     try:
-        days = [parse_day(p) for p in parts]
+        return [parse_day(p) for p in parts] or None
     except ValueError:
-        raise ValueError(t.BAD_DAYS) from None
+        return None
+
+
+def parse_days(text: str, today: date) -> tuple[date, ...]:
+    """Days typed as 2022-12-10 (or as `parse_day` reads), separated by commas or spaces."""
+    days = read_days(text)
+    if days is None:
+        raise ValueError(t.BAD_DAYS)
     return check_days(days, today)
+
+
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def parse_wanted(text: str) -> int:
+    """How many experts: 3, ３ (a Chinese keyboard's digits), 3人 or 3 位; ValueError otherwise
+    (² and other digit-like signs included)."""
+    value = text.strip().translate(_FULLWIDTH_DIGITS).rstrip("人位名 ")
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_EXPERTS:
+        raise ValueError(t.BAD_WANTED.format(max=MAX_EXPERTS))
+    return int(value)
 
 
 def parse_amount(text: str, low: Decimal, high: Decimal, places: int) -> int:

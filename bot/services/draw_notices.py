@@ -15,6 +15,25 @@ def _days_text(days: Sequence[str]) -> str:
     return "、".join(days)
 
 
+def shortfall_text(*, pending: int, missing: int, pool: int, on_card: bool) -> str:
+    """What the unit is told once nobody is left in the reserve and experts are still missing:
+    how many invitations still wait for an answer, how many are missing even if they all accept,
+    and whether a redraw can help now (on the card, with its button; in a notice, in /draws)."""
+    lines = [
+        t.SHORT_PENDING.format(pending=pending, missing=missing)
+        if pending
+        else t.SHORT.format(missing=missing)
+    ]
+    if pool:
+        redraw = t.REDRAW_ON_CARD if on_card else t.REDRAW_IN_DRAWS
+        lines.append(redraw.format(pool=pool))
+        if pool < missing:
+            lines.append(t.REDRAW_FEWER.format(gap=missing - pool))
+    else:
+        lines.append(t.NO_REDRAW)
+    return "".join(lines)
+
+
 def draw_text(p: dict[str, Any]) -> str:
     """The message of a draw notice (NoticeKind.DRAW)."""
     match p["what"]:
@@ -32,9 +51,11 @@ def draw_text(p: dict[str, Any]) -> str:
             if p["status"] == d.IS.DECLINED and p.get("was") == d.IS.ACCEPTED:
                 answer = t.ANSWER_WITHDRAWN
             reason = p["reason"].rstrip("。.！!？?；;，, ")
+            short = p.get("short")
             extra = "".join(
                 x for x in (t.ANSWER_REASON.format(reason=reason) if reason else "",
-                            p["extra"]) if x
+                            p["extra"],
+                            shortfall_text(**short, on_card=False) if short else "") if x
             )  # fmt: skip
             return t.ANSWER_TO_UNIT.format(
                 request_id=p["request_id"], name=p["name"], answer=answer, extra=extra

@@ -244,38 +244,53 @@ async def form_unit(
 
 
 @dataclass(frozen=True)
+class AvoidEntry:
+    """One avoided unit or expert, as read from a 回避 line."""
+
+    shown: str
+    """How it reads back on the form: 单位：…, a certificate number, or a name with its number."""
+    unit: str | None = None
+    certificate: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The same unit or expert typed twice has the same key."""
+        return f"c:{self.certificate}" if self.certificate else f"u:{d.unit_key(self.unit or '')}"
+
+
+@dataclass(frozen=True)
 class AvoidList:
-    """The 回避 lines as understood: units by name, experts by certificate number, and how each
-    line reads back on the confirmation card."""
+    """The 回避 lines as understood: units by name, experts by certificate number (a full name
+    gives every serving expert of that name); lines that look like a certificate number that
+    no expert holds are in `unknown`, not guessed at."""
 
-    units: list[str]
-    certificates: list[str]
-    shown: list[str]
+    entries: list[AvoidEntry]
+    unknown: list[str]
 
 
-async def resolve_avoid(uows: UnitOfWorkFactory, entries: Sequence[str]) -> AvoidList:
+async def resolve_avoid(uows: UnitOfWorkFactory, lines: Sequence[str]) -> AvoidList:
     """Each line is a certificate number, an expert's full name (every serving expert of that
-    name), or else a unit's name; an unknown certificate number raises NotFound."""
-    found = AvoidList([], [], [])
+    name), or else a unit's name."""
+    found = AvoidList([], [])
     async with uows() as uow:
-        for entry in entries:
-            value = entry.strip()
+        for line in lines:
+            value = line.strip()
             if not value:
                 continue
             if await uow.registry.expert_by_certificate(value.upper()) is not None:
-                found.certificates.append(value.upper())
-                found.shown.append(value.upper())
+                found.entries.append(AvoidEntry(value.upper(), certificate=value.upper()))
                 continue
             if value[:1].isascii() and any(ch.isdigit() for ch in value) and "-" in value:
-                raise NotFound(t.AVOID_UNKNOWN_CERT.format(certificate_no=value))
+                found.unknown.append(value)
+                continue
             rows, _ = await uow.registry.experts(ExpertFilter(search=value), limit=50)
             named = [r for r in rows if r.name == value and r.standing in SERVING]
-            if named:
-                found.certificates.extend(r.certificate_no for r in named)
-                found.shown.extend(f"{r.name}（{r.certificate_no}）" for r in named)
-            else:
-                found.units.append(value)
-                found.shown.append(t.AVOID_UNIT.format(unit=value))
+            found.entries.extend(
+                AvoidEntry(f"{r.name}（{r.certificate_no}）", certificate=r.certificate_no)
+                for r in named
+            )
+            if not named:
+                found.entries.append(AvoidEntry(t.AVOID_UNIT.format(unit=value), unit=value))
     return found
 
 
@@ -418,6 +433,8 @@ async def draw(
                     else t.WHY_STARTED
                     if view.started
                     else t.WHY_FILLED
+                    if view.accepted >= request.wanted
+                    else t.WHY_PENDING
                     if view.missing == 0
                     else t.WHY_OPEN
                 )
@@ -492,20 +509,21 @@ async def _book_all(uow: UnitOfWork, invited: list[tuple[int, int]], days: Seque
 
 async def _invite_next(
     uow: UnitOfWork, request: RequestRow, now: datetime
-) -> tuple[list[Notice], str]:
-    """Invites the next in the latest round's reserve who can still go; the notices and a line
-    for the unit. Reserves who can no longer go are recorded as skipped, in order."""
+) -> tuple[list[Notice], dict[str, object]]:
+    """Invites the next in the latest round's reserve who can still go; the notices and what the
+    unit's notice of the answer adds: who was invited, or, with nobody left to invite, how many
+    are still missing (`short`). Reserves who can no longer go are recorded as skipped, in order."""
     rounds = await uow.draws.rounds(request.id)
     if not rounds:
-        return [], ""
+        return [], {}
     latest = rounds[-1]
     holding = sum(1 for i in await uow.draws.invitations(request.id) if i.status in d.HOLDS_DAY)
     if holding >= request.wanted:
-        return [], ""
+        return [], {}
     missing = request.wanted - holding
     if _begun(request, now):
         return await to_unit(uow, request, f"rl:{request.id}:{missing}",
-                             {"what": "too_late", "missing": missing}), ""  # fmt: skip
+                             {"what": "too_late", "missing": missing}), {}  # fmt: skip
     unit = await uow.draws.using_unit(request.using_unit_id)
     assert unit is not None
     invited = await uow.draws.invited_experts(request.id)
@@ -533,10 +551,11 @@ async def _invite_next(
         if usable:
             inv = await uow.draws.invitation(inv_id)
             assert inv is not None
-            return [_invite_notice(request, unit.name, inv_id, inv.person_id, reply_by)], t.NEXT_INVITED.format(name=inv.name)
-    notices = await to_unit(uow, request, f"re:{request.id}:{latest.round_no}:{missing}",
-                            {"what": "reserve_empty", "missing": missing})  # fmt: skip
-    return notices, ""
+            notice = _invite_notice(request, unit.name, inv_id, inv.person_id, reply_by)
+            return [notice], {"extra": t.NEXT_INVITED.format(name=inv.name)}
+    pending = sum(1 for i in await uow.draws.invitations(request.id) if i.status == d.IS.INVITED)
+    pool = len(await _pool(uow, request, unit))  # a redraw's, without those invited just now
+    return [], {"short": {"pending": pending, "missing": missing, "pool": pool}}
 
 
 async def _close_invitation(
@@ -563,13 +582,13 @@ async def _close_invitation(
         detail={"reason": reason} if reason else {}, actor_id=actor_id, now=now,
     )  # fmt: skip
     notices: list[Notice] = []
-    extra = ""
+    added: dict[str, object] = {}
     if action in d.OPENS_RESERVE and request.status == d.RequestStatus.DRAWN:
-        notices, extra = await _invite_next(uow, request, now)
-    if action is not d.IA.CANCEL:
-        notices += await to_unit(uow, request, f"ia:{inv.id}:{target.value}", {
+        notices, added = await _invite_next(uow, request, now)
+    if action is not d.IA.CANCEL:  # the answer first, then what it caused
+        notices[:0] = await to_unit(uow, request, f"ia:{inv.id}:{target.value}", {
             "what": "answer", "name": inv.name, "status": target.value,
-            "reason": reason or "", "extra": extra, "was": inv.status,
+            "reason": reason or "", "extra": "", "was": inv.status, **added,
         })  # fmt: skip
     return notices
 
@@ -705,10 +724,12 @@ async def check_cancellable(
     uows: UnitOfWorkFactory, *, person_id: int, request_id: int, now: datetime,
     admin_ids: Iterable[int] = (),
 ) -> None:
-    """Before the cancel reason is asked: the request is this unit's and its work has not begun
-    (cancel_request checks both again, on the locked request)."""
+    """Before the cancel reason is asked: the request is this unit's, not cancelled already and
+    its work has not begun (cancel_request checks all again, on the locked request)."""
     async with uows() as uow:
         request = await request_for(uow, request_id, person_id, admin_ids, act=True)
+    if request.status == d.RequestStatus.CANCELLED:
+        raise AlreadyHandled(t.ALREADY_CANCELLED)
     _refuse_cancel_once_begun(request, now)
 
 
@@ -766,6 +787,14 @@ async def open_invitation(
     async with uows() as uow:
         inv, _ = await _answerable(uow, invitation_id, person_id, accept=False, now=now)
     return inv
+
+
+async def waiting_invitations(
+    uows: UnitOfWorkFactory, *, person_id: int, now: datetime
+) -> Sequence[InvitationRow]:
+    """The invitations this person can still answer, oldest first."""
+    async with uows() as uow:
+        return await uow.draws.waiting_for(person_id, now)
 
 
 async def _answerable(

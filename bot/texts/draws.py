@@ -44,6 +44,8 @@ ASK_DAYS = (
     "日期须晚于今天，最多 {max_days} 天。"
 )
 ASK_PLACE = "第 3 步（共 8 步）：工作地点（不超过 100 字）。"
+DAYS_SAVED = "工作日期：{days}（还有其他日期可以接着发送）。"
+DAYS_ADDED = "已加入日期，工作日期现为：{days}。"
 ASK_PROJECT = "第 4 步（共 8 步）：项目名称（不超过 100 字）。"
 ASK_KIND = "第 5 步（共 8 步）：工作类型。"
 ASK_WANTED = "第 6 步（共 8 步）：需要几位专家？请输入 1–{max} 的数字。"
@@ -53,7 +55,25 @@ ASK_DISTRICTS = (
 )
 ASK_AVOID = (
     "第 8 步（共 8 步）：回避。本单位的专家一律回避。还需回避的单位名称、专家姓名或聘书编号，"
-    "每行一个；没有请点“无”。"
+    "每行一个，可分几条消息发送；没有请点“无”。"
+)
+AVOID_ADDED = "已加入回避：{items}。"
+AVOID_REPEATED = "已在回避名单中：{items}。"
+AVOID_NOT_FOUND = "找不到证书编号 {numbers}，没有加入，请检查后重新发送。"
+AVOID_SO_FAR = "目前回避：本单位；{items}。"
+AVOID_ONLY_OWN = "目前回避：仅本单位。"
+AVOID_MORE = "还需回避的请继续发送，每行一个；全部填好后点“完成”。"
+AVOID_CLEARED = "已清空回避名单（本单位的专家仍一律回避）。"
+AVOID_NONE_BUT_LISTED = (
+    "回避名单中已有 {count} 项，没有清空。按名单继续请点最新消息中的“完成”；"
+    "不需要回避请先点“清空重填”。"
+)
+AVOID_LINE_TOO_LONG = "“{start}…”一行过长（最多 {max} 字）：这条消息的内容都没有加入，请改短后重新发送。"
+BUTTON_AVOID_DONE = "完成"
+BUTTON_AVOID_CLEAR = "清空重填"
+BUTTON_AVOID_EDIT = "修改回避"
+CONFIRM_TEXT_NOT_SAVED = (
+    "请核对后点上面消息中的按钮，输入的文字没有保存。还需回避其他单位或专家，请点“修改回避”。"
 )
 AVOID_UNIT = "单位：{unit}"
 BUTTON_NEXT = "下一步"
@@ -61,6 +81,12 @@ BUTTON_NONE = "无"
 BUTTON_FILE = "提交申请"
 BUTTON_CANCEL_FORM = "放弃"
 FORM_CANCELLED = "已放弃这份抽取申请，没有保存任何内容。"
+FORM_NOT_CURRENT = (
+    "这是之前的一份申请表，已失效，没有做任何更改。"
+    "请在最新的消息中继续填写，或发送 /draw 重新开始。"
+)
+FINISH_FORM_FIRST = "您正在填写一份抽取申请，请先提交或放弃它（或发送 /draw 重新开始），再做这一步。"
+FORM_STEP_DONE = "这一步已经填好了，请在最新的消息中继续。"
 PICK_AT_LEAST_ONE = "请至少选择一个专业组。"
 BAD_DAYS = "没有看懂日期。请按 2026-12-10 的格式输入，多个日期用逗号分开。"
 DAYS_PAST = "日期须晚于今天（{today}）。"
@@ -69,8 +95,9 @@ BAD_WANTED = "请输入 1–{max} 之间的整数。"
 TEXT_TOO_LONG = "内容过长：最多 {max} 字，您输入了 {length} 字。"
 TEXT_EXPECTED = "这一步需要文字回答。"
 BUTTON_EXPECTED = "这一步请点上面消息中的按钮，输入的文字没有保存。"
+BUTTON_EXPECTED_NOT_SAVED = "这一步请点上面消息中的按钮，发送的内容没有保存。"
 AVOID_UNKNOWN_CERT = "找不到证书编号 {certificate_no}，请检查后重新输入（其余内容不变）。"
-TOO_MANY_AVOID = "回避名单最多 {max} 项。"
+TOO_MANY_AVOID = "回避名单最多 {max} 项，目前已有 {have} 项：这条消息的内容没有加入。"
 
 CONFIRM = (
     "请核对抽取申请：\n"
@@ -103,9 +130,16 @@ CARD_POOL_SHORT = "当前可抽取专家只有 {size} 人，少于所需的 {wan
 CARD_POOL_EMPTY = "当前没有符合条件的专家（专业组、任期、回避、请假和已有预约都已排除），无法抽取。"
 CARD_ROUND = "第 {round_no} 轮抽取：候选池 {pool_size} 人，摘要 {pool_hash}"
 CARD_INVITATION = "{position}. {name}（{unit}）：{status}"
+CARD_CANCEL_REASON = "取消原因：{reason}"
 CARD_ACCEPTED = "已接受 {accepted} / {wanted} 人。"
-CARD_RESERVE_EMPTY = "备选名单已用完，仍缺 {missing} 人：可以重新抽取。"
-CARD_RESERVE_EMPTY_NO_POOL = "备选名单已用完，仍缺 {missing} 人；目前没有可抽取的专家，暂不能重新抽取。"
+SHORT = "备选名单中已没有可邀请的专家，仍缺 {missing} 人。"
+SHORT_PENDING = (
+    "备选名单中已没有可邀请的专家。还有 {pending} 份邀请在等待答复，即使都接受，仍缺 {missing} 人。"
+)
+REDRAW_ON_CARD = "可以点“重新抽取（补足人数）”：目前符合条件的专家 {pool} 人。"
+REDRAW_IN_DRAWS = "可在 /draws 打开这份申请重新抽取：目前符合条件的专家 {pool} 人。"
+REDRAW_FEWER = "重新抽取后仍会少 {gap} 人。"
+NO_REDRAW = "目前没有其他符合条件的专家，暂不能重新抽取。"
 BUTTON_DRAW = "抽取专家"
 BUTTON_REDRAW = "重新抽取（补足人数）"
 BUTTON_CANCEL_REQUEST = "取消申请"
@@ -116,7 +150,8 @@ DRAWN = "第 {round_no} 轮抽取完成：邀请 {count} 人，备选 {reserve} 
 POOL_EMPTY = "没有符合条件的专家，未进行抽取。"
 NOTHING_TO_DRAW = "现在不需要抽取：{why}"
 WHY_FILLED = "人数已满。"
-WHY_OPEN = "还有邀请在等待答复，或备选名单尚未用完。"
+WHY_PENDING = "已邀请的专家人数已够，正在等待他们答复。"
+WHY_OPEN = "备选名单中还有专家，有人婉拒或逾期时会依次邀请。"
 WHY_CANCELLED = "申请已取消。"
 WHY_STARTED = "工作日期已到，不再抽取。"
 WORK_STARTED = "工作已于 {day} 开始，不能再接受这份邀请。"
@@ -142,6 +177,9 @@ INVITE = (
     "地点：{place}\n"
     "请在 {reply_by} 前答复；逾期视为婉拒，将依次邀请备选专家。"
 )
+ANSWER_WORDS = ("接受", "婉拒", "同意", "参加", "可以参加", "不参加", "无法参加", "拒绝")
+"""Typed by an expert with an invitation waiting, these are taken as an attempt to answer it."""
+ANSWER_WITH_BUTTONS = "输入的文字不算答复。第 {request_id} 号邀请仍待您答复（{reply_by} 前），请点下面的按钮："
 BUTTON_ACCEPT = "接受"
 BUTTON_DECLINE = "婉拒"
 ASK_DECLINE_REASON = "请输入婉拒原因（可选），或点“不说明”。"
@@ -166,7 +204,9 @@ TOO_LATE_TO_WITHDRAW = "工作已于 {day} 开始，无法再改为不参加；�
 BUTTON_CANNOT_COME = "无法参加（告知使用单位）"
 ANSWER_REASON = "原因：{reason}。"
 NEXT_INVITED = "已依次邀请备选专家 {name}。"
-RESERVE_EMPTY_NOTICE = "第 {request_id} 号申请的备选名单已用完，仍缺 {missing} 人。可在 /draws 中重新抽取。"
+RESERVE_EMPTY_NOTICE = (
+    "第 {request_id} 号申请的备选名单中已没有可邀请的专家，仍缺 {missing} 人。请在 /draws 打开该申请查看。"
+)
 EXPIRED_OWN = "第 {request_id} 号邀请（{project}）已过答复期限，视为婉拒。"
 REQUEST_CANCELLED_OWN = "第 {request_id} 号邀请（{project}，{days}）已由使用单位取消：{reason}。这些日期不再为您保留。"
 

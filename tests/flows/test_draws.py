@@ -316,6 +316,7 @@ async def test_wrong_answers_in_the_request_form_are_refused_and_change_nothing(
     await unit.send("CQGSYF-2099-0001")
     assert "找不到证书编号 CQGSYF-2099-0001" in unit.last().text
     await unit.send("重庆大学\nCQGSYF-2022-9002\n丙专家")
+    await unit.press("完成")
     confirm = unit.last()
     file_press = dict(confirm.buttons())["提交申请"]
     assert "日期：2022-12-10、2022-12-11" in confirm.text
@@ -323,7 +324,7 @@ async def test_wrong_answers_in_the_request_form_are_refused_and_change_nothing(
     await unit.press("提交申请")
     assert "当前可抽取专家：1 人。" in unit.last().text, "重庆大学's two, 乙 by number, 戊 own unit"
     await unit.press_data(file_press, sent=confirm)
-    assert last_answer(world) == t.STALE, "a second press files nothing"
+    assert last_answer(world) == t.FORM_NOT_CURRENT, "a second press files nothing"
     async with unit_of_work_factory(sessionmaker)() as uow:
         assert await uow.draws.request(2) is None
 
@@ -627,7 +628,6 @@ async def test_a_used_up_reserve_over_an_empty_pool_does_not_offer_a_redraw(
             await expert.press("不说明")
     await unit.press_data(DrawAct(do=DrawDo.OPEN, id=1).pack())
     card = unit.last()
-    assert t.CARD_POOL_EMPTY in card.text
-    assert "可以重新抽取" not in card.text, "no such button: the pool is empty"
-    assert t.CARD_RESERVE_EMPTY_NO_POOL.format(missing=2) in card.text
+    assert "重新抽取（补足人数）" not in card.text, "no such button: the pool is empty"
+    assert t.SHORT.format(missing=2) + t.NO_REDRAW in card.text
     assert not any("重新抽取" in label for label, _ in card.buttons())

@@ -119,3 +119,20 @@ def test_invitations_must_go_down_the_order_without_a_gap() -> None:
     assert not d.followed_order(order, [(1, 7), (2, 9)]), "9 is third"
     assert not d.followed_order(order, [(1, 7), (3, 9)]), "a gap: the second was passed over"
     assert not d.followed_order(order, [(1, 7), (2, 3), (3, 9), (4, 1), (5, 8)]), "beyond the order"
+
+
+@pytest.mark.parametrize(("text", "wanted"), [("3", 3), ("３", 3), ("２０", 20), ("3人", 3), (" 2 位", 2)])
+def test_how_many_is_read_as_a_chinese_keyboard_types_it(text: str, wanted: int) -> None:
+    assert d.parse_wanted(text) == wanted
+
+
+@pytest.mark.parametrize("text", ["0", "21", "²", "三", "3.5", "-1", "", "人"])
+def test_how_many_refuses_anything_else_with_the_range(text: str) -> None:
+    with pytest.raises(ValueError, match="请输入 1–20 之间的整数"):
+        d.parse_wanted(text)
+
+
+def test_read_days_is_none_unless_the_text_is_only_days() -> None:
+    assert d.read_days("2022-12-10，2022/12/11") == [DAY, date(2022, 12, 11)]
+    assert d.read_days("渝北区 2022-12-10") is None
+    assert d.read_days("  ") is None
