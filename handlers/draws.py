@@ -91,8 +91,7 @@ def build_router() -> Router:
     typed = F.text & ~F.text.startswith("/")
     router.message.register(on_typed, StateFilter(DrawInput), typed)
     router.message.register(on_not_text, StateFilter(DrawInput), ~F.text)
-    answer_word = F.text.func(lambda text: text.strip() in t.ANSWER_WORDS)
-    router.message.register(on_typed_answer, StateFilter(None), answer_word)
+    router.message.register(on_typed_answer, StateFilter(None), _answer_word)
     return router
 
 
@@ -131,6 +130,12 @@ async def on_draws(
     rows = await svc.requests_list(uows, person_id=person_id, admin_ids=admin_ids)
     text, markup = rd.request_list(rows)
     await message.answer(text, reply_markup=markup)
+
+
+async def _answer_word(message: Message) -> bool:
+    """接受, 婉拒 and the like typed as text. A coroutine, not a magic filter: aiogram runs a
+    plain callable filter in a worker thread, a trip for every text sent with no state."""
+    return message.text is not None and message.text.strip() in t.ANSWER_WORDS
 
 
 async def on_typed_answer(
