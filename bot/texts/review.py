@@ -143,7 +143,7 @@ FULL_TITLE = "📄 申报编号 {id} 全部内容（{status}）"
 ASK_REASON = "申报编号 {id}（{name}）：请输入“{decision}”的理由，申请人会看到。\n发送“取消”则申报保持原状。"
 RETURN_AFTER_DEADLINE = (
     "⚠️ 个人及单位提交截止时间 {deadline} 已过：退回后申报人不能再修改和重新提交"
-    "（除非市人力社保局延长截止时间）。"
+    "（除非市局延长截止时间）。"
 )
 CANCEL_WORD = "取消"
 BUTTON_CANCEL = "取消"
@@ -162,7 +162,7 @@ NOT_VIEWABLE = "没有找到您可以查看的申报编号 {id}，请核对编�
 """Not there, a draft, or out of the viewer's scope: the refusal does not tell which."""
 OWN_APPLICATION = "这是您本人的申报。按回避要求，本人的申报由其他审核人员审核，您不能作出决定。"
 ALREADY_HANDLED = "该申报已由 {who} 于 {when} {what}，无需重复处理。"
-DEADLINE_PASSED = "{level}截止时间 {deadline} 已过，不能再作出审核决定。如需延期请联系市人力社保局。"
+DEADLINE_PASSED = "{level}截止时间 {deadline} 已过，不能再作出审核决定。如需延期请联系市局。"
 CLOSED_CARD = "⏰ {level}截止时间 {deadline} 已过，这份申报不能再作出审核决定，以下仅供查看。如需延期请联系市局。"
 """Above the full text of an application opened from a list after its level's deadline."""
 

@@ -300,7 +300,9 @@ async def test_unit_decisions_are_refused_after_the_unit_deadline(
     unit = world.user(UNIT_REVIEWER, "单位")
     clock.advance(days=11)
     await unit.press("通过")
-    assert "单位审核截止时间 2022-09-30 18:00 已过" in last_answer(world)
+    assert last_answer(world) == (
+        "单位审核截止时间 2022-09-30 18:00 已过，不能再作出审核决定。如需延期请联系市局。"
+    ), "worded as the report's refusal and every reviewer-facing text: 市局"
     await unit.press("退回修改")
     assert "2022-09-30 18:00" in last_answer(world)
     assert (await application(sessionmaker)).status == "submitted"
@@ -667,6 +669,7 @@ async def test_a_return_after_the_unit_deadline_says_so_and_keeps_the_form_close
     await district.press("退回修改")
     assert district.last().text.startswith(
         "⚠️ 个人及单位提交截止时间 2022-09-30 18:00 已过：退回后申报人不能再修改和重新提交"
+        "（除非市局延长截止时间）。"
     )
     await district.send("职务填写不完整")
     assert (await application(sessionmaker)).status == "returned"
