@@ -10,6 +10,7 @@ from bot.clock import TZ
 from bot.domain.errors import NotAllowed, NotFound
 from bot.domain.exports import Annex2Request
 from bot.services import audit, exports
+from handlers import render_exports
 from storage.uow import unit_of_work_factory
 from tests.flows.export_helpers import access_log, seed_app
 from tests.flows.review_helpers import DISTRICT_REVIEWER, UNIT_REVIEWER, standard_reviewers
@@ -80,9 +81,18 @@ async def test_download_without_a_number_is_the_applicants_newest_submitted_form
 
 async def test_the_menus_follow_the_persons_roles(sessionmaker, ids, p) -> None:
     uows = unit_of_work_factory(sessionmaker)
-    district = await exports.export_menus(uows, p[DISTRICT_REVIEWER])
+    district = await exports.export_menus(uows, p[DISTRICT_REVIEWER], now=NOW)
     assert district.bureau is None and [d.approved for d in district.districts] == [1]
-    bureau = await exports.export_menus(uows, p[ADMIN], (p[ADMIN],))
+    assert [d.report_closed for d in district.districts] == [False]
+    late = await exports.export_menus(
+        uows, p[DISTRICT_REVIEWER], now=datetime(2022, 10, 15, 18, 1, tzinfo=TZ)
+    )
+    [closed] = late.districts
+    assert closed.report_closed and closed.report is None
+    text, markup = render_exports.district_menu(closed)
+    assert text.endswith("尚未上报市局。\n区县上报截止时间 2022-10-15 18:00 已过，无法上报。如需延期请联系市局。")
+    assert "上报市局" not in [b.text for row in markup.inline_keyboard for b in row]
+    bureau = await exports.export_menus(uows, p[ADMIN], (p[ADMIN],), now=NOW)
     assert bureau.bureau is not None and not bureau.districts and not bureau.units
     with pytest.raises(NotAllowed):
         await exports.bureau_menu(uows, p[DISTRICT_REVIEWER], (p[ADMIN],), None)
