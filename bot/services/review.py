@@ -748,6 +748,46 @@ async def _closed(
     return ids, [Closed(level, d, n) for level, (d, n) in sorted(by_level.items())]
 
 
+@dataclass(frozen=True)
+class Unreviewed:
+    """Applications of a district that wait at unit or district level with nobody to decide."""
+
+    district: str
+    count: int
+
+
+async def waiting_for_nobody(uows: UnitOfWorkFactory, role: Grant) -> Unreviewed | None:
+    """After a unit or district role was taken away (`expertbot revoke`): how many applications
+    of its district now wait with nobody to decide them; None when no role of those kinds, no
+    campaign, or none waits so.
+
+    The bureau's admins hear of such a gap once per district, with the first application that
+    waits for nobody (`_first_unassigned`); when a revoke leaves some waiting, none of them is
+    ever first, so whoever revoked must hear it now.
+    """
+    if role.role not in (RoleKind.DISTRICT, RoleKind.UNIT):
+        return None
+    async with uows() as uow:
+        campaign = await uow.campaigns.current_campaign()
+        district_id = role.district_id
+        if role.role is RoleKind.UNIT:
+            unit = await uow.campaigns.unit(role.unit_id or 0)
+            district_id = unit.district_id if unit else None
+        district = await uow.campaigns.district(district_id) if district_id else None
+        if campaign is None or district is None:
+            return None
+        scope = scope_of([Grant(role=RoleKind.DISTRICT, district_id=district.id)])
+        queue = ListFilter(pending_only=True)
+        _, total = await uow.applications.list_applications(scope, campaign.id, queue, 0, 1)
+        items, _ = await uow.applications.list_applications(scope, campaign.id, queue, 0, total)
+        count = 0
+        for app in items:
+            audience = await _audience(uow, app)
+            if audience is not None and audience.level is not ReviewLevel.BUREAU:
+                count += not audience.person_ids
+    return Unreviewed(district.name, count) if count else None
+
+
 async def list_applications(
     uows: UnitOfWorkFactory,
     *,
