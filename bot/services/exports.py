@@ -629,6 +629,9 @@ async def report_batch(
         grants = await grants_of(uow, actor_id, admins)
         campaign = await _campaign(uow, None)
         _check_reporter(grants, district_id, campaign, now)
+        # One report of a district at a time: a second 确认上报 pressed at the same moment waits
+        # here, then finds the first and is refused like a second press.
+        await uow.campaigns.lock_reports(district_id)
         reports = await uow.campaigns.reports(campaign.id, district_id)
         previous = [r for r in reports if not r.replaced]
         if replaces is not None and replaces != (previous[0].id if previous else 0):

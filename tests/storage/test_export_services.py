@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 import pytest
 
 from bot.clock import TZ
-from bot.domain.errors import NotAllowed, NotFound
+from bot.domain.errors import AlreadyHandled, NotAllowed, NotFound
 from bot.domain.exports import Annex2Request
 from bot.services import audit, exports
 from handlers import render_exports
@@ -100,3 +101,27 @@ async def test_the_menus_follow_the_persons_roles(sessionmaker, ids, p) -> None:
     assert preview.district == "沙坪坝区"
     with pytest.raises(NotAllowed):
         await exports.report_previews(uows, p[UNIT_REVIEWER], NOW)
+
+
+async def test_two_first_confirmations_at_once_report_once(sessionmaker, ids, p) -> None:
+    """Two reviewers of a district confirm its first report at the same moment: one report is
+    recorded and the other confirmation is refused as a second press is. On PostgreSQL (with
+    TEST_DATABASE_URL) the two run on two connections at once; without the lock on the
+    district both read "no report yet" and both were recorded."""
+    uows = unit_of_work_factory(sessionmaker)
+    district = await exports.district_id_of(uows, "500106")
+    assert district is not None
+    first, second = await asyncio.gather(
+        *(
+            exports.report_batch(uows, district, actor_id=p[DISTRICT_REVIEWER], now=NOW, replaces=0)
+            for _ in range(2)
+        ),
+        return_exceptions=True,
+    )
+    outcomes = sorted([first, second], key=lambda o: isinstance(o, BaseException))
+    assert isinstance(outcomes[0], exports.Report), outcomes
+    assert isinstance(outcomes[1], AlreadyHandled), outcomes
+    assert "这次确认不再重复上报" in str(outcomes[1])
+    async with uows() as uow:
+        reports = await uow.campaigns.reports(outcomes[0].row.campaign_id, district)
+    assert [(r.replaced, r.row_count) for r in reports] == [(False, 1)]
