@@ -120,7 +120,7 @@ async def cmd_grant(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_revoke(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.services import roles
+    from bot.services import review, roles
     from bot.services.accounts import TELEGRAM
 
     async with _units_of_work(settings) as uows:
@@ -128,11 +128,16 @@ async def cmd_revoke(args: argparse.Namespace, settings: Settings) -> int:
         async with uows() as uow:
             account = await uow.accounts.attached(TELEGRAM, str(args.telegram_id))
         removed = account is not None and await roles.revoke(uows, account.person_id, target)
-    if not removed:
-        raise CliError(t.NOT_HELD.format(telegram=args.telegram_id))
+        if not removed:
+            raise CliError(t.NOT_HELD.format(telegram=args.telegram_id))
+        left = await review.waiting_for_nobody(uows, target)
     out(t.REVOKED.format(telegram=args.telegram_id, role=describe(target)))
     if target.role is RoleKind.BUREAU and args.telegram_id in settings.bureau_admin_ids:
         out(t.STILL_CONFIGURED)
+    if left is not None:
+        # Told here, not in Telegram: the bureau's once-per-district notice goes with the first
+        # application that waits for nobody, and none of these will be first.
+        out(t.REVOKE_LEAVES_NOBODY.format(district=left.district, count=left.count))
     return 0
 
 

@@ -107,12 +107,13 @@ def _chat_of(query: CallbackQuery) -> int:
 async def on_export(
     message: Message,
     uows: UnitOfWorkFactory,
+    clock: Clock,
     settings: Settings,
     person_id: int,
     admin_ids: tuple[int, ...],
 ) -> None:
     """Shows each role's export menu: the bureau's choices, the district's and the unit's files."""
-    menus = await svc.export_menus(uows, person_id, admin_ids)
+    menus = await svc.export_menus(uows, person_id, admin_ids, now=clock.now())
     screens = [rx.bureau_menu(ExportPick(), None, menus.bureau)] if menus.bureau else []
     screens += [rx.district_menu(d) for d in menus.districts]
     screens += [rx.unit_menu(u) for u in menus.units]

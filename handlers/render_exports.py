@@ -27,11 +27,17 @@ def _button(text: str, data: ExportGo | ExportPick | ReportGo) -> InlineKeyboard
 
 
 def district_menu(s: DistrictSummary) -> tuple[str, InlineKeyboardMarkup]:
-    reported = (
-        t.REPORTED_AT.format(when=format_local(s.report.reported_at), rows=s.report.row_count)
-        if s.report
-        else t.NOT_REPORTED.format(deadline=format_local(s.campaign.district_deadline))
-    )
+    """A district's screen; 上报市局 only while the district deadline allows a report, and
+    after it, why not and what to do."""
+    deadline = format_local(s.campaign.district_deadline)
+    if s.report:
+        reported = t.REPORTED_AT.format(
+            when=format_local(s.report.reported_at), rows=s.report.row_count
+        )
+    else:
+        reported = t.NOT_REPORTED_CLOSED if s.report_closed else t.NOT_REPORTED.format(deadline=deadline)
+    if s.report_closed:
+        reported += "\n" + t.REPORT_DEADLINE_PASSED.format(deadline=deadline)
     text = t.MENU_DISTRICT.format(
         district=s.district,
         campaign=s.campaign.name,
@@ -51,7 +57,7 @@ def district_menu(s: DistrictSummary) -> tuple[str, InlineKeyboardMarkup]:
             ],
             [
                 _button(t.BUTTON_ARCHIVE, ExportGo(kind=ExportKind.ARCHIVE, district_id=d)),
-                _button(t.BUTTON_REPORT, ReportGo(district_id=d)),
+                *([] if s.report_closed else [_button(t.BUTTON_REPORT, ReportGo(district_id=d))]),
             ],
         ]
     )

@@ -32,7 +32,7 @@ from bot.domain.review import (
 from bot.domain.workflow import ENTERED, Status
 from bot.services.accounts import Managed
 from bot.services.ports import DistrictRow, EventRow, UnitRow
-from bot.services.review import Outcome, Page, ReviewCard
+from bot.services.review import Closed, Outcome, Page, ReviewCard, Waiting
 from bot.services.roles import NewInvite
 from bot.texts import accounts as at
 from bot.texts import chat as ct
@@ -159,13 +159,21 @@ def commands_for(grants: Sequence[Grant]) -> list[BotCommand]:
 
 
 def home(
-    name: str, grants: Sequence[Grant], pending: int | None, *, applies: bool
+    name: str, grants: Sequence[Grant], pending: Waiting | None, *, applies: bool
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """/start for a person who holds roles: their roles, what waits for them, their commands;
-    本人申报 unless their own application follows."""
+    """/start for a person who holds roles: their roles, what waits for them (and how much of
+    it is past its level's deadline), their commands; 本人申报 unless their own application
+    follows."""
     lines = [t.HOME_GREETING.format(name=name), *(f"· {role_line(g)}" for g in grants), ""]
     if pending is not None:
-        lines += [t.HOME_PENDING.format(count=pending) if pending else t.HOME_NO_PENDING, ""]
+        lines.append(t.HOME_PENDING.format(count=pending.total) if pending.total else t.HOME_NO_PENDING)
+        lines += [
+            t.HOME_PENDING_CLOSED.format(
+                count=c.count, level=t.LEVEL[c.level], deadline=format_local(c.deadline)
+            )
+            for c in pending.closed
+        ]
+        lines.append("")
     lines.append(t.HOME_COMMANDS)
     lines += [
         t.HOME_COMMAND_LINE.format(command=c.command, description=c.description)
@@ -642,11 +650,26 @@ def pending_page(page: Page) -> tuple[str, InlineKeyboardMarkup | None]:
     if not page.total:
         return t.PENDING_NONE, None
     lines = [t.PENDING_HEADER.format(total=page.total, page=page.page + 1, pages=page.pages)]
-    lines += [list_line(a) for a in page.items]
+    lines += [closed_line(c) for c in page.closed]
+    lines += [
+        (t.CLOSED_MARK if a.id in page.closed_ids else "") + list_line(a) for a in page.items
+    ]
     kb = InlineKeyboardBuilder()
     _open_buttons(kb, page)
     kb.row(*pager(page.page, page.pages, lambda p: PendingPage(page=p).pack()))
     return "\n".join(lines), kb.as_markup()
+
+
+def closed_line(closed: Closed) -> str:
+    """That applications wait past their level's deadline, and what to do about it."""
+    return t.PENDING_CLOSED.format(
+        level=t.LEVEL[closed.level], deadline=format_local(closed.deadline), count=closed.count
+    )
+
+
+def closed_card(closed: Closed) -> str:
+    """Above the full text of an application opened after its level's deadline."""
+    return t.CLOSED_CARD.format(level=t.LEVEL[closed.level], deadline=format_local(closed.deadline))
 
 
 def app_list(

@@ -274,6 +274,8 @@ async def on_review_show(
             return
     opened = await review.open_card(uows, **who, now=clock.now())
     await query.answer()
+    if opened.closed is not None:
+        await message.answer(rr.closed_card(opened.closed))
     if not opened.can_decide:
         await _send_parts(message, rr.full_text_parts(opened.card.app, nudge=opened.nudge))
         return
@@ -299,26 +301,32 @@ async def _send_parts(
 
 async def on_pending(
     message: Message,
+    clock: Clock,
     uows: UnitOfWorkFactory,
     settings: Settings,
     person_id: int,
     admin_ids: tuple[int, ...],
 ) -> None:
     """Lists what waits for this reviewer, oldest first."""
-    page = await review.pending(uows, person_id=person_id, admin_ids=admin_ids, page=0)
+    page = await review.pending(
+        uows, person_id=person_id, admin_ids=admin_ids, page=0, now=clock.now()
+    )
     text, markup = rr.pending_page(page)
     await message.answer(text, reply_markup=markup)
 
 
 async def on_pending_open(
     query: CallbackQuery,
+    clock: Clock,
     uows: UnitOfWorkFactory,
     settings: Settings,
     person_id: int,
     admin_ids: tuple[int, ...],
 ) -> None:
     """Lists what waits for this reviewer below the notice that brought them."""
-    page = await review.pending(uows, person_id=person_id, admin_ids=admin_ids, page=0)
+    page = await review.pending(
+        uows, person_id=person_id, admin_ids=admin_ids, page=0, now=clock.now()
+    )
     text, markup = rr.pending_page(page)
     await query.answer()
     await _message_of(query).answer(text, reply_markup=markup)
@@ -327,6 +335,7 @@ async def on_pending_open(
 async def on_pending_page(
     query: CallbackQuery,
     callback_data: PendingPage,
+    clock: Clock,
     uows: UnitOfWorkFactory,
     settings: Settings,
     person_id: int,
@@ -338,6 +347,7 @@ async def on_pending_page(
         person_id=person_id,
         admin_ids=admin_ids,
         page=callback_data.page,
+        now=clock.now(),
     )
     text, markup = rr.pending_page(page)
     await query.answer()

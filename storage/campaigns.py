@@ -37,6 +37,7 @@ from storage.db import DbSession, core
 from storage.models import (
     BatchReport,
     CampaignSchedule,
+    District,
     NudgeLog,
     Reminder,
     Unit,
@@ -343,6 +344,20 @@ class CampaignRepository:
         self.session.add(NudgeLog(application_id=app_id, actor_id=actor_id, at=now))
         await self.session.flush()
         return None
+
+    async def lock_reports(self, district_id: int) -> None:
+        """Takes the district's reports for this unit of work, before they are read: two reports
+        of one district at once then come one after the other, and the second reads the first.
+
+        A write, not SELECT … FOR UPDATE: reads before a unit of work's first write run outside
+        its transaction (`storage.db._writes`), so a read's lock would be let go at once. On
+        PostgreSQL this no-op update locks the district's row until the commit (FOR NO KEY
+        UPDATE: inserts that refer to the district are not held up); on SQLite it takes the
+        write lock, as any first write does.
+        """
+        await self.session.execute(
+            update(District).where(District.id == district_id).values(kind=District.kind)
+        )
 
     async def reports(self, campaign_id: int, district_id: int) -> Sequence[ReportRow]:
         rows = await self.session.scalars(

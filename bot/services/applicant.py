@@ -40,7 +40,7 @@ from bot.domain.vocab import find_districts as districts_named
 from bot.domain.workflow import EDITABLE, Action, Actor, Status, next_status
 from bot.services.ports import DistrictRow, UnitRow
 from bot.services.privacy import record_consent_given
-from bot.services.review import Onward, onward, pending_count, stage_of
+from bot.services.review import Onward, Waiting, onward, pending_count, stage_of
 from bot.services.roles import grants_of
 from bot.texts import chat as t
 
@@ -106,7 +106,7 @@ class ReviewerHome:
     """A person who holds roles: greeted by them, then (if they also apply) their application."""
 
     grants: Sequence[Grant]
-    pending: int | None
+    pending: Waiting | None
     """Applications waiting for their decision; None when they review at no level."""
     applicant: ConsentNeeded | Resumed | None
     """Their own live application as /start shows it to an applicant; None: they do not apply."""
@@ -352,7 +352,7 @@ async def _reviewer_home(
             if await _has_consent(uow, person_id)
             else ConsentNeeded(app.campaign, CONSENT_VERSION)
         )
-    return ReviewerHome(grants, await pending_count(uow, person_id, grants), applicant)
+    return ReviewerHome(grants, await pending_count(uow, person_id, grants, now), applicant)
 
 
 async def give_consent(

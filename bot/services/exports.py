@@ -95,6 +95,8 @@ class DistrictSummary:
     approved: int
     pending: int
     report: ReportRow | None
+    report_closed: bool = False
+    """The district deadline has passed: a report would be refused, so none is offered."""
 
 
 @dataclass(frozen=True)
@@ -490,9 +492,10 @@ async def annex1_archive(
 
 
 async def export_menus(
-    uows: UnitOfWorkFactory, actor_id: int, admin_ids: Iterable[int] = ()
+    uows: UnitOfWorkFactory, actor_id: int, admin_ids: Iterable[int] = (), *, now: datetime
 ) -> ExportMenus:
-    """Every export menu the person's roles give: the bureau's, each district's, each unit's."""
+    """Every export menu the person's roles give: the bureau's, each district's (whether it may
+    still report, at `now`), each unit's."""
     districts: list[DistrictSummary] = []
     units: list[UnitSummary] = []
     async with uows() as uow:
@@ -502,7 +505,7 @@ async def export_menus(
             campaign = await _campaign(uow, None)
         for g in grants:
             if g.role is RoleKind.DISTRICT and g.district_id:
-                districts.append(await _district_summary(uow, grants, g.district_id))
+                districts.append(await _district_summary(uow, grants, g.district_id, now))
             elif g.role is RoleKind.UNIT and g.unit_id:
                 units.append(await _unit_summary(uow, grants, g.unit_id))
     return ExportMenus(campaign, districts, units)
@@ -521,7 +524,7 @@ async def bureau_menu(
 
 
 async def _district_summary(
-    uow: UnitOfWork, grants: Sequence[Grant], district_id: int
+    uow: UnitOfWork, grants: Sequence[Grant], district_id: int, now: datetime
 ) -> DistrictSummary:
     authorize_district(grants, district_id)
     campaign = await _campaign(uow, None)
@@ -530,7 +533,14 @@ async def _district_summary(
         raise NotFound(t.UNKNOWN_DISTRICT)
     counts = await _counts(uow, campaign.id, Annex2Request(district_id=district_id))
     reports = await uow.campaigns.reports(campaign.id, district_id)
-    return DistrictSummary(district_id, district.name, campaign, *counts, reports[0] if reports else None)
+    return DistrictSummary(
+        district_id,
+        district.name,
+        campaign,
+        *counts,
+        reports[0] if reports else None,
+        now > campaign.district_deadline,
+    )
 
 
 async def _unit_summary(uow: UnitOfWork, grants: Sequence[Grant], unit_id: int) -> UnitSummary:
@@ -585,7 +595,7 @@ async def report_previews(
         else:
             wanted = [district_id]
         for d in wanted:
-            summary = await _district_summary(uow, grants, d)
+            summary = await _district_summary(uow, grants, d, now)
             _check_reporter(grants, d, summary.campaign, now)
             previews.append(summary)
     if not previews:
@@ -619,6 +629,9 @@ async def report_batch(
         grants = await grants_of(uow, actor_id, admins)
         campaign = await _campaign(uow, None)
         _check_reporter(grants, district_id, campaign, now)
+        # One report of a district at a time: a second 确认上报 pressed at the same moment waits
+        # here, then finds the first and is refused like a second press.
+        await uow.campaigns.lock_reports(district_id)
         reports = await uow.campaigns.reports(campaign.id, district_id)
         previous = [r for r in reports if not r.replaced]
         if replaces is not None and replaces != (previous[0].id if previous else 0):

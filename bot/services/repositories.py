@@ -243,6 +243,9 @@ class CampaignRepository(Protocol):
     async def add_nudge(
         self, app_id: int, actor_id: int, now: datetime, window: timedelta
     ) -> datetime | None: ...
+    async def lock_reports(self, district_id: int) -> None:
+        """Serialises the reports of one district: call before reading them, in the unit of work
+        that may add one."""
     async def reports(self, campaign_id: int, district_id: int) -> Sequence[ReportRow]: ...
     async def add_report(
         self, *, campaign_id: int, district_id: int, reported_by: int, row_count: int, now: datetime

@@ -154,6 +154,27 @@ class OpenedCard:
     nudge: bool
     """Offer 催办: the application waits on someone this viewer may nudge."""
     photo: bytes | None
+    closed: Closed | None = None
+    """The viewer would decide it, but its level's deadline has passed: no buttons, and why."""
+
+
+@dataclass(frozen=True)
+class Closed:
+    """Applications waiting for this reviewer at a level whose deadline has passed: every
+    decision on them is refused until the bureau extends the deadline (/campaign)."""
+
+    level: ReviewLevel
+    deadline: datetime
+    count: int
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """What waits for a reviewer's decision, for their home screen."""
+
+    total: int
+    closed: Sequence[Closed] = ()
+    """Those of them past their level's deadline, by level."""
 
 
 @dataclass(frozen=True)
@@ -164,6 +185,10 @@ class Page:
     pages: int
     nudge: frozenset[int] = frozenset()
     """Ids of the items that wait on someone this viewer may nudge: their entry offers 催办."""
+    closed_ids: frozenset[int] = frozenset()
+    """Ids of the items on this page whose level's deadline has passed (/pending)."""
+    closed: Sequence[Closed] = ()
+    """/pending: every waiting application past its level's deadline, counted by level."""
 
 
 @dataclass(frozen=True)
@@ -425,16 +450,25 @@ async def _load_for_decision(
     if level is ReviewLevel.BUREAU and not await _reported(uow, app):
         log.warning("qualification press by %s on unreported application %s", actor_id, app_id)
         raise NotAllowed(t.NOT_REPORTED_YET)
-    deadline = deadline_of(level, app.campaign)
-    if deadline is not None and now > deadline and level is ReviewLevel.DISTRICT:
-        # Read the trail only once the deadline has passed: a bureau return lifts it.
-        returned = _bureau_return(await uow.applications.events_of(app.id)) is not None
-        deadline = deadline_of(level, app.campaign, returned_by_bureau=returned)
-    if deadline is not None and now > deadline:
+    deadline = await _passed_deadline(uow, app, level, now)
+    if deadline is not None:
         raise DeadlinePassed(
             t.DEADLINE_PASSED.format(level=t.LEVEL[level], deadline=format_local(deadline))
         )
     return app
+
+
+async def _passed_deadline(
+    uow: UnitOfWork, app: ApplicationSnapshot, level: ReviewLevel, now: datetime
+) -> datetime | None:
+    """The deadline of `level` for this application, if it has passed: a decision there is
+    refused. A bureau return lifts the district's deadline (`deadline_of`)."""
+    deadline = deadline_of(level, app.campaign)
+    if deadline is not None and now > deadline and level is ReviewLevel.DISTRICT:
+        # Read the trail only once the deadline has passed.
+        returned = _bureau_return(await uow.applications.events_of(app.id)) is not None
+        deadline = deadline_of(level, app.campaign, returned_by_bureau=returned)
+    return deadline if deadline is not None and now > deadline else None
 
 
 async def _handled_error(uow: UnitOfWork, app: ApplicationSnapshot) -> DomainError:
@@ -593,10 +627,13 @@ async def open_card(
             unit_id=app.unit_id,
             district_covers_unit=card.district_covers_unit,
         )
-        if not can_decide:
+        passed = await _passed_deadline(uow, app, level, now) if level and can_decide else None
+        if not can_decide or passed is not None:
             await _record_view(uow, actor_id, app.id, now)
             await uow.commit()
-            return OpenedCard(card, False, reminders.may_nudge(app, grants, can_decide=False), None)
+            nudge = not can_decide and reminders.may_nudge(app, grants, can_decide=False)
+            closed = Closed(level, passed, 1) if level and passed else None
+            return OpenedCard(card, False, nudge, None, closed)
         photo = await uow.applications.photo(app.id)
     return OpenedCard(card, True, False, photo)
 
@@ -643,27 +680,112 @@ async def history(
 
 
 async def pending(
-    uows: UnitOfWorkFactory, *, person_id: int, admin_ids: Iterable[int], page: int
+    uows: UnitOfWorkFactory,
+    *,
+    person_id: int,
+    admin_ids: Iterable[int],
+    page: int,
+    now: datetime,
 ) -> Page:
     """What waits for this reviewer's decision, oldest submission first: at unit and district
     level in their scope, and at the bureau the district-approved applications of every
-    district that reported."""
+    district that reported; those past their level's deadline are counted and marked."""
     async with uows() as uow:
         grants = await grants_of(uow, person_id, admin_ids)
         if not reviews(grants):
             raise NotAllowed(t.NOT_A_REVIEWER)
         queue = ListFilter(pending_only=True, not_of_person=person_id)
-        shown = await _page(uow, queue, page, scope_of(grants))
-        return await _with_nudges(uow, shown, grants)
+        shown = await _with_nudges(uow, await _page(uow, queue, page, scope_of(grants)), grants)
+        closed_ids, closed = await _closed(uow, person_id, grants, now)
+        return replace(
+            shown,
+            closed_ids=frozenset(a.id for a in shown.items if a.id in closed_ids),
+            closed=closed,
+        )
 
 
-async def pending_count(uow: UnitOfWork, person_id: int, grants: Sequence[Grant]) -> int | None:
-    """How many applications wait for this person's decision (in an open unit of work);
-    None when they review at no level."""
+async def pending_count(
+    uow: UnitOfWork, person_id: int, grants: Sequence[Grant], now: datetime
+) -> Waiting | None:
+    """What waits for this person's decision (in an open unit of work), and how much of it
+    is past its level's deadline; None when they review at no level."""
     if not reviews(grants):
         return None
     queue = ListFilter(pending_only=True, not_of_person=person_id)
-    return (await _page(uow, queue, 0, scope_of(grants))).total
+    total = (await _page(uow, queue, 0, scope_of(grants))).total
+    _, closed = await _closed(uow, person_id, grants, now) if total else (set(), ())
+    return Waiting(total, closed)
+
+
+async def _closed(
+    uow: UnitOfWork, person_id: int, grants: Sequence[Grant], now: datetime
+) -> tuple[set[int], Sequence[Closed]]:
+    """The applications waiting for this person whose level's deadline has passed, and their
+    count by level. Only read once a unit or district deadline has passed (before it, nothing
+    is closed, and the queue is not read twice)."""
+    campaign = await uow.campaigns.current_campaign()
+    if campaign is None or scope_of(grants).empty:
+        return set(), ()
+    if not any(
+        (d := deadline_of(level, campaign)) is not None and now > d
+        for level in (ReviewLevel.UNIT, ReviewLevel.DISTRICT)
+    ):
+        return set(), ()
+    queue = ListFilter(pending_only=True, not_of_person=person_id)
+    scope = scope_of(grants)
+    _, total = await uow.applications.list_applications(scope, campaign.id, queue, 0, 1)
+    items, _ = await uow.applications.list_applications(scope, campaign.id, queue, 0, total)
+    ids: set[int] = set()
+    by_level: dict[ReviewLevel, tuple[datetime, int]] = {}
+    for app in items:
+        level = await _waits_at(uow, app)
+        passed = await _passed_deadline(uow, app, level, now) if level else None
+        if level is None or passed is None:
+            continue
+        ids.add(app.id)
+        _, count = by_level.get(level, (passed, 0))
+        by_level[level] = (passed, count + 1)
+    return ids, [Closed(level, d, n) for level, (d, n) in sorted(by_level.items())]
+
+
+@dataclass(frozen=True)
+class Unreviewed:
+    """Applications of a district that wait at unit or district level with nobody to decide."""
+
+    district: str
+    count: int
+
+
+async def waiting_for_nobody(uows: UnitOfWorkFactory, role: Grant) -> Unreviewed | None:
+    """After a unit or district role was taken away (`expertbot revoke`): how many applications
+    of its district now wait with nobody to decide them; None when no role of those kinds, no
+    campaign, or none waits so.
+
+    The bureau's admins hear of such a gap once per district, with the first application that
+    waits for nobody (`_first_unassigned`); when a revoke leaves some waiting, none of them is
+    ever first, so whoever revoked must hear it now.
+    """
+    if role.role not in (RoleKind.DISTRICT, RoleKind.UNIT):
+        return None
+    async with uows() as uow:
+        campaign = await uow.campaigns.current_campaign()
+        district_id = role.district_id
+        if role.role is RoleKind.UNIT:
+            unit = await uow.campaigns.unit(role.unit_id or 0)
+            district_id = unit.district_id if unit else None
+        district = await uow.campaigns.district(district_id) if district_id else None
+        if campaign is None or district is None:
+            return None
+        scope = scope_of([Grant(role=RoleKind.DISTRICT, district_id=district.id)])
+        queue = ListFilter(pending_only=True)
+        _, total = await uow.applications.list_applications(scope, campaign.id, queue, 0, 1)
+        items, _ = await uow.applications.list_applications(scope, campaign.id, queue, 0, total)
+        count = 0
+        for app in items:
+            audience = await _audience(uow, app)
+            if audience is not None and audience.level is not ReviewLevel.BUREAU:
+                count += not audience.person_ids
+    return Unreviewed(district.name, count) if count else None
 
 
 async def list_applications(

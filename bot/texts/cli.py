@@ -323,6 +323,11 @@ GRANTED = "Telegram {telegram}（人员 {person}）现为{role}"
 ALREADY_GRANTED = "Telegram {telegram}（人员 {person}）已是{role}，无需重复授权"
 NOT_HELD = "{telegram} 没有这个角色。"
 REVOKED = "{telegram} 已不再是{role}"
+REVOKE_LEAVES_NOBODY = (
+    "⚠️ {district}现有 {count} 份申报等待单位或区县审核，但已没有人可以审核，机器人也不会再就此通知市局管理员。\n"
+    "请授予新的区县审核人（expertbot grant TELEGRAM_ID --role district --district {district}），"
+    "或生成邀请（expertbot invite create --role district --district {district}，或在机器人中发送 /invite）。"
+)
 STILL_CONFIGURED = "注意：该 ID 仍在 BUREAU_ADMIN_IDS 中，仅凭这项配置即为市局管理员"
 BUREAU_GRANTED_DIRECTLY = "市局管理员直接授予：expertbot grant ID --role bureau"
 INVITE_MADE = "邀请 {id}（{role}），{until}（北京时间）前有效，只能使用一次"

@@ -22,6 +22,7 @@ MENU_UNIT = "📊 {unit} · {campaign}\n单位已同意 {approved} 人，待单�
 MENU_BUREAU = "📊 市局导出 · {campaign}\n范围：{district}；专业组：{group}。\n请选择范围与专业组，然后选择要下载的文件。"
 REPORTED_AT = "已于 {when} 上报市局（{rows} 人）。"
 NOT_REPORTED = "尚未上报市局；区县截止时间 {deadline}。"
+NOT_REPORTED_CLOSED = "尚未上报市局。"
 CHOOSE_DISTRICT = "请选择区县（第 {page}/{pages} 页）："
 CHOOSE_GROUP = "请选择专业组："
 BUTTON_ANNEX2 = "下载汇总表（已同意）"

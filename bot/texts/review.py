@@ -143,7 +143,7 @@ FULL_TITLE = "📄 申报编号 {id} 全部内容（{status}）"
 ASK_REASON = "申报编号 {id}（{name}）：请输入“{decision}”的理由，申请人会看到。\n发送“取消”则申报保持原状。"
 RETURN_AFTER_DEADLINE = (
     "⚠️ 个人及单位提交截止时间 {deadline} 已过：退回后申报人不能再修改和重新提交"
-    "（除非市人力社保局延长截止时间）。"
+    "（除非市局延长截止时间）。"
 )
 CANCEL_WORD = "取消"
 BUTTON_CANCEL = "取消"
@@ -162,7 +162,9 @@ NOT_VIEWABLE = "没有找到您可以查看的申报编号 {id}，请核对编�
 """Not there, a draft, or out of the viewer's scope: the refusal does not tell which."""
 OWN_APPLICATION = "这是您本人的申报。按回避要求，本人的申报由其他审核人员审核，您不能作出决定。"
 ALREADY_HANDLED = "该申报已由 {who} 于 {when} {what}，无需重复处理。"
-DEADLINE_PASSED = "{level}截止时间 {deadline} 已过，不能再作出审核决定。如需延期请联系市人力社保局。"
+DEADLINE_PASSED = "{level}截止时间 {deadline} 已过，不能再作出审核决定。如需延期请联系市局。"
+CLOSED_CARD = "⏰ {level}截止时间 {deadline} 已过，这份申报不能再作出审核决定，以下仅供查看。如需延期请联系市局。"
+"""Above the full text of an application opened from a list after its level's deadline."""
 
 OUTCOME_CARD = "申报编号 {id} · {name} · {unit}\n{icon} 已由 {who} 于 {when} {what}（{level}）"
 OUTCOME_ICON = {"a": "✅", "r": "↩️", "d": "❌"}
@@ -241,6 +243,8 @@ UNASSIGNED_WHY = {
 
 PENDING_HEADER = "待您审核的申报：共 {total} 份（第 {page}/{pages} 页，按提交时间从早到晚）"
 PENDING_NONE = "目前没有待您审核的申报。"
+PENDING_CLOSED = "⏰ {level}截止时间 {deadline} 已过：其中 {count} 份（标 ⏰）不能再作出审核决定。如需延期请联系市局。"
+CLOSED_MARK = "⏰ "
 QUALIFICATION_WAITING = "📋 {district}上报了 {count} 份申报，待资格审核。"
 BUTTON_OPEN_PENDING = "查看待审核的申报"
 LIST_LINE = "#{id} {name}"
@@ -278,6 +282,7 @@ HISTORY_NONE = "（暂无记录）"
 HOME_GREETING = "您好，{name}！您在本机器人中的角色："
 HOME_PENDING = "待您审核的申报：{count} 份，发送 /pending 查看。"
 HOME_NO_PENDING = "目前没有待您审核的申报。"
+HOME_PENDING_CLOSED = "⏰ 其中 {count} 份已过{level}截止时间 {deadline}，不能再作出审核决定。如需延期请联系市局。"
 HOME_COMMANDS = "您可以使用的命令："
 HOME_COMMAND_LINE = "/{command} — {description}"
 HOME_APPLY = "如您本人也要申报专家，请点“本人申报”。"

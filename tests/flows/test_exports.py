@@ -67,7 +67,8 @@ async def test_district_reviewer_gets_its_district_sorted_by_group_unit_and_name
     await district.send("/export")
     menu = district.last()
     assert "沙坪坝区" in menu.text and "区县已同意 2 人，审核中 2 人" in menu.text
-    assert "尚未上报市局" in menu.text
+    assert "尚未上报市局；区县截止时间 2022-10-15 18:00。" in menu.text
+    assert "上报市局" in [label for label, _ in menu.buttons()]
 
     await district.press("下载汇总表（已同意）")
     sent = last_document(district)
@@ -290,6 +291,12 @@ async def test_report_reaches_the_bureau_is_replaced_and_is_refused_after_the_de
         ]
 
     clock.advance(days=30)
+    await district.send("/export")
+    menu = district.last()
+    assert "已于 2022-09-20 12:00 上报市局（2 人）" in menu.text
+    assert "区县上报截止时间 2022-10-15 18:00 已过，无法上报。如需延期请联系市局。" in menu.text
+    assert "上报市局" not in [label for label, _ in menu.buttons()], "a press could only be refused"
+    assert "推荐表打包下载" in [label for label, _ in menu.buttons()]
     await district.send("/report")
     assert "区县上报截止时间 2022-10-15 18:00 已过" in district.last().text
     await district.press_data(ReportGo(district_id=await district_id(sessionmaker, SHAPINGBA), confirm=True).pack())

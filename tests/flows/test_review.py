@@ -300,7 +300,9 @@ async def test_unit_decisions_are_refused_after_the_unit_deadline(
     unit = world.user(UNIT_REVIEWER, "单位")
     clock.advance(days=11)
     await unit.press("通过")
-    assert "单位审核截止时间 2022-09-30 18:00 已过" in last_answer(world)
+    assert last_answer(world) == (
+        "单位审核截止时间 2022-09-30 18:00 已过，不能再作出审核决定。如需延期请联系市局。"
+    ), "worded as the report's refusal and every reviewer-facing text: 市局"
     await unit.press("退回修改")
     assert "2022-09-30 18:00" in last_answer(world)
     assert (await application(sessionmaker)).status == "submitted"
@@ -317,6 +319,55 @@ async def test_district_decisions_are_refused_after_the_district_deadline(
     await district.press("通过")
     assert "区县审核截止时间 2022-10-15 18:00 已过" in last_answer(world)
     assert (await application(sessionmaker)).status == "unit_approved"
+
+
+async def test_after_the_unit_deadline_pending_and_home_say_so_and_offer_no_decision(
+    world: OfflineWorld, sessionmaker, clock: FixedClock
+) -> None:
+    """What waits past its level's deadline is marked in /pending and on the home screen,
+    with what to do; opened from the list it shows no buttons that could only be refused."""
+    await standard_reviewers(sessionmaker)
+    await submitted_application(world)
+    unit = world.user(UNIT_REVIEWER, "单位")
+    await unit.send("/pending")
+    assert "⏰" not in unit.last().text
+    clock.advance(days=11)
+
+    await unit.send("/pending")
+    listing = unit.last().text
+    assert "待您审核的申报：共 1 份" in listing
+    assert "⏰ 单位审核截止时间 2022-09-30 18:00 已过：其中 1 份（标 ⏰）不能再作出审核决定。如需延期请联系市局。" in listing
+    assert "⏰ #1 张三" in listing
+    await unit.press("#1 张三")
+    note, full = unit.inbox()[-2:]
+    assert "⏰ 单位审核截止时间 2022-09-30 18:00 已过，这份申报不能再作出审核决定" in note.text
+    assert "通过" not in [label for label, _ in full.buttons()]
+
+    [home] = await unit.send("/start")
+    assert "待您审核的申报：1 份" in home.text
+    assert "⏰ 其中 1 份已过单位审核截止时间 2022-09-30 18:00，不能再作出审核决定。如需延期请联系市局。" in home.text
+
+    extended = datetime(2022, 10, 8, 18, 0, tzinfo=TZ)
+    uows = unit_of_work_factory(sessionmaker)
+    await campaigns.extend_deadline(uows, {DeadlineKind.UNIT: extended}, clock.now())
+    await unit.send("/pending")
+    assert "⏰" not in unit.last().text
+    await unit.press("#1 张三")
+    assert "待单位审核" in card_of(unit).text
+
+
+async def test_after_the_district_deadline_pending_and_home_say_so(
+    world: OfflineWorld, sessionmaker, clock: FixedClock
+) -> None:
+    await standard_reviewers(sessionmaker)
+    await submitted_application(world)
+    await world.user(UNIT_REVIEWER, "单位").press("通过")
+    district = world.user(DISTRICT_REVIEWER, "区县")
+    clock.advance(days=26)
+    await district.send("/pending")
+    assert "⏰ 区县审核截止时间 2022-10-15 18:00 已过：其中 1 份" in district.last().text
+    [home] = await district.send("/start")
+    assert "⏰ 其中 1 份已过区县审核截止时间 2022-10-15 18:00" in home.text
 
 
 async def test_district_reviews_at_unit_level_when_the_unit_has_no_reviewer(
@@ -618,6 +669,7 @@ async def test_a_return_after_the_unit_deadline_says_so_and_keeps_the_form_close
     await district.press("退回修改")
     assert district.last().text.startswith(
         "⚠️ 个人及单位提交截止时间 2022-09-30 18:00 已过：退回后申报人不能再修改和重新提交"
+        "（除非市局延长截止时间）。"
     )
     await district.send("职务填写不完整")
     assert (await application(sessionmaker)).status == "returned"

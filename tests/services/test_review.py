@@ -201,11 +201,11 @@ async def test_accepting_an_invite_returns_every_role_now_held(submitted, who: P
 
 async def test_only_reviewers_have_a_pending_list(submitted, who: People) -> None:
     _, uows = submitted
-    page = await review.pending(uows, person_id=who.unit, admin_ids=(), page=0)
+    page = await review.pending(uows, person_id=who.unit, admin_ids=(), page=0, now=NOW)
     assert page.total == 1
     with pytest.raises(NotAllowed, match="您还没有审核权限"):
-        await review.pending(uows, person_id=who.applicant, admin_ids=(), page=0)
+        await review.pending(uows, person_id=who.applicant, admin_ids=(), page=0, now=NOW)
     admin = await person(uows, 900)  # BUREAU_ADMIN_IDS of the settings
     assert Grant(role=RoleKind.BUREAU) in await roles.roles_of(uows, admin, (admin,))
-    bureau = await review.pending(uows, person_id=admin, admin_ids=(admin,), page=0)
+    bureau = await review.pending(uows, person_id=admin, admin_ids=(admin,), page=0, now=NOW)
     assert bureau.total == 0, "a submitted application waits for the unit, not the bureau"

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+from datetime import datetime
 
 import pytest
 
 from bot.cli import main
+from bot.clock import TZ
 from bot.texts import cli as t
+from storage.db import create_database
+from storage.migrate import upgrade
+from storage.uow import unit_of_work_factory
+from tests.flows.export_helpers import seed_app
+from tests.support.seed import seed_demo
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -67,3 +75,55 @@ def test_a_bureau_reviewer_is_granted_and_invited_without_a_district(
     assert out.startswith("1\tbureau_rv\tcity\t")
     code, out, _ = run(capsys, "revoke", "6001", "--role", "bureau_rv")
     assert code == 0 and out == t.REVOKED.format(telegram=6001, role=t.ROLE_BUREAU_REVIEWER) + "\n"
+
+
+async def _seed_waiting(url: str) -> None:
+    """沙坪坝区: one application waiting at unit level (重庆大学 has no unit reviewer, so the
+    district stands in), one at district level, one district-approved; 渝中区: one waiting."""
+    sm = create_database(url)
+    await upgrade(sm)
+    async with unit_of_work_factory(sm)() as uow:
+        await seed_demo(uow, now=datetime(2022, 9, 1, 9, 0, tzinfo=TZ))
+        await uow.commit()
+    for telegram_id, unit, status in (
+        (5001, "CQU001", "submitted"),
+        (5002, "CQU001", "unit_approved"),
+        (5003, "CQU001", "district_approved"),
+        (5004, "CQJT01", "unit_approved"),
+    ):
+        await seed_app(
+            sm, telegram_id=telegram_id, unit_code=unit, status=status, name=f"申报{telegram_id}",
+            id_number=f"50010619850101{telegram_id}",
+        )  # fmt: skip
+    await sm.dispose()
+
+
+def test_revoking_the_last_district_reviewer_warns_of_what_then_waits_for_nobody(
+    tmp_path, monkeypatch, capsys
+) -> None:
+    """Nobody would be told otherwise: the bureau's notice of a district without reviewers goes
+    with the first application that waits for nobody, and these are waiting already."""
+    url = f"sqlite:///{tmp_path}/cli.db"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.delenv("BOT_USERNAME", raising=False)
+    monkeypatch.chdir(tmp_path)
+    asyncio.run(_seed_waiting(url))
+    district = t.ROLE_DISTRICT.format(district="沙坪坝区")
+    for telegram_id in (6001, 6002):
+        assert run(capsys, "grant", str(telegram_id), "--role", "district", "--district", "沙坪坝区")[0] == 0
+    assert run(capsys, "grant", "6003", "--role", "unit", "--unit", "CQU001")[0] == 0
+
+    code, out, _ = run(capsys, "revoke", "6003", "--role", "unit", "--unit", "CQU001")
+    assert code == 0 and "⚠️" not in out, "the district stands in for the unit"
+    code, out, _ = run(capsys, "revoke", "6001", "--role", "district", "--district", "沙坪坝区")
+    assert out == t.REVOKED.format(telegram=6001, role=district) + "\n", "6002 still reviews there"
+
+    code, out, _ = run(capsys, "revoke", "6002", "--role", "district", "--district", "沙坪坝区")
+    assert code == 0
+    assert out == (
+        t.REVOKED.format(telegram=6002, role=district)
+        + "\n"
+        + t.REVOKE_LEAVES_NOBODY.format(district="沙坪坝区", count=2)
+        + "\n"
+    )
+    assert "沙坪坝区现有 2 份申报等待单位或区县审核，但已没有人可以审核" in out

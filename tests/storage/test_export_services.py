@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 import pytest
 
 from bot.clock import TZ
-from bot.domain.errors import NotAllowed, NotFound
+from bot.domain.errors import AlreadyHandled, NotAllowed, NotFound
 from bot.domain.exports import Annex2Request
 from bot.services import audit, exports
+from handlers import render_exports
 from storage.uow import unit_of_work_factory
 from tests.flows.export_helpers import access_log, seed_app
 from tests.flows.review_helpers import DISTRICT_REVIEWER, UNIT_REVIEWER, standard_reviewers
@@ -80,9 +82,18 @@ async def test_download_without_a_number_is_the_applicants_newest_submitted_form
 
 async def test_the_menus_follow_the_persons_roles(sessionmaker, ids, p) -> None:
     uows = unit_of_work_factory(sessionmaker)
-    district = await exports.export_menus(uows, p[DISTRICT_REVIEWER])
+    district = await exports.export_menus(uows, p[DISTRICT_REVIEWER], now=NOW)
     assert district.bureau is None and [d.approved for d in district.districts] == [1]
-    bureau = await exports.export_menus(uows, p[ADMIN], (p[ADMIN],))
+    assert [d.report_closed for d in district.districts] == [False]
+    late = await exports.export_menus(
+        uows, p[DISTRICT_REVIEWER], now=datetime(2022, 10, 15, 18, 1, tzinfo=TZ)
+    )
+    [closed] = late.districts
+    assert closed.report_closed and closed.report is None
+    text, markup = render_exports.district_menu(closed)
+    assert text.endswith("尚未上报市局。\n区县上报截止时间 2022-10-15 18:00 已过，无法上报。如需延期请联系市局。")
+    assert "上报市局" not in [b.text for row in markup.inline_keyboard for b in row]
+    bureau = await exports.export_menus(uows, p[ADMIN], (p[ADMIN],), now=NOW)
     assert bureau.bureau is not None and not bureau.districts and not bureau.units
     with pytest.raises(NotAllowed):
         await exports.bureau_menu(uows, p[DISTRICT_REVIEWER], (p[ADMIN],), None)
@@ -90,3 +101,27 @@ async def test_the_menus_follow_the_persons_roles(sessionmaker, ids, p) -> None:
     assert preview.district == "沙坪坝区"
     with pytest.raises(NotAllowed):
         await exports.report_previews(uows, p[UNIT_REVIEWER], NOW)
+
+
+async def test_two_first_confirmations_at_once_report_once(sessionmaker, ids, p) -> None:
+    """Two reviewers of a district confirm its first report at the same moment: one report is
+    recorded and the other confirmation is refused as a second press is. On PostgreSQL (with
+    TEST_DATABASE_URL) the two run on two connections at once; without the lock on the
+    district both read "no report yet" and both were recorded."""
+    uows = unit_of_work_factory(sessionmaker)
+    district = await exports.district_id_of(uows, "500106")
+    assert district is not None
+    first, second = await asyncio.gather(
+        *(
+            exports.report_batch(uows, district, actor_id=p[DISTRICT_REVIEWER], now=NOW, replaces=0)
+            for _ in range(2)
+        ),
+        return_exceptions=True,
+    )
+    outcomes = sorted([first, second], key=lambda o: isinstance(o, BaseException))
+    assert isinstance(outcomes[0], exports.Report), outcomes
+    assert isinstance(outcomes[1], AlreadyHandled), outcomes
+    assert "这次确认不再重复上报" in str(outcomes[1])
+    async with uows() as uow:
+        reports = await uow.campaigns.reports(outcomes[0].row.campaign_id, district)
+    assert [(r.replaced, r.row_count) for r in reports] == [(False, 1)]
