@@ -17,6 +17,7 @@ from bot.config import Settings, SettingsError, load_settings
 from bot.domain.errors import DomainError
 from bot.domain.units import new_unit_code
 from bot.domain.vocab import UNIT_KINDS
+from bot.log_lines import command_log_lines
 from bot.loop import run
 from bot.texts import cli as t
 
@@ -35,7 +36,8 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(2)
     try:
         settings = load_settings()
-        code = run(args.handler(args, settings))
+        with command_log_lines(settings.log_format, settings.log_level):
+            code = run(args.handler(args, settings))
     except (SettingsError, CliError, DomainError, ValueError) as problem:
         print(f"expertbot: {problem}", file=sys.stderr)
         raise SystemExit(2) from None

@@ -12,6 +12,7 @@ from typing import Any
 from bot.cli import CliError, _open, out
 from bot.config import Settings
 from bot.texts import cli as t
+from bot.texts.ops import file_problem
 
 
 def register(verbs: Any) -> None:
@@ -68,7 +69,9 @@ def _read(path: str) -> str:
     try:
         return Path(path).read_text(encoding="ascii").strip()
     except OSError as problem:
-        raise CliError(t.FILE_PROBLEM.format(path=path, problem=problem.strerror or problem)) from None
+        raise CliError(t.FILE_PROBLEM.format(path=path, problem=file_problem(problem))) from None
+    except UnicodeDecodeError:
+        raise CliError(t.FILE_PROBLEM.format(path=path, problem=t.KEY_FILE_NOT_BASE64)) from None
 
 
 async def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:

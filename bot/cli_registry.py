@@ -13,6 +13,7 @@ from typing import Any
 from bot.cli import CliError, open_uows, out
 from bot.config import Settings
 from bot.texts import cli as t
+from bot.texts.ops import file_problem
 
 
 def register(verbs: Any) -> None:
@@ -70,7 +71,9 @@ async def cmd_import_annex2(args: argparse.Namespace, settings: Settings) -> int
 
     try:
         rows = read_annex2(Path(args.file).read_bytes())
-    except (OSError, Annex2FormatError) as problem:
+    except OSError as problem:
+        raise CliError(t.FILE_PROBLEM.format(path=args.file, problem=file_problem(problem))) from None
+    except Annex2FormatError as problem:
         raise CliError(t.FILE_PROBLEM.format(path=args.file, problem=problem)) from None
     async with open_uows(settings) as uows:
         try:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.texts import ops as t
 
 
 class Settings(BaseSettings):
@@ -71,7 +74,7 @@ class Settings(BaseSettings):
             try:
                 return tuple(int(p) for p in parts)
             except ValueError:
-                raise ValueError("must be comma-separated Telegram user ids") from None
+                raise ValueError(t.ADMIN_IDS) from None
         return value
 
     @field_validator("data_old_keys", mode="before")
@@ -90,31 +93,28 @@ class Settings(BaseSettings):
     @classmethod
     def _https(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith("https://"):
-            raise ValueError("must start with https:// (Telegram posts only over TLS)")
+            raise ValueError(t.WEBHOOK_URL_HTTPS)
         return value
 
     @field_validator("public_base_url")
     @classmethod
     def _public_https(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith("https://"):
-            raise ValueError("must start with https:// (download links carry personal data)")
+            raise ValueError(t.PUBLIC_BASE_URL_HTTPS)
         return None if value is None else value.rstrip("/")
 
     @field_validator("webhook_secret")
     @classmethod
     def _secret_alphabet(cls, value: str | None) -> str | None:
         if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", value):
-            raise ValueError(
-                "must be 16 to 256 characters from A-Z a-z 0-9 _ - "
-                "(e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
-            )
+            raise ValueError(t.WEBHOOK_SECRET_ALPHABET)
         return value
 
     @field_validator("redis_url")
     @classmethod
     def _redis_scheme(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
-            raise ValueError("must start with redis://, rediss:// or unix://")
+            raise ValueError(t.REDIS_URL_SCHEME)
         return value
 
     @field_validator("database_url")
@@ -122,7 +122,7 @@ class Settings(BaseSettings):
     def _known_driver(cls, value: str) -> str:
         # sqlite+aiosqlite:// is what earlier versions wrote into .env files: the same file.
         if not value.startswith(("sqlite://", "sqlite+aiosqlite://", "postgresql+asyncpg://")):
-            raise ValueError("must start with sqlite:// or postgresql+asyncpg://")
+            raise ValueError(t.DATABASE_URL_SCHEME)
         return value
 
 
@@ -135,5 +135,19 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
-        raise SettingsError(f"{name}: {first['msg']}") from None
+        field = str(first["loc"][0]) if first["loc"] else None
+        name = field.upper() if field else t.SETTINGS
+        raise SettingsError(t.SETTING.format(name=name, problem=_problem(first, field))) from None
+
+
+def _problem(error: ErrorDetails, field: str | None) -> str:
+    """pydantic's refusal in the texts' words: ours as raised, its own by type."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "value_error" and "error" in ctx:
+        return str(ctx["error"])
+    if kind == "literal_error" and field in Settings.model_fields:
+        choices = get_args(Settings.model_fields[field].annotation)
+        return t.ONE_OF.format(choices="、".join(map(str, choices)))
+    if kind in t.PYDANTIC:
+        return t.PYDANTIC[kind].format(**ctx)
+    return t.INVALID

@@ -27,6 +27,7 @@ from bot.config import Settings, SettingsError
 from bot.services import downloads as svc
 from bot.services.downloads import Claim
 from bot.services.repositories import UnitOfWorkFactory
+from bot.texts import ops as ops_texts
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +46,7 @@ _NO_STORE = {
 def check_download_settings(settings: Settings) -> None:
     """Link mode needs the public base of the links; one line for the operator otherwise."""
     if settings.export_delivery == "link" and not settings.public_base_url:
-        raise SettingsError(
-            "PUBLIC_BASE_URL is not set: EXPORT_DELIVERY=link needs the public https:// address "
-            "that serves /download/ (or set EXPORT_DELIVERY=chat)"
-        )
+        raise SettingsError(ops_texts.NO_PUBLIC_BASE_URL)
 
 
 def link_url(settings: Settings, token: str) -> str:

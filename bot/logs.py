@@ -5,19 +5,17 @@ A log collector parses the lines; a person greps them. What goes in: ids
 outcomes. What never does: message texts, callback data, ID or phone numbers,
 and request URLs, which carry the bot token (security checklist §2.12, §8).
 The formatter also masks anything shaped like a bot token, in case a library's
-message or a traceback carries one.
+message or a traceback carries one. The formats themselves are in
+bot/log_lines.py, which does not import aiogram.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-import sys
 import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
-from typing import Any, TextIO
+from typing import Any
 
 from aiogram import BaseMiddleware, Bot
 from aiogram.client.session.middlewares.base import (
@@ -30,79 +28,19 @@ from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import TelegramObject, Update
 
+from bot.log_lines import (  # noqa: F401  (re-exported: where the formats were defined first)
+    QUIET_LOGGERS,
+    JsonFormatter,
+    TextFormatter,
+    configure_logging,
+    log_fields,
+    mask_secrets,
+)
+
 updates_log = logging.getLogger("expertbot.updates")
 calls_log = logging.getLogger("expertbot.telegram")
 
-_TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
 _CALLBACK_PREFIX = re.compile(r"[a-z][a-z0-9_]{0,15}")
-
-QUIET_LOGGERS = {
-    "aiogram.event": logging.WARNING,  # its "Update id=… is handled" repeats ours
-    "aiohttp.access": logging.WARNING,  # request lines; ours say more
-    "aiohttp.client": logging.WARNING,
-    "asyncio": logging.WARNING,
-}
-"""Libraries' loggers raised to at least this level."""
-
-
-def mask_secrets(text: str) -> str:
-    return _TOKEN.sub("<token>", text)
-
-
-def log_fields(logger: logging.Logger, level: int, msg: str, fields: dict[str, Any]) -> None:
-    """`logger.log(level, msg, extra={"fields": fields})` without the caller's frame lookup:
-    no formatter here prints a file or line, and the lookup was a sixth of a line's cost
-    on the per-update and per-call lines (public `makeRecord` and `handle`)."""
-    if logger.isEnabledFor(level):
-        logger.handle(
-            logger.makeRecord(logger.name, level, "", 0, msg, (), None, extra={"fields": fields})
-        )
-
-
-_JSON = json.JSONEncoder(ensure_ascii=False, default=str)
-"""Built once: `json.dumps` with options builds an encoder per call."""
-
-
-class JsonFormatter(logging.Formatter):
-    """`{"ts": …, "level": …, "logger": …, "msg": …, <fields>, "exc": …}` on one line."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        line: dict[str, Any] = {
-            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "msg": mask_secrets(record.getMessage()),
-        }
-        line.update(getattr(record, "fields", None) or {})
-        if record.exc_info:
-            line["exc"] = mask_secrets(self.formatException(record.exc_info))
-        return _JSON.encode(line)
-
-
-class TextFormatter(logging.Formatter):
-    """The classic line with the fields appended as key=value, for a terminal."""
-
-    def __init__(self) -> None:
-        super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s")
-
-    def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
-        fields = getattr(record, "fields", None)
-        if fields:
-            text += " " + " ".join(f"{k}={v}" for k, v in fields.items())
-        return mask_secrets(text)
-
-
-def configure_logging(fmt: str = "json", level: str = "INFO", stream: TextIO | None = None) -> None:
-    """Sends every log line to stderr (systemd's journal picks it up) in the chosen format;
-    `stream` elsewhere (benchmarks log as production does, into /dev/null)."""
-    handler = logging.StreamHandler(sys.stderr if stream is None else stream)
-    handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
-    for name, quiet in QUIET_LOGGERS.items():
-        logging.getLogger(name).setLevel(max(quiet, logging.getLevelName(level)))
 
 
 class LogUpdates(BaseMiddleware):

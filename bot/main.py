@@ -19,6 +19,7 @@ from aiogram.fsm.storage.base import BaseStorage
 from bot.clock import Clock, SystemClock
 from bot.config import Settings, SettingsError
 from bot.logs import LogCalls, LogUpdates
+from bot.texts import ops as ops_texts
 from storage.crypto import Keyring, keyring_from
 from storage.crypto import configure as configure_keyring
 from storage.db import Database, create_database
@@ -106,9 +107,7 @@ def redis_storage(settings: Settings) -> BaseStorage:
         from aiogram.fsm.storage.base import DefaultKeyBuilder
         from aiogram.fsm.storage.redis import RedisStorage
     except ImportError:
-        raise SettingsError(
-            "REDIS_URL needs the redis package: pip install 'expertbot[redis]'"
-        ) from None
+        raise SettingsError(ops_texts.REDIS_PACKAGE) from None
     assert settings.redis_url is not None
     ttl = timedelta(days=settings.state_ttl_days)
     return RedisStorage.from_url(
@@ -131,10 +130,7 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     return bot
 
 
-MISSING_KEY = (
-    "DATA_KEY is not set: the bot does not start without the key that encrypts personal "
-    "data. Make one with `expertbot keys generate` and set DATA_KEY or DATA_KEY_FILE"
-)
+MISSING_KEY = ops_texts.MISSING_KEY
 
 
 def configure_keys(settings: Settings) -> Keyring | None:

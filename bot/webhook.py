@@ -25,6 +25,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 
 from bot.config import Settings, SettingsError
+from bot.texts import ops as t
 from storage.db import Database
 from storage.updates import claim_update, forget_updates_before
 
@@ -67,14 +68,11 @@ def parse_update(body: bytes, bot: Bot) -> Update:
 def check_webhook_settings(settings: Settings) -> tuple[str, str]:
     """The public URL and the secret, or a SettingsError naming what is missing."""
     if not settings.bot_token:
-        raise SettingsError("BOT_TOKEN is not set")
+        raise SettingsError(t.WEBHOOK_NO_TOKEN)
     if not settings.webhook_url:
-        raise SettingsError("WEBHOOK_URL is not set: the public https:// address Telegram posts to")
+        raise SettingsError(t.WEBHOOK_NO_URL)
     if not settings.webhook_secret:
-        raise SettingsError(
-            "WEBHOOK_SECRET is not set: without it anyone who learns the URL can post updates; "
-            "generate one with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
-        )
+        raise SettingsError(t.WEBHOOK_NO_SECRET)
     return settings.webhook_url, settings.webhook_secret
 
 
@@ -189,7 +187,7 @@ def build_webhook_app(
 ) -> web.Application:
     """The aiohttp application: Telegram's POSTs on `path`, GET /healthz for the load balancer."""
     if not secret:
-        raise SettingsError("WEBHOOK_SECRET is not set: refusing to accept unauthenticated updates")
+        raise SettingsError(t.WEBHOOK_SECRET_REQUIRED)
     app = web.Application()
     handler = DrainingRequestHandler(dp, bot, secret_token=secret, drain_seconds=drain_seconds)
     handler.register(app, path=path)

@@ -26,6 +26,13 @@ HEADERS = {
 SCAN_ROWS = 20
 """Rows searched for the header."""
 
+NOT_XLSX = "不是 .xlsx 文件：请用 Excel 打开，另存为“Excel 工作簿（*.xlsx）”后再录入"
+OLD_XLS = "是旧版 .xls 文件：请用 Excel 打开，另存为“Excel 工作簿（*.xlsx）”后再录入"
+NO_HEADER = "第一个工作表的前 {rows} 行中找不到表头（{headers}），请按附件2 的格式填写"
+"""Refusals the bureau's staff read (exports own the words they print)."""
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""How a file of Excel 97–2003 (.xls) begins: openpyxl does not read those."""
+
 
 class Annex2FormatError(ValueError):
     """The file is not an Annex 2 sheet (no header found, or not a spreadsheet)."""
@@ -47,10 +54,12 @@ class SheetRow:
 
 def read_annex2(data: bytes) -> list[SheetRow]:
     """Every non-empty row under the header of the first sheet, cells as text."""
+    if data.startswith(OLE2):
+        raise Annex2FormatError(OLD_XLS)
     try:
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-    except Exception as problem:  # openpyxl raises several kinds for a file that is not xlsx
-        raise Annex2FormatError(f"not an .xlsx file: {problem}") from None
+    except Exception:  # openpyxl raises several kinds for a file that is not xlsx
+        raise Annex2FormatError(NOT_XLSX) from None
     rows = list(sheet.iter_rows(values_only=True))
     at, columns = _header(rows)
     found = []
@@ -67,7 +76,7 @@ def _header(rows: list[tuple[object, ...]]) -> tuple[int, dict[str, int]]:
         columns = {_text(cell): i for i, cell in enumerate(row) if _text(cell) in HEADERS}
         if len(columns) == len(HEADERS):
             return at, columns
-    raise Annex2FormatError("no header row 姓名 性别 身份证号码 … 联系方式 in the first sheet")
+    raise Annex2FormatError(NO_HEADER.format(rows=SCAN_ROWS, headers=" ".join(HEADERS)))
 
 
 def _text(cell: object) -> str:

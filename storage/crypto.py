@@ -30,6 +30,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import LargeBinary, Text, TypeDecorator
 
+from bot.texts import ops as t
+
 NONCE_BYTES = 12
 KEY_BYTES = 32
 KEYCHECK_PLAINTEXT = b"expertbot keycheck v1"
@@ -48,9 +50,9 @@ def decode_key(text: str, name: str = "DATA_KEY") -> bytes:
     try:
         key = base64.b64decode(text.strip(), validate=True)
     except (binascii.Error, ValueError):
-        raise CryptoError(f"{name} is not base64 (make one with: expertbot keys generate)") from None
+        raise CryptoError(t.NOT_BASE64.format(name=name)) from None
     if len(key) != KEY_BYTES:
-        raise CryptoError(f"{name} must decode to 32 bytes, not {len(key)}")
+        raise CryptoError(t.KEY_LENGTH.format(name=name, length=len(key)))
     return key
 
 
@@ -91,14 +93,11 @@ class Keyring:
     def open(self, kid: str, blob: bytes, context: str) -> bytes:
         aead = self._by_id.get(kid)
         if aead is None:
-            raise CryptoError(
-                f"a value in the database was encrypted with key {kid}, which DATA_KEY "
-                f"(key {self.current_id}) and DATA_OLD_KEYS do not hold"
-            )
+            raise CryptoError(t.KEY_NOT_HELD.format(kid=kid, current=self.current_id))
         try:
             return aead.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], context.encode())
         except InvalidTag:
-            raise CryptoError(f"a value sealed with key {kid} fails its integrity check") from None
+            raise CryptoError(t.INTEGRITY.format(kid=kid)) from None
 
     def holds(self, kid: str) -> bool:
         return kid in self._by_id
@@ -117,7 +116,9 @@ def keyring_from(
         try:
             data_key = path.read_text(encoding="ascii").strip()
         except OSError as problem:
-            raise CryptoError(f"DATA_KEY_FILE {path}: {problem.strerror or problem}") from None
+            raise CryptoError(t.KEY_FILE.format(path=path, problem=t.file_problem(problem))) from None
+        except UnicodeDecodeError:
+            raise CryptoError(t.NOT_BASE64.format(name=f"DATA_KEY_FILE {path}")) from None
     if not data_key:
         return None
     return Keyring(
@@ -142,10 +143,7 @@ def current_keyring() -> Keyring | None:
 
 def _require() -> Keyring:
     if _keyring is None:
-        raise CryptoError(
-            "DATA_KEY is not set: personal data is never stored unencrypted "
-            "(make a key with: expertbot keys generate)"
-        )
+        raise CryptoError(t.NO_KEY)
     return _keyring
 
 
@@ -157,7 +155,7 @@ def encrypt_text(value: str, context: str, keyring: Keyring | None = None) -> st
 def decrypt_text(value: str, context: str, keyring: Keyring | None = None) -> str:
     kid, sep, body = value.partition(":")
     if not sep or len(kid) != 8:
-        raise CryptoError("a value in an encrypted column is not encrypted; run: expertbot db upgrade")
+        raise CryptoError(t.NOT_ENCRYPTED)
     return (keyring or _require()).open(kid, base64.b64decode(body), context).decode()
 
 
@@ -168,7 +166,7 @@ def encrypt_bytes(value: bytes, context: str, keyring: Keyring | None = None) ->
 
 def decrypt_bytes(value: bytes, context: str, keyring: Keyring | None = None) -> bytes:
     if len(value) < 9 or value[8:9] != b":":
-        raise CryptoError("a value in an encrypted column is not encrypted; run: expertbot db upgrade")
+        raise CryptoError(t.NOT_ENCRYPTED)
     return (keyring or _require()).open(value[:8].decode("ascii", "replace"), value[9:], context)
 
 
@@ -248,13 +246,8 @@ def verify_token(keyring: Keyring, token: str, index_hash: str | None) -> None:
     """Raises CryptoError unless the keyring opens the stored check and matches its index key."""
     kid = sealed_key_id(token)
     if not keyring.holds(kid):
-        raise CryptoError(
-            f"DATA_KEY is wrong: the database was encrypted with key {kid}, "
-            f"DATA_KEY is key {keyring.current_id}"
-        )
+        raise CryptoError(t.WRONG_KEY.format(kid=kid, current=keyring.current_id))
     if decrypt_text(token, "keycheck", keyring).encode() != KEYCHECK_PLAINTEXT:
-        raise CryptoError("DATA_KEY is wrong: the database's key check does not open")
+        raise CryptoError(t.KEY_CHECK_FAILS)
     if index_hash is not None and not hmac.compare_digest(index_hash, index_check(keyring)):
-        raise CryptoError(
-            "INDEX_KEY is wrong: the database's ID-number hashes were made with another key"
-        )
+        raise CryptoError(t.WRONG_INDEX_KEY)

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, text, update
 
+from bot.texts import ops as t
 from storage import crypto
 from storage.crypto import CryptoError, Keyring
 from storage.db import Database
@@ -38,18 +39,16 @@ def _check(connection: Connection, keyring: Keyring | None, now: datetime) -> No
     ).first()
     if row is not None:
         if keyring is None:
-            raise CryptoError(
-                f"DATA_KEY is not set, but this database holds data encrypted with key "
-                f"{crypto.sealed_key_id(row.token)}: set DATA_KEY or DATA_KEY_FILE"
-            )
+            raise CryptoError(t.KEY_NOT_SET.format(kid=crypto.sealed_key_id(row.token)))
         crypto.verify_token(keyring, row.token, row.index_check)
         return
     sample = _any_sealed(connection)
     if sample is not None and (keyring is None or not keyring.holds(crypto.sealed_key_id(sample))):
-        raise CryptoError(
-            f"this database holds data encrypted with key {crypto.sealed_key_id(sample)}; "
-            + ("DATA_KEY is not set" if keyring is None else f"DATA_KEY is key {keyring.current_id}")
-        )
+        key = (
+            t.SEALED_NO_KEY if keyring is None
+            else t.SEALED_OTHER_KEY.format(current=keyring.current_id)
+        )  # fmt: skip
+        raise CryptoError(t.SEALED_WITH.format(kid=crypto.sealed_key_id(sample), key=key))
     if keyring is not None:
         connection.execute(
             insert(KeyCheck).values(

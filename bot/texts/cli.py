@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bot.texts import draws as _draws
 from bot.texts import exports as _exports
+from bot.texts import ops as _ops
 from bot.texts import registry as _registry
 from bot.texts import review as _review
 
@@ -182,10 +183,7 @@ DAYS_RANGE = "--days 须在 {low} 到 {high} 之间。"
 NO_TOKEN = (
     "未设置 BOT_TOKEN。请在环境变量或 .env 中设置；不连接 Telegram 试用机器人，请运行：expertbot console"
 )
-MISSING_KEY = (
-    "未设置 DATA_KEY：没有加密个人信息的密钥，机器人不会启动。"
-    "请用 expertbot keys generate 生成密钥，并设置 DATA_KEY 或 DATA_KEY_FILE。"
-)
+MISSING_KEY = _ops.MISSING_KEY
 DB_UP_TO_DATE = "数据库已是最新版本。"
 DEADLINES_ORDER = "区县审核报送截止时间必须晚于个人及单位提交截止时间。"
 CAMPAIGN_NAME_LENGTH = "征集批次名称须为 1 至 100 个字。"
@@ -259,6 +257,7 @@ def annex2_written(path: object, scope: str, rows: int, pending: int) -> str:
 
 # bot/cli_keys.py ---------------------------------------------------------------------------
 
+KEY_FILE_NOT_BASE64 = "不是 base64 格式的密钥（生成密钥：expertbot keys generate）"
 ROTATE_NEEDS_OLD_KEY = "未设置 DATA_KEY（当前密钥）：轮换密钥需要新旧两个密钥。"
 ROTATED = "已将 {count} 个值从密钥 {old} 重新加密为密钥 {new}"
 ROTATED_NEXT = "现在请把 DATA_KEY 设为新密钥（给了 --new-index-key 的，同时设置 INDEX_KEY），然后启动机器人"

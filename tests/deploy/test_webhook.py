@@ -17,9 +17,10 @@ from aiohttp import ClientSession
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot import cli
-from bot.config import Settings, SettingsError
+from bot.config import SettingsError, load_settings
 from bot.main import create_dispatcher, run_webhook
 from bot.offline import OfflineSession
+from bot.texts import ops
 from bot.webhook import build_webhook_app, check_webhook_settings, serve_webhook
 from tests.deploy.support import (
     SECRET,
@@ -152,12 +153,14 @@ async def test_webhook_mode_refuses_to_start_without_a_secret(
 ) -> None:
     dp = create_dispatcher(settings=settings, database=sessionmaker)
     bot = Bot(token=settings.bot_token, session=OfflineSession())
-    with pytest.raises(SettingsError, match="WEBHOOK_SECRET"):
+    with pytest.raises(SettingsError) as refused:
         build_webhook_app(dp, bot, secret=secret, path=PATH, health=healthy)
+    assert str(refused.value) == ops.WEBHOOK_SECRET_REQUIRED
     await dp.fsm.storage.close()
     configured = settings.model_copy(update={"webhook_url": "https://bot.example.test/tg"})
-    with pytest.raises(SettingsError, match="WEBHOOK_SECRET is not set"):
+    with pytest.raises(SettingsError) as refused:
         check_webhook_settings(configured)
+    assert str(refused.value) == ops.WEBHOOK_NO_SECRET
 
 
 def test_the_command_line_refuses_webhook_mode_without_a_secret(
@@ -171,17 +174,18 @@ def test_the_command_line_refuses_webhook_mode_without_a_secret(
     with pytest.raises(SystemExit) as exit_:
         cli.main(["run", "--webhook"])
     assert exit_.value.code == 2
-    assert "WEBHOOK_SECRET is not set" in capsys.readouterr().err
+    assert capsys.readouterr().err == f"expertbot: {ops.WEBHOOK_NO_SECRET}\n"
     assert not (tmp_path / "bot.db").exists()
 
 
 def test_weak_or_malformed_secrets_and_plain_http_are_refused() -> None:
-    with pytest.raises(ValueError, match="16 to 256"):
-        Settings(webhook_secret="short")
-    with pytest.raises(ValueError, match="16 to 256"):
-        Settings(webhook_secret="has spaces in it, sixteen+")
-    with pytest.raises(ValueError, match="https://"):
-        Settings(webhook_url="http://bot.example.test/tg")
+    for secret in ("short", "has spaces in it, sixteen+"):
+        with pytest.raises(SettingsError) as refused:
+            load_settings(webhook_secret=secret)
+        assert str(refused.value) == f"WEBHOOK_SECRET：{ops.WEBHOOK_SECRET_ALPHABET}"
+    with pytest.raises(SettingsError) as refused:
+        load_settings(webhook_url="http://bot.example.test/tg")
+    assert str(refused.value) == f"WEBHOOK_URL：{ops.WEBHOOK_URL_HTTPS}"
 
 
 async def test_shutdown_finishes_the_updates_in_flight() -> None:

@@ -12,7 +12,7 @@ from aiogram.methods import SendDocument
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import text
 
-from bot.config import Settings, SettingsError
+from bot.config import Settings, SettingsError, load_settings
 from bot.downloads import (
     build_download_app,
     check_download_settings,
@@ -22,6 +22,7 @@ from bot.downloads import (
 from bot.main import run_polling, run_webhook
 from bot.offline import OfflineWorld
 from bot.services.downloads import purge_expired
+from bot.texts import ops
 from bot.webhook import build_webhook_app
 from tests.deploy.support import SECRET
 from tests.flows.export_helpers import access_log, docx_text
@@ -122,11 +123,13 @@ async def test_the_webhook_app_serves_links_in_link_mode(world, sessionmaker) ->
 
 
 async def test_link_mode_refuses_to_start_without_public_base_url(tmp_path: Any) -> None:
-    with pytest.raises(SettingsError, match="PUBLIC_BASE_URL is not set"):
+    with pytest.raises(SettingsError) as refused:
         check_download_settings(Settings(export_delivery="link"))
+    assert str(refused.value) == ops.NO_PUBLIC_BASE_URL
     check_download_settings(Settings())
-    with pytest.raises(ValueError, match="https://"):
-        Settings(public_base_url="http://files.example.test")
+    with pytest.raises(SettingsError) as refused:
+        load_settings(public_base_url="http://files.example.test")
+    assert str(refused.value) == f"PUBLIC_BASE_URL：{ops.PUBLIC_BASE_URL_HTTPS}"
     configured = Settings(
         bot_token="42:TEST",
         database_url=f"sqlite:///{tmp_path}/bot.db",
@@ -138,8 +141,7 @@ async def test_link_mode_refuses_to_start_without_public_base_url(tmp_path: Any)
     for start in (run_polling, run_webhook):
         with pytest.raises(SettingsError) as refused:
             await start(configured)
-        assert str(refused.value).startswith("PUBLIC_BASE_URL is not set")
-        assert "\n" not in str(refused.value)
+        assert str(refused.value) == ops.NO_PUBLIC_BASE_URL
     assert not (tmp_path / "bot.db").exists()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from typing import Any
@@ -10,6 +11,7 @@ import pytest
 
 from bot.cli import main
 from bot.texts import cli as t
+from bot.texts import ops
 from storage.crypto import decode_key, generate_key, key_id
 from tests.conftest import TEST_DATA_KEY
 
@@ -87,7 +89,8 @@ def test_rotation_re_encrypts_everything_and_the_old_key_stops_working(
     assert after[0][:8] != before[0][:8] and after[1] != before[1]
 
     code, _, err = run(capsys, main, "campaign", "list")
-    assert code == 2 and err.startswith("expertbot: DATA_KEY is wrong") and err.count("\n") == 1
+    wrong = ops.WRONG_KEY.format(kid=new_id, current=old_id)
+    assert code == 2 and err == f"expertbot: {wrong}\n"
 
     monkeypatch.setenv("DATA_KEY", new)
     assert run(capsys, main, "campaign", "list")[0] == 0
@@ -119,8 +122,9 @@ def test_a_wrong_key_stops_with_one_line(cli_db: str, monkeypatch, capsys) -> No
     monkeypatch.setenv("DATA_KEY", generate_key())
     code, out, err = run(capsys, main, "unit", "list")
     assert code == 2 and out == ""
-    assert err.startswith("expertbot: DATA_KEY is wrong: the database was encrypted with key ")
-    assert err.count("\n") == 1
+    stored = key_id(decode_key(TEST_DATA_KEY))
+    wrong = ops.WRONG_KEY.format(kid=stored, current=key_id(decode_key(os.environ["DATA_KEY"])))
+    assert err == f"expertbot: {wrong}\n"
 
 
 def test_a_missing_key_stops_when_the_database_holds_encrypted_data(
@@ -129,7 +133,8 @@ def test_a_missing_key_stops_when_the_database_holds_encrypted_data(
     _database_with_an_applicant(cli_db)
     monkeypatch.delenv("DATA_KEY")
     code, _, err = run(capsys, main, "unit", "list")
-    assert code == 2 and err.startswith("expertbot: DATA_KEY is not set, but this database holds")
+    stored = key_id(decode_key(TEST_DATA_KEY))
+    assert code == 2 and err == f"expertbot: {ops.KEY_NOT_SET.format(kid=stored)}\n"
 
 
 def test_run_refuses_to_start_without_a_key_even_on_a_fresh_database(
@@ -183,7 +188,7 @@ def test_migration_encrypts_plaintext_left_by_an_older_version(cli_db: str, monk
 
     monkeypatch.delenv("DATA_KEY")
     code, _, err = run(capsys, main, "db", "upgrade")
-    assert code == 2 and "plain text: set DATA_KEY" in err and err.count("\n") == 1
+    assert code == 2 and err == f"expertbot: {ops.PLAIN_TEXT}\n"
 
     monkeypatch.setenv("DATA_KEY", TEST_DATA_KEY)
     code, _, err = run(capsys, main, "db", "upgrade")
@@ -193,3 +198,28 @@ def test_migration_encrypts_plaintext_left_by_an_older_version(cli_db: str, monk
     dumped += repr(raw.execute("SELECT * FROM application_event").fetchall())
     assert "500103199001019998" not in dumped and "13800000000" not in dumped
     assert not raw.execute("SELECT jpeg FROM photo").fetchone()[0].startswith(b"\xff\xd8")
+
+
+def test_key_files_and_keys_that_cannot_be_used_are_refused_in_chinese(
+    cli_db: str, tmp_path, monkeypatch, capsys
+) -> None:
+    binary = tmp_path / "binary.key"
+    binary.write_bytes(b"\xff\xfe")
+    missing = tmp_path / "missing.key"
+    for argv, said in [
+        (["--new-key", "c2hvcnQ="], ops.KEY_LENGTH.format(name="--new-key", length=5)),
+        (["--new-key", "not base64!"], ops.NOT_BASE64.format(name="--new-key")),
+        (["--new-key-file", str(missing)], f"{missing}：{ops.FILE_NOT_FOUND}"),
+        (["--new-key-file", str(binary)], f"{binary}：{t.KEY_FILE_NOT_BASE64}"),
+    ]:
+        code, _, err = run(capsys, main, "keys", "rotate", *argv)
+        assert (code, err) == (2, f"expertbot: {said}\n")
+
+    monkeypatch.delenv("DATA_KEY")
+    monkeypatch.setenv("DATA_KEY_FILE", str(missing))
+    code, _, err = run(capsys, main, "campaign", "list")
+    said = ops.KEY_FILE.format(path=missing, problem=ops.FILE_NOT_FOUND)
+    assert (code, err) == (2, f"expertbot: {said}\n")
+    monkeypatch.setenv("DATA_KEY_FILE", str(binary))
+    code, _, err = run(capsys, main, "campaign", "list")
+    assert (code, err) == (2, f"expertbot: {ops.NOT_BASE64.format(name=f'DATA_KEY_FILE {binary}')}\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import datetime
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from bot.cli import main
 from bot.clock import TZ
 from bot.texts import cli as t
+from bot.texts import exports as et
 from storage.db import create_database
 from storage.migrate import upgrade
 from storage.uow import unit_of_work_factory
@@ -104,10 +106,30 @@ def test_mistakes_are_one_line_errors(seeded, tmp_path, capsys) -> None:
         (("export", "annex2", "-o", str(tmp_path / "missing" / "x.xlsx")),
          t.NO_FOLDER.format(folder=tmp_path / "missing")),
         (("export", "annex2", "-o", str(tmp_path)), t.IS_A_FOLDER.format(path=tmp_path)),
-        (("export", "annex1", "--application", "999", "-o", out_file), "找不到该申报"),
         (("export", "annex1-archive", "--district", "all", "-o", out_file), t.ONE_DISTRICT),
         (("export", "annex2", "--campaign", "7", "-o", out_file), "目前没有征集批次"),
         (("audit", "list", "-n", "0"), t.LIMIT_RANGE.format(max=200)),
     ):
         code, out, err = run(capsys, *argv)
         assert code == 2 and out == "" and message in err and err.count("\n") == 1, argv
+
+
+def test_a_warning_logged_on_the_way_is_a_log_line_apart_from_the_chinese_answer(
+    seeded, tmp_path, capsys, monkeypatch
+) -> None:
+    out_file = str(tmp_path / "x.docx")
+    code, out, err = run(capsys, "export", "annex1", "--application", "999", "-o", out_file)
+    logged, answer = err.splitlines()
+    assert (code, out, answer) == (2, "", f"expertbot: {et.UNKNOWN_APPLICATION}")
+    line = json.loads(logged)
+    assert (line["level"], line["logger"]) == ("warning", "bot.services.exports")
+
+    monkeypatch.setenv("LOG_FORMAT", "text")
+    code, _, err = run(capsys, "export", "annex1", "--application", "999", "-o", out_file)
+    logged, answer = err.splitlines()
+    assert " WARNING bot.services.exports " in logged
+    assert answer == f"expertbot: {et.UNKNOWN_APPLICATION}"
+
+    monkeypatch.setenv("LOG_LEVEL", "ERROR")
+    code, _, err = run(capsys, "export", "annex1", "--application", "999", "-o", out_file)
+    assert err == f"expertbot: {et.UNKNOWN_APPLICATION}\n"

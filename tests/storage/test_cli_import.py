@@ -6,10 +6,13 @@ from __future__ import annotations
 import asyncio
 from datetime import date, datetime
 
+from openpyxl import Workbook
 from sqlalchemy import select
 
 from bot.clock import TZ
 from bot.texts import cli as t
+from bot.texts import ops
+from exports import annex2_read
 from exports.annex2 import write_annex2
 from exports.annex2_read import read_annex2
 from exports.rows import Annex2Row
@@ -84,4 +87,25 @@ def test_a_paper_sheet_goes_in_whole_or_with_skip_bad(tmp_path, monkeypatch, cap
     not_a_sheet = tmp_path / "x.xlsx"
     not_a_sheet.write_bytes(b"hello")
     code, _, err = run(capsys, "import", "annex2", str(not_a_sheet), "--district", "沙坪坝区")
-    assert code == 2 and "not an .xlsx file" in err
+    assert code == 2 and err == f"expertbot: {not_a_sheet}：{annex2_read.NOT_XLSX}\n"
+
+
+def test_a_sheet_the_reader_cannot_use_is_refused_in_chinese(tmp_path, monkeypatch, capsys) -> None:
+    url = f"sqlite:///{tmp_path}/paper.db"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.chdir(tmp_path)
+    old = tmp_path / "old.xls"
+    old.write_bytes(annex2_read.OLE2 + bytes(504))
+    blank = tmp_path / "blank.xlsx"
+    workbook = Workbook()
+    workbook.active["A1"] = "推荐汇总表"
+    workbook.save(blank)
+    headers = " ".join(annex2_read.HEADERS)
+    for path, said in [
+        (old, annex2_read.OLD_XLS),
+        (blank, annex2_read.NO_HEADER.format(rows=annex2_read.SCAN_ROWS, headers=headers)),
+        (tmp_path / "missing.xlsx", ops.FILE_NOT_FOUND),
+        (tmp_path, ops.FILE_IS_FOLDER),
+    ]:
+        code, _, err = run(capsys, "import", "annex2", str(path), "--district", "沙坪坝区")
+        assert (code, err) == (2, f"expertbot: {path}：{said}\n")

@@ -18,6 +18,7 @@ from alembic import op
 import sqlalchemy as sa
 
 import storage.models
+from bot.texts import ops as ops_texts
 from storage import crypto
 
 
@@ -101,10 +102,7 @@ def _refuse_plaintext_without_key(bind: sa.Connection, keyring: object) -> None:
         )
     ).first()
     if found:
-        raise crypto.CryptoError(
-            "the database holds personal data in plain text: set DATA_KEY (or DATA_KEY_FILE) "
-            "so that migration 0006 can encrypt it (make a key with: expertbot keys generate)"
-        )
+        raise crypto.CryptoError(ops_texts.PLAIN_TEXT)
 
 
 def _retype_to_text(bind: sa.Connection, table: str, column: str) -> None:
