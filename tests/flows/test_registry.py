@@ -268,9 +268,26 @@ async def test_a_current_expert_is_not_asked_to_apply_again_in_a_top_up_call(
         await uow.commit()
     clock.at = datetime(2023, 9, 1, 9, 0, tzinfo=TZ)
     expert = world.user(5001, "建筑")
-    await expert.send("/start")
-    await expert.press("全部同意")  # seeded without consent, as an applicant of 2022 might be
+    await expert.send("/start")  # seeded without consent, as an applicant of 2022 might be
+    told = expert.last().text
+    assert "无需再次申报" in told and not expert.last().buttons()
+    assert "聘书编号：CQGSYF-2022-0001" in told and "聘期：2022-11-02 至 2027-11-01" in told, told
+    await expert.send("/start")  # still no form, however often asked
     assert "无需再次申报" in expert.last().text
+    # A withdrawal waiting for the bureau: still in service, so still told so.
+    from bot.services import experts
+
+    async with uows() as uow:
+        person_id = (await uow.applications.application(app_id)).person_id
+    await experts.ask_withdrawal(uows, person_id=person_id, reason="工作调动", now=clock.now())
+    await expert.send("/start")
+    assert "无需再次申报" in expert.last().text and "退出申请正在等待市局确认" in expert.last().text
+    # Once out of service, a former expert may apply again in the new call.
+    async with uows() as uow:
+        expert_id = (await uow.registry.expert_of(person_id)).id  # type: ignore[union-attr]
+    await experts.confirm_withdrawal(uows, expert_id=expert_id, now=clock.now(), **who)
+    await expert.send("/start")
+    assert "不同意" in [label for label, _ in expert.last().buttons()]
 
 
 async def test_a_term_typed_inside_the_publicity_window_is_refused_and_asked_again(
