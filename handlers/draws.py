@@ -128,8 +128,8 @@ async def on_draw(
 async def on_draws(
     message: Message, uows: UnitOfWorkFactory, person_id: int, admin_ids: tuple[int, ...]
 ) -> None:
-    rows = await svc.requests_list(uows, person_id=person_id, admin_ids=admin_ids)
-    text, markup = rd.request_list(rows)
+    found = await svc.requests_list(uows, person_id=person_id, admin_ids=admin_ids)
+    text, markup = rd.request_list(found.rows, with_unit=found.several_units)
     await message.answer(text, reply_markup=markup)
 
 

@@ -168,7 +168,10 @@ def card_keyboard(view: RequestView) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
-def request_list(rows: Sequence[RequestListRow]) -> tuple[str, InlineKeyboardMarkup | None]:
+def request_list(
+    rows: Sequence[RequestListRow], *, with_unit: bool = False
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The requests, one a line; `with_unit`: each names the using unit that filed it."""
     if not rows:
         return t.DRAWS_EMPTY, None
     lines = [t.DRAWS_HEAD.format(count=len(rows))]
@@ -176,6 +179,7 @@ def request_list(rows: Sequence[RequestListRow]) -> tuple[str, InlineKeyboardMar
         t.DRAWS_LINE.format(
             request_id=r.id, project=r.project, days=days_text(r.days),
             status=t.REQUEST_STATUS[r.status], accepted=r.accepted, wanted=r.wanted,
+            unit=t.DRAWS_LINE_UNIT.format(unit=r.unit) if with_unit else "",
         )  # fmt: skip
         for r in rows
     ]

@@ -199,6 +199,8 @@ async def test_a_request_is_drawn_declined_redrawn_accepted_worked_rated_and_ver
     admin = world.user(900, "局长")
     await admin.send(f"/expert #{expert_id}")
     assert "2022 年参加抽取工作 1 次，共 3.5 小时，平均评分 5.0，费用 800 元" in admin.last().text
+    await admin.send("/draws")  # every unit's requests: each line says whose
+    assert "第 1 号　重庆市安全生产科学研究院项目部　某煤矿隐患排查治理验收" in admin.last().text
 
     charts = await stats.statistics(unit_of_work_factory(sessionmaker), by=None, today=date(2022, 12, 31))
     december = [m for m in charts.draws if m.month == "2022-12"]
