@@ -41,6 +41,12 @@ def kinds_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=grid(buttons, 3))
 
 
+def kind_labelled(text: str) -> d.WorkKind | None:
+    """The work type whose button reads exactly `text` (spaces around it aside), if any."""
+    typed = text.strip()
+    return next((k for k in WORK_KINDS if t.WORK_KINDS[k.value] == typed), None)
+
+
 def districts_keyboard(districts: Sequence[DistrictRow], chosen: set[int]) -> InlineKeyboardMarkup:
     buttons = [_button(_mark(x.id in chosen, x.name), DrawDo.DISTRICT, x.id) for x in districts]
     rows = grid(buttons, 3)

@@ -306,7 +306,7 @@ async def test_wrong_answers_in_the_request_form_are_refused_and_change_nothing(
     assert "最多 100 字，您输入了 101 字" in unit.last().text
     await unit.send("渝北区")
     await unit.send("某项目")
-    await unit.send("评审")
+    await unit.send("评审会")
     assert unit.last().text == t.BUTTON_EXPECTED, "typed where a button is asked: not 已失效"
     await unit.press("评审")
     await unit.send("21")
