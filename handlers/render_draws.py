@@ -164,8 +164,8 @@ def card_keyboard(view: RequestView) -> InlineKeyboardMarkup | None:
         if view.may_draw and view.pool_size:
             label = t.BUTTON_DRAW if r.status == d.RequestStatus.FILED else t.BUTTON_REDRAW
             rows.append([_button(label, DrawDo.DRAW, r.id)])
-        for inv in view.invitations:
-            if inv.status == d.IS.ACCEPTED and inv.id not in view.worked:
+        for inv in view.invitations:  # work is recorded from its first day on, not before
+            if view.started and inv.status == d.IS.ACCEPTED and inv.id not in view.worked:
                 rows.append([_button(t.BUTTON_RECORD_WORK.format(name=inv.name), DrawDo.WORK, inv.id)])
         last = [_button(t.BUTTON_REFRESH, DrawDo.OPEN, r.id)]
         if not view.started:

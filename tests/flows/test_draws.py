@@ -176,7 +176,12 @@ async def test_a_request_is_drawn_declined_redrawn_accepted_worked_rated_and_ver
     await unit.send("/draws")
     assert "第 1 号　某煤矿隐患排查治理验收　2022-12-10　已抽取　已接受 2/2" in unit.last().text
 
+    await unit.press("第 1 号")
+    labels = [label for label, _ in unit.last().buttons()]
+    assert "刷新" in labels and not [x for x in labels if x.startswith("登记工作")], "not before the day"
+
     clock.at = datetime(2022, 12, 10, 18, 0, tzinfo=TZ)
+    await unit.send("/draws")
     await unit.press("第 1 号")
     await unit.press(f"登记工作：{EXPERTS[second][0]}")
     await unit.send("三小时")
