@@ -112,7 +112,13 @@ def pick(
         ]
         for a in qualified[:PICK_SHOWN]
     ]
-    rows.append([_button(t.BUTTON_ALL, RegistryDo.ALL), _button(t.BUTTON_NEXT, RegistryDo.NEXT)])
+    every = bool(qualified) and {a.id for a in qualified} <= set(chosen)
+    # 全选 while something is left to tick; once everything is, it would change nothing
+    rows.append(
+        [_button(t.BUTTON_NEXT, RegistryDo.NEXT)]
+        if every
+        else [_button(t.BUTTON_ALL, RegistryDo.ALL), _button(t.BUTTON_NEXT, RegistryDo.NEXT)]
+    )
     rows.append(cancel_row())
     text = (t.PICK_CORRECTION if corrects else t.PICK).format(id=corrects, count=len(chosen))
     return text, InlineKeyboardMarkup(inline_keyboard=rows)

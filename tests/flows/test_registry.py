@@ -60,9 +60,16 @@ async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
     await admin.press("记录联席会议确认")
     await admin.press("下一步")
     assert admin.alert == "请至少选择一份申报。"
+    assert "全选" in [label for label, _ in admin.last().buttons()]
     await admin.press("王建筑")
     await admin.press("李矿山")
     assert "已选 2 份" in admin.last().text
+    assert "全选" not in [label for label, _ in admin.last().buttons()], "everything is ticked"
+    await admin.press("李矿山")
+    assert "全选" in [label for label, _ in admin.last().buttons()], "back when one is unticked"
+    await admin.press("全选")
+    assert "已选 2 份" in admin.last().text
+    assert "全选" not in [label for label, _ in admin.last().buttons()]
     await admin.press("下一步")
     await admin.send("10月28日")
     assert "格式不正确" in admin.last().text
@@ -400,6 +407,7 @@ async def test_an_objection_against_someone_already_out_of_the_batch_holds_nobod
     await admin.press("第1批：处理异议")
     both = admin.last()
     await admin.press("#1 异议成立")
+    assert admin.last().text == "异议 #1 成立（此人不再入库），请输入理由："
     await admin.send("经核实材料不实")
     assert "异议 #1 已处理：成立" in admin.last().text
     assert "针对同一人的异议 #2 随之结案（无需处理）。" in admin.last().text
