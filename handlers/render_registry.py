@@ -259,6 +259,14 @@ def experts_filter(search: str | None, pick: ExpertsPageData, today: date) -> Ex
     )
 
 
+def export_filter(go: ExportGo, today: date) -> ExpertFilter:
+    """The registry export's filter: /experts' own for the filters its button carried."""
+    pick = ExpertsPageData(
+        page=0, group=go.group, district=go.district_id, standing=go.standing, ends=go.ends
+    )
+    return experts_filter(None, pick, today)
+
+
 def experts(
     view: ExpertsPage, pick: ExpertsPageData | None = None
 ) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -319,7 +327,10 @@ def experts(
         ]
     )
     if view.total:
-        export = ExportGo(kind=ExportKind.REGISTRY, group=pick.group, district_id=pick.district)
+        export = ExportGo(  # the list's filters, all of them (the search stays on screen)
+            kind=ExportKind.REGISTRY, group=pick.group, district_id=pick.district,
+            standing=pick.standing, ends=pick.ends,
+        )  # fmt: skip
         rows.append(
             [InlineKeyboardButton(text=t.BUTTON_EXPORT_REGISTRY, callback_data=export.pack())]
         )
