@@ -262,6 +262,15 @@ class ExpertsPage(CallbackData, prefix="ex"):
     choose: ExpertsChoose = ExpertsChoose.NONE
 
 
+class ExpertsExport(CallbackData, prefix="xe"):
+    """导出名册 under a page of /experts: the page's filters, as `ExpertsPage` numbers them."""
+
+    group: GroupIndex = -1
+    district: Id = 0
+    standing: Index = 0
+    ends: Index = 0
+
+
 # exports ---------------------------------------------------------------------------
 
 
@@ -273,16 +282,13 @@ class ExportKind(StrEnum):
 
 
 class ExportGo(CallbackData, prefix="xg"):
-    """Make a file; `district_id` 0 is the whole city, `unit_id` 0 none, `group` -1 any.
-    `standing` and `ends` (the registry from /experts only) are `ExpertsPage`'s, 0 any."""
+    """Make a file; `district_id` 0 is the whole city, `unit_id` 0 none, `group` -1 any."""
 
     kind: ExportKind
     district_id: Id = 0
     unit_id: Id = 0
     group: GroupIndex = -1
     pending: bool = False
-    standing: Index = 0
-    ends: Index = 0
 
 
 class ExportStage(StrEnum):

@@ -27,6 +27,7 @@ from bot.services import audit, registry
 from bot.services import downloads as links
 from bot.services import exports as svc
 from bot.services.accounts import telegram_chats
+from bot.services.registry_ports import ExpertFilter
 from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import downloads as dt
 from bot.texts import exports as t
@@ -37,7 +38,7 @@ from exports.archive import annex1_archive
 from exports.full import write_full_export
 from exports.names import annex1_filename, annex2_filename, full_export_filename
 from handlers import render_exports as rx
-from handlers import render_registry, render_review
+from handlers import render_review
 from handlers.callbacks import Annex1Get, ExportGo, ExportKind, ExportPick, ExportStage, ReportGo
 from handlers.notify import TelegramNotifier
 from handlers.registry_files import registry_file
@@ -194,7 +195,7 @@ async def on_export_go(
         case ExportKind.REGISTRY:
             experts = await registry.registry_rows(
                 uows,
-                what=render_registry.export_filter(callback_data, local(now).date()),
+                what=ExpertFilter(group=group, district_id=district_id),
                 by=actor_id,
                 admin_ids=admins,
                 now=now,

@@ -23,7 +23,13 @@ from bot.services.registry import (
 )
 from bot.services.registry_ports import ExpertFilter, ExpertListRow, ObjectionRow
 from bot.texts import registry as t
-from handlers.callbacks import ExpertAct, ExpertDo, ExportGo, ExportKind, RegistryAct, RegistryDo
+from handlers.callbacks import (
+    ExpertAct,
+    ExpertDo,
+    ExpertsExport,
+    RegistryAct,
+    RegistryDo,
+)
 from handlers.callbacks import ExpertsChoose as Choose
 from handlers.callbacks import ExpertsPage as ExpertsPageData
 from handlers.render import grid, pager
@@ -259,10 +265,10 @@ def experts_filter(search: str | None, pick: ExpertsPageData, today: date) -> Ex
     )
 
 
-def export_filter(go: ExportGo, today: date) -> ExpertFilter:
+def export_filter(go: ExpertsExport, today: date) -> ExpertFilter:
     """The registry export's filter: /experts' own for the filters its button carried."""
     pick = ExpertsPageData(
-        page=0, group=go.group, district=go.district_id, standing=go.standing, ends=go.ends
+        page=0, group=go.group, district=go.district, standing=go.standing, ends=go.ends
     )
     return experts_filter(None, pick, today)
 
@@ -327,10 +333,9 @@ def experts(
         ]
     )
     if view.total:
-        export = ExportGo(  # the list's filters, all of them (the search stays on screen)
-            kind=ExportKind.REGISTRY, group=pick.group, district_id=pick.district,
-            standing=pick.standing, ends=pick.ends,
-        )  # fmt: skip
+        export = ExpertsExport(  # the list's filters, all of them (the search stays on screen)
+            group=pick.group, district=pick.district, standing=pick.standing, ends=pick.ends
+        )
         rows.append(
             [InlineKeyboardButton(text=t.BUTTON_EXPORT_REGISTRY, callback_data=export.pack())]
         )
