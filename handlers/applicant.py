@@ -247,7 +247,7 @@ async def _open(
             await _begin(message, state, app, questions)
         case svc.AlreadyExpert():
             await state.clear()
-            await message.answer(t.ALREADY_EXPERT)
+            await message.answer(render.already_expert(opening))
         case svc.ChooseDistrict(districts, link_invalid):
             if link_invalid:
                 await message.answer(t.UNIT_LINK_INVALID)

@@ -262,6 +262,15 @@ class ExpertsPage(CallbackData, prefix="ex"):
     choose: ExpertsChoose = ExpertsChoose.NONE
 
 
+class ExpertsExport(CallbackData, prefix="xe"):
+    """导出名册 under a page of /experts: the page's filters, as `ExpertsPage` numbers them."""
+
+    group: GroupIndex = -1
+    district: Id = 0
+    standing: Index = 0
+    ends: Index = 0
+
+
 # exports ---------------------------------------------------------------------------
 
 

@@ -8,11 +8,13 @@ and the notices it claimed are sent once its unit of work is closed.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import date
 from decimal import Decimal
 
 from aiogram import Bot, F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -127,8 +129,8 @@ async def on_draw(
 async def on_draws(
     message: Message, uows: UnitOfWorkFactory, person_id: int, admin_ids: tuple[int, ...]
 ) -> None:
-    rows = await svc.requests_list(uows, person_id=person_id, admin_ids=admin_ids)
-    text, markup = rd.request_list(rows)
+    found = await svc.requests_list(uows, person_id=person_id, admin_ids=admin_ids)
+    text, markup = rd.request_list(found.rows, with_unit=found.several_units)
     await message.answer(text, reply_markup=markup)
 
 
@@ -189,7 +191,7 @@ async def on_typed(
         await state.update_data(days=[x.isoformat() for x in days])
         await state.set_state(DrawInput.place)
         await message.answer(t.DAYS_SAVED.format(days=rd.days_text(days)) + "\n" + t.ASK_PLACE)
-    elif current == DrawInput.place.state and (more := d.read_days(text)) is not None:
+    elif current == DrawInput.place.state and (more := d.read_days(text, today)) is not None:
         # days sent one per message, as people do: the next one is a day, not the place
         try:
             days = d.check_days([*(parse_day(x) for x in data["days"]), *more], today)
@@ -206,6 +208,14 @@ async def on_typed(
         await state.set_state(DrawInput.kind)
         sent = await message.answer(t.ASK_KIND, reply_markup=rd.kinds_keyboard())
         await _form_message(state, sent)
+    elif current == DrawInput.kind.state and (kind := rd.kind_labelled(text)) is not None:
+        # a button's label typed as it reads: taken as the button, whose keyboard goes
+        if form := data.get("form_messages"):
+            with suppress(TelegramBadRequest):
+                await bot.edit_message_reply_markup(
+                    chat_id=message.chat.id, message_id=form[-1], reply_markup=None
+                )
+        await _kind_chosen(message, state, kind)
     elif current == DrawInput.wanted.state:
         try:
             wanted = d.parse_wanted(text)
@@ -271,6 +281,12 @@ async def on_typed(
         await send(done.claimed)
     else:  # a step answered with buttons: say so rather than call the form expired
         await message.answer(t.BUTTON_EXPECTED)
+
+
+async def _kind_chosen(message: Message, state: FSMContext, kind: d.WorkKind) -> None:
+    await state.update_data(kind=kind.value)
+    await state.set_state(DrawInput.wanted)
+    await message.answer(t.ASK_WANTED.format(max=d.MAX_EXPERTS))
 
 
 async def _form_message(state: FSMContext, sent: Message) -> None:
@@ -440,11 +456,9 @@ async def on_act(
             expect(DrawInput.kind)
             if id_ >= len(rd.WORK_KINDS):
                 raise DomainError(t.STALE)
-            await state.update_data(kind=rd.WORK_KINDS[id_].value)
-            await state.set_state(DrawInput.wanted)
             await query.answer()
             await message.edit_reply_markup(reply_markup=None)
-            await message.answer(t.ASK_WANTED.format(max=d.MAX_EXPERTS))
+            await _kind_chosen(message, state, rd.WORK_KINDS[id_])
         case DrawDo.DISTRICT:
             expect(DrawInput.districts)
             districts = await svc.districts(uows)

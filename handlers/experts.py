@@ -228,7 +228,9 @@ async def on_act(
     stale = DomainError(t.STALE_CARD.format(key=card.row.certificate_no))
     today = local(clock.now()).date()
     if do is ExpertDo.CANCEL_END:  # changes nothing, whatever the expert's standing is now
-        if await _pending(state, id_, message) is not None:
+        if await _pending(state, id_, message) is not None or await _renewal_pending(
+            state, id_, message
+        ):
             await state.clear()
         await query.answer()
         await message.edit_reply_markup(reply_markup=None)
@@ -315,12 +317,8 @@ async def on_act(
             await message.answer(t.ASK_RENEWAL_START.format(name=name))
         case ExpertDo.CONFIRM_RENEWAL:
             data = await state.get_data()
-            if (  # only the latest confirmation, for the expert and the day it shows
-                await state.get_state() != ExpertInput.renewal_start.state
-                or data.get("expert_id") != id_
-                or data.get("confirm_message") != message.message_id
-            ):
-                raise stale
+            if not await _renewal_pending(state, id_, message):
+                raise stale  # only the latest confirmation, for the expert and the day it shows
             renewed = await svc.renew(
                 uows, expert_id=id_, term_start=parse_day(data["start"]), now=clock.now(), **who
             )
@@ -436,6 +434,16 @@ async def _pending(state: FSMContext, expert_id: int, message: Message) -> dict[
     return None
 
 
+async def _renewal_pending(state: FSMContext, expert_id: int, message: Message) -> bool:
+    """Whether this 确认续聘 message is the latest, for this expert, still waiting."""
+    data = await state.get_data()
+    return (
+        await state.get_state() == ExpertInput.renewal_start.state
+        and data.get("expert_id") == expert_id
+        and data.get("confirm_message") == message.message_id
+    )
+
+
 async def _refresh_card(
     bot: Bot, chat_id: int, message_id: int | None, card: svc.ExpertCard, today: date
 ) -> None:
@@ -526,14 +534,12 @@ async def on_typed(
                 card = await svc.find_expert(uows, key=f"#{data['expert_id']}", **who)
                 if why := card.renewal_start_refusal(start):
                     raise NotAllowed(why)
+                expert_id = data["expert_id"]
                 confirm = InlineKeyboardMarkup(
                     inline_keyboard=[
                         [
-                            _button(
-                                t.BUTTON_CONFIRM_RENEWAL,
-                                ExpertDo.CONFIRM_RENEWAL,
-                                data["expert_id"],
-                            )
+                            _button(t.BUTTON_CONFIRM_RENEWAL, ExpertDo.CONFIRM_RENEWAL, expert_id),
+                            _button(t.BUTTON_CANCEL_END, ExpertDo.CANCEL_END, expert_id),
                         ]
                     ]
                 )

@@ -32,7 +32,7 @@ from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import registry as t
 from handlers import registry_files as files
 from handlers import render_registry as rg
-from handlers.callbacks import ExpertsChoose, ExpertsPage, RegistryAct, RegistryDo
+from handlers.callbacks import ExpertsChoose, ExpertsExport, ExpertsPage, RegistryAct, RegistryDo
 from handlers.exports import deliver
 
 SUMMARY_MAX = 500
@@ -56,6 +56,7 @@ def build_router() -> Router:
     router.callback_query.register(on_act, RegistryAct.filter())
     router.message.register(on_experts, Command("experts"))
     router.callback_query.register(on_experts_page, ExpertsPage.filter())
+    router.callback_query.register(on_experts_export, ExpertsExport.filter())
     router.message.register(on_me, Command("me"))
     typed = F.text & ~F.text.startswith("/")
     router.message.register(on_typed, StateFilter(RegistryInput), typed)
@@ -119,6 +120,34 @@ async def on_experts_page(
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_text(text, reply_markup=markup)
+
+
+async def on_experts_export(
+    query: CallbackQuery,
+    callback_data: ExpertsExport,
+    bot: Bot,
+    uows: UnitOfWorkFactory,
+    clock: Clock,
+    settings: Settings,
+    person_id: int,
+    admin_ids: tuple[int, ...],
+) -> None:
+    """导出名册 from /experts: the registry as the page filters it (the search aside), logged."""
+    now = clock.now()
+    experts = await svc.registry_rows(
+        uows,
+        what=rg.export_filter(callback_data, local(now).date()),
+        by=person_id,
+        admin_ids=admin_ids,
+        now=now,
+    )
+    await query.answer()
+    name, data = await asyncio.to_thread(files.registry_file, experts, local(now).date())
+    chat_id = query.message.chat.id if query.message else query.from_user.id
+    await deliver(
+        bot, chat_id, person_id, name, data, t.CAPTION_REGISTRY,
+        settings=settings, clock=clock, uows=uows,
+    )  # fmt: skip
 
 
 async def on_me(message: Message, uows: UnitOfWorkFactory, person_id: int) -> None:

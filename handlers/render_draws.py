@@ -41,6 +41,12 @@ def kinds_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=grid(buttons, 3))
 
 
+def kind_labelled(text: str) -> d.WorkKind | None:
+    """The work type whose button reads exactly `text` (spaces around it aside), if any."""
+    typed = text.strip()
+    return next((k for k in WORK_KINDS if t.WORK_KINDS[k.value] == typed), None)
+
+
 def districts_keyboard(districts: Sequence[DistrictRow], chosen: set[int]) -> InlineKeyboardMarkup:
     buttons = [_button(_mark(x.id in chosen, x.name), DrawDo.DISTRICT, x.id) for x in districts]
     rows = grid(buttons, 3)
@@ -158,8 +164,8 @@ def card_keyboard(view: RequestView) -> InlineKeyboardMarkup | None:
         if view.may_draw and view.pool_size:
             label = t.BUTTON_DRAW if r.status == d.RequestStatus.FILED else t.BUTTON_REDRAW
             rows.append([_button(label, DrawDo.DRAW, r.id)])
-        for inv in view.invitations:
-            if inv.status == d.IS.ACCEPTED and inv.id not in view.worked:
+        for inv in view.invitations:  # work is recorded from its first day on, not before
+            if view.started and inv.status == d.IS.ACCEPTED and inv.id not in view.worked:
                 rows.append([_button(t.BUTTON_RECORD_WORK.format(name=inv.name), DrawDo.WORK, inv.id)])
         last = [_button(t.BUTTON_REFRESH, DrawDo.OPEN, r.id)]
         if not view.started:
@@ -168,7 +174,10 @@ def card_keyboard(view: RequestView) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
-def request_list(rows: Sequence[RequestListRow]) -> tuple[str, InlineKeyboardMarkup | None]:
+def request_list(
+    rows: Sequence[RequestListRow], *, with_unit: bool = False
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The requests, one a line; `with_unit`: each names the using unit that filed it."""
     if not rows:
         return t.DRAWS_EMPTY, None
     lines = [t.DRAWS_HEAD.format(count=len(rows))]
@@ -176,6 +185,7 @@ def request_list(rows: Sequence[RequestListRow]) -> tuple[str, InlineKeyboardMar
         t.DRAWS_LINE.format(
             request_id=r.id, project=r.project, days=days_text(r.days),
             status=t.REQUEST_STATUS[r.status], accepted=r.accepted, wanted=r.wanted,
+            unit=t.DRAWS_LINE_UNIT.format(unit=r.unit) if with_unit else "",
         )  # fmt: skip
         for r in rows
     ]

@@ -23,7 +23,13 @@ from bot.services.registry import (
 )
 from bot.services.registry_ports import ExpertFilter, ExpertListRow, ObjectionRow
 from bot.texts import registry as t
-from handlers.callbacks import ExpertAct, ExpertDo, ExportGo, ExportKind, RegistryAct, RegistryDo
+from handlers.callbacks import (
+    ExpertAct,
+    ExpertDo,
+    ExpertsExport,
+    RegistryAct,
+    RegistryDo,
+)
 from handlers.callbacks import ExpertsChoose as Choose
 from handlers.callbacks import ExpertsPage as ExpertsPageData
 from handlers.render import grid, pager
@@ -112,7 +118,13 @@ def pick(
         ]
         for a in qualified[:PICK_SHOWN]
     ]
-    rows.append([_button(t.BUTTON_ALL, RegistryDo.ALL), _button(t.BUTTON_NEXT, RegistryDo.NEXT)])
+    every = bool(qualified) and {a.id for a in qualified} <= set(chosen)
+    # 全选 while something is left to tick; once everything is, it would change nothing
+    rows.append(
+        [_button(t.BUTTON_NEXT, RegistryDo.NEXT)]
+        if every
+        else [_button(t.BUTTON_ALL, RegistryDo.ALL), _button(t.BUTTON_NEXT, RegistryDo.NEXT)]
+    )
     rows.append(cancel_row())
     text = (t.PICK_CORRECTION if corrects else t.PICK).format(id=corrects, count=len(chosen))
     return text, InlineKeyboardMarkup(inline_keyboard=rows)
@@ -253,6 +265,14 @@ def experts_filter(search: str | None, pick: ExpertsPageData, today: date) -> Ex
     )
 
 
+def export_filter(go: ExpertsExport, today: date) -> ExpertFilter:
+    """The registry export's filter: /experts' own for the filters its button carried."""
+    pick = ExpertsPageData(
+        page=0, group=go.group, district=go.district, standing=go.standing, ends=go.ends
+    )
+    return experts_filter(None, pick, today)
+
+
 def experts(
     view: ExpertsPage, pick: ExpertsPageData | None = None
 ) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -313,7 +333,9 @@ def experts(
         ]
     )
     if view.total:
-        export = ExportGo(kind=ExportKind.REGISTRY, group=pick.group, district_id=pick.district)
+        export = ExpertsExport(  # the list's filters, all of them (the search stays on screen)
+            group=pick.group, district=pick.district, standing=pick.standing, ends=pick.ends
+        )
         rows.append(
             [InlineKeyboardButton(text=t.BUTTON_EXPORT_REGISTRY, callback_data=export.pack())]
         )

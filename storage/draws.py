@@ -175,7 +175,9 @@ class DrawRepository:
             select(
                 DrawRequest.id, DrawRequest.project, DrawRequest.days, DrawRequest.wanted,
                 DrawRequest.status, DrawRequest.filed_at, counts.c.accepted, counts.c.open,
+                UsingUnit.name.label("unit"),
             )  # fmt: skip
+            .join(UsingUnit, UsingUnit.id == DrawRequest.using_unit_id)
             .outerjoin(counts, counts.c.request_id == DrawRequest.id)
             .where(DrawRequest.using_unit_id.in_(using_unit_ids))
             .order_by(DrawRequest.id.desc())
@@ -191,6 +193,7 @@ class DrawRepository:
                 accepted=int(r.accepted or 0),
                 open=int(r.open or 0),
                 filed_at=r.filed_at,
+                unit=r.unit,
             )
             for r in rows
         ]

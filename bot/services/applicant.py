@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.clock import format_local, local
@@ -40,6 +40,7 @@ from bot.domain.vocab import find_districts as districts_named
 from bot.domain.workflow import EDITABLE, Action, Actor, Status, next_status
 from bot.services.ports import DistrictRow, UnitRow
 from bot.services.privacy import record_consent_given
+from bot.services.registry_ports import ExpertFilter
 from bot.services.review import Onward, Waiting, onward, pending_count, stage_of
 from bot.services.roles import grants_of
 from bot.texts import chat as t
@@ -114,7 +115,14 @@ class ReviewerHome:
 
 @dataclass(frozen=True)
 class AlreadyExpert:
-    """A current expert is not asked to apply again in a yearly top-up call (征集补选)."""
+    """A current expert is not asked to apply again in a yearly top-up call (征集补选): told
+    their certificate number and term instead, before any consent or campaign check."""
+
+    certificate_no: str
+    starts_on: date
+    ends_on: date
+    withdrawal_asked: bool = False
+    """申请退出 waits for the bureau: still in service until it confirms."""
 
 
 Opening = ConsentNeeded | Resumed | Started | ChooseDistrict | ReviewerHome | AlreadyExpert
@@ -333,6 +341,10 @@ async def start(
             grants = await grants_of(uow, person_id, admin_ids)
             if grants:
                 return await _reviewer_home(uow, person_id, grants, now)
+        # An expert in service is told so whatever the campaign and their consent: the notice
+        # and the form are for people who may apply (a former expert may, in a new call).
+        if expert := await _serving_expert(uow, person_id):
+            return expert
         campaign = await _open_campaign(uow)
         if not await _has_consent(uow, person_id):
             return ConsentNeeded(campaign, CONSENT_VERSION)
@@ -395,8 +407,8 @@ async def _resume_or_choose(
     app = await _current(uow, person_id)
     if app is not None:
         return Resumed(app, await stage_of(uow, app, now))
-    if await _current_expert(uow, person_id):
-        return AlreadyExpert()
+    if expert := await _serving_expert(uow, person_id):
+        return expert
     if unit_code:
         unit = await uow.campaigns.unit_by_code(unit_code)
         if unit is not None:
@@ -407,6 +419,21 @@ async def _resume_or_choose(
 async def _current_expert(uow: UnitOfWork, person_id: int) -> bool:
     expert = await uow.registry.expert_of(person_id)
     return expert is not None and not may_apply(Standing(expert.standing))
+
+
+async def _serving_expert(uow: UnitOfWork, person_id: int) -> AlreadyExpert | None:
+    """The person's entry if they are an expert who may not apply (in service, a withdrawal
+    perhaps waiting); None for anyone else, a former expert included."""
+    expert = await uow.registry.expert_of(person_id)
+    if expert is None or may_apply(Standing(expert.standing)):
+        return None
+    rows, _ = await uow.registry.experts(ExpertFilter(person_id=person_id), limit=1)
+    if not rows:
+        return None
+    row = rows[0]
+    return AlreadyExpert(
+        row.certificate_no, row.starts_on, row.ends_on, bool(expert.withdrawal_reason)
+    )
 
 
 async def _start(

@@ -106,3 +106,5 @@ class RequestListRow:
     accepted: int
     open: int
     filed_at: datetime
+    unit: str = ""
+    """The using unit that filed it."""

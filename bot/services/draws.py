@@ -841,15 +841,26 @@ async def districts(uows: UnitOfWorkFactory) -> Sequence[DistrictRow]:
 # lists --------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class RequestList:
+    rows: Sequence[RequestListRow]
+    several_units: bool
+    """The bureau's, or a person's who draws for more than one unit: each line names its unit."""
+
+
 async def requests_list(
     uows: UnitOfWorkFactory, *, person_id: int, admin_ids: Iterable[int] = ()
-) -> Sequence[RequestListRow]:
-    """A using unit's requests, newest first (the bureau: every unit's)."""
+) -> RequestList:
+    """A using unit's requests, newest first (the bureau: every unit's), and whether they
+    are several units' (then each line says whose it is)."""
     async with uows() as uow:
         grants = await grants_of(uow, person_id, admin_ids)
         units = using_units_of(grants)
         if is_bureau(grants):
             units = [u.id for u in await uow.draws.using_units()]
+            several = True
         elif not units:
             raise NotAllowed(t.NOT_USER)
-        return await uow.draws.requests_of(units, LIST_LIMIT)
+        else:
+            several = len(set(units)) > 1
+        return RequestList(await uow.draws.requests_of(units, LIST_LIMIT), several)

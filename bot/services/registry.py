@@ -895,6 +895,9 @@ async def registry_rows(
                 "group": what.group,
                 "district": what.district_id,
                 "standing": what.standing,
+                "ends_from": what.ends_from and what.ends_from.isoformat(),
+                "ends_to": what.ends_to and what.ends_to.isoformat(),
+                "undecided": what.undecided,
             },
             now=now,
         )

@@ -327,3 +327,39 @@ async def test_cancelling_a_request_mid_form_is_refused_so_the_form_is_not_lost(
     assert last_answer(world) == t.FINISH_FORM_FIRST
     await unit.press("下一步")
     assert unit.last().text.startswith("第 2 步"), "the form is where it was"
+
+
+async def test_a_day_without_a_year_is_the_next_such_day_and_a_typed_work_type_is_its_button(
+    world: OfflineWorld, sessionmaker, unit: OfflineUser
+) -> None:
+    await unit.send("/draw")
+    await unit.press("矿山")
+    await unit.press("下一步")
+    await unit.send("12月10日")  # 2022-12-01 today: this December's
+    assert unit.last().text.startswith(t.DAYS_SAVED.format(days="2022-12-10"))
+    await unit.send("1-5")  # gone this year: next January's, added to the first
+    assert unit.last().text.startswith(t.DAYS_ADDED.format(days="2022-12-10、2023-01-05")), unit.last().text
+    await unit.send("渝北区某矿井")
+    await unit.send("某煤矿隐患排查治理验收")
+    kinds = unit.last()
+    assert "验收" in [label for label, _ in kinds.buttons()]
+    await unit.send("验收")
+    assert unit.last().text == t.ASK_WANTED.format(max=20)
+    assert not kinds.buttons(), "the work types' keyboard goes, as after a press"
+    await unit.send("1")
+    await unit.press("下一步")
+    await unit.press("无")
+    assert "验收" in unit.last().text and "2023-01-05" in unit.last().text
+
+
+async def test_a_typed_work_type_that_is_no_buttons_label_is_not_taken(
+    world: OfflineWorld, sessionmaker, unit: OfflineUser
+) -> None:
+    await unit.send("/draw")
+    await unit.press("矿山")
+    await unit.press("下一步")
+    await unit.send("2022-12-10")
+    await unit.send("渝北区某矿井")
+    await unit.send("某煤矿隐患排查治理验收")
+    await unit.send("验收评审")
+    assert unit.last().text == t.BUTTON_EXPECTED

@@ -176,7 +176,12 @@ async def test_a_request_is_drawn_declined_redrawn_accepted_worked_rated_and_ver
     await unit.send("/draws")
     assert "第 1 号　某煤矿隐患排查治理验收　2022-12-10　已抽取　已接受 2/2" in unit.last().text
 
+    await unit.press("第 1 号")
+    labels = [label for label, _ in unit.last().buttons()]
+    assert "刷新" in labels and not [x for x in labels if x.startswith("登记工作")], "not before the day"
+
     clock.at = datetime(2022, 12, 10, 18, 0, tzinfo=TZ)
+    await unit.send("/draws")
     await unit.press("第 1 号")
     await unit.press(f"登记工作：{EXPERTS[second][0]}")
     await unit.send("三小时")
@@ -199,6 +204,8 @@ async def test_a_request_is_drawn_declined_redrawn_accepted_worked_rated_and_ver
     admin = world.user(900, "局长")
     await admin.send(f"/expert #{expert_id}")
     assert "2022 年参加抽取工作 1 次，共 3.5 小时，平均评分 5.0，费用 800 元" in admin.last().text
+    await admin.send("/draws")  # every unit's requests: each line says whose
+    assert "第 1 号　重庆市安全生产科学研究院项目部　某煤矿隐患排查治理验收" in admin.last().text
 
     charts = await stats.statistics(unit_of_work_factory(sessionmaker), by=None, today=date(2022, 12, 31))
     december = [m for m in charts.draws if m.month == "2022-12"]
@@ -304,7 +311,7 @@ async def test_wrong_answers_in_the_request_form_are_refused_and_change_nothing(
     assert "最多 100 字，您输入了 101 字" in unit.last().text
     await unit.send("渝北区")
     await unit.send("某项目")
-    await unit.send("评审")
+    await unit.send("评审会")
     assert unit.last().text == t.BUTTON_EXPECTED, "typed where a button is asked: not 已失效"
     await unit.press("评审")
     await unit.send("21")

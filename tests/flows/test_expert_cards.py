@@ -337,6 +337,35 @@ async def test_only_the_latest_renewal_confirmation_acts_and_for_its_own_expert(
         assert len(list(terms)) == 1, "王建筑 was not renewed by a confirmation left behind"
 
 
+async def test_a_renewal_confirmation_can_be_cancelled_like_the_others(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    """QA: 确认续聘 was the only confirmation without 取消."""
+    await appointed(sessionmaker, clock)
+    clock.at = datetime(2027, 11, 20, 9, 0, tzinfo=TZ)
+    await experts.end_terms(unit_of_work_factory(sessionmaker), clock.now())
+    admin = world.user(BUREAU_ADMIN, "局长")
+    await admin.send("/expert CQGSYF-2022-0002")
+    await admin.press("期满考核")
+    await admin.send("健康")
+    await admin.send("聘期内参加评审12次")
+    await admin.press("合格")
+    await admin.send("/expert CQGSYF-2022-0002")
+    await admin.press("续聘")
+    await admin.send("2027-11-21")
+    confirmation = admin.last()
+    assert [label for label, _ in confirmation.buttons()] == ["确认续聘", "取消"]
+    confirm = dict(confirmation.buttons())["确认续聘"]
+    await admin.press("取消")
+    assert admin.last().text == "已取消，李矿山 的状态没有改变。"
+    assert not confirmation.buttons()
+    await admin.press_data(confirm, sent=confirmation)
+    assert admin.alert is not None and admin.alert.startswith("该操作已过期"), "nothing left to confirm"
+    assert (await standings(sessionmaker))[2] == "due"
+    await admin.send("2027-11-22")  # the step is over: a day typed now asks nothing to confirm
+    assert "确认续聘" not in [label for label, _ in admin.last().buttons()]
+
+
 async def test_leaving_after_the_term_has_run_out_is_not_said_to_cut_it_short(
     world: OfflineWorld, sessionmaker, clock
 ) -> None:

@@ -142,3 +142,36 @@ async def test_a_decided_non_renewal_reads_as_serving_out_the_term_in_the_list_a
     await admin.press("导出名册")
     rows = sheet_rows(documents(admin)[-1].document[1])
     assert {r[2]: r[11] for r in rows if isinstance(r[0], int)}["王建筑"] == "不予续聘"
+
+
+def names_exported(admin) -> set[str]:
+    from tests.flows.export_helpers import documents, sheet_rows
+
+    rows = sheet_rows(documents(admin)[-1].document[1])
+    return {r[2] for r in rows if isinstance(r[0], int)}
+
+
+async def test_the_registry_export_from_experts_keeps_every_filter_on_the_list(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    """QA: 导出名册 kept the group and district but not the standing or the term's end."""
+    await appointed(sessionmaker, clock)
+    admin = world.user(BUREAU_ADMIN, "局长")
+    clock.at = datetime(2027, 9, 1, 9, 0, tzinfo=TZ)
+    await admin.send("/experts")
+    await admin.press("按区县")
+    await admin.press("沙坪坝区")
+    await admin.press("按聘期届满")
+    await admin.press("任期90天内届满")
+    await admin.press("导出名册")
+    assert names_exported(admin) == {"王建筑"}, "沙坪坝区 and the term ending: not 张危化"
+
+    await admin.send("/experts")
+    await admin.press("按状态")
+    await admin.press("已解聘")
+    await admin.press("导出名册")
+    assert names_exported(admin) == {"张危化"}
+
+    await admin.send("/export")  # /export's 名册 is the whole registry, as before
+    await admin.press("入库专家名册")
+    assert names_exported(admin) == {"王建筑", "李矿山", "张危化"}

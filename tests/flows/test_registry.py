@@ -60,9 +60,16 @@ async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
     await admin.press("记录联席会议确认")
     await admin.press("下一步")
     assert admin.alert == "请至少选择一份申报。"
+    assert "全选" in [label for label, _ in admin.last().buttons()]
     await admin.press("王建筑")
     await admin.press("李矿山")
     assert "已选 2 份" in admin.last().text
+    assert "全选" not in [label for label, _ in admin.last().buttons()], "everything is ticked"
+    await admin.press("李矿山")
+    assert "全选" in [label for label, _ in admin.last().buttons()], "back when one is unticked"
+    await admin.press("全选")
+    assert "已选 2 份" in admin.last().text
+    assert "全选" not in [label for label, _ in admin.last().buttons()]
     await admin.press("下一步")
     await admin.send("10月28日")
     assert "格式不正确" in admin.last().text
@@ -268,9 +275,26 @@ async def test_a_current_expert_is_not_asked_to_apply_again_in_a_top_up_call(
         await uow.commit()
     clock.at = datetime(2023, 9, 1, 9, 0, tzinfo=TZ)
     expert = world.user(5001, "建筑")
-    await expert.send("/start")
-    await expert.press("全部同意")  # seeded without consent, as an applicant of 2022 might be
+    await expert.send("/start")  # seeded without consent, as an applicant of 2022 might be
+    told = expert.last().text
+    assert "无需再次申报" in told and not expert.last().buttons()
+    assert "聘书编号：CQGSYF-2022-0001" in told and "聘期：2022-11-02 至 2027-11-01" in told, told
+    await expert.send("/start")  # still no form, however often asked
     assert "无需再次申报" in expert.last().text
+    # A withdrawal waiting for the bureau: still in service, so still told so.
+    from bot.services import experts
+
+    async with uows() as uow:
+        person_id = (await uow.applications.application(app_id)).person_id
+    await experts.ask_withdrawal(uows, person_id=person_id, reason="工作调动", now=clock.now())
+    await expert.send("/start")
+    assert "无需再次申报" in expert.last().text and "退出申请正在等待市局确认" in expert.last().text
+    # Once out of service, a former expert may apply again in the new call.
+    async with uows() as uow:
+        expert_id = (await uow.registry.expert_of(person_id)).id  # type: ignore[union-attr]
+    await experts.confirm_withdrawal(uows, expert_id=expert_id, now=clock.now(), **who)
+    await expert.send("/start")
+    assert "不同意" in [label for label, _ in expert.last().buttons()]
 
 
 async def test_a_term_typed_inside_the_publicity_window_is_refused_and_asked_again(
@@ -383,6 +407,7 @@ async def test_an_objection_against_someone_already_out_of_the_batch_holds_nobod
     await admin.press("第1批：处理异议")
     both = admin.last()
     await admin.press("#1 异议成立")
+    assert admin.last().text == "异议 #1 成立（此人不再入库），请输入理由："
     await admin.send("经核实材料不实")
     assert "异议 #1 已处理：成立" in admin.last().text
     assert "针对同一人的异议 #2 随之结案（无需处理）。" in admin.last().text

@@ -133,6 +133,29 @@ def test_how_many_refuses_anything_else_with_the_range(text: str) -> None:
 
 
 def test_read_days_is_none_unless_the_text_is_only_days() -> None:
-    assert d.read_days("2022-12-10，2022/12/11") == [DAY, date(2022, 12, 11)]
-    assert d.read_days("渝北区 2022-12-10") is None
-    assert d.read_days("  ") is None
+    today = date(2022, 12, 1)
+    assert d.read_days("2022-12-10，2022/12/11", today) == [DAY, date(2022, 12, 11)]
+    assert d.read_days("渝北区 2022-12-10", today) is None
+    assert d.read_days("  ", today) is None
+    assert d.read_days("渝北区", today) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("12月20日", date(2022, 12, 20)),
+        ("12-20", date(2022, 12, 20)),
+        ("１２／２０", date(2022, 12, 20)),
+        ("12月1日", date(2022, 12, 1)),  # today is still today (and refused as not after it)
+        ("11月30日", date(2023, 11, 30)),  # gone this year: the next one
+        ("1-5", date(2023, 1, 5)),
+        ("2月29日", date(2024, 2, 29)),  # the next leap year's
+    ],
+)
+def test_a_day_without_a_year_is_the_next_such_day(text: str, day: date) -> None:
+    assert d.read_days(text, date(2022, 12, 1)) == [day]
+
+
+@pytest.mark.parametrize("text", ["13月5日", "2月30日", "12-32", "0-5"])
+def test_a_month_and_day_that_is_no_day_is_refused(text: str) -> None:
+    assert d.read_days(text, date(2022, 12, 1)) is None
