@@ -311,13 +311,20 @@ class Annex1Get(CallbackData, prefix="a1"):
 
 
 class ReportGo(CallbackData, prefix="rp"):
-    """`confirm` False asks first; True reports, over the report `replaces` (0: none yet)."""
+    """上报市局: `confirm` False asks first. True reports at once: only on confirmations sent
+    before `ReportConfirm`, kept so those buttons still work."""
 
     district_id: Id
     confirm: bool = False
+
+
+class ReportConfirm(CallbackData, prefix="rq"):
+    """确认上报, over the report `replaces` (0: none yet) that was the district's latest when the
+    confirmation was asked: a second press finds a newer one and reports nothing. Its own
+    prefix, since a third field on `rp` would have made every 上报市局 button in chats stale."""
+
+    district_id: Id
     replaces: Id = 0
-    """The district's latest report when the confirmation was asked: a second press finds a
-    newer one and reports nothing."""
 
 
 # draws -------------------------------------------------------------------------------

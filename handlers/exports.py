@@ -39,7 +39,15 @@ from exports.full import write_full_export
 from exports.names import annex1_filename, annex2_filename, full_export_filename
 from handlers import render_exports as rx
 from handlers import render_review
-from handlers.callbacks import Annex1Get, ExportGo, ExportKind, ExportPick, ExportStage, ReportGo
+from handlers.callbacks import (
+    Annex1Get,
+    ExportGo,
+    ExportKind,
+    ExportPick,
+    ExportStage,
+    ReportConfirm,
+    ReportGo,
+)
 from handlers.notify import TelegramNotifier
 from handlers.registry_files import registry_file
 
@@ -58,6 +66,7 @@ def build_router() -> Router:
     router.callback_query.register(on_export_go, ExportGo.filter())
     router.callback_query.register(on_annex1, Annex1Get.filter())
     router.callback_query.register(on_report_go, ReportGo.filter())
+    router.callback_query.register(on_report_go, ReportConfirm.filter())
     return router
 
 
@@ -293,7 +302,7 @@ async def on_report(
 
 async def on_report_go(
     query: CallbackQuery,
-    callback_data: ReportGo,
+    callback_data: ReportGo | ReportConfirm,
     uows: UnitOfWorkFactory,
     clock: Clock,
     settings: Settings,
@@ -307,7 +316,7 @@ async def on_report_go(
     applicants whose applications it brought to the bureau."""
     chat_id = _chat_of(query)
     admins = admin_ids
-    if not callback_data.confirm:
+    if isinstance(callback_data, ReportGo) and not callback_data.confirm:
         [summary] = await svc.report_previews(
             uows, person_id, clock.now(), admin_ids=admins, district_id=callback_data.district_id
         )
@@ -321,7 +330,7 @@ async def on_report_go(
         actor_id=person_id,
         now=clock.now(),
         admin_ids=admins,
-        replaces=callback_data.replaces,
+        replaces=callback_data.replaces if isinstance(callback_data, ReportConfirm) else None,
     )
     await query.answer()
     if isinstance(query.message, Message):

@@ -17,12 +17,21 @@ from bot.services.export_ports import AccessRow
 from bot.services.exports import Annex2Export, DistrictSummary, Report, UnitSummary
 from bot.services.ports import DistrictRow
 from bot.texts import exports as t
-from handlers.callbacks import ExportGo, ExportKind, ExportPick, ExportStage, ReportGo
+from handlers.callbacks import (
+    ExportGo,
+    ExportKind,
+    ExportPick,
+    ExportStage,
+    ReportConfirm,
+    ReportGo,
+)
 
 DISTRICTS_PER_PAGE = 15
 
 
-def _button(text: str, data: ExportGo | ExportPick | ReportGo) -> InlineKeyboardButton:
+def _button(
+    text: str, data: ExportGo | ExportPick | ReportGo | ReportConfirm
+) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=data.pack())
 
 
@@ -185,10 +194,8 @@ def report_confirm(s: DistrictSummary) -> tuple[str, InlineKeyboardMarkup]:
             [
                 _button(
                     t.BUTTON_REPORT_CONFIRM,
-                    ReportGo(
-                        district_id=s.district_id,
-                        confirm=True,
-                        replaces=s.report.id if s.report else 0,
+                    ReportConfirm(
+                        district_id=s.district_id, replaces=s.report.id if s.report else 0
                     ),
                 )
             ]

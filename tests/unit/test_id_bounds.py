@@ -35,8 +35,9 @@ FORGED = [
     f"ik:1:{HUGE}",
     f"xg:a:{HUGE}:0:-1:0",
     f"xp:0:{HUGE}:m:0",
-    f"rp:{HUGE}:0:0",
-    f"rp:1:1:{HUGE}",
+    f"rp:{HUGE}:0",
+    f"rq:{HUGE}:0",
+    f"rq:1:{HUGE}",
     f"fc:group:{HUGE}",
     "rs:-1:c",
     f"rs:{MAX_ID + 1}:c",
@@ -116,3 +117,13 @@ def test_the_buttons_outside_callbacks_are_bounded_too() -> None:
         if info.annotation is int and not info.metadata
     ]
     assert unbounded == []
+
+
+def test_buttons_already_in_chats_keep_their_shape():
+    """A field added to a CallbackData makes every button of its prefix already sent stale:
+    aiogram refuses data with another number of parts. New fields go on a new prefix."""
+    from handlers.callbacks import ReportConfirm, ReportGo
+
+    assert ReportGo.unpack("rp:5:0") == ReportGo(district_id=5, confirm=False)
+    assert ReportGo.unpack("rp:5:1") == ReportGo(district_id=5, confirm=True)
+    assert ReportConfirm(district_id=5, replaces=7).pack() == "rq:5:7"
