@@ -717,6 +717,7 @@ async def appoint_batch(
                     application_id=app.id,
                     professional_group=group,
                     standing=Standing.APPOINTED.value,
+                    not_renewed_on=None,  # an earlier term's 不予续聘 is not this one's
                     **workplace,
                 )
                 if not moved:

@@ -448,3 +448,28 @@ async def test_upholding_an_objection_closes_the_others_against_that_person_as_m
         uows, objection_id=3, upheld=False, reason="经核实材料真实", now=IN_PUBLICITY, **who
     )
     assert overruled.moot == () and overruled.app.status.value == "confirmed"
+
+
+async def test_a_former_expert_appointed_again_serves_a_term_not_marked_not_renewed(
+    setup, sessionmaker
+) -> None:
+    """不予续聘 of an earlier term (`not_renewed_on`) must not follow the person into the next:
+    it would show 在聘（不予续聘）, refuse 续聘 and end the new term unasked."""
+    from storage.models import Expert
+
+    uows, admins, admin, _, apps = setup
+    async with sessionmaker() as session:
+        app = await session.get(Application, apps[0])
+        session.add(
+            Expert(
+                person_id=app.person_id, application_id=app.id, professional_group="矿山",
+                standing="ended", not_renewed_on=date(2017, 10, 1), version=3,
+                created_at=AT, updated_at=AT, district_id=app.district_id, unit_id=app.unit_id,
+                unit_name=app.unit_name,
+            )  # fmt: skip
+        )
+        await session.commit()
+    await _appoint(uows, {"by": admin, "admin_ids": admins}, apps[0])
+    async with sessionmaker() as session:
+        expert = (await session.scalars(select(Expert))).one()
+    assert (expert.standing, expert.not_renewed_on) == ("appointed", None)

@@ -36,7 +36,9 @@ that the code since would not have:
    - a correction of the batch (or of one correcting it) left the person out:
      at that correction's recording.
    Whichever came first; never before the objection was recorded. An objection
-   open against someone still in the counting batch is left open.
+   against someone no correction left out, and not upheld against, stays open
+   (one a correction left out stays closed even if a later correction took the
+   person back, as the code since does at the correction).
 
 Downgrade leaves the data as repaired: the old code reads it as well.
 """
