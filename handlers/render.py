@@ -62,7 +62,7 @@ def welcome(campaign: Any) -> str:
 
 def already_expert(entry: Any) -> str:
     """/start from an expert in service: their certificate and term, not the notice."""
-    text = t.ALREADY_EXPERT_ENTRY.format(
+    text = (t.ALREADY_EXPERT_DUE if entry.due else t.ALREADY_EXPERT_ENTRY).format(
         certificate_no=entry.certificate_no, starts_on=entry.starts_on, ends_on=entry.ends_on
     )
     return text + (t.ALREADY_EXPERT_WITHDRAWING if entry.withdrawal_asked else "")

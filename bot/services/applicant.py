@@ -123,6 +123,8 @@ class AlreadyExpert:
     ends_on: date
     withdrawal_asked: bool = False
     """申请退出 waits for the bureau: still in service until it confirms."""
+    due: bool = False
+    """The term is over and the bureau has not decided on renewal yet (聘期已满，待续聘)."""
 
 
 Opening = ConsentNeeded | Resumed | Started | ChooseDistrict | ReviewerHome | AlreadyExpert
@@ -432,7 +434,11 @@ async def _serving_expert(uow: UnitOfWork, person_id: int) -> AlreadyExpert | No
         return None
     row = rows[0]
     return AlreadyExpert(
-        row.certificate_no, row.starts_on, row.ends_on, bool(expert.withdrawal_reason)
+        row.certificate_no,
+        row.starts_on,
+        row.ends_on,
+        bool(expert.withdrawal_reason),
+        due=expert.standing == Standing.DUE,
     )
 
 

@@ -281,6 +281,20 @@ async def test_a_current_expert_is_not_asked_to_apply_again_in_a_top_up_call(
     assert "聘书编号：CQGSYF-2022-0001" in told and "聘期：2022-11-02 至 2027-11-01" in told, told
     await expert.send("/start")  # still no form, however often asked
     assert "无需再次申报" in expert.last().text
+    # The term over, renewal not decided yet (聘期已满，待续聘): not called 在聘.
+    from sqlalchemy import update
+
+    from storage.models import Expert
+
+    async with sessionmaker() as session:
+        await session.execute(update(Expert).values(standing="due"))
+        await session.commit()
+    await expert.send("/start")
+    told = expert.last().text
+    assert "聘期已于 2027-11-01 届满，正等待市局续聘决定" in told and "在聘" not in told, told
+    async with sessionmaker() as session:
+        await session.execute(update(Expert).values(standing="appointed"))
+        await session.commit()
     # A withdrawal waiting for the bureau: still in service, so still told so.
     from bot.services import experts
 
