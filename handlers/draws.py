@@ -319,36 +319,28 @@ async def _add_avoid(message: Message, state: FSMContext, uows: UnitOfWorkFactor
     """Adds a message's 回避 lines to those sent before and says what it added; a message that
     cannot be taken whole is refused whole, saying so."""
     data = await state.get_data()
-    listed: list[str] = list(data.get("avoid_shown", []))
+    held = d.AvoidForm(
+        *(tuple(data.get(k, [])) for k in ("avoid_shown", "avoid_keys", "avoid_units", "avoid_certificates"))
+    )
     lines = _avoid_lines(text)
     if not lines:
         raise DomainError(t.TEXT_EXPECTED)
     for line in lines:
         if len(line) > TEXT_MAX:
             raise DomainError(t.AVOID_LINE_TOO_LONG.format(start=line[:10], max=TEXT_MAX))
-    too_many = DomainError(t.TOO_MANY_AVOID.format(max=AVOID_MAX, have=len(listed)))
-    if len(listed) + len(lines) > AVOID_MAX:
+    too_many = DomainError(t.TOO_MANY_AVOID.format(max=AVOID_MAX, have=len(held.shown)))
+    if len(held.shown) + len(lines) > AVOID_MAX:
         raise too_many
     found = await svc.resolve_avoid(uows, lines)
-    keys: list[str] = list(data.get("avoid_keys", []))
-    units: list[str] = list(data.get("avoid_units", []))
-    certificates: list[str] = list(data.get("avoid_certificates", []))
-    added, repeated = [], []
-    for entry in found.entries:
-        if entry.key in keys:
-            repeated.append(entry.shown)
-            continue
-        keys.append(entry.key)
-        listed.append(entry.shown)
-        added.append(entry.shown)
-        if entry.certificate:
-            certificates.append(entry.certificate)
-        elif entry.unit:
-            units.append(entry.unit)
-    if len(listed) > AVOID_MAX:  # a name that is several experts' may pass the count above
+    form, added, repeated = held.with_entries(found.entries)
+    if len(form.shown) > AVOID_MAX:  # a name that is several experts' may pass the count above
         raise too_many
+    listed = list(form.shown)
     await state.update_data(
-        avoid_keys=keys, avoid_units=units, avoid_certificates=certificates, avoid_shown=listed
+        avoid_keys=list(form.keys),
+        avoid_units=list(form.units),
+        avoid_certificates=list(form.certificates),
+        avoid_shown=listed,
     )
     reply = rd.avoid_reply(added=added, repeated=repeated, unknown=found.unknown, listed=listed)
     await _form_message(state, await message.answer(reply, reply_markup=rd.avoid_keyboard()))

@@ -244,6 +244,52 @@ class Candidate(NamedTuple):
     """Held by another invitation on one of the request's days."""
 
 
+@dataclass(frozen=True)
+class AvoidEntry:
+    """One avoided unit or expert, as read from a 回避 line."""
+
+    shown: str
+    """How it reads back on the form: 单位：…, a certificate number, or a name with its number."""
+    unit: str | None = None
+    certificate: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The same unit or expert typed twice has the same key."""
+        return f"c:{self.certificate}" if self.certificate else f"u:{unit_key(self.unit or '')}"
+
+
+@dataclass(frozen=True)
+class AvoidForm:
+    """The 回避 a request form holds so far, in the order given: what it shows, and the units
+    and certificate numbers it names."""
+
+    shown: tuple[str, ...] = ()
+    keys: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+    certificates: tuple[str, ...] = ()
+
+    def with_entries(self, entries: Iterable[AvoidEntry]) -> tuple[AvoidForm, list[str], list[str]]:
+        """The form with the entries it does not hold yet; and what was added, what repeated."""
+        shown, keys = list(self.shown), list(self.keys)
+        units, certificates = list(self.units), list(self.certificates)
+        added: list[str] = []
+        repeated: list[str] = []
+        for entry in entries:
+            if entry.key in keys:
+                repeated.append(entry.shown)
+                continue
+            keys.append(entry.key)
+            shown.append(entry.shown)
+            added.append(entry.shown)
+            if entry.certificate:
+                certificates.append(entry.certificate)
+            elif entry.unit:
+                units.append(entry.unit)
+        form = AvoidForm(tuple(shown), tuple(keys), tuple(units), tuple(certificates))
+        return form, added, repeated
+
+
 @dataclass(frozen=True, kw_only=True)
 class Avoid:
     """回避: the requesting unit always, and whatever units and persons the request names."""

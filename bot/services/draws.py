@@ -244,27 +244,12 @@ async def form_unit(
 
 
 @dataclass(frozen=True)
-class AvoidEntry:
-    """One avoided unit or expert, as read from a 回避 line."""
-
-    shown: str
-    """How it reads back on the form: 单位：…, a certificate number, or a name with its number."""
-    unit: str | None = None
-    certificate: str | None = None
-
-    @property
-    def key(self) -> str:
-        """The same unit or expert typed twice has the same key."""
-        return f"c:{self.certificate}" if self.certificate else f"u:{d.unit_key(self.unit or '')}"
-
-
-@dataclass(frozen=True)
 class AvoidList:
     """The 回避 lines as understood: units by name, experts by certificate number (a full name
     gives every serving expert of that name); lines that look like a certificate number that
     no expert holds are in `unknown`, not guessed at."""
 
-    entries: list[AvoidEntry]
+    entries: list[d.AvoidEntry]
     unknown: list[str]
 
 
@@ -278,7 +263,7 @@ async def resolve_avoid(uows: UnitOfWorkFactory, lines: Sequence[str]) -> AvoidL
             if not value:
                 continue
             if await uow.registry.expert_by_certificate(value.upper()) is not None:
-                found.entries.append(AvoidEntry(value.upper(), certificate=value.upper()))
+                found.entries.append(d.AvoidEntry(value.upper(), certificate=value.upper()))
                 continue
             if value[:1].isascii() and any(ch.isdigit() for ch in value) and "-" in value:
                 found.unknown.append(value)
@@ -286,11 +271,11 @@ async def resolve_avoid(uows: UnitOfWorkFactory, lines: Sequence[str]) -> AvoidL
             rows, _ = await uow.registry.experts(ExpertFilter(search=value), limit=50)
             named = [r for r in rows if r.name == value and r.standing in SERVING]
             found.entries.extend(
-                AvoidEntry(f"{r.name}（{r.certificate_no}）", certificate=r.certificate_no)
+                d.AvoidEntry(f"{r.name}（{r.certificate_no}）", certificate=r.certificate_no)
                 for r in named
             )
             if not named:
-                found.entries.append(AvoidEntry(t.AVOID_UNIT.format(unit=value), unit=value))
+                found.entries.append(d.AvoidEntry(t.AVOID_UNIT.format(unit=value), unit=value))
     return found
 
 

@@ -159,3 +159,18 @@ def test_a_day_without_a_year_is_the_next_such_day(text: str, day: date) -> None
 @pytest.mark.parametrize("text", ["13月5日", "2月30日", "12-32", "0-5"])
 def test_a_month_and_day_that_is_no_day_is_refused(text: str) -> None:
     assert d.read_days(text, date(2022, 12, 1)) is None
+
+
+def test_avoid_entries_sent_over_several_messages_add_up_without_repeats():
+    from bot.domain.draws import AvoidEntry, AvoidForm
+
+    first, added, repeated = AvoidForm().with_entries(
+        [AvoidEntry("单位：重庆大学", unit="重庆大学"), AvoidEntry("张三（C-1）", certificate="C-1")]
+    )
+    assert (added, repeated) == (["单位：重庆大学", "张三（C-1）"], [])
+    second, added, repeated = first.with_entries(
+        [AvoidEntry("单位：重庆大学", unit="重庆大学"), AvoidEntry("李四（C-2）", certificate="C-2")]
+    )
+    assert (added, repeated) == (["李四（C-2）"], ["单位：重庆大学"])
+    assert second.shown == ("单位：重庆大学", "张三（C-1）", "李四（C-2）")
+    assert (second.units, second.certificates) == (("重庆大学",), ("C-1", "C-2"))
