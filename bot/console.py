@@ -135,6 +135,8 @@ class Console:
         self.user = self.users[1001]
         self.photos = Path(tempfile.mkdtemp(prefix="expertbot-console-"))
         self.buttons: list[tuple[str, str, Sent]] = []
+        self.printed: dict[int, set[int]] = {}
+        """By Telegram account: the ids of the messages printed, to mark one printed again as edited."""
 
     async def run(self, line: str) -> None:
         """Runs one line: a console command, a button press, or a message to the bot; prints
@@ -156,7 +158,7 @@ class Console:
         elif command == ":user":
             self._switch(_argument(command, rest))
             print(t.CURRENT.format(account=await self._account_line(self.user.id)))
-            self.buttons = _show(self.user, self.photos)
+            self.buttons = self._show()
             return
         elif command == ":save":
             print(_save(self.user, Path(rest or ".")))
@@ -174,7 +176,10 @@ class Console:
             await self.user.share_contact(rest.split()[0] if rest else "+8613800000000")
         else:
             raise Mistake(t.UNKNOWN_COMMAND.format(command=command))
-        self.buttons = _show(self.user, self.photos) or self.buttons
+        self.buttons = self._show() or self.buttons
+
+    def _show(self) -> list[tuple[str, str, Sent]]:
+        return _show(self.user, self.photos, self.printed.setdefault(self.user.id, set()))
 
     async def _press(self, line: str) -> None:
         number = int(line[1:]) if line[1:].isdigit() else 0
@@ -254,14 +259,13 @@ def console_keys(settings: Settings, db_path: str) -> Keyring:
     return keyring
 
 
-def _show(user: OfflineUser, photos: Path) -> list[tuple[str, str, Sent]]:
-    """Prints what the bot sent since last time and numbers the inline buttons; writes each
-    photo into `photos` and prints its path."""
-    shown_before = {m.message_id for m in user.inbox() if m.revision <= user.seen}
-    fresh = user.new_messages()
+def _show(user: OfflineUser, photos: Path, printed: set[int]) -> list[tuple[str, str, Sent]]:
+    """Prints what the bot sent or edited since last time, marking a message in `printed` as
+    edited, and numbers the inline buttons; writes each photo into `photos` and prints its path."""
     numbered: list[tuple[str, str, Sent]] = []
-    for sent in fresh:
-        print("─" * 40 + (t.UPDATED if sent.message_id in shown_before else ""))
+    for sent in user.new_messages():
+        print("─" * 40 + (t.UPDATED if sent.message_id in printed else ""))
+        printed.add(sent.message_id)
         print(sent.text)
         if sent.document:
             print(t.DOCUMENT.format(name=sent.document[0], size=len(sent.document[1])))

@@ -182,6 +182,16 @@ async def test_a_line_that_fails_inside_says_so_once_and_the_console_goes_on(
     assert record.exc_info is not None
 
 
+async def test_a_message_the_bot_edits_is_printed_again_marked_as_updated(
+    tmp_path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """全部同意 rewrites the consent message (its buttons go): printed again, said so."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO("/start\n#4\n"))
+    await run_console(Settings(), str(tmp_path / "demo.db"))
+    pressed = capsys.readouterr().out.split("> #4", 1)[1]
+    assert "─" * 40 + t.UPDATED + "\n个人信息处理告知" in pressed
+
+
 def test_the_help_is_in_chinese_and_the_readme_lists_every_console_command() -> None:
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     section = readme.split("## The console", 1)[1].split("\n## ", 1)[0]
