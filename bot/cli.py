@@ -209,7 +209,7 @@ async def cmd_campaign_list(args: argparse.Namespace, settings: Settings) -> int
     async with open_uows(settings) as uows:
         found = await campaigns.all_campaigns(uows)
     for c in found:
-        state = "open" if c.is_open else "closed"
+        state = t.LISTING_OPEN if c.is_open else t.LISTING_CLOSED
         out(
             f"{c.id}\t{c.name}\t{format_local(c.unit_deadline)}\t"
             f"{format_local(c.district_deadline)}\t{state}"

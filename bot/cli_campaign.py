@@ -131,7 +131,7 @@ async def cmd_remind(args: argparse.Namespace, settings: Settings) -> int:
             report = await reminders.send_due_reminders(uows, _NoSender(), clock, dry_run=True)
             now = clock.now()
             for n in report.planned:
-                due = format_local(n.due_at) if n.due_at else "now"
+                due = format_local(n.due_at) if n.due_at else t.LISTING_DUE_NOW
                 out(f"{due}\t{n.recipient_id}\t{reminders.notice_text(n, now).replace(chr(10), ' / ')}")
             out(t.DRY_RUN_DONE.format(due=len(report.planned)))
             return 0

@@ -209,7 +209,7 @@ async def cmd_audit_list(args: argparse.Namespace, settings: Settings) -> int:
     async with open_uows(settings) as uows:
         entries = await audit.recent(uows, args.limit)
     for r in entries.rows:
-        actor = "cli" if r.actor_id is None else str(r.actor_id)
+        actor = t.COMMAND_LINE if r.actor_id is None else str(r.actor_id)
         detail = json.dumps(r.detail, ensure_ascii=False, sort_keys=True)
         out(f"{format_local(r.at)}\t{actor}\t{r.action}\t{r.target}\t{detail}")
     return 0

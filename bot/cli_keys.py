@@ -90,7 +90,8 @@ async def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         await database.dispose()
     for app in report.applications:
-        out(f"{app.id}\t{app.name}\t{app.status}\tlast change {format_local(app.updated_at)}")
+        changed = t.LISTING_LAST_CHANGE.format(at=format_local(app.updated_at))
+        out(f"{app.id}\t{app.name}\t{t.status(app.status)}\t{changed}")
     summary = t.PURGE_PLANNED if report.dry_run else t.PURGED
     out(
         summary.format(

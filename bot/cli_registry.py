@@ -205,6 +205,7 @@ async def cmd_appoint(args: argparse.Namespace, settings: Settings) -> int:
         settings, registry.appoint_batch, batch_id=args.batch, term_start=args.start
     )
     for a in appointed:
-        out(f"{a.certificate_no}\t{a.name}\t{a.group}\t{a.starts_on} to {a.ends_on}")
+        term = t.LISTING_TERM.format(starts_on=a.starts_on, ends_on=a.ends_on)
+        out(f"{a.certificate_no}\t{a.name}\t{a.group}\t{term}")
     out(t.APPOINTED.format(count=len(appointed)))
     return 0

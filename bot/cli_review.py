@@ -178,15 +178,15 @@ async def cmd_invite_list(args: argparse.Namespace, settings: Settings) -> int:
         invites = await roles.active_invites(uows, SystemClock().now())
     for row in invites:
         if row.unit_id is not None:
-            where = f"unit {row.unit_id}"
+            where = t.LISTING_INVITE_UNIT.format(id=row.unit_id)
         elif row.district_id is not None:
-            where = f"district {row.district_id}"
+            where = t.LISTING_INVITE_DISTRICT.format(id=row.district_id)
         else:
-            where = "city"
-        out(
-            f"{row.id}\t{row.role}\t{where}\tby {row.created_by or 'cli'}\t"
-            f"until {format_local(row.expires_at)}"
-        )
+            where = t.LISTING_INVITE_CITY
+        who = t.BY_PERSON.format(id=row.created_by) if row.created_by else t.COMMAND_LINE
+        by = t.LISTING_INVITE_BY.format(who=who)
+        until = t.LISTING_INVITE_UNTIL.format(at=format_local(row.expires_at))
+        out(f"{row.id}\t{row.role}\t{where}\t{by}\t{until}")
     return 0
 
 

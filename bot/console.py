@@ -9,6 +9,9 @@ to a temporary folder and its path printed, to open in an image viewer.
 
 from __future__ import annotations
 
+import logging
+import os
+import re
 import sys
 import tempfile
 import time
@@ -31,6 +34,7 @@ from bot.main import create_dispatcher
 from bot.offline import OfflineSession, OfflineUser, OfflineWorld, Sent
 from bot.ratelimit import RateLimiter
 from bot.services.reminders import send_due_reminders
+from bot.texts import console as t
 from handlers.sending import TelegramSender
 from storage.crypto import Keyring, configure, generate_key, keyring_from
 from storage.db import create_database
@@ -38,32 +42,23 @@ from storage.keystore import check_keys
 from storage.migrate import upgrade
 from storage.uow import unit_of_work_factory
 
-HELP = """\
-  text        send a message (e.g. /start)
-  #N          press button N of the latest messages
-  :photo PATH send an image as a photo      :file PATH  send a file (document)
-  :contact    share your phone number (:contact 13800000000 to choose it)
-  :user ID    switch to Telegram account ID :users      accounts and the persons behind them
-  :user new   a new Telegram account (e.g. a colleague taking over, or a new phone)
-  :save DIR   write the latest file or photo the bot sent you into DIR (default: here)
-              (photos are also written at once to a temporary folder, whose path is printed)
-  :remind     one reminder pass now: what waits in the outbox goes out (appointments,
-              term reminders, …) and experts whose term's last day has passed become due
-  :help       this help                     :quit       leave"""
+log = logging.getLogger(__name__)
 
-DEMO_USERS = {
-    1001: "申报人 张三",
-    1002: "申报人 李四",
-    2001: "单位审核人（重庆大学） 王老师",
-    3001: "区县审核人（沙坪坝区） 赵科长",
-    9001: "市局管理员 周处长",
-    9002: "市局审核人 钱科员",
-    1101: "资格审核已通过 刘安全（聘任后为专家）",
-    1102: "资格审核已通过 陈卫生（聘任后为专家）",
-    1103: "资格审核已通过 杨建筑（聘任后为专家）",
-    9003: "使用单位（安科院项目部） 孙主任",
-    **{uid: f"入库专家（{group}） {name}" for uid, name, group, *_ in DEMO_EXPERTS},
-}
+COMMAND = re.compile(r":[A-Za-z]+")
+"""A console command: a colon and a word. Anything else is sent to the bot as typed."""
+
+
+class Mistake(Exception):
+    """A console line that cannot run as typed; the message is the line to print."""
+
+
+def demo_accounts() -> dict[int, str]:
+    """Who each demo Telegram account plays, this run's own copy (`:user new` adds to it)."""
+    experts = {
+        uid: t.EXPERT_ACCOUNT.format(group=group, name=name)
+        for uid, name, group, *_ in DEMO_EXPERTS
+    }
+    return {**t.ACCOUNTS, **experts}
 
 
 async def run_console(settings: Settings, db_path: str) -> None:
@@ -78,7 +73,7 @@ async def run_console(settings: Settings, db_path: str) -> None:
             uow,
             now,
             deadlines=(now + timedelta(days=14), now + timedelta(days=30)),
-            name="演示批次（console）",
+            name=t.CAMPAIGN_NAME,
         )
         await seed_demo_reviewers(uow, now)
         await seed_demo_qualified(uow, now)
@@ -91,93 +86,157 @@ async def run_console(settings: Settings, db_path: str) -> None:
     settings = settings.model_copy(update={"rate_limit": 0})
     dp = create_dispatcher(settings=settings, database=database, clock=clock)
     world = OfflineWorld(dp, bot, now=clock.now)
-    uows = unit_of_work_factory(database)
-    users = {uid: world.user(uid, name.split()[-1]) for uid, name in DEMO_USERS.items()}
-    user = users[1001]
-    print(f"离线控制台 · 数据库 {db_path} · 当前用户 {user.id} {DEMO_USERS[user.id]}")
-    print(f"演示批次截止：{format_local(now + timedelta(days=14))}；输入 /start 开始，:help 查看操作")
-    photos = Path(tempfile.mkdtemp(prefix="expertbot-console-"))
+    console = Console(world, bot, clock, unit_of_work_factory(database), demo_accounts())
+    print(t.BANNER.format(db=db_path, id=console.user.id, label=console.labels[console.user.id]))
+    print(t.DEADLINE.format(deadline=format_local(now + timedelta(days=14))))
     interactive = sys.stdin.isatty()
-    buttons: list[tuple[str, str, Sent]] = []
+    tracebacks = settings.log_level.upper() == "DEBUG"
     while True:
         if interactive:
-            print(f"[{user.id}]> ", end="", flush=True)
+            print(f"[{console.user.id}]> ", end="", flush=True)
         line = sys.stdin.readline()
         if not line:
             break
         line = line.rstrip("\n")
         if not interactive:
-            print(f"[{user.id}]> {line}")
+            print(f"[{console.user.id}]> {line}")
+        if line in (":quit", ":q"):
+            break
         try:
-            if line in (":quit", ":q"):
-                break
-            elif line == ":help":
-                print(HELP)
-                continue
-            elif line == ":users":
-                for uid in users:
-                    print(f"  {await _account_line(uows, uid)}")
-                continue
-            elif line == ":remind":
-                sender = TelegramSender(bot, RateLimiter(sleep=_no_wait), clock, uows)
-                report = await send_due_reminders(uows, sender, clock)
-                print(f"  （提醒）发出 {report.sent} 条；切换用户（:user ID）可看到发给他们的消息")
-            elif line.startswith(":save"):
-                parts = line.split(maxsplit=1)
-                print(f"  {_save(user, Path(parts[1] if len(parts) > 1 else '.'))}")
-                continue
-            elif line.startswith(":user"):
-                wanted = line.split()[1]
-                if wanted == "new":
-                    uid = max(users) + 1
-                    users[uid] = world.user(uid, f"新账号{uid}")
-                    DEMO_USERS[uid] = f"新的 Telegram 账号 {uid}"
-                    wanted = str(uid)
-                if not wanted.isdigit() or int(wanted) not in users:
-                    print(f"  (没有用户 {wanted}：:users 列出全部，:user new 新建一个)")
-                    continue
-                user = users[int(wanted)]
-                print(f"  当前：{await _account_line(uows, user.id)}")
-                buttons = _show(user, photos, all_new=True)
-                continue
-            elif line.startswith("#"):
-                number = int(line[1:]) if line[1:].isdigit() else 0
-                if not 1 <= number <= len(buttons):
-                    print(f"  (没有按钮 {line}：可按 #1–#{len(buttons)})" if buttons else "  (现在没有按钮可按)")
-                    continue
-                text, data, sent = buttons[number - 1]
-                await user.press_data(data, sent)
-                if user.alert:
-                    print(f"  （提示）{user.alert}")
-            elif line.startswith(":photo"):
-                await user.send_photo(Path(line.split(maxsplit=1)[1]).read_bytes())
-            elif line.startswith(":file"):
-                path = Path(line.split(maxsplit=1)[1])
-                await user.send_file(path.read_bytes(), path.name)
-            elif line.startswith(":contact"):
-                parts = line.split()
-                await user.share_contact(parts[1] if len(parts) > 1 else "+8613800000000")
-            elif line:
-                await user.send(line)
-        except (IndexError, ValueError, KeyError, OSError, LookupError) as problem:
-            print(f"  (无法执行：{problem!r}；:help 查看用法)")
-            continue
-        buttons = _show(user, photos) or buttons
+            await console.run(line)
+        except Mistake as mistake:
+            print(mistake)
+        except Exception as problem:
+            # A bug in the console or a handler: one line for the person at the keyboard, one
+            # labelled line on stderr, the traceback only when LOG_LEVEL=DEBUG.
+            log.error(
+                "console line failed: %s: %s",
+                type(problem).__name__,
+                problem,
+                exc_info=problem if tracebacks else None,
+            )
+            print(t.FAILED)
     await world.close()
     await database.dispose()
 
 
+class Console:
+    """The demo's accounts, who is at the keyboard, and the buttons last printed."""
+
+    def __init__(
+        self, world: OfflineWorld, bot: Bot, clock: SystemClock, uows: Any, labels: dict[int, str]
+    ) -> None:
+        self.world = world
+        self.bot = bot
+        self.clock = clock
+        self.uows = uows
+        self.labels = labels
+        self.users = {uid: world.user(uid, label.split()[-1]) for uid, label in labels.items()}
+        self.user = self.users[1001]
+        self.photos = Path(tempfile.mkdtemp(prefix="expertbot-console-"))
+        self.buttons: list[tuple[str, str, Sent]] = []
+        self.printed: dict[int, set[int]] = {}
+        """By Telegram account: the ids of the messages printed, to mark one printed again as edited."""
+
+    async def run(self, line: str) -> None:
+        """Runs one line: a console command, a button press, or a message to the bot; prints
+        what the bot sent. Raises Mistake for a line that cannot run as typed."""
+        command, _, rest = line.partition(" ")
+        rest = rest.strip()
+        if line.startswith("#"):
+            await self._press(line)
+        elif not COMMAND.fullmatch(command):
+            if line:
+                await self.user.send(line)
+        elif command == ":help":
+            print(t.HELP)
+            return
+        elif command == ":users":
+            for uid in self.users:
+                print(f"  {await self._account_line(uid)}")
+            return
+        elif command == ":user":
+            self._switch(_argument(command, rest))
+            print(t.CURRENT.format(account=await self._account_line(self.user.id)))
+            self.buttons = self._show()
+            return
+        elif command == ":save":
+            print(_save(self.user, Path(rest or ".")))
+            return
+        elif command == ":remind":
+            sender = TelegramSender(self.bot, RateLimiter(sleep=_no_wait), self.clock, self.uows)
+            report = await send_due_reminders(self.uows, sender, self.clock)
+            print(t.REMINDED.format(sent=report.sent))
+        elif command == ":photo":
+            await self.user.send_photo(_read(_argument(command, rest)).read_bytes())
+        elif command == ":file":
+            path = _read(_argument(command, rest))
+            await self.user.send_file(path.read_bytes(), path.name)
+        elif command == ":contact":
+            await self.user.share_contact(rest.split()[0] if rest else "+8613800000000")
+        else:
+            raise Mistake(t.UNKNOWN_COMMAND.format(command=command))
+        self.buttons = self._show() or self.buttons
+
+    def _show(self) -> list[tuple[str, str, Sent]]:
+        return _show(self.user, self.photos, self.printed.setdefault(self.user.id, set()))
+
+    async def _press(self, line: str) -> None:
+        number = int(line[1:]) if line[1:].isdigit() else 0
+        if not 1 <= number <= len(self.buttons):
+            if not self.buttons:
+                raise Mistake(t.NO_BUTTONS)
+            raise Mistake(t.NO_BUTTON.format(line=line, count=len(self.buttons)))
+        _, data, sent = self.buttons[number - 1]
+        await self.user.press_data(data, sent)
+        if self.user.alert:
+            print(t.ALERT.format(text=self.user.alert))
+
+    def _switch(self, wanted: str) -> None:
+        if wanted == "new":
+            uid = max(self.users) + 1
+            self.users[uid] = self.world.user(uid, t.NEW_ACCOUNT_NAME.format(id=uid))
+            self.labels[uid] = t.NEW_ACCOUNT.format(id=uid)
+            wanted = str(uid)
+        if not wanted.isdigit() or int(wanted) not in self.users:
+            raise Mistake(t.NO_USER.format(wanted=wanted))
+        self.user = self.users[int(wanted)]
+
+    async def _account_line(self, telegram_id: int) -> str:
+        """`Telegram 1001 → 人员 #3 张三 · 申报人 张三`: which person an account is, if any yet."""
+        async with self.uows() as uow:
+            account = await uow.accounts.attached("telegram", str(telegram_id))
+            name = await uow.people.person_name(account.person_id) if account else ""
+        who = (
+            t.ACCOUNT_PERSON.format(person=account.person_id, name=name).rstrip()
+            if account
+            else t.ACCOUNT_UNUSED
+        )
+        return t.ACCOUNT_LINE.format(id=telegram_id, who=who, label=self.labels.get(telegram_id, ""))
+
+
+def _argument(command: str, rest: str) -> str:
+    """What follows `command`, or a Mistake saying what should."""
+    if not rest:
+        what, example = t.ARGUMENTS[command]
+        raise Mistake(t.NEEDS_ARGUMENT.format(command=command, what=what, example=example))
+    return rest
+
+
+def _read(text: str) -> Path:
+    """A file the person named, checked before reading, so a typo gets a line, not a traceback."""
+    path = Path(text).expanduser()
+    if path.is_dir():
+        raise Mistake(t.IS_A_FOLDER.format(path=path))
+    if not path.exists():
+        raise Mistake(t.NO_FILE.format(path=path))
+    if not path.is_file() or not os.access(path, os.R_OK):
+        raise Mistake(t.CANNOT_READ.format(path=path))
+    return path
+
+
 async def _no_wait(_: float) -> None:
     """One person at a keyboard: the reminder pass need not pace itself."""
-
-
-async def _account_line(uows: Any, telegram_id: int) -> str:
-    """`Telegram 1001 → 人员 #3 张三 · 申报人 张三`: which person an account is, if any yet."""
-    async with uows() as uow:
-        account = await uow.accounts.attached("telegram", str(telegram_id))
-        name = await uow.people.person_name(account.person_id) if account else ""
-    who = f"人员 #{account.person_id} {name}".rstrip() if account else "尚未使用本机器人"
-    return f"Telegram {telegram_id} → {who} · {DEMO_USERS.get(telegram_id, '')}"
 
 
 def console_keys(settings: Settings, db_path: str) -> Keyring:
@@ -191,36 +250,33 @@ def console_keys(settings: Settings, db_path: str) -> Keyring:
     if not key_file.exists():
         key_file.touch(mode=0o600)
         key_file.write_text(generate_key() + "\n", encoding="ascii")
-        print(f"演示数据库的加密密钥已生成并保存在 {key_file}（仅供演示；正式运行请设置 DATA_KEY）")
+        print(t.KEY_MADE.format(path=key_file))
     else:
-        print(f"演示数据库使用 {key_file} 中的加密密钥")
+        print(t.KEY_USED.format(path=key_file))
     keyring = keyring_from(data_key=None, data_key_file=key_file)
     assert keyring is not None
     configure(keyring)
     return keyring
 
 
-def _show(
-    user: OfflineUser, photos: Path, all_new: bool = False
-) -> list[tuple[str, str, Sent]]:
-    """Prints what the bot sent since last time and numbers the inline buttons; writes each
-    photo into `photos` and prints its path."""
-    shown_before = {m.message_id for m in user.inbox() if m.revision <= user.seen}
-    fresh = user.new_messages()
+def _show(user: OfflineUser, photos: Path, printed: set[int]) -> list[tuple[str, str, Sent]]:
+    """Prints what the bot sent or edited since last time, marking a message in `printed` as
+    edited, and numbers the inline buttons; writes each photo into `photos` and prints its path."""
     numbered: list[tuple[str, str, Sent]] = []
-    for sent in fresh:
-        print("─" * 40 + (" （已更新）" if sent.message_id in shown_before else ""))
+    for sent in user.new_messages():
+        print("─" * 40 + (t.UPDATED if sent.message_id in printed else ""))
+        printed.add(sent.message_id)
         print(sent.text)
         if sent.document:
-            print(f"  📎 {sent.document[0]} ({len(sent.document[1])} bytes)")
+            print(t.DOCUMENT.format(name=sent.document[0], size=len(sent.document[1])))
         if sent.photo:
-            print(f"  🖼 {_photo_file(sent, photos)}")
+            print(t.PHOTO.format(where=_photo_file(sent, photos)))
         for text, data in sent.buttons():
             numbered.append((text, data, sent))
-            print(f"  [#{len(numbered)}] {text}")
+            print(t.INLINE_BUTTON.format(n=len(numbered), text=text))
         for b in sent.reply_buttons():
-            hint = " (:contact)" if getattr(b, "request_contact", False) else ""
-            print(f"  [键盘] {b.text}{hint}")
+            hint = t.CONTACT_HINT if getattr(b, "request_contact", False) else ""
+            print(t.REPLY_BUTTON.format(text=b.text, hint=hint))
     return numbered
 
 
@@ -229,19 +285,22 @@ def _photo_file(sent: Sent, folder: Path) -> str:
     assert sent.photo is not None
     name, data = sent.photo
     if not data:
-        return f"照片 {name}（按 file_id 再次发送，无内容）"
+        return t.PHOTO_WITHOUT_BYTES.format(name=name)
     target = folder / f"{sent.message_id}_{Path(name).name or 'photo.jpg'}"
     target.write_bytes(data)
-    return f"照片已保存：{target}（{len(data)} 字节，可用图片查看器打开）"
+    return t.PHOTO_WRITTEN.format(path=target, size=len(data))
 
 
 def _save(user: OfflineUser, folder: Path) -> str:
     """Writes the newest document or photo in the user's chat into `folder`; says where."""
     sent = next((m for m in reversed(user.inbox()) if m.document or m.photo), None)
     if sent is None:
-        return "(还没有收到文件)"
+        return t.NOTHING_TO_SAVE
     name, data = sent.document or sent.photo or ("", b"")
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / (Path(name).name or "file")
-    target.write_bytes(data)
-    return f"已保存 {target}（{len(data)} 字节）"
+    target = folder.expanduser() / (Path(name).name or "file")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    except OSError as problem:
+        raise Mistake(t.CANNOT_WRITE.format(path=target)) from problem
+    return t.SAVED.format(path=target, size=len(data))

@@ -451,7 +451,12 @@ async def on_form_message(
             await _show_card(message, app)
         case svc.ResumeExtended(step, added):
             total = len(step.app.values[keys.RESUME])
-            await message.answer(t.RESUME_EXTENDED.format(count=added, total=total))
+            if step.field is None:
+                await message.answer(t.RESUME_EXTENDED.format(count=added, total=total))
+            else:
+                await message.answer(
+                    t.RESUME_EXTENDED_ASKING.format(count=added, total=total, label=step.field.label)
+                )
             await _after_step(message, step, questions)
         case svc.SaveAndExit(app):
             await _save_and_exit(message, state, app)

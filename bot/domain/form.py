@@ -40,6 +40,23 @@ def continues_overlong(previous: datetime | None, sent_at: datetime) -> bool:
     return timedelta(0) <= sent_at - previous <= timedelta(seconds=SPLIT_SECONDS)
 
 
+RESUME_FOLLOW_UP = timedelta(minutes=2)
+"""How long after the résumé is saved a text made only of résumé lines is more of it, not the
+next question's answer. A computer's Enter sends each line as a message of its own, and the next
+line is typed after the next question has arrived: seconds to a minute, far past SPLIT_SECONDS."""
+
+
+def continues_resume(
+    draft: Mapping[str, Any], asked: str, written_at: datetime | None, now: datetime
+) -> bool:
+    """Whether a résumé-shaped text sent at `now` to the field `asked` is the rest of the résumé:
+    the résumé is answered, `asked` is where answering it leads, and it was saved just now."""
+    if asked == keys.RESUME or written_at is None or not is_answered(BY_KEY[keys.RESUME], draft):
+        return False
+    after = next_field(draft, keys.RESUME)
+    return after is not None and after.key == asked and timedelta(0) <= now - written_at <= RESUME_FOLLOW_UP
+
+
 class Kind(StrEnum):
     TEXT = "text"
     LONG_TEXT = "long_text"

@@ -27,6 +27,7 @@ from bot.domain.form import (
     ParseContext,
     add_to_list,
     continues_overlong,
+    continues_resume,
     first_missing,
     flags_of,
     next_field,
@@ -174,8 +175,9 @@ class AtCard:
 
 @dataclass(frozen=True)
 class ResumeExtended:
-    """Lines of 工作简历 sent at the card, as a computer's Enter sends each line on its own:
-    added to the résumé, and the card shown again."""
+    """Lines of 工作简历 sent at the card, or just after the résumé to the next question, as a
+    computer's Enter sends each line on its own: added to the résumé; the card, or the question
+    still asked (`step.field`), is shown again."""
 
     step: Step
     added: int
@@ -600,6 +602,14 @@ async def take_answer(
             step = await _skip(uow, app, f.key, now)
         elif f.kind is Kind.PHOTO:
             return PhotoWanted(app, f)
+        elif text and continues_resume(app.values, f.key, app.updated_at, now) and (
+            extended := await _extend_resume(uow, app, text, now, cursor=f.key)
+        ):
+            if isinstance(extended, AtCard):
+                not_answer = t.RESUME_NOT_AN_ANSWER.format(label=f.label)
+                return AskAgain(app, f, f"{extended.problem}\n{not_answer}")
+            await uow.commit()
+            return extended
         else:
             try:
                 value = _parse_message(app, f, person_id, text, contact, now)
@@ -795,9 +805,10 @@ async def _answer(
 
 
 async def _extend_resume(
-    uow: UnitOfWork, app: ApplicationSnapshot, text: str, now: datetime
+    uow: UnitOfWork, app: ApplicationSnapshot, text: str, now: datetime, cursor: str | None = None
 ) -> ResumeExtended | AtCard | None:
-    """Adds résumé lines typed at the card to 工作简历; None when the text is not only such lines.
+    """Adds résumé lines typed at the card (or, just after the résumé, at `cursor`, which stays
+    asked) to 工作简历; None when the text is not only such lines.
 
     Lines that would take the résumé past the entries Annex 1 holds add nothing, and say so."""
     f = BY_KEY[keys.RESUME]
@@ -816,7 +827,7 @@ async def _extend_resume(
                 max_entries=MAX_RESUME_ENTRIES, count=len(entries), new=len(new)
             ),
         )
-    step = await _write(uow, app, {keys.RESUME: entries + new}, now, cursor=None)
+    step = await _write(uow, app, {keys.RESUME: entries + new}, now, cursor=cursor)
     return ResumeExtended(replace(step, asked=f), len(new))
 
 

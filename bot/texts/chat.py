@@ -230,6 +230,12 @@ RESUME_FULL_AT_CARD = (
     "您刚才发送的经历未保存：工作简历已有 {count} 段，再加 {new} 段就超过了推荐表能填的 {max_entries} 段。"
     "请点汇总页中的“修改 工作简历”，合并或删去较早的经历后整体重填。"
 )
+RESUME_EXTENDED_ASKING = (
+    "已将刚才发送的 {count} 段经历添加到工作简历末尾（现共 {total} 段），没有作为“{label}”的回答。"
+    "请继续回答下面的问题；工作简历可在最后的汇总页中修改。"
+)
+"""Résumé lines sent just after the résumé, when the next question had already been asked."""
+RESUME_NOT_AN_ANSWER = "这段文字也没有作为“{label}”的回答，请继续回答下面的问题。"
 MISSING_FIELD = "“{label}”尚未填写，请先补充。"
 WITHDRAWN = "您的申报已撤回。"
 CONFIRM_WITHDRAW = "确定要撤回申报吗？撤回后本批次不能再以此申报。"

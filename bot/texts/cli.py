@@ -1,8 +1,9 @@
 """The `expertbot` command line: its help, results, refusals and errors, for the bureau's operators.
 
-What scripts read stays as it was: the tab-separated listings (`campaign list`,
-`unit list`, `invite list`, `audit list`, …), links, ids, file paths and
-option names. A line that starts with a file path keeps the ASCII `: ` after
+What scripts read stays as it was: the columns of the tab-separated listings
+(`campaign list`, `unit list`, `invite list`, `audit list`, …) and their order,
+ids, codes an option takes back (a role, a unit kind), links, ISO dates, file
+paths and option names; the words around them are Chinese (LISTING_* below). A line that starts with a file path keeps the ASCII `: ` after
 it, so the path can be split off. Role, status and standing names are the
 chat's own (bot/texts/review.py, exports.py, registry.py, draws.py).
 """
@@ -177,6 +178,23 @@ BAD_DEADLINE = "截止时间有误：{problem}"
 NOT_A_DATE = "不是日期（应为 YYYY-MM-DD）：{text}"
 NOT_IDS = "不是编号列表（应如 1,2,3）：{text}"
 DAYS_RANGE = "--days 须在 {low} 到 {high} 之间。"
+
+# tab-separated listings: the words in their columns ------------------------------------------
+
+LISTING_OPEN = "征集中"
+LISTING_CLOSED = "已关闭"
+"""`campaign list`'s last column."""
+LISTING_DUE_NOW = "立即"
+"""`remind --dry-run`'s first column for a reminder already due (else its time)."""
+LISTING_INVITE_UNIT = "单位 {id}"
+LISTING_INVITE_DISTRICT = "区县 {id}"
+LISTING_INVITE_CITY = "全市"
+LISTING_INVITE_BY = "创建人 {who}"
+LISTING_INVITE_UNTIL = "有效至 {at}"
+LISTING_LAST_CHANGE = "最后变动 {at}"
+"""`purge`'s last column."""
+LISTING_TERM = "{starts_on} 至 {ends_on}"
+"""`registry appoint`'s last column."""
 
 # bot/cli.py ------------------------------------------------------------------------------
 

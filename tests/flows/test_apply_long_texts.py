@@ -107,3 +107,48 @@ async def test_two_resume_entries_typed_on_one_line_are_stored_as_two(
     assert "推荐表汇总" in "\n".join(user.texts()[-3:])
     stored = (await _app(sessionmaker)).resume
     assert [(e["unit"], e["position"]) for e in stored] == [("重庆大学", "讲师"), ("重庆大学", "教授")]
+
+
+async def _at_resume_before_the_reason(world: OfflineWorld) -> OfflineUser:
+    """A complete form whose 职称级别 is changed to one that needs a relaxation reason; 上一项 at
+    the reason goes to the résumé, so answering it asks the reason next."""
+    user = world.user(1001, "三", last_name="张")
+    await consent(user)
+    await choose_unit(user)
+    await fill_form(user)
+    await user.press("修改 职称等级")
+    await user.press("中级")
+    assert "放宽条件" in user.last().text
+    await user.press("上一项")
+    assert "工作简历" in user.last().text
+    return user
+
+
+async def test_a_resume_line_sent_just_after_the_resume_is_added_to_it_not_taken_as_the_reason(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    user = await _at_resume_before_the_reason(world)
+    await user.send("1998.07-2005.06 重庆钢铁集团 技术员")  # Enter on a computer sends the line
+    assert "放宽条件" in user.last().text
+    await user.send("2005.07-2012.06 重庆大学 讲师")
+    said = "\n".join(user.texts()[-2:])
+    assert "添加到工作简历末尾（现共 2 段），没有作为“放宽条件申请理由”的回答" in said
+    assert "放宽条件" in user.last().text, "the reason is asked still"
+    app = await _app(sessionmaker)
+    assert [entry["start"] for entry in app.resume] == ["1998-07", "2005-07"]
+    assert app.relaxation_reason is None
+    await user.send("本人长期从事矿山安全工作，经验丰富")
+    assert (await _app(sessionmaker)).relaxation_reason == "本人长期从事矿山安全工作，经验丰富"
+
+
+async def test_a_resume_line_sent_long_after_the_resume_is_refused_as_the_reason_is_not(
+    world: OfflineWorld, sessionmaker, clock: FixedClock
+) -> None:
+    """Past the window the line is an answer to the question asked, judged as such."""
+    user = await _at_resume_before_the_reason(world)
+    await user.send("1998.07-2005.06 重庆钢铁集团 技术员")
+    clock.advance(minutes=3)
+    await user.send("2005.07-2012.06 重庆大学 讲师")
+    app = await _app(sessionmaker)
+    assert [entry["start"] for entry in app.resume] == ["1998-07"]
+    assert app.relaxation_reason == "2005.07-2012.06 重庆大学 讲师"

@@ -5,12 +5,17 @@ appointment, a reminder pass, /experts, /expert with a yearly evaluation, and an
 from __future__ import annotations
 
 import io
+import logging
+import re
 import sys
+from pathlib import Path
 
 import pytest
 
 from bot.config import Settings
 from bot.console import run_console
+from bot.offline import OfflineUser
+from bot.texts import console as t
 from storage.db import create_database
 from storage.uow import unit_of_work_factory
 
@@ -90,7 +95,7 @@ async def test_the_console_walks_the_expert_database_from_its_demo_seeds(
         "聘书编号：CQGSYF-2021-0001",
     ):
         assert screen in out, screen
-    assert "无法执行" not in out and "格式不正确" not in out
+    assert "（出错）" not in out and "格式不正确" not in out
 
 
 async def test_every_demo_expert_can_be_switched_to_and_an_unknown_user_is_said_so(
@@ -100,8 +105,8 @@ async def test_every_demo_expert_can_be_switched_to_and_an_unknown_user_is_said_
     await run_console(Settings(), str(tmp_path / "demo.db"))
     out = capsys.readouterr().out
     assert "入库专家（矿山） 王矿山" in out and "入库专家（危化） 冯危化" in out
-    assert "(没有用户 1299：:users 列出全部，:user new 新建一个)" in out
-    assert "(没有用户 张三：" in out and "无法执行" not in out
+    assert "（没有用户 1299：:users 列出全部，:user new 新建一个）" in out
+    assert "（没有用户 张三：" in out and "（出错）" not in out
 
 
 async def test_a_second_run_on_the_same_database_sends_messages_under_new_ids(
@@ -121,3 +126,77 @@ async def test_a_second_run_on_the_same_database_sends_messages_under_new_ids(
         cards = await uow.applications.card_messages(4)  # 孙纸质, opened once in each run
     await database.dispose()
     assert len({message_id for _, message_id in cards}) == 2
+
+
+async def test_a_line_that_cannot_run_is_answered_in_chinese_without_python_words(
+    tmp_path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = [":user", ":photo", f":photo {tmp_path}/nope.jpg", f":file {tmp_path}", ":bogus", "#7",
+             f":save {tmp_path}/x.db/y", ":users"]  # fmt: skip
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(lines) + "\n"))
+    (tmp_path / "x.db").write_text("")  # a file where :save wants a folder
+    await run_console(Settings(), str(tmp_path / "demo.db"))
+    out, err = capsys.readouterr()
+    for said in (
+        "（:user 后面要写账号 ID、new，如 :user 1002；:help 查看操作）",
+        "（:photo 后面要写图片的路径，如 :photo 照片.jpg；:help 查看操作）",
+        f"（找不到文件 {tmp_path}/nope.jpg）",
+        f"（{tmp_path} 是文件夹，请给出文件）",
+        "（没有控制台命令 :bogus：:help 查看操作；",
+        "（现在没有按钮可按）",
+        "（还没有收到文件）",
+        "Telegram 1001 → 尚未使用本机器人 · 申报人 张三",
+    ):
+        assert said in out, said
+    assert not re.search(r"Error|Traceback|errno|list index", out) and err == ""
+    assert "没有理解您的意思" not in out, ":bogus was not sent to the bot"
+
+
+async def test_a_line_that_fails_inside_says_so_once_and_the_console_goes_on(
+    tmp_path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A bug (here: sending a message blows up) costs the line, not the session; the person
+    at the keyboard reads one Chinese line, stderr gets one labelled line without a traceback."""
+
+    async def broken(self: OfflineUser, text: str, **extra: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(OfflineUser, "send", broken)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("/start\n:help\n"))
+    with caplog.at_level(logging.ERROR, logger="bot.console"):
+        await run_console(Settings(), str(tmp_path / "demo.db"))
+    out = capsys.readouterr().out
+    assert t.FAILED in out and t.HELP in out and "boom" not in out
+    [record] = caplog.records
+    assert record.getMessage() == "console line failed: RuntimeError: boom"
+    assert record.exc_info is None, "the traceback only with LOG_LEVEL=DEBUG"
+
+    caplog.clear()
+    monkeypatch.setattr(sys, "stdin", io.StringIO("/start\n"))
+    with caplog.at_level(logging.ERROR, logger="bot.console"):
+        await run_console(Settings(log_level="DEBUG"), str(tmp_path / "demo.db"))
+    [record] = caplog.records
+    assert record.exc_info is not None
+
+
+async def test_a_message_the_bot_edits_is_printed_again_marked_as_updated(
+    tmp_path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """全部同意 rewrites the consent message (its buttons go): printed again, said so."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO("/start\n#4\n"))
+    await run_console(Settings(), str(tmp_path / "demo.db"))
+    pressed = capsys.readouterr().out.split("> #4", 1)[1]
+    assert "─" * 40 + t.UPDATED + "\n个人信息处理告知" in pressed
+
+
+def test_the_help_is_in_chinese_and_the_readme_lists_every_console_command() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The console", 1)[1].split("\n## ", 1)[0]
+    commands = set(re.findall(r":[a-z]+", t.HELP))
+    assert commands == {":photo", ":file", ":contact", ":user", ":users", ":save", ":remind",
+                        ":help", ":quit"}  # fmt: skip
+    assert [c for c in commands if f"`{c}" not in section] == []
+    assert not re.search(r"\b(send|press|switch|leave|write)\b", t.HELP)

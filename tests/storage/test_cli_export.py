@@ -91,9 +91,9 @@ def test_annex1_archive_and_full_export(seeded, tmp_path, capsys) -> None:
     code, out, _ = run(capsys, "audit", "list", "-n", "10")
     lines = out.splitlines()
     assert [line.split("\t")[1:3] for line in lines] == [
-        ["cli", "export_full"],
-        ["cli", "export_annex1_archive"],
-        ["cli", "download_annex1"],
+        ["命令行", "export_full"],
+        ["命令行", "export_annex1_archive"],
+        ["命令行", "download_annex1"],
     ]
     assert '"rows": 3' in lines[0]
 

@@ -15,6 +15,7 @@ from storage.migrate import upgrade
 from storage.uow import unit_of_work_factory
 from tests.flows.export_helpers import seed_app, sheet_rows
 from tests.storage.test_cli_export import run
+from tests.storage.test_cli_help import english_words
 from tests.support.seed import seed_demo
 
 
@@ -111,7 +112,9 @@ def test_the_registry_export(tmp_path, monkeypatch, capsys) -> None:
         "--applications", f"{first},{second}")  # fmt: skip
     run(capsys, "registry", "publicity", "--batch", "1", "--start", "2022-11-01", "--end", "2022-11-01")
     code, out, _ = run(capsys, "registry", "appoint", "--batch", "1", "--start", "2022-11-15")
-    assert code == 0 and "CQGSYF-2022-0001\t王建筑\t建筑\t2022-11-15 to 2027-11-14" in out
+    assert code == 0 and "CQGSYF-2022-0001\t王建筑\t建筑\t2022-11-15 至 2027-11-14" in out
+    rows = "\n".join(line for line in out.splitlines() if "\t" in line)
+    assert english_words(rows, "CQGSYF") == []
     assert out.splitlines()[-1] == t.APPOINTED.format(count=2)
     target = tmp_path / "experts.xlsx"
     code, out, _ = run(capsys, "export", "experts", "-o", str(target))

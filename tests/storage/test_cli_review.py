@@ -72,7 +72,7 @@ def test_a_bureau_reviewer_is_granted_and_invited_without_a_district(
     code, out, _ = run(capsys, "invite", "create", "--role", "bureau_rv")
     assert code == 0 and out.startswith(f"邀请 1（{t.ROLE_BUREAU_REVIEWER}），")
     code, out, _ = run(capsys, "invite", "list")
-    assert out.startswith("1\tbureau_rv\tcity\t")
+    assert out.startswith("1\tbureau_rv\t全市\t创建人 命令行\t有效至 ")
     code, out, _ = run(capsys, "revoke", "6001", "--role", "bureau_rv")
     assert code == 0 and out == t.REVOKED.format(telegram=6001, role=t.ROLE_BUREAU_REVIEWER) + "\n"
 
