@@ -36,7 +36,8 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(2)
     try:
         settings = load_settings()
-        with command_log_lines(settings.log_format, settings.log_level):
+        log_format = getattr(args, "log_format", settings.log_format)
+        with command_log_lines(log_format, settings.log_level):
             code = run(args.handler(args, settings))
     except (SettingsError, CliError, DomainError, ValueError) as problem:
         print(f"expertbot: {problem}", file=sys.stderr)
@@ -69,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     console = verbs.add_parser("console", help=t.H_CONSOLE)
     console.add_argument("--db", default="expertbot-demo.db", help=t.H_CONSOLE_DB)
-    console.set_defaults(handler=cmd_console)
+    console.set_defaults(handler=cmd_console, log_format="console")
 
     db = verbs.add_parser("db", help=t.H_DB).add_subparsers(metavar="ACTION")
     db.add_parser("upgrade", help=t.H_DB_UPGRADE).set_defaults(handler=cmd_db_upgrade)

@@ -87,8 +87,24 @@ def configure_logging(fmt: str = "json", level: str = "INFO", stream: TextIO | N
         logging.getLogger(name).setLevel(max(quiet, logging.getLevelName(level)))
 
 
+class ConsoleFormatter(logging.Formatter):
+    """A line among the console's own notes, indented and labelled: `（日志·警告）logger: message`.
+    In `expertbot console` a JSON line would sit in the conversation like a message."""
+
+    LEVELS = {"DEBUG": "调试", "INFO": "信息", "WARNING": "警告", "ERROR": "错误", "CRITICAL": "严重"}
+
+    def format(self, record: logging.LogRecord) -> str:
+        level = self.LEVELS.get(record.levelname, record.levelname)
+        text = f"  （日志·{level}）{record.name}: {record.getMessage()}"
+        if record.exc_info:
+            text += "\n" + self.formatException(record.exc_info)
+        return mask_secrets(text)
+
+
 def formatter(fmt: str) -> logging.Formatter:
-    """LOG_FORMAT's formatter: `json` or `text`."""
+    """LOG_FORMAT's formatter: `json` or `text`; `console` for `expertbot console`'s lines."""
+    if fmt == "console":
+        return ConsoleFormatter()
     return JsonFormatter() if fmt == "json" else TextFormatter()
 
 

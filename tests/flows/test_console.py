@@ -200,3 +200,18 @@ def test_the_help_is_in_chinese_and_the_readme_lists_every_console_command() -> 
                         ":help", ":quit"}  # fmt: skip
     assert [c for c in commands if f"`{c}" not in section] == []
     assert not re.search(r"\b(send|press|switch|leave|write)\b", t.HELP)
+
+
+def test_log_lines_in_the_console_read_as_its_notes_not_json() -> None:
+    """A handler's warning (a paper applicant has no chat to tell) shows among the console's own
+    indented notes, labelled, not as a JSON object in the middle of the conversation."""
+    from bot.cli import build_parser
+    from bot.log_lines import formatter
+
+    assert build_parser().parse_args(["console"]).log_format == "console"
+    assert not hasattr(build_parser().parse_args(["campaign", "list"]), "log_format")
+    record = logging.LogRecord(
+        "handlers.notify", logging.WARNING, "", 0, "message to person %s not sent", (8,), None
+    )
+    line = formatter("console").format(record)
+    assert line == "  （日志·警告）handlers.notify: message to person 8 not sent"
