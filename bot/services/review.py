@@ -463,11 +463,19 @@ async def _passed_deadline(
 ) -> datetime | None:
     """The deadline of `level` for this application, if it has passed: a decision there is
     refused. A bureau return lifts the district's deadline (`deadline_of`)."""
-    deadline = deadline_of(level, app.campaign)
-    if deadline is not None and now > deadline and level is ReviewLevel.DISTRICT:
+    passed = _deadline_passed(level, app, now, returned_by_bureau=False)
+    if passed is not None and level is ReviewLevel.DISTRICT:
         # Read the trail only once the deadline has passed.
         returned = _bureau_return(await uow.applications.events_of(app.id)) is not None
-        deadline = deadline_of(level, app.campaign, returned_by_bureau=returned)
+        passed = _deadline_passed(level, app, now, returned_by_bureau=returned)
+    return passed
+
+
+def _deadline_passed(
+    level: ReviewLevel, app: ApplicationSnapshot, now: datetime, *, returned_by_bureau: bool
+) -> datetime | None:
+    """The deadline of `level` for this application if it has passed (`deadline_of`)."""
+    deadline = deadline_of(level, app.campaign, returned_by_bureau=returned_by_bureau)
     return deadline if deadline is not None and now > deadline else None
 
 
@@ -722,29 +730,40 @@ async def _closed(
 ) -> tuple[set[int], Sequence[Closed]]:
     """The applications waiting for this person whose level's deadline has passed, and their
     count by level. Only read once a unit or district deadline has passed (before it, nothing
-    is closed, and the queue is not read twice)."""
+    is closed, and the queue is not read twice); then in a fixed number of queries, however
+    long the queue: the bureau's level has no deadline, and which applications the bureau
+    returned to their district (no deadline for those either) is one query for them all."""
     campaign = await uow.campaigns.current_campaign()
     if campaign is None or scope_of(grants).empty:
         return set(), ()
-    if not any(
-        (d := deadline_of(level, campaign)) is not None and now > d
+    passed = {
+        level
         for level in (ReviewLevel.UNIT, ReviewLevel.DISTRICT)
-    ):
+        if (d := deadline_of(level, campaign)) is not None and now > d
+    }
+    if not passed:
         return set(), ()
     queue = ListFilter(pending_only=True, not_of_person=person_id)
     scope = scope_of(grants)
     _, total = await uow.applications.list_applications(scope, campaign.id, queue, 0, 1)
     items, _ = await uow.applications.list_applications(scope, campaign.id, queue, 0, total)
+    returned: set[int] = set()
+    if ReviewLevel.DISTRICT in passed and any(
+        LEVEL_OF_STATUS.get(a.status) is ReviewLevel.DISTRICT for a in items
+    ):
+        returned = await uow.applications.returned_by_bureau(scope, campaign.id, queue)
     ids: set[int] = set()
     by_level: dict[ReviewLevel, tuple[datetime, int]] = {}
     for app in items:
-        level = await _waits_at(uow, app)
-        passed = await _passed_deadline(uow, app, level, now) if level else None
-        if level is None or passed is None:
+        level = LEVEL_OF_STATUS.get(app.status)
+        if level is None or level not in passed:
+            continue  # the bureau's level has no deadline (`deadline_of`)
+        deadline = _deadline_passed(level, app, now, returned_by_bureau=app.id in returned)
+        if deadline is None:
             continue
         ids.add(app.id)
-        _, count = by_level.get(level, (passed, 0))
-        by_level[level] = (passed, count + 1)
+        _, count = by_level.get(level, (deadline, 0))
+        by_level[level] = (deadline, count + 1)
     return ids, [Closed(level, d, n) for level, (d, n) in sorted(by_level.items())]
 
 
@@ -833,18 +852,25 @@ async def list_applications(
 
 async def _with_nudges(uow: UnitOfWork, shown: Page, grants: Sequence[Grant]) -> Page:
     """The page with the entries that offer 催办, as the card opened from it would
-    (`reminders.may_nudge`); the press is re-authorised when it comes."""
+    (`reminders.may_nudge`); the press is re-authorised when it comes. Who reviews the units
+    of the page (`_covers`) is read once for the page, not once per entry."""
+    candidates = [a for a in shown.items if reminders.may_nudge(a, grants, can_decide=False)]
+    if not candidates:
+        return shown
+    reviewers = await uow.people.reviewers_of_units([a.unit_id for a in candidates if a.unit_id])
     nudge = set()
-    for app in shown.items:
-        if not reminders.may_nudge(app, grants, can_decide=False):
-            continue
+    for app in candidates:
         level = LEVEL_OF_STATUS.get(app.status)
+        others = reviewers.get(app.unit_id or 0, frozenset()) - {app.person_id}
+        covers = district_acts_for_unit(
+            unit_id=app.unit_id, unit_confirmed=app.unit_confirmed, unit_has_reviewer=bool(others)
+        )
         can_decide = level is not None and may_decide(
             grants,
             level,
             district_id=app.district_id,
             unit_id=app.unit_id,
-            district_covers_unit=await _covers(uow, app),
+            district_covers_unit=covers,
         )
         if not can_decide:
             nudge.add(app.id)

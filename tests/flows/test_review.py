@@ -8,6 +8,7 @@ from datetime import datetime
 import pytest
 from aiogram import Bot
 from aiogram.methods import SendPhoto
+from sqlalchemy import event
 
 from bot.clock import TZ, FixedClock
 from bot.config import Settings
@@ -744,3 +745,59 @@ async def test_a_form_left_open_at_the_deadline_takes_no_more_answers_until_it_i
     await applicant.press("签名提交")
     await applicant.send("张三")
     assert (await application(sessionmaker)).status == "submitted"
+
+
+def _id_number(birth: str, serial: int) -> str:
+    """A valid 18-digit ID number of 渝中区 born on `birth` (YYYYMMDD)."""
+    body = f"500103{birth}{serial:03d}"
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
+
+
+async def _pending_statements(sessionmaker, user) -> tuple[int, str]:
+    """How many SQL statements one /pending costs this reviewer, and what it shows."""
+    await user.send("/pending")  # the account is met and cached before counting
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(sessionmaker.sync_engine, "before_cursor_execute", record)
+    try:
+        await user.send("/pending")
+    finally:
+        event.remove(sessionmaker.sync_engine, "before_cursor_execute", record)
+    return len(statements), user.last().text
+
+
+async def test_pending_after_the_deadline_costs_the_same_queries_for_one_application_or_many(
+    world: OfflineWorld, sessionmaker, clock: FixedClock
+) -> None:
+    """The ⏰ marks of /pending were read per waiting application (its trail, whether it is at
+    the bureau, who reviews its unit); now a fixed number of statements for any queue."""
+    await standard_reviewers(sessionmaker)
+    await grant(sessionmaker, 3002, "钱区县", RoleKind.DISTRICT, "500103")
+    many = world.user(DISTRICT_REVIEWER, "区县")
+    one = world.user(3002, "渝中")
+    for n, (district, unit) in enumerate(
+        [("沙坪坝区", "重庆大学")] * 4 + [("渝中区", "重庆交通运输集团有限公司")]
+    ):
+        name = "张" + "甲乙丙丁戊"[n]
+        applicant = world.user(1001 + n, name[1], last_name="张")
+        await consent(applicant)
+        await choose_unit(applicant, district, unit)
+        await fill_form(applicant, name=name, id_number=_id_number(f"198{n}0101", 123))
+        await applicant.press("签名提交")
+        await applicant.send(name)
+        assert "申报已提交" in applicant.last().text
+    for reviewer in (UNIT_REVIEWER, OTHER_UNIT_REVIEWER):
+        unit = world.user(reviewer, "单位")
+        while any(data.startswith("rv:") for sent in unit.inbox() for _, data in sent.buttons()):
+            await unit.press("通过", message=card_of(unit))
+    clock.advance(days=26)  # past the district deadline
+
+    for_one, one_text = await _pending_statements(sessionmaker, one)
+    for_many, many_text = await _pending_statements(sessionmaker, many)
+    assert "其中 1 份（标 ⏰）" in one_text and "其中 4 份（标 ⏰）" in many_text
+    assert many_text.count("⏰ #") == 4
+    assert for_many == for_one, (for_one, for_many)
