@@ -672,6 +672,17 @@ def closed_card(closed: Closed) -> str:
     return t.CLOSED_CARD.format(level=t.LEVEL[closed.level], deadline=format_local(closed.deadline))
 
 
+def closed_decision_card(
+    app: ApplicationSnapshot, closed: Closed, shown: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    """A card whose decision was refused past its level's deadline: why (as `closed_card`),
+    above what it `shown`, with its buttons to look but none to decide."""
+    note = closed_card(closed)
+    text = shown if shown.startswith(note) else "\n\n".join(p for p in (note, shown) if p)
+    rows = decision_keyboard(app, closed.level).inline_keyboard[1:]
+    return _clip(text), InlineKeyboardMarkup(inline_keyboard=rows)
+
+
 def app_list(
     page: Page,
     counts: dict[str, int],

@@ -168,6 +168,20 @@ class Closed:
     count: int
 
 
+class DecisionClosed(DeadlinePassed):
+    """A decision refused because its level's deadline has passed: the card it was pressed on
+    is to lose its decision buttons and say so (`closed`), like one opened from /pending."""
+
+    def __init__(self, app: ApplicationSnapshot, closed: Closed) -> None:
+        super().__init__(
+            t.DEADLINE_PASSED.format(
+                level=t.LEVEL[closed.level], deadline=format_local(closed.deadline)
+            )
+        )
+        self.app = app
+        self.closed = closed
+
+
 @dataclass(frozen=True)
 class Waiting:
     """What waits for a reviewer's decision, for their home screen."""
@@ -452,9 +466,7 @@ async def _load_for_decision(
         raise NotAllowed(t.NOT_REPORTED_YET)
     deadline = await _passed_deadline(uow, app, level, now)
     if deadline is not None:
-        raise DeadlinePassed(
-            t.DEADLINE_PASSED.format(level=t.LEVEL[level], deadline=format_local(deadline))
-        )
+        raise DecisionClosed(app, Closed(level, deadline, 1))
     return app
 
 

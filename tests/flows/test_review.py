@@ -299,13 +299,35 @@ async def test_unit_decisions_are_refused_after_the_unit_deadline(
     await standard_reviewers(sessionmaker)
     await submitted_application(world)
     unit = world.user(UNIT_REVIEWER, "单位")
+    card = card_of(unit)
+    shown = card.text
+    presses = review_data(unit)
     clock.advance(days=11)
     await unit.press("通过")
     assert last_answer(world) == (
         "单位审核截止时间 2022-09-30 18:00 已过，不能再作出审核决定。如需延期请联系市局。"
     ), "worded as the report's refusal and every reviewer-facing text: 市局"
-    await unit.press("退回修改")
+    assert card.text == (
+        "⏰ 单位审核截止时间 2022-09-30 18:00 已过，这份申报不能再作出审核决定，以下仅供查看。"
+        "如需延期请联系市局。\n\n" + shown
+    ), "the card says what /pending says of it, above what it showed"
+    assert [label for label, _ in card.buttons()] == ["查看全部", "审核记录", "下载推荐表"]
+    await unit.press_data(presses["退回修改"], card)  # an older copy of the card
     assert "2022-09-30 18:00" in last_answer(world)
+    assert card.text.count("⏰") == 1
+    assert (await application(sessionmaker)).status == "submitted"
+
+
+async def test_a_reason_given_after_the_deadline_is_refused_in_the_chat(
+    world: OfflineWorld, sessionmaker, clock: FixedClock
+) -> None:
+    await standard_reviewers(sessionmaker)
+    await submitted_application(world)
+    unit = world.user(UNIT_REVIEWER, "单位")
+    await unit.press("退回修改")
+    clock.advance(days=11)
+    [refusal] = await unit.send("请补充工作经历")
+    assert refusal.text.startswith("单位审核截止时间 2022-09-30 18:00 已过，不能再作出审核决定")
     assert (await application(sessionmaker)).status == "submitted"
 
 
@@ -320,6 +342,9 @@ async def test_district_decisions_are_refused_after_the_district_deadline(
     await district.press("通过")
     assert "区县审核截止时间 2022-10-15 18:00 已过" in last_answer(world)
     assert (await application(sessionmaker)).status == "unit_approved"
+    closed = district.last()
+    assert closed.text.startswith("⏰ 区县审核截止时间 2022-10-15 18:00 已过，这份申报不能再作出审核决定")
+    assert "通过" not in [label for label, _ in closed.buttons()]
 
 
 async def test_after_the_unit_deadline_pending_and_home_say_so_and_offer_no_decision(
