@@ -616,17 +616,27 @@ async def record_deliveries(
     cards: Sequence[tuple[int, int]],
     unreachable: Sequence[int],
     now: datetime,
+    admin_ids: Iterable[int] = (),
 ) -> None:
     """After the sends: remembers the cards of application `app_id`, as (person id, message id),
-    to rewrite them on a decision, and who could not be reached."""
+    to rewrite them on a decision, and who could not be reached.
+
+    A reviewer newly found unreachable (blocked the bot, or deleted their Telegram account,
+    which sends no my_chat_member) is told to the level above as the reminders do
+    (`reminders.escalations`: a unit's to its district, a district's to the bureau admins,
+    `admin_ids` from the settings among them); the mark would otherwise keep it from ever
+    being told, and what waits for that reviewer would wait for nobody, unannounced."""
     if not cards and not unreachable:
         return
+    admins = tuple(admin_ids)
     async with uows() as uow:
         for person_id, message_id in cards:
             assert app_id is not None, "a card belongs to an application"
             await uow.applications.add_card_message(app_id, person_id, message_id, now)
         for person_id in unreachable:
-            await uow.people.set_unreachable(person_id, True)
+            if await uow.people.mark_unreachable(person_id):
+                above = await reminders.escalations(uow, person_id, admins)
+                await uow.campaigns.add_notices(above, now)
         await uow.commit()
 
 

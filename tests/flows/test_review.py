@@ -16,8 +16,10 @@ from bot.domain.reminders import DeadlineKind
 from bot.domain.review import RoleKind
 from bot.main import create_dispatcher
 from bot.offline import OfflineSession, OfflineWorld
-from bot.services import campaigns, roles
+from bot.ratelimit import RateLimiter
+from bot.services import campaigns, reminders, roles
 from bot.services.transaction import unit_of_work_open
+from handlers.sending import TelegramSender
 from storage.uow import unit_of_work_factory
 from tests.flows.helpers import VALID_ID, choose_unit, consent, fill_form
 from tests.flows.review_helpers import (
@@ -826,3 +828,31 @@ async def test_pending_after_the_deadline_costs_the_same_queries_for_one_applica
     assert "其中 1 份（标 ⏰）" in one_text and "其中 4 份（标 ⏰）" in many_text
     assert many_text.count("⏰ #") == 4
     assert for_many == for_one, (for_one, for_many)
+
+
+async def _instant(_: float) -> None:
+    return None
+
+
+async def test_a_district_reviewer_a_card_cannot_reach_is_told_to_the_bureau(
+    world: OfflineWorld, sessionmaker, clock: FixedClock
+) -> None:
+    """A reviewer whose Telegram account was deleted sends no my_chat_member: the failed card
+    is how the bot learns it. The bureau hears it as from the reminders (the mark would keep
+    them from ever telling it), and what waits there would otherwise wait for nobody, unsaid."""
+    await standard_reviewers(sessionmaker)
+    admin = world.user(BUREAU_ADMIN, "周处长")
+    await admin.send("/roles")
+    world.session.blocked.add(DISTRICT_REVIEWER)
+    await submitted_application(world)
+    await world.user(UNIT_REVIEWER, "单位").press("通过")
+    assert await is_unreachable(sessionmaker, DISTRICT_REVIEWER) is True
+
+    uows = unit_of_work_factory(sessionmaker)
+    sender = TelegramSender(world.bot, RateLimiter(sleep=_instant), clock, uows)
+    await reminders.send_due_reminders(uows, sender, clock)
+    told = [text for text in admin.texts() if "屏蔽本机器人或停用账号" in text]
+    assert told == ["⚠️ 区县审核人“赵区县”（沙坪坝区）已屏蔽本机器人或停用账号，无法收到提醒。请通过电话等其他方式联系。"]
+    clock.advance(minutes=1)
+    await reminders.send_due_reminders(uows, sender, clock)
+    assert len([text for text in admin.texts() if "屏蔽" in text]) == 1
