@@ -373,7 +373,9 @@ async def _deliver_one(
 async def escalations(
     uow: UnitOfWork, person_id: int, admin_ids: Iterable[int] = ()
 ) -> list[Notice]:
-    """Who is told that this reviewer cannot be reached: unit → its district, district → bureau."""
+    """Who is told that this reviewer cannot be reached: unit → its district, district → bureau;
+    a unit's to the bureau too when its district has no reviewer to reach (what waits for the
+    unit then waits for the district, `collect_todos`, and so for nobody)."""
     people = uow.people
     name = await people.person_name(person_id) or str(person_id)
     out: list[Notice] = []
@@ -381,6 +383,8 @@ async def escalations(
         if g.role == "unit" and g.unit_id is not None:
             unit = await uow.campaigns.unit(g.unit_id)
             above = await people.district_reviewers(unit.district_id) if unit else []
+            if not [p for p in above if p != person_id]:
+                above = sorted({*admin_ids, *await people.bureau_admins()})
         elif g.role == "district":
             above = sorted({*admin_ids, *await people.bureau_admins()})
         else:

@@ -856,3 +856,22 @@ async def test_a_district_reviewer_a_card_cannot_reach_is_told_to_the_bureau(
     clock.advance(minutes=1)
     await reminders.send_due_reminders(uows, sender, clock)
     assert len([text for text in admin.texts() if "屏蔽" in text]) == 1
+
+
+async def test_a_unit_reviewer_nobody_in_the_district_can_stand_in_for_is_told_to_the_bureau(
+    world: OfflineWorld, sessionmaker, clock: FixedClock
+) -> None:
+    """渝中区 has no district reviewer: an unreachable unit reviewer there leaves its applications
+    with nobody to reach, and the bureau, not an empty district, is who must hear it."""
+    await standard_reviewers(sessionmaker)
+    admin = world.user(BUREAU_ADMIN, "周处长")
+    await admin.send("/roles")
+    world.session.blocked.add(OTHER_UNIT_REVIEWER)
+    await _submit_to_cqjt(world)
+    assert await is_unreachable(sessionmaker, OTHER_UNIT_REVIEWER) is True
+
+    uows = unit_of_work_factory(sessionmaker)
+    sender = TelegramSender(world.bot, RateLimiter(sleep=_instant), clock, uows)
+    await reminders.send_due_reminders(uows, sender, clock)
+    told = [text for text in admin.texts() if "屏蔽本机器人或停用账号" in text]
+    assert len(told) == 1 and told[0].startswith("⚠️ 单位审核人“孙交通”（重庆交通运输集团有限公司")
