@@ -228,14 +228,18 @@ def _flag_lines(app: ApplicationSnapshot) -> list[str]:
 
 
 def change_lines(changes: Sequence[Change]) -> list[str]:
-    return [
-        t.CARD_CHANGE.format(
-            label=BY_KEY[c.key].label,
-            old=display(BY_KEY[c.key], c.old),
-            new=display(BY_KEY[c.key], c.new),
-        )
-        for c in changes
-    ]
+    """One entry per change: `old → new`, or old and new on lines of their own when either
+    has several lines, the later ones indented under it."""
+    lines = []
+    for c in changes:
+        field = BY_KEY[c.key]
+        old, new = display(field, c.old), display(field, c.new)
+        if "\n" in old or "\n" in new:
+            old, new = (v.replace("\n", "\n    ") for v in (old, new))
+            lines.append(t.CARD_CHANGE_LINES.format(label=field.label, old=old, new=new))
+        else:
+            lines.append(t.CARD_CHANGE.format(label=field.label, old=old, new=new))
+    return lines
 
 
 def review_card(card: ReviewCard) -> tuple[str, InlineKeyboardMarkup]:
