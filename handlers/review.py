@@ -378,12 +378,12 @@ async def on_pending_page(
 async def on_applications(
     message: Message,
     uows: UnitOfWorkFactory,
-    settings: Settings,
+    clock: Clock,
     person_id: int,
     admin_ids: tuple[int, ...],
 ) -> None:
     """Counts by state and the first page of the district's (or all) applications."""
-    text, markup = await _app_list(uows, settings, person_id, AppList(), admin_ids)
+    text, markup = await _app_list(uows, clock, person_id, AppList(), admin_ids)
     await message.answer(text, reply_markup=markup)
 
 
@@ -391,19 +391,19 @@ async def on_app_list(
     query: CallbackQuery,
     callback_data: AppList,
     uows: UnitOfWorkFactory,
-    settings: Settings,
+    clock: Clock,
     person_id: int,
     admin_ids: tuple[int, ...],
 ) -> None:
     """Turns a page of /applications, or picks a filter."""
-    text, markup = await _app_list(uows, settings, person_id, callback_data, admin_ids)
+    text, markup = await _app_list(uows, clock, person_id, callback_data, admin_ids)
     await query.answer()
     await _message_of(query).edit_text(text, reply_markup=markup)
 
 
 async def _app_list(
     uows: UnitOfWorkFactory,
-    settings: Settings,
+    clock: Clock,
     person_id: int,
     current: AppList,
     admin_ids: tuple[int, ...],
@@ -419,6 +419,7 @@ async def _app_list(
         what=ListFilter(status=status or None, unit_id=current.unit_id or None, group=group),
         page=current.page,
         with_units=current.show is not ListPick.PAGE,
+        now=clock.now(),
     )
     if listing.units is not None:
         return rr.list_menu(current, listing.counts, listing.units)

@@ -463,6 +463,17 @@ NUDGEABLE = frozenset({AppStatus.SUBMITTED, AppStatus.UNIT_APPROVED, AppStatus.R
 """States in which someone other than a reviewer looking at it has to act."""
 
 
+def nudge_too_late(app: ApplicationSnapshot, now: datetime, *, unit_reviewed: bool) -> bool:
+    """Whether 催办 on the application would be refused for its deadline, as `_claim_nudge`
+    does (`holders_of`): a form, or a unit's decision, is nudged until the unit deadline, a
+    district's until the district deadline. `unit_reviewed`: someone reviews its unit."""
+    confirmed = app.unit_id is not None and app.unit_confirmed
+    at_unit = app.status in (AppStatus.DRAFT, AppStatus.RETURNED) or (
+        app.status is AppStatus.SUBMITTED and confirmed and unit_reviewed
+    )
+    return now >= (app.campaign.unit_deadline if at_unit else app.campaign.district_deadline)
+
+
 def may_nudge(app: ApplicationSnapshot, grants: Sequence[Grant], *, can_decide: bool) -> bool:
     """Whether a card shown to this viewer offers 催办: the application waits on someone else
     and `nudge` would let this viewer nudge it (the press is re-authorised there)."""

@@ -662,6 +662,9 @@ async def open_card(
             await _record_view(uow, actor_id, app.id, now)
             await uow.commit()
             nudge = not can_decide and reminders.may_nudge(app, grants, can_decide=False)
+            if nudge:  # not past the deadline that would refuse it
+                units = await uow.people.reviewers_of_units([app.unit_id] if app.unit_id else [])
+                nudge = not reminders.nudge_too_late(app, now, unit_reviewed=bool(units))
             closed = Closed(level, passed, 1) if level and passed else None
             return OpenedCard(card, False, nudge, None, closed)
         photo = await uow.applications.photo(app.id)
@@ -725,7 +728,9 @@ async def pending(
         if not reviews(grants):
             raise NotAllowed(t.NOT_A_REVIEWER)
         queue = ListFilter(pending_only=True, not_of_person=person_id)
-        shown = await _with_nudges(uow, await _page(uow, queue, page, scope_of(grants)), grants)
+        shown = await _with_nudges(
+            uow, await _page(uow, queue, page, scope_of(grants)), grants, now
+        )
         closed_ids, closed = await _closed(uow, person_id, grants, now)
         return replace(
             shown,
@@ -837,6 +842,7 @@ async def list_applications(
     what: ListFilter,
     page: int,
     with_units: bool,
+    now: datetime,
 ) -> Listing:
     """A page of the district's (or, for the bureau, every) application and counts by state;
     `with_units` adds the units of those districts, to filter by."""
@@ -850,7 +856,7 @@ async def list_applications(
             shown, counts = Page([], 0, 0, 1), {}
         else:
             counts = await uow.applications.status_counts(scope, campaign.id)
-            shown = await _with_nudges(uow, await _page(uow, what, page, scope), grants)
+            shown = await _with_nudges(uow, await _page(uow, what, page, scope), grants, now)
         bureau = any(g.role in BUREAU_ROLES for g in grants)
         districts = [g for g in grants if g.role is RoleKind.DISTRICT]
         units: list[UnitRow] | None = None
@@ -872,10 +878,13 @@ async def list_applications(
     )
 
 
-async def _with_nudges(uow: UnitOfWork, shown: Page, grants: Sequence[Grant]) -> Page:
+async def _with_nudges(
+    uow: UnitOfWork, shown: Page, grants: Sequence[Grant], now: datetime
+) -> Page:
     """The page with the entries that offer 催办, as the card opened from it would
-    (`reminders.may_nudge`); the press is re-authorised when it comes. Who reviews the units
-    of the page (`_covers`) is read once for the page, not once per entry."""
+    (`reminders.may_nudge`), but none past the deadline that would refuse it; the press is
+    re-authorised when it comes. Who reviews the units of the page (`_covers`) is read once
+    for the page, not once per entry."""
     candidates = [a for a in shown.items if reminders.may_nudge(a, grants, can_decide=False)]
     if not candidates:
         return shown
@@ -883,7 +892,10 @@ async def _with_nudges(uow: UnitOfWork, shown: Page, grants: Sequence[Grant]) ->
     nudge = set()
     for app in candidates:
         level = LEVEL_OF_STATUS.get(app.status)
-        others = reviewers.get(app.unit_id or 0, frozenset()) - {app.person_id}
+        holders = reviewers.get(app.unit_id or 0, frozenset())
+        if reminders.nudge_too_late(app, now, unit_reviewed=bool(holders)):
+            continue
+        others = holders - {app.person_id}
         covers = district_acts_for_unit(
             unit_id=app.unit_id, unit_confirmed=app.unit_confirmed, unit_has_reviewer=bool(others)
         )

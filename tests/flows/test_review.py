@@ -531,6 +531,26 @@ async def test_list_entries_offer_nudge_to_those_who_may_and_not_to_who_decides(
     assert "催办 #1" not in [label for label, _ in district.last().buttons()]
 
 
+async def test_no_nudge_is_offered_past_the_deadline_that_would_refuse_it(
+    world: OfflineWorld, sessionmaker, clock: FixedClock
+) -> None:
+    """After the unit deadline 催办 to the unit could only answer 无需催办: neither the list nor
+    the card opened from it offers it; an application at the district is nudged until its own."""
+    await standard_reviewers(sessionmaker)
+    await submitted_application(world)
+    district = world.user(DISTRICT_REVIEWER, "区县")
+    await district.send("/applications")
+    assert "催办 #1" in [label for label, _ in district.last().buttons()]
+    clock.advance(days=11)  # past the unit deadline, before the district's
+    await district.send("/applications")
+    assert not [label for label, _ in district.last().buttons() if "催办" in label]
+    await district.press("#1 张三")
+    assert not [label for label, _ in district.last().buttons() if "催办" in label]
+    bureau = world.user(BUREAU_ADMIN, "周处长")
+    await bureau.send("/applications")
+    assert not [label for label, _ in bureau.last().buttons() if "催办" in label]
+
+
 async def test_refusals_wrong_reasons_and_notifications_all_reach_telegram_after_the_unit_of_work(
     world: OfflineWorld, sessionmaker, monkeypatch, caplog
 ) -> None:
