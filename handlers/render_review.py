@@ -400,7 +400,7 @@ def decided_label(level: ReviewLevel, decision: Decision) -> str:
     """The decision as the reviewer is told they made it: “已{…}。”."""
     if level is ReviewLevel.BUREAU:
         return t.DECIDED_AT_BUREAU[decision.value]
-    return t.DECISION[decision.value]
+    return t.DECIDED_BELOW[decision.value]
 
 
 def decision_keyboard(app: ApplicationSnapshot, level: ReviewLevel) -> InlineKeyboardMarkup:

@@ -6,6 +6,8 @@ DECISION = {"a": "通过", "r": "退回修改", "d": "不同意"}
 """By `Decision` value: button labels and the name of the decision at unit and district level."""
 DECISION_AT_BUREAU = {"a": "资格审核通过", "r": "退回区县", "d": "不通过"}
 """The same at the bureau's qualification review."""
+DECIDED_BELOW = {"a": "通过", "r": "退回修改", "d": "决定不同意"}
+"""What a unit or district reviewer is told they did, as in “已{…}。” (not “已不同意”)."""
 DECIDED_AT_BUREAU = {"a": "通过资格审核", "r": "退回区县", "d": "决定资格审核不通过"}
 """What the bureau's reviewer is told they did, as in “已{…}。”."""
 DONE = {

@@ -200,7 +200,8 @@ async def test_decline_is_final_and_told_with_its_reason(world: OfflineWorld, se
     unit = world.user(UNIT_REVIEWER, "单位")
     data = review_data(unit)
     await unit.press("不同意")
-    await unit.send("非本单位在职人员")
+    [done] = await unit.send("非本单位在职人员")
+    assert done.text == "✅ 申报编号 1（张三）已决定不同意。", "not 已不同意"
     assert "未获单位审核同意" in applicant.texts()[-1]
     assert "非本单位在职人员" in applicant.texts()[-1]
     assert (await application(sessionmaker)).status == "declined"
