@@ -93,10 +93,10 @@ def create_dispatcher(
 
         dp.update.outer_middleware(SkipRepeatedUpdates(database))
     dp.update.outer_middleware(PrivateChatsOnly())
-    dp.update.outer_middleware(ProvideNotifier(dp["uows"]))
     dp.update.outer_middleware(
         IdentifyPerson(dp["uows"], settings.bureau_admin_ids, dp["known_accounts"])
     )
+    dp.update.outer_middleware(ProvideNotifier(dp["uows"]))
     dp.include_routers(*handlers.build_routers())
     return dp
 

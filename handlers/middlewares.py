@@ -36,7 +36,8 @@ class PrivateChatsOnly(BaseMiddleware):
 
 
 class ProvideNotifier(BaseMiddleware):
-    """Gives handlers a `notifier` bound to the bot that received the update."""
+    """Gives handlers a `notifier` bound to the bot that received the update (after
+    `IdentifyPerson`, for the bureau admins it tells of unreachable reviewers)."""
 
     def __init__(self, uows: UnitOfWorkFactory) -> None:
         self.uows = uows
@@ -48,7 +49,11 @@ class ProvideNotifier(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         data["notifier"] = TelegramNotifier(
-            data["bot"], self.uows, data.get("clock"), data.get("known_accounts")
+            data["bot"],
+            self.uows,
+            data.get("clock"),
+            data.get("known_accounts"),
+            data.get("admin_ids", ()),
         )
         return await handler(event, data)
 

@@ -52,11 +52,14 @@ class TelegramNotifier:
         uows: UnitOfWorkFactory,
         clock: Clock | None = None,
         known: KnownAccounts | None = None,
+        admin_ids: Sequence[int] = (),
     ) -> None:
         self.bot = bot
         self.uows = uows
         self.clock = clock
         self.known = known
+        self.admin_ids = tuple(admin_ids)
+        """The bureau admins of the settings: told when a district reviewer cannot be reached."""
         """Told of everyone marked unreachable, so their next update clears the mark."""
 
     def _now(self) -> datetime:
@@ -211,4 +214,5 @@ class TelegramNotifier:
             cards=sends.cards,
             unreachable=sends.unreachable,
             now=self._now(),
+            admin_ids=self.admin_ids,
         )

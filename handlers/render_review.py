@@ -228,14 +228,18 @@ def _flag_lines(app: ApplicationSnapshot) -> list[str]:
 
 
 def change_lines(changes: Sequence[Change]) -> list[str]:
-    return [
-        t.CARD_CHANGE.format(
-            label=BY_KEY[c.key].label,
-            old=display(BY_KEY[c.key], c.old),
-            new=display(BY_KEY[c.key], c.new),
-        )
-        for c in changes
-    ]
+    """One entry per change: `old → new`, or old and new on lines of their own when either
+    has several lines, the later ones indented under it."""
+    lines = []
+    for c in changes:
+        field = BY_KEY[c.key]
+        old, new = display(field, c.old), display(field, c.new)
+        if "\n" in old or "\n" in new:
+            old, new = (v.replace("\n", "\n    ") for v in (old, new))
+            lines.append(t.CARD_CHANGE_LINES.format(label=field.label, old=old, new=new))
+        else:
+            lines.append(t.CARD_CHANGE.format(label=field.label, old=old, new=new))
+    return lines
 
 
 def review_card(card: ReviewCard) -> tuple[str, InlineKeyboardMarkup]:
@@ -396,7 +400,7 @@ def decided_label(level: ReviewLevel, decision: Decision) -> str:
     """The decision as the reviewer is told they made it: “已{…}。”."""
     if level is ReviewLevel.BUREAU:
         return t.DECIDED_AT_BUREAU[decision.value]
-    return t.DECISION[decision.value]
+    return t.DECIDED_BELOW[decision.value]
 
 
 def decision_keyboard(app: ApplicationSnapshot, level: ReviewLevel) -> InlineKeyboardMarkup:
@@ -670,6 +674,17 @@ def closed_line(closed: Closed) -> str:
 def closed_card(closed: Closed) -> str:
     """Above the full text of an application opened after its level's deadline."""
     return t.CLOSED_CARD.format(level=t.LEVEL[closed.level], deadline=format_local(closed.deadline))
+
+
+def closed_decision_card(
+    app: ApplicationSnapshot, closed: Closed, shown: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    """A card whose decision was refused past its level's deadline: why (as `closed_card`),
+    above what it `shown`, with its buttons to look but none to decide."""
+    note = closed_card(closed)
+    text = shown if shown.startswith(note) else "\n\n".join(p for p in (note, shown) if p)
+    rows = decision_keyboard(app, closed.level).inline_keyboard[1:]
+    return _clip(text), InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def app_list(

@@ -14,13 +14,14 @@ from collections.abc import Sequence
 
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import Command, CommandObject, Filter, StateFilter
+from aiogram.filters import Command, CommandObject, ExceptionTypeFilter, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import (
     BotCommandScopeChat,
     BufferedInputFile,
     CallbackQuery,
+    ErrorEvent,
     InlineKeyboardMarkup,
     Message,
 )
@@ -38,6 +39,7 @@ from bot.services.ports import ListFilter
 from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import accounts as at
 from bot.texts import review as t
+from handlers import errors
 from handlers import render_review as rr
 from handlers.callbacks import (
     AppList,
@@ -97,6 +99,7 @@ def build_router() -> Router:
     router.callback_query.register(on_invite_revoke, InviteRevoke.filter())
     router.message.register(on_reason, StateFilter(ReviewInput.reason))
     router.message.register(on_unit_name, StateFilter(ReviewInput.unit_name))
+    router.errors.register(on_decision_closed, ExceptionTypeFilter(review.DecisionClosed))
     return router
 
 
@@ -173,6 +176,24 @@ async def on_review_action(
         t.DONE_ANSWER.format(decision=rr.decided_label(callback_data.level, decision))
     )
     await notifier.application_decided(outcome)
+
+
+async def on_decision_closed(event: ErrorEvent) -> None:
+    """A decision refused because its level's deadline has passed is told like any refusal;
+    the card it was pressed on then loses its decision buttons and says why, as one opened
+    from /pending does. The refusing unit of work is closed by now (the error left it)."""
+    await errors.on_domain_error(event)
+    closed = event.exception
+    query = event.update.callback_query
+    if not isinstance(closed, review.DecisionClosed) or query is None:
+        return
+    if not isinstance(query.message, Message):
+        return
+    text, markup = rr.closed_decision_card(closed.app, closed.closed, query.message.text or "")
+    try:
+        await query.message.edit_text(text, reply_markup=markup)
+    except TelegramBadRequest as problem:
+        log.info("card %s not closed: %s", query.message.message_id, problem)
 
 
 async def on_reason(
@@ -357,12 +378,12 @@ async def on_pending_page(
 async def on_applications(
     message: Message,
     uows: UnitOfWorkFactory,
-    settings: Settings,
+    clock: Clock,
     person_id: int,
     admin_ids: tuple[int, ...],
 ) -> None:
     """Counts by state and the first page of the district's (or all) applications."""
-    text, markup = await _app_list(uows, settings, person_id, AppList(), admin_ids)
+    text, markup = await _app_list(uows, clock, person_id, AppList(), admin_ids)
     await message.answer(text, reply_markup=markup)
 
 
@@ -370,19 +391,19 @@ async def on_app_list(
     query: CallbackQuery,
     callback_data: AppList,
     uows: UnitOfWorkFactory,
-    settings: Settings,
+    clock: Clock,
     person_id: int,
     admin_ids: tuple[int, ...],
 ) -> None:
     """Turns a page of /applications, or picks a filter."""
-    text, markup = await _app_list(uows, settings, person_id, callback_data, admin_ids)
+    text, markup = await _app_list(uows, clock, person_id, callback_data, admin_ids)
     await query.answer()
     await _message_of(query).edit_text(text, reply_markup=markup)
 
 
 async def _app_list(
     uows: UnitOfWorkFactory,
-    settings: Settings,
+    clock: Clock,
     person_id: int,
     current: AppList,
     admin_ids: tuple[int, ...],
@@ -398,6 +419,7 @@ async def _app_list(
         what=ListFilter(status=status or None, unit_id=current.unit_id or None, group=group),
         page=current.page,
         with_units=current.show is not ListPick.PAGE,
+        now=clock.now(),
     )
     if listing.units is not None:
         return rr.list_menu(current, listing.counts, listing.units)

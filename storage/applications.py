@@ -34,7 +34,7 @@ from bot.domain.reminders import (
 )
 from bot.domain.review import Scope
 from bot.domain.stats import DistrictStatusCount
-from bot.domain.workflow import Status
+from bot.domain.workflow import Action, Status
 from bot.domain.workflow import Status as AppStatus
 from bot.services.ports import DuplicateRow, EventRow, ListFilter
 from bot.services.privacy import ExpiredApplication
@@ -352,6 +352,28 @@ class ApplicationRepository:
             .limit(limit),
         )
         return [snapshot_of(r) for r in rows], int(total or 0)
+
+    async def returned_by_bureau(
+        self, scope: Scope, campaign_id: int, what: ListFilter
+    ) -> set[int]:
+        """Of the applications `list_applications` would list, in one query, those whose last
+        event is the bureau's return to their district (it lifts the district's deadline)."""
+        last_event = (
+            select(func.max(ApplicationEvent.id))
+            .where(ApplicationEvent.application_id == Application.id)
+            .correlate(Application)
+            .scalar_subquery()
+        )
+        rows = await core(
+            self.session,
+            select(Application.id)
+            .join(ApplicationEvent, ApplicationEvent.id == last_event)
+            .where(
+                *self._scoped(scope, campaign_id, what),
+                ApplicationEvent.action == Action.RETURN_TO_DISTRICT.value,
+            ),
+        )
+        return {int(r.id) for r in rows}
 
     async def status_counts(self, scope: Scope, campaign_id: int) -> dict[str, int]:
         clauses = self._scoped(scope, campaign_id, ListFilter())

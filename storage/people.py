@@ -186,6 +186,21 @@ class PeopleRepository:
         found = await core(self.session, UNIT_REVIEWER, params)
         return found.first() is not None
 
+    async def reviewers_of_units(self, unit_ids: Sequence[int]) -> dict[int, frozenset[int]]:
+        """Who reviews each of these units, in one query (`unit_has_reviewer` for a list)."""
+        if not unit_ids:
+            return {}
+        rows = await core(
+            self.session,
+            select(Role.unit_id, Role.person_id).where(
+                Role.role == RoleKind.UNIT.value, Role.unit_id.in_(sorted(set(unit_ids)))
+            ),
+        )
+        found: dict[int, set[int]] = {}
+        for unit_id, person_id in rows:
+            found.setdefault(unit_id, set()).add(person_id)
+        return {unit_id: frozenset(people) for unit_id, people in found.items()}
+
     async def add_invite(
         self,
         *,

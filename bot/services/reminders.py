@@ -373,7 +373,9 @@ async def _deliver_one(
 async def escalations(
     uow: UnitOfWork, person_id: int, admin_ids: Iterable[int] = ()
 ) -> list[Notice]:
-    """Who is told that this reviewer cannot be reached: unit → its district, district → bureau."""
+    """Who is told that this reviewer cannot be reached: unit → its district, district → bureau;
+    a unit's to the bureau too when its district has no reviewer to reach (what waits for the
+    unit then waits for the district, `collect_todos`, and so for nobody)."""
     people = uow.people
     name = await people.person_name(person_id) or str(person_id)
     out: list[Notice] = []
@@ -381,6 +383,8 @@ async def escalations(
         if g.role == "unit" and g.unit_id is not None:
             unit = await uow.campaigns.unit(g.unit_id)
             above = await people.district_reviewers(unit.district_id) if unit else []
+            if not [p for p in above if p != person_id]:
+                above = sorted({*admin_ids, *await people.bureau_admins()})
         elif g.role == "district":
             above = sorted({*admin_ids, *await people.bureau_admins()})
         else:
@@ -457,6 +461,17 @@ async def holders_of(uow: UnitOfWork, app: ApplicationSnapshot) -> Holders:
 
 NUDGEABLE = frozenset({AppStatus.SUBMITTED, AppStatus.UNIT_APPROVED, AppStatus.RETURNED})
 """States in which someone other than a reviewer looking at it has to act."""
+
+
+def nudge_too_late(app: ApplicationSnapshot, now: datetime, *, unit_reviewed: bool) -> bool:
+    """Whether 催办 on the application would be refused for its deadline, as `_claim_nudge`
+    does (`holders_of`): a form, or a unit's decision, is nudged until the unit deadline, a
+    district's until the district deadline. `unit_reviewed`: someone reviews its unit."""
+    confirmed = app.unit_id is not None and app.unit_confirmed
+    at_unit = app.status in (AppStatus.DRAFT, AppStatus.RETURNED) or (
+        app.status is AppStatus.SUBMITTED and confirmed and unit_reviewed
+    )
+    return now >= (app.campaign.unit_deadline if at_unit else app.campaign.district_deadline)
 
 
 def may_nudge(app: ApplicationSnapshot, grants: Sequence[Grant], *, can_decide: bool) -> bool:

@@ -168,6 +168,20 @@ class Closed:
     count: int
 
 
+class DecisionClosed(DeadlinePassed):
+    """A decision refused because its level's deadline has passed: the card it was pressed on
+    is to lose its decision buttons and say so (`closed`), like one opened from /pending."""
+
+    def __init__(self, app: ApplicationSnapshot, closed: Closed) -> None:
+        super().__init__(
+            t.DEADLINE_PASSED.format(
+                level=t.LEVEL[closed.level], deadline=format_local(closed.deadline)
+            )
+        )
+        self.app = app
+        self.closed = closed
+
+
 @dataclass(frozen=True)
 class Waiting:
     """What waits for a reviewer's decision, for their home screen."""
@@ -452,9 +466,7 @@ async def _load_for_decision(
         raise NotAllowed(t.NOT_REPORTED_YET)
     deadline = await _passed_deadline(uow, app, level, now)
     if deadline is not None:
-        raise DeadlinePassed(
-            t.DEADLINE_PASSED.format(level=t.LEVEL[level], deadline=format_local(deadline))
-        )
+        raise DecisionClosed(app, Closed(level, deadline, 1))
     return app
 
 
@@ -463,11 +475,19 @@ async def _passed_deadline(
 ) -> datetime | None:
     """The deadline of `level` for this application, if it has passed: a decision there is
     refused. A bureau return lifts the district's deadline (`deadline_of`)."""
-    deadline = deadline_of(level, app.campaign)
-    if deadline is not None and now > deadline and level is ReviewLevel.DISTRICT:
+    passed = _deadline_passed(level, app, now, returned_by_bureau=False)
+    if passed is not None and level is ReviewLevel.DISTRICT:
         # Read the trail only once the deadline has passed.
         returned = _bureau_return(await uow.applications.events_of(app.id)) is not None
-        deadline = deadline_of(level, app.campaign, returned_by_bureau=returned)
+        passed = _deadline_passed(level, app, now, returned_by_bureau=returned)
+    return passed
+
+
+def _deadline_passed(
+    level: ReviewLevel, app: ApplicationSnapshot, now: datetime, *, returned_by_bureau: bool
+) -> datetime | None:
+    """The deadline of `level` for this application if it has passed (`deadline_of`)."""
+    deadline = deadline_of(level, app.campaign, returned_by_bureau=returned_by_bureau)
     return deadline if deadline is not None and now > deadline else None
 
 
@@ -596,17 +616,27 @@ async def record_deliveries(
     cards: Sequence[tuple[int, int]],
     unreachable: Sequence[int],
     now: datetime,
+    admin_ids: Iterable[int] = (),
 ) -> None:
     """After the sends: remembers the cards of application `app_id`, as (person id, message id),
-    to rewrite them on a decision, and who could not be reached."""
+    to rewrite them on a decision, and who could not be reached.
+
+    A reviewer newly found unreachable (blocked the bot, or deleted their Telegram account,
+    which sends no my_chat_member) is told to the level above as the reminders do
+    (`reminders.escalations`: a unit's to its district, a district's to the bureau admins,
+    `admin_ids` from the settings among them); the mark would otherwise keep it from ever
+    being told, and what waits for that reviewer would wait for nobody, unannounced."""
     if not cards and not unreachable:
         return
+    admins = tuple(admin_ids)
     async with uows() as uow:
         for person_id, message_id in cards:
             assert app_id is not None, "a card belongs to an application"
             await uow.applications.add_card_message(app_id, person_id, message_id, now)
         for person_id in unreachable:
-            await uow.people.set_unreachable(person_id, True)
+            if await uow.people.mark_unreachable(person_id):
+                above = await reminders.escalations(uow, person_id, admins)
+                await uow.campaigns.add_notices(above, now)
         await uow.commit()
 
 
@@ -632,6 +662,9 @@ async def open_card(
             await _record_view(uow, actor_id, app.id, now)
             await uow.commit()
             nudge = not can_decide and reminders.may_nudge(app, grants, can_decide=False)
+            if nudge:  # not past the deadline that would refuse it
+                units = await uow.people.reviewers_of_units([app.unit_id] if app.unit_id else [])
+                nudge = not reminders.nudge_too_late(app, now, unit_reviewed=bool(units))
             closed = Closed(level, passed, 1) if level and passed else None
             return OpenedCard(card, False, nudge, None, closed)
         photo = await uow.applications.photo(app.id)
@@ -695,7 +728,9 @@ async def pending(
         if not reviews(grants):
             raise NotAllowed(t.NOT_A_REVIEWER)
         queue = ListFilter(pending_only=True, not_of_person=person_id)
-        shown = await _with_nudges(uow, await _page(uow, queue, page, scope_of(grants)), grants)
+        shown = await _with_nudges(
+            uow, await _page(uow, queue, page, scope_of(grants)), grants, now
+        )
         closed_ids, closed = await _closed(uow, person_id, grants, now)
         return replace(
             shown,
@@ -722,29 +757,40 @@ async def _closed(
 ) -> tuple[set[int], Sequence[Closed]]:
     """The applications waiting for this person whose level's deadline has passed, and their
     count by level. Only read once a unit or district deadline has passed (before it, nothing
-    is closed, and the queue is not read twice)."""
+    is closed, and the queue is not read twice); then in a fixed number of queries, however
+    long the queue: the bureau's level has no deadline, and which applications the bureau
+    returned to their district (no deadline for those either) is one query for them all."""
     campaign = await uow.campaigns.current_campaign()
     if campaign is None or scope_of(grants).empty:
         return set(), ()
-    if not any(
-        (d := deadline_of(level, campaign)) is not None and now > d
+    passed = {
+        level
         for level in (ReviewLevel.UNIT, ReviewLevel.DISTRICT)
-    ):
+        if (d := deadline_of(level, campaign)) is not None and now > d
+    }
+    if not passed:
         return set(), ()
     queue = ListFilter(pending_only=True, not_of_person=person_id)
     scope = scope_of(grants)
     _, total = await uow.applications.list_applications(scope, campaign.id, queue, 0, 1)
     items, _ = await uow.applications.list_applications(scope, campaign.id, queue, 0, total)
+    returned: set[int] = set()
+    if ReviewLevel.DISTRICT in passed and any(
+        LEVEL_OF_STATUS.get(a.status) is ReviewLevel.DISTRICT for a in items
+    ):
+        returned = await uow.applications.returned_by_bureau(scope, campaign.id, queue)
     ids: set[int] = set()
     by_level: dict[ReviewLevel, tuple[datetime, int]] = {}
     for app in items:
-        level = await _waits_at(uow, app)
-        passed = await _passed_deadline(uow, app, level, now) if level else None
-        if level is None or passed is None:
+        level = LEVEL_OF_STATUS.get(app.status)
+        if level is None or level not in passed:
+            continue  # the bureau's level has no deadline (`deadline_of`)
+        deadline = _deadline_passed(level, app, now, returned_by_bureau=app.id in returned)
+        if deadline is None:
             continue
         ids.add(app.id)
-        _, count = by_level.get(level, (passed, 0))
-        by_level[level] = (passed, count + 1)
+        _, count = by_level.get(level, (deadline, 0))
+        by_level[level] = (deadline, count + 1)
     return ids, [Closed(level, d, n) for level, (d, n) in sorted(by_level.items())]
 
 
@@ -796,6 +842,7 @@ async def list_applications(
     what: ListFilter,
     page: int,
     with_units: bool,
+    now: datetime,
 ) -> Listing:
     """A page of the district's (or, for the bureau, every) application and counts by state;
     `with_units` adds the units of those districts, to filter by."""
@@ -809,7 +856,7 @@ async def list_applications(
             shown, counts = Page([], 0, 0, 1), {}
         else:
             counts = await uow.applications.status_counts(scope, campaign.id)
-            shown = await _with_nudges(uow, await _page(uow, what, page, scope), grants)
+            shown = await _with_nudges(uow, await _page(uow, what, page, scope), grants, now)
         bureau = any(g.role in BUREAU_ROLES for g in grants)
         districts = [g for g in grants if g.role is RoleKind.DISTRICT]
         units: list[UnitRow] | None = None
@@ -831,20 +878,33 @@ async def list_applications(
     )
 
 
-async def _with_nudges(uow: UnitOfWork, shown: Page, grants: Sequence[Grant]) -> Page:
+async def _with_nudges(
+    uow: UnitOfWork, shown: Page, grants: Sequence[Grant], now: datetime
+) -> Page:
     """The page with the entries that offer 催办, as the card opened from it would
-    (`reminders.may_nudge`); the press is re-authorised when it comes."""
+    (`reminders.may_nudge`), but none past the deadline that would refuse it; the press is
+    re-authorised when it comes. Who reviews the units of the page (`_covers`) is read once
+    for the page, not once per entry."""
+    candidates = [a for a in shown.items if reminders.may_nudge(a, grants, can_decide=False)]
+    if not candidates:
+        return shown
+    reviewers = await uow.people.reviewers_of_units([a.unit_id for a in candidates if a.unit_id])
     nudge = set()
-    for app in shown.items:
-        if not reminders.may_nudge(app, grants, can_decide=False):
-            continue
+    for app in candidates:
         level = LEVEL_OF_STATUS.get(app.status)
+        holders = reviewers.get(app.unit_id or 0, frozenset())
+        if reminders.nudge_too_late(app, now, unit_reviewed=bool(holders)):
+            continue
+        others = holders - {app.person_id}
+        covers = district_acts_for_unit(
+            unit_id=app.unit_id, unit_confirmed=app.unit_confirmed, unit_has_reviewer=bool(others)
+        )
         can_decide = level is not None and may_decide(
             grants,
             level,
             district_id=app.district_id,
             unit_id=app.unit_id,
-            district_covers_unit=await _covers(uow, app),
+            district_covers_unit=covers,
         )
         if not can_decide:
             nudge.add(app.id)

@@ -6,6 +6,8 @@ DECISION = {"a": "通过", "r": "退回修改", "d": "不同意"}
 """By `Decision` value: button labels and the name of the decision at unit and district level."""
 DECISION_AT_BUREAU = {"a": "资格审核通过", "r": "退回区县", "d": "不通过"}
 """The same at the bureau's qualification review."""
+DECIDED_BELOW = {"a": "通过", "r": "退回修改", "d": "决定不同意"}
+"""What a unit or district reviewer is told they did, as in “已{…}。” (not “已不同意”)."""
 DECIDED_AT_BUREAU = {"a": "通过资格审核", "r": "退回区县", "d": "决定资格审核不通过"}
 """What the bureau's reviewer is told they did, as in “已{…}。”."""
 DONE = {
@@ -98,6 +100,9 @@ CARD_TITLE = "📝 待{level} · 申报编号 {id}"
 CARD_CAMPAIGN = "批次：{campaign}　提交时间：{submitted}"
 CARD_RESUBMITTED = "🔄 重新提交，与上次提交相比修改了："
 CARD_CHANGE = "· {label}：{old} → {new}"
+CARD_CHANGE_LINES = "· {label}：\n  原：{old}\n  改为：{new}"
+"""A change with a value of several lines (工作简历): “A → A\nB” would not say where the new
+value begins."""
 CARD_NO_CHANGES = "🔄 重新提交（内容与上次提交相同）"
 CARD_CHANGED_FIELDS = "🔄 重新提交，修改了：{labels}。修改内容较长，请点“查看修改内容”。"
 CHANGES_TITLE = "🔄 申报编号 {id} 与上次提交相比的修改："

@@ -189,6 +189,10 @@ async def test_a_return_to_the_district_is_decided_again_there_after_its_deadlin
     assert "📝 待区县审核" in district_card.text
     assert "↩️ 市局资格审核退回区县重新审核：市局 于 2022-10-20 10:00" in district_card.text
     assert "退回理由：请核实申报人现任职务" in district_card.text
+    await district.send("/pending")
+    assert "#1 张三" in district.last().text and "⏰" not in district.last().text, (
+        "past the district deadline, but a bureau return has none"
+    )
 
     await district.press("通过", message=district_card)
     assert (await application(sessionmaker)).status == "district_approved"

@@ -8,6 +8,7 @@ from datetime import datetime
 import pytest
 from aiogram import Bot
 from aiogram.methods import SendPhoto
+from sqlalchemy import event
 
 from bot.clock import TZ, FixedClock
 from bot.config import Settings
@@ -15,8 +16,10 @@ from bot.domain.reminders import DeadlineKind
 from bot.domain.review import RoleKind
 from bot.main import create_dispatcher
 from bot.offline import OfflineSession, OfflineWorld
-from bot.services import campaigns, roles
+from bot.ratelimit import RateLimiter
+from bot.services import campaigns, reminders, roles
 from bot.services.transaction import unit_of_work_open
+from handlers.sending import TelegramSender
 from storage.uow import unit_of_work_factory
 from tests.flows.helpers import VALID_ID, choose_unit, consent, fill_form
 from tests.flows.review_helpers import (
@@ -197,7 +200,8 @@ async def test_decline_is_final_and_told_with_its_reason(world: OfflineWorld, se
     unit = world.user(UNIT_REVIEWER, "单位")
     data = review_data(unit)
     await unit.press("不同意")
-    await unit.send("非本单位在职人员")
+    [done] = await unit.send("非本单位在职人员")
+    assert done.text == "✅ 申报编号 1（张三）已决定不同意。", "not 已不同意"
     assert "未获单位审核同意" in applicant.texts()[-1]
     assert "非本单位在职人员" in applicant.texts()[-1]
     assert (await application(sessionmaker)).status == "declined"
@@ -298,13 +302,35 @@ async def test_unit_decisions_are_refused_after_the_unit_deadline(
     await standard_reviewers(sessionmaker)
     await submitted_application(world)
     unit = world.user(UNIT_REVIEWER, "单位")
+    card = card_of(unit)
+    shown = card.text
+    presses = review_data(unit)
     clock.advance(days=11)
     await unit.press("通过")
     assert last_answer(world) == (
         "单位审核截止时间 2022-09-30 18:00 已过，不能再作出审核决定。如需延期请联系市局。"
     ), "worded as the report's refusal and every reviewer-facing text: 市局"
-    await unit.press("退回修改")
+    assert card.text == (
+        "⏰ 单位审核截止时间 2022-09-30 18:00 已过，这份申报不能再作出审核决定，以下仅供查看。"
+        "如需延期请联系市局。\n\n" + shown
+    ), "the card says what /pending says of it, above what it showed"
+    assert [label for label, _ in card.buttons()] == ["查看全部", "审核记录", "下载推荐表"]
+    await unit.press_data(presses["退回修改"], card)  # an older copy of the card
     assert "2022-09-30 18:00" in last_answer(world)
+    assert card.text.count("⏰") == 1
+    assert (await application(sessionmaker)).status == "submitted"
+
+
+async def test_a_reason_given_after_the_deadline_is_refused_in_the_chat(
+    world: OfflineWorld, sessionmaker, clock: FixedClock
+) -> None:
+    await standard_reviewers(sessionmaker)
+    await submitted_application(world)
+    unit = world.user(UNIT_REVIEWER, "单位")
+    await unit.press("退回修改")
+    clock.advance(days=11)
+    [refusal] = await unit.send("请补充工作经历")
+    assert refusal.text.startswith("单位审核截止时间 2022-09-30 18:00 已过，不能再作出审核决定")
     assert (await application(sessionmaker)).status == "submitted"
 
 
@@ -319,6 +345,9 @@ async def test_district_decisions_are_refused_after_the_district_deadline(
     await district.press("通过")
     assert "区县审核截止时间 2022-10-15 18:00 已过" in last_answer(world)
     assert (await application(sessionmaker)).status == "unit_approved"
+    closed = district.last()
+    assert closed.text.startswith("⏰ 区县审核截止时间 2022-10-15 18:00 已过，这份申报不能再作出审核决定")
+    assert "通过" not in [label for label, _ in closed.buttons()]
 
 
 async def test_after_the_unit_deadline_pending_and_home_say_so_and_offer_no_decision(
@@ -501,6 +530,26 @@ async def test_list_entries_offer_nudge_to_those_who_may_and_not_to_who_decides(
     await unit.press("通过", message=card_of(unit))
     await district.send("/applications")
     assert "催办 #1" not in [label for label, _ in district.last().buttons()]
+
+
+async def test_no_nudge_is_offered_past_the_deadline_that_would_refuse_it(
+    world: OfflineWorld, sessionmaker, clock: FixedClock
+) -> None:
+    """After the unit deadline 催办 to the unit could only answer 无需催办: neither the list nor
+    the card opened from it offers it; an application at the district is nudged until its own."""
+    await standard_reviewers(sessionmaker)
+    await submitted_application(world)
+    district = world.user(DISTRICT_REVIEWER, "区县")
+    await district.send("/applications")
+    assert "催办 #1" in [label for label, _ in district.last().buttons()]
+    clock.advance(days=11)  # past the unit deadline, before the district's
+    await district.send("/applications")
+    assert not [label for label, _ in district.last().buttons() if "催办" in label]
+    await district.press("#1 张三")
+    assert not [label for label, _ in district.last().buttons() if "催办" in label]
+    bureau = world.user(BUREAU_ADMIN, "周处长")
+    await bureau.send("/applications")
+    assert not [label for label, _ in bureau.last().buttons() if "催办" in label]
 
 
 async def test_refusals_wrong_reasons_and_notifications_all_reach_telegram_after_the_unit_of_work(
@@ -744,3 +793,106 @@ async def test_a_form_left_open_at_the_deadline_takes_no_more_answers_until_it_i
     await applicant.press("签名提交")
     await applicant.send("张三")
     assert (await application(sessionmaker)).status == "submitted"
+
+
+def _id_number(birth: str, serial: int) -> str:
+    """A valid 18-digit ID number of 渝中区 born on `birth` (YYYYMMDD)."""
+    body = f"500103{birth}{serial:03d}"
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
+
+
+async def _pending_statements(sessionmaker, user) -> tuple[int, str]:
+    """How many SQL statements one /pending costs this reviewer, and what it shows."""
+    await user.send("/pending")  # the account is met and cached before counting
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(sessionmaker.sync_engine, "before_cursor_execute", record)
+    try:
+        await user.send("/pending")
+    finally:
+        event.remove(sessionmaker.sync_engine, "before_cursor_execute", record)
+    return len(statements), user.last().text
+
+
+async def test_pending_after_the_deadline_costs_the_same_queries_for_one_application_or_many(
+    world: OfflineWorld, sessionmaker, clock: FixedClock
+) -> None:
+    """The ⏰ marks of /pending were read per waiting application (its trail, whether it is at
+    the bureau, who reviews its unit); now a fixed number of statements for any queue."""
+    await standard_reviewers(sessionmaker)
+    await grant(sessionmaker, 3002, "钱区县", RoleKind.DISTRICT, "500103")
+    many = world.user(DISTRICT_REVIEWER, "区县")
+    one = world.user(3002, "渝中")
+    for n, (district, unit) in enumerate(
+        [("沙坪坝区", "重庆大学")] * 4 + [("渝中区", "重庆交通运输集团有限公司")]
+    ):
+        name = "张" + "甲乙丙丁戊"[n]
+        applicant = world.user(1001 + n, name[1], last_name="张")
+        await consent(applicant)
+        await choose_unit(applicant, district, unit)
+        await fill_form(applicant, name=name, id_number=_id_number(f"198{n}0101", 123))
+        await applicant.press("签名提交")
+        await applicant.send(name)
+        assert "申报已提交" in applicant.last().text
+    for reviewer in (UNIT_REVIEWER, OTHER_UNIT_REVIEWER):
+        unit = world.user(reviewer, "单位")
+        while any(data.startswith("rv:") for sent in unit.inbox() for _, data in sent.buttons()):
+            await unit.press("通过", message=card_of(unit))
+    clock.advance(days=26)  # past the district deadline
+
+    for_one, one_text = await _pending_statements(sessionmaker, one)
+    for_many, many_text = await _pending_statements(sessionmaker, many)
+    assert "其中 1 份（标 ⏰）" in one_text and "其中 4 份（标 ⏰）" in many_text
+    assert many_text.count("⏰ #") == 4
+    assert for_many == for_one, (for_one, for_many)
+
+
+async def _instant(_: float) -> None:
+    return None
+
+
+async def test_a_district_reviewer_a_card_cannot_reach_is_told_to_the_bureau(
+    world: OfflineWorld, sessionmaker, clock: FixedClock
+) -> None:
+    """A reviewer whose Telegram account was deleted sends no my_chat_member: the failed card
+    is how the bot learns it. The bureau hears it as from the reminders (the mark would keep
+    them from ever telling it), and what waits there would otherwise wait for nobody, unsaid."""
+    await standard_reviewers(sessionmaker)
+    admin = world.user(BUREAU_ADMIN, "周处长")
+    await admin.send("/roles")
+    world.session.blocked.add(DISTRICT_REVIEWER)
+    await submitted_application(world)
+    await world.user(UNIT_REVIEWER, "单位").press("通过")
+    assert await is_unreachable(sessionmaker, DISTRICT_REVIEWER) is True
+
+    uows = unit_of_work_factory(sessionmaker)
+    sender = TelegramSender(world.bot, RateLimiter(sleep=_instant), clock, uows)
+    await reminders.send_due_reminders(uows, sender, clock)
+    told = [text for text in admin.texts() if "屏蔽本机器人或停用账号" in text]
+    assert told == ["⚠️ 区县审核人“赵区县”（沙坪坝区）已屏蔽本机器人或停用账号，无法收到提醒。请通过电话等其他方式联系。"]
+    clock.advance(minutes=1)
+    await reminders.send_due_reminders(uows, sender, clock)
+    assert len([text for text in admin.texts() if "屏蔽" in text]) == 1
+
+
+async def test_a_unit_reviewer_nobody_in_the_district_can_stand_in_for_is_told_to_the_bureau(
+    world: OfflineWorld, sessionmaker, clock: FixedClock
+) -> None:
+    """渝中区 has no district reviewer: an unreachable unit reviewer there leaves its applications
+    with nobody to reach, and the bureau, not an empty district, is who must hear it."""
+    await standard_reviewers(sessionmaker)
+    admin = world.user(BUREAU_ADMIN, "周处长")
+    await admin.send("/roles")
+    world.session.blocked.add(OTHER_UNIT_REVIEWER)
+    await _submit_to_cqjt(world)
+    assert await is_unreachable(sessionmaker, OTHER_UNIT_REVIEWER) is True
+
+    uows = unit_of_work_factory(sessionmaker)
+    sender = TelegramSender(world.bot, RateLimiter(sleep=_instant), clock, uows)
+    await reminders.send_due_reminders(uows, sender, clock)
+    told = [text for text in admin.texts() if "屏蔽本机器人或停用账号" in text]
+    assert len(told) == 1 and told[0].startswith("⚠️ 单位审核人“孙交通”（重庆交通运输集团有限公司")

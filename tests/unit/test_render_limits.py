@@ -274,3 +274,17 @@ def test_a_long_history_is_split_between_events_and_keeps_the_newest(ch: str) ->
     joined = "\n".join(parts)
     assert all(rt.HISTORY_NOTE.format(note=e.note) in joined for e in events)
     assert parts[-1].splitlines()[-1].endswith("撤回申报（— → 已撤回）")
+
+
+def test_a_change_of_several_lines_says_where_the_new_value_begins() -> None:
+    """工作简历 “A” changed to “A\\nB” read “A → A” with B on a line of its own below."""
+    first = {"start": "2005-07", "end": "2012-06", "unit": "重庆大学", "position": "讲师"}
+    then = {"start": "2012-07", "end": "至今", "unit": "重庆大学", "position": "教授"}
+    [line] = rr.change_lines([Change(keys.RESUME, [first], [first, then])])
+    assert line.split("\n") == [
+        "· 工作简历：",
+        "  原：2005-07—2012-06 重庆大学 讲师",
+        "  改为：2005-07—2012-06 重庆大学 讲师",
+        "    2012-07—至今 重庆大学 教授",
+    ]
+    assert rr.change_lines([Change(keys.POSITION, "部长", "处长")]) == ["· 职务：部长 → 处长"]
