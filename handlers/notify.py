@@ -58,9 +58,9 @@ class TelegramNotifier:
         self.uows = uows
         self.clock = clock
         self.known = known
+        """Told of everyone marked unreachable, so their next update clears the mark."""
         self.admin_ids = tuple(admin_ids)
         """The bureau admins of the settings: told when a district reviewer cannot be reached."""
-        """Told of everyone marked unreachable, so their next update clears the mark."""
 
     def _now(self) -> datetime:
         return self.clock.now() if self.clock else datetime.now(UTC)
