@@ -311,6 +311,51 @@ async def test_a_current_expert_is_not_asked_to_apply_again_in_a_top_up_call(
     assert "不同意" in [label for label, _ in expert.last().buttons()]
 
 
+async def test_start_after_an_early_renewal_shows_the_term_in_force_and_the_next_one(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    """续聘 decided before the term's end adds a term that starts later: /start shows the
+    certificate and dates in force today, and the next term as confirmed; once it has
+    started, that one."""
+    from datetime import date
+
+    from bot.domain.registry import Rating
+    from bot.services import experts, registry
+    from tests.support.people import person
+
+    uows = unit_of_work_factory(sessionmaker)
+    admin = await person(uows, BUREAU_ADMIN)
+    who = {"by": admin, "admin_ids": (admin,)}
+    app_id = await seed_app(sessionmaker, telegram_id=5001, unit_code="CQU001", status="qualified",
+                            name="王建筑", group="建筑", id_number="500106198501011234")  # fmt: skip
+    clock.at = datetime(2022, 10, 28, 15, 0, tzinfo=TZ)
+    batch = await registry.record_batch(uows, meeting_on=date(2022, 10, 28), reference="纪要3号", app_ids=[app_id], now=clock.now(), **who)  # fmt: skip
+    await registry.open_publicity(uows, batch_id=batch.id, starts_on=date(2022, 11, 1), ends_on=date(2022, 11, 1), now=clock.now(), **who)  # fmt: skip
+    clock.at = datetime(2022, 11, 2, 9, 0, tzinfo=TZ)
+    await registry.appoint_batch(uows, batch_id=batch.id, term_start=date(2022, 11, 2), now=clock.now(), **who)  # fmt: skip
+    clock.at = datetime(2027, 9, 1, 9, 0, tzinfo=TZ)  # within 90 days of the term's end
+    async with uows() as uow:
+        expert_id = (await uow.registry.expert_by_certificate("CQGSYF-2022-0001"))
+    assert expert_id is not None
+    await experts.record_evaluation(uows, expert_id=expert_id, year=2027, rating=Rating.PASS, term=True, health="良好", now=clock.now(), **who)  # fmt: skip
+    renewed = await experts.renew(uows, expert_id=expert_id, term_start=date(2027, 11, 2), now=clock.now(), **who)  # fmt: skip
+    assert renewed.certificate_no != "CQGSYF-2022-0001"
+
+    expert = world.user(5001, "建筑")
+    await expert.send("/start")
+    told = expert.last().text
+    assert "聘书编号：CQGSYF-2022-0001" in told and "聘期：2022-11-02 至 2027-11-01" in told, told
+    assert renewed.certificate_no not in told, told
+    assert "续聘已确认：下一聘期 2027-11-02 至 2032-11-01" in told, told
+    assert told.index("续聘已确认") < told.index("/me"), told
+
+    clock.at = datetime(2027, 11, 2, 9, 0, tzinfo=TZ)  # the new term has started
+    await expert.send("/start")
+    told = expert.last().text
+    assert f"聘书编号：{renewed.certificate_no}" in told, told
+    assert "聘期：2027-11-02 至 2032-11-01" in told and "续聘已确认" not in told, told
+
+
 async def test_a_term_typed_inside_the_publicity_window_is_refused_and_asked_again(
     world: OfflineWorld, sessionmaker, clock
 ) -> None:
