@@ -18,7 +18,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.clock import Clock, local
 from bot.config import Settings
 from bot.domain.errors import DomainError
-from bot.domain.parsers import clean_text, parse_day
+from bot.domain.parsers import clean_text, parse_day, parse_day_near
 from bot.domain.registry import (
     PUBLICITY_WORKING_DAYS,
     term_end,
@@ -370,7 +370,8 @@ async def on_typed(
     try:
         match await state.get_state():
             case RegistryInput.meeting_date.state:
-                meeting_on = parse_day(text)
+                # The meeting has met: 10月28日 is the latest 28 October, today or before.
+                meeting_on = parse_day_near(text, local(clock.now()).date(), past=True)
                 svc.check_meeting_day(meeting_on, now=clock.now())
                 await state.update_data(meeting_on=meeting_on.isoformat())
                 await state.set_state(RegistryInput.reference)
@@ -418,7 +419,7 @@ async def on_typed(
                 )
                 await message.answer(answer, reply_markup=markup)
             case RegistryInput.received.state:
-                received = parse_day(text)
+                received = parse_day_near(text, local(clock.now()).date(), past=True)
                 await svc.check_received_day(
                     uows, app_id=data["app_id"], received_on=received, now=clock.now(), **who
                 )

@@ -71,7 +71,7 @@ async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
     assert "已选 2 份" in admin.last().text
     assert "全选" not in [label for label, _ in admin.last().buttons()]
     await admin.press("下一步")
-    await admin.send("10月28日")
+    await admin.send("10月32日")
     assert "格式不正确" in admin.last().text
     await admin.send("2022-10-28")
     await admin.send("联席会议纪要〔2022〕3号")
@@ -427,10 +427,44 @@ async def test_a_meeting_day_after_today_and_an_objection_before_the_window_are_
     )
     async with sessionmaker() as session:
         assert not (await session.scalars(select(Objection))).all()
-    await admin.send("2026-11-03")
+    await admin.send("11月3日")  # without the year: the latest 3 November, today
     assert admin.last().text == "请输入异议的主要内容："
     await admin.send("反映其资历材料不实")
     assert "已记录异议 #1（王建筑）" in admin.last().text
+
+
+async def test_a_meeting_day_typed_without_the_year_is_the_latest_such_day_not_ahead(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    """The meeting has met when it is recorded: 12月28日 typed in January is last December's,
+    and 1月5日 typed on 5 January is today (as /draw reads 12月20日 as the next such day)."""
+    await standard_reviewers(sessionmaker)
+    await seed_app(sessionmaker, telegram_id=5001, unit_code="CQU001", status="qualified",
+                   name="王建筑", group="建筑", id_number="500106198501011234")  # fmt: skip
+    clock.at = datetime(2027, 1, 5, 15, 0, tzinfo=TZ)
+    admin = world.user(BUREAU_ADMIN, "局长")
+    await admin.send("/registry")
+    await admin.press("记录联席会议确认")
+    await admin.press("王建筑")
+    await admin.press("下一步")
+    assert "10月28日" in admin.last().text
+    await admin.send("12月28日")
+    assert admin.last().text.startswith("请输入会议纪要文号"), admin.last().text
+    await admin.send("联席会议纪要〔2026〕9号")
+    assert "将记录：2026-12-28 联席会议纪要〔2026〕9号" in admin.last().text
+    await admin.send("/registry")
+    await admin.press("记录联席会议确认")
+    await admin.press("王建筑")
+    await admin.press("下一步")
+    await admin.send("1月5日")
+    await admin.send("联席会议纪要〔2027〕1号")
+    assert "将记录：2027-01-05 联席会议纪要〔2027〕1号" in admin.last().text
+    await admin.send("/registry")
+    await admin.press("记录联席会议确认")
+    await admin.press("王建筑")
+    await admin.press("下一步")
+    await admin.send("2月30日")
+    assert "格式不正确" in admin.last().text, admin.last().text
 
 
 async def test_an_objection_against_someone_already_out_of_the_batch_holds_nobody_up(
