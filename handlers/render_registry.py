@@ -265,12 +265,13 @@ def experts_filter(search: str | None, pick: ExpertsPageData, today: date) -> Ex
     )
 
 
-def export_filter(go: ExpertsExport, today: date) -> ExpertFilter:
-    """The registry export's filter: /experts' own for the filters its button carried."""
+def export_filter(go: ExpertsExport, search: str | None, today: date) -> ExpertFilter:
+    """The registry export's filter: /experts' own for the filters its button carried and the
+    listing's search."""
     pick = ExpertsPageData(
         page=0, group=go.group, district=go.district, standing=go.standing, ends=go.ends
     )
-    return experts_filter(None, pick, today)
+    return experts_filter(search, pick, today)
 
 
 def experts(
@@ -333,7 +334,7 @@ def experts(
         ]
     )
     if view.total:
-        export = ExpertsExport(  # the list's filters, all of them (the search stays on screen)
+        export = ExpertsExport(  # the list's filters, all of them (the search: kept by listing)
             group=pick.group, district=pick.district, standing=pick.standing, ends=pick.ends
         )
         rows.append(

@@ -893,6 +893,7 @@ async def registry_rows(
             target="registry",
             detail={
                 "rows": len(rows),
+                "search": what.search,
                 "group": what.group,
                 "district": what.district_id,
                 "standing": what.standing,

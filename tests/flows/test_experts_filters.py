@@ -175,3 +175,42 @@ async def test_the_registry_export_from_experts_keeps_every_filter_on_the_list(
     await admin.send("/export")  # /export's 名册 is the whole registry, as before
     await admin.press("入库专家名册")
     assert names_exported(admin) == {"王建筑", "李矿山", "张危化"}
+
+
+async def test_the_registry_export_follows_the_listings_search_too(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    """导出名册 under `/experts 李` exported every expert the filters let through, not the one
+    the listing showed. The search is kept by listing, beside the conversation: /expert (which
+    clears the conversation) and a later search leave each listing's own."""
+    from tests.flows.export_helpers import access_log
+
+    await appointed(sessionmaker, clock)
+    admin = world.user(BUREAU_ADMIN, "局长")
+    clock.at = datetime(2027, 9, 1, 9, 0, tzinfo=TZ)
+    await admin.send("/experts 李")
+    li = admin.last()
+    assert "查找“李”" in li.text and "共 1 人" in li.text
+    await admin.press("导出名册", message=li)
+    assert names_exported(admin) == {"李矿山"}
+    *_, (_, _, _, detail) = await access_log(sessionmaker)
+    assert detail["search"] == "李" and detail["rows"] == 1
+
+    await admin.send("/expert CQGSYF-2022-0001")  # clears the conversation
+    await admin.send("/experts 王")
+    wang = admin.last()
+    await admin.press("导出名册", message=li)  # the older listing: still its own search
+    assert names_exported(admin) == {"李矿山"}
+    await admin.press("按状态", message=li)
+    li = world.session.messages[(li.chat_id, li.message_id)]  # edited in place
+    await admin.press("在聘", message=li)
+    li = world.session.messages[(li.chat_id, li.message_id)]
+    assert "查找“李”" in li.text and "状态：在聘" in li.text and "李矿山" in li.text, li.text
+    await admin.press("导出名册", message=wang)
+    assert names_exported(admin) == {"王建筑"}
+
+    await admin.send("/experts")  # no search: every expert the filters let through
+    await admin.press("按区县")
+    await admin.press("沙坪坝区")
+    await admin.press("导出名册")
+    assert names_exported(admin) == {"王建筑", "张危化"}
