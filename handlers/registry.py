@@ -184,9 +184,9 @@ async def on_experts_export(
     )  # fmt: skip
 
 
-async def on_me(message: Message, uows: UnitOfWorkFactory, person_id: int) -> None:
+async def on_me(message: Message, uows: UnitOfWorkFactory, clock: Clock, person_id: int) -> None:
     """An expert's own entry: standing, certificate number, group and term, and the certificate."""
-    mine = await svc.my_expert(uows, person_id=person_id)
+    mine = await svc.my_expert(uows, person_id=person_id, today=local(clock.now()).date())
     if mine is None:
         await message.answer(t.NOT_EXPERT)
         return

@@ -376,6 +376,10 @@ def me(mine: MyEntry) -> str:
     if not mine.serving:
         return t.ME_FORMER[r.standing].format(**facts)
     text = t.ME.format(standing=t.STANDING.get(r.standing, r.standing), **facts)
+    if after := mine.next_term:
+        text += t.ME_NEXT_TERM.format(
+            certificate_no=after.certificate_no, starts_on=after.starts_on, ends_on=after.ends_on
+        )
     if mine.not_renewed_on:
         text += t.ME_NOT_RENEWED.format(ends_on=r.ends_on)
     if mine.withdrawal_reason:

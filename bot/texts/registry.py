@@ -168,6 +168,7 @@ ME = (
     "您是重庆市工伤预防专家库专家。\n状态：{standing}\n聘书编号：{certificate_no}\n"
     "专业组：{group}\n聘期：{starts_on} 至 {ends_on}"
 )
+ME_NEXT_TERM = "\n续聘已确认：下一聘期 {starts_on} 至 {ends_on}，新聘书编号 {certificate_no}。"
 ME_WITHDRAWAL_ASKED = "\n退出申请：已提交（原因：{reason}），等待市局确认；确认前您仍是专家库专家。"
 ME_NOT_RENEWED = "\n市局已决定聘期届满后不再续聘：聘期至 {ends_on} 届满，届满前您仍是专家库专家，之后不再担任。"
 ME_FORMER = {

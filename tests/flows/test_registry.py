@@ -219,8 +219,9 @@ async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
     await admin.press("确认续聘")
     assert "已续聘 王建筑：CQGSYF-2027-0001" in admin.last().text
 
-    await expert.send("/me")
-    assert "聘书编号：CQGSYF-2027-0001" in expert.last().text
+    await expert.send("/me")  # the term in force, and the renewal to come
+    assert "聘书编号：CQGSYF-2022-0001" in expert.last().text
+    assert "下一聘期 2027-11-15 至 2032-11-14，新聘书编号 CQGSYF-2027-0001" in expert.last().text
     await expert.press("申请退出专家库")
     await expert.send("工作调动")
     assert "退出申请已提交" in expert.last().text
@@ -314,8 +315,8 @@ async def test_a_current_expert_is_not_asked_to_apply_again_in_a_top_up_call(
 async def test_start_after_an_early_renewal_shows_the_term_in_force_and_the_next_one(
     world: OfflineWorld, sessionmaker, clock
 ) -> None:
-    """续聘 decided before the term's end adds a term that starts later: /start shows the
-    certificate and dates in force today, and the next term as confirmed; once it has
+    """续聘 decided before the term's end adds a term that starts later: /start (and /me) show
+    the certificate and dates in force today, and the next term as confirmed; once it has
     started, that one."""
     from datetime import date
 
@@ -348,12 +349,19 @@ async def test_start_after_an_early_renewal_shows_the_term_in_force_and_the_next
     assert renewed.certificate_no not in told, told
     assert "续聘已确认：下一聘期 2027-11-02 至 2032-11-01" in told, told
     assert told.index("续聘已确认") < told.index("/me"), told
+    await expert.send("/me")  # the same account there
+    told = expert.last().text
+    assert "聘书编号：CQGSYF-2022-0001" in told and "聘期：2022-11-02 至 2027-11-01" in told, told
+    assert (
+        f"续聘已确认：下一聘期 2027-11-02 至 2032-11-01，新聘书编号 {renewed.certificate_no}" in told
+    ), told
 
     clock.at = datetime(2027, 11, 2, 9, 0, tzinfo=TZ)  # the new term has started
-    await expert.send("/start")
-    told = expert.last().text
-    assert f"聘书编号：{renewed.certificate_no}" in told, told
-    assert "聘期：2027-11-02 至 2032-11-01" in told and "续聘已确认" not in told, told
+    for command in ("/start", "/me"):
+        await expert.send(command)
+        told = expert.last().text
+        assert f"聘书编号：{renewed.certificate_no}" in told, told
+        assert "聘期：2027-11-02 至 2032-11-01" in told and "续聘已确认" not in told, told
 
 
 async def test_a_term_typed_inside_the_publicity_window_is_refused_and_asked_again(
