@@ -214,3 +214,25 @@ async def test_the_registry_export_follows_the_listings_search_too(
     await admin.press("沙坪坝区")
     await admin.press("导出名册")
     assert names_exported(admin) == {"王建筑", "张危化"}
+
+
+async def test_the_certificate_in_force_finds_an_expert_renewed_early(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    """After 续聘 decided before the term's end the list shows the term to come, and searching
+    the number the expert holds today (on their paper certificate) found nobody."""
+    from bot.domain.registry import Rating
+
+    await appointed(sessionmaker, clock)
+    uows = unit_of_work_factory(sessionmaker)
+    admin_id = await person(uows, BUREAU_ADMIN)
+    who = {"by": admin_id, "admin_ids": (admin_id,)}
+    clock.at = datetime(2027, 9, 1, 9, 0, tzinfo=TZ)
+    await experts.record_evaluation(uows, expert_id=1, year=2027, rating=Rating.PASS, term=True, health="健康", now=clock.now(), **who)  # fmt: skip
+    renewed = await experts.renew(uows, expert_id=1, term_start=date(2027, 11, 15), now=clock.now(), **who)  # fmt: skip
+
+    admin = world.user(BUREAU_ADMIN, "局长")
+    for number in ("CQGSYF-2022-0001", "cqgsyf-2022-0001", renewed.certificate_no):
+        await admin.send(f"/experts {number}")
+        page = admin.last().text
+        assert "共 1 人" in page and "王建筑" in page, (number, page)
