@@ -214,6 +214,7 @@ async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
     await admin.press("合格")
     await admin.send("/expert CQGSYF-2022-0001")
     await admin.press("续聘")
+    assert "现聘期至 2027-11-14 届满，请输入新聘期的第一天（如 2027-11-15）" in admin.last().text
     await admin.send("2027-11-15")
     assert "新聘期 2027-11-15 至 2032-11-14" in admin.last().text
     await admin.press("确认续聘")
