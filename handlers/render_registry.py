@@ -329,7 +329,8 @@ def experts(
         [
             button(t.BUTTON_BY_TERM_END, choose=Choose.TERM_ENDS),
             InlineKeyboardButton(
-                text=t.BUTTON_ALL_EXPERTS, callback_data=ExpertsPageData(page=0).pack()
+                text=t.BUTTON_CLEAR_FILTERS if view.what.search else t.BUTTON_ALL_EXPERTS,
+                callback_data=ExpertsPageData(page=0).pack(),
             ),
         ]
     )

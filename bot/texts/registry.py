@@ -347,3 +347,6 @@ ANY = "全部"
 BUTTON_BY_GROUP = "按专业组"
 BUTTON_BY_STANDING = "按状态"
 BUTTON_ALL_EXPERTS = "全部专家"
+BUTTON_CLEAR_FILTERS = "清除筛选"
+"""The same button under a search: it clears the filters, the search stays (a new /experts
+without one lists everyone)."""

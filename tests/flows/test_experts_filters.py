@@ -191,6 +191,8 @@ async def test_the_registry_export_follows_the_listings_search_too(
     await admin.send("/experts 李")
     li = admin.last()
     assert "查找“李”" in li.text and "共 1 人" in li.text
+    labels = [label for label, _ in li.buttons()]
+    assert "清除筛选" in labels and "全部专家" not in labels, "it keeps the search: not everyone"
     await admin.press("导出名册", message=li)
     assert names_exported(admin) == {"李矿山"}
     *_, (_, _, _, detail) = await access_log(sessionmaker)
