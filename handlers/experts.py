@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from contextlib import suppress
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from aiogram import Bot, F, Router
@@ -314,7 +314,12 @@ async def on_act(
             await state.set_state(ExpertInput.renewal_start)
             await state.set_data({"expert_id": id_, "card_message": message.message_id})
             await query.answer()
-            await message.answer(t.ASK_RENEWAL_START.format(name=name))
+            ends_on = card.terms[-1].ends_on  # the new term starts after it (renewal_start_refusal)
+            await message.answer(
+                t.ASK_RENEWAL_START.format(
+                    name=name, ends_on=ends_on, first=ends_on + timedelta(days=1)
+                )
+            )
         case ExpertDo.CONFIRM_RENEWAL:
             data = await state.get_data()
             if not await _renewal_pending(state, id_, message):

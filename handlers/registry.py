@@ -8,6 +8,7 @@ waits in the conversation state until the step that stores it.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
@@ -18,7 +19,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.clock import Clock, local
 from bot.config import Settings
 from bot.domain.errors import DomainError
-from bot.domain.parsers import clean_text, parse_day
+from bot.domain.parsers import clean_text, parse_day, parse_day_near
 from bot.domain.registry import (
     PUBLICITY_WORKING_DAYS,
     term_end,
@@ -91,9 +92,40 @@ async def on_experts(
     view = await svc.experts_page(
         uows, what=ExpertFilter(search=search), by=person_id, admin_ids=admin_ids
     )
-    await state.update_data(experts_search=search)
     text, markup = rg.experts(view)
-    await message.answer(text, reply_markup=markup)
+    sent = await message.answer(text, reply_markup=markup)
+    await _remember_search(state, sent.message_id, search)
+
+
+LISTINGS = "experts"
+"""The FSM destiny that keeps /experts listings' searches beside the conversation."""
+SEARCHES_KEPT = 30
+"""How many of the chat's latest /experts listings keep their search."""
+
+
+def _listings(state: FSMContext) -> FSMContext:
+    """The chat's /experts listings and their searches, kept beside the conversation: what
+    clears it (/expert, /registry, /cancel) leaves them, so a listing's pages and its 导出名册
+    keep the search it shows. Callback data has no room for a search (64 bytes), and the
+    buttons already in chats keep their shape."""
+    return FSMContext(storage=state.storage, key=replace(state.key, destiny=LISTINGS))
+
+
+async def _remember_search(state: FSMContext, message_id: int, search: str | None) -> None:
+    listings = _listings(state)
+    kept = [p for p in await listings.get_value("searches", []) if p[0] != message_id]
+    await listings.update_data(searches=[*kept, [message_id, search]][-SEARCHES_KEPT:])
+
+
+async def _search_of(state: FSMContext, message: object) -> str | None:
+    """The search of the /experts listing in `message` (None: none). A listing sent before
+    searches were kept by listing, or one of more than SEARCHES_KEPT ago, has the
+    conversation's search, as its pages had before."""
+    message_id = getattr(message, "message_id", None)
+    for kept_id, search in await _listings(state).get_value("searches", []):
+        if kept_id == message_id:
+            return search
+    return await state.get_value("experts_search")
 
 
 async def on_experts_page(
@@ -106,7 +138,7 @@ async def on_experts_page(
     admin_ids: tuple[int, ...],
 ) -> None:
     """Another page, a filter's choices, or the page with a filter chosen (the search kept)."""
-    search = await state.get_value("experts_search")
+    search = await _search_of(state, query.message)
     what = rg.experts_filter(search, callback_data, local(clock.now()).date())
     view = await svc.experts_page(
         uows,
@@ -125,6 +157,7 @@ async def on_experts_page(
 async def on_experts_export(
     query: CallbackQuery,
     callback_data: ExpertsExport,
+    state: FSMContext,
     bot: Bot,
     uows: UnitOfWorkFactory,
     clock: Clock,
@@ -132,11 +165,12 @@ async def on_experts_export(
     person_id: int,
     admin_ids: tuple[int, ...],
 ) -> None:
-    """导出名册 from /experts: the registry as the page filters it (the search aside), logged."""
+    """导出名册 from /experts: the registry as the page shows it (its filters and search), logged."""
     now = clock.now()
+    search = await _search_of(state, query.message)
     experts = await svc.registry_rows(
         uows,
-        what=rg.export_filter(callback_data, local(now).date()),
+        what=rg.export_filter(callback_data, search, local(now).date()),
         by=person_id,
         admin_ids=admin_ids,
         now=now,
@@ -150,9 +184,9 @@ async def on_experts_export(
     )  # fmt: skip
 
 
-async def on_me(message: Message, uows: UnitOfWorkFactory, person_id: int) -> None:
+async def on_me(message: Message, uows: UnitOfWorkFactory, clock: Clock, person_id: int) -> None:
     """An expert's own entry: standing, certificate number, group and term, and the certificate."""
-    mine = await svc.my_expert(uows, person_id=person_id)
+    mine = await svc.my_expert(uows, person_id=person_id, today=local(clock.now()).date())
     if mine is None:
         await message.answer(t.NOT_EXPERT)
         return
@@ -370,7 +404,8 @@ async def on_typed(
     try:
         match await state.get_state():
             case RegistryInput.meeting_date.state:
-                meeting_on = parse_day(text)
+                # The meeting has met: 10月28日 is the latest 28 October, today or before.
+                meeting_on = parse_day_near(text, local(clock.now()).date(), past=True)
                 svc.check_meeting_day(meeting_on, now=clock.now())
                 await state.update_data(meeting_on=meeting_on.isoformat())
                 await state.set_state(RegistryInput.reference)
@@ -418,7 +453,7 @@ async def on_typed(
                 )
                 await message.answer(answer, reply_markup=markup)
             case RegistryInput.received.state:
-                received = parse_day(text)
+                received = parse_day_near(text, local(clock.now()).date(), past=True)
                 await svc.check_received_day(
                     uows, app_id=data["app_id"], received_on=received, now=clock.now(), **who
                 )

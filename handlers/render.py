@@ -62,8 +62,16 @@ def welcome(campaign: Any) -> str:
 
 def already_expert(entry: Any) -> str:
     """/start from an expert in service: their certificate and term, not the notice."""
+    after = (
+        t.ALREADY_EXPERT_NEXT.format(starts_on=entry.next_starts_on, ends_on=entry.next_ends_on)
+        if entry.next_starts_on
+        else ""
+    )
     text = (t.ALREADY_EXPERT_DUE if entry.due else t.ALREADY_EXPERT_ENTRY).format(
-        certificate_no=entry.certificate_no, starts_on=entry.starts_on, ends_on=entry.ends_on
+        certificate_no=entry.certificate_no,
+        starts_on=entry.starts_on,
+        ends_on=entry.ends_on,
+        next=after,
     )
     return text + (t.ALREADY_EXPERT_WITHDRAWING if entry.withdrawal_asked else "")
 

@@ -265,12 +265,13 @@ def experts_filter(search: str | None, pick: ExpertsPageData, today: date) -> Ex
     )
 
 
-def export_filter(go: ExpertsExport, today: date) -> ExpertFilter:
-    """The registry export's filter: /experts' own for the filters its button carried."""
+def export_filter(go: ExpertsExport, search: str | None, today: date) -> ExpertFilter:
+    """The registry export's filter: /experts' own for the filters its button carried and the
+    listing's search."""
     pick = ExpertsPageData(
         page=0, group=go.group, district=go.district, standing=go.standing, ends=go.ends
     )
-    return experts_filter(None, pick, today)
+    return experts_filter(search, pick, today)
 
 
 def experts(
@@ -328,12 +329,13 @@ def experts(
         [
             button(t.BUTTON_BY_TERM_END, choose=Choose.TERM_ENDS),
             InlineKeyboardButton(
-                text=t.BUTTON_ALL_EXPERTS, callback_data=ExpertsPageData(page=0).pack()
+                text=t.BUTTON_CLEAR_FILTERS if view.what.search else t.BUTTON_ALL_EXPERTS,
+                callback_data=ExpertsPageData(page=0).pack(),
             ),
         ]
     )
     if view.total:
-        export = ExpertsExport(  # the list's filters, all of them (the search stays on screen)
+        export = ExpertsExport(  # the list's filters, all of them (the search: kept by listing)
             group=pick.group, district=pick.district, standing=pick.standing, ends=pick.ends
         )
         rows.append(
@@ -375,6 +377,10 @@ def me(mine: MyEntry) -> str:
     if not mine.serving:
         return t.ME_FORMER[r.standing].format(**facts)
     text = t.ME.format(standing=t.STANDING.get(r.standing, r.standing), **facts)
+    if after := mine.next_term:
+        text += t.ME_NEXT_TERM.format(
+            certificate_no=after.certificate_no, starts_on=after.starts_on, ends_on=after.ends_on
+        )
     if mine.not_renewed_on:
         text += t.ME_NOT_RENEWED.format(ends_on=r.ends_on)
     if mine.withdrawal_reason:

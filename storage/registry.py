@@ -571,11 +571,16 @@ class RegistryRepository:
         if what.undecided:
             query = query.where(Expert.not_renewed_on.is_(None))
         if what.search:
+            # A certificate number of any of the expert's terms: after an early 续聘 the row
+            # shows the term to come, while the number in force (on the paper) is the older.
             needle = what.search.strip()
+            held = aliased(ExpertTerm)
             query = query.where(
                 or_(
                     Application.name.contains(needle, autoescape=True),
-                    ExpertTerm.certificate_no == needle.upper(),
+                    exists().where(
+                        held.expert_id == Expert.id, held.certificate_no == needle.upper()
+                    ),
                 )
             )
         return query

@@ -39,7 +39,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import NamedTuple
 
-from bot.domain.parsers import TIMEZONE, normalize, parse_day
+from bot.domain.parsers import TIMEZONE, parse_day_near
 from bot.texts import draws as t
 
 MAX_EXPERTS = 20
@@ -142,26 +142,10 @@ def check_days(days: Sequence[date], today: date) -> tuple[date, ...]:
     return unique
 
 
-_MONTH_DAY = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-
-
 def _day(text: str, today: date) -> date:
     """A day as `parse_day` reads it, or a month and day without the year (12月20日, 12-20):
     the next such day, today or later (29 February: in the next leap year)."""
-    match = _MONTH_DAY.match(normalize(text))
-    if match is None:
-        return parse_day(text)
-    month, day = int(match[1]), int(match[2])
-    for year in range(today.year, today.year + 9):
-        try:
-            found = date(year, month, day)
-        except ValueError:
-            if not (1 <= month <= 12 and 1 <= day <= 31):
-                break  # 13月5日 is no day in any year
-            continue
-        if found >= today:
-            return found
-    return parse_day(text)  # refused with the format the user should type
+    return parse_day_near(text, today)
 
 
 def read_days(text: str, today: date) -> list[date] | None:

@@ -417,6 +417,31 @@ def parse_day(text: str) -> date:
         raise ValueError(msg.DAY_FORMAT.format(text=excerpt(value))) from None
 
 
+_MONTH_DAY = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+def parse_day_near(text: str, today: date, *, past: bool = False) -> date:
+    """A day as `parse_day` reads it, or a month and day without the year (12月20日, 12-20):
+    the next such day, today or later; with `past` (a day that has happened, such as a
+    meeting's), the latest such day, today or earlier. 29 February: the nearest leap year
+    that way."""
+    match = _MONTH_DAY.match(normalize(text))
+    if match is None:
+        return parse_day(text)
+    month, day = int(match[1]), int(match[2])
+    step = -1 if past else 1
+    for year in range(today.year, today.year + 9 * step, step):
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            if not (1 <= month <= 12 and 1 <= day <= 31):
+                break  # 13月5日 is no day in any year
+            continue
+        if (found <= today) if past else (found >= today):
+            return found
+    return parse_day(text)  # refused with the format the user should type
+
+
 _YES = frozenset({"是", "有", "是的", "对", "yes", "y"})
 _NO = frozenset({"否", "无", "没有", "不是", "no", "n"})
 

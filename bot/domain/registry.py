@@ -14,8 +14,11 @@ Standard library only.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Protocol
 
 TERM_YEARS = 5
 PUBLICITY_WORKING_DAYS = 5
@@ -91,6 +94,45 @@ def term_end(start: date, years: int = TERM_YEARS) -> date:
     except ValueError:  # 29 February into a common year: the anniversary is 1 March
         anniversary = date(year, 3, 1)
     return anniversary - timedelta(days=1)
+
+
+class Term(Protocol):
+    """A term as storage gives it (services' TermRow)."""
+
+    @property
+    def certificate_no(self) -> str: ...
+    @property
+    def starts_on(self) -> date: ...
+    @property
+    def ends_on(self) -> date: ...
+    @property
+    def ended_on(self) -> date | None: ...
+
+
+@dataclass(frozen=True)
+class InForce:
+    """An expert's term as it stands on a day: the one in force, and a renewal decided already
+    that starts after it (续聘 decided before the old term's end), if any."""
+
+    current: Term
+    next: Term | None = None
+
+
+def in_force(terms: Sequence[Term], today: date) -> InForce | None:
+    """The term in force `today` among an expert's terms (oldest first): the latest that has
+    started, passing over one ended before it began (a renewal cut off by 解聘 or 退出); when
+    none has started (appointed again from a later day), the first to come. The registry's
+    listing shows the latest term, which after an early 续聘 is the one to come."""
+    held = [term for term in terms if term.ended_on is None or term.ended_on >= term.starts_on]
+    if not held:
+        return None
+    started = [term for term in held if term.starts_on <= today]
+    if not started or (started[-1].ended_on is not None and started[-1].ended_on < today):
+        later = [term for term in held if term.starts_on > today]
+        return InForce(later[0]) if later else InForce(held[-1])
+    current = started[-1]
+    later = [term for term in held if term.starts_on > current.ends_on]
+    return InForce(current, later[0] if later else None)
 
 
 TERM_REMINDERS = (90, 30)

@@ -35,13 +35,12 @@ from bot.domain.form import (
 )
 from bot.domain.idcard import IdNumber
 from bot.domain.parsers import MAX_RESUME_ENTRIES, normalize, parse_mobile, parse_unit_name
-from bot.domain.registry import Standing, may_apply
+from bot.domain.registry import Standing, in_force, may_apply
 from bot.domain.review import Grant, Stage, answer_snapshot
 from bot.domain.vocab import find_districts as districts_named
 from bot.domain.workflow import EDITABLE, Action, Actor, Status, next_status
 from bot.services.ports import DistrictRow, UnitRow
 from bot.services.privacy import record_consent_given
-from bot.services.registry_ports import ExpertFilter
 from bot.services.review import Onward, Waiting, onward, pending_count, stage_of
 from bot.services.roles import grants_of
 from bot.texts import chat as t
@@ -126,6 +125,9 @@ class AlreadyExpert:
     """申请退出 waits for the bureau: still in service until it confirms."""
     due: bool = False
     """The term is over and the bureau has not decided on renewal yet (聘期已满，待续聘)."""
+    next_starts_on: date | None = None
+    next_ends_on: date | None = None
+    """A renewal decided before the term's end (续聘 from 90 days before it): the next term."""
 
 
 Opening = ConsentNeeded | Resumed | Started | ChooseDistrict | ReviewerHome | AlreadyExpert
@@ -347,7 +349,7 @@ async def start(
                 return await _reviewer_home(uow, person_id, grants, now)
         # An expert in service is told so whatever the campaign and their consent: the notice
         # and the form are for people who may apply (a former expert may, in a new call).
-        if expert := await _serving_expert(uow, person_id):
+        if expert := await _serving_expert(uow, person_id, local(now).date()):
             return expert
         campaign = await _open_campaign(uow)
         if not await _has_consent(uow, person_id):
@@ -411,7 +413,7 @@ async def _resume_or_choose(
     app = await _current(uow, person_id)
     if app is not None:
         return Resumed(app, await stage_of(uow, app, now))
-    if expert := await _serving_expert(uow, person_id):
+    if expert := await _serving_expert(uow, person_id, local(now).date()):
         return expert
     if unit_code:
         unit = await uow.campaigns.unit_by_code(unit_code)
@@ -425,22 +427,27 @@ async def _current_expert(uow: UnitOfWork, person_id: int) -> bool:
     return expert is not None and not may_apply(Standing(expert.standing))
 
 
-async def _serving_expert(uow: UnitOfWork, person_id: int) -> AlreadyExpert | None:
+async def _serving_expert(
+    uow: UnitOfWork, person_id: int, today: date
+) -> AlreadyExpert | None:
     """The person's entry if they are an expert who may not apply (in service, a withdrawal
-    perhaps waiting); None for anyone else, a former expert included."""
+    perhaps waiting); None for anyone else, a former expert included. The term is the one in
+    force `today` (the registry lists the latest, which after an early 续聘 is still to come)."""
     expert = await uow.registry.expert_of(person_id)
     if expert is None or may_apply(Standing(expert.standing)):
         return None
-    rows, _ = await uow.registry.experts(ExpertFilter(person_id=person_id), limit=1)
-    if not rows:
+    held = in_force(await uow.registry.terms_of(expert.id), today)
+    if held is None:
         return None
-    row = rows[0]
+    term, after = held.current, held.next
     return AlreadyExpert(
-        row.certificate_no,
-        row.starts_on,
-        row.ends_on,
+        term.certificate_no,
+        term.starts_on,
+        term.ends_on,
         bool(expert.withdrawal_reason),
         due=expert.standing == Standing.DUE,
+        next_starts_on=after.starts_on if after else None,
+        next_ends_on=after.ends_on if after else None,
     )
 
 

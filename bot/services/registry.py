@@ -12,7 +12,7 @@ transaction, so it is sent exactly once after the commit.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from bot.clock import local
@@ -23,9 +23,11 @@ from bot.domain.exports import Access, is_bureau
 from bot.domain.registry import (
     SERVING,
     Standing,
+    Term,
     certificate_number,
     check_certificate_format,
     formats_clash,
+    in_force,
     made_by,
     series_of,
     term_end,
@@ -893,6 +895,7 @@ async def registry_rows(
             target="registry",
             detail={
                 "rows": len(rows),
+                "search": what.search,
                 "group": what.group,
                 "district": what.district_id,
                 "standing": what.standing,
@@ -911,24 +914,39 @@ class MyEntry:
     """What /me says: the person's entry in the registry and a withdrawal they asked for."""
 
     row: ExpertListRow
+    """In service: with the term in force (not a renewal still to come); else the last held."""
     withdrawal_reason: str | None = None
     """申请退出 waiting for the bureau's confirmation (the expert is still in service)."""
     not_renewed_on: date | None = None
     """不予续聘 decided: the expert serves to the term's last day."""
+    next_term: Term | None = None
+    """续聘 decided before the term's end: the term that follows it."""
 
     @property
     def serving(self) -> bool:
         return Standing(self.row.standing) in SERVING
 
 
-async def my_expert(uows: UnitOfWorkFactory, *, person_id: int) -> MyEntry | None:
-    """The person's own entry in the registry, for /me; None when they never were an expert."""
+async def my_expert(
+    uows: UnitOfWorkFactory, *, person_id: int, today: date
+) -> MyEntry | None:
+    """The person's own entry in the registry, for /me; None when they never were an expert.
+    The registry lists the latest term, which after an early 续聘 starts after `today`: an
+    expert in service is shown the term in force and the next one."""
     async with uows() as uow:
         rows, _ = await uow.registry.experts(ExpertFilter(person_id=person_id), limit=1)
         expert = await uow.registry.expert_of(person_id) if rows else None
+        terms = await uow.registry.terms_of(expert.id) if expert else ()
     if not rows or expert is None:
         return None
-    return MyEntry(rows[0], expert.withdrawal_reason, expert.not_renewed_on)
+    row, after = rows[0], None
+    if Standing(row.standing) in SERVING and (held := in_force(terms, today)):
+        term, after = held.current, held.next
+        row = replace(
+            row, certificate_no=term.certificate_no, starts_on=term.starts_on,
+            ends_on=term.ends_on, ended_on=term.ended_on,
+        )  # fmt: skip
+    return MyEntry(row, expert.withdrawal_reason, expert.not_renewed_on, after)
 
 
 async def my_certificate(

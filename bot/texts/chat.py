@@ -39,14 +39,15 @@ ALREADY_EXPERT = (
 )
 ALREADY_EXPERT_ENTRY = (
     "您已是重庆市工伤预防专家库在聘专家，无需再次申报。\n"
-    "聘书编号：{certificate_no}\n聘期：{starts_on} 至 {ends_on}\n"
+    "聘书编号：{certificate_no}\n聘期：{starts_on} 至 {ends_on}{next}\n"
     "发送 /me 查看您的专家信息。"
 )
 ALREADY_EXPERT_DUE = (
     "您是重庆市工伤预防专家库专家，聘期已于 {ends_on} 届满，正等待市局续聘决定，无需再次申报。\n"
-    "聘书编号：{certificate_no}\n聘期：{starts_on} 至 {ends_on}\n"
+    "聘书编号：{certificate_no}\n聘期：{starts_on} 至 {ends_on}{next}\n"
     "发送 /me 查看您的专家信息。"
 )
+ALREADY_EXPERT_NEXT = "\n续聘已确认：下一聘期 {starts_on} 至 {ends_on}"
 ALREADY_EXPERT_WITHDRAWING = "\n您的退出申请正在等待市局确认；确认前您仍是专家库专家。"
 NO_CAMPAIGN = "目前没有正在进行的专家库征集批次，请留意市人力社保局的通知。"
 CAMPAIGN_CLOSED = "本批次征集已结束，不能再提交申报。"

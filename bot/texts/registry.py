@@ -89,7 +89,7 @@ PICK_CORRECTION = (
     "未选的将移出该批，回到待联席会议确认。"
 )
 PICK_NONE = "请至少选择一份申报。"
-ASK_MEETING_DATE = "请输入联席会议日期，如 2022-10-28："
+ASK_MEETING_DATE = "请输入联席会议召开的日期，如 2022-10-28 或 10月28日（不写年份即最近已过的这一天）："
 ASK_REFERENCE = "请输入会议纪要文号，如：联席会议纪要〔2022〕3号"
 CONFIRM_BATCH = (
     "将记录：{meeting_on} {reference}{corrects}\n确认入库 {count} 份：\n{names}\n\n"
@@ -118,7 +118,7 @@ PROPOSED = "（按 {count} 个工作日推算）"
 PUBLICITY_OPENED = "第{id}批已开始公示：{start} 至 {end}，共 {count} 人。\n{lines}"
 
 PICK_OBJECTED = "异议针对第{id}批中的哪一位？"
-ASK_RECEIVED = "收到异议的日期（如 2022-11-03）："
+ASK_RECEIVED = "收到异议的日期（如 2022-11-03 或 11月3日，不写年份即最近已过的这一天）："
 ASK_SUMMARY = "请输入异议的主要内容："
 OBJECTION_RECORDED = "已记录异议 #{id}（{name}）。聘任前须处理：/registry →“处理异议”。"
 OBJECTIONS = "第{id}批待处理的异议：\n{lines}"
@@ -168,6 +168,7 @@ ME = (
     "您是重庆市工伤预防专家库专家。\n状态：{standing}\n聘书编号：{certificate_no}\n"
     "专业组：{group}\n聘期：{starts_on} 至 {ends_on}"
 )
+ME_NEXT_TERM = "\n续聘已确认：下一聘期 {starts_on} 至 {ends_on}，新聘书编号 {certificate_no}。"
 ME_WITHDRAWAL_ASKED = "\n退出申请：已提交（原因：{reason}），等待市局确认；确认前您仍是专家库专家。"
 ME_NOT_RENEWED = "\n市局已决定聘期届满后不再续聘：聘期至 {ends_on} 届满，届满前您仍是专家库专家，之后不再担任。"
 ME_FORMER = {
@@ -258,7 +259,7 @@ ASK_EVALUATION_NOTES = (
 BUTTON_SKIP_NOTES = "跳过"
 EVALUATION_DONE = "已记录 {name} {year} 年度评价：{rating}。"
 EVALUATION_NOTES = "（{notes}）"
-ASK_RENEWAL_START = "续聘 {name}：请输入新聘期的第一天（如 2027-11-15）："
+ASK_RENEWAL_START = "续聘 {name}：现聘期至 {ends_on} 届满，请输入新聘期的第一天（如 {first}）："
 CONFIRM_RENEWAL = "续聘 {name}，新聘期 {start} 至 {end}，将生成新的聘书编号。"
 BUTTON_CONFIRM_RENEWAL = "确认续聘"
 RENEWAL_DONE = "已续聘 {name}：{certificate_no}，聘期 {start} 至 {end}。"
@@ -346,3 +347,6 @@ ANY = "全部"
 BUTTON_BY_GROUP = "按专业组"
 BUTTON_BY_STANDING = "按状态"
 BUTTON_ALL_EXPERTS = "全部专家"
+BUTTON_CLEAR_FILTERS = "清除筛选"
+"""The same button under a search: it clears the filters, the search stays (a new /experts
+without one lists everyone)."""

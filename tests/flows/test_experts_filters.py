@@ -175,3 +175,66 @@ async def test_the_registry_export_from_experts_keeps_every_filter_on_the_list(
     await admin.send("/export")  # /export's 名册 is the whole registry, as before
     await admin.press("入库专家名册")
     assert names_exported(admin) == {"王建筑", "李矿山", "张危化"}
+
+
+async def test_the_registry_export_follows_the_listings_search_too(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    """导出名册 under `/experts 李` exported every expert the filters let through, not the one
+    the listing showed. The search is kept by listing, beside the conversation: /expert (which
+    clears the conversation) and a later search leave each listing's own."""
+    from tests.flows.export_helpers import access_log
+
+    await appointed(sessionmaker, clock)
+    admin = world.user(BUREAU_ADMIN, "局长")
+    clock.at = datetime(2027, 9, 1, 9, 0, tzinfo=TZ)
+    await admin.send("/experts 李")
+    li = admin.last()
+    assert "查找“李”" in li.text and "共 1 人" in li.text
+    labels = [label for label, _ in li.buttons()]
+    assert "清除筛选" in labels and "全部专家" not in labels, "it keeps the search: not everyone"
+    await admin.press("导出名册", message=li)
+    assert names_exported(admin) == {"李矿山"}
+    *_, (_, _, _, detail) = await access_log(sessionmaker)
+    assert detail["search"] == "李" and detail["rows"] == 1
+
+    await admin.send("/expert CQGSYF-2022-0001")  # clears the conversation
+    await admin.send("/experts 王")
+    wang = admin.last()
+    await admin.press("导出名册", message=li)  # the older listing: still its own search
+    assert names_exported(admin) == {"李矿山"}
+    await admin.press("按状态", message=li)
+    li = world.session.messages[(li.chat_id, li.message_id)]  # edited in place
+    await admin.press("在聘", message=li)
+    li = world.session.messages[(li.chat_id, li.message_id)]
+    assert "查找“李”" in li.text and "状态：在聘" in li.text and "李矿山" in li.text, li.text
+    await admin.press("导出名册", message=wang)
+    assert names_exported(admin) == {"王建筑"}
+
+    await admin.send("/experts")  # no search: every expert the filters let through
+    await admin.press("按区县")
+    await admin.press("沙坪坝区")
+    await admin.press("导出名册")
+    assert names_exported(admin) == {"王建筑", "张危化"}
+
+
+async def test_the_certificate_in_force_finds_an_expert_renewed_early(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    """After 续聘 decided before the term's end the list shows the term to come, and searching
+    the number the expert holds today (on their paper certificate) found nobody."""
+    from bot.domain.registry import Rating
+
+    await appointed(sessionmaker, clock)
+    uows = unit_of_work_factory(sessionmaker)
+    admin_id = await person(uows, BUREAU_ADMIN)
+    who = {"by": admin_id, "admin_ids": (admin_id,)}
+    clock.at = datetime(2027, 9, 1, 9, 0, tzinfo=TZ)
+    await experts.record_evaluation(uows, expert_id=1, year=2027, rating=Rating.PASS, term=True, health="健康", now=clock.now(), **who)  # fmt: skip
+    renewed = await experts.renew(uows, expert_id=1, term_start=date(2027, 11, 15), now=clock.now(), **who)  # fmt: skip
+
+    admin = world.user(BUREAU_ADMIN, "局长")
+    for number in ("CQGSYF-2022-0001", "cqgsyf-2022-0001", renewed.certificate_no):
+        await admin.send(f"/experts {number}")
+        page = admin.last().text
+        assert "共 1 人" in page and "王建筑" in page, (number, page)

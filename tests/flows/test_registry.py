@@ -71,7 +71,7 @@ async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
     assert "已选 2 份" in admin.last().text
     assert "全选" not in [label for label, _ in admin.last().buttons()]
     await admin.press("下一步")
-    await admin.send("10月28日")
+    await admin.send("10月32日")
     assert "格式不正确" in admin.last().text
     await admin.send("2022-10-28")
     await admin.send("联席会议纪要〔2022〕3号")
@@ -214,13 +214,15 @@ async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
     await admin.press("合格")
     await admin.send("/expert CQGSYF-2022-0001")
     await admin.press("续聘")
+    assert "现聘期至 2027-11-14 届满，请输入新聘期的第一天（如 2027-11-15）" in admin.last().text
     await admin.send("2027-11-15")
     assert "新聘期 2027-11-15 至 2032-11-14" in admin.last().text
     await admin.press("确认续聘")
     assert "已续聘 王建筑：CQGSYF-2027-0001" in admin.last().text
 
-    await expert.send("/me")
-    assert "聘书编号：CQGSYF-2027-0001" in expert.last().text
+    await expert.send("/me")  # the term in force, and the renewal to come
+    assert "聘书编号：CQGSYF-2022-0001" in expert.last().text
+    assert "下一聘期 2027-11-15 至 2032-11-14，新聘书编号 CQGSYF-2027-0001" in expert.last().text
     await expert.press("申请退出专家库")
     await expert.send("工作调动")
     assert "退出申请已提交" in expert.last().text
@@ -311,6 +313,58 @@ async def test_a_current_expert_is_not_asked_to_apply_again_in_a_top_up_call(
     assert "不同意" in [label for label, _ in expert.last().buttons()]
 
 
+async def test_start_after_an_early_renewal_shows_the_term_in_force_and_the_next_one(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    """续聘 decided before the term's end adds a term that starts later: /start (and /me) show
+    the certificate and dates in force today, and the next term as confirmed; once it has
+    started, that one."""
+    from datetime import date
+
+    from bot.domain.registry import Rating
+    from bot.services import experts, registry
+    from tests.support.people import person
+
+    uows = unit_of_work_factory(sessionmaker)
+    admin = await person(uows, BUREAU_ADMIN)
+    who = {"by": admin, "admin_ids": (admin,)}
+    app_id = await seed_app(sessionmaker, telegram_id=5001, unit_code="CQU001", status="qualified",
+                            name="王建筑", group="建筑", id_number="500106198501011234")  # fmt: skip
+    clock.at = datetime(2022, 10, 28, 15, 0, tzinfo=TZ)
+    batch = await registry.record_batch(uows, meeting_on=date(2022, 10, 28), reference="纪要3号", app_ids=[app_id], now=clock.now(), **who)  # fmt: skip
+    await registry.open_publicity(uows, batch_id=batch.id, starts_on=date(2022, 11, 1), ends_on=date(2022, 11, 1), now=clock.now(), **who)  # fmt: skip
+    clock.at = datetime(2022, 11, 2, 9, 0, tzinfo=TZ)
+    await registry.appoint_batch(uows, batch_id=batch.id, term_start=date(2022, 11, 2), now=clock.now(), **who)  # fmt: skip
+    clock.at = datetime(2027, 9, 1, 9, 0, tzinfo=TZ)  # within 90 days of the term's end
+    async with uows() as uow:
+        expert_id = (await uow.registry.expert_by_certificate("CQGSYF-2022-0001"))
+    assert expert_id is not None
+    await experts.record_evaluation(uows, expert_id=expert_id, year=2027, rating=Rating.PASS, term=True, health="良好", now=clock.now(), **who)  # fmt: skip
+    renewed = await experts.renew(uows, expert_id=expert_id, term_start=date(2027, 11, 2), now=clock.now(), **who)  # fmt: skip
+    assert renewed.certificate_no != "CQGSYF-2022-0001"
+
+    expert = world.user(5001, "建筑")
+    await expert.send("/start")
+    told = expert.last().text
+    assert "聘书编号：CQGSYF-2022-0001" in told and "聘期：2022-11-02 至 2027-11-01" in told, told
+    assert renewed.certificate_no not in told, told
+    assert "续聘已确认：下一聘期 2027-11-02 至 2032-11-01" in told, told
+    assert told.index("续聘已确认") < told.index("/me"), told
+    await expert.send("/me")  # the same account there
+    told = expert.last().text
+    assert "聘书编号：CQGSYF-2022-0001" in told and "聘期：2022-11-02 至 2027-11-01" in told, told
+    assert (
+        f"续聘已确认：下一聘期 2027-11-02 至 2032-11-01，新聘书编号 {renewed.certificate_no}" in told
+    ), told
+
+    clock.at = datetime(2027, 11, 2, 9, 0, tzinfo=TZ)  # the new term has started
+    for command in ("/start", "/me"):
+        await expert.send(command)
+        told = expert.last().text
+        assert f"聘书编号：{renewed.certificate_no}" in told, told
+        assert "聘期：2027-11-02 至 2032-11-01" in told and "续聘已确认" not in told, told
+
+
 async def test_a_term_typed_inside_the_publicity_window_is_refused_and_asked_again(
     world: OfflineWorld, sessionmaker, clock
 ) -> None:
@@ -382,10 +436,44 @@ async def test_a_meeting_day_after_today_and_an_objection_before_the_window_are_
     )
     async with sessionmaker() as session:
         assert not (await session.scalars(select(Objection))).all()
-    await admin.send("2026-11-03")
+    await admin.send("11月3日")  # without the year: the latest 3 November, today
     assert admin.last().text == "请输入异议的主要内容："
     await admin.send("反映其资历材料不实")
     assert "已记录异议 #1（王建筑）" in admin.last().text
+
+
+async def test_a_meeting_day_typed_without_the_year_is_the_latest_such_day_not_ahead(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    """The meeting has met when it is recorded: 12月28日 typed in January is last December's,
+    and 1月5日 typed on 5 January is today (as /draw reads 12月20日 as the next such day)."""
+    await standard_reviewers(sessionmaker)
+    await seed_app(sessionmaker, telegram_id=5001, unit_code="CQU001", status="qualified",
+                   name="王建筑", group="建筑", id_number="500106198501011234")  # fmt: skip
+    clock.at = datetime(2027, 1, 5, 15, 0, tzinfo=TZ)
+    admin = world.user(BUREAU_ADMIN, "局长")
+    await admin.send("/registry")
+    await admin.press("记录联席会议确认")
+    await admin.press("王建筑")
+    await admin.press("下一步")
+    assert "10月28日" in admin.last().text
+    await admin.send("12月28日")
+    assert admin.last().text.startswith("请输入会议纪要文号"), admin.last().text
+    await admin.send("联席会议纪要〔2026〕9号")
+    assert "将记录：2026-12-28 联席会议纪要〔2026〕9号" in admin.last().text
+    await admin.send("/registry")
+    await admin.press("记录联席会议确认")
+    await admin.press("王建筑")
+    await admin.press("下一步")
+    await admin.send("1月5日")
+    await admin.send("联席会议纪要〔2027〕1号")
+    assert "将记录：2027-01-05 联席会议纪要〔2027〕1号" in admin.last().text
+    await admin.send("/registry")
+    await admin.press("记录联席会议确认")
+    await admin.press("王建筑")
+    await admin.press("下一步")
+    await admin.send("2月30日")
+    assert "格式不正确" in admin.last().text, admin.last().text
 
 
 async def test_an_objection_against_someone_already_out_of_the_batch_holds_nobody_up(

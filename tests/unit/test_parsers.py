@@ -1,6 +1,6 @@
 """Parsers of typed answers: clean values for good input, a Chinese message for bad input."""
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -445,3 +445,18 @@ def test_entries_on_one_line_count_towards_the_fifteen():
     line = " ".join(f"{2000 + i}.01-{2000 + i}.12 重庆大学 讲师" for i in range(16))
     with pytest.raises(ValueError, match="最多15条，您填写了16条"):
         parse_resume(line)
+
+
+def test_a_day_without_the_year_is_the_nearest_such_day_ahead_or_back() -> None:
+    from bot.domain.parsers import parse_day_near
+
+    today = date(2027, 1, 5)
+    assert parse_day_near("12月20日", today) == date(2027, 12, 20)  # /draw: ahead
+    assert parse_day_near("12月28日", today, past=True) == date(2026, 12, 28)  # a meeting: back
+    assert parse_day_near("1-5", today, past=True) == parse_day_near("1月5日", today) == today
+    assert parse_day_near("2月29日", today, past=True) == date(2024, 2, 29)
+    assert parse_day_near("2月29日", today) == date(2028, 2, 29)
+    assert parse_day_near("2026-10-28", today, past=True) == date(2026, 10, 28)
+    for wrong in ("2月30日", "13月5日", "10月"):
+        with pytest.raises(ValueError, match="格式不正确"):
+            parse_day_near(wrong, today, past=True)

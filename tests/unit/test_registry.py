@@ -109,3 +109,35 @@ def test_the_latest_term_reminder_due() -> None:
     assert due_reminder(end, date(2027, 8, 16)) == 90
     assert due_reminder(end, date(2027, 10, 15)) == 30
     assert due_reminder(end, date(2027, 11, 14)) == 30
+
+
+def test_the_term_in_force_is_the_one_started_not_a_renewal_still_to_come() -> None:
+    from dataclasses import dataclass
+
+    from bot.domain.registry import in_force
+
+    @dataclass(frozen=True)
+    class T:
+        certificate_no: str
+        starts_on: date
+        ends_on: date
+        ended_on: date | None = None
+
+    old = T("A-1", date(2022, 11, 2), date(2027, 11, 1))
+    new = T("A-2", date(2027, 11, 2), date(2032, 11, 1))
+    assert in_force([], date(2025, 1, 1)) is None
+    early = in_force([old, new], date(2027, 9, 1))  # 续聘 decided before the end
+    assert early is not None and (early.current, early.next) == (old, new)
+    started = in_force([old, new], date(2027, 11, 2))
+    assert started is not None and (started.current, started.next) == (new, None)
+    due = in_force([old], date(2028, 1, 1))  # over, renewal not decided: still the last one
+    assert due is not None and (due.current, due.next) == (old, None)
+    # A renewal cut off before it began is passed over; a former expert appointed again from
+    # a later day: the term to come, not the one they left.
+    cut = T("A-2", date(2027, 11, 2), date(2032, 11, 1), ended_on=date(2027, 10, 1))
+    left = in_force([old, cut], date(2027, 10, 2))
+    assert left is not None and left.current == old and left.next is None
+    gone = T("A-1", date(2022, 11, 2), date(2027, 11, 1), ended_on=date(2024, 3, 1))
+    again = T("A-9", date(2026, 12, 1), date(2031, 11, 30))
+    back = in_force([gone, again], date(2026, 11, 20))
+    assert back is not None and (back.current, back.next) == (again, None)
