@@ -49,7 +49,7 @@ EXTENDED = (
     "{campaign}的{deadline_name}已由 {old} 延长至 {new}（北京时间）。"
 )
 UNREACHABLE = (
-    "⚠️ {role}“{name}”（{label}）已屏蔽本机器人或停用账号，无法收到提醒。"
+    "⚠️ {role}“{name}”（{label}）已屏蔽本机器人或停用账号，收不到本机器人发出的审核卡片和提醒。"
     "请通过电话等其他方式联系。"
 )
 ROLE_NAME = {"unit": "单位审核人", "district": "区县审核人", "bureau": "市局管理员"}

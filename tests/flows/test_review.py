@@ -873,7 +873,7 @@ async def test_a_district_reviewer_a_card_cannot_reach_is_told_to_the_bureau(
     sender = TelegramSender(world.bot, RateLimiter(sleep=_instant), clock, uows)
     await reminders.send_due_reminders(uows, sender, clock)
     told = [text for text in admin.texts() if "屏蔽本机器人或停用账号" in text]
-    assert told == ["⚠️ 区县审核人“赵区县”（沙坪坝区）已屏蔽本机器人或停用账号，无法收到提醒。请通过电话等其他方式联系。"]
+    assert told == ["⚠️ 区县审核人“赵区县”（沙坪坝区）已屏蔽本机器人或停用账号，收不到本机器人发出的审核卡片和提醒。请通过电话等其他方式联系。"]
     clock.advance(minutes=1)
     await reminders.send_due_reminders(uows, sender, clock)
     assert len([text for text in admin.texts() if "屏蔽" in text]) == 1
