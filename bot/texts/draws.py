@@ -12,6 +12,15 @@ WORK_KINDS = {
 }
 USING_UNIT_KINDS = {"hr": "区县人社局", "division": "市局处室", "project": "项目单位"}
 ROLE_USER = "{unit}（{code}）使用单位"
+USING_UNIT_BAD_KIND = "使用单位类型“{kind}”不对，须为以下之一：{kinds}。"
+USING_UNIT_EXISTS = "已有名为“{name}”的使用单位，没有重复登记。"
+USING_UNIT_UNKNOWN_UNIT = "找不到单位代码：{code}（查看：expertbot unit list）"
+
+
+def using_unit_kinds() -> str:
+    """The kinds a using unit may be, each as its code and name: hr 区县人社局、…"""
+    return "、".join(f"{code} {name}" for code, name in USING_UNIT_KINDS.items())
+
 
 INVITATION_STATUS = {
     "invited": "待答复",
