@@ -33,7 +33,7 @@ from bot.services.reminders import deliver, new_holder
 from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import draws as t
 from handlers import render_draws as rd
-from handlers.callbacks import DrawAct, DrawDo
+from handlers.callbacks import DrawAct, DrawDo, DrawEdit, DrawStep, DrawUnchanged
 from handlers.sending import TelegramSender
 
 TEXT_MAX = 100
@@ -83,6 +83,23 @@ FORM_BUTTONS = frozenset(
 )  # fmt: skip
 """Buttons that act on the form being filled in: pressed on another form's message, they are
 refused, since the state they would change is the newer form's."""
+STEP_STATES = {
+    DrawStep.GROUPS: DrawInput.groups,
+    DrawStep.DAYS: DrawInput.days,
+    DrawStep.PLACE: DrawInput.place,
+    DrawStep.PROJECT: DrawInput.project,
+    DrawStep.KIND: DrawInput.kind,
+    DrawStep.WANTED: DrawInput.wanted,
+    DrawStep.DISTRICTS: DrawInput.districts,
+    DrawStep.AVOID: DrawInput.avoid,
+}
+"""The state each 修改 button of the confirmation card goes back to."""
+UNCHANGED_STEPS = frozenset(
+    STEP_STATES[s].state
+    for s in (DrawStep.DAYS, DrawStep.PLACE, DrawStep.PROJECT, DrawStep.KIND, DrawStep.WANTED)
+)
+"""Steps asked again with a 不修改 button; typed as it reads, that label is taken as the button.
+(专业组 and 区县 change as they are ticked, so 下一步 is their way back; 回避 has 完成.)"""
 
 
 def build_router() -> Router:
@@ -90,6 +107,8 @@ def build_router() -> Router:
     router.message.register(on_draw, Command("draw"))
     router.message.register(on_draws, Command("draws"))
     router.callback_query.register(on_act, DrawAct.filter())
+    router.callback_query.register(on_edit, DrawEdit.filter())
+    router.callback_query.register(on_unchanged, DrawUnchanged.filter())
     typed = F.text & ~F.text.startswith("/")
     router.message.register(on_typed, StateFilter(DrawInput), typed)
     router.message.register(on_not_text, StateFilter(DrawInput), ~F.text)
@@ -183,7 +202,13 @@ async def on_typed(
     data = await state.get_data()
     send = Send(bot, uows, limiter, clock)
     today = local(clock.now()).date()
-    if current == DrawInput.days.state:
+    editing = bool(data.get("editing"))
+    if editing and current in UNCHANGED_STEPS and text.strip() == t.BUTTON_UNCHANGED:
+        await _drop_form_keyboard(bot, message, data)  # typed as the button reads: taken as it
+        await _confirm(message, state, today)
+    elif editing and current in UNCHANGED_STEPS:
+        await _edit_typed(message, state, bot, data, current, text, today)
+    elif current == DrawInput.days.state:
         try:
             days = d.parse_days(text, today)
         except ValueError as bad:
@@ -210,11 +235,7 @@ async def on_typed(
         await _form_message(state, sent)
     elif current == DrawInput.kind.state and (kind := rd.kind_labelled(text)) is not None:
         # a button's label typed as it reads: taken as the button, whose keyboard goes
-        if form := data.get("form_messages"):
-            with suppress(TelegramBadRequest):
-                await bot.edit_message_reply_markup(
-                    chat_id=message.chat.id, message_id=form[-1], reply_markup=None
-                )
+        await _drop_form_keyboard(bot, message, data)
         await _kind_chosen(message, state, kind)
     elif current == DrawInput.wanted.state:
         try:
@@ -281,6 +302,43 @@ async def on_typed(
         await send(done.claimed)
     else:  # a step answered with buttons: say so rather than call the form expired
         await message.answer(t.BUTTON_EXPECTED)
+
+
+async def _drop_form_keyboard(bot: Bot, message: Message, data: dict[str, object]) -> None:
+    """Takes the buttons off the form's latest message, once what they asked is answered by text."""
+    if isinstance(form := data.get("form_messages"), list) and form:
+        with suppress(TelegramBadRequest):
+            await bot.edit_message_reply_markup(
+                chat_id=message.chat.id, message_id=form[-1], reply_markup=None
+            )
+
+
+async def _edit_typed(
+    message: Message, state: FSMContext, bot: Bot, data: dict[str, object], current: str,
+    text: str, today: date,
+) -> None:  # fmt: skip
+    """A step asked again from the confirmation card, answered by text: that answer replaces the
+    one before (days included: they are typed whole again), then back to the card."""
+    if current == DrawInput.kind.state:
+        if (kind := rd.kind_labelled(text)) is None:
+            raise DomainError(t.BUTTON_EXPECTED)
+        await state.update_data(kind=kind.value)
+    elif current == DrawInput.days.state:
+        try:
+            days = d.parse_days(text, today)
+        except ValueError as bad:
+            raise DomainError(str(bad)) from None
+        await state.update_data(days=[x.isoformat() for x in days])
+    elif current == DrawInput.wanted.state:
+        try:
+            await state.update_data(wanted=d.parse_wanted(text))
+        except ValueError as bad:
+            raise DomainError(str(bad)) from None
+    else:
+        key = "place" if current == DrawInput.place.state else "project"
+        await state.update_data({key: _short(text, TEXT_MAX)})
+    await _drop_form_keyboard(bot, message, data)
+    await _confirm(message, state, today)
 
 
 async def _kind_chosen(message: Message, state: FSMContext, kind: d.WorkKind) -> None:
@@ -362,6 +420,7 @@ async def _ask_districts(
 
 
 async def _confirm(message: Message, state: FSMContext, today: date) -> None:
+    await state.update_data(editing=False)
     data = await state.get_data()
     await state.set_state(DrawInput.confirm)
     text = t.CONFIRM.format(
@@ -438,6 +497,11 @@ async def on_act(
             if not data.get("groups"):
                 await query.answer(t.PICK_AT_LEAST_ONE, show_alert=True)
                 return
+            if data.get("editing"):
+                await query.answer()
+                await message.edit_reply_markup(reply_markup=None)
+                await _confirm(message, state, local(clock.now()).date())
+                return
             unit = await svc.form_unit(uows, person_id, admin_ids)
             await state.update_data(unit_name=unit.name)
             await state.set_state(DrawInput.days)
@@ -450,7 +514,11 @@ async def on_act(
                 raise DomainError(t.STALE)
             await query.answer()
             await message.edit_reply_markup(reply_markup=None)
-            await _kind_chosen(message, state, rd.WORK_KINDS[id_])
+            if data.get("editing"):
+                await state.update_data(kind=rd.WORK_KINDS[id_].value)
+                await _confirm(message, state, local(clock.now()).date())
+            else:
+                await _kind_chosen(message, state, rd.WORK_KINDS[id_])
         case DrawDo.DISTRICT:
             expect(DrawInput.districts)
             districts = await svc.districts(uows)
@@ -465,9 +533,12 @@ async def on_act(
             await message.edit_reply_markup(reply_markup=rd.districts_keyboard(districts, chosen))
         case DrawDo.DISTRICTS_DONE:
             expect(DrawInput.districts)
-            await state.set_state(DrawInput.avoid)
             await query.answer()
             await message.edit_reply_markup(reply_markup=None)
+            if data.get("editing"):
+                await _confirm(message, state, local(clock.now()).date())
+                return
+            await state.set_state(DrawInput.avoid)
             sent = await message.answer(t.ASK_AVOID, reply_markup=rd.none_keyboard())
             await _form_message(state, sent)
         case DrawDo.AVOID_NONE:
@@ -494,14 +565,10 @@ async def on_act(
                 rd.avoid_reply(listed=[], cleared=True), reply_markup=rd.avoid_keyboard()
             )
             await _form_message(state, sent)
-        case DrawDo.AVOID_EDIT:
+        case DrawDo.AVOID_EDIT:  # on confirmation cards sent before each step had its 修改
             expect(DrawInput.confirm)
-            await state.set_state(DrawInput.avoid)
             await query.answer()
-            await message.edit_reply_markup(reply_markup=None)
-            listed = data.get("avoid_shown", [])
-            sent = await message.answer(rd.avoid_reply(listed=listed), reply_markup=rd.avoid_keyboard())
-            await _form_message(state, sent)
+            await _ask_again(message, state, uows, DrawStep.AVOID)
         case DrawDo.QUIT:
             await state.clear()
             await query.answer()
@@ -646,3 +713,75 @@ async def on_act(
             await state.set_data({"invitation_id": id_})
             await query.answer()
             await message.answer(t.ASK_DISPUTE)
+
+
+async def _ask_again(
+    message: Message, state: FSMContext, uows: UnitOfWorkFactory, step: DrawStep
+) -> None:
+    """Leaves the confirmation card for one step, asked again with its answer so far; the card
+    is no longer the form's (its buttons are refused from now on), a new one comes after."""
+    data = await state.get_data()
+    await state.set_state(STEP_STATES[step])
+    await state.update_data(
+        editing=True, form_messages=[x for x in data.get("form_messages", []) if x != message.message_id]
+    )  # fmt: skip
+    await message.edit_reply_markup(reply_markup=None)
+    unchanged = rd.unchanged_keyboard(step)
+    match step:
+        case DrawStep.GROUPS:
+            text, markup = t.ASK_GROUPS + "\n" + t.EDIT_TICKED, rd.groups_keyboard(set(data["groups"]))
+        case DrawStep.DAYS:
+            text = t.ASK_DAYS.format(max_days=d.MAX_DAYS) + "\n" + t.EDIT_DAYS.format(
+                value=rd.days_text(data["days"])
+            )
+            markup = unchanged
+        case DrawStep.PLACE:
+            text, markup = t.ASK_PLACE + "\n" + t.EDIT_TYPED.format(value=data["place"]), unchanged
+        case DrawStep.PROJECT:
+            text, markup = t.ASK_PROJECT + "\n" + t.EDIT_TYPED.format(value=data["project"]), unchanged
+        case DrawStep.KIND:
+            text = t.ASK_KIND + "\n" + t.EDIT_PICK.format(value=t.WORK_KINDS[data["kind"]])
+            markup = rd.kinds_keyboard(editing=True)
+        case DrawStep.WANTED:
+            text = t.ASK_WANTED.format(max=d.MAX_EXPERTS) + "\n" + t.EDIT_TYPED.format(value=data["wanted"])
+            markup = unchanged
+        case DrawStep.DISTRICTS:
+            districts = await svc.districts(uows)
+            text = t.ASK_DISTRICTS + "\n" + t.EDIT_TICKED
+            markup = rd.districts_keyboard(districts, set(data.get("districts", [])))
+        case DrawStep.AVOID:
+            text = rd.avoid_reply(listed=data.get("avoid_shown", []))
+            markup = rd.avoid_keyboard()
+    await _form_message(state, await message.answer(text, reply_markup=markup))
+
+
+async def on_edit(
+    query: CallbackQuery, callback_data: DrawEdit, state: FSMContext, uows: UnitOfWorkFactory
+) -> None:
+    """修改… on the confirmation card: that step again, the other answers kept."""
+    message = query.message
+    if not isinstance(message, Message):
+        raise DomainError(t.STALE)
+    current = await state.get_state()
+    _of_current_form(current, await state.get_data(), message)
+    if current != DrawInput.confirm.state:  # a second press: the step is being changed already
+        raise DomainError(t.FORM_STEP_DONE)
+    await query.answer()
+    await _ask_again(message, state, uows, callback_data.step)
+
+
+async def on_unchanged(
+    query: CallbackQuery, callback_data: DrawUnchanged, state: FSMContext, clock: Clock
+) -> None:
+    """不修改: back to the confirmation card with the step's answer as it was."""
+    message = query.message
+    if not isinstance(message, Message):
+        raise DomainError(t.STALE)
+    current = await state.get_state()
+    data = await state.get_data()
+    _of_current_form(current, data, message)
+    if current != STEP_STATES[callback_data.step].state or not data.get("editing"):
+        raise DomainError(t.FORM_STEP_DONE)
+    await query.answer()
+    await message.edit_reply_markup(reply_markup=None)
+    await _confirm(message, state, local(clock.now()).date())
