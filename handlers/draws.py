@@ -255,6 +255,10 @@ async def on_typed(
             await _add_avoid(message, state, uows, text)
     elif current == DrawInput.confirm.state:
         await message.answer(t.CONFIRM_TEXT_NOT_SAVED)
+    elif current == DrawInput.cancel_reason.state and text.strip() in t.KEEP_WORDS:
+        await _drop_question_keyboard(bot, message, data)  # not a reason: the button, typed
+        await state.clear()
+        await message.answer(t.KEPT)
     elif current == DrawInput.cancel_reason.state:
         reason = _short(text, REASON_MAX)
         done = await svc.cancel_request(
@@ -264,8 +268,15 @@ async def on_typed(
         await state.clear()
         await _show(message, done)
         await send(done.claimed)
+    elif current == DrawInput.decline_reason.state and text.strip() in t.BACK_WORDS:
+        # not a reason: the button, typed
+        await _back_to_invitation(message, state, uows, clock, person_id, data["invitation_id"])
+        await _drop_question_keyboard(bot, message, data)
     elif current == DrawInput.decline_reason.state:
-        await _decline(message, state, uows, send, clock, person_id, _short(text, REASON_MAX))
+        typed = text.strip()
+        reason = None if typed in t.NO_REASON_WORDS else _short(text, REASON_MAX)
+        await _decline(message, state, uows, send, clock, person_id, reason)
+        await _drop_question_keyboard(bot, message, data)
     elif current == DrawInput.hours.state:
         try:
             hours = d.parse_amount(text, Decimal("0.5"), Decimal(240), 1)
@@ -302,6 +313,35 @@ async def on_typed(
         await send(done.claimed)
     else:  # a step answered with buttons: say so rather than call the form expired
         await message.answer(t.BUTTON_EXPECTED)
+
+
+async def _drop_question_keyboard(bot: Bot, message: Message, data: dict[str, object]) -> None:
+    """Takes the buttons off the message that asked for a reason, once it is answered by text."""
+    if isinstance(asked := data.get("asked"), int):
+        with suppress(TelegramBadRequest):
+            await bot.edit_message_reply_markup(
+                chat_id=message.chat.id, message_id=asked, reply_markup=None
+            )
+
+
+async def _back_to_invitation(
+    message: Message, state: FSMContext, uows: UnitOfWorkFactory, clock: Clock, person_id: int,
+    invitation_id: int, query: CallbackQuery | None = None,
+) -> None:  # fmt: skip
+    """返回 (pressed, or typed): leaves the reason step with the invitation as it was, its
+    buttons again."""
+    inv = await svc.open_invitation(
+        uows, person_id=person_id, invitation_id=invitation_id, now=clock.now()
+    )
+    await state.clear()
+    if query is not None:
+        await query.answer()
+        await message.edit_reply_markup(reply_markup=None)
+    if inv.status == "accepted":
+        kept = rd.single_keyboard(t.BUTTON_CANNOT_COME, DrawDo.DECLINE, invitation_id)
+        await message.answer(t.STILL_ACCEPTED, reply_markup=kept)
+    else:
+        await message.answer(t.STILL_INVITED, reply_markup=rd.invitation_keyboard(invitation_id))
 
 
 async def _drop_form_keyboard(bot: Bot, message: Message, data: dict[str, object]) -> None:
@@ -615,11 +655,11 @@ async def on_act(
                 uows, person_id=person_id, request_id=id_, now=clock.now(), admin_ids=admin_ids
             )
             await state.set_state(DrawInput.cancel_reason)
-            await state.update_data(request_id=id_)
             await query.answer()
-            await message.answer(
+            sent = await message.answer(
                 t.ASK_CANCEL_REASON, reply_markup=rd.single_keyboard(t.BUTTON_KEEP_REQUEST, DrawDo.KEEP)
             )
+            await state.update_data(request_id=id_, asked=sent.message_id)
         case DrawDo.KEEP:
             expect(DrawInput.cancel_reason)
             await state.clear()
@@ -642,28 +682,18 @@ async def on_act(
             )
             accepted = inv.status == "accepted"
             await state.set_state(DrawInput.decline_reason)
-            await state.update_data(invitation_id=id_)
             await query.answer()
             await message.edit_reply_markup(reply_markup=None)
-            await message.answer(
+            sent = await message.answer(
                 t.ASK_WITHDRAW_REASON if accepted else t.ASK_DECLINE_REASON,
                 reply_markup=rd.decline_keyboard(id_, accepted=accepted),
             )
+            await state.update_data(invitation_id=id_, asked=sent.message_id)
         case DrawDo.BACK:
             expect(DrawInput.decline_reason)
             if data.get("invitation_id") != id_:
                 raise DomainError(t.STALE)
-            inv = await svc.open_invitation(
-                uows, person_id=person_id, invitation_id=id_, now=clock.now()
-            )
-            await state.clear()
-            await query.answer()
-            await message.edit_reply_markup(reply_markup=None)
-            if inv.status == "accepted":
-                kept = rd.single_keyboard(t.BUTTON_CANNOT_COME, DrawDo.DECLINE, id_)
-                await message.answer(t.STILL_ACCEPTED, reply_markup=kept)
-            else:
-                await message.answer(t.STILL_INVITED, reply_markup=rd.invitation_keyboard(id_))
+            await _back_to_invitation(message, state, uows, clock, person_id, id_, query)
         case DrawDo.NO_REASON:
             expect(DrawInput.decline_reason)
             if data.get("invitation_id") != id_:

@@ -180,6 +180,8 @@ WORK_STARTED = "工作已于 {day} 开始，不能再接受这份邀请。"
 CANCEL_TOO_LATE = "工作已于 {day} 开始，不能再取消；请登记专家的工作。"
 RESERVE_TOO_LATE = "第 {request_id} 号申请的工作已开始，不再邀请备选专家；仍缺 {missing} 人。"
 BUTTON_KEEP_REQUEST = "不取消"
+KEEP_WORDS = (BUTTON_KEEP_REQUEST, "不取消了", "不取消申请", "返回")
+"""Typed when asked for a cancel reason, these are taken as the 不取消 button, not as the reason."""
 KEPT = "申请未取消。"
 BUTTON_BACK_TO_INVITATION = "返回（不婉拒）"
 BUTTON_BACK_TO_ACCEPTED = "返回（仍参加）"
@@ -207,6 +209,10 @@ BUTTON_DECLINE = "婉拒"
 ASK_DECLINE_REASON = "请输入婉拒原因（可选），或点“不说明”。"
 ASK_WITHDRAW_REASON = "请输入无法参加的原因（可选，会告知使用单位），或点“不说明”。"
 BUTTON_NO_REASON = "不说明"
+NO_REASON_WORDS = (BUTTON_NO_REASON, "无", "没有")
+"""Typed when asked why, these are taken as the 不说明 button: no reason given."""
+BACK_WORDS = ("返回", "不婉拒", "仍参加", "返回（不婉拒）", "返回（仍参加）")
+"""Typed when asked why not, these are taken as the 返回 button: the invitation stays as it was."""
 ACCEPTED_OWN = (
     "您已接受第 {request_id} 号邀请（{project}，{days}）。这些日期已为您保留。"
     "如临时无法参加，请在工作开始前点下方按钮，以便依次邀请备选专家。"

@@ -235,6 +235,37 @@ async def test_a_confirmation_card_sent_before_each_step_had_its_button_still_ch
     assert "回避：本单位；单位：重庆大学\n" in unit.last().text
 
 
+async def test_a_buttons_label_typed_at_a_reason_step_is_the_button_not_the_reason(
+    world: OfflineWorld, sessionmaker, unit: OfflineUser
+) -> None:
+    """QA: 不取消 typed when asked for a cancel reason cancelled the request, its reason 不取消;
+    返回 typed when asked why not declined the invitation."""
+    await to_avoid_step(unit)
+    await unit.press("无")
+    await unit.press("提交申请")
+    await unit.press("抽取专家")
+    await unit.press("取消申请")
+    asked = unit.last()
+    await unit.send("不取消")
+    assert unit.last().text == t.KEPT and not asked.buttons()
+    async with unit_of_work_factory(sessionmaker)() as uow:
+        request = await uow.draws.request(1)
+    assert request is not None and request.status == "drawn"
+
+    (first,) = invited(world)
+    expert = world.user(first, EXPERTS[first][0])
+    await expert.press("婉拒")
+    asked = expert.last()
+    await expert.send("返回")
+    assert expert.last().text == t.STILL_INVITED and not asked.buttons()
+    assert [label for label, _ in expert.last().buttons()] == ["接受", "婉拒"]
+    await expert.press("婉拒")
+    await expert.send("不说明")
+    assert expert.last().text == t.DECLINED_OWN.format(request_id=1)
+    told = next(x for x in reversed(unit.texts()) if x.startswith("第 1 号申请："))
+    assert told.startswith(f"第 1 号申请：{EXPERTS[first][0]} 已婉拒。") and "原因" not in told
+
+
 async def decline(world: OfflineWorld, telegram_id: int) -> None:
     expert = world.user(telegram_id, EXPERTS[telegram_id][0])
     await expert.press("婉拒")
