@@ -185,9 +185,9 @@ def card(view: RequestView) -> tuple[str, InlineKeyboardMarkup | None]:
 
 
 def card_keyboard(view: RequestView) -> InlineKeyboardMarkup | None:
-    if not view.may_act:
-        return None
     r = view.request
+    if not view.may_act:  # the bureau, looking on: it follows the answers as they come
+        return single_keyboard(t.BUTTON_REFRESH, DrawDo.OPEN, r.id)
     rows: list[list[InlineKeyboardButton]] = []
     if r.status != d.RequestStatus.CANCELLED:
         if view.may_draw and view.pool_size:

@@ -266,6 +266,23 @@ async def test_a_buttons_label_typed_at_a_reason_step_is_the_button_not_the_reas
     assert told.startswith(f"第 1 号申请：{EXPERTS[first][0]} 已婉拒。") and "原因" not in told
 
 
+async def test_the_bureau_looking_at_a_units_request_can_refresh_it(
+    world: OfflineWorld, sessionmaker, unit: OfflineUser
+) -> None:
+    await to_avoid_step(unit)
+    await unit.press("无")
+    await unit.press("提交申请")
+    await unit.press("抽取专家")
+    admin = world.user(900, "局长")
+    await admin.send("/draws")
+    await admin.press("第 1 号")
+    assert [label for label, _ in admin.last().buttons()] == ["刷新"], "nothing it may not do"
+    (first,) = invited(world)
+    await world.user(first, EXPERTS[first][0]).press("接受")
+    await admin.press("刷新")
+    assert "已接受 1 / 1 人。" in admin.last().text
+
+
 async def decline(world: OfflineWorld, telegram_id: int) -> None:
     expert = world.user(telegram_id, EXPERTS[telegram_id][0])
     await expert.press("婉拒")
