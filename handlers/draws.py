@@ -8,6 +8,7 @@ and the notices it claimed are sent once its unit of work is closed.
 
 from __future__ import annotations
 
+import re
 from contextlib import suppress
 from datetime import date
 from decimal import Decimal
@@ -29,6 +30,7 @@ from bot.domain.vocab import PROFESSIONAL_GROUPS
 from bot.ratelimit import RateLimiter
 from bot.services import draw_work as work
 from bot.services import draws as svc
+from bot.services.draw_ports import UsingUnitRow
 from bot.services.reminders import deliver, new_holder
 from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import draws as t
@@ -255,6 +257,9 @@ async def on_typed(
             await _add_avoid(message, state, uows, text)
     elif current == DrawInput.confirm.state:
         await message.answer(t.CONFIRM_TEXT_NOT_SAVED)
+    elif current in (DrawInput.groups.state, DrawInput.districts.state):
+        if not await _picked_typed(message, state, bot, uows, current, text, person_id, admin_ids, today):
+            await message.answer(t.BUTTON_EXPECTED)
     elif current == DrawInput.cancel_reason.state and text.strip() in t.KEEP_WORDS:
         await _drop_question_keyboard(bot, message, data)  # not a reason: the button, typed
         await state.clear()
@@ -313,6 +318,63 @@ async def on_typed(
         await send(done.claimed)
     else:  # a step answered with buttons: say so rather than call the form expired
         await message.answer(t.BUTTON_EXPECTED)
+
+
+async def _groups_done(
+    message: Message, state: FSMContext, unit: UsingUnitRow | None, today: date
+) -> None:
+    """下一步 under the groups: on to the days, or back to the card when they were changed from it."""
+    if unit is None:
+        await _confirm(message, state, today)
+        return
+    await state.update_data(unit_name=unit.name)
+    await state.set_state(DrawInput.days)
+    await message.answer(t.ASK_DAYS.format(max_days=d.MAX_DAYS))
+
+
+async def _districts_done(message: Message, state: FSMContext, today: date) -> None:
+    """下一步 under the districts: on to 回避, or back to the card when they were changed from it."""
+    if (await state.get_data()).get("editing"):
+        await _confirm(message, state, today)
+        return
+    await state.set_state(DrawInput.avoid)
+    await _form_message(state, await message.answer(t.ASK_AVOID, reply_markup=rd.none_keyboard()))
+
+
+async def _picked_typed(
+    message: Message, state: FSMContext, bot: Bot, uows: UnitOfWorkFactory, current: str,
+    text: str, person_id: int, admin_ids: tuple[int, ...], today: date,
+) -> bool:  # fmt: skip
+    """Groups or districts typed by name, as their buttons read, or 下一步 typed: taken as the
+    presses they name (names are ticked, none unticked). False: the text names no button."""
+    data = await state.get_data()
+    groups = current == DrawInput.groups.state
+    key = "groups" if groups else "districts"
+    if text.strip() == t.BUTTON_NEXT:
+        if groups and not data.get("groups"):
+            raise DomainError(t.PICK_AT_LEAST_ONE)
+        await _drop_form_keyboard(bot, message, data)
+        if groups:
+            unit = None if data.get("editing") else await svc.form_unit(uows, person_id, admin_ids)
+            await _groups_done(message, state, unit, today)
+        else:
+            await _districts_done(message, state, today)
+        return True
+    districts = [] if groups else await svc.districts(uows)
+    names = dict(enumerate(PROFESSIONAL_GROUPS)) if groups else {x.id: x.name for x in districts}
+    by_name = {name: i for i, name in names.items()}
+    typed = [x for x in re.split(r"[、，,；;\s]+", text.strip()) if x]
+    if not typed or any(x not in by_name for x in typed):
+        return False
+    chosen = set(data.get(key, [])) | {by_name[x] for x in typed}
+    await state.update_data({key: sorted(chosen)})
+    if not groups:
+        await state.update_data(district_names=[x.name for x in districts if x.id in chosen])
+    await _drop_form_keyboard(bot, message, data)
+    markup = rd.groups_keyboard(chosen) if groups else rd.districts_keyboard(districts, chosen)
+    picked = "、".join(names[i] for i in sorted(chosen))
+    await _form_message(state, await message.answer(t.PICKED.format(items=picked), reply_markup=markup))
+    return True
 
 
 async def _drop_question_keyboard(bot: Bot, message: Message, data: dict[str, object]) -> None:
@@ -537,17 +599,10 @@ async def on_act(
             if not data.get("groups"):
                 await query.answer(t.PICK_AT_LEAST_ONE, show_alert=True)
                 return
-            if data.get("editing"):
-                await query.answer()
-                await message.edit_reply_markup(reply_markup=None)
-                await _confirm(message, state, local(clock.now()).date())
-                return
-            unit = await svc.form_unit(uows, person_id, admin_ids)
-            await state.update_data(unit_name=unit.name)
-            await state.set_state(DrawInput.days)
+            unit = None if data.get("editing") else await svc.form_unit(uows, person_id, admin_ids)
             await query.answer()
             await message.edit_reply_markup(reply_markup=None)
-            await message.answer(t.ASK_DAYS.format(max_days=d.MAX_DAYS))
+            await _groups_done(message, state, unit, local(clock.now()).date())
         case DrawDo.KIND:
             expect(DrawInput.kind)
             if id_ >= len(rd.WORK_KINDS):
@@ -575,12 +630,7 @@ async def on_act(
             expect(DrawInput.districts)
             await query.answer()
             await message.edit_reply_markup(reply_markup=None)
-            if data.get("editing"):
-                await _confirm(message, state, local(clock.now()).date())
-                return
-            await state.set_state(DrawInput.avoid)
-            sent = await message.answer(t.ASK_AVOID, reply_markup=rd.none_keyboard())
-            await _form_message(state, sent)
+            await _districts_done(message, state, local(clock.now()).date())
         case DrawDo.AVOID_NONE:
             expect(DrawInput.avoid)
             if listed := data.get("avoid_shown"):  # 无 on the question, after lines were sent

@@ -110,6 +110,7 @@ FORM_NOT_CURRENT = (
 FINISH_FORM_FIRST = "您正在填写一份抽取申请，请先提交或放弃它（或发送 /draw 重新开始），再做这一步。"
 FORM_STEP_DONE = "这一步已经填好了，请在最新的消息中继续。"
 PICK_AT_LEAST_ONE = "请至少选择一个专业组。"
+PICKED = "已选：{items}。还可以接着选，选好后点“下一步”。"
 BAD_DAYS = "没有看懂日期。请按 2026-12-10 或 12月10日 的格式输入，多个日期用逗号分开。"
 DAYS_PAST = "日期须晚于今天（{today}）。"
 DAYS_TOO_MANY = "一次申请最多 {max_days} 天。"

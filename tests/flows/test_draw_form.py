@@ -283,6 +283,37 @@ async def test_the_bureau_looking_at_a_units_request_can_refresh_it(
     assert "已接受 1 / 1 人。" in admin.last().text
 
 
+async def test_groups_and_districts_typed_as_their_buttons_read_are_ticked(
+    world: OfflineWorld, sessionmaker, unit: OfflineUser
+) -> None:
+    await unit.send("/draw")
+    asked = unit.last()
+    await unit.send("下一步")
+    assert unit.last().text == t.PICK_AT_LEAST_ONE
+    await unit.send("矿山石")
+    assert unit.last().text == t.BUTTON_EXPECTED, "no group of that name: nothing taken"
+    await unit.send("矿山")
+    assert unit.last().text == t.PICKED.format(items="矿山") and not asked.buttons()
+    assert "✅ 矿山" in [label for label, _ in unit.last().buttons()]
+    await unit.send("建筑、危化")
+    assert unit.last().text == t.PICKED.format(items="矿山、危化、建筑")
+    await unit.send("下一步")
+    assert unit.last().text.startswith("第 2 步")
+    await unit.send("2022-12-10")
+    await unit.send("渝北区某矿井")
+    await unit.send("某煤矿隐患排查治理验收")
+    await unit.send("验收")
+    await unit.send("1")
+    await unit.send("渝北区 江北区")
+    assert unit.last().text == t.PICKED.format(items="江北区、渝北区"), "in the buttons' order"
+    await unit.send("下一步")
+    assert unit.last().text == t.ASK_AVOID
+    await unit.press("无")
+    confirm = unit.last().text
+    assert "专业组：矿山、危化、建筑\n" in confirm and "优先区县：" in confirm
+    assert "渝北区" in confirm and "江北区" in confirm
+
+
 async def decline(world: OfflineWorld, telegram_id: int) -> None:
     expert = world.user(telegram_id, EXPERTS[telegram_id][0])
     await expert.press("婉拒")

@@ -317,7 +317,7 @@ async def test_wrong_answers_in_the_request_form_are_refused_and_change_nothing(
     await unit.send("21")
     assert "请输入 1–20 之间的整数" in unit.last().text
     await unit.send("1")
-    await unit.send("渝北区")
+    await unit.send("渝北")  # a district by its full name would be ticked
     assert unit.last().text == t.BUTTON_EXPECTED
     await unit.press("下一步")
     await unit.send("CQGSYF-2099-0001")
