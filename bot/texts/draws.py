@@ -32,6 +32,28 @@ INVITATION_STATUS = {
     "left": "已终止（专家已不在库）",
 }
 REQUEST_STATUS = {"filed": "待抽取", "drawn": "已抽取", "cancelled": "已取消"}
+EVENT_ACTIONS = {
+    "filed": "提交申请",
+    "drawn": "抽取",
+    "invited": "依次邀请备选",
+    "skipped": "跳过备选",
+    "accept": "接受",
+    "decline": "婉拒",
+    "expire": "逾期未答复",
+    "cancel": "邀请取消",
+    "leave": "专家离库",
+    "cancelled": "取消申请",
+    "work": "登记工作",
+    "work_confirmed": "专家确认工作",
+    "work_disputed": "专家提出异议",
+}
+"""A request's audit trail (`draw_event.action`), as `expertbot draw show` names each entry."""
+
+
+def event_action(action: str) -> str:
+    """An audit entry's name in Chinese, with the name it has in the record: 抽取（drawn）."""
+    return f"{EVENT_ACTIONS[action]}（{action}）" if action in EVENT_ACTIONS else action
+
 
 TOO_MANY_OPEN = "本单位进行中的抽取申请已有 {max} 份，请先取消不再需要的申请。"
 NOT_USER = "只有使用单位可以申请抽取专家。请联系市人力社保局开通。"

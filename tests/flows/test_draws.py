@@ -219,7 +219,10 @@ async def test_a_request_is_drawn_declined_redrawn_accepted_worked_rated_and_ver
     assert code == 0
     assert out.startswith("抽取申请 1（")
     actions = [line.split()[2] for line in out.splitlines()[1:]]
-    assert actions == ["filed", "drawn", "decline", "invited", "accept", "accept", "work", "work_confirmed"]
+    assert actions == [
+        "提交申请（filed）", "抽取（drawn）", "婉拒（decline）", "依次邀请备选（invited）", "接受（accept）",
+        "接受（accept）", "登记工作（work）", "专家确认工作（work_confirmed）",
+    ], "named in Chinese, with the record's name an audit looks for"  # fmt: skip
 
 
 async def test_an_unanswered_invitation_times_out_and_the_reserve_is_invited(
