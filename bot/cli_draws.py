@@ -128,6 +128,7 @@ async def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
 
     from bot.clock import format_local
     from bot.services import draw_admin
+    from bot.texts import draws as dt
 
     request, events = await _call(settings, draw_admin.trail, request_id=args.request_id)
     out(
@@ -144,5 +145,6 @@ async def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     for action, detail, actor, at in events:
         who = t.BY_PERSON.format(id=actor) if actor is not None else t.BY_BOT
         detail_text = json.dumps(detail, ensure_ascii=False)
-        out(t.REQUEST_EVENT.format(at=format_local(at), action=action, who=who, detail=detail_text))
+        action_text = dt.event_action(action)
+        out(t.REQUEST_EVENT.format(at=format_local(at), action=action_text, who=who, detail=detail_text))
     return 0

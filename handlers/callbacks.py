@@ -366,3 +366,29 @@ class DrawAct(CallbackData, prefix="dr"):
 
     do: DrawDo
     id: Id = 0
+
+
+class DrawStep(StrEnum):
+    """A step of the /draw request form, to change from its confirmation card."""
+
+    GROUPS = "g"
+    DAYS = "d"
+    PLACE = "p"
+    PROJECT = "j"
+    KIND = "k"
+    WANTED = "w"
+    DISTRICTS = "r"
+    AVOID = "a"
+
+
+class DrawEdit(CallbackData, prefix="de"):
+    """修改… on the confirmation card: that step asked again, the other answers kept, and back to
+    the card once it is answered. Its own prefix, so that `dr` buttons in chats keep their shape."""
+
+    step: DrawStep
+
+
+class DrawUnchanged(CallbackData, prefix="dn"):
+    """不修改 on a step asked again from the confirmation card: back to the card as it was."""
+
+    step: DrawStep

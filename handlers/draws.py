@@ -8,6 +8,7 @@ and the notices it claimed are sent once its unit of work is closed.
 
 from __future__ import annotations
 
+import re
 from contextlib import suppress
 from datetime import date
 from decimal import Decimal
@@ -29,11 +30,12 @@ from bot.domain.vocab import PROFESSIONAL_GROUPS
 from bot.ratelimit import RateLimiter
 from bot.services import draw_work as work
 from bot.services import draws as svc
+from bot.services.draw_ports import UsingUnitRow
 from bot.services.reminders import deliver, new_holder
 from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import draws as t
 from handlers import render_draws as rd
-from handlers.callbacks import DrawAct, DrawDo
+from handlers.callbacks import DrawAct, DrawDo, DrawEdit, DrawStep, DrawUnchanged
 from handlers.sending import TelegramSender
 
 TEXT_MAX = 100
@@ -83,6 +85,23 @@ FORM_BUTTONS = frozenset(
 )  # fmt: skip
 """Buttons that act on the form being filled in: pressed on another form's message, they are
 refused, since the state they would change is the newer form's."""
+STEP_STATES = {
+    DrawStep.GROUPS: DrawInput.groups,
+    DrawStep.DAYS: DrawInput.days,
+    DrawStep.PLACE: DrawInput.place,
+    DrawStep.PROJECT: DrawInput.project,
+    DrawStep.KIND: DrawInput.kind,
+    DrawStep.WANTED: DrawInput.wanted,
+    DrawStep.DISTRICTS: DrawInput.districts,
+    DrawStep.AVOID: DrawInput.avoid,
+}
+"""The state each 修改 button of the confirmation card goes back to."""
+UNCHANGED_STEPS = frozenset(
+    STEP_STATES[s].state
+    for s in (DrawStep.DAYS, DrawStep.PLACE, DrawStep.PROJECT, DrawStep.KIND, DrawStep.WANTED)
+)
+"""Steps asked again with a 不修改 button; typed as it reads, that label is taken as the button.
+(专业组 and 区县 change as they are ticked, so 下一步 is their way back; 回避 has 完成.)"""
 
 
 def build_router() -> Router:
@@ -90,6 +109,8 @@ def build_router() -> Router:
     router.message.register(on_draw, Command("draw"))
     router.message.register(on_draws, Command("draws"))
     router.callback_query.register(on_act, DrawAct.filter())
+    router.callback_query.register(on_edit, DrawEdit.filter())
+    router.callback_query.register(on_unchanged, DrawUnchanged.filter())
     typed = F.text & ~F.text.startswith("/")
     router.message.register(on_typed, StateFilter(DrawInput), typed)
     router.message.register(on_not_text, StateFilter(DrawInput), ~F.text)
@@ -183,7 +204,13 @@ async def on_typed(
     data = await state.get_data()
     send = Send(bot, uows, limiter, clock)
     today = local(clock.now()).date()
-    if current == DrawInput.days.state:
+    editing = bool(data.get("editing"))
+    if editing and current in UNCHANGED_STEPS and text.strip() == t.BUTTON_UNCHANGED:
+        await _drop_form_keyboard(bot, message, data)  # typed as the button reads: taken as it
+        await _confirm(message, state, today)
+    elif editing and current in UNCHANGED_STEPS:
+        await _edit_typed(message, state, bot, data, current, text, today)
+    elif current == DrawInput.days.state:
         try:
             days = d.parse_days(text, today)
         except ValueError as bad:
@@ -210,11 +237,7 @@ async def on_typed(
         await _form_message(state, sent)
     elif current == DrawInput.kind.state and (kind := rd.kind_labelled(text)) is not None:
         # a button's label typed as it reads: taken as the button, whose keyboard goes
-        if form := data.get("form_messages"):
-            with suppress(TelegramBadRequest):
-                await bot.edit_message_reply_markup(
-                    chat_id=message.chat.id, message_id=form[-1], reply_markup=None
-                )
+        await _drop_form_keyboard(bot, message, data)
         await _kind_chosen(message, state, kind)
     elif current == DrawInput.wanted.state:
         try:
@@ -234,6 +257,13 @@ async def on_typed(
             await _add_avoid(message, state, uows, text)
     elif current == DrawInput.confirm.state:
         await message.answer(t.CONFIRM_TEXT_NOT_SAVED)
+    elif current in (DrawInput.groups.state, DrawInput.districts.state):
+        if not await _picked_typed(message, state, bot, uows, current, text, person_id, admin_ids, today):
+            await message.answer(t.BUTTON_EXPECTED)
+    elif current == DrawInput.cancel_reason.state and text.strip() in t.KEEP_WORDS:
+        await _drop_question_keyboard(bot, message, data)  # not a reason: the button, typed
+        await state.clear()
+        await message.answer(t.KEPT)
     elif current == DrawInput.cancel_reason.state:
         reason = _short(text, REASON_MAX)
         done = await svc.cancel_request(
@@ -243,8 +273,15 @@ async def on_typed(
         await state.clear()
         await _show(message, done)
         await send(done.claimed)
+    elif current == DrawInput.decline_reason.state and text.strip() in t.BACK_WORDS:
+        # not a reason: the button, typed
+        await _back_to_invitation(message, state, uows, clock, person_id, data["invitation_id"])
+        await _drop_question_keyboard(bot, message, data)
     elif current == DrawInput.decline_reason.state:
-        await _decline(message, state, uows, send, clock, person_id, _short(text, REASON_MAX))
+        typed = text.strip()
+        reason = None if typed in t.NO_REASON_WORDS else _short(text, REASON_MAX)
+        await _decline(message, state, uows, send, clock, person_id, reason)
+        await _drop_question_keyboard(bot, message, data)
     elif current == DrawInput.hours.state:
         try:
             hours = d.parse_amount(text, Decimal("0.5"), Decimal(240), 1)
@@ -281,6 +318,129 @@ async def on_typed(
         await send(done.claimed)
     else:  # a step answered with buttons: say so rather than call the form expired
         await message.answer(t.BUTTON_EXPECTED)
+
+
+async def _groups_done(
+    message: Message, state: FSMContext, unit: UsingUnitRow | None, today: date
+) -> None:
+    """下一步 under the groups: on to the days, or back to the card when they were changed from it."""
+    if unit is None:
+        await _confirm(message, state, today)
+        return
+    await state.update_data(unit_name=unit.name)
+    await state.set_state(DrawInput.days)
+    await message.answer(t.ASK_DAYS.format(max_days=d.MAX_DAYS))
+
+
+async def _districts_done(message: Message, state: FSMContext, today: date) -> None:
+    """下一步 under the districts: on to 回避, or back to the card when they were changed from it."""
+    if (await state.get_data()).get("editing"):
+        await _confirm(message, state, today)
+        return
+    await state.set_state(DrawInput.avoid)
+    await _form_message(state, await message.answer(t.ASK_AVOID, reply_markup=rd.none_keyboard()))
+
+
+async def _picked_typed(
+    message: Message, state: FSMContext, bot: Bot, uows: UnitOfWorkFactory, current: str,
+    text: str, person_id: int, admin_ids: tuple[int, ...], today: date,
+) -> bool:  # fmt: skip
+    """Groups or districts typed by name, as their buttons read, or 下一步 typed: taken as the
+    presses they name (names are ticked, none unticked). False: the text names no button."""
+    data = await state.get_data()
+    groups = current == DrawInput.groups.state
+    key = "groups" if groups else "districts"
+    if text.strip() == t.BUTTON_NEXT:
+        if groups and not data.get("groups"):
+            raise DomainError(t.PICK_AT_LEAST_ONE)
+        await _drop_form_keyboard(bot, message, data)
+        if groups:
+            unit = None if data.get("editing") else await svc.form_unit(uows, person_id, admin_ids)
+            await _groups_done(message, state, unit, today)
+        else:
+            await _districts_done(message, state, today)
+        return True
+    districts = [] if groups else await svc.districts(uows)
+    names = dict(enumerate(PROFESSIONAL_GROUPS)) if groups else {x.id: x.name for x in districts}
+    by_name = {name: i for i, name in names.items()}
+    typed = [x for x in re.split(r"[、，,；;\s]+", text.strip()) if x]
+    if not typed or any(x not in by_name for x in typed):
+        return False
+    chosen = set(data.get(key, [])) | {by_name[x] for x in typed}
+    await state.update_data({key: sorted(chosen)})
+    if not groups:
+        await state.update_data(district_names=[x.name for x in districts if x.id in chosen])
+    await _drop_form_keyboard(bot, message, data)
+    markup = rd.groups_keyboard(chosen) if groups else rd.districts_keyboard(districts, chosen)
+    picked = "、".join(names[i] for i in sorted(chosen))
+    await _form_message(state, await message.answer(t.PICKED.format(items=picked), reply_markup=markup))
+    return True
+
+
+async def _drop_question_keyboard(bot: Bot, message: Message, data: dict[str, object]) -> None:
+    """Takes the buttons off the message that asked for a reason, once it is answered by text."""
+    if isinstance(asked := data.get("asked"), int):
+        with suppress(TelegramBadRequest):
+            await bot.edit_message_reply_markup(
+                chat_id=message.chat.id, message_id=asked, reply_markup=None
+            )
+
+
+async def _back_to_invitation(
+    message: Message, state: FSMContext, uows: UnitOfWorkFactory, clock: Clock, person_id: int,
+    invitation_id: int, query: CallbackQuery | None = None,
+) -> None:  # fmt: skip
+    """返回 (pressed, or typed): leaves the reason step with the invitation as it was, its
+    buttons again."""
+    inv = await svc.open_invitation(
+        uows, person_id=person_id, invitation_id=invitation_id, now=clock.now()
+    )
+    await state.clear()
+    if query is not None:
+        await query.answer()
+        await message.edit_reply_markup(reply_markup=None)
+    if inv.status == "accepted":
+        kept = rd.single_keyboard(t.BUTTON_CANNOT_COME, DrawDo.DECLINE, invitation_id)
+        await message.answer(t.STILL_ACCEPTED, reply_markup=kept)
+    else:
+        await message.answer(t.STILL_INVITED, reply_markup=rd.invitation_keyboard(invitation_id))
+
+
+async def _drop_form_keyboard(bot: Bot, message: Message, data: dict[str, object]) -> None:
+    """Takes the buttons off the form's latest message, once what they asked is answered by text."""
+    if isinstance(form := data.get("form_messages"), list) and form:
+        with suppress(TelegramBadRequest):
+            await bot.edit_message_reply_markup(
+                chat_id=message.chat.id, message_id=form[-1], reply_markup=None
+            )
+
+
+async def _edit_typed(
+    message: Message, state: FSMContext, bot: Bot, data: dict[str, object], current: str,
+    text: str, today: date,
+) -> None:  # fmt: skip
+    """A step asked again from the confirmation card, answered by text: that answer replaces the
+    one before (days included: they are typed whole again), then back to the card."""
+    if current == DrawInput.kind.state:
+        if (kind := rd.kind_labelled(text)) is None:
+            raise DomainError(t.BUTTON_EXPECTED)
+        await state.update_data(kind=kind.value)
+    elif current == DrawInput.days.state:
+        try:
+            days = d.parse_days(text, today)
+        except ValueError as bad:
+            raise DomainError(str(bad)) from None
+        await state.update_data(days=[x.isoformat() for x in days])
+    elif current == DrawInput.wanted.state:
+        try:
+            await state.update_data(wanted=d.parse_wanted(text))
+        except ValueError as bad:
+            raise DomainError(str(bad)) from None
+    else:
+        key = "place" if current == DrawInput.place.state else "project"
+        await state.update_data({key: _short(text, TEXT_MAX)})
+    await _drop_form_keyboard(bot, message, data)
+    await _confirm(message, state, today)
 
 
 async def _kind_chosen(message: Message, state: FSMContext, kind: d.WorkKind) -> None:
@@ -362,6 +522,7 @@ async def _ask_districts(
 
 
 async def _confirm(message: Message, state: FSMContext, today: date) -> None:
+    await state.update_data(editing=False)
     data = await state.get_data()
     await state.set_state(DrawInput.confirm)
     text = t.CONFIRM.format(
@@ -438,19 +599,21 @@ async def on_act(
             if not data.get("groups"):
                 await query.answer(t.PICK_AT_LEAST_ONE, show_alert=True)
                 return
-            unit = await svc.form_unit(uows, person_id, admin_ids)
-            await state.update_data(unit_name=unit.name)
-            await state.set_state(DrawInput.days)
+            unit = None if data.get("editing") else await svc.form_unit(uows, person_id, admin_ids)
             await query.answer()
             await message.edit_reply_markup(reply_markup=None)
-            await message.answer(t.ASK_DAYS.format(max_days=d.MAX_DAYS))
+            await _groups_done(message, state, unit, local(clock.now()).date())
         case DrawDo.KIND:
             expect(DrawInput.kind)
             if id_ >= len(rd.WORK_KINDS):
                 raise DomainError(t.STALE)
             await query.answer()
             await message.edit_reply_markup(reply_markup=None)
-            await _kind_chosen(message, state, rd.WORK_KINDS[id_])
+            if data.get("editing"):
+                await state.update_data(kind=rd.WORK_KINDS[id_].value)
+                await _confirm(message, state, local(clock.now()).date())
+            else:
+                await _kind_chosen(message, state, rd.WORK_KINDS[id_])
         case DrawDo.DISTRICT:
             expect(DrawInput.districts)
             districts = await svc.districts(uows)
@@ -465,11 +628,9 @@ async def on_act(
             await message.edit_reply_markup(reply_markup=rd.districts_keyboard(districts, chosen))
         case DrawDo.DISTRICTS_DONE:
             expect(DrawInput.districts)
-            await state.set_state(DrawInput.avoid)
             await query.answer()
             await message.edit_reply_markup(reply_markup=None)
-            sent = await message.answer(t.ASK_AVOID, reply_markup=rd.none_keyboard())
-            await _form_message(state, sent)
+            await _districts_done(message, state, local(clock.now()).date())
         case DrawDo.AVOID_NONE:
             expect(DrawInput.avoid)
             if listed := data.get("avoid_shown"):  # 无 on the question, after lines were sent
@@ -494,14 +655,10 @@ async def on_act(
                 rd.avoid_reply(listed=[], cleared=True), reply_markup=rd.avoid_keyboard()
             )
             await _form_message(state, sent)
-        case DrawDo.AVOID_EDIT:
+        case DrawDo.AVOID_EDIT:  # on confirmation cards sent before each step had its 修改
             expect(DrawInput.confirm)
-            await state.set_state(DrawInput.avoid)
             await query.answer()
-            await message.edit_reply_markup(reply_markup=None)
-            listed = data.get("avoid_shown", [])
-            sent = await message.answer(rd.avoid_reply(listed=listed), reply_markup=rd.avoid_keyboard())
-            await _form_message(state, sent)
+            await _ask_again(message, state, uows, DrawStep.AVOID)
         case DrawDo.QUIT:
             await state.clear()
             await query.answer()
@@ -548,11 +705,11 @@ async def on_act(
                 uows, person_id=person_id, request_id=id_, now=clock.now(), admin_ids=admin_ids
             )
             await state.set_state(DrawInput.cancel_reason)
-            await state.update_data(request_id=id_)
             await query.answer()
-            await message.answer(
+            sent = await message.answer(
                 t.ASK_CANCEL_REASON, reply_markup=rd.single_keyboard(t.BUTTON_KEEP_REQUEST, DrawDo.KEEP)
             )
+            await state.update_data(request_id=id_, asked=sent.message_id)
         case DrawDo.KEEP:
             expect(DrawInput.cancel_reason)
             await state.clear()
@@ -575,28 +732,18 @@ async def on_act(
             )
             accepted = inv.status == "accepted"
             await state.set_state(DrawInput.decline_reason)
-            await state.update_data(invitation_id=id_)
             await query.answer()
             await message.edit_reply_markup(reply_markup=None)
-            await message.answer(
+            sent = await message.answer(
                 t.ASK_WITHDRAW_REASON if accepted else t.ASK_DECLINE_REASON,
                 reply_markup=rd.decline_keyboard(id_, accepted=accepted),
             )
+            await state.update_data(invitation_id=id_, asked=sent.message_id)
         case DrawDo.BACK:
             expect(DrawInput.decline_reason)
             if data.get("invitation_id") != id_:
                 raise DomainError(t.STALE)
-            inv = await svc.open_invitation(
-                uows, person_id=person_id, invitation_id=id_, now=clock.now()
-            )
-            await state.clear()
-            await query.answer()
-            await message.edit_reply_markup(reply_markup=None)
-            if inv.status == "accepted":
-                kept = rd.single_keyboard(t.BUTTON_CANNOT_COME, DrawDo.DECLINE, id_)
-                await message.answer(t.STILL_ACCEPTED, reply_markup=kept)
-            else:
-                await message.answer(t.STILL_INVITED, reply_markup=rd.invitation_keyboard(id_))
+            await _back_to_invitation(message, state, uows, clock, person_id, id_, query)
         case DrawDo.NO_REASON:
             expect(DrawInput.decline_reason)
             if data.get("invitation_id") != id_:
@@ -646,3 +793,75 @@ async def on_act(
             await state.set_data({"invitation_id": id_})
             await query.answer()
             await message.answer(t.ASK_DISPUTE)
+
+
+async def _ask_again(
+    message: Message, state: FSMContext, uows: UnitOfWorkFactory, step: DrawStep
+) -> None:
+    """Leaves the confirmation card for one step, asked again with its answer so far; the card
+    is no longer the form's (its buttons are refused from now on), a new one comes after."""
+    data = await state.get_data()
+    await state.set_state(STEP_STATES[step])
+    await state.update_data(
+        editing=True, form_messages=[x for x in data.get("form_messages", []) if x != message.message_id]
+    )  # fmt: skip
+    await message.edit_reply_markup(reply_markup=None)
+    unchanged = rd.unchanged_keyboard(step)
+    match step:
+        case DrawStep.GROUPS:
+            text, markup = t.ASK_GROUPS + "\n" + t.EDIT_TICKED, rd.groups_keyboard(set(data["groups"]))
+        case DrawStep.DAYS:
+            text = t.ASK_DAYS.format(max_days=d.MAX_DAYS) + "\n" + t.EDIT_DAYS.format(
+                value=rd.days_text(data["days"])
+            )
+            markup = unchanged
+        case DrawStep.PLACE:
+            text, markup = t.ASK_PLACE + "\n" + t.EDIT_TYPED.format(value=data["place"]), unchanged
+        case DrawStep.PROJECT:
+            text, markup = t.ASK_PROJECT + "\n" + t.EDIT_TYPED.format(value=data["project"]), unchanged
+        case DrawStep.KIND:
+            text = t.ASK_KIND + "\n" + t.EDIT_PICK.format(value=t.WORK_KINDS[data["kind"]])
+            markup = rd.kinds_keyboard(editing=True)
+        case DrawStep.WANTED:
+            text = t.ASK_WANTED.format(max=d.MAX_EXPERTS) + "\n" + t.EDIT_TYPED.format(value=data["wanted"])
+            markup = unchanged
+        case DrawStep.DISTRICTS:
+            districts = await svc.districts(uows)
+            text = t.ASK_DISTRICTS + "\n" + t.EDIT_TICKED
+            markup = rd.districts_keyboard(districts, set(data.get("districts", [])))
+        case DrawStep.AVOID:
+            text = rd.avoid_reply(listed=data.get("avoid_shown", []))
+            markup = rd.avoid_keyboard()
+    await _form_message(state, await message.answer(text, reply_markup=markup))
+
+
+async def on_edit(
+    query: CallbackQuery, callback_data: DrawEdit, state: FSMContext, uows: UnitOfWorkFactory
+) -> None:
+    """修改… on the confirmation card: that step again, the other answers kept."""
+    message = query.message
+    if not isinstance(message, Message):
+        raise DomainError(t.STALE)
+    current = await state.get_state()
+    _of_current_form(current, await state.get_data(), message)
+    if current != DrawInput.confirm.state:  # a second press: the step is being changed already
+        raise DomainError(t.FORM_STEP_DONE)
+    await query.answer()
+    await _ask_again(message, state, uows, callback_data.step)
+
+
+async def on_unchanged(
+    query: CallbackQuery, callback_data: DrawUnchanged, state: FSMContext, clock: Clock
+) -> None:
+    """不修改: back to the confirmation card with the step's answer as it was."""
+    message = query.message
+    if not isinstance(message, Message):
+        raise DomainError(t.STALE)
+    current = await state.get_state()
+    data = await state.get_data()
+    _of_current_form(current, data, message)
+    if current != STEP_STATES[callback_data.step].state or not data.get("editing"):
+        raise DomainError(t.FORM_STEP_DONE)
+    await query.answer()
+    await message.edit_reply_markup(reply_markup=None)
+    await _confirm(message, state, local(clock.now()).date())

@@ -13,10 +13,21 @@ from bot.services.draw_ports import RequestListRow
 from bot.services.draws import RequestView
 from bot.services.ports import DistrictRow
 from bot.texts import draws as t
-from handlers.callbacks import DrawAct, DrawDo
+from handlers.callbacks import DrawAct, DrawDo, DrawEdit, DrawStep, DrawUnchanged
 from handlers.render import grid
 
 WORK_KINDS = tuple(d.WorkKind)
+EDIT_LABELS = {
+    DrawStep.GROUPS: t.BUTTON_EDIT_GROUPS,
+    DrawStep.DAYS: t.BUTTON_EDIT_DAYS,
+    DrawStep.PLACE: t.BUTTON_EDIT_PLACE,
+    DrawStep.PROJECT: t.BUTTON_EDIT_PROJECT,
+    DrawStep.KIND: t.BUTTON_EDIT_KIND,
+    DrawStep.WANTED: t.BUTTON_EDIT_WANTED,
+    DrawStep.DISTRICTS: t.BUTTON_EDIT_DISTRICTS,
+    DrawStep.AVOID: t.BUTTON_AVOID_EDIT,
+}
+"""The confirmation card's 修改 buttons, in the order of the steps."""
 
 
 def _button(text: str, do: DrawDo, id_: int = 0) -> InlineKeyboardButton:
@@ -36,9 +47,21 @@ def groups_keyboard(chosen: set[int]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def kinds_keyboard() -> InlineKeyboardMarkup:
+def kinds_keyboard(*, editing: bool = False) -> InlineKeyboardMarkup:
     buttons = [_button(t.WORK_KINDS[k.value], DrawDo.KIND, i) for i, k in enumerate(WORK_KINDS)]
-    return InlineKeyboardMarkup(inline_keyboard=grid(buttons, 3))
+    rows = grid(buttons, 3)
+    if editing:
+        rows.append([_unchanged_button(DrawStep.KIND)])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def _unchanged_button(step: DrawStep) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=t.BUTTON_UNCHANGED, callback_data=DrawUnchanged(step=step).pack())
+
+
+def unchanged_keyboard(step: DrawStep) -> InlineKeyboardMarkup:
+    """不修改, under a step asked again from the confirmation card."""
+    return InlineKeyboardMarkup(inline_keyboard=[[_unchanged_button(step)]])
 
 
 def kind_labelled(text: str) -> d.WorkKind | None:
@@ -85,9 +108,15 @@ def avoid_reply(
 
 
 def confirm_keyboard() -> InlineKeyboardMarkup:
+    """提交申请, a 修改 button for each step (the others kept, back to this card after), 放弃."""
+    edits = [
+        InlineKeyboardButton(text=label, callback_data=DrawEdit(step=step).pack())
+        for step, label in EDIT_LABELS.items()
+    ]
     return InlineKeyboardMarkup(
         inline_keyboard=[
-            [_button(t.BUTTON_FILE, DrawDo.FILE), _button(t.BUTTON_AVOID_EDIT, DrawDo.AVOID_EDIT)],
+            [_button(t.BUTTON_FILE, DrawDo.FILE)],
+            *grid(edits, 3),
             [_button(t.BUTTON_CANCEL_FORM, DrawDo.QUIT)],
         ]
     )
@@ -156,9 +185,9 @@ def card(view: RequestView) -> tuple[str, InlineKeyboardMarkup | None]:
 
 
 def card_keyboard(view: RequestView) -> InlineKeyboardMarkup | None:
-    if not view.may_act:
-        return None
     r = view.request
+    if not view.may_act:  # the bureau, looking on: it follows the answers as they come
+        return single_keyboard(t.BUTTON_REFRESH, DrawDo.OPEN, r.id)
     rows: list[list[InlineKeyboardButton]] = []
     if r.status != d.RequestStatus.CANCELLED:
         if view.may_draw and view.pool_size:

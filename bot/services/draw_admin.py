@@ -25,15 +25,15 @@ async def add_using_unit(
 ) -> UsingUnitRow:  # fmt: skip
     """Registers a using unit; its people get the `user` role by invite or grant."""
     if kind not in t.USING_UNIT_KINDS:
-        raise DomainError(f"kind: one of {', '.join(t.USING_UNIT_KINDS)}")
+        raise DomainError(t.USING_UNIT_BAD_KIND.format(kind=kind, kinds=t.using_unit_kinds()))
     async with uows() as uow:
         if await uow.draws.using_unit_by(name=name) is not None:
-            raise AlreadyHandled(f"a using unit named {name} exists")
+            raise AlreadyHandled(t.USING_UNIT_EXISTS.format(name=name))
         unit_id = None
         if unit_code:
             unit = await uow.campaigns.unit_by_code(unit_code)
             if unit is None:
-                raise NotFound(f"unknown unit code: {unit_code}")
+                raise NotFound(t.USING_UNIT_UNKNOWN_UNIT.format(code=unit_code))
             unit_id = unit.id
         using_unit_id = await uow.draws.add_using_unit(
             code=new_unit_code(), name=name, kind=kind, district_id=district_id, unit_id=unit_id,

@@ -12,6 +12,15 @@ WORK_KINDS = {
 }
 USING_UNIT_KINDS = {"hr": "区县人社局", "division": "市局处室", "project": "项目单位"}
 ROLE_USER = "{unit}（{code}）使用单位"
+USING_UNIT_BAD_KIND = "使用单位类型“{kind}”不对，须为以下之一：{kinds}。"
+USING_UNIT_EXISTS = "已有名为“{name}”的使用单位，没有重复登记。"
+USING_UNIT_UNKNOWN_UNIT = "找不到单位代码：{code}（查看：expertbot unit list）"
+
+
+def using_unit_kinds() -> str:
+    """The kinds a using unit may be, each as its code and name: hr 区县人社局、…"""
+    return "、".join(f"{code} {name}" for code, name in USING_UNIT_KINDS.items())
+
 
 INVITATION_STATUS = {
     "invited": "待答复",
@@ -23,6 +32,28 @@ INVITATION_STATUS = {
     "left": "已终止（专家已不在库）",
 }
 REQUEST_STATUS = {"filed": "待抽取", "drawn": "已抽取", "cancelled": "已取消"}
+EVENT_ACTIONS = {
+    "filed": "提交申请",
+    "drawn": "抽取",
+    "invited": "依次邀请备选",
+    "skipped": "跳过备选",
+    "accept": "接受",
+    "decline": "婉拒",
+    "expire": "逾期未答复",
+    "cancel": "邀请取消",
+    "leave": "专家离库",
+    "cancelled": "取消申请",
+    "work": "登记工作",
+    "work_confirmed": "专家确认工作",
+    "work_disputed": "专家提出异议",
+}
+"""A request's audit trail (`draw_event.action`), as `expertbot draw show` names each entry."""
+
+
+def event_action(action: str) -> str:
+    """An audit entry's name in Chinese, with the name it has in the record: 抽取（drawn）."""
+    return f"{EVENT_ACTIONS[action]}（{action}）" if action in EVENT_ACTIONS else action
+
 
 TOO_MANY_OPEN = "本单位进行中的抽取申请已有 {max} 份，请先取消不再需要的申请。"
 NOT_USER = "只有使用单位可以申请抽取专家。请联系市人力社保局开通。"
@@ -73,8 +104,21 @@ BUTTON_AVOID_DONE = "完成"
 BUTTON_AVOID_CLEAR = "清空重填"
 BUTTON_AVOID_EDIT = "修改回避"
 CONFIRM_TEXT_NOT_SAVED = (
-    "请核对后点上面消息中的按钮，输入的文字没有保存。还需回避其他单位或专家，请点“修改回避”。"
+    "请核对后点上面消息中的按钮，输入的文字没有保存。要改哪一项，请点对应的“修改”按钮"
+    "（还需回避其他单位或专家，点“修改回避”）。"
 )
+BUTTON_EDIT_GROUPS = "修改专业组"
+BUTTON_EDIT_DAYS = "修改日期"
+BUTTON_EDIT_PLACE = "修改地点"
+BUTTON_EDIT_PROJECT = "修改项目"
+BUTTON_EDIT_KIND = "修改类型"
+BUTTON_EDIT_WANTED = "修改人数"
+BUTTON_EDIT_DISTRICTS = "修改区县"
+BUTTON_UNCHANGED = "不修改"
+EDIT_TYPED = "现为：{value}。请发送新的内容；不改请点“不修改”，回到核对。"
+EDIT_DAYS = "现为：{value}。请发送全部工作日期（替换原来的）；不改请点“不修改”，回到核对。"
+EDIT_PICK = "现为：{value}。请点选新的；不改请点“不修改”，回到核对。"
+EDIT_TICKED = "已选的打了勾，改好后点“下一步”回到核对。"
 AVOID_UNIT = "单位：{unit}"
 BUTTON_NEXT = "下一步"
 BUTTON_NONE = "无"
@@ -88,6 +132,7 @@ FORM_NOT_CURRENT = (
 FINISH_FORM_FIRST = "您正在填写一份抽取申请，请先提交或放弃它（或发送 /draw 重新开始），再做这一步。"
 FORM_STEP_DONE = "这一步已经填好了，请在最新的消息中继续。"
 PICK_AT_LEAST_ONE = "请至少选择一个专业组。"
+PICKED = "已选：{items}。还可以接着选，选好后点“下一步”。"
 BAD_DAYS = "没有看懂日期。请按 2026-12-10 或 12月10日 的格式输入，多个日期用逗号分开。"
 DAYS_PAST = "日期须晚于今天（{today}）。"
 DAYS_TOO_MANY = "一次申请最多 {max_days} 天。"
@@ -158,6 +203,8 @@ WORK_STARTED = "工作已于 {day} 开始，不能再接受这份邀请。"
 CANCEL_TOO_LATE = "工作已于 {day} 开始，不能再取消；请登记专家的工作。"
 RESERVE_TOO_LATE = "第 {request_id} 号申请的工作已开始，不再邀请备选专家；仍缺 {missing} 人。"
 BUTTON_KEEP_REQUEST = "不取消"
+KEEP_WORDS = (BUTTON_KEEP_REQUEST, "不取消了", "不取消申请", "返回")
+"""Typed when asked for a cancel reason, these are taken as the 不取消 button, not as the reason."""
 KEPT = "申请未取消。"
 BUTTON_BACK_TO_INVITATION = "返回（不婉拒）"
 BUTTON_BACK_TO_ACCEPTED = "返回（仍参加）"
@@ -185,6 +232,10 @@ BUTTON_DECLINE = "婉拒"
 ASK_DECLINE_REASON = "请输入婉拒原因（可选），或点“不说明”。"
 ASK_WITHDRAW_REASON = "请输入无法参加的原因（可选，会告知使用单位），或点“不说明”。"
 BUTTON_NO_REASON = "不说明"
+NO_REASON_WORDS = (BUTTON_NO_REASON, "无", "没有")
+"""Typed when asked why, these are taken as the 不说明 button: no reason given."""
+BACK_WORDS = ("返回", "不婉拒", "仍参加", "返回（不婉拒）", "返回（仍参加）")
+"""Typed when asked why not, these are taken as the 返回 button: the invitation stays as it was."""
 ACCEPTED_OWN = (
     "您已接受第 {request_id} 号邀请（{project}，{days}）。这些日期已为您保留。"
     "如临时无法参加，请在工作开始前点下方按钮，以便依次邀请备选专家。"

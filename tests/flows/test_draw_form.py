@@ -7,6 +7,7 @@ import pytest
 
 from bot.offline import OfflineUser, OfflineWorld
 from bot.texts import draws as t
+from handlers.callbacks import DrawAct, DrawDo
 from storage.uow import unit_of_work_factory
 from tests.flows.review_helpers import last_answer
 from tests.flows.test_draws import EXPERTS, FILED_AT, invited, using_unit
@@ -152,6 +153,165 @@ async def test_text_at_the_confirmation_is_said_unsaved_and_the_avoid_list_can_b
     await unit.press("完成")
     assert "回避：本单位；单位：重庆交通运输集团\n" in unit.last().text, "the refused ones are not in"
 
+
+
+async def test_every_answer_can_be_changed_from_the_confirmation_card_keeping_the_others(
+    world: OfflineWorld, sessionmaker, unit: OfflineUser
+) -> None:
+    await to_avoid_step(unit, wanted="1")
+    await unit.press("无")
+    card = unit.last()
+    labels = [label for label, _ in card.buttons()]
+    assert labels == [
+        "提交申请", "修改专业组", "修改日期", "修改地点", "修改项目", "修改类型", "修改人数",
+        "修改区县", "修改回避", "放弃",
+    ]  # fmt: skip
+    edit_project = dict(card.buttons())["修改项目"]
+    await unit.press("修改地点")
+    assert unit.last().text.endswith("现为：渝北区某矿井。请发送新的内容；不改请点“不修改”，回到核对。")
+    await unit.press_data(edit_project, sent=card)  # a double press, or a client slow to redraw
+    assert last_answer(world) == t.FORM_NOT_CURRENT, "the card left behind is no longer the form's"
+    await unit.send("2022-12-20")  # a place that reads as a day is the place, when it is changed
+    await unit.press("修改日期")
+    await unit.send("2022-11-30")
+    assert unit.last().text == "日期须晚于今天（2022-12-01）。"
+    await unit.send("2022-12-12, 2022-12-13")
+    assert "日期：2022-12-12、2022-12-13\n地点：2022-12-20\n" in unit.last().text, "days replaced"
+    await unit.press("修改人数")
+    await unit.send("21")
+    assert unit.last().text == t.BAD_WANTED.format(max=20)
+    await unit.send("2")
+    await unit.press("修改类型")
+    await unit.press("评审")
+    await unit.press("修改项目")
+    question = unit.last()
+    unchanged = dict(question.buttons())["不修改"]
+    await unit.press_data(unchanged, sent=question)
+    await unit.press_data(unchanged, sent=question)
+    assert last_answer(world) == t.FORM_STEP_DONE, "a second press changes nothing"
+    await unit.press("修改项目")
+    question = unit.last()
+    await unit.send("不修改")  # the button's label typed as it reads
+    assert not question.buttons() and unit.last().text.startswith("请核对抽取申请")
+    await unit.press("修改专业组")
+    assert "✅ 矿山" in [label for label, _ in unit.last().buttons()], "ticked as they were"
+    await unit.press("危化")
+    await unit.press("下一步")
+    await unit.press("修改区县")
+    await unit.press("渝北区")
+    await unit.press("下一步")
+    await unit.press("修改回避")
+    await unit.send("重庆大学")
+    await unit.press("完成")
+    confirm = unit.last().text
+    assert confirm.startswith(
+        "请核对抽取申请：\n使用单位：重庆市安全生产科学研究院项目部\n专业组：矿山、危化\n"
+        "日期：2022-12-12、2022-12-13\n地点：2022-12-20\n项目：某煤矿隐患排查治理验收（评审）\n"
+        "人数：2 人\n优先区县：渝北区\n回避：本单位；单位：重庆大学\n"
+    ), confirm
+    await unit.send("还有一个")
+    assert unit.last().text == t.CONFIRM_TEXT_NOT_SAVED
+    await unit.press("提交申请")
+    async with unit_of_work_factory(sessionmaker)() as uow:
+        request = await uow.draws.request(1)
+    assert request is not None
+    assert (request.place, request.wanted, request.work_kind, request.groups) == (
+        "2022-12-20", 2, "review", ("矿山", "危化")
+    )
+    assert [x.isoformat() for x in request.days] == ["2022-12-12", "2022-12-13"]
+    assert request.avoid_units == ("重庆大学",)
+
+
+async def test_a_confirmation_card_sent_before_each_step_had_its_button_still_changes_avoid(
+    world: OfflineWorld, sessionmaker, unit: OfflineUser
+) -> None:
+    """修改回避 kept its data (dr:e:0) on the cards in chats: pressed, it still goes back to 回避."""
+    await to_avoid_step(unit)
+    await unit.press("无")
+    await unit.press_data(DrawAct(do=DrawDo.AVOID_EDIT).pack(), sent=unit.last())
+    assert unit.last().text.startswith(t.AVOID_ONLY_OWN)
+    await unit.send("重庆大学")
+    await unit.press("完成")
+    assert "回避：本单位；单位：重庆大学\n" in unit.last().text
+
+
+async def test_a_buttons_label_typed_at_a_reason_step_is_the_button_not_the_reason(
+    world: OfflineWorld, sessionmaker, unit: OfflineUser
+) -> None:
+    """QA: 不取消 typed when asked for a cancel reason cancelled the request, its reason 不取消;
+    返回 typed when asked why not declined the invitation."""
+    await to_avoid_step(unit)
+    await unit.press("无")
+    await unit.press("提交申请")
+    await unit.press("抽取专家")
+    await unit.press("取消申请")
+    asked = unit.last()
+    await unit.send("不取消")
+    assert unit.last().text == t.KEPT and not asked.buttons()
+    async with unit_of_work_factory(sessionmaker)() as uow:
+        request = await uow.draws.request(1)
+    assert request is not None and request.status == "drawn"
+
+    (first,) = invited(world)
+    expert = world.user(first, EXPERTS[first][0])
+    await expert.press("婉拒")
+    asked = expert.last()
+    await expert.send("返回")
+    assert expert.last().text == t.STILL_INVITED and not asked.buttons()
+    assert [label for label, _ in expert.last().buttons()] == ["接受", "婉拒"]
+    await expert.press("婉拒")
+    await expert.send("不说明")
+    assert expert.last().text == t.DECLINED_OWN.format(request_id=1)
+    told = next(x for x in reversed(unit.texts()) if x.startswith("第 1 号申请："))
+    assert told.startswith(f"第 1 号申请：{EXPERTS[first][0]} 已婉拒。") and "原因" not in told
+
+
+async def test_the_bureau_looking_at_a_units_request_can_refresh_it(
+    world: OfflineWorld, sessionmaker, unit: OfflineUser
+) -> None:
+    await to_avoid_step(unit)
+    await unit.press("无")
+    await unit.press("提交申请")
+    await unit.press("抽取专家")
+    admin = world.user(900, "局长")
+    await admin.send("/draws")
+    await admin.press("第 1 号")
+    assert [label for label, _ in admin.last().buttons()] == ["刷新"], "nothing it may not do"
+    (first,) = invited(world)
+    await world.user(first, EXPERTS[first][0]).press("接受")
+    await admin.press("刷新")
+    assert "已接受 1 / 1 人。" in admin.last().text
+
+
+async def test_groups_and_districts_typed_as_their_buttons_read_are_ticked(
+    world: OfflineWorld, sessionmaker, unit: OfflineUser
+) -> None:
+    await unit.send("/draw")
+    asked = unit.last()
+    await unit.send("下一步")
+    assert unit.last().text == t.PICK_AT_LEAST_ONE
+    await unit.send("矿山石")
+    assert unit.last().text == t.BUTTON_EXPECTED, "no group of that name: nothing taken"
+    await unit.send("矿山")
+    assert unit.last().text == t.PICKED.format(items="矿山") and not asked.buttons()
+    assert "✅ 矿山" in [label for label, _ in unit.last().buttons()]
+    await unit.send("建筑、危化")
+    assert unit.last().text == t.PICKED.format(items="矿山、危化、建筑")
+    await unit.send("下一步")
+    assert unit.last().text.startswith("第 2 步")
+    await unit.send("2022-12-10")
+    await unit.send("渝北区某矿井")
+    await unit.send("某煤矿隐患排查治理验收")
+    await unit.send("验收")
+    await unit.send("1")
+    await unit.send("渝北区 江北区")
+    assert unit.last().text == t.PICKED.format(items="江北区、渝北区"), "in the buttons' order"
+    await unit.send("下一步")
+    assert unit.last().text == t.ASK_AVOID
+    await unit.press("无")
+    confirm = unit.last().text
+    assert "专业组：矿山、危化、建筑\n" in confirm and "优先区县：" in confirm
+    assert "渝北区" in confirm and "江北区" in confirm
 
 
 async def decline(world: OfflineWorld, telegram_id: int) -> None:

@@ -219,7 +219,10 @@ async def test_a_request_is_drawn_declined_redrawn_accepted_worked_rated_and_ver
     assert code == 0
     assert out.startswith("抽取申请 1（")
     actions = [line.split()[2] for line in out.splitlines()[1:]]
-    assert actions == ["filed", "drawn", "decline", "invited", "accept", "accept", "work", "work_confirmed"]
+    assert actions == [
+        "提交申请（filed）", "抽取（drawn）", "婉拒（decline）", "依次邀请备选（invited）", "接受（accept）",
+        "接受（accept）", "登记工作（work）", "专家确认工作（work_confirmed）",
+    ], "named in Chinese, with the record's name an audit looks for"  # fmt: skip
 
 
 async def test_an_unanswered_invitation_times_out_and_the_reserve_is_invited(
@@ -317,7 +320,7 @@ async def test_wrong_answers_in_the_request_form_are_refused_and_change_nothing(
     await unit.send("21")
     assert "请输入 1–20 之间的整数" in unit.last().text
     await unit.send("1")
-    await unit.send("渝北区")
+    await unit.send("渝北")  # a district by its full name would be ticked
     assert unit.last().text == t.BUTTON_EXPECTED
     await unit.press("下一步")
     await unit.send("CQGSYF-2099-0001")

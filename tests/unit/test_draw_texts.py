@@ -42,3 +42,14 @@ def test_the_avoid_reply_says_what_was_added_and_how_to_finish() -> None:
     assert avoid_reply(listed=[], cleared=True).splitlines() == [
         t.AVOID_CLEARED, t.AVOID_ONLY_OWN, t.AVOID_MORE
     ]
+
+
+def test_every_audit_entry_of_a_request_has_a_chinese_name() -> None:
+    """`draw show` prints each entry by name: every action a use case writes has one."""
+    from bot.domain import draws as d
+
+    written = {"filed", "drawn", "invited", "skipped", "cancelled", "work"}
+    written |= {a.value for a in d.InvitationAction}
+    written |= {f"work_{a.value}" for a in d.WorkAnswer}
+    assert written <= set(t.EVENT_ACTIONS)
+    assert t.event_action("drawn") == "抽取（drawn）"

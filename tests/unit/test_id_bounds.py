@@ -122,8 +122,10 @@ def test_the_buttons_outside_callbacks_are_bounded_too() -> None:
 def test_buttons_already_in_chats_keep_their_shape():
     """A field added to a CallbackData makes every button of its prefix already sent stale:
     aiogram refuses data with another number of parts. New fields go on a new prefix."""
-    from handlers.callbacks import ReportConfirm, ReportGo
+    from handlers.callbacks import DrawAct, DrawDo, ReportConfirm, ReportGo
 
     assert ReportGo.unpack("rp:5:0") == ReportGo(district_id=5, confirm=False)
     assert ReportGo.unpack("rp:5:1") == ReportGo(district_id=5, confirm=True)
     assert ReportConfirm(district_id=5, replaces=7).pack() == "rq:5:7"
+    assert DrawAct.unpack("dr:e:0") == DrawAct(do=DrawDo.AVOID_EDIT, id=0), "修改回避 on old cards"
+    assert DrawAct.unpack("dr:f:0") == DrawAct(do=DrawDo.FILE, id=0)
