@@ -14,7 +14,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings, SettingsError
@@ -23,7 +23,7 @@ from bot.texts import ops as ops_texts
 from storage.crypto import Keyring, keyring_from
 from storage.crypto import configure as configure_keyring
 from storage.db import Database, create_database
-from storage.fsm import DatabaseStorage
+from storage.fsm import ChatIsolation, DatabaseStorage
 from storage.keystore import check_keys
 from storage.lease import LeaderLease, lead_while, mark_running, mark_stopped
 from storage.migrate import upgrade
@@ -44,7 +44,8 @@ def create_dispatcher(
     """The Dispatcher production runs; tests and the console build it the same way.
 
     Conversation state goes to Redis when REDIS_URL is set (several instances),
-    else to the database with a per-process cache (one instance). With
+    else to the database with a per-process cache (one instance); a chat's updates
+    are handled one at a time (Redis's lock, or `ChatIsolation` in the process). With
     `skip_repeated_updates` each update id is claimed in the database first.
     `after_crash` False: the process before stopped cleanly, so every stored
     answer's next question was sent (storage.lease.mark_running).
@@ -61,7 +62,7 @@ def create_dispatcher(
     )
 
     clock = clock or SystemClock()
-    isolation = None
+    isolation: BaseEventIsolation = ChatIsolation()
     if storage is None and settings.redis_url:
         storage = redis_storage(settings)
         isolation = storage.create_isolation()  # type: ignore[attr-defined]

@@ -8,18 +8,60 @@ several processes use Redis (REDIS_URL) instead.
 
 from __future__ import annotations
 
+import asyncio
 import copy
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from typing import Any
 
 from aiogram.fsm.state import State
-from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
+from aiogram.fsm.storage.base import (
+    BaseEventIsolation,
+    BaseStorage,
+    DefaultKeyBuilder,
+    StateType,
+    StorageKey,
+)
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from storage.db import Database, core, create_database
 from storage.models import FsmRecord
+
+
+class ChatIsolation(BaseEventIsolation):
+    """One update at a time per chat, in this process (several processes use Redis's lock).
+
+    Polling and webhooks handle updates as tasks: without it, a double press of a button that
+    acts on the conversation state (/draw's 提交申请, the joint meeting's 确认记录) was handled
+    twice on PostgreSQL, both presses reading the state before either cleared it. aiogram's
+    SimpleEventIsolation does the same but keeps every chat's lock forever; this one drops a
+    lock when nobody holds or awaits it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[StorageKey, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def lock(self, key: StorageKey) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key) or (asyncio.Lock(), 0)
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            _, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+    def held(self) -> int:
+        """How many chats' locks are kept (held or awaited): for tests."""
+        return len(self._locks)
+
+    async def close(self) -> None:
+        self._locks.clear()
 
 
 class DatabaseStorage(BaseStorage):

@@ -3,6 +3,8 @@ earlier form, 回避 sent over several messages, and what the unit is told when 
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from bot.offline import OfflineUser, OfflineWorld
@@ -523,3 +525,16 @@ async def test_a_typed_work_type_that_is_no_buttons_label_is_not_taken(
     await unit.send("某煤矿隐患排查治理验收")
     await unit.send("验收评审")
     assert unit.last().text == t.BUTTON_EXPECTED
+
+
+async def test_a_double_press_of_file_files_one_request(
+    world: OfflineWorld, sessionmaker, unit: OfflineUser
+) -> None:
+    """Two presses of 提交申请 handled at once (polling and webhooks handle updates as tasks):
+    the chat's updates are taken one at a time, so the second finds the form filed."""
+    await to_avoid_step(unit, project="只申请一次")
+    await unit.press("无")
+    card = unit.last()
+    [file] = [data for text, data in card.buttons() if text == "提交申请"]
+    await asyncio.gather(unit.press_data(file, card), unit.press_data(file, card))
+    assert await requests(sessionmaker) == ["只申请一次"]

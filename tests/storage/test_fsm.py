@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiogram.fsm.storage.base import StorageKey
 
-from storage.fsm import DatabaseStorage
+from storage.fsm import ChatIsolation, DatabaseStorage
 
 KEY = StorageKey(bot_id=42, chat_id=1001, user_id=1001)
 
@@ -32,3 +34,35 @@ async def test_returned_data_is_a_copy(sessionmaker) -> None:
     await storage.set_data(KEY, {"agreed": []})
     (await storage.get_data(KEY))["agreed"].append("x")
     assert await storage.get_data(KEY) == {"agreed": []}
+
+
+async def test_a_chats_updates_wait_for_each_other_and_their_lock_goes_after() -> None:
+    """ChatIsolation: the second update of a chat waits for the first, another chat's does not;
+    no lock is kept once nobody holds or awaits it (aiogram's simple one keeps them all)."""
+    isolation = ChatIsolation()
+    other = StorageKey(bot_id=42, chat_id=1002, user_id=1002)
+    order: list[str] = []
+    first_in = asyncio.Event()
+    release = asyncio.Event()
+
+    async def first() -> None:
+        async with isolation.lock(KEY):
+            order.append("first in")
+            first_in.set()
+            await release.wait()
+            order.append("first out")
+
+    async def second() -> None:
+        await first_in.wait()
+        async with isolation.lock(KEY):
+            order.append("second in")
+
+    async def elsewhere() -> None:
+        await first_in.wait()
+        async with isolation.lock(other):
+            order.append("other chat in")
+        release.set()
+
+    await asyncio.gather(first(), second(), elsewhere())
+    assert order == ["first in", "other chat in", "first out", "second in"]
+    assert isolation.held() == 0
