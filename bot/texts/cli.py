@@ -231,14 +231,14 @@ USING_UNIT_ADDED = "使用单位 {id}：{name}（代码 {code}）"
 USING_UNIT_INVITE = "  邀请其人员：expertbot invite create --role user --unit {code}"
 LEAVE_RECORDED = "专家 {expert_id}：{starts_on} 至 {ends_on} 请假"
 NOT_DRAWN = "第 {request_id} 号抽取申请尚未抽取。"
-VERIFY_ROUND = "第 {round_no} 轮：备选池 {pool} 人，抽中 {drawn}：{verdict}"
+VERIFY_ROUND = "第 {round_no} 轮：候选池 {pool} 人，抽中 {drawn}：{verdict}"
 VERIFY_MATCHES = "一致"
 VERIFY_DIFFERS = "不一致：{problems}"
 VERIFY_PROBLEMS = {
     "key": "密钥",
     "commitment": "承诺值",
-    "pool_hash": "备选池摘要",
-    "pool_form": "备选池格式",
+    "pool_hash": "候选池摘要",
+    "pool_form": "候选池格式",
     "drawn": "抽中名单",
     "reserve": "备选名单",
     "invitations": "邀请顺序",

@@ -214,7 +214,7 @@ async def test_a_request_is_drawn_declined_redrawn_accepted_worked_rated_and_ver
     monkeypatch.setenv("DATABASE_URL", sessionmaker.url_string())
     code, out, _ = await asyncio.to_thread(run, capsys, "draw", "verify", "1")
     assert code == 0, out
-    assert re.fullmatch(r"第 1 轮：备选池 4 人，抽中 \d+, \d+：一致\n", out)
+    assert re.fullmatch(r"第 1 轮：候选池 4 人，抽中 \d+, \d+：一致\n", out)
     code, out, _ = await asyncio.to_thread(run, capsys, "draw", "show", "1")
     assert code == 0
     assert out.startswith("抽取申请 1（")
