@@ -91,13 +91,45 @@ async def cmd_leave(args: argparse.Namespace, settings: Settings) -> int:
     from bot.clock import SystemClock
     from bot.services import draw_admin
 
-    expert_id = await _call(
+    recorded = await _call(
         settings, draw_admin.record_leave, certificate_no=args.certificate_no,
         starts_on=args.starts_on, ends_on=args.ends_on, reason=args.reason, by=None,
         now=SystemClock().now(),
     )  # fmt: skip
-    out(t.LEAVE_RECORDED.format(expert_id=expert_id, starts_on=args.starts_on, ends_on=args.ends_on))
+    out(leave_text(recorded, starts_on=args.starts_on, ends_on=args.ends_on))
     return 0
+
+
+def leave_text(recorded: Any, *, starts_on: date, ends_on: date) -> str:
+    """Who is on leave, and each invitation they still hold on those days with what the bureau
+    can do about it: a leave changes no invitation by itself."""
+    from bot.texts import draws as dt
+
+    lines = [
+        t.LEAVE_RECORDED.format(
+            name=recorded.name, certificate_no=recorded.certificate_no,
+            starts_on=starts_on, ends_on=ends_on,
+        )  # fmt: skip
+    ]
+    if not recorded.clashes:
+        lines.append(t.LEAVE_NO_CLASH)
+    else:
+        lines.append(t.LEAVE_CLASHES.format(count=len(recorded.clashes)))
+    for clash in recorded.clashes:
+        lines.append(
+            t.LEAVE_CLASH.format(
+                request_id=clash.request_id, unit=clash.unit, project=clash.project,
+                status=dt.INVITATION_STATUS.get(clash.status, clash.status),
+                days="、".join(x.isoformat() for x in clash.days),
+            )  # fmt: skip
+        )
+        if clash.begun:
+            lines.append(t.LEAVE_CLASH_BEGUN)
+        elif clash.status == "accepted":
+            lines.append(t.LEAVE_CLASH_ACCEPTED)
+        else:
+            lines.append(t.LEAVE_CLASH_INVITED)
+    return "\n".join(lines)
 
 
 async def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:

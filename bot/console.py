@@ -203,16 +203,38 @@ class Console:
         self.user = self.users[int(wanted)]
 
     async def _account_line(self, telegram_id: int) -> str:
-        """`Telegram 1001 → 人员 #3 张三 · 申报人 张三`: which person an account is, if any yet."""
+        """`Telegram 1101 → 人员 #5 刘安全 · 申报人 刘安全 · 专家状态：在聘`: which person an
+        account is, if any yet, and where that person stands now, read from the data."""
         async with self.uows() as uow:
             account = await uow.accounts.attached("telegram", str(telegram_id))
             name = await uow.people.person_name(account.person_id) if account else ""
+            standing = await _standing(uow, account.person_id) if account else ""
         who = (
             t.ACCOUNT_PERSON.format(person=account.person_id, name=name).rstrip()
             if account
             else t.ACCOUNT_UNUSED
         )
-        return t.ACCOUNT_LINE.format(id=telegram_id, who=who, label=self.labels.get(telegram_id, ""))
+        return t.ACCOUNT_LINE.format(
+            id=telegram_id, who=who, label=self.labels.get(telegram_id, ""),
+            now=t.ACCOUNT_NOW.format(standing=standing) if standing else "",
+        )  # fmt: skip
+
+
+async def _standing(uow: Any, person_id: int) -> str:
+    """An expert's standing, else the state of their newest application, else nothing."""
+    from bot.texts import chat, registry
+
+    expert = await uow.registry.expert_of(person_id)
+    if expert is not None:
+        standing = registry.STANDING.get(expert.standing, expert.standing)
+        if expert.standing == "appointed" and expert.not_renewed_on is not None:
+            standing = registry.STANDING_NOT_RENEWED
+        return t.ACCOUNT_EXPERT.format(standing=standing)
+    applications = await uow.applications.applications_of(person_id)
+    if applications:
+        status = str(applications[0].status)
+        return t.ACCOUNT_APPLICATION.format(status=chat.STATUS.get(status, status))
+    return ""
 
 
 def _argument(command: str, rest: str) -> str:

@@ -434,6 +434,7 @@ async def on_form_message(
         now=now,
         questions=questions,
         split_rest=split_rest,
+        attachment=bool(message.photo or message.document),
     )
     match answered:
         case svc.NoApplication():

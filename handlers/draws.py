@@ -346,7 +346,8 @@ async def _picked_typed(
     text: str, person_id: int, admin_ids: tuple[int, ...], today: date,
 ) -> bool:  # fmt: skip
     """Groups or districts typed by name, as their buttons read, or 下一步 typed: taken as the
-    presses they name (names are ticked, none unticked). False: the text names no button."""
+    presses they name (names are ticked, none unticked); at the districts, 不限 or 无 typed is no
+    preference (nothing ticked, then 下一步). False: the text names no button."""
     data = await state.get_data()
     groups = current == DrawInput.groups.state
     key = "groups" if groups else "districts"
@@ -359,6 +360,13 @@ async def _picked_typed(
             await _groups_done(message, state, unit, today)
         else:
             await _districts_done(message, state, today)
+        return True
+    if not groups and text.strip() in t.ANY_DISTRICT_WORDS:
+        # no preference, as ticking none and pressing 下一步 is: whatever was ticked is unticked
+        await state.update_data(districts=[], district_names=[])
+        await _drop_form_keyboard(bot, message, data)
+        await message.answer(t.ANY_DISTRICT_TAKEN)
+        await _districts_done(message, state, today)
         return True
     districts = [] if groups else await svc.districts(uows)
     names = dict(enumerate(PROFESSIONAL_GROUPS)) if groups else {x.id: x.name for x in districts}

@@ -169,13 +169,30 @@ def parse_days(text: str, today: date) -> tuple[date, ...]:
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
+_CHINESE_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _chinese_number(text: str) -> int | None:
+    """一 … 九十九 as written (二, 两, 十, 十二, 二十), else None."""
+    tens, ten, ones = text.partition("十")
+    if not ten:
+        return _CHINESE_DIGITS.get(text) if len(text) == 1 else None
+    high = 1 if not tens else _CHINESE_DIGITS.get(tens) if len(tens) == 1 else None
+    low = 0 if not ones else _CHINESE_DIGITS.get(ones) if len(ones) == 1 else None
+    if high is None or low is None or tens == "两" or ones == "两":
+        return None
+    return high * 10 + low
+
+
 def parse_wanted(text: str) -> int:
-    """How many experts: 3, ３ (a Chinese keyboard's digits), 3人 or 3 位; ValueError otherwise
-    (² and other digit-like signs included)."""
-    value = text.strip().translate(_FULLWIDTH_DIGITS).rstrip("人位名 ")
-    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_EXPERTS:
+    """How many experts: 3, ３ (a Chinese keyboard's digits), 三 or 两 (Chinese numerals up to
+    二十), each with 人, 位 or 名 after it or not; ValueError otherwise (² and other digit-like
+    signs included)."""
+    value = text.strip().translate(_FULLWIDTH_DIGITS).rstrip("人位名个 ")
+    number = int(value) if value.isascii() and value.isdigit() else _chinese_number(value)
+    if number is None or not 1 <= number <= MAX_EXPERTS:
         raise ValueError(t.BAD_WANTED.format(max=MAX_EXPERTS))
-    return int(value)
+    return number
 
 
 def parse_amount(text: str, low: Decimal, high: Decimal, places: int) -> int:

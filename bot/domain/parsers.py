@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.excerpt import excerpt
@@ -420,11 +420,17 @@ def parse_day(text: str) -> date:
 _MONTH_DAY = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
+_DAYS_AHEAD = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2}
+"""Days named from today, for a day still to come."""
+
+
 def parse_day_near(text: str, today: date, *, past: bool = False) -> date:
     """A day as `parse_day` reads it, or a month and day without the year (12月20日, 12-20):
-    the next such day, today or later; with `past` (a day that has happened, such as a
+    the next such day, today or later (or 今天, 明天, 后天); with `past` (a day that has happened, such as a
     meeting's), the latest such day, today or earlier. 29 February: the nearest leap year
     that way."""
+    if not past and (ahead := _DAYS_AHEAD.get(normalize(text))) is not None:
+        return today + timedelta(days=ahead)
     match = _MONTH_DAY.match(normalize(text))
     if match is None:
         return parse_day(text)

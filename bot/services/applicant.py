@@ -569,6 +569,7 @@ async def take_answer(
     now: datetime,
     questions: ShownQuestions | None = None,
     split_rest: bool = False,
+    attachment: bool = False,
 ) -> Answered:
     """Takes a message to the field being asked: stores it and moves on, or says what is wrong.
 
@@ -619,7 +620,7 @@ async def take_answer(
             return extended
         else:
             try:
-                value = _parse_message(app, f, person_id, text, contact, now)
+                value = _parse_message(app, f, person_id, text, contact, now, attachment)
             except ValueError as problem:
                 return AskAgain(app, f, str(problem))
             if f.kind is Kind.LIST:
@@ -639,14 +640,18 @@ def _parse_message(
     text: str | None,
     contact: tuple[str, bool] | None,
     now: datetime,
+    attachment: bool = False,
 ) -> Any:
-    """The clean value of a message for field `f`; ValueError means "ask the same field again"."""
+    """The clean value of a message for field `f`; ValueError means "ask the same field again".
+    `attachment`: the message was a photo or a file, which a step of buttons says it does not take."""
     if f.kind is Kind.PHONE and contact is not None:
         phone, own = contact
         if not own:
             raise ValueError(t.NOT_YOUR_CONTACT)
         return parse_mobile(phone)
     if text is None:
+        if attachment and f.choices:
+            raise ValueError(t.NO_PHOTO_HERE_BUTTON_ONLY if not f.typed else t.NO_PHOTO_HERE_CHOICE)
         if f.choices and not f.typed:
             raise ValueError(t.WRONG_TYPE_BUTTON_ONLY)
         raise ValueError(t.WRONG_TYPE_CHOICE if f.choices else t.WRONG_TYPE_TEXT)

@@ -50,33 +50,76 @@ async def using_units(uows: UnitOfWorkFactory) -> Sequence[UsingUnitRow]:
         return await uow.draws.using_units()
 
 
+@dataclass(frozen=True)
+class LeaveClash:
+    """An invitation the expert already holds (invited or accepted) on days of their leave."""
+
+    request_id: int
+    project: str
+    unit: str
+    status: str
+    days: tuple[date, ...]
+    """The request's days that fall in the leave, today or later."""
+    begun: bool
+    """The work's first day has come: nothing more can be changed through the bot."""
+
+
+@dataclass(frozen=True)
+class LeaveRecorded:
+    expert_id: int
+    name: str
+    certificate_no: str
+    clashes: tuple[LeaveClash, ...]
+
+
 async def record_leave(
     uows: UnitOfWorkFactory, *, certificate_no: str, starts_on: date, ends_on: date,
     reason: str | None, by: int | None, now: datetime,
-) -> int:  # fmt: skip
+) -> LeaveRecorded:  # fmt: skip
     """An expert's leave (请假): not drawn on those days, so it ends today or later, and only
-    for an expert in service (a former one is never drawn). Returns the expert id."""
+    for an expert in service (a former one is never drawn). Returns who it is and the
+    invitations they already hold on those days: a leave keeps an expert out of draws to come
+    and changes no invitation (README "Drawing experts"), so those are for the bureau to
+    settle with the expert or the using unit."""
     if ends_on < starts_on:
         raise NotAllowed(t.LEAVE_BACKWARDS.format(starts_on=starts_on, ends_on=ends_on))
     if ends_on < (today := local(now).date()):
         raise NotAllowed(t.LEAVE_PAST.format(ends_on=ends_on, today=today))
+    certificate_no = certificate_no.strip().upper()
     async with uows() as uow:
-        expert_id = await uow.registry.expert_by_certificate(certificate_no.upper())
+        expert_id = await uow.registry.expert_by_certificate(certificate_no)
         expert = await uow.registry.expert(expert_id) if expert_id is not None else None
         if expert is None:
-            raise NotFound(t.LEAVE_UNKNOWN_CERT.format(certificate_no=certificate_no.upper()))
+            raise NotFound(t.LEAVE_UNKNOWN_CERT.format(certificate_no=certificate_no))
         if Standing(expert.standing) not in SERVING:
             raise NotAllowed(
                 t.LEAVE_NOT_SERVING.format(
-                    certificate_no=certificate_no.upper(),
+                    certificate_no=certificate_no,
                     standing=rt.STANDING.get(expert.standing, expert.standing),
                 )
             )
         await uow.draws.add_leave(
             expert_id=expert.id, starts_on=starts_on, ends_on=ends_on, reason=reason, by=by, now=now
         )
+        app = await uow.applications.application(expert.app_id)
+        clashes = []
+        first = max(starts_on, today)
+        for inv in await uow.draws.holding(expert.id, first):
+            request = await uow.draws.request(inv.request_id)
+            assert request is not None
+            days = tuple(x for x in request.days if first <= x <= ends_on)
+            if days:
+                clashes.append(
+                    LeaveClash(
+                        request_id=request.id, project=request.project, unit=request.unit_name,
+                        status=inv.status, days=days, begun=today >= request.days[0],
+                    )  # fmt: skip
+                )
         await uow.commit()
-    return expert.id
+    return LeaveRecorded(
+        expert_id=expert.id, name=(app.values.get("name") if app else "") or "", certificate_no=certificate_no,
+        clashes=tuple(clashes),
+    )  # fmt: skip
 
 
 async def trail(

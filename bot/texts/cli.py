@@ -229,16 +229,26 @@ REMIND_DONE = (
 
 USING_UNIT_ADDED = "使用单位 {id}：{name}（代码 {code}）"
 USING_UNIT_INVITE = "  邀请其人员：expertbot invite create --role user --unit {code}"
-LEAVE_RECORDED = "专家 {expert_id}：{starts_on} 至 {ends_on} 请假"
+LEAVE_RECORDED = "已登记 {name}（{certificate_no}）{starts_on} 至 {ends_on} 请假：这些日期不参加抽取。"
+LEAVE_NO_CLASH = "  这些日期没有已发出的邀请。"
+LEAVE_CLASHES = (
+    "  请假不改变已发出的邀请，以下邀请仍为其保留这些日期（{count} 份）："
+)
+LEAVE_CLASH = "  第 {request_id} 号申请（{unit}，{project}）：{status}，涉及 {days}"
+LEAVE_CLASH_INVITED = "    处理：请专家在邀请上点“婉拒”，将依次邀请备选专家；或由使用单位在 /draws 取消该申请。"
+LEAVE_CLASH_ACCEPTED = (
+    "    处理：请专家在邀请上点“无法参加”，将依次邀请备选专家；或由使用单位在 /draws 取消该申请。"
+)
+LEAVE_CLASH_BEGUN = "    工作已开始，机器人中不能再更改，请直接联系使用单位。"
 NOT_DRAWN = "第 {request_id} 号抽取申请尚未抽取。"
-VERIFY_ROUND = "第 {round_no} 轮：备选池 {pool} 人，抽中 {drawn}：{verdict}"
+VERIFY_ROUND = "第 {round_no} 轮：候选池 {pool} 人，抽中 {drawn}：{verdict}"
 VERIFY_MATCHES = "一致"
 VERIFY_DIFFERS = "不一致：{problems}"
 VERIFY_PROBLEMS = {
     "key": "密钥",
     "commitment": "承诺值",
-    "pool_hash": "备选池摘要",
-    "pool_form": "备选池格式",
+    "pool_hash": "候选池摘要",
+    "pool_form": "候选池格式",
     "drawn": "抽中名单",
     "reserve": "备选名单",
     "invitations": "邀请顺序",

@@ -32,16 +32,21 @@ ACCOUNTS = {
     3001: "区县审核人（沙坪坝区） 赵科长",
     9001: "市局管理员 周处长",
     9002: "市局审核人 钱科员",
-    1101: "资格审核已通过 刘安全（聘任后为专家）",
-    1102: "资格审核已通过 陈卫生（聘任后为专家）",
-    1103: "资格审核已通过 杨建筑（聘任后为专家）",
+    1101: "申报人 刘安全",
+    1102: "申报人 陈卫生",
+    1103: "申报人 杨建筑",
     9003: "使用单位（安科院项目部） 孙主任",
 }
-"""The demo's Telegram accounts: who each one plays. The last word is the chat's first name."""
+"""The demo's Telegram accounts: who each one plays, as seeded. The last word is the chat's first
+name. Where their person stands now (an application's state, an expert's standing) is read from
+the data by `:users` (ACCOUNT_EXPERT, ACCOUNT_APPLICATION), since the session changes it."""
 EXPERT_ACCOUNT = "入库专家（{group}） {name}"
 NEW_ACCOUNT = "新的 Telegram 账号 {id}"
 NEW_ACCOUNT_NAME = "新账号{id}"
-ACCOUNT_LINE = "Telegram {id} → {who} · {label}"
+ACCOUNT_LINE = "Telegram {id} → {who} · {label}{now}"
+ACCOUNT_NOW = " · {standing}"
+ACCOUNT_EXPERT = "专家状态：{standing}"
+ACCOUNT_APPLICATION = "申报状态：{status}"
 ACCOUNT_PERSON = "人员 #{person} {name}"
 ACCOUNT_UNUSED = "尚未使用本机器人"
 CURRENT = "  当前：{account}"

@@ -81,7 +81,7 @@ ASK_PROJECT = "第 4 步（共 8 步）：项目名称（不超过 100 字）。
 ASK_KIND = "第 5 步（共 8 步）：工作类型。"
 ASK_WANTED = "第 6 步（共 8 步）：需要几位专家？请输入 1–{max} 的数字。"
 ASK_DISTRICTS = (
-    "第 7 步（共 8 步）：优先从哪些区县抽取？可多选；不选则全市范围抽取。"
+    "第 7 步（共 8 步）：优先从哪些区县抽取？可多选；不选（或输入“不限”）则全市范围抽取。"
     "优先区县的专家排在前面，人数不足时再从其他区县补足。"
 )
 ASK_AVOID = (
@@ -133,7 +133,7 @@ FINISH_FORM_FIRST = "您正在填写一份抽取申请，请先提交或放弃�
 FORM_STEP_DONE = "这一步已经填好了，请在最新的消息中继续。"
 PICK_AT_LEAST_ONE = "请至少选择一个专业组。"
 PICKED = "已选：{items}。还可以接着选，选好后点“下一步”。"
-BAD_DAYS = "没有看懂日期。请按 2026-12-10 或 12月10日 的格式输入，多个日期用逗号分开。"
+BAD_DAYS = "没有看懂日期。请按 2026-12-10 或 12月10日 的格式输入（也可输入“明天”“后天”），多个日期用逗号分开。"
 DAYS_PAST = "日期须晚于今天（{today}）。"
 DAYS_TOO_MANY = "一次申请最多 {max_days} 天。"
 BAD_WANTED = "请输入 1–{max} 之间的整数。"
@@ -157,6 +157,9 @@ CONFIRM = (
     "答复期限：邀请发出后 {reply_hours} 小时"
 )
 ANY_DISTRICT = "不限"
+ANY_DISTRICT_WORDS = frozenset({"不限", "无", "没有", "都可以", "全市"})
+"""Typed at the districts step: no preference, as ticking none and pressing 下一步."""
+ANY_DISTRICT_TAKEN = "优先区县：不限，全市范围抽取。"
 NO_EXTRA_AVOID = "无其他"
 
 # the request's card

@@ -134,3 +134,19 @@ async def test_five_specialties_in_one_message_are_refused_and_none_is_kept(
     assert "最多印4条，您这次输入了5条" in "\n".join(user.texts()[-2:])
     assert not (await _app(sessionmaker)).main_specialties
     assert "主要从事专业" in user.last().text
+
+
+async def test_a_photo_at_a_step_of_buttons_is_told_it_is_not_wanted_there(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    """QA: a photo sent where a button was expected got "请点击上方消息中的按钮。", which does not
+    say the photo was not taken. It says so, and the step is asked again."""
+    from bot.texts import chat as t
+
+    user = await _to_part_time(world)
+    await user.press("跳过")
+    asked = user.last().text
+    await user.send_photo(PORTRAIT)
+    assert user.texts()[-2] == t.NO_PHOTO_HERE_CHOICE  # 健康状况: buttons, or an option's name
+    assert user.last().text == asked, "the same step, asked again"
+    assert (await _app(sessionmaker)).health is None

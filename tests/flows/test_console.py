@@ -67,6 +67,7 @@ WALK = """\
 全年参加评审3次
 :user 1101
 /me
+:users
 """
 
 
@@ -96,6 +97,12 @@ async def test_the_console_walks_the_expert_database_from_its_demo_seeds(
     ):
         assert screen in out, screen
     assert "（出错）" not in out and "格式不正确" not in out
+    # QA: :users still called 1101–1103 "资格审核已通过 …（聘任后为专家）" once appointed
+    users = out[out.rindex("> :users") :]
+    for line in ("申报人 刘安全 · 专家状态：聘期已满，待续聘", "申报人 杨建筑 · 专家状态：聘期已满，待续聘",
+                 "入库专家（矿山） 周矿山 · 专家状态：在聘"):  # fmt: skip
+        assert line in users, line
+    assert "聘任后为专家" not in out
 
 
 async def test_every_demo_expert_can_be_switched_to_and_an_unknown_user_is_said_so(
@@ -146,6 +153,7 @@ async def test_a_line_that_cannot_run_is_answered_in_chinese_without_python_word
         "（现在没有按钮可按）",
         "（还没有收到文件）",
         "Telegram 1001 → 尚未使用本机器人 · 申报人 张三",
+        "申报人 刘安全 · 申报状态：市局资格审核通过，待联席会议确认",  # as seeded, not yet appointed
     ):
         assert said in out, said
     assert not re.search(r"Error|Traceback|errno|list index", out) and err == ""

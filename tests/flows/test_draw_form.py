@@ -538,3 +538,41 @@ async def test_a_double_press_of_file_files_one_request(
     [file] = [data for text, data in card.buttons() if text == "提交申请"]
     await asyncio.gather(unit.press_data(file, card), unit.press_data(file, card))
     assert await requests(sessionmaker) == ["只申请一次"]
+
+
+async def test_chinese_numerals_day_words_and_a_typed_no_preference_are_read(
+    world: OfflineWorld, sessionmaker, unit: OfflineUser
+) -> None:
+    """QA: 两人, 明天 and 不限 typed were refused. Numbers of experts up to 二十 are read as written;
+    明天 and 后天 are days (今天 is named but refused: the work is after today); at the districts,
+    不限 or 无 typed is no preference, what was ticked unticked, as ticking none and 下一步."""
+    await unit.send("/draw")
+    await unit.press("矿山")
+    await unit.press("下一步")
+    await unit.send("今天")
+    assert unit.last().text == t.DAYS_PAST.format(today="2022-12-01")
+    await unit.send("明天、后天")  # 2022-12-01 today
+    assert unit.last().text.startswith(t.DAYS_SAVED.format(days="2022-12-02、2022-12-03"))
+    await unit.send("渝北区某矿井")
+    await unit.send("某煤矿隐患排查治理验收")
+    await unit.send("验收")
+    await unit.send("二十一人")
+    assert unit.last().text == t.BAD_WANTED.format(max=20)
+    await unit.send("两人")
+    assert unit.last().text.startswith(t.ASK_DISTRICTS)
+    await unit.send("渝北区")
+    ticked = unit.last()
+    assert ticked.text == t.PICKED.format(items="渝北区")
+    await unit.send("不限")
+    assert unit.texts()[-2] == t.ANY_DISTRICT_TAKEN and not ticked.buttons()
+    assert unit.last().text == t.ASK_AVOID
+    await unit.press("无")
+    confirm = unit.last().text
+    assert "日期：2022-12-02、2022-12-03\n" in confirm and "人数：2 人\n" in confirm
+    assert "优先区县：不限\n" in confirm
+    await unit.press("修改人数")
+    await unit.send("三名")
+    assert "人数：3 人\n" in unit.last().text
+    await unit.press("修改区县")
+    await unit.send("无")
+    assert "优先区县：不限\n" in unit.last().text, "back to the card, nothing preferred"

@@ -214,7 +214,7 @@ async def test_a_request_is_drawn_declined_redrawn_accepted_worked_rated_and_ver
     monkeypatch.setenv("DATABASE_URL", sessionmaker.url_string())
     code, out, _ = await asyncio.to_thread(run, capsys, "draw", "verify", "1")
     assert code == 0, out
-    assert re.fullmatch(r"第 1 轮：备选池 4 人，抽中 \d+, \d+：一致\n", out)
+    assert re.fullmatch(r"第 1 轮：候选池 4 人，抽中 \d+, \d+：一致\n", out)
     code, out, _ = await asyncio.to_thread(run, capsys, "draw", "show", "1")
     assert code == 0
     assert out.startswith("抽取申请 1（")
@@ -594,6 +594,52 @@ async def test_leave_that_is_over_already_is_refused(
         (date(2022, 11, 28), date(2022, 12, 1)),
         (date(2022, 12, 9), date(2022, 12, 12)),  # 辛专家's, from the fixture
     ]
+
+
+async def test_leave_names_the_expert_and_the_invitations_they_already_hold(
+    world: OfflineWorld, sessionmaker, clock, ready: OfflineUser, capsys, monkeypatch
+) -> None:
+    """QA: `draw leave` said "专家 1" and nothing of the invitations the expert already held on
+    those days. It names them by name and certificate, and lists each invitation (invited or
+    accepted) with what the bureau can do; the leave itself changes none of them."""
+    unit = ready
+    await file_request(unit)
+    await unit.press("抽取专家")
+    first, second = sorted(invited(world))
+    await world.user(first, EXPERTS[first][0]).press("接受")
+    monkeypatch.setenv("DATABASE_URL", sessionmaker.url_string())
+    monkeypatch.setattr("bot.clock.SystemClock.now", lambda self: clock.now())
+
+    def cert(telegram_id: int) -> str:
+        return f"CQGSYF-2022-{9000 + telegram_id - 6000:04d}"
+
+    code, out, _ = await asyncio.to_thread(
+        run, capsys, "draw", "leave", cert(first).lower(), "--from", "2022-12-09", "--to", "2022-12-11"
+    )
+    assert code == 0, out
+    assert out.splitlines() == [
+        f"已登记 {EXPERTS[first][0]}（{cert(first)}）2022-12-09 至 2022-12-11 请假：这些日期不参加抽取。",
+        "  请假不改变已发出的邀请，以下邀请仍为其保留这些日期（1 份）：",
+        "  第 1 号申请（重庆市安全生产科学研究院项目部，某煤矿隐患排查治理验收）：已接受，涉及 2022-12-10",
+        "    处理：请专家在邀请上点“无法参加”，将依次邀请备选专家；或由使用单位在 /draws 取消该申请。",
+    ]
+    code, out, _ = await asyncio.to_thread(
+        run, capsys, "draw", "leave", cert(second), "--from", "2022-12-10", "--to", "2022-12-10"
+    )
+    assert code == 0, out
+    assert "：待答复，涉及 2022-12-10" in out and "点“婉拒”" in out
+    idle = next(x for x in EXPERTS if x not in (first, second, 6005))
+    code, out, _ = await asyncio.to_thread(
+        run, capsys, "draw", "leave", cert(idle), "--from", "2022-12-10", "--to", "2022-12-10"
+    )
+    assert out.splitlines() == [
+        f"已登记 {EXPERTS[idle][0]}（{cert(idle)}）2022-12-10 至 2022-12-10 请假：这些日期不参加抽取。",
+        "  这些日期没有已发出的邀请。",
+    ]
+    async with unit_of_work_factory(sessionmaker)() as uow:
+        assert sorted(i.status for i in await uow.draws.invitations(1)) == ["accepted", "invited"], (
+            "nothing cancelled by the leave"
+        )
 
 
 async def test_leave_for_an_expert_out_of_service_is_refused(

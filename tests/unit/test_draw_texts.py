@@ -53,3 +53,16 @@ def test_every_audit_entry_of_a_request_has_a_chinese_name() -> None:
     written |= {f"work_{a.value}" for a in d.WorkAnswer}
     assert written <= set(t.EVENT_ACTIONS)
     assert t.event_action("drawn") == "抽取（drawn）"
+
+
+def test_the_pool_is_the_candidate_pool_and_the_reserve_is_the_reserve() -> None:
+    """备选 is the reserve (备选名单); the pool the draw is made from is 候选池, as on the card."""
+    from bot.texts import cli
+
+    assert "候选池" in t.CARD_ROUND and "候选池" in cli.VERIFY_ROUND
+    assert cli.VERIFY_PROBLEMS["pool_hash"] == "候选池摘要"
+    assert cli.VERIFY_PROBLEMS["pool_form"] == "候选池格式"
+    assert cli.VERIFY_PROBLEMS["reserve"] == "备选名单"
+    texts = [v for m in (t, cli) for v in vars(m).values() if isinstance(v, str)]
+    texts += [v for v in cli.VERIFY_PROBLEMS.values()]
+    assert not [x for x in texts if "备选池" in x]

@@ -121,12 +121,18 @@ def test_invitations_must_go_down_the_order_without_a_gap() -> None:
     assert not d.followed_order(order, [(1, 7), (2, 3), (3, 9), (4, 1), (5, 8)]), "beyond the order"
 
 
-@pytest.mark.parametrize(("text", "wanted"), [("3", 3), ("３", 3), ("２０", 20), ("3人", 3), (" 2 位", 2)])
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [("3", 3), ("３", 3), ("２０", 20), ("3人", 3), (" 2 位", 2), ("二", 2), ("两", 2), ("三", 3),
+     ("十", 10), ("两人", 2), ("三名", 3), ("十二位", 12), ("二十", 20), ("一个", 1)],
+)  # fmt: skip
 def test_how_many_is_read_as_a_chinese_keyboard_types_it(text: str, wanted: int) -> None:
     assert d.parse_wanted(text) == wanted
 
 
-@pytest.mark.parametrize("text", ["0", "21", "²", "三", "3.5", "-1", "", "人"])
+@pytest.mark.parametrize(
+    "text", ["0", "21", "²", "3.5", "-1", "", "人", "零", "二十一", "两十", "十两", "一百", "三四"]
+)
 def test_how_many_refuses_anything_else_with_the_range(text: str) -> None:
     with pytest.raises(ValueError, match="请输入 1–20 之间的整数"):
         d.parse_wanted(text)
@@ -150,6 +156,9 @@ def test_read_days_is_none_unless_the_text_is_only_days() -> None:
         ("11月30日", date(2023, 11, 30)),  # gone this year: the next one
         ("1-5", date(2023, 1, 5)),
         ("2月29日", date(2024, 2, 29)),  # the next leap year's
+        ("明天", date(2022, 12, 2)),
+        ("后天", date(2022, 12, 3)),
+        ("今天", date(2022, 12, 1)),  # read, and refused as not after today
     ],
 )
 def test_a_day_without_a_year_is_the_next_such_day(text: str, day: date) -> None:
