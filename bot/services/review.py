@@ -663,8 +663,8 @@ async def open_card(
             await uow.commit()
             nudge = not can_decide and reminders.may_nudge(app, grants, can_decide=False)
             if nudge:  # not past the deadline that would refuse it
-                units = await uow.people.reviewers_of_units([app.unit_id] if app.unit_id else [])
-                nudge = not reminders.nudge_too_late(app, now, unit_reviewed=bool(units))
+                units = await uow.people.unit_reviewers(app.unit_id) if app.unit_id else []
+                nudge = not reminders.nudge_too_late(app, now, unit_reviewers=units)
             closed = Closed(level, passed, 1) if level and passed else None
             return OpenedCard(card, False, nudge, None, closed)
         photo = await uow.applications.photo(app.id)
@@ -888,12 +888,15 @@ async def _with_nudges(
     candidates = [a for a in shown.items if reminders.may_nudge(a, grants, can_decide=False)]
     if not candidates:
         return shown
-    reviewers = await uow.people.reviewers_of_units([a.unit_id for a in candidates if a.unit_id])
+    unit_ids = [a.unit_id for a in candidates if a.unit_id]
+    reviewers = await uow.people.reviewers_of_units(unit_ids)
+    reachable = await uow.people.reviewers_of_units(unit_ids, reachable=True)
     nudge = set()
     for app in candidates:
         level = LEVEL_OF_STATUS.get(app.status)
         holders = reviewers.get(app.unit_id or 0, frozenset())
-        if reminders.nudge_too_late(app, now, unit_reviewed=bool(holders)):
+        nudged = reachable.get(app.unit_id or 0, frozenset())
+        if reminders.nudge_too_late(app, now, unit_reviewers=nudged):
             continue
         others = holders - {app.person_id}
         covers = district_acts_for_unit(

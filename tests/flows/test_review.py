@@ -39,7 +39,7 @@ from tests.flows.review_helpers import (
     standard_reviewers,
     submitted_application,
 )
-from tests.support.people import is_unreachable
+from tests.support.people import is_unreachable, met_person
 
 
 @pytest.mark.production_loop
@@ -550,6 +550,25 @@ async def test_no_nudge_is_offered_past_the_deadline_that_would_refuse_it(
     bureau = world.user(BUREAU_ADMIN, "周处长")
     await bureau.send("/applications")
     assert not [label for label, _ in bureau.last().buttons() if "催办" in label]
+
+
+async def test_nudge_is_offered_until_the_district_deadline_when_no_unit_reviewer_can_be_reached(
+    world: OfflineWorld, sessionmaker, clock: FixedClock
+) -> None:
+    """Its unit's only reviewer blocked the bot: 催办 goes to the district (`holders_of`), so
+    the list and the card still offer it past the unit deadline, and it is accepted."""
+    await standard_reviewers(sessionmaker)
+    await submitted_application(world)
+    unit_person = await met_person(sessionmaker, UNIT_REVIEWER)
+    await reminders.person_blocked(unit_of_work_factory(sessionmaker), unit_person, world.now())
+    clock.advance(days=11)  # past the unit deadline, before the district's
+    bureau = world.user(BUREAU_ADMIN, "周处长")
+    await bureau.send("/applications")
+    assert "催办 #1" in [label for label, _ in bureau.last().buttons()]
+    await bureau.press("#1 张三")
+    assert "催办" in [label for label, _ in bureau.last().buttons()]
+    await bureau.press("催办")
+    assert "已催办，1 人将收到提醒" in last_answer(world)
 
 
 async def test_refusals_wrong_reasons_and_notifications_all_reach_telegram_after_the_unit_of_work(
