@@ -142,8 +142,10 @@ def commands_for(grants: Sequence[Grant]) -> list[BotCommand]:
         names.append("report")
     if RoleKind.BUREAU in roles:
         names += ["audit", "registry", "experts", "expert"]
+    if roles & {RoleKind.UNIT, RoleKind.DISTRICT, *BUREAU_ROLES}:
+        names.append("applications")
     if roles & {RoleKind.DISTRICT, *BUREAU_ROLES}:
-        names += ["applications", "stats"]
+        names.append("stats")
     if roles:
         names.append("history")
     if roles & {RoleKind.DISTRICT, RoleKind.BUREAU}:
@@ -703,8 +705,10 @@ def app_list(
     *,
     scope_name: str,
     unit_name: str | None,
+    unit_filter: bool = True,
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """The /applications screen: counts by state, filters, one page, buttons to open."""
+    """The /applications screen: counts by state, filters, one page, buttons to open;
+    `unit_filter`: offer 按单位 (not to a unit reviewer, whose list is their units')."""
     count_text = "；".join(
         f"{SHORT_STATUS[s]} {counts[s.value]}" for s in LISTED_STATUSES if counts.get(s.value)
     )
@@ -741,7 +745,7 @@ def app_list(
 
     kb.row(
         menu(ListPick.STATUS_MENU, t.BUTTON_BY_STATUS),
-        menu(ListPick.UNIT_MENU, t.BUTTON_BY_UNIT),
+        *([menu(ListPick.UNIT_MENU, t.BUTTON_BY_UNIT)] if unit_filter else []),
         menu(ListPick.GROUP_MENU, t.BUTTON_BY_GROUP),
     )
     if filters:

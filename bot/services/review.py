@@ -217,6 +217,11 @@ class Listing:
     """The units to filter by, when the menu was asked for."""
     unit_name: str | None
     """The unit filtered by, if any."""
+    units_only: bool = False
+    """The list of a unit reviewer (no district or bureau role): their units' applications,
+    their own left out (回避), no filter by unit."""
+    unit_names: Sequence[str] = ()
+    """With `units_only`: the units it covers."""
 
 
 # queries inside an open unit of work --------------------------------------------------------
@@ -845,22 +850,32 @@ async def list_applications(
     now: datetime,
 ) -> Listing:
     """A page of the district's (or, for the bureau, every) application and counts by state;
-    `with_units` adds the units of those districts, to filter by."""
+    `with_units` adds the units of those districts, to filter by. A unit reviewer (no district
+    or bureau role) gets their units' applications, never their own (回避, as /pending), and
+    no unit filter."""
     async with uows() as uow:
         grants = await grants_of(uow, person_id, admin_ids)
-        if not any(g.role in (*BUREAU_ROLES, RoleKind.DISTRICT) for g in grants):
+        if not any(g.role in (*BUREAU_ROLES, RoleKind.DISTRICT, RoleKind.UNIT) for g in grants):
             raise NotAllowed(t.NOT_A_REVIEWER_LIST)
-        scope = scope_of(g for g in grants if g.role is not RoleKind.UNIT)
+        broad = [g for g in grants if g.role is not RoleKind.UNIT]
+        units_of = [g for g in grants if g.role is RoleKind.UNIT] if not broad else []
+        own: int | None = None
+        if units_of:
+            own = person_id
+            what = replace(what, unit_id=None, not_of_person=person_id)
+        scope = scope_of(broad or units_of)
         campaign = await uow.campaigns.current_campaign()
         if campaign is None:
             shown, counts = Page([], 0, 0, 1), {}
         else:
-            counts = await uow.applications.status_counts(scope, campaign.id)
+            counts = await uow.applications.status_counts(scope, campaign.id, not_of_person=own)
             shown = await _with_nudges(uow, await _page(uow, what, page, scope), grants, now)
         bureau = any(g.role in BUREAU_ROLES for g in grants)
         districts = [g for g in grants if g.role is RoleKind.DISTRICT]
         units: list[UnitRow] | None = None
-        if with_units:
+        if with_units and units_of:
+            units = []
+        elif with_units:
             district_ids = (
                 [d.id for d in await uow.campaigns.districts()]
                 if bureau
@@ -875,6 +890,8 @@ async def list_applications(
         [g.district_name for g in districts],
         units,
         unit.name if unit else None,
+        units_only=bool(units_of),
+        unit_names=[g.unit_name for g in units_of],
     )
 
 

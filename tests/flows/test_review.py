@@ -19,6 +19,7 @@ from bot.offline import OfflineSession, OfflineWorld
 from bot.ratelimit import RateLimiter
 from bot.services import campaigns, reminders, roles
 from bot.services.transaction import unit_of_work_open
+from bot.texts import review as rt
 from handlers.sending import TelegramSender
 from storage.uow import unit_of_work_factory
 from tests.flows.helpers import VALID_ID, choose_unit, consent, fill_form
@@ -480,8 +481,8 @@ async def test_pending_applications_and_history(world: OfflineWorld, sessionmake
     await district.press("待区县审核")
     assert "#1 张三" in district.last().text
 
-    await unit.send("/applications")
-    assert "只有区县审核人、市局管理员和市局审核人" in unit.last().text
+    await world.user(APPLICANT, "三").send("/applications")
+    assert "只有审核人和市局管理员可以查看申报列表" in world.user(APPLICANT, "三").last().text
 
     await district.send("/history 1")
     history = district.last().text
@@ -491,6 +492,42 @@ async def test_pending_applications_and_history(world: OfflineWorld, sessionmake
     assert world.user(OTHER_UNIT_REVIEWER, "交通").last().text == refusal
     await district.send("/history 999")
     assert district.last().text == refusal.replace("编号 1", "编号 999")
+
+
+async def test_a_unit_reviewer_lists_their_units_applications_without_their_own(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    """/applications for a unit reviewer: counts and pages of their unit's applications, no
+    按单位 filter, another unit's not listed, and (回避) never the reviewer's own application."""
+    await standard_reviewers(sessionmaker)
+    await grant(sessionmaker, UNIT_REVIEWER_2, "李单位", RoleKind.UNIT, "CQU001")
+    await submitted_application(world)
+    unit = world.user(UNIT_REVIEWER, "单位")
+    await unit.send("/start")
+    await unit.press(rt.BUTTON_APPLY_MYSELF)
+    await unit.press("全部同意")
+    await choose_unit(unit)
+    await fill_form(unit, name="李四", id_number="500103198801011236")
+    await unit.press("签名提交")
+    await unit.send("李四")
+    await unit.send("/applications")
+    listing = unit.last()
+    assert "本批次申报（重庆大学）" in listing.text and "待单位审核 1" in listing.text
+    assert "#1 张三" in listing.text and "李四" not in listing.text
+    labels = [label for label, _ in listing.buttons()]
+    assert "按状态" in labels and "按单位" not in labels and "#2 李四" not in labels
+    await unit.press("#1 张三")
+    assert "待单位审核" in card_of(unit).text
+    await unit.press("通过")
+    await unit.send("/applications")
+    assert "待区县审核 1" in unit.last().text
+
+    second = world.user(UNIT_REVIEWER_2, "单位二")
+    await second.send("/applications")
+    assert "待单位审核 1" in second.last().text and "#2 李四" in second.last().text
+    other = world.user(OTHER_UNIT_REVIEWER, "交通")
+    await other.send("/applications")
+    assert "本批次申报（" in other.last().text and "张三" not in other.last().text
 
 
 async def test_a_district_reviewer_nudges_the_unit_from_the_card_of_an_application_waiting_there(
