@@ -639,6 +639,8 @@ def notice_text(notice: Notice, now: datetime) -> str:
             old=format_local(datetime.fromisoformat(p["old"])),
             new=format_local(datetime.fromisoformat(p["new"])),
         )
+    if notice.kind is NoticeKind.TO_DISTRICT:
+        return t.TO_DISTRICT.format(unit=p["unit"], count=p["count"])
     if notice.kind is NoticeKind.UNREACHABLE:
         return t.UNREACHABLE.format(role=t.ROLE_NAME[p["role"]], name=p["name"], label=p["label"])
     if notice.kind is NoticeKind.REGISTRY:

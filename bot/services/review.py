@@ -22,6 +22,7 @@ from bot.domain.application import ApplicationSnapshot
 from bot.domain.errors import AlreadyHandled, DeadlinePassed, DomainError, NotAllowed
 from bot.domain.exports import Access
 from bot.domain.parsers import parse_reason
+from bot.domain.reminders import Notice, NoticeKind
 from bot.domain.review import (
     ACTOR_OF_LEVEL,
     BUREAU_ROLES,
@@ -837,6 +838,76 @@ async def waiting_for_nobody(uows: UnitOfWorkFactory, role: Grant) -> Unreviewed
             if audience is not None and audience.level is not ReviewLevel.BUREAU:
                 count += not audience.person_ids
     return Unreviewed(district.name, count) if count else None
+
+
+@dataclass(frozen=True)
+class ToDistrict:
+    """Applications of a unit that wait for its district now that the unit lost its last
+    reviewer (the district acts for a unit nobody reviews, `district_acts_for_unit`)."""
+
+    unit: str
+    district: str
+    count: int
+    told: int
+    """District reviewers queued a notice (`NoticeKind.TO_DISTRICT`) through the outbox."""
+
+
+async def moved_to_district(
+    uows: UnitOfWorkFactory, role: Grant, revoked_id: int, now: datetime
+) -> ToDistrict | None:
+    """After a unit role was taken away from `revoked_id` (`expertbot revoke`): the unit's
+    applications that waited for its reviewers and now wait for its district's, who are told
+    once, each with their own count, through the outbox (a card goes to a reviewer when an
+    application first waits for them; these waited already, so a notice with /pending, as the
+    bureau gets when a district reports). None when no unit role, no campaign or none moved;
+    with none to tell either, `waiting_for_nobody` says what waits for nobody."""
+    if role.role is not RoleKind.UNIT or role.unit_id is None:
+        return None
+    async with uows() as uow:
+        campaign = await uow.campaigns.current_campaign()
+        unit = await uow.campaigns.unit(role.unit_id)
+        district = await uow.campaigns.district(unit.district_id) if unit else None
+        if campaign is None or unit is None or district is None:
+            return None
+        scope = scope_of([Grant(role=RoleKind.DISTRICT, district_id=district.id)])
+        queue = ListFilter(pending_only=True, unit_id=unit.id)
+        _, total = await uow.applications.list_applications(scope, campaign.id, queue, 0, 1)
+        items, _ = await uow.applications.list_applications(scope, campaign.id, queue, 0, total)
+        moved = 0
+        counts: dict[int, int] = {}
+        for app in items:
+            if not app.unit_confirmed or app.person_id == revoked_id:
+                continue  # its district had it already: the role never counted for it (回避)
+            audience = await _audience(uow, app)
+            if (
+                audience is None
+                or audience.level is not ReviewLevel.UNIT
+                or not audience.district_covers_unit
+                or not audience.person_ids
+            ):
+                continue
+            moved += 1
+            for person_id in audience.person_ids:
+                counts[person_id] = counts.get(person_id, 0) + 1
+        if not moved:
+            return None
+        stamp = f"{now:%Y%m%dT%H%M%S}"
+        await uow.campaigns.add_notices(
+            [
+                Notice(
+                    key=f"td:{unit.id}:{revoked_id}:{stamp}:{person_id}",
+                    kind=NoticeKind.TO_DISTRICT,
+                    recipient_id=person_id,
+                    campaign_id=campaign.id,
+                    payload={"unit": unit.name, "count": count},
+                )
+                for person_id, count in counts.items()
+            ],
+            now,
+        )
+        await uow.commit()
+    log.info("unit %s lost its reviewers: %d applications now wait for its district", unit.id, moved)
+    return ToDistrict(unit.name, district.name, moved, len(counts))
 
 
 async def list_applications(

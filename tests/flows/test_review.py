@@ -17,7 +17,7 @@ from bot.domain.review import RoleKind
 from bot.main import create_dispatcher
 from bot.offline import OfflineSession, OfflineWorld
 from bot.ratelimit import RateLimiter
-from bot.services import campaigns, reminders, roles
+from bot.services import campaigns, reminders, review, roles
 from bot.services.transaction import unit_of_work_open
 from bot.texts import review as rt
 from handlers.sending import TelegramSender
@@ -739,6 +739,38 @@ async def test_the_bureau_hears_once_per_district_without_reviewers_not_once_per
     await _submit_to_cqjt(world, 1003, "王五", "500103198901011233")
     assert len(admin.texts()) == told + 1
     assert admin.last().text.startswith("⚠️ 申报编号 3（重庆交通运输集团有限公司，渝中区）")
+
+
+async def test_revoking_a_units_last_reviewer_tells_the_district_what_now_waits_for_it(
+    world: OfflineWorld, sessionmaker, clock: FixedClock
+) -> None:
+    """The unit's waiting application becomes the district's to decide (it acts for a unit
+    nobody reviews): its reviewers hear it once, with the count and 查看待审核的申报, through the
+    outbox the CLI queues it in (no bot at hand there)."""
+    await standard_reviewers(sessionmaker)
+    await submitted_application(world)
+    district = world.user(DISTRICT_REVIEWER, "区县")
+    uows = unit_of_work_factory(sessionmaker)
+    unit_person = await met_person(sessionmaker, UNIT_REVIEWER)
+    unit_role = await roles.find_target(uows, RoleKind.UNIT, "CQU001")
+    assert unit_role is not None
+    assert await roles.revoke(uows, unit_person, unit_role)
+    moved = await review.moved_to_district(uows, unit_role, unit_person, clock.now())
+    assert moved == review.ToDistrict("重庆大学", "沙坪坝区", 1, 1)
+
+    sender = TelegramSender(world.bot, RateLimiter(sleep=_instant), clock, uows)
+    await reminders.send_due_reminders(uows, sender, clock)
+    notice = district.last()
+    assert notice.text == (
+        "📋 重庆大学已没有单位审核人，其 1 份待单位审核的申报现由您所在区县代为审核。请发送 /pending 查看。"
+    )
+    await district.press("查看待审核的申报")
+    assert "待您审核的申报：共 1 份" in district.last().text
+    await district.press("#1 张三")
+    assert "待单位审核" in card_of(district).text
+    clock.advance(minutes=1)
+    await reminders.send_due_reminders(uows, sender, clock)
+    assert sum(text.startswith("📋 重庆大学已没有单位审核人") for text in district.texts()) == 1
 
 
 async def test_a_unit_approval_that_reaches_a_district_without_reviewers_is_told_to_the_bureau(
