@@ -120,6 +120,7 @@ async def cmd_grant(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.clock import SystemClock
     from bot.services import review, roles
     from bot.services.accounts import TELEGRAM
 
@@ -128,10 +129,20 @@ async def cmd_revoke(args: argparse.Namespace, settings: Settings) -> int:
         async with uows() as uow:
             account = await uow.accounts.attached(TELEGRAM, str(args.telegram_id))
         removed = account is not None and await roles.revoke(uows, account.person_id, target)
-        if not removed:
+        if not removed or account is None:
             raise CliError(t.NOT_HELD.format(telegram=args.telegram_id))
+        moved = await review.moved_to_district(
+            uows, target, account.person_id, SystemClock().now()
+        )
         left = await review.waiting_for_nobody(uows, target)
     out(t.REVOKED.format(telegram=args.telegram_id, role=describe(target)))
+    if moved is not None:
+        # Told through the outbox: the running bot's reminder pass sends it.
+        out(
+            t.REVOKE_MOVES_TO_DISTRICT.format(
+                unit=moved.unit, district=moved.district, count=moved.count, told=moved.told
+            )
+        )
     if target.role is RoleKind.BUREAU and args.telegram_id in settings.bureau_admin_ids:
         out(t.STILL_CONFIGURED)
     if left is not None:

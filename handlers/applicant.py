@@ -221,9 +221,9 @@ async def _open(
     questions: svc.ShownQuestions,
 ) -> None:
     match opening:
-        case svc.ReviewerHome(grants, pending, applicant):
+        case svc.ReviewerHome(grants, pending, applicant, own):
             text, markup = render_review.home(
-                message.chat.full_name, grants, pending, applies=applicant is not None
+                message.chat.full_name, grants, pending, applies=applicant is not None, own=own
             )
             await message.answer(text, reply_markup=markup)
             if applicant is not None:

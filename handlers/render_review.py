@@ -142,8 +142,10 @@ def commands_for(grants: Sequence[Grant]) -> list[BotCommand]:
         names.append("report")
     if RoleKind.BUREAU in roles:
         names += ["audit", "registry", "experts", "expert"]
+    if roles & {RoleKind.UNIT, RoleKind.DISTRICT, *BUREAU_ROLES}:
+        names.append("applications")
     if roles & {RoleKind.DISTRICT, *BUREAU_ROLES}:
-        names += ["applications", "stats"]
+        names.append("stats")
     if roles:
         names.append("history")
     if roles & {RoleKind.DISTRICT, RoleKind.BUREAU}:
@@ -158,12 +160,21 @@ def commands_for(grants: Sequence[Grant]) -> list[BotCommand]:
     return [BotCommand(command=n, description=t.COMMANDS[n]) for n in names]
 
 
+OWN_COMMANDS = frozenset({"status", "download"})
+"""Commands about the person's own application: the home lists them only when they have one."""
+
+
 def home(
-    name: str, grants: Sequence[Grant], pending: Waiting | None, *, applies: bool
+    name: str,
+    grants: Sequence[Grant],
+    pending: Waiting | None,
+    *,
+    applies: bool,
+    own: bool = False,
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """/start for a person who holds roles: their roles, what waits for them (and how much of
-    it is past its level's deadline), their commands; 本人申报 unless their own application
-    follows."""
+    it is past its level's deadline), their commands (/status and /download only when `own`:
+    they have an application of their own); 本人申报 unless their own application follows."""
     lines = [t.HOME_GREETING.format(name=name), *(f"· {role_line(g)}" for g in grants), ""]
     if pending is not None:
         lines.append(t.HOME_PENDING.format(count=pending.total) if pending.total else t.HOME_NO_PENDING)
@@ -178,7 +189,7 @@ def home(
     lines += [
         t.HOME_COMMAND_LINE.format(command=c.command, description=c.description)
         for c in commands_for(grants)
-        if c.command != "start"
+        if c.command != "start" and (own or applies or c.command not in OWN_COMMANDS)
     ]
     if applies:
         return "\n".join([*lines, "", t.HOME_OWN_APPLICATION]), None
@@ -694,8 +705,10 @@ def app_list(
     *,
     scope_name: str,
     unit_name: str | None,
+    unit_filter: bool = True,
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """The /applications screen: counts by state, filters, one page, buttons to open."""
+    """The /applications screen: counts by state, filters, one page, buttons to open;
+    `unit_filter`: offer 按单位 (not to a unit reviewer, whose list is their units')."""
     count_text = "；".join(
         f"{SHORT_STATUS[s]} {counts[s.value]}" for s in LISTED_STATUSES if counts.get(s.value)
     )
@@ -732,7 +745,7 @@ def app_list(
 
     kb.row(
         menu(ListPick.STATUS_MENU, t.BUTTON_BY_STATUS),
-        menu(ListPick.UNIT_MENU, t.BUTTON_BY_UNIT),
+        *([menu(ListPick.UNIT_MENU, t.BUTTON_BY_UNIT)] if unit_filter else []),
         menu(ListPick.GROUP_MENU, t.BUTTON_BY_GROUP),
     )
     if filters:

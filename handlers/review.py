@@ -382,7 +382,8 @@ async def on_applications(
     person_id: int,
     admin_ids: tuple[int, ...],
 ) -> None:
-    """Counts by state and the first page of the district's (or all) applications."""
+    """Counts by state and the first page of the district's (or all, or a unit reviewer's
+    units') applications."""
     text, markup = await _app_list(uows, clock, person_id, AppList(), admin_ids)
     await message.answer(text, reply_markup=markup)
 
@@ -423,9 +424,17 @@ async def _app_list(
     )
     if listing.units is not None:
         return rr.list_menu(current, listing.counts, listing.units)
-    scope_name = t.ALL_SCOPE if listing.bureau else "、".join(listing.district_names)
+    if listing.bureau:
+        scope_name = t.ALL_SCOPE
+    else:
+        scope_name = "、".join(listing.unit_names if listing.units_only else listing.district_names)
     return rr.app_list(
-        listing.page, listing.counts, current, scope_name=scope_name, unit_name=listing.unit_name
+        listing.page,
+        listing.counts,
+        current,
+        scope_name=scope_name,
+        unit_name=listing.unit_name,
+        unit_filter=not listing.units_only,
     )
 
 

@@ -28,8 +28,9 @@ from bot.services.reminder_ports import Outcome
 from bot.services.reminders import notice_text, resumes_form
 from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import reminders as t
+from bot.texts import review as review_texts
 from handlers import render_draws
-from handlers.callbacks import CardAction, CardDo
+from handlers.callbacks import CardAction, CardDo, PendingOpen
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,13 @@ MAX_RETRY_AFTER = 5
 
 def notice_markup(notice: Notice) -> InlineKeyboardMarkup | None:
     """继续填写 (or 修改) resumes the applicant's form exactly at its cursor; an invitation
-    carries 接受 / 婉拒, a work record 确认 / 有异议."""
+    carries 接受 / 婉拒, a work record 确认 / 有异议; a unit's applications come to the district
+    with 查看待审核的申报."""
+    if notice.kind is NoticeKind.TO_DISTRICT:
+        button = InlineKeyboardButton(
+            text=review_texts.BUTTON_OPEN_PENDING, callback_data=PendingOpen().pack()
+        )
+        return InlineKeyboardMarkup(inline_keyboard=[[button]])
     if notice.kind is NoticeKind.DRAW:
         what, invitation_id = notice.payload["what"], notice.payload.get("invitation_id", 0)
         if what == "invite":

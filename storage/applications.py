@@ -320,7 +320,7 @@ class ApplicationRepository:
             clauses.append(pending_for(scope))
         if what.not_of_person is not None:
             clauses.append(Application.person_id != what.not_of_person)
-        elif not scope.everything:
+        if not scope.everything:
             clauses.append(
                 or_(
                     Application.district_id.in_(scope.district_ids),
@@ -375,8 +375,10 @@ class ApplicationRepository:
         )
         return {int(r.id) for r in rows}
 
-    async def status_counts(self, scope: Scope, campaign_id: int) -> dict[str, int]:
-        clauses = self._scoped(scope, campaign_id, ListFilter())
+    async def status_counts(
+        self, scope: Scope, campaign_id: int, *, not_of_person: int | None = None
+    ) -> dict[str, int]:
+        clauses = self._scoped(scope, campaign_id, ListFilter(not_of_person=not_of_person))
         rows = await core(
             self.session,
             select(Application.status, func.count()).where(*clauses).group_by(Application.status),

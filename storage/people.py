@@ -186,16 +186,21 @@ class PeopleRepository:
         found = await core(self.session, UNIT_REVIEWER, params)
         return found.first() is not None
 
-    async def reviewers_of_units(self, unit_ids: Sequence[int]) -> dict[int, frozenset[int]]:
-        """Who reviews each of these units, in one query (`unit_has_reviewer` for a list)."""
+    async def reviewers_of_units(
+        self, unit_ids: Sequence[int], *, reachable: bool = False
+    ) -> dict[int, frozenset[int]]:
+        """Who reviews each of these units, in one query (`unit_has_reviewer` for a list);
+        `reachable`: only those a message can reach (`unit_reviewers` for a list)."""
         if not unit_ids:
             return {}
-        rows = await core(
-            self.session,
-            select(Role.unit_id, Role.person_id).where(
-                Role.role == RoleKind.UNIT.value, Role.unit_id.in_(sorted(set(unit_ids)))
-            ),
+        query = select(Role.unit_id, Role.person_id).where(
+            Role.role == RoleKind.UNIT.value, Role.unit_id.in_(sorted(set(unit_ids)))
         )
+        if reachable:
+            query = query.join(
+                Account, and_(Account.person_id == Role.person_id, ATTACHED)
+            ).where(Account.unreachable.is_(False))
+        rows = await core(self.session, query)
         found: dict[int, set[int]] = {}
         for unit_id, person_id in rows:
             found.setdefault(unit_id, set()).add(person_id)

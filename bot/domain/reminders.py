@@ -67,6 +67,9 @@ class NoticeKind(StrEnum):
     """The expert database: appointed, not accepted after an objection (payload `what`)."""
     DRAW = "draw"
     """Draws: invitations, answers, timeouts, work records (payload `what`, bot.services.draws)."""
+    TO_DISTRICT = "to_district"
+    """A unit lost its last reviewer (`expertbot revoke`): its waiting applications are now the
+    district's to decide (payload `unit`, `count`), with a button to /pending."""
 
 
 class Status(StrEnum):

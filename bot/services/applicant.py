@@ -111,6 +111,8 @@ class ReviewerHome:
     """Applications waiting for their decision; None when they review at no level."""
     applicant: ConsentNeeded | Resumed | None
     """Their own live application as /start shows it to an applicant; None: they do not apply."""
+    own_applications: bool = False
+    """They have applied, in this campaign or an earlier one: /status and /download show it."""
 
 
 @dataclass(frozen=True)
@@ -370,7 +372,8 @@ async def _reviewer_home(
             if await _has_consent(uow, person_id)
             else ConsentNeeded(app.campaign, CONSENT_VERSION)
         )
-    return ReviewerHome(grants, await pending_count(uow, person_id, grants, now), applicant)
+    own = app is not None or bool(await uow.applications.applications_of(person_id))
+    return ReviewerHome(grants, await pending_count(uow, person_id, grants, now), applicant, own)
 
 
 async def give_consent(

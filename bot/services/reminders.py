@@ -26,7 +26,7 @@ import os
 import secrets
 import socket
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -448,9 +448,10 @@ async def holders_of(uow: UnitOfWork, app: ApplicationSnapshot) -> Holders:
             return Holders(audience, [] if unreachable else [app.person_id], DeadlineKind.UNIT)
         case AppStatus.SUBMITTED:
             confirmed = app.unit_id and app.unit_confirmed
-            unit = await uow.people.unit_reviewers(app.unit_id) if confirmed else []
-            if unit:
-                return Holders(Audience.UNIT_PENDING, list(unit), DeadlineKind.UNIT)
+            unit = await uow.people.unit_reviewers(app.unit_id) if app.unit_id and confirmed else []
+            if nudged_at_unit(app, unit):
+                people = [p for p in unit if p != app.person_id]
+                return Holders(Audience.UNIT_PENDING, people, DeadlineKind.UNIT)
             people = await uow.people.district_reviewers(app.district_id)
             return Holders(Audience.DISTRICT_PENDING, list(people), DeadlineKind.DISTRICT)
         case AppStatus.UNIT_APPROVED:
@@ -463,13 +464,25 @@ NUDGEABLE = frozenset({AppStatus.SUBMITTED, AppStatus.UNIT_APPROVED, AppStatus.R
 """States in which someone other than a reviewer looking at it has to act."""
 
 
-def nudge_too_late(app: ApplicationSnapshot, now: datetime, *, unit_reviewed: bool) -> bool:
+def nudged_at_unit(app: ApplicationSnapshot, unit_reviewers: Collection[int]) -> bool:
+    """Whether 催办 on a submitted application goes to its unit's reviewers (until the unit
+    deadline) rather than to its district (until the district deadline): its unit is confirmed
+    and someone other than its applicant reviews it and can be reached. `unit_reviewers`: its
+    unit's reachable reviewers (`people.unit_reviewers`). The one rule of `holders_of` and
+    `nudge_too_late`."""
+    confirmed = app.unit_id is not None and app.unit_confirmed
+    return confirmed and any(p != app.person_id for p in unit_reviewers)
+
+
+def nudge_too_late(
+    app: ApplicationSnapshot, now: datetime, *, unit_reviewers: Collection[int]
+) -> bool:
     """Whether 催办 on the application would be refused for its deadline, as `_claim_nudge`
     does (`holders_of`): a form, or a unit's decision, is nudged until the unit deadline, a
-    district's until the district deadline. `unit_reviewed`: someone reviews its unit."""
-    confirmed = app.unit_id is not None and app.unit_confirmed
+    district's until the district deadline. `unit_reviewers`: its unit's reachable reviewers
+    (`nudged_at_unit`)."""
     at_unit = app.status in (AppStatus.DRAFT, AppStatus.RETURNED) or (
-        app.status is AppStatus.SUBMITTED and confirmed and unit_reviewed
+        app.status is AppStatus.SUBMITTED and nudged_at_unit(app, unit_reviewers)
     )
     return now >= (app.campaign.unit_deadline if at_unit else app.campaign.district_deadline)
 
@@ -626,6 +639,8 @@ def notice_text(notice: Notice, now: datetime) -> str:
             old=format_local(datetime.fromisoformat(p["old"])),
             new=format_local(datetime.fromisoformat(p["new"])),
         )
+    if notice.kind is NoticeKind.TO_DISTRICT:
+        return t.TO_DISTRICT.format(unit=p["unit"], count=p["count"])
     if notice.kind is NoticeKind.UNREACHABLE:
         return t.UNREACHABLE.format(role=t.ROLE_NAME[p["role"]], name=p["name"], label=p["label"])
     if notice.kind is NoticeKind.REGISTRY:

@@ -22,6 +22,7 @@ from bot.domain.application import ApplicationSnapshot
 from bot.domain.errors import AlreadyHandled, DeadlinePassed, DomainError, NotAllowed
 from bot.domain.exports import Access
 from bot.domain.parsers import parse_reason
+from bot.domain.reminders import Notice, NoticeKind
 from bot.domain.review import (
     ACTOR_OF_LEVEL,
     BUREAU_ROLES,
@@ -217,6 +218,11 @@ class Listing:
     """The units to filter by, when the menu was asked for."""
     unit_name: str | None
     """The unit filtered by, if any."""
+    units_only: bool = False
+    """The list of a unit reviewer (no district or bureau role): their units' applications,
+    their own left out (回避), no filter by unit."""
+    unit_names: Sequence[str] = ()
+    """With `units_only`: the units it covers."""
 
 
 # queries inside an open unit of work --------------------------------------------------------
@@ -663,8 +669,8 @@ async def open_card(
             await uow.commit()
             nudge = not can_decide and reminders.may_nudge(app, grants, can_decide=False)
             if nudge:  # not past the deadline that would refuse it
-                units = await uow.people.reviewers_of_units([app.unit_id] if app.unit_id else [])
-                nudge = not reminders.nudge_too_late(app, now, unit_reviewed=bool(units))
+                units = await uow.people.unit_reviewers(app.unit_id) if app.unit_id else []
+                nudge = not reminders.nudge_too_late(app, now, unit_reviewers=units)
             closed = Closed(level, passed, 1) if level and passed else None
             return OpenedCard(card, False, nudge, None, closed)
         photo = await uow.applications.photo(app.id)
@@ -834,6 +840,76 @@ async def waiting_for_nobody(uows: UnitOfWorkFactory, role: Grant) -> Unreviewed
     return Unreviewed(district.name, count) if count else None
 
 
+@dataclass(frozen=True)
+class ToDistrict:
+    """Applications of a unit that wait for its district now that the unit lost its last
+    reviewer (the district acts for a unit nobody reviews, `district_acts_for_unit`)."""
+
+    unit: str
+    district: str
+    count: int
+    told: int
+    """District reviewers queued a notice (`NoticeKind.TO_DISTRICT`) through the outbox."""
+
+
+async def moved_to_district(
+    uows: UnitOfWorkFactory, role: Grant, revoked_id: int, now: datetime
+) -> ToDistrict | None:
+    """After a unit role was taken away from `revoked_id` (`expertbot revoke`): the unit's
+    applications that waited for its reviewers and now wait for its district's, who are told
+    once, each with their own count, through the outbox (a card goes to a reviewer when an
+    application first waits for them; these waited already, so a notice with /pending, as the
+    bureau gets when a district reports). None when no unit role, no campaign or none moved;
+    with none to tell either, `waiting_for_nobody` says what waits for nobody."""
+    if role.role is not RoleKind.UNIT or role.unit_id is None:
+        return None
+    async with uows() as uow:
+        campaign = await uow.campaigns.current_campaign()
+        unit = await uow.campaigns.unit(role.unit_id)
+        district = await uow.campaigns.district(unit.district_id) if unit else None
+        if campaign is None or unit is None or district is None:
+            return None
+        scope = scope_of([Grant(role=RoleKind.DISTRICT, district_id=district.id)])
+        queue = ListFilter(pending_only=True, unit_id=unit.id)
+        _, total = await uow.applications.list_applications(scope, campaign.id, queue, 0, 1)
+        items, _ = await uow.applications.list_applications(scope, campaign.id, queue, 0, total)
+        moved = 0
+        counts: dict[int, int] = {}
+        for app in items:
+            if not app.unit_confirmed or app.person_id == revoked_id:
+                continue  # its district had it already: the role never counted for it (回避)
+            audience = await _audience(uow, app)
+            if (
+                audience is None
+                or audience.level is not ReviewLevel.UNIT
+                or not audience.district_covers_unit
+                or not audience.person_ids
+            ):
+                continue
+            moved += 1
+            for person_id in audience.person_ids:
+                counts[person_id] = counts.get(person_id, 0) + 1
+        if not moved:
+            return None
+        stamp = f"{now:%Y%m%dT%H%M%S}"
+        await uow.campaigns.add_notices(
+            [
+                Notice(
+                    key=f"td:{unit.id}:{revoked_id}:{stamp}:{person_id}",
+                    kind=NoticeKind.TO_DISTRICT,
+                    recipient_id=person_id,
+                    campaign_id=campaign.id,
+                    payload={"unit": unit.name, "count": count},
+                )
+                for person_id, count in counts.items()
+            ],
+            now,
+        )
+        await uow.commit()
+    log.info("unit %s lost its reviewers: %d applications now wait for its district", unit.id, moved)
+    return ToDistrict(unit.name, district.name, moved, len(counts))
+
+
 async def list_applications(
     uows: UnitOfWorkFactory,
     *,
@@ -845,22 +921,32 @@ async def list_applications(
     now: datetime,
 ) -> Listing:
     """A page of the district's (or, for the bureau, every) application and counts by state;
-    `with_units` adds the units of those districts, to filter by."""
+    `with_units` adds the units of those districts, to filter by. A unit reviewer (no district
+    or bureau role) gets their units' applications, never their own (回避, as /pending), and
+    no unit filter."""
     async with uows() as uow:
         grants = await grants_of(uow, person_id, admin_ids)
-        if not any(g.role in (*BUREAU_ROLES, RoleKind.DISTRICT) for g in grants):
+        if not any(g.role in (*BUREAU_ROLES, RoleKind.DISTRICT, RoleKind.UNIT) for g in grants):
             raise NotAllowed(t.NOT_A_REVIEWER_LIST)
-        scope = scope_of(g for g in grants if g.role is not RoleKind.UNIT)
+        broad = [g for g in grants if g.role is not RoleKind.UNIT]
+        units_of = [g for g in grants if g.role is RoleKind.UNIT] if not broad else []
+        own: int | None = None
+        if units_of:
+            own = person_id
+            what = replace(what, unit_id=None, not_of_person=person_id)
+        scope = scope_of(broad or units_of)
         campaign = await uow.campaigns.current_campaign()
         if campaign is None:
             shown, counts = Page([], 0, 0, 1), {}
         else:
-            counts = await uow.applications.status_counts(scope, campaign.id)
+            counts = await uow.applications.status_counts(scope, campaign.id, not_of_person=own)
             shown = await _with_nudges(uow, await _page(uow, what, page, scope), grants, now)
         bureau = any(g.role in BUREAU_ROLES for g in grants)
         districts = [g for g in grants if g.role is RoleKind.DISTRICT]
         units: list[UnitRow] | None = None
-        if with_units:
+        if with_units and units_of:
+            units = []
+        elif with_units:
             district_ids = (
                 [d.id for d in await uow.campaigns.districts()]
                 if bureau
@@ -875,6 +961,8 @@ async def list_applications(
         [g.district_name for g in districts],
         units,
         unit.name if unit else None,
+        units_only=bool(units_of),
+        unit_names=[g.unit_name for g in units_of],
     )
 
 
@@ -888,12 +976,15 @@ async def _with_nudges(
     candidates = [a for a in shown.items if reminders.may_nudge(a, grants, can_decide=False)]
     if not candidates:
         return shown
-    reviewers = await uow.people.reviewers_of_units([a.unit_id for a in candidates if a.unit_id])
+    unit_ids = [a.unit_id for a in candidates if a.unit_id]
+    reviewers = await uow.people.reviewers_of_units(unit_ids)
+    reachable = await uow.people.reviewers_of_units(unit_ids, reachable=True)
     nudge = set()
     for app in candidates:
         level = LEVEL_OF_STATUS.get(app.status)
         holders = reviewers.get(app.unit_id or 0, frozenset())
-        if reminders.nudge_too_late(app, now, unit_reviewed=bool(holders)):
+        nudged = reachable.get(app.unit_id or 0, frozenset())
+        if reminders.nudge_too_late(app, now, unit_reviewers=nudged):
             continue
         others = holders - {app.person_id}
         covers = district_acts_for_unit(

@@ -355,6 +355,10 @@ REVOKE_LEAVES_NOBODY = (
     "请授予新的区县审核人（expertbot grant TELEGRAM_ID --role district --district {district}），"
     "或生成邀请（expertbot invite create --role district --district {district}，或在机器人中发送 /invite）。"
 )
+REVOKE_MOVES_TO_DISTRICT = (
+    "{unit}已没有单位审核人：其 {count} 份待单位审核的申报现由{district}审核，"
+    "已通知该区县审核人 {told} 人（由运行中的机器人发送）。"
+)
 STILL_CONFIGURED = "注意：该 ID 仍在 BUREAU_ADMIN_IDS 中，仅凭这项配置即为市局管理员"
 BUREAU_GRANTED_DIRECTLY = "市局管理员直接授予：expertbot grant ID --role bureau"
 INVITE_MADE = "邀请 {id}（{role}），{until}（北京时间）前有效，只能使用一次"

@@ -48,6 +48,10 @@ EXTENDED = (
     "📅 截止时间调整\n"
     "{campaign}的{deadline_name}已由 {old} 延长至 {new}（北京时间）。"
 )
+TO_DISTRICT = (
+    "📋 {unit}已没有单位审核人，其 {count} 份待单位审核的申报现由您所在区县代为审核。"
+    "请发送 /pending 查看。"
+)
 UNREACHABLE = (
     "⚠️ {role}“{name}”（{label}）已屏蔽本机器人或停用账号，收不到本机器人发出的审核卡片和提醒。"
     "请通过电话等其他方式联系。"

@@ -36,7 +36,7 @@ ROLE_UNIT = "{unit}（{code}）单位审核人"
 ROLES_HEADER = "您的角色："
 ROLES_NONE = "您目前没有审核角色。审核人由市局或区县通过一次性邀请链接授予。"
 NOT_A_REVIEWER = "您还没有审核权限。审核人由市局或区县通过一次性邀请链接授予。"
-NOT_A_REVIEWER_LIST = "只有区县审核人、市局管理员和市局审核人可以查看申报列表。"
+NOT_A_REVIEWER_LIST = "只有审核人和市局管理员可以查看申报列表。"
 
 COMMANDS = {
     "start": "开始或继续申报",

@@ -17,8 +17,9 @@ from bot.domain.review import RoleKind
 from bot.main import create_dispatcher
 from bot.offline import OfflineSession, OfflineWorld
 from bot.ratelimit import RateLimiter
-from bot.services import campaigns, reminders, roles
+from bot.services import campaigns, reminders, review, roles
 from bot.services.transaction import unit_of_work_open
+from bot.texts import review as rt
 from handlers.sending import TelegramSender
 from storage.uow import unit_of_work_factory
 from tests.flows.helpers import VALID_ID, choose_unit, consent, fill_form
@@ -39,7 +40,7 @@ from tests.flows.review_helpers import (
     standard_reviewers,
     submitted_application,
 )
-from tests.support.people import is_unreachable
+from tests.support.people import is_unreachable, met_person
 
 
 @pytest.mark.production_loop
@@ -480,8 +481,8 @@ async def test_pending_applications_and_history(world: OfflineWorld, sessionmake
     await district.press("待区县审核")
     assert "#1 张三" in district.last().text
 
-    await unit.send("/applications")
-    assert "只有区县审核人、市局管理员和市局审核人" in unit.last().text
+    await world.user(APPLICANT, "三").send("/applications")
+    assert "只有审核人和市局管理员可以查看申报列表" in world.user(APPLICANT, "三").last().text
 
     await district.send("/history 1")
     history = district.last().text
@@ -491,6 +492,42 @@ async def test_pending_applications_and_history(world: OfflineWorld, sessionmake
     assert world.user(OTHER_UNIT_REVIEWER, "交通").last().text == refusal
     await district.send("/history 999")
     assert district.last().text == refusal.replace("编号 1", "编号 999")
+
+
+async def test_a_unit_reviewer_lists_their_units_applications_without_their_own(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    """/applications for a unit reviewer: counts and pages of their unit's applications, no
+    按单位 filter, another unit's not listed, and (回避) never the reviewer's own application."""
+    await standard_reviewers(sessionmaker)
+    await grant(sessionmaker, UNIT_REVIEWER_2, "李单位", RoleKind.UNIT, "CQU001")
+    await submitted_application(world)
+    unit = world.user(UNIT_REVIEWER, "单位")
+    await unit.send("/start")
+    await unit.press(rt.BUTTON_APPLY_MYSELF)
+    await unit.press("全部同意")
+    await choose_unit(unit)
+    await fill_form(unit, name="李四", id_number="500103198801011236")
+    await unit.press("签名提交")
+    await unit.send("李四")
+    await unit.send("/applications")
+    listing = unit.last()
+    assert "本批次申报（重庆大学）" in listing.text and "待单位审核 1" in listing.text
+    assert "#1 张三" in listing.text and "李四" not in listing.text
+    labels = [label for label, _ in listing.buttons()]
+    assert "按状态" in labels and "按单位" not in labels and "#2 李四" not in labels
+    await unit.press("#1 张三")
+    assert "待单位审核" in card_of(unit).text
+    await unit.press("通过")
+    await unit.send("/applications")
+    assert "待区县审核 1" in unit.last().text
+
+    second = world.user(UNIT_REVIEWER_2, "单位二")
+    await second.send("/applications")
+    assert "待单位审核 1" in second.last().text and "#2 李四" in second.last().text
+    other = world.user(OTHER_UNIT_REVIEWER, "交通")
+    await other.send("/applications")
+    assert "本批次申报（" in other.last().text and "张三" not in other.last().text
 
 
 async def test_a_district_reviewer_nudges_the_unit_from_the_card_of_an_application_waiting_there(
@@ -550,6 +587,25 @@ async def test_no_nudge_is_offered_past_the_deadline_that_would_refuse_it(
     bureau = world.user(BUREAU_ADMIN, "周处长")
     await bureau.send("/applications")
     assert not [label for label, _ in bureau.last().buttons() if "催办" in label]
+
+
+async def test_nudge_is_offered_until_the_district_deadline_when_no_unit_reviewer_can_be_reached(
+    world: OfflineWorld, sessionmaker, clock: FixedClock
+) -> None:
+    """Its unit's only reviewer blocked the bot: 催办 goes to the district (`holders_of`), so
+    the list and the card still offer it past the unit deadline, and it is accepted."""
+    await standard_reviewers(sessionmaker)
+    await submitted_application(world)
+    unit_person = await met_person(sessionmaker, UNIT_REVIEWER)
+    await reminders.person_blocked(unit_of_work_factory(sessionmaker), unit_person, world.now())
+    clock.advance(days=11)  # past the unit deadline, before the district's
+    bureau = world.user(BUREAU_ADMIN, "周处长")
+    await bureau.send("/applications")
+    assert "催办 #1" in [label for label, _ in bureau.last().buttons()]
+    await bureau.press("#1 张三")
+    assert "催办" in [label for label, _ in bureau.last().buttons()]
+    await bureau.press("催办")
+    assert "已催办，1 人将收到提醒" in last_answer(world)
 
 
 async def test_refusals_wrong_reasons_and_notifications_all_reach_telegram_after_the_unit_of_work(
@@ -683,6 +739,38 @@ async def test_the_bureau_hears_once_per_district_without_reviewers_not_once_per
     await _submit_to_cqjt(world, 1003, "王五", "500103198901011233")
     assert len(admin.texts()) == told + 1
     assert admin.last().text.startswith("⚠️ 申报编号 3（重庆交通运输集团有限公司，渝中区）")
+
+
+async def test_revoking_a_units_last_reviewer_tells_the_district_what_now_waits_for_it(
+    world: OfflineWorld, sessionmaker, clock: FixedClock
+) -> None:
+    """The unit's waiting application becomes the district's to decide (it acts for a unit
+    nobody reviews): its reviewers hear it once, with the count and 查看待审核的申报, through the
+    outbox the CLI queues it in (no bot at hand there)."""
+    await standard_reviewers(sessionmaker)
+    await submitted_application(world)
+    district = world.user(DISTRICT_REVIEWER, "区县")
+    uows = unit_of_work_factory(sessionmaker)
+    unit_person = await met_person(sessionmaker, UNIT_REVIEWER)
+    unit_role = await roles.find_target(uows, RoleKind.UNIT, "CQU001")
+    assert unit_role is not None
+    assert await roles.revoke(uows, unit_person, unit_role)
+    moved = await review.moved_to_district(uows, unit_role, unit_person, clock.now())
+    assert moved == review.ToDistrict("重庆大学", "沙坪坝区", 1, 1)
+
+    sender = TelegramSender(world.bot, RateLimiter(sleep=_instant), clock, uows)
+    await reminders.send_due_reminders(uows, sender, clock)
+    notice = district.last()
+    assert notice.text == (
+        "📋 重庆大学已没有单位审核人，其 1 份待单位审核的申报现由您所在区县代为审核。请发送 /pending 查看。"
+    )
+    await district.press("查看待审核的申报")
+    assert "待您审核的申报：共 1 份" in district.last().text
+    await district.press("#1 张三")
+    assert "待单位审核" in card_of(district).text
+    clock.advance(minutes=1)
+    await reminders.send_due_reminders(uows, sender, clock)
+    assert sum(text.startswith("📋 重庆大学已没有单位审核人") for text in district.texts()) == 1
 
 
 async def test_a_unit_approval_that_reaches_a_district_without_reviewers_is_told_to_the_bureau(

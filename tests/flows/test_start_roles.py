@@ -28,6 +28,22 @@ async def test_a_reviewer_is_greeted_with_pending_count_and_commands_not_the_con
     assert [label for label, _ in greeting.buttons()] == [rt.BUTTON_APPLY_MYSELF]
 
 
+async def test_the_home_lists_status_and_download_only_for_a_reviewer_with_an_application(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    await standard_reviewers(sessionmaker)
+    district = world.user(DISTRICT_REVIEWER, "区县")
+    [greeting] = await district.send("/start")
+    assert "/pending" in greeting.text
+    assert "/status" not in greeting.text and "/download" not in greeting.text
+
+    await district.press(rt.BUTTON_APPLY_MYSELF)
+    await district.press("全部同意")
+    await choose_unit(district)
+    replies = await district.send("/start")
+    assert "/status" in replies[0].text and "/download" in replies[0].text
+
+
 async def test_a_bureau_admin_sees_the_commands_and_what_waits_for_qualification(
     world: OfflineWorld,
 ) -> None:

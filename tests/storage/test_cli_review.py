@@ -7,12 +7,14 @@ import re
 from datetime import datetime
 
 import pytest
+from sqlalchemy import select
 
 from bot.cli import main
 from bot.clock import TZ
 from bot.texts import cli as t
 from storage.db import create_database
 from storage.migrate import upgrade
+from storage.models import Reminder
 from storage.uow import unit_of_work_factory
 from tests.flows.export_helpers import seed_app
 from tests.support.seed import seed_demo
@@ -98,6 +100,16 @@ async def _seed_waiting(url: str) -> None:
     await sm.dispose()
 
 
+async def _outbox(url: str) -> list[tuple[str, dict]]:
+    """The outbox's notices, oldest first: (kind, payload)."""
+    sm = create_database(url)
+    async with sm() as session:
+        rows = (await session.execute(select(Reminder).order_by(Reminder.id))).scalars().all()
+        found = [(r.kind, r.payload) for r in rows]
+    await sm.dispose()
+    return found
+
+
 def test_revoking_the_last_district_reviewer_warns_of_what_then_waits_for_nobody(
     tmp_path, monkeypatch, capsys
 ) -> None:
@@ -115,6 +127,13 @@ def test_revoking_the_last_district_reviewer_warns_of_what_then_waits_for_nobody
 
     code, out, _ = run(capsys, "revoke", "6003", "--role", "unit", "--unit", "CQU001")
     assert code == 0 and "⚠️" not in out, "the district stands in for the unit"
+    assert out == (
+        t.REVOKED.format(telegram=6003, role=t.ROLE_UNIT.format(unit="重庆大学", code="CQU001"))
+        + "\n"
+        + t.REVOKE_MOVES_TO_DISTRICT.format(unit="重庆大学", district="沙坪坝区", count=1, told=2)
+        + "\n"
+    )
+    assert asyncio.run(_outbox(url)) == [("to_district", {"unit": "重庆大学", "count": 1})] * 2
     code, out, _ = run(capsys, "revoke", "6001", "--role", "district", "--district", "沙坪坝区")
     assert out == t.REVOKED.format(telegram=6001, role=district) + "\n", "6002 still reviews there"
 
