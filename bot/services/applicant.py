@@ -613,12 +613,15 @@ async def take_answer(
             step = await _skip(uow, app, f.key, now)
         elif f.kind is Kind.PHOTO:
             return PhotoWanted(app, f)
-        elif text and continues_resume(app.values, f.key, app.updated_at, now) and (
-            extended := await _extend_resume(uow, app, text, now, cursor=f.key)
+        elif (
+            text
+            and continues_resume(app.values, f.key, app.updated_at, now)
+            and isinstance(
+                extended := await _extend_resume(uow, app, text, now, cursor=f.key),
+                ResumeExtended,
+            )
         ):
-            if isinstance(extended, AtCard):
-                not_answer = t.RESUME_NOT_AN_ANSWER.format(label=f.label)
-                return AskAgain(app, f, f"{extended.problem}\n{not_answer}")
+            # Lines that would overflow the résumé add nothing there: they are this answer.
             await uow.commit()
             return extended
         else:

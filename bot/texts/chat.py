@@ -238,7 +238,6 @@ RESUME_EXTENDED_ASKING = (
     "请继续回答下面的问题；工作简历可在最后的汇总页中修改。"
 )
 """Résumé lines sent just after the résumé, when the next question had already been asked."""
-RESUME_NOT_AN_ANSWER = "这段文字也没有作为“{label}”的回答，请继续回答下面的问题。"
 MISSING_FIELD = "“{label}”尚未填写，请先补充。"
 WITHDRAWN = "您的申报已撤回。"
 CONFIRM_WITHDRAW = "确定要撤回申报吗？撤回后本批次不能再以此申报。"

@@ -152,3 +152,33 @@ async def test_a_resume_line_sent_long_after_the_resume_is_refused_as_the_reason
     app = await _app(sessionmaker)
     assert [entry["start"] for entry in app.resume] == ["1998-07"]
     assert app.relaxation_reason == "2005.07-2012.06 重庆大学 讲师"
+
+
+async def test_a_resume_shaped_reason_asked_again_from_the_card_is_the_reason(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    """Only the reason's first asking, right after the résumé, takes résumé lines as more of it:
+    asked again from the card, the same text is the reason."""
+    user = await _at_resume_before_the_reason(world)
+    await user.send("1998.07-2005.06 重庆钢铁集团 技术员")
+    await user.send("本人长期从事矿山安全工作，经验丰富")
+    await user.press("修改 放宽条件申请理由")
+    await user.send("2005.07-2012.06 重庆大学 讲师")
+    app = await _app(sessionmaker)
+    assert [entry["start"] for entry in app.resume] == ["1998-07"]
+    assert app.relaxation_reason == "2005.07-2012.06 重庆大学 讲师"
+
+
+async def test_resume_lines_that_would_overflow_the_resume_are_the_reason(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    """A résumé already at Annex 1's fifteen entries takes no more: a résumé-shaped text sent
+    just after it is the answer to the reason asked, not refused (the applicant would be stuck)."""
+    user = await _at_resume_before_the_reason(world)
+    lines = [f"{1990 + i}.01-{1990 + i}.12 重庆大学 讲师" for i in range(15)]
+    await user.send("\n".join(lines))
+    assert "放宽条件" in user.last().text
+    await user.send("2005.07-2012.06 重庆大学 讲师")
+    app = await _app(sessionmaker)
+    assert len(app.resume) == 15
+    assert app.relaxation_reason == "2005.07-2012.06 重庆大学 讲师"
