@@ -50,8 +50,10 @@ class ChatIsolation(BaseEventIsolation):
             async with lock:
                 yield
         finally:
-            _, users = self._locks[key]
-            if users == 1:
+            held, users = self._locks.get(key, (None, 0))
+            if held is not lock:
+                pass  # closed (shutdown) while this update ran: nothing left to count
+            elif users == 1:
                 del self._locks[key]
             else:
                 self._locks[key] = (lock, users - 1)

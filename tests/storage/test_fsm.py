@@ -66,3 +66,12 @@ async def test_a_chats_updates_wait_for_each_other_and_their_lock_goes_after() -
     await asyncio.gather(first(), second(), elsewhere())
     assert order == ["first in", "other chat in", "first out", "second in"]
     assert isolation.held() == 0
+
+
+async def test_an_update_still_running_when_the_isolation_closes_ends_as_it_would() -> None:
+    """Shutdown closes the isolation; an update past the drain's wait finishes without a
+    KeyError from the lock it held."""
+    isolation = ChatIsolation()
+    async with isolation.lock(KEY):
+        await isolation.close()
+    assert isolation.held() == 0
