@@ -14,6 +14,7 @@ from bot.domain.errors import AlreadyHandled, DomainError, NotAllowed, NotFound
 from bot.domain.registry import SERVING, Standing
 from bot.domain.units import new_unit_code
 from bot.services.draw_ports import RequestRow, UsingUnitRow
+from bot.services.registry_ports import ExpertFilter
 from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import draws as t
 from bot.texts import registry as rt
@@ -101,7 +102,8 @@ async def record_leave(
         await uow.draws.add_leave(
             expert_id=expert.id, starts_on=starts_on, ends_on=ends_on, reason=reason, by=by, now=now
         )
-        app = await uow.applications.application(expert.app_id)
+        # The name as the registry lists it, without decrypting the expert's Annex 1.
+        listed, _ = await uow.registry.experts(ExpertFilter(person_id=expert.person_id), limit=1)
         clashes = []
         first = max(starts_on, today)
         for inv in await uow.draws.holding(expert.id, first):
@@ -117,7 +119,7 @@ async def record_leave(
                 )
         await uow.commit()
     return LeaveRecorded(
-        expert_id=expert.id, name=(app.values.get("name") if app else "") or "", certificate_no=certificate_no,
+        expert_id=expert.id, name=listed[0].name if listed else "", certificate_no=certificate_no,
         clashes=tuple(clashes),
     )  # fmt: skip
 
