@@ -8,7 +8,6 @@ and the notices it claimed are sent once its unit of work is closed.
 
 from __future__ import annotations
 
-import re
 from contextlib import suppress
 from datetime import date
 from decimal import Decimal
@@ -370,11 +369,10 @@ async def _picked_typed(
         return True
     districts = [] if groups else await svc.districts(uows)
     names = dict(enumerate(PROFESSIONAL_GROUPS)) if groups else {x.id: x.name for x in districts}
-    by_name = {name: i for i, name in names.items()}
-    typed = [x for x in re.split(r"[、，,；;\s]+", text.strip()) if x]
-    if not typed or any(x not in by_name for x in typed):
+    named = d.read_names(text, {name: i for i, name in names.items()})
+    if named is None:
         return False
-    chosen = set(data.get(key, [])) | {by_name[x] for x in typed}
+    chosen = set(data.get(key, [])) | named
     await state.update_data({key: sorted(chosen)})
     if not groups:
         await state.update_data(district_names=[x.name for x in districts if x.id in chosen])

@@ -32,7 +32,7 @@ import heapq
 import hmac
 import re
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -142,19 +142,27 @@ def check_days(days: Sequence[date], today: date) -> tuple[date, ...]:
     return unique
 
 
-def _day(text: str, today: date) -> date:
-    """A day as `parse_day` reads it, or a month and day without the year (12月20日, 12-20):
-    the next such day, today or later (29 February: in the next leap year)."""
-    return parse_day_near(text, today)
+_ITEMS = re.compile(r"[\s,，、;；]+")
+"""What separates the items of a typed list: days, or the names of groups and districts."""
 
 
 def read_days(text: str, today: date) -> list[date] | None:
-    """The days in a text that is nothing but days (as `parse_days` reads them), else None."""
-    parts = [p for p in re.split(r"[\s,，、;；]+", text.strip()) if p]
+    """The days in a text that is nothing but days (as `parse_days` reads them: a month and day
+    without the year is the next such day, `parse_day_near`), else None."""
+    parts = [p for p in _ITEMS.split(text.strip()) if p]
     try:
-        return [_day(p, today) for p in parts] or None
+        return [parse_day_near(p, today) for p in parts] or None
     except ValueError:
         return None
+
+
+def read_names(text: str, ids_by_name: Mapping[str, int]) -> set[int] | None:
+    """The ids of the names in a text that is nothing but such names (groups or districts, as
+    their buttons read), else None."""
+    typed = [x for x in _ITEMS.split(text.strip()) if x]
+    if not typed or any(x not in ids_by_name for x in typed):
+        return None
+    return {ids_by_name[x] for x in typed}
 
 
 def parse_days(text: str, today: date) -> tuple[date, ...]:

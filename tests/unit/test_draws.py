@@ -183,3 +183,11 @@ def test_avoid_entries_sent_over_several_messages_add_up_without_repeats():
     assert (added, repeated) == (["李四（C-2）"], ["单位：重庆大学"])
     assert second.shown == ("单位：重庆大学", "张三（C-1）", "李四（C-2）")
     assert (second.units, second.certificates) == (("重庆大学",), ("C-1", "C-2"))
+
+
+def test_names_typed_as_the_buttons_read_are_their_ids_and_anything_else_none() -> None:
+    ids = {"矿山": 0, "危化": 1, "渝北区": 7}
+    assert d.read_names("矿山、危化", ids) == {0, 1}
+    assert d.read_names(" 渝北区 ", ids) == {7}
+    assert d.read_names("矿山 渝北", ids) is None
+    assert d.read_names("  ", ids) is None
