@@ -50,11 +50,9 @@ def continues_resume(
     draft: Mapping[str, Any], asked: str, written_at: datetime | None, now: datetime
 ) -> bool:
     """Whether a résumé-shaped text sent at `now` to the field `asked` is the rest of the résumé:
-    the résumé is answered, `asked` is where answering it leads and is asked for the first time
-    (not again from the card or by 上一项), and the form was saved just now."""
+    the résumé is answered, `asked` is where answering it leads (`next_field` leads only to an
+    unanswered field, so not to one asked again from the card), and the form was saved just now."""
     if asked == keys.RESUME or written_at is None or not is_answered(BY_KEY[keys.RESUME], draft):
-        return False
-    if is_answered(BY_KEY[asked], draft):
         return False
     after = next_field(draft, keys.RESUME)
     return after is not None and after.key == asked and timedelta(0) <= now - written_at <= RESUME_FOLLOW_UP
