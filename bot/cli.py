@@ -138,20 +138,18 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.bot_token:
         raise CliError(t.NO_TOKEN)
     from bot.logs import configure_logging
-    from bot.main import configure_keys, run_polling, run_webhook
+    from bot.main import check_telegram, configure_keys, run_polling, run_webhook
 
     if configure_keys(settings) is None:
         raise CliError(t.MISSING_KEY)
-
-    if getattr(args, "webhook", False) or settings.webhook_url:
+    webhook = getattr(args, "webhook", False) or bool(settings.webhook_url)
+    if webhook:
         from bot.webhook import check_webhook_settings
 
         check_webhook_settings(settings)
-        configure_logging(settings.log_format, settings.log_level)
-        await run_webhook(settings)
-    else:
-        configure_logging(settings.log_format, settings.log_level)
-        await run_polling(settings)
+    await check_telegram(settings)
+    configure_logging(settings.log_format, settings.log_level)
+    await (run_webhook(settings) if webhook else run_polling(settings))
     return 0
 
 

@@ -89,6 +89,14 @@ class Settings(BaseSettings):
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: str) -> str:
+        value = value.strip()
+        if value and not re.fullmatch(r"[0-9]+:[A-Za-z0-9_-]+", value):
+            raise ValueError(t.BOT_TOKEN_FORMAT)
+        return value
+
     @field_validator("webhook_url")
     @classmethod
     def _https(cls, value: str | None) -> str | None:

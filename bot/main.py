@@ -197,6 +197,33 @@ def freeze_startup_objects() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
+async def check_telegram(settings: Settings) -> None:
+    """Asks Telegram who the bot is (getMe) before `expertbot run` opens anything.
+
+    A token Telegram refuses, or a network that cannot reach it, is then one
+    line for the operator (a SettingsError, as the command line prints it),
+    not a traceback after the migrations have run.
+    """
+    from aiogram.exceptions import (
+        TelegramNetworkError,
+        TelegramNotFound,
+        TelegramServerError,
+        TelegramUnauthorizedError,
+    )
+
+    bot = create_bot(settings)
+    try:
+        await bot.get_me()
+    except (TelegramUnauthorizedError, TelegramNotFound) as refused:
+        raise SettingsError(ops_texts.TOKEN_REFUSED.format(reason=refused.message)) from None
+    except (TelegramNetworkError, TelegramServerError) as failed:
+        server = settings.telegram_api_base or "https://api.telegram.org"
+        problem = ops_texts.TELEGRAM_UNREACHABLE.format(server=server, reason=failed.message)
+        raise SettingsError(problem) from None
+    finally:
+        await bot.session.close()
+
+
 async def run_polling(settings: Settings) -> None:
     from bot.downloads import check_download_settings
 

@@ -53,6 +53,15 @@ MISSING_KEY = (
 )
 REDIS_PACKAGE = "使用 REDIS_URL 需要安装 redis 软件包：pip install 'expertbot[redis]'"
 WEBHOOK_NO_TOKEN = "未设置 BOT_TOKEN。"
+BOT_TOKEN_FORMAT = "须为 @BotFather 给出的整串令牌，形如 123456789:AAE…（数字、英文冒号、字母和数字），不含空格和引号"
+TOKEN_REFUSED = (
+    "BOT_TOKEN：Telegram 不认这个令牌（{reason}）。"
+    "请在 @BotFather 用 /mybots 查看并重新复制；令牌被撤销过的，请用新令牌。"
+)
+TELEGRAM_UNREACHABLE = (
+    "连不上 Telegram（{server}）：{reason}。请检查本机的网络、DNS、防火墙或代理；"
+    "不能直连 api.telegram.org 时，可用 TELEGRAM_API_BASE 指向可达的 Bot API 服务器。"
+)
 WEBHOOK_NO_URL = "未设置 WEBHOOK_URL：Telegram 推送更新的公开 https:// 地址。"
 WEBHOOK_NO_SECRET = (
     "未设置 WEBHOOK_SECRET：没有它，任何知道该地址的人都能推送更新。"

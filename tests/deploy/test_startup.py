@@ -1,0 +1,91 @@
+"""`expertbot run` with a token Telegram refuses, or no route to Telegram: one line, nothing opened."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from bot import cli
+from bot.config import SettingsError, load_settings
+from bot.texts import ops
+from tests.deploy.support import free_port
+
+
+class RefusesEveryToken(BaseHTTPRequestHandler):
+    """The Bot API's answer to a revoked token: 401 Unauthorized, as JSON."""
+
+    def do_POST(self) -> None:
+        body = json.dumps({"ok": False, "error_code": 401, "description": "Unauthorized"})
+        self.send_response(401)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def refusing_api() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), RefusesEveryToken)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def run_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Any:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BOT_TOKEN", "42:TEST")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/bot.db")
+    for name in ("WEBHOOK_URL", "WEBHOOK_SECRET", "REDIS_URL", "EXPORT_DELIVERY"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
+def run_and_read_error(capsys: pytest.CaptureFixture[str]) -> str:
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["run"])
+    assert exit_.value.code == 2
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("expertbot:")]
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+def test_a_token_telegram_refuses_is_one_line_before_the_database_is_made(
+    run_env, refusing_api, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TELEGRAM_API_BASE", refusing_api)
+    line = run_and_read_error(capsys)
+    assert line == "expertbot: " + ops.TOKEN_REFUSED.format(reason="Unauthorized")
+    assert not (run_env / "bot.db").exists()
+
+
+def test_no_route_to_telegram_is_one_line_naming_the_server(
+    run_env, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    nobody = f"http://127.0.0.1:{free_port()}"
+    monkeypatch.setenv("TELEGRAM_API_BASE", nobody)
+    line = run_and_read_error(capsys)
+    prefix, _, rest = ops.TELEGRAM_UNREACHABLE.partition("{reason}")
+    assert line.startswith("expertbot: " + prefix.format(server=nobody))
+    assert line.endswith(rest)
+    assert not (run_env / "bot.db").exists()
+
+
+@pytest.mark.parametrize("token", ["abc", "123456 :AAE", "'123456:AAE'", "123456:"])
+def test_a_token_not_shaped_like_botfathers_is_refused_as_a_setting(token: str) -> None:
+    with pytest.raises(SettingsError) as refused:
+        load_settings(bot_token=token)
+    assert str(refused.value) == f"BOT_TOKEN：{ops.BOT_TOKEN_FORMAT}"
+
+
+def test_a_token_copied_with_spaces_around_it_is_taken() -> None:
+    assert load_settings(bot_token=" 123456:AAE-x_y \n").bot_token == "123456:AAE-x_y"
