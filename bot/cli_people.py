@@ -63,7 +63,8 @@ async def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     for a in held:
         seen = format_local(a.last_seen_at) if a.last_seen_at else t.NEVER
         flag = t.UNREACHABLE if a.unreachable else ""
-        who = " ".join(x for x in (f"@{a.username or '-'}", a.display_name) if x)
+        names = " ".join(x for x in (f"@{a.username}" if a.username else "", a.display_name) if x)
+        who = t.ACCOUNT_WHO.format(chat=a.chat_id, names=f"（{names}）" if names else "")
         out(t.ACCOUNT.format(id=a.id, who=who, seen=seen, flag=flag))
     for g in grants:
         out(t.ROLE.format(role=describe(g)))

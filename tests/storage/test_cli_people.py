@@ -21,6 +21,8 @@ def test_a_person_is_shown_by_account_and_a_rebind_link_is_made(
     assert code == 0
     assert out.splitlines()[0] == t.PERSON.format(id=1, name="赵科长")
     assert t.ROLE.format(role=t.ROLE_DISTRICT.format(district="沙坪坝区")) in out.splitlines()
+    account = out.splitlines()[1]
+    assert account.startswith("  账号 1：Telegram 5001，最近使用 "), "the Telegram id to look for, no @-"
 
     code, out, _ = run(capsys, "person", "rebind", "--person", "1", "--days", "2")
     assert code == 0 and out.startswith("人员 1（赵科长）的换绑链接，")
