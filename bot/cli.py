@@ -182,14 +182,16 @@ async def cmd_campaign_create(args: argparse.Namespace, settings: Settings) -> i
     name = args.name.strip()
     if not name or len(name) > 100:
         raise CliError(t.CAMPAIGN_NAME_LENGTH)
+    now = SystemClock().now()
     async with open_uows(settings) as uows:
         campaign_id = await campaigns.create_campaign(
             uows,
             name=name,
             unit_deadline=unit_deadline,
             district_deadline=district_deadline,
-            now=SystemClock().now(),
+            now=now,
         )
+        earlier = [c for c in await campaigns.all_campaigns(uows) if c.id != campaign_id]
     out(
         t.CAMPAIGN_CREATED.format(
             id=campaign_id,
@@ -198,6 +200,11 @@ async def cmd_campaign_create(args: argparse.Namespace, settings: Settings) -> i
             district_deadline=format_local(district_deadline),
         )
     )
+    if unit_deadline <= now:
+        out(t.CAMPAIGN_DEADLINE_PAST.format(unit_deadline=format_local(unit_deadline)))
+    for c in earlier:
+        if c.is_open:
+            out(t.CAMPAIGN_STILL_OPEN.format(id=c.id, name=c.name, new=campaign_id))
     return 0
 
 

@@ -209,6 +209,14 @@ CAMPAIGN_CREATED = (
     "征集批次 {id}：{name}；个人及单位提交截止 {unit_deadline}，"
     "区县审核报送截止 {district_deadline}（北京时间）"
 )
+CAMPAIGN_DEADLINE_PAST = (
+    "注意：个人及单位提交截止时间 {unit_deadline} 已过，申报人不能再提交；"
+    "如是输错，可用 expertbot campaign extend --unit-deadline … 改正"
+)
+CAMPAIGN_STILL_OPEN = (
+    "注意：征集批次 {id}（{name}）仍在征集中。此后新申报和截止提醒只针对批次 {new}；"
+    "批次 {id} 已结束的，请用 expertbot campaign close --id {id} 关闭"
+)
 UNIT_KIND = "--kind 须为以下之一：{kinds}"
 UNIT_NAME_LENGTH = "单位名称须为 2 至 100 个字。"
 UNIT_EXISTS = "{district}已有名为“{name}”的单位。"

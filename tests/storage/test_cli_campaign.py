@@ -27,6 +27,25 @@ def test_campaign_verbs_print_the_campaign(tmp_path, monkeypatch, capsys: pytest
     assert code == 0 and "状态：已关闭" in out
 
 
+def test_a_new_campaign_says_when_its_deadline_has_passed_or_another_is_still_open(
+    tmp_path, monkeypatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/cli.db")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(capsys, "campaign", "create", "--name", "2020年征集",
+                       "--unit-deadline", "2020-09-30 18:00", "--district-deadline", "2020-10-15 18:00")  # fmt: skip
+    assert code == 0
+    assert out.splitlines()[1:] == [t.CAMPAIGN_DEADLINE_PAST.format(unit_deadline="2020-09-30 18:00")]
+    code, out, _ = run(capsys, "campaign", "create", "--name", "2030年征集",
+                       "--unit-deadline", "2030-09-30 18:00", "--district-deadline", "2030-10-15 18:00")  # fmt: skip
+    assert code == 0
+    assert out.splitlines()[1:] == [t.CAMPAIGN_STILL_OPEN.format(id=1, name="2020年征集", new=2)]
+    run(capsys, "campaign", "close", "--id", "1")
+    code, out, _ = run(capsys, "campaign", "create", "--name", "2031年征集",
+                       "--unit-deadline", "2031-09-30 18:00", "--district-deadline", "2031-10-15 18:00")  # fmt: skip
+    assert out.splitlines()[1:] == [t.CAMPAIGN_STILL_OPEN.format(id=2, name="2030年征集", new=3)]
+
+
 def test_campaign_certificates_sets_the_number_format(tmp_path, monkeypatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/cli.db")
     monkeypatch.chdir(tmp_path)
