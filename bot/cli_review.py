@@ -187,13 +187,11 @@ async def cmd_invite_list(args: argparse.Namespace, settings: Settings) -> int:
 
     async with _units_of_work(settings) as uows:
         invites = await roles.active_invites(uows, SystemClock().now())
-    for row in invites:
-        if row.unit_id is not None:
-            where = t.LISTING_INVITE_UNIT.format(id=row.unit_id)
-        elif row.district_id is not None:
-            where = t.LISTING_INVITE_DISTRICT.format(id=row.district_id)
+    for row, grant in invites:
+        if grant.unit_name:
+            where = t.LISTING_INVITE_UNIT.format(name=grant.unit_name, code=grant.unit_code)
         else:
-            where = t.LISTING_INVITE_CITY
+            where = grant.district_name or t.LISTING_INVITE_CITY
         who = t.BY_PERSON.format(id=row.created_by) if row.created_by else t.COMMAND_LINE
         by = t.LISTING_INVITE_BY.format(who=who)
         until = t.LISTING_INVITE_UNTIL.format(at=format_local(row.expires_at))

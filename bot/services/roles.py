@@ -235,10 +235,12 @@ async def _create_invite(
     return NewInvite(invite_id, token, target, expires_at)
 
 
-async def active_invites(uows: UnitOfWorkFactory, now: datetime) -> Sequence[InviteRow]:
-    """Unused, unrevoked, unexpired invites."""
+async def active_invites(
+    uows: UnitOfWorkFactory, now: datetime
+) -> list[tuple[InviteRow, Grant]]:
+    """Unused, unrevoked, unexpired invites, each with the role it grants (places named)."""
     async with uows() as uow:
-        return await uow.people.invites(active_at=now)
+        return [(row, await _grant_of(uow, row)) for row in await uow.people.invites(active_at=now)]
 
 
 async def accept_invite(

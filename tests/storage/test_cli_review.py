@@ -53,7 +53,13 @@ def test_grant_revoke_and_invites(tmp_path, monkeypatch, capsys) -> None:
     assert code == 0 and out.startswith(f"邀请 1（{t.ROLE_DISTRICT.format(district='渝中区')}），")
     assert out.splitlines()[1].startswith("/start i_")
     code, out, _ = run(capsys, "invite", "list")
-    assert out.startswith("1\tdistrict")
+    assert out.startswith("1\tdistrict\t渝中区\t")
+    code, out, _ = run(capsys, "unit", "add", "--district", "渝中区", "--name", "重庆某医院", "--kind", "医疗卫生机构")
+    unit_code = out.split("：")[0].removeprefix("单位 ")
+    run(capsys, "invite", "create", "--role", "unit", "--unit", unit_code)
+    code, out, _ = run(capsys, "invite", "list")
+    assert out.splitlines()[1].startswith(f"2\tunit\t重庆某医院（{unit_code}）\t")
+    assert run(capsys, "invite", "revoke", "2")[0] == 0
     assert run(capsys, "invite", "revoke", "1")[0] == 0
     code, _, err = run(capsys, "invite", "revoke", "1")
     assert code == 2 and err.startswith("expertbot: ")
