@@ -147,7 +147,7 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         from bot.webhook import check_webhook_settings
 
         check_webhook_settings(settings)
-    await check_telegram(settings)
+    await check_telegram(settings, polling=not webhook)
     configure_logging(settings.log_format, settings.log_level)
     await (run_webhook(settings) if webhook else run_polling(settings))
     return 0

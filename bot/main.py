@@ -197,12 +197,16 @@ def freeze_startup_objects() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
-async def check_telegram(settings: Settings) -> None:
+async def check_telegram(settings: Settings, *, polling: bool) -> None:
     """Asks Telegram who the bot is (getMe) before `expertbot run` opens anything.
 
     A token Telegram refuses, or a network that cannot reach it, is then one
     line for the operator (a SettingsError, as the command line prints it),
-    not a traceback after the migrations have run.
+    not a traceback after the migrations have run. For long polling, a
+    webhook left registered (the bot ran in webhook mode before) is one too:
+    Telegram would refuse every getUpdates, and aiogram would retry forever.
+    The webhook is not deleted here: with the production token on a test
+    machine, that would silently take the city's bot off the air.
     """
     from aiogram.exceptions import (
         TelegramNetworkError,
@@ -211,17 +215,20 @@ async def check_telegram(settings: Settings) -> None:
         TelegramUnauthorizedError,
     )
 
+    server = settings.telegram_api_base or "https://api.telegram.org"
     bot = create_bot(settings)
     try:
         await bot.get_me()
+        webhook = (await bot.get_webhook_info()).url if polling else ""
     except (TelegramUnauthorizedError, TelegramNotFound) as refused:
         raise SettingsError(ops_texts.TOKEN_REFUSED.format(reason=refused.message)) from None
     except (TelegramNetworkError, TelegramServerError) as failed:
-        server = settings.telegram_api_base or "https://api.telegram.org"
         problem = ops_texts.TELEGRAM_UNREACHABLE.format(server=server, reason=failed.message)
         raise SettingsError(problem) from None
     finally:
         await bot.session.close()
+    if webhook:
+        raise SettingsError(ops_texts.WEBHOOK_STILL_SET.format(url=webhook, server=server))
 
 
 async def run_polling(settings: Settings) -> None:

@@ -58,6 +58,11 @@ TOKEN_REFUSED = (
     "BOT_TOKEN：Telegram 不认这个令牌（{reason}）。"
     "请在 @BotFather 用 /mybots 查看并重新复制；令牌被撤销过的，请用新令牌。"
 )
+WEBHOOK_STILL_SET = (
+    "Telegram 仍把更新推送到 webhook（{url}），长轮询收不到任何消息。"
+    "改用长轮询：先删除它，curl -s {server}/bot$BOT_TOKEN/deleteWebhook；"
+    "继续用 webhook：设置 WEBHOOK_URL 和 WEBHOOK_SECRET。"
+)
 TELEGRAM_UNREACHABLE = (
     "连不上 Telegram（{server}）：{reason}。请检查本机的网络、DNS、防火墙或代理；"
     "不能直连 api.telegram.org 时，可用 TELEGRAM_API_BASE 指向可达的 Bot API 服务器。"

@@ -1,10 +1,11 @@
-"""`expertbot run` with a token Telegram refuses, or no route to Telegram: one line, nothing opened."""
+"""`expertbot run` before it starts: a refused token, no route to Telegram, a webhook left registered: one line, nothing opened."""
 
 from __future__ import annotations
 
 import json
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -15,29 +16,48 @@ from bot.config import SettingsError, load_settings
 from bot.texts import ops
 from tests.deploy.support import free_port
 
+ME = {"id": 42, "is_bot": True, "first_name": "专家库", "username": "cq_expert_bot"}
+LEFT_HOOK = {"url": "https://bot.example.test/tg", "has_custom_certificate": False, "pending_update_count": 3}
 
-class RefusesEveryToken(BaseHTTPRequestHandler):
-    """The Bot API's answer to a revoked token: 401 Unauthorized, as JSON."""
 
-    def do_POST(self) -> None:
-        body = json.dumps({"ok": False, "error_code": 401, "description": "Unauthorized"})
-        self.send_response(401)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(body.encode())
+def bot_api(answers: dict[str, tuple[int, Any]]) -> type[BaseHTTPRequestHandler]:
+    """A Bot API that answers each method (the path's last part) with a status and a result."""
 
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+    class Answers(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            status, result = answers[self.path.rsplit("/", 1)[-1]]
+            if status == 200:
+                body = {"ok": True, "result": result}
+            else:
+                body = {"ok": False, "error_code": status, "description": result}
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(json.dumps(body).encode())
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    return Answers
+
+
+@contextmanager
+def serving(answers: dict[str, tuple[int, Any]]) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), bot_api(answers))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture
 def refusing_api() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), RefusesEveryToken)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    """The Bot API's answer to a revoked token: 401 Unauthorized."""
+    with serving({"getMe": (401, "Unauthorized")}) as url:
+        yield url
 
 
 @pytest.fixture
@@ -77,6 +97,18 @@ def test_no_route_to_telegram_is_one_line_naming_the_server(
     prefix, _, rest = ops.TELEGRAM_UNREACHABLE.partition("{reason}")
     assert line.startswith("expertbot: " + prefix.format(server=nobody))
     assert line.endswith(rest)
+    assert not (run_env / "bot.db").exists()
+
+
+def test_long_polling_with_a_webhook_left_registered_says_how_to_remove_it(
+    run_env, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with serving({"getMe": (200, ME), "getWebhookInfo": (200, LEFT_HOOK)}) as api:
+        monkeypatch.setenv("TELEGRAM_API_BASE", api)
+        line = run_and_read_error(capsys)
+    expected = ops.WEBHOOK_STILL_SET.format(url=LEFT_HOOK["url"], server=api)
+    assert line == "expertbot: " + expected
+    assert f"curl -s {api}/bot$BOT_TOKEN/deleteWebhook" in line
     assert not (run_env / "bot.db").exists()
 
 
