@@ -137,12 +137,14 @@ async def cmd_remind(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         if not settings.bot_token:
             raise CliError(t.REMIND_NEEDS_TOKEN)
-        from bot.main import create_bot, freeze_startup_objects
+        from bot.main import check_telegram, create_bot, freeze_startup_objects
         from bot.ratelimit import RateLimiter
         from bot.services.accounts import configured_admins
         from bot.webhook import stop_on_signals
         from handlers.sending import TelegramSender
 
+        # A refused token would fail every message of the pass, each with a traceback.
+        await check_telegram(settings, polling=False)
         bot = create_bot(settings)
         sender = TelegramSender(bot, RateLimiter(), clock, uows)
         admins = await configured_admins(uows, settings.bureau_admin_ids, clock.now())

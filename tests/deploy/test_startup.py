@@ -70,9 +70,9 @@ def run_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Any:
     return tmp_path
 
 
-def run_and_read_error(capsys: pytest.CaptureFixture[str]) -> str:
+def run_and_read_error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
     with pytest.raises(SystemExit) as exit_:
-        cli.main(["run"])
+        cli.main(list(argv or ["run"]))
     assert exit_.value.code == 2
     lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("expertbot:")]
     assert len(lines) == 1, lines
@@ -86,6 +86,14 @@ def test_a_token_telegram_refuses_is_one_line_before_the_database_is_made(
     line = run_and_read_error(capsys)
     assert line == "expertbot: " + ops.TOKEN_REFUSED.format(reason="Unauthorized")
     assert not (run_env / "bot.db").exists()
+
+
+def test_a_reminder_pass_with_a_refused_token_stops_before_sending(
+    run_env, refusing_api, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TELEGRAM_API_BASE", refusing_api)
+    line = run_and_read_error(capsys, "remind", "--once")
+    assert line == "expertbot: " + ops.TOKEN_REFUSED.format(reason="Unauthorized")
 
 
 def test_no_route_to_telegram_is_one_line_naming_the_server(
