@@ -13,14 +13,14 @@ from typing import Any
 from bot.cli import CliError, open_uows, out
 from bot.config import Settings
 from bot.texts import cli as t
+from bot.texts.draws import USING_UNIT_KINDS
 
 
 def register(verbs: Any) -> None:
     draw = verbs.add_parser("draw", help=t.H_DRAW).add_subparsers(metavar="ACTION")
     unit = draw.add_parser("unit", help=t.H_DRAW_UNIT)
     unit.add_argument("name", help=t.H_DRAW_UNIT_NAME)
-    unit.add_argument("--kind", required=True, choices=["hr", "division", "project"],
-                      help=t.H_DRAW_UNIT_KIND)  # fmt: skip
+    unit.add_argument("--kind", required=True, help=t.H_DRAW_UNIT_KIND)
     unit.add_argument("--district", help=t.H_DRAW_UNIT_DISTRICT)
     unit.add_argument("--unit", help=t.H_DRAW_UNIT_UNIT)
     unit.set_defaults(handler=cmd_unit)
@@ -69,8 +69,11 @@ async def cmd_unit(args: argparse.Namespace, settings: Settings) -> int:
         async with open_uows(settings) as uows, uows() as uow:
             row = await uow.campaigns.district_by_code(resolve_district(args.district).code)
             district_id = row.id if row else None
+    # The code (project) or its name (项目单位); the use case refuses anything else in Chinese.
+    kind = args.kind.strip()
+    kind = next((code for code, name in USING_UNIT_KINDS.items() if name == kind), kind)
     row = await _call(
-        settings, draw_admin.add_using_unit, name=args.name.strip(), kind=args.kind,
+        settings, draw_admin.add_using_unit, name=args.name.strip(), kind=kind,
         district_id=district_id, unit_code=(args.unit or "").strip().upper() or None,
         now=SystemClock().now(),
     )  # fmt: skip
@@ -83,7 +86,7 @@ async def cmd_units(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import draw_admin
 
     for row in await _call(settings, draw_admin.using_units):
-        out(f"{row.id}\t{row.code}\t{row.kind}\t{row.name}")
+        out(f"{row.id}\t{row.code}\t{USING_UNIT_KINDS.get(row.kind, row.kind)}\t{row.name}")
     return 0
 
 

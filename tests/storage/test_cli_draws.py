@@ -26,8 +26,14 @@ def test_draw_unit_refuses_a_second_unit_of_a_name_and_an_unknown_unit_code_in_c
     assert code == 2 and err == "expertbot: 已有名为“渝北区人社局”的使用单位，没有重复登记。\n"
     code, _, err = run(capsys, "draw", "unit", "某项目部", "--kind", "project", "--unit", "nope")
     assert code == 2 and err == "expertbot: 找不到单位代码：NOPE（查看：expertbot unit list）\n"
+    code, _, err = run(capsys, "draw", "unit", "某项目部", "--kind", "学校")
+    assert code == 2 and err.startswith("expertbot: 使用单位类型“学校”不对，须为以下之一：")
     code, out, _ = run(capsys, "draw", "units")
     assert code == 0 and len(out.splitlines()) == 1, "nothing was added by the refusals"
+    assert out.split("\t")[2] == "区县人社局", "the kind as the chat names it"
+    code, out, _ = run(capsys, "draw", "unit", "某项目部", "--kind", "项目单位")
+    assert code == 0
+    assert run(capsys, "draw", "units")[1].splitlines()[1].split("\t")[2:] == ["项目单位", "某项目部"]
 
 
 async def test_a_using_unit_of_no_known_kind_is_refused_in_chinese(sessionmaker, clock) -> None:
