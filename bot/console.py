@@ -15,13 +15,14 @@ import re
 import sys
 import tempfile
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import time as time_of_day
 from pathlib import Path
 from typing import Any
 
 from aiogram import Bot
 
-from bot.clock import SystemClock, format_local
+from bot.clock import TZ, SystemClock, format_local, local
 from bot.config import Settings
 from bot.demo import (
     DEMO_EXPERTS,
@@ -61,6 +62,16 @@ def demo_accounts() -> dict[int, str]:
     return {**t.ACCOUNTS, **experts}
 
 
+def demo_deadlines(now: datetime) -> tuple[datetime, datetime]:
+    """Two and four weeks ahead, at 18:00 Beijing time, as a notice would set them."""
+    today = local(now).date()
+
+    def evening(days: int) -> datetime:
+        return datetime.combine(today + timedelta(days=days), time_of_day(18, 0), tzinfo=TZ)
+
+    return evening(14), evening(28)
+
+
 async def run_console(settings: Settings, db_path: str) -> None:
     clock = SystemClock()
     keyring = console_keys(settings, db_path)
@@ -69,15 +80,12 @@ async def run_console(settings: Settings, db_path: str) -> None:
     await check_keys(database, keyring, clock.now())
     now = clock.now()
     async with unit_of_work_factory(database)() as uow:
-        await seed_demo(
-            uow,
-            now,
-            deadlines=(now + timedelta(days=14), now + timedelta(days=30)),
-            name=t.CAMPAIGN_NAME,
-        )
+        await seed_demo(uow, now, deadlines=demo_deadlines(now), name=t.CAMPAIGN_NAME)
         await seed_demo_reviewers(uow, now)
         await seed_demo_qualified(uow, now)
         await uow.commit()
+        campaign = await uow.campaigns.current_campaign()
+        assert campaign is not None
     await seed_demo_experts(unit_of_work_factory(database), now)
     # The database remembers the ids of cards sent in earlier runs (to rewrite them on a decision):
     # this run's ids start above theirs, as a chat's ids only grow on Telegram.
@@ -88,7 +96,8 @@ async def run_console(settings: Settings, db_path: str) -> None:
     world = OfflineWorld(dp, bot, now=clock.now)
     console = Console(world, bot, clock, unit_of_work_factory(database), demo_accounts())
     print(t.BANNER.format(db=db_path, id=console.user.id, label=console.labels[console.user.id]))
-    print(t.DEADLINE.format(deadline=format_local(now + timedelta(days=14))))
+    # The campaign's own deadline: a database from an earlier run keeps the one it was seeded with.
+    print(t.DEADLINE.format(deadline=format_local(campaign.unit_deadline)))
     interactive = sys.stdin.isatty()
     tracebacks = settings.log_level.upper() == "DEBUG"
     while True:

@@ -8,10 +8,13 @@ import io
 import logging
 import re
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from bot import console
+from bot.clock import TZ, FixedClock
 from bot.config import Settings
 from bot.console import run_console
 from bot.offline import OfflineUser
@@ -133,6 +136,23 @@ async def test_a_second_run_on_the_same_database_sends_messages_under_new_ids(
         cards = await uow.applications.card_messages(4)  # 孙纸质, opened once in each run
     await database.dispose()
     assert len({message_id for _, message_id in cards}) == 2
+
+
+async def test_the_banner_gives_the_demo_campaigns_deadline_at_six_in_the_evening_on_every_run(
+    tmp_path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The first run seeds the campaign; a later run must print that campaign's deadline, not
+    one computed again from its own start (it said a later day than the bot's welcome did)."""
+    clock = FixedClock(datetime(2026, 12, 3, 3, 15, tzinfo=TZ))
+    monkeypatch.setattr(console, "SystemClock", lambda: clock)
+    db = str(tmp_path / "demo.db")
+    for _ in range(2):
+        monkeypatch.setattr(sys, "stdin", io.StringIO("/start\n"))
+        await run_console(Settings(), db)
+        out = capsys.readouterr().out
+        assert t.DEADLINE.format(deadline="2026-12-17 18:00") in out
+        assert "个人及单位提交截止：2026-12-17 18:00" in out
+        clock.advance(days=3)
 
 
 async def test_a_line_that_cannot_run_is_answered_in_chinese_without_python_words(
