@@ -231,6 +231,23 @@ async def check_telegram(settings: Settings, *, polling: bool) -> None:
         raise SettingsError(ops_texts.WEBHOOK_STILL_SET.format(url=webhook, server=server))
 
 
+async def show_default_menu(bot: Bot) -> None:
+    """The command menu of everyone without a role (applicants, experts), in Chinese.
+
+    Reviewers get theirs per chat when a role is granted (handlers.review.refresh_menu);
+    without this, an applicant's menu was empty unless someone set it in @BotFather.
+    """
+    from aiogram.exceptions import TelegramAPIError
+    from aiogram.types import BotCommandScopeDefault
+
+    from handlers.render_review import commands_for
+
+    try:
+        await bot.set_my_commands(commands_for(()), scope=BotCommandScopeDefault())
+    except TelegramAPIError as problem:
+        log.warning("default command menu not set: %s", problem)
+
+
 async def run_polling(settings: Settings) -> None:
     from bot.downloads import check_download_settings
 
@@ -245,6 +262,7 @@ async def run_polling(settings: Settings) -> None:
     reminders = asyncio.create_task(start_reminders(dp, bot, stop, lease), name="reminders")
     purges = asyncio.create_task(start_purges(dp, stop), name="retention")
     links = start_download_server(dp, stop)
+    await show_default_menu(bot)
     freeze_startup_objects()
     try:
         await dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types())
@@ -361,6 +379,7 @@ async def run_webhook(settings: Settings, stop: asyncio.Event | None = None) -> 
             drop_pending_updates=False,
         )
         log.info("webhook registered with Telegram")
+        await show_default_menu(bot)
 
     app = build_webhook_app(dp, bot, secret=secret, path=webhook_path(url), health=health)
     lease = LeaderLease(database, "reminders")

@@ -156,7 +156,7 @@ def commands_for(grants: Sequence[Grant]) -> list[BotCommand]:
         names.append("draws")
     if roles:
         names.append("roles")
-    names.append("help")
+    names += ["privacy", "help"]
     return [BotCommand(command=n, description=t.COMMANDS[n]) for n in names]
 
 

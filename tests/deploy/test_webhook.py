@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 from aiogram import Bot, Dispatcher
-from aiogram.methods import SendMessage
-from aiogram.types import Message
+from aiogram.methods import SendMessage, SetMyCommands
+from aiogram.types import BotCommand, BotCommandScopeDefault, Message
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestClient, TestServer
 
@@ -221,6 +221,16 @@ async def test_shutdown_finishes_the_updates_in_flight() -> None:
     assert not _listening(port)
 
 
+def _default_menu(telegram: FakeTelegram) -> list[BotCommand]:
+    """The commands set for everyone (no chat scope), the latest; [] before any."""
+    menus = [
+        r.commands
+        for r in telegram.session.requests
+        if isinstance(r, SetMyCommands) and isinstance(r.scope, BotCommandScopeDefault)
+    ]
+    return menus[-1] if menus else []
+
+
 def _listening(port: int) -> bool:
     import socket
 
@@ -251,6 +261,10 @@ async def test_run_webhook_registers_with_the_secret_and_serves(
             running.result()
         assert telegram.webhooks[0]["url"] == f"https://bot.example.test{PATH}"
         assert telegram.webhooks[0]["secret_token"] == SECRET
+        await eventually(lambda: _default_menu(telegram), 60, "the default command menu")
+        assert [c.command for c in _default_menu(telegram)] == [
+            "start", "status", "download", "privacy", "help"
+        ]  # fmt: skip
         async with ClientSession() as http:
             async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
                 assert response.status == 200
