@@ -69,6 +69,10 @@ class Apply(StatesGroup):
     signature = State()
 
 
+CHOOSING_PLACE = (Apply.district.state, Apply.unit.state, Apply.unit_name.state)
+"""Steps where the district list's buttons still hold: a district chosen may be changed."""
+
+
 def build_router() -> Router:
     """The applicant's commands; /start stays behind the reviewers' invite links."""
     router = Router(name="applicant")
@@ -270,10 +274,13 @@ async def _begin(
 async def on_district_page(
     query: CallbackQuery, callback_data: DistrictPage, state: FSMContext, uows: UnitOfWorkFactory
 ) -> None:
-    """Turns the page of districts."""
-    if await state.get_state() != Apply.district.state:
+    """Turns the page of districts; from the unit step (◀ 重新选择区县), goes back to them."""
+    current = await state.get_state()
+    if current not in CHOOSING_PLACE:
         await query.answer(t.STALE_BUTTON)
         return
+    if current != Apply.district.state:
+        await enter(state, Apply.district, {})
     text, markup = render.district_page(await svc.list_districts(uows), callback_data.page)
     await query.answer()
     await _message_of(query).edit_text(text, reply_markup=markup)
@@ -294,15 +301,16 @@ async def on_district_text(message: Message, uows: UnitOfWorkFactory) -> None:
 async def on_district_pick(
     query: CallbackQuery, callback_data: DistrictPick, state: FSMContext, uows: UnitOfWorkFactory
 ) -> None:
-    """Shows the units of the chosen district."""
-    if await state.get_state() not in (Apply.district.state, Apply.unit.state):
+    """Shows the units of the chosen district; with none listed, its name is typed at once."""
+    if await state.get_state() not in CHOOSING_PLACE:
         await query.answer(t.STALE_BUTTON)
         return
     choice = await svc.units_of(uows, callback_data.district_id)
     if choice is None:
         await query.answer(t.STALE_BUTTON)
         return
-    await enter(state, Apply.unit, {"district_id": choice.district.id})
+    stage = Apply.unit if choice.units else Apply.unit_name
+    await enter(state, stage, {"district_id": choice.district.id})
     await query.answer()
     text, markup = render.unit_page(choice.district, choice.units, 0)
     await _message_of(query).answer(text, reply_markup=markup)
@@ -332,8 +340,12 @@ async def on_unit_text(message: Message, state: FSMContext, uows: UnitOfWorkFact
         await state.set_state(Apply.district)
         await message.answer(t.CHOOSE_DISTRICT)
         return
-    text, markup = render.unit_page(found.district, found.units, 0)
-    await message.answer(t.UNIT_MATCHES if found.units else text, reply_markup=markup)
+    if not found.units:
+        missed = t.UNIT_NOT_FOUND.format(district=found.district.name, query=found.query[:20])
+        await message.answer(missed, reply_markup=render.unit_search_missed(found.district))
+        return
+    _, markup = render.unit_page(found.district, found.units, 0)
+    await message.answer(t.UNIT_MATCHES, reply_markup=markup)
 
 
 async def on_unit_pick(

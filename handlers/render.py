@@ -163,9 +163,21 @@ def _unit_page(
     nav = pager(page, pages, lambda p: UnitPage(district_id=district.id, page=p).pack())
     if nav:
         rows.append(nav)
-    rows.append([_button(t.UNIT_NOT_LISTED, UnitNotListed(district_id=district.id))])
-    text = (t.CHOOSE_UNIT if units else t.NO_UNITS).format(district=district.name)
-    return text, InlineKeyboardMarkup(inline_keyboard=rows)
+    if not units:  # the name is typed at once (Apply.unit_name): nothing to choose from
+        back = [[_button(t.BUTTON_OTHER_DISTRICT, DistrictPage(page=0))]]
+        return t.NO_UNITS.format(district=district.name), InlineKeyboardMarkup(inline_keyboard=back)
+    rows.extend(unit_search_missed(district).inline_keyboard)
+    return t.CHOOSE_UNIT.format(district=district.name), InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def unit_search_missed(district: DistrictRow) -> InlineKeyboardMarkup:
+    """Below a unit list, or a search that found none: type the name instead, or another district."""
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [_button(t.UNIT_NOT_LISTED, UnitNotListed(district_id=district.id))],
+            [_button(t.BUTTON_OTHER_DISTRICT, DistrictPage(page=0))],
+        ]
+    )
 
 
 def pager(page: int, pages: int, pack: Any) -> list[InlineKeyboardButton]:

@@ -145,6 +145,8 @@ class DistrictSearch:
 class UnitChoice:
     district: DistrictRow
     units: Sequence[UnitRow]
+    query: str = ""
+    """What was searched for (normalised), when the units are a search's matches."""
 
 
 @dataclass(frozen=True)
@@ -526,7 +528,8 @@ async def find_units(
     if choice is None:
         return None
     query = normalize(typed)  # both sides: names keep their （）, a search may type ()
-    return replace(choice, units=[u for u in choice.units if query and query in normalize(u.name)])
+    matches = [u for u in choice.units if query and query in normalize(u.name)]
+    return replace(choice, units=matches, query=query)
 
 
 async def start_with_unit(

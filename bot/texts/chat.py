@@ -89,9 +89,14 @@ CHOOSE_DISTRICT_PAGE = "请选择您的工作单位所在区县（第 {page}/{pa
 DISTRICT_NOT_FOUND = "没有找到“{query}”，请换个关键字，或点击按钮选择。"
 DISTRICT_MATCHES = "找到以下区县，请选择："
 CHOOSE_UNIT = "{district}：请选择您的工作单位，或直接输入单位名称查找："
-NO_UNITS = "{district}目前没有登记的单位。请直接输入您的工作单位全称，由区县确认。"
+NO_UNITS = "{district}目前没有登记的单位。请直接输入您的工作单位全称（将由区县人力社保部门确认）："
 UNIT_MATCHES = "找到以下单位，请选择；都不是请点“我的单位不在列表中”："
+UNIT_NOT_FOUND = (
+    "{district}没有名称含“{query}”的单位。请换个关键字再找，"
+    "或点“我的单位不在列表中”后输入单位全称。"
+)
 UNIT_NOT_LISTED = "我的单位不在列表中"
+BUTTON_OTHER_DISTRICT = "◀ 重新选择区县"
 TYPE_UNIT_NAME = "请输入您的工作单位全称（将由区县人力社保部门确认）："
 UNIT_TYPED = "已记录工作单位“{unit}”，该单位尚未登记，将由区县人力社保部门确认。"
 UNIT_CHOSEN = "工作单位：{unit}（{district}）"

@@ -360,12 +360,56 @@ async def test_unlisted_unit_is_typed_and_marked_for_the_district(
 ) -> None:
     user = world.user(1001, "三")
     await consent(user)
+    await user.press("沙坪坝区")
+    await user.press("我的单位不在列表中")
+    await user.send("重庆某设计院")
+    app = await _app(sessionmaker)
+    assert (app.unit_name, app.unit_confirmed, app.unit_id) == ("重庆某设计院", False, None)
+
+
+async def test_in_a_district_without_units_the_typed_name_is_taken_at_once(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    """The prompt says to type the unit's full name: doing so must not show the prompt again."""
+    user = world.user(1001, "三")
+    await consent(user)
     await user.send("万州")
     await user.press("万州区")
-    await user.press("我的单位不在列表中")
+    assert user.last().text == "万州区目前没有登记的单位。请直接输入您的工作单位全称（将由区县人力社保部门确认）："
+    assert [label for label, _ in user.last().buttons()] == ["◀ 重新选择区县"], "no list to say a unit is missing from"
     await user.send("重庆三峡学院")
+    assert user.last().text.startswith("第 1/25 项")
     app = await _app(sessionmaker)
     assert (app.unit_name, app.unit_confirmed, app.unit_id) == ("重庆三峡学院", False, None)
+
+
+async def test_a_unit_search_that_finds_none_says_so_and_offers_typing_the_name(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    user = world.user(1001, "三")
+    await consent(user)
+    await user.press("沙坪坝区")
+    await user.send("设计院")
+    assert user.last().text.startswith("沙坪坝区没有名称含“设计院”的单位。"), "it has 重庆大学"
+    assert [label for label, _ in user.last().buttons()] == ["我的单位不在列表中", "◀ 重新选择区县"]
+    await user.press("我的单位不在列表中")
+    await user.send("重庆某设计院")
+    assert (await _app(sessionmaker)).unit_name == "重庆某设计院"
+
+
+async def test_a_district_chosen_by_mistake_is_changed_from_the_unit_step(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    user = world.user(1001, "三")
+    await consent(user)
+    await user.press("万州区")
+    await user.press("◀ 重新选择区县")
+    assert user.last().text.startswith("请选择您的工作单位所在区县（第 1/")
+    await user.send("沙坪坝")
+    await user.press("沙坪坝区")
+    await user.press("重庆大学")
+    app = await _app(sessionmaker)
+    assert (app.unit_name, app.unit_confirmed) == ("重庆大学", True)
 
 
 async def test_refusing_consent_stores_nothing(world: OfflineWorld, sessionmaker) -> None:
