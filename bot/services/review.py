@@ -572,6 +572,8 @@ async def decide(
         if to is Status.RETURNED:
             values["return_reason"] = reason
             values["cursor"] = None
+        if to is Status.UNIT_APPROVED and not app.unit_confirmed:
+            values["unit_confirmed"] = True  # the district checked the typed unit and approved for it
         if not await uow.applications.update_application(app.id, app.version, values, now):
             log.info("application %s was moved concurrently; %s came second", app.id, actor_id)
             raise await _handled_error(uow, app)

@@ -128,7 +128,9 @@ MARK = {True: " ✅", False: " ⚠️ 不符合", None: " ❔"}
 CARD_DUPLICATES = "⚠️ 同一身份证号的其他申报 {count} 份："
 CARD_DUPLICATE = "· #{id} · {campaign} · {district} · {unit} · {status}"
 CARD_NO_DUPLICATES = "同一身份证号的其他申报：无"
-CARD_UNIT_UNCONFIRMED = "⚠️ 申报人填写的工作单位尚未登记：请区县先核实确认该单位，并代为进行单位审核。"
+CARD_UNIT_UNCONFIRMED = (
+    "⚠️ 申报人填写的工作单位尚未登记：请区县先核实该单位，并代为进行单位审核；点“通过”即确认该单位。"
+)
 CARD_UNIT_NO_REVIEWER = "⚠️ 该单位尚无审核人（或审核人即申报人本人）：请区县代为进行单位审核。"
 CARD_FLAGS = "⚠️ 申报条件提示：{reasons}"
 CARD_RELAXATION = "放宽条件申请理由：{reason}"

@@ -414,6 +414,32 @@ async def test_district_reviews_at_unit_level_when_the_unit_has_no_reviewer(
     assert (await application(sessionmaker)).status == "district_approved"
 
 
+@pytest.mark.production_loop
+async def test_the_districts_unit_level_approval_confirms_a_typed_unit(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    """The card asks the district to check a unit the applicant typed and approve for it; once
+    it has, the unit is no longer shown as 待区县确认 (nothing else ever confirmed it)."""
+    await grant(sessionmaker, DISTRICT_REVIEWER, "赵区县", RoleKind.DISTRICT, "500106")
+    user = world.user(APPLICANT, "三", last_name="张")
+    await consent(user)
+    await user.press("沙坪坝区")
+    await user.press("我的单位不在列表中")
+    await user.send("重庆某设计院")
+    await fill_form(user)
+    await user.press("签名提交")
+    await user.send("张三")
+    district = world.user(DISTRICT_REVIEWER, "区县")
+    assert rt.CARD_UNIT_UNCONFIRMED in card_of(district).text
+    await district.press("通过")
+    app = await application(sessionmaker)
+    assert (app.status, app.unit_name, app.unit_confirmed) == ("unit_approved", "重庆某设计院", True)
+    card = card_of(district).text
+    assert "待区县审核" in card and "待区县确认" not in card and rt.CARD_UNIT_UNCONFIRMED not in card
+    await user.send("/status")
+    assert "待区县确认" not in user.last().text
+
+
 async def test_a_reviewer_never_decides_on_their_own_application(
     world: OfflineWorld, sessionmaker
 ) -> None:
