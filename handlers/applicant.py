@@ -105,6 +105,7 @@ def build_conversation_router() -> Router:
     router.callback_query.register(on_card_edit, CardEdit.filter())
     router.callback_query.register(on_sign, CardAction.filter(F.do == CardDo.SIGN))
     router.callback_query.register(on_withdraw, CardAction.filter(F.do == CardDo.WITHDRAW_CONFIRM))
+    router.callback_query.register(on_change_unit, CardAction.filter(F.do == CardDo.UNIT))
     router.callback_query.register(on_card_action, CardAction.filter())
     router.message.register(on_form_message, StateFilter(Apply.form))
     router.message.register(on_district_text, StateFilter(Apply.district))
@@ -280,7 +281,7 @@ async def on_district_page(
         await query.answer(t.STALE_BUTTON)
         return
     if current != Apply.district.state:
-        await enter(state, Apply.district, {})
+        await enter(state, Apply.district, await _changing(state))
     text, markup = render.district_page(await svc.list_districts(uows), callback_data.page)
     await query.answer()
     await _message_of(query).edit_text(text, reply_markup=markup)
@@ -310,7 +311,7 @@ async def on_district_pick(
         await query.answer(t.STALE_BUTTON)
         return
     stage = Apply.unit if choice.units else Apply.unit_name
-    await enter(state, stage, {"district_id": choice.district.id})
+    await enter(state, stage, {**await _changing(state), "district_id": choice.district.id})
     await query.answer()
     text, markup = render.unit_page(choice.district, choice.units, 0)
     await _message_of(query).answer(text, reply_markup=markup)
@@ -357,9 +358,17 @@ async def on_unit_pick(
     questions: svc.ShownQuestions,
     person_id: int,
 ) -> None:
-    """Opens the draft for the chosen unit and asks the first field."""
+    """Opens the draft for the chosen unit and asks the first field (or moves the application
+    whose unit is being changed there)."""
     if await state.get_state() != Apply.unit.state:
         await query.answer(t.STALE_BUTTON)
+        return
+    if changing := await _changing(state):
+        moved = await svc.change_unit(
+            uows, person_id=person_id, app_id=changing["app_id"], district_id=None,
+            unit_id=callback_data.unit_id, now=clock.now(),
+        )  # fmt: skip
+        await _moved(query, state, moved, questions)
         return
     app = await svc.start_with_unit(
         uows, person_id=person_id, unit_id=callback_data.unit_id, now=clock.now()
@@ -381,7 +390,9 @@ async def on_unit_not_listed(
     if await state.get_state() != Apply.unit.state:
         await query.answer(t.STALE_BUTTON)
         return
-    await enter(state, Apply.unit_name, {"district_id": callback_data.district_id})
+    await enter(
+        state, Apply.unit_name, {**await _changing(state), "district_id": callback_data.district_id}
+    )
     await query.answer()
     await _message_of(query).answer(t.TYPE_UNIT_NAME)
 
@@ -398,6 +409,13 @@ async def on_unit_name(
     if not message.text:
         await message.answer(t.WRONG_TYPE_TEXT)
         return
+    if changing := await _changing(state):
+        moved = await svc.change_unit(
+            uows, person_id=person_id, app_id=changing["app_id"],
+            district_id=await state.get_value("district_id"), typed=message.text, now=clock.now(),
+        )  # fmt: skip
+        await _moved(message, state, moved, questions)
+        return
     app = await svc.start_with_typed_unit(
         uows,
         person_id=person_id,
@@ -411,6 +429,57 @@ async def on_unit_name(
         return
     await message.answer(t.UNIT_TYPED.format(unit=app.unit_name))
     await _begin(message, state, app, questions)
+
+
+async def on_change_unit(
+    query: CallbackQuery,
+    callback_data: CardAction,
+    state: FSMContext,
+    uows: UnitOfWorkFactory,
+    clock: Clock,
+    person_id: int,
+) -> None:
+    """修改 工作单位 on the card: the district and unit are chosen again, the answers kept."""
+    opened = await svc.open_unit_change(
+        uows, person_id=person_id, app_id=callback_data.app_id, now=clock.now()
+    )
+    if opened is None:
+        await query.answer(t.STALE_BUTTON)
+        return
+    app, districts = opened
+    await enter(state, Apply.district, {"app_id": app.id})
+    text, markup = render.district_page(districts, 0)
+    intro = t.CHANGE_UNIT.format(unit=app.unit_name, district=app.district_name)
+    await together(query.answer(), _message_of(query).answer(f"{intro}\n{text}", reply_markup=markup))
+
+
+async def _changing(state: FSMContext) -> dict[str, int]:
+    """{"app_id": …} while an application's unit is being changed from its card, else {}."""
+    app_id = await state.get_value("app_id")
+    return {"app_id": app_id} if app_id is not None else {}
+
+
+async def _moved(
+    where: CallbackQuery | Message,
+    state: FSMContext,
+    step: svc.Step | None,
+    questions: svc.ShownQuestions,
+) -> None:
+    """After a unit change: says where the application is now, then the card or the next field."""
+    message = _message_of(where) if isinstance(where, CallbackQuery) else where
+    if step is None:
+        await state.set_state(Apply.district)
+        await message.answer(t.CHOOSE_DISTRICT)
+        if isinstance(where, CallbackQuery):
+            await where.answer()
+        return
+    await enter(state, Apply.form, {"app_id": step.app.id})
+    changed = t.UNIT_CHANGED.format(unit=step.app.unit_name, district=step.app.district_name)
+    if isinstance(where, CallbackQuery):
+        await where.answer()
+        await message.edit_reply_markup(reply_markup=None)
+    await message.answer(changed)
+    await _after_step(message, step, questions)
 
 
 # the form ------------------------------------------------------------------------------

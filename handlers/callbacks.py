@@ -88,6 +88,7 @@ class CardDo(StrEnum):
     WITHDRAW = "wd"
     WITHDRAW_CONFIRM = "wdy"
     WITHDRAW_KEEP = "wdn"
+    UNIT = "unit"
 
 
 class ApplyMyself(CallbackData, prefix="am"):

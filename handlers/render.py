@@ -319,6 +319,7 @@ def _card_blocks(app: ApplicationSnapshot) -> list[str]:
 def _card_keyboard(app: ApplicationSnapshot) -> InlineKeyboardMarkup:
     v = app.values
     edits = [_edit_button(f) for f in FIELDS if f.applies(v) and f.key != keys.ID_CONFIRMED]
+    edits.insert(0, _card(app, CardDo.UNIT, t.BUTTON_CHANGE_UNIT))  # the card's first line
     rows = [edits[i : i + 2] for i in range(0, len(edits), 2)]
     rows.append([_card(app, CardDo.SIGN, t.BUTTON_SIGN)])
     rows.append(

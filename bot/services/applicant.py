@@ -562,6 +562,65 @@ async def start_with_typed_unit(
     return app
 
 
+async def open_unit_change(
+    uows: UnitOfWorkFactory, *, person_id: int, app_id: int, now: datetime
+) -> tuple[ApplicationSnapshot, Sequence[DistrictRow]] | None:
+    """The person's application if its unit may be changed now (as any field may), and the
+    districts to choose from; a DomainError says why not. None: not theirs."""
+    async with uows() as uow:
+        app = await _theirs(uow, person_id, app_id)
+        if app is None:
+            return None
+        _check_editable(app, None, now)
+        return app, await uow.campaigns.districts()
+
+
+async def change_unit(
+    uows: UnitOfWorkFactory,
+    *,
+    person_id: int,
+    app_id: int,
+    district_id: int | None,
+    unit_id: int | None = None,
+    typed: str | None = None,
+    now: datetime,
+) -> Step | None:
+    """Moves the application to a listed unit, or to one typed for the district to confirm.
+
+    Its flags are checked again: a university's or research institute's
+    applicants need a higher title. None: not theirs, or the unit or district is gone.
+    """
+    name = None
+    if unit_id is None:
+        try:
+            name = parse_unit_name(typed or "")
+        except ValueError as problem:
+            raise DomainError(str(problem)) from None
+    async with uows() as uow:
+        app = await _theirs(uow, person_id, app_id)
+        if app is None:
+            return None
+        _check_editable(app, None, now)
+        if unit_id is not None:
+            unit = await uow.campaigns.unit(unit_id)
+            if unit is None:
+                return None
+            place = {"district_id": unit.district_id, "unit_id": unit.id, "unit_name": unit.name,
+                     "unit_confirmed": True}  # fmt: skip
+            kind: str | None = unit.kind
+        else:
+            district = await uow.campaigns.district(district_id) if district_id else None
+            if district is None:
+                return None
+            place = {"district_id": district.id, "unit_id": None, "unit_name": name,
+                     "unit_confirmed": False}  # fmt: skip
+            kind = None
+        step = await _write(uow, replace(app, unit_kind=kind), place, now)
+        moved = await _load(uow, app.id)
+        await uow.commit()
+    return replace(step, app=moved)
+
+
 # the form --------------------------------------------------------------------------------
 
 

@@ -564,3 +564,66 @@ async def test_an_unknown_command_is_said_so_and_never_taken_as_an_answer(world)
     assert "没有 /stauts 这个命令" in user.last().text
     await user.send("张三")  # the name is still the field asked
     assert "身份证" in user.last().text
+
+
+async def _typed_unit_card(world: OfflineWorld) -> OfflineUser:
+    """张三 at the summary card, of a unit he typed (重庆某设计院, which the district confirms)."""
+    user = world.user(1001, "三", last_name="张")
+    await consent(user)
+    await user.press("沙坪坝区")
+    await user.press("我的单位不在列表中")
+    await user.send("重庆某设计院")
+    await fill_form(user)
+    assert user.last().text.startswith("📋 推荐表汇总")
+    return user
+
+
+async def test_the_unit_is_changed_from_the_card_and_every_answer_is_kept(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    """工作单位 is on Annex 1 like any field: a unit chosen by mistake is not a reason to withdraw
+    and type everything again."""
+    user = await _typed_unit_card(world)
+    before = await _app(sessionmaker)
+    await user.press("修改 工作单位")
+    assert user.last().text.startswith("修改工作单位（现为：重庆某设计院，沙坪坝区）。\n请选择您的工作单位所在区县")
+    await user.press("沙坪坝区")
+    await user.press("重庆大学")
+    assert "工作单位已改为：重庆大学（沙坪坝区）。" in user.texts()
+    card = user.last().text
+    assert card.startswith("📋 推荐表汇总") and "工作单位：重庆大学（沙坪坝区）" in card
+    after = await _app(sessionmaker)
+    assert (after.unit_name, after.unit_confirmed, after.unit_id is not None) == ("重庆大学", True, True)
+    assert (after.name, after.title_level, after.resume) == (before.name, before.title_level, before.resume)
+    await user.press("签名提交")
+    await user.send("张三")
+    assert "申报已提交" in user.texts()[-1] or "申报已提交" in user.texts()[-2]
+
+
+async def test_a_unit_that_asks_more_of_the_title_raises_the_flag_when_changed_to(
+    world: OfflineWorld,
+) -> None:
+    """A university's applicants need 正高级: moving a 副高级 applicant there asks why, as
+    answering 副高级 there would have."""
+    user = await _typed_unit_card(world)
+    await user.press("修改 职称等级")
+    await user.press("副高级")
+    assert user.last().text.startswith("📋 推荐表汇总"), "no flag at a unit of no known kind"
+    await user.press("修改 工作单位")
+    await user.press("沙坪坝区")
+    await user.press("重庆大学")
+    texts = user.texts()
+    assert any(text.startswith("⚠️ 申报条件提示") for text in texts[-3:])
+    assert "放宽条件申请理由" in user.last().text
+
+
+async def test_after_submission_the_unit_cannot_be_changed_from_an_old_card(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    user = await _typed_unit_card(world)
+    card = user.last()
+    await user.press("签名提交")
+    await user.send("张三")
+    await user.press("修改 工作单位", message=card)
+    assert user.alert is not None and "不能" in user.alert
+    assert (await _app(sessionmaker)).unit_name == "重庆某设计院"
