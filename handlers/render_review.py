@@ -238,11 +238,18 @@ def _flag_lines(app: ApplicationSnapshot) -> list[str]:
     return lines
 
 
+def _changed_label(key: str) -> str:
+    return t.UNIT_LABEL if key == keys.UNIT_NAME else BY_KEY[key].label
+
+
 def change_lines(changes: Sequence[Change]) -> list[str]:
     """One entry per change: `old → new`, or old and new on lines of their own when either
     has several lines, the later ones indented under it."""
     lines = []
     for c in changes:
+        if c.key == keys.UNIT_NAME:  # not a field of the form: chosen with the district
+            lines.append(t.CARD_CHANGE.format(label=_changed_label(c.key), old=c.old, new=c.new))
+            continue
         field = BY_KEY[c.key]
         old, new = display(field, c.old), display(field, c.new)
         if "\n" in old or "\n" in new:
@@ -272,7 +279,7 @@ def review_card_parts(card: ReviewCard) -> list[tuple[str, InlineKeyboardMarkup 
     blocks = _review_blocks(card, _change_blocks(card))
     markup = decision_keyboard(card.app, card.level)
     if card.changes and not fits("\n".join(blocks), MESSAGE):
-        names = "、".join(BY_KEY[c.key].label for c in card.changes)
+        names = "、".join(_changed_label(c.key) for c in card.changes)
         blocks = _review_blocks(card, ["", t.CARD_CHANGED_FIELDS.format(labels=names)])
         rows = [
             *markup.inline_keyboard[:1],

@@ -213,10 +213,11 @@ def deadline_of(
     return None if returned_by_bureau else campaign.district_deadline
 
 
-SNAPSHOT_KEYS: tuple[str, ...] = tuple(
+SNAPSHOT_KEYS: tuple[str, ...] = (keys.UNIT_NAME,) + tuple(
     f.key for f in FIELDS if f.key not in (keys.ID_CONFIRMED, keys.PHOTO)
 )
-"""Answers compared between submissions; birth date and gender follow the ID number."""
+"""Answers compared between submissions, the unit first as on the card (修改 工作单位); birth
+date and gender follow the ID number."""
 
 
 def answer_snapshot(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -243,6 +244,8 @@ def diff_answers(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]
     """Answers that differ between two snapshots, in form order; empty and missing are alike."""
     changes = []
     for k in SNAPSHOT_KEYS:
+        if k == keys.UNIT_NAME and not (k in old and k in new):
+            continue  # a submission recorded before the unit was compared: not a change
         a, b = _blank(old.get(k)), _blank(new.get(k))
         if a != b:
             changes.append(Change(k, a, b))

@@ -105,6 +105,7 @@ CARD_CHANGE_LINES = "· {label}：\n  原：{old}\n  改为：{new}"
 """A change with a value of several lines (工作简历): “A → A\nB” would not say where the new
 value begins."""
 CARD_NO_CHANGES = "🔄 重新提交（内容与上次提交相同）"
+UNIT_LABEL = "工作单位"
 CARD_CHANGED_FIELDS = "🔄 重新提交，修改了：{labels}。修改内容较长，请点“查看修改内容”。"
 CHANGES_TITLE = "🔄 申报编号 {id} 与上次提交相比的修改："
 BUTTON_VIEW_CHANGES = "查看修改内容"

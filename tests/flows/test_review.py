@@ -119,6 +119,32 @@ async def test_returned_application_is_edited_resubmitted_and_shows_the_diff(
     assert "职务：安全环保部部长 → 安全环保部部长兼总工程师" in district_card.text
 
 
+async def test_a_unit_changed_on_a_returned_form_is_shown_to_the_new_units_reviewer(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    """The district returns a form whose typed unit is 重庆大学 under another name; the applicant
+    picks 重庆大学 on the card; its reviewer sees the unit among the changes, not 内容相同."""
+    await standard_reviewers(sessionmaker)
+    user = world.user(APPLICANT, "三", last_name="张")
+    await consent(user)
+    await user.press("沙坪坝区")
+    await user.press("我的单位不在列表中")
+    await user.send("重大安全学院")
+    await fill_form(user)
+    await user.press("签名提交")
+    await user.send("张三")
+    district = world.user(DISTRICT_REVIEWER, "区县")
+    await district.press("退回修改")
+    await district.send("单位应为重庆大学，请在列表中选择")
+    await user.press("修改 工作单位")
+    await user.press("沙坪坝区")
+    await user.press("重庆大学")
+    await user.press("签名提交")
+    await user.send("张三")
+    card = card_of(world.user(UNIT_REVIEWER, "单位")).text
+    assert "· 工作单位：重大安全学院 → 重庆大学" in card and rt.CARD_NO_CHANGES not in card
+
+
 def card_of_text(user) -> str:
     """The text of the message that carried the latest (now closed) card."""
     return next(m.text for m in reversed(user.inbox()) if "已由" in m.text)

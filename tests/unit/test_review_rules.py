@@ -158,6 +158,16 @@ def test_snapshot_is_json_safe_and_ignores_empty_differences() -> None:
     assert answer_snapshot({"resume": ({"start": "2005.07"},)})["resume"] == [{"start": "2005.07"}]
 
 
+def test_the_unit_is_compared_only_between_submissions_that_recorded_it() -> None:
+    """Submissions recorded before the unit was part of the snapshot have no unit_name key:
+    their next resubmission must not show a change of unit that never happened."""
+    assert answer_snapshot({"unit_name": "重庆大学"})["unit_name"] == "重庆大学"
+    assert diff_answers({"position": "部长"}, {"position": "部长", "unit_name": "重庆大学"}) == []
+    assert diff_answers({"unit_name": "重大"}, {"unit_name": "重庆大学"}) == [
+        Change("unit_name", "重大", "重庆大学")
+    ]
+
+
 def test_invites_follow_the_hierarchy() -> None:
     unit = UnitRow(id=7, code="CQU001", name="重庆大学", kind="高等院校", district_id=3, district_name="沙坪坝区")
     other = UnitRow(id=8, code="X", name="别的", kind="企业", district_id=4, district_name="渝中区")
