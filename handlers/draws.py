@@ -607,14 +607,16 @@ async def on_act(
                 return
             unit = None if data.get("editing") else await svc.form_unit(uows, person_id, admin_ids)
             await query.answer()
-            await message.edit_reply_markup(reply_markup=None)
+            names = "、".join(PROFESSIONAL_GROUPS[i] for i in data["groups"])
+            await message.edit_text(f"{message.text}\n✅ {names}", reply_markup=None)
             await _groups_done(message, state, unit, local(clock.now()).date())
         case DrawDo.KIND:
             expect(DrawInput.kind)
             if id_ >= len(rd.WORK_KINDS):
                 raise DomainError(t.STALE)
             await query.answer()
-            await message.edit_reply_markup(reply_markup=None)
+            kind = t.WORK_KINDS[rd.WORK_KINDS[id_].value]
+            await message.edit_text(f"{message.text}\n✅ {kind}", reply_markup=None)
             if data.get("editing"):
                 await state.update_data(kind=rd.WORK_KINDS[id_].value)
                 await _confirm(message, state, local(clock.now()).date())

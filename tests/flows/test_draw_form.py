@@ -576,3 +576,20 @@ async def test_chinese_numerals_day_words_and_a_typed_no_preference_are_read(
     await unit.press("修改区县")
     await unit.send("无")
     assert "优先区县：不限\n" in unit.last().text, "back to the card, nothing preferred"
+
+
+async def test_a_step_answered_by_buttons_keeps_the_answer_on_its_question(unit: OfflineUser) -> None:
+    """The question loses its buttons once answered; what was chosen stays on it, as on the
+    applicant's form, so the chat reads as the request was made."""
+    await unit.send("/draw")
+    question = unit.last()
+    await unit.press("矿山")
+    await unit.press("建筑")
+    await unit.press("下一步")
+    assert question.text.endswith("\n✅ 矿山、建筑") and not question.buttons()
+    await unit.send("2022-12-10")
+    await unit.send("渝北区某矿井")
+    await unit.send("某矿井验收")
+    kinds = unit.last()
+    await unit.press("验收")
+    assert kinds.text.endswith("\n✅ 验收") and not kinds.buttons()
