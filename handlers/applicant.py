@@ -51,6 +51,7 @@ from handlers.callbacks import (
     UnitNotListed,
     UnitPage,
     UnitPick,
+    UnitSwitch,
 )
 from handlers.common import NamedCommand, deleted
 from handlers.limits import telegram_file_too_big
@@ -106,6 +107,7 @@ def build_conversation_router() -> Router:
     router.callback_query.register(on_sign, CardAction.filter(F.do == CardDo.SIGN))
     router.callback_query.register(on_withdraw, CardAction.filter(F.do == CardDo.WITHDRAW_CONFIRM))
     router.callback_query.register(on_change_unit, CardAction.filter(F.do == CardDo.UNIT))
+    router.callback_query.register(on_unit_switch, UnitSwitch.filter())
     router.callback_query.register(on_card_action, CardAction.filter())
     router.message.register(on_form_message, StateFilter(Apply.form))
     router.message.register(on_district_text, StateFilter(Apply.district))
@@ -239,7 +241,7 @@ async def _open(
             await message.answer(
                 render.consent_text(version), reply_markup=render.consent_keyboard([])
             )
-        case svc.Resumed(app, stage):
+        case svc.Resumed(app, stage, link_unit):
             await enter(state, Apply.form, {"app_id": app.id})
             if app.status not in EDITABLE or stage is Stage.CLOSED:
                 await message.answer(render.status_text(app, stage))
@@ -248,6 +250,9 @@ async def _open(
                 return
             await message.answer(t.RESUMING)
             await _continue(message, app, questions)
+            if link_unit is not None:
+                text, markup = render.switch_unit_offer(app, link_unit)
+                await message.answer(text, reply_markup=markup)
         case svc.Started(app):
             await _begin(message, state, app, questions)
         case svc.AlreadyExpert():
@@ -451,6 +456,23 @@ async def on_change_unit(
     text, markup = render.district_page(districts, 0)
     intro = t.CHANGE_UNIT.format(unit=app.unit_name, district=app.district_name)
     await together(query.answer(), _message_of(query).answer(f"{intro}\n{text}", reply_markup=markup))
+
+
+async def on_unit_switch(
+    query: CallbackQuery,
+    callback_data: UnitSwitch,
+    state: FSMContext,
+    uows: UnitOfWorkFactory,
+    clock: Clock,
+    questions: svc.ShownQuestions,
+    person_id: int,
+) -> None:
+    """改为 <unit> under the note a unit's link left: the application moves there, answers kept."""
+    moved = await svc.change_unit(
+        uows, person_id=person_id, app_id=callback_data.app_id, district_id=None,
+        unit_id=callback_data.unit_id, now=clock.now(),
+    )  # fmt: skip
+    await _moved(query, state, moved, questions)
 
 
 async def _changing(state: FSMContext) -> dict[str, int]:

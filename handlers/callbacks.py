@@ -100,6 +100,13 @@ class CardAction(CallbackData, prefix="ca"):
     do: CardDo
 
 
+class UnitSwitch(CallbackData, prefix="us"):
+    """Moves the application to the unit of the link its applicant opened."""
+
+    app_id: Id
+    unit_id: Id
+
+
 # review ----------------------------------------------------------------------------
 
 

@@ -44,6 +44,7 @@ from handlers.callbacks import (
     UnitNotListed,
     UnitPage,
     UnitPick,
+    UnitSwitch,
 )
 
 DISTRICTS_PER_PAGE = 15
@@ -168,6 +169,13 @@ def _unit_page(
         return t.NO_UNITS.format(district=district.name), InlineKeyboardMarkup(inline_keyboard=back)
     rows.extend(unit_search_missed(district).inline_keyboard)
     return t.CHOOSE_UNIT.format(district=district.name), InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def switch_unit_offer(app: ApplicationSnapshot, unit: UnitRow) -> tuple[str, InlineKeyboardMarkup]:
+    """After a unit's link was opened by someone whose application names another unit."""
+    text = t.LINK_OTHER_UNIT.format(unit=unit.name, current=app.unit_name)
+    button = _button(t.BUTTON_SWITCH_UNIT.format(unit=unit.name), UnitSwitch(app_id=app.id, unit_id=unit.id))
+    return text, InlineKeyboardMarkup(inline_keyboard=[[button]])
 
 
 def unit_search_missed(district: DistrictRow) -> InlineKeyboardMarkup:

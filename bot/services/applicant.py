@@ -84,6 +84,9 @@ class Resumed:
     app: ApplicationSnapshot
     stage: Stage | None = None
     """Where it stands beyond its state (`bot.services.review.stage_of`)."""
+    link_unit: UnitRow | None = None
+    """The unit of the link the person opened, when it is not the application's and the form
+    may still be changed: the person is offered to move the application there."""
 
 
 @dataclass(frozen=True)
@@ -417,7 +420,12 @@ async def _resume_or_choose(
 ) -> Opening:
     app = await _current(uow, person_id)
     if app is not None:
-        return Resumed(app, await stage_of(uow, app, now))
+        link_unit = await uow.campaigns.unit_by_code(unit_code) if unit_code else None
+        if link_unit is not None and (
+            link_unit.id == app.unit_id or app.status not in EDITABLE or app.closed_to_applicant(now)
+        ):
+            link_unit = None
+        return Resumed(app, await stage_of(uow, app, now), link_unit)
     if expert := await _serving_expert(uow, person_id, local(now).date()):
         return expert
     if unit_code:
@@ -605,6 +613,8 @@ async def change_unit(
             unit = await uow.campaigns.unit(unit_id)
             if unit is None:
                 return None
+            if unit.id == app.unit_id:  # a second press, or the unit it already names
+                raise DomainError(t.UNIT_ALREADY.format(unit=unit.name))
             place = {"district_id": unit.district_id, "unit_id": unit.id, "unit_name": unit.name,
                      "unit_confirmed": True}  # fmt: skip
             kind: str | None = unit.kind

@@ -103,6 +103,12 @@ UNIT_CHOSEN = "工作单位：{unit}（{district}）"
 CHANGE_UNIT = "修改工作单位（现为：{unit}，{district}）。"
 UNIT_CHANGED = "工作单位已改为：{unit}（{district}）。"
 BUTTON_CHANGE_UNIT = "修改 工作单位"
+LINK_OTHER_UNIT = (
+    "您打开的是“{unit}”的申报链接，而您的申报填写的工作单位是“{current}”。"
+    "如需改为“{unit}”，请点下面的按钮，已填写的内容都会保留。"
+)
+BUTTON_SWITCH_UNIT = "改为 {unit}"
+UNIT_ALREADY = "您的申报填写的工作单位已是“{unit}”，无需更改。"
 UNIT_LINK_INVALID = "该单位链接无效或已失效，请按提示选择您的区县和单位。"
 BUTTON_PREV_PAGE = "◀ 上一页"
 BUTTON_NEXT_PAGE = "下一页 ▶"

@@ -627,3 +627,29 @@ async def test_after_submission_the_unit_cannot_be_changed_from_an_old_card(
     await user.press("修改 工作单位", message=card)
     assert user.alert is not None and "不能" in user.alert
     assert (await _app(sessionmaker)).unit_name == "重庆某设计院"
+
+
+async def test_a_units_link_opened_with_a_draft_of_another_unit_offers_to_move_it_there(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    """A unit's HR sends its link to someone who already started under another unit: the draft
+    resumes, and one press moves it there with every answer kept (mid-form, before any card)."""
+    user = await _started(world)
+    await user.press("矿山")
+    await user.send("张三")
+    await user.send("/start u_CQU001")
+    assert not any("申报链接" in text for text in user.texts()), "the draft's own unit: nothing to offer"
+    await user.send("/start u_CQJT01")
+    offer = user.last()
+    assert offer.text.startswith("您打开的是“重庆交通运输集团有限公司”的申报链接，而您的申报填写的工作单位是“重庆大学”。")
+    assert user.texts()[-2].startswith("第 3/25 项"), "the question asked, as on any resume"
+    switch = offer.buttons()[0][1]
+    await user.press("改为 重庆交通运输集团有限公司")
+    assert "工作单位已改为：重庆交通运输集团有限公司（渝中区）。" in user.texts()
+    assert user.last().text.startswith("第 3/25 项"), "back to the field it was at"
+    app = await _app(sessionmaker)
+    assert (app.unit_name, app.unit_confirmed, app.name) == ("重庆交通运输集团有限公司", True, "张三")
+    before = len(user.inbox())
+    await user.press_data(switch, offer)
+    assert user.alert == "您的申报填写的工作单位已是“重庆交通运输集团有限公司”，无需更改。"
+    assert len(user.inbox()) == before, "a second press sends nothing"
