@@ -51,6 +51,7 @@ from handlers.callbacks import (
     UnitNotListed,
     UnitPage,
     UnitPick,
+    UnitSearched,
     UnitSwitch,
 )
 from handlers.common import NamedCommand, deleted
@@ -103,6 +104,7 @@ def build_conversation_router() -> Router:
     router.callback_query.register(on_unit_page, UnitPage.filter())
     router.callback_query.register(on_unit_pick, UnitPick.filter())
     router.callback_query.register(on_unit_not_listed, UnitNotListed.filter())
+    router.callback_query.register(on_unit_searched, UnitSearched.filter())
     router.callback_query.register(on_card_edit, CardEdit.filter())
     router.callback_query.register(on_sign, CardAction.filter(F.do == CardDo.SIGN))
     router.callback_query.register(on_withdraw, CardAction.filter(F.do == CardDo.WITHDRAW_CONFIRM))
@@ -347,8 +349,12 @@ async def on_unit_text(message: Message, state: FSMContext, uows: UnitOfWorkFact
         await message.answer(t.CHOOSE_DISTRICT)
         return
     if not found.units:
+        searched = (message.text or "").strip()
         missed = t.UNIT_NOT_FOUND.format(district=found.district.name, query=found.query[:20])
-        await message.answer(missed, reply_markup=render.unit_search_missed(found.district))
+        markup = render.unit_search_missed(found.district, searched)
+        sent = await message.answer(missed, reply_markup=markup)
+        # 就用“…” on this message takes the text as the name, not retyped; an older one's is stale.
+        await state.update_data(searched=searched, searched_in=sent.message_id)
         return
     _, markup = render.unit_page(found.district, found.units, 0)
     await message.answer(t.UNIT_MATCHES, reply_markup=markup)
@@ -414,19 +420,53 @@ async def on_unit_name(
     if not message.text:
         await message.answer(t.WRONG_TYPE_TEXT)
         return
+    await _take_unit_name(message, state, message.text, uows, clock, questions, person_id)
+
+
+async def on_unit_searched(
+    query: CallbackQuery,
+    callback_data: UnitSearched,
+    state: FSMContext,
+    uows: UnitOfWorkFactory,
+    clock: Clock,
+    questions: svc.ShownQuestions,
+    person_id: int,
+) -> None:
+    """就用“…”作为单位名称: the text a search found no unit for becomes the unit's name."""
+    message = _message_of(query)
+    data = await state.get_data()
+    searched = data.get("searched")
+    if (
+        await state.get_state() != Apply.unit.state
+        or not searched
+        or data.get("searched_in") != message.message_id
+        or data.get("district_id") != callback_data.district_id
+    ):
+        await query.answer(t.STALE_BUTTON)
+        return
+    await together(query.answer(), message.edit_reply_markup(reply_markup=None))
+    await _take_unit_name(message, state, searched, uows, clock, questions, person_id)
+
+
+async def _take_unit_name(
+    message: Message,
+    state: FSMContext,
+    typed: str,
+    uows: UnitOfWorkFactory,
+    clock: Clock,
+    questions: svc.ShownQuestions,
+    person_id: int,
+) -> None:
+    district_id = await state.get_value("district_id")
     if changing := await _changing(state):
         moved = await svc.change_unit(
-            uows, person_id=person_id, app_id=changing["app_id"],
-            district_id=await state.get_value("district_id"), typed=message.text, now=clock.now(),
+            uows, person_id=person_id, app_id=changing["app_id"], district_id=district_id,
+            typed=typed, now=clock.now(),
         )  # fmt: skip
         await _moved(message, state, moved, questions)
         return
     app = await svc.start_with_typed_unit(
-        uows,
-        person_id=person_id,
-        district_id=await state.get_value("district_id"),
-        typed=message.text,
-        now=clock.now(),
+        uows, person_id=person_id, district_id=district_id, typed=typed, now=clock.now()
     )
     if app is None:
         await state.set_state(Apply.district)

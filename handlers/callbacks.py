@@ -59,6 +59,12 @@ class UnitNotListed(CallbackData, prefix="un"):
     district_id: Id
 
 
+class UnitSearched(CallbackData, prefix="uq"):
+    """就用“…”: the text a unit search found nothing for is the unit's name (kept in the state)."""
+
+    district_id: Id
+
+
 class FormChoice(CallbackData, prefix="fc"):
     key: str
     index: Index

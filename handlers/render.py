@@ -44,6 +44,7 @@ from handlers.callbacks import (
     UnitNotListed,
     UnitPage,
     UnitPick,
+    UnitSearched,
     UnitSwitch,
 )
 
@@ -178,14 +179,18 @@ def switch_unit_offer(app: ApplicationSnapshot, unit: UnitRow) -> tuple[str, Inl
     return text, InlineKeyboardMarkup(inline_keyboard=[[button]])
 
 
-def unit_search_missed(district: DistrictRow) -> InlineKeyboardMarkup:
-    """Below a unit list, or a search that found none: type the name instead, or another district."""
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [_button(t.UNIT_NOT_LISTED, UnitNotListed(district_id=district.id))],
-            [_button(t.BUTTON_OTHER_DISTRICT, DistrictPage(page=0))],
-        ]
-    )
+def unit_search_missed(district: DistrictRow, searched: str = "") -> InlineKeyboardMarkup:
+    """Below a unit list, or a search that found none: the searched text as the name, type the
+    name instead, or another district."""
+    rows = [
+        [_button(t.UNIT_NOT_LISTED, UnitNotListed(district_id=district.id))],
+        [_button(t.BUTTON_OTHER_DISTRICT, DistrictPage(page=0))],
+    ]
+    if searched:
+        name = searched if len(searched) <= 20 else searched[:19] + "…"
+        use = _button(t.BUTTON_USE_SEARCHED.format(name=name), UnitSearched(district_id=district.id))
+        rows.insert(0, [use])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def pager(page: int, pages: int, pack: Any) -> list[InlineKeyboardButton]:

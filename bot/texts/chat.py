@@ -96,6 +96,7 @@ UNIT_NOT_FOUND = (
     "或点“我的单位不在列表中”后输入单位全称。"
 )
 UNIT_NOT_LISTED = "我的单位不在列表中"
+BUTTON_USE_SEARCHED = "就用“{name}”作为单位名称"
 BUTTON_OTHER_DISTRICT = "◀ 重新选择区县"
 TYPE_UNIT_NAME = "请输入您的工作单位全称（将由区县人力社保部门确认）："
 UNIT_TYPED = "已记录工作单位“{unit}”，该单位尚未登记，将由区县人力社保部门确认。"

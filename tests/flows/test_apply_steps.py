@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from bot.main import create_dispatcher
 from bot.offline import OfflineSession, OfflineUser, OfflineWorld
+from bot.texts.chat import STALE_BUTTON
 from storage.models import Account, Application, ConsentRecord, Person
 from tests.flows.helpers import VALID_ID, choose_unit, consent, fill_form
 from tests.support.images import jpeg, png
@@ -391,7 +392,9 @@ async def test_a_unit_search_that_finds_none_says_so_and_offers_typing_the_name(
     await user.press("沙坪坝区")
     await user.send("设计院")
     assert user.last().text.startswith("沙坪坝区没有名称含“设计院”的单位。"), "it has 重庆大学"
-    assert [label for label, _ in user.last().buttons()] == ["我的单位不在列表中", "◀ 重新选择区县"]
+    assert [label for label, _ in user.last().buttons()] == [
+        "就用“设计院”作为单位名称", "我的单位不在列表中", "◀ 重新选择区县"
+    ]  # fmt: skip
     await user.press("我的单位不在列表中")
     await user.send("重庆某设计院")
     assert (await _app(sessionmaker)).unit_name == "重庆某设计院"
@@ -653,3 +656,27 @@ async def test_a_units_link_opened_with_a_draft_of_another_unit_offers_to_move_i
     await user.press_data(switch, offer)
     assert user.alert == "您的申报填写的工作单位已是“重庆交通运输集团有限公司”，无需更改。"
     assert len(user.inbox()) == before, "a second press sends nothing"
+
+
+async def test_a_unit_name_searched_for_in_vain_is_taken_with_one_press_not_typed_again(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    user = world.user(1001, "三")
+    await consent(user)
+    await user.press("沙坪坝区")
+    await user.send("重庆某某工程设计研究总院有限公司")
+    first = user.last()
+    await user.send("重庆某设计院")
+    assert [label for label, _ in user.last().buttons()][0] == "就用“重庆某设计院”作为单位名称"
+    await user.press("就用“重庆某某工程设计研究总院有限公司", message=first)
+    assert user.alert == STALE_BUTTON, "an older search's button is stale"
+    assert (await user_app_count(sessionmaker)) == 0
+    await user.press("就用“重庆某设计院”作为单位名称")
+    assert user.last().text.startswith("第 1/25 项")
+    app = await _app(sessionmaker)
+    assert (app.unit_name, app.unit_confirmed) == ("重庆某设计院", False)
+
+
+async def user_app_count(sessionmaker) -> int:
+    async with sessionmaker() as session:
+        return (await session.execute(select(func.count(Application.id)))).scalar_one()
