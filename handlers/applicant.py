@@ -512,6 +512,9 @@ async def on_unit_switch(
         uows, person_id=person_id, app_id=callback_data.app_id, district_id=None,
         unit_id=callback_data.unit_id, now=clock.now(),
     )  # fmt: skip
+    if moved is None:  # not the presser's application, or the unit is gone
+        await query.answer(t.STALE_BUTTON)
+        return
     await _moved(query, state, moved, questions)
 
 
@@ -527,13 +530,14 @@ async def _moved(
     step: svc.Step | None,
     questions: svc.ShownQuestions,
 ) -> None:
-    """After a unit change: says where the application is now, then the card or the next field."""
+    """After a unit change: says where the application is now, then the card or the next field.
+    None (the unit or district chosen is gone): the districts again."""
     message = _message_of(where) if isinstance(where, CallbackQuery) else where
     if step is None:
         await state.set_state(Apply.district)
-        await message.answer(t.CHOOSE_DISTRICT)
         if isinstance(where, CallbackQuery):
             await where.answer()
+        await message.answer(t.CHOOSE_DISTRICT)
         return
     await enter(state, Apply.form, {"app_id": step.app.id})
     changed = t.UNIT_CHANGED.format(unit=step.app.unit_name, district=step.app.district_name)
