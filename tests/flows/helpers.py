@@ -20,6 +20,13 @@ async def choose_unit(user: OfflineUser, district: str = "沙坪坝区", unit: s
     await user.press(unit)
 
 
+async def choose_typed_unit(user: OfflineUser, name: str, district: str = "沙坪坝区") -> None:
+    """A unit not in the district's list, typed for the district to confirm."""
+    await user.press(district)
+    await user.press("我的单位不在列表中")
+    await user.send(name)
+
+
 ANSWERS_TEXT = {
     "position": "安全环保部部长",
     "title": "教授",

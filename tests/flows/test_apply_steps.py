@@ -16,7 +16,7 @@ from bot.main import create_dispatcher
 from bot.offline import OfflineSession, OfflineUser, OfflineWorld
 from bot.texts.chat import STALE_BUTTON
 from storage.models import Account, Application, ConsentRecord, Person
-from tests.flows.helpers import VALID_ID, choose_unit, consent, fill_form
+from tests.flows.helpers import VALID_ID, choose_typed_unit, choose_unit, consent, fill_form
 from tests.support.images import jpeg, png
 from tests.support.people import met_person
 
@@ -361,9 +361,7 @@ async def test_unlisted_unit_is_typed_and_marked_for_the_district(
 ) -> None:
     user = world.user(1001, "三")
     await consent(user)
-    await user.press("沙坪坝区")
-    await user.press("我的单位不在列表中")
-    await user.send("重庆某设计院")
+    await choose_typed_unit(user, "重庆某设计院")
     app = await _app(sessionmaker)
     assert (app.unit_name, app.unit_confirmed, app.unit_id) == ("重庆某设计院", False, None)
 
@@ -573,9 +571,7 @@ async def _typed_unit_card(world: OfflineWorld) -> OfflineUser:
     """张三 at the summary card, of a unit he typed (重庆某设计院, which the district confirms)."""
     user = world.user(1001, "三", last_name="张")
     await consent(user)
-    await user.press("沙坪坝区")
-    await user.press("我的单位不在列表中")
-    await user.send("重庆某设计院")
+    await choose_typed_unit(user, "重庆某设计院")
     await fill_form(user)
     assert user.last().text.startswith("📋 推荐表汇总")
     return user

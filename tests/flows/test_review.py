@@ -22,7 +22,7 @@ from bot.services.transaction import unit_of_work_open
 from bot.texts import review as rt
 from handlers.sending import TelegramSender
 from storage.uow import unit_of_work_factory
-from tests.flows.helpers import VALID_ID, choose_unit, consent, fill_form
+from tests.flows.helpers import VALID_ID, choose_typed_unit, choose_unit, consent, fill_form
 from tests.flows.review_helpers import (
     APPLICANT,
     BUREAU_ADMIN,
@@ -127,9 +127,7 @@ async def test_a_unit_changed_on_a_returned_form_is_shown_to_the_new_units_revie
     await standard_reviewers(sessionmaker)
     user = world.user(APPLICANT, "三", last_name="张")
     await consent(user)
-    await user.press("沙坪坝区")
-    await user.press("我的单位不在列表中")
-    await user.send("重大安全学院")
+    await choose_typed_unit(user, "重大安全学院")
     await fill_form(user)
     await user.press("签名提交")
     await user.send("张三")
@@ -449,9 +447,7 @@ async def test_the_districts_unit_level_approval_confirms_a_typed_unit(
     await grant(sessionmaker, DISTRICT_REVIEWER, "赵区县", RoleKind.DISTRICT, "500106")
     user = world.user(APPLICANT, "三", last_name="张")
     await consent(user)
-    await user.press("沙坪坝区")
-    await user.press("我的单位不在列表中")
-    await user.send("重庆某设计院")
+    await choose_typed_unit(user, "重庆某设计院")
     await fill_form(user)
     await user.press("签名提交")
     await user.send("张三")
