@@ -15,7 +15,7 @@ from bot.services import roles
 from bot.services.accounts import person_of_telegram
 from storage.models import Application, ApplicationEvent
 from storage.uow import unit_of_work_factory
-from tests.flows.helpers import choose_unit, consent, fill_form
+from tests.flows.helpers import choose_typed_unit, choose_unit, consent, fill_form
 
 APPLICANT = 1001
 UNIT_REVIEWER = 2001
@@ -53,10 +53,14 @@ async def standard_reviewers(sessionmaker: async_sessionmaker[AsyncSession]) -> 
 
 
 async def submitted_application(
-    world: OfflineWorld, user_id: int = APPLICANT, *, reviewer: bool = False
+    world: OfflineWorld,
+    user_id: int = APPLICANT,
+    *,
+    reviewer: bool = False,
+    typed_unit: str | None = None,
 ) -> OfflineUser:
     """张三's application to 重庆大学, submitted; `reviewer`: the user holds a role and starts
-    with 本人申报 on their home screen."""
+    with 本人申报 on their home screen; `typed_unit`: to a unit of 沙坪坝区 he typed instead."""
     user = world.user(user_id, "三", last_name="张")
     if reviewer:
         await user.send("/start")
@@ -64,7 +68,10 @@ async def submitted_application(
         await user.press("全部同意")
     else:
         await consent(user)
-    await choose_unit(user)
+    if typed_unit:
+        await choose_typed_unit(user, typed_unit)
+    else:
+        await choose_unit(user)
     await fill_form(user)
     await user.press("签名提交")
     await user.send("张三")

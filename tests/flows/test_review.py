@@ -22,7 +22,7 @@ from bot.services.transaction import unit_of_work_open
 from bot.texts import review as rt
 from handlers.sending import TelegramSender
 from storage.uow import unit_of_work_factory
-from tests.flows.helpers import VALID_ID, choose_typed_unit, choose_unit, consent, fill_form
+from tests.flows.helpers import VALID_ID, choose_unit, consent, fill_form
 from tests.flows.review_helpers import (
     APPLICANT,
     BUREAU_ADMIN,
@@ -125,12 +125,7 @@ async def test_a_unit_changed_on_a_returned_form_is_shown_to_the_new_units_revie
     """The district returns a form whose typed unit is 重庆大学 under another name; the applicant
     picks 重庆大学 on the card; its reviewer sees the unit among the changes, not 内容相同."""
     await standard_reviewers(sessionmaker)
-    user = world.user(APPLICANT, "三", last_name="张")
-    await consent(user)
-    await choose_typed_unit(user, "重大安全学院")
-    await fill_form(user)
-    await user.press("签名提交")
-    await user.send("张三")
+    user = await submitted_application(world, typed_unit="重大安全学院")
     district = world.user(DISTRICT_REVIEWER, "区县")
     await district.press("退回修改")
     await district.send("单位应为重庆大学，请在列表中选择")
@@ -445,12 +440,7 @@ async def test_the_districts_unit_level_approval_confirms_a_typed_unit(
     """The card asks the district to check a unit the applicant typed and approve for it; once
     it has, the unit is no longer shown as 待区县确认 (nothing else ever confirmed it)."""
     await grant(sessionmaker, DISTRICT_REVIEWER, "赵区县", RoleKind.DISTRICT, "500106")
-    user = world.user(APPLICANT, "三", last_name="张")
-    await consent(user)
-    await choose_typed_unit(user, "重庆某设计院")
-    await fill_form(user)
-    await user.press("签名提交")
-    await user.send("张三")
+    user = await submitted_application(world, typed_unit="重庆某设计院")
     district = world.user(DISTRICT_REVIEWER, "区县")
     assert rt.CARD_UNIT_UNCONFIRMED in card_of(district).text
     await district.press("通过")
