@@ -212,19 +212,22 @@ class Console:
         self.user = self.users[int(wanted)]
 
     async def _account_line(self, telegram_id: int) -> str:
-        """`Telegram 1101 → 人员 #5 刘安全 · 申报人 刘安全 · 专家状态：在聘`: which person an
+        """`Telegram 1101 → 人员 #5 刘安全 · 申报人 · 专家状态：在聘`: which person an
         account is, if any yet, and where that person stands now, read from the data."""
         async with self.uows() as uow:
             account = await uow.accounts.attached("telegram", str(telegram_id))
             name = await uow.people.person_name(account.person_id) if account else ""
             standing = await _standing(uow, account.person_id) if account else ""
-        who = (
-            t.ACCOUNT_PERSON.format(person=account.person_id, name=name).rstrip()
-            if account
-            else t.ACCOUNT_UNUSED
-        )
+        label = self.labels.get(telegram_id, "")
+        if account is None:
+            who = t.ACCOUNT_UNUSED
+        else:
+            who = t.ACCOUNT_PERSON.format(person=account.person_id, name=name).rstrip()
+            role, _, demo_name = label.rpartition(" ")
+            if role and demo_name == name:
+                label = role  # the name is in `who` already
         return t.ACCOUNT_LINE.format(
-            id=telegram_id, who=who, label=self.labels.get(telegram_id, ""),
+            id=telegram_id, who=who, label=label,
             now=t.ACCOUNT_NOW.format(standing=standing) if standing else "",
         )  # fmt: skip
 

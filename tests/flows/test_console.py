@@ -102,8 +102,8 @@ async def test_the_console_walks_the_expert_database_from_its_demo_seeds(
     assert "（出错）" not in out and "格式不正确" not in out
     # QA: :users still called 1101–1103 "资格审核已通过 …（聘任后为专家）" once appointed
     users = out[out.rindex("> :users") :]
-    for line in ("申报人 刘安全 · 专家状态：聘期已满，待续聘", "申报人 杨建筑 · 专家状态：聘期已满，待续聘",
-                 "入库专家（矿山） 周矿山 · 专家状态：在聘"):  # fmt: skip
+    for line in ("刘安全 · 申报人 · 专家状态：聘期已满，待续聘", "杨建筑 · 申报人 · 专家状态：聘期已满，待续聘",
+                 "周矿山 · 入库专家（矿山） · 专家状态：在聘"):  # fmt: skip
         assert line in users, line
     assert "聘任后为专家" not in out
 
@@ -114,7 +114,7 @@ async def test_every_demo_expert_can_be_switched_to_and_an_unknown_user_is_said_
     monkeypatch.setattr(sys, "stdin", io.StringIO(":user 1204\n:user 1205\n:user 1299\n:user 张三\n"))
     await run_console(Settings(), str(tmp_path / "demo.db"))
     out = capsys.readouterr().out
-    assert "入库专家（矿山） 王矿山" in out and "入库专家（危化） 冯危化" in out
+    assert "王矿山 · 入库专家（矿山）" in out and "冯危化 · 入库专家（危化）" in out
     assert "（没有用户 1299：:users 列出全部，:user new 新建一个）" in out
     assert "（没有用户 张三：" in out and "（出错）" not in out
 
@@ -173,9 +173,10 @@ async def test_a_line_that_cannot_run_is_answered_in_chinese_without_python_word
         "（现在没有按钮可按）",
         "（还没有收到文件）",
         "Telegram 1001 → 尚未使用本机器人 · 申报人 张三",
-        "申报人 刘安全 · 申报状态：市局资格审核通过，待联席会议确认",  # as seeded, not yet appointed
+        "刘安全 · 申报人 · 申报状态：市局资格审核通过，待联席会议确认",  # as seeded, not yet appointed
     ):
         assert said in out, said
+    assert "单位审核人（重庆大学） 王老师" not in out, "a known person's name is said once"
     assert not re.search(r"Error|Traceback|errno|list index", out) and err == ""
     assert "没有理解您的意思" not in out, ":bogus was not sent to the bot"
 
