@@ -191,15 +191,32 @@ class Console:
         return _show(self.user, self.photos, self.printed.setdefault(self.user.id, set()))
 
     async def _press(self, line: str) -> None:
-        number = int(line[1:]) if line[1:].isdigit() else 0
-        if not 1 <= number <= len(self.buttons):
-            if not self.buttons:
-                raise Mistake(t.NO_BUTTONS)
-            raise Mistake(t.NO_BUTTON.format(line=line, count=len(self.buttons)))
+        """`#3` presses button 3; `#沙坪坝区` the button so labelled, or the one label holding it."""
+        if not self.buttons:
+            raise Mistake(t.NO_BUTTONS)
+        wanted = line[1:].strip()
+        if wanted.isdigit():
+            number = int(wanted)
+            if not 1 <= number <= len(self.buttons):
+                raise Mistake(t.NO_BUTTON.format(line=line, count=len(self.buttons)))
+        else:
+            number = self._numbered(wanted)
         _, data, sent = self.buttons[number - 1]
         await self.user.press_data(data, sent)
         if self.user.alert:
             print(t.ALERT.format(text=self.user.alert))
+
+    def _numbered(self, text: str) -> int:
+        """The number of the button labelled `text`, else of the only one whose label holds it."""
+        labels = [label for label, _, _ in self.buttons]
+        exact = [n for n, label in enumerate(labels, 1) if label == text]
+        holding = exact or [n for n, label in enumerate(labels, 1) if text and text in label]
+        if len(holding) == 1:
+            return holding[0]
+        if not holding:
+            raise Mistake(t.NO_LABEL.format(text=text, count=len(labels)))
+        choices = "、".join(f"#{n} {labels[n - 1]}" for n in holding)
+        raise Mistake(t.LABELS_MATCH.format(text=text, choices=choices))
 
     def _switch(self, wanted: str) -> None:
         if wanted == "new":

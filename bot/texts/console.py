@@ -9,6 +9,7 @@ from __future__ import annotations
 HELP = """\
   文字        发送一条消息（如 /start）
   #N          按下最近消息中的第 N 个按钮
+  #文字       按下文字相符的按钮（如 #沙坪坝区；只有一个按钮含这段文字时也可以）
   :photo 路径 以照片发送一张图片          :file 路径  以文件发送
   :contact    分享手机号（:contact 13800000000 指定号码）
   :user ID    切换到 Telegram 账号 ID     :users      列出账号及其对应的人员
@@ -69,6 +70,8 @@ NOTHING_TO_SAVE = "  （还没有收到文件）"
 NO_USER = "  （没有用户 {wanted}：:users 列出全部，:user new 新建一个）"
 NO_BUTTON = "  （没有按钮 {line}：可按 #1–#{count}）"
 NO_BUTTONS = "  （现在没有按钮可按）"
+NO_LABEL = "  （没有文字为“{text}”的按钮：可按 #1–#{count}，或写按钮上的文字）"
+LABELS_MATCH = "  （有几个按钮含“{text}”：{choices}；请写全，或写编号）"
 NEEDS_ARGUMENT = "  （{command} 后面要写{what}，如 {example}；:help 查看操作）"
 ARGUMENTS = {
     ":user": ("账号 ID、new", ":user 1002"),

@@ -244,3 +244,18 @@ def test_log_lines_in_the_console_read_as_its_notes_not_json() -> None:
     )
     line = formatter("console").format(record)
     assert line == "  （日志·警告）handlers.notify: message to person 8 not sent"
+
+
+async def test_a_button_is_pressed_by_its_label_or_a_part_only_it_holds(
+    tmp_path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A scripted walk reads as what a person presses: `#全部同意` instead of counting to #4.
+    A part held by several labels, or by none, is one line naming what can be pressed."""
+    lines = ["/start", "#同意", "#不存在", "#全部同意", "#沙坪坝区", "#重庆大学"]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(lines) + "\n"))
+    await run_console(Settings(), str(tmp_path / "demo.db"))
+    out = capsys.readouterr().out
+    assert "（有几个按钮含“同意”：#1 同意：① 个人信息处理、#2 同意：② 敏感个人信息" in out
+    assert "（没有文字为“不存在”的按钮：可按 #1–#5，或写按钮上的文字）" in out
+    assert "请选择您的工作单位所在区县" in out.split("> #全部同意", 1)[1]
+    assert "拟报专业组" in out.split("> #重庆大学", 1)[1]
