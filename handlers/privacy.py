@@ -21,6 +21,7 @@ from bot.services.ports import Notifier
 from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import chat as ct
 from bot.texts import privacy as t
+from handlers.registry import listing_searches
 
 
 class DeleteDo(StrEnum):
@@ -76,6 +77,7 @@ async def on_delete_answer(
         uows, person_id=person_id, actor_name=user.full_name, now=clock.now()
     )
     await state.clear()
+    await listing_searches(state).clear()  # /experts searches: the names the person looked up
     await message.answer(done_text(done))
     for app, previous in done.withdrawn:
         await notifier.application_withdrawn(replace(app, status=Status.WITHDRAWN), previous)

@@ -103,7 +103,7 @@ SEARCHES_KEPT = 30
 """How many of the chat's latest /experts listings keep their search."""
 
 
-def _listings(state: FSMContext) -> FSMContext:
+def listing_searches(state: FSMContext) -> FSMContext:
     """The chat's /experts listings and their searches, kept beside the conversation: what
     clears it (/expert, /registry, /cancel) leaves them, so a listing's pages and its 导出名册
     keep the search it shows. Callback data has no room for a search (64 bytes), and the
@@ -112,7 +112,7 @@ def _listings(state: FSMContext) -> FSMContext:
 
 
 async def _remember_search(state: FSMContext, message_id: int, search: str | None) -> None:
-    listings = _listings(state)
+    listings = listing_searches(state)
     kept = [p for p in await listings.get_value("searches", []) if p[0] != message_id]
     await listings.update_data(searches=[*kept, [message_id, search]][-SEARCHES_KEPT:])
 
@@ -122,7 +122,7 @@ async def _search_of(state: FSMContext, message: object) -> str | None:
     searches were kept by listing, or one of more than SEARCHES_KEPT ago, has the
     conversation's search, as its pages had before."""
     message_id = getattr(message, "message_id", None)
-    for kept_id, search in await _listings(state).get_value("searches", []):
+    for kept_id, search in await listing_searches(state).get_value("searches", []):
         if kept_id == message_id:
             return search
     return await state.get_value("experts_search")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import func, select
 
 from bot.offline import OfflineWorld
@@ -72,3 +74,27 @@ async def test_cancel_deletes_nothing(world: OfflineWorld, sessionmaker) -> None
     await user.press("取消")
     async with sessionmaker() as session:
         assert (await session.execute(select(Application.status))).scalar_one() == "submitted"
+
+
+async def test_the_searches_kept_beside_the_conversation_go_with_it(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    """/experts keeps each listing's search (experts' names) in an FSM record of its own, beside
+    the conversation; deleting one's data cleared the conversation and kept the names searched."""
+    from tests.flows.review_helpers import BUREAU_ADMIN
+    from tests.flows.test_experts_filters import appointed
+    from tests.privacy.helpers import raw_rows
+
+    await appointed(sessionmaker, clock)
+    admin = world.user(BUREAU_ADMIN, "局长")
+    await admin.send("/experts 李矿山")
+    assert "共 1 人" in admin.last().text
+
+    async def kept() -> str:
+        rows = await raw_rows(sessionmaker, "SELECT data FROM fsm_state")
+        return str([json.loads(data) if isinstance(data, str) else data for data, in rows])
+
+    assert "李矿山" in await kept()
+    await admin.send("/delete_my_data")
+    await admin.press("确认删除")
+    assert "李矿山" not in await kept()
