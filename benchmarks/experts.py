@@ -123,7 +123,7 @@ async def main(count: int, repeat: int, url: str | None) -> None:
             unit = await uow.campaigns.unit_by_code("CQU001")
             assert unit is not None
             district_id = unit.district_id
-        who = {"by": admin, "admin_ids": (admin,)}
+        who = {"by": admin, "admin_ids": (admin,), "today": date(2027, 9, 1)}
         cases = {
             "first page": ExpertFilter(),
             "search by name part": ExpertFilter(search="专家4242"),

@@ -41,10 +41,19 @@ NOT_RENEWED_LABEL = "在聘（不予续聘）"
 /me and /experts say the same)."""
 
 
-def status_label(standing: str, *, not_renewed: bool = False) -> str:
-    """The 状态 column for a standing (a `Standing` value), with 不予续聘 decided or not."""
-    if not_renewed and standing == Standing.APPOINTED:
-        return NOT_RENEWED_LABEL
+RENEWED_LABEL = "在聘（已续聘）"
+"""The 状态 of an expert renewed before the term in force ends: 聘期 and 证书编号 are that
+term's (the certificate on paper); the next term's are on the expert's card."""
+
+
+def status_label(standing: str, *, not_renewed: bool = False, renewed: bool = False) -> str:
+    """The 状态 column for a standing (a `Standing` value), with 不予续聘 decided or not, or
+    续聘 decided before the term in force ends."""
+    if standing == Standing.APPOINTED:
+        if not_renewed:
+            return NOT_RENEWED_LABEL
+        if renewed:
+            return RENEWED_LABEL
     return STANDING_LABELS.get(standing, standing)
 
 

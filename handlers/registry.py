@@ -84,13 +84,18 @@ async def on_experts(
     command: CommandObject,
     state: FSMContext,
     uows: UnitOfWorkFactory,
+    clock: Clock,
     person_id: int,
     admin_ids: tuple[int, ...],
 ) -> None:
     """The registry for the bureau: `/experts` lists, `/experts 张三` or a number searches."""
     search = clean_text(command.args)[:50] if command.args else None
     view = await svc.experts_page(
-        uows, what=ExpertFilter(search=search), by=person_id, admin_ids=admin_ids
+        uows,
+        what=ExpertFilter(search=search),
+        by=person_id,
+        admin_ids=admin_ids,
+        today=local(clock.now()).date(),
     )
     text, markup = rg.experts(view)
     sent = await message.answer(text, reply_markup=markup)
@@ -139,14 +144,15 @@ async def on_experts_page(
 ) -> None:
     """Another page, a filter's choices, or the page with a filter chosen (the search kept)."""
     search = await _search_of(state, query.message)
-    what = rg.experts_filter(search, callback_data, local(clock.now()).date())
+    today = local(clock.now()).date()
     view = await svc.experts_page(
         uows,
-        what=what,
+        what=rg.experts_filter(search, callback_data, today),
         page=callback_data.page,
         with_districts=callback_data.choose is ExpertsChoose.DISTRICTS,
         by=person_id,
         admin_ids=admin_ids,
+        today=today,
     )
     text, markup = rg.experts(view, callback_data)
     await query.answer()

@@ -94,7 +94,11 @@ def registry_file(rows: Sequence[ExpertListRow], today: date) -> File:
             district=r.district,
             term_start=r.starts_on,
             term_end=r.last_day,
-            status=status_label(r.standing, not_renewed=r.not_renewed_on is not None),
+            status=status_label(
+                r.standing,
+                not_renewed=r.not_renewed_on is not None,
+                renewed=r.renewed_to is not None,
+            ),
             contact=r.mobile,
         )
         for r in rows

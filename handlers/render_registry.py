@@ -354,6 +354,7 @@ def expert_line(r: ExpertListRow) -> str:
         unit=r.unit,
         standing=standing_of(r),
         ends_on=r.last_day,
+        renewed=t.EXPERT_RENEWED.format(ends_on=r.renewed_to) if r.renewed_to else "",
         mobile=mask_phone(r.mobile) if r.mobile else "",
     )
 

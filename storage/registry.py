@@ -347,6 +347,22 @@ class RegistryRepository:
             for r in rows
         ]
 
+    async def terms_of_experts(self, expert_ids: Sequence[int]) -> dict[int, list[TermRow]]:
+        """Each expert's terms, oldest first, in one query (an expert without terms is absent)."""
+        if not expert_ids:
+            return {}
+        rows = await self.session.scalars(
+            select(ExpertTerm)
+            .where(ExpertTerm.expert_id.in_(list(expert_ids)))
+            .order_by(ExpertTerm.id)
+        )
+        terms: dict[int, list[TermRow]] = {}
+        for r in rows:
+            terms.setdefault(r.expert_id, []).append(
+                TermRow(r.id, r.certificate_no, r.starts_on, r.ends_on, r.ended_on, r.batch_id)
+            )
+        return terms
+
     async def latest_certificates(self, expert_ids: Sequence[int]) -> dict[int, str]:
         """Each expert's certificate number of their latest term, in one query."""
         if not expert_ids:

@@ -853,6 +853,32 @@ class ExpertsPage:
         return max(1, -(-self.total // EXPERTS_PAGE))
 
 
+def with_term_in_force(
+    row: ExpertListRow, terms: Sequence[Term], today: date
+) -> tuple[ExpertListRow, Term | None]:
+    """`row` with the term in force `today` in place of the latest, for an expert in service,
+    and the term decided to follow it (an early 续聘), if any; anyone else's row as it is."""
+    if Standing(row.standing) not in SERVING or (held := in_force(terms, today)) is None:
+        return row, None
+    term, after = held.current, held.next
+    shown = replace(
+        row, certificate_no=term.certificate_no, starts_on=term.starts_on, ends_on=term.ends_on,
+        ended_on=term.ended_on, renewed_to=after.ends_on if after else None,
+    )  # fmt: skip
+    return shown, after
+
+
+async def in_force_rows(
+    uow: UnitOfWork, rows: Sequence[ExpertListRow], today: date
+) -> list[ExpertListRow]:
+    """The rows as people read them: after an early 续聘 the term in force, not the one to
+    come, with the renewal noted (the certificate on paper is the term in force's)."""
+    terms = await uow.registry.terms_of_experts(
+        [r.expert_id for r in rows if Standing(r.standing) in SERVING]
+    )
+    return [with_term_in_force(r, terms.get(r.expert_id, ()), today)[0] for r in rows]
+
+
 async def experts_page(
     uows: UnitOfWorkFactory,
     *,
@@ -861,14 +887,17 @@ async def experts_page(
     with_districts: bool = False,
     by: int | None,
     admin_ids: Iterable[int] = (),
+    today: date,
 ) -> ExpertsPage:
     """A page of the registry for /experts (the handler masks contact data); `with_districts`
-    adds every district, to filter by."""
+    adds every district, to filter by. The filters by term end read the latest term (one
+    renewed early is not due); the rows show the term in force."""
     async with uows() as uow:
         await bureau_actor(uow, by, admin_ids)
         rows, total = await uow.registry.experts(
             what, limit=EXPERTS_PAGE, offset=max(page, 0) * EXPERTS_PAGE
         )
+        rows = await in_force_rows(uow, rows, today)
         district = await uow.campaigns.district(what.district_id) if what.district_id else None
         districts = await uow.campaigns.districts() if with_districts else ()
     return ExpertsPage(
@@ -889,6 +918,7 @@ async def registry_rows(
         await bureau_actor(uow, by, admin_ids)
         what = what or ExpertFilter()
         rows, _ = await uow.registry.experts(what)
+        rows = await in_force_rows(uow, rows, local(now).date())
         await uow.documents.add_access(
             actor_id=by,
             action=Access.EXPORT_REGISTRY.value,
@@ -939,13 +969,7 @@ async def my_expert(
         terms = await uow.registry.terms_of(expert.id) if expert else ()
     if not rows or expert is None:
         return None
-    row, after = rows[0], None
-    if Standing(row.standing) in SERVING and (held := in_force(terms, today)):
-        term, after = held.current, held.next
-        row = replace(
-            row, certificate_no=term.certificate_no, starts_on=term.starts_on,
-            ends_on=term.ends_on, ended_on=term.ended_on,
-        )  # fmt: skip
+    row, after = with_term_in_force(rows[0], terms, today)
     return MyEntry(row, expert.withdrawal_reason, expert.not_renewed_on, after)
 
 

@@ -65,7 +65,9 @@ class TermRow:
 
 @dataclass(frozen=True)
 class ExpertListRow:
-    """One expert as the registry lists them: their latest term and the application behind them."""
+    """One expert as the registry lists them: a term and the application behind them. Storage
+    gives the latest term, which after an early 续聘 is still to come; the listings shown to
+    people put the term in force in its place (`bot.services.registry.in_force_rows`)."""
 
     expert_id: int
     person_id: int
@@ -85,6 +87,9 @@ class ExpertListRow:
     mobile: str
     not_renewed_on: date | None = None
     """不予续聘 decided on that day: in service to the latest term's last day, `ended` after it."""
+    renewed_to: date | None = None
+    """续聘 decided before the term shown ends: the last day of the term that follows it. Set
+    where a listing shows the term in force (`bot.services.registry.in_force_rows`)."""
 
     @property
     def last_day(self) -> date:

@@ -11,6 +11,7 @@ from exports.registry import (
     EMPTY,
     NOT_RENEWED_LABEL,
     REGISTRY_TITLE,
+    RENEWED_LABEL,
     STANDING_LABELS,
     status_label,
     write_registry,
@@ -158,3 +159,10 @@ def test_an_expert_serving_out_a_term_after_non_renewal_is_labelled_so():
     ws = open_sheet(write_registry([expert(status=NOT_RENEWED_LABEL)], filled_on=DAY))
     assert ws["L4"].value == "在聘（不予续聘）"
     assert ws.column_dimensions["L"].width >= 8 * 2, "on one line"
+
+
+def test_an_expert_renewed_before_the_term_ends_is_labelled_so():
+    assert status_label("appointed", renewed=True) == RENEWED_LABEL == "在聘（已续聘）"
+    assert status_label("dismissed", renewed=True) == "已解聘"
+    ws = open_sheet(write_registry([expert(status=RENEWED_LABEL)], filled_on=DAY))
+    assert ws["L4"].value == "在聘（已续聘）"

@@ -238,3 +238,41 @@ async def test_the_certificate_in_force_finds_an_expert_renewed_early(
         await admin.send(f"/experts {number}")
         page = admin.last().text
         assert "共 1 人" in page and "王建筑" in page, (number, page)
+
+
+async def test_an_expert_renewed_early_is_listed_with_the_term_in_force_and_the_renewal(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    """QA: after 续聘 decided before the term's end, /experts and 入库专家名册 showed the term to
+    come (its number and dates) while the expert's paper certificate, /me and /start give the
+    term in force. They now show that term and note the renewal; once the new term has begun
+    they show it. A renewed expert is not among those whose term ends within 90 days."""
+    from bot.domain.registry import Rating
+    from tests.flows.export_helpers import documents, sheet_rows
+
+    await appointed(sessionmaker, clock)
+    uows = unit_of_work_factory(sessionmaker)
+    admin_id = await person(uows, BUREAU_ADMIN)
+    who = {"by": admin_id, "admin_ids": (admin_id,)}
+    clock.at = datetime(2027, 9, 1, 9, 0, tzinfo=TZ)
+    await experts.record_evaluation(uows, expert_id=1, year=2027, rating=Rating.PASS, term=True, health="健康", now=clock.now(), **who)  # fmt: skip
+    renewed = await experts.renew(uows, expert_id=1, term_start=date(2027, 11, 15), now=clock.now(), **who)  # fmt: skip
+
+    admin = world.user(BUREAU_ADMIN, "局长")
+    await admin.send("/experts 王建筑")
+    page = admin.last().text
+    assert "CQGSYF-2022-0001 王建筑" in page, page
+    assert "聘期至 2027-11-14（已续聘至 2032-11-14）" in page, page
+    await admin.press("导出名册")
+    [row] = [r for r in sheet_rows(documents(admin)[-1].document[1]) if isinstance(r[0], int)]
+    assert row[1] == "CQGSYF-2022-0001" and "在聘（已续聘）" in row, row
+    await admin.send("/experts")
+    await admin.press("按聘期届满")
+    await admin.press("任期90天内届满")
+    assert "共 1 人" in admin.last().text and "王建筑" not in admin.last().text, "renewed: not due"
+
+    clock.at = datetime(2027, 11, 20, 9, 0, tzinfo=TZ)  # the new term has begun
+    await admin.send("/experts 王建筑")
+    page = admin.last().text
+    assert f"{renewed.certificate_no} 王建筑" in page and "聘期至 2032-11-14 ·" in page, page
+    assert "已续聘" not in page
