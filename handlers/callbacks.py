@@ -332,6 +332,12 @@ class ReportGo(CallbackData, prefix="rp"):
     confirm: bool = False
 
 
+class ReportCancel(CallbackData, prefix="rc"):
+    """取消 beside 确认上报: nothing is reported; the confirmation says so and loses its buttons."""
+
+    district_id: Id
+
+
 class ReportConfirm(CallbackData, prefix="rq"):
     """确认上报, over the report `replaces` (0: none yet) that was the district's latest when the
     confirmation was asked: a second press finds a newer one and reports nothing. Its own

@@ -45,6 +45,7 @@ from handlers.callbacks import (
     ExportKind,
     ExportPick,
     ExportStage,
+    ReportCancel,
     ReportConfirm,
     ReportGo,
 )
@@ -67,6 +68,7 @@ def build_router() -> Router:
     router.callback_query.register(on_annex1, Annex1Get.filter())
     router.callback_query.register(on_report_go, ReportGo.filter())
     router.callback_query.register(on_report_go, ReportConfirm.filter())
+    router.callback_query.register(on_report_cancel, ReportCancel.filter())
     return router
 
 
@@ -298,6 +300,16 @@ async def on_report(
     for summary in previews:
         text, markup = rx.report_confirm(summary)
         await message.answer(text, reply_markup=markup)
+
+
+async def on_report_cancel(query: CallbackQuery) -> None:
+    """取消 on a confirmation: nothing was stored, so nothing to undo; the confirmation says
+    it was called off and loses its buttons."""
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(
+            f"{query.message.text}\n\n{t.REPORT_CANCELLED}", reply_markup=None
+        )
 
 
 async def on_report_go(

@@ -22,6 +22,7 @@ from handlers.callbacks import (
     ExportKind,
     ExportPick,
     ExportStage,
+    ReportCancel,
     ReportConfirm,
     ReportGo,
 )
@@ -30,7 +31,7 @@ DISTRICTS_PER_PAGE = 15
 
 
 def _button(
-    text: str, data: ExportGo | ExportPick | ReportGo | ReportConfirm
+    text: str, data: ExportGo | ExportPick | ReportGo | ReportConfirm | ReportCancel
 ) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=data.pack())
 
@@ -189,15 +190,12 @@ def report_confirm(s: DistrictSummary) -> tuple[str, InlineKeyboardMarkup]:
         else ""
     )
     text = t.REPORT_CONFIRM.format(district=s.district, rows=s.approved, previous=previous)
+    confirm = ReportConfirm(district_id=s.district_id, replaces=s.report.id if s.report else 0)
     markup = InlineKeyboardMarkup(
         inline_keyboard=[
             [
-                _button(
-                    t.BUTTON_REPORT_CONFIRM,
-                    ReportConfirm(
-                        district_id=s.district_id, replaces=s.report.id if s.report else 0
-                    ),
-                )
+                _button(t.BUTTON_REPORT_CONFIRM, confirm),
+                _button(t.BUTTON_REPORT_CANCEL, ReportCancel(district_id=s.district_id)),
             ]
         ]
     )

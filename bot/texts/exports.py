@@ -52,6 +52,8 @@ REPORT_DEADLINE_PASSED = "区县上报截止时间 {deadline} 已过，无法上
 REPORT_CONFIRM = "将向市局上报 {district} 的推荐汇总表：区县已同意 {rows} 人。\n{previous}确认上报吗？"
 REPORT_PREVIOUS = "此前已于 {when} 上报（{rows} 人），再次上报将替换该次上报。\n"
 BUTTON_REPORT_CONFIRM = "确认上报"
+BUTTON_REPORT_CANCEL = "取消"
+REPORT_CANCELLED = "已取消，未上报。需要上报时请发送 /report，或在 /export 中点“上报市局”。"
 REPORT_ALREADY = "本区县的推荐汇总表已由 {who} 于 {when} 上报（{rows} 人），这次确认不再重复上报。如需更新，请重新发送 /report。"
 """A 确认上报 pressed again, or over a report made since it was asked."""
 REPORT_STALE = "该确认已过期，请重新发送 /report。"

@@ -318,7 +318,7 @@ async def test_a_second_press_of_the_same_confirmation_reports_nothing_twice(
     district = world.user(DISTRICT_REVIEWER, "区县")
     admin = world.user(BUREAU_ADMIN, "市局")
     [confirm] = await district.send("/report")
-    [(_, data)] = confirm.buttons()
+    data = dict(confirm.buttons())["确认上报"]
     await district.press_data(data, confirm)
     files = len(documents(admin))
     clock.advance(minutes=1)
@@ -335,6 +335,24 @@ async def test_a_second_press_of_the_same_confirmation_reports_nothing_twice(
     assert "此前已于 2022-09-20 10:00 上报（2 人），再次上报将替换该次上报" in again.text
     await district.press("确认上报", message=again)
     assert "重新上报" in district.last().text and len(documents(admin)) == files + 1
+
+
+async def test_a_confirmation_called_off_reports_nothing_and_says_so(
+    world: OfflineWorld, sessionmaker, clock: FixedClock
+) -> None:
+    """QA: 确认上报 stood alone under 确认上报吗？, with no way to say no but to leave it."""
+    await standard_reviewers(sessionmaker)
+    await seed_batch(sessionmaker)
+    district = world.user(DISTRICT_REVIEWER, "区县")
+    admin = world.user(BUREAU_ADMIN, "市局")
+    [confirm] = await district.send("/report")
+    await district.press("取消", message=confirm)
+    called_off = world.session.messages[(confirm.chat_id, confirm.message_id)]
+    assert called_off.text.startswith("将向市局上报 沙坪坝区 的推荐汇总表"), called_off.text
+    assert "已取消，未上报。" in called_off.text and called_off.buttons() == []
+    assert documents(admin) == []
+    async with sessionmaker() as session:
+        assert (await session.execute(select(BatchReport))).scalars().all() == []
 
 
 async def test_every_export_and_full_view_is_logged_and_the_bureau_reads_the_log(
