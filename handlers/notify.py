@@ -71,14 +71,19 @@ class TelegramNotifier:
 
     async def application_submitted(self, submitted: Submitted) -> None:
         """Every reviewer who must decide next gets the card, with the photo above it; when
-        nobody may decide, the bureau admins hear of it."""
+        nobody may decide, the bureau admins hear of it; whoever returned it at a unit it has
+        since left hears where it went."""
         app, onward = submitted.app, submitted.onward
         delivery = onward.cards
-        if delivery is None and not onward.unassigned:
+        if delivery is None and not onward.unassigned and not submitted.moved_from:
             return
-        sends = await self._sends([*(delivery.person_ids if delivery else ()), *onward.unassigned])
+        sends = await self._sends(
+            [*(delivery.person_ids if delivery else ()), *onward.unassigned, *submitted.moved_from]
+        )
         if delivery is not None:
             await self._send_cards(delivery, sends)
+        for person_id in submitted.moved_from:
+            await self._tell(person_id, render_review.moved_away(app), None, sends)
         await self._tell_unassigned(app, onward.unassigned, sends)
         await self._record(app.id, sends)
 

@@ -588,6 +588,14 @@ def _applicant_qualification(o: Outcome, when: str) -> str:
     return t.APPLICANT_NOT_QUALIFIED.format(when=when, reason=o.reason, district=district)
 
 
+def moved_away(app: ApplicationSnapshot) -> str:
+    """For the reviewer who returned the application, resubmitted at another unit."""
+    return t.MOVED_AWAY.format(
+        id=app.id, name=app.values.get(keys.NAME) or "", unit=app.unit_name,
+        district=app.district_name,
+    )  # fmt: skip
+
+
 def reviewers_told(o: Outcome) -> str:
     """What the level below hears: the district, of the bureau's disqualification; the unit,
     of the district's return or decline."""

@@ -322,6 +322,9 @@ class Submitted:
 
     app: ApplicationSnapshot
     onward: Onward
+    moved_from: Sequence[int] = ()
+    """Who returned it for revision at a unit it has since left (修改 工作单位): the
+    resubmission goes to the new unit's reviewers, and they would wait for it."""
 
 
 @dataclass(frozen=True)
@@ -1052,10 +1055,28 @@ async def submit(
             "cursor": None,
         }
         changes = {"answers": answer_snapshot(app.values)}
+        returned_by = await _returned_at_another_unit(uow, app)
         submitted = await _move(uow, app, Action.SUBMIT, to, values, actor_name, now, changes)
         goes = await onward(uow, submitted, admin_ids, now)
         await uow.commit()
-    return Submitted(submitted, goes)
+    carded = goes.cards.person_ids if goes.cards else ()
+    return Submitted(submitted, goes, tuple(p for p in returned_by if p not in carded))
+
+
+async def _returned_at_another_unit(uow: UnitOfWork, app: ApplicationSnapshot) -> tuple[int, ...]:
+    """The reviewer who returned the application, when its unit has changed since it was
+    submitted; nobody else (submissions recorded before the unit was kept have none to compare)."""
+    if app.status is not Status.RETURNED:
+        return ()
+    events = await uow.applications.events_of(app.id)
+    returns = [e for e in events if e.action == Action.RETURN.value and e.actor_id is not None]
+    submits = [e for e in events if e.action == Action.SUBMIT.value and e.changes]
+    if not returns or not submits:
+        return ()
+    answers = (submits[-1].changes or {}).get("answers") or {}
+    if answers.get(keys.UNIT_NAME, app.unit_name) == app.unit_name:
+        return ()
+    return (returns[-1].actor_id,)
 
 
 async def withdraw(

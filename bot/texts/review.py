@@ -227,6 +227,10 @@ UNIT_TOLD_RETURNED = (
     "↩️ 贵单位审核通过的申报编号 {id}（{name}，{unit}）被区县退回修改：{who} 于 {when}。\n"
     "理由：{reason}\n申报人修改并重新提交后，将再次由单位审核。"
 )
+MOVED_AWAY = (
+    "📤 您退回修改的申报编号 {id}（{name}）已将工作单位改为“{unit}”（{district}）并重新提交，将由新单位审核。"
+)
+"""To whoever returned an application that was resubmitted at another unit (修改 工作单位)."""
 UNIT_TOLD_DECLINED = (
     "❌ 贵单位审核通过的申报编号 {id}（{name}，{unit}）区县审核不同意：{who} 于 {when}。\n理由：{reason}"
 )

@@ -138,6 +138,46 @@ async def test_a_unit_changed_on_a_returned_form_is_shown_to_the_new_units_revie
     assert "· 工作单位：重大安全学院 → 重庆大学" in card and rt.CARD_NO_CHANGES not in card
 
 
+async def test_a_returned_form_moved_to_another_unit_is_told_to_the_reviewer_who_returned_it(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    """QA: after a return, 修改 工作单位 to a unit of another district sent the resubmission to
+    that unit's reviewer; the one who returned it waited for a form that never came back."""
+    from tests.flows.review_helpers import OTHER_UNIT_REVIEWER
+
+    await standard_reviewers(sessionmaker)
+    user = await submitted_application(world)
+    unit = world.user(UNIT_REVIEWER, "单位")
+    await unit.press("退回修改")
+    await unit.send("您的人事关系在交通集团，请向该单位申报")
+    told = len(unit.texts())
+    await user.press("修改 工作单位")
+    await user.press("渝中区")
+    await user.press("重庆交通运输集团有限公司")
+    await user.press("签名提交")
+    await user.send("张三")
+    assert "重庆交通运输集团有限公司" in card_of(world.user(OTHER_UNIT_REVIEWER, "交通")).text
+    [notice] = unit.texts()[told:]
+    assert notice == (
+        "📤 您退回修改的申报编号 1（张三）已将工作单位改为“重庆交通运输集团有限公司”（渝中区）"
+        "并重新提交，将由新单位审核。"
+    )
+
+
+async def test_a_returned_form_resubmitted_to_the_same_unit_tells_nobody_it_moved(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    await standard_reviewers(sessionmaker)
+    user = await submitted_application(world)
+    unit = world.user(UNIT_REVIEWER, "单位")
+    await unit.press("退回修改")
+    await unit.send("请补充社会兼职")
+    await user.press("签名提交")
+    await user.send("张三")
+    assert "已将工作单位改为" not in "".join(unit.texts())
+    assert "重新提交" in card_of(unit).text
+
+
 def card_of_text(user) -> str:
     """The text of the message that carried the latest (now closed) card."""
     return next(m.text for m in reversed(user.inbox()) if "已由" in m.text)
