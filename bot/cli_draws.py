@@ -31,6 +31,7 @@ def register(verbs: Any) -> None:
     leave.add_argument("--from", dest="starts_on", type=_day, required=True, help=t.H_LEAVE_FROM)
     leave.add_argument("--to", dest="ends_on", type=_day, required=True, help=t.H_LEAVE_TO)
     leave.add_argument("--reason", help=t.H_LEAVE_REASON)
+    leave.add_argument("--release", action="store_true", help=t.H_LEAVE_RELEASE)
     leave.set_defaults(handler=cmd_leave)
 
     show = draw.add_parser("show", help=t.H_DRAW_SHOW)
@@ -97,15 +98,15 @@ async def cmd_leave(args: argparse.Namespace, settings: Settings) -> int:
     recorded = await _call(
         settings, draw_admin.record_leave, certificate_no=args.certificate_no,
         starts_on=args.starts_on, ends_on=args.ends_on, reason=args.reason, by=None,
-        now=SystemClock().now(),
+        now=SystemClock().now(), release=args.release,
     )  # fmt: skip
     out(leave_text(recorded, starts_on=args.starts_on, ends_on=args.ends_on))
     return 0
 
 
 def leave_text(recorded: Any, *, starts_on: date, ends_on: date) -> str:
-    """Who is on leave, and each invitation they still hold on those days with what the bureau
-    can do about it: a leave changes no invitation by itself."""
+    """Who is on leave, and each invitation they hold on those days: answered for them
+    (`--release`), or with what the bureau can do about it (a leave alone changes none)."""
     from bot.texts import draws as dt
 
     lines = [
@@ -116,6 +117,8 @@ def leave_text(recorded: Any, *, starts_on: date, ends_on: date) -> str:
     ]
     if not recorded.clashes:
         lines.append(t.LEAVE_NO_CLASH)
+    elif any(clash.released for clash in recorded.clashes):
+        lines.append(t.LEAVE_RELEASED.format(count=len(recorded.clashes)))
     else:
         lines.append(t.LEAVE_CLASHES.format(count=len(recorded.clashes)))
     for clash in recorded.clashes:
@@ -128,6 +131,9 @@ def leave_text(recorded: Any, *, starts_on: date, ends_on: date) -> str:
         )
         if clash.begun:
             lines.append(t.LEAVE_CLASH_BEGUN)
+        elif clash.released:
+            accepted = clash.status == "accepted"
+            lines.append(t.LEAVE_CLASH_WITHDRAWN if accepted else t.LEAVE_CLASH_DECLINED)
         elif clash.status == "accepted":
             lines.append(t.LEAVE_CLASH_ACCEPTED)
         else:

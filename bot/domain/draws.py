@@ -91,6 +91,8 @@ class InvitationAction(StrEnum):
     EXPIRE = "expire"
     CANCEL = "cancel"
     LEAVE = "leave"
+    EXCUSE = "excuse"
+    """The bureau answers for an expert on leave (`expertbot draw leave --release`)."""
 
 
 IS, IA = InvitationStatus, InvitationAction
@@ -104,14 +106,17 @@ INVITATION_MOVES: dict[tuple[InvitationStatus, InvitationAction], InvitationStat
     (IS.ACCEPTED, IA.CANCEL): IS.CANCELLED,
     (IS.INVITED, IA.LEAVE): IS.LEFT,
     (IS.ACCEPTED, IA.LEAVE): IS.LEFT,
+    (IS.INVITED, IA.EXCUSE): IS.DECLINED,
+    (IS.ACCEPTED, IA.EXCUSE): IS.DECLINED,
 }
 """An expert who accepted may still find they cannot come (the service allows it until the day
 before the work), and the unit's cancellation releases them; a declined one stays declined.
-An expert who leaves service leaves every invitation still holding their days."""
+An expert who leaves service leaves every invitation still holding their days; one on leave is
+answered for by the bureau as they would have answered (婉拒, or 无法参加 after 接受)."""
 
 HOLDS_DAY = frozenset({IS.INVITED, IS.ACCEPTED})
 """Invitations that book the expert's days: nobody else may invite them for those days."""
-OPENS_RESERVE = frozenset({IA.DECLINE, IA.EXPIRE, IA.LEAVE})
+OPENS_RESERVE = frozenset({IA.DECLINE, IA.EXPIRE, IA.LEAVE, IA.EXCUSE})
 """Moves after which the next in the reserve is invited."""
 
 

@@ -14,6 +14,7 @@ from bot.domain.errors import AlreadyHandled, DomainError, NotAllowed, NotFound
 from bot.domain.registry import SERVING, Standing
 from bot.domain.units import new_unit_code
 from bot.services.draw_ports import RequestRow, UsingUnitRow
+from bot.services.draws import excuse_for_leave
 from bot.services.registry_ports import ExpertFilter
 from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import draws as t
@@ -63,6 +64,8 @@ class LeaveClash:
     """The request's days that fall in the leave, today or later."""
     begun: bool
     """The work's first day has come: nothing more can be changed through the bot."""
+    released: bool = False
+    """Answered for the expert (`release`): the days are free, the next in the reserve invited."""
 
 
 @dataclass(frozen=True)
@@ -75,13 +78,14 @@ class LeaveRecorded:
 
 async def record_leave(
     uows: UnitOfWorkFactory, *, certificate_no: str, starts_on: date, ends_on: date,
-    reason: str | None, by: int | None, now: datetime,
+    reason: str | None, by: int | None, now: datetime, release: bool = False,
 ) -> LeaveRecorded:  # fmt: skip
     """An expert's leave (请假): not drawn on those days, so it ends today or later, and only
     for an expert in service (a former one is never drawn). Returns who it is and the
-    invitations they already hold on those days: a leave keeps an expert out of draws to come
-    and changes no invitation (README "Drawing experts"), so those are for the bureau to
-    settle with the expert or the using unit."""
+    invitations they already hold on those days. By itself a leave keeps an expert out of
+    draws to come and changes no invitation (README "Drawing experts"); with `release` the
+    bureau answers each of those whose work has not begun for the expert (one who cannot
+    press 婉拒 or 无法参加 themselves), and the unit and the expert are told."""
     if ends_on < starts_on:
         raise NotAllowed(t.LEAVE_BACKWARDS.format(starts_on=starts_on, ends_on=ends_on))
     if ends_on < (today := local(now).date()):
@@ -111,12 +115,20 @@ async def record_leave(
             assert request is not None
             days = tuple(x for x in request.days if first <= x <= ends_on)
             if days:
+                begun = today >= request.days[0]
                 clashes.append(
                     LeaveClash(
                         request_id=request.id, project=request.project, unit=request.unit_name,
-                        status=inv.status, days=days, begun=today >= request.days[0],
+                        status=inv.status, days=days, begun=begun, released=release and not begun,
                     )  # fmt: skip
                 )
+        if released := [c.request_id for c in clashes if c.released]:
+            why = t.LEAVE_AS_REASON.format(reason=reason) if reason else t.LEAVE_AS_REASON_BARE
+            notices = await excuse_for_leave(
+                uow, expert.id, released, leave=(starts_on, ends_on), reason=why, actor_id=by,
+                now=now,
+            )  # fmt: skip
+            await uow.campaigns.add_notices(notices, now)
         await uow.commit()
     return LeaveRecorded(
         expert_id=expert.id, name=listed[0].name if listed else "", certificate_no=certificate_no,

@@ -74,6 +74,11 @@ def draw_text(p: dict[str, Any]) -> str:
             return t.RESERVE_EMPTY_NOTICE.format(request_id=p["request_id"], missing=p["missing"])
         case "expired":
             return t.EXPIRED_OWN.format(request_id=p["request_id"], project=p["project"])
+        case "excused":
+            return t.EXCUSED_OWN.format(
+                starts_on=p["from"], ends_on=p["to"], request_id=p["request_id"],
+                project=p["project"], days=_days_text(p["days"]),
+            )  # fmt: skip
         case "cancelled":
             return t.REQUEST_CANCELLED_OWN.format(
                 request_id=p["request_id"], project=p["project"], days=_days_text(p["days"]),

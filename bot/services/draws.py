@@ -596,6 +596,41 @@ async def leave_draws(
     return notices
 
 
+async def excuse_for_leave(
+    uow: UnitOfWork,
+    expert_id: int,
+    request_ids: Iterable[int],
+    *,
+    leave: tuple[date, date],
+    reason: str,
+    actor_id: int | None,
+    now: datetime,
+) -> list[Notice]:
+    """In the caller's unit of work, for an expert on leave: their invitations to those
+    requests still holding days end as their own 婉拒 or 无法参加 would (days freed, the unit
+    told with `reason`, the next in the reserve invited), and the expert hears it. Requests are
+    locked in order of id, as answers lock them."""
+    notices: list[Notice] = []
+    for request_id in sorted(set(request_ids)):
+        request = await _lock(uow, request_id)
+        for inv in await uow.draws.invitations(request_id):
+            if inv.expert_id != expert_id or inv.status not in d.HOLDS_DAY:
+                continue
+            notices += await _close_invitation(
+                uow, inv, request, d.IA.EXCUSE, reason=reason, actor_id=actor_id, now=now
+            )
+            notices.append(
+                Notice(
+                    key=f"il:{inv.id}", kind=NoticeKind.DRAW, recipient_id=inv.person_id,
+                    payload={"what": "excused", "request_id": request.id,
+                             "project": request.project,
+                             "days": [x.isoformat() for x in request.days],
+                             "from": leave[0].isoformat(), "to": leave[1].isoformat()},
+                )  # fmt: skip
+            )
+    return notices
+
+
 async def answer_invitation(
     uows: UnitOfWorkFactory,
     *,

@@ -80,6 +80,7 @@ H_CERTIFICATE_NO = "聘书编号"
 H_LEAVE_FROM = "请假第一天，YYYY-MM-DD"
 H_LEAVE_TO = "请假最后一天，YYYY-MM-DD"
 H_LEAVE_REASON = "请假原因"
+H_LEAVE_RELEASE = "同时代专家答复这些日期的邀请（婉拒，或接受后告知无法参加），依次邀请备选专家；专家无法自己操作时使用"
 H_DRAW_SHOW = "查看抽取申请及其审计记录"
 H_DRAW_VERIFY = "根据审计记录重新计算一次已完成的抽取，核对结果"
 H_REQUEST_ID = "抽取申请编号"
@@ -242,9 +243,20 @@ LEAVE_CLASHES = (
     "  请假不改变已发出的邀请，以下邀请仍为其保留这些日期（{count} 份）："
 )
 LEAVE_CLASH = "  第 {request_id} 号申请（{unit}，{project}）：{status}，涉及 {days}"
-LEAVE_CLASH_INVITED = "    处理：请专家在邀请上点“婉拒”，将依次邀请备选专家；或由使用单位在 /draws 取消该申请。"
+LEAVE_CLASH_INVITED = (
+    "    处理：请专家在邀请上点“婉拒”，将依次邀请备选专家；或由使用单位在 /draws 取消该申请；"
+    "专家无法自己操作时，加 --release 再登记一次，由市局代为答复。"
+)
 LEAVE_CLASH_ACCEPTED = (
-    "    处理：请专家在邀请上点“无法参加”，将依次邀请备选专家；或由使用单位在 /draws 取消该申请。"
+    "    处理：请专家在邀请上点“无法参加”，将依次邀请备选专家；或由使用单位在 /draws 取消该申请；"
+    "专家无法自己操作时，加 --release 再登记一次，由市局代为答复。"
+)
+LEAVE_RELEASED = "  以下邀请与请假日期冲突，已代专家答复（{count} 份）："
+LEAVE_CLASH_DECLINED = (
+    "    已代专家婉拒：这些日期不再为其保留，将依次邀请备选专家，使用单位和专家都会收到通知。"
+)
+LEAVE_CLASH_WITHDRAWN = (
+    "    已代专家告知无法参加：这些日期不再为其保留，将依次邀请备选专家，使用单位和专家都会收到通知。"
 )
 LEAVE_CLASH_BEGUN = "    工作已开始，机器人中不能再更改，请直接联系使用单位。"
 NOT_DRAWN = "第 {request_id} 号抽取申请尚未抽取。"

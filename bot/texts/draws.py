@@ -42,6 +42,7 @@ EVENT_ACTIONS = {
     "expire": "逾期未答复",
     "cancel": "邀请取消",
     "leave": "专家离库",
+    "excuse": "请假，市局代为答复",
     "cancelled": "取消申请",
     "work": "登记工作",
     "work_confirmed": "专家确认工作",
@@ -245,7 +246,7 @@ ACCEPTED_OWN = (
 )
 DECLINED_OWN = "您已婉拒第 {request_id} 号邀请。谢谢告知。"
 WITHDRAWN_OWN = "已告知使用单位您无法参加第 {request_id} 号邀请（{project}，{days}），这些日期不再为您保留。谢谢告知。"
-INVITATION_CLOSED = "这份邀请已经{status}，无需再答复。"
+INVITATION_CLOSED = "这份邀请的状态为“{status}”，无需再答复。"
 INVITATION_LATE = "答复期限 {reply_by} 已过，这份邀请已失效。"
 INVITATION_CANCELLED_REQUEST = "这份邀请所属的申请已取消。"
 ANSWER_TO_UNIT = "第 {request_id} 号申请：{name} {answer}。{extra}"
@@ -261,6 +262,13 @@ NEXT_INVITED = "已依次邀请备选专家 {name}。"
 RESERVE_EMPTY_NOTICE = (
     "第 {request_id} 号申请的备选名单中已没有可邀请的专家，仍缺 {missing} 人。请在 /draws 打开该申请查看。"
 )
+EXCUSED_OWN = (
+    "市人力社保局已登记您 {starts_on} 至 {ends_on} 请假，并代您告知使用单位无法参加"
+    "第 {request_id} 号邀请（{project}，{days}）：这些日期不再为您保留。"
+)
+LEAVE_AS_REASON = "请假（{reason}）"
+LEAVE_AS_REASON_BARE = "请假"
+"""What the unit reads as the reason when the bureau answers for an expert on leave."""
 EXPIRED_OWN = "第 {request_id} 号邀请（{project}）已过答复期限，视为婉拒。"
 REQUEST_CANCELLED_OWN = "第 {request_id} 号邀请（{project}，{days}）已由使用单位取消：{reason}。这些日期不再为您保留。"
 

@@ -621,7 +621,8 @@ async def test_leave_names_the_expert_and_the_invitations_they_already_hold(
         f"已登记 {EXPERTS[first][0]}（{cert(first)}）2022-12-09 至 2022-12-11 请假：这些日期不参加抽取。",
         "  请假不改变已发出的邀请，以下邀请仍为其保留这些日期（1 份）：",
         "  第 1 号申请（重庆市安全生产科学研究院项目部，某煤矿隐患排查治理验收）：已接受，涉及 2022-12-10",
-        "    处理：请专家在邀请上点“无法参加”，将依次邀请备选专家；或由使用单位在 /draws 取消该申请。",
+        "    处理：请专家在邀请上点“无法参加”，将依次邀请备选专家；或由使用单位在 /draws 取消该申请；"
+        "专家无法自己操作时，加 --release 再登记一次，由市局代为答复。",
     ]
     code, out, _ = await asyncio.to_thread(
         run, capsys, "draw", "leave", cert(second), "--from", "2022-12-10", "--to", "2022-12-10"
@@ -640,6 +641,48 @@ async def test_leave_names_the_expert_and_the_invitations_they_already_hold(
         assert sorted(i.status for i in await uow.draws.invitations(1)) == ["accepted", "invited"], (
             "nothing cancelled by the leave"
         )
+
+
+async def test_leave_with_release_declines_the_invitations_on_those_days_for_the_expert(
+    world: OfflineWorld, sessionmaker, clock, ready: OfflineUser, capsys, monkeypatch
+) -> None:
+    """QA: an expert taken ill could only be asked to press 婉拒 or 无法参加 on each invitation;
+    the bureau that recorded the leave could not release them. `--release` does it for them:
+    each invitation on those days ends as their answer would, the unit and the expert are told,
+    and the next in the reserve is invited."""
+    unit = ready
+    await file_request(unit)
+    await unit.press("抽取专家")
+    first, second = sorted(invited(world))
+    await world.user(first, EXPERTS[first][0]).press("接受")
+    monkeypatch.setenv("DATABASE_URL", sessionmaker.url_string())
+    monkeypatch.setattr("bot.clock.SystemClock.now", lambda self: clock.now())
+    cert = f"CQGSYF-2022-{9000 + first - 6000:04d}"
+    code, out, _ = await asyncio.to_thread(
+        run, capsys, "draw", "leave", cert, "--from", "2022-12-09", "--to", "2022-12-11",
+        "--reason", "住院治疗", "--release",
+    )  # fmt: skip
+    assert code == 0, out
+    assert out.splitlines()[1:] == [
+        "  以下邀请与请假日期冲突，已代专家答复（1 份）：",
+        "  第 1 号申请（重庆市安全生产科学研究院项目部，某煤矿隐患排查治理验收）：已接受，涉及 2022-12-10",
+        "    已代专家告知无法参加：这些日期不再为其保留，将依次邀请备选专家，使用单位和专家都会收到通知。",
+    ]
+    await sender_pass(world, sessionmaker, clock)
+    expert = world.user(first, EXPERTS[first][0])
+    assert expert.last().text == (
+        "市人力社保局已登记您 2022-12-09 至 2022-12-11 请假，并代您告知使用单位无法参加"
+        "第 1 号邀请（某煤矿隐患排查治理验收，2022-12-10）：这些日期不再为您保留。"
+    )
+    told = unit.last().text
+    assert f"第 1 号申请：{EXPERTS[first][0]} 接受后告知无法参加。原因：请假（住院治疗）。" in told, told
+    assert "已依次邀请备选专家" in told, told
+    async with unit_of_work_factory(sessionmaker)() as uow:
+        statuses = [(i.id, i.status) for i in await uow.draws.invitations(1)]
+    assert sorted(s for _, s in statuses) == ["declined", "invited", "invited"], statuses
+    [released] = [i for i, status in statuses if status == "declined"]
+    await expert.press_data(DrawAct(do=DrawDo.DECLINE, id=released).pack())
+    assert last_answer(world) == "这份邀请的状态为“已婉拒”，无需再答复。", "a late press changes nothing"
 
 
 async def test_leave_for_an_expert_out_of_service_is_refused(
