@@ -8,6 +8,7 @@ security_checklist.md §3 (NFKC, then no control or format characters).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from collections.abc import Callable
@@ -417,21 +418,41 @@ def parse_day(text: str) -> date:
         raise ValueError(msg.DAY_FORMAT.format(text=excerpt(value))) from None
 
 
-_MONTH_DAY = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_MONTH_DAY = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
 
 
-_DAYS_AHEAD = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2}
+_DAYS_AHEAD = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3}
 """Days named from today, for a day still to come."""
+_WEEKDAY = re.compile(r"^(下|本|这)?(?:周|星期|礼拜)([一二三四五六日天])$")
+_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+_DAY_OF_MONTH = re.compile(r"^(\d{1,2})\s*[日号]$")
+
+
+def _weekday_ahead(match: re.Match[str], today: date) -> date:
+    """周五 or 本周五: this week's, today or later, else next week's; 下周五: next week's."""
+    monday = today - timedelta(days=today.weekday())
+    day = monday + timedelta(days=_WEEKDAYS[match[2]])
+    if match[1] == "下":
+        return day + timedelta(days=7)
+    return day if day >= today or match[1] else day + timedelta(days=7)
 
 
 def parse_day_near(text: str, today: date, *, past: bool = False) -> date:
-    """A day as `parse_day` reads it, or a month and day without the year (12月20日, 12-20):
-    the next such day, today or later (or 今天, 明天, 后天); with `past` (a day that has happened, such as a
-    meeting's), the latest such day, today or earlier. 29 February: the nearest leap year
-    that way."""
-    if not past and (ahead := _DAYS_AHEAD.get(normalize(text))) is not None:
-        return today + timedelta(days=ahead)
-    match = _MONTH_DAY.match(normalize(text))
+    """A day as `parse_day` reads it, or a month and day without the year (12月20日, 12-20,
+    12月20号): the next such day, today or later; with `past` (a day that has happened, such
+    as a meeting's), the latest such day, today or earlier. 29 February: the nearest leap year
+    that way. For a day still to come, also 今天, 明天, 后天, 大后天, a weekday (周五, 星期五,
+    礼拜五: the next, today or later; 下周五: next week's) and a day of the month (20号, 20日:
+    the next 20th)."""
+    value = normalize(text)
+    if not past:
+        if (ahead := _DAYS_AHEAD.get(value)) is not None:
+            return today + timedelta(days=ahead)
+        if weekday := _WEEKDAY.match(value):
+            return _weekday_ahead(weekday, today)
+        if of_month := _DAY_OF_MONTH.match(value):
+            return _next_day_of_month(int(of_month[1]), today, text)
+    match = _MONTH_DAY.match(value)
     if match is None:
         return parse_day(text)
     month, day = int(match[1]), int(match[2])
@@ -446,6 +467,17 @@ def parse_day_near(text: str, today: date, *, past: bool = False) -> date:
         if (found <= today) if past else (found >= today):
             return found
     return parse_day(text)  # refused with the format the user should type
+
+
+def _next_day_of_month(day: int, today: date, text: str) -> date:
+    """The next `day` of a month, today or later (31号 in a month of 30 days: the next 31st)."""
+    year, month = today.year, today.month
+    for _ in range(13):
+        with contextlib.suppress(ValueError):
+            if (found := date(year, month, day)) >= today:
+                return found
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return parse_day(text)  # 32号: refused with the format the user should type
 
 
 _YES = frozenset({"是", "有", "是的", "对", "yes", "y"})

@@ -159,13 +159,39 @@ def test_read_days_is_none_unless_the_text_is_only_days() -> None:
         ("明天", date(2022, 12, 2)),
         ("后天", date(2022, 12, 3)),
         ("今天", date(2022, 12, 1)),  # read, and refused as not after today
+        ("大后天", date(2022, 12, 4)),
+        # 2022-12-01 is a Thursday
+        ("周五", date(2022, 12, 2)),
+        ("星期五", date(2022, 12, 2)),
+        ("礼拜五", date(2022, 12, 2)),
+        ("本周五", date(2022, 12, 2)),
+        ("这周六", date(2022, 12, 3)),
+        ("周日", date(2022, 12, 4)),
+        ("星期天", date(2022, 12, 4)),
+        ("周一", date(2022, 12, 5)),  # this week's is past: the next
+        ("周四", date(2022, 12, 1)),  # today, and refused as not after it
+        ("本周一", date(2022, 11, 28)),  # said so: refused as past
+        ("下周一", date(2022, 12, 5)),
+        ("下周四", date(2022, 12, 8)),
+        ("下星期日", date(2022, 12, 11)),
+        ("5号", date(2022, 12, 5)),
+        ("20日", date(2022, 12, 20)),
+        ("１号", date(2022, 12, 1)),
+        ("31号", date(2022, 12, 31)),
+        ("12月20号", date(2022, 12, 20)),
     ],
 )
 def test_a_day_without_a_year_is_the_next_such_day(text: str, day: date) -> None:
     assert d.read_days(text, date(2022, 12, 1)) == [day]
 
 
-@pytest.mark.parametrize("text", ["13月5日", "2月30日", "12-32", "0-5"])
+def test_a_day_of_the_month_missing_from_the_next_month_is_the_next_that_has_it() -> None:
+    assert d.read_days("31号", date(2023, 1, 31)) == [date(2023, 1, 31)]
+    assert d.read_days("30号", date(2023, 2, 1)) == [date(2023, 3, 30)]
+    assert d.read_days("周五、下周一", date(2022, 12, 1)) == [date(2022, 12, 2), date(2022, 12, 5)]
+
+
+@pytest.mark.parametrize("text", ["13月5日", "2月30日", "12-32", "0-5", "32号", "0号", "周八", "上周五"])
 def test_a_month_and_day_that_is_no_day_is_refused(text: str) -> None:
     assert d.read_days(text, date(2022, 12, 1)) is None
 
