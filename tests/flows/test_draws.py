@@ -303,7 +303,7 @@ async def test_wrong_answers_in_the_request_form_are_refused_and_change_nothing(
     assert last_answer(world) == "请至少选择一个专业组。"
     await unit.press("矿山")
     await unit.press("下一步")
-    await unit.send("下周三")
+    await unit.send("下个月中旬")
     assert "没有看懂日期" in unit.last().text
     await unit.send("2022-11-30")
     assert "日期须晚于今天（2022-12-01）" in unit.last().text
