@@ -89,7 +89,7 @@ PICK_CORRECTION = (
     "未选的将移出该批，回到待联席会议确认。"
 )
 PICK_NONE = "请至少选择一份申报。"
-ASK_MEETING_DATE = "请输入联席会议召开的日期，如 2022-10-28 或 10月28日（不写年份即最近已过的这一天）："
+ASK_MEETING_DATE = "请输入联席会议召开的日期，如 2026-10-28 或 10月28日（不写年份即最近已过的这一天）："
 ASK_REFERENCE = "请输入会议纪要文号，如：联席会议纪要〔2022〕3号"
 CONFIRM_BATCH = (
     "将记录：{meeting_on} {reference}{corrects}\n确认入库 {count} 份：\n{names}\n\n"
@@ -108,7 +108,7 @@ CORRECTION_MOOT = "针对移出者的异议 {ids} 随之结案（无需处理）
 MOOT_DROPPED = "第{corrects}批已由第{id}批更正，此人不在更正后的名单中，本异议无需处理。"
 """The reason recorded on an objection closed because a correction left its person out."""
 
-ASK_PUBLICITY_START = "第{id}批公示的第一天（如 2022-11-01）："
+ASK_PUBLICITY_START = "第{id}批公示的第一天（如 2026-11-01）："
 CONFIRM_PUBLICITY = (
     "公示期：{start}（{start_weekday}）至 {end}（{end_weekday}），共 {days} 天，其中周一至周五 {weekdays} 天{proposed}。\n"
     "本机器人没有节假日日历：如遇节假日，请直接输入公示的最后一天；"
@@ -118,7 +118,7 @@ PROPOSED = "（按 {count} 个工作日推算）"
 PUBLICITY_OPENED = "第{id}批已开始公示：{start} 至 {end}，共 {count} 人。\n{lines}"
 
 PICK_OBJECTED = "异议针对第{id}批中的哪一位？"
-ASK_RECEIVED = "收到异议的日期（如 2022-11-03 或 11月3日，不写年份即最近已过的这一天）："
+ASK_RECEIVED = "收到异议的日期（如 2026-11-03 或 11月3日，不写年份即最近已过的这一天）："
 ASK_SUMMARY = "请输入异议的主要内容："
 OBJECTION_RECORDED = "已记录异议 #{id}（{name}）。聘任前须处理：/registry →“处理异议”。"
 OBJECTIONS = "第{id}批待处理的异议：\n{lines}"
@@ -131,7 +131,7 @@ OBJECTIONS_MOOT = "针对同一人的异议 {ids} 随之结案（无需处理）
 MOOT_UPHELD = "针对同一人的异议 #{id} 已成立，此人不再入库，本异议无需处理。"
 """The reason recorded on an objection closed because another against the person was upheld."""
 
-ASK_TERM_START = "第{id}批聘任：请输入聘期的第一天（如 2022-11-10）："
+ASK_TERM_START = "第{id}批聘任：请输入聘期的第一天（如 2026-11-10）："
 CONFIRM_APPOINT = (
     "聘任第{id}批 {count} 人，聘期 {start} 至 {end}（五年）。\n"
     "将生成聘书编号，并通知本人及其单位和区县审核人。"

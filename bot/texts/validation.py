@@ -66,8 +66,8 @@ EMAIL_TOO_LONG = "邮箱地址最多{max_len}个字符，您输入了{length}个
 YEAR_MONTH_FORMAT = "无法识别日期“{text}”，请按“2010.07”或“2010年7月”的格式填写。"
 YEAR_MONTH_MONTH = "日期“{text}”中的月份应在1到12之间。"
 YEAR_MONTH_YEAR = "日期“{text}”中的年份应在{min_year}到{max_year}之间。"
-DAY_FORMAT = "日期“{text}”格式不正确，应为“2022-10-28”或“2022年10月28日”。"
-DEADLINE_FORMAT = "截止时间“{text}”格式不正确，应为“2022-09-30 18:00”。"
+DAY_FORMAT = "日期“{text}”格式不正确，应为“2026-10-28”或“2026年10月28日”。"
+DEADLINE_FORMAT = "截止时间“{text}”格式不正确，应为“2026-09-30 18:00”。"
 
 # Resume (工作简历)
 RESUME_EMPTY = (

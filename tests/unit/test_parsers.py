@@ -332,7 +332,7 @@ def test_parse_deadline_is_aware_in_chongqing_time():
     assert deadline == datetime(2022, 9, 30, 18, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
     assert deadline.utcoffset().total_seconds() == 8 * 3600
     for bad in ("2022-09-30", "2022/09/30 18:00", "2022-02-30 18:00", "明天"):
-        with pytest.raises(ValueError, match="2022-09-30 18:00"):
+        with pytest.raises(ValueError, match="应为“2026-09-30 18:00”"):
             parse_deadline(bad)
 
 
