@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -122,8 +123,9 @@ def confirm_keyboard() -> InlineKeyboardMarkup:
     )
 
 
-def days_text(days: Sequence[object]) -> str:
-    return "、".join(str(x) for x in days)
+def days_text(days: Sequence[date | str]) -> str:
+    """Days as people plan them: 2026-12-07 周一、2026-12-08 周二."""
+    return d.days_text(days)
 
 
 def avoid_text(units: Sequence[str], certificates: Sequence[str]) -> str:

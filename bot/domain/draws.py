@@ -151,6 +151,16 @@ _ITEMS = re.compile(r"[\s,，、;；]+")
 """What separates the items of a typed list: days, or the names of groups and districts."""
 
 
+def days_text(days: Sequence[date | str]) -> str:
+    """Days with their weekday, as people plan work: 2026-12-07 周一、2026-12-08 周二.
+    Days kept in the conversation or a notice's payload are ISO strings."""
+    shown = []
+    for day in days:
+        when = date.fromisoformat(day) if isinstance(day, str) else day
+        shown.append(t.DAY_WITH_WEEKDAY.format(day=when, weekday=t.WEEKDAYS[when.weekday()]))
+    return "、".join(shown)
+
+
 def read_days(text: str, today: date) -> list[date] | None:
     """The days in a text that is nothing but days (as `parse_days` reads them: a month and day
     without the year is the next such day, `parse_day_near`), else None."""

@@ -12,7 +12,7 @@ from bot.texts import draws as t
 
 
 def _days_text(days: Sequence[str]) -> str:
-    return "、".join(days)
+    return d.days_text(days)
 
 
 def shortfall_text(*, pending: int, missing: int, pool: int, on_card: bool) -> str:

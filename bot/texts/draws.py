@@ -69,6 +69,10 @@ LEAVE_NOT_SERVING = "{certificate_no} 的专家目前“{standing}”，已不�
 NOT_SERVING = "您已不再担任专家库专家，不能再答复这份邀请。"
 STALE = "该操作已失效，请重新打开。"
 
+WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+DAY_WITH_WEEKDAY = "{day} {weekday}"
+"""A work day wherever the request's days are listed: the weekday is how people plan."""
+
 # the request, step by step
 ASK_GROUPS = "第 1 步（共 8 步）：需要哪个专业组的专家？可多选，选好后点“下一步”。"
 ASK_DAYS = (

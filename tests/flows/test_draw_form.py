@@ -178,7 +178,7 @@ async def test_every_answer_can_be_changed_from_the_confirmation_card_keeping_th
     await unit.send("2022-11-30")
     assert unit.last().text == "日期须晚于今天（2022-12-01）。"
     await unit.send("2022-12-12, 2022-12-13")
-    assert "日期：2022-12-12、2022-12-13\n地点：2022-12-20\n" in unit.last().text, "days replaced"
+    assert "日期：2022-12-12 周一、2022-12-13 周二\n地点：2022-12-20\n" in unit.last().text, "days replaced"
     await unit.press("修改人数")
     await unit.send("21")
     assert unit.last().text == t.BAD_WANTED.format(max=20)
@@ -208,7 +208,7 @@ async def test_every_answer_can_be_changed_from_the_confirmation_card_keeping_th
     confirm = unit.last().text
     assert confirm.startswith(
         "请核对抽取申请：\n使用单位：重庆市安全生产科学研究院项目部\n专业组：矿山、危化\n"
-        "日期：2022-12-12、2022-12-13\n地点：2022-12-20\n项目：某煤矿隐患排查治理验收（评审）\n"
+        "日期：2022-12-12 周一、2022-12-13 周二\n地点：2022-12-20\n项目：某煤矿隐患排查治理验收（评审）\n"
         "人数：2 人\n优先区县：渝北区\n回避：本单位；单位：重庆大学\n"
     ), confirm
     await unit.send("还有一个")
@@ -402,10 +402,10 @@ async def test_days_sent_one_per_message_are_all_kept_and_invisible_text_is_refu
     await unit.press("矿山")
     await unit.press("下一步")
     await unit.send("2022-12-10")
-    assert unit.last().text == t.DAYS_SAVED.format(days="2022-12-10") + "\n" + t.ASK_PLACE
+    assert unit.last().text == t.DAYS_SAVED.format(days="2022-12-10 周六") + "\n" + t.ASK_PLACE
     await unit.send("2022-12-11")
     assert unit.last().text == (
-        t.DAYS_ADDED.format(days="2022-12-10、2022-12-11") + "\n" + t.ASK_PLACE
+        t.DAYS_ADDED.format(days="2022-12-10 周六、2022-12-11 周日") + "\n" + t.ASK_PLACE
     ), "a second day is a day, not the place"
     await unit.send("2022-11-30")
     assert unit.last().text == "日期须晚于今天（2022-12-01）。"
@@ -421,7 +421,7 @@ async def test_days_sent_one_per_message_are_all_kept_and_invisible_text_is_refu
     await unit.press("下一步")
     await unit.press("无")
     confirm = unit.last().text
-    assert "日期：2022-12-10、2022-12-11\n地点：渝北区某矿井\n" in confirm
+    assert "日期：2022-12-10 周六、2022-12-11 周日\n地点：渝北区某矿井\n" in confirm
 
 
 async def test_a_second_press_on_a_step_already_answered_says_so(
@@ -498,9 +498,9 @@ async def test_a_day_without_a_year_is_the_next_such_day_and_a_typed_work_type_i
     await unit.press("矿山")
     await unit.press("下一步")
     await unit.send("12月10日")  # 2022-12-01 today: this December's
-    assert unit.last().text.startswith(t.DAYS_SAVED.format(days="2022-12-10"))
+    assert unit.last().text.startswith(t.DAYS_SAVED.format(days="2022-12-10 周六"))
     await unit.send("1-5")  # gone this year: next January's, added to the first
-    assert unit.last().text.startswith(t.DAYS_ADDED.format(days="2022-12-10、2023-01-05")), unit.last().text
+    assert unit.last().text.startswith(t.DAYS_ADDED.format(days="2022-12-10 周六、2023-01-05 周四")), unit.last().text
     await unit.send("渝北区某矿井")
     await unit.send("某煤矿隐患排查治理验收")
     kinds = unit.last()
@@ -552,7 +552,7 @@ async def test_chinese_numerals_day_words_and_a_typed_no_preference_are_read(
     await unit.send("今天")
     assert unit.last().text == t.DAYS_PAST.format(today="2022-12-01")
     await unit.send("明天、后天")  # 2022-12-01 today
-    assert unit.last().text.startswith(t.DAYS_SAVED.format(days="2022-12-02、2022-12-03"))
+    assert unit.last().text.startswith(t.DAYS_SAVED.format(days="2022-12-02 周五、2022-12-03 周六"))
     await unit.send("渝北区某矿井")
     await unit.send("某煤矿隐患排查治理验收")
     await unit.send("验收")
@@ -568,7 +568,7 @@ async def test_chinese_numerals_day_words_and_a_typed_no_preference_are_read(
     assert unit.last().text == t.ASK_AVOID
     await unit.press("无")
     confirm = unit.last().text
-    assert "日期：2022-12-02、2022-12-03\n" in confirm and "人数：2 人\n" in confirm
+    assert "日期：2022-12-02 周五、2022-12-03 周六\n" in confirm and "人数：2 人\n" in confirm
     assert "优先区县：不限\n" in confirm
     await unit.press("修改人数")
     await unit.send("三名")

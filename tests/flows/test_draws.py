@@ -174,7 +174,7 @@ async def test_a_request_is_drawn_declined_redrawn_accepted_worked_rated_and_ver
     assert "无需再答复" in last_answer(world), "a double press changes nothing"
 
     await unit.send("/draws")
-    assert "第 1 号　某煤矿隐患排查治理验收　2022-12-10　已抽取　已接受 2/2" in unit.last().text
+    assert "第 1 号　某煤矿隐患排查治理验收　2022-12-10 周六　已抽取　已接受 2/2" in unit.last().text
 
     await unit.press("第 1 号")
     labels = [label for label, _ in unit.last().buttons()]
@@ -329,7 +329,7 @@ async def test_wrong_answers_in_the_request_form_are_refused_and_change_nothing(
     await unit.press("完成")
     confirm = unit.last()
     file_press = dict(confirm.buttons())["提交申请"]
-    assert "日期：2022-12-10、2022-12-11" in confirm.text
+    assert "日期：2022-12-10 周六、2022-12-11 周日" in confirm.text
     assert "回避：本单位；单位：重庆大学、CQGSYF-2022-9002、丙专家（CQGSYF-2022-9003）" in confirm.text
     await unit.press("提交申请")
     assert "当前可抽取专家：1 人。" in unit.last().text, "重庆大学's two, 乙 by number, 戊 own unit"
@@ -398,7 +398,7 @@ async def test_the_expert_is_reminded_the_day_before_and_the_unit_to_record_the_
     assert "明天" not in expert.last().text, "not before nine in the morning"
     clock.at = datetime(2022, 12, 9, 9, 30, tzinfo=TZ)
     await sender_pass(world, sessionmaker, clock)
-    assert expert.last().text == "提醒：明天起您参加第 1 号邀请“某煤矿隐患排查治理验收”（2022-12-10，渝北区某矿井）。"
+    assert expert.last().text == "提醒：明天起您参加第 1 号邀请“某煤矿隐患排查治理验收”（2022-12-10 周六，渝北区某矿井）。"
     before = len(expert.inbox())
     await sender_pass(world, sessionmaker, clock)
     assert len(expert.inbox()) == before, "once"
@@ -672,7 +672,7 @@ async def test_leave_with_release_declines_the_invitations_on_those_days_for_the
     expert = world.user(first, EXPERTS[first][0])
     assert expert.last().text == (
         "市人力社保局已登记您 2022-12-09 至 2022-12-11 请假，并代您告知使用单位无法参加"
-        "第 1 号邀请（某煤矿隐患排查治理验收，2022-12-10）：这些日期不再为您保留。"
+        "第 1 号邀请（某煤矿隐患排查治理验收，2022-12-10 周六）：这些日期不再为您保留。"
     )
     told = unit.last().text
     assert f"第 1 号申请：{EXPERTS[first][0]} 接受后告知无法参加。原因：请假（住院治疗）。" in told, told
