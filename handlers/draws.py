@@ -637,7 +637,8 @@ async def on_act(
         case DrawDo.DISTRICTS_DONE:
             expect(DrawInput.districts)
             await query.answer()
-            await message.edit_reply_markup(reply_markup=None)
+            names = "、".join(data.get("district_names", [])) or t.ANY_DISTRICT
+            await message.edit_text(f"{message.text}\n✅ {names}", reply_markup=None)
             await _districts_done(message, state, local(clock.now()).date())
         case DrawDo.AVOID_NONE:
             expect(DrawInput.avoid)
@@ -645,7 +646,7 @@ async def on_act(
                 await query.answer(t.AVOID_NONE_BUT_LISTED.format(count=len(listed)), show_alert=True)
                 return
             await query.answer()
-            await message.edit_reply_markup(reply_markup=None)
+            await message.edit_text(f"{message.text}\n✅ {t.BUTTON_NONE}", reply_markup=None)
             await _confirm(message, state, local(clock.now()).date())
         case DrawDo.AVOID_DONE:
             expect(DrawInput.avoid)

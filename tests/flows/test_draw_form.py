@@ -593,3 +593,28 @@ async def test_a_step_answered_by_buttons_keeps_the_answer_on_its_question(unit:
     kinds = unit.last()
     await unit.press("验收")
     assert kinds.text.endswith("\n✅ 验收") and not kinds.buttons()
+    await unit.send("2")
+    districts = unit.last()
+    await unit.press("渝北区")
+    await unit.press("江北区")
+    await unit.press("下一步")
+    assert districts.text.endswith("\n✅ 江北区、渝北区") and not districts.buttons()
+    avoid = unit.last()
+    await unit.press("无")
+    assert avoid.text.endswith("\n✅ 无") and not avoid.buttons()
+    assert "请核对抽取申请" in unit.last().text
+
+
+async def test_no_district_preferred_is_kept_on_the_question_as_no_preference(
+    unit: OfflineUser,
+) -> None:
+    await unit.send("/draw")
+    await unit.press("矿山")
+    await unit.press("下一步")
+    for answer in ("2022-12-10", "渝北区某矿井", "某矿井验收"):
+        await unit.send(answer)
+    await unit.press("验收")
+    await unit.send("1")
+    districts = unit.last()
+    await unit.press("下一步")
+    assert districts.text.endswith("\n✅ 不限") and not districts.buttons()
