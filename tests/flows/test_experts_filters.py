@@ -5,6 +5,7 @@ the other filters and the search; and the pass that moves an expert whose term r
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from bot.clock import TZ
 from bot.offline import OfflineWorld
@@ -218,11 +219,9 @@ async def test_the_registry_export_follows_the_listings_search_too(
     assert names_exported(admin) == {"王建筑", "张危化"}
 
 
-async def test_the_certificate_in_force_finds_an_expert_renewed_early(
-    world: OfflineWorld, sessionmaker, clock
-) -> None:
-    """After 续聘 decided before the term's end the list shows the term to come, and searching
-    the number the expert holds today (on their paper certificate) found nobody."""
+async def renewed_early(sessionmaker, clock) -> Any:
+    """The three of `appointed`, with 王建筑 (expert 1) renewed on 2027-09-01, before his term
+    ends on 2027-11-14, from 2027-11-15; the clock left on 2027-09-01."""
     from bot.domain.registry import Rating
 
     await appointed(sessionmaker, clock)
@@ -231,7 +230,15 @@ async def test_the_certificate_in_force_finds_an_expert_renewed_early(
     who = {"by": admin_id, "admin_ids": (admin_id,)}
     clock.at = datetime(2027, 9, 1, 9, 0, tzinfo=TZ)
     await experts.record_evaluation(uows, expert_id=1, year=2027, rating=Rating.PASS, term=True, health="健康", now=clock.now(), **who)  # fmt: skip
-    renewed = await experts.renew(uows, expert_id=1, term_start=date(2027, 11, 15), now=clock.now(), **who)  # fmt: skip
+    return await experts.renew(uows, expert_id=1, term_start=date(2027, 11, 15), now=clock.now(), **who)  # fmt: skip
+
+
+async def test_the_certificate_in_force_finds_an_expert_renewed_early(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    """After 续聘 decided before the term's end the list shows the term to come, and searching
+    the number the expert holds today (on their paper certificate) found nobody."""
+    renewed = await renewed_early(sessionmaker, clock)
 
     admin = world.user(BUREAU_ADMIN, "局长")
     for number in ("CQGSYF-2022-0001", "cqgsyf-2022-0001", renewed.certificate_no):
@@ -247,16 +254,9 @@ async def test_an_expert_renewed_early_is_listed_with_the_term_in_force_and_the_
     come (its number and dates) while the expert's paper certificate, /me and /start give the
     term in force. They now show that term and note the renewal; once the new term has begun
     they show it. A renewed expert is not among those whose term ends within 90 days."""
-    from bot.domain.registry import Rating
     from tests.flows.export_helpers import documents, sheet_rows
 
-    await appointed(sessionmaker, clock)
-    uows = unit_of_work_factory(sessionmaker)
-    admin_id = await person(uows, BUREAU_ADMIN)
-    who = {"by": admin_id, "admin_ids": (admin_id,)}
-    clock.at = datetime(2027, 9, 1, 9, 0, tzinfo=TZ)
-    await experts.record_evaluation(uows, expert_id=1, year=2027, rating=Rating.PASS, term=True, health="健康", now=clock.now(), **who)  # fmt: skip
-    renewed = await experts.renew(uows, expert_id=1, term_start=date(2027, 11, 15), now=clock.now(), **who)  # fmt: skip
+    renewed = await renewed_early(sessionmaker, clock)
 
     admin = world.user(BUREAU_ADMIN, "局长")
     await admin.send("/experts 王建筑")
