@@ -977,7 +977,8 @@ async def my_certificate(
     uows: UnitOfWorkFactory, *, person_id: int, now: datetime
 ) -> ExpertListRow | None:
     """The expert's own entry, to print their certificate from, while in service (a former
-    expert's would show a term they no longer hold); the download is logged."""
+    expert's would show a term they no longer hold): the term in force, as /me gives its number
+    (after an early 续聘, the new certificate once its term has begun); the download is logged."""
     async with uows() as uow:
         rows, _ = await uow.registry.experts(ExpertFilter(person_id=person_id), limit=1)
         if not rows:
@@ -986,6 +987,7 @@ async def my_certificate(
             raise NotAllowed(
                 t.CERTIFICATE_FORMER.format(standing=t.STANDING.get(rows[0].standing, ""))
             )
+        rows = await in_force_rows(uow, rows, local(now).date())
         await uow.documents.add_access(
             actor_id=person_id,
             action=Access.DOWNLOAD_CERTIFICATE.value,

@@ -356,6 +356,8 @@ async def test_start_after_an_early_renewal_shows_the_term_in_force_and_the_next
     assert (
         f"续聘已确认：下一聘期 2027-11-02 至 2032-11-01，新聘书编号 {renewed.certificate_no}" in told
     ), told
+    await expert.press("下载聘书")  # the certificate /me names: the one in force
+    assert documents(expert)[-1].document[0] == "聘书_CQGSYF-2022-0001.docx"
 
     clock.at = datetime(2027, 11, 2, 9, 0, tzinfo=TZ)  # the new term has started
     for command in ("/start", "/me"):
@@ -363,6 +365,8 @@ async def test_start_after_an_early_renewal_shows_the_term_in_force_and_the_next
         told = expert.last().text
         assert f"聘书编号：{renewed.certificate_no}" in told, told
         assert "聘期：2027-11-02 至 2032-11-01" in told and "续聘已确认" not in told, told
+    await expert.press("下载聘书")
+    assert documents(expert)[-1].document[0] == f"聘书_{renewed.certificate_no}.docx"
 
 
 async def test_a_term_typed_inside_the_publicity_window_is_refused_and_asked_again(
