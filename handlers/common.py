@@ -10,8 +10,11 @@ from aiogram.filters import Command, Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
+from bot.services import roles
+from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import chat as t
 from bot.texts.limits import clip
+from handlers.render_review import help_text
 
 _COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@\w+)?(?=\s|$)")
 
@@ -52,8 +55,12 @@ async def deleted(message: Message) -> bool:
     return True
 
 
-async def on_help(message: Message) -> None:
-    await message.answer(t.HELP)
+async def on_help(
+    message: Message, uows: UnitOfWorkFactory, person_id: int, admin_ids: tuple[int, ...]
+) -> None:
+    """Everyone's commands, then those of the person's roles (as their /start and menu list)."""
+    grants = await roles.roles_of(uows, person_id, admin_ids)
+    await message.answer(help_text(grants))
 
 
 async def on_cancel(message: Message, state: FSMContext) -> None:

@@ -5,6 +5,7 @@ No bot, no I/O. ID numbers and phones are always masked.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -141,13 +142,15 @@ def commands_for(grants: Sequence[Grant]) -> list[BotCommand]:
     if RoleKind.DISTRICT in roles:
         names.append("report")
     if RoleKind.BUREAU in roles:
-        names += ["audit", "registry", "experts", "expert"]
+        names += ["campaign", "audit", "registry", "experts", "expert"]
     if roles & {RoleKind.UNIT, RoleKind.DISTRICT, *BUREAU_ROLES}:
         names.append("applications")
     if roles & {RoleKind.DISTRICT, *BUREAU_ROLES}:
         names.append("stats")
     if roles:
         names.append("history")
+    if roles & {RoleKind.UNIT, RoleKind.DISTRICT, RoleKind.BUREAU}:
+        names.append("nudge")
     if roles & {RoleKind.DISTRICT, RoleKind.BUREAU}:
         names.append("invite")
     if RoleKind.USER in roles:
@@ -158,6 +161,20 @@ def commands_for(grants: Sequence[Grant]) -> list[BotCommand]:
         names.append("roles")
     names += ["privacy", "help"]
     return [BotCommand(command=n, description=t.COMMANDS[n]) for n in names]
+
+
+def help_text(grants: Sequence[Grant]) -> str:
+    """/help: everyone's commands, then, for a person who holds roles, what those add."""
+    if not grants:
+        return ct.HELP
+    listed = set(re.findall(r"^/(\w+)", ct.HELP, flags=re.MULTILINE))
+    added = [
+        t.HELP_COMMAND_LINE.format(command=c.command, description=c.description)
+        for c in commands_for(grants)
+        if c.command not in listed
+    ]
+    roles = "；".join(role_line(g) for g in grants)
+    return "\n".join([ct.HELP, "", t.HELP_ROLES.format(roles=roles), *added])
 
 
 OWN_COMMANDS = frozenset({"status", "download"})

@@ -44,6 +44,8 @@ COMMANDS = {
     "download": "下载我的推荐表（附件1）",
     "export": "导出汇总表（附件2）与推荐表",
     "report": "向市局上报本区县汇总表",
+    "campaign": "征集批次：截止时间、开放或关闭、提醒设置",
+    "nudge": "催办一份申报：提醒正在处理它的人（/nudge 申报编号）",
     "audit": "导出与查看记录（访问日志）",
     "registry": "专家入库：联席会议确认、公示、聘任",
     "experts": "入库专家名册（按姓名或聘书编号查找）",
@@ -298,6 +300,9 @@ HOME_NO_PENDING = "目前没有待您审核的申报。"
 HOME_PENDING_CLOSED = "⏰ 其中 {count} 份已过{level}截止时间 {deadline}，不能再作出审核决定。如需延期请联系市局。"
 HOME_COMMANDS = "您可以使用的命令："
 HOME_COMMAND_LINE = "/{command} — {description}"
+HELP_ROLES = "您的角色：{roles}。您还可以使用："
+HELP_COMMAND_LINE = "/{command} {description}"
+"""/help's lines for the commands of the person's roles, written as its lines for everyone's."""
 HOME_APPLY = "如您本人也要申报专家，请点“本人申报”。"
 HOME_OWN_APPLICATION = "您本人的申报："
 BUTTON_APPLY_MYSELF = "本人申报"

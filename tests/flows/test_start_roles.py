@@ -75,3 +75,25 @@ async def test_a_plain_applicants_start_is_unchanged(world: OfflineWorld) -> Non
     replies = await user.send("/start")
     assert "您好！这里是重庆市工伤预防专家库申报机器人" in replies[0].text
     assert any("全部同意" in label for label, _ in replies[-1].buttons())
+
+
+async def test_help_lists_the_commands_of_the_persons_roles_after_everyones(
+    world: OfflineWorld, sessionmaker
+) -> None:
+    """QA: /help gave every person the applicant's commands only: a district reviewer read
+    nothing of /pending, /export or /report, the bureau nothing of /registry or /experts."""
+    await standard_reviewers(sessionmaker)
+    [applicant_help] = await world.user(1001, "申报人").send("/help")
+    [district_help] = await world.user(DISTRICT_REVIEWER, "区县").send("/help")
+    [admin_help] = await world.user(BUREAU_ADMIN, "管理员").send("/help")
+    assert "/pending" not in applicant_help.text and "您的角色" not in applicant_help.text
+    for help_text in (district_help.text, admin_help.text):
+        assert help_text.startswith(applicant_help.text), "everyone's commands first"
+    assert "您的角色：沙坪坝区区县审核人。您还可以使用：\n/pending" in district_help.text
+    for line in ("/pending 待我审核的申报", "/export 导出汇总表（附件2）与推荐表",
+                 "/report 向市局上报本区县汇总表", "/invite 邀请审核人"):  # fmt: skip
+        assert line in district_help.text, line
+    assert "/registry" not in district_help.text
+    for command in ("/campaign", "/registry", "/experts", "/expert ", "/audit", "/draws", "/nudge"):
+        assert command in admin_help.text, command
+    assert admin_help.text.count("/status") == 1, "a command is listed once"
