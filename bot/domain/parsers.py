@@ -423,35 +423,40 @@ _MONTH_DAY = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
 
 _DAYS_AHEAD = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3}
 """Days named from today, for a day still to come."""
-_WEEKDAY = re.compile(r"^(下|本|这)?(?:周|星期|礼拜)([一二三四五六日天])$")
+_DAYS_BACK = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2, "大前天": 3}
+"""Days named from today, for a day that has happened."""
+_WEEKDAY = re.compile(r"^(上|下|本|这)?(?:个)?(?:周|星期|礼拜)([一二三四五六日天])$")
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _DAY_OF_MONTH = re.compile(r"^(\d{1,2})\s*[日号]$")
 
 
-def _weekday_ahead(match: re.Match[str], today: date) -> date:
-    """周五 or 本周五: this week's, today or later, else next week's; 下周五: next week's."""
+def _weekday_near(match: re.Match[str], today: date, past: bool) -> date:
+    """周五: the nearest Friday, today or later (`past`: today or earlier); 本周五: this week's;
+    下周五 and 上周五: next week's and last week's. A week starts on Monday."""
     monday = today - timedelta(days=today.weekday())
     day = monday + timedelta(days=_WEEKDAYS[match[2]])
-    if match[1] == "下":
-        return day + timedelta(days=7)
-    return day if day >= today or match[1] else day + timedelta(days=7)
+    week = {"下": 1, "上": -1}.get(match[1] or "", 0)
+    if week or match[1]:
+        return day + timedelta(days=7 * week)
+    if past:
+        return day if day <= today else day - timedelta(days=7)
+    return day if day >= today else day + timedelta(days=7)
 
 
 def parse_day_near(text: str, today: date, *, past: bool = False) -> date:
     """A day as `parse_day` reads it, or a month and day without the year (12月20日, 12-20,
     12月20号): the next such day, today or later; with `past` (a day that has happened, such
     as a meeting's), the latest such day, today or earlier. 29 February: the nearest leap year
-    that way. For a day still to come, also 今天, 明天, 后天, 大后天, a weekday (周五, 星期五,
-    礼拜五: the next, today or later; 下周五: next week's) and a day of the month (20号, 20日:
-    the next 20th)."""
+    that way. Also a weekday (周五, 星期五, 礼拜五: the nearest that way; 本周五, 下周五,
+    上周五: this, next and last week's), a day of the month (20号, 20日: the nearest 20th that
+    way), and 今天 with 明天, 后天, 大后天 ahead or 昨天, 前天, 大前天 back."""
     value = normalize(text)
-    if not past:
-        if (ahead := _DAYS_AHEAD.get(value)) is not None:
-            return today + timedelta(days=ahead)
-        if weekday := _WEEKDAY.match(value):
-            return _weekday_ahead(weekday, today)
-        if of_month := _DAY_OF_MONTH.match(value):
-            return _next_day_of_month(int(of_month[1]), today, text)
+    if (days := (_DAYS_BACK if past else _DAYS_AHEAD).get(value)) is not None:
+        return today + timedelta(days=-days if past else days)
+    if weekday := _WEEKDAY.match(value):
+        return _weekday_near(weekday, today, past)
+    if of_month := _DAY_OF_MONTH.match(value):
+        return _day_of_month_near(int(of_month[1]), today, text, past)
     match = _MONTH_DAY.match(value)
     if match is None:
         return parse_day(text)
@@ -469,14 +474,19 @@ def parse_day_near(text: str, today: date, *, past: bool = False) -> date:
     return parse_day(text)  # refused with the format the user should type
 
 
-def _next_day_of_month(day: int, today: date, text: str) -> date:
-    """The next `day` of a month, today or later (31号 in a month of 30 days: the next 31st)."""
+def _day_of_month_near(day: int, today: date, text: str, past: bool) -> date:
+    """The nearest `day` of a month, today or later (`past`: today or earlier); 31号 in a month
+    of 30 days: the nearest 31st that way."""
     year, month = today.year, today.month
     for _ in range(13):
         with contextlib.suppress(ValueError):
-            if (found := date(year, month, day)) >= today:
+            found = date(year, month, day)
+            if (found <= today) if past else (found >= today):
                 return found
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        if past:
+            year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+        else:
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return parse_day(text)  # 32号: refused with the format the user should type
 
 

@@ -89,7 +89,7 @@ PICK_CORRECTION = (
     "未选的将移出该批，回到待联席会议确认。"
 )
 PICK_NONE = "请至少选择一份申报。"
-ASK_MEETING_DATE = "请输入联席会议召开的日期，如 2026-10-28 或 10月28日（不写年份即最近已过的这一天）："
+ASK_MEETING_DATE = "请输入联席会议召开的日期，如 2026-10-28 或 10月28日（不写年份即最近已过的这一天），也可写 昨天、上周五："
 ASK_REFERENCE = "请输入会议纪要文号，如：联席会议纪要〔2022〕3号"
 CONFIRM_BATCH = (
     "将记录：{meeting_on} {reference}{corrects}\n确认入库 {count} 份：\n{names}\n\n"
@@ -118,7 +118,7 @@ PROPOSED = "（按 {count} 个工作日推算）"
 PUBLICITY_OPENED = "第{id}批已开始公示：{start} 至 {end}，共 {count} 人。\n{lines}"
 
 PICK_OBJECTED = "异议针对第{id}批中的哪一位？"
-ASK_RECEIVED = "收到异议的日期（如 2026-11-03 或 11月3日，不写年份即最近已过的这一天）："
+ASK_RECEIVED = "收到异议的日期（如 2026-11-03 或 11月3日，不写年份即最近已过的这一天；也可写 今天、昨天）："
 ASK_SUMMARY = "请输入异议的主要内容："
 OBJECTION_RECORDED = "已记录异议 #{id}（{name}）。聘任前须处理：/registry →“处理异议”。"
 OBJECTIONS = "第{id}批待处理的异议：\n{lines}"

@@ -174,6 +174,7 @@ def test_read_days_is_none_unless_the_text_is_only_days() -> None:
         ("下周一", date(2022, 12, 5)),
         ("下周四", date(2022, 12, 8)),
         ("下星期日", date(2022, 12, 11)),
+        ("上周五", date(2022, 11, 25)),  # read, and refused as past
         ("5号", date(2022, 12, 5)),
         ("20日", date(2022, 12, 20)),
         ("１号", date(2022, 12, 1)),
@@ -191,7 +192,7 @@ def test_a_day_of_the_month_missing_from_the_next_month_is_the_next_that_has_it(
     assert d.read_days("周五、下周一", date(2022, 12, 1)) == [date(2022, 12, 2), date(2022, 12, 5)]
 
 
-@pytest.mark.parametrize("text", ["13月5日", "2月30日", "12-32", "0-5", "32号", "0号", "周八", "上周五"])
+@pytest.mark.parametrize("text", ["13月5日", "2月30日", "12-32", "0-5", "32号", "0号", "周八", "昨天"])
 def test_a_month_and_day_that_is_no_day_is_refused(text: str) -> None:
     assert d.read_days(text, date(2022, 12, 1)) is None
 

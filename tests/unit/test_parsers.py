@@ -457,6 +457,20 @@ def test_a_day_without_the_year_is_the_nearest_such_day_ahead_or_back() -> None:
     assert parse_day_near("2月29日", today, past=True) == date(2024, 2, 29)
     assert parse_day_near("2月29日", today) == date(2028, 2, 29)
     assert parse_day_near("2026-10-28", today, past=True) == date(2026, 10, 28)
-    for wrong in ("2月30日", "13月5日", "10月"):
+    for wrong in ("2月30日", "13月5日", "10月", "明天"):
         with pytest.raises(ValueError, match="格式不正确"):
             parse_day_near(wrong, today, past=True)
+
+
+def test_a_day_that_has_happened_is_read_as_people_say_it() -> None:
+    """A meeting's or an objection's day: 昨天, last Friday, the 28th."""
+    from bot.domain.parsers import parse_day_near
+
+    today = date(2027, 1, 5)  # a Tuesday
+    read = {
+        "今天": date(2027, 1, 5), "昨天": date(2027, 1, 4), "前天": date(2027, 1, 3),
+        "周五": date(2027, 1, 1), "星期二": date(2027, 1, 5), "上周五": date(2027, 1, 1),
+        "上个星期一": date(2026, 12, 28), "本周一": date(2027, 1, 4), "28号": date(2026, 12, 28),
+        "5日": date(2027, 1, 5), "31号": date(2026, 12, 31),
+    }  # fmt: skip
+    assert {text: parse_day_near(text, today, past=True) for text in read} == read
