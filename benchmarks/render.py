@@ -50,7 +50,7 @@ from exports.certificate import certificate_docx
 from exports.full import write_full_export
 from exports.letter import letter_docx
 from exports.publicity import publicity_docx, publicity_xlsx
-from exports.registry import NOT_RENEWED_LABEL, STANDING_LABELS, write_registry
+from exports.registry import NOT_RENEWED_LABEL, RENEWED_LABEL, STANDING_LABELS, write_registry
 from exports.registry_rows import (
     Certificate,
     Letter,
@@ -256,8 +256,8 @@ def publicity_rows(n: int = 60) -> list[PublicityRow]:
 
 
 def registry_rows(n: int = 60) -> list[RegistryRow]:
-    """The first `n` sample applicants as appointed experts, one in ten due for renewal and one
-    in ten serving out a term after 不予续聘."""
+    """The first `n` sample applicants as appointed experts, one in ten due for renewal, one in
+    ten serving out a term after 不予续聘, and one in ten renewed before the term's end."""
     rows = []
     for i in range(n):
         app = sample_application(i)
@@ -276,6 +276,8 @@ def registry_rows(n: int = 60) -> list[RegistryRow]:
                 term_end=term_end(TERM_START),
                 status=NOT_RENEWED_LABEL
                 if i % 10 == 8
+                else RENEWED_LABEL
+                if i % 10 == 7
                 else STANDING_LABELS[Standing.DUE if i % 10 == 9 else Standing.APPOINTED],
                 contact=row.contact,
             )
