@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.clock import TZ, local
+from bot.domain import keys
 from bot.domain.review import Grant, RoleKind
 from bot.domain.workflow import ENTERED, Status
 from bot.services.accounts import telegram_person
@@ -129,6 +130,7 @@ async def _qualified(
 
 
 DEMO_ENTERED = ("孙纸质", "危化", "正高级工程师", "正高级", "男")
+DEMO_ENTERED_ID = "500243197006159970"
 """A paper application the bureau entered (录入), so the bureau reviewer's /pending has a card."""
 
 
@@ -144,9 +146,12 @@ async def _seed_entered(uow: UnitOfWork, campaign_id: int, unit: UnitRow, now: d
         cursor=None,
         now=now,
     )
+    # A paper row always has an ID number (`bot.services.paper`): the card checks age with it.
+    # This one is constructed (shared/reference/id_card_rules.md §1.6), for offline demos only.
     values = {
         "status": Status.DISTRICT_APPROVED.value, "group": group, "name": name, "gender": gender,
         "title": title, "title_level": level, "position": "总工程师", "submitted_at": now,
+        keys.ID_NUMBER: DEMO_ENTERED_ID, keys.BIRTH_DATE: date(1970, 6, 15), keys.ID_CONFIRMED: True,
     }  # fmt: skip
     await uow.applications.update_application(app_id, 1, values, now)
     await uow.applications.add_event(
