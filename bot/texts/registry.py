@@ -16,7 +16,7 @@ WRONG_STATE = "申报 #{app_id} 当前状态为“{status}”，不能这样处�
 CHANGED_ELSEWHERE = "这份申报刚被其他人处理过，请刷新后再试。"
 APPLICATION_NOT_FOUND = "没有申报 #{app_id}。"
 
-REFERENCE_NEEDED = "请填写联席会议纪要文号（不超过 {limit} 个字），如：联席会议纪要〔2022〕3号。"
+REFERENCE_NEEDED = "请填写联席会议纪要文号（不超过 {limit} 个字），如：联席会议纪要〔2026〕3号。"
 BATCH_EMPTY = "请列出本次联席会议确认入库的申报编号。"
 BATCH_NOT_FOUND = "没有第 {batch_id} 批入库确认。"
 BATCH_CORRECTED = "第 {batch_id} 批已由第 {by} 批更正，请对最新一批操作。"
@@ -90,7 +90,7 @@ PICK_CORRECTION = (
 )
 PICK_NONE = "请至少选择一份申报。"
 ASK_MEETING_DATE = "请输入联席会议召开的日期，如 2026-10-28 或 10月28日（不写年份即最近已过的这一天），也可写 昨天、上周五："
-ASK_REFERENCE = "请输入会议纪要文号，如：联席会议纪要〔2022〕3号"
+ASK_REFERENCE = "请输入会议纪要文号，如：联席会议纪要〔2026〕3号"
 CONFIRM_BATCH = (
     "将记录：{meeting_on} {reference}{corrects}\n确认入库 {count} 份：\n{names}\n\n"
     "记录后不能修改；如需更正，请在 /registry 点“第N批：更正”，另记一批。"
