@@ -20,7 +20,7 @@ from bot.clock import Clock, local
 from bot.config import Settings
 from bot.domain.errors import AlreadyHandled, DomainError, NotAllowed
 from bot.domain.idcard import mask_phone
-from bot.domain.parsers import clean_text, parse_day
+from bot.domain.parsers import clean_text, parse_day, parse_day_said
 from bot.domain.registry import SERVING, ExpertAction, Rating, Standing, passed, term_end
 from bot.services import experts as svc
 from bot.services.draw_work import format_fee, format_hours
@@ -535,7 +535,7 @@ async def on_typed(
                     reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
                 )
             case ExpertInput.renewal_start.state:
-                start = parse_day(text)
+                start = parse_day_said(text, local(clock.now()).date())
                 card = await svc.find_expert(uows, key=f"#{data['expert_id']}", **who)
                 if why := card.renewal_start_refusal(start):
                     raise NotAllowed(why)

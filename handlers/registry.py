@@ -19,7 +19,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.clock import Clock, local
 from bot.config import Settings
 from bot.domain.errors import DomainError
-from bot.domain.parsers import clean_text, parse_day, parse_day_near
+from bot.domain.parsers import clean_text, parse_day, parse_day_near, parse_day_said
 from bot.domain.registry import (
     PUBLICITY_WORKING_DAYS,
     term_end,
@@ -433,7 +433,7 @@ async def on_typed(
                 answer, markup = rg.confirm(body, t.BUTTON_CONFIRM_BATCH, RegistryDo.CONFIRM_BATCH)
                 await message.answer(answer, reply_markup=markup)
             case RegistryInput.publicity_start.state | RegistryInput.publicity_end.state as now_in:
-                day = parse_day(text)
+                day = parse_day_said(text, local(clock.now()).date())
                 proposed = now_in == RegistryInput.publicity_start.state
                 if proposed:  # the first day: the last proposed
                     start, end = day, working_days_after(day)
@@ -494,7 +494,7 @@ async def on_typed(
                     rg.objection_done(data["objection_id"], data["upheld"], decided.moot)
                 )
             case RegistryInput.term_start.state:
-                start = parse_day(text)
+                start = parse_day_said(text, local(clock.now()).date())
                 view = await svc.check_term_start(
                     uows, batch_id=data["batch_id"], term_start=start, **who
                 )

@@ -474,6 +474,19 @@ def parse_day_near(text: str, today: date, *, past: bool = False) -> date:
     return parse_day(text)  # refused with the format the user should type
 
 
+def parse_day_said(text: str, today: date) -> date:
+    """A day as `parse_day` reads it, or named from today (今天, 明天, 昨天, 周五, 下周一): for a
+    day that may be past or to come (a publicity window, a term's first day), where a month and
+    day without the year could mean either year, so only a full date gives one."""
+    value = normalize(text)
+    for named, sign in ((_DAYS_AHEAD, 1), (_DAYS_BACK, -1)):
+        if (days := named.get(value)) is not None:
+            return today + timedelta(days=sign * days)
+    if weekday := _WEEKDAY.match(value):
+        return _weekday_near(weekday, today, past=False)
+    return parse_day(text)
+
+
 def _day_of_month_near(day: int, today: date, text: str, past: bool) -> date:
     """The nearest `day` of a month, today or later (`past`: today or earlier); 31号 in a month
     of 30 days: the nearest 31st that way."""

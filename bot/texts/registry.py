@@ -108,7 +108,7 @@ CORRECTION_MOOT = "针对移出者的异议 {ids} 随之结案（无需处理）
 MOOT_DROPPED = "第{corrects}批已由第{id}批更正，此人不在更正后的名单中，本异议无需处理。"
 """The reason recorded on an objection closed because a correction left its person out."""
 
-ASK_PUBLICITY_START = "第{id}批公示的第一天（如 2026-11-01）："
+ASK_PUBLICITY_START = "第{id}批公示的第一天（如 2026-11-01，也可写 明天、下周一）："
 CONFIRM_PUBLICITY = (
     "公示期：{start}（{start_weekday}）至 {end}（{end_weekday}），共 {days} 天，其中周一至周五 {weekdays} 天{proposed}。\n"
     "本机器人没有节假日日历：如遇节假日，请直接输入公示的最后一天；"
@@ -131,7 +131,7 @@ OBJECTIONS_MOOT = "针对同一人的异议 {ids} 随之结案（无需处理）
 MOOT_UPHELD = "针对同一人的异议 #{id} 已成立，此人不再入库，本异议无需处理。"
 """The reason recorded on an objection closed because another against the person was upheld."""
 
-ASK_TERM_START = "第{id}批聘任：请输入聘期的第一天（如 2026-11-10）："
+ASK_TERM_START = "第{id}批聘任：请输入聘期的第一天（如 2026-11-10，也可写 明天、下周一）："
 CONFIRM_APPOINT = (
     "聘任第{id}批 {count} 人，聘期 {start} 至 {end}（五年）。\n"
     "将生成聘书编号，并通知本人及其单位和区县审核人。"

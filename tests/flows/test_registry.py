@@ -81,7 +81,7 @@ async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
 
     await admin.send("/registry")
     await admin.press("第1批：开始公示")
-    await admin.send("2022-11-04")
+    await admin.send("下周五")  # said on Friday 2022-10-28: the Friday of next week
     assert "2022-11-04（星期五）至 2022-11-10（星期四）" in admin.last().text
     await admin.send("2022-11-11")  # a holiday in the window: the admin types the last day
     assert "至 2022-11-11（星期五）" in admin.last().text

@@ -474,3 +474,20 @@ def test_a_day_that_has_happened_is_read_as_people_say_it() -> None:
         "5日": date(2027, 1, 5), "31号": date(2026, 12, 31),
     }  # fmt: skip
     assert {text: parse_day_near(text, today, past=True) for text in read} == read
+
+
+def test_a_day_that_may_be_past_or_to_come_is_a_full_date_or_named_from_today() -> None:
+    """A publicity window's or a term's first day: 明天, 下周一 and 昨天 say which day; a month
+    and day without the year could be either year, so they are refused as before."""
+    from bot.domain.parsers import parse_day_said
+
+    today = date(2026, 12, 3)  # a Thursday
+    said = {
+        "今天": date(2026, 12, 3), "明天": date(2026, 12, 4), "昨天": date(2026, 12, 2),
+        "下周一": date(2026, 12, 7), "周五": date(2026, 12, 4), "本周一": date(2026, 11, 30),
+        "2026-11-01": date(2026, 11, 1), "2027年1月5日": date(2027, 1, 5),
+    }  # fmt: skip
+    assert {text: parse_day_said(text, today) for text in said} == said
+    for ambiguous in ("12月1日", "5号"):
+        with pytest.raises(ValueError, match="格式不正确"):
+            parse_day_said(ambiguous, today)
