@@ -664,7 +664,7 @@ async def test_leave_with_release_declines_the_invitations_on_those_days_for_the
     )  # fmt: skip
     assert code == 0, out
     assert out.splitlines()[1:] == [
-        "  以下邀请与请假日期冲突，已代专家答复（1 份）：",
+        "  以下邀请与请假日期冲突（1 份），工作尚未开始的已代专家答复：",
         "  第 1 号申请（重庆市安全生产科学研究院项目部，某煤矿隐患排查治理验收）：已接受，涉及 2022-12-10",
         "    已代专家告知无法参加：这些日期不再为其保留，将依次邀请备选专家，使用单位和专家都会收到通知。",
     ]
