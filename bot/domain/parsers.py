@@ -475,15 +475,20 @@ def parse_day_near(text: str, today: date, *, past: bool = False) -> date:
 
 
 def parse_day_said(text: str, today: date) -> date:
-    """A day as `parse_day` reads it, or named from today (今天, 明天, 昨天, 周五, 下周一): for a
-    day that may be past or to come (a publicity window, a term's first day), where a month and
-    day without the year could mean either year, so only a full date gives one."""
+    """A day that may be past or to come (a publicity window, a term's first day), each shown
+    in full on a confirmation before anything is recorded: a date as `parse_day` reads it, one
+    named from today (今天, 明天, 昨天, 周五, 下周一), or a month and day (11月1日) or a day of
+    the month (20号) without the year or month: the nearest such day, either way."""
     value = normalize(text)
     for named, sign in ((_DAYS_AHEAD, 1), (_DAYS_BACK, -1)):
         if (days := named.get(value)) is not None:
             return today + timedelta(days=sign * days)
     if weekday := _WEEKDAY.match(value):
         return _weekday_near(weekday, today, past=False)
+    if _MONTH_DAY.match(value) or _DAY_OF_MONTH.match(value):
+        ahead = parse_day_near(text, today)
+        back = parse_day_near(text, today, past=True)
+        return ahead if ahead - today <= today - back else back
     return parse_day(text)
 
 

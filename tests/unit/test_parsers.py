@@ -476,9 +476,9 @@ def test_a_day_that_has_happened_is_read_as_people_say_it() -> None:
     assert {text: parse_day_near(text, today, past=True) for text in read} == read
 
 
-def test_a_day_that_may_be_past_or_to_come_is_a_full_date_or_named_from_today() -> None:
-    """A publicity window's or a term's first day: 明天, 下周一 and 昨天 say which day; a month
-    and day without the year could be either year, so they are refused as before."""
+def test_a_day_that_may_be_past_or_to_come_is_the_nearest_such_day() -> None:
+    """A publicity window's or a term's first day, shown in full before it is confirmed:
+    明天, 下周一 and 昨天 name one day; 12月1日 or 5号 without the year is the nearest."""
     from bot.domain.parsers import parse_day_said
 
     today = date(2026, 12, 3)  # a Thursday
@@ -486,8 +486,10 @@ def test_a_day_that_may_be_past_or_to_come_is_a_full_date_or_named_from_today() 
         "今天": date(2026, 12, 3), "明天": date(2026, 12, 4), "昨天": date(2026, 12, 2),
         "下周一": date(2026, 12, 7), "周五": date(2026, 12, 4), "本周一": date(2026, 11, 30),
         "2026-11-01": date(2026, 11, 1), "2027年1月5日": date(2027, 1, 5),
+        "12月1日": date(2026, 12, 1), "1月5日": date(2027, 1, 5), "11月1日": date(2026, 11, 1),
+        "6月1日": date(2027, 6, 1), "5号": date(2026, 12, 5), "30号": date(2026, 11, 30),
     }  # fmt: skip
     assert {text: parse_day_said(text, today) for text in said} == said
-    for ambiguous in ("12月1日", "5号"):
+    for wrong in ("2月30日", "32号", "下个月"):
         with pytest.raises(ValueError, match="格式不正确"):
-            parse_day_said(ambiguous, today)
+            parse_day_said(wrong, today)
