@@ -56,6 +56,7 @@ from handlers.callbacks import (
 )
 from handlers.common import NamedCommand, deleted
 from handlers.limits import telegram_file_too_big
+from handlers.review import refresh_menu
 from handlers.stages import enter
 from handlers.together import together
 
@@ -260,6 +261,8 @@ async def _open(
         case svc.AlreadyExpert():
             await state.clear()
             await message.answer(render.already_expert(opening))
+            if message.bot is not None:  # the greeting points to /me: so does their menu
+                await refresh_menu(message.bot, message.chat.id, (), expert=True)
         case svc.ChooseDistrict(districts, link_invalid):
             if link_invalid:
                 await message.answer(t.UNIT_LINK_INVALID)

@@ -131,8 +131,8 @@ def roles_text(grants: Sequence[Grant]) -> str:
     return "\n".join([t.ROLES_HEADER, *(f"· {role_line(g)}" for g in grants)])
 
 
-def commands_for(grants: Sequence[Grant]) -> list[BotCommand]:
-    """The command menu of a person with these roles."""
+def commands_for(grants: Sequence[Grant], *, expert: bool = False) -> list[BotCommand]:
+    """The command menu of a person with these roles (and /me for an expert in the database)."""
     roles = {g.role for g in grants}
     names = ["start", "status", "download"]
     if reviews(grants):
@@ -159,6 +159,8 @@ def commands_for(grants: Sequence[Grant]) -> list[BotCommand]:
         names.append("draws")
     if roles:
         names.append("roles")
+    if expert:
+        names.append("me")
     names += ["privacy", "help"]
     return [BotCommand(command=n, description=t.COMMANDS[n]) for n in names]
 

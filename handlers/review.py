@@ -116,11 +116,13 @@ def _message_of(query: CallbackQuery) -> Message:
     return query.message
 
 
-async def refresh_menu(bot: Bot, chat_id: int, grants: Sequence[Grant]) -> None:
+async def refresh_menu(
+    bot: Bot, chat_id: int, grants: Sequence[Grant], *, expert: bool = False
+) -> None:
     """Shows the person in `chat_id` the commands of their roles (per chat)."""
     try:
         await bot.set_my_commands(
-            rr.commands_for(grants), scope=BotCommandScopeChat(chat_id=chat_id)
+            rr.commands_for(grants, expert=expert), scope=BotCommandScopeChat(chat_id=chat_id)
         )
     except TelegramBadRequest as problem:
         log.info("command menu for chat %s not set: %s", chat_id, problem)

@@ -283,6 +283,12 @@ async def test_a_current_expert_is_not_asked_to_apply_again_in_a_top_up_call(
     assert "聘书编号：CQGSYF-2022-0001" in told and "聘期：2022-11-02 至 2027-11-01" in told, told
     await expert.send("/start")  # still no form, however often asked
     assert "无需再次申报" in expert.last().text
+    from aiogram.methods import SetMyCommands
+
+    [*_, menu] = [r for r in world.session.requests if isinstance(r, SetMyCommands)]
+    assert menu.scope.chat_id == 5001 and "me" in {c.command for c in menu.commands}, (
+        "an expert's menu has /me, which the greeting points to"
+    )
     # The term over, renewal not decided yet (聘期已满，待续聘): not called 在聘.
     from sqlalchemy import update
 
