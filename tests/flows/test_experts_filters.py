@@ -276,3 +276,15 @@ async def test_an_expert_renewed_early_is_listed_with_the_term_in_force_and_the_
     page = admin.last().text
     assert f"{renewed.certificate_no} 王建筑" in page and "聘期至 2032-11-14 ·" in page, page
     assert "已续聘" not in page
+
+
+async def test_the_terms_of_many_experts_are_read_in_chunks_the_drivers_accept(
+    sessionmaker, clock
+) -> None:
+    """The registry export reads every listed expert's terms: asked for by the thousand, so a
+    large registry stays under SQLite's and asyncpg's limits on bound parameters."""
+    await renewed_early(sessionmaker, clock)
+    async with unit_of_work_factory(sessionmaker)() as uow:
+        terms = await uow.registry.terms_of_experts([*range(4, 2504), 1, 2, 3])
+    assert sorted(terms) == [1, 2, 3]
+    assert [t.certificate_no for t in terms[1]] == ["CQGSYF-2022-0001", "CQGSYF-2027-0001"]
