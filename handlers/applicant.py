@@ -722,7 +722,7 @@ async def on_form_choice(
     choice = BY_KEY[callback_data.key].choices[callback_data.index]
     await together(
         query.answer(),
-        message.edit_text(f"{message.text}\n✅ {choice}", reply_markup=None),
+        message.edit_text(render.answered(message.text, choice), reply_markup=None),
         _after_step(message, step, questions),
     )
 

@@ -33,6 +33,7 @@ from bot.services.draw_ports import UsingUnitRow
 from bot.services.reminders import deliver, new_holder
 from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import draws as t
+from handlers import render
 from handlers import render_draws as rd
 from handlers.callbacks import DrawAct, DrawDo, DrawEdit, DrawStep, DrawUnchanged
 from handlers.sending import TelegramSender
@@ -608,7 +609,7 @@ async def on_act(
             unit = None if data.get("editing") else await svc.form_unit(uows, person_id, admin_ids)
             await query.answer()
             names = "、".join(PROFESSIONAL_GROUPS[i] for i in data["groups"])
-            await message.edit_text(f"{message.text}\n✅ {names}", reply_markup=None)
+            await message.edit_text(render.answered(message.text, names), reply_markup=None)
             await _groups_done(message, state, unit, local(clock.now()).date())
         case DrawDo.KIND:
             expect(DrawInput.kind)
@@ -616,7 +617,7 @@ async def on_act(
                 raise DomainError(t.STALE)
             await query.answer()
             kind = t.WORK_KINDS[rd.WORK_KINDS[id_].value]
-            await message.edit_text(f"{message.text}\n✅ {kind}", reply_markup=None)
+            await message.edit_text(render.answered(message.text, kind), reply_markup=None)
             if data.get("editing"):
                 await state.update_data(kind=rd.WORK_KINDS[id_].value)
                 await _confirm(message, state, local(clock.now()).date())
@@ -638,7 +639,7 @@ async def on_act(
             expect(DrawInput.districts)
             await query.answer()
             names = "、".join(data.get("district_names", [])) or t.ANY_DISTRICT
-            await message.edit_text(f"{message.text}\n✅ {names}", reply_markup=None)
+            await message.edit_text(render.answered(message.text, names), reply_markup=None)
             await _districts_done(message, state, local(clock.now()).date())
         case DrawDo.AVOID_NONE:
             expect(DrawInput.avoid)
@@ -646,7 +647,7 @@ async def on_act(
                 await query.answer(t.AVOID_NONE_BUT_LISTED.format(count=len(listed)), show_alert=True)
                 return
             await query.answer()
-            await message.edit_text(f"{message.text}\n✅ {t.BUTTON_NONE}", reply_markup=None)
+            await message.edit_text(render.answered(message.text, t.BUTTON_NONE), reply_markup=None)
             await _confirm(message, state, local(clock.now()).date())
         case DrawDo.AVOID_DONE:
             expect(DrawInput.avoid)

@@ -104,6 +104,12 @@ def _button(text: str, data: Any) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=data.pack())
 
 
+def answered(question: str | None, choice: str) -> str:
+    """A question answered with its buttons, rewritten without them: its text and the choice
+    ticked under it, so that the chat reads as the form was filled in."""
+    return f"{question}\n✅ {choice}"
+
+
 def grid(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
     """Rows of `width` buttons: what the keyboard builder's adjust does, without its deep copies."""
     return [buttons[i : i + width] for i in range(0, len(buttons), width)]
