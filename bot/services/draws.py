@@ -578,21 +578,42 @@ async def _close_invitation(
     return notices
 
 
+async def _close_theirs(
+    uow: UnitOfWork,
+    expert_id: int,
+    request_ids: Iterable[int],
+    action: d.InvitationAction,
+    *,
+    reason: str | None,
+    actor_id: int | None,
+    now: datetime,
+) -> tuple[list[Notice], list[tuple[InvitationRow, RequestRow]]]:
+    """The expert's invitations to those requests still holding days, each moved by `action`
+    with everything it causes; requests are locked in order of id, as answers lock them."""
+    notices: list[Notice] = []
+    closed: list[tuple[InvitationRow, RequestRow]] = []
+    for request_id in sorted(set(request_ids)):
+        request = await _lock(uow, request_id)
+        for inv in await uow.draws.invitations(request_id):
+            if inv.expert_id == expert_id and inv.status in d.HOLDS_DAY:
+                notices += await _close_invitation(
+                    uow, inv, request, action, reason=reason, actor_id=actor_id, now=now
+                )
+                closed.append((inv, request))
+    return notices, closed
+
+
 async def leave_draws(
     uow: UnitOfWork, expert_id: int, *, actor_id: int | None, now: datetime
 ) -> list[Notice]:
     """In the caller's unit of work, when an expert leaves service: each invitation of theirs
     still holding days not yet past ends as a decline would, their days freed, the unit told and
-    the next in the reserve invited. Requests are locked in order of id, as answers lock them."""
-    notices: list[Notice] = []
+    the next in the reserve invited."""
     holding = await uow.draws.holding(expert_id, local(now).date())
-    for request_id in sorted({i.request_id for i in holding}):
-        request = await _lock(uow, request_id)
-        for inv in await uow.draws.invitations(request_id):
-            if inv.expert_id == expert_id and inv.status in d.HOLDS_DAY:
-                notices += await _close_invitation(
-                    uow, inv, request, d.IA.LEAVE, reason=None, actor_id=actor_id, now=now
-                )
+    notices, _ = await _close_theirs(
+        uow, expert_id, [i.request_id for i in holding], d.IA.LEAVE,
+        reason=None, actor_id=actor_id, now=now,
+    )  # fmt: skip
     return notices
 
 
@@ -608,26 +629,19 @@ async def excuse_for_leave(
 ) -> list[Notice]:
     """In the caller's unit of work, for an expert on leave: their invitations to those
     requests still holding days end as their own 婉拒 or 无法参加 would (days freed, the unit
-    told with `reason`, the next in the reserve invited), and the expert hears it. Requests are
-    locked in order of id, as answers lock them."""
-    notices: list[Notice] = []
-    for request_id in sorted(set(request_ids)):
-        request = await _lock(uow, request_id)
-        for inv in await uow.draws.invitations(request_id):
-            if inv.expert_id != expert_id or inv.status not in d.HOLDS_DAY:
-                continue
-            notices += await _close_invitation(
-                uow, inv, request, d.IA.EXCUSE, reason=reason, actor_id=actor_id, now=now
-            )
-            notices.append(
-                Notice(
-                    key=f"il:{inv.id}", kind=NoticeKind.DRAW, recipient_id=inv.person_id,
-                    payload={"what": "excused", "request_id": request.id,
-                             "project": request.project,
-                             "days": [x.isoformat() for x in request.days],
-                             "from": leave[0].isoformat(), "to": leave[1].isoformat()},
-                )  # fmt: skip
-            )
+    told with `reason`, the next in the reserve invited), and the expert hears it."""
+    notices, closed = await _close_theirs(
+        uow, expert_id, request_ids, d.IA.EXCUSE, reason=reason, actor_id=actor_id, now=now
+    )
+    notices += [
+        Notice(
+            key=f"il:{inv.id}", kind=NoticeKind.DRAW, recipient_id=inv.person_id,
+            payload={"what": "excused", "request_id": request.id, "project": request.project,
+                     "days": [x.isoformat() for x in request.days],
+                     "from": leave[0].isoformat(), "to": leave[1].isoformat()},
+        )  # fmt: skip
+        for inv, request in closed
+    ]
     return notices
 
 
