@@ -596,6 +596,25 @@ async def test_leave_that_is_over_already_is_refused(
     ]
 
 
+def cert(telegram_id: int) -> str:
+    """The certificate number of the fixture's expert with this Telegram id."""
+    return f"CQGSYF-2022-{9000 + telegram_id - 6000:04d}"
+
+
+async def drawn_with_one_accepted(
+    world: OfflineWorld, unit: OfflineUser, sessionmaker, clock, monkeypatch
+) -> tuple[int, int]:
+    """A request filed and drawn; the first invited expert accepts, the second has not answered.
+    The command line then runs on the test's database and clock."""
+    await file_request(unit)
+    await unit.press("抽取专家")
+    first, second = sorted(invited(world))
+    await world.user(first, EXPERTS[first][0]).press("接受")
+    monkeypatch.setenv("DATABASE_URL", sessionmaker.url_string())
+    monkeypatch.setattr("bot.clock.SystemClock.now", lambda self: clock.now())
+    return first, second
+
+
 async def test_leave_names_the_expert_and_the_invitations_they_already_hold(
     world: OfflineWorld, sessionmaker, clock, ready: OfflineUser, capsys, monkeypatch
 ) -> None:
@@ -603,15 +622,7 @@ async def test_leave_names_the_expert_and_the_invitations_they_already_hold(
     those days. It names them by name and certificate, and lists each invitation (invited or
     accepted) with what the bureau can do; the leave itself changes none of them."""
     unit = ready
-    await file_request(unit)
-    await unit.press("抽取专家")
-    first, second = sorted(invited(world))
-    await world.user(first, EXPERTS[first][0]).press("接受")
-    monkeypatch.setenv("DATABASE_URL", sessionmaker.url_string())
-    monkeypatch.setattr("bot.clock.SystemClock.now", lambda self: clock.now())
-
-    def cert(telegram_id: int) -> str:
-        return f"CQGSYF-2022-{9000 + telegram_id - 6000:04d}"
+    first, second = await drawn_with_one_accepted(world, unit, sessionmaker, clock, monkeypatch)
 
     code, out, _ = await asyncio.to_thread(
         run, capsys, "draw", "leave", cert(first).lower(), "--from", "2022-12-09", "--to", "2022-12-11"
@@ -651,15 +662,9 @@ async def test_leave_with_release_declines_the_invitations_on_those_days_for_the
     each invitation on those days ends as their answer would, the unit and the expert are told,
     and the next in the reserve is invited."""
     unit = ready
-    await file_request(unit)
-    await unit.press("抽取专家")
-    first, second = sorted(invited(world))
-    await world.user(first, EXPERTS[first][0]).press("接受")
-    monkeypatch.setenv("DATABASE_URL", sessionmaker.url_string())
-    monkeypatch.setattr("bot.clock.SystemClock.now", lambda self: clock.now())
-    cert = f"CQGSYF-2022-{9000 + first - 6000:04d}"
+    first, second = await drawn_with_one_accepted(world, unit, sessionmaker, clock, monkeypatch)
     code, out, _ = await asyncio.to_thread(
-        run, capsys, "draw", "leave", cert, "--from", "2022-12-09", "--to", "2022-12-11",
+        run, capsys, "draw", "leave", cert(first), "--from", "2022-12-09", "--to", "2022-12-11",
         "--reason", "住院治疗", "--release",
     )  # fmt: skip
     assert code == 0, out
