@@ -8,7 +8,6 @@ command menu goes back to an applicant's.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
@@ -21,9 +20,9 @@ from aiogram.types import CallbackQuery, Message
 from bot.clock import Clock, format_local
 from bot.domain.idcard import parse_id_number
 from bot.domain.ids import parse_id
-from bot.domain.review import Grant
 from bot.services import accounts
 from bot.services.repositories import UnitOfWorkFactory
+from bot.services.roles import Menu
 from bot.texts import accounts as t
 from handlers import render
 from handlers.callbacks import RebindFor
@@ -218,12 +217,11 @@ async def _rebound(
         await message.answer(
             t.REBOUND_CONTINUE, reply_markup=render.continue_keyboard(rebound.app_id)
         )
-    await refresh_menu(bot, message.chat.id, rebound.grants)
-    no_roles: Sequence[Grant] = ()
+    await refresh_menu(bot, message.chat.id, rebound.menu)
     for chat in rebound.old_chats:
         key = StorageKey(bot_id=bot.id, chat_id=chat, user_id=chat)
         await FSMContext(fsm_storage, key).clear()
-        await refresh_menu(bot, chat, no_roles)
+        await refresh_menu(bot, chat, Menu())
         try:
             await bot.send_message(chat, t.REBOUND_OLD.format(name=rebound.name))
         except (TelegramForbiddenError, TelegramBadRequest) as problem:

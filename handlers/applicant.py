@@ -34,6 +34,7 @@ from bot.images import portrait_jpeg_async
 from bot.services import applicant as svc
 from bot.services.ports import Notifier
 from bot.services.repositories import UnitOfWorkFactory
+from bot.services.roles import Menu
 from bot.texts import chat as t
 from handlers import render, render_review
 from handlers.callbacks import (
@@ -231,13 +232,22 @@ async def _open(
     questions: svc.ShownQuestions,
 ) -> None:
     match opening:
-        case svc.ReviewerHome(grants, pending, applicant, own):
+        case svc.ReviewerHome(grants, pending, applicant, own, expert):
             text, markup = render_review.home(
-                message.chat.full_name, grants, pending, applies=applicant is not None, own=own
+                message.chat.full_name,
+                grants,
+                pending,
+                applies=applicant is not None,
+                own=own,
+                expert=expert is not None,
             )
             await message.answer(text, reply_markup=markup)
             if applicant is not None:
                 await _open(message, state, applicant, unit_code, questions)
+            if expert is not None:
+                await message.answer(render.already_expert(expert))
+                if message.bot is not None:  # their role's menu came without /me
+                    await refresh_menu(message.bot, message.chat.id, Menu(grants, expert=True))
         case svc.ConsentNeeded(campaign, version):
             await enter(state, Apply.consent, {"agreed": [], "unit_code": unit_code})
             await message.answer(render.welcome(campaign))
@@ -262,7 +272,7 @@ async def _open(
             await state.clear()
             await message.answer(render.already_expert(opening))
             if message.bot is not None:  # the greeting points to /me: so does their menu
-                await refresh_menu(message.bot, message.chat.id, (), expert=True)
+                await refresh_menu(message.bot, message.chat.id, Menu(expert=True))
         case svc.ChooseDistrict(districts, link_invalid):
             if link_invalid:
                 await message.answer(t.UNIT_LINK_INVALID)

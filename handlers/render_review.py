@@ -190,10 +190,12 @@ def home(
     *,
     applies: bool,
     own: bool = False,
+    expert: bool = False,
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """/start for a person who holds roles: their roles, what waits for them (and how much of
     it is past its level's deadline), their commands (/status and /download only when `own`:
-    they have an application of their own); 本人申报 unless their own application follows."""
+    they have an application of their own); 本人申报 unless their own application or, for an
+    `expert` in service, their entry follows."""
     lines = [t.HOME_GREETING.format(name=name), *(f"· {role_line(g)}" for g in grants), ""]
     if pending is not None:
         lines.append(t.HOME_PENDING.format(count=pending.total) if pending.total else t.HOME_NO_PENDING)
@@ -207,9 +209,11 @@ def home(
     lines.append(t.HOME_COMMANDS)
     lines += [
         t.HOME_COMMAND_LINE.format(command=c.command, description=c.description)
-        for c in commands_for(grants)
+        for c in commands_for(grants, expert=expert)
         if c.command != "start" and (own or applies or c.command not in OWN_COMMANDS)
     ]
+    if expert:
+        return "\n".join(lines), None
     if applies:
         return "\n".join([*lines, "", t.HOME_OWN_APPLICATION]), None
     button = InlineKeyboardButton(text=t.BUTTON_APPLY_MYSELF, callback_data=ApplyMyself().pack())

@@ -116,13 +116,12 @@ def _message_of(query: CallbackQuery) -> Message:
     return query.message
 
 
-async def refresh_menu(
-    bot: Bot, chat_id: int, grants: Sequence[Grant], *, expert: bool = False
-) -> None:
+async def refresh_menu(bot: Bot, chat_id: int, menu: roles.Menu) -> None:
     """Shows the person in `chat_id` the commands of their roles (per chat)."""
     try:
         await bot.set_my_commands(
-            rr.commands_for(grants, expert=expert), scope=BotCommandScopeChat(chat_id=chat_id)
+            rr.commands_for(menu.grants, expert=menu.expert),
+            scope=BotCommandScopeChat(chat_id=chat_id),
         )
     except TelegramBadRequest as problem:
         log.info("command menu for chat %s not set: %s", chat_id, problem)
@@ -469,9 +468,9 @@ async def on_roles(
 ) -> None:
     """Shows the person's roles, refreshes their command menu, and offers 换绑账号 for the
     people whose accounts they may move."""
-    grants = await roles.roles_of(uows, person_id, admin_ids)
-    await message.answer(rr.roles_text(grants))
-    await refresh_menu(bot, message.chat.id, grants)
+    menu = await roles.menu(uows, person_id, admin_ids)
+    await message.answer(rr.roles_text(menu.grants))
+    await refresh_menu(bot, message.chat.id, menu)
     people = await accounts.managed_people(uows, person_id=person_id, admin_ids=admin_ids)
     if people:
         await message.answer(at.MANAGED_HEADER, reply_markup=rr.managed_keyboard(people))
@@ -667,7 +666,7 @@ async def on_invite_start(
         await message.answer(t.INVITE_ALREADY_HELD.format(target=target))
     else:
         await message.answer(t.INVITE_ACCEPTED.format(target=target))
-    await refresh_menu(bot, message.chat.id, accepted.grants)
+    await refresh_menu(bot, message.chat.id, accepted.menu)
     if accepted.inviter_id is not None:
         await notifier.tell(
             accepted.inviter_id,

@@ -32,7 +32,7 @@ from bot.domain.exports import is_bureau
 from bot.domain.review import Grant, RoleKind
 from bot.domain.workflow import EDITABLE
 from bot.services.repositories import UnitOfWork, UnitOfWorkFactory
-from bot.services.roles import grants_of
+from bot.services.roles import Menu, grants_of, menu_of
 from bot.texts import accounts as t
 
 log = logging.getLogger(__name__)
@@ -376,7 +376,7 @@ class Rebound:
     """Telegram chats of the accounts detached: they are told, and their conversation ends."""
     app_id: int | None
     """The person's live application, to carry on with at its field."""
-    grants: Sequence[Grant]
+    menu: Menu
     link_made_by: int | None = None
     """Who made the link that was used (told it was); None for a code or the command line."""
 
@@ -441,7 +441,7 @@ async def _rebind(
         name=named[0] if named else await uow.people.person_name(person_id),
         old_chats=[int(a.chat_id) for a in old],
         app_id=live[0].id if live else None,
-        grants=await grants_of(uow, person_id, admin_ids),
+        menu=await menu_of(uow, person_id, admin_ids),
     )
 
 

@@ -106,19 +106,6 @@ class ChooseDistrict:
 
 
 @dataclass(frozen=True)
-class ReviewerHome:
-    """A person who holds roles: greeted by them, then (if they also apply) their application."""
-
-    grants: Sequence[Grant]
-    pending: Waiting | None
-    """Applications waiting for their decision; None when they review at no level."""
-    applicant: ConsentNeeded | Resumed | None
-    """Their own live application as /start shows it to an applicant; None: they do not apply."""
-    own_applications: bool = False
-    """They have applied, in this campaign or an earlier one: /status and /download show it."""
-
-
-@dataclass(frozen=True)
 class AlreadyExpert:
     """A current expert is not asked to apply again in a yearly top-up call (征集补选): told
     their certificate number and term instead, before any consent or campaign check."""
@@ -133,6 +120,21 @@ class AlreadyExpert:
     next_starts_on: date | None = None
     next_ends_on: date | None = None
     """A renewal decided before the term's end (续聘 from 90 days before it): the next term."""
+
+
+@dataclass(frozen=True)
+class ReviewerHome:
+    """A person who holds roles: greeted by them, then (if they also apply) their application."""
+
+    grants: Sequence[Grant]
+    pending: Waiting | None
+    """Applications waiting for their decision; None when they review at no level."""
+    applicant: ConsentNeeded | Resumed | None
+    """Their own live application as /start shows it to an applicant; None: they do not apply."""
+    own_applications: bool = False
+    """They have applied, in this campaign or an earlier one: /status and /download show it."""
+    expert: AlreadyExpert | None = None
+    """They are an expert in service: told so after the roles (and /me), never asked to apply."""
 
 
 Opening = ConsentNeeded | Resumed | Started | ChooseDistrict | ReviewerHome | AlreadyExpert
@@ -372,6 +374,9 @@ async def start(
 async def _reviewer_home(
     uow: UnitOfWork, person_id: int, grants: Sequence[Grant], now: datetime
 ) -> ReviewerHome:
+    pending = await pending_count(uow, person_id, grants, now)
+    if expert := await _serving_expert(uow, person_id, local(now).date()):
+        return ReviewerHome(grants, pending, None, own_applications=True, expert=expert)
     applicant: ConsentNeeded | Resumed | None = None
     app = await _current(uow, person_id)
     if app is not None:
@@ -381,7 +386,7 @@ async def _reviewer_home(
             else ConsentNeeded(app.campaign, CONSENT_VERSION)
         )
     own = app is not None or bool(await uow.applications.applications_of(person_id))
-    return ReviewerHome(grants, await pending_count(uow, person_id, grants, now), applicant, own)
+    return ReviewerHome(grants, pending, applicant, own)
 
 
 async def give_consent(

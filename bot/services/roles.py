@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from bot.clock import format_local
 from bot.domain.errors import NotAllowed, NotFound
 from bot.domain.parsers import same_text
+from bot.domain.registry import SERVING, Standing
 from bot.domain.review import Grant, RoleKind
 from bot.domain.units import new_unit_code
 from bot.services.ports import DistrictRow, InviteRow, UnitRow
@@ -41,12 +42,33 @@ async def grants_of(uow: UnitOfWork, person_id: int, admin_ids: Iterable[int] = 
     return grants
 
 
+@dataclass(frozen=True)
+class Menu:
+    """What a person's command menu lists: their roles' commands, and /me for an expert in service."""
+
+    grants: Sequence[Grant] = ()
+    expert: bool = False
+
+
+async def menu_of(uow: UnitOfWork, person_id: int, admin_ids: Iterable[int] = ()) -> Menu:
+    """The person's menu (in an open unit of work): an expert may hold roles too."""
+    expert = await uow.registry.expert_of(person_id)
+    serving = expert is not None and Standing(expert.standing) in SERVING
+    return Menu(await grants_of(uow, person_id, admin_ids), serving)
+
+
 async def roles_of(
     uows: UnitOfWorkFactory, person_id: int, admin_ids: Iterable[int] = ()
 ) -> list[Grant]:
-    """Every role the person holds (for /roles and the command menu)."""
+    """Every role the person holds (for /help)."""
     async with uows() as uow:
         return await grants_of(uow, person_id, admin_ids)
+
+
+async def menu(uows: UnitOfWorkFactory, person_id: int, admin_ids: Iterable[int] = ()) -> Menu:
+    """/roles: the person's roles, and their command menu."""
+    async with uows() as uow:
+        return await menu_of(uow, person_id, admin_ids)
 
 
 async def find_target(uows: UnitOfWorkFactory, role: RoleKind, code: str = "") -> Grant | None:
@@ -135,7 +157,7 @@ class Accepted:
     """With district or unit name filled in."""
     inviter_id: int | None
     already_held: bool
-    grants: Sequence[Grant]
+    menu: Menu
     """Every role the person now holds (for the command menu)."""
 
 
@@ -265,9 +287,9 @@ async def accept_invite(
         target = await _grant_of(uow, row)
         await uow.people.ensure_person(person_id, full_name, now)
         added = await uow.people.add_grant(person_id, target, row.created_by, now)
-        grants = await grants_of(uow, person_id, admin_ids)
+        menu = await menu_of(uow, person_id, admin_ids)
         await uow.commit()
-    return Accepted(target, row.created_by, already_held=not added, grants=grants)
+    return Accepted(target, row.created_by, already_held=not added, menu=menu)
 
 
 def _check_usable(row: InviteRow, now: datetime) -> None:

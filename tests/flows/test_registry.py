@@ -12,6 +12,7 @@ from bot.offline import OfflineWorld
 from bot.ratelimit import RateLimiter
 from bot.services import reminders
 from bot.services.accounts import configured_admins
+from bot.services.repositories import UnitOfWorkFactory
 from handlers.callbacks import RegistryAct, RegistryDo
 from handlers.sending import TelegramSender
 from storage.models import Application
@@ -249,9 +250,9 @@ async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
     assert "您已被解聘" in world.user(5002, "矿山").last().text
 
 
-async def test_a_current_expert_is_not_asked_to_apply_again_in_a_top_up_call(
-    world: OfflineWorld, sessionmaker, clock
-) -> None:
+async def appointed_wang(sessionmaker, clock) -> tuple[UnitOfWorkFactory, dict, int]:
+    """王建筑 (Telegram 5001) appointed on 2022-11-02, certificate CQGSYF-2022-0001: the unit of
+    work factory, the bureau admin's `by`/`admin_ids`, and the application's id."""
     from datetime import date
 
     from bot.services import registry
@@ -267,6 +268,15 @@ async def test_a_current_expert_is_not_asked_to_apply_again_in_a_top_up_call(
     await registry.open_publicity(uows, batch_id=batch.id, starts_on=date(2022, 11, 1), ends_on=date(2022, 11, 1), now=clock.now(), **who)  # fmt: skip
     clock.at = datetime(2022, 11, 2, 9, 0, tzinfo=TZ)
     await registry.appoint_batch(uows, batch_id=batch.id, term_start=date(2022, 11, 2), now=clock.now(), **who)  # fmt: skip
+    return uows, who, app_id
+
+
+async def test_a_current_expert_is_not_asked_to_apply_again_in_a_top_up_call(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+
+
+    uows, who, app_id = await appointed_wang(sessionmaker, clock)
     async with uows() as uow:  # the yearly top-up call
         await uow.campaigns.add_campaign(
             name="2023年补选",
@@ -319,6 +329,39 @@ async def test_a_current_expert_is_not_asked_to_apply_again_in_a_top_up_call(
     assert "不同意" in [label for label, _ in expert.last().buttons()]
 
 
+async def test_an_expert_who_also_reviews_is_greeted_as_both_and_keeps_me_in_the_menu(
+    world: OfflineWorld, sessionmaker, clock
+) -> None:
+    """A unit's safety officer may be an expert and its reviewer: /start greets them by the
+    role, tells them they need not apply (no 本人申报), and their menu, whoever sets it, has /me."""
+    from aiogram.methods import SetMyCommands
+
+    from bot.domain.review import Grant, RoleKind
+
+    uows, who, app_id = await appointed_wang(sessionmaker, clock)
+    async with uows() as uow:
+        person_id = (await uow.applications.application(app_id)).person_id
+        unit = await uow.campaigns.unit_by_code("CQU001")
+        grant = Grant(role=RoleKind.UNIT, unit_id=unit.id, unit_name=unit.name, unit_code=unit.code)
+        await uow.people.add_grant(person_id, grant, who["by"], clock.now())
+        await uow.commit()
+
+    def menu() -> set[str]:
+        [*_, last] = [r for r in world.session.requests if isinstance(r, SetMyCommands)]
+        assert last.scope.chat_id == 5001
+        return {c.command for c in last.commands}
+
+    expert = world.user(5001, "建筑")
+    await expert.send("/start")
+    home, entry = expert.texts()[-2:]
+    assert "您在本机器人中的角色" in home and "/pending" in home and "/me" in home, home
+    assert "本人申报" not in home and "本人申报" not in [b for b, _ in expert.last().buttons()]
+    assert "无需再次申报" in entry and "聘书编号：CQGSYF-2022-0001" in entry, entry
+    assert {"pending", "me"} <= menu()
+    await expert.send("/roles")  # refreshes the menu from the roles: /me stays
+    assert {"pending", "me"} <= menu()
+
+
 async def test_start_after_an_early_renewal_shows_the_term_in_force_and_the_next_one(
     world: OfflineWorld, sessionmaker, clock
 ) -> None:
@@ -328,19 +371,9 @@ async def test_start_after_an_early_renewal_shows_the_term_in_force_and_the_next
     from datetime import date
 
     from bot.domain.registry import Rating
-    from bot.services import experts, registry
-    from tests.support.people import person
+    from bot.services import experts
 
-    uows = unit_of_work_factory(sessionmaker)
-    admin = await person(uows, BUREAU_ADMIN)
-    who = {"by": admin, "admin_ids": (admin,)}
-    app_id = await seed_app(sessionmaker, telegram_id=5001, unit_code="CQU001", status="qualified",
-                            name="王建筑", group="建筑", id_number="500106198501011234")  # fmt: skip
-    clock.at = datetime(2022, 10, 28, 15, 0, tzinfo=TZ)
-    batch = await registry.record_batch(uows, meeting_on=date(2022, 10, 28), reference="纪要3号", app_ids=[app_id], now=clock.now(), **who)  # fmt: skip
-    await registry.open_publicity(uows, batch_id=batch.id, starts_on=date(2022, 11, 1), ends_on=date(2022, 11, 1), now=clock.now(), **who)  # fmt: skip
-    clock.at = datetime(2022, 11, 2, 9, 0, tzinfo=TZ)
-    await registry.appoint_batch(uows, batch_id=batch.id, term_start=date(2022, 11, 2), now=clock.now(), **who)  # fmt: skip
+    uows, who, app_id = await appointed_wang(sessionmaker, clock)
     clock.at = datetime(2027, 9, 1, 9, 0, tzinfo=TZ)  # within 90 days of the term's end
     async with uows() as uow:
         expert_id = (await uow.registry.expert_by_certificate("CQGSYF-2022-0001"))
