@@ -110,7 +110,7 @@ def leave_text(recorded: Any, *, starts_on: date, ends_on: date) -> str:
     from bot.texts import draws as dt
 
     lines = [
-        t.LEAVE_RECORDED.format(
+        (t.LEAVE_ALREADY if recorded.already else t.LEAVE_RECORDED).format(
             name=recorded.name, certificate_no=recorded.certificate_no,
             starts_on=starts_on, ends_on=ends_on,
         )  # fmt: skip

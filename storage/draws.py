@@ -501,13 +501,24 @@ class DrawRepository:
     async def add_leave(
         self, *, expert_id: int, starts_on: date, ends_on: date, reason: str | None,
         by: int | None, now: datetime,
-    ) -> None:  # fmt: skip
+    ) -> bool:  # fmt: skip
+        """Whether it was added: not when a leave of the expert's already holds every day."""
+        held = await self.session.scalar(
+            select(ExpertLeave.id).where(
+                ExpertLeave.expert_id == expert_id,
+                ExpertLeave.starts_on <= starts_on,
+                ExpertLeave.ends_on >= ends_on,
+            ).limit(1)
+        )
+        if held is not None:
+            return False
         await self.session.execute(
             insert(ExpertLeave).values(
                 expert_id=expert_id, starts_on=starts_on, ends_on=ends_on, reason=reason,
                 recorded_by=by, recorded_at=now,
             )  # fmt: skip
         )
+        return True
 
     async def add_event(
         self, *, request_id: int, action: str, detail: dict[str, Any], actor_id: int | None,

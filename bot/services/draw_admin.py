@@ -74,6 +74,8 @@ class LeaveRecorded:
     name: str
     certificate_no: str
     clashes: tuple[LeaveClash, ...]
+    already: bool = False
+    """A leave recorded before holds these days: nothing new was stored."""
 
 
 async def record_leave(
@@ -103,7 +105,7 @@ async def record_leave(
                     standing=rt.STANDING.get(expert.standing, expert.standing),
                 )
             )
-        await uow.draws.add_leave(
+        added = await uow.draws.add_leave(
             expert_id=expert.id, starts_on=starts_on, ends_on=ends_on, reason=reason, by=by, now=now
         )
         # The name as the registry lists it, without decrypting the expert's Annex 1.
@@ -132,7 +134,7 @@ async def record_leave(
         await uow.commit()
     return LeaveRecorded(
         expert_id=expert.id, name=listed[0].name if listed else "", certificate_no=certificate_no,
-        clashes=tuple(clashes),
+        clashes=tuple(clashes), already=not added,
     )  # fmt: skip
 
 

@@ -513,7 +513,7 @@ class DrawRepository(Protocol):
     async def add_leave(
         self, *, expert_id: int, starts_on: date, ends_on: date, reason: str | None,
         by: int | None, now: datetime,
-    ) -> None: ...  # fmt: skip
+    ) -> bool: ...  # fmt: skip
     async def add_event(
         self, *, request_id: int, action: str, detail: dict[str, Any], actor_id: int | None,
         now: datetime, invitation_id: int | None = None,

@@ -238,6 +238,7 @@ REMIND_DONE = (
 USING_UNIT_ADDED = "使用单位 {id}：{name}（代码 {code}）"
 USING_UNIT_INVITE = "  邀请其人员：expertbot invite create --role user --unit {code}"
 LEAVE_RECORDED = "已登记 {name}（{certificate_no}）{starts_on} 至 {ends_on} 请假：这些日期不参加抽取。"
+LEAVE_ALREADY = "{name}（{certificate_no}）{starts_on} 至 {ends_on} 的请假此前已登记，不重复登记。"
 LEAVE_NO_CLASH = "  这些日期没有已发出的邀请。"
 LEAVE_CLASHES = (
     "  请假不改变已发出的邀请，以下邀请仍为其保留这些日期（{count} 份）："

@@ -690,6 +690,38 @@ async def test_leave_with_release_declines_the_invitations_on_those_days_for_the
     assert last_answer(world) == "这份邀请的状态为“已婉拒”，无需再答复。", "a late press changes nothing"
 
 
+async def test_leave_registered_again_with_release_as_advised_is_not_recorded_twice(
+    world: OfflineWorld, sessionmaker, clock, ready: OfflineUser, capsys, monkeypatch
+) -> None:
+    """QA: `draw leave` advises "加 --release 再登记一次"; doing so stored a second leave for
+    the same days. The days already held by a leave are not recorded again (the output says
+    so), and the invitations are answered as with --release the first time."""
+    from sqlalchemy import func, select
+
+    from storage.models import ExpertLeave
+
+    unit = ready
+    first, _ = await drawn_with_one_accepted(world, unit, sessionmaker, clock, monkeypatch)
+    leave = ("draw", "leave", cert(first), "--from", "2022-12-09", "--to", "2022-12-11")
+    code, out, _ = await asyncio.to_thread(run, capsys, *leave)
+    async with unit_of_work_factory(sessionmaker)() as uow:
+        expert_id = await uow.registry.expert_by_certificate(cert(first))
+    assert code == 0 and "加 --release 再登记一次" in out, out
+    code, out, _ = await asyncio.to_thread(run, capsys, *leave, "--release")
+    assert code == 0, out
+    assert out.splitlines()[:2] == [
+        f"{EXPERTS[first][0]}（{cert(first)}）2022-12-09 至 2022-12-11 的请假此前已登记，不重复登记。",
+        "  以下邀请与请假日期冲突（1 份），工作尚未开始的已代专家答复：",
+    ], out
+    code, out, _ = await asyncio.to_thread(  # days within that leave: held already
+        run, capsys, "draw", "leave", cert(first), "--from", "2022-12-10", "--to", "2022-12-10"
+    )
+    assert "此前已登记" in out.splitlines()[0], out
+    async with sessionmaker() as session:
+        held = select(func.count()).where(ExpertLeave.expert_id == expert_id)
+        assert await session.scalar(held) == 1
+
+
 async def test_leave_for_an_expert_out_of_service_is_refused(
     sessionmaker, clock, ready: OfflineUser, capsys, monkeypatch
 ) -> None:
