@@ -272,9 +272,11 @@ async def on_act(
             if not data.get("chosen"):
                 await query.answer(t.PICK_NONE, show_alert=True)
                 return
+            view = await svc.overview(uows, **who)
+            corrects = data.get("corrects")
             await state.set_state(RegistryInput.meeting_date)
             await query.answer()
-            await message.edit_reply_markup(reply_markup=None)
+            await message.edit_text(rg.picked(view.offered(corrects), data["chosen"], corrects))
             await message.answer(t.ASK_MEETING_DATE)
             return
         case RegistryDo.CONFIRM_BATCH:
@@ -421,7 +423,7 @@ async def on_typed(
                 view = await svc.overview(uows, **who)
                 corrects = data.get("corrects")
                 offered = view.offered(corrects)
-                names = "、".join(rg.name_of(a) for a in offered if a.id in data["chosen"])
+                names = rg.chosen_names(offered, data["chosen"])
                 await state.update_data(reference=reference)
                 body = t.CONFIRM_BATCH.format(
                     meeting_on=data["meeting_on"],

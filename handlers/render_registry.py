@@ -32,7 +32,7 @@ from handlers.callbacks import (
 )
 from handlers.callbacks import ExpertsChoose as Choose
 from handlers.callbacks import ExpertsPage as ExpertsPageData
-from handlers.render import grid, pager
+from handlers.render import answered, grid, pager
 
 T = TypeVar("T")
 
@@ -128,6 +128,18 @@ def pick(
     rows.append(cancel_row())
     text = (t.PICK_CORRECTION if corrects else t.PICK).format(id=corrects, count=len(chosen))
     return text, InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def chosen_names(offered: Sequence[ApplicationSnapshot], chosen: Collection[int]) -> str:
+    return "、".join(name_of(a) for a in offered if a.id in chosen)
+
+
+def picked(
+    offered: Sequence[ApplicationSnapshot], chosen: Collection[int], corrects: int | None
+) -> str:
+    """The pick once 下一步 is pressed: its question and the names ticked, without buttons."""
+    question = (t.PICK_CORRECTION if corrects else t.PICK).format(id=corrects, count=len(chosen))
+    return answered(question, chosen_names(offered, chosen))
 
 
 def recorded(batch: RecordedBatch, count: int, corrects: int | None) -> str:

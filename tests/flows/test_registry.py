@@ -72,6 +72,9 @@ async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
     assert "已选 2 份" in admin.last().text
     assert "全选" not in [label for label, _ in admin.last().buttons()]
     await admin.press("下一步")
+    picked, asked = admin.texts()[-2:]
+    assert picked.endswith("\n✅ 王建筑、李矿山"), "the choice stays readable above the questions"
+    assert "会议召开的日期" in asked
     await admin.send("10月32日")
     assert "格式不正确" in admin.last().text
     await admin.send("2022-10-28")
