@@ -78,7 +78,10 @@ def batch_line(b: BatchView, today: date) -> str:
         count=len(b.apps),
     )
     if b.window is not None:
-        state = t.WINDOW_RUNNING if today <= b.window.ends_on else t.WINDOW_OVER
+        if today < b.window.starts_on:
+            state = t.WINDOW_AHEAD
+        else:
+            state = t.WINDOW_RUNNING if today <= b.window.ends_on else t.WINDOW_OVER
         line += t.BATCH_WINDOW.format(start=b.window.starts_on, end=b.window.ends_on, state=state)
     if b.open_objections:
         line += t.BATCH_OBJECTIONS.format(count=len(b.open_objections))
@@ -97,6 +100,8 @@ def batch_buttons(b: BatchView, today: date) -> list[list[InlineKeyboardButton]]
     if b.window is None:  # a correction's objections carried over may be decided already
         publicity = [_button(t.BUTTON_PUBLICITY.format(id=id_), RegistryDo.PUBLICITY, id_)]
         return [publicity, *(decide if b.open_objections else []), correct]
+    if today < b.window.starts_on:  # the list is not public yet: nothing to object to
+        return [correct]
     rows = [[_button(t.BUTTON_OBJECTION.format(id=id_), RegistryDo.OBJECTION, id_)]]
     if b.open_objections:
         rows += decide

@@ -64,6 +64,7 @@ OVERVIEW = (
 NO_BATCHES = "还没有记录联席会议的入库确认。"
 BATCH_LINE = "第{id}批 · {reference}（{meeting_on}）· {count} 人"
 BATCH_WINDOW = " · 公示 {start} 至 {end}{state}"
+WINDOW_AHEAD = "（未开始）"
 WINDOW_RUNNING = "（公示中）"
 WINDOW_OVER = "（已结束）"
 BATCH_OBJECTIONS = " · 待处理异议 {count} 件"

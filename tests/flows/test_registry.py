@@ -104,9 +104,13 @@ async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
     assert "第1批已开始公示：2022-11-04 至 2022-11-11，共 2 人" in published
     assert "1. 王建筑 男 重庆大学 高级工程师 建筑" in published
     assert "500106" not in published and "139" not in published
+    await admin.send("/registry")  # still 2022-10-28: the window has not begun
+    assert "公示 2022-11-04 至 2022-11-11（未开始）" in admin.last().text, admin.last().text
+    assert "第1批：记录异议" not in [text for text, _ in admin.last().buttons()], "nothing public yet"
 
     clock.at = datetime(2022, 11, 7, 16, 0, tzinfo=TZ)  # in the window
     await admin.send("/registry")
+    assert "公示 2022-11-04 至 2022-11-11（公示中）" in admin.last().text
     await admin.press("第1批：记录异议")
     await admin.press("李矿山")
     await admin.send("2022-11-07")
