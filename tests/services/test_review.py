@@ -187,7 +187,7 @@ async def test_accepting_an_invite_returns_every_role_now_held(submitted, who: P
         uows, invite.token, person_id=who.district, full_name="赵区县", admin_ids=(), now=NOW
     )
     assert accepted.grant.unit_name == "重庆大学" and not accepted.already_held
-    assert [g.role for g in accepted.grants] == [RoleKind.DISTRICT, RoleKind.UNIT]
+    assert [g.role for g in accepted.menu.grants] == [RoleKind.DISTRICT, RoleKind.UNIT]
     with pytest.raises(NotAllowed):
         await roles.accept_invite(
             uows,
