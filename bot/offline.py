@@ -370,6 +370,10 @@ class OfflineUser:
                 chat=self.chat,
                 from_user=BOT_USER,
                 text=sent.text,
+                # Telegram sends the keyboard pressed with the message it is on.
+                reply_markup=sent.reply_markup
+                if isinstance(sent.reply_markup, InlineKeyboardMarkup)
+                else None,
             ),
         )
         return await self.world.feed(self, callback_query=query)

@@ -14,6 +14,7 @@ from bot.services import roles
 from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import chat as t
 from bot.texts.limits import clip
+from handlers.render import with_press
 from handlers.render_review import help_text
 
 _COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@\w+)?(?=\s|$)")
@@ -53,6 +54,15 @@ async def deleted(message: Message) -> bool:
     except TelegramBadRequest:
         return False
     return True
+
+
+async def keep_press(query: CallbackQuery, message: Message) -> None:
+    """The question pressed keeps its answer, ticked under it, and loses its buttons."""
+    text = with_press(message, query.data)
+    if text is None:
+        await message.edit_reply_markup(reply_markup=None)
+    else:
+        await message.edit_text(text)
 
 
 async def on_help(

@@ -34,6 +34,7 @@ from bot.texts import registry as t
 from handlers import registry_files as files
 from handlers import render_registry as rg
 from handlers.callbacks import ExpertsChoose, ExpertsExport, ExpertsPage, RegistryAct, RegistryDo
+from handlers.common import keep_press
 from handlers.exports import deliver
 
 SUMMARY_MAX = 500
@@ -345,7 +346,7 @@ async def on_act(
             await state.set_state(RegistryInput.received)
             await state.update_data(app_id=id_)
             await query.answer()
-            await message.edit_reply_markup(reply_markup=None)
+            await keep_press(query, message)
             await message.answer(t.ASK_RECEIVED)
             return
         case RegistryDo.DECIDE:
@@ -363,7 +364,7 @@ async def on_act(
             await state.set_state(RegistryInput.reason)
             await state.update_data(objection_id=id_, upheld=upheld)
             await query.answer()
-            await message.edit_reply_markup(reply_markup=None)
+            await keep_press(query, message)
             await message.answer(t.ASK_DECISION_REASON.format(id=id_, outcome=t.OUTCOME[upheld]))
             return
         case RegistryDo.APPOINT:

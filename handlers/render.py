@@ -13,6 +13,7 @@ from aiogram.types import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
+    Message,
     ReplyKeyboardMarkup,
 )
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -108,6 +109,20 @@ def answered(question: str | None, choice: str) -> str:
     """A question answered with its buttons, rewritten without them: its text and the choice
     ticked under it, so that the chat reads as the form was filled in."""
     return f"{question}\n✅ {choice}"
+
+
+def with_press(message: Message, data: str | None) -> str | None:
+    """`answered` for a question whose button carrying `data` was pressed: the message's text
+    and that button's label (Telegram sends the keyboard pressed with the message). None when
+    the button is not on it, and the caller only takes the buttons away."""
+    markup = message.reply_markup
+    if message.text is None or markup is None:
+        return None
+    for row in markup.inline_keyboard:
+        for button in row:
+            if button.callback_data == data:
+                return answered(message.text, button.text)
+    return None
 
 
 def grid(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:

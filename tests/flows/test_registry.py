@@ -113,6 +113,7 @@ async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
     assert "公示 2022-11-04 至 2022-11-11（公示中）" in admin.last().text
     await admin.press("第1批：记录异议")
     await admin.press("李矿山")
+    assert admin.texts()[-2].endswith("\n✅ #2 李矿山"), "whom the objection is against stays shown"
     await admin.send("2022-11-07")
     await admin.send("反映其资历材料不实")
     assert "已记录异议 #1（李矿山）" in admin.last().text
@@ -124,6 +125,7 @@ async def test_a_batch_from_the_meeting_through_publicity_to_appointment(
     await admin.press("第1批：处理异议")
     assert "#1 李矿山：反映其资历材料不实（2022-11-07 收到）" in admin.last().text
     await admin.press("#1 异议不成立")
+    assert admin.texts()[-2].endswith("\n✅ #1 异议不成立")
     await admin.send("经核实材料属实")
     assert "异议 #1 已处理：不成立" in admin.last().text
 
