@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
 from bot.domain.registry import SERVING, Standing
+from bot.domain.vocab import PROFESSIONAL_GROUPS
 from bot.services.registry_ports import (
     BatchRow,
     ContactChangeRow,
@@ -44,6 +45,13 @@ from storage.models import (
     Publicity,
 )
 from storage.rows import EXPERT_OF_PERSON
+
+_IN_NOTICE_ORDER = case(
+    {group: i for i, group in enumerate(PROFESSIONAL_GROUPS)},
+    value=Expert.professional_group,
+    else_=len(PROFESSIONAL_GROUPS),
+)
+"""The professional groups as the notice lists them (矿山, 危化, 建筑, …), not by character code."""
 
 
 class RegistryRepository:
@@ -605,12 +613,13 @@ class RegistryRepository:
     async def experts(
         self, what: ExpertFilter, *, limit: int | None = None, offset: int = 0
     ) -> tuple[Sequence[ExpertListRow], int]:
-        """One page of the registry (by group, then name) and how many match in all."""
+        """One page of the registry (by group in the notice's order, then name) and how many
+        match in all."""
         query = self._listing(what)
         total = int(
             await self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         )
-        page = query.order_by(Expert.professional_group, Application.name, Expert.id).offset(offset)
+        page = query.order_by(_IN_NOTICE_ORDER, Application.name, Expert.id).offset(offset)
         if limit is not None:
             page = page.limit(limit)
         rows = await self.session.execute(page)

@@ -46,7 +46,12 @@ async def test_experts_by_district_and_term_end_with_the_other_filters_and_the_s
     admin = world.user(BUREAU_ADMIN, "局长")
     clock.at = datetime(2027, 9, 1, 9, 0, tzinfo=TZ)
     await admin.send("/experts")
-    assert "共 3 人" in admin.last().text
+    page = admin.last().text
+    assert "共 3 人" in page
+    listed = [name for name in ("李矿山", "张危化", "王建筑") if name in page]
+    assert sorted(listed, key=page.index) == ["李矿山", "张危化", "王建筑"], (
+        "groups in the notice's order (矿山, 危化, 建筑), not their characters' codes"
+    )
     await admin.press("按区县")
     assert {"沙坪坝区", "渝中区", "渝北区"} <= {label for label, _ in admin.last().buttons()}
     await admin.press("沙坪坝区")
