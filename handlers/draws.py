@@ -252,9 +252,10 @@ async def on_typed(
         if typed in AVOID_NONE_WORDS and (listed := data.get("avoid_shown")):
             await message.answer(t.AVOID_NONE_BUT_LISTED.format(count=len(listed)))
         elif typed in AVOID_NONE_WORDS or typed == t.BUTTON_AVOID_DONE:
+            await _drop_form_keyboard(bot, message, data)
             await _confirm(message, state, today)
         else:
-            await _add_avoid(message, state, uows, text)
+            await _add_avoid(message, state, bot, uows, text)
     elif current == DrawInput.confirm.state:
         await message.answer(t.CONFIRM_TEXT_NOT_SAVED)
     elif current in (DrawInput.groups.state, DrawInput.districts.state):
@@ -482,9 +483,11 @@ def _avoid_lines(text: str) -> list[str]:
     return list(dict.fromkeys(lines))
 
 
-async def _add_avoid(message: Message, state: FSMContext, uows: UnitOfWorkFactory, text: str) -> None:
-    """Adds a message's 回避 lines to those sent before and says what it added; a message that
-    cannot be taken whole is refused whole, saying so."""
+async def _add_avoid(
+    message: Message, state: FSMContext, bot: Bot, uows: UnitOfWorkFactory, text: str
+) -> None:
+    """Adds a message's 回避 lines to those sent before and says what it added, with 完成 and
+    清空重填 on that reply alone; a message that cannot be taken whole is refused whole, saying so."""
     data = await state.get_data()
     held = d.AvoidForm(
         *(tuple(data.get(k, [])) for k in ("avoid_shown", "avoid_keys", "avoid_units", "avoid_certificates"))
@@ -510,6 +513,7 @@ async def _add_avoid(message: Message, state: FSMContext, uows: UnitOfWorkFactor
         avoid_shown=listed,
     )
     reply = rd.avoid_reply(added=added, repeated=repeated, unknown=found.unknown, listed=listed)
+    await _drop_form_keyboard(bot, message, data)  # the question's 无, or the reply before
     await _form_message(state, await message.answer(reply, reply_markup=rd.avoid_keyboard()))
 
 
