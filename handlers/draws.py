@@ -407,11 +407,8 @@ async def _back_to_invitation(
     if query is not None:
         await query.answer()
         await message.edit_reply_markup(reply_markup=None)
-    if inv.status == "accepted":
-        kept = rd.single_keyboard(t.BUTTON_CANNOT_COME, DrawDo.DECLINE, invitation_id)
-        await message.answer(t.STILL_ACCEPTED, reply_markup=kept)
-    else:
-        await message.answer(t.STILL_INVITED, reply_markup=rd.invitation_keyboard(invitation_id))
+    still = t.STILL_ACCEPTED if inv.status == "accepted" else t.STILL_INVITED
+    await message.answer(still, reply_markup=rd.answer_keyboard(invitation_id, inv.status))
 
 
 async def _drop_form_keyboard(bot: Bot, message: Message, data: dict[str, object]) -> None:

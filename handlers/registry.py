@@ -32,6 +32,7 @@ from bot.services.registry_ports import ExpertFilter
 from bot.services.repositories import UnitOfWorkFactory
 from bot.texts import registry as t
 from handlers import registry_files as files
+from handlers import render_draws
 from handlers import render_registry as rg
 from handlers.callbacks import ExpertsChoose, ExpertsExport, ExpertsPage, RegistryAct, RegistryDo
 from handlers.common import keep_press
@@ -198,6 +199,10 @@ async def on_me(message: Message, uows: UnitOfWorkFactory, clock: Clock, person_
         await message.answer(t.NOT_EXPERT)
         return
     await message.answer(rg.me(mine), reply_markup=rg.me_keyboard(mine))
+    today = local(clock.now()).date()
+    for held in mine.invitations[: rg.HELD_SHOWN]:
+        text, markup = render_draws.held(held, today)
+        await message.answer(text, reply_markup=markup)
 
 
 async def on_act(

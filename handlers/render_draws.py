@@ -7,12 +7,14 @@ from datetime import date
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.clock import format_local
 from bot.domain import draws as d
 from bot.domain.vocab import PROFESSIONAL_GROUPS
 from bot.services.draw_notices import shortfall_text
 from bot.services.draw_ports import RequestListRow
 from bot.services.draws import RequestView
 from bot.services.ports import DistrictRow
+from bot.services.registry import HeldInvitation
 from bot.texts import draws as t
 from handlers.callbacks import DrawAct, DrawDo, DrawEdit, DrawStep, DrawUnchanged
 from handlers.render import grid
@@ -257,3 +259,29 @@ def rating_keyboard() -> InlineKeyboardMarkup:
 
 def single_keyboard(text: str, do: DrawDo, id_: int = 0) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[[_button(text, do, id_)]])
+
+
+def answer_keyboard(invitation_id: int, status: str) -> InlineKeyboardMarkup:
+    """What an invitation still open to its expert offers: 接受 / 婉拒, or 无法参加 once accepted."""
+    if status == "accepted":
+        return single_keyboard(t.BUTTON_CANNOT_COME, DrawDo.DECLINE, invitation_id)
+    return invitation_keyboard(invitation_id)
+
+
+def held(h: HeldInvitation, today: date) -> tuple[str, InlineKeyboardMarkup | None]:
+    """/me: an invitation that holds the expert's days, with its buttons while they still act."""
+    inv, request = h.invitation, h.request
+    text = t.HELD.format(
+        request_id=request.id, status=t.INVITATION_STATUS.get(inv.status, inv.status),
+        unit=request.unit_name, project=request.project,
+        kind=t.WORK_KINDS.get(request.work_kind, request.work_kind),
+        days=days_text(request.days), place=request.place,
+    )  # fmt: skip
+    if today >= request.days[0]:
+        return text + t.HELD_BEGUN, None
+    if inv.status == "accepted":
+        tail = t.HELD_ACCEPTED
+    else:
+        assert inv.reply_by is not None
+        tail = t.HELD_INVITED.format(reply_by=format_local(inv.reply_by))
+    return text + tail, answer_keyboard(inv.id, inv.status)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Sequence
 from datetime import date
 from typing import TypeVar
@@ -22,6 +23,7 @@ from bot.services.registry import (
     RecordedBatch,
 )
 from bot.services.registry_ports import ExpertFilter, ExpertListRow, ObjectionRow
+from bot.texts import draws as dt
 from bot.texts import registry as t
 from handlers.callbacks import (
     ExpertAct,
@@ -36,6 +38,8 @@ from handlers.render import answered, grid, pager
 
 T = TypeVar("T")
 
+HELD_SHOWN = 10
+"""/me: the invitations sent below the entry, one message each, the earliest work first."""
 PICK_SHOWN = 60
 """Applications offered for a batch in one message; a larger meeting uses the command line."""
 
@@ -401,6 +405,19 @@ def me(mine: MyEntry) -> str:
         )
     if mine.not_renewed_on:
         text += t.ME_NOT_RENEWED.format(ends_on=r.ends_on)
+    if mine.invitations:
+        count = Counter(h.invitation.status for h in mine.invitations)
+        parts = "、".join(
+            t.ME_INVITATIONS_PART.format(status=dt.INVITATION_STATUS[s], count=count[s])
+            for s in ("invited", "accepted")
+            if count[s]
+        )
+        below = (
+            t.ME_INVITATIONS_FIRST.format(shown=HELD_SHOWN)
+            if len(mine.invitations) > HELD_SHOWN
+            else t.ME_INVITATIONS_BELOW
+        )
+        text += t.ME_INVITATIONS.format(count=len(mine.invitations), parts=parts, below=below)
     if mine.withdrawal_reason:
         text += t.ME_WITHDRAWAL_ASKED.format(reason=mine.withdrawal_reason)
     return text

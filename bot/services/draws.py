@@ -668,7 +668,7 @@ async def answer_invitation(
         )
         claimed = await uow.campaigns.claim(notices, now, lease, holder)
         await uow.commit()
-    days = "、".join(x.isoformat() for x in request.days)
+    days = d.days_text(request.days)
     own = t.ACCEPTED_OWN if accept else t.DECLINED_OWN
     if not accept and inv.status == d.IS.ACCEPTED:
         own = t.WITHDRAWN_OWN  # 无法参加 after 接受: not a 婉拒 of the invitation

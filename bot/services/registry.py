@@ -35,6 +35,7 @@ from bot.domain.registry import (
 from bot.domain.reminders import Notice, NoticeKind
 from bot.domain.review import Grant, RoleKind, scope_of
 from bot.domain.workflow import Action, Actor, Status, next_status
+from bot.services.draw_ports import InvitationRow, RequestRow
 from bot.services.ports import DistrictRow
 from bot.services.registry_ports import (
     BatchRow,
@@ -951,10 +952,19 @@ class MyEntry:
     """不予续聘 decided: the expert serves to the term's last day."""
     next_term: Term | None = None
     """续聘 decided before the term's end: the term that follows it."""
+    invitations: tuple[HeldInvitation, ...] = ()
+    """In service: the invitations that hold their days from today on (invited or accepted),
+    the earliest work first."""
 
     @property
     def serving(self) -> bool:
         return Standing(self.row.standing) in SERVING
+
+
+@dataclass(frozen=True)
+class HeldInvitation:
+    invitation: InvitationRow
+    request: RequestRow
 
 
 async def my_expert(
@@ -966,11 +976,18 @@ async def my_expert(
     async with uows() as uow:
         rows, _ = await uow.registry.experts(ExpertFilter(person_id=person_id), limit=1)
         expert = await uow.registry.expert_of(person_id) if rows else None
-        terms = await uow.registry.terms_of(expert.id) if expert else ()
-    if not rows or expert is None:
-        return None
+        if not rows or expert is None:
+            return None
+        terms = await uow.registry.terms_of(expert.id)
+        held = []
+        if Standing(expert.standing) in SERVING:
+            for invitation in await uow.draws.holding(expert.id, today):
+                request = await uow.draws.request(invitation.request_id)
+                assert request is not None
+                held.append(HeldInvitation(invitation, request))
+    held.sort(key=lambda h: (h.request.days[0], h.invitation.id))
     row, after = with_term_in_force(rows[0], terms, today)
-    return MyEntry(row, expert.withdrawal_reason, expert.not_renewed_on, after)
+    return MyEntry(row, expert.withdrawal_reason, expert.not_renewed_on, after, tuple(held))
 
 
 async def my_certificate(

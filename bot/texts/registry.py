@@ -171,6 +171,10 @@ ME = (
     "专业组：{group}\n聘期：{starts_on} 至 {ends_on}"
 )
 ME_NEXT_TERM = "\n续聘已确认：下一聘期 {starts_on} 至 {ends_on}，新聘书编号 {certificate_no}。"
+ME_INVITATIONS = "\n邀请：{count} 份（{parts}），{below}"
+ME_INVITATIONS_PART = "{status} {count} 份"
+ME_INVITATIONS_BELOW = "见下。"
+ME_INVITATIONS_FIRST = "下面列出工作日期最早的 {shown} 份。"
 ME_WITHDRAWAL_ASKED = "\n退出申请：已提交（原因：{reason}），等待市局确认；确认前您仍是专家库专家。"
 ME_NOT_RENEWED = "\n市局已决定聘期届满后不再续聘：聘期至 {ends_on} 届满，届满前您仍是专家库专家，之后不再担任。"
 ME_FORMER = {

@@ -615,6 +615,35 @@ async def drawn_with_one_accepted(
     return first, second
 
 
+async def test_me_lists_the_invitations_that_hold_the_experts_days_with_their_buttons(
+    world: OfflineWorld, sessionmaker, clock, ready: OfflineUser, monkeypatch
+) -> None:
+    """QA: an expert's invitations were only in the chat's history, where a busy chat buries
+    them. /me lists those that hold their days, each with what can still be done about it:
+    接受 / 婉拒 while it waits, 无法参加 once accepted."""
+    unit = ready
+    first, second = await drawn_with_one_accepted(world, unit, sessionmaker, clock, monkeypatch)
+    accepted = world.user(first, EXPERTS[first][0])
+    await accepted.send("/me")
+    card, held = accepted.texts()[-2:]
+    assert "邀请：1 份（已接受 1 份），见下。" in card, card
+    assert held.startswith("第 1 号邀请：已接受\n"), held
+    assert "某煤矿隐患排查治理验收（验收）" in held and "2022-12-10 周六" in held, held
+    assert [label for label, _ in accepted.last().buttons()] == ["无法参加（告知使用单位）"]
+
+    waiting = world.user(second, EXPERTS[second][0])
+    await waiting.send("/me")
+    card, held = waiting.texts()[-2:]
+    assert "邀请：1 份（待答复 1 份），见下。" in card, card
+    assert held.startswith("第 1 号邀请：待答复\n") and "前答复" in held, held
+    await waiting.press("接受")
+    assert "您已接受第 1 号邀请（某煤矿隐患排查治理验收，2022-12-10 周六）" in waiting.last().text
+
+    idle = world.user(next(x for x in EXPERTS if x not in (first, second, 6005)), "闲")
+    await idle.send("/me")
+    assert "邀请" not in idle.last().text, "nothing said of invitations they do not have"
+
+
 async def test_leave_names_the_expert_and_the_invitations_they_already_hold(
     world: OfflineWorld, sessionmaker, clock, ready: OfflineUser, capsys, monkeypatch
 ) -> None:
