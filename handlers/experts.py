@@ -23,11 +23,10 @@ from bot.domain.idcard import mask_phone
 from bot.domain.parsers import clean_text, parse_day, parse_day_said
 from bot.domain.registry import SERVING, ExpertAction, Rating, Standing, passed, term_end
 from bot.services import experts as svc
-from bot.services.draw_work import format_fee, format_hours
 from bot.services.repositories import UnitOfWorkFactory
-from bot.texts import draws as dt
 from bot.texts import registry as t
 from handlers import registry_files as files
+from handlers import render_draws as rd
 from handlers.callbacks import ExpertAct, ExpertDo
 from handlers.exports import deliver
 
@@ -121,14 +120,7 @@ def card_text(card: svc.ExpertCard) -> str:
 def work_line(card: svc.ExpertCard, year: int) -> str:
     """The drawn work using units recorded for the year, as the yearly evaluation weighs it."""
     work = dict(card.work).get(year)
-    if work is None:
-        return ""
-    disputed = dt.WORK_SUMMARY_DISPUTED.format(count=work.disputed) if work.disputed else ""
-    return "\n" + dt.WORK_SUMMARY.format(
-        year=year, count=work.count, hours=format_hours(work.hours_tenths),
-        rating=f"{work.rating_avg:.1f}" if work.rating_avg is not None else dt.NO_RATING,
-        fee=format_fee(work.fee_fen), disputed=disputed,
-    )  # fmt: skip
+    return "" if work is None else "\n" + rd.work_summary(year, work)
 
 
 NOTES_SHOWN = 40

@@ -11,7 +11,8 @@ from bot.clock import format_local
 from bot.domain import draws as d
 from bot.domain.vocab import PROFESSIONAL_GROUPS
 from bot.services.draw_notices import shortfall_text
-from bot.services.draw_ports import RequestListRow
+from bot.services.draw_ports import RequestListRow, WorkSummary
+from bot.services.draw_work import format_fee, format_hours
 from bot.services.draws import RequestView
 from bot.services.ports import DistrictRow
 from bot.services.registry import HeldInvitation
@@ -259,6 +260,16 @@ def rating_keyboard() -> InlineKeyboardMarkup:
 
 def single_keyboard(text: str, do: DrawDo, id_: int = 0) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[[_button(text, do, id_)]])
+
+
+def work_summary(year: int, work: WorkSummary) -> str:
+    """The drawn work using units recorded for a year, as the yearly evaluation weighs it."""
+    disputed = t.WORK_SUMMARY_DISPUTED.format(count=work.disputed) if work.disputed else ""
+    return t.WORK_SUMMARY.format(
+        year=year, count=work.count, hours=format_hours(work.hours_tenths),
+        rating=f"{work.rating_avg:.1f}" if work.rating_avg is not None else t.NO_RATING,
+        fee=format_fee(work.fee_fen), disputed=disputed,
+    )  # fmt: skip
 
 
 def answer_keyboard(invitation_id: int, status: str) -> InlineKeyboardMarkup:

@@ -25,6 +25,7 @@ from bot.services.registry import (
 from bot.services.registry_ports import ExpertFilter, ExpertListRow, ObjectionRow
 from bot.texts import draws as dt
 from bot.texts import registry as t
+from handlers import render_draws as rd
 from handlers.callbacks import (
     ExpertAct,
     ExpertDo,
@@ -405,6 +406,7 @@ def me(mine: MyEntry) -> str:
         )
     if mine.not_renewed_on:
         text += t.ME_NOT_RENEWED.format(ends_on=r.ends_on)
+    text += "".join("\n" + rd.work_summary(year, work) for year, work in mine.work)
     if mine.invitations:
         count = Counter(h.invitation.status for h in mine.invitations)
         parts = "、".join(

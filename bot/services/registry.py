@@ -35,7 +35,7 @@ from bot.domain.registry import (
 from bot.domain.reminders import Notice, NoticeKind
 from bot.domain.review import Grant, RoleKind, scope_of
 from bot.domain.workflow import Action, Actor, Status, next_status
-from bot.services.draw_ports import InvitationRow, RequestRow
+from bot.services.draw_ports import InvitationRow, RequestRow, WorkSummary
 from bot.services.ports import DistrictRow
 from bot.services.registry_ports import (
     BatchRow,
@@ -955,6 +955,8 @@ class MyEntry:
     invitations: tuple[HeldInvitation, ...] = ()
     """In service: the invitations that hold their days from today on (invited or accepted),
     the earliest work first."""
+    work: Sequence[tuple[int, WorkSummary]] = ()
+    """Drawn work the using units recorded, per year: what the yearly evaluation weighs."""
 
     @property
     def serving(self) -> bool:
@@ -985,9 +987,12 @@ async def my_expert(
                 request = await uow.draws.request(invitation.request_id)
                 assert request is not None
                 held.append(HeldInvitation(invitation, request))
+        work = await uow.draws.work_years(expert.id)
     held.sort(key=lambda h: (h.request.days[0], h.invitation.id))
     row, after = with_term_in_force(rows[0], terms, today)
-    return MyEntry(row, expert.withdrawal_reason, expert.not_renewed_on, after, tuple(held))
+    return MyEntry(
+        row, expert.withdrawal_reason, expert.not_renewed_on, after, tuple(held), work
+    )
 
 
 async def my_certificate(

@@ -204,6 +204,10 @@ async def test_a_request_is_drawn_declined_redrawn_accepted_worked_rated_and_ver
     admin = world.user(900, "局长")
     await admin.send(f"/expert #{expert_id}")
     assert "2022 年参加抽取工作 1 次，共 3.5 小时，平均评分 5.0，费用 800 元" in admin.last().text
+    await experts[second].send("/me")  # the expert sees what the bureau will weigh
+    card, held = experts[second].texts()[-2:]
+    assert "\n2022 年参加抽取工作 1 次，共 3.5 小时，平均评分 5.0，费用 800 元" in card, card
+    assert held.endswith("\n工作已开始。") and not experts[second].last().buttons()
     await admin.send("/draws")  # every unit's requests: each line says whose
     assert "第 1 号　重庆市安全生产科学研究院项目部　某煤矿隐患排查治理验收" in admin.last().text
 
