@@ -199,9 +199,8 @@ async def on_me(message: Message, uows: UnitOfWorkFactory, clock: Clock, person_
         await message.answer(t.NOT_EXPERT)
         return
     await message.answer(rg.me(mine), reply_markup=rg.me_keyboard(mine))
-    today = local(clock.now()).date()
     for held in mine.invitations[: rg.HELD_SHOWN]:
-        text, markup = render_draws.held(held, today)
+        text, markup = render_draws.held(held, clock.now())
         await message.answer(text, reply_markup=markup)
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.clock import format_local
+from bot.clock import format_local, local
 from bot.domain import draws as d
 from bot.domain.vocab import PROFESSIONAL_GROUPS
 from bot.services.draw_notices import shortfall_text
@@ -279,20 +279,24 @@ def answer_keyboard(invitation_id: int, status: str) -> InlineKeyboardMarkup:
     return invitation_keyboard(invitation_id)
 
 
-def held(h: HeldInvitation, today: date) -> tuple[str, InlineKeyboardMarkup | None]:
-    """/me: an invitation that holds the expert's days, with its buttons while they still act."""
+def held(h: HeldInvitation, now: datetime) -> tuple[str, InlineKeyboardMarkup | None]:
+    """/me: an invitation that holds the expert's days, with its buttons while they still act.
+    One whose reply time has passed reads as lapsed: the pass that ends it runs within the minute."""
     inv, request = h.invitation, h.request
+    late = inv.status == "invited" and inv.reply_by is not None and inv.reply_by <= now
+    status = "expired" if late else inv.status
     text = t.HELD.format(
-        request_id=request.id, status=t.INVITATION_STATUS.get(inv.status, inv.status),
+        request_id=request.id, status=t.INVITATION_STATUS.get(status, status),
         unit=request.unit_name, project=request.project,
         kind=t.WORK_KINDS.get(request.work_kind, request.work_kind),
         days=days_text(request.days), place=request.place,
     )  # fmt: skip
-    if today >= request.days[0]:
+    if late:
+        return text, None
+    if local(now).date() >= request.days[0]:
         return text + t.HELD_BEGUN, None
     if inv.status == "accepted":
-        tail = t.HELD_ACCEPTED
-    else:
-        assert inv.reply_by is not None
-        tail = t.HELD_INVITED.format(reply_by=format_local(inv.reply_by))
+        return text + t.HELD_ACCEPTED, answer_keyboard(inv.id, inv.status)
+    assert inv.reply_by is not None
+    tail = t.HELD_INVITED.format(reply_by=format_local(inv.reply_by))
     return text + tail, answer_keyboard(inv.id, inv.status)

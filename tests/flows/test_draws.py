@@ -640,6 +640,13 @@ async def test_me_lists_the_invitations_that_hold_the_experts_days_with_their_bu
     card, held = waiting.texts()[-2:]
     assert "邀请：1 份（待答复 1 份），见下。" in card, card
     assert held.startswith("第 1 号邀请：待答复\n") and "前答复" in held, held
+    drawn_at = clock.at
+    clock.at = datetime(2022, 12, 2, 10, 1, tzinfo=TZ)  # past its reply time, before the pass
+    await waiting.send("/me")
+    assert waiting.last().text.startswith("第 1 号邀请：逾期未答复\n"), waiting.last().text
+    assert not waiting.last().buttons()
+    clock.at = drawn_at
+    await waiting.send("/me")
     await waiting.press("接受")
     assert "您已接受第 1 号邀请（某煤矿隐患排查治理验收，2022-12-10 周六）" in waiting.last().text
 
